@@ -1,0 +1,219 @@
+/**
+ * Ports the use cases need, shaped by the use cases (not by KVS, Okta or Jira). Adapters in
+ * src/adapters implement them; tests implement them in memory (test/fakes).
+ */
+import type { Grant, GrantStatus } from '../../domain/grant';
+import type { GroupPolicy, PolicySettings } from '../../domain/policy';
+
+export interface Clock {
+  /** ISO-8601 UTC instant. */
+  now(): string;
+}
+
+/** Raised by GrantStore.update when someone else wrote the grant since it was read. */
+export class StaleGrantError extends Error {
+  readonly code = 'STORE.STALE_GRANT';
+  constructor(readonly grantId: string) { super(`Grant ${grantId} changed since it was read`); }
+}
+
+export interface GrantStore {
+  get(id: string): Promise<Grant | undefined>;
+  /** Creates only once: 'exists' when a grant with that id is already stored (duplicate event). */
+  create(grant: Grant): Promise<'created' | 'exists'>;
+  /**
+   * Writes `next` only if the stored version is still `next.version - 1`; throws StaleGrantError
+   * otherwise. Callers pass a grant produced by `transition(...)` with `version` incremented.
+   */
+  update(next: Grant): Promise<void>;
+  listByRequester(accountId: string): Promise<Grant[]>;
+  listByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]>;
+  /** Grants in `status`, optionally only those whose endsAt <= `endsAtOrBefore`, oldest end first. */
+  listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]>;
+  listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
+  listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
+}
+
+export type AuditAction =
+  | 'REQUESTED' | 'AWAITING_APPROVAL' | 'APPROVED' | 'DENIED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED'
+  | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE' | 'REMINDED' | 'EXTENDED' | 'EXTEND_REFUSED' | 'REVOKE_STARTED'
+  | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED' | 'REMOVED_EXTERNALLY' | 'UNMANAGED_MEMBER_FOUND'
+  | 'OKTA_RETRY' | 'FAILED' | 'VIEWED' | 'EDIT_IGNORED' | 'CONFIG_CHANGED' | 'EMERGENCY_USED';
+
+export interface AuditEntryInput {
+  at: string;
+  action: AuditAction;
+  /** Jira account id of the person, or 'app' for the app's own scheduled work. */
+  actor: string;
+  grantId?: string;
+  issueKey?: string;
+  requesterAccountId?: string;
+  groupId?: string;
+  detail: string;
+  oktaRequestId?: string;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  requesterAccountId?: string;
+  groupId?: string;
+  issueKey?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AuditLog {
+  /** Append-only and hash-chained; safe under concurrent writers. */
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  listByGrant(grantId: string): Promise<AuditEntry[]>;
+  query(q: AuditQuery): Promise<{ entries: AuditEntry[]; cursor?: string }>;
+  /** Recomputes the chain; returns the first broken seq, if any. */
+  verify(): Promise<{ ok: true; count: number } | { ok: false; brokenAt: number }>;
+}
+
+export type OktaAuth =
+  | { method: 'api-token' }
+  | { method: 'oauth'; clientId: string; keyId?: string };
+
+export interface OktaConnection {
+  domain: string;
+  auth: OktaAuth;
+}
+
+/** Okta credentials, kept in secret storage; write-only from the UI. */
+export interface OktaSecrets {
+  apiToken?: string;
+  privateKeyPem?: string;
+}
+
+export interface ConfigStore {
+  getConnection(): Promise<OktaConnection | undefined>;
+  saveConnection(c: OktaConnection): Promise<void>;
+  getSecrets(): Promise<OktaSecrets>;
+  saveSecrets(s: OktaSecrets): Promise<void>;
+  getPolicy(): Promise<PolicySettings>;
+  savePolicy(p: PolicySettings): Promise<void>;
+  getAllowlist(): Promise<GroupPolicy[]>;
+  saveAllowlist(groups: GroupPolicy[]): Promise<void>;
+}
+
+/** Health of the scheduled work, for the admin page. */
+export interface HealthStore {
+  recordSweep(at: string, summary: Record<string, number>): Promise<void>;
+  lastSweep(): Promise<{ at: string; summary: Record<string, number> } | undefined>;
+  recordOktaError(at: string, message: string): Promise<void>;
+  oktaErrorsSince(sinceIso: string): Promise<Array<{ at: string; message: string }>>;
+}
+
+// ---- Okta ----
+
+export interface DirectoryUser { id: string; login: string; email: string; status: string }
+export interface DirectoryGroup { id: string; name: string; type: string }
+
+export type GroupEligibility =
+  | { ok: true; group: DirectoryGroup }
+  | { ok: false; code: 'GROUP.NOT_FOUND' | 'GROUP.NOT_OKTA_GROUP' | 'GROUP.RULE_TARGETED' | 'GROUP.HAS_ADMIN_ROLE'; message: string };
+
+export type UserLookup =
+  | { ok: true; user: DirectoryUser }
+  | { ok: false; code: 'USER.NOT_FOUND' | 'USER.AMBIGUOUS' | 'USER.NOT_ACTIVE'; message: string };
+
+/** What an Okta write left behind for the audit trail. */
+export interface DirectoryWrite { requestId?: string }
+
+export type DirectoryErrorKind = 'transient' | 'not-found' | 'permanent' | 'configuration';
+
+/**
+ * transient: retry later (after retryAfterMs when Okta said so); not-found: the thing is gone;
+ * permanent: Okta refused and will refuse again (an admin must act); configuration: the connection
+ * itself is missing or broken (an admin must fix the Okta settings).
+ */
+export class DirectoryError extends Error {
+  constructor(
+    readonly kind: DirectoryErrorKind,
+    message: string,
+    readonly details: { status?: number; oktaErrorCode?: string; retryAfterMs?: number; requestId?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DirectoryError';
+  }
+}
+
+export interface Directory {
+  findActiveUserByEmail(email: string): Promise<UserLookup>;
+  findActiveUserByLogin(login: string): Promise<UserLookup>;
+  checkGroupEligible(groupId: string): Promise<GroupEligibility>;
+  searchGroups(query: string): Promise<DirectoryGroup[]>;
+  isMember(userId: string, groupId: string): Promise<boolean>;
+  listMemberIds(groupId: string): Promise<string[]>;
+  addMember(userId: string, groupId: string): Promise<DirectoryWrite>;
+  /** 'already-gone' when Okta had no such membership (confirmed by a read). */
+  removeMember(userId: string, groupId: string): Promise<DirectoryWrite & { outcome: 'removed' | 'already-gone' }>;
+  testConnection(): Promise<{ orgName: string; missingScopes: string[] }>;
+}
+
+// ---- Jira ----
+
+export interface IssueSnapshot {
+  id: string;
+  key: string;
+  projectKey: string;
+  reporterAccountId?: string;
+  statusName: string;
+  accessType?: unknown;
+  adminGroup?: unknown;
+  /** Value of the admin-named duration field (e.g. Change type = Emergency). */
+  changeType?: string;
+  requestedEnd?: string;
+}
+
+export interface JiraUser {
+  accountId: string;
+  displayName: string;
+  /** Absent when the user's profile visibility hides it. */
+  email?: string;
+  timeZone: string;
+}
+
+/** A comment, kept free of ADF so use cases stay readable; the Jira adapter renders it. */
+export type MessageInline = { text: string; strong?: boolean } | { mention: string } | { link: string; text: string };
+export type MessageBlock =
+  | { paragraph: MessageInline[] }
+  | { table: { head: string[]; rows: MessageInline[][][] } };
+export interface Message { blocks: MessageBlock[] }
+
+export interface IssueTracker {
+  getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined>;
+  getUser(accountId: string): Promise<JiraUser | undefined>;
+  /** Who last moved the issue into `statusName`, from the changelog (undefined if never). */
+  lastTransitionInto(issueKey: string, statusName: string): Promise<string | undefined>;
+  comment(issueKey: string, message: Message): Promise<void>;
+  /** 'unavailable' when no transition with that name is possible from the current status. */
+  transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;
+}
+
+export interface Notifier {
+  notify(issueKey: string, toAccountIds: string[], subject: string, message: Message): Promise<void>;
+}
+
+export interface PermissionChecker {
+  /** Jira administrator (ADMINISTER), checked as that user. */
+  isJiraAdmin(accountId: string): Promise<boolean>;
+}
+
+// ---- async work ----
+
+export type WorkItem =
+  | { kind: 'grant'; grantId: string }
+  | { kind: 'revoke'; grantId: string; reason: 'EXPIRED' | 'RELINQUISHED' | 'REVOKED_BY_ADMIN'; actor: string };
+
+export interface WorkQueue {
+  enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;
+}

@@ -1,0 +1,84 @@
+/**
+ * A grant is one time-bound membership of one Okta group for one requester, born from one Jira issue.
+ * The state machine is the single source of which moves are legal; every store write goes through it.
+ */
+export const GRANT_STATUSES = [
+  'REQUESTED', 'GRANTING', 'ACTIVE', 'REVOKING',
+  'EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'DENIED', 'FAILED',
+] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** Why a grant ended (or is ending): expiry, the requester giving it up, an admin, or drift. */
+export type EndReason = 'EXPIRED' | 'RELINQUISHED' | 'REVOKED_BY_ADMIN' | 'REMOVED_EXTERNALLY';
+
+export interface Grant {
+  id: string;
+  issueId: string;
+  issueKey: string;
+  projectKey: string;
+  requesterAccountId: string;
+  groupId: string;
+  /** Okta user id, known once the requester has been resolved. */
+  oktaUserId?: string;
+  status: GrantStatus;
+  requestedAt: string;
+  /** The duration driver value at request time (e.g. Emergency), kept for the audit trail. */
+  changeType?: string;
+  emergency: boolean;
+  approvedBy?: string;
+  /** First time the membership became ACTIVE; the lifetime cap counts from here. */
+  firstStartedAt?: string;
+  startedAt?: string;
+  endsAt?: string;
+  endedAt?: string;
+  endReason?: EndReason;
+  extensions: number;
+  /** The user was already a member before this grant: the app must never remove that membership. */
+  preexistingMembership: boolean;
+  reminderSentAt?: string;
+  /** Okta calls attempted for the current GRANTING/REVOKING step, and what went wrong last. */
+  attempts: number;
+  lastError?: string;
+  /** Human reason when DENIED or FAILED: what happened and what to do. */
+  reason?: string;
+  /** Optimistic-concurrency counter: every write must name the version it read. */
+  version: number;
+  updatedAt: string;
+}
+
+const TRANSITIONS: Record<GrantStatus, readonly GrantStatus[]> = {
+  REQUESTED: ['GRANTING', 'DENIED', 'FAILED'],
+  GRANTING: ['ACTIVE', 'DENIED', 'FAILED'],
+  ACTIVE: ['REVOKING', 'REMOVED_EXTERNALLY'],
+  REVOKING: ['EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'FAILED'],
+  EXPIRED: [],
+  REVOKED: [],
+  REMOVED_EXTERNALLY: [],
+  DENIED: [],
+  // An admin may retry a failed grant or revocation after fixing the cause.
+  FAILED: ['GRANTING', 'REVOKING'],
+};
+
+export function canTransition(from: GrantStatus, to: GrantStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  readonly code = 'GRANT.ILLEGAL_TRANSITION';
+  constructor(readonly from: GrantStatus, readonly to: GrantStatus) {
+    super(`A grant cannot move from ${from} to ${to}`);
+  }
+}
+
+/** Returns the grant moved to `to` with `changes` applied; throws on an illegal move. */
+export function transition(grant: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}): Grant {
+  if (!canTransition(grant.status, to)) throw new IllegalTransitionError(grant.status, to);
+  return { ...grant, ...changes, status: to, updatedAt: now };
+}
+
+export const isTerminal = (s: GrantStatus): boolean => TRANSITIONS[s].length === 0;
+/** Membership the app is responsible for exists (or is being created or removed). */
+export const holdsMembership = (s: GrantStatus): boolean => s === 'ACTIVE' || s === 'REVOKING' || s === 'GRANTING';
+
+/** One grant per issue: the id is derived from the issue id, so a duplicate event finds the same grant. */
+export const grantIdForIssue = (issueId: string): string => `grant-${issueId}`;

@@ -1,0 +1,168 @@
+/**
+ * Policy is pure arithmetic over the admin's settings: how long, how often extended, who approves.
+ * Times are ISO strings in and out; `now` is always an argument.
+ */
+import type { Grant } from './grant';
+
+export const HOUR_MS = 3_600_000;
+export const MINUTE_MS = 60_000;
+
+export type ApprovalMode = 'none' | 'status';
+
+/** One allowlisted Okta group and the limits that apply to it. */
+export interface GroupPolicy {
+  groupId: string;
+  displayName: string;
+  maxDurationHours: number;
+  /** Cap on the whole life of a grant, extensions included, counted from its first start. */
+  maxLifetimeHours: number;
+  maxExtensions: number;
+  reminderLeadMinutes: number;
+  approvalMode: ApprovalMode;
+  /** Empty means every project may request this group. */
+  allowedProjectKeys: string[];
+}
+
+export interface PolicySettings {
+  /** Name of the Jira field whose value drives the duration (default "Change type"). */
+  durationFieldName: string;
+  durationHoursByValue: Record<string, number>;
+  /** Used when the field is empty or holds a value the mapping does not know. */
+  defaultDurationHours: number;
+  /** Status the approver moves the issue into, for groups with approval mode `status`. */
+  approvalStatusName: string;
+  /** A duration field value that may skip approval, with its own shorter cap (unset: no emergency path). */
+  emergencyValue?: string;
+  emergencyMaxHours: number;
+  /** Transition to apply to the issue when its grant ends (unset: leave the issue alone). */
+  closeOutTransitionName?: string;
+  /** Jira account id -> Okta login, for people whose Jira email is hidden. */
+  requesterMapping: Record<string, string>;
+  notifyByEmail: boolean;
+}
+
+export const DEFAULT_POLICY: PolicySettings = {
+  durationFieldName: 'Change type',
+  durationHoursByValue: { Emergency: 4, Standard: 12, Normal: 12 },
+  defaultDurationHours: 12,
+  approvalStatusName: 'Approved',
+  emergencyValue: 'Emergency',
+  emergencyMaxHours: 4,
+  closeOutTransitionName: undefined,
+  requesterMapping: {},
+  notifyByEmail: true,
+};
+
+const addMs = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+const minIso = (...xs: string[]): string => xs.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+
+export function policyDurationHours(settings: PolicySettings, changeType: string | undefined): number {
+  const mapped = changeType !== undefined ? settings.durationHoursByValue[changeType] : undefined;
+  return mapped ?? settings.defaultDurationHours;
+}
+
+export const isEmergency = (settings: PolicySettings, changeType: string | undefined): boolean =>
+  settings.emergencyValue !== undefined && changeType === settings.emergencyValue;
+
+/** endsAt = min(requestedEnd, now + policy duration, now + group max [, now + emergency cap]). */
+export function computeEndsAt(args: {
+  now: string; settings: PolicySettings; group: GroupPolicy; changeType?: string; requestedEnd?: string;
+}): string {
+  const { now, settings, group, changeType, requestedEnd } = args;
+  const candidates = [
+    addMs(now, policyDurationHours(settings, changeType) * HOUR_MS),
+    addMs(now, group.maxDurationHours * HOUR_MS),
+  ];
+  if (isEmergency(settings, changeType)) candidates.push(addMs(now, settings.emergencyMaxHours * HOUR_MS));
+  if (requestedEnd !== undefined && Date.parse(requestedEnd) > Date.parse(now)) candidates.push(requestedEnd);
+  return minIso(...candidates);
+}
+
+export type ExtensionDecision =
+  | { ok: true; endsAt: string; extensions: number }
+  | { ok: false; code: 'EXTEND.LIMIT_REACHED' | 'EXTEND.LIFETIME_REACHED' | 'EXTEND.NOT_ACTIVE'; message: string };
+
+/** New end = min(now + policy duration, firstStart + lifetime cap); never earlier than the current end. */
+export function decideExtension(args: {
+  grant: Grant; now: string; settings: PolicySettings; group: GroupPolicy; changeType?: string;
+}): ExtensionDecision {
+  const { grant, now, settings, group, changeType } = args;
+  if (grant.status !== 'ACTIVE' || !grant.endsAt || !grant.firstStartedAt) {
+    return { ok: false, code: 'EXTEND.NOT_ACTIVE', message: 'Only an active grant can be extended.' };
+  }
+  if (grant.extensions >= group.maxExtensions) {
+    return { ok: false, code: 'EXTEND.LIMIT_REACHED', message: `This grant has been extended ${grant.extensions} time(s), the most ${group.displayName} allows. Raise a New access request when it ends.` };
+  }
+  const hours = Math.min(policyDurationHours(settings, changeType), group.maxDurationHours);
+  const lifetimeEnd = addMs(grant.firstStartedAt, group.maxLifetimeHours * HOUR_MS);
+  const proposed = minIso(addMs(now, hours * HOUR_MS), lifetimeEnd);
+  if (Date.parse(proposed) <= Date.parse(grant.endsAt)) {
+    return { ok: false, code: 'EXTEND.LIFETIME_REACHED', message: `This grant already runs to the longest ${group.displayName} allows (${group.maxLifetimeHours} h from its start).` };
+  }
+  return { ok: true, endsAt: proposed, extensions: grant.extensions + 1 };
+}
+
+export type ApprovalDecision =
+  | { kind: 'grant-now'; emergency: boolean }
+  | { kind: 'await-approval'; statusName: string }
+  | { kind: 'approved'; approverAccountId: string }
+  | { kind: 'refused'; code: 'APPROVAL.SELF_APPROVAL'; message: string };
+
+/**
+ * `none` grants on creation; `status` waits for the approval status, set by someone other than the
+ * requester; the emergency value skips approval (and is flagged in the audit trail).
+ */
+export function decideApproval(args: {
+  group: GroupPolicy; settings: PolicySettings; changeType?: string; requesterAccountId: string;
+  /** Present when the issue has entered the approval status: who moved it. */
+  approvalTransitionBy?: string;
+}): ApprovalDecision {
+  const { group, settings, changeType, requesterAccountId, approvalTransitionBy } = args;
+  if (group.approvalMode === 'none') return { kind: 'grant-now', emergency: isEmergency(settings, changeType) };
+  if (isEmergency(settings, changeType)) return { kind: 'grant-now', emergency: true };
+  if (approvalTransitionBy === undefined) return { kind: 'await-approval', statusName: settings.approvalStatusName };
+  if (approvalTransitionBy === requesterAccountId) {
+    return { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL', message: `The requester cannot approve their own access. Someone else must move the issue to "${settings.approvalStatusName}".` };
+  }
+  return { kind: 'approved', approverAccountId: approvalTransitionBy };
+}
+
+/** A reminder is due once, when the end is within the group's lead time and none was sent. */
+export function isReminderDue(grant: Grant, group: Pick<GroupPolicy, 'reminderLeadMinutes'>, now: string): boolean {
+  if (grant.status !== 'ACTIVE' || !grant.endsAt || grant.reminderSentAt) return false;
+  const left = Date.parse(grant.endsAt) - Date.parse(now);
+  return left > 0 && left <= group.reminderLeadMinutes * MINUTE_MS;
+}
+
+export const isExpiryDue = (grant: Grant, now: string): boolean =>
+  grant.status === 'ACTIVE' && grant.endsAt !== undefined && Date.parse(grant.endsAt) <= Date.parse(now);
+
+export type RemovalDecision =
+  | { remove: true }
+  | { remove: false; why: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' };
+
+/**
+ * The app removes only membership it created, and only when no other grant of the same person and
+ * group still needs it. `others` are the requester's other grants for the same group.
+ */
+export function decideRemoval(grant: Grant, others: readonly Grant[], now: string): RemovalDecision {
+  if (grant.preexistingMembership) return { remove: false, why: 'PREEXISTING' };
+  const stillNeeded = others.some((g) => g.id !== grant.id && g.status === 'ACTIVE'
+    && g.endsAt !== undefined && Date.parse(g.endsAt) > Date.parse(now));
+  return stillNeeded ? { remove: false, why: 'OTHER_GRANT_ACTIVE' } : { remove: true };
+}
+
+/**
+ * Was the user a member "by other means" when this grant was made? Membership that another of our
+ * own grants created is ours, not pre-existing; otherwise the last grant to end would never remove it.
+ */
+export function isPreexistingMembership(isMemberNow: boolean, otherGrantsSameGroup: readonly Grant[]): boolean {
+  if (!isMemberNow) return false;
+  const held = otherGrantsSameGroup.filter((g) => g.status === 'ACTIVE' || g.status === 'REVOKING');
+  if (held.some((g) => !g.preexistingMembership)) return false;
+  return true;
+}
+
+/** Is the project allowed to request this group? */
+export const projectAllowed = (group: GroupPolicy, projectKey: string): boolean =>
+  group.allowedProjectKeys.length === 0 || group.allowedProjectKeys.includes(projectKey);
