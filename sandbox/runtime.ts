@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Installs the two globals the Forge runtime gives every invocation (`__forge_runtime__` and
  * `__forge_fetch__`), so the real @forge/* SDKs run unmodified off the platform. Each SDK call lands in
@@ -39,26 +41,40 @@ export function jsonResponse(status: number, body?: unknown, headers: Record<str
 
 let invocationSeq = 0;
 
-/** Installs the globals; returns a setter for the current invocation's module identity. */
-export function installForgeRuntime(route: ForgeRoute): { enter(ctx: InvocationContext): void; uninstall(): void } {
+export interface Invocation extends InvocationContext {
+  /** The user a resolver runs for; `asUser()` without an id means this account. */
+  principal?: string;
+  invocationId: string;
+}
+
+const current = new AsyncLocalStorage<Invocation>();
+
+/** The invocation the calling code runs in (each handler call gets its own, even when they overlap). */
+export const currentInvocation = (): Invocation | undefined => current.getStore();
+
+export interface ForgeRuntime {
+  /** Runs `fn` as one Forge invocation of `ctx` (what `getAppContext()` and `asUser()` will see). */
+  run<T>(ctx: InvocationContext & { principal?: string }, fn: () => Promise<T> | T): Promise<T>;
+  uninstall(): void;
+}
+
+export function installForgeRuntime(route: ForgeRoute): ForgeRuntime {
   const g = globalThis as Record<string, unknown>;
-  const appContext = {
-    appId: SANDBOX_APP.appId,
-    appVersion: SANDBOX_APP.appVersion,
-    environmentId: SANDBOX_APP.environmentId,
-    environmentType: 'DEVELOPMENT',
-    invocationId: 'inv-0',
-    installationId: 'installation-sandbox',
-    functionKey: 'none',
-    moduleType: 'none',
-    moduleKey: 'none',
-  };
+  const outside: InvocationContext = { functionKey: 'none', moduleType: 'none', moduleKey: 'none' };
   const noopMetric = { incr() {}, incrBy() {}, decr() {}, decrBy() {}, set() {}, measure: () => ({ stop() {} }) };
   g.__forge_runtime__ = {
     proxy: { token: 'sandbox-proxy-token', url: 'http://forge-proxy.sandbox' },
     contextAri: installContextAri,
     container: {},
-    appContext,
+    // A getter, so overlapping invocations each see their own module identity.
+    get appContext() {
+      const inv = current.getStore() ?? { ...outside, invocationId: 'inv-0' };
+      return {
+        appId: SANDBOX_APP.appId, appVersion: SANDBOX_APP.appVersion, environmentId: SANDBOX_APP.environmentId,
+        environmentType: 'DEVELOPMENT', installationId: 'installation-sandbox',
+        invocationId: inv.invocationId, functionKey: inv.functionKey, moduleType: inv.moduleType, moduleKey: inv.moduleKey,
+      };
+    },
     lambdaContext: { awsRequestId: 'sandbox', getRemainingTimeInMillis: () => 25_000 },
     tracing: { traceId: 'sandbox-trace', spanId: 'sandbox-span' },
     realtime: {},
@@ -67,8 +83,8 @@ export function installForgeRuntime(route: ForgeRoute): { enter(ctx: InvocationC
   };
   g.__forge_fetch__ = (target: ForgeFetchTarget, path: string, init: RequestInit = {}) => route(target, path, init);
   return {
-    enter(ctx) {
-      Object.assign(appContext, ctx, { invocationId: `inv-${++invocationSeq}` });
+    run(ctx, fn) {
+      return current.run({ ...ctx, invocationId: `inv-${++invocationSeq}` }, async () => fn());
     },
     uninstall() {
       delete g.__forge_runtime__;

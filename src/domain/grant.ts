@@ -32,6 +32,8 @@ export interface Grant {
   endsAt?: string;
   endedAt?: string;
   endReason?: EndReason;
+  /** Who ended it: the requester, an admin's account id, or 'app' for expiry and drift. */
+  endedBy?: string;
   extensions: number;
   /** The user was already a member before this grant: the app must never remove that membership. */
   preexistingMembership: boolean;

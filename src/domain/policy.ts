@@ -80,7 +80,7 @@ export function computeEndsAt(args: {
 
 export type ExtensionDecision =
   | { ok: true; endsAt: string; extensions: number }
-  | { ok: false; code: 'EXTEND.LIMIT_REACHED' | 'EXTEND.LIFETIME_REACHED' | 'EXTEND.NOT_ACTIVE'; message: string };
+  | { ok: false; code: 'EXTEND.LIMIT_REACHED' | 'EXTEND.LIFETIME_REACHED' | 'EXTEND.TOO_EARLY' | 'EXTEND.NOT_ACTIVE'; message: string };
 
 /** New end = min(now + policy duration, firstStart + lifetime cap); never earlier than the current end. */
 export function decideExtension(args: {
@@ -97,7 +97,9 @@ export function decideExtension(args: {
   const lifetimeEnd = addMs(grant.firstStartedAt, group.maxLifetimeHours * HOUR_MS);
   const proposed = minIso(addMs(now, hours * HOUR_MS), lifetimeEnd);
   if (Date.parse(proposed) <= Date.parse(grant.endsAt)) {
-    return { ok: false, code: 'EXTEND.LIFETIME_REACHED', message: `This grant already runs to the longest ${group.displayName} allows (${group.maxLifetimeHours} h from its start).` };
+    return Date.parse(lifetimeEnd) <= Date.parse(grant.endsAt)
+      ? { ok: false, code: 'EXTEND.LIFETIME_REACHED', message: `This grant already runs to the longest ${group.displayName} allows (${group.maxLifetimeHours} h from its start).` }
+      : { ok: false, code: 'EXTEND.TOO_EARLY', message: `An extension now would not move the end of this grant (a new period of ${hours} h from now ends no later). Extend closer to the end.` };
   }
   return { ok: true, endsAt: proposed, extensions: grant.extensions + 1 };
 }

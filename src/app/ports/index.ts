@@ -109,6 +109,9 @@ export interface HealthStore {
   lastSweep(): Promise<{ at: string; summary: Record<string, number> } | undefined>;
   recordOktaError(at: string, message: string): Promise<void>;
   oktaErrorsSince(sinceIso: string): Promise<Array<{ at: string; message: string }>>;
+  /** Members found in managed groups without a grant (drift), as of the last reconcile. */
+  recordUnmanagedMembers(at: string, byGroup: Record<string, string[]>): Promise<void>;
+  unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined>;
 }
 
 // ---- Okta ----
@@ -208,11 +211,26 @@ export interface PermissionChecker {
   isJiraAdmin(accountId: string): Promise<boolean>;
 }
 
+/**
+ * Once-only markers for work that has no grant to hang on (a View or Extend request, a refusal
+ * comment): `claim` succeeds for exactly one caller per key.
+ */
+export interface RequestLedger {
+  claim(key: string): Promise<boolean>;
+  release(key: string): Promise<void>;
+}
+
 // ---- async work ----
 
+/**
+ * Work for the queue consumer. `grant`: carry a REQUESTED/GRANTING grant to ACTIVE. `revoke`: carry a
+ * REVOKING grant to its end. `expire`: end an ACTIVE grant if it is due (sent with a delay that lands
+ * at its end time; a grant extended meanwhile is left alone).
+ */
 export type WorkItem =
   | { kind: 'grant'; grantId: string }
-  | { kind: 'revoke'; grantId: string; reason: 'EXPIRED' | 'RELINQUISHED' | 'REVOKED_BY_ADMIN'; actor: string };
+  | { kind: 'revoke'; grantId: string }
+  | { kind: 'expire'; grantId: string };
 
 export interface WorkQueue {
   enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;

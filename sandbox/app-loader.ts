@@ -1,0 +1,63 @@
+/**
+ * Reads manifest.yml and src/index.ts the way Forge does: which function serves which trigger, queue,
+ * schedule and resolver. There is no second list of handlers anywhere in the sandbox.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+type Handler = (...args: unknown[]) => unknown;
+
+export interface LoadedApp {
+  manifest: any;
+  /** function key -> handler exported from src/index.ts */
+  functions: Map<string, Handler>;
+  triggers: Array<{ key: string; events: string[]; ignoreSelf: boolean; functionKey: string }>;
+  consumers: Array<{ key: string; queue: string; functionKey: string }>;
+  schedules: Array<{ key: string; interval: 'fiveMinute' | 'hour' | 'day' | 'week'; functionKey: string }>;
+  /** UI module key -> resolver function key */
+  resolvers: Map<string, { functionKey: string; moduleType: string }>;
+}
+
+export const INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+
+export function loadApp(root = PROJECT_ROOT): LoadedApp {
+  const manifest = YAML.parse(fs.readFileSync(path.join(root, 'manifest.yml'), 'utf8'));
+  const modules = manifest.modules ?? {};
+  const functions = new Map<string, Handler>();
+  const loaded = new Map<string, Record<string, unknown>>();
+  for (const fn of modules.function ?? []) {
+    const [file, exportName] = String(fn.handler).split('.');
+    if (!loaded.has(file)) loaded.set(file, require(path.join(root, 'src', file)));
+    const handler = loaded.get(file)![exportName];
+    if (typeof handler !== 'function') throw new Error(`manifest function ${fn.key}: src/${file} has no export ${exportName}`);
+    functions.set(fn.key, handler as Handler);
+  }
+  const resolvers = new Map<string, { functionKey: string; moduleType: string }>();
+  for (const [moduleType, list] of Object.entries(modules)) {
+    for (const m of list as any[]) {
+      const fnKey = m?.resolver?.function;
+      if (fnKey) resolvers.set(m.key, { functionKey: fnKey, moduleType });
+    }
+  }
+  return {
+    manifest,
+    functions,
+    triggers: (modules.trigger ?? []).map((t: any) => ({ key: t.key, events: t.events, ignoreSelf: !!t.filter?.ignoreSelf, functionKey: t.function })),
+    consumers: (modules.consumer ?? []).map((c: any) => ({ key: c.key, queue: c.queue, functionKey: c.function })),
+    schedules: (modules.scheduledTrigger ?? []).map((s: any) => ({ key: s.key, interval: s.interval, functionKey: s.function })),
+    resolvers,
+  };
+}
+
+/** Hosts the manifest lets backend `fetch` reach (`*.okta.com` covers subdomains only, as in Forge). */
+export function egressAllows(manifest: any, host: string): boolean {
+  const entries: Array<string | { address: string }> = manifest?.permissions?.external?.fetch?.backend ?? [];
+  return entries.some((e) => {
+    const address = typeof e === 'string' ? e : e.address;
+    if (address.startsWith('*.')) return host.endsWith(address.slice(1)) && host !== address.slice(2);
+    return host === address;
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Forge async events, as the platform documents them: at-least-once, `delayInSeconds` 0-900, retried
+ * when the consumer throws or returns InvocationError (honouring retryAfter), kept for 24 hours.
+ * Pushes arrive through `__forge_fetch__` from the real @forge/events client.
+ */
+export interface QueuedEvent {
+  eventId: string;
+  jobId: string;
+  queueName: string;
+  body: Record<string, unknown>;
+  dueAt: number;
+  firstPushedAt: number;
+  retryCount: number;
+  retryReason?: string;
+  retryData?: unknown;
+}
+
+export interface DeliveryRecord { eventId: string; queueName: string; body: unknown; at: number; outcome: 'ok' | 'retry' | 'error'; retryAfterMs?: number; error?: string }
+
+const RETENTION_MS = 24 * 3_600_000;
+const MAX_DELAY_S = 900;
+const MAX_EVENTS = 50;
+const MAX_BYTES = 200 * 1024;
+
+export class AsyncEventsService {
+  private pending: QueuedEvent[] = [];
+  private seq = 0;
+  readonly deliveries: DeliveryRecord[] = [];
+  /** Events dropped after the retention window: a test that expects "nothing lost" asserts this is empty. */
+  readonly expired: QueuedEvent[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  /** Handles POST /webhook/queue/publish/... from the SDK. */
+  publish(request: { queueName: string; jobId: string; payload: Array<{ body: Record<string, unknown>; delayInSeconds?: number }> }): { status: number; body?: unknown } {
+    const events = request.payload ?? [];
+    if (events.length === 0 || events.length > MAX_EVENTS) return { status: 400, body: { message: `A push must carry 1-${MAX_EVENTS} events` } };
+    if (Buffer.byteLength(JSON.stringify(events)) > MAX_BYTES) return { status: 413, body: { errorMessage: 'Payload too big' } };
+    for (const e of events) {
+      const delay = e.delayInSeconds ?? 0;
+      if (delay < 0 || delay > MAX_DELAY_S) return { status: 400, body: { message: `delayInSeconds must be 0-${MAX_DELAY_S}` } };
+    }
+    for (const e of events) {
+      this.pending.push({
+        eventId: `evt-${++this.seq}`, jobId: request.jobId, queueName: request.queueName, body: e.body,
+        dueAt: this.now() + (e.delayInSeconds ?? 0) * 1000, firstPushedAt: this.now(), retryCount: 0,
+      });
+    }
+    return { status: 201, body: { jobId: request.jobId } };
+  }
+
+  nextDueAt(): number | undefined {
+    return this.pending.reduce<number | undefined>((min, e) => (min === undefined || e.dueAt < min ? e.dueAt : min), undefined);
+  }
+
+  /** Removes and returns the earliest event due at or before `at` (FIFO among equals). */
+  takeDue(at: number): QueuedEvent | undefined {
+    let best = -1;
+    for (let i = 0; i < this.pending.length; i++) {
+      if (this.pending[i].dueAt <= at && (best < 0 || this.pending[i].dueAt < this.pending[best].dueAt)) best = i;
+    }
+    return best < 0 ? undefined : this.pending.splice(best, 1)[0];
+  }
+
+  /** Puts an event back for another delivery, unless it has outlived the retention window. */
+  retry(e: QueuedEvent, afterMs: number, reason: string, data?: unknown): void {
+    const next = { ...e, dueAt: this.now() + afterMs, retryCount: e.retryCount + 1, retryReason: reason, retryData: data };
+    if (next.dueAt - e.firstPushedAt > RETENTION_MS) this.expired.push(next);
+    else this.pending.push(next);
+  }
+
+  /** Re-inserts an event unchanged, for tests of duplicate delivery. */
+  duplicate(e: QueuedEvent): void { this.pending.push({ ...e }); }
+
+  get size(): number { return this.pending.length; }
+  peek(): readonly QueuedEvent[] { return this.pending; }
+}

@@ -1,0 +1,230 @@
+/**
+ * The local stand-in for Atlassian's cloud. One call builds it all: virtual clock, KVS, Jira and Okta
+ * emulators, async events, scheduled triggers, and the app itself loaded from manifest.yml and
+ * src/index.ts. Tests, the demo and the benchmarks drive the app only through this object.
+ */
+import path from 'node:path';
+import { AsyncEventsService, type QueuedEvent } from './async-events';
+import { egressAllows, INTERVAL_MS, loadApp, PROJECT_ROOT, type LoadedApp } from './app-loader';
+import { VirtualClock } from './clock';
+import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
+import { JiraEmulator } from './jira/jira-emulator';
+import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
+import { currentInvocation, installContextAri, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeFetchTarget } from './runtime';
+
+export interface SandboxOptions {
+  /** Virtual start time (ISO). */
+  now?: string;
+  /** The Okta org host the app is configured with; the sandbox's egress proxy sends it to the emulator. */
+  oktaDomain?: string;
+  oktaRateLimit?: { limit: number; windowSeconds: number };
+}
+
+export interface ProductEventRecord { event: any; delivered: boolean; reason?: string }
+
+export type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
+
+export async function createSandbox(opts: SandboxOptions = {}) {
+  const clock = new VirtualClock(opts.now ?? '2026-11-22T09:00:00Z');
+  clock.install();
+  const realFetch = globalThis.fetch;
+
+  const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')) });
+  const inbox: any[] = [];
+  const productEvents: ProductEventRecord[] = [];
+  let holdingEvents = false;
+  const jiraEmulator = new JiraEmulator({
+    now: () => clock.now(), appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl,
+    onEvent: (e: any) => inbox.push(e),
+  });
+  const oktaEmulator: OktaEmulator = await startOktaEmulator({ now: () => clock.nowMs(), rateLimit: opts.oktaRateLimit });
+  const oktaDomain = opts.oktaDomain ?? 'atko.okta.com';
+  const events = new AsyncEventsService(() => clock.nowMs());
+  const unhandled: string[] = [];
+
+  const route = async (target: ForgeFetchTarget, p: string, init: RequestInit): Promise<Response> => {
+    const body = typeof init.body === 'string' && init.body.length > 0 ? JSON.parse(init.body) : undefined;
+    if (target.type === 'kvs') {
+      const r = kvs.handle(p, body);
+      return jsonResponse(r.status, r.body);
+    }
+    if (target.type === 'fpp' && target.remote === 'jira') {
+      const asAccountId = target.provider === 'user' ? (target.accountId ?? currentInvocation()?.principal) : undefined;
+      if (target.provider === 'user' && !asAccountId) return jsonResponse(401, { errorMessages: ['asUser() outside a user context'], errors: {} });
+      const r = jiraEmulator.handle({ method: (init.method ?? 'GET').toUpperCase(), path: p, body, asAccountId });
+      return jsonResponse(r.status, r.body, r.headers);
+    }
+    if (target.type === 'fpp' && target.remote === 'stargate' && p.startsWith('/webhook/queue/publish/')) {
+      const r = events.publish(body);
+      return jsonResponse(r.status, r.body);
+    }
+    unhandled.push(`${JSON.stringify(target)} ${p}`);
+    return jsonResponse(500, { message: `sandbox: nothing serves ${target.remote} ${p}` });
+  };
+  const forge = installForgeRuntime(route);
+
+  // Backend fetch goes through Forge's egress proxy: only manifest-declared hosts, and here the
+  // configured Okta org host is served by the emulator over loopback HTTP.
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return realFetch(input, init);
+    if (!egressAllows(app.manifest, url.hostname)) {
+      throw new TypeError(`fetch to ${url.hostname} blocked: not in manifest permissions.external.fetch.backend`);
+    }
+    if (url.hostname !== oktaDomain) throw new TypeError(`fetch failed: getaddrinfo ENOTFOUND ${url.hostname}`);
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set('x-forwarded-host', url.hostname);
+    headers.set('x-forwarded-proto', 'https');
+    return realFetch(new URL(url.pathname + url.search, oktaEmulator.url), { ...init, headers });
+  }) as typeof fetch;
+
+  const app: LoadedApp = loadApp();
+  const fn = (key: string) => {
+    const h = app.functions.get(key);
+    if (!h) throw new Error(`manifest has no function ${key}`);
+    return h;
+  };
+
+  // ---- product events (triggers) ----
+  async function deliverProductEvent(event: any): Promise<void> {
+    const triggers = app.triggers.filter((t) => t.events.includes(event.eventType));
+    for (const t of triggers) {
+      if (t.ignoreSelf && event.selfGenerated) {
+        productEvents.push({ event, delivered: false, reason: 'ignoreSelf' });
+        continue;
+      }
+      productEvents.push({ event, delivered: true });
+      await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
+        fn(t.functionKey)(structuredClone(event), { installContext: installContextAri }));
+    }
+  }
+
+  // ---- async events (queue consumers) ----
+  async function deliverQueued(e: QueuedEvent): Promise<void> {
+    const consumer = app.consumers.find((c) => c.queue === e.queueName);
+    if (!consumer) { unhandled.push(`queue ${e.queueName} has no consumer`); return; }
+    const event = {
+      queueName: e.queueName, jobId: e.jobId, eventId: e.eventId, body: structuredClone(e.body),
+      ...(e.retryCount > 0 ? { retryContext: { retryCount: e.retryCount, retryReason: e.retryReason, retryData: e.retryData } } : {}),
+    };
+    try {
+      const result: any = await forge.run({ functionKey: consumer.functionKey, moduleType: 'core:consumer', moduleKey: consumer.key }, () =>
+        fn(consumer.functionKey)(event, { installContext: installContextAri }));
+      if (result && result._retry) {
+        const afterMs = Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000;
+        events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'retry', retryAfterMs: afterMs });
+        events.retry(e, afterMs, result.retryOptions?.retryReason ?? 'FUNCTION_RETRY_REQUEST', result.retryOptions?.retryData);
+      } else {
+        events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'ok' });
+      }
+    } catch (err) {
+      // A thrown error is retried by the platform with its own backoff.
+      const afterMs = Math.min(900_000, 60_000 * 2 ** e.retryCount);
+      events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'error', error: String((err as Error)?.message ?? err), retryAfterMs: afterMs });
+      events.retry(e, afterMs, 'FUNCTION_PLATFORM_UNKNOWN_ERROR');
+    }
+  }
+
+  /** Delivers everything due at the current virtual instant: product events first, then queue events. */
+  async function settle(): Promise<void> {
+    for (let guard = 0; guard < 100_000; guard++) {
+      if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()); continue; }
+      const due = events.takeDue(clock.nowMs());
+      if (!due) return;
+      await deliverQueued(due);
+    }
+    throw new Error('sandbox: work keeps scheduling itself at the same instant (runaway loop)');
+  }
+
+  // ---- scheduled triggers: first run one interval after "deploy", like Forge ----
+  const schedules = app.schedules.map((s) => ({ ...s, nextRun: clock.nowMs() + INTERVAL_MS[s.interval], runs: 0 }));
+  async function runScheduled(key: string): Promise<unknown> {
+    const s = app.schedules.find((x) => x.key === key);
+    if (!s) throw new Error(`no scheduledTrigger ${key}`);
+    return forge.run({ functionKey: s.functionKey, moduleType: 'core:scheduledTrigger', moduleKey: s.key }, () =>
+      fn(s.functionKey)({ context: { cloudId: SANDBOX_APP.cloudId, moduleKey: s.key }, contextToken: 'sandbox-context-token' }, { principal: undefined, installContext: installContextAri }));
+  }
+
+  async function advanceTo(targetMs: number): Promise<void> {
+    await settle();
+    for (;;) {
+      const nextQueue = events.nextDueAt();
+      const nextSchedule = Math.min(...schedules.map((s) => s.nextRun));
+      const next = Math.min(nextQueue ?? Infinity, nextSchedule);
+      if (next > targetMs) break;
+      clock.set(Math.max(next, clock.nowMs()));
+      for (const s of schedules) {
+        if (s.nextRun <= clock.nowMs()) {
+          s.nextRun += INTERVAL_MS[s.interval];
+          s.runs++;
+          await runScheduled(s.key);
+        }
+      }
+      await settle();
+    }
+    clock.set(targetMs);
+    await settle();
+  }
+
+  // ---- resolvers (UI modules) ----
+  const MODULE_BY_PREFIX: Record<string, string> = { 'admin/': 'jira:adminPage', 'panel/': 'jira:issuePanel', 'field/': 'jira:customField' };
+  async function invoke<T = unknown>(key: string, payload: unknown, o: { accountId: string; moduleKey?: string; extension?: Record<string, unknown> }): Promise<T> {
+    const entry = o.moduleKey
+      ? app.resolvers.get(o.moduleKey) && { moduleKey: o.moduleKey, ...app.resolvers.get(o.moduleKey)! }
+      : [...app.resolvers.entries()].map(([moduleKey, r]) => ({ moduleKey, ...r }))
+          .find((r) => Object.entries(MODULE_BY_PREFIX).some(([prefix, type]) => key.startsWith(prefix) && r.moduleType === type));
+    if (!entry) throw new Error(`no UI module with a resolver serves ${key}`);
+    const context = { cloudId: SANDBOX_APP.cloudId, moduleKey: entry.moduleKey, siteUrl: SANDBOX_APP.siteUrl, localId: `local-${entry.moduleKey}`, environmentType: 'DEVELOPMENT', extension: { type: entry.moduleType, ...(o.extension ?? {}) } };
+    const result = await forge.run({ functionKey: entry.functionKey, moduleType: entry.moduleType, moduleKey: entry.moduleKey, principal: o.accountId }, () =>
+      fn(entry.functionKey)({ call: { functionKey: key, payload }, context }, { principal: { accountId: o.accountId }, installContext: installContextAri }));
+    await settle();
+    return result as T;
+  }
+
+  // Driver methods that change Jira deliver the resulting product events (unless held).
+  const jira = Object.assign(jiraEmulator, {
+    async create(input: Parameters<JiraEmulator['createIssue']>[0]) { const r = jiraEmulator.createIssue(input); await settle(); return r; },
+    async update(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) { const e = jiraEmulator.updateFields(key, fields, by); await settle(); return e; },
+    async move(key: string, status: string, by: string) { const e = jiraEmulator.transition(key, status, by); await settle(); return e; },
+    /** Delivers an already-delivered product event again (Forge gives no exactly-once guarantee). */
+    async deliverAgain(eventId: string) {
+      const rec = productEvents.find((r) => r.event.eventId === eventId) ?? { event: jiraEmulator.events.find((e: any) => e.eventId === eventId) };
+      if (!rec?.event) throw new Error(`no product event ${eventId}`);
+      await deliverProductEvent(rec.event);
+      await settle();
+    },
+  });
+
+  return {
+    clock: {
+      now: () => clock.now(),
+      advance: (ms: number) => advanceTo(clock.nowMs() + ms),
+      advanceTo: (iso: string) => advanceTo(Date.parse(iso)),
+      settle,
+    },
+    kvs,
+    jira,
+    okta: Object.assign(oktaEmulator, { domain: oktaDomain }),
+    events,
+    productEvents,
+    /** Holds product events in the inbox (late delivery); `releaseEvents` lets them through. */
+    holdEvents() { holdingEvents = true; },
+    async releaseEvents() { holdingEvents = false; await settle(); },
+    app: {
+      loaded: app,
+      invoke,
+      runScheduled: async (key: string) => { const r = await runScheduled(key); await settle(); return r; },
+      /** Runs any code as one invocation of `functionKey` (seeding, adapters in tests). */
+      run: <T>(fnBody: () => Promise<T>, ctx: { functionKey?: string; principal?: string } = {}) =>
+        forge.run({ functionKey: ctx.functionKey ?? 'sandbox', moduleType: 'sandbox', moduleKey: 'sandbox', principal: ctx.principal }, fnBody),
+    },
+    /** SDK calls nothing in the sandbox serves; a test can assert this stays empty. */
+    unhandled,
+    async close() {
+      await oktaEmulator.close();
+      forge.uninstall();
+      globalThis.fetch = realFetch;
+      clock.uninstall();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** RequestLedger on plain KVS keys created with FAIL_IF_EXISTS: exactly one claimant per key. */
+import { createHash } from 'node:crypto';
+import { kvs } from '@forge/kvs';
+import type { RequestLedger } from '../../app/ports';
+
+// Ledger keys may carry user-entered text (an edited field value): hash them into a valid KVS key.
+const storageKey = (key: string) => `ledger:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+
+export class KvsRequestLedger implements RequestLedger {
+  constructor(private readonly now: () => string) {}
+
+  async claim(key: string): Promise<boolean> {
+    try {
+      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now() }, { keyPolicy: 'FAIL_IF_EXISTS' });
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'KEY_CONFLICT') return false;
+      throw e;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await kvs.delete(storageKey(key));
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Everything a use case may reach, as ports. The composition root (src/entry/compose.ts) builds the
+ * real set; tests build in-memory ones (test/fakes). Use cases name the subset they need with Pick.
+ */
+import type {
+  AuditLog, Clock, ConfigStore, Directory, GrantStore, HealthStore, IssueTracker, Notifier,
+  OktaConnection, OktaSecrets, PermissionChecker, RequestLedger, WorkQueue,
+} from './ports';
+
+export interface AppDeps {
+  clock: Clock;
+  grants: GrantStore;
+  audit: AuditLog;
+  config: ConfigStore;
+  health: HealthStore;
+  ledger: RequestLedger;
+  /** The directory for the stored connection; throws DirectoryError('configuration') when unset. */
+  directory: () => Promise<Directory>;
+  /** A directory for connection settings not yet saved (admin "Test connection"). */
+  directoryFor: (connection: OktaConnection, secrets: OktaSecrets) => Directory;
+  issues: IssueTracker;
+  notifier: Notifier;
+  permissions: PermissionChecker;
+  queue: WorkQueue;
+}

@@ -1,0 +1,105 @@
+/**
+ * The queue worker's half of New access: approval re-check, Okta checks, then membership.
+ * State is written before each Okta call, so a crash or retry resumes from the recorded step and a
+ * membership the user already had is never mistaken for one we created.
+ */
+import type { Grant } from '../domain/grant';
+import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS } from '../domain/policy';
+import type { AppDeps } from './deps';
+import { advance, auditGrant, once } from './grant-ops';
+import * as say from './messages';
+import { DirectoryError } from './ports';
+import { resolveRequester } from './resolve-requester';
+import { fail, handleOktaFailure, type WorkResult } from './work-result';
+
+/** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
+export const EXACT_EXPIRY_WINDOW_MS = 15 * MINUTE_MS;
+
+export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkResult> {
+  let g = await deps.grants.get(grantId);
+  if (!g) return { done: true, note: 'no such grant' };
+  if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
+  if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
+
+  const now = deps.clock.now();
+  const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
+  const group = allowlist.find((x) => x.groupId === g!.groupId);
+  if (!group) {
+    return deny(deps, g, 'GRANT.NOT_ALLOWLISTED', 'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.');
+  }
+
+  try {
+    if (g.status === 'REQUESTED') {
+      const approver = group.approvalMode === 'status' && !g.emergency
+        ? await deps.issues.lastTransitionInto(g.issueKey, policy.approvalStatusName) : undefined;
+      const approval = decideApproval({ group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId, approvalTransitionBy: approver });
+      if (approval.kind === 'await-approval') return { done: true, note: 'awaiting approval' };
+      if (approval.kind === 'refused') {
+        await once(deps.ledger, `self-approval:${g.id}:${now}`, async () => {
+          await auditGrant(deps.audit, g!, now, 'DENIED', g!.requesterAccountId, approval.message);
+          await deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message));
+        });
+        return { done: true, note: 'self approval refused' };
+      }
+
+      const directory = await deps.directory();
+      const eligible = await directory.checkGroupEligible(g.groupId);
+      if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);
+      const who = await resolveRequester(deps.issues, directory, policy, g.requesterAccountId);
+      if (!who.ok) return deny(deps, g, who.code, who.message);
+
+      const isMember = await directory.isMember(who.user.id, g.groupId);
+      const others = (await deps.grants.listByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
+      const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
+      const endsAt = computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd });
+      const approvedBy = approval.kind === 'approved' ? approval.approverAccountId : undefined;
+      g = await advance(deps.grants, g, 'GRANTING', now, {
+        oktaUserId: who.user.id, endsAt, approvedBy, attempts: 0, lastError: undefined,
+        preexistingMembership: isPreexistingMembership(isMember, others),
+      });
+      if (approvedBy) await auditGrant(deps.audit, g, now, 'APPROVED', approvedBy, `Approved by moving the issue to "${policy.approvalStatusName}".`);
+      await auditGrant(deps.audit, g, now, 'GRANT_STARTED', 'app', `Okta user ${who.user.id} (${who.user.login}); ends ${endsAt}${g.preexistingMembership ? '; already a member by other means' : ''}.`);
+    }
+
+    // GRANTING: the membership call is idempotent in Okta (PUT), so retries are safe.
+    if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
+      return fail(deps, g, 'The grant could not be completed before its end time, so it was not started. Raise a new request.');
+    }
+    const directory = await deps.directory();
+    if (!g.preexistingMembership) {
+      const write = await directory.addMember(g.oktaUserId!, g.groupId);
+      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_ADDED', 'app', `Added to Okta group ${g.groupId}.`, write.requestId);
+    } else {
+      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_ALREADY_PRESENT', 'app', 'Already a member by other means; membership left as it was and will not be removed by the app.');
+    }
+    g = await advance(deps.grants, g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, attempts: 0, lastError: undefined });
+    await auditGrant(deps.audit, g, now, 'ACTIVE', 'app', `Active until ${g.endsAt}.`);
+    await announceActive(deps, g);
+    const left = Date.parse(g.endsAt!) - Date.parse(now);
+    if (left <= EXACT_EXPIRY_WINDOW_MS) await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.max(0, Math.ceil(left / 1000)));
+    return { done: true, note: 'granted' };
+  } catch (e) {
+    if (e instanceof DirectoryError) return handleOktaFailure(deps, g, e, 'grant');
+    throw e;
+  }
+}
+
+async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
+  await once(deps.ledger, `announce:${g.id}:ACTIVE`, async () => {
+    const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(g.requesterAccountId)]);
+    const name = say.groupLabel(g.groupId, allowlist);
+    const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
+    await deps.issues.comment(g.issueKey, msg);
+    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg);
+  });
+}
+
+async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
+  const now = deps.clock.now();
+  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, endedAt: now });
+  await auditGrant(deps.audit, denied, now, 'DENIED', 'app', `${code}: ${message}`);
+  const allowlist = await deps.config.getAllowlist();
+  await deps.issues.comment(g.issueKey, say.grantFailed(denied, say.groupLabel(g.groupId, allowlist), message));
+  return { done: true, note: `denied ${code}` };
+}
+

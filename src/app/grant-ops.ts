@@ -1,0 +1,39 @@
+/** Small building blocks every lifecycle use case shares: versioned writes, audit, once-only notices. */
+import { transition, type Grant, type GrantStatus } from '../domain/grant';
+import type { AuditAction, AuditLog, GrantStore, RequestLedger } from './ports';
+
+/** Moves a grant to `to` and writes it conditionally on the version it was read at. */
+export async function advance(grants: GrantStore, g: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}): Promise<Grant> {
+  const next = transition(g, to, now, { ...changes, version: g.version + 1 });
+  await grants.update(next);
+  return next;
+}
+
+/** Changes a grant without changing its status (extension, reminder mark, attempt count). */
+export async function amend(grants: GrantStore, g: Grant, now: string, changes: Partial<Grant>): Promise<Grant> {
+  const next: Grant = { ...g, ...changes, status: g.status, updatedAt: now, version: g.version + 1 };
+  await grants.update(next);
+  return next;
+}
+
+export function auditGrant(audit: AuditLog, g: Grant, at: string, action: AuditAction, actor: string, detail: string, oktaRequestId?: string) {
+  return audit.append({
+    at, action, actor, detail, oktaRequestId,
+    grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
+  });
+}
+
+/**
+ * Runs `send` at most once per key across retries and duplicate deliveries. If `send` throws, the
+ * claim is released so the next attempt can try again: a notice may be late, never doubled.
+ */
+export async function once(ledger: RequestLedger, key: string, send: () => Promise<void>): Promise<boolean> {
+  if (!(await ledger.claim(key))) return false;
+  try {
+    await send();
+    return true;
+  } catch (e) {
+    await ledger.release(key);
+    throw e;
+  }
+}

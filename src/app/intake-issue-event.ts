@@ -1,0 +1,89 @@
+/**
+ * What the issue trigger does with a created/updated issue: read the app fields (events never carry
+ * them), then route to New / Extend / View. No Okta call happens here: Okta work goes to the queue,
+ * so the 25 s trigger limit and Okta outages never lose a request.
+ */
+import { parseAccessRequest, type FieldProblem } from '../domain/access-request';
+import { grantIdForIssue } from '../domain/grant';
+import type { AppDeps } from './deps';
+import { once } from './grant-ops';
+import * as say from './messages';
+import { requestAccess } from './request-access';
+import { extendAccess } from './extend-access';
+import { viewAccess } from './view-access';
+
+export interface IssueEventInput {
+  issueId: string;
+  issueKey: string;
+  kind: 'created' | 'updated';
+  /** Set when the update moved the issue to a new status. */
+  statusTo?: string;
+}
+
+export type IntakeResult =
+  | 'ignored' | 'issue-gone' | 'invalid-fields' | 'duplicate' | 'recorded' | 'denied'
+  | 'approval-noted' | 'edit-ignored' | 'extended' | 'extend-refused' | 'viewed';
+
+const PROBLEM_TEXT: Record<FieldProblem['code'], (v?: string) => string> = {
+  'REQUEST.ACCESS_TYPE_MISSING': () => 'Set Access type to New access, Extend access or View access, then raise a new request.',
+  'REQUEST.ACCESS_TYPE_INVALID': (v) => `"${v}" is not an Access type. Use New access, Extend access or View access, then raise a new request.`,
+  'REQUEST.GROUP_MISSING': () => 'Choose the Admin group you need, then raise a new request.',
+  'REQUEST.GROUP_INVALID': (v) => `"${v}" is not an Okta group this app knows. Choose the Admin group from the list, then raise a new request.`,
+};
+
+export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): Promise<IntakeResult> {
+  const policy = await deps.config.getPolicy();
+  const issue = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
+  if (!issue) return 'issue-gone';
+  // Issues without our fields are not access requests: stay silent on them.
+  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) return 'ignored';
+
+  const existing = await deps.grants.get(grantIdForIssue(issue.id));
+  if (existing) {
+    if (input.kind !== 'updated') return 'duplicate';
+    if (input.statusTo === policy.approvalStatusName && existing.status === 'REQUESTED') {
+      // The worker re-reads who made the transition; the event is only a hint.
+      await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
+      return 'approval-noted';
+    }
+    if (issue.adminGroup !== existing.groupId) {
+      const groupNow = String(issue.adminGroup ?? '').slice(0, 40);
+      await once(deps.ledger, `edit-ignored:${issue.id}:${groupNow}`, async () => {
+        await deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Admin group changed to "${groupNow}" after the request; the request stays for ${existing.groupId}.` });
+        await deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was already recorded for the group it named when it was raised. To get access to a different group, raise a new request.'));
+      });
+      return 'edit-ignored';
+    }
+    return 'duplicate';
+  }
+
+  const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
+  if (!parsed.ok) {
+    const text = PROBLEM_TEXT[parsed.problem.code]('value' in parsed.problem ? parsed.problem.value : undefined);
+    await once(deps.ledger, `invalid:${issue.id}:${parsed.problem.code}`, () =>
+      deps.issues.comment(issue.key, say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text)));
+    return 'invalid-fields';
+  }
+  if (!issue.reporterAccountId) {
+    await once(deps.ledger, `invalid:${issue.id}:no-reporter`, () =>
+      deps.issues.comment(issue.key, say.refused(undefined, 'This access request has no reporter.', 'Access is granted to the reporter of the issue. Set yourself as the reporter and raise a new request.')));
+    return 'invalid-fields';
+  }
+
+  switch (parsed.accessType) {
+    case 'View access': {
+      const done = await once(deps.ledger, `view:${issue.id}`, () => viewAccess(deps, { issueKey: issue.key, requesterAccountId: issue.reporterAccountId! }).then(() => undefined));
+      return done ? 'viewed' : 'duplicate';
+    }
+    case 'Extend access': {
+      let result: IntakeResult = 'duplicate';
+      await once(deps.ledger, `extend:${issue.id}`, async () => {
+        const r = await extendAccess(deps, { requesterAccountId: issue.reporterAccountId!, groupId: parsed.groupId, actor: issue.reporterAccountId!, issueKey: issue.key, changeType: issue.changeType });
+        result = r.ok ? 'extended' : 'extend-refused';
+      });
+      return result;
+    }
+    case 'New access':
+      return requestAccess(deps, { issue, groupId: parsed.groupId, policy });
+  }
+}

@@ -1,0 +1,14 @@
+/** The queue consumer's dispatcher: one work item, one use case. */
+import type { AppDeps } from './deps';
+import { grantAccess } from './grant-access';
+import type { WorkItem } from './ports';
+import { performRevocation } from './revoke-grant';
+import type { WorkResult } from './work-result';
+
+export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> {
+  switch (item.kind) {
+    case 'grant': return grantAccess(deps, item.grantId);
+    case 'revoke': return performRevocation(deps, item.grantId, { expireIfDue: false });
+    case 'expire': return performRevocation(deps, item.grantId, { expireIfDue: true });
+  }
+}

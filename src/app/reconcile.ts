@@ -1,0 +1,47 @@
+/**
+ * Drift: Okta is the truth for membership. A grant whose member was removed by hand ends as
+ * REMOVED_EXTERNALLY; a member added by hand to a managed group is reported, never turned into a grant.
+ */
+import type { AppDeps } from './deps';
+import { advance, auditGrant } from './grant-ops';
+import { announceEnd } from './revoke-grant';
+import { StaleGrantError } from './ports';
+
+export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number }
+
+export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
+  const allowlist = await deps.config.getAllowlist();
+  if (allowlist.length === 0) return { groups: 0, removedExternally: 0, unmanaged: 0 };
+  const directory = await deps.directory();
+  const previous = (await deps.health.unmanagedMembers())?.byGroup ?? {};
+  const byGroup: Record<string, string[]> = {};
+  let removedExternally = 0;
+  for (const group of allowlist) {
+    const listedAt = deps.clock.now();
+    const members = new Set(await directory.listMemberIds(group.groupId));
+    const active = await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE');
+    for (const g of active) {
+      if (!g.oktaUserId || members.has(g.oktaUserId)) continue;
+      // Re-read: queries are eventually consistent and a revocation may have just started.
+      const fresh = await deps.grants.get(g.id);
+      if (!fresh || fresh.status !== 'ACTIVE' || Date.parse(fresh.startedAt ?? listedAt) > Date.parse(listedAt)) continue;
+      try {
+        const ended = await advance(deps.grants, fresh, 'REMOVED_EXTERNALLY', listedAt, { endReason: 'REMOVED_EXTERNALLY', endedBy: 'app', endedAt: listedAt });
+        await auditGrant(deps.audit, ended, listedAt, 'REMOVED_EXTERNALLY', 'app', `Okta group ${group.groupId} no longer has this member; someone removed it outside the app.`);
+        await announceEnd(deps, ended, undefined);
+        removedExternally++;
+      } catch (e) {
+        if (!(e instanceof StaleGrantError)) throw e;
+      }
+    }
+    const granted = new Set((await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE')).map((g) => g.oktaUserId));
+    const unmanaged = [...members].filter((id) => !granted.has(id)).sort();
+    byGroup[group.groupId] = unmanaged;
+    const newlySeen = unmanaged.filter((id) => !(previous[group.groupId] ?? []).includes(id));
+    for (const userId of newlySeen) {
+      await deps.audit.append({ at: listedAt, action: 'UNMANAGED_MEMBER_FOUND', actor: 'app', groupId: group.groupId, detail: `Okta user ${userId} is a member of ${group.displayName} without a grant from this app (added outside it, or a membership that pre-existed). Reported only; not changed.` });
+    }
+  }
+  await deps.health.recordUnmanagedMembers(deps.clock.now(), byGroup);
+  return { groups: allowlist.length, removedExternally, unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0) };
+}

@@ -1,0 +1,93 @@
+/**
+ * Ending a grant: expiry, the requester relinquishing and an admin revoking are one path that differs
+ * only in actor and reason. REVOKING is written before Okta is called, so the intent survives a crash
+ * and the sweep finds it again; membership the app did not create, or still needs, is kept.
+ */
+import type { EndReason, Grant } from '../domain/grant';
+import { decideRemoval, isExpiryDue } from '../domain/policy';
+import type { AppDeps } from './deps';
+import { refuse, type Outcome } from './errors';
+import { advance, auditGrant, once } from './grant-ops';
+import * as say from './messages';
+import { DirectoryError, StaleGrantError } from './ports';
+import { handleOktaFailure, type WorkResult } from './work-result';
+
+/** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
+export async function requestRevocation(
+  deps: AppDeps, input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' },
+): Promise<Outcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const g = await deps.grants.get(input.grantId);
+    if (!g) return refuse('GRANT.NOT_FOUND', 'That grant does not exist.');
+    if (g.status === 'REVOKING') return { ok: true };
+    if (g.status !== 'ACTIVE') return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
+    const now = deps.clock.now();
+    try {
+      const next = await advance(deps.grants, g, 'REVOKING', now, { endReason: input.reason, endedBy: input.actor, attempts: 0, lastError: undefined });
+      await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor, input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
+      await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
+      return { ok: true };
+    } catch (e) {
+      if (!(e instanceof StaleGrantError)) throw e;
+      // Someone else (a sweep, an extension) wrote first: read again and decide again.
+    }
+  }
+  return refuse('GRANT.BUSY', 'The grant is being changed right now. Try again in a moment.');
+}
+
+/** Worker: carry a grant through REVOKING to its end. `expireIfDue` starts expiry for an ACTIVE grant. */
+export async function performRevocation(deps: AppDeps, grantId: string, opts: { expireIfDue: boolean }): Promise<WorkResult> {
+  let g = await deps.grants.get(grantId);
+  if (!g) return { done: true, note: 'no such grant' };
+  const now = deps.clock.now();
+  if (isEnded(g)) {
+    await announceEnd(deps, g, undefined);
+    return { done: true, note: `already ${g.status}` };
+  }
+  if (g.status === 'ACTIVE') {
+    if (!opts.expireIfDue || !isExpiryDue(g, now)) return { done: true, note: 'not due' };
+    g = await advance(deps.grants, g, 'REVOKING', now, { endReason: 'EXPIRED', endedBy: 'app', attempts: 0, lastError: undefined });
+    await auditGrant(deps.audit, g, now, 'REVOKE_STARTED', 'app', `End time ${g.endsAt} reached.`);
+  }
+  if (g.status !== 'REVOKING') return { done: true, note: `grant is ${g.status}` };
+
+  try {
+    const others = await deps.grants.listByRequesterAndGroup(g.requesterAccountId, g.groupId);
+    const decision = decideRemoval(g, others, now);
+    if (decision.remove && g.oktaUserId) {
+      const directory = await deps.directory();
+      const result = await directory.removeMember(g.oktaUserId, g.groupId);
+      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_REMOVED', 'app',
+        result.outcome === 'removed' ? `Removed from Okta group ${g.groupId}.` : `Okta group ${g.groupId} no longer had this member (confirmed by a read).`, result.requestId);
+    } else if (!decision.remove) {
+      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_KEPT', 'app', decision.why === 'PREEXISTING' ? 'Membership pre-existed this grant: left in place.' : 'Another active grant for this group still needs the membership: left in place.');
+    }
+    const reason: EndReason = g.endReason ?? 'EXPIRED';
+    g = await advance(deps.grants, g, reason === 'EXPIRED' ? 'EXPIRED' : 'REVOKED', now, { endedAt: now, attempts: 0, lastError: undefined });
+    await auditGrant(deps.audit, g, now, 'ENDED', g.endedBy ?? 'app', `Grant ended (${reason}).`);
+    await announceEnd(deps, g, decision.remove ? undefined : decision.why);
+    return { done: true, note: 'revoked' };
+  } catch (e) {
+    if (e instanceof DirectoryError) return handleOktaFailure(deps, g, e, 'revoke');
+    throw e;
+  }
+}
+
+const isEnded = (g: Grant) => g.status === 'EXPIRED' || g.status === 'REVOKED' || g.status === 'REMOVED_EXTERNALLY';
+
+/** Comment, notify and close out the issue, once per grant end, even across retries. */
+export async function announceEnd(deps: AppDeps, g: Grant, kept: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' | undefined): Promise<void> {
+  await once(deps.ledger, `announce:${g.id}:END`, async () => {
+    const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
+    const name = say.groupLabel(g.groupId, allowlist);
+    const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
+    await deps.issues.comment(g.issueKey, msg);
+    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg);
+    if (policy.closeOutTransitionName) {
+      const moved = await deps.issues.transition(g.issueKey, policy.closeOutTransitionName);
+      if (moved === 'unavailable') {
+        await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${policy.closeOutTransitionName}" is not available from the issue's status; the issue was left as it is.`);
+      }
+    }
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The five-minute sweep: the backstop that makes sure nothing is lost.
+ * - ends due grants (and schedules exact-time expiry for those ending within 15 minutes, so the
+ *   revocation lag stays under a minute between sweeps);
+ * - sends reminders, once per grant end time;
+ * - re-queues work whose queue event was lost or exhausted (GRANTING/REVOKING/REQUESTED left behind).
+ * Every action is idempotent, so overlapping or repeated sweeps do no harm.
+ */
+import type { Grant } from '../domain/grant';
+import { isReminderDue, MINUTE_MS } from '../domain/policy';
+import type { AppDeps } from './deps';
+import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
+import { amend, auditGrant, once } from './grant-ops';
+import * as say from './messages';
+import { StaleGrantError, type WorkItem } from './ports';
+
+/** Work older than this without progress is re-queued by the sweep. */
+const STALLED_AFTER_MS = 15 * MINUTE_MS;
+
+export interface SweepSummary { due: number; scheduled: number; reminded: number; requeued: number }
+
+export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
+  const now = deps.clock.now();
+  const nowMs = Date.parse(now);
+  const allowlist = await deps.config.getAllowlist();
+  const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
+  const horizon = new Date(nowMs + Math.max(maxLeadMs, EXACT_EXPIRY_WINDOW_MS)).toISOString();
+  const ending = await deps.grants.listByStatus('ACTIVE', horizon);
+
+  const due = ending.filter((g) => Date.parse(g.endsAt!) <= nowMs);
+  await deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id })));
+
+  let scheduled = 0;
+  for (const g of ending) {
+    const left = Date.parse(g.endsAt!) - nowMs;
+    if (left <= 0 || left > EXACT_EXPIRY_WINDOW_MS) continue;
+    // One delayed event per grant end time, however many sweeps see it.
+    if (await deps.ledger.claim(`expiry-scheduled:${g.id}:${g.endsAt}`)) {
+      await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.ceil(left / 1000));
+      scheduled++;
+    }
+  }
+
+  let reminded = 0;
+  for (const g of ending) {
+    const group = allowlist.find((x) => x.groupId === g.groupId);
+    if (group && isReminderDue(g, group, now) && (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now))) reminded++;
+  }
+
+  const stalled: WorkItem[] = [];
+  for (const status of ['GRANTING', 'REVOKING', 'REQUESTED'] as const) {
+    for (const g of await deps.grants.listByStatus(status)) {
+      if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;
+      stalled.push(status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id });
+    }
+  }
+  await deps.queue.enqueue(stalled);
+
+  const summary = { due: due.length, scheduled, reminded, requeued: stalled.length };
+  await deps.health.recordSweep(now, { ...summary });
+  return summary;
+}
+
+async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: string): Promise<boolean> {
+  const sent = await once(deps.ledger, `reminder:${g.id}:${g.endsAt}`, async () => {
+    const user = await deps.issues.getUser(g.requesterAccountId);
+    const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
+    await deps.issues.comment(g.issueKey, msg);
+    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg);
+    await auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`);
+  });
+  try {
+    // Marked on the grant for the panel; the ledger is what guarantees "never twice".
+    await amend(deps.grants, g, now, { reminderSentAt: now });
+  } catch (e) {
+    if (!(e instanceof StaleGrantError)) throw e;
+  }
+  return sent;
+}

@@ -1,0 +1,72 @@
+/**
+ * The composition root: the only place that knows which adapter implements which port.
+ * Built per invocation (cheap); the Okta client is cached per connection so an OAuth token is reused
+ * while the function instance stays warm.
+ */
+import type { AppDeps } from '../app/deps';
+import { DirectoryError, type Directory, type OktaConnection, type OktaSecrets } from '../app/ports';
+import { validateOktaDomain } from '../domain/okta-domain';
+import { systemClock } from '../adapters/clock/system-clock';
+import { KvsGrantStore } from '../adapters/kvs/grant-store';
+import { KvsAuditLog } from '../adapters/kvs/audit-log';
+import { KvsConfigStore } from '../adapters/kvs/config-store';
+import { KvsHealthStore } from '../adapters/kvs/health-store';
+import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
+import { OktaHttpClient } from '../adapters/okta/okta-http-client';
+import { OktaDirectory } from '../adapters/okta/okta-directory';
+import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
+import { JiraNotifier } from '../adapters/jira/jira-notifier';
+import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
+import { ForgeWorkQueue } from '../adapters/queue/forge-work-queue';
+
+/** Scopes the app asks an OAuth service app for (least privilege; see README). */
+export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read'];
+
+const directories = new Map<string, Directory>();
+
+function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Directory {
+  const domain = validateOktaDomain(connection.domain);
+  if (!domain.ok) throw new DirectoryError('configuration', `The saved Okta domain is not valid: ${domain.reason}`);
+  const auth = connection.auth.method === 'api-token'
+    ? (secrets.apiToken ? { kind: 'api-token' as const, token: secrets.apiToken } : undefined)
+    : (secrets.privateKeyPem ? { kind: 'oauth' as const, clientId: connection.auth.clientId, keyId: connection.auth.keyId, privateKeyPem: secrets.privateKeyPem, scopes: OKTA_SCOPES } : undefined);
+  if (!auth) throw new DirectoryError('configuration', 'The Okta credentials are not set. A Jira admin must enter them in the Okta JIT Access admin page.');
+  const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
+  let directory = directories.get(cacheKey);
+  if (!directory) {
+    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, now: () => Date.parse(systemClock.now()) }));
+    directories.set(cacheKey, directory);
+  }
+  return directory;
+}
+
+// Distinguishes rotated secrets in the cache key without keeping them in it.
+function fingerprint(s: OktaSecrets): string {
+  const text = `${s.apiToken ?? ''}|${s.privateKeyPem ?? ''}`;
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return String(h);
+}
+
+export function compose(): AppDeps {
+  const clock = systemClock;
+  const config = new KvsConfigStore();
+  return {
+    clock,
+    config,
+    grants: new KvsGrantStore(),
+    audit: new KvsAuditLog(),
+    health: new KvsHealthStore(),
+    ledger: new KvsRequestLedger(() => clock.now()),
+    directory: async () => {
+      const [connection, secrets] = await Promise.all([config.getConnection(), config.getSecrets()]);
+      if (!connection) throw new DirectoryError('configuration', 'Okta is not connected yet. A Jira admin must connect it in the Okta JIT Access admin page.');
+      return buildDirectory(connection, secrets);
+    },
+    directoryFor: buildDirectory,
+    issues: new JiraIssueTracker(),
+    notifier: new JiraNotifier(),
+    permissions: new JiraPermissionChecker(),
+    queue: new ForgeWorkQueue(),
+  };
+}

@@ -1,0 +1,27 @@
+/** Queue consumer: does the Okta work. Transient failures go back to the queue with a delay. */
+import { InvocationError, InvocationErrorCode } from '@forge/events';
+import { z } from 'zod';
+import { processWork } from '../app/process-work';
+import { compose } from './compose';
+
+const WorkItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('grant'), grantId: z.string().min(1) }),
+  z.object({ kind: z.literal('revoke'), grantId: z.string().min(1) }),
+  z.object({ kind: z.literal('expire'), grantId: z.string().min(1) }),
+]);
+
+export async function oktaWorker(event: { body?: unknown; jobId?: string; retryContext?: { retryCount: number } }) {
+  const item = WorkItemSchema.safeParse(event?.body);
+  if (!item.success) {
+    console.error('okta-worker: dropped a malformed work item', item.error.issues.slice(0, 3));
+    return;
+  }
+  const result = await processWork(compose(), item.data);
+  if (!result.done) {
+    return new InvocationError({
+      retryAfter: Math.min(900, Math.max(1, Math.ceil(result.retryAfterMs / 1000))),
+      retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+      retryData: { note: result.note },
+    });
+  }
+}

@@ -1,0 +1,11 @@
+/** Table of contents: every Forge handler named in manifest.yml, grouped by kind. */
+
+// Product triggers
+export { issueTrigger } from './entry/issue-trigger';
+export { lifecycle } from './entry/lifecycle';
+
+// Queue consumers
+export { oktaWorker } from './entry/okta-worker';
+
+// Scheduled triggers
+export { sweeper, reconciler } from './entry/scheduled';
