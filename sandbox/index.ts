@@ -29,7 +29,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   clock.install();
   const realFetch = globalThis.fetch;
 
-  const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')) });
+  const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')), now: () => clock.nowMs() });
   const inbox: any[] = [];
   const productEvents: ProductEventRecord[] = [];
   let holdingEvents = false;
@@ -181,19 +181,28 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     return result as T;
   }
 
-  // Driver methods that change Jira deliver the resulting product events (unless held).
-  const jira = Object.assign(jiraEmulator, {
-    async create(input: Parameters<JiraEmulator['createIssue']>[0]) { const r = jiraEmulator.createIssue(input); await settle(); return r; },
-    async update(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) { const e = jiraEmulator.updateFields(key, fields, by); await settle(); return e; },
-    async move(key: string, status: string, by: string) { const e = jiraEmulator.transition(key, status, by); await settle(); return e; },
-    /** Delivers an already-delivered product event again (Forge gives no exactly-once guarantee). */
+  // The Jira driver: the emulator as it is, except that changes made through it deliver the resulting
+  // product events to the app's triggers (unless held), as Jira would a moment later.
+  const driver = {
+    async createIssue(input: Parameters<JiraEmulator['createIssue']>[0]) { const r = jiraEmulator.createIssue(input); await settle(); return r; },
+    async updateFields(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) { const e = jiraEmulator.updateFields(key, fields, by); await settle(); return e; },
+    async transition(key: string, status: string, by: string) { const e = jiraEmulator.transition(key, status, by); await settle(); return e; },
+    /** Delivers a product event again (Forge gives no exactly-once guarantee). */
     async deliverAgain(eventId: string) {
-      const rec = productEvents.find((r) => r.event.eventId === eventId) ?? { event: jiraEmulator.events.find((e: any) => e.eventId === eventId) };
-      if (!rec?.event) throw new Error(`no product event ${eventId}`);
-      await deliverProductEvent(rec.event);
+      const event = jiraEmulator.events.find((e) => e.eventId === eventId);
+      if (!event) throw new Error(`no product event ${eventId}`);
+      await deliverProductEvent(event);
       await settle();
     },
-  });
+  };
+  type JiraDriver = Omit<JiraEmulator, keyof typeof driver> & typeof driver;
+  const jira = new Proxy(jiraEmulator, {
+    get(target, prop, receiver) {
+      if (prop in driver) return driver[prop as keyof typeof driver];
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  }) as unknown as JiraDriver;
 
   return {
     clock: {

@@ -9,3 +9,7 @@ export { oktaWorker } from './entry/okta-worker';
 
 // Scheduled triggers
 export { sweeper, reconciler } from './entry/scheduled';
+
+// UI resolvers (issue panel and custom fields; admin page)
+export { uiResolver } from './entry/ui-resolver';
+export { adminResolver } from './entry/admin-resolver';

@@ -20,7 +20,7 @@ import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker'
 import { ForgeWorkQueue } from '../adapters/queue/forge-work-queue';
 
 /** Scopes the app asks an OAuth service app for (least privilege; see README). */
-export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read'];
+export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'];
 
 const directories = new Map<string, Directory>();
 

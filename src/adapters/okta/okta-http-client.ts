@@ -9,7 +9,7 @@
  * token, and one immediate retry of an idempotent GET whose connection was reset.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
+import { jose, type CryptoKey, type JWK } from './jose';
 import { z } from 'zod';
 import {
   OktaConfigurationError, OktaNotFoundError, OktaPermanentError, OktaTransientError, redact,
@@ -105,6 +105,8 @@ export class OktaHttpClient {
   private dpopKey?: Promise<DpopKey>;
   private tokenNonce?: string;
   private resourceNonce?: string;
+  /** Send DPoP proofs to the token endpoint; turned off once if Okta refuses a proof nobody asked for. */
+  private useDpop = true;
   /** Strings that must never appear in a message: credentials, assertions, access tokens. */
   private readonly secrets: string[] = [];
   private lastRate: RateLimitInfo = {};
@@ -365,6 +367,7 @@ export class OktaHttpClient {
     const auth = this.auth;
     const url = new URL(`${this.origin}/oauth2/v1/token`);
     let nonceRetried = false;
+    let dpopFallback: { error: string; error_description?: string } | undefined;
     for (;;) {
       const assertion = await this.clientAssertion(auth, url.href);
       const form = new URLSearchParams({
@@ -373,11 +376,8 @@ export class OktaHttpClient {
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
       });
-      const headers: Record<string, string> = {
-        Accept: 'application/json',
-        'Content-Type': 'application/x-www-form-urlencoded',
-        DPoP: await this.dpopProof('POST', url, this.tokenNonce),
-      };
+      const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+      if (this.useDpop) headers.DPoP = await this.dpopProof('POST', url, this.tokenNonce);
       let result: { response: Response; text: string };
       try {
         result = await this.fetchWithTimeout(url, { method: 'POST', headers, body: form.toString() });
@@ -413,6 +413,12 @@ export class OktaHttpClient {
 
       const err = parseOAuthError(text);
       if (response.status === 400 && err?.error === 'use_dpop_nonce' && nonce && !nonceRetried) { nonceRetried = true; continue; }
+      if (response.status === 400 && err?.error === 'invalid_dpop_proof') {
+        // An app without DPoP may refuse a proof it did not ask for: try once without, else report the first refusal.
+        if (this.useDpop && !dpopFallback) { dpopFallback = err; this.useDpop = false; continue; }
+        if (dpopFallback) { this.useDpop = true; throw this.tokenError(response, dpopFallback, requestId); }
+      }
+      if (dpopFallback) this.useDpop = true;
       throw this.tokenError(response, err, requestId);
     }
   }
@@ -448,7 +454,7 @@ export class OktaHttpClient {
   private async clientAssertion(auth: Extract<OktaClientAuth, { kind: 'oauth' }>, audience: string): Promise<string> {
     const key = await this.privateKey(auth);
     const iat = Math.floor(this.now() / 1000);
-    const assertion = await new SignJWT({})
+    const assertion = await new jose.SignJWT({})
       .setProtectedHeader(auth.keyId ? { alg: 'RS256', kid: auth.keyId } : { alg: 'RS256' })
       .setIssuer(auth.clientId)
       .setSubject(auth.clientId)
@@ -463,7 +469,7 @@ export class OktaHttpClient {
 
   private privateKey(auth: Extract<OktaClientAuth, { kind: 'oauth' }>): Promise<CryptoKey> {
     if (!this.signingKey) {
-      this.signingKey = importPKCS8(auth.privateKeyPem, 'RS256').catch((e: unknown) => {
+      this.signingKey = jose.importPKCS8(auth.privateKeyPem, 'RS256').catch((e: unknown) => {
         this.signingKey = undefined;
         throw new OktaConfigurationError(
           'The OAuth private key could not be read: it must be an RSA private key in PKCS#8 PEM form ("-----BEGIN PRIVATE KEY-----"). A Jira admin must paste it again in the app\'s Okta settings.',
@@ -476,8 +482,8 @@ export class OktaHttpClient {
   private getDpopKey(): Promise<DpopKey> {
     if (!this.dpopKey) {
       this.dpopKey = (async () => {
-        const { privateKey, publicKey } = await generateKeyPair('ES256');
-        const { kty, crv, x, y } = await exportJWK(publicKey);
+        const { privateKey, publicKey } = await jose.generateKeyPair('ES256');
+        const { kty, crv, x, y } = await jose.exportJWK(publicKey);
         return { privateKey, publicJwk: { kty, crv, x, y } };
       })();
     }
@@ -490,7 +496,7 @@ export class OktaHttpClient {
     const claims: Record<string, string> = { htm: method, htu: `${url.origin}${url.pathname}` };
     if (nonce) claims.nonce = nonce;
     if (accessToken) claims.ath = createHash('sha256').update(accessToken).digest('base64url');
-    return new SignJWT(claims)
+    return new jose.SignJWT(claims)
       .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk })
       .setIssuedAt(Math.floor(this.now() / 1000))
       .setJti(randomUUID())

@@ -68,3 +68,6 @@ export const oktaOrgSettings = z.looseObject({
   companyName: z.string().nullish(),
   subdomain: z.string().nullish(),
 });
+
+/** Any Okta object when only its id matters (member lists). */
+export const oktaIdOnly = z.looseObject({ id: z.string().min(1) });

@@ -1,0 +1,792 @@
+/**
+ * An in-process stand-in for one Jira Cloud site, as the app sees it through @forge/api.
+ *
+ * How calls reach it: `asApp().requestJira(route`...`)` and `asUser(...).requestJira(...)` in
+ * @forge/api 8.3 (out/api/fetch.js, `__fetchProduct`) call
+ *   global.__forge_fetch__({ type: 'fpp', provider: 'app' | 'user', remote: 'jira', accountId }, path, init)
+ * - `asApp()`            → provider 'app', no accountId.
+ * - `asUser()`           → provider 'user', accountId undefined: the platform acts as the invocation's
+ *                          principal (the user who opened the UI / called the resolver). Nothing in
+ *                          `__forge_runtime__` carries that accountId (appContext has none); the
+ *                          platform knows it from the invocation token.
+ * - `asUser(accountId)`  → provider 'user', `target.accountId = accountId` ("user impersonation",
+ *                          @forge/api 5.3.0). On the platform this needs impersonation rights for the
+ *                          scope (`permissions.scopes[].allowImpersonation`, which @forge/manifest 13.7
+ *                          still describes as "not yet supported"), so apps must not rely on it.
+ * The sandbox resolves `asAccountId = target.accountId ?? currentInvocation().principal` and calls
+ * `handle({ method, path, body, asAccountId })`; `asAccountId` undefined means "as the app".
+ *
+ * Driver API (tests act as people in Jira): addUser, addProject, createIssue, updateFields, transition.
+ * Views for assertions: issue, comments, notifications, events, requests, unhandled.
+ *
+ * Workflow (one for every project):
+ *   To Do ──Start(11)──▶ In Progress
+ *   To Do | In Progress ──Approve(21)──▶ Approved
+ *   To Do | In Progress | Approved ──Done(31)──▶ Done
+ *   In Progress | Approved | Done ──Reopen(41)──▶ To Do
+ */
+
+export interface JiraEmulatorOptions {
+  /** Virtual clock, ISO instant. */
+  now: () => string;
+  appId: string;
+  environmentId: string;
+  siteUrl?: string;
+  onEvent?: (e: ForgeIssueEvent) => void;
+  /**
+   * Whether the app's own user holds the ADMINISTER global permission (GET /mypermissions as the app).
+   * Default true: Jira puts app users in the `atlassian-addons-admin` group, which holds "Administer
+   * Jira" on most sites. This is exactly why an admin check must never be asked as the app.
+   */
+  appIsAdmin?: boolean;
+}
+
+export interface EmulatedUser {
+  accountId: string;
+  displayName: string;
+  email?: string;
+  emailVisible: boolean;
+  timeZone: string;
+  admin: boolean;
+  active: boolean;
+  accountType: 'atlassian' | 'app';
+}
+
+export interface AddUserInput {
+  accountId?: string;
+  displayName: string;
+  email?: string;
+  emailVisible?: boolean;
+  timeZone?: string;
+  admin?: boolean;
+}
+
+/** Request-field values as the driver speaks them (null clears). */
+export interface IssueFieldInput {
+  accessType?: string | null;
+  adminGroup?: string | null;
+  /** Option value of "Change type": Emergency | Standard | Normal. */
+  changeType?: string | null;
+  /** ISO instant for "Requested end". */
+  requestedEnd?: string | null;
+}
+
+export interface CreateIssueInput {
+  projectKey: string;
+  issueType?: string;
+  summary: string;
+  reporter: string;
+  fields?: IssueFieldInput;
+}
+
+export interface ChangeItem {
+  field: string;
+  fieldtype: 'jira' | 'custom';
+  fieldId: string;
+  from: string | null;
+  fromString: string | null;
+  to: string | null;
+  toString: string | null;
+}
+
+/**
+ * A Forge product event, shaped as platform-notes.md describes (no custom-field values).
+ * `eventId` is the sandbox's own bookkeeping id: the payload Forge delivers has no such field.
+ */
+export interface ForgeIssueEvent {
+  eventType: 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:commented:issue';
+  selfGenerated: boolean;
+  atlassianId: string;
+  timestamp: number;
+  issue: { id: string; key: string; fields: Record<string, unknown> };
+  changelog?: { id: string; items: ChangeItem[] };
+  comment?: { id: string; author: { accountId: string }; body: unknown; created: string; updated: string };
+  associatedUsers?: Array<{ accountId: string }>;
+  eventId: string;
+}
+
+export interface EmulatedComment {
+  id: string;
+  author: string;
+  body: AdfNode;
+  /** Plain-text rendering for assertions: paragraphs/rows on their own lines, mentions as @Name. */
+  text: string;
+  created: string;
+}
+
+export interface EmulatedNotification {
+  subject?: string;
+  textBody?: string;
+  htmlBody?: string;
+  /** Resolved recipient account ids. */
+  to: string[];
+  /** The request body as sent. */
+  request: unknown;
+  sentBy: string;
+  at: string;
+}
+
+interface ChangelogEntry { id: string; author: string; created: string; items: ChangeItem[] }
+
+interface IssueState {
+  id: string;
+  key: string;
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  reporter: string;
+  creator: string;
+  assignee: string | null;
+  created: string;
+  updated: string;
+  statusId: string;
+  /** Custom field values by field id (select: option id). */
+  values: Record<string, string | undefined>;
+  comments: EmulatedComment[];
+  changelog: ChangelogEntry[];
+  notifications: EmulatedNotification[];
+}
+
+export interface HandleRequest { method: string; path: string; body?: unknown; asAccountId?: string }
+export interface HandleResponse { status: number; body?: unknown; headers?: Record<string, string> }
+
+export interface InjectedFailure {
+  method?: string;
+  /** Matches when the path (without query) includes this string. */
+  pathIncludes?: string;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+export type AdfNode = { type: string; attrs?: Record<string, unknown>; content?: AdfNode[]; text?: string; marks?: Array<{ type: string; attrs?: Record<string, unknown> }>; version?: number };
+
+export const STATUSES = {
+  TODO: { id: '10000', name: 'To Do', category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' } },
+  IN_PROGRESS: { id: '3', name: 'In Progress', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' } },
+  APPROVED: { id: '10001', name: 'Approved', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' } },
+  DONE: { id: '10002', name: 'Done', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
+} as const;
+type StatusDef = (typeof STATUSES)[keyof typeof STATUSES];
+const ALL_STATUSES: StatusDef[] = Object.values(STATUSES);
+
+export const TRANSITIONS: Array<{ id: string; name: string; from: string[]; to: string }> = [
+  { id: '11', name: 'Start', from: [STATUSES.TODO.id], to: STATUSES.IN_PROGRESS.id },
+  { id: '21', name: 'Approve', from: [STATUSES.TODO.id, STATUSES.IN_PROGRESS.id], to: STATUSES.APPROVED.id },
+  { id: '31', name: 'Done', from: [STATUSES.TODO.id, STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id], to: STATUSES.DONE.id },
+  { id: '41', name: 'Reopen', from: [STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id, STATUSES.DONE.id], to: STATUSES.TODO.id },
+];
+
+export const FIELD_IDS = {
+  changeType: 'customfield_10050',
+  requestedEnd: 'customfield_10051',
+  accessType: 'customfield_10100',
+  adminGroup: 'customfield_10101',
+} as const;
+
+export const CHANGE_TYPE_OPTIONS = [
+  { id: '10200', value: 'Emergency' },
+  { id: '10201', value: 'Standard' },
+  { id: '10202', value: 'Normal' },
+];
+
+const ISSUE_TYPES: Record<string, { id: string; description: string; hierarchyLevel: number }> = {
+  Task: { id: '10001', description: 'A small, distinct piece of work.', hierarchyLevel: 0 },
+  'Service Request': { id: '10002', description: 'Requests for access and services.', hierarchyLevel: 0 },
+};
+
+/** Jira's timestamp format: 2026-11-22T09:00:00.000+0000. */
+export function jiraDateTime(iso: string): string {
+  return new Date(iso).toISOString().replace('Z', '+0000');
+}
+
+const INLINE = new Set(['text', 'mention', 'hardBreak', 'emoji', 'inlineCard', 'date', 'status']);
+const BLOCK = new Set(['paragraph', 'heading', 'bulletList', 'orderedList', 'table', 'rule', 'codeBlock', 'blockquote', 'panel']);
+const MARKS = new Set(['strong', 'em', 'code', 'strike', 'underline', 'link', 'subsup', 'textColor']);
+
+/** Validates an ADF document the way Jira's comment API does (structure, node and mark types). */
+export function validateAdf(doc: unknown): string | undefined {
+  const d = doc as AdfNode;
+  if (!d || typeof d !== 'object' || d.type !== 'doc') return 'body must be an ADF document (type "doc")';
+  if (d.version !== 1) return 'ADF document version must be 1';
+  if (!Array.isArray(d.content)) return 'doc.content must be an array';
+  const blockList = (nodes: unknown, where: string, allowed: Set<string>): string | undefined => {
+    if (!Array.isArray(nodes)) return `${where}.content must be an array`;
+    for (const n of nodes) {
+      const err = node(n as AdfNode, where, allowed);
+      if (err) return err;
+    }
+    return undefined;
+  };
+  const node = (n: AdfNode, where: string, allowed: Set<string>): string | undefined => {
+    if (!n || typeof n !== 'object' || typeof n.type !== 'string') return `${where}: node without a type`;
+    if (!allowed.has(n.type)) return `${where}: node type "${n.type}" is not allowed here`;
+    const at = `${where}>${n.type}`;
+    switch (n.type) {
+      case 'text':
+        if (typeof n.text !== 'string' || n.text.length === 0) return `${at}: text must be a non-empty string`;
+        for (const m of n.marks ?? []) {
+          if (!MARKS.has(m?.type)) return `${at}: unknown mark "${m?.type}"`;
+          if (m.type === 'link' && typeof m.attrs?.href !== 'string') return `${at}: link mark needs attrs.href`;
+        }
+        return undefined;
+      case 'mention':
+        if (typeof n.attrs?.id !== 'string' || n.attrs.id.length === 0) return `${at}: mention needs attrs.id`;
+        return undefined;
+      case 'hardBreak': case 'rule': case 'emoji': case 'inlineCard': case 'date': case 'status':
+        return undefined;
+      case 'paragraph': case 'heading':
+        return n.content === undefined ? undefined : blockList(n.content, at, INLINE);
+      case 'codeBlock':
+        return n.content === undefined ? undefined : blockList(n.content, at, new Set(['text']));
+      case 'bulletList': case 'orderedList':
+        return blockList(n.content, at, new Set(['listItem']));
+      case 'listItem': case 'blockquote': case 'panel':
+        return blockList(n.content, at, new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']));
+      case 'table':
+        if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a table needs rows`;
+        return blockList(n.content, at, new Set(['tableRow']));
+      case 'tableRow':
+        if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a row needs cells`;
+        return blockList(n.content, at, new Set(['tableHeader', 'tableCell']));
+      case 'tableHeader': case 'tableCell':
+        if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a cell needs block content`;
+        return blockList(n.content, at, new Set(['paragraph', 'bulletList', 'orderedList', 'heading', 'codeBlock', 'rule', 'panel', 'blockquote']));
+      default:
+        return `${at}: unsupported node`;
+    }
+  };
+  return blockList(d.content, 'doc', BLOCK);
+}
+
+const jiraError = (status: number, ...messages: string[]): HandleResponse =>
+  ({ status, body: { errorMessages: messages, errors: {} } });
+
+export class JiraEmulator {
+  readonly events: ForgeIssueEvent[] = [];
+  /** Requests nothing here serves (404): a test can assert this stays empty. */
+  readonly unhandled: string[] = [];
+  /** Every request handled, for assertions on who asked what. */
+  readonly requests: HandleRequest[] = [];
+  readonly siteUrl: string;
+  readonly appUser: EmulatedUser;
+
+  private readonly users = new Map<string, EmulatedUser>();
+  private readonly projects = new Map<string, { id: string; key: string; name: string; nextNumber: number }>();
+  private readonly issues = new Map<string, IssueState>();
+  private readonly failures: InjectedFailure[] = [];
+  private seq = { user: 0, project: 10000, issue: 10000, changelog: 10000, comment: 10000, event: 0 };
+
+  constructor(private readonly opts: JiraEmulatorOptions) {
+    this.siteUrl = opts.siteUrl ?? 'https://sandbox.atlassian.net';
+    // Forge app users have account ids of this form (prefix 712020: is Atlassian's app-user namespace).
+    this.appUser = {
+      accountId: `712020:${opts.appId}`, displayName: 'Okta JIT Access for Jira', emailVisible: false,
+      timeZone: 'UTC', admin: opts.appIsAdmin ?? true, active: true, accountType: 'app',
+    };
+    this.users.set(this.appUser.accountId, this.appUser);
+  }
+
+  // ------------------------------------------------------------------ driver
+
+  addUser(input: AddUserInput): EmulatedUser {
+    const accountId = input.accountId ?? `557058:${String(++this.seq.user).padStart(8, '0')}-0000-4000-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+    if (this.users.has(accountId)) throw new Error(`user ${accountId} exists`);
+    const user: EmulatedUser = {
+      accountId, displayName: input.displayName, email: input.email, emailVisible: input.emailVisible ?? true,
+      timeZone: input.timeZone ?? 'UTC', admin: input.admin ?? false, active: true, accountType: 'atlassian',
+    };
+    this.users.set(accountId, user);
+    return user;
+  }
+
+  addProject(input: { key: string; name: string }): { id: string; key: string; name: string } {
+    if (this.projects.has(input.key)) throw new Error(`project ${input.key} exists`);
+    const p = { id: String(++this.seq.project), key: input.key, name: input.name, nextNumber: 1 };
+    this.projects.set(p.key, p);
+    return { id: p.id, key: p.key, name: p.name };
+  }
+
+  createIssue(input: CreateIssueInput): { id: string; key: string; event: ForgeIssueEvent } {
+    const project = this.projects.get(input.projectKey);
+    if (!project) throw new Error(`no project ${input.projectKey}`);
+    this.requireUser(input.reporter);
+    const issueType = input.issueType ?? 'Task';
+    if (!ISSUE_TYPES[issueType]) throw new Error(`no issue type ${issueType}`);
+    const now = this.opts.now();
+    const issue: IssueState = {
+      id: String(++this.seq.issue), key: `${project.key}-${project.nextNumber++}`, projectKey: project.key, issueType,
+      summary: input.summary, reporter: input.reporter, creator: input.reporter, assignee: null, created: now, updated: now,
+      statusId: STATUSES.TODO.id, values: {}, comments: [], changelog: [], notifications: [],
+    };
+    for (const c of this.fieldChanges(issue, input.fields ?? {})) issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
+    this.issues.set(issue.key, issue);
+    const event = this.emit('avi:jira:created:issue', issue, input.reporter);
+    return { id: issue.id, key: issue.key, event };
+  }
+
+  /** Edits request fields as `byAccountId`. Undefined when nothing changed (Jira sends no event then). */
+  updateFields(key: string, fields: IssueFieldInput, byAccountId: string): ForgeIssueEvent | undefined {
+    const issue = this.requireIssue(key);
+    this.requireUser(byAccountId);
+    const items = this.fieldChanges(issue, fields);
+    if (items.length === 0) return undefined;
+    for (const c of items) issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
+    return this.recordChange(issue, byAccountId, items);
+  }
+
+  /** Moves the issue into `statusName` through a workflow transition. Undefined when none leads there. */
+  transition(key: string, statusName: string, byAccountId: string): ForgeIssueEvent | undefined {
+    const issue = this.requireIssue(key);
+    this.requireUser(byAccountId);
+    const target = ALL_STATUSES.find((s) => s.name === statusName);
+    if (!target) throw new Error(`no status ${statusName}`);
+    const t = TRANSITIONS.find((x) => x.to === target.id && x.from.includes(issue.statusId));
+    if (!t) return undefined;
+    return this.applyTransition(issue, t, byAccountId);
+  }
+
+  /** Makes the next matching request(s) fail, e.g. { status: 429, headers: { 'retry-after': '7' } }. */
+  failNext(f: InjectedFailure): void {
+    this.failures.push({ times: 1, ...f });
+  }
+
+  // ------------------------------------------------------------------ views
+
+  issue(key: string) {
+    const i = this.requireIssue(key);
+    return {
+      id: i.id, key: i.key, projectKey: i.projectKey, issueType: i.issueType, summary: i.summary,
+      reporter: i.reporter, creator: i.creator, assignee: i.assignee, created: i.created, updated: i.updated,
+      status: this.status(i.statusId).name,
+      fields: {
+        accessType: i.values[FIELD_IDS.accessType],
+        adminGroup: i.values[FIELD_IDS.adminGroup],
+        changeType: CHANGE_TYPE_OPTIONS.find((o) => o.id === i.values[FIELD_IDS.changeType])?.value,
+        requestedEnd: i.values[FIELD_IDS.requestedEnd],
+      },
+      changelog: structuredClone(i.changelog),
+    };
+  }
+
+  comments(key: string): EmulatedComment[] { return structuredClone(this.requireIssue(key).comments); }
+  notifications(key: string): EmulatedNotification[] { return structuredClone(this.requireIssue(key).notifications); }
+  user(accountId: string): EmulatedUser | undefined { return this.users.get(accountId); }
+
+  /** Fields as GET /rest/api/3/field lists them. */
+  fieldDefinitions() {
+    const ext = (moduleKey: string) => `ari:cloud:ecosystem::extension/${this.opts.appId}/${this.opts.environmentId}/static/${moduleKey}`;
+    const sys = (id: string, name: string, type: string, extra: Record<string, unknown> = {}) => ({
+      id, key: id, name, custom: false, orderable: true, navigable: true, searchable: true, clauseNames: [id],
+      schema: { type, system: id, ...extra },
+    });
+    const custom = (id: string, name: string, schema: Record<string, unknown>) => ({
+      id, key: id, name, untranslatedName: name, custom: true, orderable: true, navigable: true, searchable: true,
+      clauseNames: [`cf[${id.slice('customfield_'.length)}]`, name],
+      schema: { ...schema, customId: Number(id.slice('customfield_'.length)) },
+    });
+    return [
+      sys('summary', 'Summary', 'string'),
+      sys('issuetype', 'Issue Type', 'issuetype'),
+      sys('project', 'Project', 'project'),
+      sys('status', 'Status', 'status'),
+      sys('reporter', 'Reporter', 'user'),
+      sys('creator', 'Creator', 'user'),
+      sys('assignee', 'Assignee', 'user'),
+      sys('created', 'Created', 'datetime'),
+      sys('updated', 'Updated', 'datetime'),
+      sys('comment', 'Comment', 'comments-page'),
+      custom(FIELD_IDS.changeType, 'Change type', { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' }),
+      custom(FIELD_IDS.requestedEnd, 'Requested end', { type: 'datetime', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datetime' }),
+      custom(FIELD_IDS.accessType, 'Access type', { type: 'string', custom: ext('access-type') }),
+      custom(FIELD_IDS.adminGroup, 'Admin group', { type: 'string', custom: ext('admin-group') }),
+    ];
+  }
+
+  // ------------------------------------------------------------------ REST
+
+  handle(req: HandleRequest): HandleResponse {
+    this.requests.push(structuredClone(req));
+    const method = req.method.toUpperCase();
+    const url = new URL(req.path, this.siteUrl);
+    const path = decodeURIComponent(url.pathname);
+    const q = url.searchParams;
+
+    const failure = this.failures.find((f) => (f.method === undefined || f.method.toUpperCase() === method)
+      && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+    if (failure) {
+      failure.times = (failure.times ?? 1) - 1;
+      if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+      return { status: failure.status, body: failure.body ?? { errorMessages: [`Injected failure ${failure.status}`], errors: {} }, headers: failure.headers };
+    }
+
+    let caller: EmulatedUser;
+    if (req.asAccountId === undefined) caller = this.appUser;
+    else {
+      const u = this.users.get(req.asAccountId);
+      if (!u || !u.active || u.accountType !== 'atlassian') return jiraError(401, 'Client must be authenticated to access this resource.');
+      caller = u;
+    }
+
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/rest/api/3/field') return { status: 200, body: this.fieldDefinitions() };
+    if (method === 'GET' && path === '/rest/api/3/myself') return { status: 200, body: this.userJson(caller, true) };
+    if (method === 'GET' && path === '/rest/api/3/user') return this.getUser(q);
+    if (method === 'GET' && path === '/rest/api/3/mypermissions') return this.myPermissions(q, caller);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET') return this.getChangelog(m[1], q);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/))) {
+      if (method === 'GET') return this.getComments(m[1], q);
+      if (method === 'POST') return this.postComment(m[1], req.body, caller);
+    }
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/))) {
+      if (method === 'GET') return this.getTransitions(m[1]);
+      if (method === 'POST') return this.postTransition(m[1], req.body, caller);
+    }
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/notify$/)) && method === 'POST') return this.postNotify(m[1], req.body, caller);
+
+    this.unhandled.push(`${method} ${req.path}`);
+    return jiraError(404, `No Jira REST resource serves ${method} ${path} in the emulator.`);
+  }
+
+  private findIssue(idOrKey: string): IssueState | undefined {
+    return this.issues.get(idOrKey.toUpperCase()) ?? [...this.issues.values()].find((i) => i.id === idOrKey);
+  }
+
+  private noIssue(): HandleResponse {
+    return jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+  }
+
+  private getIssue(idOrKey: string, q: URLSearchParams): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const all = this.issueFieldsJson(issue);
+    const requested = (q.get('fields') ?? '*navigable').split(',').map((s) => s.trim()).filter(Boolean);
+    const fields: Record<string, unknown> = {};
+    const wantsAll = requested.some((f) => f === '*all' || f === '*navigable');
+    for (const [id, v] of Object.entries(all)) {
+      if (wantsAll ? !requested.includes(`-${id}`) : requested.includes(id)) fields[id] = v;
+    }
+    return {
+      status: 200,
+      body: { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.siteUrl}/rest/api/3/issue/${issue.id}`, key: issue.key, fields },
+    };
+  }
+
+  private getChangelog(idOrKey: string, q: URLSearchParams): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const startAt = Math.max(0, Number(q.get('startAt') ?? 0) || 0);
+    const maxResults = Math.min(100, Math.max(1, Number(q.get('maxResults') ?? 100) || 100));
+    const page = issue.changelog.slice(startAt, startAt + maxResults);
+    const isLast = startAt + page.length >= issue.changelog.length;
+    const self = `${this.siteUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`;
+    return {
+      status: 200,
+      body: {
+        self, maxResults, startAt, total: issue.changelog.length, isLast,
+        ...(isLast ? {} : { nextPage: `${this.siteUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}` }),
+        values: page.map((c) => ({ id: c.id, author: this.userJson(this.users.get(c.author)!, false), created: jiraDateTime(c.created), items: structuredClone(c.items) })),
+      },
+    };
+  }
+
+  private getComments(idOrKey: string, q: URLSearchParams): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const startAt = Math.max(0, Number(q.get('startAt') ?? 0) || 0);
+    const maxResults = Math.min(5000, Math.max(1, Number(q.get('maxResults') ?? 5000) || 5000));
+    return {
+      status: 200,
+      body: { startAt, maxResults, total: issue.comments.length, comments: issue.comments.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)) },
+    };
+  }
+
+  private postComment(idOrKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const b = body as { body?: unknown } | undefined;
+    if (!b || typeof b !== 'object' || b.body === undefined) return { status: 400, body: { errorMessages: [], errors: { comment: 'Comment body can not be empty!' } } };
+    const invalid = validateAdf(b.body);
+    if (invalid) return jiraError(400, 'INVALID_INPUT', invalid);
+    const text = this.renderText(b.body as AdfNode);
+    if (text.length > 32767) return { status: 400, body: { errorMessages: [], errors: { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' } } };
+    const now = this.opts.now();
+    const c: EmulatedComment = { id: String(++this.seq.comment), author: caller.accountId, body: structuredClone(b.body as AdfNode), text, created: now };
+    issue.comments.push(c);
+    issue.updated = now;
+    // Forge's comment event; a comment is not a field change, so there is no changelog.
+    this.emit('avi:jira:commented:issue', issue, caller.accountId, undefined, {
+      id: c.id, author: { accountId: caller.accountId }, body: structuredClone(c.body), created: jiraDateTime(now), updated: jiraDateTime(now),
+    });
+    return { status: 201, body: this.commentJson(issue, c) };
+  }
+
+  private getTransitions(idOrKey: string): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const available = TRANSITIONS.filter((t) => t.from.includes(issue.statusId));
+    return {
+      status: 200,
+      body: {
+        expand: 'transitions',
+        transitions: available.map((t) => ({
+          id: t.id, name: t.name, to: this.statusJson(t.to), hasScreen: false, isGlobal: false, isInitial: false,
+          isAvailable: true, isConditional: false, isLooped: false,
+        })),
+      },
+    };
+  }
+
+  private postTransition(idOrKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const id = (body as { transition?: { id?: unknown } } | undefined)?.transition?.id;
+    if (typeof id !== 'string' && typeof id !== 'number') return jiraError(400, 'Missing transition id.');
+    const t = TRANSITIONS.find((x) => x.id === String(id) && x.from.includes(issue.statusId));
+    if (!t) return jiraError(400, `Transition id '${id}' is not valid for this issue.`);
+    this.applyTransition(issue, t, caller.accountId);
+    return { status: 204 };
+  }
+
+  private postNotify(idOrKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const b = body as { subject?: unknown; textBody?: unknown; htmlBody?: unknown; to?: Record<string, unknown> } | undefined;
+    if (!b || typeof b !== 'object') return jiraError(400, 'Request body is missing.');
+    for (const k of ['subject', 'textBody', 'htmlBody'] as const) {
+      if (b[k] !== undefined && typeof b[k] !== 'string') return { status: 400, body: { errorMessages: [], errors: { [k]: `${k} must be a string.` } } };
+    }
+    if (b.textBody === undefined && b.htmlBody === undefined) return jiraError(400, 'The notification has no body: send textBody or htmlBody.');
+    const to = b.to;
+    if (!to || typeof to !== 'object') return jiraError(400, 'No recipients were defined for notification.');
+    const known = new Set(['reporter', 'assignee', 'watchers', 'voters', 'users', 'groups', 'groupIds']);
+    for (const k of Object.keys(to)) if (!known.has(k)) return jiraError(400, `Unrecognized field "${k}" in notification recipients.`);
+    const recipients = new Set<string>();
+    if (to.reporter === true) recipients.add(issue.reporter);
+    if (to.assignee === true && issue.assignee) recipients.add(issue.assignee);
+    if (to.users !== undefined) {
+      if (!Array.isArray(to.users)) return jiraError(400, 'to.users must be an array.');
+      for (const u of to.users as Array<{ accountId?: unknown }>) {
+        if (typeof u?.accountId !== 'string') return jiraError(400, 'Each user recipient needs an accountId.');
+        if (!this.users.has(u.accountId)) return jiraError(400, `User with accountId '${u.accountId}' does not exist.`);
+        recipients.add(u.accountId);
+      }
+    }
+    if (recipients.size === 0 && !to.watchers && !to.voters && !to.groups && !to.groupIds) return jiraError(400, 'No recipients were defined for notification.');
+    issue.notifications.push({
+      subject: b.subject as string | undefined, textBody: b.textBody as string | undefined, htmlBody: b.htmlBody as string | undefined,
+      to: [...recipients], request: structuredClone(body), sentBy: caller.accountId, at: this.opts.now(),
+    });
+    return { status: 204 };
+  }
+
+  private getUser(q: URLSearchParams): HandleResponse {
+    const id = q.get('accountId');
+    if (!id) return jiraError(400, 'The query parameter accountId is required.');
+    const u = this.users.get(id);
+    if (!u) return jiraError(404, 'Specified user does not exist or you do not have required permissions');
+    return { status: 200, body: this.userJson(u, true) };
+  }
+
+  private myPermissions(q: URLSearchParams, caller: EmulatedUser): HandleResponse {
+    const keys = (q.get('permissions') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (keys.length === 0) return jiraError(400, 'The permissions query parameter is required.');
+    const known: Record<string, { id: string; name: string; type: string; description: string; has: (u: EmulatedUser) => boolean }> = {
+      ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.', has: (u) => u.admin },
+      BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', description: 'Ability to browse projects and the issues within them.', has: () => true },
+    };
+    const permissions: Record<string, unknown> = {};
+    for (const k of keys) {
+      const p = known[k];
+      if (!p) return jiraError(404, `Permission '${k}' does not exist.`);
+      permissions[k] = { id: p.id, key: k, name: p.name, type: p.type, description: p.description, havePermission: p.has(caller) };
+    }
+    return { status: 200, body: { permissions } };
+  }
+
+  // ------------------------------------------------------------------ shapes
+
+  private requireIssue(key: string): IssueState {
+    const i = this.findIssue(key);
+    if (!i) throw new Error(`no issue ${key}`);
+    return i;
+  }
+
+  private requireUser(accountId: string): EmulatedUser {
+    const u = this.users.get(accountId);
+    if (!u) throw new Error(`no user ${accountId}`);
+    return u;
+  }
+
+  private status(id: string): StatusDef {
+    return ALL_STATUSES.find((s) => s.id === id)!;
+  }
+
+  private statusJson(id: string) {
+    const s = this.status(id);
+    return {
+      self: `${this.siteUrl}/rest/api/3/status/${s.id}`, description: '', iconUrl: `${this.siteUrl}/images/icons/statuses/generic.png`,
+      name: s.name, id: s.id,
+      statusCategory: { self: `${this.siteUrl}/rest/api/3/statuscategory/${s.category.id}`, ...s.category },
+    };
+  }
+
+  private userJson(u: EmulatedUser, withTimeZone: boolean) {
+    return {
+      self: `${this.siteUrl}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
+      accountId: u.accountId, accountType: u.accountType,
+      ...(u.email && u.emailVisible ? { emailAddress: u.email } : {}),
+      avatarUrls: { '48x48': `https://avatar.example/${u.accountId}/48`, '24x24': `https://avatar.example/${u.accountId}/24`, '16x16': `https://avatar.example/${u.accountId}/16`, '32x32': `https://avatar.example/${u.accountId}/32` },
+      displayName: u.displayName, active: u.active,
+      ...(withTimeZone ? { timeZone: u.timeZone, locale: 'en_US' } : { timeZone: u.timeZone }),
+    };
+  }
+
+  private projectJson(key: string) {
+    const p = this.projects.get(key)!;
+    return { self: `${this.siteUrl}/rest/api/3/project/${p.id}`, id: p.id, key: p.key, name: p.name, projectTypeKey: 'software', simplified: false, avatarUrls: {} };
+  }
+
+  private issueTypeJson(name: string) {
+    const t = ISSUE_TYPES[name];
+    return { self: `${this.siteUrl}/rest/api/3/issuetype/${t.id}`, id: t.id, description: t.description, iconUrl: `${this.siteUrl}/images/icons/issuetypes/task.svg`, name, subtask: false, hierarchyLevel: t.hierarchyLevel };
+  }
+
+  private issueFieldsJson(i: IssueState): Record<string, unknown> {
+    const user = (id: string | null) => (id ? this.userJson(this.users.get(id)!, true) : null);
+    const changeTypeId = i.values[FIELD_IDS.changeType];
+    const option = CHANGE_TYPE_OPTIONS.find((o) => o.id === changeTypeId);
+    const end = i.values[FIELD_IDS.requestedEnd];
+    return {
+      summary: i.summary,
+      issuetype: this.issueTypeJson(i.issueType),
+      project: this.projectJson(i.projectKey),
+      status: this.statusJson(i.statusId),
+      reporter: user(i.reporter),
+      creator: user(i.creator),
+      assignee: user(i.assignee),
+      created: jiraDateTime(i.created),
+      updated: jiraDateTime(i.updated),
+      [FIELD_IDS.changeType]: option ? { self: `${this.siteUrl}/rest/api/3/customFieldOption/${option.id}`, value: option.value, id: option.id } : null,
+      [FIELD_IDS.requestedEnd]: end ? jiraDateTime(end) : null,
+      [FIELD_IDS.accessType]: i.values[FIELD_IDS.accessType] ?? null,
+      [FIELD_IDS.adminGroup]: i.values[FIELD_IDS.adminGroup] ?? null,
+    };
+  }
+
+  private commentJson(issue: IssueState, c: EmulatedComment) {
+    const author = this.userJson(this.users.get(c.author)!, true);
+    return {
+      self: `${this.siteUrl}/rest/api/3/issue/${issue.id}/comment/${c.id}`, id: c.id, author, body: structuredClone(c.body),
+      updateAuthor: author, created: jiraDateTime(c.created), updated: jiraDateTime(c.created), jsdPublic: true,
+    };
+  }
+
+  /** Field changes (changelog items) that `input` would make; throws on values Jira would reject. */
+  private fieldChanges(issue: IssueState, input: IssueFieldInput): ChangeItem[] {
+    const items: ChangeItem[] = [];
+    const plain = (fieldId: string, name: string, v: string | null | undefined) => {
+      if (v === undefined) return;
+      const before = issue.values[fieldId] ?? null;
+      const after = v === null || v === '' ? null : v;
+      if (before === after) return;
+      items.push({ field: name, fieldtype: 'custom', fieldId, from: null, fromString: before, to: null, toString: after });
+    };
+    plain(FIELD_IDS.accessType, 'Access type', input.accessType);
+    plain(FIELD_IDS.adminGroup, 'Admin group', input.adminGroup);
+    if (input.changeType !== undefined) {
+      const before = CHANGE_TYPE_OPTIONS.find((o) => o.id === issue.values[FIELD_IDS.changeType]);
+      const after = input.changeType === null ? undefined : CHANGE_TYPE_OPTIONS.find((o) => o.value === input.changeType);
+      if (input.changeType !== null && !after) throw new Error(`"${input.changeType}" is not an option of Change type`);
+      if (before?.id !== after?.id) {
+        items.push({ field: 'Change type', fieldtype: 'custom', fieldId: FIELD_IDS.changeType, from: before?.id ?? null, fromString: before?.value ?? null, to: after?.id ?? null, toString: after?.value ?? null });
+      }
+    }
+    if (input.requestedEnd !== undefined) {
+      if (input.requestedEnd !== null && Number.isNaN(Date.parse(input.requestedEnd))) throw new Error(`"${input.requestedEnd}" is not a date-time`);
+      const before = issue.values[FIELD_IDS.requestedEnd] ?? null;
+      const after = input.requestedEnd === null ? null : new Date(input.requestedEnd).toISOString();
+      if (before !== after) {
+        items.push({ field: 'Requested end', fieldtype: 'custom', fieldId: FIELD_IDS.requestedEnd, from: before, fromString: before && jiraDateTime(before), to: after, toString: after && jiraDateTime(after) });
+      }
+    }
+    // Stored value: select and date-time keep theirs in `to` (option id, ISO), app fields in `toString`.
+    return items;
+  }
+
+  private applyTransition(issue: IssueState, t: (typeof TRANSITIONS)[number], byAccountId: string): ForgeIssueEvent {
+    const from = this.status(issue.statusId);
+    const to = this.status(t.to);
+    issue.statusId = to.id;
+    return this.recordChange(issue, byAccountId, [
+      { field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name },
+    ]);
+  }
+
+  private recordChange(issue: IssueState, byAccountId: string, items: ChangeItem[]): ForgeIssueEvent {
+    const now = this.opts.now();
+    issue.updated = now;
+    const entry: ChangelogEntry = { id: String(++this.seq.changelog), author: byAccountId, created: now, items };
+    issue.changelog.push(entry);
+    return this.emit('avi:jira:updated:issue', issue, byAccountId, { id: entry.id, items: structuredClone(items) });
+  }
+
+  private emit(
+    eventType: ForgeIssueEvent['eventType'], issue: IssueState, actor: string,
+    changelog?: ForgeIssueEvent['changelog'], comment?: ForgeIssueEvent['comment'],
+  ): ForgeIssueEvent {
+    // Forge event payloads carry users as { accountId } only (no names or emails).
+    const ref = (id: string | null) => (id ? { accountId: id } : null);
+    const associated = [...new Set([issue.reporter, issue.creator, issue.assignee].filter((x): x is string => !!x))];
+    const event: ForgeIssueEvent = {
+      eventType,
+      selfGenerated: actor === this.appUser.accountId,
+      atlassianId: actor,
+      timestamp: Date.parse(this.opts.now()),
+      issue: {
+        id: issue.id, key: issue.key,
+        fields: {
+          summary: issue.summary, issuetype: this.issueTypeJson(issue.issueType), creator: ref(issue.creator),
+          created: jiraDateTime(issue.created), project: this.projectJson(issue.projectKey), reporter: ref(issue.reporter),
+          assignee: ref(issue.assignee), updated: jiraDateTime(issue.updated), status: this.statusJson(issue.statusId),
+        },
+      },
+      ...(changelog ? { changelog } : {}),
+      ...(comment ? { comment } : {}),
+      associatedUsers: associated.map((accountId) => ({ accountId })),
+      eventId: `jira-event-${++this.seq.event}`,
+    };
+    this.events.push(event);
+    this.opts.onEvent?.(structuredClone(event));
+    return event;
+  }
+
+  /** Plain text of an ADF doc: blocks and table rows on their own lines, cells joined by " | ". */
+  renderText(doc: AdfNode): string {
+    const inline = (n: AdfNode): string => {
+      switch (n.type) {
+        case 'text': return n.text ?? '';
+        case 'mention': {
+          const id = String(n.attrs?.id ?? '');
+          const name = this.users.get(id)?.displayName ?? String(n.attrs?.text ?? id).replace(/^@/, '');
+          return `@${name}`;
+        }
+        case 'hardBreak': return '\n';
+        default: return (n.content ?? []).map(inline).join('');
+      }
+    };
+    const block = (n: AdfNode): string[] => {
+      switch (n.type) {
+        case 'paragraph': case 'heading': case 'codeBlock': return [(n.content ?? []).map(inline).join('')];
+        case 'table': return (n.content ?? []).map((row) => (row.content ?? []).map((cell) => (cell.content ?? []).flatMap(block).join(' ')).join(' | '));
+        case 'bulletList': case 'orderedList': return (n.content ?? []).flatMap((li) => (li.content ?? []).flatMap(block).map((l) => `- ${l}`));
+        case 'rule': return ['---'];
+        default: return (n.content ?? []).flatMap(block);
+      }
+    };
+    return (doc.content ?? []).flatMap(block).join('\n');
+  }
+}

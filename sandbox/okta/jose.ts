@@ -1,0 +1,23 @@
+/**
+ * `jose` v6 is ESM-only. Jest here runs code as CommonJS through its own module registry, which
+ * cannot load ESM ("Cannot use import statement outside a module") and also replaces
+ * `module.createRequire`. So jose is loaded with Node's own require, reached through
+ * `process.getBuiltinModule` (Node >= 20.16; Node >= 20.19 can require() ES modules). Under tsx/node
+ * this is the same module instance as `import ... from 'jose'`.
+ */
+import type * as JoseModule from 'jose';
+
+type NodeModuleApi = typeof import('node:module');
+
+function loadJose(): typeof JoseModule {
+  const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof getBuiltin === 'function') {
+    const nodeModule = getBuiltin.call(process, 'node:module') as NodeModuleApi;
+    return nodeModule.createRequire(__filename)('jose');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jose');
+}
+
+export const jose: typeof JoseModule = loadJose();
+export type { JWK, CryptoKey } from 'jose';

@@ -1,0 +1,174 @@
+/**
+ * `npm run sandbox` — the admin page in a real browser against the sandbox: the built Custom UI
+ * (static/admin/build) in an iframe, like Jira shows it, with a `window.__bridge` that routes
+ * `invoke` to the real resolver through the sandbox's Forge runtime (`sb.app.invoke`), as the signed-in
+ * Jira admin. `startAdminHost` is also what the browser tests use.
+ *
+ *   npm run sandbox            seeded demo: Okta connected, groups allowlisted, a few grants running
+ *   npm run sandbox -- --fresh people and groups only: connect Okta yourself on the first tab
+ *   PORT=8080 npm run sandbox  fixed port (default: a free one)
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createSandbox, type Sandbox } from '../sandbox';
+import { SANDBOX_APP } from '../sandbox/runtime';
+import { seedDemo, seedPeople, type DemoWorld } from '../sandbox/seed';
+
+export const ADMIN_BUILD_DIR = path.resolve(__dirname, '..', 'static', 'admin', 'build');
+const MODULE_KEY = 'admin-page';
+
+export interface AdminHost { url: string; appUrl: string; close(): Promise<void> }
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.json': 'application/json', '.map': 'application/json',
+};
+
+/** What `view.getContext()` answers on a Jira admin page. */
+function adminContext(accountId: string) {
+  return {
+    accountId,
+    cloudId: SANDBOX_APP.cloudId,
+    siteUrl: SANDBOX_APP.siteUrl,
+    localId: `ari:cloud:ecosystem::extension/${SANDBOX_APP.appId}/${SANDBOX_APP.environmentId}/static/${MODULE_KEY}`,
+    moduleKey: MODULE_KEY,
+    environmentId: SANDBOX_APP.environmentId,
+    environmentType: 'DEVELOPMENT',
+    appVersion: SANDBOX_APP.appVersion,
+    locale: 'en-US',
+    timezone: 'UTC',
+    theme: { colorMode: 'light' },
+    extension: { type: 'jira:adminPage' },
+  };
+}
+
+/** Runs in the iframe before the bundle: the Custom UI bridge, speaking to this host over HTTP. */
+const bridgeScript = (context: object) => `
+window.__bridge = {
+  callBridge: async function (cmd, data) {
+    if (cmd === 'invoke') {
+      const r = await fetch('/__bridge/invoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ functionKey: data.functionKey, payload: data.payload }) });
+      const body = await r.json();
+      if (!r.ok) throw new Error(body && body.error ? body.error : 'invoke failed');
+      return body.result;
+    }
+    if (cmd === 'getContext') return ${JSON.stringify(context)};
+    return undefined;
+  },
+};`;
+
+/**
+ * Serves the host page (/), the admin page (/app/) and the bridge endpoint. Calls are serialized:
+ * the sandbox delivers the events a call causes before answering, like a quiet real site.
+ */
+export async function startAdminHost(sb: Sandbox, opts: { accountId: string; port?: number; buildDir?: string }): Promise<AdminHost> {
+  const buildDir = opts.buildDir ?? ADMIN_BUILD_DIR;
+  const indexPath = path.join(buildDir, 'index.html');
+  if (!fs.existsSync(indexPath)) throw new Error(`${indexPath} is missing: run npm --prefix static/admin run build first`);
+  const context = adminContext(opts.accountId);
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const send = (status: number, type: string, body: string | Buffer) => {
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      if (req.method === 'POST' && url.pathname === '/__bridge/invoke') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        let call: { functionKey?: unknown; payload?: unknown };
+        try { call = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { return send(400, 'application/json', JSON.stringify({ error: 'bad JSON' })); }
+        if (typeof call.functionKey !== 'string') return send(400, 'application/json', JSON.stringify({ error: 'functionKey missing' }));
+        const functionKey = call.functionKey;
+        try {
+          const result = await serialized(() => sb.app.invoke(functionKey, call.payload ?? {}, { accountId: opts.accountId, moduleKey: MODULE_KEY, extension: { type: 'jira:adminPage' } }));
+          return send(200, 'application/json', JSON.stringify({ result }));
+        } catch (e) {
+          // Like Forge: a resolver that throws fails the invoke; the page shows its generic error.
+          console.error(`admin host: ${functionKey} failed:`, e);
+          return send(500, 'application/json', JSON.stringify({ error: 'The resolver failed.' }));
+        }
+      }
+      if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
+      if (url.pathname === '/') return send(200, TYPES['.html'], hostPage());
+      if (url.pathname === '/app/' || url.pathname === '/app/index.html') {
+        const html = fs.readFileSync(indexPath, 'utf8').replace('<head>', `<head>\n<script>${bridgeScript(context)}</script>`);
+        return send(200, TYPES['.html'], html);
+      }
+      if (url.pathname.startsWith('/app/')) {
+        const file = path.resolve(buildDir, '.' + decodeURIComponent(url.pathname.slice('/app'.length)));
+        if (!file.startsWith(buildDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return send(404, 'text/plain', 'not found');
+        return send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+      }
+      return send(404, 'text/plain', 'not found');
+    })().catch((e) => { console.error(e); if (!res.headersSent) { res.writeHead(500); res.end(); } });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    appUrl: `${url}app/`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+/** A stand-in for Jira's chrome around an admin page, so the iframe sits where it would. */
+function hostPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Okta JIT Access · Jira settings (sandbox)</title>
+<style>body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;background:#f7f8f9}
+header{background:#fff;border-bottom:1px solid #dfe1e6;padding:10px 20px;font-size:14px;color:#44546f}
+header strong{color:#172b4d}iframe{border:0;width:100%;min-height:calc(100vh - 42px);display:block;background:#fff}</style></head>
+<body><header><strong>Jira settings</strong> › Apps › Okta JIT Access <em>(local sandbox: ${SANDBOX_APP.siteUrl})</em></header>
+<iframe id="forge-admin-page" title="Okta JIT Access admin page" src="/app/" sandbox="allow-downloads allow-forms allow-modals allow-same-origin allow-scripts allow-popups"></iframe>
+<script>
+// Jira grows a Custom UI iframe to its content; do the same so the whole page scrolls (and screenshots show it all).
+const frame = document.getElementById('forge-admin-page');
+frame.addEventListener('load', () => {
+  // Measure the app's root, not the body: the body is as tall as the iframe, which would feed back.
+  const root = frame.contentDocument.getElementById('root');
+  const fit = () => { frame.style.height = Math.max(window.innerHeight - 42, root.getBoundingClientRect().height + 16) + 'px'; };
+  new ResizeObserver(fit).observe(root);
+  fit();
+});
+</script></body></html>`;
+}
+
+/** A few requests so the dashboard, the chart and the audit trail have something to show. */
+async function playDemoRequests(sb: Sandbox, w: DemoWorld): Promise<void> {
+  const raise = (summary: string, reporter: string, fields: Record<string, string>) =>
+    sb.jira.createIssue({ projectKey: w.projectKey, summary, reporter, fields });
+  await raise('Patch Windows jump hosts', w.jira.alice, { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
+  await sb.clock.advance(40 * 60_000);
+  await raise('Urgent Linux work', w.jira.neville, { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux });
+  await sb.clock.advance(20 * 60_000);
+  await raise('DB index rebuild', w.jira.neville, { changeType: 'Normal', accessType: 'New access', adminGroup: w.groups.database });
+  await sb.clock.advance(5 * 60_000);
+}
+
+async function main() {
+  const fresh = process.argv.includes('--fresh');
+  const sb = await createSandbox();
+  const world = fresh ? seedPeople(sb) : await seedDemo(sb);
+  if (!fresh) await playDemoRequests(sb, world);
+  const host = await startAdminHost(sb, { accountId: world.jira.ada, port: process.env.PORT ? Number(process.env.PORT) : undefined });
+  console.log(`Okta JIT Access admin page (sandbox, signed in as Ada Admin): ${host.url}`);
+  console.log(`Okta emulator: domain ${sb.okta.domain}, API token ${sb.okta.apiToken}`);
+  console.log(fresh ? 'Fresh install: connect Okta on the first tab with the domain and token above.' : 'Demo data: three groups allowlisted, three grants running. Ctrl-C to stop.');
+  const stop = async () => { await host.close(); await sb.close(); process.exit(0); };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+if (require.main === module) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,136 @@
+/**
+ * `IssueTracker` over Jira's REST API, always as the app (`asApp()`): it serves product triggers,
+ * queue consumers and scheduled triggers, none of which has a user to act as. Every call goes through
+ * `jiraRequest`, so failures surface as `JiraError`.
+ */
+import { route } from '@forge/api';
+import type { IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
+import { toAdf } from './adf';
+import { discoverFieldIds } from './field-ids';
+import { jiraRequest } from './jira-http';
+
+const APP = { as: 'app' } as const;
+
+interface IssueJson {
+  id: string;
+  key: string;
+  fields?: Record<string, unknown> & {
+    status?: { name?: string };
+    reporter?: { accountId?: string } | null;
+    project?: { key?: string };
+  };
+}
+
+interface UserJson { accountId: string; displayName?: string; emailAddress?: string; timeZone?: string }
+
+interface ChangelogPage {
+  startAt?: number;
+  maxResults?: number;
+  total?: number;
+  isLast?: boolean;
+  values?: Array<{ author?: { accountId?: string }; created?: string; items?: Array<{ field?: string; fieldId?: string; toString?: string | null }> }>;
+}
+
+/** Select → its value; string → itself; anything empty → undefined. */
+export function unwrapValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v.length ? v : undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string') return (v as { value: string }).value || undefined;
+  return undefined;
+}
+
+/** Jira date-times ("2026-11-22T13:00:00.000+0000") and dates ("2026-11-22") to ISO-8601 UTC. */
+export function toIsoInstant(v: unknown): string | undefined {
+  const s = unwrapValue(v);
+  if (!s) return undefined;
+  const normal = s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(normal);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** A Forge string field holds the raw value; tolerate an object-shaped value from an older version. */
+const rawValue = (v: unknown): unknown => (v === null || v === undefined || v === '' ? undefined : unwrapValue(v) ?? v);
+
+export class JiraIssueTracker implements IssueTracker {
+  async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
+    const ids = await discoverFieldIds(durationFieldName);
+    const wanted = ['summary', 'status', 'reporter', 'project', ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd]
+      .filter((x): x is string => !!x);
+    const res = await jiraRequest<IssueJson>(APP, 'GET', route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`, {
+      operation: 'reading the issue', accept: [404],
+    });
+    if (res.status === 404 || !res.body) return undefined;
+    const f = res.body.fields ?? {};
+    return {
+      id: String(res.body.id),
+      key: res.body.key,
+      projectKey: f.project?.key ?? res.body.key.split('-')[0],
+      reporterAccountId: f.reporter?.accountId ?? undefined,
+      statusName: f.status?.name ?? '',
+      accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,
+      adminGroup: ids.adminGroup ? rawValue(f[ids.adminGroup]) : undefined,
+      changeType: ids.duration ? unwrapValue(f[ids.duration]) : undefined,
+      requestedEnd: ids.requestedEnd ? toIsoInstant(f[ids.requestedEnd]) : undefined,
+    };
+  }
+
+  async getUser(accountId: string): Promise<JiraUser | undefined> {
+    const res = await jiraRequest<UserJson>(APP, 'GET', route`/rest/api/3/user?accountId=${accountId}`, {
+      operation: 'reading a Jira user', accept: [404],
+    });
+    if (res.status === 404 || !res.body) return undefined;
+    const u = res.body;
+    return {
+      accountId: u.accountId,
+      displayName: u.displayName ?? u.accountId,
+      // Jira omits emailAddress (or sends it empty) when the user's profile visibility hides it.
+      email: u.emailAddress ? u.emailAddress : undefined,
+      timeZone: u.timeZone || 'UTC',
+    };
+  }
+
+  async lastTransitionInto(issueKey: string, statusName: string): Promise<string | undefined> {
+    let last: { at: number; accountId: string | undefined; order: number } | undefined;
+    let startAt = 0;
+    let order = 0;
+    for (let page = 0; page < 1000; page++) {
+      const res = await jiraRequest<ChangelogPage>(APP, 'GET', route`/rest/api/3/issue/${issueKey}/changelog?startAt=${startAt}&maxResults=${100}`, {
+        operation: 'reading the issue history',
+      });
+      const values = res.body?.values ?? [];
+      for (const h of values) {
+        order++;
+        const intoStatus = (h.items ?? []).some((i) => (i.fieldId === 'status' || i.field === 'status') && i.toString === statusName);
+        if (!intoStatus) continue;
+        const at = h.created ? Date.parse(h.created.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
+        const t = Number.isNaN(at) ? -Infinity : at;
+        if (!last || t > last.at || (t === last.at && order > last.order)) last = { at: t, accountId: h.author?.accountId, order };
+      }
+      startAt += values.length;
+      const total = res.body?.total;
+      if (values.length === 0 || res.body?.isLast === true || (typeof total === 'number' && startAt >= total)) break;
+    }
+    return last?.accountId;
+  }
+
+  async comment(issueKey: string, message: Message): Promise<void> {
+    await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
+      body: { body: toAdf(message) }, operation: 'commenting on the issue',
+    });
+  }
+
+  async transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'> {
+    const res = await jiraRequest<{ transitions?: Array<{ id: string; name: string; isAvailable?: boolean }> }>(
+      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions' });
+    const offered = (res.body?.transitions ?? []).filter((t) => t.isAvailable !== false);
+    const wanted = transitionName.trim().toLocaleLowerCase();
+    const t = offered.find((x) => x.name === transitionName) ?? offered.find((x) => x.name.trim().toLocaleLowerCase() === wanted);
+    if (!t) return 'unavailable';
+    // 400/409: the status changed since we listed the transitions (someone else moved the issue).
+    const done = await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/transitions`, {
+      body: { transition: { id: t.id } }, operation: 'transitioning the issue', accept: [400, 409],
+    });
+    return done.status === 400 || done.status === 409 ? 'unavailable' : 'done';
+  }
+}

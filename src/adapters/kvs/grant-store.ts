@@ -1,0 +1,76 @@
+/** GrantStore on the `grant` custom entity (manifest.yml): one item per grant, keyed by grant id. */
+import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
+import type { Grant, GrantStatus } from '../../domain/grant';
+import { StaleGrantError, type GrantStore } from '../../app/ports';
+import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, requesterGroup, toGrantEntity, type GrantEntity } from './keys';
+import { isKvsError, readAll, type Pageable } from './paging';
+
+const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
+
+/** Stored items are untrusted across versions: parse, and fail loudly on a corrupt one. */
+function toGrant(key: string, raw: unknown): Grant {
+  const parsed = GrantEntitySchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Stored grant ${key} is not readable: ${parsed.error.message}`);
+  return parsed.data.doc;
+}
+
+export class KvsGrantStore implements GrantStore {
+  async get(id: string): Promise<Grant | undefined> {
+    const raw = await grants().get(id);
+    return raw === undefined ? undefined : toGrant(id, raw);
+  }
+
+  async create(grant: Grant): Promise<'created' | 'exists'> {
+    try {
+      await grants().set(grant.id, toGrantEntity(grant), { keyPolicy: 'FAIL_IF_EXISTS' });
+      return 'created';
+    } catch (e) {
+      if (isKvsError(e, 'KEY_CONFLICT')) return 'exists';
+      throw e;
+    }
+  }
+
+  async update(next: Grant): Promise<void> {
+    // Compare-and-set on the stored version: KVS checks the condition and writes atomically.
+    const readVersion = new Filter<GrantEntity>().and('version', FilterConditions.equalTo(next.version - 1));
+    try {
+      await kvs.transact()
+        .set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion })
+        .execute();
+    } catch (e) {
+      if (isKvsError(e, 'CONDITIONAL_CHECK_FAILED')) throw new StaleGrantError(next.id);
+      throw e;
+    }
+  }
+
+  // Queries are eventually consistent: callers re-`get` a grant before acting on it.
+
+  async listByRequester(accountId: string): Promise<Grant[]> {
+    return this.list(() => grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] }).sort(Sort.ASC));
+  }
+
+  async listByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {
+    return this.list(() => grants().query()
+      .index(GRANT_INDEX.byRequesterGroup, { partition: [requesterGroup(accountId, groupId)] }).sort(Sort.ASC));
+  }
+
+  async listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]> {
+    return this.list(() => {
+      const q = grants().query().index(GRANT_INDEX.byStatusEnd, { partition: [status] }).sort(Sort.ASC);
+      return endsAtOrBefore === undefined ? q : q.where(WhereConditions.lessThanEqualTo(isoUtc(endsAtOrBefore)));
+    });
+  }
+
+  async listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]> {
+    return this.list(() => grants().query().index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] }).sort(Sort.ASC));
+  }
+
+  async listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]> {
+    return this.list(() => grants().query().index(GRANT_INDEX.byRequested)
+      .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso))).sort(Sort.ASC));
+  }
+
+  private async list(query: () => Pageable<GrantEntity>): Promise<Grant[]> {
+    return (await readAll(query)).map((r) => toGrant(r.key, r.value));
+  }
+}

@@ -1,0 +1,45 @@
+/** Health of the scheduled work for the admin page, on plain keys. */
+import { kvs } from '@forge/kvs';
+import type { HealthStore } from '../../app/ports';
+import { KEY, OKTA_ERRORS_KEPT, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
+
+export class KvsHealthStore implements HealthStore {
+  async recordSweep(at: string, summary: Record<string, number>): Promise<void> {
+    await kvs.set(KEY.lastSweep, { at, summary });
+  }
+
+  async lastSweep(): Promise<{ at: string; summary: Record<string, number> } | undefined> {
+    const parsed = SweepRecordSchema.safeParse(await kvs.get(KEY.lastSweep));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /**
+   * Keeps the newest 50. Read-modify-write without a condition: two errors recorded at the same instant
+   * may lose one, which is acceptable for a health hint (the audit trail holds the record of truth).
+   */
+  async recordOktaError(at: string, message: string): Promise<void> {
+    const list = await this.errors();
+    list.push({ at, message: message.slice(0, 1000) });
+    list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    await kvs.set(KEY.oktaErrors, list.slice(-OKTA_ERRORS_KEPT));
+  }
+
+  async oktaErrorsSince(sinceIso: string): Promise<Array<{ at: string; message: string }>> {
+    const since = Date.parse(sinceIso);
+    return (await this.errors()).filter((e) => Date.parse(e.at) >= since);
+  }
+
+  async recordUnmanagedMembers(at: string, byGroup: Record<string, string[]>): Promise<void> {
+    await kvs.set(KEY.unmanagedMembers, { at, byGroup });
+  }
+
+  async unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined> {
+    const parsed = UnmanagedSchema.safeParse(await kvs.get(KEY.unmanagedMembers));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  private async errors(): Promise<Array<{ at: string; message: string }>> {
+    const parsed = OktaErrorsSchema.safeParse(await kvs.get(KEY.oktaErrors));
+    return parsed.success ? parsed.data : [];
+  }
+}

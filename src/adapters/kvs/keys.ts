@@ -1,0 +1,203 @@
+/**
+ * Every KVS key, entity and stored-value schema in one place. Stored data outlives the code that wrote
+ * it, so everything read back is parsed with zod; the entity shapes mirror manifest.yml
+ * (app.storage.entities), which can only ever grow.
+ */
+import { z } from 'zod';
+import { GRANT_STATUSES, type Grant } from '../../domain/grant';
+
+export const ENTITY = { grant: 'grant', audit: 'audit' } as const;
+
+export const GRANT_INDEX = {
+  byStatusEnd: 'by-status-end',
+  byRequester: 'by-requester',
+  byRequesterGroup: 'by-requester-group',
+  byIssue: 'by-issue',
+  byGroupStatus: 'by-group-status',
+  byRequested: 'by-requested',
+} as const;
+
+export const AUDIT_INDEX = {
+  byGrant: 'by-grant',
+  byTime: 'by-time',
+  byRequester: 'by-requester',
+  byGroup: 'by-group',
+  byIssue: 'by-issue',
+} as const;
+
+export const KEY = {
+  connection: 'config:connection',
+  policy: 'config:policy',
+  allowlist: 'config:allowlist',
+  /** Secret storage (kvs.setSecret), never a plain key. */
+  oktaSecrets: 'okta-credentials',
+  auditHead: 'audit-head',
+  lastSweep: 'health:last-sweep',
+  oktaErrors: 'health:okta-errors',
+  unmanagedMembers: 'health:unmanaged-members',
+} as const;
+
+/** Zero-padded so that key order is seq order. */
+export const auditKey = (seq: number): string => `audit-${String(seq).padStart(12, '0')}`;
+
+/** Index attributes are compared as strings: normalise every instant to one ISO form first. */
+export const isoUtc = (iso: string): string => new Date(Date.parse(iso)).toISOString();
+
+export const requesterGroup = (accountId: string, groupId: string): string => `${accountId}#${groupId}`;
+
+/** KVS pages hold at most 100 items. */
+export const PAGE = 100;
+
+// ---- grant ----
+
+const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO instant');
+
+export const GrantSchema = z.object({
+  id: z.string(),
+  issueId: z.string(),
+  issueKey: z.string(),
+  projectKey: z.string(),
+  requesterAccountId: z.string(),
+  groupId: z.string(),
+  oktaUserId: z.string().optional(),
+  status: z.enum(GRANT_STATUSES),
+  requestedAt: iso,
+  changeType: z.string().optional(),
+  emergency: z.boolean(),
+  approvedBy: z.string().optional(),
+  firstStartedAt: iso.optional(),
+  startedAt: iso.optional(),
+  endsAt: iso.optional(),
+  endedAt: iso.optional(),
+  endReason: z.enum(['EXPIRED', 'RELINQUISHED', 'REVOKED_BY_ADMIN', 'REMOVED_EXTERNALLY']).optional(),
+  endedBy: z.string().optional(),
+  extensions: z.number().int().nonnegative(),
+  preexistingMembership: z.boolean(),
+  reminderSentAt: iso.optional(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().optional(),
+  reason: z.string().optional(),
+  version: z.number().int(),
+  updatedAt: iso,
+}) satisfies z.ZodType<Grant>;
+
+/** The stored grant entity: the indexed attributes plus the whole grant as `doc`. */
+export interface GrantEntity {
+  issueId: string;
+  issueKey: string;
+  projectKey: string;
+  requesterAccountId: string;
+  requesterGroup: string;
+  groupId: string;
+  oktaUserId?: string;
+  status: string;
+  requestedAt: string;
+  endsAt: string;
+  updatedAt: string;
+  version: number;
+  doc: Grant;
+}
+
+export const GrantEntitySchema = z.object({ version: z.number().int(), doc: GrantSchema });
+
+export function toGrantEntity(g: Grant): GrantEntity {
+  return {
+    issueId: g.issueId,
+    issueKey: g.issueKey,
+    projectKey: g.projectKey,
+    requesterAccountId: g.requesterAccountId,
+    requesterGroup: requesterGroup(g.requesterAccountId, g.groupId),
+    groupId: g.groupId,
+    ...(g.oktaUserId !== undefined ? { oktaUserId: g.oktaUserId } : {}),
+    status: g.status,
+    requestedAt: isoUtc(g.requestedAt),
+    // A grant without an end yet (REQUESTED, GRANTING, DENIED...) would be missing from every index
+    // ranged on endsAt (by-status-end, by-requester-group, by-group-status): KVS leaves items without
+    // the range attribute out of the index. Its request time stands in, so status sweeps still see it.
+    endsAt: isoUtc(g.endsAt ?? g.requestedAt),
+    updatedAt: isoUtc(g.updatedAt),
+    version: g.version,
+    // JSON drops undefined fields: the doc round-trips to the same Grant.
+    doc: JSON.parse(JSON.stringify(g)) as Grant,
+  };
+}
+
+// ---- audit ----
+
+export const AUDIT_ACTIONS = [
+  'REQUESTED', 'AWAITING_APPROVAL', 'APPROVED', 'DENIED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED',
+  'MEMBERSHIP_ALREADY_PRESENT', 'ACTIVE', 'REMINDED', 'EXTENDED', 'EXTEND_REFUSED', 'REVOKE_STARTED',
+  'MEMBERSHIP_REMOVED', 'MEMBERSHIP_KEPT', 'ENDED', 'REMOVED_EXTERNALLY', 'UNMANAGED_MEMBER_FOUND',
+  'OKTA_RETRY', 'FAILED', 'VIEWED', 'EDIT_IGNORED', 'CONFIG_CHANGED', 'EMERGENCY_USED',
+] as const;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  at: iso,
+  action: z.enum(AUDIT_ACTIONS),
+  actor: z.string(),
+  grantId: z.string().optional(),
+  issueKey: z.string().optional(),
+  requesterAccountId: z.string().optional(),
+  groupId: z.string().optional(),
+  detail: z.string(),
+  oktaRequestId: z.string().optional(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+export const AuditEntitySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  grantId: z.string().optional(),
+  issueKey: z.string().optional(),
+  requesterAccountId: z.string().optional(),
+  groupId: z.string().optional(),
+  doc: AuditEntrySchema,
+});
+
+export const AuditHeadSchema = z.object({ seq: z.number().int().nonnegative(), hash: z.string() });
+
+// ---- config ----
+
+export const OktaConnectionSchema = z.object({
+  domain: z.string().min(1),
+  auth: z.discriminatedUnion('method', [
+    z.object({ method: z.literal('api-token') }),
+    z.object({ method: z.literal('oauth'), clientId: z.string().min(1), keyId: z.string().optional() }),
+  ]),
+});
+
+export const OktaSecretsSchema = z.object({ apiToken: z.string().optional(), privateKeyPem: z.string().optional() });
+
+/** Every field optional: settings saved by an older version are completed from DEFAULT_POLICY. */
+export const PolicySettingsSchema = z.object({
+  durationFieldName: z.string(),
+  durationHoursByValue: z.record(z.string(), z.number().positive()),
+  defaultDurationHours: z.number().positive(),
+  approvalStatusName: z.string(),
+  emergencyValue: z.string().optional(),
+  emergencyMaxHours: z.number().positive(),
+  closeOutTransitionName: z.string().optional(),
+  requesterMapping: z.record(z.string(), z.string()),
+  notifyByEmail: z.boolean(),
+}).partial();
+
+export const GroupPolicySchema = z.object({
+  groupId: z.string().min(1),
+  displayName: z.string(),
+  maxDurationHours: z.number().positive(),
+  maxLifetimeHours: z.number().positive(),
+  maxExtensions: z.number().int().nonnegative(),
+  reminderLeadMinutes: z.number().nonnegative(),
+  approvalMode: z.enum(['none', 'status']),
+  allowedProjectKeys: z.array(z.string()),
+});
+
+// ---- health ----
+
+export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });
+export const OktaErrorsSchema = z.array(z.object({ at: z.string(), message: z.string() }));
+export const UnmanagedSchema = z.object({ at: z.string(), byGroup: z.record(z.string(), z.array(z.string())) });
+export const OKTA_ERRORS_KEPT = 50;

@@ -1,0 +1,217 @@
+/**
+ * The `Directory` port over Okta's Management API (architecture rule 6, second layer). It speaks only
+ * through `OktaHttpClient`, turns Okta's answers into the port's shapes, and sorts failures: expected
+ * "no"s (unknown user, ineligible group) come back as values with a message that says what the admin
+ * should do; everything else is thrown as a `DirectoryError` (see okta-errors.ts for what each kind
+ * asks of the caller).
+ */
+import type { z } from 'zod';
+import {
+  DirectoryError, type Directory, type DirectoryGroup, type DirectoryUser, type DirectoryWrite,
+  type GroupEligibility, type UserLookup,
+} from '../../app/ports';
+import type { OktaHttpClient } from './okta-http-client';
+import { OktaTransientError } from './okta-errors';
+import { oktaGroup, oktaGroupRule, oktaIdOnly, oktaOrgSettings, oktaRole, oktaUser, type OktaGroup, type OktaUser } from './okta-schemas';
+
+/** Page sizes within what Okta allows for each list. */
+const USERS_PAGE = 200;
+const GROUP_MEMBERS_PAGE = 1000;
+const RULES_PAGE = 200;
+const GROUP_SEARCH_LIMIT = 50;
+
+/** Plain `local@domain.tld`, no spaces, quotes or control characters; 254 characters at most. */
+const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export interface OktaDirectoryOptions {
+  /** Safety cap on pages per list (default: the client's). */
+  maxPages?: number;
+  /** Smaller pages than Okta's maximum for every list (`limit=`); for tests and cautious orgs. */
+  pageLimit?: number;
+}
+
+export class OktaDirectory implements Directory {
+  constructor(private readonly client: OktaHttpClient, private readonly options: OktaDirectoryOptions = {}) {}
+
+  async findActiveUserByEmail(email: string): Promise<UserLookup> {
+    const value = email.trim();
+    if (value.length > 254 || !EMAIL.test(value)) {
+      return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid email address, so no Okta user was looked up. An admin can map this person to an Okta login explicitly.` };
+    }
+    return this.findActiveUser('email', value);
+  }
+
+  async findActiveUserByLogin(login: string): Promise<UserLookup> {
+    const value = login.trim();
+    if (!value || value.length > 100 || CONTROL.test(value)) {
+      return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid Okta login, so no Okta user was looked up. An admin must correct the mapping.` };
+    }
+    return this.findActiveUser('login', value);
+  }
+
+  async checkGroupEligible(groupId: string): Promise<GroupEligibility> {
+    let group: OktaGroup;
+    try {
+      group = (await this.client.get(`/api/v1/groups/${seg(groupId)}`, oktaGroup)).body;
+    } catch (e) {
+      if (e instanceof DirectoryError && e.kind === 'not-found') {
+        return { ok: false, code: 'GROUP.NOT_FOUND', message: `Okta has no group with id ${groupId}. An admin must check the group id (Okta Admin Console → Directory → Groups; the id is in the group's URL).` };
+      }
+      throw e;
+    }
+    const found = toGroup(group);
+    if (group.type !== 'OKTA_GROUP') {
+      return { ok: false, code: 'GROUP.NOT_OKTA_GROUP', message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.` };
+    }
+    const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${this.limit(RULES_PAGE)}`, oktaGroupRule, this.pageOptions());
+    const targeting = rules.items.filter((r) => r.actions?.assignUserToGroups?.groupIds?.includes(group.id));
+    if (targeting.length > 0) {
+      const names = targeting.map((r) => `"${r.name ?? r.id}"`).join(', ');
+      return { ok: false, code: 'GROUP.RULE_TARGETED', message: `Okta group "${found.name}" is assigned by the group rule ${names}; removing a rule-added member would put them on the rule's exclusion list. An admin must remove the group from the rule or choose another group.` };
+    }
+    const roles = await this.client.getAll(`/api/v1/groups/${seg(group.id)}/roles`, oktaRole, this.pageOptions());
+    if (roles.items.length > 0) {
+      const kinds = [...new Set(roles.items.map((r) => r.type ?? r.label ?? 'role'))].join(', ');
+      return { ok: false, code: 'GROUP.HAS_ADMIN_ROLE', message: `Okta group "${found.name}" holds Okta admin roles (${kinds}); the app never grants admin rights. An admin must choose a group without admin role assignments.` };
+    }
+    return { ok: true, group: found };
+  }
+
+  async searchGroups(query: string): Promise<DirectoryGroup[]> {
+    const q = query.trim().slice(0, 100);
+    const params = q ? `q=${encodeURIComponent(q)}&limit=${GROUP_SEARCH_LIMIT}` : `limit=${GROUP_SEARCH_LIMIT}`;
+    const res = await this.client.get(`/api/v1/groups?${params}`, arrayOfGroups);
+    return res.body.map(toGroup);
+  }
+
+  async isMember(userId: string, groupId: string): Promise<boolean> {
+    const groups = await this.client.getAll(`/api/v1/users/${seg(userId)}/groups`, oktaGroup, this.pageOptions());
+    return groups.items.some((g) => g.id === groupId);
+  }
+
+  async listMemberIds(groupId: string): Promise<string[]> {
+    const users = await this.client.getAll(`/api/v1/groups/${seg(groupId)}/users?limit=${this.limit(GROUP_MEMBERS_PAGE)}`, oktaIdOnly, this.pageOptions());
+    return [...new Set(users.items.map((u) => u.id))];
+  }
+
+  async addMember(userId: string, groupId: string): Promise<DirectoryWrite> {
+    const res = await this.client.send('PUT', `/api/v1/groups/${seg(groupId)}/users/${seg(userId)}`);
+    return { requestId: res.requestId };
+  }
+
+  async removeMember(userId: string, groupId: string): Promise<DirectoryWrite & { outcome: 'removed' | 'already-gone' }> {
+    try {
+      const res = await this.client.send('DELETE', `/api/v1/groups/${seg(groupId)}/users/${seg(userId)}`);
+      return { outcome: 'removed', requestId: res.requestId };
+    } catch (e) {
+      if (!(e instanceof DirectoryError) || e.kind !== 'not-found') throw e;
+      // Okta answers 404 for an unknown user, group or membership: confirm by reading before saying "gone".
+      let stillMember: boolean;
+      try {
+        stillMember = await this.isMember(userId, groupId);
+      } catch (readError) {
+        if (readError instanceof DirectoryError && readError.kind === 'not-found') stillMember = false; // the user is gone
+        else throw readError;
+      }
+      if (stillMember) {
+        throw new OktaTransientError(
+          `Okta answered "not found" when removing the membership, but still lists the user in group ${groupId}; the app will try again.`,
+          { ...e.details }, { cause: e });
+      }
+      return { outcome: 'already-gone', requestId: e.details.requestId };
+    }
+  }
+
+  async testConnection(): Promise<{ orgName: string; missingScopes: string[] }> {
+    const missing = new Set<string>();
+    const report = await this.client.scopeReport();
+    if (report?.granted) {
+      for (const s of report.requested) if (!report.granted.includes(s)) missing.add(s);
+    }
+    const orgName = await this.orgName();
+    if (!report?.granted) {
+      // SSWS (or OAuth without a scope list): probe what the app reads and report what fails.
+      const probes: Array<[string, string, z.ZodType<unknown>]> = [
+        ['okta.users.read', `/api/v1/users?limit=1`, arrayOfUsers],
+        ['okta.groups.read', `/api/v1/groups?limit=1`, arrayOfGroups],
+      ];
+      for (const [scope, path, schema] of probes) {
+        try {
+          await this.client.get(path, schema);
+        } catch (e) {
+          if (e instanceof DirectoryError && (e.details.status === 403 || (e.kind === 'configuration' && e.details.status !== 401))) missing.add(scope);
+          else throw e;
+        }
+      }
+    }
+    return { orgName, missingScopes: [...missing] };
+  }
+
+  // ---- helpers ----
+
+  private async findActiveUser(field: 'email' | 'login', value: string): Promise<UserLookup> {
+    const search = `profile.${field} eq "${escapeSearchValue(value)}"`;
+    const page = await this.client.getAll(`/api/v1/users?search=${encodeURIComponent(search)}&limit=${this.limit(USERS_PAGE)}`, oktaUser, this.pageOptions());
+    // Okta matches case-insensitively; keep only exact (case-insensitive) matches of the field.
+    const matches = page.items.filter((u) => (field === 'email' ? u.profile.email : u.profile.login)?.toLowerCase() === value.toLowerCase());
+    const active = matches.filter((u) => u.status === 'ACTIVE');
+    const label = field === 'email' ? `the email ${value}` : `the login ${value}`;
+    if (active.length === 1) return { ok: true, user: toUser(active[0]) };
+    if (active.length > 1) {
+      return { ok: false, code: 'USER.AMBIGUOUS', message: `${active.length} active Okta users have ${label}. An Okta admin must make it unique, or a Jira admin must map this person to one Okta login explicitly.` };
+    }
+    if (matches.length > 0) {
+      const statuses = [...new Set(matches.map((u) => u.status))].join(', ');
+      return { ok: false, code: 'USER.NOT_ACTIVE', message: `The Okta user with ${label} is not active (status ${statuses}). An Okta admin must activate the account first.` };
+    }
+    return { ok: false, code: 'USER.NOT_FOUND', message: `No Okta user has ${label}. A Jira admin must map this person to their Okta login, or an Okta admin must correct the profile.` };
+  }
+
+  private async orgName(): Promise<string> {
+    try {
+      const org = (await this.client.get('/api/v1/org', oktaOrgSettings)).body;
+      const name = org.companyName?.trim() || org.subdomain?.trim();
+      if (name) return name;
+    } catch (e) {
+      // Reading org settings needs okta.orgs.read, which the app does not ask for: fall back to the host.
+      if (!(e instanceof DirectoryError) || (e.details.status !== 403 && e.details.status !== 404)) throw e;
+    }
+    return new URL(this.client.origin).hostname.split('.')[0];
+  }
+
+  private limit(max: number): number {
+    const wanted = this.options.pageLimit;
+    return wanted && wanted > 0 ? Math.min(max, Math.floor(wanted)) : max;
+  }
+
+  private pageOptions(): { maxPages?: number } {
+    return this.options.maxPages === undefined ? {} : { maxPages: this.options.maxPages };
+  }
+}
+
+const arrayOfUsers = oktaUser.array();
+const arrayOfGroups = oktaGroup.array();
+
+/** Escapes a value for a double-quoted SCIM-style search string. */
+export function escapeSearchValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** One URL path segment: ids come from storage or Okta, but never trust them to be URL-safe. */
+function seg(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function toUser(u: OktaUser): DirectoryUser {
+  return { id: u.id, login: u.profile.login, email: u.profile.email ?? '', status: u.status };
+}
+
+function toGroup(g: OktaGroup): DirectoryGroup {
+  return { id: g.id, name: g.profile.name, type: g.type };
+}
+
+function shorten(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

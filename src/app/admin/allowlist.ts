@@ -1,0 +1,92 @@
+/**
+ * The allowlist: the only Okta groups the app will ever change. A group is checked against Okta when
+ * it is added (it must be a plain OKTA_GROUP, not targeted by a group rule, holding no admin role);
+ * the lifecycle checks it again at grant time.
+ */
+import type { GrantStatus } from '../../domain/grant';
+import type { GroupPolicy } from '../../domain/policy';
+import {
+  ADMIN_ERRORS, LIMITS, type AllowlistEntryView, type GroupPolicyParsed as Parsed, type GroupSearchHit,
+} from '../../shared/admin-contract';
+import type { AppDeps } from '../deps';
+import { refuse } from '../errors';
+import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './shared';
+
+type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory'>;
+
+const HOLDING: GrantStatus[] = ['ACTIVE', 'GRANTING', 'REVOKING'];
+
+async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
+  const holding = (await Promise.all(HOLDING.map((s) => deps.grants.listByStatus(s)))).flat();
+  const count = new Map<string, number>();
+  for (const g of holding) count.set(g.groupId, (count.get(g.groupId) ?? 0) + 1);
+  return list
+    .map((p) => ({ ...p, allowedProjectKeys: [...p.allowedProjectKeys], activeGrants: count.get(p.groupId) ?? 0 }))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+export async function listAllowlist(deps: Pick<Deps, 'config' | 'grants'>): Promise<AdminOutcome<AllowlistEntryView[]>> {
+  return ok(await views(deps, await deps.config.getAllowlist()));
+}
+
+const limits = (input: Parsed) => ({
+  maxDurationHours: input.maxDurationHours,
+  maxLifetimeHours: input.maxLifetimeHours,
+  maxExtensions: input.maxExtensions,
+  reminderLeadMinutes: input.reminderLeadMinutes,
+  approvalMode: input.approvalMode,
+  allowedProjectKeys: [...input.allowedProjectKeys],
+});
+
+const describe = (p: GroupPolicy) =>
+  `max ${p.maxDurationHours} h, lifetime ${p.maxLifetimeHours} h, ${p.maxExtensions} extension(s), reminder ${p.reminderLeadMinutes} min before the end, approval ${p.approvalMode}` +
+  (p.allowedProjectKeys.length ? `, projects ${p.allowedProjectKeys.join(' ')}` : ', any project');
+
+export async function addToAllowlist(deps: Deps, actor: string, input: Parsed): Promise<AdminOutcome<AllowlistEntryView[]>> {
+  const list = await deps.config.getAllowlist();
+  const existing = list.find((p) => p.groupId === input.groupId);
+  if (existing) return refuse(ADMIN_ERRORS.duplicate, `${existing.displayName} is already on the allowlist. Edit its entry instead.`);
+  if (list.length >= LIMITS.maxAllowlist) return refuse(ADMIN_ERRORS.allowlistFull, `The allowlist holds at most ${LIMITS.maxAllowlist} groups. Remove one first.`);
+  return withDirectory(deps, async (directory) => {
+    const eligible = await directory.checkGroupEligible(input.groupId);
+    if (!eligible.ok) return refuse(eligible.code, eligible.message);
+    const entry: GroupPolicy = { groupId: input.groupId, displayName: eligible.group.name, ...limits(input) };
+    // Re-read just before writing so an entry another admin added meanwhile is not lost.
+    const latest = await deps.config.getAllowlist();
+    if (latest.some((p) => p.groupId === entry.groupId)) return refuse(ADMIN_ERRORS.duplicate, `${entry.displayName} is already on the allowlist. Edit its entry instead.`);
+    const next = [...latest, entry];
+    await deps.config.saveAllowlist(next);
+    await auditConfigChange(deps, actor, `Allowlisted Okta group ${entry.displayName} (${entry.groupId}): ${describe(entry)}.`, entry.groupId);
+    return ok(await views(deps, next));
+  });
+}
+
+export async function updateAllowlistEntry(deps: Deps, actor: string, input: Parsed): Promise<AdminOutcome<AllowlistEntryView[]>> {
+  const list = await deps.config.getAllowlist();
+  const i = list.findIndex((p) => p.groupId === input.groupId);
+  if (i < 0) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
+  const entry: GroupPolicy = { ...list[i], ...limits(input) };
+  const next = list.map((p, j) => (j === i ? entry : p));
+  await deps.config.saveAllowlist(next);
+  await auditConfigChange(deps, actor, `Changed the policy of ${entry.displayName} (${entry.groupId}): ${describe(entry)}.`, entry.groupId);
+  return ok(await views(deps, next));
+}
+
+export async function removeFromAllowlist(deps: Deps, actor: string, input: { groupId: string }): Promise<AdminOutcome<AllowlistEntryView[]>> {
+  const list = await deps.config.getAllowlist();
+  const entry = list.find((p) => p.groupId === input.groupId);
+  if (!entry) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
+  const next = list.filter((p) => p.groupId !== input.groupId);
+  await deps.config.saveAllowlist(next);
+  await auditConfigChange(deps, actor, `Removed Okta group ${entry.displayName} (${entry.groupId}) from the allowlist; grants already running end as planned.`, entry.groupId);
+  return ok(await views(deps, next));
+}
+
+/** Okta groups whose name starts with the query, marked when already allowlisted. */
+export async function searchGroups(deps: Pick<Deps, 'config' | 'directory'>, input: { query: string }): Promise<AdminOutcome<GroupSearchHit[]>> {
+  return withDirectory(deps, async (directory) => {
+    const [groups, list] = await Promise.all([directory.searchGroups(input.query), deps.config.getAllowlist()]);
+    const listed = new Set(list.map((p) => p.groupId));
+    return ok(groups.slice(0, 50).map((g) => ({ id: g.id, name: g.name, type: g.type, allowlisted: listed.has(g.id) })));
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * The audit trail for auditors: filter by requester, group, issue and days; names resolved for
+ * reading. The CSV is built from exactly the rows the page shows (auditCsv in the shared contract).
+ */
+import {
+  LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow,
+} from '../../shared/admin-contract';
+import type { AppDeps } from '../deps';
+import { APP_ACTOR_NAME, displayNames, ok, type AdminOutcome } from './shared';
+
+type Deps = Pick<AppDeps, 'audit' | 'config' | 'issues' | 'grants' | 'clock'>;
+
+const OPTIONS_DAYS = 90;
+
+export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<AdminOutcome<AuditPage>> {
+  const { entries, cursor } = await deps.audit.query({
+    requesterAccountId: input.requesterAccountId,
+    groupId: input.groupId,
+    issueKey: input.issueKey,
+    from: input.fromDay ? `${input.fromDay}T00:00:00.000Z` : undefined,
+    to: input.toDay ? `${input.toDay}T23:59:59.999Z` : undefined,
+    limit: LIMITS.auditPageSize,
+    cursor: input.cursor,
+  });
+  const page = entries.slice(0, LIMITS.auditPageSize);
+  const [allowlist, names] = await Promise.all([
+    deps.config.getAllowlist(),
+    displayNames(deps, page.flatMap((e) => [e.actor, e.requesterAccountId ?? ''])),
+  ]);
+  const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
+  const rows: AuditRow[] = page.map((e) => ({
+    seq: e.seq,
+    at: e.at,
+    action: e.action,
+    actor: e.actor,
+    actorName: e.actor === 'app' ? APP_ACTOR_NAME : names.get(e.actor),
+    requesterAccountId: e.requesterAccountId,
+    requesterName: e.requesterAccountId ? names.get(e.requesterAccountId) : undefined,
+    groupId: e.groupId,
+    groupName: e.groupId ? groupName.get(e.groupId) : undefined,
+    issueKey: e.issueKey,
+    grantId: e.grantId,
+    detail: e.detail,
+    oktaRequestId: e.oktaRequestId,
+    hash: e.hash,
+  }));
+  return ok({ rows, ...(cursor ? { cursor } : {}) });
+}
+
+/** Choices for the filters: requesters of the last 90 days and the allowlisted groups. */
+export async function auditOptions(deps: Deps): Promise<AdminOutcome<AuditOptions>> {
+  const now = deps.clock.now();
+  const from = new Date(Date.parse(now) - OPTIONS_DAYS * 24 * 3_600_000).toISOString();
+  const [grants, allowlist] = await Promise.all([deps.grants.listRequestedBetween(from, now), deps.config.getAllowlist()]);
+  const requesterIds = [...new Set(grants.map((g) => g.requesterAccountId))];
+  const names = await displayNames(deps, requesterIds);
+  const groups = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
+  for (const g of grants) if (!groups.has(g.groupId)) groups.set(g.groupId, g.groupId);
+  return ok({
+    requesters: requesterIds.map((accountId) => ({ accountId, name: names.get(accountId) ?? accountId })).sort((a, b) => a.name.localeCompare(b.name)),
+    groups: [...groups.entries()].map(([groupId, name]) => ({ groupId, name })).sort((a, b) => a.name.localeCompare(b.name)),
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The Okta connection: domain, how the app signs in, and the credentials. Secrets are write-only:
+ * they come in with a save or a test, and only "set" / "not set" ever goes back out.
+ */
+import { validateOktaDomain } from '../../domain/okta-domain';
+import {
+  ADMIN_ERRORS, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
+} from '../../shared/admin-contract';
+import type { AppDeps } from '../deps';
+import { refuse } from '../errors';
+import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports';
+import { auditConfigChange, ok, type AdminOutcome } from './shared';
+
+type Deps = Pick<AppDeps, 'config' | 'audit' | 'clock' | 'directoryFor'>;
+
+function view(connection: OktaConnection | undefined, secrets: OktaSecrets): ConnectionView {
+  const method = connection?.auth.method ?? 'api-token';
+  return {
+    configured: connection !== undefined && (method === 'api-token' ? !!secrets.apiToken : !!secrets.privateKeyPem),
+    domain: connection?.domain,
+    method,
+    clientId: connection?.auth.method === 'oauth' ? connection.auth.clientId : undefined,
+    keyId: connection?.auth.method === 'oauth' ? connection.auth.keyId : undefined,
+    apiToken: secrets.apiToken ? 'set' : 'not set',
+    privateKey: secrets.privateKeyPem ? 'set' : 'not set',
+  };
+}
+
+export async function getConnection(deps: Pick<Deps, 'config'>): Promise<AdminOutcome<ConnectionView>> {
+  const [connection, secrets] = await Promise.all([deps.config.getConnection(), deps.config.getSecrets()]);
+  return ok(view(connection, secrets));
+}
+
+/**
+ * The connection and secrets the form describes: typed secrets win, an empty secret field keeps the
+ * stored one. Only the secret of the chosen method is kept, so a switched-away token does not linger.
+ */
+async function resolveDraft(deps: Pick<Deps, 'config'>, input: ConnectionInputParsed) {
+  const domain = validateOktaDomain(input.domain);
+  if (!domain.ok) return refuse(ADMIN_ERRORS.domain, domain.reason);
+  const stored = await deps.config.getSecrets();
+  const connection: OktaConnection = input.method === 'api-token'
+    ? { domain: domain.host, auth: { method: 'api-token' } }
+    : { domain: domain.host, auth: { method: 'oauth', clientId: input.clientId ?? '', ...(input.keyId ? { keyId: input.keyId } : {}) } };
+  const secrets: OktaSecrets = input.method === 'api-token'
+    ? { apiToken: input.apiToken || stored.apiToken }
+    : { privateKeyPem: input.privateKeyPem || stored.privateKeyPem };
+  if (input.method === 'api-token' && !secrets.apiToken) {
+    return refuse(ADMIN_ERRORS.secretRequired, 'Enter the Okta API token (Okta Admin › Security › API › Tokens).');
+  }
+  if (input.method === 'oauth' && !secrets.privateKeyPem) {
+    return refuse(ADMIN_ERRORS.secretRequired, 'Paste the service app\'s private key (PEM). Okta shows it once, when you add the key to the app.');
+  }
+  return { ok: true as const, connection, secrets, stored, typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem } };
+}
+
+export async function saveConnection(deps: Deps, actor: string, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionView>> {
+  const draft = await resolveDraft(deps, input);
+  if (!draft.ok) return draft;
+  await deps.config.saveSecrets(draft.secrets);
+  try {
+    await deps.config.saveConnection(draft.connection);
+  } catch (e) {
+    // Keep the pair consistent: new secrets with the old connection would be a half-saved form.
+    await deps.config.saveSecrets(draft.stored);
+    throw e;
+  }
+  const changes = [
+    `domain ${draft.connection.domain}`,
+    `sign-in ${draft.connection.auth.method === 'oauth' ? `OAuth service app ${draft.connection.auth.clientId}` : 'API token'}`,
+    ...(draft.typed.apiToken ? ['API token replaced'] : []),
+    ...(draft.typed.privateKey ? ['private key replaced'] : []),
+  ];
+  await auditConfigChange(deps, actor, `Okta connection saved: ${changes.join(', ')}.`);
+  return ok(view(draft.connection, draft.secrets));
+}
+
+const SCOPE_PURPOSE: Record<string, string> = {
+  'okta.users.read': 'find requesters in Okta',
+  'okta.groups.manage': 'add and remove group members',
+  'okta.roles.read': 'check that a group holds no admin role',
+};
+
+/** Tries the form's settings against Okta without saving them. */
+export async function testConnection(deps: Deps, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionTestResult>> {
+  const draft = await resolveDraft(deps, input);
+  if (!draft.ok) return draft;
+  const host = draft.connection.domain;
+  try {
+    const directory = deps.directoryFor(draft.connection, draft.secrets);
+    const { orgName, missingScopes } = await directory.testConnection();
+    if (missingScopes.length > 0) {
+      const needs = missingScopes.map((s) => `${s} (to ${SCOPE_PURPOSE[s] ?? 'work'})`).join(', ');
+      return ok({
+        credentialsOk: true, orgName, missingScopes, level: 'warning',
+        message: `Connected to ${orgName}, but the service app has not been granted ${needs}. Grant them in Okta Admin › Applications › your service app › Okta API Scopes, then test again.`,
+      });
+    }
+    return ok({ credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and every permission the app needs is granted.` });
+  } catch (e) {
+    if (!(e instanceof DirectoryError)) throw e;
+    return ok({ credentialsOk: false, missingScopes: [], level: 'error', message: testFailureMessage(e, host, draft.connection.auth.method) });
+  }
+}
+
+function testFailureMessage(e: DirectoryError, host: string, method: 'api-token' | 'oauth'): string {
+  switch (e.kind) {
+    case 'configuration': {
+      // Okta's status and code say enough; the adapter's own advice is written for other screens.
+      const what = [e.details.status && `HTTP ${e.details.status}`, e.details.oktaErrorCode].filter(Boolean).join(', ');
+      const why = what ? ` (${what})` : `: ${e.message}`;
+      return method === 'api-token'
+        ? `Okta did not accept the API token${why}. Check in Okta Admin › Security › API › Tokens that it is active and was created by an admin who can manage the groups, or create a new one and paste it here.`
+        : `Okta did not accept the service app's credentials${why}. Check the client id, that the app uses public key / private key authentication, and that the public key of this private key (with this key id) is registered on the app.`;
+    }
+    case 'transient':
+      return `Could not reach Okta at ${host} (${e.message}). Check that this is your org's domain; if it is, Okta may be busy: try again in a minute.`;
+    case 'not-found':
+      return `No Okta org answered at ${host} (${e.message}). Check the spelling of the domain.`;
+    case 'permanent':
+      return `Okta refused the test (${e.message}). The admin that owns these credentials needs read access to users, groups and roles.`;
+  }
+}

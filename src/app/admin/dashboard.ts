@@ -1,0 +1,96 @@
+/**
+ * What an admin watches: grants that hold or are changing membership, grants that need them, whether
+ * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
+ */
+import type { Grant } from '../../domain/grant';
+import { MINUTE_MS } from '../../domain/policy';
+import {
+  DASHBOARD_STATUSES, type DashboardChart, type DashboardGrant, type DashboardHealth, type DashboardView,
+} from '../../shared/admin-contract';
+import type { AppDeps } from '../deps';
+import { displayNames, ok, type AdminOutcome } from './shared';
+
+type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues'>;
+
+export const SWEEP_INTERVAL_MS = 5 * MINUTE_MS;
+/** A revocation later than this after its end time is overdue (the sweep backstop has missed it). */
+export const OVERDUE_GRACE_MS = 5 * MINUTE_MS;
+export const CHART_DAYS = 14;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const MAX_PER_STATUS = 500;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const dayOf = (isoString: string) => isoString.slice(0, 10);
+
+const ORDER: Record<string, number> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
+
+export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardView>> {
+  const now = deps.clock.now();
+  const nowMs = Date.parse(now);
+  const overdueBefore = iso(nowMs - OVERDUE_GRACE_MS);
+  const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
+
+  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent] = await Promise.all([
+    Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
+    deps.config.getAllowlist(),
+    deps.health.lastSweep(),
+    deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
+    deps.health.unmanagedMembers(),
+    deps.grants.listRequestedBetween(chartFrom, now),
+  ]);
+  const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
+  const isOverdue = (g: Grant) => (g.status === 'ACTIVE' || g.status === 'REVOKING') && g.endsAt !== undefined && g.endsAt < overdueBefore;
+
+  const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
+  const names = await displayNames(deps, shown.map((g) => g.requesterAccountId));
+  const grants: DashboardGrant[] = shown.map((g) => ({
+    id: g.id,
+    status: g.status,
+    issueKey: g.issueKey,
+    requesterAccountId: g.requesterAccountId,
+    requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
+    groupId: g.groupId,
+    groupName: groupName.get(g.groupId) ?? g.groupId,
+    startedAt: g.startedAt,
+    endsAt: g.endsAt,
+    emergency: g.emergency,
+    attempts: g.attempts,
+    problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
+    overdue: isOverdue(g),
+    revocable: g.status === 'ACTIVE',
+  })).sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
+
+  const nextSweepMs = lastSweep ? Date.parse(lastSweep.at) + SWEEP_INTERVAL_MS : undefined;
+  const health: DashboardHealth = {
+    lastSweepAt: lastSweep?.at,
+    nextSweepAt: nextSweepMs !== undefined ? iso(nextSweepMs) : undefined,
+    sweepLate: nextSweepMs !== undefined && nowMs > nextSweepMs + SWEEP_INTERVAL_MS,
+    // Counted over the full lists, not only the rows shown.
+    overdueRevocations: [...byStatus[DASHBOARD_STATUSES.indexOf('ACTIVE')], ...byStatus[DASHBOARD_STATUSES.indexOf('REVOKING')]].filter(isOverdue).length,
+    oktaErrors24h: errors.length,
+    recentOktaErrors: [...errors].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5),
+    unmanagedMembers: unmanaged ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) } : undefined,
+  };
+  return ok({ now, grants, health, chart: chart(recent, chartFrom, groupName) });
+}
+
+/** Requests per day (UTC) and group; denied requests are not grants and are left out. */
+function chart(grants: Grant[], fromIso: string, groupName: Map<string, string>): DashboardChart {
+  const start = Date.parse(fromIso);
+  const days = Array.from({ length: CHART_DAYS }, (_, i) => dayOf(iso(start + i * DAY_MS)));
+  const index = new Map(days.map((d, i) => [d, i]));
+  const series = new Map<string, number[]>();
+  for (const g of grants) {
+    if (g.status === 'DENIED') continue;
+    const i = index.get(dayOf(g.requestedAt));
+    if (i === undefined) continue;
+    if (!series.has(g.groupId)) series.set(g.groupId, new Array(CHART_DAYS).fill(0));
+    series.get(g.groupId)![i]++;
+  }
+  return {
+    days,
+    series: [...series.entries()]
+      .map(([groupId, counts]) => ({ groupId, groupName: groupName.get(groupId) ?? groupId, counts }))
+      .sort((a, b) => a.groupName.localeCompare(b.groupName)),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Duration and approval policy, identity mapping, close-out and notifications. The form edits lists
+ * (so a duplicate row can be pointed at); the store keeps the domain's PolicySettings.
+ */
+import type { PolicySettings } from '../../domain/policy';
+import { ADMIN_ERRORS, type PolicyParsed, type PolicyView } from '../../shared/admin-contract';
+import type { AppDeps } from '../deps';
+import { refuse } from '../errors';
+import { auditConfigChange, displayNames, ok, type AdminOutcome } from './shared';
+
+type Deps = Pick<AppDeps, 'config' | 'issues' | 'audit' | 'clock'>;
+
+function toForm(p: PolicySettings): PolicyParsed {
+  return {
+    durationFieldName: p.durationFieldName,
+    durationMapping: Object.entries(p.durationHoursByValue).map(([value, hours]) => ({ value, hours })),
+    defaultDurationHours: p.defaultDurationHours,
+    approvalStatusName: p.approvalStatusName,
+    emergencyValue: p.emergencyValue,
+    emergencyMaxHours: p.emergencyMaxHours,
+    closeOutTransitionName: p.closeOutTransitionName,
+    requesterMapping: Object.entries(p.requesterMapping).map(([accountId, oktaLogin]) => ({ accountId, oktaLogin })),
+    notifyByEmail: p.notifyByEmail,
+  };
+}
+
+function toSettings(f: PolicyParsed): PolicySettings {
+  return {
+    durationFieldName: f.durationFieldName,
+    durationHoursByValue: Object.fromEntries(f.durationMapping.map((m) => [m.value, m.hours])),
+    defaultDurationHours: f.defaultDurationHours,
+    approvalStatusName: f.approvalStatusName,
+    emergencyValue: f.emergencyValue,
+    emergencyMaxHours: f.emergencyMaxHours,
+    closeOutTransitionName: f.closeOutTransitionName,
+    requesterMapping: Object.fromEntries(f.requesterMapping.map((m) => [m.accountId, m.oktaLogin])),
+    notifyByEmail: f.notifyByEmail,
+  };
+}
+
+async function policyView(deps: Pick<Deps, 'issues'>, p: PolicySettings): Promise<PolicyView> {
+  const names = await displayNames(deps, Object.keys(p.requesterMapping), 500);
+  return { ...toForm(p), people: Object.fromEntries(names) };
+}
+
+export async function getPolicy(deps: Pick<Deps, 'config' | 'issues'>): Promise<AdminOutcome<PolicyView>> {
+  return ok(await policyView(deps, await deps.config.getPolicy()));
+}
+
+export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed): Promise<AdminOutcome<PolicyView>> {
+  const before = await deps.config.getPolicy();
+  const next = toSettings(input);
+  // A mapping row for an account Jira does not know would never match a requester: say so now.
+  const added = Object.keys(next.requesterMapping).filter((a) => before.requesterMapping[a] !== next.requesterMapping[a]);
+  for (let i = 0; i < added.length; i += 10) {
+    const chunk = added.slice(i, i + 10);
+    const users = await Promise.all(chunk.map((a) => deps.issues.getUser(a)));
+    const missing = chunk.filter((_, j) => !users[j]);
+    if (missing.length > 0) {
+      return refuse(ADMIN_ERRORS.unknownAccount, `Jira has no account ${missing.join(', ')}. Copy the account id from the person's Jira profile URL. Nothing was saved.`);
+    }
+  }
+  await deps.config.savePolicy(next);
+  await auditConfigChange(deps, actor, `Policy saved: ${summarize(before, next)}.`);
+  return ok(await policyView(deps, next));
+}
+
+function summarize(before: PolicySettings, next: PolicySettings): string {
+  const parts: string[] = [];
+  const mapping = (p: PolicySettings) => Object.entries(p.durationHoursByValue).map(([v, h]) => `${v}=${h}h`).join(' ');
+  if (before.durationFieldName !== next.durationFieldName) parts.push(`duration field "${next.durationFieldName}"`);
+  if (mapping(before) !== mapping(next)) parts.push(`durations ${mapping(next) || '(none)'}`);
+  if (before.defaultDurationHours !== next.defaultDurationHours) parts.push(`default ${next.defaultDurationHours} h`);
+  if (before.approvalStatusName !== next.approvalStatusName) parts.push(`approval status "${next.approvalStatusName}"`);
+  if (before.emergencyValue !== next.emergencyValue || before.emergencyMaxHours !== next.emergencyMaxHours) {
+    parts.push(next.emergencyValue ? `emergency "${next.emergencyValue}" capped at ${next.emergencyMaxHours} h` : 'no emergency path');
+  }
+  if (before.closeOutTransitionName !== next.closeOutTransitionName) parts.push(next.closeOutTransitionName ? `close-out transition "${next.closeOutTransitionName}"` : 'no close-out transition');
+  const b = before.requesterMapping;
+  const n = next.requesterMapping;
+  const changed = new Set([...Object.keys(b), ...Object.keys(n)].filter((a) => b[a] !== n[a]));
+  if (changed.size > 0) parts.push(`requester mapping changed for ${[...changed].join(', ')}`);
+  if (before.notifyByEmail !== next.notifyByEmail) parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
+  return parts.length ? parts.join('; ') : 'no changes';
+}

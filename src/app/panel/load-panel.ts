@@ -1,0 +1,211 @@
+/**
+ * Everything the issue panel shows, in one read: the issue's grant, what the viewer may do with it
+ * and why not, its audit history and the requester's other running grants. Times stay ISO; the UI
+ * formats them in the viewer's time zone, which is part of the answer.
+ */
+import { grantIdForIssue, isTerminal, type Grant } from '../../domain/grant';
+import { decideExtension, type GroupPolicy, type PolicySettings } from '../../domain/policy';
+import type {
+  ActionDto, ApprovalState, GrantDto, HistoryEntryDto, OtherGrantDto, PanelData, PersonDto,
+} from '../../shared/panel-contract';
+import type { AppDeps } from '../deps';
+import { groupLabel } from '../messages';
+import { listRequesterGrants } from '../view-access';
+
+/** Who is looking, and at which issue: both from the invocation context, never from a payload. */
+export interface PanelCaller {
+  accountId: string;
+  issue: { id: string; key: string };
+}
+
+export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 'issues' | 'permissions'>;
+
+export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: 'Okta JIT Access (app)' };
+const HISTORY_LIMIT = 50;
+const RESTRICTED_NOTE = 'The history of this grant and the requester\'s other access are shown to the requester and to Jira admins.';
+
+export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<PanelData> {
+  const now = deps.clock.now();
+  const [policy, allowlist, viewer, isAdmin, grant] = await Promise.all([
+    deps.config.getPolicy(),
+    deps.config.getAllowlist(),
+    deps.issues.getUser(caller.accountId),
+    deps.permissions.isJiraAdmin(caller.accountId),
+    deps.grants.get(grantIdForIssue(caller.issue.id)),
+  ]);
+  const names = new NameBook(deps);
+  const timeZone = viewer?.timeZone ?? 'UTC';
+  if (viewer) names.remember(viewer.accountId, viewer.displayName);
+
+  if (!grant) {
+    const issue = await deps.issues.getIssue(caller.issue.key, policy.durationFieldName);
+    const accessType = typeof issue?.accessType === 'string' && issue.accessType !== '' ? issue.accessType : undefined;
+    const isRequester = !!issue?.reporterAccountId && issue.reporterAccountId === caller.accountId;
+    const base = { now, issueKey: caller.issue.key, accessType, viewer: { timeZone, isRequester, isAdmin } };
+    if (!accessType && !issue?.adminGroup) return { ...base, state: 'not-a-request' };
+    const privileged = isRequester || isAdmin;
+    const otherGrants = privileged && issue?.reporterAccountId ? await runningGrants(deps, issue.reporterAccountId, undefined) : undefined;
+    const state = accessType === 'Extend access' || accessType === 'View access' ? 'no-grant-expected' : 'no-grant-yet';
+    return { ...base, state, otherGrants, ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }) };
+  }
+
+  const isRequester = grant.requesterAccountId === caller.accountId;
+  const privileged = isRequester || isAdmin;
+  const group = allowlist.find((g) => g.groupId === grant.groupId);
+  const [dto, history, otherGrants] = await Promise.all([
+    grantDto(grant, group, allowlist, policy, names),
+    privileged ? historyOf(deps, grant.id, names) : Promise.resolve(undefined),
+    privileged ? runningGrants(deps, grant.requesterAccountId, grant.id) : Promise.resolve(undefined),
+  ]);
+  return {
+    now,
+    issueKey: caller.issue.key,
+    state: 'grant',
+    viewer: { timeZone, isRequester, isAdmin },
+    grant: dto,
+    actions: actionsFor(grant, group, policy, now, { isRequester, isAdmin }),
+    history,
+    otherGrants,
+    ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }),
+  };
+}
+
+// ---------------------------------------------------------------- actions
+
+const NOT_YET = 'Available once the access is active.';
+
+/** What each viewer may press, computed with the same policy code the server applies on the press. */
+export function actionsFor(
+  grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, now: string,
+  viewer: { isRequester: boolean; isAdmin: boolean },
+): PanelData['actions'] {
+  if (isTerminal(grant.status)) return {};
+  const ending: ActionDto | undefined = grant.status === 'REVOKING'
+    ? { enabled: false, reason: 'The membership is being removed now.' }
+    : grant.status === 'FAILED'
+      ? { enabled: false, reason: 'This grant needs an administrator (see the reason above).' }
+      : grant.status !== 'ACTIVE' ? { enabled: false, reason: NOT_YET } : undefined;
+  const out: NonNullable<PanelData['actions']> = {};
+  if (viewer.isRequester) {
+    out.extend = ending ?? extendAction(grant, group, policy, now);
+    out.relinquish = ending ?? { enabled: true };
+  } else if (viewer.isAdmin) {
+    out.revoke = ending ?? { enabled: true };
+  }
+  return out;
+}
+
+function extendAction(grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, now: string): ActionDto & { newEndsAt?: string } {
+  if (!group) return { enabled: false, reason: 'This group is no longer on the allowlist, so its grants cannot be extended.' };
+  const decision = decideExtension({ grant, now, settings: policy, group, changeType: grant.changeType });
+  return decision.ok ? { enabled: true, newEndsAt: decision.endsAt } : { enabled: false, reason: decision.message };
+}
+
+// ---------------------------------------------------------------- grant
+
+async function grantDto(grant: Grant, group: GroupPolicy | undefined, allowlist: GroupPolicy[], policy: PolicySettings, names: NameBook): Promise<GrantDto> {
+  const [requester, approver, endedBy] = await Promise.all([
+    names.person(grant.requesterAccountId),
+    grant.approvedBy ? names.person(grant.approvedBy) : Promise.resolve(undefined),
+    grant.endedBy ? names.person(grant.endedBy) : Promise.resolve(undefined),
+  ]);
+  const approvalState: ApprovalState = grant.approvedBy ? 'approved'
+    : grant.emergency ? 'emergency'
+      : group?.approvalMode === 'status' && (grant.status === 'REQUESTED' || grant.status === 'DENIED') ? 'awaiting'
+        : 'not-required';
+  return {
+    id: grant.id,
+    issueKey: grant.issueKey,
+    status: grant.status,
+    groupId: grant.groupId,
+    groupName: groupLabel(grant.groupId, allowlist),
+    groupAllowlisted: !!group,
+    requester,
+    requestedAt: grant.requestedAt,
+    startedAt: grant.startedAt,
+    endsAt: grant.endsAt,
+    endedAt: grant.endedAt,
+    endReason: grant.endReason,
+    endedBy,
+    extensions: grant.extensions,
+    maxExtensions: group?.maxExtensions,
+    approval: {
+      state: approvalState,
+      ...(approver ? { approver } : {}),
+      ...(approvalState === 'awaiting' ? { statusName: policy.approvalStatusName } : {}),
+    },
+    preexistingMembership: grant.preexistingMembership,
+    attempts: grant.attempts,
+    ...(grant.status === 'DENIED' || grant.status === 'FAILED' ? { reason: redact(grant.reason ?? 'No reason was recorded.') } : {}),
+    nextStep: nextStep(grant, policy),
+  };
+}
+
+/** What the person should do next, per state; undefined when nothing is needed. */
+export function nextStep(grant: Grant, policy: PolicySettings): string | undefined {
+  switch (grant.status) {
+    case 'REQUESTED':
+      return grant.emergency ? 'Access is being granted.' : `If this group needs approval, someone other than the requester must move this issue to "${policy.approvalStatusName}".`;
+    case 'GRANTING':
+      return grant.attempts > 0 ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying. Nothing to do yet.` : 'Access is being granted in Okta.';
+    case 'REVOKING':
+      return grant.attempts > 0 ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying the removal.` : 'The membership is being removed in Okta.';
+    case 'DENIED':
+      return 'This request will not be processed again. Fix what the reason says, then raise a new New access request.';
+    case 'FAILED':
+      return grant.endReason
+        ? 'The app could not remove the membership. Jira admins see this on the Okta JIT Access admin page; an Okta administrator may need to remove it by hand. Until then the membership may still be in place.'
+        : 'Access was not granted. Jira admins see this on the Okta JIT Access admin page; once they have fixed the cause, raise a new New access request.';
+    case 'EXPIRED':
+    case 'REVOKED':
+    case 'REMOVED_EXTERNALLY':
+      return 'This grant has ended. Raise a New access request if you need access again.';
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- history and other grants
+
+async function historyOf(deps: PanelDeps, grantId: string, names: NameBook): Promise<HistoryEntryDto[]> {
+  const entries = (await deps.audit.listByGrant(grantId)).sort((a, b) => a.seq - b.seq).slice(-HISTORY_LIMIT);
+  const actors = await Promise.all(entries.map((e) => names.person(e.actor)));
+  return entries.map((e, i) => ({
+    seq: e.seq, at: e.at, action: e.action, actor: actors[i], detail: redact(e.detail),
+    ...(e.oktaRequestId ? { oktaRequestId: e.oktaRequestId } : {}),
+  }));
+}
+
+async function runningGrants(deps: PanelDeps, requesterAccountId: string, exceptId: string | undefined): Promise<OtherGrantDto[]> {
+  const rows = await listRequesterGrants(deps, requesterAccountId);
+  return rows
+    .filter((r) => r.running && r.grant.id !== exceptId)
+    .map(({ grant: g, groupName }) => ({ id: g.id, issueKey: g.issueKey, groupName, status: g.status, endsAt: g.endsAt }));
+}
+
+// ---------------------------------------------------------------- people
+
+/**
+ * Display names for account ids, each looked up once per load. A name is decoration: when Jira cannot
+ * say, the panel shows the account id rather than failing. Only id and display name leave the server.
+ */
+class NameBook {
+  private readonly cache = new Map<string, Promise<PersonDto>>();
+  constructor(private readonly deps: Pick<AppDeps, 'issues'>) {}
+  remember(accountId: string, displayName: string) { this.cache.set(accountId, Promise.resolve({ accountId, displayName })); }
+  person(accountId: string): Promise<PersonDto> {
+    if (accountId === 'app') return Promise.resolve(APP_ACTOR);
+    let p = this.cache.get(accountId);
+    if (!p) {
+      p = this.deps.issues.getUser(accountId)
+        .then((u) => ({ accountId, displayName: u?.displayName ?? accountId }))
+        .catch(() => ({ accountId, displayName: accountId }));
+      this.cache.set(accountId, p);
+    }
+    return p;
+  }
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Audit details may carry an Okta login (an email): the panel never shows one. */
+export const redact = (text: string): string => text.replace(EMAIL, '[email hidden]');

@@ -1,0 +1,68 @@
+/**
+ * The panel's buttons. Each one checks, on the server, that the grant named is this issue's grant and
+ * that the caller may act on it (requester: extend, relinquish; Jira admin: revoke), then delegates
+ * to the lifecycle use case every other path uses, and answers with the panel as it now stands.
+ */
+import { grantIdForIssue, type Grant } from '../../domain/grant';
+import { UI_ERRORS, type PanelActionResult } from '../../shared/panel-contract';
+import type { AppDeps } from '../deps';
+import { refuse, type Outcome, type Refusal } from '../errors';
+import { extendAccess } from '../extend-access';
+import { formatInZone } from '../format';
+import { requestRevocation } from '../revoke-grant';
+import { loadPanel, type PanelCaller } from './load-panel';
+
+export type PanelActionOutcome = Outcome<{ data: PanelActionResult }>;
+
+type Role = 'requester' | 'admin';
+
+/** The grant the caller may act on, or the refusal that says why not. */
+async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, role: Role): Promise<Grant | Refusal> {
+  // Checked before any read: a crafted payload learns nothing about other issues' grants.
+  if (grantId !== grantIdForIssue(caller.issue.id)) {
+    return refuse(UI_ERRORS.wrongGrant, 'That grant does not belong to this issue. Reload the issue and try again.');
+  }
+  const grant = await deps.grants.get(grantId);
+  if (!grant) return refuse(UI_ERRORS.noGrant, 'This issue has no access grant yet.');
+  if (role === 'requester' && grant.requesterAccountId !== caller.accountId) {
+    return refuse(UI_ERRORS.notRequester, 'Only the person who requested this access can do that.');
+  }
+  if (role === 'admin' && !(await deps.permissions.isJiraAdmin(caller.accountId))) {
+    return refuse(UI_ERRORS.notAdmin, 'Only Jira admins can revoke someone else\'s access.');
+  }
+  return grant;
+}
+
+const isRefusal = (x: Grant | Refusal): x is Refusal => 'ok' in x && x.ok === false;
+
+async function answer(deps: AppDeps, caller: PanelCaller, notice: string): Promise<PanelActionOutcome> {
+  return { ok: true, data: { notice, panel: await loadPanel(deps, caller) } };
+}
+
+export async function extendFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+  const grant = await authorize(deps, caller, grantId, 'requester');
+  if (isRefusal(grant)) return grant;
+  const result = await extendAccess(deps, {
+    requesterAccountId: grant.requesterAccountId, groupId: grant.groupId, actor: caller.accountId,
+    issueKey: grant.issueKey, grantId: grant.id,
+  });
+  if (!result.ok) return refuse(result.code, result.message);
+  const tz = (await deps.issues.getUser(caller.accountId))?.timeZone ?? 'UTC';
+  return answer(deps, caller, `Extended: your access now ends ${formatInZone(result.grant.endsAt, tz)}.`);
+}
+
+export async function relinquishFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+  const grant = await authorize(deps, caller, grantId, 'requester');
+  if (isRefusal(grant)) return grant;
+  const result = await requestRevocation(deps, { grantId: grant.id, actor: caller.accountId, reason: 'RELINQUISHED' });
+  if (!result.ok) return refuse(result.code, result.message);
+  return answer(deps, caller, 'Done: your membership is being removed from the Okta group. The issue gets a comment when it is gone.');
+}
+
+export async function revokeFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+  const grant = await authorize(deps, caller, grantId, 'admin');
+  if (isRefusal(grant)) return grant;
+  const result = await requestRevocation(deps, { grantId: grant.id, actor: caller.accountId, reason: 'REVOKED_BY_ADMIN' });
+  if (!result.ok) return refuse(result.code, result.message);
+  return answer(deps, caller, 'Revoked: the membership is being removed from the Okta group. The requester is told on the issue.');
+}

@@ -1,0 +1,305 @@
+/**
+ * The Okta access issue panel. One resolver call (`panel/load`) renders it; each action answers with
+ * the panel as it now stands, so a click costs one call too. Everything the viewer may do, and why a
+ * button is disabled, is decided on the server with the same policy code that runs on the press.
+ */
+import React, { useCallback, useEffect, useState } from 'react';
+import {
+  Button, ButtonGroup, DynamicTable, Heading, Inline, Link, Lozenge, SectionMessage, Spinner, Stack, Text,
+} from '@forge/react';
+import type { GrantStatus } from '../../domain/grant';
+import {
+  PANEL_KEYS, type ActionDto, type GrantDto, type HistoryEntryDto, type OtherGrantDto, type PanelActionResult, type PanelData,
+} from '../../shared/panel-contract';
+import { call, messageOf } from '../shared/api';
+import { formatTimeLeft, formatWhen, useServerNow } from '../shared/time';
+
+type LozengeAppearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
+
+export const STATUS_LOZENGE: Record<GrantStatus, { text: string; appearance: LozengeAppearance }> = {
+  REQUESTED: { text: 'Requested', appearance: 'new' },
+  GRANTING: { text: 'Granting', appearance: 'inprogress' },
+  ACTIVE: { text: 'Active', appearance: 'success' },
+  REVOKING: { text: 'Removing', appearance: 'inprogress' },
+  EXPIRED: { text: 'Expired', appearance: 'default' },
+  REVOKED: { text: 'Revoked', appearance: 'default' },
+  REMOVED_EXTERNALLY: { text: 'Removed in Okta', appearance: 'moved' },
+  DENIED: { text: 'Denied', appearance: 'removed' },
+  FAILED: { text: 'Failed', appearance: 'removed' },
+};
+
+const ACTION_WORDS: Record<string, string> = {
+  REQUESTED: 'Requested', AWAITING_APPROVAL: 'Waiting for approval', APPROVED: 'Approved', DENIED: 'Denied',
+  GRANT_STARTED: 'Granting started', MEMBERSHIP_ADDED: 'Added to the Okta group', MEMBERSHIP_ALREADY_PRESENT: 'Already a member',
+  ACTIVE: 'Active', REMINDED: 'Reminded', EXTENDED: 'Extended', EXTEND_REFUSED: 'Extension refused',
+  REVOKE_STARTED: 'Removal started', MEMBERSHIP_REMOVED: 'Removed from the Okta group', MEMBERSHIP_KEPT: 'Membership kept',
+  ENDED: 'Ended', REMOVED_EXTERNALLY: 'Removed outside the app', OKTA_RETRY: 'Okta retry', FAILED: 'Failed',
+  EDIT_IGNORED: 'Edit ignored', EMERGENCY_USED: 'Emergency path used',
+};
+
+type Confirming = 'relinquish' | 'revoke' | undefined;
+
+export interface PanelProps {
+  /** How often the countdown re-renders (tests shorten it). */
+  tickMs?: number;
+}
+
+export function Panel({ tickMs = 1000 }: PanelProps) {
+  const [data, setPanel] = useState<PanelData>();
+  const [receivedAt, setReceivedAt] = useState<number>();
+  const setData = useCallback((panel: PanelData) => { setPanel(panel); setReceivedAt(Date.now()); }, []);
+  const [loadError, setLoadError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+  const [confirming, setConfirming] = useState<Confirming>();
+
+  const load = useCallback(async () => {
+    setLoadError(undefined);
+    try {
+      setData(await call<PanelData>(PANEL_KEYS.load));
+    } catch (e) {
+      setLoadError(messageOf(e));
+    }
+  }, [setData]);
+  useEffect(() => { void load(); }, [load]);
+
+  const act = useCallback(async (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke, payload: Record<string, unknown>) => {
+    setBusy(key); setNotice(undefined); setActionError(undefined); setConfirming(undefined);
+    try {
+      const result = await call<PanelActionResult>(key, payload);
+      setData(result.panel);
+      setNotice(result.notice);
+    } catch (e) {
+      setActionError(messageOf(e));
+    } finally {
+      setBusy(undefined);
+    }
+  }, [setData]);
+
+  const now = useServerNow(data?.now, receivedAt, tickMs);
+
+  if (loadError && !data) {
+    return (
+      <SectionMessage appearance="error" title="Okta access could not be loaded">
+        <Text>{loadError}</Text>
+        <Button onClick={() => void load()}>Try again</Button>
+      </SectionMessage>
+    );
+  }
+  if (!data) {
+    return (
+      <Inline space="space.100" alignBlock="center">
+        <Spinner size="small" label="Loading Okta access" />
+        <Text>Loading Okta access…</Text>
+      </Inline>
+    );
+  }
+
+  const tz = data.viewer.timeZone;
+  return (
+    <Stack space="space.200">
+      {notice && <SectionMessage appearance="success"><Text>{notice}</Text></SectionMessage>}
+      {actionError && <SectionMessage appearance="error" title="That did not work"><Text>{actionError}</Text></SectionMessage>}
+      {loadError && <SectionMessage appearance="warning"><Text>{`Could not refresh: ${loadError}`}</Text></SectionMessage>}
+      {data.state === 'grant' && data.grant
+        ? <GrantView data={data} grant={data.grant} now={now} busy={busy} confirming={confirming} setConfirming={setConfirming} act={act} />
+        : <NoGrant data={data} />}
+      {data.otherGrants && <OtherGrants rows={data.otherGrants} tz={tz} isRequester={data.viewer.isRequester} />}
+      {data.history && data.history.length > 0 && <History rows={data.history} tz={tz} />}
+      {data.restrictedNote && <Text size="small" color="color.text.subtlest">{data.restrictedNote}</Text>}
+      <Inline space="space.100" alignBlock="center">
+        <Button appearance="subtle" onClick={() => void load()} isDisabled={!!busy}>Refresh</Button>
+        <Text size="small" color="color.text.subtlest">{`Times in ${tz}`}</Text>
+      </Inline>
+    </Stack>
+  );
+}
+
+function NoGrant({ data }: { data: PanelData }) {
+  switch (data.state) {
+    case 'not-a-request':
+      return (
+        <Stack space="space.100">
+          <Text>This issue is not an Okta access request.</Text>
+          <Text size="small" color="color.text.subtlest">To request time-bound access to an Okta group, raise an issue with Access type and Admin group set.</Text>
+        </Stack>
+      );
+    case 'no-grant-expected':
+      return (
+        <SectionMessage appearance="information" title={`${data.accessType} request`}>
+          <Text>{data.accessType === 'Extend access'
+            ? 'The app extends your running grant for the Admin group and answers with a comment on this issue. Your access is shown on the issue where it was granted.'
+            : 'The app answers with a comment on this issue listing your grants. Your running access is also listed below.'}</Text>
+        </SectionMessage>
+      );
+    default:
+      return (
+        <SectionMessage appearance="information" title="No grant yet">
+          <Text>The app has not recorded this request yet. It usually appears within a few minutes of the issue being created; use Refresh to check again.</Text>
+          <Text>If the app commented that something is missing or not allowed, fix it and raise a new request.</Text>
+        </SectionMessage>
+      );
+  }
+}
+
+interface GrantViewProps {
+  data: PanelData;
+  grant: GrantDto;
+  now: number | undefined;
+  busy: string | undefined;
+  confirming: Confirming;
+  setConfirming: (c: Confirming) => void;
+  act: (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke, payload: Record<string, unknown>) => Promise<void>;
+}
+
+function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: GrantViewProps) {
+  const tz = data.viewer.timeZone;
+  const lozenge = STATUS_LOZENGE[grant.status];
+  const left = grant.status === 'ACTIVE' && grant.endsAt && now !== undefined ? Date.parse(grant.endsAt) - now : undefined;
+  const actions = data.actions ?? {};
+  const someone = data.viewer.isRequester ? 'your' : `${grant.requester.displayName}'s`;
+
+  return (
+    <Stack space="space.150">
+      <Inline space="space.100" alignBlock="center" shouldWrap>
+        <Heading size="small">{grant.groupName}</Heading>
+        <Lozenge appearance={lozenge.appearance}>{lozenge.text}</Lozenge>
+        {!grant.groupAllowlisted && <Lozenge appearance="moved">No longer allowlisted</Lozenge>}
+      </Inline>
+      <Text>{`Requested by ${grant.requester.displayName} on ${formatWhen(grant.requestedAt, tz)}`}</Text>
+      {grant.startedAt && <Text>{`Start: ${formatWhen(grant.startedAt, tz)}`}</Text>}
+      {grant.endsAt && <Text>{`${grant.endedAt ? 'Was due to end' : 'End'}: ${formatWhen(grant.endsAt, tz)}`}</Text>}
+      {grant.endedAt && <Text>{`Ended: ${formatWhen(grant.endedAt, tz)}${endedWhy(grant)}`}</Text>}
+      {left !== undefined && <Text weight="bold">{`Time left: ${formatTimeLeft(left)}`}</Text>}
+      <Text>{approvalText(grant)}</Text>
+      {grant.maxExtensions !== undefined && grant.status === 'ACTIVE' && (
+        <Text>{`Extensions used: ${grant.extensions} of ${grant.maxExtensions}`}</Text>
+      )}
+      {grant.preexistingMembership && (
+        <Text>The requester was already a member of this group before this grant; the app will leave that membership in place.</Text>
+      )}
+      {(grant.status === 'DENIED' || grant.status === 'FAILED') ? (
+        <SectionMessage appearance={grant.status === 'FAILED' ? 'error' : 'warning'} title={grant.status === 'FAILED' ? 'This grant failed' : 'This request was denied'}>
+          <Text>{grant.reason ?? ''}</Text>
+          {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
+        </SectionMessage>
+      ) : grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>}
+
+      {(actions.extend || actions.relinquish || actions.revoke) && (
+        <Stack space="space.100">
+          <ButtonGroup label="Grant actions">
+            {actions.extend && (
+              <Button appearance="primary" isDisabled={!actions.extend.enabled || !!busy}
+                onClick={() => void act(PANEL_KEYS.extend, { grantId: grant.id })}>
+                {busy === PANEL_KEYS.extend ? 'Extending…' : 'Extend'}
+              </Button>
+            )}
+            {actions.relinquish && (
+              <Button isDisabled={!actions.relinquish.enabled || !!busy} onClick={() => setConfirming('relinquish')}>
+                {busy === PANEL_KEYS.relinquish ? 'Relinquishing…' : 'Relinquish'}
+              </Button>
+            )}
+            {actions.revoke && (
+              <Button appearance="danger" isDisabled={!actions.revoke.enabled || !!busy} onClick={() => setConfirming('revoke')}>
+                {busy === PANEL_KEYS.revoke ? 'Revoking…' : 'Revoke'}
+              </Button>
+            )}
+          </ButtonGroup>
+          {actions.extend?.enabled && actions.extend.newEndsAt && (
+            <Text size="small" color="color.text.subtlest">{`Extend moves the end to ${formatWhen(actions.extend.newEndsAt, tz)}.`}</Text>
+          )}
+          <DisabledReason name="Extend" action={actions.extend} />
+          <DisabledReason name="Relinquish" action={actions.relinquish} />
+          <DisabledReason name="Revoke" action={actions.revoke} />
+        </Stack>
+      )}
+
+      {confirming && (
+        <SectionMessage appearance="warning" title={confirming === 'revoke' ? `Revoke ${someone} access?` : 'Give up your access now?'}>
+          <Text>{confirming === 'revoke'
+            ? `${grant.requester.displayName} will be removed from ${grant.groupName} now, before the end time. This cannot be undone; they would need a new request.`
+            : `You will be removed from ${grant.groupName} now, before the end time. This cannot be undone; you would need a new request.`}</Text>
+          <ButtonGroup label="Confirm">
+            <Button appearance={confirming === 'revoke' ? 'danger' : 'warning'}
+              onClick={() => void act(confirming === 'revoke' ? PANEL_KEYS.revoke : PANEL_KEYS.relinquish,
+                confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id })}>
+              {confirming === 'revoke' ? 'Yes, revoke' : 'Yes, relinquish'}
+            </Button>
+            <Button appearance="subtle" onClick={() => setConfirming(undefined)}>Cancel</Button>
+          </ButtonGroup>
+        </SectionMessage>
+      )}
+    </Stack>
+  );
+}
+
+function DisabledReason({ name, action }: { name: string; action: ActionDto | undefined }) {
+  if (!action || action.enabled || !action.reason) return null;
+  return <Text size="small" color="color.text.subtle">{`${name} is not available: ${action.reason}`}</Text>;
+}
+
+function endedWhy(g: GrantDto): string {
+  switch (g.endReason) {
+    case 'EXPIRED': return ' (time ran out)';
+    case 'RELINQUISHED': return ' (given up by the requester)';
+    case 'REVOKED_BY_ADMIN': return ` (revoked by ${g.endedBy?.displayName ?? 'an administrator'})`;
+    case 'REMOVED_EXTERNALLY': return ' (removed in Okta outside this app)';
+    default: return '';
+  }
+}
+
+function approvalText(g: GrantDto): string {
+  switch (g.approval.state) {
+    case 'approved': return `Approval: approved by ${g.approval.approver?.displayName ?? 'an approver'}`;
+    case 'emergency': return 'Approval: skipped on the emergency path (flagged for review in the audit trail)';
+    case 'awaiting': return g.status === 'REQUESTED'
+      ? `Approval: waiting; someone other than the requester must move this issue to "${g.approval.statusName}"`
+      : 'Approval: not given';
+    default: return 'Approval: not required for this group';
+  }
+}
+
+function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall">History</Heading>
+      <DynamicTable
+        caption="History of this grant"
+        head={{ cells: [{ key: 'at', content: 'When' }, { key: 'who', content: 'Who' }, { key: 'what', content: 'What' }] }}
+        rows={rows.map((r) => ({
+          key: String(r.seq),
+          cells: [
+            { key: 'at', content: formatWhen(r.at, tz) },
+            { key: 'who', content: r.actor.displayName },
+            { key: 'what', content: `${ACTION_WORDS[r.action] ?? r.action}: ${r.detail}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}` },
+          ],
+        }))}
+      />
+    </Stack>
+  );
+}
+
+function OtherGrants({ rows, tz, isRequester }: { rows: OtherGrantDto[]; tz: string; isRequester: boolean }) {
+  const title = isRequester ? 'Your other active access' : 'The requester\'s other active access';
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall">{title}</Heading>
+      {rows.length === 0 ? <Text>None.</Text> : (
+        <DynamicTable
+          caption={title}
+          head={{ cells: [{ key: 'group', content: 'Group' }, { key: 'status', content: 'Status' }, { key: 'ends', content: 'Ends' }, { key: 'issue', content: 'Issue' }] }}
+          rows={rows.map((r) => ({
+            key: r.id,
+            cells: [
+              { key: 'group', content: r.groupName },
+              { key: 'status', content: <Lozenge appearance={STATUS_LOZENGE[r.status].appearance}>{STATUS_LOZENGE[r.status].text}</Lozenge> },
+              { key: 'ends', content: formatWhen(r.endsAt, tz) },
+              { key: 'issue', content: <Link href={`/browse/${r.issueKey}`}>{r.issueKey}</Link> },
+            ],
+          }))}
+        />
+      )}
+    </Stack>
+  );
+}

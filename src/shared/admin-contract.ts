@@ -1,0 +1,414 @@
+/**
+ * The admin page's contract, imported by the resolver (src/entry/admin-resolver.ts), the admin use
+ * cases (src/app/admin) and the Custom UI (static/admin). One list of resolver keys, one zod schema
+ * per payload (the server parses with it, the UI validates forms with it for inline messages), and
+ * the DTOs the resolvers answer with. No DTO has a field that could carry a secret: credentials
+ * travel only UI -> server, and come back as 'set' / 'not set'.
+ */
+import type { GroupPolicy } from '../domain/policy';
+import { z } from 'zod';
+import { GRANT_STATUSES } from '../domain/grant';
+import { validateOktaDomain } from '../domain/okta-domain';
+
+export const ADMIN_KEYS = {
+  connectionGet: 'admin/connection/get',
+  connectionSave: 'admin/connection/save',
+  connectionTest: 'admin/connection/test',
+  allowlistList: 'admin/allowlist/list',
+  allowlistAdd: 'admin/allowlist/add',
+  allowlistUpdate: 'admin/allowlist/update',
+  allowlistRemove: 'admin/allowlist/remove',
+  groupsSearch: 'admin/groups/search',
+  policyGet: 'admin/policy/get',
+  policySave: 'admin/policy/save',
+  dashboardGet: 'admin/dashboard/get',
+  auditQuery: 'admin/audit/query',
+  auditOptions: 'admin/audit/options',
+  grantRevoke: 'admin/grants/revoke',
+} as const;
+export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
+
+/** Stable error codes the UI may branch on (messages are for people). */
+export const ADMIN_ERRORS = {
+  notAdmin: 'AUTH.NOT_ADMIN',
+  invalid: 'VALIDATION.INVALID',
+  domain: 'CONNECTION.INVALID_DOMAIN',
+  secretRequired: 'CONNECTION.SECRET_REQUIRED',
+  notConnected: 'OKTA.NOT_CONNECTED',
+  oktaUnavailable: 'OKTA.UNAVAILABLE',
+  oktaRefused: 'OKTA.REFUSED',
+  oktaNotFound: 'OKTA.NOT_FOUND',
+  duplicate: 'ALLOWLIST.DUPLICATE',
+  notAllowlisted: 'ALLOWLIST.NOT_FOUND',
+  allowlistFull: 'ALLOWLIST.FULL',
+  unknownAccount: 'POLICY.UNKNOWN_ACCOUNT',
+} as const;
+
+export const LIMITS = {
+  maxAllowlist: 100,
+  maxDurationHours: 168,
+  maxLifetimeHours: 720,
+  maxExtensions: 20,
+  maxReminderLeadMinutes: 1440,
+  maxProjectKeys: 50,
+  maxDurationMappings: 20,
+  maxRequesterMappings: 500,
+  maxEmergencyHours: 24,
+  auditPageSize: 200,
+  searchQuery: 100,
+} as const;
+
+// ---------------------------------------------------------------- helpers
+
+const text = (label: string, max: number) =>
+  z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
+const optionalText = (label: string, max: number) =>
+  z.string().trim().max(max, `${label} must be at most ${max} characters.`).optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v));
+const number = (label: string, min: number, max: number, opts: { int?: boolean } = {}) => {
+  let n = z.number({ error: `${label} must be a number.` });
+  if (opts.int) n = n.int(`${label} must be a whole number.`);
+  return n.min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`);
+};
+
+export const GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
+const groupId = z.string({ error: 'Choose an Okta group.' }).regex(GROUP_ID, 'That is not an Okta group id (00g followed by 17 letters or digits).');
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+const accountId = z.string().regex(ACCOUNT_ID, 'That is not a Jira account id.');
+
+/** `{ 'auth.clientId': 'Client id is required.' }`: the first message per field, for inline display. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.') || '_';
+    if (!(path in out)) out[path] = issue.message;
+  }
+  return out;
+}
+
+/** One sentence for the envelope's message, naming the fields that need attention. */
+export function describeIssues(error: z.ZodError): string {
+  const msgs = [...new Set(error.issues.map((i) => i.message))];
+  return msgs.slice(0, 4).join(' ') + (msgs.length > 4 ? ` (and ${msgs.length - 4} more)` : '');
+}
+
+// ---------------------------------------------------------------- connection
+
+export type SecretState = 'set' | 'not set';
+
+export interface ConnectionView {
+  configured: boolean;
+  domain?: string;
+  method: 'api-token' | 'oauth';
+  clientId?: string;
+  keyId?: string;
+  apiToken: SecretState;
+  privateKey: SecretState;
+}
+
+const domainField = z.string({ error: 'Enter your Okta domain.' }).max(300, 'That domain is too long.').superRefine((v, ctx) => {
+  const r = validateOktaDomain(v);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+});
+
+const PEM = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/;
+
+/**
+ * What the Okta connection form sends. A secret left empty means "keep the stored one"; the server
+ * refuses the save when the chosen method then has no secret at all.
+ */
+export const ConnectionInput = z.object({
+  domain: domainField,
+  method: z.enum(['api-token', 'oauth'], { error: 'Choose how the app signs in to Okta.' }),
+  clientId: z.string().trim().max(100, 'Client id must be at most 100 characters.')
+    .regex(/^[A-Za-z0-9_-]*$/, 'Client id has only letters, digits, - and _ (copy it from the Okta app\'s General tab).').optional(),
+  keyId: z.string().trim().max(100, 'Key id must be at most 100 characters.').regex(/^[A-Za-z0-9_.-]*$/, 'Key id has only letters, digits, ., - and _.').optional(),
+  apiToken: z.string().trim().max(200, 'That API token is too long.')
+    .regex(/^\S*$/, 'An API token has no spaces.').optional(),
+  privateKeyPem: z.string().trim().max(10_000, 'That private key is too long.').optional()
+    .refine((v) => !v || PEM.test(v), 'Paste the private key in PEM form, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (not the public key or a JWK).'),
+}).superRefine((v, ctx) => {
+  if (v.method === 'oauth' && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client id is required for an OAuth service app.' });
+  if (v.apiToken && v.apiToken.length < 20) ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'That is too short for an Okta API token (they are 42 characters).' });
+});
+export type ConnectionInput = z.input<typeof ConnectionInput>;
+export type ConnectionInputParsed = z.output<typeof ConnectionInput>;
+
+export interface ConnectionTestResult {
+  /** Credentials were accepted by Okta. */
+  credentialsOk: boolean;
+  orgName?: string;
+  missingScopes: string[];
+  /** ok: all good; warning: works but something is missing; error: does not work. */
+  level: 'ok' | 'warning' | 'error';
+  /** What happened and what to do, for a person. */
+  message: string;
+}
+
+// ---------------------------------------------------------------- allowlist
+
+export const GroupPolicyInput = z.object({
+  groupId,
+  maxDurationHours: number('Max duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
+  maxLifetimeHours: number('Max lifetime with extensions (hours)', 1, LIMITS.maxLifetimeHours, { int: true }),
+  maxExtensions: number('Max extensions', 0, LIMITS.maxExtensions, { int: true }),
+  reminderLeadMinutes: number('Reminder lead (minutes)', 0, LIMITS.maxReminderLeadMinutes, { int: true }),
+  approvalMode: z.enum(['none', 'status'], { error: 'Choose an approval mode.' }),
+  allowedProjectKeys: z.array(z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).'))
+    .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
+}).superRefine((v, ctx) => {
+  if (v.maxLifetimeHours < v.maxDurationHours) ctx.addIssue({ code: 'custom', path: ['maxLifetimeHours'], message: 'Max lifetime must be at least the max duration.' });
+  if (v.reminderLeadMinutes >= v.maxDurationHours * 60) ctx.addIssue({ code: 'custom', path: ['reminderLeadMinutes'], message: 'The reminder must come before the end of the shortest grant: make it shorter than the max duration.' });
+  const dup = v.allowedProjectKeys.find((k, i) => v.allowedProjectKeys.indexOf(k) !== i);
+  if (dup) ctx.addIssue({ code: 'custom', path: ['allowedProjectKeys'], message: `Project ${dup} is listed twice.` });
+});
+export type GroupPolicyInput = z.input<typeof GroupPolicyInput>;
+export type GroupPolicyParsed = z.output<typeof GroupPolicyInput>;
+
+export const GroupIdInput = z.object({ groupId });
+
+export const GroupSearchInput = z.object({
+  query: z.string().trim().min(1, 'Type part of a group name.').max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`),
+});
+
+export interface AllowlistEntryView extends GroupPolicy {
+  /** Grants holding this group right now (ACTIVE, GRANTING, REVOKING); shown before removing. */
+  activeGrants: number;
+}
+
+export interface GroupSearchHit { id: string; name: string; type: string; allowlisted: boolean }
+
+// ---------------------------------------------------------------- policy
+
+export const PolicyInput = z.object({
+  durationFieldName: text('Duration field name', 100),
+  durationMapping: z.array(z.object({
+    value: text('Field value', 100),
+    hours: number('Hours', 1, LIMITS.maxDurationHours, { int: true }),
+  })).max(LIMITS.maxDurationMappings, `At most ${LIMITS.maxDurationMappings} values.`),
+  defaultDurationHours: number('Default duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
+  approvalStatusName: text('Approval status name', 100),
+  emergencyValue: optionalText('Emergency value', 100),
+  emergencyMaxHours: number('Emergency cap (hours)', 1, LIMITS.maxEmergencyHours, { int: true }),
+  closeOutTransitionName: optionalText('Close-out transition', 100),
+  requesterMapping: z.array(z.object({
+    accountId,
+    oktaLogin: z.string().trim().min(1, 'Okta login is required.').max(100, 'Okta login must be at most 100 characters.')
+      .regex(/^\S+$/, 'An Okta login has no spaces.'),
+  })).max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
+  notifyByEmail: z.boolean(),
+}).superRefine((v, ctx) => {
+  const seen = new Set<string>();
+  v.durationMapping.forEach((m, i) => {
+    const k = m.value.toLowerCase();
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['durationMapping', i, 'value'], message: `"${m.value}" is listed twice.` });
+    seen.add(k);
+  });
+  const people = new Set<string>();
+  v.requesterMapping.forEach((m, i) => {
+    if (people.has(m.accountId)) ctx.addIssue({ code: 'custom', path: ['requesterMapping', i, 'accountId'], message: 'This Jira account is mapped twice.' });
+    people.add(m.accountId);
+  });
+  if (v.emergencyValue && !v.durationMapping.some((m) => m.value === v.emergencyValue)) {
+    ctx.addIssue({ code: 'custom', path: ['emergencyValue'], message: `The emergency value must be one of the duration field values above (add "${v.emergencyValue}" to the mapping first).` });
+  }
+});
+export type PolicyInput = z.input<typeof PolicyInput>;
+export type PolicyParsed = z.output<typeof PolicyInput>;
+
+export interface PolicyView extends PolicyParsed {
+  /** Jira display names of the mapped accounts (absent when Jira no longer knows the account). */
+  people: Record<string, string>;
+}
+
+// ---------------------------------------------------------------- dashboard
+
+export const DASHBOARD_STATUSES = ['ACTIVE', 'GRANTING', 'REVOKING', 'FAILED'] as const;
+
+export interface DashboardGrant {
+  id: string;
+  status: (typeof GRANT_STATUSES)[number];
+  issueKey: string;
+  requesterAccountId: string;
+  requesterName: string;
+  groupId: string;
+  groupName: string;
+  startedAt?: string;
+  endsAt?: string;
+  emergency: boolean;
+  attempts: number;
+  /** Why it failed or what went wrong last (human text from the lifecycle). */
+  problem?: string;
+  /** ACTIVE/REVOKING more than the grace period after its end. */
+  overdue: boolean;
+  /** Only ACTIVE grants can be revoked from here. */
+  revocable: boolean;
+}
+
+export interface DashboardHealth {
+  lastSweepAt?: string;
+  nextSweepAt?: string;
+  /** The sweep has not run for more than two intervals: the scheduled trigger may be stuck. */
+  sweepLate: boolean;
+  overdueRevocations: number;
+  oktaErrors24h: number;
+  recentOktaErrors: Array<{ at: string; message: string }>;
+  unmanagedMembers?: { at: string; count: number };
+}
+
+export interface DashboardChart {
+  /** YYYY-MM-DD (UTC), oldest first. */
+  days: string[];
+  series: Array<{ groupId: string; groupName: string; counts: number[] }>;
+}
+
+export interface DashboardView {
+  now: string;
+  grants: DashboardGrant[];
+  health: DashboardHealth;
+  chart: DashboardChart;
+}
+
+export const RevokeInput = z.object({ grantId: z.string().trim().min(1, 'Choose a grant.').max(100) });
+
+// ---------------------------------------------------------------- audit
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+export const AuditQueryInput = z.object({
+  requesterAccountId: accountId.optional(),
+  groupId: groupId.optional(),
+  issueKey: z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}-\d{1,9}$/, 'An issue key looks like OPS-123.').optional(),
+  /** Inclusive days (UTC). */
+  fromDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
+  toDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
+  cursor: z.string().max(2000).optional(),
+}).superRefine((v, ctx) => {
+  for (const k of ['fromDay', 'toDay'] as const) {
+    const d = v[k];
+    if (d && Number.isNaN(Date.parse(`${d}T00:00:00Z`))) ctx.addIssue({ code: 'custom', path: [k], message: 'That date does not exist.' });
+  }
+  if (v.fromDay && v.toDay && v.fromDay > v.toDay) ctx.addIssue({ code: 'custom', path: ['toDay'], message: 'The end date is before the start date.' });
+});
+export type AuditQueryInput = z.input<typeof AuditQueryInput>;
+export type AuditQueryParsed = z.output<typeof AuditQueryInput>;
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  action: string;
+  actor: string;
+  actorName?: string;
+  requesterAccountId?: string;
+  requesterName?: string;
+  groupId?: string;
+  groupName?: string;
+  issueKey?: string;
+  grantId?: string;
+  detail: string;
+  oktaRequestId?: string;
+  hash: string;
+}
+
+export interface AuditPage { rows: AuditRow[]; cursor?: string }
+
+export interface AuditOptions {
+  requesters: Array<{ accountId: string; name: string }>;
+  groups: Array<{ groupId: string; name: string }>;
+}
+
+export const AUDIT_CSV_COLUMNS: Array<{ header: string; value: (r: AuditRow) => string | number | undefined }> = [
+  { header: 'Seq', value: (r) => r.seq },
+  { header: 'Time (UTC)', value: (r) => r.at },
+  { header: 'Action', value: (r) => r.action },
+  { header: 'Actor', value: (r) => r.actorName ?? r.actor },
+  { header: 'Actor account id', value: (r) => r.actor },
+  { header: 'Requester', value: (r) => r.requesterName ?? r.requesterAccountId },
+  { header: 'Requester account id', value: (r) => r.requesterAccountId },
+  { header: 'Group', value: (r) => r.groupName ?? r.groupId },
+  { header: 'Group id', value: (r) => r.groupId },
+  { header: 'Issue', value: (r) => r.issueKey },
+  { header: 'Detail', value: (r) => r.detail },
+  { header: 'Okta request id', value: (r) => r.oktaRequestId },
+  { header: 'Hash', value: (r) => r.hash },
+];
+
+/**
+ * One CSV cell (RFC 4180). A cell a spreadsheet would read as a formula (starting with = + - @, tab
+ * or carriage return) gets a leading apostrophe, so an audit row written from a Jira summary or an
+ * Okta message can never run in the auditor's spreadsheet.
+ */
+export function csvCell(value: string | number | undefined): string {
+  if (value === undefined || value === null) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The CSV of exactly these rows, in this order (CRLF line ends, header first). */
+export function auditCsv(rows: readonly AuditRow[]): string {
+  const lines = [AUDIT_CSV_COLUMNS.map((c) => csvCell(c.header)).join(',')];
+  for (const r of rows) lines.push(AUDIT_CSV_COLUMNS.map((c) => csvCell(c.value(r))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Minimal RFC 4180 reader, for tests and for checking an export round-trips. */
+export function parseCsv(csv: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const ch = csv[i];
+    if (quoted) {
+      if (ch === '"' && csv[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\r' && csv[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
+    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+    else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+// ---------------------------------------------------------------- payload schemas by key
+
+const Empty = z.object({}).optional();
+
+/** Every key's payload schema: the resolver parses with these, so no key is left unvalidated. */
+export const ADMIN_PAYLOADS = {
+  [ADMIN_KEYS.connectionGet]: Empty,
+  [ADMIN_KEYS.connectionSave]: ConnectionInput,
+  [ADMIN_KEYS.connectionTest]: ConnectionInput,
+  [ADMIN_KEYS.allowlistList]: Empty,
+  [ADMIN_KEYS.allowlistAdd]: GroupPolicyInput,
+  [ADMIN_KEYS.allowlistUpdate]: GroupPolicyInput,
+  [ADMIN_KEYS.allowlistRemove]: GroupIdInput,
+  [ADMIN_KEYS.groupsSearch]: GroupSearchInput,
+  [ADMIN_KEYS.policyGet]: Empty,
+  [ADMIN_KEYS.policySave]: PolicyInput,
+  [ADMIN_KEYS.dashboardGet]: Empty,
+  [ADMIN_KEYS.auditQuery]: AuditQueryInput,
+  [ADMIN_KEYS.auditOptions]: Empty,
+  [ADMIN_KEYS.grantRevoke]: RevokeInput,
+} as const;
+
+/** What each key answers with (the `data` of a successful envelope). */
+export interface AdminResponses {
+  'admin/connection/get': ConnectionView;
+  'admin/connection/save': ConnectionView;
+  'admin/connection/test': ConnectionTestResult;
+  'admin/allowlist/list': AllowlistEntryView[];
+  'admin/allowlist/add': AllowlistEntryView[];
+  'admin/allowlist/update': AllowlistEntryView[];
+  'admin/allowlist/remove': AllowlistEntryView[];
+  'admin/groups/search': GroupSearchHit[];
+  'admin/policy/get': PolicyView;
+  'admin/policy/save': PolicyView;
+  'admin/dashboard/get': DashboardView;
+  'admin/audit/query': AuditPage;
+  'admin/audit/options': AuditOptions;
+  'admin/grants/revoke': { grantId: string; status: string };
+}
+
+export type AdminPayload<K extends AdminKey> = z.input<(typeof ADMIN_PAYLOADS)[K]>;

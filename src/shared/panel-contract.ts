@@ -1,0 +1,142 @@
+/**
+ * The issue panel's and the custom fields' contract, imported by the UI resolver
+ * (src/entry/ui-resolver.ts), the panel use cases (src/app/panel) and the UI Kit resources
+ * (src/frontend). One list of resolver keys, one zod schema per payload, and the DTOs the resolvers
+ * answer with (inside the envelope of ./envelope).
+ *
+ * Payloads never name the issue: the server takes it from the invocation context. A payload that
+ * names a grant only does so to make sure the person acts on the grant they are looking at.
+ */
+import { z } from 'zod';
+import type { GrantStatus } from '../domain/grant';
+
+export const PANEL_KEYS = {
+  load: 'panel/load',
+  extend: 'panel/extend',
+  relinquish: 'panel/relinquish',
+  revoke: 'panel/revoke',
+} as const;
+
+export const FIELD_KEYS = {
+  groups: 'field/groups',
+  groupName: 'field/group-name',
+} as const;
+
+export type UiKey = (typeof PANEL_KEYS)[keyof typeof PANEL_KEYS] | (typeof FIELD_KEYS)[keyof typeof FIELD_KEYS];
+
+/** Stable error codes the UIs may branch on (messages are for people). */
+export const UI_ERRORS = {
+  invalid: 'VALIDATION.INVALID',
+  noUser: 'AUTH.NO_USER',
+  noIssue: 'PANEL.NO_ISSUE',
+  wrongGrant: 'PANEL.WRONG_GRANT',
+  noGrant: 'GRANT.NOT_FOUND',
+  notRequester: 'AUTH.NOT_REQUESTER',
+  notAdmin: 'AUTH.NOT_ADMIN',
+} as const;
+
+/** The three values of the Access type field, in the order the select offers them. */
+export const ACCESS_TYPE_OPTIONS = ['New access', 'Extend access', 'View access'] as const;
+
+const grantId = z.string({ error: 'Name the grant.' }).regex(/^grant-[A-Za-z0-9_-]{1,64}$/, 'That is not a grant id.');
+
+export const PayloadSchemas = {
+  [PANEL_KEYS.load]: z.object({}).strict(),
+  [PANEL_KEYS.extend]: z.object({ grantId }).strict(),
+  [PANEL_KEYS.relinquish]: z.object({ grantId }).strict(),
+  // The UI asks for confirmation first; the flag makes a stray or replayed call without it harmless.
+  [PANEL_KEYS.revoke]: z.object({ grantId, confirm: z.literal(true, { error: 'Confirm the revocation.' }) }).strict(),
+  [FIELD_KEYS.groups]: z.object({}).strict(),
+  [FIELD_KEYS.groupName]: z.object({ groupId: z.string().trim().min(1).max(64) }).strict(),
+} as const;
+
+export type Payload<K extends keyof typeof PayloadSchemas> = z.infer<(typeof PayloadSchemas)[K]>;
+
+// ---------------------------------------------------------------- DTOs
+
+export interface PersonDto { accountId: string; displayName: string }
+
+/** Whether a button is offered to this viewer, whether it can be pressed, and why not. */
+export interface ActionDto {
+  enabled: boolean;
+  /** Shown next to a disabled action: what policy says and what to do instead. */
+  reason?: string;
+}
+
+export type ApprovalState = 'not-required' | 'emergency' | 'awaiting' | 'approved';
+
+export interface GrantDto {
+  id: string;
+  issueKey: string;
+  status: GrantStatus;
+  groupId: string;
+  groupName: string;
+  /** False when the group has since been removed from the allowlist. */
+  groupAllowlisted: boolean;
+  requester: PersonDto;
+  requestedAt: string;
+  startedAt?: string;
+  endsAt?: string;
+  endedAt?: string;
+  endReason?: string;
+  endedBy?: PersonDto;
+  extensions: number;
+  maxExtensions?: number;
+  approval: { state: ApprovalState; approver?: PersonDto; statusName?: string };
+  preexistingMembership: boolean;
+  /** GRANTING/REVOKING: Okta attempts so far (a retry is under way when > 0). */
+  attempts: number;
+  /** DENIED/FAILED: what happened, in words for people. */
+  reason?: string;
+  /** DENIED/FAILED (and other end states): what the person should do next. */
+  nextStep?: string;
+}
+
+export interface HistoryEntryDto {
+  seq: number;
+  at: string;
+  action: string;
+  actor: PersonDto;
+  detail: string;
+  oktaRequestId?: string;
+}
+
+export interface OtherGrantDto {
+  id: string;
+  issueKey: string;
+  groupName: string;
+  status: GrantStatus;
+  endsAt?: string;
+}
+
+export type PanelState =
+  /** Neither app field is set: the panel says so and stays quiet. */
+  | 'not-a-request'
+  /** Extend access / View access issues have no grant of their own: the work happens on comments. */
+  | 'no-grant-expected'
+  /** A New access request the app has not recorded yet (event still on its way, or fields incomplete). */
+  | 'no-grant-yet'
+  | 'grant';
+
+export interface PanelData {
+  /** The server's clock at load time; the live countdown runs from this, not from the browser's clock. */
+  now: string;
+  issueKey: string;
+  state: PanelState;
+  accessType?: string;
+  viewer: { timeZone: string; isRequester: boolean; isAdmin: boolean };
+  grant?: GrantDto;
+  actions?: { extend?: ActionDto & { newEndsAt?: string }; relinquish?: ActionDto; revoke?: ActionDto };
+  /** Audit history of this grant, oldest first; only for the requester and Jira admins. */
+  history?: HistoryEntryDto[];
+  /** The requester's other running grants; only for the requester and Jira admins. */
+  otherGrants?: OtherGrantDto[];
+  /** Present when the viewer may not see history and other grants, saying who can. */
+  restrictedNote?: string;
+}
+
+/** Answer of every panel action: what happened, and the panel as it is now (no second call). */
+export interface PanelActionResult { notice: string; panel: PanelData }
+
+export interface GroupOptionDto { groupId: string; displayName: string }
+export interface GroupNameDto { groupId: string; displayName: string; allowlisted: boolean }

@@ -1,0 +1,131 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import { Label } from '@atlaskit/form';
+import Select from '@atlaskit/select';
+import { token } from '@atlaskit/tokens';
+import { useEffect, useState } from 'react';
+import {
+  ADMIN_KEYS, AuditQueryInput, auditCsv, fieldErrors, type AuditPage, type AuditRow,
+} from '../../../../src/shared/admin-contract';
+import { call, errorOf } from '../api';
+import { Empty, FieldError, Loading, Problem, TextField, useLoad } from '../components/ui';
+
+type Option = { label: string; value: string };
+type Filters = { requester?: Option | null; group?: Option | null; issueKey: string; fromDay: string; toDay: string };
+
+const payloadOf = (f: Filters, cursor?: string) => ({
+  ...(f.requester ? { requesterAccountId: f.requester.value } : {}),
+  ...(f.group ? { groupId: f.group.value } : {}),
+  ...(f.issueKey.trim() ? { issueKey: f.issueKey.trim() } : {}),
+  ...(f.fromDay ? { fromDay: f.fromDay } : {}),
+  ...(f.toDay ? { toDay: f.toDay } : {}),
+  ...(cursor ? { cursor } : {}),
+});
+
+/** Downloads exactly the rows on screen; the file name says when and how it was filtered. */
+function download(rows: AuditRow[], f: Filters) {
+  const csv = auditCsv(rows);
+  const blob = new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  const parts = ['okta-jit-audit', f.fromDay || 'start', f.toDay || 'now', f.group?.label, f.issueKey.trim()].filter(Boolean).join('_').replace(/[^A-Za-z0-9_.-]+/g, '-');
+  a.href = url;
+  a.download = `${parts}.csv`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function AuditScreen() {
+  const options = useLoad(() => call(ADMIN_KEYS.auditOptions));
+  const [filters, setFilters] = useState<Filters>({ issueKey: '', fromDay: '', toDay: '' });
+  const [applied, setApplied] = useState<Filters>(filters);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [page, setPage] = useState<AuditPage | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [busy, setBusy] = useState<'search' | 'more' | undefined>();
+  const [firstLoad, setFirstLoad] = useState(true);
+  useEffect(() => { void run(filters, undefined, true).finally(() => setFirstLoad(false)); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  async function run(f: Filters, cursor?: string, initial = false) {
+    const payload = payloadOf(f, cursor);
+    const parsed = AuditQueryInput.safeParse(payload);
+    if (!parsed.success) { setErrors(fieldErrors(parsed.error)); return; }
+    setErrors({});
+    setProblem(undefined);
+    if (!initial) setBusy(cursor ? 'more' : 'search');
+    try {
+      const next = await call(ADMIN_KEYS.auditQuery, payload);
+      setPage((prev) => (cursor && prev ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next));
+      setApplied(f);
+    } catch (e) {
+      setProblem(errorOf(e).message);
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  const reqOptions: Option[] = (options.data?.requesters ?? []).map((r) => ({ label: r.name, value: r.accountId }));
+  const groupOptions: Option[] = (options.data?.groups ?? []).map((g) => ({ label: g.name, value: g.groupId }));
+  const rows = page?.rows ?? [];
+
+  return (
+    <div data-testid="audit-screen">
+      <form noValidate onSubmit={(e) => { e.preventDefault(); void run(filters); }}
+        style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', columnGap: token('space.200', '16px'), alignItems: 'start' }}>
+        <div style={{ marginBottom: token('space.150', '12px') }}>
+          <Label htmlFor="audit-requester">Requester</Label>
+          <Select inputId="audit-requester" classNamePrefix="audit-requester" isClearable placeholder="Anyone" options={reqOptions} value={filters.requester ?? null}
+            isLoading={options.loading} onChange={(v) => setFilters({ ...filters, requester: v as Option | null })} />
+          <FieldError id="requesterAccountId" error={errors.requesterAccountId} />
+        </div>
+        <div style={{ marginBottom: token('space.150', '12px') }}>
+          <Label htmlFor="audit-group">Group</Label>
+          <Select inputId="audit-group" classNamePrefix="audit-group" isClearable placeholder="Any group" options={groupOptions} value={filters.group ?? null}
+            isLoading={options.loading} onChange={(v) => setFilters({ ...filters, group: v as Option | null })} />
+          <FieldError id="groupId" error={errors.groupId} />
+        </div>
+        <TextField id="issueKey" label="Issue" value={filters.issueKey} onChange={(v) => setFilters({ ...filters, issueKey: v })} error={errors.issueKey} placeholder="OPS-123" />
+        <TextField id="fromDay" label="From (UTC day)" type="date" value={filters.fromDay} onChange={(v) => setFilters({ ...filters, fromDay: v })} error={errors.fromDay} />
+        <TextField id="toDay" label="To (UTC day)" type="date" value={filters.toDay} onChange={(v) => setFilters({ ...filters, toDay: v })} error={errors.toDay} />
+        <div style={{ paddingTop: 22, display: 'flex', gap: token('space.100', '8px') }}>
+          <Button type="submit" appearance="primary" testId="apply-filters" isLoading={busy === 'search'}>Apply</Button>
+          <Button appearance="subtle" onClick={() => { const cleared = { issueKey: '', fromDay: '', toDay: '' }; setFilters(cleared); void run(cleared); }}>Clear</Button>
+        </div>
+      </form>
+      {options.error && <Problem title="Filter choices unavailable" message={options.error.message} />}
+      {problem && <Problem title="Could not load the audit trail" message={problem} />}
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', margin: `${token('space.100', '8px')} 0` }}>
+        <span data-testid="audit-count">{rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}</span>
+        <Button testId="export-csv" isDisabled={rows.length === 0} onClick={() => download(rows, applied)}>Export CSV ({rows.length} rows)</Button>
+      </div>
+      {firstLoad && !page ? <Loading label="Loading the audit trail…" /> : (
+        <div data-testid="audit-table">
+          <DynamicTable
+            testId="audit-dt"
+            caption="Audit trail (newest first; times in UTC)"
+            head={{ cells: ['#', 'Time (UTC)', 'Action', 'Actor', 'Requester', 'Group', 'Issue', 'Detail', 'Okta request'].map((c, i) => ({ key: `h${i}`, content: c })) }}
+            rows={rows.map((r) => ({
+              key: String(r.seq),
+              testId: `audit-row-${r.seq}`,
+              cells: [
+                { key: 'seq', content: r.seq },
+                { key: 'at', content: r.at.replace('T', ' ').replace(/\.\d+Z$/, '') },
+                { key: 'action', content: r.action },
+                { key: 'actor', content: r.actorName ?? r.actor },
+                { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
+                { key: 'group', content: r.groupName ?? r.groupId ?? '' },
+                { key: 'issue', content: r.issueKey ?? '' },
+                { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{r.detail}</span> },
+                { key: 'okta', content: r.oktaRequestId ? <code>{r.oktaRequestId}</code> : '' },
+              ],
+            }))}
+            emptyView={<Empty>No audit entries match these filters.</Empty>}
+          />
+        </div>
+      )}
+      {page?.cursor && <Button testId="load-more" isLoading={busy === 'more'} onClick={() => void run(applied, page.cursor)}>Load more</Button>}
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import { token } from '@atlaskit/tokens';
+import { useState } from 'react';
+import { ADMIN_KEYS, type DashboardGrant, type DashboardView } from '../../../../src/shared/admin-contract';
+import { call, errorOf } from '../api';
+import { BarChart } from '../components/BarChart';
+import { Empty, formatTime, Loading, Notice, Problem, relative, sectionStyle, useLoad } from '../components/ui';
+
+const LOZENGE: Record<string, 'success' | 'inprogress' | 'moved' | 'removed' | 'default'> = {
+  ACTIVE: 'success', GRANTING: 'inprogress', REVOKING: 'moved', FAILED: 'removed',
+};
+
+function Stat({ label, value, hint, bad, testId }: { label: string; value: string | number; hint?: string; bad?: boolean; testId: string }) {
+  return (
+    <div data-testid={testId} style={{ border: `1px solid ${bad ? token('color.border.danger', '#E34935') : token('color.border', '#DFE1E6')}`, borderRadius: 4, padding: token('space.150', '12px'), minWidth: 160 }}>
+      <div style={{ fontSize: 12, color: token('color.text.subtle', '#505F79') }}>{label}</div>
+      <div data-testid={`${testId}-value`} style={{ fontSize: 20, fontWeight: 600, color: bad ? token('color.text.danger', '#AE2E24') : undefined }}>{value}</div>
+      {hint && <div style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>{hint}</div>}
+    </div>
+  );
+}
+
+function Health({ view }: { view: DashboardView }) {
+  const h = view.health;
+  return (
+    <section aria-label="Health" style={{ display: 'flex', gap: token('space.150', '12px'), flexWrap: 'wrap' }}>
+      <Stat testId="last-sweep" label="Last sweep" value={h.lastSweepAt ? relative(h.lastSweepAt, view.now) : 'not yet'} hint={h.lastSweepAt ? formatTime(h.lastSweepAt) : 'The 5-minute sweep has not run since install.'} bad={h.sweepLate} />
+      <Stat testId="next-sweep" label="Next sweep" value={h.nextSweepAt ? relative(h.nextSweepAt, view.now) : '—'} hint={h.sweepLate ? 'Late: check the app\'s scheduled trigger in the Forge logs.' : h.nextSweepAt ? formatTime(h.nextSweepAt) : undefined} bad={h.sweepLate} />
+      <Stat testId="overdue" label="Overdue revocations" value={h.overdueRevocations} hint="Ended more than 5 min ago but still in Okta." bad={h.overdueRevocations > 0} />
+      <Stat testId="okta-errors" label="Okta errors (24 h)" value={h.oktaErrors24h} hint={h.recentOktaErrors[0] ? `Latest: ${h.recentOktaErrors[0].message}` : undefined} bad={h.oktaErrors24h > 0} />
+      {h.unmanagedMembers && <Stat testId="drift" label="Members without a grant" value={h.unmanagedMembers.count} hint={`Found by the reconcile ${relative(h.unmanagedMembers.at, view.now)}`} bad={h.unmanagedMembers.count > 0} />}
+    </section>
+  );
+}
+
+export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
+  const dash = useLoad(() => call(ADMIN_KEYS.dashboardGet));
+  const [confirm, setConfirm] = useState<string | undefined>();
+  const [busy, setBusy] = useState<string | undefined>();
+  const [notice, setNotice] = useState<{ ok: boolean; message: string } | undefined>();
+
+  async function revoke(g: DashboardGrant) {
+    setBusy(g.id);
+    setNotice(undefined);
+    try {
+      const r = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id });
+      setNotice({ ok: true, message: `Access of ${g.requesterName} to ${g.groupName} (${g.issueKey}) is being revoked${r.status === 'REVOKING' ? '' : `: ${r.status.toLowerCase()}`}.` });
+      await dash.reload();
+    } catch (e) {
+      setNotice({ ok: false, message: errorOf(e).message });
+    } finally {
+      setBusy(undefined);
+      setConfirm(undefined);
+    }
+  }
+
+  if (dash.loading && !dash.data) return <Loading label="Loading the dashboard…" />;
+  if (dash.error && !dash.data) return <Problem title="Could not load the dashboard" message={dash.error.message} />;
+  const view = dash.data!;
+  const issueLink = (key: string) => (siteUrl ? <a href={`${siteUrl}/browse/${key}`} target="_blank" rel="noreferrer">{key}</a> : key);
+
+  const rows = view.grants.map((g) => ({
+    key: g.id,
+    testId: `grant-${g.id}`,
+    cells: [
+      { key: 'status', content: <span><Lozenge appearance={LOZENGE[g.status] ?? 'default'}>{g.status.toLowerCase()}</Lozenge>{g.overdue && <> <Lozenge appearance="removed" isBold>overdue</Lozenge></>}{g.emergency && <> <Lozenge appearance="new">emergency</Lozenge></>}</span> },
+      { key: 'who', content: g.requesterName },
+      { key: 'group', content: g.groupName },
+      { key: 'ends', content: g.endsAt ? <span title={g.endsAt}>{formatTime(g.endsAt)}<br /><small>{relative(g.endsAt, view.now)}</small></span> : '—' },
+      { key: 'issue', content: issueLink(g.issueKey) },
+      { key: 'problem', content: g.problem ? <small>{g.problem}{g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}</small> : '' },
+      {
+        key: 'action',
+        content: !g.revocable ? '' : confirm === g.id ? (
+          <span data-testid="confirm-revoke" style={{ display: 'flex', gap: 4, flexWrap: 'wrap', alignItems: 'center' }}>
+            <span>Remove {g.requesterName} from {g.groupName} now?</span>
+            <Button appearance="danger" testId={`confirm-revoke-${g.id}`} isLoading={busy === g.id} onClick={() => void revoke(g)}>Revoke now</Button>
+            <Button appearance="subtle" isDisabled={busy === g.id} onClick={() => setConfirm(undefined)}>Cancel</Button>
+          </span>
+        ) : <Button testId={`revoke-${g.id}`} onClick={() => { setNotice(undefined); setConfirm(g.id); }}>Revoke</Button>,
+      },
+    ],
+  }));
+
+  return (
+    <div data-testid="dashboard-screen">
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+        <h3 style={{ margin: 0 }}>Health</h3>
+        <Button testId="refresh-dashboard" isLoading={dash.loading} onClick={() => void dash.reload()}>Refresh</Button>
+      </div>
+      {dash.error && <Problem title="Could not refresh" message={dash.error.message} />}
+      <div style={{ marginTop: token('space.150', '12px') }}><Health view={view} /></div>
+      {view.health.recentOktaErrors.length > 0 && (
+        <details style={{ marginTop: token('space.100', '8px') }}>
+          <summary>Recent Okta errors</summary>
+          <ul>{view.health.recentOktaErrors.map((e, i) => <li key={i}><small>{formatTime(e.at)}</small> {e.message}</li>)}</ul>
+        </details>
+      )}
+      {notice && (notice.ok ? <Notice appearance="success" testId="revoke-notice">{notice.message}</Notice> : <Problem title="Not revoked" message={notice.message} testId="revoke-problem" />)}
+      <h3 style={sectionStyle}>Grants that need watching</h3>
+      <div data-testid="grants-table">
+        <DynamicTable
+          testId="grants-dt"
+          caption="Active, granting, revoking and failed grants"
+          head={{ cells: ['Status', 'Requester', 'Group', 'Ends', 'Issue', 'Problem', ''].map((c, i) => ({ key: `h${i}`, content: c })) }}
+          rows={rows}
+          rowsPerPage={25}
+          emptyView={<Empty>No grant is active, in progress or failed.</Empty>}
+        />
+      </div>
+      <h3 style={sectionStyle}>Requests per day, last {view.chart.days.length} days</h3>
+      <BarChart chart={view.chart} />
+    </div>
+  );
+}

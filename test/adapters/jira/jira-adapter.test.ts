@@ -1,0 +1,218 @@
+/**
+ * The Jira adapters through the real @forge/api 8.3 against the Jira emulator: the SDK builds the
+ * requests, `__forge_fetch__` routes `remote: 'jira'` targets to `emulator.handle`.
+ */
+import { currentInvocation, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeRuntime, type ForgeFetchTarget } from '../../../sandbox/runtime';
+import { JiraEmulator } from '../../../sandbox/jira/jira-emulator';
+import { JiraIssueTracker } from '../../../src/adapters/jira/jira-issue-tracker';
+import { JiraNotifier } from '../../../src/adapters/jira/jira-notifier';
+import { JiraPermissionChecker } from '../../../src/adapters/jira/jira-permission-checker';
+import { clearFieldIdCache, discoverFieldIds } from '../../../src/adapters/jira/field-ids';
+import { JiraError, retryAfterMs } from '../../../src/adapters/jira/jira-http';
+import { toAdf } from '../../../src/adapters/jira/adf';
+import type { Message } from '../../../src/app/ports';
+
+let jira: JiraEmulator;
+let forge: ForgeRuntime;
+let targets: ForgeFetchTarget[];
+let t: number;
+const now = () => new Date(t).toISOString();
+
+const ctx = (principal?: string) => ({ functionKey: 'test', moduleType: 'core:trigger', moduleKey: 'test', principal });
+
+beforeEach(() => {
+  clearFieldIdCache();
+  t = Date.parse('2026-11-22T09:00:00Z');
+  targets = [];
+  jira = new JiraEmulator({ now, appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl });
+  forge = installForgeRuntime(async (target, path, init) => {
+    targets.push(target);
+    if (target.type !== 'fpp' || target.remote !== 'jira') return jsonResponse(500, { message: 'unexpected target' });
+    const principal = currentInvocation()?.principal;
+    const asAccountId = target.provider === 'user' ? (target.accountId ?? principal) : undefined;
+    if (target.provider === 'user' && !asAccountId) return jsonResponse(401, { errorMessages: ['no user'], errors: {} });
+    const body = typeof init.body === 'string' && init.body ? JSON.parse(init.body) : undefined;
+    const r = jira.handle({ method: (init.method ?? 'GET').toUpperCase(), path, body, asAccountId });
+    return jsonResponse(r.status, r.body, r.headers);
+  });
+});
+
+afterEach(() => {
+  expect(jira.unhandled).toEqual([]);
+  forge.uninstall();
+});
+
+function people() {
+  const nev = jira.addUser({ displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Australia/Sydney' });
+  const hidden = jira.addUser({ displayName: 'Hidden Hal', email: 'hal@atko.email', emailVisible: false });
+  const ada = jira.addUser({ displayName: 'Ada Admin', admin: true });
+  jira.addProject({ key: 'ACC', name: 'Access Requests' });
+  return { nev, hidden, ada };
+}
+const run = <T>(fn: () => Promise<T>, principal?: string) => forge.run(ctx(principal), fn);
+
+describe('field discovery', () => {
+  it('finds the app fields by extension ARI and the duration field by name', async () => {
+    people();
+    const ids = await run(() => discoverFieldIds('Change type'));
+    expect(ids).toEqual({ accessType: 'customfield_10100', adminGroup: 'customfield_10101', duration: 'customfield_10050', requestedEnd: 'customfield_10051' });
+    // Cached: a second lookup does not ask Jira again.
+    const calls = jira.requests.length;
+    await run(() => discoverFieldIds('change TYPE'));
+    expect(jira.requests.length).toBe(calls);
+  });
+
+  it('does not take another app\'s (or environment\'s) field', async () => {
+    const other = new JiraEmulator({ now, appId: 'other-app', environmentId: SANDBOX_APP.environmentId });
+    jira = other;
+    const ids = await run(() => discoverFieldIds('Change type'));
+    expect(ids.accessType).toBeUndefined();
+    expect(ids.adminGroup).toBeUndefined();
+    expect(ids.duration).toBe('customfield_10050');
+  });
+});
+
+describe('JiraIssueTracker', () => {
+  it('reads an issue snapshot with unwrapped values', async () => {
+    const { nev } = people();
+    const { key, id } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: '00g1linux', requestedEnd: '2026-11-22T12:30:00Z' } });
+    const snap = await run(() => new JiraIssueTracker().getIssue(key, 'Change type'));
+    expect(snap).toEqual({ id, key, projectKey: 'ACC', reporterAccountId: nev.accountId, statusName: 'To Do', accessType: 'New access', adminGroup: '00g1linux', changeType: 'Emergency', requestedEnd: '2026-11-22T12:30:00.000Z' });
+    expect(targets.every((x) => x.provider === 'app')).toBe(true);
+  });
+
+  it('leaves missing fields undefined and answers undefined for a missing issue', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    const snap = await run(() => new JiraIssueTracker().getIssue(key, 'Change type'));
+    expect(snap).toMatchObject({ key, accessType: undefined, adminGroup: undefined, changeType: undefined, requestedEnd: undefined });
+    expect(await run(() => new JiraIssueTracker().getIssue('ACC-404', 'Change type'))).toBeUndefined();
+  });
+
+  it('reads users; a hidden email is undefined; unknown user is undefined', async () => {
+    const { nev, hidden } = people();
+    const tracker = new JiraIssueTracker();
+    expect(await run(() => tracker.getUser(nev.accountId))).toEqual({ accountId: nev.accountId, displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Australia/Sydney' });
+    const h = await run(() => tracker.getUser(hidden.accountId));
+    expect(h).toMatchObject({ accountId: hidden.accountId, timeZone: 'UTC' });
+    expect(h!.email).toBeUndefined();
+    expect(await run(() => tracker.getUser('nobody'))).toBeUndefined();
+  });
+
+  it('finds who last moved the issue into a status, across changelog pages', async () => {
+    const { nev, ada, hidden } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    jira.transition(key, 'Approved', hidden.accountId);
+    for (let i = 0; i < 120; i++) { t += 1000; jira.updateFields(key, { adminGroup: `g${i}` }, nev.accountId); }
+    jira.transition(key, 'To Do', nev.accountId);
+    t += 1000;
+    jira.transition(key, 'Approved', ada.accountId);
+    jira.transition(key, 'Done', nev.accountId);
+    const tracker = new JiraIssueTracker();
+    expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toBe(ada.accountId);
+    expect(await run(() => tracker.lastTransitionInto(key, 'In Progress'))).toBeUndefined();
+    expect(jira.requests.filter((r) => r.path.includes('/changelog')).length).toBeGreaterThanOrEqual(4); // 2 pages × 2 calls
+  });
+
+  it('comments with a mention and a table that reach Jira as valid ADF and render as text', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    const msg: Message = { blocks: [
+      { paragraph: [{ mention: nev.accountId }, { text: ' your access to ' }, { text: 'PAM Linux Sysadmins', strong: true }, { text: ' is active. ' }, { link: `${SANDBOX_APP.siteUrl}/browse/${key}`, text: key }] },
+      { table: { head: ['Group', 'Ends'], rows: [[[{ text: 'PAM Linux' }], [{ text: '13:00' }]], [[{ text: 'Windows' }], []]] } },
+    ] };
+    await run(() => new JiraIssueTracker().comment(key, msg));
+    const [c] = jira.comments(key);
+    expect(c.text).toBe(`@Neville Newadmin your access to PAM Linux Sysadmins is active. ${key}\nGroup | Ends\nPAM Linux | 13:00\nWindows | `);
+    expect(c.author).toBe(jira.appUser.accountId);
+    expect(JSON.stringify(c.body)).toContain('"type":"mention"');
+    expect(JSON.stringify(c.body)).toContain(`"href":"${SANDBOX_APP.siteUrl}/browse/${key}"`);
+    expect(jira.events.at(-1)).toMatchObject({ selfGenerated: true });
+  });
+
+  it('ADF never carries empty text nodes or non-http links', () => {
+    const doc = toAdf({ blocks: [{ paragraph: [{ text: '' }, { link: 'javascript:alert(1)', text: 'x' }] }] });
+    expect(doc.content[0]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'x' }] });
+  });
+
+  it('transitions by name, and reports an unavailable transition', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    const tracker = new JiraIssueTracker();
+    expect(await run(() => tracker.transition(key, 'Reopen'))).toBe('unavailable');
+    expect(jira.issue(key).status).toBe('To Do');
+    expect(await run(() => tracker.transition(key, 'done'))).toBe('done');
+    expect(jira.issue(key).status).toBe('Done');
+    expect(jira.events.at(-1)).toMatchObject({ selfGenerated: true, changelog: { items: [{ field: 'status', toString: 'Done' }] } });
+  });
+});
+
+describe('JiraNotifier', () => {
+  it('notifies the listed users through Jira with text and HTML bodies', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    await run(() => new JiraNotifier().notify(key, [nev.accountId], 'Access granted: <PAM>', { blocks: [{ paragraph: [{ mention: nev.accountId }, { text: ' you are in <PAM>' }] }] }));
+    const [n] = jira.notifications(key);
+    expect(n).toMatchObject({ subject: 'Access granted: <PAM>', textBody: '@Neville Newadmin you are in <PAM>', to: [nev.accountId] });
+    expect(n.htmlBody).toBe('<p><strong>@Neville Newadmin</strong> you are in &lt;PAM&gt;</p>');
+  });
+});
+
+describe('JiraPermissionChecker', () => {
+  it('asks Jira as the user: true for an admin, false otherwise, never as the app', async () => {
+    const { nev, ada } = people();
+    const checker = new JiraPermissionChecker();
+    expect(await run(() => checker.isJiraAdmin(ada.accountId), ada.accountId)).toBe(true);
+    expect(await run(() => checker.isJiraAdmin(nev.accountId), nev.accountId)).toBe(false);
+    expect(targets.every((x) => x.provider === 'user')).toBe(true);
+  });
+
+  it('fails closed for someone other than the principal, and outside a user context', async () => {
+    const { nev, ada } = people();
+    const checker = new JiraPermissionChecker();
+    expect(await run(() => checker.isJiraAdmin(ada.accountId), nev.accountId)).toBe(false);
+    // An admin's session must not vouch for someone else.
+    expect(await run(() => checker.isJiraAdmin(nev.accountId), ada.accountId)).toBe(false);
+    expect(await run(() => checker.isJiraAdmin(ada.accountId))).toBe(false); // app would have said true
+  });
+
+  it('with impersonation, addresses the given account', async () => {
+    const { nev, ada } = people();
+    expect(await run(() => new JiraPermissionChecker({ impersonation: true }).isJiraAdmin(ada.accountId), nev.accountId)).toBe(true);
+    expect(targets.every((x) => x.provider === 'user' && x.accountId === ada.accountId)).toBe(true);
+  });
+});
+
+describe('errors', () => {
+  it('429 becomes a transient JiraError honouring Retry-After', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    jira.failNext({ pathIncludes: '/comment', status: 429, headers: { 'retry-after': '7' } });
+    const err = await run(() => new JiraIssueTracker().comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
+    expect(err).toBeInstanceOf(JiraError);
+    expect(err).toMatchObject({ kind: 'transient', details: { status: 429, retryAfterMs: 7000 } });
+    expect(err.cause).toBeDefined();
+  });
+
+  it('5xx is transient, 403 permanent, network failure transient; messages carry no bodies', async () => {
+    const { nev } = people();
+    jira.failNext({ pathIncludes: '/user', status: 503, body: { errorMessages: ['secret internals'], errors: {} } });
+    const e1 = await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e);
+    expect(e1).toMatchObject({ kind: 'transient', details: { status: 503 } });
+    expect(e1.message).not.toContain('secret internals');
+    jira.failNext({ pathIncludes: '/user', status: 403 });
+    expect(await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e)).toMatchObject({ kind: 'permanent' });
+    const original = (globalThis as any).__forge_fetch__;
+    (globalThis as any).__forge_fetch__ = async () => { throw new TypeError('fetch failed'); };
+    const e3 = await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e);
+    (globalThis as any).__forge_fetch__ = original;
+    expect(e3).toMatchObject({ kind: 'transient' });
+    expect(e3.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs('Sun, 22 Nov 2026 09:00:10 GMT', Date.parse('2026-11-22T09:00:00Z'))).toBe(10_000);
+    expect(retryAfterMs(null)).toBeUndefined();
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The admin page in Debian's chromium, hosted like Jira hosts a Custom UI (iframe + bridge), talking
+ * to the real resolver on the sandbox (Okta and Jira emulators, KVS emulator, virtual clock). One
+ * admin's session, in order: connect Okta, test it, allowlist a group (and be refused an admin-role
+ * group), set policy, watch a grant appear, revoke it, export the audit trail. Each screen is saved as
+ * a PNG under test-output/screenshots/. Waits are on selectors and text, never on fixed sleeps.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { createSandbox, type Sandbox } from '../../../sandbox';
+import { seedPeople, type DemoWorld } from '../../../sandbox/seed';
+import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../../scripts/serve-sandbox';
+import { parseCsv } from '../../../src/shared/admin-contract';
+
+jest.setTimeout(120_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+const UI_TIMEOUT = 15_000;
+
+let sb: Sandbox;
+let world: DemoWorld;
+let host: AdminHost;
+let browser: Browser;
+let page: Page;
+let app: FrameLocator;
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
+  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const openTab = async (testId: string, screen: string) => {
+  await app.getByTestId(testId).click();
+  await app.getByTestId(screen).waitFor({ timeout: UI_TIMEOUT });
+};
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  sb = await createSandbox();
+  if (!sb.app.loaded.resolvers.has('admin-page')) throw new Error('manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.');
+  world = seedPeople(sb);
+  host = await startAdminHost(sb, { accountId: world.jira.ada });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, timezoneId: 'UTC', locale: 'en-GB' });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(host.url);
+  app = page.frameLocator('#forge-admin-page');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await sb?.close();
+});
+
+test('a fresh install opens on the Okta connection, with no secret set', async () => {
+  await app.getByTestId('connection-screen').waitFor();
+  await expectExact(app.getByTestId('apiToken-state'), 'not set');
+});
+
+test('bad input gets inline messages and stores nothing', async () => {
+  await app.locator('#domain').fill('atko.okta.com.evil.com');
+  await app.locator('#apiToken').fill(sb.okta.apiToken);
+  await app.getByTestId('save-connection').click();
+  await expectText(app.getByTestId('domain-error'), 'must be an Okta org host');
+
+  await app.locator('#domain').fill(sb.okta.domain);
+  await app.locator('#apiToken').fill('short');
+  await app.getByTestId('save-connection').click();
+  await expectText(app.getByTestId('apiToken-error'), 'too short');
+  expect(await asAdmin('admin/connection/get')).toMatchObject({ ok: true, data: { configured: false, apiToken: 'not set' } });
+});
+
+test('Test connection reports wrong credentials, then the org for the right ones; Save keeps the token write-only', async () => {
+  await app.locator('#apiToken').fill('00' + 'w'.repeat(40));
+  await app.getByTestId('test-connection').click();
+  await expectText(app.getByTestId('test-result'), 'did not accept the API token');
+  await expectExact(app.getByTestId('credentials-ok'), 'not accepted');
+
+  await app.locator('#apiToken').fill(sb.okta.apiToken);
+  await app.getByTestId('test-connection').click();
+  await expectText(app.getByTestId('test-result'), 'Okta org: Atko');
+  await expectExact(app.getByTestId('credentials-ok'), 'accepted');
+  expect(await asAdmin('admin/connection/get')).toMatchObject({ data: { configured: false } });
+
+  await app.getByTestId('save-connection').click();
+  await app.getByTestId('connection-saved').waitFor();
+  await expectExact(app.getByTestId('apiToken-state'), 'set');
+  expect(await app.locator('#apiToken').inputValue()).toBe('');
+  expect(await page.frame({ url: /\/app\// })!.content()).not.toContain(sb.okta.apiToken);
+  expect(await asAdmin('admin/connection/get')).toMatchObject({ data: { configured: true, domain: sb.okta.domain, apiToken: 'set' } });
+  await shot('1-okta-connection');
+});
+
+test('the allowlist refuses an admin-role group with the reason and adds an ordinary one', async () => {
+  await openTab('tab-allowlist', 'allowlist-screen');
+  await app.getByTestId('empty').waitFor();
+  await app.locator('#group-query').fill('Okta');
+  await app.getByTestId('search-groups').click();
+  await app.getByTestId(`choose-${world.groups.superAdmins}`).click();
+  await app.getByTestId('submit-policy').click();
+  await expectText(app.getByTestId('allowlist-refusal'), 'admin role');
+  expect(await asAdmin('admin/allowlist/list')).toEqual({ ok: true, data: [] });
+  await shot('2-allowlist-refused');
+
+  await app.getByRole('button', { name: 'Cancel' }).click();
+  await app.locator('#group-query').fill('PAM Linux');
+  await app.getByTestId('search-groups').click();
+  await app.getByTestId(`choose-${world.groups.linux}`).click();
+  await app.locator('#maxDurationHours').fill('0');
+  await app.getByTestId('submit-policy').click();
+  await expectText(app.getByTestId('maxDurationHours-error'), 'at least 1');
+  await app.locator('#maxDurationHours').fill('8');
+  await app.locator('#allowedProjectKeys').fill(world.projectKey);
+  await app.getByTestId('submit-policy').click();
+  await expectText(app.getByTestId('allowlist-notice'), 'PAM Linux Sysadmins was added');
+  await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
+  expect(await asAdmin('admin/allowlist/list')).toMatchObject({ data: [{ groupId: world.groups.linux, maxDurationHours: 8, allowedProjectKeys: [world.projectKey] }] });
+  await shot('2-allowlist');
+});
+
+test('policy: an invalid cap is refused inline and nothing is saved; then the policy is saved', async () => {
+  await openTab('tab-policy', 'policy-screen');
+  await app.locator('#emergencyMaxHours').fill('48');
+  await app.locator('#closeOutTransitionName').fill('Done');
+  await app.getByTestId('save-policy').click();
+  await expectText(app.getByTestId('emergencyMaxHours-error'), 'at most 24');
+  await app.getByTestId('policy-problem').waitFor();
+  expect(await asAdmin('admin/policy/get')).toMatchObject({ data: { emergencyMaxHours: 4 } });
+
+  await app.locator('#emergencyMaxHours').fill('2');
+  await app.getByTestId('add-person').click();
+  await app.locator('[id="requesterMapping.0.accountId"]').fill(world.jira.henry);
+  await app.locator('[id="requesterMapping.0.oktaLogin"]').fill('henry.hidden@atko.email');
+  await app.getByTestId('save-policy').click();
+  await app.getByTestId('policy-saved').waitFor();
+  await expectText(app.getByTestId('requester-mapping'), 'Hidden Henry');
+  expect(await asAdmin('admin/policy/get')).toMatchObject({ data: {
+    emergencyMaxHours: 2, closeOutTransitionName: 'Done',
+    requesterMapping: [{ accountId: world.jira.henry, oktaLogin: 'henry.hidden@atko.email' }],
+  } });
+  await shot('3-policy');
+});
+
+let grantId = '';
+
+test('a request raised in Jira appears on the dashboard, and the admin revokes it', async () => {
+  const { id } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Urgent Linux work', reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  await sb.clock.advance(6 * 60_000);
+  grantId = `grant-${id}`;
+  expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+
+  await openTab('tab-dashboard', 'dashboard-screen');
+  const table = app.getByTestId('grants-table');
+  await expectText(table, 'Neville Newadmin');
+  await expectText(table, 'PAM Linux Sysadmins');
+  await expectText(table, 'active');
+  await expectText(app.getByTestId('last-sweep-value'), 'ago');
+  await expectExact(app.getByTestId('overdue-value'), '0');
+  await app.getByTestId('grants-chart').waitFor();
+  await shot('4-dashboard');
+
+  await app.getByTestId(`revoke-${grantId}`).click();
+  await app.getByTestId('confirm-revoke').waitFor();
+  await shot('4-dashboard-confirm-revoke');
+  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await expectText(app.getByTestId('revoke-notice'), 'Neville Newadmin to PAM Linux Sysadmins');
+  await app.getByText('No grant is active, in progress or failed.').waitFor();
+  expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
+});
+
+test('the audit trail filters and exports exactly the rows shown as CSV', async () => {
+  await openTab('tab-audit', 'audit-screen');
+  await expectText(app.getByTestId('audit-table'), 'REVOKE_STARTED');
+
+  await app.locator('#fromDay').fill('2026-11-23');
+  await app.locator('#toDay').fill('2026-11-22');
+  await app.getByTestId('apply-filters').click();
+  await expectText(app.getByTestId('toDay-error'), 'before the start');
+  await app.locator('#fromDay').fill('2026-11-22');
+
+  await app.locator('#audit-group').fill('PAM Linux');
+  await app.locator('#audit-group').press('Enter');
+  await app.getByTestId('apply-filters').click();
+  await expectText(app.getByTestId('audit-table'), 'MEMBERSHIP_REMOVED');
+  const shownSeqs = (await app.locator('[data-testid="audit-table"] tbody tr td:first-child').allTextContents()).map(Number);
+  expect(shownSeqs.length).toBeGreaterThan(3);
+  await expectText(app.getByTestId('audit-count'), `${shownSeqs.length} entries shown`);
+  await shot('5-audit');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), app.getByTestId('export-csv').click()]);
+  expect(download.suggestedFilename()).toMatch(/^okta-jit-audit_2026-11-22_2026-11-22_PAM-Linux-Sysadmins\.csv$/);
+  const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+  fs.writeFileSync(path.join(SHOTS, '..', 'audit-export.csv'), csv);
+  const [head, ...rows] = parseCsv(csv);
+  expect(head.slice(0, 4)).toEqual(['Seq', 'Time (UTC)', 'Action', 'Actor']);
+  expect(rows.map((r) => Number(r[0]))).toEqual(shownSeqs);
+  const byAction = (a: string) => rows.find((r) => r[2] === a)!;
+  expect(byAction('REVOKE_STARTED')).toEqual(expect.arrayContaining(['Ada Admin', 'Neville Newadmin', 'PAM Linux Sysadmins']));
+  expect(byAction('MEMBERSHIP_REMOVED')[11]).toMatch(/\S/);
+  for (const r of rows) expect(r[8]).toBe(world.groups.linux);
+  expect(csv).not.toContain(sb.okta.apiToken);
+});
+
+test('a Jira user who is not an admin gets nothing but the refusal', async () => {
+  const userHost = await startAdminHost(sb, { accountId: world.jira.neville });
+  const other = await browser.newPage({ viewport: { width: 1280, height: 500 } });
+  try {
+    const seen: string[] = [];
+    other.on('response', (r) => { if (r.url().endsWith('/__bridge/invoke')) void r.text().then((t) => seen.push(t)); });
+    await other.goto(userHost.url);
+    await expectText(other.frameLocator('#forge-admin-page').getByTestId('not-admin'), 'Only Jira administrators');
+    await other.screenshot({ path: path.join(SHOTS, '6-not-admin.png') });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const body of seen) expect(JSON.parse(body)).toEqual({ result: { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } } });
+  } finally {
+    await other.close();
+    await userHost.close();
+  }
+});
+
+async function expectText(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
+}
+
+async function expectExact(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
+  await locator.filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor({ timeout: UI_TIMEOUT });
+}

@@ -1,0 +1,135 @@
+/**
+ * Renders UI Kit resources off-platform with the real @forge/react reconciler and @forge/bridge.
+ *
+ * Both packages read the bridge global when they are loaded, so THIS MODULE MUST BE IMPORTED FIRST in
+ * a test file (before any src/frontend module). It installs `self.__bridge.callBridge`, which
+ * - records every ForgeDoc the reconciler commits (`reconcile`),
+ * - answers `getContext` with the product context of the current viewer,
+ * - routes `invoke` to the backend the test chose (the sandbox, or the resolver over fakes),
+ * - records `submit` (custom field edits).
+ * A test reads the last ForgeDoc, finds what a person would see, and clicks by calling handler props.
+ */
+import React, { useState, type ReactElement } from 'react';
+
+export interface ForgeDoc { type: string; props: Record<string, any>; children: ForgeDoc[]; key?: string }
+
+export interface UiBackend {
+  invoke(functionKey: string, payload: unknown): Promise<unknown>;
+  context(): Record<string, unknown>;
+}
+
+const state = {
+  backend: undefined as UiBackend | undefined,
+  doc: undefined as ForgeDoc | undefined,
+  invokes: [] as Array<{ functionKey: string; payload: unknown }>,
+  submits: [] as unknown[],
+  errors: [] as unknown[],
+};
+
+(globalThis as any).self = globalThis;
+(globalThis as any).__bridge = {
+  callBridge: async (cmd: string, data: any) => {
+    switch (cmd) {
+      case 'reconcile': state.doc = data.forgeDoc; return undefined;
+      case 'getContext': return structuredClone(requireBackend().context());
+      case 'invoke':
+        state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
+        return requireBackend().invoke(data.functionKey, data.payload);
+      case 'submit': state.submits.push(data); return undefined;
+      case 'onError': state.errors.push(data?.error); return undefined;
+      default: return undefined;
+    }
+  },
+};
+
+function requireBackend(): UiBackend {
+  if (!state.backend) throw new Error('forge-ui: no backend; call ui.use(...) first');
+  return state.backend;
+}
+
+let shown = 0;
+let setChild: ((el: ReactElement | null) => void) | undefined;
+function Host() {
+  const [child, set] = useState<ReactElement | null>(null);
+  setChild = set;
+  return child;
+}
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+export const ui = {
+  use(backend: UiBackend) { state.backend = backend; },
+  get invokes() { return state.invokes; },
+  get submits() { return state.submits; },
+  get errors() { return state.errors; },
+
+  /** Shows `element` in the one UI Kit root of this test file (unmounting whatever was shown). */
+  async show(element: ReactElement | null): Promise<void> {
+    if (!setChild) {
+      // Loaded here, after the globals above exist.
+      const ForgeReconciler = require('@forge/react').default;
+      ForgeReconciler.render(<Host />);
+      for (let i = 0; i < 200 && !setChild; i++) await tick();
+    }
+    state.invokes.length = 0;
+    state.submits.length = 0;
+    // A fresh key remounts even an element of the same type (a new panel, not the old one's state).
+    setChild!(element && <React.Fragment key={++shown}>{element}</React.Fragment>);
+    await tick(20);
+  },
+
+  doc(): ForgeDoc {
+    if (!state.doc) throw new Error('forge-ui: nothing rendered yet');
+    return state.doc;
+  },
+
+  /** Everything a person can read on screen, in document order, one string. */
+  text(doc: ForgeDoc = ui.doc()): string { return visibleText(doc).replace(/\s+/g, ' ').trim(); },
+
+  /** Waits (real time) until `predicate` holds for the rendered text, or fails saying what was shown. */
+  async waitForText(expected: string | RegExp, timeoutMs = 5000): Promise<void> {
+    const ok = () => { try { const t = ui.text(); return typeof expected === 'string' ? t.includes(expected) : expected.test(t); } catch { return false; } };
+    // performance.now: the sandbox replaces Date with its virtual clock, which stands still.
+    const until = performance.now() + timeoutMs;
+    while (!ok()) {
+      if (performance.now() > until) throw new Error(`forge-ui: "${expected}" did not appear. Screen: ${safeText()}`);
+      await tick(10);
+    }
+  },
+
+  findAll(pred: (d: ForgeDoc) => boolean, doc: ForgeDoc = ui.doc()): ForgeDoc[] {
+    const out: ForgeDoc[] = [];
+    const walk = (d: ForgeDoc) => { if (pred(d)) out.push(d); for (const c of d.children ?? []) walk(c); };
+    walk(doc);
+    return out;
+  },
+
+  button(label: string): ForgeDoc {
+    const found = ui.findAll((d) => d.type === 'Button' && ui.text(d) === label);
+    if (found.length !== 1) throw new Error(`forge-ui: expected one "${label}" button, found ${found.length}. Buttons: ${ui.findAll((d) => d.type === 'Button').map((b) => ui.text(b)).join(', ')}`);
+    return found[0];
+  },
+
+  hasButton(label: string): boolean { return ui.findAll((d) => d.type === 'Button' && ui.text(d) === label).length > 0; },
+
+  /** Presses an enabled button the way a person would: by calling its onClick. */
+  async click(label: string): Promise<void> {
+    const b = ui.button(label);
+    if (b.props.isDisabled) throw new Error(`forge-ui: "${label}" is disabled`);
+    await b.props.onClick?.();
+    await tick(20);
+  },
+
+  lozenges(): string[] { return ui.findAll((d) => d.type === 'Lozenge').map((l) => ui.text(l)); },
+};
+
+const safeText = () => { try { return ui.text(); } catch { return '(nothing)'; } };
+
+/** @forge/react turns DynamicTable cells into child nodes (Row/Cell), so children cover tables too. */
+function visibleText(d: ForgeDoc): string {
+  if (d.type === 'String') return String(d.props.text ?? '');
+  const parts: string[] = [];
+  if (typeof d.props?.title === 'string') parts.push(d.props.title);
+  parts.push(...(d.children ?? []).map(visibleText));
+  return parts.join(' ');
+}
