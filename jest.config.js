@@ -1,13 +1,13 @@
-/** Tests run the real @forge/* SDKs on the sandbox runtime; swc only strips types (tsc checks them). */
+/**
+ * Tests run the real @forge/* SDKs on the sandbox runtime. ts-jest only transpiles (isolatedModules);
+ * `npm run typecheck` checks types once for the whole project.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: {
-    '^.+\\.(t|j)sx?$': ['@swc/jest', {
-      jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
-      module: { type: 'commonjs' },
-    }],
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
   testTimeout: 30000,
 };

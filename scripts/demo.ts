@@ -43,7 +43,7 @@ export async function playCanonicalStory(sb: Sandbox) {
   return { world: w, keys: { linuxKey, viewKey, extendKey }, raised };
 }
 
-async function collect(sb: Sandbox, story: Awaited<ReturnType<typeof playCanonicalStory>>) {
+export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof playCanonicalStory>>) {
   const { world: w } = story;
   const { grants, audit } = await sb.app.run(async () => {
     const store = new KvsGrantStore();
@@ -85,7 +85,7 @@ async function collect(sb: Sandbox, story: Awaited<ReturnType<typeof playCanonic
 }
 
 /** The story's promises, each checked against what the emulators and the audit trail recorded. */
-export function verifyStory(w: DemoWorld, keys: { linuxKey: string }, r: Awaited<ReturnType<typeof collect>>, sb: Sandbox): string[] {
+export function verifyStory(w: DemoWorld, keys: { linuxKey: string }, r: Awaited<ReturnType<typeof collectStory>>, sb: Sandbox): string[] {
   const problems: string[] = [];
   const linuxWrites = sb.okta.requests.filter((q) => q.path === `/api/v1/groups/${w.groups.linux}/users/${w.okta.neville}` && q.status === 204);
   if (linuxWrites.filter((q) => q.method === 'PUT').length !== 1) problems.push('expected exactly one membership add for PAM Linux Sysadmins');
@@ -119,7 +119,7 @@ async function main() {
   const sb = await createSandbox({ now: '2026-11-21T20:00:00.000Z' });
   try {
     const story = await playCanonicalStory(sb);
-    const result = await collect(sb, story);
+    const result = await collectStory(sb, story);
     const problems = verifyStory(story.world, story.keys, result, sb);
     if (json) {
       process.stdout.write(`${JSON.stringify({ ...result, problems }, null, 2)}\n`);
