@@ -1,6 +1,8 @@
 /**
  * Forge async events, as the platform documents them: at-least-once, `delayInSeconds` 0-900, retried
- * when the consumer throws or returns InvocationError (honouring retryAfter), kept for 24 hours.
+ * when the consumer throws or returns InvocationError (honouring retryAfter), kept for 24 hours, and
+ * at most `concurrency.limit` events with the same `concurrency.key` in flight at once (Forge postpones
+ * the others; here they wait until a slot frees at the same virtual instant).
  * Pushes arrive through `__forge_fetch__` from the real @forge/events client.
  */
 export interface QueuedEvent {
@@ -13,7 +15,11 @@ export interface QueuedEvent {
   retryCount: number;
   retryReason?: string;
   retryData?: unknown;
+  concurrency?: { key: string; limit: number };
 }
+
+/** True for an event that may not start now (its concurrency key is at its limit). */
+export type Blocked = (e: QueuedEvent) => boolean;
 
 export interface DeliveryRecord { eventId: string; queueName: string; body: unknown; at: number; outcome: 'ok' | 'retry' | 'error'; retryAfterMs?: number; error?: string }
 
@@ -32,7 +38,7 @@ export class AsyncEventsService {
   constructor(private readonly now: () => number) {}
 
   /** Handles POST /webhook/queue/publish/... from the SDK. */
-  publish(request: { queueName: string; jobId: string; payload: Array<{ body: Record<string, unknown>; delayInSeconds?: number }> }): { status: number; body?: unknown } {
+  publish(request: { queueName: string; jobId: string; payload: Array<{ body: Record<string, unknown>; delayInSeconds?: number; concurrency?: { key: string; limit: number } }> }): { status: number; body?: unknown } {
     const events = request.payload ?? [];
     if (events.length === 0 || events.length > MAX_EVENTS) return { status: 400, body: { message: `A push must carry 1-${MAX_EVENTS} events` } };
     if (Buffer.byteLength(JSON.stringify(events)) > MAX_BYTES) return { status: 413, body: { errorMessage: 'Payload too big' } };
@@ -44,20 +50,21 @@ export class AsyncEventsService {
       this.pending.push({
         eventId: `evt-${++this.seq}`, jobId: request.jobId, queueName: request.queueName, body: e.body,
         dueAt: this.now() + (e.delayInSeconds ?? 0) * 1000, firstPushedAt: this.now(), retryCount: 0,
+        ...(e.concurrency ? { concurrency: { key: String(e.concurrency.key), limit: Math.max(1, Number(e.concurrency.limit) || 1) } } : {}),
       });
     }
     return { status: 201, body: { jobId: request.jobId } };
   }
 
-  nextDueAt(): number | undefined {
-    return this.pending.reduce<number | undefined>((min, e) => (min === undefined || e.dueAt < min ? e.dueAt : min), undefined);
+  nextDueAt(blocked: Blocked = () => false): number | undefined {
+    return this.pending.reduce<number | undefined>((min, e) => (blocked(e) ? min : min === undefined || e.dueAt < min ? e.dueAt : min), undefined);
   }
 
-  /** Removes and returns the earliest event due at or before `at` (FIFO among equals). */
-  takeDue(at: number): QueuedEvent | undefined {
+  /** Removes and returns the earliest event due at or before `at` that is not blocked (FIFO among equals). */
+  takeDue(at: number, blocked: Blocked = () => false): QueuedEvent | undefined {
     let best = -1;
     for (let i = 0; i < this.pending.length; i++) {
-      if (this.pending[i].dueAt <= at && (best < 0 || this.pending[i].dueAt < this.pending[best].dueAt)) best = i;
+      if (this.pending[i].dueAt <= at && (best < 0 || this.pending[i].dueAt < this.pending[best].dueAt) && !blocked(this.pending[i])) best = i;
     }
     return best < 0 ? undefined : this.pending.splice(best, 1)[0];
   }

@@ -100,7 +100,20 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   }
 
   // ---- async events (queue consumers) ----
+  // Events in flight per concurrency key: overlapping settles (e.g. two scheduled runs at once) must
+  // not start more events of one key than its limit, as Forge does not.
+  const inFlight = new Map<string, number>();
+  const blocked = (e: QueuedEvent) => !!e.concurrency && (inFlight.get(e.concurrency.key) ?? 0) >= e.concurrency.limit;
   async function deliverQueued(e: QueuedEvent): Promise<void> {
+    const key = e.concurrency?.key;
+    if (key !== undefined) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    try {
+      await deliverQueuedNow(e);
+    } finally {
+      if (key !== undefined) inFlight.set(key, inFlight.get(key)! - 1);
+    }
+  }
+  async function deliverQueuedNow(e: QueuedEvent): Promise<void> {
     const consumer = app.consumers.find((c) => c.queue === e.queueName);
     if (!consumer) { unhandled.push(`queue ${e.queueName} has no consumer`); return; }
     const event = {
@@ -129,7 +142,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
       if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()); continue; }
-      const due = events.takeDue(clock.nowMs());
+      const due = events.takeDue(clock.nowMs(), blocked);
       if (!due) return;
       await deliverQueued(due);
     }
@@ -148,7 +161,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   async function advanceTo(targetMs: number): Promise<void> {
     await settle();
     for (;;) {
-      const nextQueue = events.nextDueAt();
+      const nextQueue = events.nextDueAt(blocked);
       const nextSchedule = Math.min(...schedules.map((s) => s.nextRun));
       const next = Math.min(nextQueue ?? Infinity, nextSchedule);
       if (next > targetMs) break;

@@ -23,12 +23,18 @@ const safeHref = (href: string): string | undefined => {
   }
 };
 
+/**
+ * Comments live on the Jira site, so a site-relative path ("/browse/ACC-1", as View access writes) is
+ * a working link there; emails (toPlainText/toHtml) still need an absolute http(s) URL.
+ */
+const commentHref = (href: string): string | undefined => (/^\/(?![/\\])[^\s\\]*$/.test(href) ? href : safeHref(href));
+
 function inlineToAdf(i: MessageInline): AdfInline | undefined {
   if ('mention' in i) return i.mention ? { type: 'mention', attrs: { id: i.mention } } : undefined;
   // ADF rejects empty text nodes.
   if (!i.text) return undefined;
   if ('link' in i) {
-    const href = safeHref(i.link);
+    const href = commentHref(i.link);
     return href ? { type: 'text', text: i.text, marks: [{ type: 'link', attrs: { href } }] } : { type: 'text', text: i.text };
   }
   return i.strong ? { type: 'text', text: i.text, marks: [{ type: 'strong' }] } : { type: 'text', text: i.text };
