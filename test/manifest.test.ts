@@ -28,6 +28,12 @@ describe('offline manifest check', () => {
     expect(await checkManifest(ROOT)).toEqual([]);
   });
 
+  it('lets backend fetch reach every Okta host the domain validator accepts, and nothing else', () => {
+    const { OKTA_HOST_SUFFIXES } = require('../src/domain/okta-domain');
+    const egress = original.permissions.external.fetch.backend.map((e: { address: string }) => e.address).sort();
+    expect(egress).toEqual(OKTA_HOST_SUFFIXES.map((s: string) => `*${s}`).sort());
+  });
+
   it('fails when a module names a function that does not exist', async () => {
     const problems = await checkManifest(appWith((m) => { m.modules.scheduledTrigger[0].function = 'no-such-function'; }));
     expect(problems.map((p) => p.message).join('\n')).toMatch(/no-such-function/);

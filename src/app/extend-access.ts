@@ -23,7 +23,7 @@ export async function extendAccess(deps: AppDeps, input: {
       const now = deps.clock.now();
       const candidates = input.grantId
         ? [await deps.grants.get(input.grantId)].filter((g): g is Grant => !!g)
-        : await deps.grants.listByRequesterAndGroup(input.requesterAccountId, input.groupId);
+        : await deps.grants.listHeldByRequesterAndGroup(input.requesterAccountId, input.groupId);
       const active = candidates
         .filter((g) => g.status === 'ACTIVE' && g.requesterAccountId === input.requesterAccountId && g.groupId === input.groupId)
         .sort((a, b) => Date.parse(b.endsAt!) - Date.parse(a.endsAt!))[0];
@@ -45,6 +45,10 @@ export async function extendAccess(deps: AppDeps, input: {
   if (result.ok) {
     await deps.issues.comment(input.issueKey, say.extended(result.grant, group!.displayName, user?.timeZone ?? 'UTC', group!.maxExtensions));
   } else {
+    await deps.audit.append({
+      at: deps.clock.now(), action: 'EXTEND_REFUSED', actor: input.actor, grantId: input.grantId, issueKey: input.issueKey,
+      requesterAccountId: input.requesterAccountId, groupId: input.groupId, detail: `${result.code}: ${result.message}`,
+    });
     await deps.issues.comment(input.issueKey, say.refused(input.requesterAccountId, 'Access not extended.', result.message));
   }
   return result;

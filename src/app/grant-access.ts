@@ -4,13 +4,13 @@
  * membership the user already had is never mistaken for one we created.
  */
 import type { Grant } from '../domain/grant';
-import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS } from '../domain/policy';
+import { computeEndsAt, decideApproval, decideRemoval, isPreexistingMembership, MINUTE_MS } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { advance, auditGrant, once } from './grant-ops';
+import { advance, auditGrant, noticeStep, once } from './grant-ops';
 import * as say from './messages';
 import { DirectoryError } from './ports';
 import { resolveRequester } from './resolve-requester';
-import { fail, handleOktaFailure, type WorkResult } from './work-result';
+import { announceFailure, fail, handleOktaFailure, type WorkResult } from './work-result';
 
 /** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
 export const EXACT_EXPIRY_WINDOW_MS = 15 * MINUTE_MS;
@@ -19,6 +19,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
   let g = await deps.grants.get(grantId);
   if (!g) return { done: true, note: 'no such grant' };
   if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
+  if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g!.status}` }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
 
   const now = deps.clock.now();
@@ -30,12 +31,14 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
 
   try {
     if (g.status === 'REQUESTED') {
-      const approver = group.approvalMode === 'status' && !g.emergency
-        ? await deps.issues.lastTransitionInto(g.issueKey, policy.approvalStatusName) : undefined;
+      const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
+      const approver = group.approvalMode === 'status' && !g.emergency ? await currentApprover(deps, g, issue?.statusName, policy.approvalStatusName) : undefined;
       const approval = decideApproval({ group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId, approvalTransitionBy: approver });
       if (approval.kind === 'await-approval') return { done: true, note: 'awaiting approval' };
       if (approval.kind === 'refused') {
-        await once(deps.ledger, `self-approval:${g.id}:${now}`, async () => {
+        // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
+        // still names the same self-approval each time, so a key with the time in it repeated the refusal.
+        await once(deps.ledger, `self-approval:${g.id}`, async () => {
           await auditGrant(deps.audit, g!, now, 'DENIED', g!.requesterAccountId, approval.message);
           await deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message));
         });
@@ -49,8 +52,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       if (!who.ok) return deny(deps, g, who.code, who.message);
 
       const isMember = await directory.isMember(who.user.id, g.groupId);
-      const others = (await deps.grants.listByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
-      const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
+      const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
       const endsAt = computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd });
       const approvedBy = approval.kind === 'approved' ? approval.approverAccountId : undefined;
       g = await advance(deps.grants, g, 'GRANTING', now, {
@@ -62,10 +64,19 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     }
 
     // GRANTING: the membership call is idempotent in Okta (PUT), so retries are safe.
-    if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
-      return fail(deps, g, 'The grant could not be completed before its end time, so it was not started. Raise a new request.');
-    }
     const directory = await deps.directory();
+    if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
+      // Okta was unavailable until past the end. An earlier add may still have landed: take back what
+      // this grant may have created before giving up, so no standing access is left behind.
+      if (!g.preexistingMembership && g.oktaUserId) {
+        const siblings = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
+        if (decideRemoval(g, siblings, now).remove) {
+          const removed = await directory.removeMember(g.oktaUserId, g.groupId);
+          await auditGrant(deps.audit, g, now, 'MEMBERSHIP_REMOVED', 'app', `Grant abandoned at its end time; membership of ${g.groupId} ${removed.outcome === 'removed' ? 'removed' : 'was not present'}.`, removed.requestId);
+        }
+      }
+      return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.');
+    }
     if (!g.preexistingMembership) {
       const write = await directory.addMember(g.oktaUserId!, g.groupId);
       await auditGrant(deps.audit, g, now, 'MEMBERSHIP_ADDED', 'app', `Added to Okta group ${g.groupId}.`, write.requestId);
@@ -85,21 +96,33 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
 }
 
 async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
-  await once(deps.ledger, `announce:${g.id}:ACTIVE`, async () => {
+  const key = `announce:${g.id}:ACTIVE`;
+  await once(deps.ledger, key, async () => {
     const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(g.requesterAccountId)]);
     const name = say.groupLabel(g.groupId, allowlist);
     const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
-    await deps.issues.comment(g.issueKey, msg);
-    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg);
+    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+    if ((await deps.config.getPolicy()).notifyByEmail) {
+      await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg));
+    }
   });
+}
+
+/**
+ * Who approved, if the approval stands now: the issue is in the approval status at this moment and
+ * the move into it came after the request (an old approval of the same issue does not count).
+ */
+async function currentApprover(deps: AppDeps, g: Grant, statusNow: string | undefined, approvalStatus: string): Promise<string | undefined> {
+  if (statusNow !== approvalStatus) return undefined;
+  const move = await deps.issues.lastTransitionInto(g.issueKey, approvalStatus);
+  return move && Date.parse(move.at) >= Date.parse(g.requestedAt) ? move.accountId : undefined;
 }
 
 async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
   const now = deps.clock.now();
   const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, endedAt: now });
   await auditGrant(deps.audit, denied, now, 'DENIED', 'app', `${code}: ${message}`);
-  const allowlist = await deps.config.getAllowlist();
-  await deps.issues.comment(g.issueKey, say.grantFailed(denied, say.groupLabel(g.groupId, allowlist), message));
+  await announceFailure(deps, denied);
   return { done: true, note: `denied ${code}` };
 }
 

@@ -37,3 +37,12 @@ export async function once(ledger: RequestLedger, key: string, send: () => Promi
     throw e;
   }
 }
+
+/**
+ * One send of a notice made of several (comment, email, close-out), inside that notice's `once`.
+ * Each send is claimed on its own, so when a later send fails and the notice's claim is released,
+ * the retry repeats only the sends not yet done: an email failure never doubles the comment.
+ */
+export function noticeStep(ledger: RequestLedger, noticeKey: string, step: string, send: () => Promise<unknown>): Promise<boolean> {
+  return once(ledger, `${noticeKey}:${step}`, async () => { await send(); });
+}

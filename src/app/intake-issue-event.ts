@@ -8,7 +8,7 @@ import { grantIdForIssue } from '../domain/grant';
 import type { AppDeps } from './deps';
 import { once } from './grant-ops';
 import * as say from './messages';
-import { requestAccess } from './request-access';
+import { completeIntake, requestAccess } from './request-access';
 import { extendAccess } from './extend-access';
 import { viewAccess } from './view-access';
 
@@ -40,7 +40,11 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
 
   const existing = await deps.grants.get(grantIdForIssue(issue.id));
   if (existing) {
-    if (input.kind !== 'updated') return 'duplicate';
+    if (input.kind !== 'updated') {
+      // A repeated creation event: finish whatever the first delivery may not have (crash half way).
+      await completeIntake(deps, existing, policy);
+      return 'duplicate';
+    }
     if (input.statusTo === policy.approvalStatusName && existing.status === 'REQUESTED') {
       // The worker re-reads who made the transition; the event is only a hint.
       await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);

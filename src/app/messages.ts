@@ -58,7 +58,14 @@ export function accessEnded(g: Grant, groupName: string, tz: string, kept?: 'PRE
 export const revocationFailed = (g: Grant, groupName: string, why: string): Message => ({
   blocks: [
     p(t('Removing access failed and needs an administrator.', true)),
-    p(t(`The app could not remove the requester from ${groupName}: ${why} An Okta administrator must remove the membership by hand, or retry from the app's admin page once the cause is fixed. The grant is marked FAILED on the admin dashboard.`)),
+    p(t(`The app could not remove the requester from ${groupName}: ${why} An Okta administrator must remove the membership by hand, or use Retry removal on the app's admin dashboard once the cause is fixed. The grant is marked FAILED on the admin dashboard.`)),
+  ],
+});
+
+export const revocationBlocked = (groupName: string, why: string): Message => ({
+  blocks: [
+    p(t('Removing access is waiting for the Okta connection.', true)),
+    p(t(`The app could not sign in to Okta to remove the requester from ${groupName}: ${why} It keeps trying every 15 minutes; a Jira admin must fix the Okta connection in the app's admin page. The membership stays until then, and the admin dashboard shows it as overdue.`)),
   ],
 });
 

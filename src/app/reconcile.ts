@@ -24,7 +24,9 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       if (!g.oktaUserId || members.has(g.oktaUserId)) continue;
       // Re-read: queries are eventually consistent and a revocation may have just started.
       const fresh = await deps.grants.get(g.id);
-      if (!fresh || fresh.status !== 'ACTIVE' || Date.parse(fresh.startedAt ?? listedAt) > Date.parse(listedAt)) continue;
+      if (!fresh || fresh.status !== 'ACTIVE') continue;
+      // The list may predate an add that landed just after it: ask Okta about this one member.
+      if (await directory.isMember(g.oktaUserId, group.groupId)) continue;
       try {
         const ended = await advance(deps.grants, fresh, 'REMOVED_EXTERNALLY', listedAt, { endReason: 'REMOVED_EXTERNALLY', endedBy: 'app', endedAt: listedAt });
         await auditGrant(deps.audit, ended, listedAt, 'REMOVED_EXTERNALLY', 'app', `Okta group ${group.groupId} no longer has this member; someone removed it outside the app.`);

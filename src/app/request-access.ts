@@ -5,7 +5,7 @@
 import { grantIdForIssue, type Grant } from '../domain/grant';
 import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { auditGrant } from './grant-ops';
+import { auditGrant, once } from './grant-ops';
 import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
@@ -29,28 +29,41 @@ export async function requestAccess(
     : !projectAllowed(group, issue.projectKey)
       ? { code: 'GRANT.PROJECT_NOT_ALLOWED', message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.` }
       : undefined;
-  if (refusal) {
-    const denied: Grant = { ...base, status: 'DENIED', reason: refusal.message, endedAt: now };
-    if ((await deps.grants.create(denied)) === 'exists') return 'duplicate';
-    await auditGrant(deps.audit, denied, now, 'DENIED', 'app', `${refusal.code}: ${refusal.message}`);
-    await deps.issues.comment(issue.key, say.refused(requester, 'Access request refused.', refusal.message));
-    return 'denied';
-  }
+  const initial: Grant = refusal ? { ...base, status: 'DENIED', reason: refusal.message, endedAt: now } : base;
+  const created = await deps.grants.create(initial);
+  const stored = created === 'created' ? initial : await deps.grants.get(initial.id);
+  if (stored) await completeIntake(deps, stored, policy, refusal?.code);
+  if (created === 'exists') return 'duplicate';
+  return refusal ? 'denied' : 'recorded';
+}
 
-  const created = await deps.grants.create(base);
-  const approval = decideApproval({ group: group!, settings: policy, changeType: issue.changeType, requesterAccountId: requester });
-  if (created === 'exists') {
-    // A duplicate delivery may follow a crash between create and enqueue: enqueueing again is harmless.
-    if (approval.kind === 'grant-now') await deps.queue.enqueue([{ kind: 'grant', grantId: base.id }]);
-    return 'duplicate';
+/**
+ * What follows the recording of a request: its audit entries, the refusal or waiting comment, and the
+ * hand-over to the worker. Every step runs once per grant, and the whole is safe to run again: a
+ * duplicate event after a crash half way through finishes what the first delivery started.
+ */
+export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySettings, refusalCode?: string): Promise<void> {
+  const allowlist = await deps.config.getAllowlist();
+  const group = allowlist.find((x) => x.groupId === g.groupId);
+  const at = g.requestedAt;
+  const step = (name: string, run: () => Promise<unknown>) => once(deps.ledger, `intake:${g.id}:${name}`, async () => { await run(); });
+  // Refused at intake = created DENIED and never written since (version 1); the worker's own denials
+  // are announced by the worker.
+  if (g.status === 'DENIED' && g.version === 1) {
+    await step('audit-denied', () => auditGrant(deps.audit, g, at, 'DENIED', 'app', `${refusalCode ?? 'GRANT.REFUSED'}: ${g.reason}`));
+    await step('comment-denied', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? '')));
+    return;
   }
-  await auditGrant(deps.audit, base, now, 'REQUESTED', requester, `New access to ${group!.displayName} (${groupId}) requested${issue.changeType ? `, ${policy.durationFieldName} ${issue.changeType}` : ''}.`);
+  if (g.status !== 'REQUESTED' || !group) return;
+  await step('audit-requested', () => auditGrant(deps.audit, g, at, 'REQUESTED', g.requesterAccountId,
+    `New access to ${group.displayName} (${g.groupId}) requested${g.changeType ? `, ${policy.durationFieldName} ${g.changeType}` : ''}.`));
+  const approval = decideApproval({ group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId });
   if (approval.kind === 'await-approval') {
-    await auditGrant(deps.audit, base, now, 'AWAITING_APPROVAL', 'app', `Waiting for the issue to enter "${approval.statusName}".`);
-    await deps.issues.comment(issue.key, say.awaitingApproval(base, group!.displayName, approval.statusName));
-    return 'recorded';
+    await step('audit-awaiting', () => auditGrant(deps.audit, g, at, 'AWAITING_APPROVAL', 'app', `Waiting for the issue to enter "${approval.statusName}".`));
+    await step('comment-awaiting', () => deps.issues.comment(g.issueKey, say.awaitingApproval(g, group.displayName, approval.statusName)));
+    return;
   }
-  if (base.emergency) await auditGrant(deps.audit, base, now, 'EMERGENCY_USED', requester, `Emergency path: approval skipped, capped at ${policy.emergencyMaxHours} h. Flagged for review.`);
-  await deps.queue.enqueue([{ kind: 'grant', grantId: base.id }]);
-  return 'recorded';
+  if (g.emergency) await step('audit-emergency', () => auditGrant(deps.audit, g, at, 'EMERGENCY_USED', g.requesterAccountId, `Emergency path: approval skipped, capped at ${policy.emergencyMaxHours} h. Flagged for review.`));
+  // Not once: enqueueing again is harmless (the worker is idempotent) and recovers a lost push.
+  await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }]);
 }

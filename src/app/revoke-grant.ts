@@ -7,10 +7,10 @@ import type { EndReason, Grant } from '../domain/grant';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { advance, auditGrant, once } from './grant-ops';
+import { advance, auditGrant, noticeStep, once } from './grant-ops';
 import * as say from './messages';
 import { DirectoryError, StaleGrantError } from './ports';
-import { handleOktaFailure, type WorkResult } from './work-result';
+import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
 
 /** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
 export async function requestRevocation(
@@ -20,11 +20,16 @@ export async function requestRevocation(
     const g = await deps.grants.get(input.grantId);
     if (!g) return refuse('GRANT.NOT_FOUND', 'That grant does not exist.');
     if (g.status === 'REVOKING') return { ok: true };
-    if (g.status !== 'ACTIVE') return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
+    // An admin's way out of FAILED: retry the removal (or take back whatever a failed start left).
+    const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && !!g.oktaUserId;
+    if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
     try {
-      const next = await advance(deps.grants, g, 'REVOKING', now, { endReason: input.reason, endedBy: input.actor, attempts: 0, lastError: undefined });
-      await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor, input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
+      const next = await advance(deps.grants, g, 'REVOKING', now, {
+        endReason: retry ? g.endReason ?? input.reason : input.reason, endedBy: retry ? g.endedBy ?? input.actor : input.actor, attempts: 0, lastError: undefined,
+      });
+      await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor,
+        retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
       await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
       return { ok: true };
     } catch (e) {
@@ -41,8 +46,15 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
   if (!g) return { done: true, note: 'no such grant' };
   const now = deps.clock.now();
   if (isEnded(g)) {
-    await announceEnd(deps, g, undefined);
+    // A retry after the end notice failed: say again why membership was kept, if it was.
+    const kept = g.endReason === 'REMOVED_EXTERNALLY' ? undefined
+      : decideRemoval(g, await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId), g.endedAt ?? now);
+    await announceEnd(deps, g, kept && !kept.remove ? kept.why : undefined);
     return { done: true, note: `already ${g.status}` };
+  }
+  if (g.status === 'FAILED') {
+    await announceFailure(deps, g);
+    return { done: true, note: 'grant is FAILED' };
   }
   if (g.status === 'ACTIVE') {
     if (!opts.expireIfDue || !isExpiryDue(g, now)) return { done: true, note: 'not due' };
@@ -52,7 +64,7 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
   if (g.status !== 'REVOKING') return { done: true, note: `grant is ${g.status}` };
 
   try {
-    const others = await deps.grants.listByRequesterAndGroup(g.requesterAccountId, g.groupId);
+    const others = await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId);
     const decision = decideRemoval(g, others, now);
     if (decision.remove && g.oktaUserId) {
       const directory = await deps.directory();
@@ -77,17 +89,21 @@ const isEnded = (g: Grant) => g.status === 'EXPIRED' || g.status === 'REVOKED' |
 
 /** Comment, notify and close out the issue, once per grant end, even across retries. */
 export async function announceEnd(deps: AppDeps, g: Grant, kept: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' | undefined): Promise<void> {
-  await once(deps.ledger, `announce:${g.id}:END`, async () => {
+  const key = `announce:${g.id}:END`;
+  await once(deps.ledger, key, async () => {
     const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
     const name = say.groupLabel(g.groupId, allowlist);
     const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
-    await deps.issues.comment(g.issueKey, msg);
-    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg);
-    if (policy.closeOutTransitionName) {
-      const moved = await deps.issues.transition(g.issueKey, policy.closeOutTransitionName);
-      if (moved === 'unavailable') {
-        await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${policy.closeOutTransitionName}" is not available from the issue's status; the issue was left as it is.`);
-      }
+    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+    if (policy.notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg));
+    const closeOut = policy.closeOutTransitionName;
+    if (closeOut) {
+      await noticeStep(deps.ledger, key, 'close-out', async () => {
+        const moved = await deps.issues.transition(g.issueKey, closeOut);
+        if (moved === 'unavailable') {
+          await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
+        }
+      });
     }
   });
 }

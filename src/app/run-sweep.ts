@@ -7,10 +7,10 @@
  * Every action is idempotent, so overlapping or repeated sweeps do no harm.
  */
 import type { Grant } from '../domain/grant';
-import { isReminderDue, MINUTE_MS } from '../domain/policy';
+import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
-import { amend, auditGrant, once } from './grant-ops';
+import { amend, auditGrant, noticeStep, once } from './grant-ops';
 import * as say from './messages';
 import { StaleGrantError, type WorkItem } from './ports';
 
@@ -42,15 +42,20 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   }
 
   let reminded = 0;
+  const { notifyByEmail } = await deps.config.getPolicy();
   for (const g of ending) {
     const group = allowlist.find((x) => x.groupId === g.groupId);
-    if (group && isReminderDue(g, group, now) && (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now))) reminded++;
+    if (group && isReminderDue(g, group, now) && (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now, notifyByEmail))) reminded++;
   }
 
   const stalled: WorkItem[] = [];
   for (const status of ['GRANTING', 'REVOKING', 'REQUESTED'] as const) {
     for (const g of await deps.grants.listByStatus(status)) {
       if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;
+      if (status === 'REQUESTED' && awaitsApproval(g, allowlist)) {
+        // The approval transition queues the grant itself; this only recovers a lost event, hourly.
+        if (!(await deps.ledger.claim(`approval-check:${g.id}:${now.slice(0, 13)}`))) continue;
+      }
       stalled.push(status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id });
     }
   }
@@ -61,12 +66,16 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   return summary;
 }
 
-async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: string): Promise<boolean> {
-  const sent = await once(deps.ledger, `reminder:${g.id}:${g.endsAt}`, async () => {
+const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
+  !g.emergency && allowlist.find((x) => x.groupId === g.groupId)?.approvalMode === 'status';
+
+async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: string, notifyByEmail: boolean): Promise<boolean> {
+  const key = `reminder:${g.id}:${g.endsAt}`;
+  const sent = await once(deps.ledger, key, async () => {
     const user = await deps.issues.getUser(g.requesterAccountId);
     const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
-    await deps.issues.comment(g.issueKey, msg);
-    await deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg);
+    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+    if (notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg));
     await auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`);
   });
   try {

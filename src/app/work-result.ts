@@ -5,11 +5,14 @@
  */
 import type { Grant } from '../domain/grant';
 import type { AppDeps } from './deps';
-import { advance, amend, auditGrant } from './grant-ops';
+import { advance, amend, auditGrant, once } from './grant-ops';
 import * as say from './messages';
 import type { DirectoryError } from './ports';
 
 export type WorkResult = { done: true; note: string } | { done: false; retryAfterMs: number; note: string };
+
+/** How often a revocation blocked by a broken Okta connection tries again (the queue's ceiling). */
+export const CONNECTION_RETRY_MS = 900_000;
 
 /** Backoff when Okta did not say how long to wait: 30 s doubling to the queue's 15-minute ceiling. */
 export const backoffMs = (attempt: number): number => Math.min(900_000, 30_000 * 2 ** Math.max(0, attempt - 1));
@@ -22,6 +25,19 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
     await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Okta ${step} attempt ${attempts} failed: ${e.message} Retrying.`, e.details.requestId);
     await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     return { done: false, retryAfterMs: e.details.retryAfterMs ?? backoffMs(attempts), note: 'okta transient' };
+  }
+  if (e.kind === 'configuration' && step === 'revoke') {
+    // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
+    // alert, and carry on by itself once an admin has fixed the connection.
+    const attempts = g.attempts + 1;
+    const updated = await amend(deps.grants, g, now, { attempts, lastError: e.message });
+    await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, e.details.requestId);
+    await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
+    await once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
+      const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
+      await deps.issues.comment(g.issueKey, say.revocationBlocked(name, e.message));
+    });
+    return { done: false, retryAfterMs: CONNECTION_RETRY_MS, note: 'okta connection broken' };
   }
   // configuration, permanent, not-found: retrying will not help; an admin must act.
   const message = e.kind === 'configuration'
@@ -36,9 +52,21 @@ export async function fail(deps: AppDeps, g: Grant, message: string): Promise<Wo
   const failed = await advance(deps.grants, g, 'FAILED', now, { reason: message, lastError: message });
   await auditGrant(deps.audit, failed, now, 'FAILED', 'app', message);
   await deps.health.recordOktaError(now, `${g.issueKey}: ${message}`);
-  const allowlist = await deps.config.getAllowlist();
-  const name = say.groupLabel(g.groupId, allowlist);
-  await deps.issues.comment(g.issueKey, g.status === 'REVOKING' ? say.revocationFailed(failed, name, message) : say.grantFailed(failed, name, message));
+  await announceFailure(deps, failed);
   return { done: true, note: 'failed' };
+}
+
+/**
+ * The comment on a grant that ended DENIED or FAILED (its `reason` says why), once per stored grant
+ * version. The worker calls it again when it meets such a grant, so a comment that Jira refused the
+ * first time (the invocation then failed and was retried) is posted late rather than lost.
+ */
+export async function announceFailure(deps: AppDeps, g: Grant): Promise<void> {
+  await once(deps.ledger, `announce:${g.id}:${g.status}:${g.version}`, async () => {
+    const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
+    const why = g.reason ?? g.lastError ?? '';
+    // A revocation (it has an end reason) that failed leaves membership behind: say so.
+    await deps.issues.comment(g.issueKey, g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why));
+  });
 }
 

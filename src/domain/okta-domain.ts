@@ -2,7 +2,7 @@
  * The Okta org host the app may send credentials to. Checked before any call, because a look-alike
  * (x.okta.com.evil.com) or an internal address would receive the API token.
  */
-const OKTA_HOST_SUFFIXES = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com', '.okta.mil'];
+export const OKTA_HOST_SUFFIXES = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com', '.okta.mil'];
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export type OktaDomainResult =

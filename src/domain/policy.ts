@@ -2,7 +2,7 @@
  * Policy is pure arithmetic over the admin's settings: how long, how often extended, who approves.
  * Times are ISO strings in and out; `now` is always an argument.
  */
-import type { Grant } from './grant';
+import { holdsMembership, type Grant } from './grant';
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
@@ -90,6 +90,10 @@ export function decideExtension(args: {
   if (grant.status !== 'ACTIVE' || !grant.endsAt || !grant.firstStartedAt) {
     return { ok: false, code: 'EXTEND.NOT_ACTIVE', message: 'Only an active grant can be extended.' };
   }
+  // Past its end the grant is being removed; reviving it would let a lost expiry event extend access.
+  if (Date.parse(grant.endsAt) <= Date.parse(now)) {
+    return { ok: false, code: 'EXTEND.NOT_ACTIVE', message: 'This grant has reached its end and is being removed. Raise a New access request.' };
+  }
   if (grant.extensions >= group.maxExtensions) {
     return { ok: false, code: 'EXTEND.LIMIT_REACHED', message: `This grant has been extended ${grant.extensions} time(s), the most ${group.displayName} allows. Raise a New access request when it ends.` };
   }
@@ -149,8 +153,9 @@ export type RemovalDecision =
  */
 export function decideRemoval(grant: Grant, others: readonly Grant[], now: string): RemovalDecision {
   if (grant.preexistingMembership) return { remove: false, why: 'PREEXISTING' };
-  const stillNeeded = others.some((g) => g.id !== grant.id && g.status === 'ACTIVE'
-    && g.endsAt !== undefined && Date.parse(g.endsAt) > Date.parse(now));
+  // A GRANTING sibling is about to rely on the membership (its add may already have landed).
+  const stillNeeded = others.some((g) => g.id !== grant.id && (g.status === 'GRANTING'
+    || (g.status === 'ACTIVE' && g.endsAt !== undefined && Date.parse(g.endsAt) > Date.parse(now))));
   return stillNeeded ? { remove: false, why: 'OTHER_GRANT_ACTIVE' } : { remove: true };
 }
 
@@ -160,7 +165,8 @@ export function decideRemoval(grant: Grant, others: readonly Grant[], now: strin
  */
 export function isPreexistingMembership(isMemberNow: boolean, otherGrantsSameGroup: readonly Grant[]): boolean {
   if (!isMemberNow) return false;
-  const held = otherGrantsSameGroup.filter((g) => g.status === 'ACTIVE' || g.status === 'REVOKING');
+  // GRANTING counts: its add call may have landed even if Okta's answer was lost.
+  const held = otherGrantsSameGroup.filter((g) => holdsMembership(g.status));
   if (held.some((g) => !g.preexistingMembership)) return false;
   return true;
 }

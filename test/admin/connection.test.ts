@@ -33,6 +33,21 @@ describe('Okta connection', () => {
     expect(w.config.secrets).toEqual({});
   });
 
+  test('a stored token is never sent to a newly typed domain: it must be entered again', async () => {
+    const w = adminWorld();
+    expect(await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN }))).toMatchObject({ ok: true });
+    const tried: string[] = [];
+    w.app.directoryFor = (connection) => { tried.push(connection.domain); return w.directory; };
+    const moved = await testConnection(w.app, parse({ domain: 'attacker.okta.com', method: 'api-token' }));
+    expect(moved).toMatchObject({ ok: false, code: 'CONNECTION.SECRET_REQUIRED', message: expect.stringMatching(/domain changed/) });
+    expect(await saveConnection(w.app, ADMIN, parse({ domain: 'attacker.okta.com', method: 'api-token' }))).toMatchObject({ ok: false });
+    expect(tried).toEqual([]);
+    expect(w.config.connection?.domain).toBe('atko.okta.com');
+    // Same org: the stored token is reused without being typed again.
+    expect(await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }))).toMatchObject({ ok: true });
+    expect(tried).toEqual(['atko.okta.com']);
+  });
+
   test('saving without a token when none is stored is refused and stores nothing', async () => {
     const w = adminWorld();
     const r = await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token' }));

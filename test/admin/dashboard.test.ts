@@ -27,7 +27,8 @@ describe('dashboard', () => {
     expect(r.data.grants.find((g) => g.id === 'late')).toEqual(expect.objectContaining({
       issueKey: 'OPS-2', requesterName: 'Neville Newadmin', groupName: 'PAM Windows Admins', overdue: true, revocable: true,
     }));
-    expect(r.data.grants.find((g) => g.id === 'failed')).toMatchObject({ problem: 'Okta refused: the group is an APP_GROUP.', revocable: false, overdue: false });
+    // FAILED after the worker knew the Okta user: the admin can retry the removal (take back anything left).
+    expect(r.data.grants.find((g) => g.id === 'failed')).toMatchObject({ problem: 'Okta refused: the group is an APP_GROUP.', revocable: true, overdue: false });
     expect(r.data.grants.find((g) => g.id === 'revoking')).toMatchObject({ attempts: 2, problem: 'HTTP 503', overdue: false });
     expect(r.data.grants.find((g) => g.id === 'granting')).toMatchObject({ requesterName: 'acc-gone' });
     expect(r.data.health.overdueRevocations).toBe(1);

@@ -182,3 +182,66 @@ describe('drift', () => {
     expect(w.directory.writes.filter((x) => x.op === 'remove')).toHaveLength(0);
   });
 });
+
+describe('failures an admin resolves', () => {
+  it('keeps a revocation blocked by broken credentials pending, says so once, and finishes once fixed', async () => {
+    const w = world();
+    const { issue, grantId } = await activeLinux(w);
+    w.clock.set('2026-11-22T13:00:00.000Z');
+    w.directory.failNext.removeMember = [
+      new DirectoryError('configuration', 'Okta rejected the API token (E0000011).', { status: 401 }),
+      new DirectoryError('configuration', 'Okta rejected the API token (E0000011).', { status: 401 }),
+    ];
+    await runSweep(w.app);
+    const [first] = await w.drain(1);
+    expect(first).toMatchObject({ done: false, retryAfterMs: 900_000 });
+    await w.app.queue.enqueue([{ kind: 'revoke', grantId }]);
+    await w.drain(1);
+    expect(await w.grant(grantId)).toMatchObject({ status: 'REVOKING', attempts: 2 });
+    expect(w.jira.commentsOn(issue.key).filter((c) => c.includes('waiting for the Okta connection'))).toHaveLength(1);
+    await w.app.queue.enqueue([{ kind: 'revoke', grantId }]);
+    await w.drain();
+    expect(await w.grant(grantId)).toMatchObject({ status: 'EXPIRED' });
+    expect(w.directory.memberships.size).toBe(0);
+  });
+
+  it('lets an admin retry a FAILED removal, which then completes', async () => {
+    const w = world();
+    const { grantId } = await activeLinux(w);
+    w.clock.set('2026-11-22T13:00:00.000Z');
+    w.directory.failNext.removeMember = [new DirectoryError('permanent', 'Okta denied the change (E0000006).', { status: 403 })];
+    await runSweep(w.app);
+    await w.drain();
+    expect(await w.grant(grantId)).toMatchObject({ status: 'FAILED' });
+    expect(await requestRevocation(w.app, { grantId, actor: NEVILLE, reason: 'RELINQUISHED' })).toMatchObject({ ok: false });
+    expect(await requestRevocation(w.app, { grantId, actor: 'acc-ada', reason: 'REVOKED_BY_ADMIN' })).toEqual({ ok: true });
+    await w.drain();
+    expect(await w.grant(grantId)).toMatchObject({ status: 'EXPIRED', endReason: 'EXPIRED' });
+    expect(w.directory.memberships.size).toBe(0);
+    expect(w.audit.actions(grantId)).toContain('REVOKE_STARTED');
+  });
+
+  it('takes back a membership that may have landed when Okta recovers only after the end', async () => {
+    const w = world();
+    const { grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Emergency' });
+    // The PUT lands in Okta but its answer is lost; Okta then stays down past the end time.
+    const realAdd = w.directory.addMember.bind(w.directory);
+    w.directory.addMember = async (u, g) => { await realAdd(u, g); throw new DirectoryError('transient', 'Okta timed out.'); };
+    await w.drain(1);
+    expect(await w.grant(grantId)).toMatchObject({ status: 'GRANTING' });
+    expect(w.directory.memberships.size).toBe(1);
+    w.clock.set('2026-11-22T13:30:00.000Z');
+    await w.app.queue.enqueue([{ kind: 'grant', grantId }]);
+    await w.drain();
+    expect(await w.grant(grantId)).toMatchObject({ status: 'FAILED' });
+    expect(w.directory.memberships.size).toBe(0);
+  });
+
+  it('sends no email when the admin turned notifications off, and still comments', async () => {
+    const w = world();
+    w.config.policy.notifyByEmail = false;
+    const { issue } = await activeLinux(w);
+    expect(w.jira.commentsOn(issue.key)).toHaveLength(1);
+    expect(w.jira.notifications).toEqual([]);
+  });
+});

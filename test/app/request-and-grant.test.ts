@@ -177,15 +177,35 @@ describe('approval mode status', () => {
     expect(w.queue.items).toEqual([]);
 
     const { intakeIssueEvent } = await import('../../src/app/intake-issue-event');
-    w.jira.approvals.set(issue.key, NEVILLE);
+    w.jira.moveTo(issue.key, 'Approved', NEVILLE, '2026-11-22T09:10:00.000Z');
     expect(await intakeIssueEvent(w.app, { issueId: issue.id, issueKey: issue.key, kind: 'updated', statusTo: 'Approved' })).toBe('approval-noted');
     await w.drain();
     expect(await w.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
     expect(w.jira.commentsOn(issue.key).join()).toContain('cannot approve their own');
 
-    w.jira.approvals.set(issue.key, APPROVER);
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-22T09:20:00.000Z');
     await intakeIssueEvent(w.app, { issueId: issue.id, issueKey: issue.key, kind: 'updated', statusTo: 'Approved' });
     await w.drain();
+    expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: APPROVER });
+  });
+
+  it('does not count an approval from before the request, or one the issue has since left', async () => {
+    const w = world('2026-11-22T09:00:00.000Z');
+    w.config.allowlist = [makeGroupPolicy({ approvalMode: 'status' })];
+    const { issue, grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Standard' });
+    const { processWork } = await import('../../src/app/process-work');
+    // Approved for something else yesterday, still in Approved: not an approval of this request.
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-21T09:00:00.000Z');
+    await processWork(w.app, { kind: 'grant', grantId });
+    expect(await w.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
+    // Approved after the request, then rejected: the approval no longer stands.
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-22T09:30:00.000Z');
+    w.jira.moveTo(issue.key, 'Rejected', APPROVER, '2026-11-22T09:31:00.000Z');
+    await processWork(w.app, { kind: 'grant', grantId });
+    expect(await w.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
+    expect(w.directory.writes).toEqual([]);
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-22T09:40:00.000Z');
+    await processWork(w.app, { kind: 'grant', grantId });
     expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: APPROVER });
   });
 

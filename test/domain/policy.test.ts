@@ -47,6 +47,11 @@ describe('decideExtension', () => {
       .toMatchObject({ ok: false, code: 'EXTEND.TOO_EARLY' });
   });
 
+  it('refuses a grant already past its end (being removed)', () => {
+    expect(decideExtension({ grant, now: at(4), settings: DEFAULT_POLICY, group: makeGroupPolicy(), changeType: 'Emergency' }))
+      .toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
+  });
+
   it('refuses grants that are not active', () => {
     expect(decideExtension({ grant: makeGrant({ status: 'EXPIRED' }), now: NOW, settings: DEFAULT_POLICY, group: makeGroupPolicy() }))
       .toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
@@ -99,6 +104,7 @@ describe('membership ownership', () => {
     ['another active grant', makeGrant(), [makeGrant({ id: 'other', endsAt: at(5) })], { remove: false, why: 'OTHER_GRANT_ACTIVE' }],
     ['another grant already past its end', makeGrant(), [makeGrant({ id: 'other', endsAt: at(-1) })], { remove: true }],
     ['another grant already ended', makeGrant(), [makeGrant({ id: 'other', status: 'EXPIRED', endsAt: at(5) })], { remove: true }],
+    ['another grant still being granted', makeGrant(), [makeGrant({ id: 'other', status: 'GRANTING', endsAt: at(5) })], { remove: false, why: 'OTHER_GRANT_ACTIVE' }],
   ])('decideRemoval: %s', (_n, g, others, expected) => {
     expect(decideRemoval(g, others, NOW)).toEqual(expected);
   });
@@ -109,6 +115,7 @@ describe('membership ownership', () => {
     ['member through our own active grant', true, [makeGrant({ id: 'a' })], false],
     ['member through a grant that was itself pre-existing', true, [makeGrant({ id: 'a', preexistingMembership: true })], true],
     ['member, our grant is ending', true, [makeGrant({ id: 'a', status: 'REVOKING' })], false],
+    ['member, our grant is being granted (its add may have landed)', true, [makeGrant({ id: 'a', status: 'GRANTING' })], false],
     ['member, our old grant ended long ago', true, [makeGrant({ id: 'a', status: 'EXPIRED' })], true],
   ])('isPreexistingMembership: %s', (_n, isMember, others, expected) => {
     expect(isPreexistingMembership(isMember, others)).toBe(expected);

@@ -34,7 +34,7 @@ export class MemoryGrantStore implements GrantStore {
   }
   private all() { return [...this.rows.values()].map(clone); }
   async listByRequester(a: string) { return this.all().filter((g) => g.requesterAccountId === a); }
-  async listByRequesterAndGroup(a: string, gid: string) { return this.all().filter((g) => g.requesterAccountId === a && g.groupId === gid); }
+  async listHeldByRequesterAndGroup(a: string, gid: string) { return this.all().filter((g) => g.requesterAccountId === a && g.groupId === gid && ['GRANTING', 'ACTIVE', 'REVOKING'].includes(g.status)); }
   async listByStatus(s: GrantStatus, before?: string) {
     return this.all().filter((g) => g.status === s && (!before || Date.parse(g.endsAt ?? g.requestedAt) <= Date.parse(before)))
       .sort((a, b) => Date.parse(a.endsAt ?? a.requestedAt) - Date.parse(b.endsAt ?? b.requestedAt));
@@ -45,11 +45,14 @@ export class MemoryGrantStore implements GrantStore {
 
 export class MemoryAuditLog implements AuditLog {
   readonly entries: AuditEntry[] = [];
+  private static hash(prevHash: string, seq: number, e: AuditEntryInput) {
+    const { at, action, actor, grantId, issueKey, requesterAccountId, groupId, detail, oktaRequestId } = e;
+    return createHash('sha256').update(prevHash + JSON.stringify({ seq, at, action, actor, grantId, issueKey, requesterAccountId, groupId, detail, oktaRequestId })).digest('hex');
+  }
   async append(e: AuditEntryInput) {
     const prevHash = this.entries.at(-1)?.hash ?? 'genesis';
     const seq = this.entries.length + 1;
-    const hash = createHash('sha256').update(prevHash + JSON.stringify({ seq, ...e })).digest('hex');
-    const entry = { ...e, seq, prevHash, hash };
+    const entry = { ...e, seq, prevHash, hash: MemoryAuditLog.hash(prevHash, seq, e) };
     this.entries.push(entry);
     return entry;
   }
@@ -58,7 +61,14 @@ export class MemoryAuditLog implements AuditLog {
     return { entries: this.entries.filter((e) => (!q.groupId || e.groupId === q.groupId) && (!q.issueKey || e.issueKey === q.issueKey)
       && (!q.requesterAccountId || e.requesterAccountId === q.requesterAccountId) && (!q.from || e.at >= q.from) && (!q.to || e.at <= q.to)) };
   }
-  async verify() { return { ok: true as const, count: this.entries.length }; }
+  async verify() {
+    let prev = 'genesis';
+    for (const [i, e] of this.entries.entries()) {
+      if (e.seq !== i + 1 || e.prevHash !== prev || e.hash !== MemoryAuditLog.hash(prev, e.seq, e)) return { ok: false as const, brokenAt: i + 1 };
+      prev = e.hash;
+    }
+    return { ok: true as const, count: this.entries.length };
+  }
   actions(grantId?: string) { return this.entries.filter((e) => !grantId || e.grantId === grantId).map((e) => e.action); }
 }
 
@@ -148,12 +158,18 @@ export class FakeJira implements IssueTracker, Notifier, PermissionChecker {
   comments: Array<{ issueKey: string; message: Message; text: string }> = [];
   notifications: Array<{ issueKey: string; to: string[]; subject: string }> = [];
   transitions: Array<{ issueKey: string; name: string }> = [];
-  approvals = new Map<string, string>();
+  /** Issue key -> who moved it into the approval status, and when. */
+  approvals = new Map<string, { accountId: string; at: string }>();
   availableTransitions = new Set<string>(['Done']);
   failComments = 0;
   async getIssue(k: string) { const i = this.issues.get(k); return i && clone(i); }
   async getUser(a: string) { const u = this.users.get(a); return u && clone(u); }
   async lastTransitionInto(k: string) { return this.approvals.get(k); }
+  /** Moves the issue into `status` as `by`, at `at`. */
+  moveTo(k: string, status: string, by: string, at: string) {
+    this.issues.get(k)!.statusName = status;
+    if (status === 'Approved') this.approvals.set(k, { accountId: by, at });
+  }
   async comment(issueKey: string, message: Message) {
     if (this.failComments > 0) { this.failComments--; throw new Error('Jira is unavailable'); }
     this.comments.push({ issueKey, message, text: messageText(message) });

@@ -90,7 +90,7 @@ export class JiraIssueTracker implements IssueTracker {
     };
   }
 
-  async lastTransitionInto(issueKey: string, statusName: string): Promise<string | undefined> {
+  async lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined> {
     let last: { at: number; accountId: string | undefined; order: number } | undefined;
     let startAt = 0;
     let order = 0;
@@ -111,7 +111,9 @@ export class JiraIssueTracker implements IssueTracker {
       const total = res.body?.total;
       if (values.length === 0 || res.body?.isLast === true || (typeof total === 'number' && startAt >= total)) break;
     }
-    return last?.accountId;
+    // A move without a readable time or author cannot vouch for an approval.
+    if (!last?.accountId || !Number.isFinite(last.at)) return undefined;
+    return { accountId: last.accountId, at: new Date(last.at).toISOString() };
   }
 
   async comment(issueKey: string, message: Message): Promise<void> {

@@ -34,6 +34,10 @@ export class JiraPermissionChecker implements PermissionChecker {
       if (me.body?.accountId !== accountId) return false;
       return perms.body?.permissions?.ADMINISTER?.havePermission === true;
     } catch (e) {
+      // The user has not granted the app access yet: let Forge's own error through, so the UI shows
+      // the "Allow access" prompt instead of a misleading "not an admin".
+      const cause = e instanceof JiraError ? (e as { cause?: unknown }).cause : undefined;
+      if ((cause as { name?: string } | undefined)?.name === 'NEEDS_AUTHENTICATION_ERR') throw cause;
       // No user to act as (or not allowed to act as them): the answer is "not shown to be an admin".
       if (e instanceof JiraError && (e.details.status === 401 || e.details.status === 403)) return false;
       if (e instanceof JiraError && e.details.status === undefined && e.kind === 'permanent') return false;

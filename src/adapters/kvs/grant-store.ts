@@ -2,10 +2,11 @@
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { Grant, GrantStatus } from '../../domain/grant';
 import { StaleGrantError, type GrantStore } from '../../app/ports';
-import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, requesterGroup, toGrantEntity, type GrantEntity } from './keys';
+import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
 import { isKvsError, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
+const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING'];
 
 /** Stored items are untrusted across versions: parse, and fail loudly on a corrupt one. */
 function toGrant(key: string, raw: unknown): Grant {
@@ -49,9 +50,16 @@ export class KvsGrantStore implements GrantStore {
     return this.list(() => grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] }).sort(Sort.ASC));
   }
 
-  async listByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {
-    return this.list(() => grants().query()
-      .index(GRANT_INDEX.byRequesterGroup, { partition: [requesterGroup(accountId, groupId)] }).sort(Sort.ASC));
+  async listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {
+    const held: Grant[] = [];
+    for (const status of HELD_STATUSES) {
+      const found = await this.list(() => grants().query().index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] })
+        .filters(new Filter<GrantEntity>().and('requesterAccountId', FilterConditions.equalTo(accountId))).sort(Sort.ASC));
+      held.push(...found);
+    }
+    // The index is eventually consistent; removal and ownership decisions need the stored truth.
+    const fresh = await Promise.all(held.map((g) => this.get(g.id)));
+    return fresh.filter((g): g is Grant => !!g && g.requesterAccountId === accountId && g.groupId === groupId && HELD_STATUSES.includes(g.status));
   }
 
   async listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]> {

@@ -11,7 +11,6 @@ export const ENTITY = { grant: 'grant', audit: 'audit' } as const;
 export const GRANT_INDEX = {
   byStatusEnd: 'by-status-end',
   byRequester: 'by-requester',
-  byRequesterGroup: 'by-requester-group',
   byIssue: 'by-issue',
   byGroupStatus: 'by-group-status',
   byRequested: 'by-requested',
@@ -43,7 +42,6 @@ export const auditKey = (seq: number): string => `audit-${String(seq).padStart(1
 /** Index attributes are compared as strings: normalise every instant to one ISO form first. */
 export const isoUtc = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 
-export const requesterGroup = (accountId: string, groupId: string): string => `${accountId}#${groupId}`;
 
 /** KVS pages hold at most 100 items. */
 export const PAGE = 100;
@@ -87,7 +85,6 @@ export interface GrantEntity {
   issueKey: string;
   projectKey: string;
   requesterAccountId: string;
-  requesterGroup: string;
   groupId: string;
   oktaUserId?: string;
   status: string;
@@ -106,13 +103,12 @@ export function toGrantEntity(g: Grant): GrantEntity {
     issueKey: g.issueKey,
     projectKey: g.projectKey,
     requesterAccountId: g.requesterAccountId,
-    requesterGroup: requesterGroup(g.requesterAccountId, g.groupId),
     groupId: g.groupId,
     ...(g.oktaUserId !== undefined ? { oktaUserId: g.oktaUserId } : {}),
     status: g.status,
     requestedAt: isoUtc(g.requestedAt),
     // A grant without an end yet (REQUESTED, GRANTING, DENIED...) would be missing from every index
-    // ranged on endsAt (by-status-end, by-requester-group, by-group-status): KVS leaves items without
+    // ranged on endsAt (by-status-end, by-group-status): KVS leaves items without
     // the range attribute out of the index. Its request time stands in, so status sweeps still see it.
     endsAt: isoUtc(g.endsAt ?? g.requestedAt),
     updatedAt: isoUtc(g.updatedAt),

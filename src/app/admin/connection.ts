@@ -38,18 +38,27 @@ export async function getConnection(deps: Pick<Deps, 'config'>): Promise<AdminOu
 async function resolveDraft(deps: Pick<Deps, 'config'>, input: ConnectionInputParsed) {
   const domain = validateOktaDomain(input.domain);
   if (!domain.ok) return refuse(ADMIN_ERRORS.domain, domain.reason);
-  const stored = await deps.config.getSecrets();
+  const [stored, storedConnection] = await Promise.all([deps.config.getSecrets(), deps.config.getConnection()]);
   const connection: OktaConnection = input.method === 'api-token'
     ? { domain: domain.host, auth: { method: 'api-token' } }
     : { domain: domain.host, auth: { method: 'oauth', clientId: input.clientId ?? '', ...(input.keyId ? { keyId: input.keyId } : {}) } };
+  // A stored secret only ever goes back to the org (and service app) it was entered for: sending this
+  // tenant's token to a newly typed domain would hand it to whoever runs that org.
+  const sameTarget = storedConnection?.domain === connection.domain
+    && (connection.auth.method !== 'oauth' || (storedConnection.auth.method === 'oauth' && storedConnection.auth.clientId === connection.auth.clientId));
+  const reusable: OktaSecrets = sameTarget ? stored : {};
   const secrets: OktaSecrets = input.method === 'api-token'
-    ? { apiToken: input.apiToken || stored.apiToken }
-    : { privateKeyPem: input.privateKeyPem || stored.privateKeyPem };
+    ? { apiToken: input.apiToken || reusable.apiToken }
+    : { privateKeyPem: input.privateKeyPem || reusable.privateKeyPem };
   if (input.method === 'api-token' && !secrets.apiToken) {
-    return refuse(ADMIN_ERRORS.secretRequired, 'Enter the Okta API token (Okta Admin › Security › API › Tokens).');
+    return refuse(ADMIN_ERRORS.secretRequired, sameTarget || !stored.apiToken
+      ? 'Enter the Okta API token (Okta Admin › Security › API › Tokens).'
+      : 'The domain changed: enter the API token for this Okta org. The stored token is only used with the org it was entered for.');
   }
   if (input.method === 'oauth' && !secrets.privateKeyPem) {
-    return refuse(ADMIN_ERRORS.secretRequired, 'Paste the service app\'s private key (PEM). Okta shows it once, when you add the key to the app.');
+    return refuse(ADMIN_ERRORS.secretRequired, sameTarget || !stored.privateKeyPem
+      ? 'Paste the service app\'s private key (PEM). Okta shows it once, when you add the key to the app.'
+      : 'The domain or client id changed: paste the private key for this service app. The stored key is only used with the app it was entered for.');
   }
   return { ok: true as const, connection, secrets, stored, typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem } };
 }
@@ -79,6 +88,7 @@ const SCOPE_PURPOSE: Record<string, string> = {
   'okta.users.read': 'find requesters in Okta',
   'okta.groups.manage': 'add and remove group members',
   'okta.roles.read': 'check that a group holds no admin role',
+  'okta.orgs.read': 'show your org\'s name',
 };
 
 /** Tries the form's settings against Okta without saving them. */

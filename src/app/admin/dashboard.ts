@@ -57,7 +57,9 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     attempts: g.attempts,
     problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
     overdue: isOverdue(g),
-    revocable: g.status === 'ACTIVE',
+    // FAILED: the removal is retried (or, for a grant that failed while starting, any membership it may
+    // have left is removed): an admin's way out of "needs an admin".
+    revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && !!g.oktaUserId),
   })).sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
 
   const nextSweepMs = lastSweep ? Date.parse(lastSweep.at) + SWEEP_INTERVAL_MS : undefined;

@@ -26,7 +26,12 @@ export interface GrantStore {
    */
   update(next: Grant): Promise<void>;
   listByRequester(accountId: string): Promise<Grant[]>;
-  listByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]>;
+  /**
+   * The requester's grants for a group that hold, or are taking or giving up, the membership
+   * (GRANTING, ACTIVE, REVOKING), each read fresh (strongly consistent). The cost follows how many
+   * grants of the group are running, not the requester's history.
+   */
+  listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]>;
   /** Grants in `status`, optionally only those whose endsAt <= `endsAtOrBefore`, oldest end first. */
   listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
@@ -195,8 +200,8 @@ export interface Message { blocks: MessageBlock[] }
 export interface IssueTracker {
   getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined>;
   getUser(accountId: string): Promise<JiraUser | undefined>;
-  /** Who last moved the issue into `statusName`, from the changelog (undefined if never). */
-  lastTransitionInto(issueKey: string, statusName: string): Promise<string | undefined>;
+  /** Who last moved the issue into `statusName` and when, from the changelog (undefined if never). */
+  lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined>;
   comment(issueKey: string, message: Message): Promise<void>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
   transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;

@@ -109,7 +109,7 @@ describe('JiraIssueTracker', () => {
     jira.transition(key, 'Approved', ada.accountId);
     jira.transition(key, 'Done', nev.accountId);
     const tracker = new JiraIssueTracker();
-    expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toBe(ada.accountId);
+    expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toEqual({ accountId: ada.accountId, at: expect.stringMatching(/^2026-11-22T/) });
     expect(await run(() => tracker.lastTransitionInto(key, 'In Progress'))).toBeUndefined();
     expect(jira.requests.filter((r) => r.path.includes('/changelog')).length).toBeGreaterThanOrEqual(4); // 2 pages × 2 calls
   });
@@ -174,6 +174,15 @@ describe('JiraPermissionChecker', () => {
     // An admin's session must not vouch for someone else.
     expect(await run(() => checker.isJiraAdmin(nev.accountId), ada.accountId)).toBe(false);
     expect(await run(() => checker.isJiraAdmin(ada.accountId))).toBe(false); // app would have said true
+  });
+
+  it('lets Forge\'s "needs authentication" through, so the user is asked to allow access', async () => {
+    const { ada } = people();
+    forge.uninstall();
+    // What the Forge proxy answers for a user who has not granted the app access yet.
+    forge = installForgeRuntime(async () => new Response('{}', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }));
+    await expect(run(() => new JiraPermissionChecker().isJiraAdmin(ada.accountId), ada.accountId))
+      .rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
   });
 
   it('with impersonation, addresses the given account', async () => {

@@ -16,7 +16,7 @@ describe('KvsGrantStore', () => {
     expect(await store.get(g.id)).toEqual(g);
     const [stored] = h.emulator.entity('grant');
     expect(stored.key).toBe('grant-10001');
-    expect(stored.value).toMatchObject({ requesterGroup: `acc-neville#${LINUX}`, status: 'ACTIVE', endsAt: g.endsAt, version: 1, doc: g });
+    expect(stored.value).toMatchObject({ requesterAccountId: 'acc-neville', groupId: LINUX, status: 'ACTIVE', endsAt: g.endsAt, version: 1, doc: g });
     expect(await store.get('grant-nope')).toBeUndefined();
   });
 
@@ -61,14 +61,17 @@ describe('KvsGrantStore', () => {
     expect((await store.get('g-req'))?.endsAt).toBeUndefined();
   });
 
-  it('lists by requester, by requester+group, by group+status and by request time', async () => {
+  it('lists by requester, held by requester+group, by group+status and by request time', async () => {
     await store.create(makeGrant({ id: 'a1', requesterAccountId: 'acc-a', groupId: LINUX, requestedAt: '2026-11-20T00:00:00.000Z' }));
     await store.create(makeGrant({ id: 'a2', requesterAccountId: 'acc-a', groupId: WINDOWS, requestedAt: '2026-11-21T00:00:00.000Z' }));
     await store.create(makeGrant({ id: 'a3', requesterAccountId: 'acc-a', groupId: LINUX, status: 'EXPIRED', requestedAt: '2026-11-22T00:00:00.000Z' }));
     await store.create(makeGrant({ id: 'b1', requesterAccountId: 'acc-b', groupId: LINUX, requestedAt: '2026-11-23T00:00:00.000Z' }));
+    await store.create(makeGrant({ id: 'a4', requesterAccountId: 'acc-a', groupId: LINUX, status: 'GRANTING', requestedAt: '2026-11-23T00:00:00.000Z' }));
+    await store.create(makeGrant({ id: 'a5', requesterAccountId: 'acc-a', groupId: LINUX, status: 'REVOKING', requestedAt: '2026-11-23T00:00:00.000Z' }));
     const ids = (gs: Array<{ id: string }>) => gs.map((g) => g.id).sort();
-    expect(ids(await store.listByRequester('acc-a'))).toEqual(['a1', 'a2', 'a3']);
-    expect(ids(await store.listByRequesterAndGroup('acc-a', LINUX))).toEqual(['a1', 'a3']);
+    expect(ids(await store.listByRequester('acc-a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    // Held = GRANTING, ACTIVE, REVOKING: the ended a3 and other people's b1 are not read back.
+    expect(ids(await store.listHeldByRequesterAndGroup('acc-a', LINUX))).toEqual(['a1', 'a4', 'a5']);
     expect(ids(await store.listByGroupAndStatus(LINUX, 'ACTIVE'))).toEqual(['a1', 'b1']);
     expect(ids(await store.listRequestedBetween('2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'))).toEqual(['a2', 'a3']);
   });

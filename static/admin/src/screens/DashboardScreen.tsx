@@ -76,10 +76,10 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
         content: !g.revocable ? '' : confirm === g.id ? (
           <span data-testid="confirm-revoke" style={{ display: 'flex', gap: 4, flexWrap: 'wrap', alignItems: 'center' }}>
             <span>Remove {g.requesterName} from {g.groupName} now?</span>
-            <Button appearance="danger" testId={`confirm-revoke-${g.id}`} isLoading={busy === g.id} onClick={() => void revoke(g)}>Revoke now</Button>
+            <Button appearance="danger" testId={`confirm-revoke-${g.id}`} isLoading={busy === g.id} onClick={() => void revoke(g)}>{g.status === 'FAILED' ? 'Remove now' : 'Revoke now'}</Button>
             <Button appearance="subtle" isDisabled={busy === g.id} onClick={() => setConfirm(undefined)}>Cancel</Button>
           </span>
-        ) : <Button testId={`revoke-${g.id}`} onClick={() => { setNotice(undefined); setConfirm(g.id); }}>Revoke</Button>,
+        ) : <Button testId={`revoke-${g.id}`} onClick={() => { setNotice(undefined); setConfirm(g.id); }}>{g.status === 'FAILED' ? 'Retry removal' : 'Revoke'}</Button>,
       },
     ],
   }));
