@@ -8,7 +8,7 @@
 import Resolver from '@forge/resolver';
 import type { z } from 'zod';
 import { addToAllowlist, listAllowlist, removeFromAllowlist, searchGroups, updateAllowlistEntry } from '../app/admin/allowlist';
-import { auditOptions, queryAudit } from '../app/admin/audit';
+import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
 import { getPolicy, savePolicy } from '../app/admin/policy';
@@ -40,6 +40,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.dashboardGet]: (deps) => getDashboard(deps),
   [ADMIN_KEYS.auditQuery]: (deps, _actor, input) => queryAudit(deps, input),
   [ADMIN_KEYS.auditOptions]: (deps) => auditOptions(deps),
+  [ADMIN_KEYS.auditVerify]: (deps) => verifyAudit(deps),
   [ADMIN_KEYS.grantRevoke]: (deps, actor, input) => revokeGrant(deps, actor, input),
 };
 

@@ -24,6 +24,7 @@ export const ADMIN_KEYS = {
   dashboardGet: 'admin/dashboard/get',
   auditQuery: 'admin/audit/query',
   auditOptions: 'admin/audit/options',
+  auditVerify: 'admin/audit/verify',
   grantRevoke: 'admin/grants/revoke',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
@@ -390,6 +391,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.dashboardGet]: Empty,
   [ADMIN_KEYS.auditQuery]: AuditQueryInput,
   [ADMIN_KEYS.auditOptions]: Empty,
+  [ADMIN_KEYS.auditVerify]: Empty,
   [ADMIN_KEYS.grantRevoke]: RevokeInput,
 } as const;
 
@@ -408,7 +410,13 @@ export interface AdminResponses {
   'admin/dashboard/get': DashboardView;
   'admin/audit/query': AuditPage;
   'admin/audit/options': AuditOptions;
+  'admin/audit/verify': AuditVerification;
   'admin/grants/revoke': { grantId: string; status: string };
 }
+
+/** Result of recomputing the audit trail's hash chain from the first entry. */
+export type AuditVerification =
+  | { intact: true; entries: number; message: string }
+  | { intact: false; brokenAt: number; message: string };
 
 export type AdminPayload<K extends AdminKey> = z.input<(typeof ADMIN_PAYLOADS)[K]>;

@@ -33,6 +33,7 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/dashboard/get': {},
   'admin/audit/query': {},
   'admin/audit/options': {},
+  'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
 });
 

@@ -24,6 +24,7 @@ const PAYLOADS: Record<AdminKey, unknown> = {
   'admin/dashboard/get': {},
   'admin/audit/query': { groupId: G.linux },
   'admin/audit/options': {},
+  'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-1' },
 };
 

@@ -73,3 +73,17 @@ describe('audit', () => {
     expect(csvCell(-3)).toBe('-3');
   });
 });
+
+describe('audit chain verification', () => {
+  it('says the trail is intact, and names the first entry when one was altered', async () => {
+    const { verifyAudit } = await import('../../src/app/admin/audit');
+    const { MemoryAuditLog } = await import('../fakes');
+    const audit = new MemoryAuditLog();
+    for (const action of ['REQUESTED', 'ACTIVE', 'ENDED'] as const) {
+      await audit.append({ at: '2026-11-22T09:00:00.000Z', action, actor: 'app', detail: action });
+    }
+    expect(await verifyAudit({ audit })).toMatchObject({ ok: true, data: { intact: true, entries: 3 } });
+    audit.entries[1] = { ...audit.entries[1], detail: 'edited afterwards' };
+    expect(await verifyAudit({ audit })).toMatchObject({ ok: true, data: { intact: false, brokenAt: 2, message: expect.stringMatching(/#2/) } });
+  });
+});

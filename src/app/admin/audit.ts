@@ -3,7 +3,7 @@
  * reading. The CSV is built from exactly the rows the page shows (auditCsv in the shared contract).
  */
 import {
-  LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow,
+  LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow, type AuditVerification,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { APP_ACTOR_NAME, displayNames, ok, type AdminOutcome } from './shared';
@@ -45,6 +45,17 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
     hash: e.hash,
   }));
   return ok({ rows, ...(cursor ? { cursor } : {}) });
+}
+
+/**
+ * Recomputes the hash chain, so an auditor can see that no entry was edited, removed or inserted
+ * since it was written. Reads every entry: on demand, not on each page load.
+ */
+export async function verifyAudit(deps: Pick<Deps, 'audit'>): Promise<AdminOutcome<AuditVerification>> {
+  const r = await deps.audit.verify();
+  return ok(r.ok
+    ? { intact: true, entries: r.count, message: `The audit trail is intact: all ${r.count} entries chain from the first, unaltered.` }
+    : { intact: false, brokenAt: r.brokenAt, message: `The audit trail is broken at entry #${r.brokenAt}: that entry or the one before it was altered, removed or inserted after it was written. Export the trail and investigate.` });
 }
 
 /** Choices for the filters: requesters of the last 90 days and the allowlisted groups. */

@@ -192,6 +192,8 @@ test('the audit trail filters and exports exactly the rows shown as CSV', async 
   const shownSeqs = (await app.locator('[data-testid="audit-table"] tbody tr td:first-child').allTextContents()).map(Number);
   expect(shownSeqs.length).toBeGreaterThan(3);
   await expectText(app.getByTestId('audit-count'), `${shownSeqs.length} entries shown`);
+  await app.getByTestId('verify-audit').click();
+  await expectText(app.getByTestId('audit-verified'), 'The audit trail is intact');
   await shot('5-audit');
 
   const [download] = await Promise.all([page.waitForEvent('download'), app.getByTestId('export-csv').click()]);

@@ -5,10 +5,10 @@ import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
 import { useEffect, useState } from 'react';
 import {
-  ADMIN_KEYS, AuditQueryInput, auditCsv, fieldErrors, type AuditPage, type AuditRow,
+  ADMIN_KEYS, AuditQueryInput, auditCsv, fieldErrors, type AuditPage, type AuditRow, type AuditVerification,
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
-import { Empty, FieldError, Loading, Problem, TextField, useLoad } from '../components/ui';
+import { Empty, FieldError, Loading, Notice, Problem, TextField, useLoad } from '../components/ui';
 
 type Option = { label: string; value: string };
 type Filters = { requester?: Option | null; group?: Option | null; issueKey: string; fromDay: string; toDay: string };
@@ -46,6 +46,12 @@ export function AuditScreen() {
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState<'search' | 'more' | undefined>();
   const [firstLoad, setFirstLoad] = useState(true);
+  const [verification, setVerification] = useState<AuditVerification | undefined>();
+  const [verifying, setVerifying] = useState(false);
+  async function verify() {
+    setVerifying(true);
+    try { setVerification(await call(ADMIN_KEYS.auditVerify)); } catch (e) { setProblem(errorOf(e).message); } finally { setVerifying(false); }
+  }
   useEffect(() => { void run(filters, undefined, true).finally(() => setFirstLoad(false)); }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function run(f: Filters, cursor?: string, initial = false) {
@@ -98,8 +104,14 @@ export function AuditScreen() {
       {problem && <Problem title="Could not load the audit trail" message={problem} />}
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', margin: `${token('space.100', '8px')} 0` }}>
         <span data-testid="audit-count">{rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}</span>
-        <Button testId="export-csv" isDisabled={rows.length === 0} onClick={() => download(rows, applied)}>Export CSV ({rows.length} rows)</Button>
+        <span style={{ display: 'flex', gap: token('space.100', '8px') }}>
+          <Button testId="verify-audit" isLoading={verifying} onClick={() => void verify()}>Verify hash chain</Button>
+          <Button testId="export-csv" isDisabled={rows.length === 0} onClick={() => download(rows, applied)}>Export CSV ({rows.length} rows)</Button>
+        </span>
       </div>
+      {verification && (verification.intact
+        ? <Notice appearance="success" testId="audit-verified">{verification.message}</Notice>
+        : <Problem title="Audit trail altered" message={verification.message} testId="audit-broken" />)}
       {firstLoad && !page ? <Loading label="Loading the audit trail…" /> : (
         <div data-testid="audit-table">
           <DynamicTable
