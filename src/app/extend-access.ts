@@ -6,9 +6,8 @@ import type { Grant } from '../domain/grant';
 import { decideExtension } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { amend, auditGrant } from './grant-ops';
+import { amend, auditGrant, retryOnStale } from './grant-ops';
 import * as say from './messages';
-import { StaleGrantError } from './ports';
 
 export async function extendAccess(deps: AppDeps, input: {
   requesterAccountId: string; groupId: string; actor: string;
@@ -17,9 +16,9 @@ export async function extendAccess(deps: AppDeps, input: {
 }): Promise<Outcome<{ grant: Grant }>> {
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
-  const result = await (async (): Promise<Outcome<{ grant: Grant }>> => {
-    if (!group) return refuse('GRANT.NOT_ALLOWLISTED', 'This group is no longer on the allowlist, so its grants cannot be extended.');
-    for (let attempt = 0; attempt < 3; attempt++) {
+  const result: Outcome<{ grant: Grant }> = !group
+    ? refuse('GRANT.NOT_ALLOWLISTED', 'This group is no longer on the allowlist, so its grants cannot be extended.')
+    : await retryOnStale(async (): Promise<Outcome<{ grant: Grant }>> => {
       const now = deps.clock.now();
       const candidates = input.grantId
         ? [await deps.grants.get(input.grantId)].filter((g): g is Grant => !!g)
@@ -30,16 +29,10 @@ export async function extendAccess(deps: AppDeps, input: {
       if (!active) return refuse('EXTEND.NO_ACTIVE_GRANT', `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`);
       const decision = decideExtension({ grant: active, now, settings: policy, group, changeType: input.changeType ?? active.changeType });
       if (!decision.ok) return refuse(decision.code, decision.message);
-      try {
-        const next = await amend(deps.grants, active, now, { endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined });
-        await auditGrant(deps.audit, next, now, 'EXTENDED', input.actor, `Extended from ${active.endsAt} to ${next.endsAt} (extension ${next.extensions} of ${group.maxExtensions}) via ${input.issueKey}.`);
-        return { ok: true, grant: next };
-      } catch (e) {
-        if (!(e instanceof StaleGrantError)) throw e;
-      }
-    }
-    return refuse('GRANT.BUSY', 'The grant is being changed right now. Try again in a moment.');
-  })();
+      const next = await amend(deps.grants, active, now, { endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined });
+      await auditGrant(deps.audit, next, now, 'EXTENDED', input.actor, `Extended from ${active.endsAt} to ${next.endsAt} (extension ${next.extensions} of ${group.maxExtensions}) via ${input.issueKey}.`);
+      return { ok: true, grant: next };
+    });
 
   const user = await deps.issues.getUser(input.requesterAccountId);
   if (result.ok) {

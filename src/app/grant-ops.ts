@@ -1,6 +1,7 @@
 /** Small building blocks every lifecycle use case shares: versioned writes, audit, once-only notices. */
 import { transition, type Grant, type GrantStatus } from '../domain/grant';
-import type { AuditAction, AuditLog, GrantStore, RequestLedger } from './ports';
+import { refuse, type Refusal } from './errors';
+import { StaleGrantError, type AuditAction, type AuditLog, type GrantStore, type RequestLedger } from './ports';
 
 /** Moves a grant to `to` and writes it conditionally on the version it was read at. */
 export async function advance(grants: GrantStore, g: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}): Promise<Grant> {
@@ -21,6 +22,21 @@ export function auditGrant(audit: AuditLog, g: Grant, at: string, action: AuditA
     at, action, actor, detail, oktaRequestId,
     grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
   });
+}
+
+/**
+ * Runs `attempt` again, up to three times, when another writer (a sweep, an extension, a second
+ * click) changed the grant between its read and its write; each attempt reads afresh and decides again.
+ */
+export async function retryOnStale<T>(attempt: () => Promise<T>): Promise<T | Refusal> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof StaleGrantError)) throw e;
+    }
+  }
+  return refuse('GRANT.BUSY', 'The grant is being changed right now. Try again in a moment.');
 }
 
 /**

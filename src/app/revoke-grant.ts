@@ -7,16 +7,16 @@ import type { EndReason, Grant } from '../domain/grant';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { advance, auditGrant, noticeStep, once } from './grant-ops';
+import { advance, auditGrant, noticeStep, once, retryOnStale } from './grant-ops';
 import * as say from './messages';
-import { DirectoryError, StaleGrantError } from './ports';
+import { DirectoryError } from './ports';
 import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
 
 /** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
 export async function requestRevocation(
   deps: AppDeps, input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' },
 ): Promise<Outcome> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  return retryOnStale(async (): Promise<Outcome> => {
     const g = await deps.grants.get(input.grantId);
     if (!g) return refuse('GRANT.NOT_FOUND', 'That grant does not exist.');
     if (g.status === 'REVOKING') return { ok: true };
@@ -24,20 +24,14 @@ export async function requestRevocation(
     const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && !!g.oktaUserId;
     if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
-    try {
-      const next = await advance(deps.grants, g, 'REVOKING', now, {
-        endReason: retry ? g.endReason ?? input.reason : input.reason, endedBy: retry ? g.endedBy ?? input.actor : input.actor, attempts: 0, lastError: undefined,
-      });
-      await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor,
-        retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
-      await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
-      return { ok: true };
-    } catch (e) {
-      if (!(e instanceof StaleGrantError)) throw e;
-      // Someone else (a sweep, an extension) wrote first: read again and decide again.
-    }
-  }
-  return refuse('GRANT.BUSY', 'The grant is being changed right now. Try again in a moment.');
+    const next = await advance(deps.grants, g, 'REVOKING', now, {
+      endReason: retry ? g.endReason ?? input.reason : input.reason, endedBy: retry ? g.endedBy ?? input.actor : input.actor, attempts: 0, lastError: undefined,
+    });
+    await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor,
+      retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
+    await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
+    return { ok: true };
+  });
 }
 
 /** Worker: carry a grant through REVOKING to its end. `expireIfDue` starts expiry for an ACTIVE grant. */
