@@ -80,20 +80,11 @@ export const GrantSchema = z.object({
 }) satisfies z.ZodType<Grant>;
 
 /** The stored grant entity: the indexed attributes plus the whole grant as `doc`. */
-export interface GrantEntity {
-  issueId: string;
-  issueKey: string;
-  projectKey: string;
-  requesterAccountId: string;
-  groupId: string;
-  oktaUserId?: string;
-  status: string;
-  requestedAt: string;
+export type GrantEntity = Pick<Grant, 'issueId' | 'issueKey' | 'projectKey' | 'requesterAccountId' | 'groupId' | 'oktaUserId' | 'status' | 'requestedAt' | 'updatedAt' | 'version'> & {
+  /** Always set in storage (see toGrantEntity), unlike Grant.endsAt. */
   endsAt: string;
-  updatedAt: string;
-  version: number;
   doc: Grant;
-}
+};
 
 export const GrantEntitySchema = z.object({ version: z.number().int(), doc: GrantSchema });
 
