@@ -86,6 +86,19 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   };
 
   // ---- product events (triggers) ----
+  // A trigger may return InvocationError to be delivered again (Forge allows up to four retries),
+  // with `retryContext` on the event; those wait here for their time.
+  const productRetries: Array<{ dueAt: number; event: any; functionKey: string; moduleKey: string }> = [];
+  const MAX_PRODUCT_RETRIES = 4;
+  async function runTrigger(t: { functionKey: string; key: string }, event: any): Promise<void> {
+    const result: any = await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
+      fn(t.functionKey)(structuredClone(event), { installContext: installContextAri }));
+    const retryCount = event.retryContext?.retryCount ?? 0;
+    if (result && result._retry && retryCount < MAX_PRODUCT_RETRIES) {
+      const retryContext = { retryCount: retryCount + 1, retryReason: result.retryOptions?.retryReason, retryData: result.retryOptions?.retryData };
+      productRetries.push({ dueAt: clock.nowMs() + Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000, event: { ...event, retryContext }, functionKey: t.functionKey, moduleKey: t.key });
+    }
+  }
   async function deliverProductEvent(event: any): Promise<void> {
     const triggers = app.triggers.filter((t) => t.events.includes(event.eventType));
     for (const t of triggers) {
@@ -94,9 +107,12 @@ export async function createSandbox(opts: SandboxOptions = {}) {
         continue;
       }
       productEvents.push({ event, delivered: true });
-      await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
-        fn(t.functionKey)(structuredClone(event), { installContext: installContextAri }));
+      await runTrigger(t, event);
     }
+  }
+  function takeDueProductRetry(at: number) {
+    const i = productRetries.findIndex((r) => r.dueAt <= at);
+    return i < 0 ? undefined : productRetries.splice(i, 1)[0];
   }
 
   // ---- async events (queue consumers) ----
@@ -142,6 +158,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
       if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()); continue; }
+      const retry = takeDueProductRetry(clock.nowMs());
+      if (retry) { productEvents.push({ event: retry.event, delivered: true, reason: 'retry' }); await runTrigger({ functionKey: retry.functionKey, key: retry.moduleKey }, retry.event); continue; }
       const due = events.takeDue(clock.nowMs(), blocked);
       if (!due) return;
       await deliverQueued(due);
@@ -161,9 +179,9 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   async function advanceTo(targetMs: number): Promise<void> {
     await settle();
     for (;;) {
-      const nextQueue = events.nextDueAt(blocked);
+      const nextQueue = Math.min(events.nextDueAt(blocked) ?? Infinity, ...productRetries.map((r) => r.dueAt));
       const nextSchedule = Math.min(...schedules.map((s) => s.nextRun));
-      const next = Math.min(nextQueue ?? Infinity, nextSchedule);
+      const next = Math.min(nextQueue, nextSchedule);
       if (next > targetMs) break;
       clock.set(Math.max(next, clock.nowMs()));
       for (const s of schedules) {

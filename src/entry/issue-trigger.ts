@@ -1,9 +1,14 @@
 /** Product trigger for issue created/updated: parse, guard, hand to the intake use case. */
+import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { intakeIssueEvent } from '../app/intake-issue-event';
+import { JiraError } from '../adapters/jira/jira-http';
 import { compose } from './compose';
 import { IssueEventSchema, isRelevantIssueEvent, statusChangedTo } from './issue-event';
 
-export async function issueTrigger(event: unknown): Promise<void> {
+/** Forge re-delivers a product event at most four times when asked; keep the last for the record. */
+const MAX_RETRIES = 3;
+
+export async function issueTrigger(event: unknown): Promise<InvocationError | void> {
   const parsed = IssueEventSchema.safeParse(event);
   if (!parsed.success) {
     // Not an event shape we know: nothing to do, and retrying would not change that.
@@ -12,11 +17,25 @@ export async function issueTrigger(event: unknown): Promise<void> {
   }
   const e = parsed.data;
   if (!isRelevantIssueEvent(e)) return;
-  const outcome = await intakeIssueEvent(compose(), {
-    issueId: e.issue.id,
-    issueKey: e.issue.key,
-    kind: e.eventType === 'avi:jira:created:issue' ? 'created' : 'updated',
-    statusTo: statusChangedTo(e),
-  });
-  console.info(`issue-trigger: ${e.issue.key} ${outcome}`);
+  try {
+    const outcome = await intakeIssueEvent(compose(), {
+      issueId: e.issue.id,
+      issueKey: e.issue.key,
+      kind: e.eventType === 'avi:jira:created:issue' ? 'created' : 'updated',
+      statusTo: statusChangedTo(e),
+    });
+    console.info(`issue-trigger: ${e.issue.key} ${outcome}`);
+  } catch (err) {
+    // Intake is idempotent step by step, so the whole event can be delivered again: Jira or storage
+    // failing for a moment must not lose a request. After the last retry, fail loudly.
+    const retryCount = (e as { retryContext?: { retryCount?: number } }).retryContext?.retryCount ?? 0;
+    if (retryCount >= MAX_RETRIES) throw err;
+    const waitMs = err instanceof JiraError && err.details.retryAfterMs ? err.details.retryAfterMs : 60_000 * 2 ** retryCount;
+    console.warn(`issue-trigger: ${e.issue.key} failed (${(err as Error).message}); asking Forge to deliver it again`);
+    return new InvocationError({
+      retryAfter: Math.min(900, Math.ceil(waitMs / 1000)),
+      retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+      retryData: { issueKey: e.issue.key },
+    });
+  }
 }

@@ -325,3 +325,19 @@ describe('drift between the app and Okta', () => {
     expect(t.grants()).toHaveLength(1);
   });
 });
+
+describe('Jira failing while the trigger records a request', () => {
+  it('the trigger asks Forge to deliver the event again, and the request is recorded and commented once', async () => {
+    const t = await world();
+    await t.setGroup(t.w.groups.linux, { approvalMode: 'status' });
+    // The waiting-for-approval comment fails: Jira answers 503 once.
+    t.sb.jira.failNext({ method: 'POST', pathIncludes: '/comment', status: 503 });
+    const r = await t.raise({ accessType: 'New access', adminGroup: t.w.groups.linux, changeType: 'Standard' });
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED' });
+    expect(t.comments(r.key)).toEqual([]);
+    await t.sb.clock.advance(2 * MIN);
+    expect(t.comments(r.key).filter((c) => c.includes('waiting for approval'))).toHaveLength(1);
+    expect(t.actions(r.grantId).filter((a) => a === 'REQUESTED')).toHaveLength(1);
+    expect(t.sb.productEvents.filter((p) => p.reason === 'retry')).toHaveLength(1);
+  });
+});
