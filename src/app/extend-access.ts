@@ -9,40 +9,65 @@ import { refuse, type Outcome } from './errors';
 import { amend, auditGrant, retryOnStale } from './grant-ops';
 import * as say from './messages';
 
-export async function extendAccess(deps: AppDeps, input: {
-  requesterAccountId: string; groupId: string; actor: string;
+export interface ExtendInput {
+  requesterAccountId: string;
+  groupId: string;
+  actor: string;
   /** Issue to comment on (the Extend access issue, or the grant's own issue from the panel). */
-  issueKey: string; changeType?: string; grantId?: string;
-}): Promise<Outcome<{ grant: Grant }>> {
+  issueKey: string;
+  changeType?: string;
+  grantId?: string;
+  /**
+   * The Extend access issue asking for it, when there is one: an extension is applied once per such
+   * issue, so a redelivered event (its comment failed, say) never extends twice.
+   */
+  requestIssueKey?: string;
+}
+
+/** Applies the extension (or says why not); writes nothing to Jira. */
+export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Outcome<{ grant: Grant }>> {
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
-  const result: Outcome<{ grant: Grant }> = !group
-    ? refuse('GRANT.NOT_ALLOWLISTED', 'This group is no longer on the allowlist, so its grants cannot be extended.')
-    : await retryOnStale(async (): Promise<Outcome<{ grant: Grant }>> => {
-      const now = deps.clock.now();
-      const candidates = input.grantId
-        ? [await deps.grants.get(input.grantId)].filter((g): g is Grant => !!g)
-        : await deps.grants.listHeldByRequesterAndGroup(input.requesterAccountId, input.groupId);
-      const active = candidates
-        .filter((g) => g.status === 'ACTIVE' && g.requesterAccountId === input.requesterAccountId && g.groupId === input.groupId)
-        .sort((a, b) => Date.parse(b.endsAt!) - Date.parse(a.endsAt!))[0];
-      if (!active) return refuse('EXTEND.NO_ACTIVE_GRANT', `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`);
-      const decision = decideExtension({ grant: active, now, settings: policy, group, changeType: input.changeType ?? active.changeType });
-      if (!decision.ok) return refuse(decision.code, decision.message);
-      const next = await amend(deps.grants, active, now, { endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined });
-      await auditGrant(deps.audit, next, now, 'EXTENDED', input.actor, `Extended from ${active.endsAt} to ${next.endsAt} (extension ${next.extensions} of ${group.maxExtensions}) via ${input.issueKey}.`);
-      return { ok: true, grant: next };
+  if (!group) return refuse('GRANT.NOT_ALLOWLISTED', 'This group is no longer on the allowlist, so its grants cannot be extended.');
+  return retryOnStale(async (): Promise<Outcome<{ grant: Grant }>> => {
+    const now = deps.clock.now();
+    const candidates = input.grantId
+      ? [await deps.grants.get(input.grantId)].filter((g): g is Grant => !!g)
+      : await deps.grants.listHeldByRequesterAndGroup(input.requesterAccountId, input.groupId);
+    const mine = candidates.filter((g) => g.requesterAccountId === input.requesterAccountId && g.groupId === input.groupId);
+    const already = input.requestIssueKey && mine.find((g) => g.extendedVia?.includes(input.requestIssueKey!));
+    if (already) return { ok: true, grant: already };
+    const active = mine.filter((g) => g.status === 'ACTIVE').sort((a, b) => Date.parse(b.endsAt!) - Date.parse(a.endsAt!))[0];
+    if (!active) return refuse('EXTEND.NO_ACTIVE_GRANT', `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`);
+    const decision = decideExtension({ grant: active, now, settings: policy, group, changeType: input.changeType ?? active.changeType });
+    if (!decision.ok) return refuse(decision.code, decision.message);
+    const next = await amend(deps.grants, active, now, {
+      endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined,
+      ...(input.requestIssueKey ? { extendedVia: [...(active.extendedVia ?? []), input.requestIssueKey] } : {}),
     });
+    await auditGrant(deps.audit, next, now, 'EXTENDED', input.actor, `Extended from ${active.endsAt} to ${next.endsAt} (extension ${next.extensions} of ${group.maxExtensions}) via ${input.issueKey}.`);
+    return { ok: true, grant: next };
+  });
+}
 
-  const user = await deps.issues.getUser(input.requesterAccountId);
+/** Tells the requester on the issue what happened; a refusal is also audited. */
+export async function announceExtension(deps: AppDeps, input: ExtendInput, result: Outcome<{ grant: Grant }>): Promise<void> {
+  const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(input.requesterAccountId)]);
+  const group = allowlist.find((x) => x.groupId === input.groupId);
   if (result.ok) {
-    await deps.issues.comment(input.issueKey, say.extended(result.grant, group!.displayName, user?.timeZone ?? 'UTC', group!.maxExtensions));
-  } else {
-    await deps.audit.append({
-      at: deps.clock.now(), action: 'EXTEND_REFUSED', actor: input.actor, grantId: input.grantId, issueKey: input.issueKey,
-      requesterAccountId: input.requesterAccountId, groupId: input.groupId, detail: `${result.code}: ${result.message}`,
-    });
-    await deps.issues.comment(input.issueKey, say.refused(input.requesterAccountId, 'Access not extended.', result.message));
+    await deps.issues.comment(input.issueKey, say.extended(result.grant, group?.displayName ?? input.groupId, user?.timeZone ?? 'UTC', group?.maxExtensions ?? result.grant.extensions));
+    return;
   }
+  await deps.audit.append({
+    at: deps.clock.now(), action: 'EXTEND_REFUSED', actor: input.actor, grantId: input.grantId, issueKey: input.issueKey,
+    requesterAccountId: input.requesterAccountId, groupId: input.groupId, detail: `${result.code}: ${result.message}`,
+  });
+  await deps.issues.comment(input.issueKey, say.refused(input.requesterAccountId, 'Access not extended.', result.message));
+}
+
+/** Extend and tell, in one go (the panel's button). */
+export async function extendAccess(deps: AppDeps, input: ExtendInput): Promise<Outcome<{ grant: Grant }>> {
+  const result = await extendGrant(deps, input);
+  await announceExtension(deps, input, result);
   return result;
 }

@@ -8,7 +8,8 @@ import { computeEndsAt, decideApproval, decideRemoval, isPreexistingMembership, 
 import type { AppDeps } from './deps';
 import { advance, auditGrant, noticeStep, once } from './grant-ops';
 import * as say from './messages';
-import { DirectoryError } from './ports';
+import { DirectoryError, type IssueSnapshot } from './ports';
+import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
 import { announceFailure, fail, handleOktaFailure, type WorkResult } from './work-result';
 
@@ -31,10 +32,15 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
 
   try {
     if (g.status === 'REQUESTED') {
+      // If intake crashed half way, finish its audit entries and comments first (each runs once).
+      await completeIntake(deps, g, policy, { handOver: false });
       const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-      const approver = group.approvalMode === 'status' && !g.emergency ? await currentApprover(deps, g, issue?.statusName, policy.approvalStatusName) : undefined;
-      const approval = decideApproval({ group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId, approvalTransitionBy: approver });
-      if (approval.kind === 'await-approval') return { done: true, note: 'awaiting approval' };
+      const needsApproval = group.approvalMode === 'status' && !g.emergency;
+      const approval = decideApproval({
+        group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
+        approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, policy.approvalStatusName) : undefined,
+      });
+      if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, policy.approvalStatusName, now);
       if (approval.kind === 'refused') {
         // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
         // still names the same self-approval each time, so a key with the time in it repeated the refusal.
@@ -51,8 +57,10 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       const who = await resolveRequester(deps.issues, directory, policy, g.requesterAccountId);
       if (!who.ok) return deny(deps, g, who.code, who.message);
 
-      const isMember = await directory.isMember(who.user.id, g.groupId);
+      // Siblings first, membership second: a sibling whose revocation runs in between then shows up
+      // as "not a member" here, never as a membership we would wrongly call pre-existing.
       const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
+      const isMember = await directory.isMember(who.user.id, g.groupId);
       const endsAt = computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd });
       const approvedBy = approval.kind === 'approved' ? approval.approverAccountId : undefined;
       g = await advance(deps.grants, g, 'GRANTING', now, {
@@ -109,18 +117,38 @@ async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
 }
 
 /**
- * Who approved, if the approval stands now: the issue is in the approval status at this moment and
- * the move into it came after the request (an old approval of the same issue does not count).
+ * Who approved, if the approval stands: the issue is in the approval status now, and the move into it
+ * happened after the issue was created (events may arrive late, so the grant's own request time is not
+ * the reference). An approval since reversed, or one from before the request, does not count.
  */
-async function currentApprover(deps: AppDeps, g: Grant, statusNow: string | undefined, approvalStatus: string): Promise<string | undefined> {
-  if (statusNow !== approvalStatus) return undefined;
+async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, approvalStatus: string): Promise<string | undefined> {
+  if (issue.statusName !== approvalStatus) return undefined;
   const move = await deps.issues.lastTransitionInto(g.issueKey, approvalStatus);
-  return move && Date.parse(move.at) >= Date.parse(g.requestedAt) ? move.accountId : undefined;
+  const since = issue.createdAt ?? g.requestedAt;
+  return move && Date.parse(move.at) >= Date.parse(since) ? move.accountId : undefined;
+}
+
+/** Requests waiting longer than this for approval are closed, so nothing waits (and is re-checked) for ever. */
+export const APPROVAL_TIMEOUT_MS = 7 * 24 * 3_600_000;
+
+async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | undefined, approvalStatus: string, now: string): Promise<WorkResult> {
+  if (Date.parse(now) - Date.parse(g.requestedAt) > APPROVAL_TIMEOUT_MS) {
+    return deny(deps, g, 'APPROVAL.TIMED_OUT', `This request was not approved within ${APPROVAL_TIMEOUT_MS / 86_400_000} days, so it was closed. Raise a new request if you still need access.`);
+  }
+  // Approved, but the issue moved on before the app could act: say so rather than wait silently.
+  if (issue && issue.statusName !== approvalStatus) {
+    const move = await deps.issues.lastTransitionInto(g.issueKey, approvalStatus);
+    if (move && Date.parse(move.at) >= Date.parse(issue.createdAt ?? g.requestedAt)) {
+      await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () => deps.issues.comment(g.issueKey, say.refused(undefined,
+        'Approval no longer stands.', `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`)));
+    }
+  }
+  return { done: true, note: 'awaiting approval' };
 }
 
 async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
   const now = deps.clock.now();
-  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, endedAt: now });
+  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, reasonCode: code, endedAt: now });
   await auditGrant(deps.audit, denied, now, 'DENIED', 'app', `${code}: ${message}`);
   await announceFailure(deps, denied);
   return { done: true, note: `denied ${code}` };

@@ -9,7 +9,7 @@ import type { AppDeps } from './deps';
 import { once } from './grant-ops';
 import * as say from './messages';
 import { completeIntake, requestAccess } from './request-access';
-import { extendAccess } from './extend-access';
+import { announceExtension, extendGrant } from './extend-access';
 import { viewAccess } from './view-access';
 
 export interface IssueEventInput {
@@ -50,11 +50,13 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
       return 'approval-noted';
     }
-    if (issue.adminGroup !== existing.groupId) {
-      const groupNow = String(issue.adminGroup ?? '').slice(0, 40);
-      await once(deps.ledger, `edit-ignored:${issue.id}:${groupNow}`, async () => {
-        await deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Admin group changed to "${groupNow}" after the request; the request stays for ${existing.groupId}.` });
-        await deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was already recorded for the group it named when it was raised. To get access to a different group, raise a new request.'));
+    // The request stands as raised: an edit of its fields afterwards is said to be ignored, once per value.
+    const groupNow = String(issue.adminGroup ?? '').slice(0, 40);
+    const typeNow = String(issue.accessType ?? '').slice(0, 40);
+    if (issue.adminGroup !== existing.groupId || issue.accessType !== 'New access') {
+      await once(deps.ledger, `edit-ignored:${issue.id}:${typeNow}:${groupNow}`, async () => {
+        await deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Fields changed after the request (Access type "${typeNow}", Admin group "${groupNow}"); the request stays New access for ${existing.groupId}.` });
+        await deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.'));
       });
       return 'edit-ignored';
     }
@@ -80,12 +82,11 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       return done ? 'viewed' : 'duplicate';
     }
     case 'Extend access': {
-      let result: IntakeResult = 'duplicate';
-      await once(deps.ledger, `extend:${issue.id}`, async () => {
-        const r = await extendAccess(deps, { requesterAccountId: issue.reporterAccountId!, groupId: parsed.groupId, actor: issue.reporterAccountId!, issueKey: issue.key, changeType: issue.changeType });
-        result = r.ok ? 'extended' : 'extend-refused';
-      });
-      return result;
+      // Applying is idempotent per Extend issue (the grant remembers it); telling is once per issue.
+      const input = { requesterAccountId: issue.reporterAccountId!, groupId: parsed.groupId, actor: issue.reporterAccountId!, issueKey: issue.key, changeType: issue.changeType, requestIssueKey: issue.key };
+      const result = await extendGrant(deps, input);
+      const told = await once(deps.ledger, `extend:${issue.id}`, () => announceExtension(deps, input, result));
+      return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
       return requestAccess(deps, { issue, groupId: parsed.groupId, policy });

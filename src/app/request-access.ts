@@ -29,10 +29,10 @@ export async function requestAccess(
     : !projectAllowed(group, issue.projectKey)
       ? { code: 'GRANT.PROJECT_NOT_ALLOWED', message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.` }
       : undefined;
-  const initial: Grant = refusal ? { ...base, status: 'DENIED', reason: refusal.message, endedAt: now } : base;
+  const initial: Grant = refusal ? { ...base, status: 'DENIED', reason: refusal.message, reasonCode: refusal.code, endedAt: now } : base;
   const created = await deps.grants.create(initial);
   const stored = created === 'created' ? initial : await deps.grants.get(initial.id);
-  if (stored) await completeIntake(deps, stored, policy, refusal?.code);
+  if (stored) await completeIntake(deps, stored, policy);
   if (created === 'exists') return 'duplicate';
   return refusal ? 'denied' : 'recorded';
 }
@@ -42,7 +42,7 @@ export async function requestAccess(
  * hand-over to the worker. Every step runs once per grant, and the whole is safe to run again: a
  * duplicate event after a crash half way through finishes what the first delivery started.
  */
-export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySettings, refusalCode?: string): Promise<void> {
+export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySettings, opts: { handOver: boolean } = { handOver: true }): Promise<void> {
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((x) => x.groupId === g.groupId);
   const at = g.requestedAt;
@@ -50,7 +50,7 @@ export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySett
   // Refused at intake = created DENIED and never written since (version 1); the worker's own denials
   // are announced by the worker.
   if (g.status === 'DENIED' && g.version === 1) {
-    await step('audit-denied', () => auditGrant(deps.audit, g, at, 'DENIED', 'app', `${refusalCode ?? 'GRANT.REFUSED'}: ${g.reason}`));
+    await step('audit-denied', () => auditGrant(deps.audit, g, at, 'DENIED', 'app', `${g.reasonCode ?? 'GRANT.REFUSED'}: ${g.reason}`));
     await step('comment-denied', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? '')));
     return;
   }
@@ -65,5 +65,5 @@ export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySett
   }
   if (g.emergency) await step('audit-emergency', () => auditGrant(deps.audit, g, at, 'EMERGENCY_USED', g.requesterAccountId, `Emergency path: approval skipped, capped at ${policy.emergencyMaxHours} h. Flagged for review.`));
   // Not once: enqueueing again is harmless (the worker is idempotent) and recovers a lost push.
-  await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }]);
+  if (opts.handOver) await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }]);
 }

@@ -3,7 +3,7 @@
  * only in actor and reason. REVOKING is written before Okta is called, so the intent survives a crash
  * and the sweep finds it again; membership the app did not create, or still needs, is kept.
  */
-import type { EndReason, Grant } from '../domain/grant';
+import { mayHoldAppMembership, type EndReason, type Grant } from '../domain/grant';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
@@ -19,9 +19,13 @@ export async function requestRevocation(
   return retryOnStale(async (): Promise<Outcome> => {
     const g = await deps.grants.get(input.grantId);
     if (!g) return refuse('GRANT.NOT_FOUND', 'That grant does not exist.');
-    if (g.status === 'REVOKING') return { ok: true };
+    if (g.status === 'REVOKING') {
+      // Already under way; queue it again in case the first push was lost (the worker is idempotent).
+      await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
+      return { ok: true };
+    }
     // An admin's way out of FAILED: retry the removal (or take back whatever a failed start left).
-    const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && !!g.oktaUserId;
+    const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && mayHoldAppMembership(g);
     if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
     const next = await advance(deps.grants, g, 'REVOKING', now, {

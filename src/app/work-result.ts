@@ -31,8 +31,11 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
     // alert, and carry on by itself once an admin has fixed the connection.
     const attempts = g.attempts + 1;
     const updated = await amend(deps.grants, g, now, { attempts, lastError: e.message });
-    await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, e.details.requestId);
-    await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
+    // Every 15 minutes until fixed: record the first attempt and then one an hour, not 96 a day.
+    if (attempts === 1 || attempts % 4 === 0) {
+      await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, e.details.requestId);
+      await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
+    }
     await once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
       const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
       await deps.issues.comment(g.issueKey, say.revocationBlocked(name, e.message));

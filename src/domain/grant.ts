@@ -35,6 +35,8 @@ export interface Grant {
   /** Who ended it: the requester, an admin's account id, or 'app' for expiry and drift. */
   endedBy?: string;
   extensions: number;
+  /** Extend access issues already applied to this grant (each applies once, whatever redelivery). */
+  extendedVia?: string[];
   /** The user was already a member before this grant: the app must never remove that membership. */
   preexistingMembership: boolean;
   reminderSentAt?: string;
@@ -43,6 +45,8 @@ export interface Grant {
   lastError?: string;
   /** Human reason when DENIED or FAILED: what happened and what to do. */
   reason?: string;
+  /** Stable code of that reason (e.g. GRANT.NOT_ALLOWLISTED), for the audit trail. */
+  reasonCode?: string;
   /** Optimistic-concurrency counter: every write must name the version it read. */
   version: number;
   updatedAt: string;
@@ -81,6 +85,13 @@ export function transition(grant: Grant, to: GrantStatus, now: string, changes: 
 export const isTerminal = (s: GrantStatus): boolean => TRANSITIONS[s].length === 0;
 /** Membership the app is responsible for exists (or is being created or removed). */
 export const holdsMembership = (s: GrantStatus): boolean => s === 'ACTIVE' || s === 'REVOKING' || s === 'GRANTING';
+
+/**
+ * May this grant hold a membership the app created? Running grants do; so does a FAILED removal (it
+ * has an end reason), whose membership stays until an admin retries or removes it by hand.
+ */
+export const mayHoldAppMembership = (g: Pick<Grant, 'status' | 'endReason' | 'oktaUserId'>): boolean =>
+  holdsMembership(g.status) || (g.status === 'FAILED' && g.endReason !== undefined && g.oktaUserId !== undefined);
 
 /** One grant per issue: the id is derived from the issue id, so a duplicate event finds the same grant. */
 export const grantIdForIssue = (issueId: string): string => `grant-${issueId}`;

@@ -5,6 +5,9 @@
 export const OKTA_HOST_SUFFIXES = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com', '.okta.mil'];
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** Identifies what a set of Okta credentials belongs to: the org host, and the OAuth client if any. */
+export const credentialTarget = (host: string, clientId?: string): string => `${host.toLowerCase()}|${clientId ?? ''}`;
+
 export type OktaDomainResult =
   | { ok: true; origin: string; host: string }
   | { ok: false; reason: string };

@@ -2,7 +2,7 @@
  * Policy is pure arithmetic over the admin's settings: how long, how often extended, who approves.
  * Times are ISO strings in and out; `now` is always an argument.
  */
-import { holdsMembership, type Grant } from './grant';
+import { mayHoldAppMembership, type Grant } from './grant';
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
@@ -165,8 +165,9 @@ export function decideRemoval(grant: Grant, others: readonly Grant[], now: strin
  */
 export function isPreexistingMembership(isMemberNow: boolean, otherGrantsSameGroup: readonly Grant[]): boolean {
   if (!isMemberNow) return false;
-  // GRANTING counts: its add call may have landed even if Okta's answer was lost.
-  const held = otherGrantsSameGroup.filter((g) => holdsMembership(g.status));
+  // GRANTING counts: its add call may have landed even if Okta's answer was lost. A FAILED removal
+  // counts too: the membership it could not remove is still the app's.
+  const held = otherGrantsSameGroup.filter(mayHoldAppMembership);
   if (held.some((g) => !g.preexistingMembership)) return false;
   return true;
 }

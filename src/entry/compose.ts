@@ -5,7 +5,7 @@
  */
 import type { AppDeps } from '../app/deps';
 import { DirectoryError, type Directory, type OktaConnection, type OktaSecrets } from '../app/ports';
-import { validateOktaDomain } from '../domain/okta-domain';
+import { credentialTarget, validateOktaDomain } from '../domain/okta-domain';
 import { systemClock } from '../adapters/clock/system-clock';
 import { KvsGrantStore } from '../adapters/kvs/grant-store';
 import { KvsAuditLog } from '../adapters/kvs/audit-log';
@@ -31,6 +31,10 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
     ? (secrets.apiToken ? { kind: 'api-token' as const, token: secrets.apiToken } : undefined)
     : (secrets.privateKeyPem ? { kind: 'oauth' as const, clientId: connection.auth.clientId, keyId: connection.auth.keyId, privateKeyPem: secrets.privateKeyPem, scopes: OKTA_SCOPES } : undefined);
   if (!auth) throw new DirectoryError('configuration', 'The Okta credentials are not set. A Jira admin must enter them in the Okta JIT Access admin page.');
+  const target = credentialTarget(domain.host, connection.auth.method === 'oauth' ? connection.auth.clientId : undefined);
+  if (secrets.boundTo !== undefined && secrets.boundTo !== target) {
+    throw new DirectoryError('configuration', 'The stored Okta credentials were entered for another Okta org or service app. A Jira admin must enter them again in the Okta JIT Access admin page.');
+  }
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {

@@ -61,7 +61,7 @@ describe('Okta connection', () => {
     expect(r).toEqual({ ok: true, data: expect.objectContaining({ configured: true, domain: 'atko.okta.com', apiToken: 'set', privateKey: 'not set' }) });
     expect(JSON.stringify(r)).not.toContain(API_TOKEN);
     expect(w.config.connection).toEqual({ domain: 'atko.okta.com', auth: { method: 'api-token' } });
-    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN });
+    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
     expect(w.audit.entries).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: ADMIN, detail: expect.stringContaining('API token replaced') })]);
     expect(JSON.stringify(w.audit.entries)).not.toContain(API_TOKEN);
   });
@@ -70,10 +70,10 @@ describe('Okta connection', () => {
     const w = adminWorld();
     w.connect();
     await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: '' }));
-    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN });
+    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
     const r = await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'oauth', clientId: '0oa1b2c3d4e5f6g7h8i9', keyId: 'kid-1', privateKeyPem: PEM }));
     expect(r).toMatchObject({ ok: true, data: { method: 'oauth', clientId: '0oa1b2c3d4e5f6g7h8i9', keyId: 'kid-1', apiToken: 'not set', privateKey: 'set' } });
-    expect(w.config.secrets).toEqual({ privateKeyPem: PEM });
+    expect(w.config.secrets).toEqual({ privateKeyPem: PEM, boundTo: 'atko.okta.com|0oa1b2c3d4e5f6g7h8i9' });
     expect(JSON.stringify(r)).not.toContain('BEGIN PRIVATE KEY');
   });
 
@@ -96,7 +96,7 @@ describe('Okta connection', () => {
       const w = adminWorld();
       const r = await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN }));
       expect(r).toEqual({ ok: true, data: { credentialsOk: true, orgName: 'Atko', missingScopes: [], level: 'ok', message: expect.stringContaining('Connected to Atko') } });
-      expect(w.tested).toEqual([{ connection: { domain: 'atko.okta.com', auth: { method: 'api-token' } }, secrets: { apiToken: API_TOKEN } }]);
+      expect(w.tested).toEqual([{ connection: { domain: 'atko.okta.com', auth: { method: 'api-token' } }, secrets: { apiToken: API_TOKEN, boundTo: 'atko.okta.com|' } }]);
       expect(w.config.connection).toBeUndefined();
       expect(w.config.secrets).toEqual({});
     });
@@ -105,7 +105,7 @@ describe('Okta connection', () => {
       const w = adminWorld();
       w.connect();
       await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }));
-      expect(w.tested[0].secrets).toEqual({ apiToken: API_TOKEN });
+      expect(w.tested[0].secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
     });
 
     test('names the missing scopes and what each is for', async () => {
@@ -135,5 +135,17 @@ describe('Okta connection', () => {
       w.app.directoryFor = () => { throw new TypeError('bug'); };
       await expect(testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }))).rejects.toThrow('bug');
     });
+  });
+});
+
+describe('credentials bound to their org', () => {
+  test('a half-saved form (new secret, old connection) never sends one org\'s credentials to another', async () => {
+    const { compose } = await import('../../src/entry/compose');
+    const { DirectoryError } = await import('../../src/app/ports');
+    const deps = compose();
+    expect(() => deps.directoryFor({ domain: 'atko.okta.com', auth: { method: 'api-token' } }, { apiToken: API_TOKEN, boundTo: 'other.okta.com|' }))
+      .toThrow(DirectoryError);
+    expect(() => deps.directoryFor({ domain: 'atko.okta.com', auth: { method: 'api-token' } }, { apiToken: API_TOKEN, boundTo: 'atko.okta.com|' }))
+      .not.toThrow();
   });
 });

@@ -27,8 +27,8 @@ describe('dashboard', () => {
     expect(r.data.grants.find((g) => g.id === 'late')).toEqual(expect.objectContaining({
       issueKey: 'OPS-2', requesterName: 'Neville Newadmin', groupName: 'PAM Windows Admins', overdue: true, revocable: true,
     }));
-    // FAILED after the worker knew the Okta user: the admin can retry the removal (take back anything left).
-    expect(r.data.grants.find((g) => g.id === 'failed')).toMatchObject({ problem: 'Okta refused: the group is an APP_GROUP.', revocable: true, overdue: false });
+    // FAILED while starting: nothing of the app's to remove, so no Retry removal.
+    expect(r.data.grants.find((g) => g.id === 'failed')).toMatchObject({ problem: 'Okta refused: the group is an APP_GROUP.', revocable: false, overdue: false });
     expect(r.data.grants.find((g) => g.id === 'revoking')).toMatchObject({ attempts: 2, problem: 'HTTP 503', overdue: false });
     expect(r.data.grants.find((g) => g.id === 'granting')).toMatchObject({ requesterName: 'acc-gone' });
     expect(r.data.health.overdueRevocations).toBe(1);
@@ -90,5 +90,17 @@ describe('admin revoke', () => {
     await w.grants.create(makeGrant({ id: 'old', status: 'EXPIRED' }));
     expect(await revokeGrant(w.app, ADMIN, { grantId: 'old' })).toMatchObject({ ok: false, code: 'REVOKE.NOT_ACTIVE' });
     expect(await revokeGrant(w.app, ADMIN, { grantId: 'nope' })).toMatchObject({ ok: false, code: 'GRANT.NOT_FOUND' });
+  });
+});
+
+describe('retry of a failed removal', () => {
+  test('is offered for a FAILED removal and goes through the one revocation path', async () => {
+    const w = world();
+    await w.grants.create(makeGrant({ id: 'stuck', status: 'FAILED', endReason: 'EXPIRED', endedBy: 'app', reason: 'Okta refused the change: E0000006', issueKey: 'OPS-9' }));
+    const r = await getDashboard(w.app);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.data.grants.find((g) => g.id === 'stuck')).toMatchObject({ revocable: true });
+    expect(await revokeGrant(w.app, ADMIN, { grantId: 'stuck' })).toMatchObject({ ok: true, data: { status: 'REVOKING' } });
+    expect(await w.grants.get('stuck')).toMatchObject({ status: 'REVOKING', endReason: 'EXPIRED' });
   });
 });

@@ -42,6 +42,21 @@ describe('Extend access', () => {
     expect(w.jira.commentsOn(over.issue.key).join()).toContain('the most PAM Linux Sysadmins allows');
   });
 
+  it('extends once per Extend issue even when its comment failed and the event comes again', async () => {
+    const w = world();
+    const { grantId } = await activeLinux(w);
+    w.clock.advance(3 * HOUR);
+    w.jira.failComments = 1;
+    await expect(w.raise({ accessType: 'Extend access', adminGroup: LINUX, changeType: 'Emergency' })).rejects.toThrow('Jira is unavailable');
+    const ext = [...w.jira.issues.values()].at(-1)!;
+    w.clock.advance(5 * MIN);
+    const { intakeIssueEvent } = await import('../../src/app/intake-issue-event');
+    expect(await intakeIssueEvent(w.app, { issueId: ext.id, issueKey: ext.key, kind: 'created' })).toBe('extended');
+    expect(await w.grant(grantId)).toMatchObject({ endsAt: '2026-11-22T16:00:00.000Z', extensions: 1 });
+    expect(w.jira.commentsOn(ext.key)).toHaveLength(1);
+    expect(w.audit.actions(grantId).filter((a) => a === 'EXTENDED')).toHaveLength(1);
+  });
+
   it('says clearly when there is nothing to extend, and a duplicate event does nothing more', async () => {
     const w = world();
     const { issue, outcome } = await w.raise({ accessType: 'Extend access', adminGroup: LINUX });
@@ -243,5 +258,27 @@ describe('failures an admin resolves', () => {
     const { issue } = await activeLinux(w);
     expect(w.jira.commentsOn(issue.key)).toHaveLength(1);
     expect(w.jira.notifications).toEqual([]);
+  });
+});
+
+describe('ownership of a membership a failed removal left behind', () => {
+  it('a later grant does not take it for pre-existing, so its own end removes it', async () => {
+    const w = world();
+    const a = await activeLinux(w);
+    w.clock.set('2026-11-22T13:00:00.000Z');
+    w.directory.failNext.removeMember = [new DirectoryError('permanent', 'Okta denied the change (E0000006).', { status: 403 })];
+    await runSweep(w.app);
+    await w.drain();
+    expect(await w.grant(a.grantId)).toMatchObject({ status: 'FAILED' });
+    expect(w.directory.memberships.has(`${OKTA_NEVILLE}|${LINUX}`)).toBe(true);
+
+    const b = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Emergency' });
+    await w.drain();
+    expect(await w.grant(b.grantId)).toMatchObject({ status: 'ACTIVE', preexistingMembership: false });
+    w.clock.set('2026-11-22T17:05:00.000Z');
+    await runSweep(w.app);
+    await w.drain();
+    expect(await w.grant(b.grantId)).toMatchObject({ status: 'EXPIRED' });
+    expect(w.directory.memberships.has(`${OKTA_NEVILLE}|${LINUX}`)).toBe(false);
   });
 });

@@ -209,6 +209,40 @@ describe('approval mode status', () => {
     expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: APPROVER });
   });
 
+  it('counts an approval made before a late creation event was processed, from the issue creation time', async () => {
+    const w = world('2026-11-22T09:05:00.000Z');
+    w.config.allowlist = [makeGroupPolicy({ approvalMode: 'status' })];
+    const { issue, grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Standard', createdAt: '2026-11-22T09:00:00.000Z' });
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-22T09:01:00.000Z');
+    const { processWork } = await import('../../src/app/process-work');
+    await processWork(w.app, { kind: 'grant', grantId });
+    expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: APPROVER });
+  });
+
+  it('says so when the issue moved on from the approval status before access was granted', async () => {
+    const w = world();
+    w.config.allowlist = [makeGroupPolicy({ approvalMode: 'status' })];
+    const { issue, grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Standard', createdAt: '2026-11-22T09:00:00.000Z' });
+    w.jira.moveTo(issue.key, 'Approved', APPROVER, '2026-11-22T09:01:00.000Z');
+    w.jira.moveTo(issue.key, 'In Progress', APPROVER, '2026-11-22T09:02:00.000Z');
+    const { processWork } = await import('../../src/app/process-work');
+    await processWork(w.app, { kind: 'grant', grantId });
+    await processWork(w.app, { kind: 'grant', grantId });
+    expect(await w.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
+    expect(w.jira.commentsOn(issue.key).filter((c) => c.includes('move the issue back to "Approved"'))).toHaveLength(1);
+  });
+
+  it('closes a request nobody approved within 7 days', async () => {
+    const w = world();
+    w.config.allowlist = [makeGroupPolicy({ approvalMode: 'status' })];
+    const { issue, grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Standard' });
+    w.clock.advance(8 * 24 * 3_600_000);
+    const { processWork } = await import('../../src/app/process-work');
+    await processWork(w.app, { kind: 'grant', grantId });
+    expect(await w.grant(grantId)).toMatchObject({ status: 'DENIED' });
+    expect(w.jira.commentsOn(issue.key).join()).toContain('not approved within 7 days');
+  });
+
   it('lets the emergency value skip approval and flags it', async () => {
     const w = world();
     w.config.allowlist = [makeGroupPolicy({ approvalMode: 'status' })];
@@ -228,5 +262,38 @@ describe('approval mode status', () => {
     expect(await intakeIssueEvent(w.app, { issueId: issue.id, issueKey: issue.key, kind: 'updated' })).toBe('edit-ignored');
     expect(w.jira.commentsOn(issue.key).filter((c) => c.includes('not applied'))).toHaveLength(1);
     expect(await w.grant(grantId)).toMatchObject({ groupId: LINUX, status: 'ACTIVE' });
+  });
+});
+
+describe('a trigger that died half way through recording a request', () => {
+  it('is finished by the worker the sweep re-queues: audit entries (emergency flag included) and the grant', async () => {
+    const w = world();
+    const realAppend = w.audit.append.bind(w.audit);
+    let failed = false;
+    w.audit.append = async (e) => { if (!failed) { failed = true; throw new Error('process killed'); } return realAppend(e); };
+    await expect(w.raise({ accessType: 'New access', adminGroup: LINUX, changeType: 'Emergency' })).rejects.toThrow('process killed');
+    expect(w.audit.entries).toEqual([]);
+    w.queue.take(); // nothing was queued anyway: the crash came first
+    w.clock.advance(20 * 60_000);
+    const { runSweep } = await import('../../src/app/run-sweep');
+    expect((await runSweep(w.app)).requeued).toBe(1);
+    await w.drain();
+    const grantId = [...w.grants.rows.keys()][0];
+    expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE' });
+    expect(w.audit.actions(grantId)).toEqual(['REQUESTED', 'EMERGENCY_USED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
+  });
+});
+
+describe('edits after the request', () => {
+  it('an Access type edit is said to be ignored too, once, and changes nothing', async () => {
+    const w = world();
+    const { issue, grantId } = await w.raise({ accessType: 'New access', adminGroup: LINUX });
+    await w.drain();
+    w.jira.issues.get(issue.key)!.accessType = 'Extend access';
+    const { intakeIssueEvent } = await import('../../src/app/intake-issue-event');
+    expect(await intakeIssueEvent(w.app, { issueId: issue.id, issueKey: issue.key, kind: 'updated' })).toBe('edit-ignored');
+    expect(await intakeIssueEvent(w.app, { issueId: issue.id, issueKey: issue.key, kind: 'updated' })).toBe('edit-ignored');
+    expect(w.jira.commentsOn(issue.key).filter((c) => c.includes('not applied'))).toHaveLength(1);
+    expect(await w.grant(grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
   });
 });

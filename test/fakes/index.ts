@@ -34,7 +34,7 @@ export class MemoryGrantStore implements GrantStore {
   }
   private all() { return [...this.rows.values()].map(clone); }
   async listByRequester(a: string) { return this.all().filter((g) => g.requesterAccountId === a); }
-  async listHeldByRequesterAndGroup(a: string, gid: string) { return this.all().filter((g) => g.requesterAccountId === a && g.groupId === gid && ['GRANTING', 'ACTIVE', 'REVOKING'].includes(g.status)); }
+  async listHeldByRequesterAndGroup(a: string, gid: string) { return this.all().filter((g) => g.requesterAccountId === a && g.groupId === gid && ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'].includes(g.status)); }
   async listByStatus(s: GrantStatus, before?: string) {
     return this.all().filter((g) => g.status === s && (!before || Date.parse(g.endsAt ?? g.requestedAt) <= Date.parse(before)))
       .sort((a, b) => Date.parse(a.endsAt ?? a.requestedAt) - Date.parse(b.endsAt ?? b.requestedAt));

@@ -230,8 +230,8 @@ describe('an issue edited after the request', () => {
 
     const edit = await nothingElseChanges(t, () => sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville));
     expect(t.grant(r.grantId)).toEqual(grantBefore);
-    expect(t.comments(r.key).slice(comments)).toEqual(['@Neville Newadmin Changes to this request are not applied.\nThis request was already recorded for the group it named when it was raised. To get access to a different group, raise a new request.']);
-    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ detail: expect.stringContaining(`changed to "${w.groups.windows}"`) })]);
+    expect(t.comments(r.key).slice(comments)).toEqual(['@Neville Newadmin Changes to this request are not applied.\nThis request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.']);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ detail: expect.stringContaining(`Admin group "${w.groups.windows}"`) })]);
     expect(sb.okta.members(w.groups.windows)).toEqual([]);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
 

@@ -55,7 +55,7 @@ const rawValue = (v: unknown): unknown => (v === null || v === undefined || v ==
 export class JiraIssueTracker implements IssueTracker {
   async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
     const ids = await discoverFieldIds(durationFieldName);
-    const wanted = ['summary', 'status', 'reporter', 'project', ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd]
+    const wanted = ['summary', 'status', 'reporter', 'project', 'created', ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd]
       .filter((x): x is string => !!x);
     const res = await jiraRequest<IssueJson>(APP, 'GET', route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`, {
       operation: 'reading the issue', accept: [404],
@@ -68,6 +68,7 @@ export class JiraIssueTracker implements IssueTracker {
       projectKey: f.project?.key ?? res.body.key.split('-')[0],
       reporterAccountId: f.reporter?.accountId ?? undefined,
       statusName: f.status?.name ?? '',
+      createdAt: toIsoInstant(f.created),
       accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,
       adminGroup: ids.adminGroup ? rawValue(f[ids.adminGroup]) : undefined,
       changeType: ids.duration ? unwrapValue(f[ids.duration]) : undefined,
@@ -117,14 +118,15 @@ export class JiraIssueTracker implements IssueTracker {
   }
 
   async comment(issueKey: string, message: Message): Promise<void> {
+    // 404: the issue was deleted; there is nobody left to tell there, and retrying would not help.
     await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
-      body: { body: toAdf(message) }, operation: 'commenting on the issue',
+      body: { body: toAdf(message) }, operation: 'commenting on the issue', accept: [404],
     });
   }
 
   async transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'> {
     const res = await jiraRequest<{ transitions?: Array<{ id: string; name: string; isAvailable?: boolean }> }>(
-      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions' });
+      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions', accept: [404] });
     const offered = (res.body?.transitions ?? []).filter((t) => t.isAvailable !== false);
     const wanted = transitionName.trim().toLocaleLowerCase();
     const t = offered.find((x) => x.name === transitionName) ?? offered.find((x) => x.name.trim().toLocaleLowerCase() === wanted);

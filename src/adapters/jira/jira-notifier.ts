@@ -23,7 +23,7 @@ export class JiraNotifier implements Notifier {
     }));
     const name = (id: string) => names.get(id);
     await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/notify`, {
-      operation: 'sending a notification',
+      operation: 'sending a notification', accept: [404], // the issue was deleted: nothing to notify about
       body: {
         subject: subject.slice(0, 255),
         textBody: toPlainText(message, name),

@@ -6,7 +6,8 @@ import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type Gra
 import { isKvsError, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
-const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING'];
+/** Statuses of grants that hold, take, give up or (a failed removal) may still hold the membership. */
+const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'];
 
 /** Stored items are untrusted across versions: parse, and fail loudly on a corrupt one. */
 function toGrant(key: string, raw: unknown): Grant {

@@ -70,11 +70,13 @@ export const GrantSchema = z.object({
   endReason: z.enum(['EXPIRED', 'RELINQUISHED', 'REVOKED_BY_ADMIN', 'REMOVED_EXTERNALLY']).optional(),
   endedBy: z.string().optional(),
   extensions: z.number().int().nonnegative(),
+  extendedVia: z.array(z.string()).optional(),
   preexistingMembership: z.boolean(),
   reminderSentAt: iso.optional(),
   attempts: z.number().int().nonnegative(),
   lastError: z.string().optional(),
   reason: z.string().optional(),
+  reasonCode: z.string().optional(),
   version: z.number().int(),
   updatedAt: iso,
 }) satisfies z.ZodType<Grant>;
@@ -156,7 +158,7 @@ export const OktaConnectionSchema = z.object({
   ]),
 });
 
-export const OktaSecretsSchema = z.object({ apiToken: z.string().optional(), privateKeyPem: z.string().optional() });
+export const OktaSecretsSchema = z.object({ apiToken: z.string().optional(), privateKeyPem: z.string().optional(), boundTo: z.string().optional() });
 
 /** Every field optional: settings saved by an older version are completed from DEFAULT_POLICY. */
 export const PolicySettingsSchema = z.object({

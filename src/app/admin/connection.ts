@@ -2,7 +2,7 @@
  * The Okta connection: domain, how the app signs in, and the credentials. Secrets are write-only:
  * they come in with a save or a test, and only "set" / "not set" ever goes back out.
  */
-import { validateOktaDomain } from '../../domain/okta-domain';
+import { credentialTarget, validateOktaDomain } from '../../domain/okta-domain';
 import {
   ADMIN_ERRORS, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
 } from '../../shared/admin-contract';
@@ -39,17 +39,20 @@ async function resolveDraft(deps: Pick<Deps, 'config'>, input: ConnectionInputPa
   const domain = validateOktaDomain(input.domain);
   if (!domain.ok) return refuse(ADMIN_ERRORS.domain, domain.reason);
   const [stored, storedConnection] = await Promise.all([deps.config.getSecrets(), deps.config.getConnection()]);
+  const target = credentialTarget(domain.host, input.method === 'oauth' ? input.clientId ?? '' : undefined);
   const connection: OktaConnection = input.method === 'api-token'
     ? { domain: domain.host, auth: { method: 'api-token' } }
     : { domain: domain.host, auth: { method: 'oauth', clientId: input.clientId ?? '', ...(input.keyId ? { keyId: input.keyId } : {}) } };
   // A stored secret only ever goes back to the org (and service app) it was entered for: sending this
   // tenant's token to a newly typed domain would hand it to whoever runs that org.
-  const sameTarget = storedConnection?.domain === connection.domain
-    && (connection.auth.method !== 'oauth' || (storedConnection.auth.method === 'oauth' && storedConnection.auth.clientId === connection.auth.clientId));
+  const sameTarget = stored.boundTo !== undefined
+    ? stored.boundTo === target
+    : storedConnection?.domain === connection.domain
+      && (connection.auth.method !== 'oauth' || (storedConnection.auth.method === 'oauth' && storedConnection.auth.clientId === connection.auth.clientId));
   const reusable: OktaSecrets = sameTarget ? stored : {};
   const secrets: OktaSecrets = input.method === 'api-token'
-    ? { apiToken: input.apiToken || reusable.apiToken }
-    : { privateKeyPem: input.privateKeyPem || reusable.privateKeyPem };
+    ? { apiToken: input.apiToken || reusable.apiToken, boundTo: target }
+    : { privateKeyPem: input.privateKeyPem || reusable.privateKeyPem, boundTo: target };
   if (input.method === 'api-token' && !secrets.apiToken) {
     return refuse(ADMIN_ERRORS.secretRequired, sameTarget || !stored.apiToken
       ? 'Enter the Okta API token (Okta Admin › Security › API › Tokens).'

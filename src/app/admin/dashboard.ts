@@ -2,7 +2,7 @@
  * What an admin watches: grants that hold or are changing membership, grants that need them, whether
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
-import type { Grant } from '../../domain/grant';
+import { mayHoldAppMembership, type Grant } from '../../domain/grant';
 import { MINUTE_MS } from '../../domain/policy';
 import {
   DASHBOARD_STATUSES, type DashboardChart, type DashboardGrant, type DashboardHealth, type DashboardView,
@@ -57,9 +57,9 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     attempts: g.attempts,
     problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
     overdue: isOverdue(g),
-    // FAILED: the removal is retried (or, for a grant that failed while starting, any membership it may
-    // have left is removed): an admin's way out of "needs an admin".
-    revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && !!g.oktaUserId),
+    // A FAILED removal can be retried: an admin's way out of "needs an admin". A grant that failed while
+    // starting holds nothing of ours (a start abandoned at its end took back what it may have added).
+    revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && mayHoldAppMembership(g)),
   })).sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
 
   const nextSweepMs = lastSweep ? Date.parse(lastSweep.at) + SWEEP_INTERVAL_MS : undefined;

@@ -27,9 +27,9 @@ export interface GrantStore {
   update(next: Grant): Promise<void>;
   listByRequester(accountId: string): Promise<Grant[]>;
   /**
-   * The requester's grants for a group that hold, or are taking or giving up, the membership
-   * (GRANTING, ACTIVE, REVOKING), each read fresh (strongly consistent). The cost follows how many
-   * grants of the group are running, not the requester's history.
+   * The requester's grants for a group that hold, are taking or giving up, or may still hold the
+   * membership (GRANTING, ACTIVE, REVOKING, FAILED), each read fresh (strongly consistent). The cost
+   * follows how many grants of the group are open, not the requester's history.
    */
   listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]>;
   /** Grants in `status`, optionally only those whose endsAt <= `endsAtOrBefore`, oldest end first. */
@@ -95,6 +95,12 @@ export interface OktaConnection {
 export interface OktaSecrets {
   apiToken?: string;
   privateKeyPem?: string;
+  /**
+   * The org (and service app) these credentials were entered for (`credentialTarget`). Secrets and
+   * connection are two writes; binding them means a half-saved form can never send one org's
+   * credentials to another.
+   */
+  boundTo?: string;
 }
 
 export interface ConfigStore {
@@ -175,6 +181,8 @@ export interface IssueSnapshot {
   projectKey: string;
   reporterAccountId?: string;
   statusName: string;
+  /** When the issue was created in Jira (the request's true time; events may arrive late). */
+  createdAt?: string;
   accessType?: unknown;
   adminGroup?: unknown;
   /** Value of the admin-named duration field (e.g. Change type = Emergency). */
@@ -202,6 +210,7 @@ export interface IssueTracker {
   getUser(accountId: string): Promise<JiraUser | undefined>;
   /** Who last moved the issue into `statusName` and when, from the changelog (undefined if never). */
   lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined>;
+  /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
   comment(issueKey: string, message: Message): Promise<void>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
   transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;

@@ -77,7 +77,7 @@ describe('JiraIssueTracker', () => {
     const { nev } = people();
     const { key, id } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: '00g1linux', requestedEnd: '2026-11-22T12:30:00Z' } });
     const snap = await run(() => new JiraIssueTracker().getIssue(key, 'Change type'));
-    expect(snap).toEqual({ id, key, projectKey: 'ACC', reporterAccountId: nev.accountId, statusName: 'To Do', accessType: 'New access', adminGroup: '00g1linux', changeType: 'Emergency', requestedEnd: '2026-11-22T12:30:00.000Z' });
+    expect(snap).toEqual({ id, key, projectKey: 'ACC', reporterAccountId: nev.accountId, statusName: 'To Do', createdAt: '2026-11-22T09:00:00.000Z', accessType: 'New access', adminGroup: '00g1linux', changeType: 'Emergency', requestedEnd: '2026-11-22T12:30:00.000Z' });
     expect(targets.every((x) => x.provider === 'app')).toBe(true);
   });
 

@@ -70,7 +70,7 @@ describe('KvsGrantStore', () => {
     await store.create(makeGrant({ id: 'a5', requesterAccountId: 'acc-a', groupId: LINUX, status: 'REVOKING', requestedAt: '2026-11-23T00:00:00.000Z' }));
     const ids = (gs: Array<{ id: string }>) => gs.map((g) => g.id).sort();
     expect(ids(await store.listByRequester('acc-a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
-    // Held = GRANTING, ACTIVE, REVOKING: the ended a3 and other people's b1 are not read back.
+    // Held = GRANTING, ACTIVE, REVOKING, FAILED: the ended a3 and other people's b1 are not read back.
     expect(ids(await store.listHeldByRequesterAndGroup('acc-a', LINUX))).toEqual(['a1', 'a4', 'a5']);
     expect(ids(await store.listByGroupAndStatus(LINUX, 'ACTIVE'))).toEqual(['a1', 'b1']);
     expect(ids(await store.listRequestedBetween('2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'))).toEqual(['a2', 'a3']);
