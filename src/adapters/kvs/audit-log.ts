@@ -30,6 +30,8 @@ interface AuditEntity {
 }
 
 const audit = () => kvs.entity<AuditEntity>(ENTITY.audit);
+/** Entries read per request when verifying the chain (Forge batch operations take at most 25 items). */
+const VERIFY_BATCH = 25;
 
 /** JSON with object keys sorted and undefined dropped: the same entry always hashes the same. */
 export function canonicalJson(v: unknown): string {
@@ -130,28 +132,38 @@ export class KvsAuditLog implements AuditLog {
 
   /**
    * Walks seq 1..head with strongly consistent reads, recomputing each hash and checking the link to
-   * the previous entry and that the indexed attributes still agree with the hashed document.
+   * the previous entry and that the indexed attributes still agree with the hashed document. Reads
+   * VERIFY_BATCH entries per request (batch get), so a long trail fits in one resolver call.
    */
   async verify(): Promise<{ ok: true; count: number } | { ok: false; brokenAt: number }> {
     const hint = await this.readHint();
     let prev = GENESIS_HASH;
     let seq = 1;
-    for (;; seq++) {
-      const raw = await audit().get(auditKey(seq));
-      if (raw === undefined) break;
-      const parsed = AuditEntitySchema.safeParse(raw);
-      if (!parsed.success) return { ok: false, brokenAt: seq };
-      const { doc, ...indexed } = parsed.data;
-      const { prevHash, hash, ...fields } = doc;
-      const consistent = doc.seq === seq && indexed.seq === seq && indexed.action === doc.action && indexed.at === isoUtc(doc.at)
-        && indexed.grantId === doc.grantId && indexed.issueKey === doc.issueKey
-        && indexed.requesterAccountId === doc.requesterAccountId && indexed.groupId === doc.groupId;
-      if (!consistent || prevHash !== prev || entryHash(prev, fields) !== hash) return { ok: false, brokenAt: seq };
-      prev = hash;
+    for (;;) {
+      const keys = Array.from({ length: VERIFY_BATCH }, (_, i) => ({ key: auditKey(seq + i), entityName: ENTITY.audit }));
+      const { successfulKeys } = await kvs.batchGet<unknown>(keys);
+      const byKey = new Map(successfulKeys.map((r) => [r.key, r.value]));
+      let ended = false;
+      for (let i = 0; i < VERIFY_BATCH; i++, seq++) {
+        const raw = byKey.get(auditKey(seq));
+        if (raw === undefined) { ended = true; break; }
+        const parsed = AuditEntitySchema.safeParse(raw);
+        if (!parsed.success) return { ok: false, brokenAt: seq };
+        const { doc, ...indexed } = parsed.data;
+        const { prevHash, hash, ...fields } = doc;
+        const consistent = doc.seq === seq && indexed.seq === seq && indexed.action === doc.action && indexed.at === isoUtc(doc.at)
+          && indexed.grantId === doc.grantId && indexed.issueKey === doc.issueKey
+          && indexed.requesterAccountId === doc.requesterAccountId && indexed.groupId === doc.groupId;
+        if (!consistent || prevHash !== prev || entryHash(prev, fields) !== hash) return { ok: false, brokenAt: seq };
+        prev = hash;
+      }
+      if (ended) break;
     }
     const count = seq - 1;
-    // An entry missing below the recorded head means something was deleted.
+    // An entry missing below the recorded head means something was deleted (or a later one exists).
     if (hint.seq > count) return { ok: false, brokenAt: count + 1 };
+    const after = await audit().get(auditKey(count + 2));
+    if (after !== undefined) return { ok: false, brokenAt: count + 1 };
     return { ok: true, count };
   }
 

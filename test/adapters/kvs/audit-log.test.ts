@@ -48,6 +48,14 @@ describe('KvsAuditLog', () => {
     expect(await log.verify()).toEqual({ ok: true, count: 4 });
   });
 
+  it('verify reads the chain in batches, not one request per entry', async () => {
+    for (let i = 0; i < 60; i++) await log.append(entry({ detail: `step ${i}` }));
+    const before = h.emulator.requests.length;
+    expect(await log.verify()).toEqual({ ok: true, count: 60 });
+    // 60 entries: 3 batch reads (25 + 25 + 10) plus the head hint and one probe past the end.
+    expect(h.emulator.requests.length - before).toBeLessThanOrEqual(5);
+  });
+
   it('verify detects an entry edited in storage', async () => {
     for (let i = 0; i < 3; i++) await log.append(entry({ detail: `d${i}` }));
     const [, second] = h.emulator.entity('audit');
