@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import type { RequestLedger } from '../../app/ports';
 
+/**
+ * Markers outlive every redelivery they guard against (queue events live 24 h, grants weeks at most,
+ * waiting requests 7 days) and then expire, so the ledger does not grow for ever.
+ */
+const LEDGER_TTL = { value: 90, unit: 'DAYS' } as const;
+
 // Ledger keys may carry user-entered text (an edited field value): hash them into a valid KVS key.
 const storageKey = (key: string) => `ledger:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
@@ -11,7 +17,7 @@ export class KvsRequestLedger implements RequestLedger {
 
   async claim(key: string): Promise<boolean> {
     try {
-      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now() }, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now() }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL });
       return true;
     } catch (e) {
       if ((e as { code?: string }).code === 'KEY_CONFLICT') return false;
