@@ -6,7 +6,7 @@ import type { Grant } from '../domain/grant';
 import { decideExtension } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { amend, auditGrant, retryOnStale } from './grant-ops';
+import { amend, retryOnStale } from './grant-ops';
 import * as say from './messages';
 
 export interface ExtendInput {
@@ -44,8 +44,7 @@ export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Ou
     const next = await amend(deps.grants, active, now, {
       endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined,
       ...(input.requestIssueKey ? { extendedVia: [...(active.extendedVia ?? []), input.requestIssueKey] } : {}),
-    });
-    await auditGrant(deps.audit, next, now, 'EXTENDED', input.actor, `Extended from ${active.endsAt} to ${next.endsAt} (extension ${next.extensions} of ${group.maxExtensions}) via ${input.issueKey}.`);
+    }, [{ action: 'EXTENDED', actor: input.actor, detail: `Extended from ${active.endsAt} to ${decision.endsAt} (extension ${decision.extensions} of ${group.maxExtensions}) via ${input.issueKey}.` }]);
     return { ok: true, grant: next };
   });
 }

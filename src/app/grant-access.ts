@@ -6,7 +6,7 @@
 import type { Grant } from '../domain/grant';
 import { computeEndsAt, decideApproval, decideRemoval, isPreexistingMembership, MINUTE_MS } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { advance, auditGrant, noticeStep, once } from './grant-ops';
+import { advance, auditGrant, noticeStep, once, type StepRecord } from './grant-ops';
 import * as say from './messages';
 import { DirectoryError, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
@@ -63,12 +63,13 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       const isMember = await directory.isMember(who.user.id, g.groupId);
       const endsAt = computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd });
       const approvedBy = approval.kind === 'approved' ? approval.approverAccountId : undefined;
+      const preexistingMembership = isPreexistingMembership(isMember, others);
       g = await advance(deps.grants, g, 'GRANTING', now, {
-        oktaUserId: who.user.id, endsAt, approvedBy, attempts: 0, lastError: undefined,
-        preexistingMembership: isPreexistingMembership(isMember, others),
-      });
-      if (approvedBy) await auditGrant(deps.audit, g, now, 'APPROVED', approvedBy, `Approved by moving the issue to "${policy.approvalStatusName}".`);
-      await auditGrant(deps.audit, g, now, 'GRANT_STARTED', 'app', `Okta user ${who.user.id} (${who.user.login}); ends ${endsAt}${g.preexistingMembership ? '; already a member by other means' : ''}.`);
+        oktaUserId: who.user.id, endsAt, approvedBy, attempts: 0, lastError: undefined, preexistingMembership,
+      }, [
+        ...(approvedBy ? [{ action: 'APPROVED' as const, actor: approvedBy, detail: `Approved by moving the issue to "${policy.approvalStatusName}".` }] : []),
+        { action: 'GRANT_STARTED', actor: 'app', detail: `Okta user ${who.user.id} (${who.user.login}); ends ${endsAt}${preexistingMembership ? '; already a member by other means' : ''}.` },
+      ]);
     }
 
     // GRANTING: the membership call is idempotent in Okta (PUT), so retries are safe.
@@ -76,23 +77,24 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
       // Okta was unavailable until past the end. An earlier add may still have landed: take back what
       // this grant may have created before giving up, so no standing access is left behind.
+      const record: StepRecord[] = [];
       if (!g.preexistingMembership && g.oktaUserId) {
         const siblings = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
         if (decideRemoval(g, siblings, now).remove) {
           const removed = await directory.removeMember(g.oktaUserId, g.groupId);
-          await auditGrant(deps.audit, g, now, 'MEMBERSHIP_REMOVED', 'app', `Grant abandoned at its end time; membership of ${g.groupId} ${removed.outcome === 'removed' ? 'removed' : 'was not present'}.`, removed.requestId);
+          record.push({ action: 'MEMBERSHIP_REMOVED', actor: 'app', oktaRequestId: removed.requestId,
+            detail: `Grant abandoned at its end time; membership of ${g.groupId} ${removed.outcome === 'removed' ? 'removed' : 'was not present'}.` });
         }
       }
-      return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.');
+      return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.', record);
     }
-    if (!g.preexistingMembership) {
-      const write = await directory.addMember(g.oktaUserId!, g.groupId);
-      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_ADDED', 'app', `Added to Okta group ${g.groupId}.`, write.requestId);
-    } else {
-      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_ALREADY_PRESENT', 'app', 'Already a member by other means; membership left as it was and will not be removed by the app.');
-    }
-    g = await advance(deps.grants, g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, attempts: 0, lastError: undefined });
-    await auditGrant(deps.audit, g, now, 'ACTIVE', 'app', `Active until ${g.endsAt}.`);
+    // The membership change is recorded with the ACTIVE write: a crash in between repeats the
+    // (idempotent) PUT on retry and records it then, so the trail has it exactly once.
+    const membership: StepRecord = g.preexistingMembership
+      ? { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: 'app', detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' }
+      : { action: 'MEMBERSHIP_ADDED', actor: 'app', detail: `Added to Okta group ${g.groupId}.`, oktaRequestId: (await directory.addMember(g.oktaUserId!, g.groupId)).requestId };
+    g = await advance(deps.grants, g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, attempts: 0, lastError: undefined },
+      [membership, { action: 'ACTIVE', actor: 'app', detail: `Active until ${g.endsAt}.` }]);
     await announceActive(deps, g);
     const left = Date.parse(g.endsAt!) - Date.parse(now);
     if (left <= EXACT_EXPIRY_WINDOW_MS) await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.max(0, Math.ceil(left / 1000)));
@@ -148,8 +150,8 @@ async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | und
 
 async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
   const now = deps.clock.now();
-  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, reasonCode: code, endedAt: now });
-  await auditGrant(deps.audit, denied, now, 'DENIED', 'app', `${code}: ${message}`);
+  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, reasonCode: code, endedAt: now },
+    [{ action: 'DENIED', actor: 'app', detail: `${code}: ${message}` }]);
   await announceFailure(deps, denied);
   return { done: true, note: `denied ${code}` };
 }

@@ -1,19 +1,29 @@
 /** Small building blocks every lifecycle use case shares: versioned writes, audit, once-only notices. */
 import { transition, type Grant, type GrantStatus } from '../domain/grant';
 import { refuse, type Refusal } from './errors';
-import { StaleGrantError, type AuditAction, type AuditLog, type GrantStore, type RequestLedger } from './ports';
+import { StaleGrantError, type AuditAction, type AuditEntryInput, type AuditLog, type GrantStore, type RequestLedger } from './ports';
 
-/** Moves a grant to `to` and writes it conditionally on the version it was read at. */
-export async function advance(grants: GrantStore, g: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}): Promise<Grant> {
+/** An audit entry recorded together with a grant write (the grant's own fields are filled in). */
+export interface StepRecord { action: AuditAction; actor: string; detail: string; oktaRequestId?: string }
+
+const entriesFor = (g: Grant, at: string, records: StepRecord[]): AuditEntryInput[] => records.map((r) => ({
+  at, ...r, grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
+}));
+
+/**
+ * Moves a grant to `to`, written conditionally on the version it was read at, together with the audit
+ * entries that record the step: both land or neither does.
+ */
+export async function advance(grants: GrantStore, g: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}, record: StepRecord[] = []): Promise<Grant> {
   const next = transition(g, to, now, { ...changes, version: g.version + 1 });
-  await grants.update(next);
+  await grants.update(next, entriesFor(next, now, record));
   return next;
 }
 
-/** Changes a grant without changing its status (extension, reminder mark, attempt count). */
-export async function amend(grants: GrantStore, g: Grant, now: string, changes: Partial<Grant>): Promise<Grant> {
+/** Changes a grant without changing its status (extension, reminder mark, attempt count), with its audit entries. */
+export async function amend(grants: GrantStore, g: Grant, now: string, changes: Partial<Grant>, record: StepRecord[] = []): Promise<Grant> {
   const next: Grant = { ...g, ...changes, status: g.status, updatedAt: now, version: g.version + 1 };
-  await grants.update(next);
+  await grants.update(next, entriesFor(next, now, record));
   return next;
 }
 

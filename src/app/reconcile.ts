@@ -28,8 +28,8 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       // The list may predate an add that landed just after it: ask Okta about this one member.
       if (await directory.isMember(g.oktaUserId, group.groupId)) continue;
       try {
-        const ended = await advance(deps.grants, fresh, 'REMOVED_EXTERNALLY', listedAt, { endReason: 'REMOVED_EXTERNALLY', endedBy: 'app', endedAt: listedAt });
-        await auditGrant(deps.audit, ended, listedAt, 'REMOVED_EXTERNALLY', 'app', `Okta group ${group.groupId} no longer has this member; someone removed it outside the app.`);
+        const ended = await advance(deps.grants, fresh, 'REMOVED_EXTERNALLY', listedAt, { endReason: 'REMOVED_EXTERNALLY', endedBy: 'app', endedAt: listedAt },
+          [{ action: 'REMOVED_EXTERNALLY', actor: 'app', detail: `Okta group ${group.groupId} no longer has this member; someone removed it outside the app.` }]);
         await announceEnd(deps, ended, undefined);
         removedExternally++;
       } catch (e) {

@@ -7,7 +7,7 @@ import { mayHoldAppMembership, type EndReason, type Grant } from '../domain/gran
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { advance, auditGrant, noticeStep, once, retryOnStale } from './grant-ops';
+import { advance, auditGrant, noticeStep, once, retryOnStale, type StepRecord } from './grant-ops';
 import * as say from './messages';
 import { DirectoryError } from './ports';
 import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
@@ -28,11 +28,10 @@ export async function requestRevocation(
     const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && mayHoldAppMembership(g);
     if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
-    const next = await advance(deps.grants, g, 'REVOKING', now, {
+    await advance(deps.grants, g, 'REVOKING', now, {
       endReason: retry ? g.endReason ?? input.reason : input.reason, endedBy: retry ? g.endedBy ?? input.actor : input.actor, attempts: 0, lastError: undefined,
-    });
-    await auditGrant(deps.audit, next, now, 'REVOKE_STARTED', input.actor,
-      retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.');
+    }, [{ action: 'REVOKE_STARTED', actor: input.actor,
+      detail: retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.' }]);
     await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
     return { ok: true };
   });
@@ -56,25 +55,27 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
   }
   if (g.status === 'ACTIVE') {
     if (!opts.expireIfDue || !isExpiryDue(g, now)) return { done: true, note: 'not due' };
-    g = await advance(deps.grants, g, 'REVOKING', now, { endReason: 'EXPIRED', endedBy: 'app', attempts: 0, lastError: undefined });
-    await auditGrant(deps.audit, g, now, 'REVOKE_STARTED', 'app', `End time ${g.endsAt} reached.`);
+    g = await advance(deps.grants, g, 'REVOKING', now, { endReason: 'EXPIRED', endedBy: 'app', attempts: 0, lastError: undefined },
+      [{ action: 'REVOKE_STARTED', actor: 'app', detail: `End time ${g.endsAt} reached.` }]);
   }
   if (g.status !== 'REVOKING') return { done: true, note: `grant is ${g.status}` };
 
   try {
     const others = await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId);
     const decision = decideRemoval(g, others, now);
+    // What happened to the membership is recorded with the end itself (one atomic write).
+    const record: StepRecord[] = [];
     if (decision.remove && g.oktaUserId) {
       const directory = await deps.directory();
       const result = await directory.removeMember(g.oktaUserId, g.groupId);
-      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_REMOVED', 'app',
-        result.outcome === 'removed' ? `Removed from Okta group ${g.groupId}.` : `Okta group ${g.groupId} no longer had this member (confirmed by a read).`, result.requestId);
+      record.push({ action: 'MEMBERSHIP_REMOVED', actor: 'app', oktaRequestId: result.requestId,
+        detail: result.outcome === 'removed' ? `Removed from Okta group ${g.groupId}.` : `Okta group ${g.groupId} no longer had this member (confirmed by a read).` });
     } else if (!decision.remove) {
-      await auditGrant(deps.audit, g, now, 'MEMBERSHIP_KEPT', 'app', decision.why === 'PREEXISTING' ? 'Membership pre-existed this grant: left in place.' : 'Another active grant for this group still needs the membership: left in place.');
+      record.push({ action: 'MEMBERSHIP_KEPT', actor: 'app', detail: decision.why === 'PREEXISTING' ? 'Membership pre-existed this grant: left in place.' : 'Another active grant for this group still needs the membership: left in place.' });
     }
     const reason: EndReason = g.endReason ?? 'EXPIRED';
-    g = await advance(deps.grants, g, reason === 'EXPIRED' ? 'EXPIRED' : 'REVOKED', now, { endedAt: now, attempts: 0, lastError: undefined });
-    await auditGrant(deps.audit, g, now, 'ENDED', g.endedBy ?? 'app', `Grant ended (${reason}).`);
+    record.push({ action: 'ENDED', actor: g.endedBy ?? 'app', detail: `Grant ended (${reason}).` });
+    g = await advance(deps.grants, g, reason === 'EXPIRED' ? 'EXPIRED' : 'REVOKED', now, { endedAt: now, attempts: 0, lastError: undefined }, record);
     await announceEnd(deps, g, decision.remove ? undefined : decision.why);
     return { done: true, note: 'revoked' };
   } catch (e) {

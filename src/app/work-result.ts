@@ -5,7 +5,7 @@
  */
 import type { Grant } from '../domain/grant';
 import type { AppDeps } from './deps';
-import { advance, amend, auditGrant, once } from './grant-ops';
+import { advance, amend, auditGrant, once, type StepRecord } from './grant-ops';
 import * as say from './messages';
 import type { DirectoryError } from './ports';
 
@@ -21,8 +21,9 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
   const now = deps.clock.now();
   if (e.kind === 'transient') {
     const attempts = g.attempts + 1;
-    const updated = g.status === 'GRANTING' || g.status === 'REVOKING' ? await amend(deps.grants, g, now, { attempts, lastError: e.message }) : g;
-    await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Okta ${step} attempt ${attempts} failed: ${e.message} Retrying.`, e.details.requestId);
+    const record: StepRecord = { action: 'OKTA_RETRY', actor: 'app', detail: `Okta ${step} attempt ${attempts} failed: ${e.message} Retrying.`, oktaRequestId: e.details.requestId };
+    if (g.status === 'GRANTING' || g.status === 'REVOKING') await amend(deps.grants, g, now, { attempts, lastError: e.message }, [record]);
+    else await auditGrant(deps.audit, g, now, record.action, record.actor, record.detail, record.oktaRequestId);
     await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     return { done: false, retryAfterMs: e.details.retryAfterMs ?? backoffMs(attempts), note: 'okta transient' };
   }
@@ -30,12 +31,11 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
     // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
     // alert, and carry on by itself once an admin has fixed the connection.
     const attempts = g.attempts + 1;
-    const updated = await amend(deps.grants, g, now, { attempts, lastError: e.message });
     // Every 15 minutes until fixed: record the first attempt and then one an hour, not 96 a day.
-    if (attempts === 1 || attempts % 4 === 0) {
-      await auditGrant(deps.audit, updated, now, 'OKTA_RETRY', 'app', `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, e.details.requestId);
-      await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
-    }
+    const noteworthy = attempts === 1 || attempts % 4 === 0;
+    await amend(deps.grants, g, now, { attempts, lastError: e.message },
+      noteworthy ? [{ action: 'OKTA_RETRY', actor: 'app', detail: `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, oktaRequestId: e.details.requestId }] : []);
+    if (noteworthy) await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
     await once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
       const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
       await deps.issues.comment(g.issueKey, say.revocationBlocked(name, e.message));
@@ -50,10 +50,9 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
 }
 
 /** Ends a grant or revocation as FAILED: visible on the issue and the admin dashboard, never silent. */
-export async function fail(deps: AppDeps, g: Grant, message: string): Promise<WorkResult> {
+export async function fail(deps: AppDeps, g: Grant, message: string, record: StepRecord[] = []): Promise<WorkResult> {
   const now = deps.clock.now();
-  const failed = await advance(deps.grants, g, 'FAILED', now, { reason: message, lastError: message });
-  await auditGrant(deps.audit, failed, now, 'FAILED', 'app', message);
+  const failed = await advance(deps.grants, g, 'FAILED', now, { reason: message, lastError: message }, [...record, { action: 'FAILED', actor: 'app', detail: message }]);
   await deps.health.recordOktaError(now, `${g.issueKey}: ${message}`);
   await announceFailure(deps, failed);
   return { done: true, note: 'failed' };

@@ -55,11 +55,12 @@ function fingerprint(s: OktaSecrets): string {
 export function compose(): AppDeps {
   const clock = systemClock;
   const config = new KvsConfigStore();
+  const audit = new KvsAuditLog();
   return {
     clock,
     config,
-    grants: new KvsGrantStore(),
-    audit: new KvsAuditLog(),
+    grants: new KvsGrantStore(audit),
+    audit,
     health: new KvsHealthStore(),
     ledger: new KvsRequestLedger(() => clock.now()),
     directory: async () => {

@@ -25,12 +25,14 @@ export class FakeClock {
 
 export class MemoryGrantStore implements GrantStore {
   readonly rows = new Map<string, Grant>();
+  constructor(private readonly audit?: AuditLog) {}
   async get(id: string) { const g = this.rows.get(id); return g && clone(g); }
   async create(g: Grant) { if (this.rows.has(g.id)) return 'exists' as const; this.rows.set(g.id, clone(g)); return 'created' as const; }
-  async update(next: Grant) {
+  async update(next: Grant, audit: AuditEntryInput[] = []) {
     const cur = this.rows.get(next.id);
     if (!cur || cur.version !== next.version - 1) throw new StaleGrantError(next.id);
     this.rows.set(next.id, clone(next));
+    for (const e of audit) await this.audit!.append(e);
   }
   private all() { return [...this.rows.values()].map(clone); }
   async listByRequester(a: string) { return this.all().filter((g) => g.requesterAccountId === a); }
@@ -197,10 +199,11 @@ export class FakeQueue implements WorkQueue {
 
 export function makeDeps(start = '2026-11-22T09:00:00.000Z') {
   const clock = new FakeClock(Date.parse(start));
+  const auditLog = new MemoryAuditLog();
   const directory = new FakeDirectory();
   const config = new MemoryConfigStore();
   const deps = {
-    clock, grants: new MemoryGrantStore(), audit: new MemoryAuditLog(), config, health: new MemoryHealthStore(),
+    clock, grants: new MemoryGrantStore(auditLog), audit: auditLog, config, health: new MemoryHealthStore(),
     ledger: new MemoryLedger(), jira: new FakeJira(), directory, queue: new FakeQueue(),
   };
   const app: AppDeps = {

@@ -69,7 +69,34 @@ function parseEntity(key: string, raw: unknown): AuditEntity {
   return parsed.data as AuditEntity;
 }
 
+/** The pieces of an atomic "state change + its audit entries" write (see KvsGrantStore.update). */
+export interface PreparedAppend {
+  entries: AuditEntry[];
+  /** Adds the entry writes to a transaction; each only succeeds if its sequence number is still free. */
+  addTo(tx: TransactionBuilderLike): TransactionBuilderLike;
+  /** After the transaction committed: move the head hint on. */
+  committed(): Promise<void>;
+}
+type TransactionBuilderLike = ReturnType<typeof kvs.transact>;
+
 export class KvsAuditLog implements AuditLog {
+  /** Chains `inputs` onto the current head, for a caller that writes them inside its own transaction. */
+  async prepare(inputs: AuditEntryInput[]): Promise<PreparedAppend> {
+    let head = await this.probeForward(await this.readHint());
+    const entries: AuditEntry[] = inputs.map((input) => {
+      const base = { ...input, seq: head.seq + 1 };
+      const entry: AuditEntry = { ...base, prevHash: head.hash, hash: entryHash(head.hash, base) };
+      head = { seq: entry.seq, hash: entry.hash };
+      return entry;
+    });
+    const free = new Filter<AuditEntity>().and('seq', FilterConditions.notExists());
+    return {
+      entries,
+      addTo: (tx) => entries.reduce((t, e) => t.set<AuditEntity>(auditKey(e.seq), toEntity(e), { entityName: ENTITY.audit, conditions: free }), tx),
+      committed: async () => { if (entries.length > 0) await kvs.set(KEY.auditHead, { seq: head.seq, hash: head.hash }); },
+    };
+  }
+
   async append(input: AuditEntryInput): Promise<AuditEntry> {
     let head = await this.readHint();
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {

@@ -1,11 +1,13 @@
 /** GrantStore on the `grant` custom entity (manifest.yml): one item per grant, keyed by grant id. */
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { Grant, GrantStatus } from '../../domain/grant';
-import { StaleGrantError, type GrantStore } from '../../app/ports';
+import { StaleGrantError, type AuditEntryInput, type GrantStore } from '../../app/ports';
+import { KvsAuditLog } from './audit-log';
 import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
 import { isKvsError, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
+const MAX_AUDIT_RACES = 20;
 /** Statuses of grants that hold, take, give up or (a failed removal) may still hold the membership. */
 const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'];
 
@@ -32,17 +34,27 @@ export class KvsGrantStore implements GrantStore {
     }
   }
 
-  async update(next: Grant): Promise<void> {
-    // Compare-and-set on the stored version: KVS checks the condition and writes atomically.
+  constructor(private readonly audit = new KvsAuditLog()) {}
+
+  async update(next: Grant, auditEntries: AuditEntryInput[] = []): Promise<void> {
+    // Compare-and-set on the stored version, plus the step's audit entries, in one transaction: KVS
+    // checks every condition and writes all or nothing.
     const readVersion = new Filter<GrantEntity>().and('version', FilterConditions.equalTo(next.version - 1));
-    try {
-      await kvs.transact()
-        .set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion })
-        .execute();
-    } catch (e) {
-      if (isKvsError(e, 'CONDITIONAL_CHECK_FAILED')) throw new StaleGrantError(next.id);
-      throw e;
+    for (let attempt = 0; attempt < MAX_AUDIT_RACES; attempt++) {
+      const append = await this.audit.prepare(auditEntries);
+      const tx = kvs.transact().set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion });
+      try {
+        await append.addTo(tx).execute();
+        await append.committed();
+        return;
+      } catch (e) {
+        if (!isKvsError(e, 'CONDITIONAL_CHECK_FAILED')) throw e;
+        // Either the grant moved on (stale) or another writer took the audit sequence numbers.
+        const stored = await this.get(next.id);
+        if (!stored || stored.version !== next.version - 1 || auditEntries.length === 0) throw new StaleGrantError(next.id);
+      }
     }
+    throw new Error(`Grant ${next.id}: gave up after ${MAX_AUDIT_RACES} audit sequence conflicts`);
   }
 
   // Queries are eventually consistent: callers re-`get` a grant before acting on it.

@@ -23,8 +23,10 @@ export interface GrantStore {
   /**
    * Writes `next` only if the stored version is still `next.version - 1`; throws StaleGrantError
    * otherwise. Callers pass a grant produced by `transition(...)` with `version` incremented.
+   * `audit` entries are appended to the audit trail in the same atomic write: a step and its record
+   * exist together or not at all.
    */
-  update(next: Grant): Promise<void>;
+  update(next: Grant, audit?: AuditEntryInput[]): Promise<void>;
   listByRequester(accountId: string): Promise<Grant[]>;
   /**
    * The requester's grants for a group that hold, are taking or giving up, or may still hold the

@@ -35,6 +35,26 @@ describe('KvsGrantStore', () => {
     expect(await store.get(g.id)).toEqual(next);
   });
 
+  it('writes a step and its audit entries atomically: a stale step leaves no entry, a race for the chain is retried', async () => {
+    const { KvsAuditLog } = await import('../../../src/adapters/kvs/audit-log');
+    const audit = new KvsAuditLog();
+    const journaled = new KvsGrantStore(audit);
+    const g = makeGrant({ version: 1 });
+    await journaled.create(g);
+    const entry = (action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({ at: '2026-11-22T10:00:00.000Z', action, actor: 'app', grantId: g.id, detail: action });
+    // The step and a concurrent unrelated append race for the next sequence number.
+    await Promise.all([
+      journaled.update({ ...transition(g, 'REVOKING', '2026-11-22T10:00:00.000Z'), version: 2 }, [entry('REVOKE_STARTED')]),
+      audit.append({ at: '2026-11-22T10:00:00.000Z', action: 'VIEWED', actor: 'acc-x', detail: 'concurrent' }),
+    ]);
+    const stale = journaled.update({ ...transition(g, 'REMOVED_EXTERNALLY', '2026-11-22T10:01:00.000Z'), version: 2 }, [entry('REMOVED_EXTERNALLY')]);
+    await expect(stale).rejects.toBeInstanceOf(StaleGrantError);
+    const docs = h.emulator.entity('audit').map((e) => (e.value as { doc: { action: string } }).doc.action).sort();
+    expect(docs).toEqual(['REVOKE_STARTED', 'VIEWED']);
+    expect(await audit.verify()).toEqual({ ok: true, count: 2 });
+    expect((await journaled.get(g.id))?.status).toBe('REVOKING');
+  });
+
   it('a stale update throws StaleGrantError and leaves the stored grant unchanged', async () => {
     const g = makeGrant({ version: 1 });
     await store.create(g);
