@@ -12,7 +12,6 @@ import type { Grant } from '../src/domain/grant';
 
 interface TimelineEntry { at: string; kind: 'issue' | 'comment' | 'okta' | 'transition' | 'email'; text: string; ref?: string }
 
-const HOUR = 3_600_000;
 const MIN = 60_000;
 
 export async function playCanonicalStory(sb: Sandbox) {

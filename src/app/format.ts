@@ -1,4 +1,8 @@
 /** Presentation helpers shared by comments and resolvers; formatting is not I/O and reads no clock. */
+
+/** How the app itself appears where a person's name would (audit actor 'app'). */
+export const APP_ACTOR_NAME = 'Okta JIT Access (app)';
+
 export function formatInZone(iso: string | undefined, timeZone: string): string {
   if (!iso) return '—';
   try {

@@ -8,7 +8,7 @@ import { computeEndsAt, decideApproval, decideRemoval, isPreexistingMembership, 
 import type { AppDeps } from './deps';
 import { advance, auditGrant, noticeStep, once, type StepRecord } from './grant-ops';
 import * as say from './messages';
-import { DirectoryError, type IssueSnapshot } from './ports';
+import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
 import { announceFailure, fail, handleOktaFailure, type WorkResult } from './work-result';
@@ -30,6 +30,9 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     return deny(deps, g, 'GRANT.NOT_ALLOWLISTED', 'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.');
   }
 
+  // One connection read per run, and none at all while a request only waits for approval.
+  let connected: Directory | undefined;
+  const directoryOnce = async () => (connected ??= await deps.directory());
   try {
     if (g.status === 'REQUESTED') {
       // If intake crashed half way, finish its audit entries and comments first (each runs once).
@@ -44,14 +47,13 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       if (approval.kind === 'refused') {
         // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
         // still names the same self-approval each time, so a key with the time in it repeated the refusal.
-        await once(deps.ledger, `self-approval:${g.id}`, async () => {
-          await auditGrant(deps.audit, g!, now, 'DENIED', g!.requesterAccountId, approval.message);
-          await deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message));
-        });
+        const key = `self-approval:${g.id}`;
+        await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g!, now, 'DENIED', g!.requesterAccountId, approval.message));
+        await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message)));
         return { done: true, note: 'self approval refused' };
       }
 
-      const directory = await deps.directory();
+      const directory = await directoryOnce();
       const eligible = await directory.checkGroupEligible(g.groupId);
       if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);
       const who = await resolveRequester(deps.issues, directory, policy, g.requesterAccountId);
@@ -73,7 +75,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     }
 
     // GRANTING: the membership call is idempotent in Okta (PUT), so retries are safe.
-    const directory = await deps.directory();
+    const directory = await directoryOnce();
     if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
       // Okta was unavailable until past the end. An earlier add may still have landed: take back what
       // this grant may have created before giving up, so no standing access is left behind.
@@ -107,15 +109,13 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
 
 async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
   const key = `announce:${g.id}:ACTIVE`;
-  await once(deps.ledger, key, async () => {
-    const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(g.requesterAccountId)]);
-    const name = say.groupLabel(g.groupId, allowlist);
-    const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
-    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-    if ((await deps.config.getPolicy()).notifyByEmail) {
-      await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg));
-    }
-  });
+  const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
+  const name = say.groupLabel(g.groupId, allowlist);
+  const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
+  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+  if (policy.notifyByEmail) {
+    await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg));
+  }
 }
 
 /**

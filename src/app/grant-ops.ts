@@ -65,9 +65,9 @@ export async function once(ledger: RequestLedger, key: string, send: () => Promi
 }
 
 /**
- * One send of a notice made of several (comment, email, close-out), inside that notice's `once`.
- * Each send is claimed on its own, so when a later send fails and the notice's claim is released,
- * the retry repeats only the sends not yet done: an email failure never doubles the comment.
+ * One step of a notice made of several (comment, email, audit entry, close-out). Each step is claimed
+ * on its own, so a retry after a failure repeats only the steps not yet done: an email failure never
+ * doubles the comment, and a crash loses at most the step it interrupted.
  */
 export function noticeStep(ledger: RequestLedger, noticeKey: string, step: string, send: () => Promise<unknown>): Promise<boolean> {
   return once(ledger, `${noticeKey}:${step}`, async () => { await send(); });

@@ -6,7 +6,7 @@
 import { parseAccessRequest, type FieldProblem } from '../domain/access-request';
 import { grantIdForIssue } from '../domain/grant';
 import type { AppDeps } from './deps';
-import { once } from './grant-ops';
+import { noticeStep, once } from './grant-ops';
 import * as say from './messages';
 import { completeIntake, requestAccess } from './request-access';
 import { announceExtension, extendGrant } from './extend-access';
@@ -54,10 +54,9 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
     const groupNow = String(issue.adminGroup ?? '').slice(0, 40);
     const typeNow = String(issue.accessType ?? '').slice(0, 40);
     if (issue.adminGroup !== existing.groupId || issue.accessType !== 'New access') {
-      await once(deps.ledger, `edit-ignored:${issue.id}:${typeNow}:${groupNow}`, async () => {
-        await deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Fields changed after the request (Access type "${typeNow}", Admin group "${groupNow}"); the request stays New access for ${existing.groupId}.` });
-        await deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.'));
-      });
+      const key = `edit-ignored:${issue.id}:${typeNow}:${groupNow}`;
+      await noticeStep(deps.ledger, key, 'audit', () => deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Fields changed after the request (Access type "${typeNow}", Admin group "${groupNow}"); the request stays New access for ${existing.groupId}.` }));
+      await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.')));
       return 'edit-ignored';
     }
     return 'duplicate';
@@ -78,8 +77,8 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
 
   switch (parsed.accessType) {
     case 'View access': {
-      const done = await once(deps.ledger, `view:${issue.id}`, () => viewAccess(deps, { issueKey: issue.key, requesterAccountId: issue.reporterAccountId! }).then(() => undefined));
-      return done ? 'viewed' : 'duplicate';
+      const { told } = await viewAccess(deps, { issueKey: issue.key, requesterAccountId: issue.reporterAccountId!, noticeKey: `view:${issue.id}` });
+      return told ? 'viewed' : 'duplicate';
     }
     case 'Extend access': {
       // Applying is idempotent per Extend issue (the grant remembers it); telling is once per issue.

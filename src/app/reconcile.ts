@@ -3,7 +3,7 @@
  * REMOVED_EXTERNALLY; a member added by hand to a managed group is reported, never turned into a grant.
  */
 import type { AppDeps } from './deps';
-import { advance, auditGrant } from './grant-ops';
+import { advance } from './grant-ops';
 import { announceEnd } from './revoke-grant';
 import { StaleGrantError } from './ports';
 

@@ -5,7 +5,7 @@
 import { grantIdForIssue, type Grant } from '../domain/grant';
 import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { auditGrant, once } from './grant-ops';
+import { auditGrant, noticeStep } from './grant-ops';
 import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
@@ -46,7 +46,7 @@ export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySett
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((x) => x.groupId === g.groupId);
   const at = g.requestedAt;
-  const step = (name: string, run: () => Promise<unknown>) => once(deps.ledger, `intake:${g.id}:${name}`, async () => { await run(); });
+  const step = (name: string, run: () => Promise<unknown>) => noticeStep(deps.ledger, `intake:${g.id}`, name, run);
   // Refused at intake = created DENIED and never written since (version 1); the worker's own denials
   // are announced by the worker.
   if (g.status === 'DENIED' && g.version === 1) {

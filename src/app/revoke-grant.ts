@@ -7,7 +7,7 @@ import { mayHoldAppMembership, type EndReason, type Grant } from '../domain/gran
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { advance, auditGrant, noticeStep, once, retryOnStale, type StepRecord } from './grant-ops';
+import { advance, auditGrant, noticeStep, retryOnStale, type StepRecord } from './grant-ops';
 import * as say from './messages';
 import { DirectoryError } from './ports';
 import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
@@ -89,20 +89,18 @@ const isEnded = (g: Grant) => g.status === 'EXPIRED' || g.status === 'REVOKED' |
 /** Comment, notify and close out the issue, once per grant end, even across retries. */
 export async function announceEnd(deps: AppDeps, g: Grant, kept: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' | undefined): Promise<void> {
   const key = `announce:${g.id}:END`;
-  await once(deps.ledger, key, async () => {
-    const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
-    const name = say.groupLabel(g.groupId, allowlist);
-    const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
-    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-    if (policy.notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg));
-    const closeOut = policy.closeOutTransitionName;
-    if (closeOut) {
-      await noticeStep(deps.ledger, key, 'close-out', async () => {
-        const moved = await deps.issues.transition(g.issueKey, closeOut);
-        if (moved === 'unavailable') {
-          await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
-        }
-      });
-    }
-  });
+  const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
+  const name = say.groupLabel(g.groupId, allowlist);
+  const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
+  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+  if (policy.notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg));
+  const closeOut = policy.closeOutTransitionName;
+  if (closeOut) {
+    await noticeStep(deps.ledger, key, 'close-out', async () => {
+      const moved = await deps.issues.transition(g.issueKey, closeOut);
+      if (moved === 'unavailable') {
+        await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
+      }
+    });
+  }
 }

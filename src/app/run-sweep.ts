@@ -10,7 +10,7 @@ import type { Grant } from '../domain/grant';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
-import { amend, auditGrant, noticeStep, once } from './grant-ops';
+import { amend, auditGrant, noticeStep } from './grant-ops';
 import * as say from './messages';
 import { StaleGrantError, type WorkItem } from './ports';
 
@@ -71,13 +71,11 @@ const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
 
 async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: string, notifyByEmail: boolean): Promise<boolean> {
   const key = `reminder:${g.id}:${g.endsAt}`;
-  const sent = await once(deps.ledger, key, async () => {
-    const user = await deps.issues.getUser(g.requesterAccountId);
-    const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
-    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-    if (notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg));
-    await auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`);
-  });
+  const user = await deps.issues.getUser(g.requesterAccountId);
+  const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
+  const sent = await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
+  if (notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg));
+  await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`));
   try {
     // Marked on the grant for the panel; the ledger is what guarantees "never twice".
     await amend(deps.grants, g, now, { reminderSentAt: now });

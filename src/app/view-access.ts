@@ -3,6 +3,7 @@ import type { Grant } from '../domain/grant';
 import type { GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { formatInZone } from './format';
+import { noticeStep } from './grant-ops';
 import * as say from './messages';
 import type { Message, MessageInline } from './ports';
 
@@ -21,7 +22,8 @@ export async function listRequesterGrants(deps: Pick<AppDeps, 'grants' | 'config
   return rows.sort((a, b) => Number(b.running) - Number(a.running) || Date.parse(b.grant.requestedAt) - Date.parse(a.grant.requestedAt));
 }
 
-export async function viewAccess(deps: AppDeps, input: { issueKey: string; requesterAccountId: string }): Promise<GrantRow[]> {
+/** Comments the requester's grants on the View access issue, once per `noticeKey` (and audits it). */
+export async function viewAccess(deps: AppDeps, input: { issueKey: string; requesterAccountId: string; noticeKey: string }): Promise<{ rows: GrantRow[]; told: boolean }> {
   const rows = await listRequesterGrants(deps, input.requesterAccountId);
   const user = await deps.issues.getUser(input.requesterAccountId);
   const tz = user?.timeZone ?? 'UTC';
@@ -41,7 +43,7 @@ export async function viewAccess(deps: AppDeps, input: { issueKey: string; reque
           },
         ],
       };
-  await deps.issues.comment(input.issueKey, message);
-  await deps.audit.append({ at: deps.clock.now(), action: 'VIEWED', actor: input.requesterAccountId, issueKey: input.issueKey, requesterAccountId: input.requesterAccountId, detail: `Listed ${rows.length} grant(s).` });
-  return rows;
+  const told = await noticeStep(deps.ledger, input.noticeKey, 'comment', () => deps.issues.comment(input.issueKey, message));
+  await noticeStep(deps.ledger, input.noticeKey, 'audit', () => deps.audit.append({ at: deps.clock.now(), action: 'VIEWED', actor: input.requesterAccountId, issueKey: input.issueKey, requesterAccountId: input.requesterAccountId, detail: `Listed ${rows.length} grant(s).` }));
+  return { rows, told };
 }

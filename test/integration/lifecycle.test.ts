@@ -3,7 +3,7 @@
  * delayed queue events: Extend, View, the reminder, expiry within a minute of the end, close-out,
  * two grants sharing one membership, and membership the app did not create.
  */
-import { at, HOUR, MIN, SEC, T0, useWorlds, world, type World } from './world';
+import { at, MIN, SEC, T0, useWorlds, world, type World } from './world';
 
 useWorlds();
 

@@ -6,7 +6,8 @@ import {
   LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow, type AuditVerification,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
-import { APP_ACTOR_NAME, displayNames, ok, type AdminOutcome } from './shared';
+import { APP_ACTOR_NAME } from '../format';
+import { displayNames, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'audit' | 'config' | 'issues' | 'grants' | 'clock'>;
 

@@ -38,8 +38,6 @@ export async function withDirectory<T>(deps: Pick<AppDeps, 'directory'>, run: (d
   }
 }
 
-export const APP_ACTOR_NAME = 'Okta JIT Access (app)';
-
 /**
  * Display names for account ids, looked up in parallel. A name is decoration: when Jira cannot say
  * (account gone, Jira slow) the page shows the account id instead of failing the whole screen.

@@ -9,6 +9,7 @@ import type {
   ActionDto, ApprovalState, GrantDto, HistoryEntryDto, OtherGrantDto, PanelData, PersonDto,
 } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
+import { APP_ACTOR_NAME } from '../format';
 import { groupLabel } from '../messages';
 import { listRequesterGrants } from '../view-access';
 
@@ -20,7 +21,7 @@ export interface PanelCaller {
 
 export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 'issues' | 'permissions'>;
 
-export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: 'Okta JIT Access (app)' };
+export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: APP_ACTOR_NAME };
 const HISTORY_LIMIT = 50;
 const RESTRICTED_NOTE = 'The history of this grant and the requester\'s other access are shown to the requester and to Jira admins.';
 
