@@ -48,7 +48,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
         // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
         // still names the same self-approval each time, so a key with the time in it repeated the refusal.
         const key = `self-approval:${g.id}`;
-        await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g!, now, 'DENIED', g!.requesterAccountId, approval.message));
+        await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g!, now, 'APPROVAL_REFUSED', g!.requesterAccountId, approval.message));
         await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message)));
         return { done: true, note: 'self approval refused' };
       }

@@ -99,7 +99,7 @@ export async function announceEnd(deps: AppDeps, g: Grant, kept: 'PREEXISTING' |
     await noticeStep(deps.ledger, key, 'close-out', async () => {
       const moved = await deps.issues.transition(g.issueKey, closeOut);
       if (moved === 'unavailable') {
-        await auditGrant(deps.audit, g, deps.clock.now(), 'ENDED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
+        await auditGrant(deps.audit, g, deps.clock.now(), 'CLOSE_OUT_SKIPPED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
       }
     });
   }

@@ -194,7 +194,8 @@ describe('expiry', () => {
     await sb.clock.advanceTo(at('10:01:00'));
     expect(t.grant(b.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.jira.issue(b.key).status).toBe('In Progress');
-    expect(t.audit({ grantId: b.grantId }).at(-1)!.detail).toContain('Close-out transition "Start" is not available');
+    expect(t.audit({ grantId: b.grantId }).at(-1)).toMatchObject({ action: 'CLOSE_OUT_SKIPPED', detail: expect.stringContaining('Close-out transition "Start" is not available') });
+    expect(t.audit({ grantId: b.grantId, action: 'ENDED' })).toHaveLength(1);
   });
 });
 

@@ -85,7 +85,9 @@ describe('approval mode "status"', () => {
     expect(t.comments(key)).toHaveLength(2);
     expect(t.comments(key)[1]).toContain('Approval not accepted.');
     expect(t.comments(key)[1]).toContain('The requester cannot approve their own access. Someone else must move the issue to "Approved".');
-    expect(t.audit({ grantId, action: 'DENIED' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    // Recorded as a refused approval, not as a denied request: the request is still open.
+    expect(t.audit({ grantId, action: 'APPROVAL_REFUSED' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    expect(t.audit({ grantId, action: 'DENIED' })).toEqual([]);
     expect(t.oktaWrites()).toEqual([]);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
 
@@ -94,7 +96,7 @@ describe('approval mode "status"', () => {
     await sb.clock.advance(1 * HOUR);
     expect(t.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
     expect(t.comments(key)).toHaveLength(2);
-    expect(t.audit({ grantId, action: 'DENIED' })).toHaveLength(1);
+    expect(t.audit({ grantId, action: 'APPROVAL_REFUSED' })).toHaveLength(1);
 
     // Alice moves it back and approves it properly.
     await sb.jira.transition(key, 'To Do', w.jira.alice);
