@@ -99,7 +99,8 @@ describe('retry of a failed removal', () => {
     await w.grants.create(makeGrant({ id: 'stuck', status: 'FAILED', endReason: 'EXPIRED', endedBy: 'app', reason: 'Okta refused the change: E0000006', issueKey: 'OPS-9' }));
     const r = await getDashboard(w.app);
     if (!r.ok) throw new Error(r.message);
-    expect(r.data.grants.find((g) => g.id === 'stuck')).toMatchObject({ revocable: true });
+    expect(r.data.grants.find((g) => g.id === 'stuck')).toMatchObject({ revocable: true, overdue: true });
+    expect(r.data.health.overdueRevocations).toBe(1); // a failed removal is access still in Okta
     expect(await revokeGrant(w.app, ADMIN, { grantId: 'stuck' })).toMatchObject({ ok: true, data: { status: 'REVOKING' } });
     expect(await w.grants.get('stuck')).toMatchObject({ status: 'REVOKING', endReason: 'EXPIRED' });
   });

@@ -39,7 +39,9 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     deps.grants.listRequestedBetween(chartFrom, now),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
-  const isOverdue = (g: Grant) => (g.status === 'ACTIVE' || g.status === 'REVOKING') && g.endsAt !== undefined && g.endsAt < overdueBefore;
+  // Still in Okta after it should have gone: past its end by the grace, or a removal that failed.
+  const isOverdue = (g: Grant) => ((g.status === 'ACTIVE' || g.status === 'REVOKING') && g.endsAt !== undefined && g.endsAt < overdueBefore)
+    || (g.status === 'FAILED' && mayHoldAppMembership(g));
 
   const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
   const names = await displayNames(deps, shown.map((g) => g.requesterAccountId));
@@ -68,7 +70,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     nextSweepAt: nextSweepMs !== undefined ? iso(nextSweepMs) : undefined,
     sweepLate: nextSweepMs !== undefined && nowMs > nextSweepMs + SWEEP_INTERVAL_MS,
     // Counted over the full lists, not only the rows shown.
-    overdueRevocations: [...byStatus[DASHBOARD_STATUSES.indexOf('ACTIVE')], ...byStatus[DASHBOARD_STATUSES.indexOf('REVOKING')]].filter(isOverdue).length,
+    overdueRevocations: byStatus.flat().filter(isOverdue).length,
     oktaErrors24h: errors.length,
     recentOktaErrors: [...errors].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5),
     unmanagedMembers: unmanaged ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) } : undefined,
