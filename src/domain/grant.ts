@@ -9,7 +9,8 @@ export const GRANT_STATUSES = [
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** Why a grant ended (or is ending): expiry, the requester giving it up, an admin, or drift. */
-export type EndReason = 'EXPIRED' | 'RELINQUISHED' | 'REVOKED_BY_ADMIN' | 'REMOVED_EXTERNALLY';
+export const END_REASONS = ['EXPIRED', 'RELINQUISHED', 'REVOKED_BY_ADMIN', 'REMOVED_EXTERNALLY'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 export interface Grant {
   id: string;
