@@ -3,10 +3,11 @@
  * No Okta call: the membership is already there.
  */
 import type { Grant } from '../domain/grant';
+import { extend } from '../domain/grant-transitions';
 import { decideExtension } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { amend, retryOnStale } from './grant-ops';
+import { commit, retryOnStale } from './grant-lifecycle';
 import * as say from './messages';
 
 export interface ExtendInput {
@@ -41,10 +42,10 @@ export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Ou
     if (!active) return refuse('EXTEND.NO_ACTIVE_GRANT', `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`);
     const decision = decideExtension({ grant: active, now, settings: policy, group, changeType: input.changeType ?? active.changeType });
     if (!decision.ok) return refuse(decision.code, decision.message);
-    const next = await amend(deps.grants, active, now, {
-      endsAt: decision.endsAt, extensions: decision.extensions, reminderSentAt: undefined,
-      ...(input.requestIssueKey ? { extendedVia: [...(active.extendedVia ?? []), input.requestIssueKey] } : {}),
-    }, [{ action: 'EXTENDED', actor: input.actor, detail: `Extended from ${active.endsAt} to ${decision.endsAt} (extension ${decision.extensions} of ${group.maxExtensions}) via ${input.issueKey}.` }]);
+    const next = await commit(deps.grants, extend(active, {
+      endsAt: decision.endsAt, extensions: decision.extensions, maxExtensions: group.maxExtensions, actor: input.actor,
+      viaIssueKey: input.issueKey, requestIssueKey: input.requestIssueKey,
+    }, now));
     return { ok: true, grant: next };
   });
 }

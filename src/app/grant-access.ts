@@ -4,107 +4,108 @@
  * membership the user already had is never mistaken for one we created.
  */
 import type { Grant } from '../domain/grant';
-import { computeEndsAt, decideApproval, decideRemoval, isPreexistingMembership, MINUTE_MS } from '../domain/policy';
+import { activate, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
+import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { advance, auditGrant, noticeStep, once, type StepRecord } from './grant-ops';
+import { commit } from './grant-lifecycle';
+import { auditGrant, noticeStep, once } from './notices';
 import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
-import { announceFailure, fail, handleOktaFailure, type WorkResult } from './work-result';
+import { abandonAtEnd, announceFailure, deny, handleOktaFailure, type WorkResult } from './work-result';
 
 /** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
 export const EXACT_EXPIRY_WINDOW_MS = 15 * MINUTE_MS;
 
+/** One connection read per run, and none at all while a request only waits for approval. */
+type LazyDirectory = () => Promise<Directory>;
+
 export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkResult> {
-  let g = await deps.grants.get(grantId);
+  const g = await deps.grants.get(grantId);
   if (!g) return { done: true, note: 'no such grant' };
   if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
-  if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g!.status}` }));
+  if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
 
-  const now = deps.clock.now();
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
-  const group = allowlist.find((x) => x.groupId === g!.groupId);
+  const group = allowlist.find((x) => x.groupId === g.groupId);
   if (!group) {
     return deny(deps, g, 'GRANT.NOT_ALLOWLISTED', 'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.');
   }
-
-  // One connection read per run, and none at all while a request only waits for approval.
+  const now = deps.clock.now();
   let connected: Directory | undefined;
-  const directoryOnce = async () => (connected ??= await deps.directory());
+  const directory: LazyDirectory = async () => (connected ??= await deps.directory());
+  let current = g;
   try {
-    if (g.status === 'REQUESTED') {
-      // If intake crashed half way, finish its audit entries and comments first (each runs once).
-      await completeIntake(deps, g, policy, { handOver: false });
-      const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-      const needsApproval = group.approvalMode === 'status' && !g.emergency;
-      const approval = decideApproval({
-        group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
-        approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, policy.approvalStatusName) : undefined,
-      });
-      if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, policy.approvalStatusName, now);
-      if (approval.kind === 'refused') {
-        // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
-        // still names the same self-approval each time, so a key with the time in it repeated the refusal.
-        const key = `self-approval:${g.id}`;
-        await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g!, now, 'APPROVAL_REFUSED', g!.requesterAccountId, approval.message));
-        await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g!.issueKey, say.refused(g!.requesterAccountId, 'Approval not accepted.', approval.message)));
-        return { done: true, note: 'self approval refused' };
-      }
-
-      const directory = await directoryOnce();
-      const eligible = await directory.checkGroupEligible(g.groupId);
-      if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);
-      const who = await resolveRequester(deps.issues, directory, policy, g.requesterAccountId);
-      if (!who.ok) return deny(deps, g, who.code, who.message);
-
-      // Siblings first, membership second: a sibling whose revocation runs in between then shows up
-      // as "not a member" here, never as a membership we would wrongly call pre-existing.
-      const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
-      const isMember = await directory.isMember(who.user.id, g.groupId);
-      const endsAt = computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd });
-      const approvedBy = approval.kind === 'approved' ? approval.approverAccountId : undefined;
-      const preexistingMembership = isPreexistingMembership(isMember, others);
-      g = await advance(deps.grants, g, 'GRANTING', now, {
-        oktaUserId: who.user.id, endsAt, approvedBy, attempts: 0, lastError: undefined, preexistingMembership,
-      }, [
-        ...(approvedBy ? [{ action: 'APPROVED' as const, actor: approvedBy, detail: `Approved by moving the issue to "${policy.approvalStatusName}".` }] : []),
-        { action: 'GRANT_STARTED', actor: 'app', detail: `Okta user ${who.user.id} (${who.user.login}); ends ${endsAt}${preexistingMembership ? '; already a member by other means' : ''}.` },
-      ]);
+    if (current.status === 'REQUESTED') {
+      const started = await checkAndStart(deps, current, policy, group, directory, now);
+      if ('done' in started) return started;
+      current = started;
     }
-
-    // GRANTING: the membership call is idempotent in Okta (PUT), so retries are safe.
-    const directory = await directoryOnce();
-    if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) {
-      // Okta was unavailable until past the end. An earlier add may still have landed: take back what
-      // this grant may have created before giving up, so no standing access is left behind.
-      const record: StepRecord[] = [];
-      if (!g.preexistingMembership && g.oktaUserId) {
-        const siblings = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g!.id);
-        if (decideRemoval(g, siblings, now).remove) {
-          const removed = await directory.removeMember(g.oktaUserId, g.groupId);
-          record.push({ action: 'MEMBERSHIP_REMOVED', actor: 'app', oktaRequestId: removed.requestId,
-            detail: `Grant abandoned at its end time; membership of ${g.groupId} ${removed.outcome === 'removed' ? 'removed' : 'was not present'}.` });
-        }
-      }
-      return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.', record);
-    }
-    // The membership change is recorded with the ACTIVE write: a crash in between repeats the
-    // (idempotent) PUT on retry and records it then, so the trail has it exactly once.
-    const membership: StepRecord = g.preexistingMembership
-      ? { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: 'app', detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' }
-      : { action: 'MEMBERSHIP_ADDED', actor: 'app', detail: `Added to Okta group ${g.groupId}.`, oktaRequestId: (await directory.addMember(g.oktaUserId!, g.groupId)).requestId };
-    g = await advance(deps.grants, g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, attempts: 0, lastError: undefined },
-      [membership, { action: 'ACTIVE', actor: 'app', detail: `Active until ${g.endsAt}.` }]);
-    await announceActive(deps, g);
-    const left = Date.parse(g.endsAt!) - Date.parse(now);
-    if (left <= EXACT_EXPIRY_WINDOW_MS) await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.max(0, Math.ceil(left / 1000)));
-    return { done: true, note: 'granted' };
+    return await addMembership(deps, current, directory, now);
   } catch (e) {
-    if (e instanceof DirectoryError) return handleOktaFailure(deps, g, e, 'grant');
+    if (e instanceof DirectoryError) return handleOktaFailure(deps, current, e, 'grant');
     throw e;
   }
+}
+
+/**
+ * REQUESTED → GRANTING: approval, group eligibility and the Okta user are checked, and the end time
+ * and pre-existing membership fixed, before anything is written to Okta. Answers the work result when
+ * the request stops here (waiting, refused, denied).
+ */
+async function checkAndStart(
+  deps: AppDeps, g: Grant, policy: PolicySettings, group: GroupPolicy, directory: LazyDirectory, now: string,
+): Promise<Grant | WorkResult> {
+  // If intake crashed half way, finish its audit entries and comments first (each runs once).
+  await completeIntake(deps, g, policy, { handOver: false });
+  const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
+  const needsApproval = group.approvalMode === 'status' && !g.emergency;
+  const approval = decideApproval({
+    group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
+    approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, policy.approvalStatusName) : undefined,
+  });
+  if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, policy.approvalStatusName, now);
+  if (approval.kind === 'refused') {
+    // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
+    // still names the same self-approval each time, so a key with the time in it repeated the refusal.
+    const key = `self-approval:${g.id}`;
+    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', g.requesterAccountId, approval.message));
+    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Approval not accepted.', approval.message)));
+    return { done: true, note: 'self approval refused' };
+  }
+
+  const okta = await directory();
+  const eligible = await okta.checkGroupEligible(g.groupId);
+  if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);
+  const who = await resolveRequester(deps.issues, okta, policy, g.requesterAccountId);
+  if (!who.ok) return deny(deps, g, who.code, who.message);
+
+  // Siblings first, membership second: a sibling whose revocation runs in between then shows up
+  // as "not a member" here, never as a membership we would wrongly call pre-existing.
+  const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g.id);
+  const isMember = await okta.isMember(who.user.id, g.groupId);
+  return commit(deps.grants, startGranting(g, {
+    user: who.user,
+    endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd }),
+    approval: approval.kind === 'approved' ? { approverAccountId: approval.approverAccountId, statusName: policy.approvalStatusName } : undefined,
+    preexistingMembership: isPreexistingMembership(isMember, others),
+  }, now));
+}
+
+/** GRANTING → ACTIVE. The membership call is idempotent in Okta (PUT), so retries are safe. */
+async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, now: string): Promise<WorkResult> {
+  // Okta was unavailable until past the end: give up, taking back whatever an earlier add may have left.
+  if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) return abandonAtEnd(deps, g, now);
+  // The membership change is recorded with the ACTIVE write: a crash in between repeats the
+  // (idempotent) PUT on retry and records it then, so the trail has it exactly once.
+  const addRequestId = needsMembershipAdd(g) ? (await (await directory()).addMember(g.oktaUserId!, g.groupId)).requestId : undefined;
+  const active = await commit(deps.grants, activate(g, now, addRequestId));
+  await announceActive(deps, active);
+  const left = Date.parse(active.endsAt!) - Date.parse(now);
+  if (left <= EXACT_EXPIRY_WINDOW_MS) await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));
+  return { done: true, note: 'granted' };
 }
 
 async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
@@ -147,12 +148,3 @@ async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | und
   }
   return { done: true, note: 'awaiting approval' };
 }
-
-async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
-  const now = deps.clock.now();
-  const denied = await advance(deps.grants, g, 'DENIED', now, { reason: message, reasonCode: code, endedAt: now },
-    [{ action: 'DENIED', actor: 'app', detail: `${code}: ${message}` }]);
-  await announceFailure(deps, denied);
-  return { done: true, note: `denied ${code}` };
-}
-

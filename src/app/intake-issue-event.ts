@@ -6,7 +6,7 @@
 import { parseAccessRequest, type FieldProblem } from '../domain/access-request';
 import { grantIdForIssue } from '../domain/grant';
 import type { AppDeps } from './deps';
-import { noticeStep, once } from './grant-ops';
+import { noticeStep, once } from './notices';
 import * as say from './messages';
 import { completeIntake, requestAccess } from './request-access';
 import { announceExtension, extendGrant } from './extend-access';

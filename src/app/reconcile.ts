@@ -2,10 +2,11 @@
  * Drift: Okta is the truth for membership. A grant whose member was removed by hand ends as
  * REMOVED_EXTERNALLY; a member added by hand to a managed group is reported, never turned into a grant.
  */
+import { beginRevocation } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
-import { advance } from './grant-ops';
-import { announceEnd } from './revoke-grant';
+import { commit } from './grant-lifecycle';
 import { StaleGrantError } from './ports';
+import { completeRevocation } from './revoke-grant';
 
 export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number }
 
@@ -28,9 +29,10 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       // The list may predate an add that landed just after it: ask Okta about this one member.
       if (await directory.isMember(g.oktaUserId, group.groupId)) continue;
       try {
-        const ended = await advance(deps.grants, fresh, 'REMOVED_EXTERNALLY', listedAt, { endReason: 'REMOVED_EXTERNALLY', endedBy: 'app', endedAt: listedAt },
-          [{ action: 'REMOVED_EXTERNALLY', actor: 'app', detail: `Okta group ${group.groupId} no longer has this member; someone removed it outside the app.` }]);
-        await announceEnd(deps, ended, undefined);
+        // The same end as every other: REVOKING first (the intent survives a crash; the sweep finds
+        // it), then the one removal step, which knows there is nothing left in Okta to remove.
+        const ending = await commit(deps.grants, beginRevocation(fresh, 'REMOVED_EXTERNALLY', 'app', listedAt));
+        await completeRevocation(deps, ending, listedAt);
         removedExternally++;
       } catch (e) {
         if (!(e instanceof StaleGrantError)) throw e;

@@ -3,9 +3,11 @@
  * with a reason when policy already says no. Okta is not called here.
  */
 import { grantIdForIssue, type Grant } from '../domain/grant';
+import { deny, openRequest } from '../domain/grant-transitions';
 import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { auditGrant, noticeStep } from './grant-ops';
+import { recordRequest } from './grant-lifecycle';
+import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
@@ -16,21 +18,20 @@ export async function requestAccess(
   const now = deps.clock.now();
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((g) => g.groupId === groupId);
-  const requester = issue.reporterAccountId!;
-  const base: Grant = {
-    id: grantIdForIssue(issue.id), issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey,
-    requesterAccountId: requester, groupId, status: 'REQUESTED', requestedAt: now, changeType: issue.changeType,
-    emergency: isEmergency(policy, issue.changeType), extensions: 0, preexistingMembership: false, attempts: 0,
-    version: 1, updatedAt: now,
-  };
+  const requested = openRequest({
+    issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey, requesterAccountId: issue.reporterAccountId!,
+    groupId, changeType: issue.changeType, emergency: isEmergency(policy, issue.changeType),
+  }, grantIdForIssue(issue.id), now);
 
   const refusal = !group
     ? { code: 'GRANT.NOT_ALLOWLISTED', message: 'This group is not on the list of groups this app may grant. Choose a group from the Admin group list, or ask a Jira admin to allowlist it.' }
     : !projectAllowed(group, issue.projectKey)
       ? { code: 'GRANT.PROJECT_NOT_ALLOWED', message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.` }
       : undefined;
-  const initial: Grant = refusal ? { ...base, status: 'DENIED', reason: refusal.message, reasonCode: refusal.code, endedAt: now } : base;
-  const created = await deps.grants.create(initial);
+  // Refused at intake: stored DENIED from the start. Its audit entries and comment follow in
+  // completeIntake, each once, so a duplicate event after a crash finishes what the first began.
+  const initial: Grant = refusal ? deny(requested, refusal, now).grant : requested;
+  const created = await recordRequest(deps.grants, initial);
   const stored = created === 'created' ? initial : await deps.grants.get(initial.id);
   if (stored) await completeIntake(deps, stored, policy);
   if (created === 'exists') return 'duplicate';

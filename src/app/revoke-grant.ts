@@ -3,12 +3,14 @@
  * only in actor and reason. REVOKING is written before Okta is called, so the intent survives a crash
  * and the sweep finds it again; membership the app did not create, or still needs, is kept.
  */
-import { mayHoldAppMembership, type EndReason, type Grant } from '../domain/grant';
+import { mayHoldAppMembership, type Grant } from '../domain/grant';
+import { beginRevocation, finishRevocation, retryRemoval } from '../domain/grant-transitions';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
-import { advance, auditGrant, noticeStep, retryOnStale, type StepRecord } from './grant-ops';
+import { commit, retryOnStale, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
+import { auditGrant, noticeStep } from './notices';
 import { DirectoryError } from './ports';
 import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
 
@@ -28,10 +30,7 @@ export async function requestRevocation(
     const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && mayHoldAppMembership(g);
     if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
-    await advance(deps.grants, g, 'REVOKING', now, {
-      endReason: retry ? g.endReason ?? input.reason : input.reason, endedBy: retry ? g.endedBy ?? input.actor : input.actor, attempts: 0, lastError: undefined,
-    }, [{ action: 'REVOKE_STARTED', actor: input.actor,
-      detail: retry ? 'Removal retried by an administrator after a failure.' : input.reason === 'RELINQUISHED' ? 'Relinquished by the requester.' : 'Revoked by an administrator.' }]);
+    await commit(deps.grants, retry ? retryRemoval(g, input.actor, now) : beginRevocation(g, input.reason, input.actor, now));
     await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
     return { ok: true };
   });
@@ -55,28 +54,21 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
   }
   if (g.status === 'ACTIVE') {
     if (!opts.expireIfDue || !isExpiryDue(g, now)) return { done: true, note: 'not due' };
-    g = await advance(deps.grants, g, 'REVOKING', now, { endReason: 'EXPIRED', endedBy: 'app', attempts: 0, lastError: undefined },
-      [{ action: 'REVOKE_STARTED', actor: 'app', detail: `End time ${g.endsAt} reached.` }]);
+    g = await commit(deps.grants, beginRevocation(g, 'EXPIRED', 'app', now));
   }
   if (g.status !== 'REVOKING') return { done: true, note: `grant is ${g.status}` };
+  return completeRevocation(deps, g, now);
+}
 
+/**
+ * REVOKING → its end: the membership goes through the one removal step, and what happened to it is
+ * recorded with the end itself (one atomic write). Drift comes here too, without an Okta write.
+ */
+export async function completeRevocation(deps: AppDeps, g: Grant, now: string): Promise<WorkResult> {
   try {
-    const others = await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId);
-    const decision = decideRemoval(g, others, now);
-    // What happened to the membership is recorded with the end itself (one atomic write).
-    const record: StepRecord[] = [];
-    if (decision.remove && g.oktaUserId) {
-      const directory = await deps.directory();
-      const result = await directory.removeMember(g.oktaUserId, g.groupId);
-      record.push({ action: 'MEMBERSHIP_REMOVED', actor: 'app', oktaRequestId: result.requestId,
-        detail: result.outcome === 'removed' ? `Removed from Okta group ${g.groupId}.` : `Okta group ${g.groupId} no longer had this member (confirmed by a read).` });
-    } else if (!decision.remove) {
-      record.push({ action: 'MEMBERSHIP_KEPT', actor: 'app', detail: decision.why === 'PREEXISTING' ? 'Membership pre-existed this grant: left in place.' : 'Another active grant for this group still needs the membership: left in place.' });
-    }
-    const reason: EndReason = g.endReason ?? 'EXPIRED';
-    record.push({ action: 'ENDED', actor: g.endedBy ?? 'app', detail: `Grant ended (${reason}).` });
-    g = await advance(deps.grants, g, reason === 'EXPIRED' ? 'EXPIRED' : 'REVOKED', now, { endedAt: now, attempts: 0, lastError: undefined }, record);
-    await announceEnd(deps, g, decision.remove ? undefined : decision.why);
+    const outcome = await takeBackMembership(deps, g, now);
+    const ended = await commit(deps.grants, finishRevocation(g, outcome, now));
+    await announceEnd(deps, ended, outcome.kind === 'kept' ? outcome.why : undefined);
     return { done: true, note: 'revoked' };
   } catch (e) {
     if (e instanceof DirectoryError) return handleOktaFailure(deps, g, e, 'revoke');

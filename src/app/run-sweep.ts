@@ -7,10 +7,12 @@
  * Every action is idempotent, so overlapping or repeated sweeps do no harm.
  */
 import type { Grant } from '../domain/grant';
+import { markReminded } from '../domain/grant-transitions';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
-import { amend, auditGrant, noticeStep } from './grant-ops';
+import { commit } from './grant-lifecycle';
+import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
 import { StaleGrantError, type WorkItem } from './ports';
 
@@ -78,7 +80,7 @@ async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: str
   await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`));
   try {
     // Marked on the grant for the panel; the ledger is what guarantees "never twice".
-    await amend(deps.grants, g, now, { reminderSentAt: now });
+    await commit(deps.grants, markReminded(g, now));
   } catch (e) {
     if (!(e instanceof StaleGrantError)) throw e;
   }

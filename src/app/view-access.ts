@@ -3,7 +3,7 @@ import type { Grant } from '../domain/grant';
 import type { GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { formatInZone } from './format';
-import { noticeStep } from './grant-ops';
+import { noticeStep } from './notices';
 import * as say from './messages';
 import type { Message, MessageInline } from './ports';
 

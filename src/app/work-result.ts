@@ -1,12 +1,16 @@
 /**
- * How a queue job ended. `retryAfterMs` asks the queue to deliver the job again later (Okta was busy
- * or down); the grant keeps its GRANTING/REVOKING state with the attempt count and the last error, so
- * people can see what is happening.
+ * How a queue job ended, and the steps that end one without success. `retryAfterMs` asks the queue to
+ * deliver the job again later (Okta was busy or down); the grant keeps its GRANTING/REVOKING state with
+ * the attempt count and the last error, so people can see what is happening.
  */
 import type { Grant } from '../domain/grant';
+import {
+  deny as denied, fail as failed, isNoteworthyConnectionAttempt, membershipRecord, retryLater, retryRecord, type GrantRecord,
+} from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
-import { advance, amend, auditGrant, once, type StepRecord } from './grant-ops';
+import { commit, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
+import { auditGrant, once } from './notices';
 import type { DirectoryError } from './ports';
 
 export type WorkResult = { done: true; note: string } | { done: false; retryAfterMs: number; note: string };
@@ -20,22 +24,24 @@ export const backoffMs = (attempt: number): number => Math.min(900_000, 30_000 *
 export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryError, step: 'grant' | 'revoke'): Promise<WorkResult> {
   const now = deps.clock.now();
   if (e.kind === 'transient') {
+    const trouble = { kind: 'transient', step, message: e.message, oktaRequestId: e.details.requestId } as const;
     const attempts = g.attempts + 1;
-    const record: StepRecord = { action: 'OKTA_RETRY', actor: 'app', detail: `Okta ${step} attempt ${attempts} failed: ${e.message} Retrying.`, oktaRequestId: e.details.requestId };
-    if (g.status === 'GRANTING' || g.status === 'REVOKING') await amend(deps.grants, g, now, { attempts, lastError: e.message }, [record]);
-    else await auditGrant(deps.audit, g, now, record.action, record.actor, record.detail, record.oktaRequestId);
+    // Only a grant in an Okta step carries the attempt; a check made before one (REQUESTED) is only recorded.
+    if (g.status === 'GRANTING' || g.status === 'REVOKING') await commit(deps.grants, retryLater(g, trouble, now));
+    else {
+      const r = retryRecord(trouble, attempts)!;
+      await auditGrant(deps.audit, g, now, r.action, r.actor, r.detail, r.oktaRequestId);
+    }
     await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     return { done: false, retryAfterMs: e.details.retryAfterMs ?? backoffMs(attempts), note: 'okta transient' };
   }
   if (e.kind === 'configuration' && step === 'revoke') {
     // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
     // alert, and carry on by itself once an admin has fixed the connection.
-    const attempts = g.attempts + 1;
-    // Every 15 minutes until fixed: record the first attempt and then one an hour, not 96 a day.
-    const noteworthy = attempts === 1 || attempts % 4 === 0;
-    await amend(deps.grants, g, now, { attempts, lastError: e.message },
-      noteworthy ? [{ action: 'OKTA_RETRY', actor: 'app', detail: `Removal blocked by the Okta connection (attempt ${attempts}): ${e.message}`, oktaRequestId: e.details.requestId }] : []);
-    if (noteworthy) await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
+    const retried = await commit(deps.grants, retryLater(g, { kind: 'connection', message: e.message, oktaRequestId: e.details.requestId }, now));
+    if (isNoteworthyConnectionAttempt(retried.attempts)) {
+      await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
+    }
     await once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
       const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
       await deps.issues.comment(g.issueKey, say.revocationBlocked(name, e.message));
@@ -50,12 +56,30 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
 }
 
 /** Ends a grant or revocation as FAILED: visible on the issue and the admin dashboard, never silent. */
-export async function fail(deps: AppDeps, g: Grant, message: string, record: StepRecord[] = []): Promise<WorkResult> {
+export async function fail(deps: AppDeps, g: Grant, message: string, before: GrantRecord[] = []): Promise<WorkResult> {
   const now = deps.clock.now();
-  const failed = await advance(deps.grants, g, 'FAILED', now, { reason: message, lastError: message }, [...record, { action: 'FAILED', actor: 'app', detail: message }]);
+  const stored = await commit(deps.grants, failed(g, message, now, before));
   await deps.health.recordOktaError(now, `${g.issueKey}: ${message}`);
-  await announceFailure(deps, failed);
+  await announceFailure(deps, stored);
   return { done: true, note: 'failed' };
+}
+
+/** Policy says no in the worker (group gone, not eligible, user unknown, approval timed out). */
+export async function deny(deps: AppDeps, g: Grant, code: string, message: string): Promise<WorkResult> {
+  const stored = await commit(deps.grants, denied(g, { code, message }, deps.clock.now()));
+  await announceFailure(deps, stored);
+  return { done: true, note: `denied ${code}` };
+}
+
+/**
+ * A start that Okta held up until past the grant's end: it is not started. An earlier add may still
+ * have landed, so the membership goes back through the one removal step first; no standing access is
+ * left behind.
+ */
+export async function abandonAtEnd(deps: AppDeps, g: Grant, now: string): Promise<WorkResult> {
+  const outcome = await takeBackMembership(deps, g, now);
+  const record = membershipRecord(g, outcome);
+  return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.', record ? [record] : []);
 }
 
 /**
@@ -71,4 +95,3 @@ export async function announceFailure(deps: AppDeps, g: Grant): Promise<void> {
     await deps.issues.comment(g.issueKey, g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why));
   });
 }
-

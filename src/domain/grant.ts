@@ -1,6 +1,8 @@
 /**
  * A grant is one time-bound membership of one Okta group for one requester, born from one Jira issue.
- * The state machine is the single source of which moves are legal; every store write goes through it.
+ * The state machine below is the single source of which moves are legal. Grants change only through
+ * the intention-named steps in grant-transitions.ts, which check it, and the app writes those steps in
+ * one place (src/app/grant-lifecycle), so every store write goes through the state machine.
  */
 export const GRANT_STATUSES = [
   'REQUESTED', 'GRANTING', 'ACTIVE', 'REVOKING',
@@ -56,14 +58,15 @@ export interface Grant {
 const TRANSITIONS: Record<GrantStatus, readonly GrantStatus[]> = {
   REQUESTED: ['GRANTING', 'DENIED', 'FAILED'],
   GRANTING: ['ACTIVE', 'DENIED', 'FAILED'],
-  ACTIVE: ['REVOKING', 'REMOVED_EXTERNALLY'],
+  // Every end goes through REVOKING, drift included: one removal path (architecture rule 5).
+  ACTIVE: ['REVOKING'],
   REVOKING: ['EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'FAILED'],
   EXPIRED: [],
   REVOKED: [],
   REMOVED_EXTERNALLY: [],
   DENIED: [],
-  // An admin may retry a failed grant or revocation after fixing the cause.
-  FAILED: ['GRANTING', 'REVOKING'],
+  // An admin may retry a failed removal (or take back what a failed start may have added).
+  FAILED: ['REVOKING'],
 };
 
 export function canTransition(from: GrantStatus, to: GrantStatus): boolean {
@@ -75,12 +78,6 @@ export class IllegalTransitionError extends Error {
   constructor(readonly from: GrantStatus, readonly to: GrantStatus) {
     super(`A grant cannot move from ${from} to ${to}`);
   }
-}
-
-/** Returns the grant moved to `to` with `changes` applied; throws on an illegal move. */
-export function transition(grant: Grant, to: GrantStatus, now: string, changes: Partial<Grant> = {}): Grant {
-  if (!canTransition(grant.status, to)) throw new IllegalTransitionError(grant.status, to);
-  return { ...grant, ...changes, status: to, updatedAt: now };
 }
 
 export const isTerminal = (s: GrantStatus): boolean => TRANSITIONS[s].length === 0;

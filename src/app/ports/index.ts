@@ -22,7 +22,7 @@ export interface GrantStore {
   create(grant: Grant): Promise<'created' | 'exists'>;
   /**
    * Writes `next` only if the stored version is still `next.version - 1`; throws StaleGrantError
-   * otherwise. Callers pass a grant produced by `transition(...)` with `version` incremented.
+   * otherwise. Only src/app/grant-lifecycle calls it, with a step from src/domain/grant-transitions.
    * `audit` entries are appended to the audit trail in the same atomic write: a step and its record
    * exist together or not at all.
    */

@@ -1,6 +1,5 @@
 import { KvsGrantStore } from '../../../src/adapters/kvs/grant-store';
 import { StaleGrantError } from '../../../src/app/ports';
-import { transition } from '../../../src/domain/grant';
 import { makeGrant, LINUX, WINDOWS } from '../../factories/grant';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
@@ -30,7 +29,7 @@ describe('KvsGrantStore', () => {
   it('update writes when the stored version is next.version - 1', async () => {
     const g = makeGrant({ version: 1 });
     await store.create(g);
-    const next = { ...transition(g, 'REVOKING', '2026-11-22T10:00:00.000Z'), version: 2 };
+    const next = { ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 };
     await store.update(next);
     expect(await store.get(g.id)).toEqual(next);
   });
@@ -44,10 +43,10 @@ describe('KvsGrantStore', () => {
     const entry = (action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({ at: '2026-11-22T10:00:00.000Z', action, actor: 'app', grantId: g.id, detail: action });
     // The step and a concurrent unrelated append race for the next sequence number.
     await Promise.all([
-      journaled.update({ ...transition(g, 'REVOKING', '2026-11-22T10:00:00.000Z'), version: 2 }, [entry('REVOKE_STARTED')]),
+      journaled.update({ ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 }, [entry('REVOKE_STARTED')]),
       audit.append({ at: '2026-11-22T10:00:00.000Z', action: 'VIEWED', actor: 'acc-x', detail: 'concurrent' }),
     ]);
-    const stale = journaled.update({ ...transition(g, 'REMOVED_EXTERNALLY', '2026-11-22T10:01:00.000Z'), version: 2 }, [entry('REMOVED_EXTERNALLY')]);
+    const stale = journaled.update({ ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: '2026-11-22T10:01:00.000Z', version: 2 }, [entry('REMOVED_EXTERNALLY')]);
     await expect(stale).rejects.toBeInstanceOf(StaleGrantError);
     const docs = h.emulator.entity('audit').map((e) => (e.value as { doc: { action: string } }).doc.action).sort();
     expect(docs).toEqual(['REVOKE_STARTED', 'VIEWED']);
@@ -58,10 +57,10 @@ describe('KvsGrantStore', () => {
   it('a stale update throws StaleGrantError and leaves the stored grant unchanged', async () => {
     const g = makeGrant({ version: 1 });
     await store.create(g);
-    const first = { ...transition(g, 'REVOKING', '2026-11-22T10:00:00.000Z'), version: 2 };
+    const first = { ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 };
     await store.update(first);
     // A second writer that also read version 1:
-    const stale = { ...transition(g, 'REMOVED_EXTERNALLY', '2026-11-22T10:01:00.000Z'), version: 2 };
+    const stale = { ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: '2026-11-22T10:01:00.000Z', version: 2 };
     await expect(store.update(stale)).rejects.toBeInstanceOf(StaleGrantError);
     expect(await store.get(g.id)).toEqual(first);
     await expect(store.update({ ...makeGrant({ id: 'grant-missing' }), version: 2 })).rejects.toBeInstanceOf(StaleGrantError);

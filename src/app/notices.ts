@@ -1,0 +1,34 @@
+/** Notices and audit entries outside grant writes: once-only comments and emails, stand-alone audit entries. */
+import type { Grant } from '../domain/grant';
+import type { AuditAction, AuditLog, RequestLedger } from './ports';
+
+export function auditGrant(audit: AuditLog, g: Grant, at: string, action: AuditAction, actor: string, detail: string, oktaRequestId?: string) {
+  return audit.append({
+    at, action, actor, detail, oktaRequestId,
+    grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
+  });
+}
+
+/**
+ * Runs `send` at most once per key across retries and duplicate deliveries. If `send` throws, the
+ * claim is released so the next attempt can try again: a notice may be late, never doubled.
+ */
+export async function once(ledger: RequestLedger, key: string, send: () => Promise<void>): Promise<boolean> {
+  if (!(await ledger.claim(key))) return false;
+  try {
+    await send();
+    return true;
+  } catch (e) {
+    await ledger.release(key);
+    throw e;
+  }
+}
+
+/**
+ * One step of a notice made of several (comment, email, audit entry, close-out). Each step is claimed
+ * on its own, so a retry after a failure repeats only the steps not yet done: an email failure never
+ * doubles the comment, and a crash loses at most the step it interrupted.
+ */
+export function noticeStep(ledger: RequestLedger, noticeKey: string, step: string, send: () => Promise<unknown>): Promise<boolean> {
+  return once(ledger, `${noticeKey}:${step}`, async () => { await send(); });
+}

@@ -1,0 +1,261 @@
+/**
+ * How a grant changes: one function per intention, each pure, each returning the next grant and the
+ * audit records the step implies. The app writes a step as one unit (src/app/grant-lifecycle), so a
+ * grant and the record of how it got there exist together or not at all.
+ *
+ * Field resets live here, not at call sites: a step that starts or finishes Okta work clears the
+ * attempt count and last error; a step that ends the grant stamps its end. `version` is left alone:
+ * it is the store's optimistic-concurrency counter, bumped by the writer.
+ */
+import { canTransition, IllegalTransitionError, type EndReason, type Grant, type GrantStatus } from './grant';
+import type { RemovalDecision } from './policy';
+
+/** The audit actions a grant step may imply (a subset of the audit vocabulary, checked where written). */
+export type GrantRecordAction =
+  | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
+  | 'EXTENDED' | 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY' | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED'
+  | 'OKTA_RETRY' | 'FAILED';
+
+/** One audit record of a step; the writer adds the time and the grant's own fields. */
+export interface GrantRecord { action: GrantRecordAction; actor: string; detail: string; oktaRequestId?: string }
+
+export interface GrantStep { grant: Grant; records: GrantRecord[] }
+
+/** The actor of the app's own work (expiry, drift, Okta retries). */
+export const APP_ACTOR = 'app';
+
+/** `from` narrows a step to the statuses it is meant for, within what the state machine allows. */
+function move(g: Grant, to: GrantStatus, now: string, changes: Partial<Grant>, from?: readonly GrantStatus[]): Grant {
+  if (!canTransition(g.status, to) || (from && !from.includes(g.status))) throw new IllegalTransitionError(g.status, to);
+  return { ...g, ...changes, status: to, updatedAt: now };
+}
+
+/** A change within a status; `allowed` names the statuses in which it makes sense. */
+function within(g: Grant, allowed: readonly GrantStatus[], now: string, changes: Partial<Grant>): Grant {
+  if (!allowed.includes(g.status)) throw new IllegalTransitionError(g.status, g.status);
+  return { ...g, ...changes, status: g.status, updatedAt: now };
+}
+
+const OKTA_WORK_RESET = { attempts: 0, lastError: undefined } as const;
+
+// ---- request ----
+
+export interface NewRequest {
+  issueId: string;
+  issueKey: string;
+  projectKey: string;
+  requesterAccountId: string;
+  groupId: string;
+  changeType?: string;
+  emergency: boolean;
+}
+
+/** A New access request as recorded: REQUESTED, nothing granted, first version. */
+export function openRequest(r: NewRequest, id: string, now: string): Grant {
+  return {
+    id, issueId: r.issueId, issueKey: r.issueKey, projectKey: r.projectKey, requesterAccountId: r.requesterAccountId,
+    groupId: r.groupId, status: 'REQUESTED', requestedAt: now, changeType: r.changeType, emergency: r.emergency,
+    extensions: 0, preexistingMembership: false, attempts: 0, version: 1, updatedAt: now,
+  };
+}
+
+/** Policy says no (at intake or in the worker): ends the request with the reason people will read. */
+export function deny(g: Grant, refusal: { code: string; message: string }, now: string): GrantStep {
+  return {
+    grant: move(g, 'DENIED', now, { reason: refusal.message, reasonCode: refusal.code, endedAt: now }),
+    records: [{ action: 'DENIED', actor: APP_ACTOR, detail: `${refusal.code}: ${refusal.message}` }],
+  };
+}
+
+// ---- grant ----
+
+export interface GrantStart {
+  user: { id: string; login: string };
+  endsAt: string;
+  /** Present when an approver's transition is what allowed the grant. */
+  approval?: { approverAccountId: string; statusName: string };
+  /** The user was a member by other means: the app will neither add nor ever remove the membership. */
+  preexistingMembership: boolean;
+}
+
+/** Checks passed: the Okta user, end time and approval are fixed before Okta is written. */
+export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
+  const records: GrantRecord[] = [];
+  if (s.approval) {
+    records.push({ action: 'APPROVED', actor: s.approval.approverAccountId, detail: `Approved by moving the issue to "${s.approval.statusName}".` });
+  }
+  records.push({ action: 'GRANT_STARTED', actor: APP_ACTOR,
+    detail: `Okta user ${s.user.id} (${s.user.login}); ends ${s.endsAt}${s.preexistingMembership ? '; already a member by other means' : ''}.` });
+  return {
+    grant: move(g, 'GRANTING', now, {
+      oktaUserId: s.user.id, endsAt: s.endsAt, approvedBy: s.approval?.approverAccountId,
+      preexistingMembership: s.preexistingMembership, ...OKTA_WORK_RESET,
+    }),
+    records,
+  };
+}
+
+/** Must the worker add the membership in Okta? Not when the user already had it by other means. */
+export const needsMembershipAdd = (g: Grant): boolean => !g.preexistingMembership;
+
+/**
+ * The membership is in place: ACTIVE from now. `addRequestId` is Okta's id of the add, when the app
+ * made one (a pre-existing membership is recorded as left alone instead).
+ */
+export function activate(g: Grant, now: string, addRequestId?: string): GrantStep {
+  const membership: GrantRecord = needsMembershipAdd(g)
+    ? { action: 'MEMBERSHIP_ADDED', actor: APP_ACTOR, detail: `Added to Okta group ${g.groupId}.`, oktaRequestId: addRequestId }
+    : { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: APP_ACTOR, detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' };
+  return {
+    grant: move(g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, ...OKTA_WORK_RESET }),
+    records: [membership, { action: 'ACTIVE', actor: APP_ACTOR, detail: `Active until ${g.endsAt}.` }],
+  };
+}
+
+// ---- while active ----
+
+export interface Extension {
+  endsAt: string;
+  extensions: number;
+  maxExtensions: number;
+  actor: string;
+  /** The issue the extension was asked from (for the record). */
+  viaIssueKey: string;
+  /** An Extend access issue applies once: remembered on the grant. */
+  requestIssueKey?: string;
+}
+
+/** A later end time, within policy (decided by decideExtension); a new end earns a new reminder. */
+export function extend(g: Grant, e: Extension, now: string): GrantStep {
+  return {
+    grant: within(g, ['ACTIVE'], now, {
+      endsAt: e.endsAt, extensions: e.extensions, reminderSentAt: undefined,
+      ...(e.requestIssueKey ? { extendedVia: [...(g.extendedVia ?? []), e.requestIssueKey] } : {}),
+    }),
+    records: [{ action: 'EXTENDED', actor: e.actor,
+      detail: `Extended from ${g.endsAt} to ${e.endsAt} (extension ${e.extensions} of ${e.maxExtensions}) via ${e.viaIssueKey}.` }],
+  };
+}
+
+/** The reminder went out (the panel shows it; the notice ledger is what prevents a second one). */
+export function markReminded(g: Grant, now: string): GrantStep {
+  return { grant: within(g, ['ACTIVE'], now, { reminderSentAt: now }), records: [] };
+}
+
+// ---- ending ----
+
+const REVOKE_DETAIL: Record<Exclude<EndReason, 'REMOVED_EXTERNALLY'>, (g: Grant) => string> = {
+  EXPIRED: (g) => `End time ${g.endsAt} reached.`,
+  RELINQUISHED: () => 'Relinquished by the requester.',
+  REVOKED_BY_ADMIN: () => 'Revoked by an administrator.',
+};
+
+/**
+ * Every end starts here: expiry, relinquish, admin revoke and drift (the member was removed in Okta
+ * by hand). REVOKING is written before Okta is called, so the intent survives a crash.
+ */
+export function beginRevocation(g: Grant, reason: EndReason, actor: string, now: string): GrantStep {
+  const record: GrantRecord = reason === 'REMOVED_EXTERNALLY'
+    ? { action: 'REMOVED_EXTERNALLY', actor, detail: `Okta group ${g.groupId} no longer has this member; someone removed it outside the app.` }
+    : { action: 'REVOKE_STARTED', actor, detail: REVOKE_DETAIL[reason](g) };
+  return {
+    grant: move(g, 'REVOKING', now, { endReason: reason, endedBy: actor, ...OKTA_WORK_RESET }, ['ACTIVE']),
+    records: [record],
+  };
+}
+
+/**
+ * An admin retries a FAILED grant's removal (or takes back what a failed start may have added). The
+ * original end reason and who ended it are kept: the retry finishes the same end.
+ */
+export function retryRemoval(g: Grant, actor: string, now: string): GrantStep {
+  return {
+    grant: move(g, 'REVOKING', now, { endReason: g.endReason ?? 'REVOKED_BY_ADMIN', endedBy: g.endedBy ?? actor, ...OKTA_WORK_RESET }, ['FAILED']),
+    records: [{ action: 'REVOKE_STARTED', actor, detail: 'Removal retried by an administrator after a failure.' }],
+  };
+}
+
+/** What the removal step did with the membership (src/app/grant-lifecycle/take-back-membership). */
+export type RemovalOutcome =
+  | { kind: 'removed' | 'already-gone'; oktaRequestId?: string }
+  | { kind: 'kept'; why: Extract<RemovalDecision, { remove: false }>['why'] }
+  /** The member was removed outside the app (drift): there is nothing for the app to remove. */
+  | { kind: 'removed-externally' }
+  /** The grant never learned its Okta user (nothing can have been added). */
+  | { kind: 'no-okta-user' };
+
+/** The record of what happened to the membership, if there is anything to say. */
+export function membershipRecord(g: Grant, outcome: RemovalOutcome): GrantRecord | undefined {
+  switch (outcome.kind) {
+    case 'removed':
+      return { action: 'MEMBERSHIP_REMOVED', actor: APP_ACTOR, detail: `Removed from Okta group ${g.groupId}.`, oktaRequestId: outcome.oktaRequestId };
+    case 'already-gone':
+      return { action: 'MEMBERSHIP_REMOVED', actor: APP_ACTOR, detail: `Okta group ${g.groupId} no longer had this member (confirmed by a read).`, oktaRequestId: outcome.oktaRequestId };
+    case 'kept':
+      return { action: 'MEMBERSHIP_KEPT', actor: APP_ACTOR, detail: outcome.why === 'PREEXISTING'
+        ? 'Membership pre-existed this grant: left in place.'
+        : 'Another active grant for this group still needs the membership: left in place.' };
+    case 'removed-externally':
+    case 'no-okta-user':
+      return undefined;
+  }
+}
+
+const END_STATUS: Record<EndReason, GrantStatus> = {
+  EXPIRED: 'EXPIRED', RELINQUISHED: 'REVOKED', REVOKED_BY_ADMIN: 'REVOKED', REMOVED_EXTERNALLY: 'REMOVED_EXTERNALLY',
+};
+
+/** The one way a revocation ends: the membership outcome and the end, recorded together. */
+export function finishRevocation(g: Grant, outcome: RemovalOutcome, now: string): GrantStep {
+  const reason: EndReason = g.endReason ?? 'EXPIRED';
+  const membership = membershipRecord(g, outcome);
+  return {
+    grant: move(g, END_STATUS[reason], now, { endReason: reason, endedAt: now, ...OKTA_WORK_RESET }),
+    records: [...(membership ? [membership] : []), { action: 'ENDED', actor: g.endedBy ?? APP_ACTOR, detail: `Grant ended (${reason}).` }],
+  };
+}
+
+// ---- Okta trouble ----
+
+export type OktaTrouble =
+  /** Okta was busy or down: the step is retried with backoff. */
+  | { kind: 'transient'; step: 'grant' | 'revoke'; message: string; oktaRequestId?: string }
+  /** The connection is broken while removing: retried slowly until an admin fixes it. */
+  | { kind: 'connection'; message: string; oktaRequestId?: string };
+
+/**
+ * While a connection stays broken a removal retries every 15 minutes: the first attempt and then one
+ * an hour are recorded, not 96 a day.
+ */
+export const isNoteworthyConnectionAttempt = (attempts: number): boolean => attempts === 1 || attempts % 4 === 0;
+
+/** The audit record of a failed Okta attempt, if this attempt is worth one. */
+export function retryRecord(trouble: OktaTrouble, attempts: number): GrantRecord | undefined {
+  if (trouble.kind === 'transient') {
+    return { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Okta ${trouble.step} attempt ${attempts} failed: ${trouble.message} Retrying.`, oktaRequestId: trouble.oktaRequestId };
+  }
+  return isNoteworthyConnectionAttempt(attempts)
+    ? { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Removal blocked by the Okta connection (attempt ${attempts}): ${trouble.message}`, oktaRequestId: trouble.oktaRequestId }
+    : undefined;
+}
+
+/** The current GRANTING or REVOKING step failed for now and will be tried again. */
+export function retryLater(g: Grant, trouble: OktaTrouble, now: string): GrantStep {
+  const attempts = g.attempts + 1;
+  const record = retryRecord(trouble, attempts);
+  return {
+    grant: within(g, ['GRANTING', 'REVOKING'], now, { attempts, lastError: trouble.message }),
+    records: record ? [record] : [],
+  };
+}
+
+/**
+ * The grant or its removal cannot go on without an admin: FAILED, with the reason people will read.
+ * `before` are records of what the step did first (a membership taken back, say).
+ */
+export function fail(g: Grant, message: string, now: string, before: GrantRecord[] = []): GrantStep {
+  return {
+    grant: move(g, 'FAILED', now, { reason: message, lastError: message }),
+    records: [...before, { action: 'FAILED', actor: APP_ACTOR, detail: message }],
+  };
+}

@@ -1,0 +1,165 @@
+import { GRANT_STATUSES, IllegalTransitionError, type Grant, type GrantStatus } from '../../src/domain/grant';
+import {
+  activate, beginRevocation, deny, extend, fail, finishRevocation, markReminded, membershipRecord, openRequest,
+  retryLater, retryRecord, retryRemoval, startGranting, type GrantStep, type RemovalOutcome,
+} from '../../src/domain/grant-transitions';
+import { LINUX, makeGrant } from '../factories/grant';
+
+const NOW = '2026-11-22T10:00:00.000Z';
+const in_ = (status: GrantStatus, over: Partial<Grant> = {}) => makeGrant({ status, version: 7, attempts: 3, lastError: 'Okta said no', ...over });
+
+/** Every step, with the statuses it may start from; each is tried from every status. */
+const STEPS: Array<[string, (g: Grant) => GrantStep, GrantStatus[]]> = [
+  ['deny', (g) => deny(g, { code: 'GRANT.X', message: 'No.' }, NOW), ['REQUESTED', 'GRANTING']],
+  ['startGranting', (g) => startGranting(g, { user: { id: '00u1', login: 'n@x' }, endsAt: NOW, preexistingMembership: false }, NOW), ['REQUESTED']],
+  ['activate', (g) => activate(g, NOW, 'req-1'), ['GRANTING']],
+  ['extend', (g) => extend(g, { endsAt: NOW, extensions: 1, maxExtensions: 2, actor: 'acc-n', viaIssueKey: 'ACC-1' }, NOW), ['ACTIVE']],
+  ['markReminded', (g) => markReminded(g, NOW), ['ACTIVE']],
+  ['beginRevocation', (g) => beginRevocation(g, 'RELINQUISHED', 'acc-n', NOW), ['ACTIVE']],
+  ['retryRemoval', (g) => retryRemoval(g, 'acc-admin', NOW), ['FAILED']],
+  ['finishRevocation', (g) => finishRevocation(g, { kind: 'removed' }, NOW), ['REVOKING']],
+  ['retryLater', (g) => retryLater(g, { kind: 'transient', step: 'grant', message: 'busy' }, NOW), ['GRANTING', 'REVOKING']],
+  ['fail', (g) => fail(g, 'Broken.', NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
+];
+
+describe('each step is legal only from its statuses', () => {
+  const cases = STEPS.flatMap(([name, step, from]) => GRANT_STATUSES.map((s) => [name, s, from.includes(s), step] as const));
+  it.each(cases)('%s from %s: legal=%s', (_name, status, legal, step) => {
+    const g = in_(status);
+    if (!legal) {
+      expect(() => step(g)).toThrow(IllegalTransitionError);
+      return;
+    }
+    const next = step(g).grant;
+    // The store's counter is the writer's business; the time of change is the step's.
+    expect(next.version).toBe(g.version);
+    expect(next.updatedAt).toBe(NOW);
+    expect(next.id).toBe(g.id);
+  });
+});
+
+describe('openRequest and deny', () => {
+  const req = { issueId: '10001', issueKey: 'ACC-1', projectKey: 'ACC', requesterAccountId: 'acc-n', groupId: LINUX, changeType: 'Emergency', emergency: true };
+
+  it('records a request with nothing granted, at version 1', () => {
+    expect(openRequest(req, 'grant-10001', NOW)).toEqual({
+      id: 'grant-10001', ...req, status: 'REQUESTED', requestedAt: NOW, extensions: 0, preexistingMembership: false,
+      attempts: 0, version: 1, updatedAt: NOW,
+    });
+  });
+
+  it('deny ends it with the reason and its code in the record', () => {
+    const step = deny(openRequest(req, 'grant-10001', NOW), { code: 'GRANT.NOT_ALLOWLISTED', message: 'Not on the list.' }, NOW);
+    expect(step.grant).toMatchObject({ status: 'DENIED', reason: 'Not on the list.', reasonCode: 'GRANT.NOT_ALLOWLISTED', endedAt: NOW });
+    expect(step.records).toEqual([{ action: 'DENIED', actor: 'app', detail: 'GRANT.NOT_ALLOWLISTED: Not on the list.' }]);
+  });
+});
+
+describe('starting and activating', () => {
+  const requested = in_('REQUESTED', { oktaUserId: undefined, endsAt: undefined, startedAt: undefined, firstStartedAt: undefined });
+
+  it.each([
+    ['approved, not a member', { approverAccountId: 'acc-sam', statusName: 'Approved' }, false,
+      [{ action: 'APPROVED', actor: 'acc-sam', detail: 'Approved by moving the issue to "Approved".' },
+        { action: 'GRANT_STARTED', actor: 'app', detail: 'Okta user 00u1 (n@x); ends 2026-11-22T14:00:00.000Z.' }]],
+    ['no approval needed, already a member', undefined, true,
+      [{ action: 'GRANT_STARTED', actor: 'app', detail: 'Okta user 00u1 (n@x); ends 2026-11-22T14:00:00.000Z; already a member by other means.' }]],
+  ])('startGranting: %s', (_n, approval, preexistingMembership, records) => {
+    const step = startGranting(requested, { user: { id: '00u1', login: 'n@x' }, endsAt: '2026-11-22T14:00:00.000Z', approval, preexistingMembership }, NOW);
+    expect(step.grant).toMatchObject({ status: 'GRANTING', oktaUserId: '00u1', endsAt: '2026-11-22T14:00:00.000Z', approvedBy: approval?.approverAccountId, preexistingMembership, attempts: 0 });
+    expect(step.grant.lastError).toBeUndefined();
+    expect(step.records).toEqual(records);
+  });
+
+  it.each([
+    ['adds the membership', false, 'req-1', { action: 'MEMBERSHIP_ADDED', actor: 'app', detail: `Added to Okta group ${LINUX}.`, oktaRequestId: 'req-1' }],
+    ['leaves a pre-existing one alone', true, undefined, { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: 'app', detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' }],
+  ])('activate %s', (_n, preexistingMembership, requestId, membership) => {
+    const step = activate(in_('GRANTING', { preexistingMembership, firstStartedAt: undefined, endsAt: '2026-11-22T14:00:00.000Z' }), NOW, requestId);
+    expect(step.grant).toMatchObject({ status: 'ACTIVE', startedAt: NOW, firstStartedAt: NOW, attempts: 0 });
+    expect(step.grant.lastError).toBeUndefined();
+    expect(step.records).toEqual([membership, { action: 'ACTIVE', actor: 'app', detail: 'Active until 2026-11-22T14:00:00.000Z.' }]);
+  });
+
+  it('activate keeps the first start (the lifetime cap counts from it)', () => {
+    expect(activate(in_('GRANTING', { firstStartedAt: '2026-11-21T00:00:00.000Z' }), NOW).grant.firstStartedAt).toBe('2026-11-21T00:00:00.000Z');
+  });
+});
+
+describe('while active', () => {
+  it('extend moves the end, clears the reminder mark and remembers the Extend access issue once', () => {
+    const g = in_('ACTIVE', { endsAt: '2026-11-22T13:00:00.000Z', reminderSentAt: '2026-11-22T12:00:00.000Z', extendedVia: ['ACC-5'] });
+    const step = extend(g, { endsAt: '2026-11-22T17:00:00.000Z', extensions: 1, maxExtensions: 2, actor: 'acc-n', viaIssueKey: 'ACC-9', requestIssueKey: 'ACC-9' }, NOW);
+    expect(step.grant).toMatchObject({ endsAt: '2026-11-22T17:00:00.000Z', extensions: 1, extendedVia: ['ACC-5', 'ACC-9'] });
+    expect(step.grant.reminderSentAt).toBeUndefined();
+    expect(step.records).toEqual([{ action: 'EXTENDED', actor: 'acc-n', detail: 'Extended from 2026-11-22T13:00:00.000Z to 2026-11-22T17:00:00.000Z (extension 1 of 2) via ACC-9.' }]);
+    expect(extend(g, { endsAt: NOW, extensions: 1, maxExtensions: 2, actor: 'acc-n', viaIssueKey: 'ACC-1' }, NOW).grant.extendedVia).toEqual(['ACC-5']);
+  });
+
+  it('markReminded records nothing in the trail (the notice writes its own entry once)', () => {
+    expect(markReminded(in_('ACTIVE'), NOW)).toEqual({ grant: expect.objectContaining({ reminderSentAt: NOW }), records: [] });
+  });
+});
+
+describe('ending: one path for every reason', () => {
+  it.each([
+    ['EXPIRED', 'app', { action: 'REVOKE_STARTED', actor: 'app', detail: 'End time 2026-11-22T13:00:00.000Z reached.' }, 'EXPIRED'],
+    ['RELINQUISHED', 'acc-n', { action: 'REVOKE_STARTED', actor: 'acc-n', detail: 'Relinquished by the requester.' }, 'REVOKED'],
+    ['REVOKED_BY_ADMIN', 'acc-admin', { action: 'REVOKE_STARTED', actor: 'acc-admin', detail: 'Revoked by an administrator.' }, 'REVOKED'],
+    ['REMOVED_EXTERNALLY', 'app', { action: 'REMOVED_EXTERNALLY', actor: 'app', detail: `Okta group ${LINUX} no longer has this member; someone removed it outside the app.` }, 'REMOVED_EXTERNALLY'],
+  ] as const)('%s: begins as REVOKING, ends as %s', (reason, actor, started, endStatus) => {
+    const begun = beginRevocation(in_('ACTIVE', { endsAt: '2026-11-22T13:00:00.000Z' }), reason, actor, NOW);
+    expect(begun.grant).toMatchObject({ status: 'REVOKING', endReason: reason, endedBy: actor, attempts: 0 });
+    expect(begun.grant.lastError).toBeUndefined();
+    expect(begun.records).toEqual([started]);
+    const outcome: RemovalOutcome = reason === 'REMOVED_EXTERNALLY' ? { kind: 'removed-externally' } : { kind: 'removed', oktaRequestId: 'req-9' };
+    const ended = finishRevocation({ ...begun.grant, attempts: 2, lastError: 'was busy' }, outcome, '2026-11-22T10:05:00.000Z');
+    expect(ended.grant).toMatchObject({ status: endStatus, endReason: reason, endedAt: '2026-11-22T10:05:00.000Z', endedBy: actor, attempts: 0 });
+    expect(ended.grant.lastError).toBeUndefined();
+    expect(ended.records.at(-1)).toEqual({ action: 'ENDED', actor, detail: `Grant ended (${reason}).` });
+  });
+
+  it.each([
+    [{ kind: 'removed', oktaRequestId: 'r1' }, { action: 'MEMBERSHIP_REMOVED', actor: 'app', detail: `Removed from Okta group ${LINUX}.`, oktaRequestId: 'r1' }],
+    [{ kind: 'already-gone', oktaRequestId: 'r2' }, { action: 'MEMBERSHIP_REMOVED', actor: 'app', detail: `Okta group ${LINUX} no longer had this member (confirmed by a read).`, oktaRequestId: 'r2' }],
+    [{ kind: 'kept', why: 'PREEXISTING' }, { action: 'MEMBERSHIP_KEPT', actor: 'app', detail: 'Membership pre-existed this grant: left in place.' }],
+    [{ kind: 'kept', why: 'OTHER_GRANT_ACTIVE' }, { action: 'MEMBERSHIP_KEPT', actor: 'app', detail: 'Another active grant for this group still needs the membership: left in place.' }],
+    [{ kind: 'removed-externally' }, undefined],
+    [{ kind: 'no-okta-user' }, undefined],
+  ] as Array<[RemovalOutcome, unknown]>)('the membership outcome %j is recorded as %j', (outcome, record) => {
+    expect(membershipRecord(in_('REVOKING'), outcome)).toEqual(record);
+  });
+
+  it('retryRemoval keeps the original end reason and who ended it', () => {
+    const failed = in_('FAILED', { endReason: 'EXPIRED', endedBy: 'app' });
+    expect(retryRemoval(failed, 'acc-admin', NOW)).toEqual({
+      grant: expect.objectContaining({ status: 'REVOKING', endReason: 'EXPIRED', endedBy: 'app', attempts: 0, lastError: undefined }),
+      records: [{ action: 'REVOKE_STARTED', actor: 'acc-admin', detail: 'Removal retried by an administrator after a failure.' }],
+    });
+    // A failed start has no end yet: the admin's retry is an admin revocation.
+    expect(retryRemoval(in_('FAILED'), 'acc-admin', NOW).grant).toMatchObject({ endReason: 'REVOKED_BY_ADMIN', endedBy: 'acc-admin' });
+  });
+});
+
+describe('Okta trouble', () => {
+  it('retryLater counts the attempt on the grant and records it', () => {
+    const step = retryLater(in_('REVOKING', { attempts: 1 }), { kind: 'transient', step: 'revoke', message: 'HTTP 503.', oktaRequestId: 'r' }, NOW);
+    expect(step.grant).toMatchObject({ status: 'REVOKING', attempts: 2, lastError: 'HTTP 503.' });
+    expect(step.records).toEqual([{ action: 'OKTA_RETRY', actor: 'app', detail: 'Okta revoke attempt 2 failed: HTTP 503. Retrying.', oktaRequestId: 'r' }]);
+  });
+
+  it.each([[1, true], [2, false], [3, false], [4, true], [5, false], [8, true]])(
+    'a removal blocked by the connection, attempt %d, is recorded: %s', (attempts, recorded) => {
+      const step = retryLater(in_('REVOKING', { attempts: attempts - 1 }), { kind: 'connection', message: 'Bad token.' }, NOW);
+      expect(step.grant.attempts).toBe(attempts);
+      expect(step.records).toEqual(recorded ? [retryRecord({ kind: 'connection', message: 'Bad token.' }, attempts)] : []);
+      if (recorded) expect(step.records[0].detail).toBe(`Removal blocked by the Okta connection (attempt ${attempts}): Bad token.`);
+    });
+
+  it('fail keeps the reason for people and what the step did first', () => {
+    const before = [{ action: 'MEMBERSHIP_REMOVED' as const, actor: 'app', detail: 'Removed.' }];
+    const step = fail(in_('GRANTING'), 'Okta refused.', NOW, before);
+    expect(step.grant).toMatchObject({ status: 'FAILED', reason: 'Okta refused.', lastError: 'Okta refused.' });
+    expect(step.records).toEqual([...before, { action: 'FAILED', actor: 'app', detail: 'Okta refused.' }]);
+  });
+});
