@@ -1,51 +1,83 @@
 /**
  * Drift: Okta is the truth for membership. A grant whose member was removed by hand ends as
  * REMOVED_EXTERNALLY; a member added by hand to a managed group is reported, never turned into a grant.
+ * Each group is checked on its own: one that Okta no longer has, or will not show, is an alert naming
+ * that group, and every other group is still checked.
  */
+import type { GroupPolicy } from '../domain/policy';
 import { beginRevocation } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
-import { StaleGrantError } from './ports';
+import { DirectoryError, StaleGrantError, type Directory } from './ports';
 import { completeRevocation } from './revoke-grant';
 
-export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number }
+export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number; groupsNotChecked: number }
+
+/** What the admin reads for a group the drift check could not read, and what to do about it. */
+export function groupCheckProblem(group: Pick<GroupPolicy, 'displayName' | 'groupId'>, e: DirectoryError): string {
+  const what = `Drift check of ${group.displayName} (${group.groupId}) failed: ${e.message}`;
+  switch (e.kind) {
+    case 'not-found': return `${what} The group no longer exists in Okta: remove it from the allowlist, or allowlist the group that replaced it.`;
+    case 'permanent': return `${what} Okta refused to show its members: give the app's Okta admin role access to this group.`;
+    case 'transient': return `${what} Okta was unavailable; the next hourly check tries again.`;
+    case 'configuration': return `${what} Fix the Okta connection on the admin page.`;
+  }
+}
 
 export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
   const allowlist = await deps.config.getAllowlist();
-  if (allowlist.length === 0) return { groups: 0, removedExternally: 0, unmanaged: 0 };
+  if (allowlist.length === 0) return { groups: 0, removedExternally: 0, unmanaged: 0, groupsNotChecked: 0 };
   const directory = await deps.directory();
   const previous = (await deps.health.unmanagedMembers())?.byGroup ?? {};
   const byGroup: Record<string, string[]> = {};
   let removedExternally = 0;
+  let groupsNotChecked = 0;
   for (const group of allowlist) {
-    const listedAt = deps.clock.now();
-    const members = new Set(await directory.listMemberIds(group.groupId));
-    const active = await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE');
-    for (const g of active) {
-      if (!g.oktaUserId || members.has(g.oktaUserId)) continue;
-      // Re-read: queries are eventually consistent and a revocation may have just started.
-      const fresh = await deps.grants.get(g.id);
-      if (!fresh || fresh.status !== 'ACTIVE') continue;
-      // The list may predate an add that landed just after it: ask Okta about this one member.
-      if (await directory.isMember(g.oktaUserId, group.groupId)) continue;
-      try {
-        // The same end as every other: REVOKING first (the intent survives a crash; the sweep finds
-        // it), then the one removal step, which knows there is nothing left in Okta to remove.
-        const ending = await commit(deps.grants, beginRevocation(fresh, 'REMOVED_EXTERNALLY', 'app', listedAt));
-        await completeRevocation(deps, ending, listedAt);
-        removedExternally++;
-      } catch (e) {
-        if (!(e instanceof StaleGrantError)) throw e;
-      }
-    }
-    const granted = new Set((await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE')).map((g) => g.oktaUserId));
-    const unmanaged = [...members].filter((id) => !granted.has(id)).sort();
-    byGroup[group.groupId] = unmanaged;
-    const newlySeen = unmanaged.filter((id) => !(previous[group.groupId] ?? []).includes(id));
-    for (const userId of newlySeen) {
-      await deps.audit.append({ at: listedAt, action: 'UNMANAGED_MEMBER_FOUND', actor: 'app', groupId: group.groupId, detail: `Okta user ${userId} is a member of ${group.displayName} without a grant from this app (added outside it, or a membership that pre-existed). Reported only; not changed.` });
+    try {
+      const found = await reconcileGroup(deps, directory, group, previous[group.groupId] ?? []);
+      byGroup[group.groupId] = found.unmanaged;
+      removedExternally += found.removedExternally;
+    } catch (e) {
+      // A broken connection fails every group alike: that is the whole run's failure, not this group's.
+      if (!(e instanceof DirectoryError) || e.kind === 'configuration') throw e;
+      groupsNotChecked++;
+      // What was last known stays reported; nothing is concluded from a group that could not be read.
+      if (previous[group.groupId]) byGroup[group.groupId] = previous[group.groupId];
+      await deps.health.recordOktaError(deps.clock.now(), groupCheckProblem(group, e));
     }
   }
   await deps.health.recordUnmanagedMembers(deps.clock.now(), byGroup);
-  return { groups: allowlist.length, removedExternally, unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0) };
+  return { groups: allowlist.length, removedExternally, unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0), groupsNotChecked };
+}
+
+async function reconcileGroup(
+  deps: AppDeps, directory: Directory, group: GroupPolicy, previouslyUnmanaged: readonly string[],
+): Promise<{ removedExternally: number; unmanaged: string[] }> {
+  let removedExternally = 0;
+  const listedAt = deps.clock.now();
+  const members = new Set(await directory.listMemberIds(group.groupId));
+  const active = await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE');
+  for (const g of active) {
+    if (!g.oktaUserId || members.has(g.oktaUserId)) continue;
+    // Re-read: queries are eventually consistent and a revocation may have just started.
+    const fresh = await deps.grants.get(g.id);
+    if (!fresh || fresh.status !== 'ACTIVE') continue;
+    // The list may predate an add that landed just after it: ask Okta about this one member.
+    if (await directory.isMember(g.oktaUserId, group.groupId)) continue;
+    try {
+      // The same end as every other: REVOKING first (the intent survives a crash; the sweep finds
+      // it), then the one removal step, which knows there is nothing left in Okta to remove.
+      const ending = await commit(deps.grants, beginRevocation(fresh, 'REMOVED_EXTERNALLY', 'app', listedAt));
+      await completeRevocation(deps, ending, listedAt);
+      removedExternally++;
+    } catch (e) {
+      if (!(e instanceof StaleGrantError)) throw e;
+    }
+  }
+  const granted = new Set((await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE')).map((g) => g.oktaUserId));
+  const unmanaged = [...members].filter((id) => !granted.has(id)).sort();
+  for (const userId of unmanaged.filter((id) => !previouslyUnmanaged.includes(id))) {
+    await deps.audit.append({ at: listedAt, action: 'UNMANAGED_MEMBER_FOUND', actor: 'app', groupId: group.groupId, detail: `Okta user ${userId} is a member of ${group.displayName} without a grant from this app (added outside it, or a membership that pre-existed). Reported only; not changed.` });
+  }
+  return { removedExternally, unmanaged };
 }

@@ -19,53 +19,86 @@ import { StaleGrantError, type WorkItem } from './ports';
 /** Work older than this without progress is re-queued by the sweep. */
 const STALLED_AFTER_MS = 15 * MINUTE_MS;
 
-export interface SweepSummary { due: number; scheduled: number; reminded: number; requeued: number }
+/** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
+export interface SweepFailure { what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'read'; issueKey?: string; message: string }
 
+export interface SweepSummary { due: number; scheduled: number; reminded: number; requeued: number; failed: number; failures: SweepFailure[] }
+
+/**
+ * Each grant is handled on its own: a reminder Jira refuses, or a storage error on one grant, is
+ * counted and the run goes on (the backstop below must still run), and the run's health record always
+ * lands with its failure count.
+ */
 export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   const now = deps.clock.now();
   const nowMs = Date.parse(now);
-  const allowlist = await deps.config.getAllowlist();
-  const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
-  const horizon = new Date(nowMs + Math.max(maxLeadMs, EXACT_EXPIRY_WINDOW_MS)).toISOString();
-  const ending = await deps.grants.listByStatus('ACTIVE', horizon);
-
-  const due = ending.filter((g) => Date.parse(g.endsAt!) <= nowMs);
-  await deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id })));
-
+  const failures: SweepFailure[] = [];
+  const isolated = async (what: SweepFailure['what'], issueKey: string | undefined, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (e) {
+      failures.push({ what, issueKey, message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  let due: Grant[] = [];
   let scheduled = 0;
-  for (const g of ending) {
-    const left = Date.parse(g.endsAt!) - nowMs;
-    if (left <= 0 || left > EXACT_EXPIRY_WINDOW_MS) continue;
-    // One delayed event per grant end time, however many sweeps see it.
-    if (await deps.ledger.claim(`expiry-scheduled:${g.id}:${g.endsAt}`)) {
-      await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.ceil(left / 1000));
-      scheduled++;
-    }
-  }
-
   let reminded = 0;
-  const { notifyByEmail } = await deps.config.getPolicy();
-  for (const g of ending) {
-    const group = allowlist.find((x) => x.groupId === g.groupId);
-    if (group && isReminderDue(g, group, now) && (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now, notifyByEmail))) reminded++;
-  }
-
   const stalled: WorkItem[] = [];
-  for (const status of ['GRANTING', 'REVOKING', 'REQUESTED'] as const) {
-    for (const g of await deps.grants.listByStatus(status)) {
-      if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;
-      if (status === 'REQUESTED' && awaitsApproval(g, allowlist)) {
-        // The approval transition queues the grant itself; this only recovers a lost event, hourly.
-        if (!(await deps.ledger.claim(`approval-check:${g.id}:${now.slice(0, 13)}`))) continue;
-      }
-      stalled.push(status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id });
-    }
-  }
-  await deps.queue.enqueue(stalled);
+  let allowlist: GroupPolicy[] = [];
+  await isolated('read', undefined, async () => { allowlist = await deps.config.getAllowlist(); });
 
-  const summary = { due: due.length, scheduled, reminded, requeued: stalled.length };
+  await isolated('read', undefined, async () => {
+    const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
+    const horizon = new Date(nowMs + Math.max(maxLeadMs, EXACT_EXPIRY_WINDOW_MS)).toISOString();
+    const ending = await deps.grants.listByStatus('ACTIVE', horizon);
+
+    due = ending.filter((g) => Date.parse(g.endsAt!) <= nowMs);
+    await isolated('expire', undefined, () => deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id }))));
+
+    for (const g of ending) {
+      const left = Date.parse(g.endsAt!) - nowMs;
+      if (left <= 0 || left > EXACT_EXPIRY_WINDOW_MS) continue;
+      await isolated('schedule-expiry', g.issueKey, async () => {
+        // One delayed event per grant end time, however many sweeps see it.
+        if (await deps.ledger.claim(`expiry-scheduled:${g.id}:${g.endsAt}`)) {
+          await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.ceil(left / 1000));
+          scheduled++;
+        }
+      });
+    }
+
+    const { notifyByEmail } = await deps.config.getPolicy();
+    for (const g of ending) {
+      const group = allowlist.find((x) => x.groupId === g.groupId);
+      if (!group || !isReminderDue(g, group, now)) continue;
+      await isolated('remind', g.issueKey, async () => {
+        if (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now, notifyByEmail)) reminded++;
+      });
+    }
+  });
+
+  // The backstop runs whatever happened above.
+  for (const status of ['GRANTING', 'REVOKING', 'REQUESTED'] as const) {
+    await isolated('requeue', undefined, async () => {
+      for (const g of await deps.grants.listByStatus(status)) {
+        if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;
+        if (status === 'REQUESTED' && awaitsApproval(g, allowlist)) {
+          // The approval transition queues the grant itself; this only recovers a lost event, hourly.
+          if (!(await deps.ledger.claim(`approval-check:${g.id}:${now.slice(0, 13)}`))) continue;
+        }
+        stalled.push(status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id });
+      }
+    });
+  }
+  let requeued = 0;
+  await isolated('requeue', undefined, async () => {
+    await deps.queue.enqueue(stalled);
+    requeued = stalled.length;
+  });
+
+  const summary = { due: due.length, scheduled, reminded, requeued, failed: failures.length };
   await deps.health.recordSweep(now, { ...summary });
-  return summary;
+  return { ...summary, failures };
 }
 
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>

@@ -189,7 +189,7 @@ describe('drift', () => {
     w.directory.memberships.delete(`${OKTA_NEVILLE}|${LINUX}`);
     w.directory.memberships.add(`00uSOMEONEELSE000001|${LINUX}`);
     w.clock.advance(MIN);
-    expect(await reconcile(w.app)).toEqual({ groups: 2, removedExternally: 1, unmanaged: 1 });
+    expect(await reconcile(w.app)).toEqual({ groups: 2, removedExternally: 1, unmanaged: 1, groupsNotChecked: 0 });
     expect(await w.grant(grantId)).toMatchObject({ status: 'REMOVED_EXTERNALLY' });
     expect(w.jira.commentsOn(issue.key).join()).toContain('outside this app');
     await reconcile(w.app);

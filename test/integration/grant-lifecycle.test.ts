@@ -52,3 +52,47 @@ describe('drift ends through REVOKING', () => {
     expect(t.oktaWrites({ method: 'DELETE' })).toEqual([]);
   });
 });
+
+describe('fault isolation in the scheduled work', () => {
+  const health = (t: Awaited<ReturnType<typeof world>>) => t.health((h) => h.lastSweep());
+
+  it('a reminder Jira refuses does not stop the sweep: the other grant is reminded, the run is recorded with its failure, the next sweep catches up', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const fields = { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('13:00:00') };
+    const neville = await t.raise(fields);
+    const alice = await t.raise(fields, { reporter: w.jira.alice });
+    await sb.clock.advanceTo(at('11:59:00'));
+    const reminders = (key: string) => t.comments(key).filter((c) => c.includes('ends at'));
+
+    sb.jira.failNext({ method: 'POST', pathIncludes: '/comment', status: 503 });
+    await sb.clock.advanceTo(at('12:00:00'));
+    expect([reminders(neville.key).length, reminders(alice.key).length].sort()).toEqual([0, 1]);
+    expect(await health(t)).toEqual({ at: at('12:00:00'), summary: expect.objectContaining({ reminded: 1, failed: 1 }) });
+
+    await sb.clock.advanceTo(at('12:05:00'));
+    expect(reminders(neville.key)).toHaveLength(1);
+    expect(reminders(alice.key)).toHaveLength(1);
+    expect(await health(t)).toEqual({ at: at('12:05:00'), summary: expect.objectContaining({ reminded: 1, failed: 0 }) });
+  });
+
+  it('a group Okta no longer has is an alert naming it; drift in the other groups is still found', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const linux = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('15:00:00') });
+    const windows = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows, requestedEnd: at('15:00:00') });
+    expect(t.grant(windows.grantId)).toMatchObject({ status: 'ACTIVE' });
+    await sb.clock.advanceTo(at('09:30:00'));
+    // Linux is checked first; its member list now answers 404 as for a deleted group, every hour.
+    sb.okta.fault({ method: 'GET', path: new RegExp(`^/api/v1/groups/${w.groups.linux}/users$`), status: 404, times: 100 });
+    sb.okta.removeMember(w.groups.windows, w.okta.neville);
+    sb.okta.addMember(w.groups.database, w.okta.alice);
+    await sb.app.runScheduled('drift-reconcile');
+
+    expect(t.grant(windows.grantId)).toMatchObject({ status: 'REMOVED_EXTERNALLY' });
+    expect(t.audit({ action: 'UNMANAGED_MEMBER_FOUND' })).toEqual([expect.objectContaining({ groupId: w.groups.database })]);
+    expect(t.grant(linux.grantId)).toMatchObject({ status: 'ACTIVE' });
+    const alerts = await t.health((h) => h.oktaErrorsSince(at('09:00:00')));
+    expect(alerts).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Drift check of PAM Linux Sysadmins \(.+\) failed: .+ The group no longer exists in Okta: remove it from the allowlist/) })]);
+  });
+});
