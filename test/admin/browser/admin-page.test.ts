@@ -11,7 +11,7 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 import { createSandbox, type Sandbox } from '../../../sandbox';
 import { seedPeople, type DemoWorld } from '../../../sandbox/seed';
 import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../../scripts/serve-sandbox';
-import { parseCsv } from '../../../src/shared/admin-contract';
+import { parseCsv } from '../../support/csv';
 
 jest.setTimeout(120_000);
 
