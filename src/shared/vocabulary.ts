@@ -8,9 +8,11 @@
  * UIs label them; the ports' `AuditAction` and the stored-entry schema derive from this list.
  */
 import type { EndReason, GrantStatus } from '../domain/grant';
+import type { ApprovalMode } from '../domain/policy';
 
 export { END_REASONS, GRANT_STATUSES, type EndReason, type GrantStatus } from '../domain/grant';
 export { ACCESS_TYPES, OKTA_GROUP_ID, type AccessType } from '../domain/access-request';
+export { APPROVAL_MODES, type ApprovalMode } from '../domain/policy';
 
 // ---------------------------------------------------------------- audit actions
 
@@ -72,6 +74,11 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   RELINQUISHED: 'given up by the requester',
   REVOKED_BY_ADMIN: 'revoked by an administrator',
   REMOVED_EXTERNALLY: 'removed in Okta outside this app',
+};
+
+export const APPROVAL_MODE_LABELS: Record<ApprovalMode, string> = {
+  none: 'None',
+  status: 'Approval status',
 };
 
 // ---------------------------------------------------------------- coded texts
