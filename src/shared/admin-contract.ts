@@ -7,7 +7,7 @@
  */
 import { APPROVAL_MODES, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
-import { validateOktaDomain } from '../domain/okta-domain';
+import { OKTA_AUTH_METHODS, validateOktaDomain, type OktaAuthMethod } from '../domain/okta-domain';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
 export const ADMIN_KEYS = {
@@ -99,7 +99,7 @@ export type SecretState = 'set' | 'not set';
 export interface ConnectionView {
   configured: boolean;
   domain?: string;
-  method: 'api-token' | 'oauth';
+  method: OktaAuthMethod;
   clientId?: string;
   keyId?: string;
   apiToken: SecretState;
@@ -119,7 +119,7 @@ const PEM = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+----
  */
 export const ConnectionInput = z.object({
   domain: domainField,
-  method: z.enum(['api-token', 'oauth'], { error: 'Choose how the app signs in to Okta.' }),
+  method: z.enum(OKTA_AUTH_METHODS, { error: 'Choose how the app signs in to Okta.' }),
   clientId: z.string().trim().max(100, 'Client id must be at most 100 characters.')
     .regex(/^[A-Za-z0-9_-]*$/, 'Client id has only letters, digits, - and _ (copy it from the Okta app\'s General tab).').optional(),
   keyId: z.string().trim().max(100, 'Key id must be at most 100 characters.').regex(/^[A-Za-z0-9_.-]*$/, 'Key id has only letters, digits, ., - and _.').optional(),
