@@ -1,5 +1,5 @@
 /** The words the app puts on issues. Kept in one place so tone and content stay consistent. */
-import type { Grant } from '../domain/grant';
+import type { EndReason, Grant } from '../domain/grant';
 import type { GroupPolicy } from '../domain/policy';
 import type { Message, MessageInline } from './ports';
 import { formatDuration, formatInZone } from './format';
@@ -40,7 +40,7 @@ export const extended = (g: Grant, groupName: string, tz: string, maxExtensions:
   blocks: [p(who(g.requesterAccountId), t(' your membership of '), t(groupName, true), t(` now runs until ${formatInZone(g.endsAt, tz)} (extension ${g.extensions} of ${maxExtensions}, on ${g.issueKey}).`))],
 });
 
-const END_WORDS: Record<string, string> = {
+const END_WORDS: Record<EndReason, string> = {
   EXPIRED: 'has ended: its time ran out',
   RELINQUISHED: 'has ended: you gave it up',
   REVOKED_BY_ADMIN: 'was revoked by an administrator',

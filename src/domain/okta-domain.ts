@@ -5,6 +5,10 @@
 export const OKTA_HOST_SUFFIXES = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com', '.okta.mil'];
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** How the app signs in to Okta: an SSWS API token, or an OAuth service app with a private key. */
+export const OKTA_AUTH_METHODS = ['api-token', 'oauth'] as const;
+export type OktaAuthMethod = (typeof OKTA_AUTH_METHODS)[number];
+
 /** Identifies what a set of Okta credentials belongs to: the org host, and the OAuth client if any. */
 export const credentialTarget = (host: string, clientId?: string): string => `${host.toLowerCase()}|${clientId ?? ''}`;
 

@@ -7,7 +7,9 @@ import { mayHoldAppMembership, type Grant } from './grant';
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 
-export type ApprovalMode = 'none' | 'status';
+/** none: granted on request; status: someone other than the requester moves the issue into the approval status. */
+export const APPROVAL_MODES = ['none', 'status'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
 /** One allowlisted Okta group and the limits that apply to it. */
 export interface GroupPolicy {

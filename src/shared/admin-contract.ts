@@ -5,10 +5,10 @@
  * the DTOs the resolvers answer with. No DTO has a field that could carry a secret: credentials
  * travel only UI -> server, and come back as 'set' / 'not set'.
  */
-import type { GroupPolicy } from '../domain/policy';
+import { APPROVAL_MODES, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
-import { GRANT_STATUSES } from '../domain/grant';
-import { validateOktaDomain } from '../domain/okta-domain';
+import { OKTA_AUTH_METHODS, validateOktaDomain, type OktaAuthMethod } from '../domain/okta-domain';
+import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
 export const ADMIN_KEYS = {
   connectionGet: 'admin/connection/get',
@@ -72,8 +72,7 @@ const number = (label: string, min: number, max: number, opts: { int?: boolean }
   return n.min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`);
 };
 
-export const GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
-const groupId = z.string({ error: 'Choose an Okta group.' }).regex(GROUP_ID, 'That is not an Okta group id (00g followed by 17 letters or digits).');
+const groupId = z.string({ error: 'Choose an Okta group.' }).regex(OKTA_GROUP_ID, 'That is not an Okta group id (00g followed by 17 letters or digits).');
 const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const accountId = z.string().regex(ACCOUNT_ID, 'That is not a Jira account id.');
 
@@ -100,7 +99,7 @@ export type SecretState = 'set' | 'not set';
 export interface ConnectionView {
   configured: boolean;
   domain?: string;
-  method: 'api-token' | 'oauth';
+  method: OktaAuthMethod;
   clientId?: string;
   keyId?: string;
   apiToken: SecretState;
@@ -120,7 +119,7 @@ const PEM = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+----
  */
 export const ConnectionInput = z.object({
   domain: domainField,
-  method: z.enum(['api-token', 'oauth'], { error: 'Choose how the app signs in to Okta.' }),
+  method: z.enum(OKTA_AUTH_METHODS, { error: 'Choose how the app signs in to Okta.' }),
   clientId: z.string().trim().max(100, 'Client id must be at most 100 characters.')
     .regex(/^[A-Za-z0-9_-]*$/, 'Client id has only letters, digits, - and _ (copy it from the Okta app\'s General tab).').optional(),
   keyId: z.string().trim().max(100, 'Key id must be at most 100 characters.').regex(/^[A-Za-z0-9_.-]*$/, 'Key id has only letters, digits, ., - and _.').optional(),
@@ -154,7 +153,7 @@ export const GroupPolicyInput = z.object({
   maxLifetimeHours: number('Max lifetime with extensions (hours)', 1, LIMITS.maxLifetimeHours, { int: true }),
   maxExtensions: number('Max extensions', 0, LIMITS.maxExtensions, { int: true }),
   reminderLeadMinutes: number('Reminder lead (minutes)', 0, LIMITS.maxReminderLeadMinutes, { int: true }),
-  approvalMode: z.enum(['none', 'status'], { error: 'Choose an approval mode.' }),
+  approvalMode: z.enum(APPROVAL_MODES, { error: 'Choose an approval mode.' }),
   allowedProjectKeys: z.array(z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).'))
     .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
 }).superRefine((v, ctx) => {
@@ -224,11 +223,9 @@ export interface PolicyView extends PolicyParsed {
 
 // ---------------------------------------------------------------- dashboard
 
-export const DASHBOARD_STATUSES = ['ACTIVE', 'GRANTING', 'REVOKING', 'FAILED'] as const;
-
 export interface DashboardGrant {
   id: string;
-  status: (typeof GRANT_STATUSES)[number];
+  status: GrantStatus;
   issueKey: string;
   requesterAccountId: string;
   requesterName: string;
@@ -296,7 +293,8 @@ export type AuditQueryParsed = z.output<typeof AuditQueryInput>;
 export interface AuditRow {
   seq: number;
   at: string;
-  action: string;
+  /** The code: the CSV exports it as is, the page shows AUDIT_ACTION_LABELS. */
+  action: AuditAction;
   actor: string;
   actorName?: string;
   requesterAccountId?: string;
@@ -350,26 +348,6 @@ export function auditCsv(rows: readonly AuditRow[]): string {
   const lines = [AUDIT_CSV_COLUMNS.map((c) => csvCell(c.header)).join(',')];
   for (const r of rows) lines.push(AUDIT_CSV_COLUMNS.map((c) => csvCell(c.value(r))).join(','));
   return lines.join('\r\n') + '\r\n';
-}
-
-/** Minimal RFC 4180 reader, for tests and for checking an export round-trips. */
-export function parseCsv(csv: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < csv.length; i++) {
-    const ch = csv[i];
-    if (quoted) {
-      if (ch === '"' && csv[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\r' && csv[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
-  return rows;
 }
 
 // ---------------------------------------------------------------- payload schemas by key

@@ -8,7 +8,7 @@
  * names a grant only does so to make sure the person acts on the grant they are looking at.
  */
 import { z } from 'zod';
-import type { GrantStatus } from '../domain/grant';
+import { ACCESS_TYPES, type AuditAction, type EndReason, type GrantStatus } from './vocabulary';
 
 export const PANEL_KEYS = {
   load: 'panel/load',
@@ -36,7 +36,7 @@ export const UI_ERRORS = {
 } as const;
 
 /** The three values of the Access type field, in the order the select offers them. */
-export const ACCESS_TYPE_OPTIONS = ['New access', 'Extend access', 'View access'] as const;
+export const ACCESS_TYPE_OPTIONS = ACCESS_TYPES;
 
 const grantId = z.string({ error: 'Name the grant.' }).regex(/^grant-[A-Za-z0-9_-]{1,64}$/, 'That is not a grant id.');
 
@@ -78,7 +78,7 @@ export interface GrantDto {
   startedAt?: string;
   endsAt?: string;
   endedAt?: string;
-  endReason?: string;
+  endReason?: EndReason;
   endedBy?: PersonDto;
   extensions: number;
   maxExtensions?: number;
@@ -95,7 +95,7 @@ export interface GrantDto {
 export interface HistoryEntryDto {
   seq: number;
   at: string;
-  action: string;
+  action: AuditAction;
   actor: PersonDto;
   detail: string;
   oktaRequestId?: string;

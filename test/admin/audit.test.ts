@@ -1,5 +1,6 @@
 import { auditOptions, queryAudit } from '../../src/app/admin/audit';
-import { AuditQueryInput, auditCsv, csvCell, fieldErrors, parseCsv, type AuditRow } from '../../src/shared/admin-contract';
+import { AuditQueryInput, auditCsv, csvCell, fieldErrors, type AuditRow } from '../../src/shared/admin-contract';
+import { parseCsv } from '../support/csv';
 import { makeGrant, makeGroupPolicy } from '../factories/grant';
 import { ADMIN, adminWorld, G, USER } from './fakes';
 

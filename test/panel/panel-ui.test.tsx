@@ -9,6 +9,7 @@ import { Panel } from '../../src/frontend/panel/Panel';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { sandboxBackend } from '../frontend/support/backends';
+import { KvsAuditLog } from '../../src/adapters/kvs/audit-log';
 
 const HOUR = 3_600_000;
 let sb: Sandbox;
@@ -154,5 +155,17 @@ describe('issue panel on the sandbox', () => {
     await openPanel(world.jira.neville, view);
     expect(ui.text()).toContain('View access request');
     expect(ui.text()).toMatch(/Your other active access .*PAM Windows Admins .*Active/);
+  });
+
+  it('shows a refusal in words: status, history and reason carry no codes (the audit trail keeps them)', async () => {
+    const refused = await raise(world.groups.superAdmins, 'Standard');
+    await openPanel(world.jira.neville, refused);
+    expect(ui.lozenges()).toContain('Denied');
+    const text = ui.text();
+    expect(text).toContain('This request was denied');
+    expect(text).toMatch(/History .*Denied: /);
+    expect(text).not.toMatch(/GRANT\.[A-Z_]+|\bDENIED\b|\bREQUESTED\b/);
+    const codes = await sb.app.run(async () => (await new KvsAuditLog().listByGrant(refused.grantId)).map((e) => e.detail));
+    expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/^GRANT\.[A-Z_]+: /)]));
   });
 });

@@ -4,7 +4,9 @@
  * (app.storage.entities), which can only ever grow.
  */
 import { z } from 'zod';
-import { GRANT_STATUSES, type Grant } from '../../domain/grant';
+import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
+import { APPROVAL_MODES } from '../../domain/policy';
+import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
 export const ENTITY = { grant: 'grant', audit: 'audit' } as const;
 
@@ -67,7 +69,7 @@ export const GrantSchema = z.object({
   startedAt: iso.optional(),
   endsAt: iso.optional(),
   endedAt: iso.optional(),
-  endReason: z.enum(['EXPIRED', 'RELINQUISHED', 'REVOKED_BY_ADMIN', 'REMOVED_EXTERNALLY']).optional(),
+  endReason: z.enum(END_REASONS).optional(),
   endedBy: z.string().optional(),
   extensions: z.number().int().nonnegative(),
   extendedVia: z.array(z.string()).optional(),
@@ -112,14 +114,6 @@ export function toGrantEntity(g: Grant): GrantEntity {
 }
 
 // ---- audit ----
-
-export const AUDIT_ACTIONS = [
-  'REQUESTED', 'AWAITING_APPROVAL', 'APPROVED', 'DENIED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED',
-  'MEMBERSHIP_ALREADY_PRESENT', 'ACTIVE', 'REMINDED', 'EXTENDED', 'EXTEND_REFUSED', 'REVOKE_STARTED',
-  'MEMBERSHIP_REMOVED', 'MEMBERSHIP_KEPT', 'ENDED', 'REMOVED_EXTERNALLY', 'UNMANAGED_MEMBER_FOUND',
-  'OKTA_RETRY', 'FAILED', 'VIEWED', 'EDIT_IGNORED', 'CONFIG_CHANGED', 'EMERGENCY_USED',
-  'APPROVAL_REFUSED', 'CLOSE_OUT_SKIPPED',
-] as const;
 
 export const AuditEntrySchema = z.object({
   seq: z.number().int().positive(),
@@ -181,7 +175,7 @@ export const GroupPolicySchema = z.object({
   maxLifetimeHours: z.number().positive(),
   maxExtensions: z.number().int().nonnegative(),
   reminderLeadMinutes: z.number().nonnegative(),
-  approvalMode: z.enum(['none', 'status']),
+  approvalMode: z.enum(APPROVAL_MODES),
   allowedProjectKeys: z.array(z.string()),
 });
 

@@ -2,7 +2,7 @@
  * The Okta connection: domain, how the app signs in, and the credentials. Secrets are write-only:
  * they come in with a save or a test, and only "set" / "not set" ever goes back out.
  */
-import { credentialTarget, validateOktaDomain } from '../../domain/okta-domain';
+import { credentialTarget, validateOktaDomain, type OktaAuthMethod } from '../../domain/okta-domain';
 import {
   ADMIN_ERRORS, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
 } from '../../shared/admin-contract';
@@ -12,6 +12,12 @@ import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports'
 import { auditConfigChange, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'config' | 'audit' | 'clock' | 'directoryFor'>;
+
+// The stored connection (a port type) and the form name the same sign-in methods: a method added to
+// one list and not the other fails this check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameMethods: Same<OktaConnection['auth']['method'], OktaAuthMethod> = true;
+void sameMethods;
 
 function view(connection: OktaConnection | undefined, secrets: OktaSecrets): ConnectionView {
   const method = connection?.auth.method ?? 'api-token';
@@ -116,7 +122,7 @@ export async function testConnection(deps: Deps, input: ConnectionInputParsed): 
   }
 }
 
-function testFailureMessage(e: DirectoryError, host: string, method: 'api-token' | 'oauth'): string {
+function testFailureMessage(e: DirectoryError, host: string, method: OktaAuthMethod): string {
   switch (e.kind) {
     case 'configuration': {
       // Okta's status and code say enough; the adapter's own advice is written for other screens.

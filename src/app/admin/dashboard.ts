@@ -2,11 +2,9 @@
  * What an admin watches: grants that hold or are changing membership, grants that need them, whether
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
-import { mayHoldAppMembership, type Grant } from '../../domain/grant';
+import { GRANT_STATUSES, holdsMembership, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
 import { MINUTE_MS } from '../../domain/policy';
-import {
-  DASHBOARD_STATUSES, type DashboardChart, type DashboardGrant, type DashboardHealth, type DashboardView,
-} from '../../shared/admin-contract';
+import type { DashboardChart, DashboardGrant, DashboardHealth, DashboardView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
@@ -22,7 +20,11 @@ const MAX_PER_STATUS = 500;
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (isoString: string) => isoString.slice(0, 10);
 
-const ORDER: Record<string, number> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
+/** Grants holding or changing membership, and FAILED ones (they need an admin, and may still hold it). */
+export const DASHBOARD_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => holdsMembership(s) || s === 'FAILED');
+
+/** Rows needing an admin first. */
+const ORDER: Partial<Record<GrantStatus, number>> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
 
 export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardView>> {
   const now = deps.clock.now();
@@ -62,7 +64,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     // A FAILED removal can be retried: an admin's way out of "needs an admin". A grant that failed while
     // starting holds nothing of ours (a start abandoned at its end took back what it may have added).
     revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && mayHoldAppMembership(g)),
-  })).sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
+  })).sort((a, b) => ((ORDER[a.status] ?? 4) - (ORDER[b.status] ?? 4)) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
 
   const nextSweepMs = lastSweep ? Date.parse(lastSweep.at) + SWEEP_INTERVAL_MS : undefined;
   const health: DashboardHealth = {

@@ -3,6 +3,7 @@
  * and why not, its audit history and the requester's other running grants. Times stay ISO; the UI
  * formats them in the viewer's time zone, which is part of the answer.
  */
+import { isAccessType } from '../../domain/access-request';
 import { grantIdForIssue, isTerminal, type Grant } from '../../domain/grant';
 import { decideExtension, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import type {
@@ -46,7 +47,7 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
     if (!accessType && !issue?.adminGroup) return { ...base, state: 'not-a-request' };
     const privileged = isRequester || isAdmin;
     const otherGrants = privileged && issue?.reporterAccountId ? await runningGrants(deps, issue.reporterAccountId, undefined) : undefined;
-    const state = accessType === 'Extend access' || accessType === 'View access' ? 'no-grant-expected' : 'no-grant-yet';
+    const state = isAccessType(accessType) && accessType !== 'New access' ? 'no-grant-expected' : 'no-grant-yet';
     return { ...base, state, otherGrants, ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }) };
   }
 

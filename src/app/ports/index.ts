@@ -40,12 +40,8 @@ export interface GrantStore {
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
 }
 
-export type AuditAction =
-  | 'REQUESTED' | 'AWAITING_APPROVAL' | 'APPROVED' | 'DENIED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED'
-  | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE' | 'REMINDED' | 'EXTENDED' | 'EXTEND_REFUSED' | 'REVOKE_STARTED'
-  | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED' | 'REMOVED_EXTERNALLY' | 'UNMANAGED_MEMBER_FOUND'
-  | 'OKTA_RETRY' | 'FAILED' | 'VIEWED' | 'EDIT_IGNORED' | 'CONFIG_CHANGED' | 'EMERGENCY_USED'
-  | 'APPROVAL_REFUSED' | 'CLOSE_OUT_SKIPPED';
+/** One list of audit actions, in src/shared because both UIs label them (AUDIT_ACTIONS, AUDIT_ACTION_LABELS). */
+export type AuditAction = import('../../shared/vocabulary').AuditAction;
 
 export interface AuditEntryInput {
   at: string;

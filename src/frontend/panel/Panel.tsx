@@ -7,35 +7,32 @@ import React, { useCallback, useEffect, useState } from 'react';
 import {
   Button, ButtonGroup, DynamicTable, Heading, Inline, Link, Lozenge, SectionMessage, Spinner, Stack, Text,
 } from '@forge/react';
-import type { GrantStatus } from '../../domain/grant';
 import {
   PANEL_KEYS, type ActionDto, type GrantDto, type HistoryEntryDto, type OtherGrantDto, type PanelActionResult, type PanelData,
 } from '../../shared/panel-contract';
+import {
+  AUDIT_ACTION_LABELS, END_REASON_LABELS, GRANT_STATUS_LABELS, withoutCode, type GrantStatus,
+} from '../../shared/vocabulary';
 import { call, messageOf } from '../shared/api';
 import { formatTimeLeft, formatWhen, useServerNow } from '../shared/time';
 
 type LozengeAppearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
 
-export const STATUS_LOZENGE: Record<GrantStatus, { text: string; appearance: LozengeAppearance }> = {
-  REQUESTED: { text: 'Requested', appearance: 'new' },
-  GRANTING: { text: 'Granting', appearance: 'inprogress' },
-  ACTIVE: { text: 'Active', appearance: 'success' },
-  REVOKING: { text: 'Removing', appearance: 'inprogress' },
-  EXPIRED: { text: 'Expired', appearance: 'default' },
-  REVOKED: { text: 'Revoked', appearance: 'default' },
-  REMOVED_EXTERNALLY: { text: 'Removed in Okta', appearance: 'moved' },
-  DENIED: { text: 'Denied', appearance: 'removed' },
-  FAILED: { text: 'Failed', appearance: 'removed' },
+const STATUS_APPEARANCE: Record<GrantStatus, LozengeAppearance> = {
+  REQUESTED: 'new',
+  GRANTING: 'inprogress',
+  ACTIVE: 'success',
+  REVOKING: 'inprogress',
+  EXPIRED: 'default',
+  REVOKED: 'default',
+  REMOVED_EXTERNALLY: 'moved',
+  DENIED: 'removed',
+  FAILED: 'removed',
 };
 
-const ACTION_WORDS: Record<string, string> = {
-  REQUESTED: 'Requested', AWAITING_APPROVAL: 'Waiting for approval', APPROVED: 'Approved', DENIED: 'Denied',
-  GRANT_STARTED: 'Granting started', MEMBERSHIP_ADDED: 'Added to the Okta group', MEMBERSHIP_ALREADY_PRESENT: 'Already a member',
-  ACTIVE: 'Active', REMINDED: 'Reminded', EXTENDED: 'Extended', EXTEND_REFUSED: 'Extension refused',
-  REVOKE_STARTED: 'Removal started', MEMBERSHIP_REMOVED: 'Removed from the Okta group', MEMBERSHIP_KEPT: 'Membership kept',
-  ENDED: 'Ended', REMOVED_EXTERNALLY: 'Removed outside the app', OKTA_RETRY: 'Okta retry', FAILED: 'Failed',
-  EDIT_IGNORED: 'Edit ignored', EMERGENCY_USED: 'Emergency path used',
-};
+function StatusLozenge({ status }: { status: GrantStatus }) {
+  return <Lozenge appearance={STATUS_APPEARANCE[status]}>{GRANT_STATUS_LABELS[status]}</Lozenge>;
+}
 
 type Confirming = 'relinquish' | 'revoke' | undefined;
 
@@ -155,7 +152,6 @@ interface GrantViewProps {
 
 function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: GrantViewProps) {
   const tz = data.viewer.timeZone;
-  const lozenge = STATUS_LOZENGE[grant.status];
   const left = grant.status === 'ACTIVE' && grant.endsAt && now !== undefined ? Date.parse(grant.endsAt) - now : undefined;
   const actions = data.actions ?? {};
   const someone = data.viewer.isRequester ? 'your' : `${grant.requester.displayName}'s`;
@@ -164,7 +160,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
     <Stack space="space.150">
       <Inline space="space.100" alignBlock="center" shouldWrap>
         <Heading size="small">{grant.groupName}</Heading>
-        <Lozenge appearance={lozenge.appearance}>{lozenge.text}</Lozenge>
+        <StatusLozenge status={grant.status} />
         {!grant.groupAllowlisted && <Lozenge appearance="moved">No longer allowlisted</Lozenge>}
       </Inline>
       <Text>{`Requested by ${grant.requester.displayName} on ${formatWhen(grant.requestedAt, tz)}`}</Text>
@@ -181,7 +177,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
       )}
       {(grant.status === 'DENIED' || grant.status === 'FAILED') ? (
         <SectionMessage appearance={grant.status === 'FAILED' ? 'error' : 'warning'} title={grant.status === 'FAILED' ? 'This grant failed' : 'This request was denied'}>
-          <Text>{grant.reason ?? ''}</Text>
+          <Text>{withoutCode(grant.reason ?? '')}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
         </SectionMessage>
       ) : grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>}
@@ -240,13 +236,9 @@ function DisabledReason({ name, action }: { name: string; action: ActionDto | un
 }
 
 function endedWhy(g: GrantDto): string {
-  switch (g.endReason) {
-    case 'EXPIRED': return ' (time ran out)';
-    case 'RELINQUISHED': return ' (given up by the requester)';
-    case 'REVOKED_BY_ADMIN': return ` (revoked by ${g.endedBy?.displayName ?? 'an administrator'})`;
-    case 'REMOVED_EXTERNALLY': return ' (removed in Okta outside this app)';
-    default: return '';
-  }
+  if (!g.endReason) return '';
+  if (g.endReason === 'REVOKED_BY_ADMIN' && g.endedBy) return ` (revoked by ${g.endedBy.displayName})`;
+  return ` (${END_REASON_LABELS[g.endReason]})`;
 }
 
 function approvalText(g: GrantDto): string {
@@ -272,7 +264,7 @@ function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
           cells: [
             { key: 'at', content: formatWhen(r.at, tz) },
             { key: 'who', content: r.actor.displayName },
-            { key: 'what', content: `${ACTION_WORDS[r.action] ?? r.action}: ${r.detail}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}` },
+            { key: 'what', content: `${AUDIT_ACTION_LABELS[r.action]}: ${withoutCode(r.detail)}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}` },
           ],
         }))}
       />
@@ -293,7 +285,7 @@ function OtherGrants({ rows, tz, isRequester }: { rows: OtherGrantDto[]; tz: str
             key: r.id,
             cells: [
               { key: 'group', content: r.groupName },
-              { key: 'status', content: <Lozenge appearance={STATUS_LOZENGE[r.status].appearance}>{STATUS_LOZENGE[r.status].text}</Lozenge> },
+              { key: 'status', content: <StatusLozenge status={r.status} /> },
               { key: 'ends', content: formatWhen(r.endsAt, tz) },
               { key: 'issue', content: <Link href={`/browse/${r.issueKey}`}>{r.issueKey}</Link> },
             ],

@@ -7,12 +7,13 @@ import { useState } from 'react';
 import {
   ADMIN_KEYS, fieldErrors, GroupPolicyInput, type AllowlistEntryView, type GroupSearchHit,
 } from '../../../../src/shared/admin-contract';
+import { APPROVAL_MODE_LABELS, type ApprovalMode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { Empty, FieldError, Loading, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
 
 type PolicyDraft = {
   groupId: string; groupName: string; maxDurationHours: string; maxLifetimeHours: string; maxExtensions: string;
-  reminderLeadMinutes: string; approvalMode: 'none' | 'status'; allowedProjectKeys: string;
+  reminderLeadMinutes: string; approvalMode: ApprovalMode; allowedProjectKeys: string;
 };
 
 const NEW_DEFAULTS = { maxDurationHours: '12', maxLifetimeHours: '24', maxExtensions: '2', reminderLeadMinutes: '60', approvalMode: 'none' as const, allowedProjectKeys: '' };
@@ -169,7 +170,7 @@ export function AllowlistScreen() {
       { key: 'life', content: `${e.maxLifetimeHours} h` },
       { key: 'ext', content: e.maxExtensions },
       { key: 'rem', content: `${e.reminderLeadMinutes} min` },
-      { key: 'appr', content: e.approvalMode === 'none' ? 'none' : 'status' },
+      { key: 'appr', content: APPROVAL_MODE_LABELS[e.approvalMode] },
       { key: 'proj', content: e.allowedProjectKeys.length ? e.allowedProjectKeys.join(', ') : 'any' },
       { key: 'active', content: e.activeGrants },
       {

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import {
   ADMIN_KEYS, AuditQueryInput, auditCsv, fieldErrors, type AuditPage, type AuditRow, type AuditVerification,
 } from '../../../../src/shared/admin-contract';
+import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { Empty, FieldError, Loading, Notice, Problem, TextField, useLoad } from '../components/ui';
 
@@ -124,12 +125,12 @@ export function AuditScreen() {
               cells: [
                 { key: 'seq', content: r.seq },
                 { key: 'at', content: r.at.replace('T', ' ').replace(/\.\d+Z$/, '') },
-                { key: 'action', content: r.action },
+                { key: 'action', content: AUDIT_ACTION_LABELS[r.action] },
                 { key: 'actor', content: r.actorName ?? r.actor },
                 { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
                 { key: 'group', content: r.groupName ?? r.groupId ?? '' },
                 { key: 'issue', content: r.issueKey ?? '' },
-                { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{r.detail}</span> },
+                { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{withoutCode(r.detail)}</span> },
                 { key: 'okta', content: r.oktaRequestId ? <code>{r.oktaRequestId}</code> : '' },
               ],
             }))}

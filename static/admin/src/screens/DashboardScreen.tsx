@@ -4,13 +4,19 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import { ADMIN_KEYS, type DashboardGrant, type DashboardView } from '../../../../src/shared/admin-contract';
+import { GRANT_STATUS_LABELS, withoutCode, type GrantStatus } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { BarChart } from '../components/BarChart';
 import { Empty, formatTime, Loading, Notice, Problem, relative, sectionStyle, useLoad } from '../components/ui';
 
-const LOZENGE: Record<string, 'success' | 'inprogress' | 'moved' | 'removed' | 'default'> = {
-  ACTIVE: 'success', GRANTING: 'inprogress', REVOKING: 'moved', FAILED: 'removed',
+const LOZENGE: Record<GrantStatus, 'success' | 'inprogress' | 'moved' | 'removed' | 'default' | 'new'> = {
+  REQUESTED: 'new', GRANTING: 'inprogress', ACTIVE: 'success', REVOKING: 'moved',
+  EXPIRED: 'default', REVOKED: 'default', REMOVED_EXTERNALLY: 'default', DENIED: 'removed', FAILED: 'removed',
 };
+
+/** The revoke answer names the grant's status as a code; people read its label. */
+const statusWords = (status: string): string =>
+  (status in GRANT_STATUS_LABELS ? GRANT_STATUS_LABELS[status as GrantStatus] : status).toLowerCase();
 
 function Stat({ label, value, hint, bad, testId }: { label: string; value: string | number; hint?: string; bad?: boolean; testId: string }) {
   return (
@@ -46,7 +52,7 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
     setNotice(undefined);
     try {
       const r = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id });
-      setNotice({ ok: true, message: `Access of ${g.requesterName} to ${g.groupName} (${g.issueKey}) is being revoked${r.status === 'REVOKING' ? '' : `: ${r.status.toLowerCase()}`}.` });
+      setNotice({ ok: true, message: `Access of ${g.requesterName} to ${g.groupName} (${g.issueKey}) is being revoked${r.status === 'REVOKING' ? '' : `: ${statusWords(r.status)}`}.` });
       await dash.reload();
     } catch (e) {
       setNotice({ ok: false, message: errorOf(e).message });
@@ -65,12 +71,12 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
     key: g.id,
     testId: `grant-${g.id}`,
     cells: [
-      { key: 'status', content: <span><Lozenge appearance={LOZENGE[g.status] ?? 'default'}>{g.status.toLowerCase()}</Lozenge>{g.overdue && <> <Lozenge appearance="removed" isBold>overdue</Lozenge></>}{g.emergency && <> <Lozenge appearance="new">emergency</Lozenge></>}</span> },
+      { key: 'status', content: <span><Lozenge appearance={LOZENGE[g.status]}>{GRANT_STATUS_LABELS[g.status]}</Lozenge>{g.overdue && <> <Lozenge appearance="removed" isBold>overdue</Lozenge></>}{g.emergency && <> <Lozenge appearance="new">emergency</Lozenge></>}</span> },
       { key: 'who', content: g.requesterName },
       { key: 'group', content: g.groupName },
       { key: 'ends', content: g.endsAt ? <span title={g.endsAt}>{formatTime(g.endsAt)}<br /><small>{relative(g.endsAt, view.now)}</small></span> : '—' },
       { key: 'issue', content: issueLink(g.issueKey) },
-      { key: 'problem', content: g.problem ? <small>{g.problem}{g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}</small> : '' },
+      { key: 'problem', content: g.problem ? <small>{withoutCode(g.problem)}{g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}</small> : '' },
       {
         key: 'action',
         content: !g.revocable ? '' : confirm === g.id ? (
