@@ -6,6 +6,7 @@
 import { mayHoldAppMembership, type Grant } from '../domain/grant';
 import { beginRevocation, finishRevocation, retryRemoval } from '../domain/grant-transitions';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
+import { GRANT_STATUS_LABELS } from '../shared/vocabulary';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
 import { commit, retryOnStale, takeBackMembership } from './grant-lifecycle';
@@ -28,7 +29,7 @@ export async function requestRevocation(
     }
     // An admin's way out of FAILED: retry the removal (or take back whatever a failed start left).
     const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && mayHoldAppMembership(g);
-    if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${g.status.toLowerCase()}, so there is nothing to end.`);
+    if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${GRANT_STATUS_LABELS[g.status].toLowerCase()}, so there is nothing to end.`);
     const now = deps.clock.now();
     await commit(deps.grants, retry ? retryRemoval(g, input.actor, now) : beginRevocation(g, input.reason, input.actor, now));
     await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);

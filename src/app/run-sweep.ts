@@ -6,7 +6,7 @@
  * - re-queues work whose queue event was lost or exhausted (GRANTING/REVOKING/REQUESTED left behind).
  * Every action is idempotent, so overlapping or repeated sweeps do no harm.
  */
-import type { Grant } from '../domain/grant';
+import { WORKER_STATUSES, type Grant } from '../domain/grant';
 import { markReminded } from '../domain/grant-transitions';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
@@ -78,7 +78,7 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   });
 
   // The backstop runs whatever happened above.
-  for (const status of ['GRANTING', 'REVOKING', 'REQUESTED'] as const) {
+  for (const status of WORKER_STATUSES) {
     await isolated('requeue', undefined, async () => {
       for (const g of await deps.grants.listByStatus(status)) {
         if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;

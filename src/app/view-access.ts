@@ -1,5 +1,6 @@
 /** View access: the requester's grants, running ones first, then those of the last 90 days. */
-import type { Grant } from '../domain/grant';
+import { RUNNING_STATUSES, type Grant } from '../domain/grant';
+import { GRANT_STATUS_LABELS } from '../shared/vocabulary';
 import type { GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { formatInZone } from './format';
@@ -8,7 +9,7 @@ import * as say from './messages';
 import type { Message, MessageInline } from './ports';
 
 const DAY_MS = 86_400_000;
-const RUNNING = new Set(['REQUESTED', 'GRANTING', 'ACTIVE', 'REVOKING']);
+const RUNNING = new Set(RUNNING_STATUSES);
 
 export interface GrantRow { grant: Grant; groupName: string; running: boolean }
 
@@ -37,7 +38,7 @@ export async function viewAccess(deps: AppDeps, input: { issueKey: string; reque
               head: ['Group', 'Start', 'End', 'Status', 'Issue'],
               rows: rows.map(({ grant: g, groupName }) => [
                 [{ text: groupName }], [{ text: formatInZone(g.startedAt, tz) }], [{ text: formatInZone(g.endedAt ?? g.endsAt, tz) }],
-                [{ text: g.status, strong: g.status === 'ACTIVE' }], [{ link: `/browse/${g.issueKey}`, text: g.issueKey } as MessageInline],
+                [{ text: GRANT_STATUS_LABELS[g.status], strong: g.status === 'ACTIVE' }], [{ link: `/browse/${g.issueKey}`, text: g.issueKey } as MessageInline],
               ]),
             },
           },

@@ -91,5 +91,15 @@ export const holdsMembership = (s: GrantStatus): boolean => s === 'ACTIVE' || s 
 export const mayHoldAppMembership = (g: Pick<Grant, 'status' | 'endReason' | 'oktaUserId'>): boolean =>
   holdsMembership(g.status) || (g.status === 'FAILED' && g.endReason !== undefined && g.oktaUserId !== undefined);
 
+/** The named status sets, each derived from the state machine's list (no hand-kept copies). */
+/** Membership the app is responsible for exists, or is being created or removed. */
+export const HOLDING_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter(holdsMembership);
+/** Holding, or FAILED (a failed removal still holds the membership): what a sibling check must see. */
+export const MAY_HOLD_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => holdsMembership(s) || s === 'FAILED');
+/** Still under way for the requester: not ended, not failed. */
+export const RUNNING_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => !isTerminal(s) && s !== 'FAILED');
+/** Work the queue worker carries forward; the sweep re-queues it when it stalls. */
+export const WORKER_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => s === 'REQUESTED' || s === 'GRANTING' || s === 'REVOKING');
+
 /** One grant per issue: the id is derived from the issue id, so a duplicate event finds the same grant. */
 export const grantIdForIssue = (issueId: string): string => `grant-${issueId}`;

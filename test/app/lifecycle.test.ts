@@ -81,7 +81,7 @@ describe('View access', () => {
     expect(text).toContain('PAM Windows Admins');
     expect(text).toContain('PAM Linux Sysadmins');
     expect(text).toContain('GMT'); // Europe/London in November
-    expect(text.indexOf('ACTIVE')).toBeGreaterThan(-1);
+    expect(text.indexOf('Active')).toBeGreaterThan(-1);
   });
 });
 

@@ -100,9 +100,9 @@ describe('View access', () => {
     expect(lines[0]).toBe('@Neville Newadmin your Okta access grants (times in Europe/London):');
     expect(lines[1]).toBe('Group | Start | End | Status | Issue');
     expect(lines.slice(2)).toEqual([
-      `PAM Linux Sysadmins | 22 Nov 2026, 09:00 GMT | 22 Nov 2026, 13:00 GMT | ACTIVE | ${linux.key}`,
-      `PAM Windows Admins | 22 Nov 2026, 08:00 GMT | 22 Nov 2026, 20:00 GMT | ACTIVE | ${windows.key}`,
-      `PAM Database Admins | 21 Nov 2026, 20:00 GMT | 22 Nov 2026, 00:00 GMT | EXPIRED | ${old.key}`,
+      `PAM Linux Sysadmins | 22 Nov 2026, 09:00 GMT | 22 Nov 2026, 13:00 GMT | Active | ${linux.key}`,
+      `PAM Windows Admins | 22 Nov 2026, 08:00 GMT | 22 Nov 2026, 20:00 GMT | Active | ${windows.key}`,
+      `PAM Database Admins | 21 Nov 2026, 20:00 GMT | 22 Nov 2026, 00:00 GMT | Expired | ${old.key}`,
     ]);
     const adf = JSON.stringify(sb.jira.comments(view.key)[0].body);
     expect(adf).toContain(`/browse/${linux.key}`);

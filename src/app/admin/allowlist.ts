@@ -3,7 +3,7 @@
  * it is added (it must be a plain OKTA_GROUP, not targeted by a group rule, holding no admin role);
  * the lifecycle checks it again at grant time.
  */
-import { GRANT_STATUSES, holdsMembership } from '../../domain/grant';
+import { HOLDING_STATUSES } from '../../domain/grant';
 import type { GroupPolicy } from '../../domain/policy';
 import {
   ADMIN_ERRORS, LIMITS, type AllowlistEntryView, type GroupPolicyParsed as Parsed, type GroupSearchHit,
@@ -14,10 +14,9 @@ import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './share
 
 type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory'>;
 
-const HOLDING = GRANT_STATUSES.filter(holdsMembership);
 
 async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
-  const holding = (await Promise.all(HOLDING.map((s) => deps.grants.listByStatus(s)))).flat();
+  const holding = (await Promise.all(HOLDING_STATUSES.map((s) => deps.grants.listByStatus(s)))).flat();
   const count = new Map<string, number>();
   for (const g of holding) count.set(g.groupId, (count.get(g.groupId) ?? 0) + 1);
   return list

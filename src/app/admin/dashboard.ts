@@ -2,7 +2,7 @@
  * What an admin watches: grants that hold or are changing membership, grants that need them, whether
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
-import { GRANT_STATUSES, holdsMembership, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
+import { holdsMembership, MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
 import { MINUTE_MS } from '../../domain/policy';
 import type { DashboardChart, DashboardGrant, DashboardHealth, DashboardView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
@@ -21,7 +21,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (isoString: string) => isoString.slice(0, 10);
 
 /** Grants holding or changing membership, and FAILED ones (they need an admin, and may still hold it). */
-export const DASHBOARD_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => holdsMembership(s) || s === 'FAILED');
+export const DASHBOARD_STATUSES: readonly GrantStatus[] = MAY_HOLD_STATUSES;
 
 /** Rows needing an admin first. */
 const ORDER: Partial<Record<GrantStatus, number>> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
