@@ -29,7 +29,7 @@ const state = {
   invokes: [] as Array<{ functionKey: string; payload: unknown }>,
   submits: [] as unknown[],
   errors: [] as unknown[],
-  /** `invoke` calls not answered yet. */
+  /** Bridge calls (invoke, getContext, ...) not answered yet. */
   pending: 0,
   /** Bumped on every committed ForgeDoc, to tell when rendering has stopped. */
   commits: 0,
@@ -38,23 +38,27 @@ const state = {
 (globalThis as any).self = globalThis;
 (globalThis as any).__bridge = {
   callBridge: async (cmd: string, data: any) => {
-    switch (cmd) {
-      case 'reconcile': state.doc = data.forgeDoc; state.commits++; return undefined;
-      case 'getContext': return structuredClone(requireBackend().context());
-      case 'invoke':
-        state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
-        state.pending++;
-        try {
-          return await requireBackend().invoke(data.functionKey, data.payload);
-        } finally {
-          state.pending--;
-        }
-      case 'submit': state.submits.push(data); return undefined;
-      case 'onError': state.errors.push(data?.error); return undefined;
-      default: return undefined;
+    state.pending++;
+    try {
+      return await answer(cmd, data);
+    } finally {
+      state.pending--;
     }
   },
 };
+
+async function answer(cmd: string, data: any): Promise<unknown> {
+  switch (cmd) {
+    case 'reconcile': state.doc = data.forgeDoc; state.commits++; return undefined;
+    case 'getContext': return structuredClone(requireBackend().context());
+    case 'invoke':
+      state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
+      return requireBackend().invoke(data.functionKey, data.payload);
+    case 'submit': state.submits.push(data); return undefined;
+    case 'onError': state.errors.push(data?.error); return undefined;
+    default: return undefined;
+  }
+}
 
 function requireBackend(): UiBackend {
   if (!state.backend) throw new Error('forge-ui: no backend; call ui.use(...) first');
@@ -96,7 +100,7 @@ async function idle(): Promise<void> {
     else quiet = 0;
     seen = state.commits;
     return quiet >= QUIET_TURNS;
-  }, () => `the UI did not settle (${state.pending} invoke(s) in flight). Screen: ${safeText()}`);
+  }, () => `the UI did not settle (${state.pending} bridge call(s) in flight). Screen: ${safeText()}`);
 }
 
 export const ui = {
