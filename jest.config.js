@@ -1,6 +1,7 @@
 /**
  * Two tiers (docs/architecture.md rule 11), as two Jest projects:
- * - unit: the pure domain and other pure checks (no sandbox, no SDK, no I/O beyond reading files);
+ * - unit: the pure domain, the shared contracts (test/shared) and other pure checks (no sandbox, no
+ *   SDK, no I/O beyond reading files);
  * - integration: everything with behaviour, on the sandbox with the real @forge/* SDKs, the KVS, Jira
  *   and Okta emulators (over loopback HTTP), and the admin page in Chromium.
  * `npx jest --selectProjects unit` runs the fast tier alone. ts-jest only transpiles (isolatedModules);
@@ -14,7 +15,7 @@ const shared = {
   },
 };
 
-const UNIT = ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/manifest.test.ts'];
+const UNIT = ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/shared/**/*.test.ts', '<rootDir>/test/manifest.test.ts'];
 
 module.exports = {
   testTimeout: 30000,
@@ -25,7 +26,7 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/domain/', '<rootDir>/test/manifest\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/domain/', '<rootDir>/test/shared/', '<rootDir>/test/manifest\\.test\\.ts$'],
     },
   ],
 };
