@@ -5,7 +5,7 @@
  * a test file (before any src/frontend module). It installs `self.__bridge.callBridge`, which
  * - records every ForgeDoc the reconciler commits (`reconcile`),
  * - answers `getContext` with the product context of the current viewer,
- * - routes `invoke` to the backend the test chose (the sandbox, or the resolver over fakes),
+ * - routes `invoke` to the backend the test chose (the real UI resolver on the sandbox),
  * - records `submit` (custom field edits).
  * A test reads the last ForgeDoc, finds what a person would see, and clicks by calling handler props.
  *
