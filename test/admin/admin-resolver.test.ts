@@ -5,6 +5,7 @@
  * failures into envelopes, rethrows unknown ones, and never answers with a credential.
  * (Non-admins on every key, and an admin getting through on every key: admin-resolver.sandbox.test.ts.)
  */
+import { jose } from '../../sandbox/okta/jose';
 import { ADMIN_KEYS, type AdminKey } from '../../src/shared/admin-contract';
 import { useWorlds } from '../integration/world';
 import { adminSite, type AdminSite } from './site';
@@ -119,5 +120,27 @@ describe('admin resolver', () => {
     const all = JSON.stringify(answers);
     expect(all.match(/denied for SSWS \[redacted\]/g)?.length).toBeGreaterThanOrEqual(3); // Okta's words arrive, the secret does not
     for (const secret of [stored, typed, saved]) expect(all).not.toContain(secret);
+  });
+
+  test('nor a stored private key, when Okta echoes part of it back', async () => {
+    const t = await site();
+    const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+    const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
+    t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes: ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'], requireDpop: true });
+    const pem = await jose.exportPKCS8(privateKey);
+    const saved = await t.admin(ADMIN_KEYS.connectionSave, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1', privateKeyPem: pem });
+    expect(saved).toMatchObject({ ok: true, data: { privateKey: 'set' } });
+    const pemLine = pem.split('\n')[1];
+    t.sb.okta.fault({ path: /^\/api\/v1\//, status: 403, times: 10_000, body: { errorCode: 'E0000006', errorSummary: `denied for key ${pemLine}`, errorLink: 'E0000006', errorId: 'x', errorCauses: [] } });
+    const answers = [saved];
+    for (const key of Object.values(ADMIN_KEYS)) {
+      if (key === ADMIN_KEYS.connectionSave || key === ADMIN_KEYS.connectionTest) continue;
+      answers.push(await t.admin(key, payloads(t)[key]));
+    }
+    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1' }));
+    const all = JSON.stringify(answers);
+    expect(all).toMatch(/denied for key \[redacted\]/);
+    expect(all).not.toContain(pemLine);
+    expect(all).not.toContain('BEGIN PRIVATE KEY');
   });
 });
