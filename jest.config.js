@@ -1,14 +1,32 @@
 /**
- * Tests run the real @forge/* SDKs on the sandbox runtime. ts-jest only transpiles (isolatedModules);
+ * Two tiers (docs/architecture.md rule 11), as two Jest projects:
+ * - unit: the pure domain, the shared contracts (test/shared) and other pure checks (no sandbox, no
+ *   SDK, no I/O beyond reading files);
+ * - integration: everything with behaviour, on the sandbox with the real @forge/* SDKs, the KVS, Jira
+ *   and Okta emulators (over loopback HTTP), and the admin page in Chromium.
+ * `npx jest --selectProjects unit` runs the fast tier alone. ts-jest only transpiles (isolatedModules);
  * `npm run typecheck` checks types once for the whole project.
  */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
+};
+
+const UNIT = ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/shared/**/*.test.ts', '<rootDir>/test/manifest.test.ts'];
+
+module.exports = {
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: UNIT },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/domain/', '<rootDir>/test/shared/', '<rootDir>/test/manifest\\.test\\.ts$'],
+    },
+  ],
 };

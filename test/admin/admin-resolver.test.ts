@@ -1,123 +1,146 @@
 /**
- * The admin resolver through the real @forge/resolver routing (`handler({ call, context }, { principal })`)
- * on in-memory ports: every key refuses a non-admin before doing anything, validates its payload, and
- * never answers with a credential.
+ * The admin resolver as Forge runs it, on the sandbox (real @forge/resolver routing, caller's admin
+ * rights asked of the Jira emulator, storage in the KVS emulator, Okta behind the emulator): every key
+ * refuses a non-admin or anonymous caller before doing anything, validates its payload, turns known
+ * failures into envelopes, rethrows unknown ones, and never answers with a credential.
+ * (Non-admins on every key, and an admin getting through on every key: admin-resolver.sandbox.test.ts.)
  */
-import { buildAdminResolver } from '../../src/entry/admin-resolver';
-import { DirectoryError } from '../../src/app/ports';
+import { jose } from '../../sandbox/okta/jose';
 import { ADMIN_KEYS, type AdminKey } from '../../src/shared/admin-contract';
-import { makeGrant, makeGroupPolicy } from '../factories/grant';
-import { ADMIN, API_TOKEN, adminWorld, G, PEM, USER } from './fakes';
+import { useWorlds } from '../integration/world';
+import { adminSite, type AdminSite } from './site';
+
+useWorlds();
 
 /** A valid payload for every key, so a refusal can only come from the permission check. */
-const PAYLOADS: Record<AdminKey, unknown> = {
+const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/connection/get': {},
-  'admin/connection/save': { domain: 'atko.okta.com', method: 'api-token', apiToken: 'n'.repeat(42) },
-  'admin/connection/test': { domain: 'atko.okta.com', method: 'oauth', clientId: '0oa123', privateKeyPem: PEM },
+  'admin/connection/save': { domain: t.sb.okta.domain, method: 'api-token', apiToken: 'n'.repeat(42) },
+  'admin/connection/test': { domain: t.sb.okta.domain, method: 'api-token' },
   'admin/allowlist/list': {},
-  'admin/allowlist/add': { groupId: G.windows, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 1, reminderLeadMinutes: 30, approvalMode: 'status', allowedProjectKeys: ['OPS'] },
-  'admin/allowlist/update': { groupId: G.linux, maxDurationHours: 2, maxLifetimeHours: 4, maxExtensions: 0, reminderLeadMinutes: 15, approvalMode: 'none', allowedProjectKeys: [] },
-  'admin/allowlist/remove': { groupId: G.linux },
+  'admin/allowlist/add': { groupId: t.w.groups.superAdmins, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 1, reminderLeadMinutes: 30, approvalMode: 'status', allowedProjectKeys: ['OPS'] },
+  'admin/allowlist/update': { groupId: t.w.groups.linux, maxDurationHours: 2, maxLifetimeHours: 4, maxExtensions: 0, reminderLeadMinutes: 15, approvalMode: 'none', allowedProjectKeys: [] },
+  'admin/allowlist/remove': { groupId: t.w.groups.windows },
   'admin/groups/search': { query: 'PAM' },
   'admin/policy/get': {},
   'admin/policy/save': { durationFieldName: 'Change type', durationMapping: [{ value: 'Emergency', hours: 2 }], defaultDurationHours: 4, approvalStatusName: 'Approved', emergencyValue: 'Emergency', emergencyMaxHours: 2, closeOutTransitionName: '', requesterMapping: [], notifyByEmail: true },
   'admin/dashboard/get': {},
-  'admin/audit/query': { groupId: G.linux },
+  'admin/audit/query': { groupId: t.w.groups.linux },
   'admin/audit/options': {},
   'admin/audit/verify': {},
-  'admin/grants/revoke': { grantId: 'grant-1' },
-};
+  'admin/grants/revoke': { grantId: 'grant-10001' },
+});
 
-function setup() {
-  const w = adminWorld('2026-11-22T12:00:00.000Z');
-  w.connect();
-  w.config.allowlist = [makeGroupPolicy({ groupId: G.linux })];
-  void w.grants.create(makeGrant({ id: 'grant-1', status: 'ACTIVE', requesterAccountId: USER, groupId: G.linux }));
-  void w.audit.append({ at: '2026-11-22T09:00:00.000Z', action: 'REQUESTED', actor: USER, requesterAccountId: USER, groupId: G.linux, grantId: 'grant-1', issueKey: 'OPS-1', detail: 'Requested.' });
-  const handler = buildAdminResolver(() => w.app);
-  const invoke = (key: string, payload: unknown, accountId?: string) =>
-    handler({ call: { functionKey: key, payload }, context: { moduleKey: 'admin-page' } as any }, accountId ? { principal: { accountId } } : {}) as Promise<any>;
-  /** Everything a call could change or reveal, to prove a refused call did nothing. */
-  const snapshot = () => JSON.stringify({ c: w.config, g: [...w.grants.rows.values()], a: w.audit.entries, q: w.queue.items, d: w.directory.writes });
-  return { w, invoke, snapshot };
+/** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */
+async function site() {
+  const t = await adminSite({ seed: 'demo' });
+  const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: t.w.groups.linux });
+  expect(r.grantId).toBe('grant-10001');
+  /** Everything a call could change: every stored key, secret and entity, and Okta's membership. */
+  const snapshot = () => JSON.stringify({
+    plain: t.sb.kvs.keys().map((k) => [k, t.sb.kvs.value(k)]), secret: t.sb.kvs.secret('okta-credentials'),
+    grants: t.sb.kvs.entity('grant'), audit: t.sb.kvs.entity('audit'), queue: t.sb.events.peek(), members: t.memberships(),
+  });
+  return Object.assign(t, { snapshot });
 }
 
 describe('admin resolver', () => {
-  test('answers every admin/* key the contract lists, and nothing else', () => {
-    const { invoke } = setup();
-    expect(Object.keys(PAYLOADS).sort()).toEqual(Object.values(ADMIN_KEYS).sort());
-    return expect(invoke('admin/secrets/get', {}, ADMIN)).rejects.toThrow(/no definition/);
+  test('answers every admin/* key the contract lists, and nothing else', async () => {
+    const t = await site();
+    expect(Object.keys(payloads(t)).sort()).toEqual(Object.values(ADMIN_KEYS).sort());
+    await expect(t.admin('admin/secrets/get', {})).rejects.toThrow(/no definition/);
   });
 
-  describe.each(Object.values(ADMIN_KEYS))('%s', (key) => {
-    test('a non-admin gets AUTH.NOT_ADMIN and nothing is read out or changed', async () => {
-      const { w, invoke, snapshot } = setup();
-      let oktaCalls = 0;
-      w.app.directory = async () => { oktaCalls++; return w.directory; };
-      w.app.directoryFor = () => { oktaCalls++; return w.directory; };
-      const before = snapshot();
-      const asUser = await invoke(key, PAYLOADS[key], USER);
-      const anonymous = await invoke(key, PAYLOADS[key]);
-      const badPayload = await invoke(key, { groupId: 42, domain: 'evil.com', query: '' }, USER);
+  test('a non-admin, an anonymous caller and a non-admin with a bad payload get AUTH.NOT_ADMIN on every key; nothing is read out or changed', async () => {
+    const t = await site();
+    const before = t.snapshot();
+    const calls = t.oktaCalls();
+    for (const key of Object.values(ADMIN_KEYS)) {
+      const asUser = await t.admin(key, payloads(t)[key], t.w.jira.neville);
+      const anonymous = await t.admin(key, payloads(t)[key], '');
+      const badPayload = await t.admin(key, { groupId: 42, domain: 'evil.com', query: '' }, t.w.jira.neville);
       for (const r of [asUser, anonymous, badPayload]) {
-        expect(r).toEqual({ ok: false, error: { code: 'AUTH.NOT_ADMIN', message: 'Only Jira administrators can use the Okta JIT Access admin page.' } });
+        expect([key, r]).toEqual([key, { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: 'Only Jira administrators can use the Okta JIT Access admin page.' } }]);
       }
-      expect(snapshot()).toBe(before);
-      expect(oktaCalls).toBe(0);
-    });
-
-    test('an admin gets past the check with the same payload', async () => {
-      const { invoke } = setup();
-      const r = await invoke(key, PAYLOADS[key], ADMIN);
-      expect(r.ok === true || r.error.code !== 'AUTH.NOT_ADMIN').toBe(true);
-      expect(r).toEqual(expect.objectContaining({ ok: true }));
-    });
+    }
+    expect(t.snapshot()).toBe(before);
+    expect(t.oktaCalls()).toBe(calls);
   });
 
   test('a bad payload from an admin is refused with what to fix, and nothing is stored', async () => {
-    const { invoke, snapshot } = setup();
-    const before = snapshot();
-    const r = await invoke(ADMIN_KEYS.connectionSave, { domain: 'atko.okta.com.evil.com', method: 'api-token', apiToken: API_TOKEN }, ADMIN);
+    const t = await site();
+    const before = t.snapshot();
+    const r = await t.admin(ADMIN_KEYS.connectionSave, { domain: 'atko.okta.com.evil.com', method: 'api-token', apiToken: t.sb.okta.apiToken });
     expect(r).toEqual({ ok: false, error: { code: 'VALIDATION.INVALID', message: expect.stringMatching(/must be an Okta org host/) } });
-    const big = await invoke(ADMIN_KEYS.groupsSearch, { query: 'x'.repeat(101) }, ADMIN);
+    const big = await t.admin(ADMIN_KEYS.groupsSearch, { query: 'x'.repeat(101) });
     expect(big).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID', message: 'At most 100 characters.' } });
-    expect(snapshot()).toBe(before);
+    expect(t.snapshot()).toBe(before);
   });
 
   test('refusals from use cases arrive as clean envelopes', async () => {
-    const { invoke } = setup();
-    const r = await invoke(ADMIN_KEYS.allowlistAdd, { ...(PAYLOADS['admin/allowlist/add'] as object), groupId: G.superAdmins }, ADMIN);
-    expect(r).toEqual({ ok: false, error: { code: 'GROUP.HAS_ADMIN_ROLE', message: 'This group holds an Okta admin role.' } });
+    const t = await site();
+    const r = await t.admin(ADMIN_KEYS.allowlistAdd, payloads(t)['admin/allowlist/add']);
+    expect(r).toEqual({ ok: false, error: { code: 'GROUP.HAS_ADMIN_ROLE', message: expect.stringContaining('admin role') } });
   });
 
   test('an Okta failure that escapes a use case becomes an envelope; an unknown error is rethrown', async () => {
-    const { w, invoke } = setup();
-    w.grants.listByStatus = async () => { throw new DirectoryError('transient', 'HTTP 503'); };
-    expect(await invoke(ADMIN_KEYS.dashboardGet, {}, ADMIN)).toEqual({ ok: false, error: { code: 'OKTA.UNAVAILABLE', message: expect.stringContaining('HTTP 503') } });
-    w.grants.listByStatus = async () => { throw new TypeError('a bug'); };
-    await expect(invoke(ADMIN_KEYS.dashboardGet, {}, ADMIN)).rejects.toThrow('a bug');
+    const t = await site();
+    t.sb.okta.fault({ path: /^\/api\/v1\/groups/, status: 503, times: 100 });
+    expect(await t.admin(ADMIN_KEYS.groupsSearch, { query: 'PAM' })).toEqual({ ok: false, error: { code: 'OKTA.UNAVAILABLE', message: expect.stringContaining('503') } });
+    // Storage failing is not an expected refusal: Forge must record the invocation as failed.
+    const kvs = t.sb.kvs;
+    const handle = kvs.handle.bind(kvs);
+    kvs.handle = (p: string, body: unknown) => (p.includes('/entity/') ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS is down' } } : handle(p, body));
+    await expect(t.admin(ADMIN_KEYS.dashboardGet, {})).rejects.toThrow();
+    kvs.handle = handle;
   });
 
-  test('no answer ever contains a stored or submitted secret, even when a lower layer leaks one', async () => {
-    const pemLine = PEM.split('\n')[1];
-    const leaky = (alsoLeak = '') => {
-      const { w, invoke } = setup();
-      w.config.connection = { domain: 'atko.okta.com', auth: { method: 'oauth', clientId: '0oa123' } };
-      w.config.secrets = { apiToken: API_TOKEN, privateKeyPem: PEM };
-      // A careless adapter that puts the credentials it holds into its error messages.
-      w.answerTest(new DirectoryError('configuration', `invalid token ${API_TOKEN} / key ${pemLine} ${alsoLeak}`));
-      w.directory.failNext.searchGroups = [new DirectoryError('permanent', `denied for SSWS ${API_TOKEN}`)];
-      w.directory.failNext.checkGroupEligible = [new DirectoryError('transient', `timeout with key ${pemLine}`)];
-      return invoke;
-    };
-    const answers = [];
-    for (const key of Object.values(ADMIN_KEYS)) answers.push(await leaky()(key, PAYLOADS[key], ADMIN));
+  test('no answer ever contains a stored or submitted secret, even when Okta echoes one back', async () => {
+    const t = await site();
+    const stored = t.sb.okta.apiToken;
     const typed = 'T'.repeat(40);
-    const invoke = leaky(typed);
-    const r = await invoke(ADMIN_KEYS.connectionTest, { domain: 'atko.okta.com', method: 'api-token', apiToken: typed }, ADMIN);
-    answers.push(r);
+    const saved = 'n'.repeat(42);
+    // An Okta that puts the credential it was sent into its error messages.
+    const echo = (secret: string) => {
+      t.sb.okta.clearFaults();
+      t.sb.okta.fault({ path: /^\/api\/v1\//, status: 403, times: 10_000, body: { errorCode: 'E0000006', errorSummary: `denied for SSWS ${secret}`, errorLink: 'E0000006', errorId: 'x', errorCauses: [] } });
+    };
+    const answers: unknown[] = [];
+    echo(stored);
+    for (const key of Object.values(ADMIN_KEYS)) {
+      if (key === ADMIN_KEYS.connectionSave) continue; // would replace the stored token: below
+      answers.push(await t.admin(key, payloads(t)[key]));
+    }
+    echo(typed);
+    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'api-token', apiToken: typed }));
+    echo(saved);
+    answers.push(await t.admin(ADMIN_KEYS.connectionSave, payloads(t)['admin/connection/save']));
+    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'api-token' }));
+    answers.push(await t.admin(ADMIN_KEYS.groupsSearch, { query: 'PAM' }));
     const all = JSON.stringify(answers);
-    expect(all.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(4);
-    for (const secret of [API_TOKEN, typed, pemLine, 'BEGIN PRIVATE KEY', 'n'.repeat(42)]) expect(all).not.toContain(secret);
+    expect(all.match(/denied for SSWS \[redacted\]/g)?.length).toBeGreaterThanOrEqual(3); // Okta's words arrive, the secret does not
+    for (const secret of [stored, typed, saved]) expect(all).not.toContain(secret);
+  });
+
+  test('nor a stored private key, when Okta echoes part of it back', async () => {
+    const t = await site();
+    const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+    const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
+    t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes: ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'], requireDpop: true });
+    const pem = await jose.exportPKCS8(privateKey);
+    const saved = await t.admin(ADMIN_KEYS.connectionSave, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1', privateKeyPem: pem });
+    expect(saved).toMatchObject({ ok: true, data: { privateKey: 'set' } });
+    const pemLine = pem.split('\n')[1];
+    t.sb.okta.fault({ path: /^\/api\/v1\//, status: 403, times: 10_000, body: { errorCode: 'E0000006', errorSummary: `denied for key ${pemLine}`, errorLink: 'E0000006', errorId: 'x', errorCauses: [] } });
+    const answers = [saved];
+    for (const key of Object.values(ADMIN_KEYS)) {
+      if (key === ADMIN_KEYS.connectionSave || key === ADMIN_KEYS.connectionTest) continue;
+      answers.push(await t.admin(key, payloads(t)[key]));
+    }
+    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1' }));
+    const all = JSON.stringify(answers);
+    expect(all).toMatch(/denied for key \[redacted\]/);
+    expect(all).not.toContain(pemLine);
+    expect(all).not.toContain('BEGIN PRIVATE KEY');
   });
 });

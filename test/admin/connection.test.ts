@@ -1,147 +1,156 @@
-import { getConnection, saveConnection, testConnection } from '../../src/app/admin/connection';
+/**
+ * The Okta connection tab on the sandbox: `admin/connection/*` through the admin page's resolver as
+ * Ada, credentials stored in the KVS emulator's secret store by the app's own config store, and Test
+ * connection made by the real Okta adapter against the Okta emulator over loopback HTTP. (The form's
+ * domain rules are pure: test/shared/admin-contract.test.ts.)
+ */
+import { jose } from '../../sandbox/okta/jose';
+import { saveConnection, testConnection } from '../../src/app/admin/connection';
 import { DirectoryError } from '../../src/app/ports';
-import { ConnectionInput, fieldErrors } from '../../src/shared/admin-contract';
-import { ADMIN, API_TOKEN, adminWorld, PEM } from './fakes';
+import { compose } from '../../src/entry/compose';
+import { ConnectionInput } from '../../src/shared/admin-contract';
+import { useWorlds } from '../integration/world';
+import { adminSite, type AdminSite } from './site';
 
-const parse = (input: unknown) => ConnectionInput.parse(input);
+useWorlds();
+
+const API_TOKEN = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcd';
+const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+
+/** Registers an OAuth service app with `scopes` in the Okta emulator; returns the form's fields for it. */
+async function oauthApp(t: AdminSite, scopes: string[]) {
+  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
+  t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes, requireDpop: true });
+  return { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1', privateKeyPem: await jose.exportPKCS8(privateKey) };
+}
 
 describe('Okta connection', () => {
   test('starts unconfigured, with both secrets "not set"', async () => {
-    const w = adminWorld();
-    expect(await getConnection(w.app)).toEqual({ ok: true, data: { configured: false, domain: undefined, method: 'api-token', clientId: undefined, keyId: undefined, apiToken: 'not set', privateKey: 'not set' } });
-  });
-
-  test.each([
-    ['x.okta.com.evil.com', /must be an Okta org host/],
-    ['http://atko.okta.com', /https/],
-    ['atko.okta.com:8443', /port/],
-    ['atko.okta.com/admin', /no path/],
-    ['10.0.0.1', /host name, not an IP/],
-    ['atko-admin.okta.com', /admin console/],
-    ['', /Enter your Okta domain/],
-  ])('the form refuses domain %j with an inline message', (domain, message) => {
-    const r = ConnectionInput.safeParse({ domain, method: 'api-token', apiToken: API_TOKEN });
-    expect(r.success).toBe(false);
-    expect(fieldErrors(r.error!).domain).toMatch(message);
+    const t = await adminSite();
+    expect(await t.admin('admin/connection/get')).toEqual({ ok: true, data: { configured: false, method: 'api-token', apiToken: 'not set', privateKey: 'not set' } });
   });
 
   test('a look-alike domain that slips past the form is refused by the use case and nothing is stored', async () => {
-    const w = adminWorld();
-    const r = await saveConnection(w.app, ADMIN, { domain: 'atko.okta.com.evil.com', method: 'api-token', apiToken: API_TOKEN } as any);
+    const t = await adminSite();
+    // The resolver's schema refuses it first (test/admin/admin-resolver.test.ts); the use case checks again.
+    const r = await t.sb.app.run(() => saveConnection(compose(), t.w.jira.ada, { domain: 'atko.okta.com.evil.com', method: 'api-token', apiToken: API_TOKEN } as any));
     expect(r).toMatchObject({ ok: false, code: 'CONNECTION.INVALID_DOMAIN' });
-    expect(w.config.connection).toBeUndefined();
-    expect(w.config.secrets).toEqual({});
+    expect(await t.stored.connection()).toBeUndefined();
+    expect(await t.stored.secrets()).toEqual({});
   });
 
   test('a stored token is never sent to a newly typed domain: it must be entered again', async () => {
-    const w = adminWorld();
-    expect(await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN }))).toMatchObject({ ok: true });
-    const tried: string[] = [];
-    w.app.directoryFor = (connection) => { tried.push(connection.domain); return w.directory; };
-    const moved = await testConnection(w.app, parse({ domain: 'attacker.okta.com', method: 'api-token' }));
-    expect(moved).toMatchObject({ ok: false, code: 'CONNECTION.SECRET_REQUIRED', message: expect.stringMatching(/domain changed/) });
-    expect(await saveConnection(w.app, ADMIN, parse({ domain: 'attacker.okta.com', method: 'api-token' }))).toMatchObject({ ok: false });
-    expect(tried).toEqual([]);
-    expect(w.config.connection?.domain).toBe('atko.okta.com');
-    // Same org: the stored token is reused without being typed again.
-    expect(await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }))).toMatchObject({ ok: true });
-    expect(tried).toEqual(['atko.okta.com']);
+    const t = await adminSite();
+    await t.connect();
+    const calls = t.oktaCalls();
+    const moved = await t.admin('admin/connection/test', { domain: 'attacker.okta.com', method: 'api-token' });
+    expect(moved).toMatchObject({ ok: false, error: { code: 'CONNECTION.SECRET_REQUIRED', message: expect.stringMatching(/domain changed/) } });
+    expect(await t.admin('admin/connection/save', { domain: 'attacker.okta.com', method: 'api-token' })).toMatchObject({ ok: false });
+    expect(t.oktaCalls()).toBe(calls);
+    expect((await t.stored.connection())?.domain).toBe(t.sb.okta.domain);
+    // Same org: the stored token is reused without being typed again (the emulator accepts only it).
+    expect(await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token' })).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'ok' } });
+    expect(t.oktaCalls()).toBeGreaterThan(calls);
   });
 
   test('saving without a token when none is stored is refused and stores nothing', async () => {
-    const w = adminWorld();
-    const r = await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token' }));
-    expect(r).toMatchObject({ ok: false, code: 'CONNECTION.SECRET_REQUIRED', message: expect.stringMatching(/API token/) });
-    expect(w.config.connection).toBeUndefined();
+    const t = await adminSite();
+    const r = await t.admin('admin/connection/save', { domain: 'atko.okta.com', method: 'api-token' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONNECTION.SECRET_REQUIRED', message: expect.stringMatching(/API token/) } });
+    expect(await t.stored.connection()).toBeUndefined();
   });
 
   test('saves a normalised domain and the token, answers "set" and audits the change without the secret', async () => {
-    const w = adminWorld();
-    const r = await saveConnection(w.app, ADMIN, parse({ domain: ' https://ATKO.okta.com/ ', method: 'api-token', apiToken: API_TOKEN }));
+    const t = await adminSite();
+    const r = await t.admin('admin/connection/save', { domain: ' https://ATKO.okta.com/ ', method: 'api-token', apiToken: API_TOKEN });
     expect(r).toEqual({ ok: true, data: expect.objectContaining({ configured: true, domain: 'atko.okta.com', apiToken: 'set', privateKey: 'not set' }) });
     expect(JSON.stringify(r)).not.toContain(API_TOKEN);
-    expect(w.config.connection).toEqual({ domain: 'atko.okta.com', auth: { method: 'api-token' } });
-    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
-    expect(w.audit.entries).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: ADMIN, detail: expect.stringContaining('API token replaced') })]);
-    expect(JSON.stringify(w.audit.entries)).not.toContain(API_TOKEN);
+    expect(await t.stored.connection()).toEqual({ domain: 'atko.okta.com', auth: { method: 'api-token' } });
+    expect(await t.stored.secrets()).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
+    expect(t.audit()).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: t.w.jira.ada, detail: expect.stringContaining('API token replaced') })]);
+    // Nowhere in plain storage or the audit trail: only in the secret store.
+    expect(JSON.stringify([t.audit(), t.sb.kvs.keys().map((k) => t.sb.kvs.value(k))])).not.toContain(API_TOKEN);
   });
 
   test('an empty secret field keeps the stored secret; switching to OAuth keeps only the key', async () => {
-    const w = adminWorld();
-    w.connect();
-    await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: '' }));
-    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
-    const r = await saveConnection(w.app, ADMIN, parse({ domain: 'atko.okta.com', method: 'oauth', clientId: '0oa1b2c3d4e5f6g7h8i9', keyId: 'kid-1', privateKeyPem: PEM }));
+    const t = await adminSite();
+    await t.admin('admin/connection/save', { domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN });
+    await t.admin('admin/connection/save', { domain: 'atko.okta.com', method: 'api-token', apiToken: '' });
+    expect(await t.stored.secrets()).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
+    const r = await t.admin('admin/connection/save', { domain: 'atko.okta.com', method: 'oauth', clientId: '0oa1b2c3d4e5f6g7h8i9', keyId: 'kid-1', privateKeyPem: PEM });
     expect(r).toMatchObject({ ok: true, data: { method: 'oauth', clientId: '0oa1b2c3d4e5f6g7h8i9', keyId: 'kid-1', apiToken: 'not set', privateKey: 'set' } });
-    expect(w.config.secrets).toEqual({ privateKeyPem: PEM, boundTo: 'atko.okta.com|0oa1b2c3d4e5f6g7h8i9' });
+    expect(await t.stored.secrets()).toEqual({ privateKeyPem: PEM, boundTo: 'atko.okta.com|0oa1b2c3d4e5f6g7h8i9' });
     expect(JSON.stringify(r)).not.toContain('BEGIN PRIVATE KEY');
   });
 
-  test('OAuth needs a client id and a PEM private key', () => {
-    const r = ConnectionInput.safeParse({ domain: 'atko.okta.com', method: 'oauth', privateKeyPem: '{"kty":"RSA"}' });
-    expect(fieldErrors(r.error!)).toEqual({ privateKeyPem: expect.stringMatching(/PEM/), clientId: expect.stringMatching(/Client id is required/) });
-  });
-
   test('when the connection cannot be written, the secrets written just before are put back', async () => {
-    const w = adminWorld();
-    w.connect();
-    w.config.saveConnection = async () => { throw new Error('KVS unavailable'); };
-    await expect(saveConnection(w.app, ADMIN, parse({ domain: 'other.okta.com', method: 'api-token', apiToken: 'ssws-' + 'n'.repeat(37) }))).rejects.toThrow('KVS unavailable');
-    expect(w.config.secrets).toEqual({ apiToken: API_TOKEN });
-    expect(w.audit.entries).toHaveLength(0);
+    const t = await adminSite();
+    await t.admin('admin/connection/save', { domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN });
+    const before = { secrets: await t.stored.secrets(), audit: t.audit().length };
+    // KVS refuses the write of the connection key (and only that).
+    const kvs = t.sb.kvs;
+    const handle = kvs.handle.bind(kvs);
+    kvs.handle = (p: string, body: any) => (p === '/api/v1/set' && body?.key === 'config:connection'
+      ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS unavailable' } }
+      : handle(p, body));
+    await expect(t.admin('admin/connection/save', { domain: 'other.okta.com', method: 'api-token', apiToken: 'ssws-' + 'n'.repeat(37) })).rejects.toThrow();
+    kvs.handle = handle;
+    expect(await t.stored.secrets()).toEqual(before.secrets);
+    expect((await t.stored.connection())?.domain).toBe('atko.okta.com');
+    expect(t.audit()).toHaveLength(before.audit);
   });
 
   describe('Test connection', () => {
     test('uses the typed token without saving it and reports the org', async () => {
-      const w = adminWorld();
-      const r = await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token', apiToken: API_TOKEN }));
-      expect(r).toEqual({ ok: true, data: { credentialsOk: true, orgName: 'Atko', missingScopes: [], level: 'ok', message: expect.stringContaining('Connected to Atko') } });
-      expect(w.tested).toEqual([{ connection: { domain: 'atko.okta.com', auth: { method: 'api-token' } }, secrets: { apiToken: API_TOKEN, boundTo: 'atko.okta.com|' } }]);
-      expect(w.config.connection).toBeUndefined();
-      expect(w.config.secrets).toEqual({});
+      const t = await adminSite();
+      const r = await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token', apiToken: t.sb.okta.apiToken });
+      expect(r).toEqual({ ok: true, data: { credentialsOk: true, orgName: expect.any(String), missingScopes: [], level: 'ok', message: expect.stringContaining(`Connected to ${r.data.orgName}`) } });
+      expect(t.sb.okta.requests.length).toBeGreaterThan(0);
+      expect(await t.stored.connection()).toBeUndefined();
+      expect(await t.stored.secrets()).toEqual({});
     });
 
     test('falls back to the stored secret when the field is left empty', async () => {
-      const w = adminWorld();
-      w.connect();
-      await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }));
-      expect(w.tested[0].secrets).toEqual({ apiToken: API_TOKEN, boundTo: 'atko.okta.com|' });
+      const t = await adminSite();
+      await t.connect();
+      // Okta (the emulator) accepts only its own token: success means the stored one was sent.
+      expect(await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token' })).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'ok' } });
     });
 
     test('names the missing scopes and what each is for', async () => {
-      const w = adminWorld();
-      w.connect();
-      w.answerTest({ orgName: 'Atko', missingScopes: ['okta.roles.read'] });
-      const r = await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'oauth', clientId: '0oaabc', privateKeyPem: PEM }));
+      const t = await adminSite();
+      const form = await oauthApp(t, ['okta.users.read', 'okta.groups.manage', 'okta.orgs.read']);
+      const r = await t.admin('admin/connection/test', form);
       expect(r).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'warning', missingScopes: ['okta.roles.read'] } });
-      expect((r as any).data.message).toMatch(/okta\.roles\.read \(to check that a group holds no admin role\).*Okta API Scopes/);
+      expect(r.data.message).toMatch(/okta\.roles\.read \(to check that a group holds no admin role\).*Okta API Scopes/);
     });
 
     test.each([
-      ['configuration', new DirectoryError('configuration', 'Okta rejected the credentials (E0000011).', { status: 401 }), false, /did not accept the API token \(HTTP 401\)\. Check.*Tokens/],
-      ['transient', new DirectoryError('transient', 'Okta did not answer within 10 s.'), false, /Could not reach Okta at atko\.okta\.com/],
-      ['permanent', new DirectoryError('permanent', 'You do not have permission (E0000006).', { status: 403 }), false, /refused the test.*read access/],
-    ])('an Okta %s error becomes a message a person can act on', async (_kind, error, credentialsOk, message) => {
-      const w = adminWorld();
-      w.connect();
-      w.answerTest(error);
-      const r = await testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }));
-      expect(r).toMatchObject({ ok: true, data: { credentialsOk, level: 'error', message: expect.stringMatching(message) } });
+      ['configuration', (_t: AdminSite) => ({ token: 'wrong-' + 'x'.repeat(36) }), /did not accept the API token \(HTTP 401.*\)\. Check.*Tokens/],
+      ['transient', (t: AdminSite) => { t.sb.okta.fault({ path: /^\/api\/v1\//, status: 503, times: 100 }); return {}; }, /Could not reach Okta at atko\.okta\.com/],
+      // A 4xx other than 401/403/404 is permanent (the real adapter reads a 403 on its probes as a missing scope).
+      ['permanent', (t: AdminSite) => { t.sb.okta.fault({ path: /^\/api\/v1\/org/, status: 400, times: 100 }); return {}; }, /refused the test.*read access/],
+    ])('an Okta %s error becomes a message a person can act on', async (_kind, arrange, message) => {
+      const t = await adminSite();
+      await t.connect();
+      const { token } = arrange(t) as { token?: string };
+      const r = await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token', ...(token ? { apiToken: token } : {}) });
+      expect(r).toMatchObject({ ok: true, data: { credentialsOk: false, level: 'error', message: expect.stringMatching(message) } });
     });
 
     test('an unexpected failure is not dressed up as a test result', async () => {
-      const w = adminWorld();
-      w.connect();
-      w.app.directoryFor = () => { throw new TypeError('bug'); };
-      await expect(testConnection(w.app, parse({ domain: 'atko.okta.com', method: 'api-token' }))).rejects.toThrow('bug');
+      const t = await adminSite();
+      await t.connect();
+      // A programming error inside the directory (not an Okta answer): the real deps, one part broken.
+      const broken = () => ({ ...compose(), directoryFor: () => { throw new TypeError('bug'); } });
+      await expect(t.sb.app.run(() => testConnection(broken(), ConnectionInput.parse({ domain: 'atko.okta.com', method: 'api-token' })))).rejects.toThrow('bug');
     });
   });
 });
 
 describe('credentials bound to their org', () => {
   test('a half-saved form (new secret, old connection) never sends one org\'s credentials to another', async () => {
-    const { compose } = await import('../../src/entry/compose');
-    const { DirectoryError } = await import('../../src/app/ports');
     const deps = compose();
     expect(() => deps.directoryFor({ domain: 'atko.okta.com', auth: { method: 'api-token' } }, { apiToken: API_TOKEN, boundTo: 'other.okta.com|' }))
       .toThrow(DirectoryError);

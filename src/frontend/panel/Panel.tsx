@@ -36,12 +36,7 @@ function StatusLozenge({ status }: { status: GrantStatus }) {
 
 type Confirming = 'relinquish' | 'revoke' | undefined;
 
-export interface PanelProps {
-  /** How often the countdown re-renders (tests shorten it). */
-  tickMs?: number;
-}
-
-export function Panel({ tickMs = 1000 }: PanelProps) {
+export function Panel() {
   const [data, setPanel] = useState<PanelData>();
   const [receivedAt, setReceivedAt] = useState<number>();
   const setData = useCallback((panel: PanelData) => { setPanel(panel); setReceivedAt(Date.now()); }, []);
@@ -74,7 +69,7 @@ export function Panel({ tickMs = 1000 }: PanelProps) {
     }
   }, [setData]);
 
-  const now = useServerNow(data?.now, receivedAt, tickMs);
+  const now = useServerNow(data?.now, receivedAt);
 
   if (loadError && !data) {
     return (

@@ -27,19 +27,22 @@ export function formatTimeLeft(ms: number): string {
   return `${sec} s`;
 }
 
+/** The countdown re-renders once a second. */
+const TICK_MS = 1000;
+
 /**
  * The server's clock, ticking. `serverNowIso` is the server's time when the data was read and
  * `receivedAtMs` the browser's clock when the answer arrived: the offset between them is fixed then,
  * not when React gets round to running an effect.
  */
-export function useServerNow(serverNowIso: string | undefined, receivedAtMs: number | undefined, tickMs = 1000): number | undefined {
+export function useServerNow(serverNowIso: string | undefined, receivedAtMs: number | undefined): number | undefined {
   const [tick, setTick] = useState<{ base?: string; now?: number }>({});
   useEffect(() => {
     if (!serverNowIso || receivedAtMs === undefined) return undefined;
     const offset = Date.parse(serverNowIso) - receivedAtMs;
-    const timer = setInterval(() => setTick({ base: serverNowIso, now: Date.now() + offset }), tickMs);
+    const timer = setInterval(() => setTick({ base: serverNowIso, now: Date.now() + offset }), TICK_MS);
     return () => clearInterval(timer);
-  }, [serverNowIso, receivedAtMs, tickMs]);
+  }, [serverNowIso, receivedAtMs]);
   if (!serverNowIso) return undefined;
   // Until the first tick after a load, the server's own time is the best "now" there is.
   return tick.base === serverNowIso ? tick.now : Date.parse(serverNowIso);

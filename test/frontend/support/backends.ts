@@ -1,11 +1,8 @@
 /**
- * Backends for the UI Kit harness: the real UI resolver running on the sandbox (invoked the way the
- * platform invokes it, with the viewer as principal and the module's product context), or the same
- * resolver over in-memory fakes.
+ * The backend for the UI Kit harness: the real UI resolver running on the sandbox, invoked the way the
+ * platform invokes it, with the viewer as principal and the module's product context.
  */
 import type { Sandbox } from '../../../sandbox';
-import type { AppDeps } from '../../../src/app/deps';
-import { buildUiResolver } from '../../../src/entry/ui-resolver';
 import type { UiBackend } from './forge-ui';
 
 export interface Where {
@@ -39,17 +36,5 @@ export function sandboxBackend(sb: Sandbox, accountId: string, w: Where): UiBack
   return {
     invoke: (functionKey, payload) => sb.app.invoke(functionKey, payload, { accountId, extension: extensionOf(w) }),
     context: () => productContext(accountId, tz, w),
-  };
-}
-
-export function fakesBackend(deps: AppDeps, accountId: string, w: Where, opts: { timezone?: string } = {}): UiBackend {
-  const handler = buildUiResolver(() => deps);
-  const ctx = productContext(accountId, opts.timezone ?? 'UTC', w);
-  return {
-    invoke: (functionKey, payload) => handler(
-      { call: { functionKey, payload: payload as any }, context: { cloudId: ctx.cloudId, moduleKey: ctx.moduleKey, localId: ctx.localId, extension: ctx.extension } as any },
-      { principal: { accountId }, installContext: 'ari:cloud:jira::site/sandbox-cloud' },
-    ),
-    context: () => ctx,
   };
 }

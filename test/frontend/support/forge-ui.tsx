@@ -5,9 +5,14 @@
  * a test file (before any src/frontend module). It installs `self.__bridge.callBridge`, which
  * - records every ForgeDoc the reconciler commits (`reconcile`),
  * - answers `getContext` with the product context of the current viewer,
- * - routes `invoke` to the backend the test chose (the sandbox, or the resolver over fakes),
+ * - routes `invoke` to the backend the test chose (the real UI resolver on the sandbox),
  * - records `submit` (custom field edits).
  * A test reads the last ForgeDoc, finds what a person would see, and clicks by calling handler props.
+ *
+ * Nothing here sleeps for a fixed time: after a render or a click the harness waits until the UI is
+ * idle (no `invoke` in flight, no new ForgeDoc for a few turns of the event loop), and `waitForText`
+ * waits on its condition. The panel's once-a-second countdown runs on Jest's fake `setInterval`
+ * (`ui.fakeIntervals()`), moved by `ui.runIntervals(ms)` after the sandbox's virtual clock moved.
  */
 import React, { useState, type ReactElement } from 'react';
 
@@ -24,23 +29,36 @@ const state = {
   invokes: [] as Array<{ functionKey: string; payload: unknown }>,
   submits: [] as unknown[],
   errors: [] as unknown[],
+  /** Bridge calls (invoke, getContext, ...) not answered yet. */
+  pending: 0,
+  /** Bumped on every committed ForgeDoc, to tell when rendering has stopped. */
+  commits: 0,
 };
 
 (globalThis as any).self = globalThis;
 (globalThis as any).__bridge = {
   callBridge: async (cmd: string, data: any) => {
-    switch (cmd) {
-      case 'reconcile': state.doc = data.forgeDoc; return undefined;
-      case 'getContext': return structuredClone(requireBackend().context());
-      case 'invoke':
-        state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
-        return requireBackend().invoke(data.functionKey, data.payload);
-      case 'submit': state.submits.push(data); return undefined;
-      case 'onError': state.errors.push(data?.error); return undefined;
-      default: return undefined;
+    state.pending++;
+    try {
+      return await answer(cmd, data);
+    } finally {
+      state.pending--;
     }
   },
 };
+
+async function answer(cmd: string, data: any): Promise<unknown> {
+  switch (cmd) {
+    case 'reconcile': state.doc = data.forgeDoc; state.commits++; return undefined;
+    case 'getContext': return structuredClone(requireBackend().context());
+    case 'invoke':
+      state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
+      return requireBackend().invoke(data.functionKey, data.payload);
+    case 'submit': state.submits.push(data); return undefined;
+    case 'onError': state.errors.push(data?.error); return undefined;
+    default: return undefined;
+  }
+}
 
 function requireBackend(): UiBackend {
   if (!state.backend) throw new Error('forge-ui: no backend; call ui.use(...) first');
@@ -55,7 +73,35 @@ function Host() {
   return child;
 }
 
-const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+/** One turn of the event loop (not a duration): lets promises, React's scheduler and I/O callbacks run. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+/** Turns without a new ForgeDoc, with no invoke in flight, that count as "the UI is idle". */
+const QUIET_TURNS = 5;
+const WAIT_LIMIT_MS = 5000;
+
+/**
+ * Waits until `done()` holds. The limit only turns a hang into a readable failure; it is measured
+ * with performance.now because the sandbox replaces Date with its virtual clock, which stands still.
+ */
+async function until(done: () => boolean, what: () => string, timeoutMs = WAIT_LIMIT_MS): Promise<void> {
+  const limit = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > limit) throw new Error(`forge-ui: ${what()}`);
+    await turn();
+  }
+}
+
+/** Waits until no invoke is in flight and the reconciler has committed nothing new for a while. */
+async function idle(): Promise<void> {
+  let quiet = 0;
+  let seen = -1;
+  await until(() => {
+    if (state.pending === 0 && state.commits === seen) quiet++;
+    else quiet = 0;
+    seen = state.commits;
+    return quiet >= QUIET_TURNS;
+  }, () => `the UI did not settle (${state.pending} bridge call(s) in flight). Screen: ${safeText()}`);
+}
 
 export const ui = {
   use(backend: UiBackend) { state.backend = backend; },
@@ -69,13 +115,30 @@ export const ui = {
       // Loaded here, after the globals above exist.
       const ForgeReconciler = require('@forge/react').default;
       ForgeReconciler.render(<Host />);
-      for (let i = 0; i < 200 && !setChild; i++) await tick();
+      await until(() => setChild !== undefined, () => 'the UI Kit root did not mount');
     }
     state.invokes.length = 0;
     state.submits.length = 0;
     // A fresh key remounts even an element of the same type (a new panel, not the old one's state).
     setChild!(element && <React.Fragment key={++shown}>{element}</React.Fragment>);
-    await tick(20);
+    await idle();
+  },
+
+  /** Waits until the UI is idle (no invoke in flight, nothing new rendered). */
+  idle,
+
+  /**
+   * Puts `setInterval` (only the panel's countdown uses it) on Jest's fake timers; everything else,
+   * Date included (the sandbox's virtual clock), stays as it is. Undo with `jest.useRealTimers()`.
+   */
+  fakeIntervals(): void {
+    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+  },
+
+  /** Fires the interval timers due within `ms` (after `ui.fakeIntervals()`), then waits until idle. */
+  async runIntervals(ms: number): Promise<void> {
+    jest.advanceTimersByTime(ms);
+    await idle();
   },
 
   doc(): ForgeDoc {
@@ -86,15 +149,15 @@ export const ui = {
   /** Everything a person can read on screen, in document order, one string. */
   text(doc: ForgeDoc = ui.doc()): string { return visibleText(doc).replace(/\s+/g, ' ').trim(); },
 
-  /** Waits (real time) until `predicate` holds for the rendered text, or fails saying what was shown. */
-  async waitForText(expected: string | RegExp, timeoutMs = 5000): Promise<void> {
+  /** Waits until the rendered text shows `expected`, or fails saying what was shown. */
+  async waitForText(expected: string | RegExp, timeoutMs = WAIT_LIMIT_MS): Promise<void> {
     const ok = () => { try { const t = ui.text(); return typeof expected === 'string' ? t.includes(expected) : expected.test(t); } catch { return false; } };
-    // performance.now: the sandbox replaces Date with its virtual clock, which stands still.
-    const until = performance.now() + timeoutMs;
-    while (!ok()) {
-      if (performance.now() > until) throw new Error(`forge-ui: "${expected}" did not appear. Screen: ${safeText()}`);
-      await tick(10);
-    }
+    await until(ok, () => `"${expected}" did not appear. Screen: ${safeText()}`, timeoutMs);
+  },
+
+  /** Waits until some rendered node satisfies `pred`. */
+  async waitFor(pred: (d: ForgeDoc) => boolean, what: string): Promise<void> {
+    await until(() => { try { return ui.findAll(pred).length > 0; } catch { return false; } }, () => `${what} did not appear. Screen: ${safeText()}`);
   },
 
   findAll(pred: (d: ForgeDoc) => boolean, doc: ForgeDoc = ui.doc()): ForgeDoc[] {
@@ -117,7 +180,7 @@ export const ui = {
     const b = ui.button(label);
     if (b.props.isDisabled) throw new Error(`forge-ui: "${label}" is disabled`);
     await b.props.onClick?.();
-    await tick(20);
+    await idle();
   },
 
   lozenges(): string[] { return ui.findAll((d) => d.type === 'Lozenge').map((l) => ui.text(l)); },
