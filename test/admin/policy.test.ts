@@ -45,11 +45,7 @@ describe('policy', () => {
     expect(t.audit()).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: t.w.jira.ada, detail: expect.stringMatching(new RegExp(`Normal=8h.*emergency "Emergency" capped at 2 h.*close-out transition "Done".*requester mapping changed for ${neville}.*email notifications off`)) })]);
   });
 
-  // KNOWN DEFECT, found when this test moved off the in-memory fake: KvsConfigStore.getPolicy fills
-  // settings missing from storage with DEFAULT_POLICY, and a switched-off emergency path is stored as
-  // "missing", so it reads back as "Emergency" and stays on. `test.failing` keeps the assertion as it
-  // was and fails the suite once src/adapters/kvs/config-store.ts is fixed: then make it a plain test.
-  test.failing('empty optional fields switch the emergency path and close-out off', async () => {
+  test('empty optional fields switch the emergency path and close-out off', async () => {
     const t = await adminSite();
     expect(await t.admin('admin/policy/save', form(t, { emergencyValue: '', closeOutTransitionName: '  ' }))).toMatchObject({ ok: true });
     const policy = await t.stored.policy();

@@ -4,6 +4,9 @@ import type { ConfigStore, OktaConnection, OktaSecrets } from '../../app/ports';
 import { DEFAULT_POLICY, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import { GroupPolicySchema, KEY, OktaConnectionSchema, OktaSecretsSchema, PolicySettingsSchema } from './keys';
 
+/** The optional policy settings, as they read when a saved policy leaves them out. */
+const SWITCHED_OFF: Pick<PolicySettings, 'emergencyValue' | 'closeOutTransitionName'> = { emergencyValue: undefined, closeOutTransitionName: undefined };
+
 export class KvsConfigStore implements ConfigStore {
   async getConnection(): Promise<OktaConnection | undefined> {
     const raw = await kvs.get(KEY.connection);
@@ -29,8 +32,11 @@ export class KvsConfigStore implements ConfigStore {
 
   async getPolicy(): Promise<PolicySettings> {
     const parsed = PolicySettingsSchema.safeParse(await kvs.get(KEY.policy));
-    // Settings saved by an older version may lack newer fields: defaults fill them in.
-    return parsed.success ? { ...DEFAULT_POLICY, ...stripUndefined(parsed.data ?? {}) } : { ...DEFAULT_POLICY };
+    if (!parsed.success || !parsed.data) return { ...DEFAULT_POLICY };
+    // Settings saved by an older version may lack newer required fields: defaults fill them in. An
+    // optional setting absent from what was saved was switched off (JSON drops undefined): it must not
+    // come back on from the defaults (a switched-off emergency path would otherwise skip approval).
+    return { ...DEFAULT_POLICY, ...SWITCHED_OFF, ...stripUndefined(parsed.data) };
   }
 
   async savePolicy(p: PolicySettings): Promise<void> {
