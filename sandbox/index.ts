@@ -217,6 +217,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   const driver = {
     async createIssue(input: Parameters<JiraEmulator['createIssue']>[0]) { const r = jiraEmulator.createIssue(input); await settle(); return r; },
     async updateFields(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) { const e = jiraEmulator.updateFields(key, fields, by); await settle(); return e; },
+    async setReporter(key: string, reporter: string, by: string) { const e = jiraEmulator.setReporter(key, reporter, by); await settle(); return e; },
     async transition(key: string, status: string, by: string) { const e = jiraEmulator.transition(key, status, by); await settle(); return e; },
     /** Delivers a product event again (Forge gives no exactly-once guarantee). */
     async deliverAgain(eventId: string) {

@@ -337,6 +337,18 @@ export class JiraEmulator {
     return this.recordChange(issue, byAccountId, items);
   }
 
+  /** Changes the reporter as `byAccountId`, as Jira's Edit does. Undefined when it is unchanged. */
+  setReporter(key: string, reporterAccountId: string, byAccountId: string): ForgeIssueEvent | undefined {
+    const issue = this.requireIssue(key);
+    this.requireUser(byAccountId);
+    const to = this.requireUser(reporterAccountId);
+    if (issue.reporter === reporterAccountId) return undefined;
+    const from = this.users.get(issue.reporter);
+    const item: ChangeItem = { field: 'reporter', fieldtype: 'jira', fieldId: 'reporter', from: issue.reporter, fromString: from?.displayName ?? null, to: reporterAccountId, toString: to.displayName };
+    issue.reporter = reporterAccountId;
+    return this.recordChange(issue, byAccountId, [item]);
+  }
+
   /** Moves the issue into `statusName` through a workflow transition. Undefined when none leads there. */
   transition(key: string, statusName: string, byAccountId: string): ForgeIssueEvent | undefined {
     const issue = this.requireIssue(key);

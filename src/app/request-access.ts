@@ -2,7 +2,7 @@
  * Records a New access request as a grant (once per issue) and hands it to the worker, or refuses it
  * with a reason when policy already says no. Okta is not called here.
  */
-import { grantIdForIssue, type Grant } from '../domain/grant';
+import type { Grant } from '../domain/grant';
 import { deny, openRequest } from '../domain/grant-transitions';
 import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
@@ -12,7 +12,7 @@ import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
 export async function requestAccess(
-  deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings },
+  deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number },
 ): Promise<'recorded' | 'denied' | 'duplicate'> {
   const { issue, groupId, policy } = input;
   const now = deps.clock.now();
@@ -20,8 +20,9 @@ export async function requestAccess(
   const group = allowlist.find((g) => g.groupId === groupId);
   const requested = openRequest({
     issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey, requesterAccountId: issue.reporterAccountId!,
-    groupId, changeType: issue.changeType, emergency: isEmergency(policy, issue.changeType),
-  }, grantIdForIssue(issue.id), now);
+    groupId, changeType: issue.changeType, requestedEnd: issue.requestedEnd, emergency: isEmergency(policy, issue.changeType),
+    requestNumber: input.requestNumber ?? 1,
+  }, now);
 
   const refusal = !group
     ? { code: 'GRANT.NOT_ALLOWLISTED', message: 'This group is not on the list of groups this app may grant. Choose a group from the Admin group list, or ask a Jira admin to allowlist it.' }

@@ -7,12 +7,12 @@
  * attempt count and last error; a step that ends the grant stamps its end. `version` is left alone:
  * it is the store's optimistic-concurrency counter, bumped by the writer.
  */
-import { canTransition, IllegalTransitionError, type EndReason, type Grant, type GrantStatus } from './grant';
+import { canTransition, grantIdForIssue, IllegalTransitionError, type EndReason, type Grant, type GrantStatus } from './grant';
 import type { RemovalDecision } from './policy';
 
 /** The audit actions a grant step may imply (a subset of the audit vocabulary, checked where written). */
 export type GrantRecordAction =
-  | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
+  | 'WITHDRAWN' | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
   | 'EXTENDED' | 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY' | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED'
   | 'OKTA_RETRY' | 'FAILED';
 
@@ -47,15 +47,38 @@ export interface NewRequest {
   requesterAccountId: string;
   groupId: string;
   changeType?: string;
+  requestedEnd?: string;
   emergency: boolean;
+  /** 1 for the issue's first request; the next after a withdrawal. */
+  requestNumber: number;
 }
 
-/** A New access request as recorded: REQUESTED, nothing granted, first version. */
-export function openRequest(r: NewRequest, id: string, now: string): Grant {
+/**
+ * A New access request as recorded: the snapshot of the issue (requester, group, duration driver,
+ * requested end) that the grant is made from; the issue's fields are never read for it again.
+ */
+export function openRequest(r: NewRequest, now: string): Grant {
   return {
-    id, issueId: r.issueId, issueKey: r.issueKey, projectKey: r.projectKey, requesterAccountId: r.requesterAccountId,
-    groupId: r.groupId, status: 'REQUESTED', requestedAt: now, changeType: r.changeType, emergency: r.emergency,
+    id: grantIdForIssue(r.issueId, r.requestNumber), issueId: r.issueId, issueKey: r.issueKey, projectKey: r.projectKey,
+    requesterAccountId: r.requesterAccountId, groupId: r.groupId, status: 'REQUESTED', requestedAt: now,
+    changeType: r.changeType, ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}), emergency: r.emergency,
+    ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
     extensions: 0, preexistingMembership: false, attempts: 0, version: 1, updatedAt: now,
+  };
+}
+
+/** The id the request after this one (on the same issue) gets. */
+export const nextRequestId = (g: Grant): string => grantIdForIssue(g.issueId, (g.requestNumber ?? 1) + 1);
+
+/**
+ * The requester changed their own request while it waited for approval: this one ends, and the issue
+ * as it is now is recorded as a new request (which needs its own approval).
+ */
+export function withdraw(g: Grant, change: { by: string; fields: readonly string[] }, now: string): GrantStep {
+  return {
+    grant: move(g, 'WITHDRAWN', now, { endedAt: now, endedBy: change.by, supersededBy: nextRequestId(g) }, ['REQUESTED']),
+    records: [{ action: 'WITHDRAWN', actor: change.by,
+      detail: `The requester changed ${change.fields.join(', ')} while the request waited for approval; it is withdrawn and the issue is recorded again as a new request.` }],
   };
 }
 

@@ -6,7 +6,7 @@
  */
 export const GRANT_STATUSES = [
   'REQUESTED', 'GRANTING', 'ACTIVE', 'REVOKING',
-  'EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'DENIED', 'FAILED',
+  'EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'DENIED', 'FAILED', 'WITHDRAWN',
 ] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
@@ -25,8 +25,14 @@ export interface Grant {
   oktaUserId?: string;
   status: GrantStatus;
   requestedAt: string;
-  /** The duration driver value at request time (e.g. Emergency), kept for the audit trail. */
+  /** The duration driver value at request time (e.g. Emergency): the snapshot the grant is sized by. */
   changeType?: string;
+  /** The requested end as the issue said when the request was recorded (never read from the issue again). */
+  requestedEnd?: string;
+  /** Which request of its issue this is: 1 for the first; a requester's edit while waiting records the next. */
+  requestNumber?: number;
+  /** Set when WITHDRAWN: the grant id of the request that replaced this one. */
+  supersededBy?: string;
   emergency: boolean;
   approvedBy?: string;
   /** First time the membership became ACTIVE; the lifetime cap counts from here. */
@@ -56,7 +62,8 @@ export interface Grant {
 }
 
 const TRANSITIONS: Record<GrantStatus, readonly GrantStatus[]> = {
-  REQUESTED: ['GRANTING', 'DENIED', 'FAILED'],
+  // WITHDRAWN: the requester changed the request while it waited; a new request replaces it.
+  REQUESTED: ['GRANTING', 'DENIED', 'FAILED', 'WITHDRAWN'],
   GRANTING: ['ACTIVE', 'DENIED', 'FAILED'],
   // Every end goes through REVOKING, drift included: one removal path (architecture rule 5).
   ACTIVE: ['REVOKING'],
@@ -65,6 +72,7 @@ const TRANSITIONS: Record<GrantStatus, readonly GrantStatus[]> = {
   REVOKED: [],
   REMOVED_EXTERNALLY: [],
   DENIED: [],
+  WITHDRAWN: [],
   // An admin may retry a failed removal (or take back what a failed start may have added).
   FAILED: ['REVOKING'],
 };
@@ -101,5 +109,9 @@ export const RUNNING_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s
 /** Work the queue worker carries forward; the sweep re-queues it when it stalls. */
 export const WORKER_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => s === 'REQUESTED' || s === 'GRANTING' || s === 'REVOKING');
 
-/** One grant per issue: the id is derived from the issue id, so a duplicate event finds the same grant. */
-export const grantIdForIssue = (issueId: string): string => `grant-${issueId}`;
+/**
+ * One request at a time per issue: its id is derived from the issue id and the request's number, so a
+ * duplicate event finds the same grant, and a withdrawn request points to the next (`supersededBy`).
+ */
+export const grantIdForIssue = (issueId: string, requestNumber = 1): string =>
+  requestNumber <= 1 ? `grant-${issueId}` : `grant-${issueId}-r${requestNumber}`;

@@ -22,7 +22,7 @@ export const AUDIT_ACTIONS = [
   'MEMBERSHIP_ALREADY_PRESENT', 'ACTIVE', 'REMINDED', 'EXTENDED', 'EXTEND_REFUSED', 'REVOKE_STARTED',
   'MEMBERSHIP_REMOVED', 'MEMBERSHIP_KEPT', 'ENDED', 'REMOVED_EXTERNALLY', 'UNMANAGED_MEMBER_FOUND',
   'OKTA_RETRY', 'FAILED', 'VIEWED', 'EDIT_IGNORED', 'CONFIG_CHANGED', 'EMERGENCY_USED',
-  'APPROVAL_REFUSED', 'CLOSE_OUT_SKIPPED',
+  'APPROVAL_REFUSED', 'CLOSE_OUT_SKIPPED', 'WITHDRAWN', 'APPROVAL_VOIDED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -52,6 +52,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   EMERGENCY_USED: 'Emergency path used',
   APPROVAL_REFUSED: 'Approval refused',
   CLOSE_OUT_SKIPPED: 'Issue left open',
+  WITHDRAWN: 'Withdrawn and raised again',
+  APPROVAL_VOIDED: 'Approval voided',
 };
 
 // ---------------------------------------------------------------- grant statuses
@@ -66,6 +68,7 @@ export const GRANT_STATUS_LABELS: Record<GrantStatus, string> = {
   REMOVED_EXTERNALLY: 'Removed in Okta',
   DENIED: 'Denied',
   FAILED: 'Failed',
+  WITHDRAWN: 'Withdrawn',
 };
 
 /** How a grant ended, as a phrase after "Ended" (the admin's name is added where known). */

@@ -1,7 +1,7 @@
 import { GRANT_STATUSES, IllegalTransitionError, type Grant, type GrantStatus } from '../../src/domain/grant';
 import {
   activate, beginRevocation, deny, extend, fail, finishRevocation, markReminded, membershipRecord, openRequest,
-  retryLater, retryRecord, retryRemoval, startGranting, type GrantStep, type RemovalOutcome,
+  retryLater, retryRecord, retryRemoval, startGranting, withdraw, type GrantStep, type RemovalOutcome,
 } from '../../src/domain/grant-transitions';
 import { LINUX, makeGrant } from '../factories/grant';
 
@@ -10,6 +10,7 @@ const in_ = (status: GrantStatus, over: Partial<Grant> = {}) => makeGrant({ stat
 
 /** Every step, with the statuses it may start from; each is tried from every status. */
 const STEPS: Array<[string, (g: Grant) => GrantStep, GrantStatus[]]> = [
+  ['withdraw', (g) => withdraw(g, { by: 'acc-n', fields: ['Admin group'] }, NOW), ['REQUESTED']],
   ['deny', (g) => deny(g, { code: 'GRANT.X', message: 'No.' }, NOW), ['REQUESTED', 'GRANTING']],
   ['startGranting', (g) => startGranting(g, { user: { id: '00u1', login: 'n@x' }, endsAt: NOW, preexistingMembership: false }, NOW), ['REQUESTED']],
   ['activate', (g) => activate(g, NOW, 'req-1'), ['GRANTING']],
@@ -39,19 +40,29 @@ describe('each step is legal only from its statuses', () => {
 });
 
 describe('openRequest and deny', () => {
-  const req = { issueId: '10001', issueKey: 'ACC-1', projectKey: 'ACC', requesterAccountId: 'acc-n', groupId: LINUX, changeType: 'Emergency', emergency: true };
+  const req = { issueId: '10001', issueKey: 'ACC-1', projectKey: 'ACC', requesterAccountId: 'acc-n', groupId: LINUX, changeType: 'Emergency', requestedEnd: '2026-11-22T12:00:00.000Z', emergency: true };
 
   it('records a request with nothing granted, at version 1', () => {
-    expect(openRequest(req, 'grant-10001', NOW)).toEqual({
+    expect(openRequest({ ...req, requestNumber: 1 }, NOW)).toEqual({
       id: 'grant-10001', ...req, status: 'REQUESTED', requestedAt: NOW, extensions: 0, preexistingMembership: false,
       attempts: 0, version: 1, updatedAt: NOW,
     });
+    expect(openRequest({ ...req, requestNumber: 3 }, NOW)).toMatchObject({ id: 'grant-10001-r3', requestNumber: 3 });
   });
 
   it('deny ends it with the reason and its code in the record', () => {
-    const step = deny(openRequest(req, 'grant-10001', NOW), { code: 'GRANT.NOT_ALLOWLISTED', message: 'Not on the list.' }, NOW);
+    const step = deny(openRequest({ ...req, requestNumber: 1 }, NOW), { code: 'GRANT.NOT_ALLOWLISTED', message: 'Not on the list.' }, NOW);
     expect(step.grant).toMatchObject({ status: 'DENIED', reason: 'Not on the list.', reasonCode: 'GRANT.NOT_ALLOWLISTED', endedAt: NOW });
     expect(step.records).toEqual([{ action: 'DENIED', actor: 'app', detail: 'GRANT.NOT_ALLOWLISTED: Not on the list.' }]);
+  });
+});
+
+describe('withdraw', () => {
+  it('ends a waiting request, names who changed what, and points to the request that replaces it', () => {
+    const step = withdraw(in_('REQUESTED', { id: 'grant-10001-r2', requestNumber: 2 }), { by: 'acc-n', fields: ['Admin group', 'Reporter'] }, NOW);
+    expect(step.grant).toMatchObject({ status: 'WITHDRAWN', endedAt: NOW, endedBy: 'acc-n', supersededBy: 'grant-10001-r3' });
+    expect(step.records).toEqual([{ action: 'WITHDRAWN', actor: 'acc-n', detail: expect.stringContaining('changed Admin group, Reporter while the request waited for approval') }]);
+    expect(withdraw(in_('REQUESTED'), { by: 'acc-n', fields: ['Access type'] }, NOW).grant.supersededBy).toBe('grant-10001-r2');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { route } from '@forge/api';
 import type { IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
+import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
 import { toAdf } from './adf';
 import { discoverFieldIds } from './field-ids';
 import { jiraRequest } from './jira-http';
@@ -28,8 +29,10 @@ interface ChangelogPage {
   maxResults?: number;
   total?: number;
   isLast?: boolean;
-  values?: Array<{ author?: { accountId?: string }; created?: string; items?: Array<{ field?: string; fieldId?: string; toString?: string | null }> }>;
+  values?: ChangelogEntry[];
 }
+
+interface ChangelogEntry { author?: { accountId?: string }; created?: string; items?: Array<{ field?: string; fieldId?: string; toString?: string | null }> }
 
 /** Select → its value; string → itself; anything empty → undefined. */
 export function unwrapValue(v: unknown): string | undefined {
@@ -93,28 +96,56 @@ export class JiraIssueTracker implements IssueTracker {
 
   async lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined> {
     let last: { at: number; accountId: string | undefined; order: number } | undefined;
-    let startAt = 0;
     let order = 0;
+    for await (const h of this.changelog(issueKey)) {
+      order++;
+      const intoStatus = (h.items ?? []).some((i) => (i.fieldId === 'status' || i.field === 'status') && i.toString === statusName);
+      if (!intoStatus) continue;
+      const t = h.at ?? -Infinity;
+      if (!last || t > last.at || (t === last.at && order > last.order)) last = { at: t, accountId: h.author?.accountId, order };
+    }
+    // A move without a readable time or author cannot vouch for an approval.
+    if (!last?.accountId || !Number.isFinite(last.at)) return undefined;
+    return { accountId: last.accountId, at: new Date(last.at).toISOString() };
+  }
+
+  async history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]> {
+    const ids = await discoverFieldIds(durationFieldName);
+    const roles = new Map<string, RequestField>([['reporter', 'reporter']]);
+    if (ids.accessType) roles.set(ids.accessType, 'accessType');
+    if (ids.adminGroup) roles.set(ids.adminGroup, 'adminGroup');
+    if (ids.duration) roles.set(ids.duration, 'durationDriver');
+    if (ids.requestedEnd) roles.set(ids.requestedEnd, 'requestedEnd');
+    const entries: HistoryEntry[] = [];
+    for await (const h of this.changelog(issueKey)) {
+      // An entry without a readable time or author can vouch for nothing: it cannot approve, and an
+      // edit by nobody known cannot be attributed. Jira always sends both.
+      if (h.at === undefined || !h.author?.accountId) continue;
+      const items = h.items ?? [];
+      const fields = [...new Set(items.map((i) => roles.get(i.fieldId ?? i.field ?? '')).filter((x): x is RequestField => !!x))];
+      const statusTo = items.find((i) => i.fieldId === 'status' || i.field === 'status')?.toString ?? undefined;
+      if (fields.length === 0 && !statusTo) continue;
+      entries.push({ at: new Date(h.at).toISOString(), by: h.author.accountId, fields, ...(statusTo ? { statusTo } : {}) });
+    }
+    return entries;
+  }
+
+  /** The issue's changelog, oldest first, page by page; `at` is the entry's time in ms, if readable. */
+  private async *changelog(issueKey: string): AsyncGenerator<ChangelogEntry & { at?: number }> {
+    let startAt = 0;
     for (let page = 0; page < 1000; page++) {
       const res = await jiraRequest<ChangelogPage>(APP, 'GET', route`/rest/api/3/issue/${issueKey}/changelog?startAt=${startAt}&maxResults=${100}`, {
         operation: 'reading the issue history',
       });
       const values = res.body?.values ?? [];
       for (const h of values) {
-        order++;
-        const intoStatus = (h.items ?? []).some((i) => (i.fieldId === 'status' || i.field === 'status') && i.toString === statusName);
-        if (!intoStatus) continue;
         const at = h.created ? Date.parse(h.created.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
-        const t = Number.isNaN(at) ? -Infinity : at;
-        if (!last || t > last.at || (t === last.at && order > last.order)) last = { at: t, accountId: h.author?.accountId, order };
+        yield { ...h, ...(Number.isNaN(at) ? {} : { at }) };
       }
       startAt += values.length;
       const total = res.body?.total;
       if (values.length === 0 || res.body?.isLast === true || (typeof total === 'number' && startAt >= total)) break;
     }
-    // A move without a readable time or author cannot vouch for an approval.
-    if (!last?.accountId || !Number.isFinite(last.at)) return undefined;
-    return { accountId: last.accountId, at: new Date(last.at).toISOString() };
   }
 
   async comment(issueKey: string, message: Message): Promise<void> {

@@ -63,6 +63,9 @@ export const GrantSchema = z.object({
   status: z.enum(GRANT_STATUSES),
   requestedAt: iso,
   changeType: z.string().optional(),
+  requestedEnd: iso.optional(),
+  requestNumber: z.number().int().positive().optional(),
+  supersededBy: z.string().optional(),
   emergency: z.boolean(),
   approvedBy: z.string().optional(),
   firstStartedAt: iso.optional(),
@@ -82,6 +85,13 @@ export const GrantSchema = z.object({
   version: z.number().int(),
   updatedAt: iso,
 }) satisfies z.ZodType<Grant>;
+
+/**
+ * zod drops keys its schema does not name, so a Grant field missing here would be lost on the next
+ * read: the type check fails unless the schema names exactly the fields of Grant.
+ */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const GRANT_SCHEMA_NAMES_EVERY_FIELD: SameKeys<keyof z.infer<typeof GrantSchema>, keyof Grant> = true;
 
 /** The stored grant entity: the indexed attributes plus the whole grant as `doc`. */
 export type GrantEntity = Pick<Grant, 'issueId' | 'issueKey' | 'projectKey' | 'requesterAccountId' | 'groupId' | 'oktaUserId' | 'status' | 'requestedAt' | 'updatedAt' | 'version'> & {

@@ -4,6 +4,7 @@
  */
 import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
+import type { HistoryEntry } from '../../domain/request-integrity';
 
 export interface Clock {
   /** ISO-8601 UTC instant. */
@@ -209,6 +210,11 @@ export interface IssueTracker {
   getUser(accountId: string): Promise<JiraUser | undefined>;
   /** Who last moved the issue into `statusName` and when, from the changelog (undefined if never). */
   lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined>;
+  /**
+   * The issue's history, oldest first, reduced to moves between statuses and changes of request fields
+   * (reporter, Access type, Admin group, the duration field named, Requested end), each with its author.
+   */
+  history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]>;
   /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
   comment(issueKey: string, message: Message): Promise<void>;
   /** 'unavailable' when no transition with that name is possible from the current status. */

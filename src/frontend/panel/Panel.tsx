@@ -28,6 +28,7 @@ const STATUS_APPEARANCE: Record<GrantStatus, LozengeAppearance> = {
   REMOVED_EXTERNALLY: 'moved',
   DENIED: 'removed',
   FAILED: 'removed',
+  WITHDRAWN: 'default',
 };
 
 function StatusLozenge({ status }: { status: GrantStatus }) {

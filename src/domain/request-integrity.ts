@@ -1,0 +1,86 @@
+/**
+ * A request is what the issue said when the app recorded it, and an approval is bound to that request.
+ * Pure rules over the issue's history (who changed a request field, who moved the issue into the
+ * approval status, and when); the app reads the history, these decide.
+ */
+
+/** The issue fields a request is made of. Any change to one after recording is an edit of the request. */
+export const REQUEST_FIELDS = ['reporter', 'accessType', 'adminGroup', 'durationDriver', 'requestedEnd'] as const;
+export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+/** One history entry (changelog), reduced to what these rules need. */
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  /** The request fields this entry changed. */
+  fields: readonly RequestField[];
+  /** The status the entry moved the issue into, if it was a transition. */
+  statusTo?: string;
+}
+
+const after = (a: string, b: string) => Date.parse(a) >= Date.parse(b);
+
+/** Entries that changed request fields at or after `since`, oldest first. */
+export const requestEditsSince = (history: readonly HistoryEntry[], since: string): HistoryEntry[] =>
+  history.filter((h) => h.fields.length > 0 && after(h.at, since)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+
+export type EditVerdict =
+  | { kind: 'none' }
+  /** Every edit is the requester's and the request still waits: it is withdrawn and recorded again. */
+  | { kind: 'withdraw'; by: string; fields: RequestField[] }
+  /** Someone else edited, or the request is past waiting: the edit is not applied (said once per `lastAt`). */
+  | { kind: 'not-applied'; by: string[]; fields: RequestField[]; lastAt: string };
+
+/**
+ * What to do about edits made to a request's fields since it was recorded. Only the requester may
+ * change their own request, and only while it waits; a mix of editors is treated as someone else's
+ * edit (the new request would otherwise carry values its requester did not choose).
+ */
+export function judgeEdits(request: { status: string; requesterAccountId: string }, edits: readonly HistoryEntry[]): EditVerdict {
+  if (edits.length === 0) return { kind: 'none' };
+  const fields = [...new Set(edits.flatMap((e) => e.fields))];
+  const by = [...new Set(edits.map((e) => e.by))];
+  if (request.status === 'REQUESTED' && by.length === 1 && by[0] === request.requesterAccountId) {
+    return { kind: 'withdraw', by: by[0], fields };
+  }
+  return { kind: 'not-applied', by, fields, lastAt: edits[edits.length - 1].at };
+}
+
+export interface ApprovalMove { by: string; at: string }
+
+export type ApprovalStanding =
+  /** Nothing to count: the issue is not in the approval status, or never entered it. */
+  | { kind: 'none' }
+  /** The issue entered the approval status before the app recorded the request (a late event). */
+  | { kind: 'before-request'; move: ApprovalMove }
+  /** A request field changed after the approval: it was for something else. */
+  | { kind: 'voided'; move: ApprovalMove; edit: HistoryEntry }
+  /** Given after the request was recorded, for the request unchanged since (who gave it is checked by policy). */
+  | { kind: 'given'; move: ApprovalMove };
+
+/**
+ * Does the issue's last move into the approval status approve this request? Only if it happened after
+ * the request was recorded, and no request field changed since.
+ */
+export function approvalStanding(args: {
+  recordedAt: string;
+  approvalStatus: string;
+  statusNow: string;
+  history: readonly HistoryEntry[];
+}): ApprovalStanding {
+  if (args.statusNow !== args.approvalStatus) return { kind: 'none' };
+  const moves = args.history.filter((h) => h.statusTo === args.approvalStatus);
+  const last = moves.reduce<HistoryEntry | undefined>((m, h) => (!m || after(h.at, m.at) ? h : m), undefined);
+  if (!last) return { kind: 'none' };
+  const move = { by: last.by, at: last.at };
+  if (!after(last.at, args.recordedAt)) return { kind: 'before-request', move };
+  // An edit in the same history entry as the move, or after it, voids it.
+  const edit = requestEditsSince(args.history, last.at)[0];
+  if (edit) return { kind: 'voided', move, edit };
+  return { kind: 'given', move };
+}
+
+/** Words for request fields in comments. */
+export const REQUEST_FIELD_WORDS: Record<RequestField, string> = {
+  reporter: 'Reporter', accessType: 'Access type', adminGroup: 'Admin group', durationDriver: 'the duration field', requestedEnd: 'Requested end',
+};
