@@ -41,7 +41,7 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
-    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, now: () => Date.parse(systemClock.now()) }));
+    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }));
     directories.set(cacheKey, directory);
   }
   return directory;
