@@ -22,8 +22,8 @@ const GROUP_SEARCH_LIMIT = 50;
 
 /** Plain `local@domain.tld`, no spaces, quotes or control characters; 254 characters at most. */
 const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** C0 control characters and DEL. */
+const hasControl = (s: string): boolean => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 export class OktaDirectory implements Directory {
   constructor(private readonly client: OktaHttpClient) {}
@@ -38,7 +38,7 @@ export class OktaDirectory implements Directory {
 
   async findActiveUserByLogin(login: string): Promise<UserLookup> {
     const value = login.trim();
-    if (!value || value.length > 100 || CONTROL.test(value)) {
+    if (!value || value.length > 100 || hasControl(value)) {
       return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid Okta login, so no Okta user was looked up. An admin must correct the mapping.` };
     }
     return this.findActiveUser('login', value);

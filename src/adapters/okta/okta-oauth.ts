@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports';
-import { jose, type CryptoKey, type JWK } from './jose';
+import { loadJose, type CryptoKey, type JWK } from './jose';
 import { OktaConfigurationError, OktaHttpResponseError, OktaTransientError, type OktaErrorDetails, type SecretList } from './okta-errors';
 import { requestIdOf } from './okta-headers';
 import { oauthErrorBody, tokenResponse } from './okta-schemas';
@@ -177,6 +177,7 @@ export class OktaTokenSource {
   /** private_key_jwt (RFC 7523): iss = sub = client id, aud = token URL, exp ≤ 5 min, unique jti. */
   private async clientAssertion(audience: string): Promise<string> {
     const key = await this.privateKey();
+    const jose = await loadJose();
     const iat = Math.floor(this.nowMs() / 1000);
     const assertion = await new jose.SignJWT({})
       .setProtectedHeader(this.auth.keyId ? { alg: 'RS256', kid: this.auth.keyId } : { alg: 'RS256' })
@@ -193,7 +194,7 @@ export class OktaTokenSource {
 
   private privateKey(): Promise<CryptoKey> {
     if (!this.signingKey) {
-      this.signingKey = jose.importPKCS8(this.auth.privateKeyPem, 'RS256').catch((e: unknown) => {
+      this.signingKey = loadJose().then((jose) => jose.importPKCS8(this.auth.privateKeyPem, 'RS256')).catch((e: unknown) => {
         this.signingKey = undefined;
         throw new OktaConfigurationError(
           'The OAuth private key could not be read: it must be an RSA private key in PKCS#8 PEM form ("-----BEGIN PRIVATE KEY-----"). A Jira admin must paste it again in the app\'s Okta settings.',
@@ -206,6 +207,7 @@ export class OktaTokenSource {
   private getDpopKey(): Promise<DpopKey> {
     if (!this.dpopKey) {
       this.dpopKey = (async () => {
+        const jose = await loadJose();
         const { privateKey, publicKey } = await jose.generateKeyPair('ES256');
         const { kty, crv, x, y } = await jose.exportJWK(publicKey);
         return { privateKey, publicJwk: { kty, crv, x, y } };
@@ -217,6 +219,7 @@ export class OktaTokenSource {
   /** RFC 9449 proof: typ dpop+jwt, jwk, htm, htu (no query), iat, jti, nonce when known, ath with a token. */
   private async dpopProof(method: Method, url: URL, nonce: string | undefined, accessToken?: string): Promise<string> {
     const { privateKey, publicJwk } = await this.getDpopKey();
+    const jose = await loadJose();
     const claims: Record<string, string> = { htm: method, htu: `${url.origin}${url.pathname}` };
     if (nonce) claims.nonce = nonce;
     if (accessToken) claims.ath = createHash('sha256').update(accessToken).digest('base64url');

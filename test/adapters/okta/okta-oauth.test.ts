@@ -2,7 +2,7 @@
 import { DirectoryError } from '../../../src/app/ports';
 import { OktaHttpClient } from '../../../src/adapters/okta/okta-http-client';
 import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
-import { jose } from '../../../src/adapters/okta/jose';
+import { jose } from '../../../sandbox/okta/jose';
 import { OAUTH_SCOPES, START_MS, expectNoSecrets, finish, recordingFetch, rsaKeyPair, startKit, thrown, type Kit } from './okta-test-kit';
 
 let kit: Kit | undefined;

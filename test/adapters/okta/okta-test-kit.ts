@@ -6,7 +6,7 @@ import { startOktaEmulator, type OktaEmulator } from '../../../sandbox/okta/okta
 import { OktaHttpClient, type OktaHttpClientOptions } from '../../../src/adapters/okta/okta-http-client';
 import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
 import type { Clock, DirectoryError } from '../../../src/app/ports';
-import { jose } from '../../../src/adapters/okta/jose';
+import { jose } from '../../../sandbox/okta/jose';
 
 const { exportJWK, exportPKCS8, generateKeyPair } = jose;
 
