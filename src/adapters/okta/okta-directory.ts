@@ -168,14 +168,13 @@ export class OktaDirectory implements Directory {
       const name = org.companyName?.trim() || org.subdomain?.trim();
       if (name) return name;
     } catch (e) {
-      // Reading org settings needs okta.orgs.read: the app asks for it (OKTA_SCOPES in compose.ts), but an
-      // Okta admin may not have granted it, and an API token's admin role may not include it. The name
-      // is only for display, so fall back to the host rather than fail the connection.
+      // Reading org settings needs okta.orgs.read. The app asks for it (OKTA_SCOPES in compose.ts), but the
+      // service app may not hold it, and an API token's admin role may not include it (Okta answers 403).
+      // The name is only for display, so fall back to the host rather than fail the connection test.
       if (!(e instanceof DirectoryError) || (e.details.status !== 403 && e.details.status !== 404)) throw e;
     }
     return new URL(this.client.origin).hostname.split('.')[0];
   }
-
 }
 
 const arrayOfUsers = oktaUser.array();
