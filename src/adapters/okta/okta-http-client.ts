@@ -45,8 +45,6 @@ export interface OktaResult<T> {
 
 export interface OktaPage<T> {
   items: T[];
-  /** `X-Okta-Request-Id` of the last page. */
-  requestId?: string;
 }
 
 export interface OAuthScopeReport {
@@ -133,7 +131,7 @@ export class OktaHttpClient {
       }
       url = next && !seen.has(next.href) ? next : undefined;
     }
-    return { items, requestId: lastRequestId };
+    return { items };
   }
 
   /** A write without a body to read (PUT/DELETE membership): 2xx → its request id; else a typed error. */
