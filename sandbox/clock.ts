@@ -25,13 +25,13 @@ export class VirtualClock {
   install(): void {
     if (this.installed) return;
     const RealDate = this.RealDate;
-    const clock = this;
+    const nowMs = () => this.ms;
     class VirtualDate extends RealDate {
       constructor(...args: unknown[]) {
-        if (args.length === 0) super(clock.ms);
+        if (args.length === 0) super(nowMs());
         else super(...(args as [string | number | Date]));
       }
-      static override now(): number { return clock.ms; }
+      static override now(): number { return nowMs(); }
     }
     (globalThis as { Date: DateConstructor }).Date = VirtualDate as DateConstructor;
     this.installed = true;

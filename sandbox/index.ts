@@ -8,7 +8,7 @@ import { AsyncEventsService, type QueuedEvent } from './async-events';
 import { egressAllows, INTERVAL_MS, loadApp, PROJECT_ROOT, type LoadedApp } from './app-loader';
 import { VirtualClock } from './clock';
 import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
-import { JiraEmulator } from './jira/jira-emulator';
+import { JiraEmulator, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
 import { currentInvocation, installContextAri, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeFetchTarget } from './runtime';
 
@@ -20,7 +20,12 @@ export interface SandboxOptions {
   oktaRateLimit?: { limit: number; windowSeconds: number };
 }
 
-export interface ProductEventRecord { event: any; delivered: boolean; reason?: string }
+/** A product event as a trigger receives it; `retryContext` when Forge delivers it again. */
+export type ProductEvent = ForgeIssueEvent & { retryContext?: { retryCount: number; retryReason?: string; retryData?: unknown } };
+export interface ProductEventRecord { event: ProductEvent; delivered: boolean; reason?: string }
+
+/** What a trigger or consumer may return: `InvocationError` asks Forge for another delivery. */
+type HandlerResult = { _retry?: boolean; retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } } | null | undefined;
 
 export type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
 
@@ -30,12 +35,12 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   const realFetch = globalThis.fetch;
 
   const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')), now: () => clock.nowMs() });
-  const inbox: any[] = [];
+  const inbox: ProductEvent[] = [];
   const productEvents: ProductEventRecord[] = [];
   let holdingEvents = false;
   const jiraEmulator = new JiraEmulator({
     now: () => clock.now(), appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl,
-    onEvent: (e: any) => inbox.push(e),
+    onEvent: (e) => inbox.push(e),
   });
   const oktaEmulator: OktaEmulator = await startOktaEmulator({ now: () => clock.nowMs(), rateLimit: opts.oktaRateLimit });
   const oktaDomain = opts.oktaDomain ?? 'atko.okta.com';
@@ -88,18 +93,18 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   // ---- product events (triggers) ----
   // A trigger may return InvocationError to be delivered again (Forge allows up to four retries),
   // with `retryContext` on the event; those wait here for their time.
-  const productRetries: Array<{ dueAt: number; event: any; functionKey: string; moduleKey: string }> = [];
+  const productRetries: Array<{ dueAt: number; event: ProductEvent; functionKey: string; moduleKey: string }> = [];
   const MAX_PRODUCT_RETRIES = 4;
-  async function runTrigger(t: { functionKey: string; key: string }, event: any): Promise<void> {
-    const result: any = await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
-      fn(t.functionKey)(structuredClone(event), { installContext: installContextAri }));
+  async function runTrigger(t: { functionKey: string; key: string }, event: ProductEvent): Promise<void> {
+    const result = await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
+      fn(t.functionKey)(structuredClone(event), { installContext: installContextAri })) as HandlerResult;
     const retryCount = event.retryContext?.retryCount ?? 0;
     if (result && result._retry && retryCount < MAX_PRODUCT_RETRIES) {
       const retryContext = { retryCount: retryCount + 1, retryReason: result.retryOptions?.retryReason, retryData: result.retryOptions?.retryData };
       productRetries.push({ dueAt: clock.nowMs() + Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000, event: { ...event, retryContext }, functionKey: t.functionKey, moduleKey: t.key });
     }
   }
-  async function deliverProductEvent(event: any): Promise<void> {
+  async function deliverProductEvent(event: ProductEvent): Promise<void> {
     const triggers = app.triggers.filter((t) => t.events.includes(event.eventType));
     for (const t of triggers) {
       if (t.ignoreSelf && event.selfGenerated) {
@@ -137,8 +142,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       ...(e.retryCount > 0 ? { retryContext: { retryCount: e.retryCount, retryReason: e.retryReason, retryData: e.retryData } } : {}),
     };
     try {
-      const result: any = await forge.run({ functionKey: consumer.functionKey, moduleType: 'core:consumer', moduleKey: consumer.key }, () =>
-        fn(consumer.functionKey)(event, { installContext: installContextAri }));
+      const result = await forge.run({ functionKey: consumer.functionKey, moduleType: 'core:consumer', moduleKey: consumer.key }, () =>
+        fn(consumer.functionKey)(event, { installContext: installContextAri })) as HandlerResult;
       if (result && result._retry) {
         const afterMs = Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000;
         events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'retry', retryAfterMs: afterMs });
@@ -157,7 +162,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   /** Delivers everything due at the current virtual instant: product events first, then queue events. */
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
-      if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()); continue; }
+      if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()!); continue; }
       const retry = takeDueProductRetry(clock.nowMs());
       if (retry) { productEvents.push({ event: retry.event, delivered: true, reason: 'retry' }); await runTrigger({ functionKey: retry.functionKey, key: retry.moduleKey }, retry.event); continue; }
       const due = events.takeDue(clock.nowMs(), blocked);

@@ -58,8 +58,12 @@ export interface ForgeRuntime {
   uninstall(): void;
 }
 
+let installationSeq = 0;
+
 export function installForgeRuntime(route: ForgeRoute): ForgeRuntime {
   const g = globalThis as Record<string, unknown>;
+  // Each sandbox is a new installation, so caches keyed per site (the Jira field catalog) start cold.
+  const installationId = `installation-sandbox-${++installationSeq}`;
   const outside: InvocationContext = { functionKey: 'none', moduleType: 'none', moduleKey: 'none' };
   const noopMetric = { incr() {}, incrBy() {}, decr() {}, decrBy() {}, set() {}, measure: () => ({ stop() {} }) };
   g.__forge_runtime__ = {
@@ -71,7 +75,7 @@ export function installForgeRuntime(route: ForgeRoute): ForgeRuntime {
       const inv = current.getStore() ?? { ...outside, invocationId: 'inv-0' };
       return {
         appId: SANDBOX_APP.appId, appVersion: SANDBOX_APP.appVersion, environmentId: SANDBOX_APP.environmentId,
-        environmentType: 'DEVELOPMENT', installationId: 'installation-sandbox',
+        environmentType: 'DEVELOPMENT', installationId,
         invocationId: inv.invocationId, functionKey: inv.functionKey, moduleType: inv.moduleType, moduleKey: inv.moduleKey,
       };
     },

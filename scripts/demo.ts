@@ -64,7 +64,7 @@ export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof
     for (const n of sb.jira.notifications(key)) timeline.push({ at: n.at ?? sb.clock.now(), kind: 'email', ref: key, text: `email to Neville via Jira: "${n.subject}"` });
   }
   for (const e of sb.jira.events) {
-    const status = e.changelog?.items?.find((i: any) => i.field === 'status');
+    const status = e.changelog?.items?.find((i) => i.field === 'status');
     if (status && e.selfGenerated) timeline.push({ at: e.timestamp ? new Date(e.timestamp).toISOString() : sb.clock.now(), kind: 'transition', ref: e.issue.key, text: `${e.issue.key} moved ${status.fromString} -> ${status.toString} by the app` });
   }
   for (const r of sb.okta.requests) {

@@ -15,7 +15,7 @@ export interface ManifestProblem { check: string; message: string; where?: strin
 export async function checkManifest(appDir: string): Promise<ManifestProblem[]> {
   const manifestPath = path.join(appDir, 'manifest.yml');
   const problems: ManifestProblem[] = [];
-  const { ProcessorBuilder, ValidationTypes } = require('@forge/manifest');
+  const { ProcessorBuilder, ValidationTypes } = await import('@forge/manifest');
   for (const [check, type] of [['manifest', ValidationTypes.FULL], ['product-trigger-scopes', ValidationTypes.PRODUCT_TRIGGER]] as const) {
     const result = await ProcessorBuilder.instance().withValidation(type).withOptions({ deprecatedRuntimes: [] }).build().process(manifestPath);
     for (const e of result.errors ?? []) problems.push({ check, message: e.message, where: `manifest.yml:${e.line}` });
@@ -30,7 +30,8 @@ export async function checkManifest(appDir: string): Promise<ManifestProblem[]> 
     LOCAL_JIRA_SWAGGER: path.join(SWAGGER_DIR, 'jira.json'),
     LOCAL_JSM_SWAGGER: stub, LOCAL_JSW_SWAGGER: stub, LOCAL_CONF_SWAGGER: stub, LOCAL_CONF_V2_SWAGGER: stub, LOCAL_BB_SWAGGER: stub,
   });
-  const { lint } = require('@forge/lint');
+  // Loaded only now: it reads the environment above when it loads.
+  const { lint } = await import('@forge/lint');
   const manifest = YAML.parse(fs.readFileSync(manifestPath, 'utf8'));
   const statsig = new Proxy({ getDeprecatedRuntimes: async () => [] } as Record<string, unknown>, {
     get: (target, prop: string) => target[prop] ?? (async () => false),
@@ -43,7 +44,7 @@ export async function checkManifest(appDir: string): Promise<ManifestProblem[]> 
   const cwd = process.cwd();
   try {
     process.chdir(appDir); // the handler linter resolves `src/` from the working directory
-    const results = await lint(files, manifest, 'development', logger, statsig, { linter: { mode: 'client-side' } });
+    const results = await lint(files, manifest, 'development', logger, statsig as unknown as Parameters<typeof lint>[4], { linter: { mode: 'client-side' } });
     for (const r of results) {
       for (const e of [...r.errors, ...r.warnings]) problems.push({ check: `lint:${e.reference}`, message: e.message, where: `${r.file}:${e.line}` });
     }

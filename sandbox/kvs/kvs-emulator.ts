@@ -170,6 +170,19 @@ function validateValue(value: unknown): void {
 
 const TTL_UNIT_MS: Record<string, number> = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
 
+/**
+ * A request body as the real @forge/kvs client sends it: read without a schema (the client is the
+ * real one); fields this emulator reads by name are typed, the rest stay unknown.
+ */
+interface KvsBody {
+  key: string;
+  value: unknown;
+  entityName: string;
+  options?: SetOptionsBody & { metadataFields?: unknown };
+  metadataFields?: unknown;
+  [field: string]: unknown;
+}
+
 interface SetOptionsBody { keyPolicy?: 'OVERRIDE' | 'FAIL_IF_EXISTS'; returnValue?: 'PREVIOUS' | 'LATEST'; ttl?: { value: number; unit: string } }
 
 const encodeCursor = (o: unknown) => Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
@@ -229,7 +242,7 @@ export class KvsEmulator {
   // ---- dispatch ----
 
   private dispatch(path: string, raw: unknown): KvsResponse {
-    const b = (raw ?? {}) as Record<string, any>;
+    const b = (raw ?? {}) as KvsBody;
     switch (path) {
       case '/api/v1/get': return this.get(this.plain, b);
       case '/api/v1/set': return this.set(this.plain, b);
@@ -274,7 +287,7 @@ export class KvsEmulator {
     };
   }
 
-  private get(store: Store, b: Record<string, any>): KvsResponse {
+  private get(store: Store, b: KvsBody): KvsResponse {
     const key = validateKey(b.key);
     const r = this.live(store, key);
     if (!r) return fail(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
@@ -315,7 +328,7 @@ export class KvsEmulator {
     return { value: clone(value), createdAt: existing?.createdAt ?? nowSec, updatedAt: nowSec, expireTime: this.expireTimeFor(options?.ttl) };
   }
 
-  private set(store: Store, b: Record<string, any>, def?: EntityDefinition): KvsResponse {
+  private set(store: Store, b: KvsBody, def?: EntityDefinition): KvsResponse {
     const options = b.options as SetOptionsBody | undefined;
     const key = validateKey(b.key);
     const previous = this.live(store, key);
@@ -329,13 +342,13 @@ export class KvsEmulator {
     return { status: 204 };
   }
 
-  private del(store: Store, b: Record<string, any>): KvsResponse {
+  private del(store: Store, b: KvsBody): KvsResponse {
     const key = validateKey(b.key);
     store.delete(key);
     return { status: 204 };
   }
 
-  private query(b: Record<string, any>): KvsResponse {
+  private query(b: KvsBody): KvsResponse {
     const limit = checkLimit(b.limit);
     const where = b.where as Condition[] | undefined;
     let prefix = '';
@@ -353,7 +366,7 @@ export class KvsEmulator {
     return { status: 200, body: { data, ...(cursor ? { cursor } : {}) } };
   }
 
-  private entityQuery(b: Record<string, any>): KvsResponse {
+  private entityQuery(b: KvsBody): KvsResponse {
     const store = this.entityStore(b.entityName);
     const def = this.defs.get(b.entityName)!;
     const index = def.indexes.find((i) => i.name === b.indexName);
@@ -399,17 +412,17 @@ export class KvsEmulator {
     return { status: 200, body: { data, ...(cursor ? { cursor } : {}) } };
   }
 
-  private batchItems(raw: unknown): Array<Record<string, any>> {
+  private batchItems(raw: unknown): Array<KvsBody> {
     if (!Array.isArray(raw)) return badRequest('A batch body is an array of items');
     if ((raw as unknown[]).length > MAX_BATCH_ITEMS) return badRequest(`A batch takes at most ${MAX_BATCH_ITEMS} items`);
-    return raw as Array<Record<string, any>>;
+    return raw as Array<KvsBody>;
   }
 
   private storeFor(entityName: unknown): { store: Store; def?: EntityDefinition } {
     return entityName === undefined ? { store: this.plain } : { store: this.entityStore(entityName), def: this.defs.get(entityName as string) };
   }
 
-  private batchEach(raw: unknown, op: (item: Record<string, any>) => Record<string, unknown>): KvsResponse {
+  private batchEach(raw: unknown, op: (item: KvsBody) => Record<string, unknown>): KvsResponse {
     const successfulKeys: unknown[] = [];
     const failedKeys: unknown[] = [];
     for (const item of this.batchItems(raw)) {
@@ -451,17 +464,17 @@ export class KvsEmulator {
   }
 
   /** All or nothing: every operation is validated and every condition checked before anything is written. */
-  private transact(b: Record<string, any>): KvsResponse {
-    const sets = (b.set ?? []) as Array<Record<string, any>>;
-    const deletes = (b.delete ?? []) as Array<Record<string, any>>;
-    const checks = (b.check ?? []) as Array<Record<string, any>>;
+  private transact(b: KvsBody): KvsResponse {
+    const sets = (b.set ?? []) as Array<KvsBody>;
+    const deletes = (b.delete ?? []) as Array<KvsBody>;
+    const checks = (b.check ?? []) as Array<KvsBody>;
     if (![sets, deletes, checks].every(Array.isArray)) badRequest('set, delete and check must be arrays');
     const total = sets.length + deletes.length + checks.length;
     if (total === 0) badRequest('A transaction needs at least one operation');
     if (total > MAX_TRANSACTION_OPS) badRequest(`A transaction takes at most ${MAX_TRANSACTION_OPS} operations (got ${total})`);
 
     const seen = new Set<string>();
-    const target = (op: Record<string, any>) => {
+    const target = (op: KvsBody) => {
       const key = validateKey(op.key);
       const id = `${op.entityName ?? ''}\u0000${key}`;
       if (seen.has(id)) badRequest(`Key ${key} appears more than once in the transaction`);

@@ -22,6 +22,12 @@ export interface OktaEmulatorOptions {
   rateLimit?: { limit: number; windowSeconds: number };
   /** default page size for list endpoints, default 200; ?limit is honoured */
   pageSize?: number;
+  /**
+   * The most items one page holds whatever ?limit asks (Okta silently caps `limit` at each list's
+   * maximum). Default 10000; a small cap makes a small org span many pages, so tests can exercise
+   * pagination and the client's page cap without thousands of records.
+   */
+  maxPageSize?: number;
 }
 
 export interface OktaEmulator {
@@ -134,7 +140,7 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
 
   function paginate<T>(items: T[], key: (t: T) => string, q: URLSearchParams, base: string, pathname: string): { page: T[]; links: string[] } | Reply {
     const limitRaw = q.get('limit');
-    const limit = Math.max(1, Math.min(limitRaw ? parseInt(limitRaw, 10) || pageSize : pageSize, 10000));
+    const limit = Math.max(1, Math.min(limitRaw ? parseInt(limitRaw, 10) || pageSize : pageSize, opts.maxPageSize ?? 10000));
     const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     let start = 0;
     const after = q.get('after');

@@ -6,7 +6,6 @@
  */
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
-import { clearFieldIdCache } from '../../src/adapters/jira/field-ids';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
 import type { Grant } from '../../src/domain/grant';
 import { countBy, instrument, isOktaWrite, jiraOperation, oktaOperation, since, tallyKvs, type KvsCall, type KvsTally, type Probe } from './instrument';
@@ -25,8 +24,7 @@ export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise
   try {
     const probe = instrument(sb);
     const w = await seedDemo(sb, { closeOutTransitionName: 'Done' });
-    // The field-id cache is module state keyed on virtual time: start every scenario cold.
-    clearFieldIdCache();
+    // Every sandbox is a new installation, so the app's Jira field catalog starts cold in each scenario.
     const result = await body({ sb, w, probe });
     if (sb.unhandled.length > 0) throw new Error(`bench: the sandbox could not serve ${sb.unhandled.join('; ')}`);
     if (sb.okta.violations.length > 0) throw new Error(`bench: the app sent requests Okta does not define: ${JSON.stringify(sb.okta.violations.slice(0, 3))}`);

@@ -14,6 +14,7 @@ import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
+import { FieldCatalog } from '../adapters/jira/field-ids';
 import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
@@ -23,6 +24,8 @@ import { ForgeWorkQueue } from '../adapters/queue/forge-work-queue';
 export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'];
 
 const directories = new Map<string, Directory>();
+/** Kept across invocations of a warm instance, like the Okta clients (it caches per installation). */
+const fieldCatalog = new FieldCatalog(systemClock);
 
 function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Directory {
   const domain = validateOktaDomain(connection.domain);
@@ -38,7 +41,7 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
-    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, now: () => Date.parse(systemClock.now()) }));
+    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }));
     directories.set(cacheKey, directory);
   }
   return directory;
@@ -69,9 +72,9 @@ export function compose(): AppDeps {
       return buildDirectory(connection, secrets);
     },
     directoryFor: buildDirectory,
-    issues: new JiraIssueTracker(),
-    notifier: new JiraNotifier(),
-    permissions: new JiraPermissionChecker(),
+    issues: new JiraIssueTracker(clock, fieldCatalog),
+    notifier: new JiraNotifier(clock),
+    permissions: new JiraPermissionChecker(clock),
     queue: new ForgeWorkQueue(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The shape of the Jira product events we consume and the pure guard that decides whether one is
- * worth reading the issue for. Tested against recorded payloads in test/fixtures/jira-events.
+ * worth reading the issue for. Tested against the Jira emulator's event payloads in test/fixtures/jira-events
+ * (produced by sandbox/jira/jira-emulator.ts, not recorded from a real site).
  */
 import { z } from 'zod';
 

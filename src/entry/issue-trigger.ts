@@ -1,7 +1,7 @@
 /** Product trigger for issue created/updated: parse, guard, hand to the intake use case. */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { intakeIssueEvent } from '../app/intake-issue-event';
-import { JiraError } from '../adapters/jira/jira-http';
+import { IssueTrackerError } from '../app/ports';
 import { compose } from './compose';
 import { IssueEventSchema, isRelevantIssueEvent, statusChangedTo } from './issue-event';
 
@@ -30,7 +30,8 @@ export async function issueTrigger(event: unknown): Promise<InvocationError | vo
     // failing for a moment must not lose a request. After the last retry, fail loudly.
     const retryCount = (e as { retryContext?: { retryCount?: number } }).retryContext?.retryCount ?? 0;
     if (retryCount >= MAX_RETRIES) throw err;
-    const waitMs = err instanceof JiraError && err.details.retryAfterMs ? err.details.retryAfterMs : 60_000 * 2 ** retryCount;
+    // JiraError is the port's IssueTrackerError: Jira's Retry-After, when it gave one, wins.
+    const waitMs = err instanceof IssueTrackerError && err.details.retryAfterMs ? err.details.retryAfterMs : 60_000 * 2 ** retryCount;
     console.warn(`issue-trigger: ${e.issue.key} failed (${(err as Error).message}); asking Forge to deliver it again`);
     return new InvocationError({
       retryAfter: Math.min(900, Math.ceil(waitMs / 1000)),

@@ -6,10 +6,12 @@
  * admin names (default "Change type"), and "Requested end" is optional; both are matched by name.
  *
  * appId/environmentId come from `getAppContext()` (`appAri.appId`, `environmentAri.environmentId`).
- * The field list is cached per app environment for a short TTL, so one invocation (and a warm
- * instance's next few) reads it once, while a renamed or recreated field is picked up within a minute.
+ * A `FieldCatalog` caches the field list per installation for a short TTL; the composition root keeps
+ * one per function instance, so one invocation (and a warm instance's next few) reads it once, while a
+ * renamed or recreated field is picked up within a minute.
  */
 import { getAppContext, route } from '@forge/api';
+import type { Clock } from '../../app/ports';
 import { jiraRequest } from './jira-http';
 
 export const ACCESS_TYPE_MODULE = 'access-type';
@@ -33,24 +35,8 @@ export interface FieldIds {
   requestedEnd?: string;
 }
 
-let cache: { key: string; at: number; fields: JiraField[] } | undefined;
-
-/** Forgets the cached field list (tests; an admin who just renamed a field). */
-export function clearFieldIdCache(): void {
-  cache = undefined;
-}
-
 export const extensionAri = (appId: string, environmentId: string, moduleKey: string): string =>
   `ari:cloud:ecosystem::extension/${appId}/${environmentId}/static/${moduleKey}`;
-
-async function listFields(appId: string, environmentId: string, nowMs: number): Promise<JiraField[]> {
-  const key = `${appId}/${environmentId}`;
-  if (cache && cache.key === key && nowMs - cache.at < TTL_MS) return cache.fields;
-  const res = await jiraRequest<JiraField[]>({ as: 'app' }, 'GET', route`/rest/api/3/field`, { operation: 'listing Jira fields' });
-  const fields = Array.isArray(res.body) ? res.body.filter((f) => f && typeof f.id === 'string' && typeof f.name === 'string') : [];
-  cache = { key, at: nowMs, fields };
-  return fields;
-}
 
 const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
 
@@ -61,16 +47,33 @@ export function fieldByName(fields: JiraField[], name: string): JiraField | unde
   return matches.sort((a, b) => rank(a) - rank(b))[0];
 }
 
-export async function discoverFieldIds(durationFieldName: string, nowMs: number = Date.now()): Promise<FieldIds> {
-  const ctx = getAppContext();
-  const appId = ctx.appAri.appId;
-  const environmentId = ctx.environmentAri.environmentId;
-  const fields = await listFields(appId, environmentId, nowMs);
-  const byModule = (moduleKey: string) => fields.find((f) => f.schema?.custom === extensionAri(appId, environmentId, moduleKey))?.id;
-  return {
-    accessType: byModule(ACCESS_TYPE_MODULE),
-    adminGroup: byModule(ADMIN_GROUP_MODULE),
-    duration: durationFieldName ? fieldByName(fields, durationFieldName)?.id : undefined,
-    requestedEnd: fieldByName(fields, REQUESTED_END_FIELD_NAME)?.id,
-  };
+/** The site's fields, cached per installation for `TTL_MS` (field ids differ per site). */
+export class FieldCatalog {
+  private cache: { key: string; at: number; fields: JiraField[] } | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  async discover(durationFieldName: string): Promise<FieldIds> {
+    const ctx = getAppContext();
+    const appId = ctx.appAri.appId;
+    const environmentId = ctx.environmentAri.environmentId;
+    const fields = await this.list(`${appId}/${environmentId}/${ctx.installationAri.installationId}`);
+    const byModule = (moduleKey: string) => fields.find((f) => f.schema?.custom === extensionAri(appId, environmentId, moduleKey))?.id;
+    return {
+      accessType: byModule(ACCESS_TYPE_MODULE),
+      adminGroup: byModule(ADMIN_GROUP_MODULE),
+      duration: durationFieldName ? fieldByName(fields, durationFieldName)?.id : undefined,
+      requestedEnd: fieldByName(fields, REQUESTED_END_FIELD_NAME)?.id,
+    };
+  }
+
+  private async list(key: string): Promise<JiraField[]> {
+    const nowMs = Date.parse(this.clock.now());
+    // A clock that went backwards cannot vouch for the cache's age.
+    if (this.cache && this.cache.key === key && nowMs >= this.cache.at && nowMs - this.cache.at < TTL_MS) return this.cache.fields;
+    const res = await jiraRequest<JiraField[]>({ as: 'app' }, 'GET', route`/rest/api/3/field`, { operation: 'listing Jira fields', clock: this.clock });
+    const fields = Array.isArray(res.body) ? res.body.filter((f) => f && typeof f.id === 'string' && typeof f.name === 'string') : [];
+    this.cache = { key, at: nowMs, fields };
+    return fields;
+  }
 }

@@ -8,43 +8,40 @@
  * - `{ as: 'app' }` → `asApp().requestJira(...)`: triggers, queue consumers, scheduled triggers.
  * - `{ as: 'user' }` → `asUser().requestJira(...)`: the invocation's principal (resolvers only; the
  *   SDK sends `accountId: undefined` and the platform fills in the caller).
- * - `{ as: 'user', accountId }` → `asUser(accountId)`: impersonation; see jira-permission-checker.ts.
+ *
+ * `retryAfterMs` needs "now" only for a Retry-After given as an HTTP date; it comes from the Clock port.
  */
 import { asApp, asUser, type RequestInit as ForgeRequestInit, type Route } from '@forge/api';
+import { IssueTrackerError, type Clock, type IssueTrackerErrorDetails, type IssueTrackerErrorKind } from '../../app/ports';
 
-export type JiraErrorKind = 'transient' | 'not-found' | 'permanent';
+export type JiraErrorKind = IssueTrackerErrorKind;
 
-export interface JiraErrorDetails {
-  status?: number;
-  /** How long Jira asked us to wait (Retry-After), when it said so. */
-  retryAfterMs?: number;
+export interface JiraErrorDetails extends IssueTrackerErrorDetails {
   /** Jira's own error messages (never credentials), for logs. */
   jiraMessages?: string[];
 }
 
 /**
- * transient: retry later (429 after `retryAfterMs`, 5xx, network/proxy failure, 401 while a fresh
- * installation's app token is not ready yet); not-found: the issue/user is gone or not visible;
- * permanent: Jira refused and will refuse again (400, 403, ...).
+ * The port's `IssueTrackerError` (see it for what the caller should do), raised by the Jira adapters.
+ * transient: 429 after `retryAfterMs`, 5xx, network/proxy failure, 401 while a fresh installation's
+ * app token is not ready yet, 409; not-found: the issue/user is gone or not visible; permanent: Jira
+ * refused and will refuse again (400, 403, ...).
  */
-export class JiraError extends Error {
-  constructor(
-    readonly kind: JiraErrorKind,
-    message: string,
-    readonly details: JiraErrorDetails = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class JiraError extends IssueTrackerError {
+  declare readonly details: JiraErrorDetails;
+  constructor(kind: JiraErrorKind, message: string, details: JiraErrorDetails = {}, options?: { cause?: unknown }) {
+    super(kind, message, details, options);
     this.name = 'JiraError';
   }
 }
 
-export type JiraPrincipal = { as: 'app' } | { as: 'user'; accountId?: string };
+/** The app, or the invocation's principal (the resolver caller). */
+export type JiraPrincipal = { as: 'app' } | { as: 'user' };
 
 export interface JiraResponse<T> { status: number; body: T | undefined; headers: Headers }
 
 /** Parses Retry-After (seconds or HTTP date) into milliseconds from now. */
-export function retryAfterMs(value: string | null, nowMs: number = Date.now()): number | undefined {
+export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
   if (!value) return undefined;
   const s = Number(value.trim());
   if (Number.isFinite(s) && s >= 0) return Math.round(s * 1000);
@@ -75,9 +72,9 @@ export async function jiraRequest<T = unknown>(
   who: JiraPrincipal,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: Route,
-  opts: { body?: unknown; accept?: number[]; operation: string },
+  opts: { body?: unknown; accept?: number[]; operation: string; clock: Clock },
 ): Promise<JiraResponse<T>> {
-  const requester = who.as === 'app' ? asApp() : asUser(who.accountId);
+  const requester = who.as === 'app' ? asApp() : asUser();
   const init: ForgeRequestInit = {
     method,
     headers: { Accept: 'application/json', ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -104,7 +101,7 @@ export async function jiraRequest<T = unknown>(
   const jiraMessages = messagesOf(body);
   throw new JiraError(kindFor(res.status), `${describe(res.status)} (HTTP ${res.status} for ${opts.operation})`, {
     status: res.status,
-    retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+    retryAfterMs: retryAfterMs(res.headers.get('retry-after'), Date.parse(opts.clock.now())),
     jiraMessages,
   }, { cause: { status: res.status, jiraMessages } });
 }

@@ -1,13 +1,13 @@
 /**
  * `IssueTracker` over Jira's REST API, always as the app (`asApp()`): it serves product triggers,
  * queue consumers and scheduled triggers, none of which has a user to act as. Every call goes through
- * `jiraRequest`, so failures surface as `JiraError`.
+ * `jiraRequest`, so failures surface as `JiraError`, the port's `IssueTrackerError`.
  */
 import { route } from '@forge/api';
-import type { IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
+import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
 import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
 import { toAdf } from './adf';
-import { discoverFieldIds } from './field-ids';
+import { FieldCatalog } from './field-ids';
 import { jiraRequest } from './jira-http';
 
 const APP = { as: 'app' } as const;
@@ -56,12 +56,15 @@ export function toIsoInstant(v: unknown): string | undefined {
 const rawValue = (v: unknown): unknown => (v === null || v === undefined || v === '' ? undefined : unwrapValue(v) ?? v);
 
 export class JiraIssueTracker implements IssueTracker {
+  /** `fields`: share one catalog across invocations of a warm instance (see field-ids.ts). */
+  constructor(private readonly clock: Clock, private readonly fields: FieldCatalog = new FieldCatalog(clock)) {}
+
   async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
-    const ids = await discoverFieldIds(durationFieldName);
+    const ids = await this.fields.discover(durationFieldName);
     const wanted = ['summary', 'status', 'reporter', 'project', 'created', ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd]
       .filter((x): x is string => !!x);
     const res = await jiraRequest<IssueJson>(APP, 'GET', route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`, {
-      operation: 'reading the issue', accept: [404],
+      operation: 'reading the issue', clock: this.clock, accept: [404],
     });
     if (res.status === 404 || !res.body) return undefined;
     const f = res.body.fields ?? {};
@@ -81,7 +84,7 @@ export class JiraIssueTracker implements IssueTracker {
 
   async getUser(accountId: string): Promise<JiraUser | undefined> {
     const res = await jiraRequest<UserJson>(APP, 'GET', route`/rest/api/3/user?accountId=${accountId}`, {
-      operation: 'reading a Jira user', accept: [404],
+      operation: 'reading a Jira user', clock: this.clock, accept: [404],
     });
     if (res.status === 404 || !res.body) return undefined;
     const u = res.body;
@@ -110,7 +113,7 @@ export class JiraIssueTracker implements IssueTracker {
   }
 
   async history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]> {
-    const ids = await discoverFieldIds(durationFieldName);
+    const ids = await this.fields.discover(durationFieldName);
     const roles = new Map<string, RequestField>([['reporter', 'reporter']]);
     if (ids.accessType) roles.set(ids.accessType, 'accessType');
     if (ids.adminGroup) roles.set(ids.adminGroup, 'adminGroup');
@@ -135,7 +138,7 @@ export class JiraIssueTracker implements IssueTracker {
     let startAt = 0;
     for (let page = 0; page < 1000; page++) {
       const res = await jiraRequest<ChangelogPage>(APP, 'GET', route`/rest/api/3/issue/${issueKey}/changelog?startAt=${startAt}&maxResults=${100}`, {
-        operation: 'reading the issue history',
+        operation: 'reading the issue history', clock: this.clock,
       });
       const values = res.body?.values ?? [];
       for (const h of values) {
@@ -151,20 +154,20 @@ export class JiraIssueTracker implements IssueTracker {
   async comment(issueKey: string, message: Message): Promise<void> {
     // 404: the issue was deleted; there is nobody left to tell there, and retrying would not help.
     await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
-      body: { body: toAdf(message) }, operation: 'commenting on the issue', accept: [404],
+      body: { body: toAdf(message) }, operation: 'commenting on the issue', clock: this.clock, accept: [404],
     });
   }
 
   async transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'> {
     const res = await jiraRequest<{ transitions?: Array<{ id: string; name: string; isAvailable?: boolean }> }>(
-      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions', accept: [404] });
+      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions', clock: this.clock, accept: [404] });
     const offered = (res.body?.transitions ?? []).filter((t) => t.isAvailable !== false);
     const wanted = transitionName.trim().toLocaleLowerCase();
     const t = offered.find((x) => x.name === transitionName) ?? offered.find((x) => x.name.trim().toLocaleLowerCase() === wanted);
     if (!t) return 'unavailable';
     // 400/409: the status changed since we listed the transitions (someone else moved the issue).
     const done = await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/transitions`, {
-      body: { transition: { id: t.id } }, operation: 'transitioning the issue', accept: [400, 409],
+      body: { transition: { id: t.id } }, operation: 'transitioning the issue', clock: this.clock, accept: [400, 409],
     });
     return done.status === 400 || done.status === 409 ? 'unavailable' : 'done';
   }

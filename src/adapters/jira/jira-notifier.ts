@@ -4,26 +4,28 @@
  * Mentions in the message are shown by display name in the email.
  */
 import { route } from '@forge/api';
-import type { Message, Notifier } from '../../app/ports';
+import type { Clock, Message, Notifier } from '../../app/ports';
 import { mentionsOf, toHtml, toPlainText } from './adf';
 import { jiraRequest } from './jira-http';
 
 const APP = { as: 'app' } as const;
 
 export class JiraNotifier implements Notifier {
+  constructor(private readonly clock: Clock) {}
+
   async notify(issueKey: string, toAccountIds: string[], subject: string, message: Message): Promise<void> {
     const recipients = [...new Set(toAccountIds.filter(Boolean))];
     if (recipients.length === 0) return;
     const names = new Map<string, string>();
     await Promise.all(mentionsOf(message).map(async (id) => {
       const res = await jiraRequest<{ displayName?: string }>(APP, 'GET', route`/rest/api/3/user?accountId=${id}`, {
-        operation: 'reading a Jira user', accept: [404],
+        operation: 'reading a Jira user', clock: this.clock, accept: [404],
       }).catch(() => undefined);
       if (res?.status === 200 && res.body?.displayName) names.set(id, res.body.displayName);
     }));
     const name = (id: string) => names.get(id);
     await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/notify`, {
-      operation: 'sending a notification', accept: [404], // the issue was deleted: nothing to notify about
+      operation: 'sending a notification', clock: this.clock, accept: [404], // the issue was deleted: nothing to notify about
       body: {
         subject: subject.slice(0, 255),
         textBody: toPlainText(message, name),

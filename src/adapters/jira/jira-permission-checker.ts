@@ -12,24 +12,23 @@
  * So by default the checker asks as the principal (`asUser()`) and reads `/myself` to be sure the
  * principal IS `accountId`; for any other account, or outside a user context (trigger, consumer,
  * schedule), it fails closed with `false`. Resolvers pass `context.accountId`, which is the principal.
- * `{ impersonation: true }` switches to `asUser(accountId)` for deployments that are granted it.
  */
 import { route } from '@forge/api';
-import type { PermissionChecker } from '../../app/ports';
+import type { Clock, PermissionChecker } from '../../app/ports';
 import { JiraError, jiraRequest, type JiraPrincipal } from './jira-http';
 
 interface MyPermissions { permissions?: Record<string, { havePermission?: boolean }> }
 
 export class JiraPermissionChecker implements PermissionChecker {
-  constructor(private readonly opts: { impersonation?: boolean } = {}) {}
+  constructor(private readonly clock: Clock) {}
 
   async isJiraAdmin(accountId: string): Promise<boolean> {
     if (!accountId) return false;
-    const who: JiraPrincipal = this.opts.impersonation ? { as: 'user', accountId } : { as: 'user' };
+    const who: JiraPrincipal = { as: 'user' };
     try {
       const [me, perms] = await Promise.all([
-        jiraRequest<{ accountId?: string }>(who, 'GET', route`/rest/api/3/myself`, { operation: 'identifying the user' }),
-        jiraRequest<MyPermissions>(who, 'GET', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`, { operation: 'checking Jira permissions' }),
+        jiraRequest<{ accountId?: string }>(who, 'GET', route`/rest/api/3/myself`, { operation: 'identifying the user', clock: this.clock }),
+        jiraRequest<MyPermissions>(who, 'GET', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`, { operation: 'checking Jira permissions', clock: this.clock }),
       ]);
       if (me.body?.accountId !== accountId) return false;
       return perms.body?.permissions?.ADMINISTER?.havePermission === true;

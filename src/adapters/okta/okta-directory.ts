@@ -22,18 +22,11 @@ const GROUP_SEARCH_LIMIT = 50;
 
 /** Plain `local@domain.tld`, no spaces, quotes or control characters; 254 characters at most. */
 const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-export interface OktaDirectoryOptions {
-  /** Safety cap on pages per list (default: the client's). */
-  maxPages?: number;
-  /** Smaller pages than Okta's maximum for every list (`limit=`); for tests and cautious orgs. */
-  pageLimit?: number;
-}
+/** C0 control characters and DEL. */
+const hasControl = (s: string): boolean => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 export class OktaDirectory implements Directory {
-  constructor(private readonly client: OktaHttpClient, private readonly options: OktaDirectoryOptions = {}) {}
+  constructor(private readonly client: OktaHttpClient) {}
 
   async findActiveUserByEmail(email: string): Promise<UserLookup> {
     const value = email.trim();
@@ -45,7 +38,7 @@ export class OktaDirectory implements Directory {
 
   async findActiveUserByLogin(login: string): Promise<UserLookup> {
     const value = login.trim();
-    if (!value || value.length > 100 || CONTROL.test(value)) {
+    if (!value || value.length > 100 || hasControl(value)) {
       return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid Okta login, so no Okta user was looked up. An admin must correct the mapping.` };
     }
     return this.findActiveUser('login', value);
@@ -65,13 +58,13 @@ export class OktaDirectory implements Directory {
     if (group.type !== 'OKTA_GROUP') {
       return { ok: false, code: 'GROUP.NOT_OKTA_GROUP', message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.` };
     }
-    const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${this.limit(RULES_PAGE)}`, oktaGroupRule, this.pageOptions());
+    const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${RULES_PAGE}`, oktaGroupRule);
     const targeting = rules.items.filter((r) => r.actions?.assignUserToGroups?.groupIds?.includes(group.id));
     if (targeting.length > 0) {
       const names = targeting.map((r) => `"${r.name ?? r.id}"`).join(', ');
       return { ok: false, code: 'GROUP.RULE_TARGETED', message: `Okta group "${found.name}" is assigned by the group rule ${names}; removing a rule-added member would put them on the rule's exclusion list. An admin must remove the group from the rule or choose another group.` };
     }
-    const roles = await this.client.getAll(`/api/v1/groups/${seg(group.id)}/roles`, oktaRole, this.pageOptions());
+    const roles = await this.client.getAll(`/api/v1/groups/${seg(group.id)}/roles`, oktaRole);
     if (roles.items.length > 0) {
       const kinds = [...new Set(roles.items.map((r) => r.type ?? r.label ?? 'role'))].join(', ');
       return { ok: false, code: 'GROUP.HAS_ADMIN_ROLE', message: `Okta group "${found.name}" holds Okta admin roles (${kinds}); the app never grants admin rights. An admin must choose a group without admin role assignments.` };
@@ -87,12 +80,12 @@ export class OktaDirectory implements Directory {
   }
 
   async isMember(userId: string, groupId: string): Promise<boolean> {
-    const groups = await this.client.getAll(`/api/v1/users/${seg(userId)}/groups`, oktaGroup, this.pageOptions());
+    const groups = await this.client.getAll(`/api/v1/users/${seg(userId)}/groups`, oktaGroup);
     return groups.items.some((g) => g.id === groupId);
   }
 
   async listMemberIds(groupId: string): Promise<string[]> {
-    const users = await this.client.getAll(`/api/v1/groups/${seg(groupId)}/users?limit=${this.limit(GROUP_MEMBERS_PAGE)}`, oktaIdOnly, this.pageOptions());
+    const users = await this.client.getAll(`/api/v1/groups/${seg(groupId)}/users?limit=${GROUP_MEMBERS_PAGE}`, oktaIdOnly);
     return [...new Set(users.items.map((u) => u.id))];
   }
 
@@ -153,7 +146,7 @@ export class OktaDirectory implements Directory {
 
   private async findActiveUser(field: 'email' | 'login', value: string): Promise<UserLookup> {
     const search = `profile.${field} eq "${escapeSearchValue(value)}"`;
-    const page = await this.client.getAll(`/api/v1/users?search=${encodeURIComponent(search)}&limit=${this.limit(USERS_PAGE)}`, oktaUser, this.pageOptions());
+    const page = await this.client.getAll(`/api/v1/users?search=${encodeURIComponent(search)}&limit=${USERS_PAGE}`, oktaUser);
     // Okta matches case-insensitively; keep only exact (case-insensitive) matches of the field.
     const matches = page.items.filter((u) => (field === 'email' ? u.profile.email : u.profile.login)?.toLowerCase() === value.toLowerCase());
     const active = matches.filter((u) => u.status === 'ACTIVE');
@@ -175,19 +168,12 @@ export class OktaDirectory implements Directory {
       const name = org.companyName?.trim() || org.subdomain?.trim();
       if (name) return name;
     } catch (e) {
-      // Reading org settings needs okta.orgs.read, which the app does not ask for: fall back to the host.
+      // Reading org settings needs okta.orgs.read. The app asks for it (OKTA_SCOPES in compose.ts), but the
+      // service app may not hold it, and an API token's admin role may not include it (Okta answers 403).
+      // The name is only for display, so fall back to the host rather than fail the connection test.
       if (!(e instanceof DirectoryError) || (e.details.status !== 403 && e.details.status !== 404)) throw e;
     }
     return new URL(this.client.origin).hostname.split('.')[0];
-  }
-
-  private limit(max: number): number {
-    const wanted = this.options.pageLimit;
-    return wanted && wanted > 0 ? Math.min(max, Math.floor(wanted)) : max;
-  }
-
-  private pageOptions(): { maxPages?: number } {
-    return this.options.maxPages === undefined ? {} : { maxPages: this.options.maxPages };
   }
 }
 

@@ -72,3 +72,29 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   }
   return out;
 }
+
+/** The `cause` of a status error: what Okta answered, already free of secrets. */
+export class OktaHttpResponseError extends Error {
+  constructor(readonly status: number, readonly code: string | undefined, summary: string) {
+    super(`HTTP ${status}${code ? ` ${code}` : ''}: ${summary}`);
+    this.name = 'OktaHttpResponseError';
+  }
+}
+
+/**
+ * Strings that must never appear in a message: the configured credential (kept first) and the most
+ * recent assertions and access tokens.
+ */
+export class SecretList {
+  private readonly secrets: string[] = [];
+
+  remember(s: string): void {
+    if (!s) return;
+    this.secrets.push(s);
+    if (this.secrets.length > 20) this.secrets.splice(2, this.secrets.length - 20);
+  }
+
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+}

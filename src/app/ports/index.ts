@@ -160,6 +160,33 @@ export class DirectoryError extends Error {
   }
 }
 
+export type IssueTrackerErrorKind = 'transient' | 'not-found' | 'permanent';
+
+export interface IssueTrackerErrorDetails {
+  status?: number;
+  /** How long the issue tracker asked us to wait (Retry-After), when it said so. */
+  retryAfterMs?: number;
+}
+
+/**
+ * What an `IssueTracker` (or `Notifier`, `PermissionChecker`) call throws when the issue tracker fails.
+ * transient: nothing is wrong with the request; retry later (after `retryAfterMs` when given), e.g.
+ * rate limiting, an outage, a network failure; not-found: the issue or user is gone or not visible to
+ * the app; stop working on it; permanent: the tracker refused and will refuse again (e.g. missing
+ * permission): do not retry, record the failure so an admin can act.
+ */
+export class IssueTrackerError extends Error {
+  constructor(
+    readonly kind: IssueTrackerErrorKind,
+    message: string,
+    readonly details: IssueTrackerErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'IssueTrackerError';
+  }
+}
+
 export interface Directory {
   findActiveUserByEmail(email: string): Promise<UserLookup>;
   findActiveUserByLogin(login: string): Promise<UserLookup>;
@@ -205,6 +232,7 @@ export type MessageBlock =
   | { table: { head: string[]; rows: MessageInline[][][] } };
 export interface Message { blocks: MessageBlock[] }
 
+/** Failures are thrown as `IssueTrackerError` (transient / not-found / permanent). */
 export interface IssueTracker {
   getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined>;
   getUser(accountId: string): Promise<JiraUser | undefined>;

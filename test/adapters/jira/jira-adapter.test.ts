@@ -7,21 +7,21 @@ import { JiraEmulator } from '../../../sandbox/jira/jira-emulator';
 import { JiraIssueTracker } from '../../../src/adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../../../src/adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../../../src/adapters/jira/jira-permission-checker';
-import { clearFieldIdCache, discoverFieldIds } from '../../../src/adapters/jira/field-ids';
+import { FieldCatalog } from '../../../src/adapters/jira/field-ids';
 import { JiraError, retryAfterMs } from '../../../src/adapters/jira/jira-http';
 import { toAdf } from '../../../src/adapters/jira/adf';
-import type { Message } from '../../../src/app/ports';
+import { IssueTrackerError, type Clock, type Message } from '../../../src/app/ports';
 
 let jira: JiraEmulator;
 let forge: ForgeRuntime;
 let targets: ForgeFetchTarget[];
 let t: number;
 const now = () => new Date(t).toISOString();
+const clock: Clock = { now };
 
 const ctx = (principal?: string) => ({ functionKey: 'test', moduleType: 'core:trigger', moduleKey: 'test', principal });
 
 beforeEach(() => {
-  clearFieldIdCache();
   t = Date.parse('2026-11-22T09:00:00Z');
   targets = [];
   jira = new JiraEmulator({ now, appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl });
@@ -54,18 +54,22 @@ const run = <T>(fn: () => Promise<T>, principal?: string) => forge.run(ctx(princ
 describe('field discovery', () => {
   it('finds the app fields by extension ARI and the duration field by name', async () => {
     people();
-    const ids = await run(() => discoverFieldIds('Change type'));
+    const catalog = new FieldCatalog(clock);
+    const ids = await run(() => catalog.discover('Change type'));
     expect(ids).toEqual({ accessType: 'customfield_10100', adminGroup: 'customfield_10101', duration: 'customfield_10050', requestedEnd: 'customfield_10051' });
-    // Cached: a second lookup does not ask Jira again.
+    // Cached: a second lookup does not ask Jira again, until the cache is a minute old.
     const calls = jira.requests.length;
-    await run(() => discoverFieldIds('change TYPE'));
+    await run(() => catalog.discover('change TYPE'));
     expect(jira.requests.length).toBe(calls);
+    t += 60_000;
+    await run(() => catalog.discover('Change type'));
+    expect(jira.requests.length).toBe(calls + 1);
   });
 
   it('does not take another app\'s (or environment\'s) field', async () => {
     const other = new JiraEmulator({ now, appId: 'other-app', environmentId: SANDBOX_APP.environmentId });
     jira = other;
-    const ids = await run(() => discoverFieldIds('Change type'));
+    const ids = await run(() => new FieldCatalog(clock).discover('Change type'));
     expect(ids.accessType).toBeUndefined();
     expect(ids.adminGroup).toBeUndefined();
     expect(ids.duration).toBe('customfield_10050');
@@ -76,7 +80,7 @@ describe('JiraIssueTracker', () => {
   it('reads an issue snapshot with unwrapped values', async () => {
     const { nev } = people();
     const { key, id } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: '00g1linux', requestedEnd: '2026-11-22T12:30:00Z' } });
-    const snap = await run(() => new JiraIssueTracker().getIssue(key, 'Change type'));
+    const snap = await run(() => new JiraIssueTracker(clock).getIssue(key, 'Change type'));
     expect(snap).toEqual({ id, key, projectKey: 'ACC', reporterAccountId: nev.accountId, statusName: 'To Do', createdAt: '2026-11-22T09:00:00.000Z', accessType: 'New access', adminGroup: '00g1linux', changeType: 'Emergency', requestedEnd: '2026-11-22T12:30:00.000Z' });
     expect(targets.every((x) => x.provider === 'app')).toBe(true);
   });
@@ -84,14 +88,14 @@ describe('JiraIssueTracker', () => {
   it('leaves missing fields undefined and answers undefined for a missing issue', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    const snap = await run(() => new JiraIssueTracker().getIssue(key, 'Change type'));
+    const snap = await run(() => new JiraIssueTracker(clock).getIssue(key, 'Change type'));
     expect(snap).toMatchObject({ key, accessType: undefined, adminGroup: undefined, changeType: undefined, requestedEnd: undefined });
-    expect(await run(() => new JiraIssueTracker().getIssue('ACC-404', 'Change type'))).toBeUndefined();
+    expect(await run(() => new JiraIssueTracker(clock).getIssue('ACC-404', 'Change type'))).toBeUndefined();
   });
 
   it('reads users; a hidden email is undefined; unknown user is undefined', async () => {
     const { nev, hidden } = people();
-    const tracker = new JiraIssueTracker();
+    const tracker = new JiraIssueTracker(clock);
     expect(await run(() => tracker.getUser(nev.accountId))).toEqual({ accountId: nev.accountId, displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Australia/Sydney' });
     const h = await run(() => tracker.getUser(hidden.accountId));
     expect(h).toMatchObject({ accountId: hidden.accountId, timeZone: 'UTC' });
@@ -108,7 +112,7 @@ describe('JiraIssueTracker', () => {
     t += 1000;
     jira.transition(key, 'Approved', ada.accountId);
     jira.transition(key, 'Done', nev.accountId);
-    const tracker = new JiraIssueTracker();
+    const tracker = new JiraIssueTracker(clock);
     expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toEqual({ accountId: ada.accountId, at: expect.stringMatching(/^2026-11-22T/) });
     expect(await run(() => tracker.lastTransitionInto(key, 'In Progress'))).toBeUndefined();
     expect(jira.requests.filter((r) => r.path.includes('/changelog')).length).toBeGreaterThanOrEqual(4); // 2 pages × 2 calls
@@ -121,7 +125,7 @@ describe('JiraIssueTracker', () => {
       { paragraph: [{ mention: nev.accountId }, { text: ' your access to ' }, { text: 'PAM Linux Sysadmins', strong: true }, { text: ' is active. ' }, { link: `${SANDBOX_APP.siteUrl}/browse/${key}`, text: key }] },
       { table: { head: ['Group', 'Ends'], rows: [[[{ text: 'PAM Linux' }], [{ text: '13:00' }]], [[{ text: 'Windows' }], []]] } },
     ] };
-    await run(() => new JiraIssueTracker().comment(key, msg));
+    await run(() => new JiraIssueTracker(clock).comment(key, msg));
     const [c] = jira.comments(key);
     expect(c.text).toBe(`@Neville Newadmin your access to PAM Linux Sysadmins is active. ${key}\nGroup | Ends\nPAM Linux | 13:00\nWindows | `);
     expect(c.author).toBe(jira.appUser.accountId);
@@ -138,7 +142,7 @@ describe('JiraIssueTracker', () => {
   it('transitions by name, and reports an unavailable transition', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    const tracker = new JiraIssueTracker();
+    const tracker = new JiraIssueTracker(clock);
     expect(await run(() => tracker.transition(key, 'Reopen'))).toBe('unavailable');
     expect(jira.issue(key).status).toBe('To Do');
     expect(await run(() => tracker.transition(key, 'done'))).toBe('done');
@@ -151,7 +155,7 @@ describe('JiraNotifier', () => {
   it('notifies the listed users through Jira with text and HTML bodies', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    await run(() => new JiraNotifier().notify(key, [nev.accountId], 'Access granted: <PAM>', { blocks: [{ paragraph: [{ mention: nev.accountId }, { text: ' you are in <PAM>' }] }] }));
+    await run(() => new JiraNotifier(clock).notify(key, [nev.accountId], 'Access granted: <PAM>', { blocks: [{ paragraph: [{ mention: nev.accountId }, { text: ' you are in <PAM>' }] }] }));
     const [n] = jira.notifications(key);
     expect(n).toMatchObject({ subject: 'Access granted: <PAM>', textBody: '@Neville Newadmin you are in <PAM>', to: [nev.accountId] });
     expect(n.htmlBody).toBe('<p><strong>@Neville Newadmin</strong> you are in &lt;PAM&gt;</p>');
@@ -161,7 +165,7 @@ describe('JiraNotifier', () => {
 describe('JiraPermissionChecker', () => {
   it('asks Jira as the user: true for an admin, false otherwise, never as the app', async () => {
     const { nev, ada } = people();
-    const checker = new JiraPermissionChecker();
+    const checker = new JiraPermissionChecker(clock);
     expect(await run(() => checker.isJiraAdmin(ada.accountId), ada.accountId)).toBe(true);
     expect(await run(() => checker.isJiraAdmin(nev.accountId), nev.accountId)).toBe(false);
     expect(targets.every((x) => x.provider === 'user')).toBe(true);
@@ -169,7 +173,7 @@ describe('JiraPermissionChecker', () => {
 
   it('fails closed for someone other than the principal, and outside a user context', async () => {
     const { nev, ada } = people();
-    const checker = new JiraPermissionChecker();
+    const checker = new JiraPermissionChecker(clock);
     expect(await run(() => checker.isJiraAdmin(ada.accountId), nev.accountId)).toBe(false);
     // An admin's session must not vouch for someone else.
     expect(await run(() => checker.isJiraAdmin(nev.accountId), ada.accountId)).toBe(false);
@@ -181,14 +185,8 @@ describe('JiraPermissionChecker', () => {
     forge.uninstall();
     // What the Forge proxy answers for a user who has not granted the app access yet.
     forge = installForgeRuntime(async () => new Response('{}', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }));
-    await expect(run(() => new JiraPermissionChecker().isJiraAdmin(ada.accountId), ada.accountId))
+    await expect(run(() => new JiraPermissionChecker(clock).isJiraAdmin(ada.accountId), ada.accountId))
       .rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
-  });
-
-  it('with impersonation, addresses the given account', async () => {
-    const { nev, ada } = people();
-    expect(await run(() => new JiraPermissionChecker({ impersonation: true }).isJiraAdmin(ada.accountId), nev.accountId)).toBe(true);
-    expect(targets.every((x) => x.provider === 'user' && x.accountId === ada.accountId)).toBe(true);
   });
 });
 
@@ -197,31 +195,44 @@ describe('errors', () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
     jira.failNext({ pathIncludes: '/comment', status: 429, headers: { 'retry-after': '7' } });
-    const err = await run(() => new JiraIssueTracker().comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
+    const err = await run(() => new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
     expect(err).toBeInstanceOf(JiraError);
+    expect(err).toBeInstanceOf(IssueTrackerError);
     expect(err).toMatchObject({ kind: 'transient', details: { status: 429, retryAfterMs: 7000 } });
     expect(err.cause).toBeDefined();
+  });
+
+  it('a Retry-After date is measured from the Clock', async () => {
+    const { nev } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    jira.failNext({ pathIncludes: '/comment', status: 503, headers: { 'retry-after': new Date(t + 30_000).toUTCString() } });
+    const err = await run(() => new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'transient', details: { status: 503, retryAfterMs: 30_000 } });
   });
 
   it('5xx is transient, 403 permanent, network failure transient; messages carry no bodies', async () => {
     const { nev } = people();
     jira.failNext({ pathIncludes: '/user', status: 503, body: { errorMessages: ['secret internals'], errors: {} } });
-    const e1 = await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e);
+    const e1 = await run(() => new JiraIssueTracker(clock).getUser(nev.accountId)).catch((e) => e);
     expect(e1).toMatchObject({ kind: 'transient', details: { status: 503 } });
     expect(e1.message).not.toContain('secret internals');
     jira.failNext({ pathIncludes: '/user', status: 403 });
-    expect(await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e)).toMatchObject({ kind: 'permanent' });
-    const original = (globalThis as any).__forge_fetch__;
-    (globalThis as any).__forge_fetch__ = async () => { throw new TypeError('fetch failed'); };
-    const e3 = await run(() => new JiraIssueTracker().getUser(nev.accountId)).catch((e) => e);
-    (globalThis as any).__forge_fetch__ = original;
+    const e2 = await run(() => new JiraIssueTracker(clock).getUser(nev.accountId)).catch((e) => e);
+    expect(e2).toBeInstanceOf(IssueTrackerError);
+    expect(e2).toMatchObject({ kind: 'permanent', details: { status: 403 } });
+    const g = globalThis as Record<string, unknown>;
+    const original = g.__forge_fetch__;
+    g.__forge_fetch__ = async () => { throw new TypeError('fetch failed'); };
+    const e3 = await run(() => new JiraIssueTracker(clock).getUser(nev.accountId)).catch((e) => e);
+    g.__forge_fetch__ = original;
     expect(e3).toMatchObject({ kind: 'transient' });
     expect(e3.cause).toBeInstanceOf(TypeError);
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {
-    expect(retryAfterMs('2')).toBe(2000);
-    expect(retryAfterMs('Sun, 22 Nov 2026 09:00:10 GMT', Date.parse('2026-11-22T09:00:00Z'))).toBe(10_000);
-    expect(retryAfterMs(null)).toBeUndefined();
+    const nowMs = Date.parse('2026-11-22T09:00:00Z');
+    expect(retryAfterMs('2', nowMs)).toBe(2000);
+    expect(retryAfterMs('Sun, 22 Nov 2026 09:00:10 GMT', nowMs)).toBe(10_000);
+    expect(retryAfterMs(null, nowMs)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { finish, startKit, thrown, type Kit } from './okta-test-kit';
 let kit: Kit | undefined;
 afterEach(async () => { await finish(kit); kit = undefined; });
 
-const idOf = (x: any): string => (typeof x === 'string' ? x : x.id);
+const idOf = (x: string | { id: string }): string => (typeof x === 'string' ? x : x.id);
 
 describe('findActiveUserByEmail', () => {
   it('finds the one ACTIVE user, searching by profile.email (never GET /users/{login})', async () => {
@@ -97,13 +97,13 @@ describe('checkGroupEligible', () => {
   });
 
   it('refuses a group that a group rule targets, reading every page of rules', async () => {
-    kit = await startKit();
+    kit = await startKit({ maxPageSize: 2 });
     const other = idOf(kit.emulator.addGroup({ name: 'other' }));
     const g = idOf(kit.emulator.addGroup({ name: 'ruled' }));
     for (let i = 0; i < 4; i++) kit.emulator.addRule({ groupIds: [other] });
     kit.emulator.addRule({ groupIds: [other, g] });
 
-    const r = await kit.directory({}, { pageLimit: 2 }).checkGroupEligible(g);
+    const r = await kit.directory().checkGroupEligible(g);
 
     expect(r).toMatchObject({ ok: false, code: 'GROUP.RULE_TARGETED' });
     expect(kit.paths().filter((p) => p.startsWith('/api/v1/groups/rules')).length).toBeGreaterThanOrEqual(3);
@@ -195,7 +195,7 @@ describe('groups and membership', () => {
   });
 
   it('listMemberIds follows Link rel="next" across pages', async () => {
-    kit = await startKit();
+    kit = await startKit({ maxPageSize: 2 });
     const g = kit.emulator.addGroup({ name: 'big' }).id;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -204,7 +204,7 @@ describe('groups and membership', () => {
       ids.push(u);
     }
 
-    const got = await kit.directory({}, { pageLimit: 2 }).listMemberIds(g);
+    const got = await kit.directory().listMemberIds(g);
 
     expect([...got].sort()).toEqual([...ids].sort());
     const pages = kit.paths().filter((p) => p.startsWith(`/api/v1/groups/${g}/users`));
@@ -213,26 +213,27 @@ describe('groups and membership', () => {
   });
 
   it('a user search that spans pages sees every match (two ACTIVE on different pages → ambiguous)', async () => {
-    kit = await startKit();
+    kit = await startKit({ maxPageSize: 1 });
     kit.emulator.addUser({ login: 'a1@example.com', email: 'same@example.com' });
     kit.emulator.addUser({ login: 'a2@example.com', email: 'same@example.com' });
 
-    const r = await kit.directory({}, { pageLimit: 1 }).findActiveUserByEmail('same@example.com');
+    const r = await kit.directory().findActiveUserByEmail('same@example.com');
 
     expect(r).toMatchObject({ ok: false, code: 'USER.AMBIGUOUS' });
     expect(kit.paths().filter((p) => p.startsWith('/api/v1/users')).length).toBe(2);
   });
 
-  it('stops at the page cap instead of answering with part of a list', async () => {
-    kit = await startKit();
+  it('stops at the page cap (100 pages) instead of answering with part of a list', async () => {
+    // An org whose member list spans 101 pages: one member per page keeps the emulator small.
+    kit = await startKit({ maxPageSize: 1 });
     const g = kit.emulator.addGroup({ name: 'big' }).id;
-    for (let i = 0; i < 4; i++) kit.emulator.addMember(g, kit.emulator.addUser({ login: `c${i}@example.com`, email: `c${i}@example.com` }).id);
+    for (let i = 0; i < 101; i++) kit.emulator.addMember(g, kit.emulator.addUser({ login: `c${i}@example.com`, email: `c${i}@example.com` }).id);
 
-    const e = await thrown(() => kit!.directory({}, { pageLimit: 1, maxPages: 3 }).listMemberIds(g));
+    const e = await thrown(() => kit!.directory().listMemberIds(g));
 
     expect(e).toBeInstanceOf(DirectoryError);
     expect(e.kind).toBe('permanent');
-    expect(kit.paths().filter((p) => p.startsWith(`/api/v1/groups/${g}/users`))).toHaveLength(3);
+    expect(kit.paths().filter((p) => p.startsWith(`/api/v1/groups/${g}/users`))).toHaveLength(100);
   });
 
   it('isMember reads the user\'s groups', async () => {

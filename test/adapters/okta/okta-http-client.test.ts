@@ -1,12 +1,12 @@
 /** OktaHttpClient against the Okta emulator: statuses → typed errors, rate limits, timeouts, secrets. */
 import { DirectoryError } from '../../../src/app/ports';
-import { nextLink, parseAuthChallenge } from '../../../src/adapters/okta/okta-http-client';
+import { nextLink, parseAuthChallenge } from '../../../src/adapters/okta/okta-headers';
 import { expectNoSecrets, finish, startKit, thrown, type Kit } from './okta-test-kit';
 
 let kit: Kit | undefined;
 afterEach(async () => { await finish(kit); kit = undefined; });
 
-const idOf = (x: any): string => (typeof x === 'string' ? x : x.id);
+const idOf = (x: string | { id: string }): string => (typeof x === 'string' ? x : x.id);
 
 describe('status → typed error', () => {
   it('429 is transient with retryAfterMs = X-Rate-Limit-Reset − Date + jitter', async () => {

@@ -2,7 +2,7 @@
 import { DirectoryError } from '../../../src/app/ports';
 import { OktaHttpClient } from '../../../src/adapters/okta/okta-http-client';
 import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
-import { jose } from '../../../src/adapters/okta/jose';
+import { jose } from '../../../sandbox/okta/jose';
 import { OAUTH_SCOPES, START_MS, expectNoSecrets, finish, recordingFetch, rsaKeyPair, startKit, thrown, type Kit } from './okta-test-kit';
 
 let kit: Kit | undefined;
@@ -21,7 +21,7 @@ async function oauthDirectory(k: Kit, opts: { requireDpop?: boolean; granted?: s
     origin: k.emulator.url,
     fetchImpl,
     auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: key.privateKeyPem, keyId: key.kid, scopes: opts.requested ?? OAUTH_SCOPES },
-    now: () => k.clock.ms,
+    clock: k.clockPort,
     random: () => 0.5,
   });
   return { key, client, sent, directory: new OktaDirectory(client) };
@@ -175,7 +175,7 @@ describe('OAuth service app', () => {
     const directory = new OktaDirectory(new OktaHttpClient({
       origin: kit.emulator.url,
       auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: badPem, scopes: OAUTH_SCOPES },
-      now: () => kit!.clock.ms,
+      clock: kit.clockPort,
     }));
     const e = await thrown(() => directory.searchGroups('x'));
     expect(e.kind).toBe('configuration');

@@ -4,8 +4,9 @@
  */
 import { startOktaEmulator, type OktaEmulator } from '../../../sandbox/okta/okta-emulator';
 import { OktaHttpClient, type OktaHttpClientOptions } from '../../../src/adapters/okta/okta-http-client';
-import { OktaDirectory, type OktaDirectoryOptions } from '../../../src/adapters/okta/okta-directory';
-import { jose } from '../../../src/adapters/okta/jose';
+import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
+import type { Clock, DirectoryError } from '../../../src/app/ports';
+import { jose } from '../../../sandbox/okta/jose';
 
 const { exportJWK, exportPKCS8, generateKeyPair } = jose;
 
@@ -15,28 +16,32 @@ export const OAUTH_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.role
 export interface Kit {
   emulator: OktaEmulator;
   clock: { ms: number };
+  /** The Clock port over `clock.ms`, as the app's clients get it. */
+  clockPort: Clock;
   /** An SSWS client on the emulator (options override the defaults). */
   client(options?: Partial<OktaHttpClientOptions>): OktaHttpClient;
-  directory(options?: Partial<OktaHttpClientOptions>, directoryOptions?: OktaDirectoryOptions): OktaDirectory;
+  directory(options?: Partial<OktaHttpClientOptions>): OktaDirectory;
   /** Path (with query) of every request the emulator saw, in order. */
   paths(): string[];
 }
 
 export async function startKit(options: Parameters<typeof startOktaEmulator>[0] = {}): Promise<Kit> {
   const clock = { ms: START_MS };
+  const clockPort: Clock = { now: () => new Date(clock.ms).toISOString() };
   const emulator = await startOktaEmulator({ now: () => clock.ms, ...options });
   const client = (o: Partial<OktaHttpClientOptions> = {}) => new OktaHttpClient({
     origin: emulator.url,
     auth: { kind: 'api-token', token: emulator.apiToken },
-    now: () => clock.ms,
+    clock: clockPort,
     random: () => 0.5,
     ...o,
   });
   return {
     emulator,
     clock,
+    clockPort,
     client,
-    directory: (o = {}, d = {}) => new OktaDirectory(client(o), d),
+    directory: (o = {}) => new OktaDirectory(client(o)),
     paths: () => emulator.requests.map((r) => {
       const q = new URLSearchParams(r.query).toString();
       return q ? `${r.path}?${q}` : r.path;
@@ -70,12 +75,12 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
   }
 }
 
-/** Runs `fn` and returns what it threw (failing the test if it did not throw). */
-export async function thrown(fn: () => Promise<unknown>): Promise<any> {
+/** Runs `fn` and returns what it threw (failing the test if it did not throw); the adapter throws DirectoryErrors. */
+export async function thrown(fn: () => Promise<unknown>): Promise<DirectoryError> {
   try {
     await fn();
   } catch (e) {
-    return e;
+    return e as DirectoryError;
   }
   throw new Error('expected the call to throw');
 }

@@ -53,7 +53,7 @@ describe('JiraEmulator REST', () => {
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId, fields: { changeType: 'Normal', accessType: 'View access' } });
     const r = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}?fields=status%2C${FIELD_IDS.changeType},${FIELD_IDS.accessType},${FIELD_IDS.adminGroup}` });
     expect(r.status).toBe(200);
-    const f = (r.body as any).fields;
+    const f = (r.body as { fields: Record<string, unknown> }).fields;
     expect(Object.keys(f).sort()).toEqual([FIELD_IDS.changeType, FIELD_IDS.accessType, FIELD_IDS.adminGroup, 'status'].sort());
     expect(f[FIELD_IDS.changeType]).toMatchObject({ value: 'Normal' });
     expect(f[FIELD_IDS.accessType]).toBe('View access');
@@ -85,8 +85,8 @@ describe('JiraEmulator REST', () => {
   it('lists and performs transitions; app writes are selfGenerated', () => {
     const { jira, nev } = setup();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    const list = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/transitions` }).body as any;
-    expect(list.transitions.map((t: any) => t.name)).toEqual(['Start', 'Approve', 'Done']);
+    const list = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/transitions` }).body as { transitions: Array<{ name: string }> };
+    expect(list.transitions.map((t) => t.name)).toEqual(['Start', 'Approve', 'Done']);
     expect(jira.handle({ method: 'POST', path: `/rest/api/3/issue/${key}/transitions`, body: { transition: { id: '41' } } }).status).toBe(400);
     expect(jira.handle({ method: 'POST', path: `/rest/api/3/issue/${key}/transitions`, body: { transition: { id: '31' } } }).status).toBe(204);
     expect(jira.issue(key).status).toBe('Done');
@@ -100,9 +100,9 @@ describe('JiraEmulator REST', () => {
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
     jira.transition(key, 'In Progress', nev.accountId);
     jira.transition(key, 'Approved', ada.accountId);
-    const p1 = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/changelog?maxResults=1` }).body as any;
+    const p1 = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/changelog?maxResults=1` }).body;
     expect(p1).toMatchObject({ startAt: 0, maxResults: 1, total: 2, isLast: false });
-    const p2 = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/changelog?startAt=1&maxResults=1` }).body as any;
+    const p2 = jira.handle({ method: 'GET', path: `/rest/api/3/issue/${key}/changelog?startAt=1&maxResults=1` }).body;
     expect(p2).toMatchObject({ isLast: true, values: [{ author: { accountId: ada.accountId }, items: [{ field: 'status', toString: 'Approved' }] }] });
   });
 
@@ -118,7 +118,7 @@ describe('JiraEmulator REST', () => {
 
   it('mypermissions answers for the calling user; myself as user; unknown routes are recorded', () => {
     const { jira, nev, ada } = setup();
-    const perm = (as?: string) => (jira.handle({ method: 'GET', path: '/rest/api/3/mypermissions?permissions=ADMINISTER', asAccountId: as }).body as any).permissions.ADMINISTER.havePermission;
+    const perm = (as?: string) => (jira.handle({ method: 'GET', path: '/rest/api/3/mypermissions?permissions=ADMINISTER', asAccountId: as }).body as { permissions: { ADMINISTER: { havePermission: boolean } } }).permissions.ADMINISTER.havePermission;
     expect(perm(ada.accountId)).toBe(true);
     expect(perm(nev.accountId)).toBe(false);
     expect(perm(undefined)).toBe(true); // the app user is in atlassian-addons-admin

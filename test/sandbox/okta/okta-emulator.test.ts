@@ -60,9 +60,9 @@ describe('users', () => {
     const danaActive = okta.addUser({ login: 'dana.active@atko.email', email: 'dana@ATKO.email' });
     const res = await get(`/api/v1/users?search=${encodeURIComponent('profile.email eq "Dana@Atko.Email"')}`);
     expect(res.status).toBe(200);
-    const users = await res.json();
-    expect(users.map((u: any) => u.status).sort()).toEqual(['ACTIVE', 'DEPROVISIONED']);
-    expect(users.find((u: any) => u.status === 'ACTIVE').id).toBe(danaActive.id);
+    const users = (await res.json()) as Array<{ id: string; status: string }>;
+    expect(users.map((u) => u.status).sort()).toEqual(['ACTIVE', 'DEPROVISIONED']);
+    expect(users.find((u) => u.status === 'ACTIVE')?.id).toBe(danaActive.id);
     expect(okta.requests.at(-1)!.query).toEqual({ search: 'profile.email eq "Dana@Atko.Email"' });
   });
 
@@ -70,8 +70,8 @@ describe('users', () => {
     const res = await get(`/api/v1/users?search=${encodeURIComponent('profile.login eq "sam.sysadmin@atko.email"')}`);
     const [sam] = await res.json();
     expect(sam.id).toBe(org.users['sam.sysadmin@atko.email']);
-    const groups = await (await get(`/api/v1/users/${sam.id}/groups`)).json();
-    expect(groups.map((g: any) => g.profile.name).sort()).toEqual(['Engineering (rule-managed)', 'Everyone', 'PAM Linux Sysadmins']);
+    const groups = (await (await get(`/api/v1/users/${sam.id}/groups`)).json()) as Array<{ profile: { name: string } }>;
+    expect(groups.map((g) => g.profile.name).sort()).toEqual(['Engineering (rule-managed)', 'Everyone', 'PAM Linux Sysadmins']);
     const missing = await get('/api/v1/users/00u00000000000000000');
     expect(missing.status).toBe(404);
     expect((await missing.json()).errorCode).toBe('E0000007');
@@ -87,8 +87,8 @@ describe('groups', () => {
   it('gets a group, searches by name prefix, lists rules and roles as Okta shapes them', async () => {
     const g = await (await get(`/api/v1/groups/${org.groups['PAM Linux Sysadmins']}`)).json();
     expect(g).toMatchObject({ id: org.groups['PAM Linux Sysadmins'], type: 'OKTA_GROUP', profile: { name: 'PAM Linux Sysadmins' } });
-    const found = await (await get('/api/v1/groups?q=pam&limit=10')).json();
-    expect(found.map((x: any) => x.profile.name).sort()).toEqual(['PAM Linux Sysadmins', 'PAM Windows Admins']);
+    const found = (await (await get('/api/v1/groups?q=pam&limit=10')).json()) as Array<{ profile: { name: string } }>;
+    expect(found.map((x) => x.profile.name).sort()).toEqual(['PAM Linux Sysadmins', 'PAM Windows Admins']);
     const rules = await (await get('/api/v1/groups/rules')).json();
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ id: org.rules['Engineering department'], type: 'group_rule', status: 'ACTIVE', actions: { assignUserToGroups: { groupIds: [org.groups['Engineering (rule-managed)']] } } });
@@ -138,10 +138,10 @@ describe('membership writes', () => {
     const gid = org.groups['PAM Linux Sysadmins'];
     const uid = org.users['alice.approver@atko.email'];
     okta.addMember(gid, uid);
-    let ids = (await (await get(`/api/v1/groups/${gid}/users`)).json()).map((u: any) => u.id);
+    let ids = (await (await get(`/api/v1/groups/${gid}/users`)).json() as Array<{ id: string }>).map((u) => u.id);
     expect(ids).toContain(uid);
     okta.removeMember(gid, uid);
-    ids = (await (await get(`/api/v1/groups/${gid}/users`)).json()).map((u: any) => u.id);
+    ids = (await (await get(`/api/v1/groups/${gid}/users`)).json() as Array<{ id: string }>).map((u) => u.id);
     expect(ids).not.toContain(uid);
   });
 });
@@ -162,8 +162,8 @@ describe('pagination', () => {
       const res: Response = await fetch(next, { headers: ssws() });
       expect(res.status).toBe(200);
       pages += 1;
-      const body = await res.json();
-      seen.push(...body.map((u: any) => u.id));
+      const body = (await res.json()) as Array<{ id: string }>;
+      seen.push(...body.map((u) => u.id));
       const link: string = res.headers.get('link') ?? '';
       expect(link).toMatch(/rel="self"/);
       next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
