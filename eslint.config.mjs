@@ -18,6 +18,18 @@ const clockReads = [
   },
 ];
 
+/** Rule 14: a grant is stored only by src/app/grant-lifecycle, from a step of src/domain/grant-transitions. */
+const grantWrites = [
+  {
+    selector: "CallExpression[callee.property.name=/^(create|update)$/][callee.object.property.name='grants']",
+    message: 'Grants are written only in src/app/grant-lifecycle (commit a step from src/domain/grant-transitions).',
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(create|update)$/][callee.object.name='grants']",
+    message: 'Grants are written only in src/app/grant-lifecycle (commit a step from src/domain/grant-transitions).',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,6 +72,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-syntax': ['error', ...clockReads],
     },
+  },
+  {
+    files: ['src/app/**/*.ts'],
+    ignores: ['src/app/grant-lifecycle/**'],
+    rules: { 'no-restricted-syntax': ['error', ...clockReads, ...grantWrites] },
+  },
+  {
+    // Tests craft payloads of the wrong type on purpose (bad input must get a clear refusal).
+    files: ['test/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     // The clock adapter is the one place that reads the system clock; the UIs format "now" for display.

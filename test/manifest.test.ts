@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { checkManifest } from '../scripts/manifest-check';
+import { OKTA_HOST_SUFFIXES } from '../src/domain/okta-domain';
 
 const ROOT = path.resolve(__dirname, '..');
 const original = YAML.parse(fs.readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8'));
@@ -29,7 +30,6 @@ describe('offline manifest check', () => {
   });
 
   it('lets backend fetch reach every Okta host the domain validator accepts, and nothing else', () => {
-    const { OKTA_HOST_SUFFIXES } = require('../src/domain/okta-domain');
     const egress = original.permissions.external.fetch.backend.map((e: { address: string }) => e.address).sort();
     expect(egress).toEqual(OKTA_HOST_SUFFIXES.map((s: string) => `*${s}`).sort());
   });

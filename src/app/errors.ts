@@ -4,4 +4,4 @@
  */
 export interface Refusal { ok: false; code: string; message: string }
 export const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
-export type Outcome<T = {}> = ({ ok: true } & T) | Refusal;
+export type Outcome<T = object> = ({ ok: true } & T) | Refusal;

@@ -2,7 +2,7 @@
  * What an admin watches: grants that hold or are changing membership, grants that need them, whether
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
-import { holdsMembership, MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
+import { MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
 import { MINUTE_MS } from '../../domain/policy';
 import type { DashboardChart, DashboardGrant, DashboardHealth, DashboardView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';

@@ -113,7 +113,7 @@ export const ui = {
   async show(element: ReactElement | null): Promise<void> {
     if (!setChild) {
       // Loaded here, after the globals above exist.
-      const ForgeReconciler = require('@forge/react').default;
+      const ForgeReconciler = (await import('@forge/react')).default;
       ForgeReconciler.render(<Host />);
       await until(() => setChild !== undefined, () => 'the UI Kit root did not mount');
     }
