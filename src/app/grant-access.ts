@@ -5,10 +5,13 @@
  */
 import type { Grant } from '../domain/grant';
 import { activate, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
+import { approvalStanding, historySince, type HistoryEntry } from '../domain/request-integrity';
 import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { auditGrant, noticeStep, once } from './notices';
+import { fieldWords, recordedOf, reviewEdits } from './request-edits';
+import { intakeIssueEvent } from './intake-issue-event';
 import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
@@ -61,12 +64,18 @@ async function checkAndStart(
   // If intake crashed half way, finish its audit entries and comments first (each runs once).
   await completeIntake(deps, g, policy, { handOver: false });
   const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
+  const history = issue ? await deps.issues.history(g.issueKey, policy.durationFieldName) : [];
+  // An edit the intake did not see (its event lost or late) is dealt with here, before any grant.
+  if (issue && (await reviewEdits(deps, g, history)) === 'withdraw') {
+    await intakeIssueEvent(deps, { issueId: g.issueId, issueKey: g.issueKey, kind: 'updated' });
+    return { done: true, note: 'withdrawn by the requester\'s edit; recorded again' };
+  }
   const needsApproval = group.approvalMode === 'status' && !g.emergency;
   const approval = decideApproval({
     group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
-    approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, policy.approvalStatusName) : undefined,
+    approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined,
   });
-  if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, policy.approvalStatusName, now);
+  if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, history, policy.approvalStatusName, now);
   if (approval.kind === 'refused') {
     // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
     // still names the same self-approval each time, so a key with the time in it repeated the refusal.
@@ -88,7 +97,7 @@ async function checkAndStart(
   const isMember = await okta.isMember(who.user.id, g.groupId);
   return commit(deps.grants, startGranting(g, {
     user: who.user,
-    endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: issue?.requestedEnd }),
+    endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
     approval: approval.kind === 'approved' ? { approverAccountId: approval.approverAccountId, statusName: policy.approvalStatusName } : undefined,
     preexistingMembership: isPreexistingMembership(isMember, others),
   }, now));
@@ -120,28 +129,39 @@ async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
 }
 
 /**
- * Who approved, if the approval stands: the issue is in the approval status now, and the move into it
- * happened after the issue was created (events may arrive late, so the grant's own request time is not
- * the reference). An approval since reversed, or one from before the request, does not count.
+ * Who approved, if an approval stands for this request: the issue is in the approval status, it moved
+ * there after the request was recorded (not merely after the issue was created: events arrive late),
+ * and no request field changed since. An approval that does not stand is said once, with what to do.
  */
-async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, approvalStatus: string): Promise<string | undefined> {
-  if (issue.statusName !== approvalStatus) return undefined;
-  const move = await deps.issues.lastTransitionInto(g.issueKey, approvalStatus);
-  const since = issue.createdAt ?? g.requestedAt;
-  return move && Date.parse(move.at) >= Date.parse(since) ? move.accountId : undefined;
+async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, history: readonly HistoryEntry[], approvalStatus: string): Promise<string | undefined> {
+  const standing = approvalStanding({ recorded: recordedOf(g), approvalStatus, statusNow: issue.statusName, history });
+  if (standing.kind === 'given') return standing.move.by;
+  if (standing.kind === 'before-request') {
+    await once(deps.ledger, `approval-before-request:${g.id}:${standing.move.at}`, () => deps.issues.comment(g.issueKey, say.refused(undefined,
+      'Approval needed again.', `The issue was moved to "${approvalStatus}" before this app recorded the request, so that move cannot approve it. To approve it, move the issue out of "${approvalStatus}" and back.`)));
+  }
+  if (standing.kind === 'voided') {
+    const key = `approval-voided:${g.id}:${standing.move.at}`;
+    const what = fieldWords(standing.edit.fields);
+    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, deps.clock.now(), 'APPROVAL_VOIDED', standing.edit.by,
+      `The approval by ${standing.move.by} at ${standing.move.at} no longer counts: ${what} changed after it (by ${standing.edit.by}).`));
+    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, say.refused(undefined, 'Approval needed again.',
+      `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). To approve the request as recorded, move the issue out of "${approvalStatus}" and back.`)));
+  }
+  return undefined;
 }
 
 /** Requests waiting longer than this for approval are closed, so nothing waits (and is re-checked) for ever. */
 export const APPROVAL_TIMEOUT_MS = 7 * 24 * 3_600_000;
 
-async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | undefined, approvalStatus: string, now: string): Promise<WorkResult> {
+async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | undefined, history: readonly HistoryEntry[], approvalStatus: string, now: string): Promise<WorkResult> {
   if (Date.parse(now) - Date.parse(g.requestedAt) > APPROVAL_TIMEOUT_MS) {
     return deny(deps, g, 'APPROVAL.TIMED_OUT', `This request was not approved within ${APPROVAL_TIMEOUT_MS / 86_400_000} days, so it was closed. Raise a new request if you still need access.`);
   }
   // Approved, but the issue moved on before the app could act: say so rather than wait silently.
   if (issue && issue.statusName !== approvalStatus) {
-    const move = await deps.issues.lastTransitionInto(g.issueKey, approvalStatus);
-    if (move && Date.parse(move.at) >= Date.parse(issue.createdAt ?? g.requestedAt)) {
+    const move = historySince(history, recordedOf(g)).filter((h) => h.statusTo === approvalStatus).at(-1);
+    if (move) {
       await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () => deps.issues.comment(g.issueKey, say.refused(undefined,
         'Approval no longer stands.', `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`)));
     }

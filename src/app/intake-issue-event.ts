@@ -4,11 +4,13 @@
  * so the 25 s trigger limit and Okta outages never lose a request.
  */
 import { parseAccessRequest, type FieldProblem } from '../domain/access-request';
-import { grantIdForIssue } from '../domain/grant';
+import { requestEditsSince } from '../domain/request-integrity';
+import type { IssueSnapshot } from './ports';
 import type { AppDeps } from './deps';
 import { noticeStep, once } from './notices';
 import * as say from './messages';
 import { completeIntake, requestAccess } from './request-access';
+import { currentRequest, fieldWords, reviewEdits } from './request-edits';
 import { announceExtension, extendGrant } from './extend-access';
 import { viewAccess } from './view-access';
 
@@ -38,28 +40,22 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   // Issues without our fields are not access requests: stay silent on them.
   if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) return 'ignored';
 
-  const existing = await deps.grants.get(grantIdForIssue(issue.id));
+  const { current: existing, next } = await currentRequest(deps, issue.id);
   if (existing) {
     if (input.kind !== 'updated') {
       // A repeated creation event: finish whatever the first delivery may not have (crash half way).
       await completeIntake(deps, existing, policy);
       return 'duplicate';
     }
-    if (input.statusTo === policy.approvalStatusName && existing.status === 'REQUESTED') {
-      // The worker re-reads who made the transition; the event is only a hint.
-      await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
-      return 'approval-noted';
+    const edits = await reviewEdits(deps, existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    if (edits !== 'withdraw') {
+      // A waiting request: the worker decides whether an approval stands (and says if an edit voided
+      // one); the event is only a hint.
+      const approvalMove = input.statusTo === policy.approvalStatusName;
+      if (existing.status === 'REQUESTED' && (approvalMove || edits === 'not-applied')) await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
+      return edits === 'not-applied' ? 'edit-ignored' : approvalMove && existing.status === 'REQUESTED' ? 'approval-noted' : 'duplicate';
     }
-    // The request stands as raised: an edit of its fields afterwards is said to be ignored, once per value.
-    const groupNow = String(issue.adminGroup ?? '').slice(0, 40);
-    const typeNow = String(issue.accessType ?? '').slice(0, 40);
-    if (issue.adminGroup !== existing.groupId || issue.accessType !== 'New access') {
-      const key = `edit-ignored:${issue.id}:${typeNow}:${groupNow}`;
-      await noticeStep(deps.ledger, key, 'audit', () => deps.audit.append({ at: deps.clock.now(), action: 'EDIT_IGNORED', actor: 'app', grantId: existing.id, issueKey: issue.key, requesterAccountId: existing.requesterAccountId, groupId: existing.groupId, detail: `Fields changed after the request (Access type "${typeNow}", Admin group "${groupNow}"); the request stays New access for ${existing.groupId}.` }));
-      await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(issue.key, say.refused(existing.requesterAccountId, 'Changes to this request are not applied.', 'This request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.')));
-      return 'edit-ignored';
-    }
-    return 'duplicate';
+    // Withdrawn by the requester's own edit: the issue as it is now is a new request (below).
   }
 
   const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
@@ -75,6 +71,10 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
     return 'invalid-fields';
   }
 
+  if (await answeredBefore(deps, issue, parsed.accessType, 'groupId' in parsed ? parsed.groupId : undefined, policy.durationFieldName, next)) {
+    return 'edit-ignored';
+  }
+
   switch (parsed.accessType) {
     case 'View access': {
       const { told } = await viewAccess(deps, { issueKey: issue.key, requesterAccountId: issue.reporterAccountId!, noticeKey: `view:${issue.id}` });
@@ -88,6 +88,33 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
-      return requestAccess(deps, { issue, groupId: parsed.groupId, policy });
+      return requestAccess(deps, { issue, groupId: parsed.groupId, policy, requestNumber: next });
   }
+}
+
+/**
+ * Extend and View access are answered once, for the values the issue had when the app first saw it
+ * as a request. An edit afterwards (another group, another reporter, New access) is not applied:
+ * otherwise editing an answered Extend issue would extend a second grant, and a View issue edited into
+ * New access by someone else would grant its reporter. True when this is such an edit (it has been
+ * said so, once per new set of values). A New access issue is its grant's business, not this.
+ */
+async function answeredBefore(
+  deps: AppDeps, issue: IssueSnapshot, accessType: string, groupId: string | undefined, durationFieldName: string, requestNumber: number,
+): Promise<boolean> {
+  const values = JSON.stringify([accessType, issue.reporterAccountId, groupId ?? null, issue.changeType ?? null, issue.requestedEnd ?? null]);
+  const first = await deps.ledger.remember(`request-values:${issue.id}:${requestNumber}`, values);
+  // First seen now, or first seen as New access (never answered: its recording lost a race with an edit).
+  if (first === values || (JSON.parse(first) as unknown[])[0] === 'New access') return false;
+  const key = `edit-not-applied:${issue.id}:${values}`;
+  const edits = requestEditsSince(await deps.issues.history(issue.key, durationFieldName), { at: issue.createdAt ?? '1970-01-01T00:00:00.000Z' });
+  const last = edits[edits.length - 1];
+  const what = last ? fieldWords([...new Set(edits.flatMap((e) => e.fields))]) : 'The request fields';
+  await noticeStep(deps.ledger, key, 'audit', () => deps.audit.append({
+    at: deps.clock.now(), action: 'EDIT_IGNORED', actor: last?.by ?? 'app', issueKey: issue.key, requesterAccountId: issue.reporterAccountId,
+    detail: `${what} changed after this request was answered; not applied (the answer stands for the issue as first raised).`,
+  }));
+  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(issue.key, say.refused(undefined, 'Changes to this request are not applied.',
+    `This issue was already answered as it was raised. For another group, person or kind of request, raise a new issue.`)));
+  return true;
 }

@@ -14,14 +14,20 @@ import type { IssueSnapshot } from './ports';
 export async function requestAccess(
   deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number },
 ): Promise<'recorded' | 'denied' | 'duplicate'> {
-  const { issue, groupId, policy } = input;
+  const { groupId, policy } = input;
+  // The history first, then the fields: an edit between the two reads then counts as an edit after
+  // the recording (said, never silently absorbed), and approvals are counted only from here on.
+  const historySeen = (await deps.issues.history(input.issue.key, policy.durationFieldName)).length;
+  const issue = await deps.issues.getIssue(input.issue.key, policy.durationFieldName);
+  // Gone, or edited since the caller read it: that edit's own event records the issue as it then reads.
+  if (!issue || issue.adminGroup !== groupId || issue.accessType !== 'New access' || issue.reporterAccountId !== input.issue.reporterAccountId) return 'duplicate';
   const now = deps.clock.now();
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((g) => g.groupId === groupId);
   const requested = openRequest({
     issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey, requesterAccountId: issue.reporterAccountId!,
     groupId, changeType: issue.changeType, requestedEnd: issue.requestedEnd, emergency: isEmergency(policy, issue.changeType),
-    requestNumber: input.requestNumber ?? 1,
+    requestNumber: input.requestNumber ?? 1, historySeen,
   }, now);
 
   const refusal = !group

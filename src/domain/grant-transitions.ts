@@ -51,6 +51,8 @@ export interface NewRequest {
   emergency: boolean;
   /** 1 for the issue's first request; the next after a withdrawal. */
   requestNumber: number;
+  /** How many history entries the issue had when its fields were read for this snapshot. */
+  historySeen?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export function openRequest(r: NewRequest, now: string): Grant {
     requesterAccountId: r.requesterAccountId, groupId: r.groupId, status: 'REQUESTED', requestedAt: now,
     changeType: r.changeType, ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}), emergency: r.emergency,
     ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
+    ...(r.historySeen !== undefined ? { historySeen: r.historySeen } : {}),
     extensions: 0, preexistingMembership: false, attempts: 0, version: 1, updatedAt: now,
   };
 }

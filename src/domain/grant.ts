@@ -29,6 +29,8 @@ export interface Grant {
   changeType?: string;
   /** The requested end as the issue said when the request was recorded (never read from the issue again). */
   requestedEnd?: string;
+  /** How many entries the issue's history had when the request was recorded (what "after" means for it). */
+  historySeen?: number;
   /** Which request of its issue this is: 1 for the first; a requester's edit while waiting records the next. */
   requestNumber?: number;
   /** Set when WITHDRAWN: the grant id of the request that replaced this one. */

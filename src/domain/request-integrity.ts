@@ -20,16 +20,27 @@ export interface HistoryEntry {
 
 const after = (a: string, b: string) => Date.parse(a) >= Date.parse(b);
 
-/** Entries that changed request fields at or after `since`, oldest first. */
-export const requestEditsSince = (history: readonly HistoryEntry[], since: string): HistoryEntry[] =>
-  history.filter((h) => h.fields.length > 0 && after(h.at, since)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+/**
+ * When a request was recorded: how many history entries the issue had then (`historySeen`, read before
+ * the issue's fields), and the time. History is append-only, so position tells "after" exactly, with no
+ * clock skew between Jira and the app; the time is the fallback for requests recorded without it.
+ */
+export interface Recorded { at: string; historySeen?: number }
+
+/** The history entries made after the request was recorded, oldest first. */
+export const historySince = (history: readonly HistoryEntry[], rec: Recorded): HistoryEntry[] =>
+  rec.historySeen !== undefined ? history.slice(rec.historySeen) : history.filter((h) => after(h.at, rec.at));
+
+/** Entries that changed request fields after the request was recorded, oldest first. */
+export const requestEditsSince = (history: readonly HistoryEntry[], rec: Recorded): HistoryEntry[] =>
+  historySince(history, rec).filter((h) => h.fields.length > 0);
 
 export type EditVerdict =
   | { kind: 'none' }
   /** Every edit is the requester's and the request still waits: it is withdrawn and recorded again. */
   | { kind: 'withdraw'; by: string; fields: RequestField[] }
-  /** Someone else edited, or the request is past waiting: the edit is not applied (said once per `lastAt`). */
-  | { kind: 'not-applied'; by: string[]; fields: RequestField[]; lastAt: string };
+  /** Someone else edited, or the request is past waiting: the edit is not applied (said once per `count`). */
+  | { kind: 'not-applied'; by: string[]; fields: RequestField[]; count: number };
 
 /**
  * What to do about edits made to a request's fields since it was recorded. Only the requester may
@@ -43,7 +54,7 @@ export function judgeEdits(request: { status: string; requesterAccountId: string
   if (request.status === 'REQUESTED' && by.length === 1 && by[0] === request.requesterAccountId) {
     return { kind: 'withdraw', by: by[0], fields };
   }
-  return { kind: 'not-applied', by, fields, lastAt: edits[edits.length - 1].at };
+  return { kind: 'not-applied', by, fields, count: edits.length };
 }
 
 export interface ApprovalMove { by: string; at: string }
@@ -59,23 +70,23 @@ export type ApprovalStanding =
   | { kind: 'given'; move: ApprovalMove };
 
 /**
- * Does the issue's last move into the approval status approve this request? Only if it happened after
- * the request was recorded, and no request field changed since.
+ * Does the issue's last move into the approval status approve this request? Only if it was made after
+ * the request was recorded, and no request field changed since (in the same entry or a later one).
  */
 export function approvalStanding(args: {
-  recordedAt: string;
+  recorded: Recorded;
   approvalStatus: string;
   statusNow: string;
   history: readonly HistoryEntry[];
 }): ApprovalStanding {
   if (args.statusNow !== args.approvalStatus) return { kind: 'none' };
-  const moves = args.history.filter((h) => h.statusTo === args.approvalStatus);
-  const last = moves.reduce<HistoryEntry | undefined>((m, h) => (!m || after(h.at, m.at) ? h : m), undefined);
-  if (!last) return { kind: 'none' };
+  let lastIndex = -1;
+  args.history.forEach((h, i) => { if (h.statusTo === args.approvalStatus) lastIndex = i; });
+  if (lastIndex < 0) return { kind: 'none' };
+  const last = args.history[lastIndex];
   const move = { by: last.by, at: last.at };
-  if (!after(last.at, args.recordedAt)) return { kind: 'before-request', move };
-  // An edit in the same history entry as the move, or after it, voids it.
-  const edit = requestEditsSince(args.history, last.at)[0];
+  if (!historySince(args.history, args.recorded).includes(last)) return { kind: 'before-request', move };
+  const edit = args.history.slice(lastIndex).find((h) => h.fields.length > 0);
   if (edit) return { kind: 'voided', move, edit };
   return { kind: 'given', move };
 }

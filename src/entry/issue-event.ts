@@ -21,14 +21,15 @@ export const IssueEventSchema = z.looseObject({
 export type IssueEvent = z.infer<typeof IssueEventSchema>;
 
 /**
- * Created issues always; updates only when the status or a custom field changed (approval, or an edit
- * to the request fields). Comments and the app's own writes are noise. `ignoreSelf` in the manifest
+ * Created issues always; updates only when the status, the reporter or a custom field changed (approval,
+ * or an edit to the request fields). Comments and the app's own writes are noise. `ignoreSelf` in the manifest
  * already drops self-generated events; this repeats it because delivery is not ours to trust.
  */
 export function isRelevantIssueEvent(e: IssueEvent): boolean {
   if (e.selfGenerated) return false;
   if (e.eventType === 'avi:jira:created:issue') return true;
-  return (e.changelog?.items ?? []).some((i) => i.field === 'status' || i.fieldtype === 'custom');
+  // The reporter is the request's beneficiary: changing it is an edit of the request.
+  return (e.changelog?.items ?? []).some((i) => i.field === 'status' || i.field === 'reporter' || i.fieldtype === 'custom');
 }
 
 export const statusChangedTo = (e: IssueEvent): string | undefined =>

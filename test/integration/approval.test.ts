@@ -48,7 +48,7 @@ describe('which approval counts', () => {
     expect(t.comments(r.key).filter((c) => c.includes('move the issue back to "Approved"'))).toHaveLength(1);
   });
 
-  it('counts an approval made before a late creation event was processed, from the issue creation time', async () => {
+  it('does not count an approval made before a late creation event was processed: approval is asked again, once', async () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
@@ -57,8 +57,19 @@ describe('which approval counts', () => {
     await sb.clock.advance(1 * MIN);
     await sb.jira.transition(r.key, 'Approved', w.jira.alice); // 09:01, before the app heard of the request
     await sb.clock.advance(4 * MIN);
-    await sb.releaseEvents(); // 09:05: the request is recorded now
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.alice, requestedAt: at('09:05:00') });
+    await sb.releaseEvents(); // 09:05: the request is recorded now, after the approval
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', requestedAt: at('09:05:00') });
+    expect(t.grant(r.grantId)!.approvedBy).toBeUndefined();
+    const asked = () => t.comments(r.key).filter((c) => c.includes('moved to "Approved" before this app recorded the request'));
+    expect(asked()).toHaveLength(1);
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+    await sb.clock.advance(2 * HOUR); // hourly re-checks say it once
+    expect(asked()).toHaveLength(1);
+
+    // An approval after the recording counts.
+    await sb.jira.transition(r.key, 'To Do', w.jira.alice);
+    await sb.jira.transition(r.key, 'Approved', w.jira.alice);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.alice });
   });
 
   it('closes a request nobody approved within 7 days', async () => {
@@ -79,7 +90,7 @@ describe('edits after the request', () => {
     const edit = await sb.jira.updateFields(r.key, { accessType: 'Extend access' }, w.jira.neville);
     await sb.jira.deliverAgain(edit!.eventId);
     expect(t.comments(r.key).filter((c) => c.includes('not applied'))).toHaveLength(1);
-    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ detail: expect.stringContaining('Access type "Extend access"') })]);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining(`Access type changed after access was granted (by ${w.jira.neville})`) })]);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
     expect(t.audit({ action: 'EXTENDED' })).toEqual([]);
   });

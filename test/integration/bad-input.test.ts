@@ -218,7 +218,10 @@ describe('Extend and View', () => {
 });
 
 describe('an issue edited after the request', () => {
-  it('after approval: the group change is not applied, one comment, audited, membership untouched', async () => {
+  const notApplied = (what: string, stage: string) =>
+    `@Neville Newadmin Changes to this request are not applied.\n${what} changed after ${stage}. The request stays as it was recorded. For a different group, person or kind of request, raise a new issue.`;
+
+  it('after approval: the group change is not applied, one comment, audited with the editor, membership untouched', async () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
@@ -230,28 +233,63 @@ describe('an issue edited after the request', () => {
 
     const edit = await nothingElseChanges(t, () => sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville));
     expect(t.grant(r.grantId)).toEqual(grantBefore);
-    expect(t.comments(r.key).slice(comments)).toEqual(['@Neville Newadmin Changes to this request are not applied.\nThis request was recorded as it was when it was raised. For a different group or another kind of request, raise a new issue.']);
-    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ detail: expect.stringContaining(`Admin group "${w.groups.windows}"`) })]);
+    expect(t.comments(r.key).slice(comments)).toEqual([notApplied('Admin group', 'access was granted')]);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining(`Admin group changed after access was granted (by ${w.jira.neville})`) })]);
     expect(sb.okta.members(w.groups.windows)).toEqual([]);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
 
-    // The same edit event again, and an unrelated edit: nothing more.
+    // The same edit event again: nothing more. The duration driver is part of the request too: said once.
     await sb.jira.deliverAgain(edit!.eventId);
-    await sb.jira.updateFields(r.key, { changeType: 'Emergency' }, w.jira.neville);
     expect(t.comments(r.key)).toHaveLength(comments + 1);
+    await sb.jira.updateFields(r.key, { changeType: 'Emergency' }, w.jira.alice);
+    expect(t.comments(r.key).slice(comments + 1)).toEqual([notApplied('Admin group, the duration field', 'access was granted')]);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' }).map((e) => e.actor).sort()).toEqual([w.jira.alice, w.jira.neville].sort());
     expect(t.grant(r.grantId)).toEqual(grantBefore);
   });
 
-  it('before approval: the approval still grants the group first requested', async () => {
+  it("before approval, the requester's own edit withdraws the request and records a new one, which needs its own approval", async () => {
+    const t = await world();
+    const { w, sb } = t;
+    await t.setGroup(w.groups.linux, { approvalMode: 'status' });
+    await t.setGroup(w.groups.windows, { approvalMode: 'status' });
+    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
+    await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville);
+    const second = `${r.grantId}-r2`;
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'WITHDRAWN', endedBy: w.jira.neville, supersededBy: second });
+    expect(t.grant(second)).toMatchObject({ status: 'REQUESTED', groupId: w.groups.windows, requesterAccountId: w.jira.neville, requestNumber: 2 });
+    expect(t.audit({ grantId: r.grantId, action: 'WITHDRAWN' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining('changed Admin group') })]);
+    expect(t.comments(r.key).at(-1)).toContain('is waiting for approval');
+
+    await sb.jira.transition(r.key, 'Approved', w.jira.alice);
+    expect(t.grant(second)).toMatchObject({ status: 'ACTIVE', groupId: w.groups.windows, approvedBy: w.jira.alice });
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'WITHDRAWN' });
+    expect(sb.okta.members(w.groups.windows)).toEqual([w.okta.neville]);
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+  });
+
+  it('before approval, an edit by someone else is not applied, and voids an approval given before it', async () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
     const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
-    await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville);
-    expect(t.comments(r.key).at(-1)).toContain('Changes to this request are not applied.');
-    await sb.jira.transition(r.key, 'Approved', w.jira.alice);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', groupId: w.groups.linux });
-    expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
+    // Approved while Okta is away (the grant cannot start), then Alice edits the group.
+    sb.okta.fault({ method: 'GET', path: /^\/api\/v1\/groups\/[^/]+$/, status: 503, times: 1 });
+    await sb.jira.transition(r.key, 'Approved', w.jira.ada);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED' });
+    await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.alice);
+    await sb.clock.advance(60_000);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', groupId: w.groups.linux });
+    expect(t.comments(r.key)).toEqual(expect.arrayContaining([
+      notApplied('Admin group', 'it was recorded'),
+      expect.stringContaining('Admin group changed after this request was approved, so the approval no longer counts'),
+    ]));
+    expect(t.audit({ grantId: r.grantId, action: 'APPROVAL_VOIDED' })).toEqual([expect.objectContaining({ actor: w.jira.alice })]);
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+
+    // Approved again, after the edit: the request as recorded is granted, the edit never is.
+    await sb.jira.transition(r.key, 'To Do', w.jira.ada);
+    await sb.jira.transition(r.key, 'Approved', w.jira.ada);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', groupId: w.groups.linux, approvedBy: w.jira.ada });
     expect(sb.okta.members(w.groups.windows)).toEqual([]);
   });
 });

@@ -65,6 +65,7 @@ export const GrantSchema = z.object({
   changeType: z.string().optional(),
   requestedEnd: iso.optional(),
   requestNumber: z.number().int().positive().optional(),
+  historySeen: z.number().int().nonnegative().optional(),
   supersededBy: z.string().optional(),
   emergency: z.boolean(),
   approvedBy: z.string().optional(),

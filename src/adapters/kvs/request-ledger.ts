@@ -25,6 +25,18 @@ export class KvsRequestLedger implements RequestLedger {
     }
   }
 
+  async remember(key: string, value: string): Promise<string> {
+    try {
+      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now(), value }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL });
+      return value;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'KEY_CONFLICT') throw e;
+    }
+    const stored = await kvs.get<{ value?: unknown }>(storageKey(key));
+    // A marker written by claim() carries no value: nothing was remembered under this key before.
+    return typeof stored?.value === 'string' ? stored.value : value;
+  }
+
   async release(key: string): Promise<void> {
     await kvs.delete(storageKey(key));
   }

@@ -264,6 +264,8 @@ export interface PermissionChecker {
  */
 export interface RequestLedger {
   claim(key: string): Promise<boolean>;
+  /** First writer wins: stores `value` under `key` unless a value is there already; returns the one kept. */
+  remember(key: string, value: string): Promise<string>;
   release(key: string): Promise<void>;
 }
 
