@@ -14,7 +14,7 @@ import path from 'node:path';
 import { checksBlock, fmtCount, fmtMs, fmtRatio, heading, table, type Check } from './bench/report';
 import {
   approvalBacklog, ALL_DUPLICATED_CONCURRENT, ALL_DUPLICATED_SEQUENTIAL, CLEAN, compareRuns, DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS, lifecycle, lifecycles,
-  revocationLag, sweepCost, SWEEP_ACTIVE, SWEEP_DUE, SWEEP_NEAR, type SweepRow,
+  revocationLag, sweepCost, SWEEP_ACTIVE, SWEEP_DUE, SWEEP_NEAR, viewAccessCost, type SweepRow, type ViewAccessRow,
 } from './bench/scenarios';
 
 const SIZES = [100, 1_000, 10_000];
@@ -95,6 +95,20 @@ async function main() {
     backlog.push(await approvalBacklog(k));
   }
 
+  // ---- Extra: View access and the panel vs the requester's own history ----
+  const views: ViewAccessRow[] = [];
+  for (const n of SIZES) {
+    progress(`View access for a requester with ${fmtCount(n)} past grants`);
+    views.push(await viewAccessCost(n));
+  }
+  const [vSmall, , vBig] = views;
+  const viewRatios = {
+    replyItemsRead: ratio(vBig.reply.itemsRead, vSmall.reply.itemsRead),
+    panelLoadItemsRead: ratio(vBig.panelLoad.itemsRead, vSmall.panelLoad.itemsRead),
+    replyRequests: ratio(vBig.reply.requests, vSmall.reply.requests),
+    panelLoadRequests: ratio(vBig.panelLoad.requests, vSmall.panelLoad.requests),
+  };
+
   // ---- checks (targets) and findings (reported, not failing) ----
   const checks: Check[] = [
     { name: 'sweep KVS requests flat in table size', ok: sweepRatios.firstSweepRequests <= FLAT_LIMIT && sweepRatios.repeatSweepRequests <= FLAT_LIMIT, detail: `cost(${fmtCount(big.n)})/cost(${fmtCount(small.n)}) = ${fmtRatio(sweepRatios.firstSweepRequests)} (first), ${fmtRatio(sweepRatios.repeatSweepRequests)} (repeat); limit ${FLAT_LIMIT}` },
@@ -106,6 +120,8 @@ async function main() {
     { name: `revocation lag < 60 s for all ${LAG_GRANTS} grants`, ok: lag.expired === LAG_GRANTS && lag.over60s === 0 && lag.lagMs.max < 60_000, detail: `${lag.expired} expired, max ${fmtMs(lag.lagMs.max)}` },
     { name: 'duplicate product events + overlapping sweeps: Okta writes ratio == 1.0', ok: dup.ratios.oktaWrites === 1, detail: `ratio ${fmtRatio(dup.ratios.oktaWrites)} (${dup.chaotic.okta.writes} vs ${dup.clean.okta.writes})` },
     { name: 'duplicate product events + overlapping sweeps: same comments, audit and final state', ok: dup.ratios.jiraComments === 1 && dup.ratios.auditEntries === 1 && dup.sameFinalState, detail: `comments ${fmtRatio(dup.ratios.jiraComments)}, audit ${fmtRatio(dup.ratios.auditEntries)}, final state ${dup.sameFinalState ? 'same' : 'DIFFERENT'}` },
+    { name: 'View access reply and panel load flat in the requester\'s history', ok: Object.values(viewRatios).every((r) => r <= FLAT_LIMIT), detail: `items read x${fmtRatio(viewRatios.replyItemsRead)} (reply), x${fmtRatio(viewRatios.panelLoadItemsRead)} (panel) from ${fmtCount(vSmall.history)} to ${fmtCount(vBig.history)} past grants; the whole partition: x${fmtRatio(ratio(vBig.fullPartitionItems, vSmall.fullPartitionItems))}` },
+    { name: 'panel load on a View access issue reads <= 60 grant items (issue 9)', ok: views.every((v) => v.panelLoadGrantItems <= 60), detail: views.map((v) => `${fmtCount(v.history)}: ${v.panelLoadGrantItems}`).join(', ') },
     { name: 'everything twice, one at a time: no extra Okta call', ok: dupSequential.ratios.oktaCalls === 1 && dupSequential.sameFinalState, detail: `Okta calls ratio ${fmtRatio(dupSequential.ratios.oktaCalls)}` },
   ];
   const findings: string[] = [];
@@ -138,6 +154,7 @@ async function main() {
     lifecycle: life,
     revocationLag: lag,
     approvalBacklog: backlog,
+    viewAccess: { rows: views, ratios: viewRatios },
     idempotency: { clean, duplicateEventsAndOverlappingSweeps: dup, plusQueueTwiceConcurrent: dupQueueConcurrent, everythingTwiceSequential: dupSequential },
     checks, findings,
   };
@@ -215,6 +232,11 @@ async function main() {
     log(heading('Extra: requests waiting for approval (group approval mode "status")'));
     log(table(['waiting', 'sweeps/h', 'worker runs/h', 'Jira changelog reads/h', 'KVS requests/h', 'of which sweeper', 'still waiting'],
       backlog.map((b) => [b.waiting, b.perHour.sweeps, b.perHour.workerDeliveries, b.perHour.jiraChangelogReads, b.perHour.kvsRequests, b.perHour.sweeperKvsRequests, b.stillRequested])));
+
+    log(heading('Extra: View access and the panel vs the requester\'s own history'));
+    log('Past grants all requested within the 90-day window (the worst case), plus one running grant. KVS requests / items read (config reads included).\n');
+    log(table(['past grants', 'reply req', 'reply items', 'panel req', 'panel items', 'next page req', 'next page items', 'whole partition items', 'reply ends with'],
+      views.map((v) => [fmtCount(v.history), v.reply.requests, v.reply.itemsRead, v.panelLoad.requests, v.panelLoad.itemsRead, v.nextPage.requests, v.nextPage.itemsRead, fmtCount(v.fullPartitionItems), v.replyLastLine.slice(0, 40)])));
 
     log(heading('Checks'));
     log(checksBlock(checks));

@@ -493,3 +493,51 @@ export async function approvalBacklog(waiting: number): Promise<ApprovalBacklogR
     };
   });
 }
+
+// ------------------------------------------------------------------------------------------------
+// Extra: View access and the panel vs the requester's own history (issue 9)
+// ------------------------------------------------------------------------------------------------
+
+export interface ViewAccessRow {
+  /** EXPIRED grants of the requester, all requested within the 90-day window (nothing skipped by date). */
+  history: number;
+  /** The issue-trigger invocation that answers a View access issue with its comment. */
+  reply: KvsTally;
+  /** `panel/load` on that issue, and `panel/grants` for its second page. */
+  panelLoad: KvsTally;
+  nextPage: KvsTally;
+  /** Of the panel load's items, those of the grant entity (the issue's target: at most 60). */
+  panelLoadGrantItems: number;
+  /** What reading the requester's whole partition (the design before issue 9) reads. */
+  fullPartitionItems: number;
+  replyLastLine: string;
+}
+
+export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
+  const T0 = Date.parse('2026-11-22T09:00:00.000Z');
+  return withSandbox(iso(T0), async ({ sb, w, probe }) => {
+    const spread = (89 * DAY) / Math.max(1, history);
+    await batchWriteGrants(sb, Array.from({ length: history }, (_, i) =>
+      historyGrant(i, T0, HOUR + Math.floor(i * spread), w.jira.neville, w.groups.windows, w.okta.neville)));
+    await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'Linux', reporter: w.jira.neville, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux } });
+
+    let m = probe.mark();
+    const view = await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'What do I have?', reporter: w.jira.neville, fields: { accessType: 'View access' } });
+    const reply = tallyKvs(since(sb, probe, m).kvs);
+    const ask = async (key: string, payload: unknown) => {
+      const r: any = await sb.app.invoke(key, payload, { accountId: w.jira.neville, extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } } });
+      if (!r.ok) throw new Error(`bench: ${key} answered ${JSON.stringify(r)}`);
+      return r.data;
+    };
+    m = probe.mark();
+    const panel = await ask('panel/load', {});
+    const loadCalls = since(sb, probe, m).kvs;
+    const panelLoad = tallyKvs(loadCalls);
+    const panelLoadGrantItems = tallyKvs(loadCalls.filter((c) => c.store === 'grant')).itemsRead;
+    m = probe.mark();
+    if (panel.grants?.nextCursor) await ask('panel/grants', { cursor: panel.grants.nextCursor });
+    const nextPage = tallyKvs(since(sb, probe, m).kvs);
+    const comment = sb.jira.comments(view.key)[0]?.text ?? '';
+    return { history, reply, panelLoad, nextPage, panelLoadGrantItems, fullPartitionItems: history + 1, replyLastLine: comment.split('\n').pop() ?? '' };
+  });
+}

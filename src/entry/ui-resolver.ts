@@ -8,7 +8,7 @@ import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
 import { groupName, listGroupOptions } from '../app/panel/field-groups';
-import { loadPanel, type PanelCaller } from '../app/panel/load-panel';
+import { loadGrantsPage, loadPanel, type PanelCaller } from '../app/panel/load-panel';
 import { extendFromPanel, relinquishFromPanel, revokeFromPanel, type PanelActionOutcome } from '../app/panel/panel-actions';
 import { failure, success, type Envelope } from '../shared/envelope';
 import { FIELD_KEYS, PANEL_KEYS, PayloadSchemas, UI_ERRORS } from '../shared/panel-contract';
@@ -58,6 +58,14 @@ export function buildUiResolver(deps: () => AppDeps) {
     const caller = panelCaller(p.accountId, call);
     if (isEnvelope(caller)) return caller;
     return success(await loadPanel(deps(), caller));
+  });
+  resolver.define(PANEL_KEYS.grants, async (call: Call) => {
+    const p = parse(PANEL_KEYS.grants, call);
+    if (isEnvelope(p)) return p;
+    const caller = panelCaller(p.accountId, call);
+    if (isEnvelope(caller)) return caller;
+    const page = await loadGrantsPage(deps(), caller, p.payload.cursor);
+    return page.ok ? success(page.data) : failure(page.code, page.message);
   });
   panelAction(PANEL_KEYS.extend, extendFromPanel);
   panelAction(PANEL_KEYS.relinquish, relinquishFromPanel);

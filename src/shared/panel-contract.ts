@@ -15,6 +15,8 @@ export const PANEL_KEYS = {
   extend: 'panel/extend',
   relinquish: 'panel/relinquish',
   revoke: 'panel/revoke',
+  /** The next page of the requester's grants on a View access issue (the first comes with panel/load). */
+  grants: 'panel/grants',
 } as const;
 
 export const FIELD_KEYS = {
@@ -46,6 +48,8 @@ export const PayloadSchemas = {
   [PANEL_KEYS.relinquish]: z.object({ grantId }).strict(),
   // The UI asks for confirmation first; the flag makes a stray or replayed call without it harmless.
   [PANEL_KEYS.revoke]: z.object({ grantId, confirm: z.literal(true, { error: 'Confirm the revocation.' }) }).strict(),
+  // The cursor is the one a previous answer gave; the requester is the issue's, never the payload's.
+  [PANEL_KEYS.grants]: z.object({ cursor: z.string({ error: 'Give the cursor of the previous page.' }).min(1).max(4096) }).strict(),
   [FIELD_KEYS.groups]: z.object({}).strict(),
   [FIELD_KEYS.groupName]: z.object({ groupId: z.string().trim().min(1).max(64) }).strict(),
 } as const;
@@ -109,6 +113,23 @@ export interface OtherGrantDto {
   endsAt?: string;
 }
 
+/** One row of the requester's grants on a View access issue: what the View access reply's table shows. */
+export interface GrantRowDto extends OtherGrantDto {
+  requestedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+/**
+ * A page of the requester's grants: running ones first (first page only), then those requested in the
+ * last 90 days, newest first. `nextCursor` asks `panel/grants` for the next page; a page may come back
+ * empty (then there is nothing more).
+ */
+export interface GrantsPageDto {
+  rows: GrantRowDto[];
+  nextCursor?: string;
+}
+
 export type PanelState =
   /** Neither app field is set: the panel says so and stays quiet. */
   | 'not-a-request'
@@ -131,6 +152,11 @@ export interface PanelData {
   history?: HistoryEntryDto[];
   /** The requester's other running grants; only for the requester and Jira admins. */
   otherGrants?: OtherGrantDto[];
+  /**
+   * On a View access issue, the first page of the requester's grants (what the reply lists, paged);
+   * only for the requester and Jira admins. Replaces otherGrants there.
+   */
+  grants?: GrantsPageDto;
   /** Present when the viewer may not see history and other grants, saying who can. */
   restrictedNote?: string;
 }

@@ -10,6 +10,8 @@ import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { sandboxBackend } from '../frontend/support/backends';
 import { KvsAuditLog } from '../../src/adapters/kvs/audit-log';
+import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
+import { makeGrant } from '../factories/grant';
 
 const HOUR = 3_600_000;
 let sb: Sandbox;
@@ -149,7 +151,7 @@ describe('issue panel on the sandbox', () => {
     expect(JSON.stringify(panel)).not.toMatch(/@atko\.email/);
   });
 
-  it('says so when an issue is not an access request, and lists Neville\'s other access', async () => {
+  it('says so when an issue is not an access request, and lists Neville\'s access on a View access issue', async () => {
     await raise(world.groups.windows, 'Standard');
     const plain = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'Printer broken', reporter: world.jira.neville, fields: {} });
     await openPanel(world.jira.neville, plain);
@@ -158,7 +160,37 @@ describe('issue panel on the sandbox', () => {
     const view = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'What do I have?', reporter: world.jira.neville, fields: { accessType: 'View access' } });
     await openPanel(world.jira.neville, view);
     expect(ui.text()).toContain('View access request');
-    expect(ui.text()).toMatch(/Your other active access .*PAM Windows Admins .*Active/);
+    expect(ui.text()).toMatch(/Your Okta access .*PAM Windows Admins .*Active/);
+    expect(ui.hasButton('Show more')).toBe(false);
+  });
+
+  it('pages through a long history with Show more, where the View access reply points', async () => {
+    const linux = await raise(world.groups.linux, 'Emergency');
+    const now = Date.parse('2026-11-22T09:00:00Z');
+    await sb.app.run(async () => {
+      const store = new KvsGrantStore();
+      for (let i = 1; i <= 40; i++) {
+        const requested = new Date(now - i * 24 * HOUR).toISOString();
+        const ended = new Date(now - i * 24 * HOUR + HOUR).toISOString();
+        await store.create(makeGrant({
+          id: `grant-7${i}`, issueId: `7${i}`, issueKey: `HIST-${i}`, requesterAccountId: world.jira.neville, groupId: world.groups.windows,
+          status: 'EXPIRED', requestedAt: requested, startedAt: requested, firstStartedAt: requested, endsAt: ended, endedAt: ended,
+          endReason: 'EXPIRED', endedBy: 'app', updatedAt: ended, version: 5,
+        }));
+      }
+    });
+    const view = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'What do I have?', reporter: world.jira.neville, fields: { accessType: 'View access' } });
+    expect(commentsOn(view.key)).toContain('and 16 more: open the Okta access panel on this issue.');
+
+    await openPanel(world.jira.neville, view);
+    const issueLinks = () => ui.findAll((d) => d.type === 'Link').map((l) => ui.text(l));
+    // The running grant, then a page of 25 read (the running grant again, and 24 ended ones).
+    expect(issueLinks()).toEqual([linux.key, ...Array.from({ length: 24 }, (_, i) => `HIST-${i + 1}`)]);
+    await ui.click('Show more');
+    await ui.waitForText('HIST-40');
+    expect(issueLinks()).toEqual([linux.key, ...Array.from({ length: 40 }, (_, i) => `HIST-${i + 1}`)]);
+    expect(ui.invokes.map((i) => i.functionKey)).toEqual(['panel/load', 'panel/grants']);
+    expect(ui.hasButton('Show more')).toBe(false);
   });
 
   it('shows a refusal in words: status, history and reason carry no codes (the audit trail keeps them)', async () => {

@@ -1,7 +1,7 @@
 /** GrantStore on the `grant` custom entity (manifest.yml): one item per grant, keyed by grant id. */
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
-import type { Grant, GrantStatus } from '../../domain/grant';
-import { StaleGrantError, type AuditEntryInput, type GrantStore } from '../../app/ports';
+import { RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/grant';
+import { StaleGrantError, type AuditEntryInput, type GrantPage, type GrantStore } from '../../app/ports';
 import { KvsAuditLog } from './audit-log';
 import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
 import { isKvsError, readAll, type Pageable } from './paging';
@@ -10,6 +10,14 @@ const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
 const MAX_AUDIT_RACES = 20;
 /** Statuses of grants that hold, take, give up or (a failed removal) may still hold the membership. */
 const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'];
+/**
+ * Partition requesterAccountId + status, range requestedAt (manifest.yml; why: ADR 0002). Only its
+ * running-status partitions are queried: they hold what the requester has open, never their history.
+ * (Named here rather than in keys.ts' GRANT_INDEX only because this change did not own keys.ts.)
+ */
+const BY_REQUESTER_STATUS = 'by-requester-status';
+/** Largest page KVS serves. */
+const MAX_LIMIT = 100;
 
 /** Stored items are untrusted across versions: parse, and fail loudly on a corrupt one. */
 function toGrant(key: string, raw: unknown): Grant {
@@ -61,6 +69,28 @@ export class KvsGrantStore implements GrantStore {
 
   async listByRequester(accountId: string): Promise<Grant[]> {
     return this.list(() => grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] }).sort(Sort.ASC));
+  }
+
+  async listRunningByRequester(accountId: string, limitPerStatus: number): Promise<{ grants: Grant[]; more: boolean }> {
+    const limit = Math.min(Math.max(1, limitPerStatus), MAX_LIMIT);
+    const pages = await Promise.all(RUNNING_STATUSES.map((status) => grants().query()
+      .index(BY_REQUESTER_STATUS, { partition: [accountId, status] }).sort(Sort.DESC).limit(limit).getMany()));
+    const found = pages.flatMap((p) => p.results.map((r) => toGrant(r.key, r.value)));
+    return {
+      grants: found.sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt)),
+      more: pages.some((p) => !!p.nextCursor),
+    };
+  }
+
+  async pageByRequester(accountId: string, page: { since: string; limit: number; cursor?: string }): Promise<GrantPage> {
+    const q = grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] })
+      .where(WhereConditions.greaterThanEqualTo(isoUtc(page.since))).sort(Sort.DESC)
+      .limit(Math.min(Math.max(1, page.limit), MAX_LIMIT));
+    const found = await (page.cursor ? q.cursor(page.cursor) : q).getMany();
+    return {
+      grants: found.results.map((r) => toGrant(r.key, r.value)),
+      ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
+    };
   }
 
   async listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {

@@ -6,13 +6,15 @@
 import { isAccessType } from '../../domain/access-request';
 import { grantIdForIssue, isTerminal, type Grant } from '../../domain/grant';
 import { decideExtension, type GroupPolicy, type PolicySettings } from '../../domain/policy';
-import type {
-  ActionDto, ApprovalState, GrantDto, HistoryEntryDto, OtherGrantDto, PanelData, PersonDto,
+import {
+  UI_ERRORS, type ActionDto, type ApprovalState, type GrantDto, type GrantsPageDto, type HistoryEntryDto, type OtherGrantDto,
+  type PanelData, type PersonDto,
 } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
+import { refuse, type Outcome } from '../errors';
 import { APP_ACTOR_NAME } from '../format';
 import { groupLabel } from '../messages';
-import { listRequesterGrants } from '../view-access';
+import { readRequesterGrants, VIEW_ROWS, type GrantRow } from '../view-access';
 
 /** Who is looking, and at which issue: both from the invocation context, never from a payload. */
 export interface PanelCaller {
@@ -46,9 +48,13 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
     const base = { now, issueKey: caller.issue.key, accessType, viewer: { timeZone, isRequester, isAdmin } };
     if (!accessType && !issue?.adminGroup) return { ...base, state: 'not-a-request' };
     const privileged = isRequester || isAdmin;
-    const otherGrants = privileged && issue?.reporterAccountId ? await runningGrants(deps, issue.reporterAccountId, undefined) : undefined;
     const state = isAccessType(accessType) && accessType !== 'New access' ? 'no-grant-expected' : 'no-grant-yet';
-    return { ...base, state, otherGrants, ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }) };
+    const requester = privileged ? issue?.reporterAccountId : undefined;
+    // A View access issue shows what its reply lists, paged; other issues the requester's running grants.
+    const lists = !requester ? {}
+      : accessType === 'View access' ? { grants: await firstGrantsPage(deps, requester) }
+        : { otherGrants: await runningGrants(deps, requester, undefined, allowlist) };
+    return { ...base, state, ...lists, ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }) };
   }
 
   const isRequester = grant.requesterAccountId === caller.accountId;
@@ -57,7 +63,7 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
   const [dto, history, otherGrants] = await Promise.all([
     grantDto(grant, group, allowlist, policy, names),
     privileged ? historyOf(deps, grant.id, names) : Promise.resolve(undefined),
-    privileged ? runningGrants(deps, grant.requesterAccountId, grant.id) : Promise.resolve(undefined),
+    privileged ? runningGrants(deps, grant.requesterAccountId, grant.id, allowlist) : Promise.resolve(undefined),
   ]);
   return {
     now,
@@ -178,11 +184,37 @@ async function historyOf(deps: PanelDeps, grantId: string, names: NameBook): Pro
   }));
 }
 
-async function runningGrants(deps: PanelDeps, requesterAccountId: string, exceptId: string | undefined): Promise<OtherGrantDto[]> {
-  const rows = await listRequesterGrants(deps, requesterAccountId);
-  return rows
-    .filter((r) => r.running && r.grant.id !== exceptId)
-    .map(({ grant: g, groupName }) => ({ id: g.id, issueKey: g.issueKey, groupName, status: g.status, endsAt: g.endsAt }));
+/** Running grants only: read from the index of open grants, whatever the requester's history. */
+async function runningGrants(deps: PanelDeps, requesterAccountId: string, exceptId: string | undefined, allowlist: GroupPolicy[]): Promise<OtherGrantDto[]> {
+  const { grants } = await deps.grants.listRunningByRequester(requesterAccountId, VIEW_ROWS);
+  return grants
+    .filter((g) => g.id !== exceptId)
+    .map((g) => ({ id: g.id, issueKey: g.issueKey, groupName: groupLabel(g.groupId, allowlist), status: g.status, endsAt: g.endsAt }));
+}
+
+const rowDto = ({ grant: g, groupName }: GrantRow) => ({
+  id: g.id, issueKey: g.issueKey, groupName, status: g.status, requestedAt: g.requestedAt,
+  ...(g.startedAt ? { startedAt: g.startedAt } : {}), ...(g.endsAt ? { endsAt: g.endsAt } : {}), ...(g.endedAt ? { endedAt: g.endedAt } : {}),
+});
+
+/** The first page of the View access list: running grants, then VIEW_ROWS items of the window. */
+async function firstGrantsPage(deps: PanelDeps, requesterAccountId: string): Promise<GrantsPageDto> {
+  const read = await readRequesterGrants(deps, requesterAccountId, { limit: VIEW_ROWS });
+  return { rows: read.rows.map(rowDto), ...(read.nextCursor ? { nextCursor: read.nextCursor } : {}) };
+}
+
+/**
+ * `panel/grants`: the next page of the list a View access issue's panel shows. The requester is the
+ * issue's (its grant's, or its reporter's), never the payload's; only they and Jira admins may page.
+ */
+export async function loadGrantsPage(deps: PanelDeps, caller: PanelCaller, cursor: string): Promise<Outcome<{ data: GrantsPageDto }>> {
+  const [grant, isAdmin] = await Promise.all([deps.grants.get(grantIdForIssue(caller.issue.id)), deps.permissions.isJiraAdmin(caller.accountId)]);
+  const requester = grant?.requesterAccountId
+    ?? (await deps.issues.getIssue(caller.issue.key, (await deps.config.getPolicy()).durationFieldName))?.reporterAccountId;
+  if (!requester) return refuse(UI_ERRORS.noIssue, 'This issue has no requester whose access could be listed.');
+  if (requester !== caller.accountId && !isAdmin) return refuse(UI_ERRORS.notRequester, 'Only the requester and Jira admins see the requester\'s access.');
+  const read = await readRequesterGrants(deps, requester, { limit: VIEW_ROWS, cursor });
+  return { ok: true, data: { rows: read.rows.map(rowDto), ...(read.nextCursor ? { nextCursor: read.nextCursor } : {}) } };
 }
 
 // ---------------------------------------------------------------- people

@@ -17,6 +17,9 @@ export class StaleGrantError extends Error {
   constructor(readonly grantId: string) { super(`Grant ${grantId} changed since it was read`); }
 }
 
+/** A page of a bounded grant query, and where the next one starts (none: nothing more). */
+export interface GrantPage { grants: Grant[]; nextCursor?: string }
+
 export interface GrantStore {
   get(id: string): Promise<Grant | undefined>;
   /** Creates only once: 'exists' when a grant with that id is already stored (duplicate event). */
@@ -28,7 +31,24 @@ export interface GrantStore {
    * exist together or not at all.
    */
   update(next: Grant, audit?: AuditEntryInput[]): Promise<void>;
+  /**
+   * Every grant of the requester, oldest request first. Its cost grows with the requester's whole
+   * history: for tools (the demo) and tests, never for a request path (View access and the panel use
+   * the two bounded reads below).
+   */
   listByRequester(accountId: string): Promise<Grant[]>;
+  /**
+   * The requester's running grants (REQUESTED, GRANTING, ACTIVE, REVOKING), newest request first, at
+   * most `limitPerStatus` of each status (`more` when a status had more). The cost follows the
+   * requester's running grants, not their history.
+   */
+  listRunningByRequester(accountId: string, limitPerStatus: number): Promise<{ grants: Grant[]; more: boolean }>;
+  /**
+   * One page of the requester's grants (any status) requested at or after `since`, newest request
+   * first: at most `limit` items read. `nextCursor` continues the same query; it may come back even
+   * when the next page turns out empty.
+   */
+  pageByRequester(accountId: string, page: { since: string; limit: number; cursor?: string }): Promise<GrantPage>;
   /**
    * The requester's grants for a group that hold, are taking or giving up, or may still hold the
    * membership (GRANTING, ACTIVE, REVOKING, FAILED), each read fresh (strongly consistent). The cost

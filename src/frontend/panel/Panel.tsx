@@ -1,14 +1,17 @@
 /**
  * The Okta access issue panel. One resolver call (`panel/load`) renders it; each action answers with
  * the panel as it now stands, so a click costs one call too. Everything the viewer may do, and why a
- * button is disabled, is decided on the server with the same policy code that runs on the press.
+ * button is disabled, is decided on the server with the same policy code that runs on the press. On a
+ * View access issue it lists the requester's grants a page at a time (`panel/grants` for each further
+ * page), as the View access reply points people here for the rest.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
   Button, ButtonGroup, DynamicTable, Heading, Inline, Link, Lozenge, SectionMessage, Spinner, Stack, Text,
 } from '@forge/react';
 import {
-  PANEL_KEYS, type ActionDto, type GrantDto, type HistoryEntryDto, type OtherGrantDto, type PanelActionResult, type PanelData,
+  PANEL_KEYS, type ActionDto, type GrantDto, type GrantRowDto, type GrantsPageDto, type HistoryEntryDto, type OtherGrantDto,
+  type PanelActionResult, type PanelData,
 } from '../../shared/panel-contract';
 import {
   AUDIT_ACTION_LABELS, END_REASON_LABELS, GRANT_STATUS_LABELS, withoutCode, type GrantStatus,
@@ -99,6 +102,7 @@ export function Panel() {
         ? <GrantView data={data} grant={data.grant} now={now} busy={busy} confirming={confirming} setConfirming={setConfirming} act={act} />
         : <NoGrant data={data} />}
       {data.otherGrants && <OtherGrants rows={data.otherGrants} tz={tz} isRequester={data.viewer.isRequester} />}
+      {data.grants && <RequesterGrants first={data.grants} tz={tz} isRequester={data.viewer.isRequester} />}
       {data.history && data.history.length > 0 && <History rows={data.history} tz={tz} />}
       {data.restrictedNote && <Text size="small" color="color.text.subtlest">{data.restrictedNote}</Text>}
       <Inline space="space.100" alignBlock="center">
@@ -123,7 +127,7 @@ function NoGrant({ data }: { data: PanelData }) {
         <SectionMessage appearance="information" title={`${data.accessType} request`}>
           <Text>{data.accessType === 'Extend access'
             ? 'The app extends your running grant for the Admin group and answers with a comment on this issue. Your access is shown on the issue where it was granted.'
-            : 'The app answers with a comment on this issue listing your grants. Your running access is also listed below.'}</Text>
+            : 'The app answers with a comment on this issue listing your grants. The full list is below, newest first.'}</Text>
         </SectionMessage>
       );
     default:
@@ -287,6 +291,62 @@ function OtherGrants({ rows, tz, isRequester }: { rows: OtherGrantDto[]; tz: str
             ],
           }))}
         />
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * The requester's grants on a View access issue: running ones, then those of the last 90 days, newest
+ * first. "Show more" asks for the next page with the cursor the last one gave and appends it; a new
+ * panel load (Refresh, an action) starts again from the first page.
+ */
+function RequesterGrants({ first, tz, isRequester }: { first: GrantsPageDto; tz: string; isRequester: boolean }) {
+  const [rows, setRows] = useState<GrantRowDto[]>(first.rows);
+  const [cursor, setCursor] = useState<string | undefined>(first.nextCursor);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  useEffect(() => { setRows(first.rows); setCursor(first.nextCursor); setError(undefined); }, [first]);
+
+  const more = useCallback(async () => {
+    if (!cursor) return;
+    setLoading(true); setError(undefined);
+    try {
+      const page = await call<GrantsPageDto>(PANEL_KEYS.grants, { cursor });
+      // Two index reads can meet one grant twice at a page boundary while it changes: show it once.
+      setRows((shown) => [...shown, ...page.rows.filter((r) => !shown.some((s) => s.id === r.id))]);
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setLoading(false);
+    }
+  }, [cursor]);
+
+  const title = isRequester ? 'Your Okta access' : 'The requester\'s Okta access';
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall">{title}</Heading>
+      <Text size="small" color="color.text.subtlest">Running grants first, then those requested in the last 90 days, newest first.</Text>
+      {rows.length === 0 ? <Text>None.</Text> : (
+        <DynamicTable
+          caption={title}
+          head={{ cells: [{ key: 'group', content: 'Group' }, { key: 'start', content: 'Start' }, { key: 'end', content: 'End' }, { key: 'status', content: 'Status' }, { key: 'issue', content: 'Issue' }] }}
+          rows={rows.map((r) => ({
+            key: r.id,
+            cells: [
+              { key: 'group', content: r.groupName },
+              { key: 'start', content: formatWhen(r.startedAt, tz) },
+              { key: 'end', content: formatWhen(r.endedAt ?? r.endsAt, tz) },
+              { key: 'status', content: <StatusLozenge status={r.status} /> },
+              { key: 'issue', content: <Link href={`/browse/${r.issueKey}`}>{r.issueKey}</Link> },
+            ],
+          }))}
+        />
+      )}
+      {error && <SectionMessage appearance="error" title="Could not load more"><Text>{error}</Text></SectionMessage>}
+      {cursor && (
+        <Button appearance="subtle" isDisabled={loading} onClick={() => void more()}>{loading ? 'Loading…' : 'Show more'}</Button>
       )}
     </Stack>
   );
