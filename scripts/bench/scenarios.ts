@@ -525,7 +525,7 @@ export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
     const view = await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'What do I have?', reporter: w.jira.neville, fields: { accessType: 'View access' } });
     const reply = tallyKvs(since(sb, probe, m).kvs);
     const ask = async (key: string, payload: unknown) => {
-      const r: any = await sb.app.invoke(key, payload, { accountId: w.jira.neville, extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } } });
+      const r = (await sb.app.invoke(key, payload, { accountId: w.jira.neville, extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } } })) as { ok: boolean; data?: { grants?: { nextCursor?: string } } };
       if (!r.ok) throw new Error(`bench: ${key} answered ${JSON.stringify(r)}`);
       return r.data;
     };

@@ -97,6 +97,7 @@ describe('View access with 1,000 past grants', () => {
     expect(load.grantItemsRead).toBeLessThanOrEqual(60);
     expect(reply.kvsRequests).toBeLessThanOrEqual(20);
     expect(load.kvsRequests).toBeLessThanOrEqual(12);
+    expect(panel.grants!.rows).toHaveLength(2 + 24);
 
     // The reply: 25 rows, running first (newest request first), then the newest ended ones, and a pointer.
     const lines = t.comments(view.key)[0].split('\n');

@@ -4,9 +4,6 @@ import type { ConfigStore, OktaConnection, OktaSecrets } from '../../app/ports';
 import { DEFAULT_POLICY, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import { GroupPolicySchema, KEY, OktaConnectionSchema, OktaSecretsSchema, PolicySettingsSchema } from './keys';
 
-/** The optional policy settings, as they read when a saved policy leaves them out. */
-const SWITCHED_OFF: Pick<PolicySettings, 'emergencyValue' | 'closeOutTransitionName'> = { emergencyValue: undefined, closeOutTransitionName: undefined };
-
 export class KvsConfigStore implements ConfigStore {
   async getConnection(): Promise<OktaConnection | undefined> {
     const raw = await kvs.get(KEY.connection);
@@ -33,14 +30,18 @@ export class KvsConfigStore implements ConfigStore {
   async getPolicy(): Promise<PolicySettings> {
     const parsed = PolicySettingsSchema.safeParse(await kvs.get(KEY.policy));
     if (!parsed.success || !parsed.data) return { ...DEFAULT_POLICY };
-    // Settings saved by an older version may lack newer required fields: defaults fill them in. An
-    // optional setting absent from what was saved was switched off (JSON drops undefined): it must not
-    // come back on from the defaults (a switched-off emergency path would otherwise skip approval).
-    return { ...DEFAULT_POLICY, ...SWITCHED_OFF, ...stripUndefined(parsed.data) };
+    // Settings saved by an older version may lack newer fields: defaults fill them in. A setting
+    // switched off is stored as null, and stays off (a switched-off emergency path must never skip approval).
+    const { emergencyValue, closeOutTransitionName, ...rest } = parsed.data;
+    const merged: PolicySettings = { ...DEFAULT_POLICY, ...stripUndefined(rest) };
+    if (emergencyValue !== undefined) merged.emergencyValue = emergencyValue ?? undefined;
+    if (closeOutTransitionName !== undefined) merged.closeOutTransitionName = closeOutTransitionName ?? undefined;
+    return merged;
   }
 
   async savePolicy(p: PolicySettings): Promise<void> {
-    await kvs.set(KEY.policy, JSON.parse(JSON.stringify(PolicySettingsSchema.parse(p))));
+    const off = { emergencyValue: p.emergencyValue ?? null, closeOutTransitionName: p.closeOutTransitionName ?? null };
+    await kvs.set(KEY.policy, JSON.parse(JSON.stringify(PolicySettingsSchema.parse({ ...p, ...off }))));
   }
 
   async getAllowlist(): Promise<GroupPolicy[]> {

@@ -166,15 +166,19 @@ export const OktaConnectionSchema = z.object({
 
 export const OktaSecretsSchema = z.object({ apiToken: z.string().optional(), privateKeyPem: z.string().optional(), boundTo: z.string().optional() });
 
-/** Every field optional: settings saved by an older version are completed from DEFAULT_POLICY. */
+/**
+ * Every field optional: settings saved by an older version are completed from DEFAULT_POLICY. The
+ * settings that can be switched off are stored as null when off, so "off" never reads as "not saved
+ * yet" and comes back on from the defaults.
+ */
 export const PolicySettingsSchema = z.object({
   durationFieldName: z.string(),
   durationHoursByValue: z.record(z.string(), z.number().positive()),
   defaultDurationHours: z.number().positive(),
   approvalStatusName: z.string(),
-  emergencyValue: z.string().optional(),
+  emergencyValue: z.string().nullable(),
   emergencyMaxHours: z.number().positive(),
-  closeOutTransitionName: z.string().optional(),
+  closeOutTransitionName: z.string().nullable(),
   requesterMapping: z.record(z.string(), z.string()),
   notifyByEmail: z.boolean(),
 }).partial();
