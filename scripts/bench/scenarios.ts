@@ -535,7 +535,7 @@ export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
     const panelLoad = tallyKvs(loadCalls);
     const panelLoadGrantItems = tallyKvs(loadCalls.filter((c) => c.store === 'grant')).itemsRead;
     m = probe.mark();
-    if (panel.grants?.nextCursor) await ask('panel/grants', { cursor: panel.grants.nextCursor });
+    if (panel?.grants?.nextCursor) await ask('panel/grants', { cursor: panel.grants.nextCursor });
     const nextPage = tallyKvs(since(sb, probe, m).kvs);
     const comment = sb.jira.comments(view.key)[0]?.text ?? '';
     return { history, reply, panelLoad, nextPage, panelLoadGrantItems, fullPartitionItems: history + 1, replyLastLine: comment.split('\n').pop() ?? '' };
