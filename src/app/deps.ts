@@ -9,6 +9,8 @@ import type {
 
 export interface AppDeps {
   clock: Clock;
+  /** A uniform number in [0, 1): spreads retries (full jitter) so they never move in lockstep. */
+  random: () => number;
   grants: GrantStore;
   audit: AuditLog;
   config: ConfigStore;

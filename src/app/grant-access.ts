@@ -4,7 +4,7 @@
  * membership the user already had is never mistaken for one we created.
  */
 import type { Grant } from '../domain/grant';
-import { activate, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
+import { activate, isAheadOfItsChain, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
 import { approvalStanding, historySince, type HistoryEntry } from '../domain/request-integrity';
 import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
@@ -16,7 +16,8 @@ import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
-import { abandonAtEnd, announceFailure, deny, handleOktaFailure, type WorkResult } from './work-result';
+import { abandonAtEnd, announceFailure, deny, handleOktaFailure, handleOktaWaiting, type WorkResult } from './work-result';
+import { gatedDirectory, OktaWaiting } from './okta-gate';
 
 /** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
 export const EXACT_EXPIRY_WINDOW_MS = 15 * MINUTE_MS;
@@ -37,18 +38,22 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     return deny(deps, g, 'GRANT.NOT_ALLOWLISTED', 'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.');
   }
   const now = deps.clock.now();
-  let connected: Directory | undefined;
-  const directory: LazyDirectory = async () => (connected ??= await deps.directory());
+  // One live retry chain per step: work delivered before the chain's next attempt is a duplicate.
+  if (isAheadOfItsChain(g, now)) return { done: true, note: 'a retry of this step is due later' };
+  const okta = gatedDirectory(deps, now);
   let current = g;
   try {
     if (current.status === 'REQUESTED') {
-      const started = await checkAndStart(deps, current, policy, group, directory, now);
+      const started = await checkAndStart(deps, current, policy, group, okta.get, now);
       if ('done' in started) return started;
       current = started;
     }
-    return await addMembership(deps, current, directory, now);
+    const result = await addMembership(deps, current, okta.get, now);
+    await okta.answered();
+    return result;
   } catch (e) {
     if (e instanceof DirectoryError) return handleOktaFailure(deps, current, e, 'grant');
+    if (e instanceof OktaWaiting) return handleOktaWaiting(deps, current, e, 'grant');
     throw e;
   }
 }

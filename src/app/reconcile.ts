@@ -9,6 +9,7 @@ import { beginRevocation } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { DirectoryError, StaleGrantError, type Directory } from './ports';
+import { gatedDirectory, OktaWaiting, openOktaBreaker } from './okta-gate';
 import { completeRevocation } from './revoke-grant';
 
 export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number; groupsNotChecked: number }
@@ -27,7 +28,16 @@ export function groupCheckProblem(group: Pick<GroupPolicy, 'displayName' | 'grou
 export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
   const allowlist = await deps.config.getAllowlist();
   if (allowlist.length === 0) return { groups: 0, removedExternally: 0, unmanaged: 0, groupsNotChecked: 0 };
-  const directory = await deps.directory();
+  // Behind the credential breaker like every Okta caller: while it is open, only its probe calls Okta.
+  const okta = gatedDirectory(deps, deps.clock.now());
+  let directory: Directory;
+  try {
+    directory = await okta.get();
+  } catch (e) {
+    if (!(e instanceof OktaWaiting)) throw e;
+    await deps.health.recordOktaError(deps.clock.now(), `Drift check skipped: Okta rejects the app's credentials (${e.breaker.message}).`);
+    return { groups: allowlist.length, removedExternally: 0, unmanaged: 0, groupsNotChecked: allowlist.length };
+  }
   const previous = (await deps.health.unmanagedMembers())?.byGroup ?? {};
   const byGroup: Record<string, string[]> = {};
   let removedExternally = 0;
@@ -39,6 +49,7 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       removedExternally += found.removedExternally;
     } catch (e) {
       // A broken connection fails every group alike: that is the whole run's failure, not this group's.
+      if (e instanceof DirectoryError && e.kind === 'configuration' && e.details.status !== undefined) await openOktaBreaker(deps, deps.clock.now(), e.message);
       if (!(e instanceof DirectoryError) || e.kind === 'configuration') throw e;
       groupsNotChecked++;
       // What was last known stays reported; nothing is concluded from a group that could not be read.
@@ -46,6 +57,7 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       await deps.health.recordOktaError(deps.clock.now(), groupCheckProblem(group, e));
     }
   }
+  if (groupsNotChecked < allowlist.length) await okta.answered();
   await deps.health.recordUnmanagedMembers(deps.clock.now(), byGroup);
   return { groups: allowlist.length, removedExternally, unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0), groupsNotChecked };
 }

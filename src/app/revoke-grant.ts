@@ -4,7 +4,7 @@
  * and the sweep finds it again; membership the app did not create, or still needs, is kept.
  */
 import { mayHoldAppMembership, type Grant } from '../domain/grant';
-import { beginRevocation, finishRevocation, retryRemoval } from '../domain/grant-transitions';
+import { beginRevocation, finishRevocation, isAheadOfItsChain, retryRemoval } from '../domain/grant-transitions';
 import { decideRemoval, isExpiryDue } from '../domain/policy';
 import { GRANT_STATUS_LABELS } from '../shared/vocabulary';
 import type { AppDeps } from './deps';
@@ -13,7 +13,8 @@ import { commit, retryOnStale, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
 import { auditGrant, noticeStep } from './notices';
 import { DirectoryError } from './ports';
-import { announceFailure, handleOktaFailure, type WorkResult } from './work-result';
+import { announceFailure, handleOktaFailure, handleOktaWaiting, type WorkResult } from './work-result';
+import { gatedDirectory, OktaWaiting } from './okta-gate';
 
 /** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
 export async function requestRevocation(
@@ -58,6 +59,8 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
     g = await commit(deps.grants, beginRevocation(g, 'EXPIRED', 'app', now));
   }
   if (g.status !== 'REVOKING') return { done: true, note: `grant is ${g.status}` };
+  // One live retry chain per step: work delivered before the chain's next attempt is a duplicate.
+  if (isAheadOfItsChain(g, now)) return { done: true, note: 'a retry of this step is due later' };
   return completeRevocation(deps, g, now);
 }
 
@@ -66,13 +69,16 @@ export async function performRevocation(deps: AppDeps, grantId: string, opts: { 
  * recorded with the end itself (one atomic write). Drift comes here too, without an Okta write.
  */
 export async function completeRevocation(deps: AppDeps, g: Grant, now: string): Promise<WorkResult> {
+  const okta = gatedDirectory(deps, now);
   try {
-    const outcome = await takeBackMembership(deps, g, now);
+    const outcome = await takeBackMembership({ grants: deps.grants, directory: okta.get }, g, now);
+    await okta.answered();
     const ended = await commit(deps.grants, finishRevocation(g, outcome, now));
     await announceEnd(deps, ended, outcome.kind === 'kept' ? outcome.why : undefined);
     return { done: true, note: 'revoked' };
   } catch (e) {
     if (e instanceof DirectoryError) return handleOktaFailure(deps, g, e, 'revoke');
+    if (e instanceof OktaWaiting) return handleOktaWaiting(deps, g, e, 'revoke');
     throw e;
   }
 }

@@ -7,7 +7,7 @@
  * Every action is idempotent, so overlapping or repeated sweeps do no harm.
  */
 import { WORKER_STATUSES, type Grant } from '../domain/grant';
-import { markReminded } from '../domain/grant-transitions';
+import { isRetryChainDead, markReminded } from '../domain/grant-transitions';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
@@ -16,7 +16,7 @@ import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
 import { StaleGrantError, type WorkItem } from './ports';
 
-/** Work older than this without progress is re-queued by the sweep. */
+/** Work this long past its next attempt (or without progress, if it has none) is re-queued by the sweep. */
 const STALLED_AFTER_MS = 15 * MINUTE_MS;
 
 /** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
@@ -81,7 +81,9 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   for (const status of WORKER_STATUSES) {
     await isolated('requeue', undefined, async () => {
       for (const g of await deps.grants.listByStatus(status)) {
-        if (nowMs - Date.parse(g.updatedAt) < STALLED_AFTER_MS) continue;
+        // Only a dead chain is re-queued: a step whose next retry is still due (or was due only just
+        // now) has a live chain, and a second one would double every Okta call from then on.
+        if (!isRetryChainDead(g, now, STALLED_AFTER_MS)) continue;
         if (status === 'REQUESTED' && awaitsApproval(g, allowlist)) {
           // The approval transition queues the grant itself; this only recovers a lost event, hourly.
           if (!(await deps.ledger.claim(`approval-check:${g.id}:${now.slice(0, 13)}`))) continue;

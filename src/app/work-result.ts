@@ -5,54 +5,90 @@
  */
 import type { Grant } from '../domain/grant';
 import {
-  deny as denied, fail as failed, isNoteworthyConnectionAttempt, membershipRecord, retryLater, retryRecord, type GrantRecord,
+  ATTEMPT_BUDGET, awaitConnection, deny as denied, fail as failed, membershipRecord, retryLater, type GrantRecord,
 } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
-import { auditGrant, once } from './notices';
+import { once } from './notices';
+import { openOktaBreaker, PROBE_INTERVAL_MS, type OktaWaiting } from './okta-gate';
 import type { DirectoryError } from './ports';
 
 export type WorkResult = { done: true; note: string } | { done: false; retryAfterMs: number; note: string };
 
-/** How often a revocation blocked by a broken Okta connection tries again (the queue's ceiling). */
-export const CONNECTION_RETRY_MS = 900_000;
+/** Retry backoff: full jitter under a ceiling doubling from 30 s to the queue's 15-minute maximum. */
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_MAX_MS = 900_000;
+/** After Okta's rate-limit window resets, retries spread over this much rather than arriving together. */
+const RESET_SPREAD_MS = 30_000;
 
-/** Backoff when Okta did not say how long to wait: 30 s doubling to the queue's 15-minute ceiling. */
-export const backoffMs = (attempt: number): number => Math.min(900_000, 30_000 * 2 ** Math.max(0, attempt - 1));
+/**
+ * When to try again: never before Okta's own reset (Retry-After, X-Rate-Limit-Reset), and with full
+ * jitter, so hundreds of retries started by one outage or one rate-limit window spread out instead of
+ * returning in lockstep (Forge rounds delays up to whole seconds: the spread is what matters).
+ */
+export function retryDelayMs(attempts: number, oktaRetryAfterMs: number | undefined, random: () => number): number {
+  if (oktaRetryAfterMs !== undefined) return oktaRetryAfterMs + Math.floor(random() * RESET_SPREAD_MS);
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.max(1_000, Math.floor(random() * ceiling));
+}
+
+/** Forge delivers a retried or delayed event at most 900 s later: a chain's next attempt is never further. */
+const MAX_QUEUE_DELAY_MS = 900_000;
+const at = (now: string, ms: number) => new Date(Date.parse(now) + Math.min(ms, MAX_QUEUE_DELAY_MS)).toISOString();
+
+const connectionMessage = (message: string) =>
+  `The Okta connection is not working: ${message} A Jira admin must fix it in the Okta JIT Access admin page (Okta connection), then the request can be raised again.`;
 
 export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryError, step: 'grant' | 'revoke'): Promise<WorkResult> {
   const now = deps.clock.now();
   if (e.kind === 'transient') {
-    const trouble = { kind: 'transient', step, message: e.message, oktaRequestId: e.details.requestId } as const;
     const attempts = g.attempts + 1;
-    // Only a grant in an Okta step carries the attempt; a check made before one (REQUESTED) is only recorded.
-    if (g.status === 'GRANTING' || g.status === 'REVOKING') await commit(deps.grants, retryLater(g, trouble, now));
-    else {
-      const r = retryRecord(trouble, attempts)!;
-      await auditGrant(deps.audit, g, now, r.action, r.actor, r.detail, r.oktaRequestId);
+    // Checks that keep failing end the request. A membership add (GRANTING) is not given up this way:
+    // it may have landed, so it keeps trying until its end time, where the one removal step takes back
+    // whatever it may have added (abandonAtEnd).
+    if (g.status === 'REQUESTED' && attempts >= ATTEMPT_BUDGET) {
+      return fail(deps, g, `Okta kept failing (${attempts} attempts): ${e.message} Nothing was granted. Raise a new request when Okta is available again.`);
     }
-    await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
-    return { done: false, retryAfterMs: e.details.retryAfterMs ?? backoffMs(attempts), note: 'okta transient' };
+    const delay = Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(attempts, e.details.retryAfterMs, deps.random));
+    await commit(deps.grants, retryLater(g, { kind: 'transient', step, message: e.message, oktaRequestId: e.details.requestId }, at(now, delay), now));
+    if (attempts === 1) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
+    // A removal is never dropped: past the budget it is alerted, once, and keeps trying.
+    if (step === 'revoke' && attempts >= ATTEMPT_BUDGET) {
+      await once(deps.ledger, `revoke-overdue:${g.id}`, () => deps.health.recordOktaError(now, `${g.issueKey}: removal still failing after ${attempts} attempts (${e.message}); the app keeps trying every 15 minutes. Check Okta's status.`));
+    }
+    return { done: false, retryAfterMs: delay, note: 'okta transient' };
   }
-  if (e.kind === 'configuration' && step === 'revoke') {
+  if (e.kind === 'configuration') {
+    // Okta itself refused the credentials (not merely "not set up"): stop calling it until a probe gets through.
+    if (e.details.status !== undefined) await openOktaBreaker(deps, now, e.message);
+    if (step === 'grant') return fail(deps, g, connectionMessage(e.message));
     // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
-    // alert, and carry on by itself once an admin has fixed the connection.
-    const retried = await commit(deps.grants, retryLater(g, { kind: 'connection', message: e.message, oktaRequestId: e.details.requestId }, now));
-    if (isNoteworthyConnectionAttempt(retried.attempts)) {
-      await deps.health.recordOktaError(now, `${g.issueKey}: removal waiting for the Okta connection: ${e.message}`);
-    }
-    await once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
-      const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
-      await deps.issues.comment(g.issueKey, say.revocationBlocked(name, e.message));
-    });
-    return { done: false, retryAfterMs: CONNECTION_RETRY_MS, note: 'okta connection broken' };
+    // alert, and carry on by itself once the credentials work again (the breaker's probe finds out).
+    const until = at(now, PROBE_INTERVAL_MS + Math.floor(deps.random() * 60_000));
+    await commit(deps.grants, retryLater(g, { kind: 'connection', message: e.message, oktaRequestId: e.details.requestId }, until, now));
+    await tellRevocationBlocked(deps, g, e.message);
+    return { done: false, retryAfterMs: Date.parse(until) - Date.parse(now), note: 'okta connection broken' };
   }
-  // configuration, permanent, not-found: retrying will not help; an admin must act.
-  const message = e.kind === 'configuration'
-    ? `The Okta connection is not working: ${e.message} A Jira admin must fix it in the Okta JIT Access admin page (Okta connection), then the request can be raised again.`
-    : `Okta refused the change: ${e.message} This is shown on the admin dashboard for an administrator to resolve.`;
-  return fail(deps, g, message);
+  // permanent, not-found: retrying will not help; an admin must act.
+  return fail(deps, g, `Okta refused the change: ${e.message} This is shown on the admin dashboard for an administrator to resolve.`);
+}
+
+/** The breaker is open and this run is not its probe: no Okta call; the work waits for the probe. */
+export async function handleOktaWaiting(deps: AppDeps, g: Grant, w: OktaWaiting, step: 'grant' | 'revoke'): Promise<WorkResult> {
+  if (step === 'grant') return fail(deps, g, connectionMessage(w.breaker.message));
+  const now = deps.clock.now();
+  const until = at(now, Math.max(1_000, Date.parse(w.until) - Date.parse(now)));
+  await commit(deps.grants, awaitConnection(g, w.breaker.message, until, now));
+  await tellRevocationBlocked(deps, g, w.breaker.message);
+  return { done: false, retryAfterMs: Date.parse(until) - Date.parse(now), note: 'waiting for the Okta connection' };
+}
+
+function tellRevocationBlocked(deps: AppDeps, g: Grant, message: string): Promise<boolean> {
+  return once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
+    const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
+    await deps.issues.comment(g.issueKey, say.revocationBlocked(name, message));
+  });
 }
 
 /** Ends a grant or revocation as FAILED: visible on the issue and the admin dashboard, never silent. */

@@ -14,7 +14,7 @@ import type { RemovalDecision } from './policy';
 export type GrantRecordAction =
   | 'WITHDRAWN' | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
   | 'EXTENDED' | 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY' | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED'
-  | 'OKTA_RETRY' | 'FAILED';
+  | 'OKTA_RETRY' | 'OKTA_RECOVERED' | 'FAILED';
 
 /** One audit record of a step; the writer adds the time and the grant's own fields. */
 export interface GrantRecord { action: GrantRecordAction; actor: string; detail: string; oktaRequestId?: string }
@@ -36,7 +36,7 @@ function within(g: Grant, allowed: readonly GrantStatus[], now: string, changes:
   return { ...g, ...changes, status: g.status, updatedAt: now };
 }
 
-const OKTA_WORK_RESET = { attempts: 0, lastError: undefined } as const;
+const OKTA_WORK_RESET = { attempts: 0, lastError: undefined, nextAttemptAt: undefined } as const;
 
 // ---- request ----
 
@@ -110,6 +110,7 @@ export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
   if (s.approval) {
     records.push({ action: 'APPROVED', actor: s.approval.approverAccountId, detail: `Approved by moving the issue to "${s.approval.statusName}".` });
   }
+  records.push(...recovered(g));
   records.push({ action: 'GRANT_STARTED', actor: APP_ACTOR,
     detail: `Okta user ${s.user.id} (${s.user.login}); ends ${s.endsAt}${s.preexistingMembership ? '; already a member by other means' : ''}.` });
   return {
@@ -134,7 +135,7 @@ export function activate(g: Grant, now: string, addRequestId?: string): GrantSte
     : { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: APP_ACTOR, detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' };
   return {
     grant: move(g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, ...OKTA_WORK_RESET }),
-    records: [membership, { action: 'ACTIVE', actor: APP_ACTOR, detail: `Active until ${g.endsAt}.` }],
+    records: [...recovered(g), membership, { action: 'ACTIVE', actor: APP_ACTOR, detail: `Active until ${g.endsAt}.` }],
   };
 }
 
@@ -237,7 +238,7 @@ export function finishRevocation(g: Grant, outcome: RemovalOutcome, now: string)
   const membership = membershipRecord(g, outcome);
   return {
     grant: move(g, END_STATUS[reason], now, { endReason: reason, endedAt: now, ...OKTA_WORK_RESET }),
-    records: [...(membership ? [membership] : []), { action: 'ENDED', actor: g.endedBy ?? APP_ACTOR, detail: `Grant ended (${reason}).` }],
+    records: [...recovered(g), ...(membership ? [membership] : []), { action: 'ENDED', actor: g.endedBy ?? APP_ACTOR, detail: `Grant ended (${reason}).` }],
   };
 }
 
@@ -246,34 +247,71 @@ export function finishRevocation(g: Grant, outcome: RemovalOutcome, now: string)
 export type OktaTrouble =
   /** Okta was busy or down: the step is retried with backoff. */
   | { kind: 'transient'; step: 'grant' | 'revoke'; message: string; oktaRequestId?: string }
-  /** The connection is broken while removing: retried slowly until an admin fixes it. */
+  /** Okta rejects the credentials while removing: retried slowly until an admin fixes them. */
   | { kind: 'connection'; message: string; oktaRequestId?: string };
 
 /**
- * While a connection stays broken a removal retries every 15 minutes: the first attempt and then one
- * an hour are recorded, not 96 a day.
+ * How many times a grant's checks or membership add are tried before it is FAILED (with backoff
+ * doubling from 30 s to 15 min, about an hour and a half). A removal is never given up: past this
+ * many attempts it is alerted and retried every 15 minutes until it is done.
  */
-export const isNoteworthyConnectionAttempt = (attempts: number): boolean => attempts === 1 || attempts % 4 === 0;
+export const ATTEMPT_BUDGET = 10;
 
-/** The audit record of a failed Okta attempt, if this attempt is worth one. */
+/**
+ * The one audit record a retrying step gets: when it starts retrying (its first failed attempt). Every
+ * later attempt is counted on the grant (attempts, last error, next attempt), not written to the trail.
+ */
 export function retryRecord(trouble: OktaTrouble, attempts: number): GrantRecord | undefined {
-  if (trouble.kind === 'transient') {
-    return { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Okta ${trouble.step} attempt ${attempts} failed: ${trouble.message} Retrying.`, oktaRequestId: trouble.oktaRequestId };
-  }
-  return isNoteworthyConnectionAttempt(attempts)
-    ? { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Removal blocked by the Okta connection (attempt ${attempts}): ${trouble.message}`, oktaRequestId: trouble.oktaRequestId }
-    : undefined;
+  if (attempts !== 1) return undefined;
+  return trouble.kind === 'transient'
+    ? { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Okta ${trouble.step} attempt 1 failed: ${trouble.message} Retrying.`, oktaRequestId: trouble.oktaRequestId }
+    : { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Removal blocked by the Okta connection: ${trouble.message} Retrying until it is fixed.`, oktaRequestId: trouble.oktaRequestId };
 }
 
-/** The current GRANTING or REVOKING step failed for now and will be tried again. */
-export function retryLater(g: Grant, trouble: OktaTrouble, now: string): GrantStep {
+/** The record that a retried step got through, if it had been retrying. */
+const recovered = (g: Grant): GrantRecord[] => (g.attempts > 0
+  ? [{ action: 'OKTA_RECOVERED', actor: APP_ACTOR, detail: `Okta answered after ${g.attempts} failed attempt(s).` }]
+  : []);
+
+/**
+ * The current step failed for now and is tried again at `retryAt`. The grant holds the one live retry
+ * chain of its step: work for it delivered before `retryAt` is a duplicate and stands down.
+ */
+export function retryLater(g: Grant, trouble: OktaTrouble, retryAt: string, now: string): GrantStep {
   const attempts = g.attempts + 1;
   const record = retryRecord(trouble, attempts);
   return {
-    grant: within(g, ['GRANTING', 'REVOKING'], now, { attempts, lastError: trouble.message }),
+    grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, { attempts, lastError: trouble.message, nextAttemptAt: retryAt }),
     records: record ? [record] : [],
   };
 }
+
+/**
+ * Okta is not called while the credentials are known to be rejected: the step waits, uncounted. Its
+ * first wait is recorded (as a first failed attempt would be); later ones are not.
+ */
+export function awaitConnection(g: Grant, message: string, retryAt: string, now: string): GrantStep {
+  const first = g.attempts === 0 && g.lastError === undefined;
+  return {
+    grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, { lastError: message, nextAttemptAt: retryAt }),
+    records: first ? [{ action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Waiting without calling Okta, which rejects the app's credentials: ${message}` }] : [],
+  };
+}
+
+/** The credentials work again: the waiting step may run now. */
+export function resumeAfterConnection(g: Grant, now: string): GrantStep {
+  return { grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, { nextAttemptAt: undefined }), records: [] };
+}
+
+/** Has the step's retry chain died (its next attempt is long overdue, or it never had one and stalled)? */
+export function isRetryChainDead(g: Pick<Grant, 'nextAttemptAt' | 'updatedAt'>, now: string, graceMs: number): boolean {
+  const since = g.nextAttemptAt ?? g.updatedAt;
+  return Date.parse(now) - Date.parse(since) >= graceMs;
+}
+
+/** Is work delivered now for this grant a duplicate of its live retry chain (due later)? */
+export const isAheadOfItsChain = (g: Pick<Grant, 'nextAttemptAt'>, now: string, toleranceMs = 1_000): boolean =>
+  g.nextAttemptAt !== undefined && Date.parse(now) < Date.parse(g.nextAttemptAt) - toleranceMs;
 
 /**
  * The grant or its removal cannot go on without an admin: FAILED, with the reason people will read.

@@ -54,6 +54,8 @@ export interface Grant {
   /** Okta calls attempted for the current GRANTING/REVOKING step, and what went wrong last. */
   attempts: number;
   lastError?: string;
+  /** When the current step's live retry chain tries next; work arriving before it is a duplicate. */
+  nextAttemptAt?: string;
   /** Human reason when DENIED or FAILED: what happened and what to do. */
   reason?: string;
   /** Stable code of that reason (e.g. GRANT.NOT_ALLOWLISTED), for the audit trail. */

@@ -61,6 +61,7 @@ export function compose(): AppDeps {
   const audit = new KvsAuditLog();
   return {
     clock,
+    random: Math.random,
     config,
     grants: new KvsGrantStore(audit),
     audit,

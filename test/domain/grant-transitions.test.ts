@@ -1,11 +1,12 @@
 import { GRANT_STATUSES, IllegalTransitionError, type Grant, type GrantStatus } from '../../src/domain/grant';
 import {
   activate, beginRevocation, deny, extend, fail, finishRevocation, markReminded, membershipRecord, openRequest,
-  retryLater, retryRecord, retryRemoval, startGranting, withdraw, type GrantStep, type RemovalOutcome,
+  retryLater, retryRecord, retryRemoval, startGranting, withdraw, awaitConnection, resumeAfterConnection, isRetryChainDead, isAheadOfItsChain, type GrantStep, type RemovalOutcome,
 } from '../../src/domain/grant-transitions';
 import { LINUX, makeGrant } from '../factories/grant';
 
 const NOW = '2026-11-22T10:00:00.000Z';
+const LATER = '2026-11-22T10:05:00.000Z';
 const in_ = (status: GrantStatus, over: Partial<Grant> = {}) => makeGrant({ status, version: 7, attempts: 3, lastError: 'Okta said no', ...over });
 
 /** Every step, with the statuses it may start from; each is tried from every status. */
@@ -19,7 +20,7 @@ const STEPS: Array<[string, (g: Grant) => GrantStep, GrantStatus[]]> = [
   ['beginRevocation', (g) => beginRevocation(g, 'RELINQUISHED', 'acc-n', NOW), ['ACTIVE']],
   ['retryRemoval', (g) => retryRemoval(g, 'acc-admin', NOW), ['FAILED']],
   ['finishRevocation', (g) => finishRevocation(g, { kind: 'removed' }, NOW), ['REVOKING']],
-  ['retryLater', (g) => retryLater(g, { kind: 'transient', step: 'grant', message: 'busy' }, NOW), ['GRANTING', 'REVOKING']],
+  ['retryLater', (g) => retryLater(g, { kind: 'transient', step: 'grant', message: 'busy' }, LATER, NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
   ['fail', (g) => fail(g, 'Broken.', NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
 ];
 
@@ -67,7 +68,7 @@ describe('withdraw', () => {
 });
 
 describe('starting and activating', () => {
-  const requested = in_('REQUESTED', { oktaUserId: undefined, endsAt: undefined, startedAt: undefined, firstStartedAt: undefined });
+  const requested = in_('REQUESTED', { oktaUserId: undefined, endsAt: undefined, startedAt: undefined, firstStartedAt: undefined, attempts: 0 });
 
   it.each([
     ['approved, not a member', { approverAccountId: 'acc-sam', statusName: 'Approved' }, false,
@@ -86,7 +87,7 @@ describe('starting and activating', () => {
     ['adds the membership', false, 'req-1', { action: 'MEMBERSHIP_ADDED', actor: 'app', detail: `Added to Okta group ${LINUX}.`, oktaRequestId: 'req-1' }],
     ['leaves a pre-existing one alone', true, undefined, { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: 'app', detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' }],
   ])('activate %s', (_n, preexistingMembership, requestId, membership) => {
-    const step = activate(in_('GRANTING', { preexistingMembership, firstStartedAt: undefined, endsAt: '2026-11-22T14:00:00.000Z' }), NOW, requestId);
+    const step = activate(in_('GRANTING', { preexistingMembership, firstStartedAt: undefined, endsAt: '2026-11-22T14:00:00.000Z', attempts: 0 }), NOW, requestId);
     expect(step.grant).toMatchObject({ status: 'ACTIVE', startedAt: NOW, firstStartedAt: NOW, attempts: 0 });
     expect(step.grant.lastError).toBeUndefined();
     expect(step.records).toEqual([membership, { action: 'ACTIVE', actor: 'app', detail: 'Active until 2026-11-22T14:00:00.000Z.' }]);
@@ -153,19 +154,54 @@ describe('ending: one path for every reason', () => {
 });
 
 describe('Okta trouble', () => {
-  it('retryLater counts the attempt on the grant and records it', () => {
-    const step = retryLater(in_('REVOKING', { attempts: 1 }), { kind: 'transient', step: 'revoke', message: 'HTTP 503.', oktaRequestId: 'r' }, NOW);
-    expect(step.grant).toMatchObject({ status: 'REVOKING', attempts: 2, lastError: 'HTTP 503.' });
-    expect(step.records).toEqual([{ action: 'OKTA_RETRY', actor: 'app', detail: 'Okta revoke attempt 2 failed: HTTP 503. Retrying.', oktaRequestId: 'r' }]);
+  it('retryLater counts the attempt on the grant, holds the next attempt, and records only the first', () => {
+    const first = retryLater(in_('REVOKING', { attempts: 0, lastError: undefined }), { kind: 'transient', step: 'revoke', message: 'HTTP 503.', oktaRequestId: 'r' }, LATER, NOW);
+    expect(first.grant).toMatchObject({ status: 'REVOKING', attempts: 1, lastError: 'HTTP 503.', nextAttemptAt: LATER });
+    expect(first.records).toEqual([{ action: 'OKTA_RETRY', actor: 'app', detail: 'Okta revoke attempt 1 failed: HTTP 503. Retrying.', oktaRequestId: 'r' }]);
+    const second = retryLater(first.grant, { kind: 'transient', step: 'revoke', message: 'HTTP 502.' }, LATER, NOW);
+    expect(second.grant).toMatchObject({ attempts: 2, lastError: 'HTTP 502.' });
+    expect(second.records).toEqual([]);
   });
 
-  it.each([[1, true], [2, false], [3, false], [4, true], [5, false], [8, true]])(
-    'a removal blocked by the connection, attempt %d, is recorded: %s', (attempts, recorded) => {
-      const step = retryLater(in_('REVOKING', { attempts: attempts - 1 }), { kind: 'connection', message: 'Bad token.' }, NOW);
-      expect(step.grant.attempts).toBe(attempts);
-      expect(step.records).toEqual(recorded ? [retryRecord({ kind: 'connection', message: 'Bad token.' }, attempts)] : []);
-      if (recorded) expect(step.records[0].detail).toBe(`Removal blocked by the Okta connection (attempt ${attempts}): Bad token.`);
-    });
+  it.each([[1, true], [2, false], [4, false], [96, false]])('a removal blocked by the connection, attempt %d, is recorded: %s', (attempts, recorded) => {
+    const step = retryLater(in_('REVOKING', { attempts: attempts - 1 }), { kind: 'connection', message: 'Bad token.' }, LATER, NOW);
+    expect(step.grant.attempts).toBe(attempts);
+    expect(step.records).toEqual(recorded ? [retryRecord({ kind: 'connection', message: 'Bad token.' }, attempts)] : []);
+    if (recorded) expect(step.records[0].detail).toBe('Removal blocked by the Okta connection: Bad token. Retrying until it is fixed.');
+  });
+
+  it('a step that had been retrying records that Okta answered again, and forgets its retry state', () => {
+    const retrying = { attempts: 3, lastError: 'HTTP 503.', nextAttemptAt: NOW };
+    const active = activate(in_('GRANTING', retrying), NOW, 'req');
+    expect(active.records[0]).toEqual({ action: 'OKTA_RECOVERED', actor: 'app', detail: 'Okta answered after 3 failed attempt(s).' });
+    expect(active.grant).toMatchObject({ attempts: 0 });
+    expect(active.grant.nextAttemptAt).toBeUndefined();
+    expect(finishRevocation(in_('REVOKING', retrying), { kind: 'removed' }, NOW).records[0].action).toBe('OKTA_RECOVERED');
+    expect(activate(in_('GRANTING', { attempts: 0 }), NOW).records.map((r) => r.action)).toEqual(['MEMBERSHIP_ADDED', 'ACTIVE']);
+  });
+
+  it('awaitConnection waits without counting an attempt; resumeAfterConnection lets the step run now', () => {
+    const waiting = awaitConnection(in_('REVOKING', { attempts: 2 }), 'Rejected.', LATER, NOW);
+    expect(waiting).toEqual({ grant: expect.objectContaining({ attempts: 2, lastError: 'Rejected.', nextAttemptAt: LATER }), records: [] });
+    const firstWait = awaitConnection(in_('REVOKING', { attempts: 0, lastError: undefined }), 'Rejected.', LATER, NOW);
+    expect(firstWait.records).toEqual([expect.objectContaining({ action: 'OKTA_RETRY', detail: expect.stringContaining('Waiting without calling Okta') })]);
+    expect(awaitConnection(firstWait.grant, 'Rejected.', LATER, NOW).records).toEqual([]);
+    expect(resumeAfterConnection(waiting.grant, NOW).grant.nextAttemptAt).toBeUndefined();
+  });
+
+  it.each([
+    ['no next attempt, changed 5 min ago', { updatedAt: '2026-11-22T09:55:00.000Z' }, false],
+    ['no next attempt, changed 15 min ago', { updatedAt: '2026-11-22T09:45:00.000Z' }, true],
+    ['next attempt due in 14 min, changed long ago', { updatedAt: '2026-11-22T08:00:00.000Z', nextAttemptAt: '2026-11-22T10:14:00.000Z' }, false],
+    ['next attempt 5 min overdue', { updatedAt: '2026-11-22T08:00:00.000Z', nextAttemptAt: '2026-11-22T09:55:00.000Z' }, false],
+    ['next attempt 15 min overdue', { updatedAt: '2026-11-22T08:00:00.000Z', nextAttemptAt: '2026-11-22T09:45:00.000Z' }, true],
+  ])('the sweep takes a retry chain for dead when: %s -> %s', (_n, g, dead) => {
+    expect(isRetryChainDead(g, NOW, 15 * 60_000)).toBe(dead);
+  });
+
+  it.each([[undefined, false], ['2026-11-22T10:00:00.500Z', false], ['2026-11-22T10:00:05.000Z', true]])('work at 10:00 for a chain due at %s is a duplicate: %s', (next, ahead) => {
+    expect(isAheadOfItsChain({ nextAttemptAt: next }, NOW)).toBe(ahead);
+  });
 
   it('fail keeps the reason for people and what the step did first', () => {
     const before = [{ action: 'MEMBERSHIP_REMOVED' as const, actor: 'app', detail: 'Removed.' }];

@@ -28,9 +28,9 @@ describe('Okta transient errors on the membership PUT', () => {
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     const retry = t.deliveries().at(-1)!;
     expect(retry).toMatchObject({ outcome: 'retry', body: { kind: 'grant', grantId: r.grantId } });
-    // Until the window resets (40 s, plus under a second of jitter), not before.
+    // Not before the window resets (40 s); then spread over up to 30 s so a crowd does not return at once.
     expect(retry.retryAfterMs).toBeGreaterThanOrEqual(40 * SEC);
-    expect(retry.retryAfterMs).toBeLessThanOrEqual(41 * SEC);
+    expect(retry.retryAfterMs).toBeLessThanOrEqual(71 * SEC);
     const failedPut = t.oktaWrites()[0];
     expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toEqual([expect.objectContaining({ oktaRequestId: failedPut.requestId, detail: expect.stringContaining('attempt 1 failed') })]);
     expect(t.comments(r.key)).toEqual([]);
@@ -46,21 +46,35 @@ describe('Okta transient errors on the membership PUT', () => {
     expect(await t.health((h) => h.oktaErrorsSince(T0))).toEqual([expect.objectContaining({ message: expect.stringContaining('rate limit') })]);
   });
 
-  it('503 twice: attempts count up with backoff, then the grant completes', async () => {
+  it('503 twice: attempts count up with jittered backoff under a doubling ceiling, then the grant completes', async () => {
     const t = await world();
     const { w, sb } = t;
     sb.okta.fault({ method: 'PUT', path: MEMBERSHIP, status: 503, times: 2 });
     const r = await linuxUntil(t, at('11:00:00'));
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, lastError: expect.stringContaining('server error (HTTP 503)') });
-    await sb.clock.advance(30 * SEC);
+    // Full jitter: the first retry comes within 30 s, the second within 60 s of the first.
+    const [first] = t.deliveries();
+    expect(first).toMatchObject({ outcome: 'retry' });
+    expect(first.retryAfterMs).toBeGreaterThanOrEqual(1 * SEC);
+    expect(first.retryAfterMs).toBeLessThanOrEqual(30 * SEC);
+    // The grant holds the chain's next attempt (Forge rounds the delay up to whole seconds).
+    const next = Date.parse(t.grant(r.grantId)!.nextAttemptAt!) - Date.parse(at('09:00:00'));
+    expect(next).toBeLessThanOrEqual(first.retryAfterMs!);
+    expect(next).toBeGreaterThan(first.retryAfterMs! - 1000);
+    await sb.clock.advance(first.retryAfterMs!);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 2 });
-    await sb.clock.advance(60 * SEC - 1);
+    const second = t.deliveries()[1];
+    expect(second.retryAfterMs).toBeLessThanOrEqual(60 * SEC);
+    await sb.clock.advance(second.retryAfterMs! - 1);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 2 });
     await sb.clock.advance(1);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', attempts: 0, startedAt: at('09:01:30') });
-    expect(t.deliveries().map((d) => [d.outcome, d.retryAfterMs])).toEqual([['retry', 30_000], ['retry', 60_000], ['ok', undefined]]);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', attempts: 0 });
+    expect(t.grant(r.grantId)!.nextAttemptAt).toBeUndefined();
+    expect(t.deliveries().map((d) => d.outcome)).toEqual(['retry', 'retry', 'ok']);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toHaveLength(2);
+    // One entry when the step started retrying and one when it got through, not one per attempt.
+    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toHaveLength(1);
+    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RECOVERED' })).toEqual([expect.objectContaining({ detail: 'Okta answered after 2 failed attempt(s).' })]);
     expect(t.comments(r.key)).toHaveLength(1);
   });
 
@@ -246,12 +260,16 @@ describe('Okta errors on the membership DELETE', () => {
     await sb.clock.advanceTo(at('09:42:30'));
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REVOKING', attempts: 1, lastError: expect.stringContaining('HTTP 503') });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-    // Okta said "retry after 20 s" (the app adds under a second of jitter).
-    expect(t.deliveries().at(-1)).toMatchObject({ outcome: 'retry', retryAfterMs: 21_000 });
-    await sb.clock.advanceTo(at('09:42:50'));
+    // Okta said "retry after 20 s": not before, then spread over up to 30 s.
+    const retry = t.deliveries().at(-1)!;
+    expect(retry).toMatchObject({ outcome: 'retry' });
+    expect(retry.retryAfterMs).toBeGreaterThanOrEqual(20 * SEC);
+    expect(retry.retryAfterMs).toBeLessThanOrEqual(51 * SEC);
+    await sb.clock.advance(retry.retryAfterMs! - 1);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REVOKING' });
-    await sb.clock.advanceTo(at('09:42:51'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED', attempts: 0, endedAt: at('09:42:51') });
+    await sb.clock.advance(1);
+    const endedAt = new Date(Date.parse(at('09:42:30')) + retry.retryAfterMs!).toISOString();
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED', attempts: 0, endedAt });
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     expect(t.comments(r.key).filter((c) => c.includes('has ended'))).toHaveLength(1);
   });

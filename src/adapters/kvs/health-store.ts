@@ -1,7 +1,7 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
-import type { HealthStore } from '../../app/ports';
-import { KEY, OKTA_ERRORS_KEPT, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
+import type { HealthStore, OktaBreaker } from '../../app/ports';
+import { KEY, OKTA_ERRORS_KEPT, OktaBreakerSchema, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
 
 export class KvsHealthStore implements HealthStore {
   async recordSweep(at: string, summary: Record<string, number>): Promise<void> {
@@ -36,6 +36,27 @@ export class KvsHealthStore implements HealthStore {
   async unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined> {
     const parsed = UnmanagedSchema.safeParse(await kvs.get(KEY.unmanagedMembers));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  async oktaBreaker(): Promise<OktaBreaker | undefined> {
+    const parsed = OktaBreakerSchema.safeParse(await kvs.get(KEY.oktaBreaker));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async openOktaBreaker(breaker: OktaBreaker): Promise<boolean> {
+    try {
+      await kvs.set(KEY.oktaBreaker, OktaBreakerSchema.parse(breaker), { keyPolicy: 'FAIL_IF_EXISTS' });
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'KEY_CONFLICT') return false;
+      throw e;
+    }
+  }
+
+  async closeOktaBreaker(): Promise<boolean> {
+    if ((await kvs.get(KEY.oktaBreaker)) === undefined) return false;
+    await kvs.delete(KEY.oktaBreaker);
+    return true;
   }
 
   private async errors(): Promise<Array<{ at: string; message: string }>> {

@@ -36,6 +36,7 @@ export const KEY = {
   lastSweep: 'health:last-sweep',
   oktaErrors: 'health:okta-errors',
   unmanagedMembers: 'health:unmanaged-members',
+  oktaBreaker: 'health:okta-breaker',
 } as const;
 
 /** Zero-padded so that key order is seq order. */
@@ -81,6 +82,7 @@ export const GrantSchema = z.object({
   reminderSentAt: iso.optional(),
   attempts: z.number().int().nonnegative(),
   lastError: z.string().optional(),
+  nextAttemptAt: iso.optional(),
   reason: z.string().optional(),
   reasonCode: z.string().optional(),
   version: z.number().int(),
@@ -195,6 +197,8 @@ export const GroupPolicySchema = z.object({
 });
 
 // ---- health ----
+
+export const OktaBreakerSchema = z.object({ openedAt: z.string(), message: z.string().max(1000) });
 
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });
 export const OktaErrorsSchema = z.array(z.object({ at: z.string(), message: z.string() }));

@@ -143,7 +143,16 @@ export interface HealthStore {
   /** Members found in managed groups without a grant (drift), as of the last reconcile. */
   recordUnmanagedMembers(at: string, byGroup: Record<string, string[]>): Promise<void>;
   unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined>;
+  /** Okta rejects the app's credentials: the breaker for the whole installation, if open. */
+  oktaBreaker(): Promise<OktaBreaker | undefined>;
+  /** Opens it; false when it was open already (the first opening is kept). */
+  openOktaBreaker(breaker: OktaBreaker): Promise<boolean>;
+  /** Closes it; false when it was not open. */
+  closeOktaBreaker(): Promise<boolean>;
 }
+
+/** While open, Okta is called only by one probe per interval; everything else waits. */
+export interface OktaBreaker { openedAt: string; message: string }
 
 // ---- Okta ----
 
