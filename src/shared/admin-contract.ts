@@ -308,7 +308,12 @@ export interface AuditRow {
   hash: string;
 }
 
-export interface AuditPage { rows: AuditRow[]; cursor?: string }
+export interface AuditPage {
+  rows: AuditRow[];
+  cursor?: string;
+  /** Set when the cursor sent was refused (stale or not one of ours): these rows start the list again. */
+  restarted?: string;
+}
 
 export interface AuditOptions {
   requesters: Array<{ accountId: string; name: string }>;

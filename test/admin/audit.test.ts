@@ -53,6 +53,17 @@ describe('audit', () => {
     expect(r.data.rows.map((row: AuditRow) => row.seq)).toEqual([4, 3, 2, 1]);
   });
 
+  test('a crafted or stale cursor is no error: the list starts again, and says so', async () => {
+    const t = await seeded();
+    const first = await t.admin('admin/audit/query', {});
+    expect(first.data.restarted).toBeUndefined();
+    for (const cursor of ['not-a-cursor', Buffer.from('{"i":"other-index","k":"x"}').toString('base64url'), 'e30']) {
+      const r = await t.admin('admin/audit/query', { cursor });
+      expect(r).toMatchObject({ ok: true, data: { restarted: expect.stringContaining('starts again from the newest entry') } });
+      expect(r.data.rows.map((row: AuditRow) => row.seq)).toEqual([4, 3, 2, 1]);
+    }
+  });
+
   test('filter choices: recent requesters by name and the allowlisted groups', async () => {
     const t = await seeded();
     const { linux, windows } = t.w.groups;

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
-import type { AuditEntry, AuditEntryInput, AuditLog, AuditQuery } from '../../app/ports';
+import { StaleCursorError, type AuditEntry, type AuditEntryInput, type AuditLog, type AuditQuery } from '../../app/ports';
 import { AUDIT_INDEX, AuditEntitySchema, AuditHeadSchema, auditKey, ENTITY, isoUtc, KEY, PAGE } from './keys';
 import { isKvsError, readAll } from './paging';
 
@@ -150,7 +150,11 @@ export class KvsAuditLog implements AuditLog {
       if (range) b = b.where(range);
       if (filter) b = b.filters(filter);
       if (cursor) b = b.cursor(cursor);
-      const page = await b.getMany();
+      const page = await b.getMany().catch((e: unknown) => {
+        // KVS refuses a cursor it cannot read (400). Only the caller's cursor can be stale; ours are fresh.
+        if (cursor !== undefined && cursor === q.cursor && isClientError(e)) throw new StaleCursorError({ cause: e });
+        throw e;
+      });
       entries.push(...page.results.map((r) => parseEntity(r.key, r.value).doc));
       cursor = page.nextCursor;
     } while (cursor && entries.length < limit);
@@ -209,4 +213,10 @@ export class KvsAuditLog implements AuditLog {
       head = { seq: e.doc.seq, hash: e.doc.hash };
     }
   }
+}
+
+/** A 4xx from KVS: the request itself was refused (as a malformed cursor is), not the service failing. */
+function isClientError(e: unknown): boolean {
+  const status = (e as { responseDetails?: { status?: number } })?.responseDetails?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -6,6 +6,7 @@ import {
   LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow, type AuditVerification,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
+import { StaleCursorError } from '../ports';
 import { APP_ACTOR_NAME } from '../format';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
@@ -13,15 +14,23 @@ type Deps = Pick<AppDeps, 'audit' | 'config' | 'issues' | 'grants' | 'clock'>;
 
 const OPTIONS_DAYS = 90;
 
+/** Said when a "Load more" cursor was refused and the list started again. */
+export const AUDIT_RESTARTED = 'The list changed since it was loaded, so it starts again from the newest entry.';
+
 export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<AdminOutcome<AuditPage>> {
-  const { entries, cursor } = await deps.audit.query({
+  const query = {
     requesterAccountId: input.requesterAccountId,
     groupId: input.groupId,
     issueKey: input.issueKey,
     from: input.fromDay ? `${input.fromDay}T00:00:00.000Z` : undefined,
     to: input.toDay ? `${input.toDay}T23:59:59.999Z` : undefined,
     limit: LIMITS.auditPageSize,
-    cursor: input.cursor,
+  };
+  let restarted = false;
+  const { entries, cursor } = await deps.audit.query({ ...query, cursor: input.cursor }).catch((e: unknown) => {
+    if (!(e instanceof StaleCursorError)) throw e;
+    restarted = true;
+    return deps.audit.query(query);
   });
   const page = entries.slice(0, LIMITS.auditPageSize);
   const [allowlist, names] = await Promise.all([
@@ -45,7 +54,7 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
     oktaRequestId: e.oktaRequestId,
     hash: e.hash,
   }));
-  return ok({ rows, ...(cursor ? { cursor } : {}) });
+  return ok({ rows, ...(cursor ? { cursor } : {}), ...(restarted ? { restarted: AUDIT_RESTARTED } : {}) });
 }
 
 /**

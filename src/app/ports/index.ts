@@ -93,6 +93,19 @@ export interface AuditQuery {
   cursor?: string;
 }
 
+/**
+ * A paging cursor the store no longer accepts: it came back from a browser, which may keep it for
+ * long, alter it or invent it (Forge documents cursors as not stable). Caller: start the list again
+ * from its first page and say so; never fail the request for it.
+ */
+export class StaleCursorError extends Error {
+  readonly code = 'STORE.STALE_CURSOR';
+  constructor(options?: { cause?: unknown }) {
+    super('The paging cursor is no longer valid.', options);
+    this.name = 'StaleCursorError';
+  }
+}
+
 export interface AuditLog {
   /** Append-only and hash-chained; safe under concurrent writers. */
   append(entry: AuditEntryInput): Promise<AuditEntry>;

@@ -64,7 +64,8 @@ export function AuditScreen() {
     if (!initial) setBusy(cursor ? 'more' : 'search');
     try {
       const next = await call(ADMIN_KEYS.auditQuery, payload);
-      setPage((prev) => (cursor && prev ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next));
+      // A refused cursor restarts the list: replace what was shown rather than append to it.
+      setPage((prev) => (cursor && prev && !next.restarted ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next));
       setApplied(f);
     } catch (e) {
       setProblem(errorOf(e).message);
@@ -103,6 +104,7 @@ export function AuditScreen() {
       </form>
       {options.error && <Problem title="Filter choices unavailable" message={options.error.message} />}
       {problem && <Problem title="Could not load the audit trail" message={problem} />}
+      {page?.restarted && <p data-testid="audit-restarted" role="status">{page.restarted}</p>}
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', margin: `${token('space.100', '8px')} 0` }}>
         <span data-testid="audit-count">{rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}</span>
         <span style={{ display: 'flex', gap: token('space.100', '8px') }}>
