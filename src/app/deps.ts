@@ -1,6 +1,6 @@
 /**
  * Everything a use case may reach, as ports. The composition root (src/entry/compose.ts) builds the
- * real set; tests build in-memory ones (test/fakes). Use cases name the subset they need with Pick.
+ * real set; tests run that same set on the sandbox. Use cases name the subset they need with Pick.
  */
 import type {
   AuditLog, Clock, ConfigStore, Directory, GrantStore, HealthStore, IssueTracker, Notifier,

@@ -1,6 +1,6 @@
 /**
  * Ports the use cases need, shaped by the use cases (not by KVS, Okta or Jira). Adapters in
- * src/adapters implement them; tests implement them in memory (test/fakes).
+ * src/adapters implement them; tests exercise those adapters on the sandbox (no in-memory fakes).
  */
 import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
