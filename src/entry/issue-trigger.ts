@@ -5,8 +5,11 @@ import { IssueTrackerError } from '../app/ports';
 import { compose } from './compose';
 import { IssueEventSchema, isRelevantIssueEvent, statusChangedTo } from './issue-event';
 
-/** Forge re-delivers a product event at most four times when asked; keep the last for the record. */
-const MAX_RETRIES = 3;
+/**
+ * Forge re-delivers a product event at most four times when asked: use all four, waiting 1, 2, 4 and 8
+ * minutes (a quarter of an hour of Jira or storage trouble is ridden out); after that, fail loudly.
+ */
+const MAX_RETRIES = 4;
 
 export async function issueTrigger(event: unknown): Promise<InvocationError | void> {
   const parsed = IssueEventSchema.safeParse(event);
