@@ -11,7 +11,7 @@ import type { AppDeps } from './deps';
 import { formatInZone } from './format';
 import { noticeStep } from './notices';
 import * as say from './messages';
-import type { Message, MessageInline } from './ports';
+import { StaleCursorError, type Message, type MessageInline } from './ports';
 
 const DAY_MS = 86_400_000;
 const RUNNING = new Set(RUNNING_STATUSES);
@@ -36,6 +36,8 @@ export interface GrantsRead {
   nextCursor?: string;
   /** Some status held more running grants than were read. */
   runningMore: boolean;
+  /** The cursor given was refused, so these rows are the first page again. */
+  restarted?: boolean;
 }
 
 /**
@@ -44,6 +46,16 @@ export interface GrantsRead {
  * running grants (the first page listed them).
  */
 export async function readRequesterGrants(deps: ReadDeps, requesterAccountId: string, page: { limit: number; cursor?: string }): Promise<GrantsRead> {
+  try {
+    return await readGrantsPage(deps, requesterAccountId, page);
+  } catch (e) {
+    // A cursor the store no longer accepts (stale, altered, invented): the list starts again.
+    if (!(e instanceof StaleCursorError) || page.cursor === undefined) throw e;
+    return { ...(await readGrantsPage(deps, requesterAccountId, { limit: page.limit })), restarted: true };
+  }
+}
+
+async function readGrantsPage(deps: ReadDeps, requesterAccountId: string, page: { limit: number; cursor?: string }): Promise<GrantsRead> {
   const since = new Date(Date.parse(deps.clock.now()) - VIEW_WINDOW_DAYS * DAY_MS).toISOString();
   const first = page.cursor === undefined;
   const [windowPage, running, allowlist] = await Promise.all([

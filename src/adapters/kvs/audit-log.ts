@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
-import { StaleCursorError, type AuditEntry, type AuditEntryInput, type AuditLog, type AuditQuery } from '../../app/ports';
+import type { AuditEntry, AuditEntryInput, AuditLog, AuditQuery } from '../../app/ports';
 import { AUDIT_INDEX, AuditEntitySchema, AuditHeadSchema, auditKey, ENTITY, isoUtc, KEY, PAGE } from './keys';
-import { isKvsError, readAll } from './paging';
+import { fromCallersCursor, isKvsError, readAll } from './paging';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_APPEND_ATTEMPTS = 100;
@@ -150,11 +150,8 @@ export class KvsAuditLog implements AuditLog {
       if (range) b = b.where(range);
       if (filter) b = b.filters(filter);
       if (cursor) b = b.cursor(cursor);
-      const page = await b.getMany().catch((e: unknown) => {
-        // KVS refuses a cursor it cannot read (400). Only the caller's cursor can be stale; ours are fresh.
-        if (cursor !== undefined && cursor === q.cursor && isClientError(e)) throw new StaleCursorError({ cause: e });
-        throw e;
-      });
+      // Only the caller's cursor can be stale; the ones this loop follows are fresh.
+      const page = cursor !== undefined && cursor === q.cursor ? await fromCallersCursor(() => b.getMany()) : await b.getMany();
       entries.push(...page.results.map((r) => parseEntity(r.key, r.value).doc));
       cursor = page.nextCursor;
     } while (cursor && entries.length < limit);
@@ -215,8 +212,3 @@ export class KvsAuditLog implements AuditLog {
   }
 }
 
-/** A 4xx from KVS: the request itself was refused (as a malformed cursor is), not the service failing. */
-function isClientError(e: unknown): boolean {
-  const status = (e as { responseDetails?: { status?: number } })?.responseDetails?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}

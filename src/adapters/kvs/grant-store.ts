@@ -4,7 +4,7 @@ import { RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/gra
 import { StaleGrantError, type AuditEntryInput, type GrantPage, type GrantStore } from '../../app/ports';
 import { KvsAuditLog } from './audit-log';
 import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
-import { isKvsError, readAll, type Pageable } from './paging';
+import { fromCallersCursor, isKvsError, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
 const MAX_AUDIT_RACES = 20;
@@ -86,7 +86,7 @@ export class KvsGrantStore implements GrantStore {
     const q = grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] })
       .where(WhereConditions.greaterThanEqualTo(isoUtc(page.since))).sort(Sort.DESC)
       .limit(Math.min(Math.max(1, page.limit), MAX_LIMIT));
-    const found = await (page.cursor ? q.cursor(page.cursor) : q).getMany();
+    const found = page.cursor ? await fromCallersCursor(() => q.cursor(page.cursor!).getMany()) : await q.getMany();
     return {
       grants: found.results.map((r) => toGrant(r.key, r.value)),
       ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
