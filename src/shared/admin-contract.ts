@@ -5,7 +5,7 @@
  * the DTOs the resolvers answer with. No DTO has a field that could carry a secret: credentials
  * travel only UI -> server, and come back as 'set' / 'not set'.
  */
-import { APPROVAL_MODES, type GroupPolicy } from '../domain/policy';
+import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
 import { OKTA_AUTH_METHODS, validateOktaDomain, type OktaAuthMethod } from '../domain/okta-domain';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
@@ -55,6 +55,7 @@ export const LIMITS = {
   maxDurationMappings: 20,
   maxRequesterMappings: 500,
   maxEmergencyHours: 24,
+  maxApprovalWindowDays: 90,
   auditPageSize: 200,
   searchQuery: 100,
 } as const;
@@ -156,6 +157,8 @@ export const GroupPolicyInput = z.object({
   approvalMode: z.enum(APPROVAL_MODES, { error: 'Choose an approval mode.' }),
   allowedProjectKeys: z.array(z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).'))
     .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
+  /** Days a request may wait for approval before it is closed; optional for older callers. */
+  approvalWindowDays: number('Approval window (days)', 1, LIMITS.maxApprovalWindowDays, { int: true }).optional().default(DEFAULT_APPROVAL_WINDOW_DAYS),
 }).superRefine((v, ctx) => {
   if (v.maxLifetimeHours < v.maxDurationHours) ctx.addIssue({ code: 'custom', path: ['maxLifetimeHours'], message: 'Max lifetime must be at least the max duration.' });
   if (v.reminderLeadMinutes >= v.maxDurationHours * 60) ctx.addIssue({ code: 'custom', path: ['reminderLeadMinutes'], message: 'The reminder must come before the end of the shortest grant: make it shorter than the max duration.' });
