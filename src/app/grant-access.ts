@@ -11,6 +11,7 @@ import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { auditGrant, noticeStep, once } from './notices';
 import { fieldWords, recordedOf, reviewEdits } from './request-edits';
+import { endedWhilePending, tellEndedRequest } from './end-pending-request';
 import { intakeIssueEvent } from './intake-issue-event';
 import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
@@ -29,6 +30,8 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
   if (!g) return { done: true, note: 'no such grant' };
   if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
   if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
+  // Cancelled or withdrawn while it waited: ended for good; an approval or edit since is told so, once.
+  if (endedWhilePending(g)) return tellEndedRequest(deps, g).then(() => ({ done: true, note: 'request was cancelled or withdrawn' }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
 
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
