@@ -102,8 +102,8 @@ function pendingRow(g: Grant, group: GroupPolicy | undefined, policy: PolicySett
   const closesMs = group && needsApproval ? Date.parse(g.requestedAt) + approvalWindowDays(group) * DAY_MS : undefined;
   const waitingFor = !group ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
     : !needsApproval ? (g.lastError ? `Being granted; the last Okta check failed: ${g.lastError}` : 'Being granted (no approval needed).')
-      : closesMs !== undefined && nowMs > closesMs ? 'Approval window passed: the request is closed at the next sweep.'
-        : `Waiting for approval: someone other than the requester moves the issue to "${policy.approvalStatusName}".`;
+      : closesMs !== undefined && nowMs > closesMs ? 'Approval window passed: the request is closed within the hour, with a comment.'
+        : `Waiting for approval: move the issue to "${policy.approvalStatusName}" (anyone but the requester).`;
   return {
     id: g.id,
     issueKey: g.issueKey,
