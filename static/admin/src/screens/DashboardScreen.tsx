@@ -99,7 +99,7 @@ function PendingRequests({ view, issueLink, onCancelled }: {
         key: 'action',
         content: cancelling === r.id ? (
           <div data-testid="confirm-cancel" style={{ minWidth: 240 }}>
-            <TextField id={`cancel-reason-${r.id}`} label="Reason (shown on the issue)" value={reason} onChange={setReason} error={error} required
+            <TextField id={`cancel-reason-${r.id}`} label="Reason (shown on the issue)" value={reason} onChange={(v) => { setReason(v); setError(undefined); }} error={error} required
               helper={`At most ${MAX_CANCEL_REASON_LENGTH} characters.`} />
             <span style={{ display: 'flex', gap: 4 }}>
               <Button appearance="danger" testId={`confirm-cancel-${r.id}`} isLoading={busy} onClick={() => void cancel(r)}>Cancel request</Button>
