@@ -12,7 +12,7 @@ import { refuse, type Outcome } from './errors';
 import { formatInZone } from './format';
 import { commit, retryOnStale } from './grant-lifecycle';
 import { groupLabel } from './messages';
-import { once } from './notices';
+import { noticeStep, once } from './notices';
 import type { Message, MessageInline } from './ports';
 
 export type PendingEnd = { kind: 'cancel'; actor: string; reason: string } | { kind: 'withdraw'; actor: string };
@@ -69,15 +69,18 @@ function endedWords(g: Grant, when: string): MessageInline[] {
     : [t('was withdrawn by '), { mention: g.endedBy ?? g.requesterAccountId }, t(` (the requester) on ${when}.`)];
 }
 
+/** A comment on the issue; an email too when an admin cancelled it and the policy sends emails. Each once. */
 async function tellEnded(deps: AppDeps, g: Grant): Promise<void> {
-  await once(deps.ledger, `pending-ended:${g.id}`, async () => {
-    const { group, when } = await context(deps, g);
-    const message: Message = { blocks: [
-      p({ mention: g.requesterAccountId }, t(' the request for '), t(group, true), t(' '), ...endedWords(g, when)),
-      p(t('Nothing was granted, and moving this issue to the approval status now grants nothing. Raise a new issue if access is still needed.')),
-    ] };
-    await deps.issues.comment(g.issueKey, message);
-  });
+  const { group, when } = await context(deps, g);
+  const message: Message = { blocks: [
+    p({ mention: g.requesterAccountId }, t(' the request for '), t(group, true), t(' '), ...endedWords(g, when)),
+    p(t('Nothing was granted, and moving this issue to the approval status now grants nothing. Raise a new issue if access is still needed.')),
+  ] };
+  const key = `pending-ended:${g.id}`;
+  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, message));
+  if (g.reasonCode === PENDING_END_CODES.cancelled && (await deps.config.getPolicy()).notifyByEmail) {
+    await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Request cancelled: ${group}`, message));
+  }
 }
 
 /**

@@ -56,6 +56,7 @@ describe('an admin cancels a waiting request (admin/requests/cancel)', () => {
     const cancelled = t.comments(r.key).filter((c) => c.includes('was cancelled by'));
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]).toContain('Raised for the wrong change.');
+    expect(t.notifications(r.key)).toEqual([expect.objectContaining({ subject: 'Request cancelled: PAM Linux Sysadmins' })]);
 
     // A second click (or a replay) changes nothing and is refused.
     expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'again' }, w.jira.ada))
