@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
-import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS } from '../../domain/policy';
+import { APPROVAL_MODES } from '../../domain/policy';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
 export const ENTITY = { grant: 'grant', audit: 'audit' } as const;
@@ -192,8 +192,9 @@ export const GroupPolicySchema = z.object({
   reminderLeadMinutes: z.number().nonnegative(),
   approvalMode: z.enum(APPROVAL_MODES),
   allowedProjectKeys: z.array(z.string()),
-  // Entries stored before the approval window existed read as the default.
-  approvalWindowDays: z.number().int().positive().optional().default(DEFAULT_APPROVAL_WINDOW_DAYS),
+  // Entries stored before the approval window existed have none: they read back as stored, and the
+  // domain's approvalWindowDays() gives them the default (one place decides it, not every reader).
+  approvalWindowDays: z.number().int().positive().optional(),
 });
 
 // ---- health ----
