@@ -149,6 +149,23 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     expect(t.grant(other.grantId)).toMatchObject({ status: 'REQUESTED', version: 1 });
   });
 
+  it('an edit after the withdrawal records no new request and is told once', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const r = await waiting(t);
+    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.neville, r.issue)).toMatchObject({ ok: true });
+    await sb.clock.advance(1 * MIN);
+    await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville);
+    await sb.jira.updateFields(r.key, { changeType: 'Emergency' }, w.jira.neville);
+    await sb.clock.advance(20 * MIN);
+    expect(t.grant(`${r.grantId}-r2`)).toBeUndefined();
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'WITHDRAWN' });
+    const told = t.comments(r.key).filter((c) => c.includes('Changes to this request are not applied'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('was withdrawn by @Neville Newadmin (the requester)');
+    expect(t.oktaWrites()).toEqual([]);
+  });
+
   it('withdraws the issue\'s current request after an edit recorded a new one', async () => {
     const t = await world();
     const { w, sb } = t;
