@@ -6,11 +6,12 @@
 import type { Grant } from '../domain/grant';
 import { activate, isAheadOfItsChain, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
 import { approvalStanding, historySince, type HistoryEntry } from '../domain/request-integrity';
-import { computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
+import { approvalWindowDays, computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { auditGrant, noticeStep, once } from './notices';
 import { fieldWords, recordedOf, reviewEdits } from './request-edits';
+import { endedWhilePending, tellEndedRequest } from './end-pending-request';
 import { intakeIssueEvent } from './intake-issue-event';
 import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
@@ -30,6 +31,8 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
   if (!g) return { done: true, note: 'no such grant' };
   if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
   if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
+  // Cancelled or withdrawn while it waited: ended for good; an approval or edit since is told so, once.
+  if (endedWhilePending(g)) return tellEndedRequest(deps, g).then(() => ({ done: true, note: 'request was cancelled or withdrawn' }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
 
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
@@ -80,7 +83,7 @@ async function checkAndStart(
     group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
     approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined,
   });
-  if (approval.kind === 'await-approval') return awaitApproval(deps, g, issue, history, policy.approvalStatusName, now);
+  if (approval.kind === 'await-approval') return awaitApproval(deps, g, group, issue, history, policy.approvalStatusName, now);
   if (approval.kind === 'refused') {
     // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
     // still names the same self-approval each time, so a key with the time in it repeated the refusal.
@@ -156,12 +159,18 @@ async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, h
   return undefined;
 }
 
-/** Requests waiting longer than this for approval are closed, so nothing waits (and is re-checked) for ever. */
-export const APPROVAL_TIMEOUT_MS = 7 * 24 * 3_600_000;
+/**
+ * Requests waiting longer than their group's approval window are closed, so nothing waits (and is
+ * re-checked) for ever.
+ */
+export const approvalTimeoutMs = (group: Pick<GroupPolicy, 'approvalWindowDays'>): number => approvalWindowDays(group) * 24 * 60 * MINUTE_MS;
 
-async function awaitApproval(deps: AppDeps, g: Grant, issue: IssueSnapshot | undefined, history: readonly HistoryEntry[], approvalStatus: string, now: string): Promise<WorkResult> {
-  if (Date.parse(now) - Date.parse(g.requestedAt) > APPROVAL_TIMEOUT_MS) {
-    return deny(deps, g, 'APPROVAL.TIMED_OUT', `This request was not approved within ${APPROVAL_TIMEOUT_MS / 86_400_000} days, so it was closed. Raise a new request if you still need access.`);
+async function awaitApproval(
+  deps: AppDeps, g: Grant, group: GroupPolicy, issue: IssueSnapshot | undefined, history: readonly HistoryEntry[], approvalStatus: string, now: string,
+): Promise<WorkResult> {
+  if (Date.parse(now) - Date.parse(g.requestedAt) > approvalTimeoutMs(group)) {
+    const days = approvalWindowDays(group);
+    return deny(deps, g, 'APPROVAL.TIMED_OUT', `This request was not approved within ${days} day${days === 1 ? '' : 's'} (the approval window of ${group.displayName}), so it was closed. Raise a new request if you still need access.`);
   }
   // Approved, but the issue moved on before the app could act: say so rather than wait silently.
   if (issue && issue.statusName !== approvalStatus) {

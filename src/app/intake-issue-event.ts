@@ -9,6 +9,7 @@ import type { IssueSnapshot } from './ports';
 import type { AppDeps } from './deps';
 import { noticeStep, once } from './notices';
 import * as say from './messages';
+import { endedWhilePending } from './end-pending-request';
 import { completeIntake, requestAccess } from './request-access';
 import { currentRequest, fieldWords, reviewEdits } from './request-edits';
 import { announceExtension, extendGrant } from './extend-access';
@@ -24,7 +25,9 @@ export interface IssueEventInput {
 
 export type IntakeResult =
   | 'ignored' | 'issue-gone' | 'invalid-fields' | 'duplicate' | 'recorded' | 'denied'
-  | 'approval-noted' | 'edit-ignored' | 'extended' | 'extend-refused' | 'viewed';
+  | 'approval-noted' | 'edit-ignored' | 'extended' | 'extend-refused' | 'viewed'
+  /** The issue's request was cancelled or withdrawn while it waited: it stays ended (the worker says so). */
+  | 'request-ended';
 
 const PROBLEM_TEXT: Record<FieldProblem['code'], (v?: string) => string> = {
   'REQUEST.ACCESS_TYPE_MISSING': () => 'Set Access type to New access, Extend access or View access, then raise a new request.',
@@ -46,6 +49,12 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       // A repeated creation event: finish whatever the first delivery may not have (crash half way).
       await completeIntake(deps, existing, policy);
       return 'duplicate';
+    }
+    // Cancelled by an admin or withdrawn from the panel: nothing replaces it and nothing re-records the
+    // issue. The worker tells an approval or edit since, once.
+    if (endedWhilePending(existing)) {
+      await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
+      return 'request-ended';
     }
     const edits = await reviewEdits(deps, existing, await deps.issues.history(issue.key, policy.durationFieldName));
     if (edits !== 'withdraw') {

@@ -14,7 +14,7 @@ import type { RemovalDecision } from './policy';
 export type GrantRecordAction =
   | 'WITHDRAWN' | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
   | 'EXTENDED' | 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY' | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED'
-  | 'OKTA_RETRY' | 'OKTA_RECOVERED' | 'FAILED';
+  | 'OKTA_RETRY' | 'OKTA_RECOVERED' | 'FAILED' | 'CANCELLED';
 
 /** One audit record of a step; the writer adds the time and the grant's own fields. */
 export interface GrantRecord { action: GrantRecordAction; actor: string; detail: string; oktaRequestId?: string }
@@ -321,5 +321,38 @@ export function fail(g: Grant, message: string, now: string, before: GrantRecord
   return {
     grant: move(g, 'FAILED', now, { reason: message, lastError: message }),
     records: [...before, { action: 'FAILED', actor: APP_ACTOR, detail: message }],
+  };
+}
+
+// ---- a pending request ended by a person ----
+
+/** Reason codes of a request that a person ended while it waited (kept on the grant for messages). */
+export const PENDING_END_CODES = { cancelled: 'REQUEST.CANCELLED', withdrawn: 'REQUEST.WITHDRAWN' } as const;
+
+/** The longest reason an admin may give for a cancellation (it is shown on the issue and in the trail). */
+export const MAX_CANCEL_REASON = 500;
+
+/**
+ * An admin cancels a request that waits for approval. It ends WITHDRAWN with nothing replacing it
+ * (no `supersededBy`): the issue's request stays ended, and a later approval grants nothing.
+ */
+export function cancelByAdmin(g: Grant, c: { actor: string; reason: string }, now: string): GrantStep {
+  const reason = c.reason.trim().slice(0, MAX_CANCEL_REASON);
+  return {
+    grant: move(g, 'WITHDRAWN', now, { endedAt: now, endedBy: c.actor, reason, reasonCode: PENDING_END_CODES.cancelled }, ['REQUESTED']),
+    records: [{ action: 'CANCELLED', actor: c.actor, detail: `Cancelled by an administrator while it waited for approval: ${reason}` }],
+  };
+}
+
+/**
+ * The requester withdraws their own request while it waits for approval (from the panel). Unlike
+ * `withdraw` (an edit by the requester), nothing replaces it: the issue's request stays ended.
+ */
+export function withdrawByRequester(g: Grant, w: { actor: string }, now: string): GrantStep {
+  return {
+    grant: move(g, 'WITHDRAWN', now, {
+      endedAt: now, endedBy: w.actor, reason: 'Withdrawn by the requester.', reasonCode: PENDING_END_CODES.withdrawn,
+    }, ['REQUESTED']),
+    records: [{ action: 'WITHDRAWN', actor: w.actor, detail: 'Withdrawn by the requester while it waited for approval; nothing was granted.' }],
   };
 }

@@ -23,7 +23,16 @@ export interface GroupPolicy {
   approvalMode: ApprovalMode;
   /** Empty means every project may request this group. */
   allowedProjectKeys: string[];
+  /** Days a request may wait for approval before it is closed (unset in older entries: the default). */
+  approvalWindowDays?: number;
 }
+
+/** How long a request may wait for approval when its group says nothing else. */
+export const DEFAULT_APPROVAL_WINDOW_DAYS = 7;
+
+/** The group's approval window in days (entries stored before the setting existed get the default). */
+export const approvalWindowDays = (group: Pick<GroupPolicy, 'approvalWindowDays'>): number =>
+  group.approvalWindowDays ?? DEFAULT_APPROVAL_WINDOW_DAYS;
 
 export interface PolicySettings {
   /** Name of the Jira field whose value drives the duration (default "Change type"). */

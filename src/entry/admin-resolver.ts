@@ -12,6 +12,7 @@ import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
 import { getPolicy, savePolicy } from '../app/admin/policy';
+import { cancelRequest } from '../app/admin/requests';
 import { revokeGrant } from '../app/admin/revoke';
 import { directoryRefusal, type AdminOutcome } from '../app/admin/shared';
 import type { AppDeps } from '../app/deps';
@@ -42,6 +43,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.auditOptions]: (deps) => auditOptions(deps),
   [ADMIN_KEYS.auditVerify]: (deps) => verifyAudit(deps),
   [ADMIN_KEYS.grantRevoke]: (deps, actor, input) => revokeGrant(deps, actor, input),
+  [ADMIN_KEYS.requestCancel]: (deps, actor, input) => cancelRequest(deps, actor, input),
 };
 
 interface Call { payload?: unknown; context?: { accountId?: string } }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
 import { groupName, listGroupOptions } from '../app/panel/field-groups';
 import { loadGrantsPage, loadPanel, type PanelCaller } from '../app/panel/load-panel';
-import { extendFromPanel, relinquishFromPanel, revokeFromPanel, type PanelActionOutcome } from '../app/panel/panel-actions';
+import { extendFromPanel, relinquishFromPanel, revokeFromPanel, withdrawFromPanel, type PanelActionOutcome } from '../app/panel/panel-actions';
 import { failure, success, type Envelope } from '../shared/envelope';
 import { FIELD_KEYS, PANEL_KEYS, PayloadSchemas, UI_ERRORS } from '../shared/panel-contract';
 import { compose } from './compose';
@@ -42,7 +42,7 @@ const fromOutcome = (o: PanelActionOutcome) => (o.ok ? success(o.data) : failure
 export function buildUiResolver(deps: () => AppDeps) {
   const resolver = new Resolver();
 
-  const panelAction = (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke,
+  const panelAction = (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw,
     run: (d: AppDeps, caller: PanelCaller, grantId: string) => Promise<PanelActionOutcome>) =>
     resolver.define(key, async (call: Call) => {
       const p = parse(key, call);
@@ -70,6 +70,7 @@ export function buildUiResolver(deps: () => AppDeps) {
   panelAction(PANEL_KEYS.extend, extendFromPanel);
   panelAction(PANEL_KEYS.relinquish, relinquishFromPanel);
   panelAction(PANEL_KEYS.revoke, revokeFromPanel);
+  panelAction(PANEL_KEYS.withdraw, withdrawFromPanel);
 
   resolver.define(FIELD_KEYS.groups, async (call: Call) => {
     const p = parse(FIELD_KEYS.groups, call);

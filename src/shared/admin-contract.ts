@@ -5,8 +5,9 @@
  * the DTOs the resolvers answer with. No DTO has a field that could carry a secret: credentials
  * travel only UI -> server, and come back as 'set' / 'not set'.
  */
-import { APPROVAL_MODES, type GroupPolicy } from '../domain/policy';
+import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
+import { MAX_CANCEL_REASON } from '../domain/grant-transitions';
 import { OKTA_AUTH_METHODS, validateOktaDomain, type OktaAuthMethod } from '../domain/okta-domain';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
@@ -26,6 +27,7 @@ export const ADMIN_KEYS = {
   auditOptions: 'admin/audit/options',
   auditVerify: 'admin/audit/verify',
   grantRevoke: 'admin/grants/revoke',
+  requestCancel: 'admin/requests/cancel',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
 
@@ -55,6 +57,7 @@ export const LIMITS = {
   maxDurationMappings: 20,
   maxRequesterMappings: 500,
   maxEmergencyHours: 24,
+  maxApprovalWindowDays: 90,
   auditPageSize: 200,
   searchQuery: 100,
 } as const;
@@ -156,6 +159,8 @@ export const GroupPolicyInput = z.object({
   approvalMode: z.enum(APPROVAL_MODES, { error: 'Choose an approval mode.' }),
   allowedProjectKeys: z.array(z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).'))
     .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
+  /** Days a request may wait for approval before it is closed; optional for older callers. */
+  approvalWindowDays: number('Approval window (days)', 1, LIMITS.maxApprovalWindowDays, { int: true }).optional().default(DEFAULT_APPROVAL_WINDOW_DAYS),
 }).superRefine((v, ctx) => {
   if (v.maxLifetimeHours < v.maxDurationHours) ctx.addIssue({ code: 'custom', path: ['maxLifetimeHours'], message: 'Max lifetime must be at least the max duration.' });
   if (v.reminderLeadMinutes >= v.maxDurationHours * 60) ctx.addIssue({ code: 'custom', path: ['reminderLeadMinutes'], message: 'The reminder must come before the end of the shortest grant: make it shorter than the max duration.' });
@@ -260,14 +265,44 @@ export interface DashboardChart {
   series: Array<{ groupId: string; groupName: string; counts: number[] }>;
 }
 
+/** A request waiting for approval (REQUESTED), as the dashboard lists it, oldest first. */
+export interface DashboardPendingRequest {
+  id: string;
+  issueKey: string;
+  requesterAccountId: string;
+  requesterName: string;
+  groupId: string;
+  groupName: string;
+  requestedAt: string;
+  /** Approvals given so far and needed (today: one, the issue moved to the approval status). */
+  approvals: { given: number; needed: number };
+  /** What it waits for, or what blocks it, in words for people. */
+  waitingFor: string;
+  /** Who may approve it, in words (today the weakest policy: anyone who can transition the issue but the requester). */
+  approvers: string;
+  /** When it is closed if still not approved (the group's approval window); absent when none applies. */
+  closesAt?: string;
+  emergency: boolean;
+}
+
 export interface DashboardView {
   now: string;
   grants: DashboardGrant[];
+  /** Requests waiting for approval, oldest first, at most `limit` of them; `more` when there are more. */
+  pending: { requests: DashboardPendingRequest[]; more: boolean; limit: number };
   health: DashboardHealth;
   chart: DashboardChart;
 }
 
 export const RevokeInput = z.object({ grantId: z.string().trim().min(1, 'Choose a grant.').max(100) });
+
+/** The longest cancellation reason (shown on the issue and kept in the audit trail). */
+export const MAX_CANCEL_REASON_LENGTH = MAX_CANCEL_REASON;
+
+export const CancelRequestInput = z.object({
+  grantId: z.string().trim().min(1, 'Choose a request.').max(100),
+  reason: text('Reason', MAX_CANCEL_REASON_LENGTH),
+});
 
 // ---------------------------------------------------------------- audit
 
@@ -376,6 +411,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.auditOptions]: Empty,
   [ADMIN_KEYS.auditVerify]: Empty,
   [ADMIN_KEYS.grantRevoke]: RevokeInput,
+  [ADMIN_KEYS.requestCancel]: CancelRequestInput,
 } as const;
 
 /** What each key answers with (the `data` of a successful envelope). */
@@ -395,6 +431,7 @@ export interface AdminResponses {
   'admin/audit/options': AuditOptions;
   'admin/audit/verify': AuditVerification;
   'admin/grants/revoke': { grantId: string; status: string };
+  'admin/requests/cancel': { grantId: string; status: string };
 }
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */

@@ -15,6 +15,8 @@ export const PANEL_KEYS = {
   extend: 'panel/extend',
   relinquish: 'panel/relinquish',
   revoke: 'panel/revoke',
+  /** The requester withdraws their own request while it waits for approval. */
+  withdraw: 'panel/withdraw',
   /** The next page of the requester's grants on a View access issue (the first comes with panel/load). */
   grants: 'panel/grants',
 } as const;
@@ -35,6 +37,7 @@ export const UI_ERRORS = {
   noGrant: 'GRANT.NOT_FOUND',
   notRequester: 'AUTH.NOT_REQUESTER',
   notAdmin: 'AUTH.NOT_ADMIN',
+  notPending: 'REQUEST.NOT_PENDING',
 } as const;
 
 /** The three values of the Access type field, in the order the select offers them. */
@@ -49,6 +52,7 @@ export const PayloadSchemas = {
   // The UI asks for confirmation first; the flag makes a stray or replayed call without it harmless.
   [PANEL_KEYS.revoke]: z.object({ grantId, confirm: z.literal(true, { error: 'Confirm the revocation.' }) }).strict(),
   // The cursor is the one a previous answer gave; the requester is the issue's, never the payload's.
+  [PANEL_KEYS.withdraw]: z.object({ grantId }).strict(),
   [PANEL_KEYS.grants]: z.object({ cursor: z.string({ error: 'Give the cursor of the previous page.' }).min(1).max(4096) }).strict(),
   [FIELD_KEYS.groups]: z.object({}).strict(),
   [FIELD_KEYS.groupName]: z.object({ groupId: z.string().trim().min(1).max(64) }).strict(),
@@ -147,7 +151,12 @@ export interface PanelData {
   accessType?: string;
   viewer: { timeZone: string; isRequester: boolean; isAdmin: boolean };
   grant?: GrantDto;
-  actions?: { extend?: ActionDto & { newEndsAt?: string }; relinquish?: ActionDto; revoke?: ActionDto };
+  actions?: { extend?: ActionDto & { newEndsAt?: string }; relinquish?: ActionDto; revoke?: ActionDto; withdraw?: ActionDto };
+  /**
+   * For a request waiting for approval: whether this viewer may approve it and how, or why not
+   * ("you cannot approve your own request").
+   */
+  approver?: { mayApprove: boolean; message: string };
   /** Audit history of this grant, oldest first; only for the requester and Jira admins. */
   history?: HistoryEntryDto[];
   /** The requester's other running grants; only for the requester and Jira admins. */

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'MEMBERSHIP_REMOVED', 'MEMBERSHIP_KEPT', 'ENDED', 'REMOVED_EXTERNALLY', 'UNMANAGED_MEMBER_FOUND',
   'OKTA_RETRY', 'OKTA_RECOVERED', 'FAILED', 'VIEWED', 'EDIT_IGNORED', 'CONFIG_CHANGED', 'EMERGENCY_USED',
   'APPROVAL_REFUSED', 'CLOSE_OUT_SKIPPED', 'WITHDRAWN', 'APPROVAL_VOIDED',
+  'CANCELLED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -53,8 +54,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   EMERGENCY_USED: 'Emergency path used',
   APPROVAL_REFUSED: 'Approval refused',
   CLOSE_OUT_SKIPPED: 'Issue left open',
-  WITHDRAWN: 'Withdrawn and raised again',
+  WITHDRAWN: 'Withdrawn',
   APPROVAL_VOIDED: 'Approval voided',
+  CANCELLED: 'Cancelled by an administrator',
 };
 
 // ---------------------------------------------------------------- grant statuses

@@ -35,6 +35,7 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/audit/options': {},
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
+  'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {
@@ -54,7 +55,9 @@ test('every admin/* key refuses a non-admin, writes nothing and calls Okta never
     // The admin saves the real token again (the non-admin's attempt to replace it must have failed).
     const payload = key === ADMIN_KEYS.connectionSave ? { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken } : payloads()[key];
     const r = await invoke(key, payload, w.jira.ada);
-    expect([key, r.ok || r.error.code]).toEqual([key, key === 'admin/allowlist/add' ? 'GROUP.HAS_ADMIN_ROLE' : true]);
+    // Past the permission check: the group has an admin role, and the demo's grant no longer waits for approval.
+    const expected = key === 'admin/allowlist/add' ? 'GROUP.HAS_ADMIN_ROLE' : key === 'admin/requests/cancel' ? 'REQUEST.NOT_PENDING' : true;
+    expect([key, r.ok || r.error.code]).toEqual([key, expected]);
     answers.push(r);
   }
   expect(JSON.stringify(answers)).not.toContain(sb.okta.apiToken);

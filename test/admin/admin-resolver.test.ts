@@ -29,6 +29,7 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/audit/options': {},
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
+  'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
 });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */

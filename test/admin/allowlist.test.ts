@@ -31,7 +31,7 @@ describe('allowlist', () => {
     const linux = t.w.groups.linux;
     const r = await t.admin('admin/allowlist/add', policy(t, { allowedProjectKeys: ['ops', 'SEC'] }));
     expect(r).toEqual({ ok: true, data: [expect.objectContaining({ groupId: linux, displayName: 'PAM Linux Sysadmins', allowedProjectKeys: ['OPS', 'SEC'], activeGrants: 0 })] });
-    expect(await t.stored.allowlist()).toEqual([{ groupId: linux, displayName: 'PAM Linux Sysadmins', maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'none', allowedProjectKeys: ['OPS', 'SEC'] }]);
+    expect(await t.stored.allowlist()).toEqual([{ groupId: linux, displayName: 'PAM Linux Sysadmins', maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'none', allowedProjectKeys: ['OPS', 'SEC'], approvalWindowDays: 7 }]);
     expect(allowlistAudit(t)).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: t.w.jira.ada, groupId: linux, detail: expect.stringContaining('Allowlisted Okta group PAM Linux Sysadmins') })]);
   });
 

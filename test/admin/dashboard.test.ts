@@ -34,6 +34,42 @@ async function recordHealth(t: Awaited<ReturnType<typeof site>>) {
 }
 
 describe('dashboard', () => {
+  test('lists requests waiting for approval, oldest first, each with what it waits for or what blocks it', async () => {
+    const t = await site();
+    const { linux, windows } = t.w.groups;
+    await t.config((c) => c.saveAllowlist([
+      makeGroupPolicy({ groupId: linux, approvalMode: 'status', approvalWindowDays: 1 }),
+      makeGroupPolicy({ groupId: windows, displayName: 'PAM Windows Admins', approvalMode: 'none' }),
+    ]));
+    const requested = (id: string, requestedAt: string, over: Parameters<typeof makeGrant>[0] = {}) =>
+      t.grant({ id, status: 'REQUESTED', requestedAt, endsAt: undefined, startedAt: undefined, firstStartedAt: undefined, oktaUserId: undefined, ...over });
+    await t.putGrants(
+      requested('waiting', '2026-11-22T11:00:00.000Z', { issueKey: 'OPS-1' }),
+      requested('too-old', '2026-11-21T10:00:00.000Z', { issueKey: 'OPS-2' }),
+      requested('no-approval', '2026-11-22T11:59:00.000Z', { groupId: windows, lastError: 'HTTP 503', issueKey: 'OPS-3' }),
+      requested('emergency', '2026-11-22T11:30:00.000Z', { emergency: true, issueKey: 'OPS-4' }),
+      requested('gone', '2026-11-22T11:45:00.000Z', { groupId: '00gNotAllowlisted0001', issueKey: 'OPS-5' }),
+      t.grant({ id: 'active', status: 'ACTIVE', endsAt: '2026-11-22T15:00:00.000Z' }),
+    );
+    const r = await t.admin('admin/dashboard/get');
+    expect(r.data.pending.more).toBe(false);
+    const rows = r.data.pending.requests as Array<Record<string, unknown>>;
+    expect(rows.map((p) => p.id)).toEqual(['too-old', 'waiting', 'emergency', 'gone', 'no-approval']);
+    const row = (id: string) => rows.find((p) => p.id === id)!;
+    expect(row('waiting')).toMatchObject({
+      requesterName: 'Neville Newadmin', groupName: 'PAM Linux Sysadmins', approvals: { given: 0, needed: 1 },
+      waitingFor: expect.stringContaining('Waiting for approval: move the issue to "Approved"'),
+      approvers: 'Anyone who can transition the issue, except the requester', closesAt: '2026-11-23T11:00:00.000Z',
+    });
+    expect(row('too-old')).toMatchObject({ waitingFor: expect.stringContaining('Approval window passed') });
+    expect(row('no-approval')).toMatchObject({ approvals: { given: 0, needed: 0 }, approvers: 'No approval needed', waitingFor: expect.stringContaining('HTTP 503') });
+    expect(row('no-approval').closesAt).toBeUndefined();
+    expect(row('emergency')).toMatchObject({ emergency: true, approvals: { needed: 0 }, waitingFor: 'Being granted (no approval needed).' });
+    expect(row('gone')).toMatchObject({ waitingFor: expect.stringContaining('no longer on the allowlist') });
+    // Not a grant that needs watching: the pending list is where they are.
+    expect(r.data.grants.map((g: { id: string }) => g.id)).toEqual(['active']);
+  });
+
   test('lists active, granting, revoking and failed grants with names; failed and overdue first', async () => {
     const t = await site();
     await t.putGrants(

@@ -1,7 +1,8 @@
 import { GRANT_STATUSES, IllegalTransitionError, type Grant, type GrantStatus } from '../../src/domain/grant';
 import {
   activate, beginRevocation, deny, extend, fail, finishRevocation, markReminded, membershipRecord, openRequest,
-  retryLater, retryRecord, retryRemoval, startGranting, withdraw, awaitConnection, resumeAfterConnection, isRetryChainDead, isAheadOfItsChain, type GrantStep, type RemovalOutcome,
+  retryLater, retryRecord, retryRemoval, startGranting, withdraw, awaitConnection, resumeAfterConnection, isRetryChainDead, isAheadOfItsChain,
+  cancelByAdmin, withdrawByRequester, MAX_CANCEL_REASON, type GrantStep, type RemovalOutcome,
 } from '../../src/domain/grant-transitions';
 import { LINUX, makeGrant } from '../factories/grant';
 
@@ -22,6 +23,8 @@ const STEPS: Array<[string, (g: Grant) => GrantStep, GrantStatus[]]> = [
   ['finishRevocation', (g) => finishRevocation(g, { kind: 'removed' }, NOW), ['REVOKING']],
   ['retryLater', (g) => retryLater(g, { kind: 'transient', step: 'grant', message: 'busy' }, LATER, NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
   ['fail', (g) => fail(g, 'Broken.', NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
+  ['cancelByAdmin', (g) => cancelByAdmin(g, { actor: 'acc-admin', reason: 'Not needed.' }, NOW), ['REQUESTED']],
+  ['withdrawByRequester', (g) => withdrawByRequester(g, { actor: 'acc-n' }, NOW), ['REQUESTED']],
 ];
 
 describe('each step is legal only from its statuses', () => {
@@ -64,6 +67,27 @@ describe('withdraw', () => {
     expect(step.grant).toMatchObject({ status: 'WITHDRAWN', endedAt: NOW, endedBy: 'acc-n', supersededBy: 'grant-10001-r3' });
     expect(step.records).toEqual([{ action: 'WITHDRAWN', actor: 'acc-n', detail: expect.stringContaining('changed Admin group, Reporter while the request waited for approval') }]);
     expect(withdraw(in_('REQUESTED'), { by: 'acc-n', fields: ['Access type'] }, NOW).grant.supersededBy).toBe('grant-10001-r2');
+  });
+});
+
+describe('a pending request ended by a person', () => {
+  it('cancelByAdmin ends it WITHDRAWN with the admin, the reason and nothing replacing it', () => {
+    const step = cancelByAdmin(in_('REQUESTED'), { actor: 'acc-admin', reason: '  Raised by mistake.  ' }, NOW);
+    expect(step.grant).toMatchObject({ status: 'WITHDRAWN', endedAt: NOW, endedBy: 'acc-admin', reason: 'Raised by mistake.', reasonCode: 'REQUEST.CANCELLED' });
+    expect(step.grant.supersededBy).toBeUndefined();
+    expect(step.records).toEqual([{ action: 'CANCELLED', actor: 'acc-admin', detail: 'Cancelled by an administrator while it waited for approval: Raised by mistake.' }]);
+  });
+
+  it('cancelByAdmin keeps at most the allowed length of reason', () => {
+    const step = cancelByAdmin(in_('REQUESTED'), { actor: 'acc-admin', reason: 'x'.repeat(MAX_CANCEL_REASON + 50) }, NOW);
+    expect(step.grant.reason).toHaveLength(MAX_CANCEL_REASON);
+  });
+
+  it('withdrawByRequester ends it WITHDRAWN by the requester, with no replacement (unlike an edit)', () => {
+    const step = withdrawByRequester(in_('REQUESTED'), { actor: 'acc-n' }, NOW);
+    expect(step.grant).toMatchObject({ status: 'WITHDRAWN', endedAt: NOW, endedBy: 'acc-n', reasonCode: 'REQUEST.WITHDRAWN' });
+    expect(step.grant.supersededBy).toBeUndefined();
+    expect(step.records).toEqual([{ action: 'WITHDRAWN', actor: 'acc-n', detail: expect.stringContaining('Withdrawn by the requester') }]);
   });
 });
 

@@ -11,6 +11,7 @@ import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { sandboxBackend } from '../frontend/support/backends';
 import { KvsAuditLog } from '../../src/adapters/kvs/audit-log';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
+import { KvsConfigStore } from '../../src/adapters/kvs/config-store';
 import { makeGrant } from '../factories/grant';
 
 const HOUR = 3_600_000;
@@ -121,6 +122,33 @@ describe('issue panel on the sandbox', () => {
     await ui.click('Refresh');
     await ui.waitForText('(revoked by Ada Admin)');
     expect(ui.lozenges()).toContain('Revoked');
+  });
+
+  it('shows an approver that they may approve, and lets Neville withdraw his waiting request after confirming', async () => {
+    await sb.app.run(async () => {
+      const c = new KvsConfigStore();
+      await c.saveAllowlist((await c.getAllowlist()).map((g) => (g.groupId === world.groups.linux ? { ...g, approvalMode: 'status' as const } : g)));
+    });
+    const linux = await raise(world.groups.linux, 'Standard');
+
+    await openPanel(world.jira.alice, linux);
+    expect(ui.text()).toContain('You may approve');
+    expect(ui.text()).toContain('Waiting for approval: move the issue to "Approved"');
+    expect(ui.hasButton('Withdraw request')).toBe(false);
+    await ui.show(null);
+
+    await openPanel(world.jira.neville, linux);
+    expect(ui.text()).toContain('You cannot approve this request');
+    expect(ui.text()).toContain('You cannot approve your own request');
+    await ui.click('Withdraw request');
+    expect(ui.text()).toContain('Withdraw your request?');
+    await ui.click('Yes, withdraw');
+    await ui.waitForText('Withdrawn: this request will not be granted');
+    expect(ui.lozenges()).toContain('Withdrawn');
+    expect(ui.hasButton('Withdraw request')).toBe(false);
+    expect(ui.text()).toContain('Withdrawn by the requester');
+    expect(commentsOn(linux.key)).toContain('was withdrawn by');
+    expect(ui.invokes.map((i) => i.functionKey)).toEqual(['panel/load', 'panel/withdraw']);
   });
 
   it('shows other people no buttons, and refuses their crafted calls on the server', async () => {

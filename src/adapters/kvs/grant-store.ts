@@ -112,6 +112,12 @@ export class KvsGrantStore implements GrantStore {
     });
   }
 
+  async pageByStatus(status: GrantStatus, limit: number): Promise<{ grants: Grant[]; more: boolean }> {
+    const found = await grants().query().index(GRANT_INDEX.byStatusEnd, { partition: [status] }).sort(Sort.ASC)
+      .limit(Math.min(Math.max(1, limit), MAX_LIMIT)).getMany();
+    return { grants: found.results.map((r) => toGrant(r.key, r.value)), more: !!found.nextCursor };
+  }
+
   async listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]> {
     return this.list(() => grants().query().index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] }).sort(Sort.ASC));
   }

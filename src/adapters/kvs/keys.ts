@@ -194,6 +194,9 @@ export const GroupPolicySchema = z.object({
   reminderLeadMinutes: z.number().nonnegative(),
   approvalMode: z.enum(APPROVAL_MODES),
   allowedProjectKeys: z.array(z.string()),
+  // Entries stored before the approval window existed have none: they read back as stored, and the
+  // domain's approvalWindowDays() gives them the default (one place decides it, not every reader).
+  approvalWindowDays: z.number().int().positive().optional(),
 });
 
 // ---- health ----

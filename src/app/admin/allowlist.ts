@@ -4,7 +4,7 @@
  * the lifecycle checks it again at grant time.
  */
 import { HOLDING_STATUSES } from '../../domain/grant';
-import type { GroupPolicy } from '../../domain/policy';
+import { approvalWindowDays, type GroupPolicy } from '../../domain/policy';
 import {
   ADMIN_ERRORS, LIMITS, type AllowlistEntryView, type GroupPolicyParsed as Parsed, type GroupSearchHit,
 } from '../../shared/admin-contract';
@@ -35,10 +35,12 @@ const limits = (input: Parsed) => ({
   reminderLeadMinutes: input.reminderLeadMinutes,
   approvalMode: input.approvalMode,
   allowedProjectKeys: [...input.allowedProjectKeys],
+  approvalWindowDays: input.approvalWindowDays,
 });
 
 const describe = (p: GroupPolicy) =>
   `max ${p.maxDurationHours} h, lifetime ${p.maxLifetimeHours} h, ${p.maxExtensions} extension(s), reminder ${p.reminderLeadMinutes} min before the end, approval ${p.approvalMode}` +
+  (p.approvalMode === 'status' ? ` within ${approvalWindowDays(p)} day(s)` : '') +
   (p.allowedProjectKeys.length ? `, projects ${p.allowedProjectKeys.join(' ')}` : ', any project');
 
 export async function addToAllowlist(deps: Deps, actor: string, input: Parsed): Promise<AdminOutcome<AllowlistEntryView[]>> {

@@ -3,12 +3,17 @@
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
 import { MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
-import { MINUTE_MS } from '../../domain/policy';
-import type { DashboardChart, DashboardGrant, DashboardHealth, DashboardView } from '../../shared/admin-contract';
+import { approvalWindowDays, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../../domain/policy';
+import type {
+  DashboardChart, DashboardGrant, DashboardHealth, DashboardPendingRequest, DashboardView,
+} from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues'>;
+
+/** Requests waiting for approval shown at most (oldest first): one bounded read. */
+export const PENDING_LIMIT = 50;
 
 export const SWEEP_INTERVAL_MS = 5 * MINUTE_MS;
 /** A revocation later than this after its end time is overdue (the sweep backstop has missed it). */
@@ -32,13 +37,15 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   const overdueBefore = iso(nowMs - OVERDUE_GRACE_MS);
   const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
 
-  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent] = await Promise.all([
+  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy] = await Promise.all([
     Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
     deps.config.getAllowlist(),
     deps.health.lastSweep(),
     deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
     deps.health.unmanagedMembers(),
     deps.grants.listRequestedBetween(chartFrom, now),
+    deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
+    deps.config.getPolicy(),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   // Still in Okta after it should have gone: past its end by the grace, or a removal that failed.
@@ -46,7 +53,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     || (g.status === 'FAILED' && mayHoldAppMembership(g));
 
   const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
-  const names = await displayNames(deps, shown.map((g) => g.requesterAccountId));
+  const names = await displayNames(deps, [...shown, ...waiting.grants].map((g) => g.requesterAccountId));
   const grants: DashboardGrant[] = shown.map((g) => ({
     id: g.id,
     status: g.status,
@@ -77,7 +84,40 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     recentOktaErrors: [...errors].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5),
     unmanagedMembers: unmanaged ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) } : undefined,
   };
-  return ok({ now, grants, health, chart: chart(recent, chartFrom, groupName) });
+  const pending = waiting.grants
+    .filter((g) => g.status === 'REQUESTED')
+    .map((g) => pendingRow(g, allowlist.find((p) => p.groupId === g.groupId), policy, names, nowMs));
+  return ok({ now, grants, pending: { requests: pending, more: waiting.more, limit: PENDING_LIMIT }, health, chart: chart(recent, chartFrom, groupName) });
+}
+
+/** Today's one approver policy, the weakest: said as such so admins know what it means. */
+export const DEFAULT_APPROVERS = 'Anyone who can transition the issue, except the requester';
+
+/**
+ * A waiting request as the dashboard shows it. Read from the grant alone (no issue read per row): what
+ * it waits for, or what blocks it, and when the group's approval window closes it.
+ */
+function pendingRow(g: Grant, group: GroupPolicy | undefined, policy: PolicySettings, names: Map<string, string>, nowMs: number): DashboardPendingRequest {
+  const needsApproval = group?.approvalMode === 'status' && !g.emergency;
+  const closesMs = group && needsApproval ? Date.parse(g.requestedAt) + approvalWindowDays(group) * DAY_MS : undefined;
+  const waitingFor = !group ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
+    : !needsApproval ? (g.lastError ? `Being granted; the last Okta check failed: ${g.lastError}` : 'Being granted (no approval needed).')
+      : closesMs !== undefined && nowMs > closesMs ? 'Approval window passed: the request is closed within the hour, with a comment.'
+        : `Waiting for approval: move the issue to "${policy.approvalStatusName}" (anyone but the requester).`;
+  return {
+    id: g.id,
+    issueKey: g.issueKey,
+    requesterAccountId: g.requesterAccountId,
+    requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
+    groupId: g.groupId,
+    groupName: group?.displayName ?? g.groupId,
+    requestedAt: g.requestedAt,
+    approvals: { given: 0, needed: needsApproval ? 1 : 0 },
+    waitingFor,
+    approvers: needsApproval ? DEFAULT_APPROVERS : 'No approval needed',
+    ...(closesMs !== undefined ? { closesAt: iso(closesMs) } : {}),
+    emergency: g.emergency,
+  };
 }
 
 /** Requests per day (UTC) and group; denied requests are not grants and are left out. */

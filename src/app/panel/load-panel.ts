@@ -5,6 +5,8 @@
  */
 import { isAccessType } from '../../domain/access-request';
 import { grantIdForIssue, isTerminal, type Grant } from '../../domain/grant';
+import { endedWhilePending } from '../end-pending-request';
+import { currentRequest } from '../request-edits';
 import { decideExtension, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import {
   UI_ERRORS, type ActionDto, type ApprovalState, type GrantDto, type GrantsPageDto, type HistoryEntryDto, type OtherGrantDto,
@@ -35,7 +37,8 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
     deps.config.getAllowlist(),
     deps.issues.getUser(caller.accountId),
     deps.permissions.isJiraAdmin(caller.accountId),
-    deps.grants.get(grantIdForIssue(caller.issue.id)),
+    // The issue's request as it stands: a requester's edit while it waited recorded a new one.
+    currentRequest(deps, caller.issue.id).then((r) => r.current),
   ]);
   const names = new NameBook(deps);
   const timeZone = viewer?.timeZone ?? 'UTC';
@@ -72,6 +75,7 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
     viewer: { timeZone, isRequester, isAdmin },
     grant: dto,
     actions: actionsFor(grant, group, policy, now, { isRequester, isAdmin }),
+    ...approverNote(grant, group, policy, isRequester),
     history,
     otherGrants,
     ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }),
@@ -94,6 +98,7 @@ export function actionsFor(
       ? { enabled: false, reason: 'This grant needs an administrator (see the reason above).' }
       : grant.status !== 'ACTIVE' ? { enabled: false, reason: NOT_YET } : undefined;
   const out: NonNullable<PanelData['actions']> = {};
+  if (viewer.isRequester && grant.status === 'REQUESTED') out.withdraw = { enabled: true };
   if (viewer.isRequester) {
     out.extend = ending ?? extendAction(grant, group, policy, now);
     out.relinquish = ending ?? { enabled: true };
@@ -101,6 +106,20 @@ export function actionsFor(
     out.revoke = ending ?? { enabled: true };
   }
   return out;
+}
+
+/**
+ * What a viewer may do about a request waiting for approval, and why not. Today's approver policy is
+ * the weakest: anyone who can transition the issue, except the requester.
+ */
+export function approverNote(grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, isRequester: boolean): Pick<PanelData, 'approver'> {
+  if (grant.status !== 'REQUESTED' || grant.emergency || group?.approvalMode !== 'status') return {};
+  const move = `move the issue to "${policy.approvalStatusName}"`;
+  return {
+    approver: isRequester
+      ? { mayApprove: false, message: `Waiting for approval: someone else must ${move}. You cannot approve your own request; you may withdraw it.` }
+      : { mayApprove: true, message: `Waiting for approval: ${move}. You may approve it if you can transition this issue (anyone but the requester may).` },
+  };
 }
 
 function extendAction(grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, now: string): ActionDto & { newEndsAt?: string } {
@@ -144,7 +163,7 @@ async function grantDto(grant: Grant, group: GroupPolicy | undefined, allowlist:
     },
     preexistingMembership: grant.preexistingMembership,
     attempts: grant.attempts,
-    ...(grant.status === 'DENIED' || grant.status === 'FAILED' ? { reason: redact(grant.reason ?? 'No reason was recorded.') } : {}),
+    ...(grant.status === 'DENIED' || grant.status === 'FAILED' || endedWhilePending(grant) ? { reason: redact(grant.reason ?? 'No reason was recorded.') } : {}),
     nextStep: nextStep(grant, policy),
   };
 }
@@ -168,6 +187,8 @@ export function nextStep(grant: Grant, policy: PolicySettings): string | undefin
     case 'REVOKED':
     case 'REMOVED_EXTERNALLY':
       return 'This grant has ended. Raise a New access request if you need access again.';
+    case 'WITHDRAWN':
+      return 'This request ended before it was granted; nothing was granted, and approving the issue now grants nothing. Raise a new issue if access is still needed.';
     default:
       return undefined;
   }

@@ -1,12 +1,13 @@
 /**
  * The panel's buttons. Each one checks, on the server, that the grant named is this issue's grant and
- * that the caller may act on it (requester: extend, relinquish; Jira admin: revoke), then delegates
+ * that the caller may act on it (requester: extend, relinquish, withdraw; Jira admin: revoke), then delegates
  * to the lifecycle use case every other path uses, and answers with the panel as it now stands.
  */
 import { grantIdForIssue, type Grant } from '../../domain/grant';
 import { UI_ERRORS, type PanelActionResult } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
 import { refuse, type Outcome, type Refusal } from '../errors';
+import { endPendingRequest } from '../end-pending-request';
 import { extendAccess } from '../extend-access';
 import { formatInZone } from '../format';
 import { requestRevocation } from '../revoke-grant';
@@ -19,11 +20,12 @@ type Role = 'requester' | 'admin';
 /** The grant the caller may act on, or the refusal that says why not. */
 async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, role: Role): Promise<Grant | Refusal> {
   // Checked before any read: a crafted payload learns nothing about other issues' grants.
-  if (grantId !== grantIdForIssue(caller.issue.id)) {
+  if (!isIssueGrantId(grantId, caller.issue.id)) {
     return refuse(UI_ERRORS.wrongGrant, 'That grant does not belong to this issue. Reload the issue and try again.');
   }
   const grant = await deps.grants.get(grantId);
   if (!grant) return refuse(UI_ERRORS.noGrant, 'This issue has no access grant yet.');
+  if (grant.issueId !== caller.issue.id) return refuse(UI_ERRORS.wrongGrant, 'That grant does not belong to this issue. Reload the issue and try again.');
   if (role === 'requester' && grant.requesterAccountId !== caller.accountId) {
     return refuse(UI_ERRORS.notRequester, 'Only the person who requested this access can do that.');
   }
@@ -31,6 +33,12 @@ async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, ro
     return refuse(UI_ERRORS.notAdmin, 'Only Jira admins can revoke someone else\'s access.');
   }
   return grant;
+}
+
+/** The issue's first request, or a later one recorded after an edit withdrew the one before. */
+function isIssueGrantId(grantId: string, issueId: string): boolean {
+  const first = grantIdForIssue(issueId);
+  return grantId === first || (grantId.startsWith(`${first}-r`) && /^[1-9][0-9]{0,3}$/.test(grantId.slice(first.length + 2)));
 }
 
 const isRefusal = (x: Grant | Refusal): x is Refusal => 'ok' in x && x.ok === false;
@@ -65,4 +73,12 @@ export async function revokeFromPanel(deps: AppDeps, caller: PanelCaller, grantI
   const result = await requestRevocation(deps, { grantId: grant.id, actor: caller.accountId, reason: 'REVOKED_BY_ADMIN' });
   if (!result.ok) return refuse(result.code, result.message);
   return answer(deps, caller, 'Revoked: the membership is being removed from the Okta group. The requester is told on the issue.');
+}
+
+export async function withdrawFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+  const grant = await authorize(deps, caller, grantId, 'requester');
+  if (isRefusal(grant)) return grant;
+  const result = await endPendingRequest(deps, grant.id, { kind: 'withdraw', actor: caller.accountId });
+  if (!result.ok) return refuse(result.code, result.message);
+  return answer(deps, caller, 'Withdrawn: this request will not be granted, not even if the issue is approved later. Raise a new issue if you need access.');
 }

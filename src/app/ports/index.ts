@@ -57,6 +57,11 @@ export interface GrantStore {
   listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]>;
   /** Grants in `status`, optionally only those whose endsAt <= `endsAtOrBefore`, oldest end first. */
   listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]>;
+  /**
+   * At most `limit` grants in `status`, oldest end first (for REQUESTED: oldest request first, the
+   * request time standing in for the end); `more` when there were more. One bounded read.
+   */
+  pageByStatus(status: GrantStatus, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
 }

@@ -38,7 +38,14 @@ function StatusLozenge({ status }: { status: GrantStatus }) {
   return <Lozenge appearance={STATUS_APPEARANCE[status]}>{GRANT_STATUS_LABELS[status]}</Lozenge>;
 }
 
-type Confirming = 'relinquish' | 'revoke' | undefined;
+type Confirming = 'relinquish' | 'revoke' | 'withdraw' | undefined;
+type PanelActionKey = typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw;
+
+const CONFIRM: Record<NonNullable<Confirming>, { key: PanelActionKey; yes: string; appearance: 'danger' | 'warning' }> = {
+  relinquish: { key: PANEL_KEYS.relinquish, yes: 'Yes, relinquish', appearance: 'warning' },
+  revoke: { key: PANEL_KEYS.revoke, yes: 'Yes, revoke', appearance: 'danger' },
+  withdraw: { key: PANEL_KEYS.withdraw, yes: 'Yes, withdraw', appearance: 'warning' },
+};
 
 export function Panel() {
   const [data, setPanel] = useState<PanelData>();
@@ -60,7 +67,7 @@ export function Panel() {
   }, [setData]);
   useEffect(() => { void load(); }, [load]);
 
-  const act = useCallback(async (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke, payload: Record<string, unknown>) => {
+  const act = useCallback(async (key: PanelActionKey, payload: Record<string, unknown>) => {
     setBusy(key); setNotice(undefined); setActionError(undefined); setConfirming(undefined);
     try {
       const result = await call<PanelActionResult>(key, payload);
@@ -147,7 +154,7 @@ interface GrantViewProps {
   busy: string | undefined;
   confirming: Confirming;
   setConfirming: (c: Confirming) => void;
-  act: (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke, payload: Record<string, unknown>) => Promise<void>;
+  act: (key: PanelActionKey, payload: Record<string, unknown>) => Promise<void>;
 }
 
 function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: GrantViewProps) {
@@ -169,22 +176,37 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
       {grant.endedAt && <Text>{`Ended: ${formatWhen(grant.endedAt, tz)}${endedWhy(grant)}`}</Text>}
       {left !== undefined && <Text weight="bold">{`Time left: ${formatTimeLeft(left)}`}</Text>}
       <Text>{approvalText(grant)}</Text>
+      {data.approver && (
+        <SectionMessage appearance={data.approver.mayApprove ? 'information' : 'warning'} title={data.approver.mayApprove ? 'You may approve' : 'You cannot approve this request'}>
+          <Text>{data.approver.message}</Text>
+        </SectionMessage>
+      )}
       {grant.maxExtensions !== undefined && grant.status === 'ACTIVE' && (
         <Text>{`Extensions used: ${grant.extensions} of ${grant.maxExtensions}`}</Text>
       )}
       {grant.preexistingMembership && (
         <Text>The requester was already a member of this group before this grant; the app will leave that membership in place.</Text>
       )}
-      {(grant.status === 'DENIED' || grant.status === 'FAILED') ? (
+      {grant.status === 'WITHDRAWN' && grant.reason ? (
+        <SectionMessage appearance="information" title={grant.endedBy && grant.endedBy.accountId !== grant.requester.accountId ? `Cancelled by ${grant.endedBy.displayName}` : 'Withdrawn by the requester'}>
+          <Text>{grant.reason}</Text>
+          {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
+        </SectionMessage>
+      ) : (grant.status === 'DENIED' || grant.status === 'FAILED') ? (
         <SectionMessage appearance={grant.status === 'FAILED' ? 'error' : 'warning'} title={grant.status === 'FAILED' ? 'This grant failed' : 'This request was denied'}>
           <Text>{withoutCode(grant.reason ?? '')}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
         </SectionMessage>
       ) : grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>}
 
-      {(actions.extend || actions.relinquish || actions.revoke) && (
+      {(actions.extend || actions.relinquish || actions.revoke || actions.withdraw) && (
         <Stack space="space.100">
           <ButtonGroup label="Grant actions">
+            {actions.withdraw && (
+              <Button isDisabled={!actions.withdraw.enabled || !!busy} onClick={() => setConfirming('withdraw')}>
+                {busy === PANEL_KEYS.withdraw ? 'Withdrawing…' : 'Withdraw request'}
+              </Button>
+            )}
             {actions.extend && (
               <Button appearance="primary" isDisabled={!actions.extend.enabled || !!busy}
                 onClick={() => void act(PANEL_KEYS.extend, { grantId: grant.id })}>
@@ -208,19 +230,21 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
           <DisabledReason name="Extend" action={actions.extend} />
           <DisabledReason name="Relinquish" action={actions.relinquish} />
           <DisabledReason name="Revoke" action={actions.revoke} />
+          <DisabledReason name="Withdraw" action={actions.withdraw} />
         </Stack>
       )}
 
       {confirming && (
-        <SectionMessage appearance="warning" title={confirming === 'revoke' ? `Revoke ${someone} access?` : 'Give up your access now?'}>
+        <SectionMessage appearance="warning" title={confirming === 'revoke' ? `Revoke ${someone} access?` : confirming === 'withdraw' ? 'Withdraw your request?' : 'Give up your access now?'}>
           <Text>{confirming === 'revoke'
             ? `${grant.requester.displayName} will be removed from ${grant.groupName} now, before the end time. This cannot be undone; they would need a new request.`
-            : `You will be removed from ${grant.groupName} now, before the end time. This cannot be undone; you would need a new request.`}</Text>
+            : confirming === 'withdraw'
+              ? `Your request for ${grant.groupName} ends now and will not be granted, even if the issue is approved later. This cannot be undone; you would need a new issue.`
+              : `You will be removed from ${grant.groupName} now, before the end time. This cannot be undone; you would need a new request.`}</Text>
           <ButtonGroup label="Confirm">
-            <Button appearance={confirming === 'revoke' ? 'danger' : 'warning'}
-              onClick={() => void act(confirming === 'revoke' ? PANEL_KEYS.revoke : PANEL_KEYS.relinquish,
-                confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id })}>
-              {confirming === 'revoke' ? 'Yes, revoke' : 'Yes, relinquish'}
+            <Button appearance={CONFIRM[confirming].appearance}
+              onClick={() => void act(CONFIRM[confirming].key, confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id })}>
+              {CONFIRM[confirming].yes}
             </Button>
             <Button appearance="subtle" onClick={() => setConfirming(undefined)}>Cancel</Button>
           </ButtonGroup>

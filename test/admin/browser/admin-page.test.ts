@@ -175,6 +175,39 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
 });
 
+test('a request waiting for approval is listed on the dashboard, and the admin cancels it with a reason', async () => {
+  const entry = (await asAdmin('admin/allowlist/list')).data.find((e: { groupId: string }) => e.groupId === world.groups.linux);
+  const { activeGrants: _count, displayName: _name, ...limits } = entry;
+  expect(await asAdmin('admin/allowlist/update', { ...limits, approvalMode: 'status', approvalWindowDays: 3 })).toMatchObject({ ok: true });
+  const { id, key } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Linux work, needs approval', reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  await sb.clock.advance(2 * 60_000);
+  const pendingId = `grant-${id}`;
+
+  await app.getByTestId('refresh-dashboard').click();
+  const table = app.getByTestId('pending-table');
+  await expectText(table, 'Neville Newadmin');
+  await expectText(table, 'Waiting for approval: move the issue to "Approved"');
+  await expectText(table, 'Anyone who can transition the issue, except the requester');
+  await expectText(table, '0 of 1');
+  await expectText(table, key);
+  await shot('4-dashboard-pending');
+
+  await app.getByTestId(`cancel-${pendingId}`).click();
+  await app.getByTestId('confirm-cancel').waitFor();
+  await app.getByTestId(`confirm-cancel-${pendingId}`).click();
+  await expectText(app.getByTestId(`cancel-reason-${pendingId}-error`), 'Reason is required');
+  expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({ status: 'REQUESTED' });
+
+  await app.locator(`[id="cancel-reason-${pendingId}"]`).fill('Raised for the wrong change.');
+  await shot('4-dashboard-cancel');
+  await app.getByTestId(`confirm-cancel-${pendingId}`).click();
+  await expectText(app.getByTestId('revoke-notice'), 'is cancelled');
+  await app.getByText('No request is waiting for approval.').waitFor();
+  expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({ status: 'WITHDRAWN', reason: 'Raised for the wrong change.', endedBy: world.jira.ada });
+  expect(sb.jira.comments(key).map((c) => c.text).join('\n')).toContain('Raised for the wrong change.');
+});
+
 test('the audit trail filters and exports exactly the rows shown as CSV', async () => {
   await openTab('tab-audit', 'audit-screen');
   await expectText(app.getByTestId('audit-table'), 'Removal started');

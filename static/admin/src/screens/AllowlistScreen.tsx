@@ -13,15 +13,15 @@ import { Empty, FieldError, Loading, Notice, Problem, TextField, toNumber, useLo
 
 type PolicyDraft = {
   groupId: string; groupName: string; maxDurationHours: string; maxLifetimeHours: string; maxExtensions: string;
-  reminderLeadMinutes: string; approvalMode: ApprovalMode; allowedProjectKeys: string;
+  reminderLeadMinutes: string; approvalMode: ApprovalMode; allowedProjectKeys: string; approvalWindowDays: string;
 };
 
-const NEW_DEFAULTS = { maxDurationHours: '12', maxLifetimeHours: '24', maxExtensions: '2', reminderLeadMinutes: '60', approvalMode: 'none' as const, allowedProjectKeys: '' };
+const NEW_DEFAULTS = { maxDurationHours: '12', maxLifetimeHours: '24', maxExtensions: '2', reminderLeadMinutes: '60', approvalMode: 'none' as const, allowedProjectKeys: '', approvalWindowDays: '7' };
 
 const draftOf = (e: AllowlistEntryView): PolicyDraft => ({
   groupId: e.groupId, groupName: e.displayName, maxDurationHours: String(e.maxDurationHours), maxLifetimeHours: String(e.maxLifetimeHours),
   maxExtensions: String(e.maxExtensions), reminderLeadMinutes: String(e.reminderLeadMinutes), approvalMode: e.approvalMode,
-  allowedProjectKeys: e.allowedProjectKeys.join(', '),
+  allowedProjectKeys: e.allowedProjectKeys.join(', '), approvalWindowDays: String(e.approvalWindowDays ?? 7),
 });
 
 const payloadOf = (d: PolicyDraft) => ({
@@ -32,6 +32,7 @@ const payloadOf = (d: PolicyDraft) => ({
   reminderLeadMinutes: toNumber(d.reminderLeadMinutes) as number,
   approvalMode: d.approvalMode,
   allowedProjectKeys: d.allowedProjectKeys.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean),
+  approvalWindowDays: toNumber(d.approvalWindowDays) as number,
 });
 
 function PolicyForm({ draft, mode, onDone, onCancel }: {
@@ -88,6 +89,9 @@ function PolicyForm({ draft, mode, onDone, onCancel }: {
         </div>
         <FieldError id="approvalMode" error={errors.approvalMode} />
       </div>
+      {d.approvalMode === 'status' && (
+        <TextField id="approvalWindowDays" label="Approval window (days)" type="number" value={d.approvalWindowDays} onChange={(v) => set({ approvalWindowDays: v })} error={errors.approvalWindowDays} helper="A request not approved within this many days is closed with a comment." />
+      )}
       <TextField id="allowedProjectKeys" label="Allowed Jira projects" value={d.allowedProjectKeys} onChange={(v) => set({ allowedProjectKeys: v })} error={errors.allowedProjectKeys}
         placeholder="OPS, SEC" helper="Project keys separated by commas. Empty: every project may request this group." />
       <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
@@ -170,7 +174,7 @@ export function AllowlistScreen() {
       { key: 'life', content: `${e.maxLifetimeHours} h` },
       { key: 'ext', content: e.maxExtensions },
       { key: 'rem', content: `${e.reminderLeadMinutes} min` },
-      { key: 'appr', content: APPROVAL_MODE_LABELS[e.approvalMode] },
+      { key: 'appr', content: e.approvalMode === 'status' ? `${APPROVAL_MODE_LABELS[e.approvalMode]} (${e.approvalWindowDays ?? 7} d)` : APPROVAL_MODE_LABELS[e.approvalMode] },
       { key: 'proj', content: e.allowedProjectKeys.length ? e.allowedProjectKeys.join(', ') : 'any' },
       { key: 'active', content: e.activeGrants },
       {

@@ -2,16 +2,18 @@ import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
-import { useState } from 'react';
-import { ADMIN_KEYS, type DashboardGrant, type DashboardView } from '../../../../src/shared/admin-contract';
+import { useState, type ReactNode } from 'react';
+import {
+  ADMIN_KEYS, CancelRequestInput, fieldErrors, MAX_CANCEL_REASON_LENGTH, type DashboardGrant, type DashboardPendingRequest, type DashboardView,
+} from '../../../../src/shared/admin-contract';
 import { GRANT_STATUS_LABELS, withoutCode, type GrantStatus } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { BarChart } from '../components/BarChart';
-import { Empty, formatTime, Loading, Notice, Problem, relative, sectionStyle, useLoad } from '../components/ui';
+import { Empty, formatTime, Loading, Notice, Problem, relative, sectionStyle, TextField, useLoad } from '../components/ui';
 
 const LOZENGE: Record<GrantStatus, 'success' | 'inprogress' | 'moved' | 'removed' | 'default' | 'new'> = {
   REQUESTED: 'new', GRANTING: 'inprogress', ACTIVE: 'success', REVOKING: 'moved',
-  EXPIRED: 'default', REVOKED: 'default', REMOVED_EXTERNALLY: 'default', DENIED: 'removed', FAILED: 'removed',
+  EXPIRED: 'default', REVOKED: 'default', REMOVED_EXTERNALLY: 'default', DENIED: 'removed', FAILED: 'removed', WITHDRAWN: 'default',
 };
 
 /** The revoke answer names the grant's status as a code; people read its label. */
@@ -38,6 +40,91 @@ function Health({ view }: { view: DashboardView }) {
       <Stat testId="okta-errors" label="Okta errors (24 h)" value={h.oktaErrors24h} hint={h.recentOktaErrors[0] ? `Latest: ${h.recentOktaErrors[0].message}` : undefined} bad={h.oktaErrors24h > 0} />
       {h.unmanagedMembers && <Stat testId="drift" label="Members without a grant" value={h.unmanagedMembers.count} hint={`Found by the reconcile ${relative(h.unmanagedMembers.at, view.now)}`} bad={h.unmanagedMembers.count > 0} />}
     </section>
+  );
+}
+
+/** How long a request has waited, in words ("3 d 4 h", "25 min"). */
+function age(fromIso: string, nowIso: string): string {
+  const min = Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 60_000));
+  const d = Math.floor(min / 1440);
+  const h = Math.floor((min % 1440) / 60);
+  return d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${min % 60} min` : `${min} min`;
+}
+
+/**
+ * Requests waiting for approval, oldest first: who asked, for what, how long ago, what it waits for and
+ * who may approve. An admin may cancel one with a reason (shown on the issue and kept in the trail).
+ */
+function PendingRequests({ view, issueLink, onCancelled }: {
+  view: DashboardView; issueLink: (key: string) => ReactNode; onCancelled: (message: string) => Promise<void>;
+}) {
+  const [cancelling, setCancelling] = useState<string | undefined>();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const open = (id: string) => { setCancelling(id); setReason(''); setError(undefined); };
+
+  async function cancel(r: DashboardPendingRequest) {
+    const payload = { grantId: r.id, reason };
+    const parsed = CancelRequestInput.safeParse(payload);
+    if (!parsed.success) {
+      setError(fieldErrors(parsed.error).reason ?? 'Give a reason.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call(ADMIN_KEYS.requestCancel, payload);
+      setCancelling(undefined);
+      await onCancelled(`The request of ${r.requesterName} for ${r.groupName} (${r.issueKey}) is cancelled; the issue says so.`);
+    } catch (e) {
+      setError(errorOf(e).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const rows = view.pending.requests.map((r) => ({
+    key: r.id,
+    testId: `pending-${r.id}`,
+    cells: [
+      { key: 'who', content: r.requesterName },
+      { key: 'group', content: <span>{r.groupName}{r.emergency && <> <Lozenge appearance="new">emergency</Lozenge></>}</span> },
+      { key: 'age', content: <span title={r.requestedAt}>{age(r.requestedAt, view.now)}</span> },
+      { key: 'approvals', content: <span>{r.approvals.needed > 0 ? `${r.approvals.given} of ${r.approvals.needed}` : '—'}<br /><small>{r.waitingFor}</small></span> },
+      { key: 'approvers', content: <small>{r.approvers}{r.closesAt ? <><br />{`Closes ${relative(r.closesAt, view.now)} if not approved`}</> : null}</small> },
+      { key: 'issue', content: issueLink(r.issueKey) },
+      {
+        key: 'action',
+        content: cancelling === r.id ? (
+          <div data-testid="confirm-cancel" style={{ minWidth: 240 }}>
+            <TextField id={`cancel-reason-${r.id}`} label="Reason (shown on the issue)" value={reason} onChange={(v) => { setReason(v); setError(undefined); }} error={error} required
+              helper={`At most ${MAX_CANCEL_REASON_LENGTH} characters.`} />
+            <span style={{ display: 'flex', gap: 4 }}>
+              <Button appearance="danger" testId={`confirm-cancel-${r.id}`} isLoading={busy} onClick={() => void cancel(r)}>Cancel request</Button>
+              <Button appearance="subtle" isDisabled={busy} onClick={() => setCancelling(undefined)}>Keep it</Button>
+            </span>
+          </div>
+        ) : <Button testId={`cancel-${r.id}`} onClick={() => open(r.id)}>Cancel…</Button>,
+      },
+    ],
+  }));
+
+  return (
+    <>
+      <h3 style={sectionStyle}>Requests waiting for approval</h3>
+      <div data-testid="pending-table">
+        <DynamicTable
+          testId="pending-dt"
+          caption={`Oldest first${view.pending.more ? `: the ${view.pending.limit} oldest are shown` : ''}`}
+          head={{ cells: ['Requester', 'Group', 'Waiting', 'Approvals', 'Who may approve', 'Issue', ''].map((c, i) => ({ key: `p${i}`, content: c })) }}
+          rows={rows}
+          rowsPerPage={25}
+          emptyView={<Empty>No request is waiting for approval.</Empty>}
+        />
+      </div>
+    </>
   );
 }
 
@@ -105,6 +192,7 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
         </details>
       )}
       {notice && (notice.ok ? <Notice appearance="success" testId="revoke-notice">{notice.message}</Notice> : <Problem title="Not revoked" message={notice.message} testId="revoke-problem" />)}
+      <PendingRequests view={view} issueLink={issueLink} onCancelled={async (message) => { setNotice({ ok: true, message }); await dash.reload(); }} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
       <div data-testid="grants-table">
         <DynamicTable
