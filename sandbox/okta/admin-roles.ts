@@ -1,9 +1,9 @@
 /**
  * Admin roles of the emulator's callers, as Okta enforces them on top of OAuth scopes: each principal
  * (the SSWS API token's admin, or an OAuth service app by client id) holds either a standard
- * SUPER_ADMIN role (everything; the default, so a test that sets nothing sees no difference) or a
- * custom role: a list of permissions bound to a resource set. A call the role does not cover is
- * answered 403 E0000006, as Okta does.
+ * SUPER_ADMIN role (everything; the default, so a test that sets nothing sees no difference) or one or
+ * more custom role bindings: permissions bound to a resource set. A call no binding covers is answered
+ * 403 E0000006, as Okta does.
  *
  * Resources are written as Okta writes them in a resource set (absolute or path-only URLs):
  * `/api/v1/users` (all users), `/api/v1/groups` (all groups), `/api/v1/groups/{id}` (one group) and
@@ -57,12 +57,17 @@ export const OPERATION_PERMISSIONS: Record<string, { permission: string; target:
 const path = (resource: string) => resource.replace(/^https?:\/\/[^/]+/i, '').replace(/\/+$/, '');
 
 export class AdminRoles {
-  private readonly byPrincipal = new Map<string, AdminRole>();
+  private readonly byPrincipal = new Map<string, AdminRole[]>();
 
-  /** `principal` is 'api-token' for the SSWS token's admin, else an OAuth client id; undefined resets to SUPER_ADMIN. */
-  set(principal: string, role: AdminRole | undefined): void {
-    if (role === undefined) this.byPrincipal.delete(principal);
-    else this.byPrincipal.set(principal, role === 'SUPER_ADMIN' ? role : { permissions: [...role.permissions], resources: role.resources.map(path) });
+  /**
+   * `principal` is 'api-token' for the SSWS token's admin, else an OAuth client id. Several custom
+   * bindings may be given (e.g. reads on all groups, membership on the allowlisted ones); undefined
+   * resets to SUPER_ADMIN.
+   */
+  set(principal: string, role: AdminRole | AdminRole[] | undefined): void {
+    if (role === undefined) { this.byPrincipal.delete(principal); return; }
+    const roles = Array.isArray(role) ? role : [role];
+    this.byPrincipal.set(principal, roles.map((r) => (r === 'SUPER_ADMIN' ? r : { permissions: [...r.permissions], resources: r.resources.map(path) })));
   }
 
   /**
@@ -71,32 +76,37 @@ export class AdminRoles {
    */
   check(principal: string, operationId: string, params: Record<string, string>, isMember: (userId: string, groupId: string) => boolean):
     { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
-    const role = this.byPrincipal.get(principal) ?? 'SUPER_ADMIN';
-    if (role === 'SUPER_ADMIN') return { allowed: true, visibleGroup: () => true };
-    const need = OPERATION_PERMISSIONS[operationId];
-    const held = new Set(role.permissions.flatMap((p) => [p, ...(INCLUDES[p] ?? [])]));
-    const set = new Set(role.resources);
-    const allGroups = set.has('/api/v1/groups');
-    const hasGroup = (g: string) => allGroups || set.has(`/api/v1/groups/${g}`);
-    const visibleGroup = (g: string) => held.has('okta.groups.read') && hasGroup(g);
-    if (!need || !held.has(need.permission)) return { allowed: false, visibleGroup };
-    let allowed: boolean;
-    switch (need.target) {
-      case 'all-users': allowed = set.has('/api/v1/users'); break;
-      case 'user': {
-        const u = params.userId ?? params.id ?? '';
-        allowed = set.has('/api/v1/users') || [...set].some((r) => {
-          const m = /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(r);
-          return !!m && isMember(u, m[1]);
-        });
-        break;
-      }
-      case 'all-groups': allowed = allGroups; break;
-      case 'any-group': allowed = allGroups || [...set].some((r) => /^\/api\/v1\/groups\/[^/]+$/.test(r)); break;
-      case 'group': allowed = hasGroup(params.groupId ?? ''); break;
-      case 'iam': allowed = true; break;
-      case 'never': allowed = false; break;
-    }
-    return { allowed, visibleGroup };
+    const roles = this.byPrincipal.get(principal) ?? ['SUPER_ADMIN'];
+    const each = roles.map((role) => (role === 'SUPER_ADMIN' ? { allowed: true, visibleGroup: () => true } : checkOne(role, operationId, params, isMember)));
+    return { allowed: each.some((r) => r.allowed), visibleGroup: (g) => each.some((r) => r.visibleGroup(g)) };
   }
+}
+
+function checkOne(role: CustomAdminRole, operationId: string, params: Record<string, string>, isMember: (userId: string, groupId: string) => boolean):
+  { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
+  const need = OPERATION_PERMISSIONS[operationId];
+  const held = new Set(role.permissions.flatMap((p) => [p, ...(INCLUDES[p] ?? [])]));
+  const set = new Set(role.resources);
+  const allGroups = set.has('/api/v1/groups');
+  const hasGroup = (g: string) => allGroups || set.has(`/api/v1/groups/${g}`);
+  const visibleGroup = (g: string) => held.has('okta.groups.read') && hasGroup(g);
+  if (!need || !held.has(need.permission)) return { allowed: false, visibleGroup };
+  let allowed: boolean;
+  switch (need.target) {
+    case 'all-users': allowed = set.has('/api/v1/users'); break;
+    case 'user': {
+      const u = params.userId ?? params.id ?? '';
+      allowed = set.has('/api/v1/users') || [...set].some((r) => {
+        const m = /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(r);
+        return !!m && isMember(u, m[1]);
+      });
+      break;
+    }
+    case 'all-groups': allowed = allGroups; break;
+    case 'any-group': allowed = allGroups || [...set].some((r) => /^\/api\/v1\/groups\/[^/]+$/.test(r)); break;
+    case 'group': allowed = hasGroup(params.groupId ?? ''); break;
+    case 'iam': allowed = true; break;
+    case 'never': allowed = false; break;
+  }
+  return { allowed, visibleGroup };
 }

@@ -48,7 +48,7 @@ export interface OktaEmulator {
    * The admin role of a caller: 'api-token' (the SSWS token's admin) or an OAuth client id. Default
    * SUPER_ADMIN; a custom role limits calls to its permissions and resource set (403 E0000006 outside).
    */
-  setAdminRole(principal: string, role: AdminRole | undefined): void;
+  setAdminRole(principal: string, role: AdminRole | AdminRole[] | undefined): void;
   fault(f: { method?: string; path: string | RegExp; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number; times?: number }): void;
   clearFaults(): void;
   setRateLimit(limit: number, windowSeconds: number): void;
