@@ -15,7 +15,8 @@ interface IssuedToken { clientId: string; scopes: string[]; exp: number; jkt?: s
 export interface OAuthReply { status: number; body: unknown; headers: Record<string, string> }
 
 export type ResourceAuth =
-  | { ok: true; kind: 'SSWS' | 'Bearer' | 'DPoP'; scopes: Set<string> | 'all' }
+  | { ok: true; kind: 'SSWS'; scopes: 'all' }
+  | { ok: true; kind: 'Bearer' | 'DPoP'; scopes: Set<string>; clientId: string }
   | { ok: false; kind?: 'Bearer' | 'DPoP'; error: string; description: string };
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -111,10 +112,14 @@ export class OAuthServer {
     if (this.assertionJtis.has(jtiKey)) return err(401, 'invalid_client', 'The client_assertion token has already been used (jti replay).');
     this.assertionJtis.add(jtiKey);
 
+    // Okta checks every requested scope against the app's grants collection and refuses the request if
+    // any is missing (it does not hand out the granted subset). The description is the one Okta
+    // documents for invalid_scope at its org authorization server; it does not name the scope, so a
+    // client cannot rely on it to say which one is missing.
     const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
     if (requested.length === 0) return err(400, 'invalid_scope', 'The authorization server requires a scope.');
-    const granted = requested.filter((s) => client.scopes.includes(s));
-    if (granted.length === 0) return err(400, 'invalid_scope', `The following scopes are not granted to the client: ${requested.join(' ')}.`);
+    if (requested.some((s) => !client.scopes.includes(s))) return err(400, 'invalid_scope', 'One or more scopes are not configured for the authorization server resource.');
+    const granted = requested;
 
     this.tokenCounter += 1;
     const accessToken = `eyJ.emu.${createHash('sha256').update(`${client.clientId}:${this.tokenCounter}`).digest('base64url')}`;
@@ -144,10 +149,10 @@ export class OAuthServer {
       const ath = createHash('sha256').update(m[2]).digest('base64url');
       if (proof.ath !== ath) return { ok: false, kind: 'DPoP', error: 'invalid_dpop_proof', description: "The DPoP proof 'ath' claim does not match the access token." };
       this.dpopJtis.add(proof.jti);
-      return { ok: true, kind: 'DPoP', scopes: new Set(token.scopes) };
+      return { ok: true, kind: 'DPoP', scopes: new Set(token.scopes), clientId: token.clientId };
     }
     if (scheme === 'DPoP') return { ok: false, kind: 'Bearer', error: 'invalid_token', description: 'The token is not DPoP-bound; use the Bearer scheme.' };
-    return { ok: true, kind: 'Bearer', scopes: new Set(token.scopes) };
+    return { ok: true, kind: 'Bearer', scopes: new Set(token.scopes), clientId: token.clientId };
   }
 
   private async verifyDpopProof(proofJwt: string, method: string, urls: string[], nowS: number):

@@ -4,7 +4,8 @@
  * Every request is (1) recorded, (2) answered by an injected fault if one matches, (3) checked against
  * Okta's published OpenAPI document (@okta/openapi): anything the spec does not define is recorded in
  * `violations` and answered 501, (4) authenticated (SSWS, Bearer or DPoP), (5) rate limited,
- * (6) scope-checked for OAuth tokens, (7) served from the in-memory org.
+ * (6) scope-checked for OAuth tokens, (7) checked against the caller's admin role (admin-roles.ts),
+ * (8) served from the in-memory org.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { loadOktaSpec, type SpecOperation } from './spec-check';
 import { OrgState, type GroupType, type UserRec, type UserStatus, type GroupRec } from './state';
 import { OAuthServer, type ResourceAuth } from './oauth';
 import { FilterSyntaxError, parseFilter } from './filter';
+import { AdminRoles, type AdminRole } from './admin-roles';
 
 export interface OktaEmulatorOptions {
   /** ms epoch; the sandbox passes a virtual clock; default Date.now */
@@ -40,7 +42,13 @@ export interface OktaEmulator {
   members(groupId: string): string[];
   addMember(groupId: string, userId: string): void;
   removeMember(groupId: string, userId: string): void;
+  /** A service app and the scopes granted to it: a token request naming any other scope is refused with invalid_scope. */
   registerOAuthClient(c: { clientId: string; publicJwk: object; scopes: string[]; requireDpop?: boolean }): void;
+  /**
+   * The admin role of a caller: 'api-token' (the SSWS token's admin) or an OAuth client id. Default
+   * SUPER_ADMIN; a custom role limits calls to its permissions and resource set (403 E0000006 outside).
+   */
+  setAdminRole(principal: string, role: AdminRole | AdminRole[] | undefined): void;
   fault(f: { method?: string; path: string | RegExp; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number; times?: number }): void;
   clearFaults(): void;
   setRateLimit(limit: number, windowSeconds: number): void;
@@ -55,20 +63,25 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string |
 
 const TOKEN_PATH = '/oauth2/v1/token';
 
-/** OAuth scopes that satisfy each operation (any one of them). */
+/**
+ * The OAuth scope each operation needs, as Okta's current Management API spec states it in each
+ * operation's `security` (okta/okta-management-openapi-spec, management 2026.06.3: `oauth2: [scope]`).
+ * @okta/openapi 2.15.0, which the spec check uses for paths, predates per-operation scopes. The spec
+ * names one scope per operation and does not say that a `.manage` scope covers reads, so neither
+ * does the emulator: reads of groups, members and rules need okta.groups.read.
+ */
 const SCOPES: Record<string, string[]> = {
-  listUsers: ['okta.users.read', 'okta.users.manage'],
-  getUser: ['okta.users.read', 'okta.users.manage'],
-  listUserGroups: ['okta.users.read', 'okta.users.manage'],
-  listGroups: ['okta.groups.read', 'okta.groups.manage'],
-  getGroup: ['okta.groups.read', 'okta.groups.manage'],
-  listGroupRules: ['okta.groups.read', 'okta.groups.manage'],
-  listGroupUsers: ['okta.groups.read', 'okta.groups.manage'],
+  listUsers: ['okta.users.read'],
+  getUser: ['okta.users.read'],
+  listUserGroups: ['okta.users.read'],
+  listGroups: ['okta.groups.read'],
+  getGroup: ['okta.groups.read'],
+  listGroupRules: ['okta.groups.read'],
+  listGroupUsers: ['okta.groups.read'],
   addUserToGroup: ['okta.groups.manage'],
   removeUserFromGroup: ['okta.groups.manage'],
-  listGroupAssignedRoles: ['okta.roles.read', 'okta.roles.manage'],
-  // Real Okta guards GET /api/v1/org with okta.orgs.read.
-  getOrgSettings: ['okta.orgs.read', 'okta.orgs.manage'],
+  listGroupAssignedRoles: ['okta.roles.read'],
+  getOrgSettings: ['okta.orgs.read'],
 };
 
 const ERROR_SUMMARIES: Record<string, string> = {
@@ -86,6 +99,7 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
   const spec = loadOktaSpec();
   const state = new OrgState(now);
   const oauth = new OAuthServer(now);
+  const roles = new AdminRoles();
   const apiToken = '00' + createHash('sha256').update('okta-emulator-ssws').digest('base64url').replace(/[-_]/g, 'x').slice(0, 40);
   const requests: OktaEmulator['requests'] = [];
   const violations: OktaEmulator['violations'] = [];
@@ -177,7 +191,7 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     return undefined;
   };
 
-  function handle(op: SpecOperation, p: Record<string, string>, q: URLSearchParams, base: string, pathname: string): Reply {
+  function handle(op: SpecOperation, p: Record<string, string>, q: URLSearchParams, base: string, pathname: string, visibleGroup: (groupId: string) => boolean = () => true): Reply {
     switch (op.operationId) {
       case 'listUsers': {
         let users = [...state.users.values()];
@@ -215,7 +229,8 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         return { status: 200, body: groups.map((g) => state.groupJson(g, base)) };
       }
       case 'listGroups': {
-        let groups = [...state.groups.values()];
+        // An admin whose role covers only some groups sees only those.
+        let groups = [...state.groups.values()].filter((g) => visibleGroup(g.id));
         try {
           if (q.has('q')) { const s = q.get('q')!.toLowerCase(); groups = groups.filter((g) => g.profile.name.toLowerCase().startsWith(s)); }
           for (const k of ['filter', 'search']) {
@@ -384,7 +399,11 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
       }
     }
 
-    send(handle(match.operation, match.params, u.searchParams, b.public, u.pathname));
+    const principal = auth.kind === 'SSWS' ? 'api-token' : auth.clientId;
+    const role = roles.check(principal, match.operation.operationId, match.params, (userId, groupId) => state.memberships.get(groupId)?.has(userId) ?? false);
+    if (!role.allowed) { send({ status: 403, body: errorBody('E0000006') }); return; }
+
+    send(handle(match.operation, match.params, u.searchParams, b.public, u.pathname, role.visibleGroup));
   }
 
   function consumeRate(): boolean {
@@ -422,6 +441,7 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     addMember: (g, uId) => state.addMember(g, uId),
     removeMember: (g, uId) => state.removeMember(g, uId),
     registerOAuthClient: (c) => oauth.register(c),
+    setAdminRole: (principal, role) => roles.set(principal, role),
     fault: (f) => { faults.push({ ...f, remaining: f.times ?? 1 }); },
     clearFaults: () => { faults = []; },
     setRateLimit: (limit, windowSeconds) => { rate = { limit, windowMs: windowSeconds * 1000, start: -Infinity, count: 0 }; },

@@ -9,6 +9,16 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const OKTA_AUTH_METHODS = ['api-token', 'oauth'] as const;
 export type OktaAuthMethod = (typeof OKTA_AUTH_METHODS)[number];
 
+/**
+ * The OAuth scopes the app requests for a service-app token: exactly the ones the admin page and the
+ * README tell the Okta admin to grant, because Okta refuses a token request that names any scope the
+ * app was not granted (`invalid_scope`). Per Okta's Management API spec each read of groups, group
+ * members and group rules needs okta.groups.read and each membership change okta.groups.manage, so
+ * both are requested (docs/adr/0008-okta-scopes-and-role.md).
+ */
+export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'] as const;
+export type OktaScope = (typeof OKTA_SCOPES)[number];
+
 /** Identifies what a set of Okta credentials belongs to: the org host, and the OAuth client if any. */
 export const credentialTarget = (host: string, clientId?: string): string => `${host.toLowerCase()}|${clientId ?? ''}`;
 

@@ -20,9 +20,6 @@ import { JiraNotifier } from '../adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
 import { ForgeWorkQueue } from '../adapters/queue/forge-work-queue';
 
-/** Scopes the app asks an OAuth service app for (least privilege; see README). */
-export const OKTA_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'];
-
 const directories = new Map<string, Directory>();
 /** Kept across invocations of a warm instance, like the Okta clients (it caches per installation). */
 const fieldCatalog = new FieldCatalog(systemClock);
@@ -32,7 +29,7 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   if (!domain.ok) throw new DirectoryError('configuration', `The saved Okta domain is not valid: ${domain.reason}`);
   const auth = connection.auth.method === 'api-token'
     ? (secrets.apiToken ? { kind: 'api-token' as const, token: secrets.apiToken } : undefined)
-    : (secrets.privateKeyPem ? { kind: 'oauth' as const, clientId: connection.auth.clientId, keyId: connection.auth.keyId, privateKeyPem: secrets.privateKeyPem, scopes: OKTA_SCOPES } : undefined);
+    : (secrets.privateKeyPem ? { kind: 'oauth' as const, clientId: connection.auth.clientId, keyId: connection.auth.keyId, privateKeyPem: secrets.privateKeyPem } : undefined);
   if (!auth) throw new DirectoryError('configuration', 'The Okta credentials are not set. A Jira admin must enter them in the Okta JIT Access admin page.');
   const target = credentialTarget(domain.host, connection.auth.method === 'oauth' ? connection.auth.clientId : undefined);
   if (secrets.boundTo !== undefined && secrets.boundTo !== target) {

@@ -8,7 +8,7 @@
 import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
 import { MAX_CANCEL_REASON } from '../domain/grant-transitions';
-import { OKTA_AUTH_METHODS, validateOktaDomain, type OktaAuthMethod } from '../domain/okta-domain';
+import { OKTA_AUTH_METHODS, OKTA_SCOPES, validateOktaDomain, type OktaAuthMethod, type OktaScope } from '../domain/okta-domain';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
 export const ADMIN_KEYS = {
@@ -41,6 +41,7 @@ export const ADMIN_ERRORS = {
   oktaUnavailable: 'OKTA.UNAVAILABLE',
   oktaRefused: 'OKTA.REFUSED',
   oktaNotFound: 'OKTA.NOT_FOUND',
+  oktaPermissionMissing: 'OKTA.PERMISSION_MISSING',
   duplicate: 'ALLOWLIST.DUPLICATE',
   notAllowlisted: 'ALLOWLIST.NOT_FOUND',
   allowlistFull: 'ALLOWLIST.FULL',
@@ -137,6 +138,15 @@ export const ConnectionInput = z.object({
 export type ConnectionInput = z.input<typeof ConnectionInput>;
 export type ConnectionInputParsed = z.output<typeof ConnectionInput>;
 
+/** The scopes the app requests (one list for the token request, this page and the README), and why. */
+export { OKTA_SCOPES, type OktaScope };
+export const OKTA_SCOPE_PURPOSES: Record<OktaScope, string> = {
+  'okta.users.read': 'find requesters in Okta and read their group memberships',
+  'okta.groups.read': 'read groups, their members and group rules',
+  'okta.groups.manage': 'add and remove group members',
+  'okta.roles.read': 'check that a group holds no admin role',
+};
+
 export interface ConnectionTestResult {
   /** Credentials were accepted by Okta. */
   credentialsOk: boolean;
@@ -149,6 +159,19 @@ export interface ConnectionTestResult {
 }
 
 // ---------------------------------------------------------------- allowlist
+
+/**
+ * The least-privilege custom admin role for the app's Okta credentials (service app or the API token's
+ * admin): each permission, the resource set it must cover, and why (docs/adr/0008-okta-scopes-and-role.md).
+ * Allowlisting a group proves them on that group before anything is saved.
+ */
+export const OKTA_ROLE_PERMISSIONS = {
+  'okta.users.read': { resources: 'all users', why: 'find a requester by email or login, and read a user\'s groups' },
+  'okta.groups.read': { resources: 'all groups', why: 'search groups, read a group and its members, and list group rules (an org-wide list)' },
+  'okta.groups.members.manage': { resources: 'each allowlisted group', why: 'add and remove members of allowlisted groups only' },
+  'okta.iam.read': { resources: 'the role assignments', why: 'check that an allowlisted group holds no admin role' },
+} as const;
+export type OktaRolePermission = keyof typeof OKTA_ROLE_PERMISSIONS;
 
 export const GroupPolicyInput = z.object({
   groupId,

@@ -127,7 +127,7 @@ describe('admin resolver', () => {
     const t = await site();
     const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
     const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
-    t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes: ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read'], requireDpop: true });
+    t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'], requireDpop: true });
     const pem = await jose.exportPKCS8(privateKey);
     const saved = await t.admin(ADMIN_KEYS.connectionSave, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1', privateKeyPem: pem });
     expect(saved).toMatchObject({ ok: true, data: { privateKey: 'set' } });

@@ -101,6 +101,61 @@ describe('allowlist', () => {
     expect(await t.admin('admin/allowlist/list')).toEqual({ ok: true, data: [expect.objectContaining({ groupId: t.w.groups.linux, activeGrants: 2 })] });
   });
 
+  describe('preflight: every Okta operation the app will need on the group, proven before saving', () => {
+    /** The role the README and the allowlist tab describe: only the groups' membership is writable, and only the linux group's. */
+    const leastPrivilege = (t: AdminSite, over: { permissions?: string[]; resources?: string[] } = {}) => ({
+      permissions: over.permissions ?? ['okta.users.read', 'okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'],
+      resources: over.resources ?? [`https://${t.sb.okta.domain}/api/v1/users`, `https://${t.sb.okta.domain}/api/v1/groups`],
+    });
+
+    test('with the least-privilege custom role: allowlisted, membership untouched, and the audit says what was proven', async () => {
+      const t = await connected();
+      t.sb.okta.setAdminRole('api-token', leastPrivilege(t));
+      const before = t.sb.okta.members(t.w.groups.linux);
+      const r = await t.admin('admin/allowlist/add', policy(t));
+      expect(r).toMatchObject({ ok: true, data: [expect.objectContaining({ groupId: t.w.groups.linux })] });
+      expect(t.sb.okta.members(t.w.groups.linux)).toEqual(before);
+      expect(allowlistAudit(t)).toEqual([expect.objectContaining({ detail: expect.stringMatching(/preflight passed: .*okta\.groups\.members\.manage.*not provable without a real write/) })]);
+    });
+
+    test.each([
+      ['okta.groups.members.manage', { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'] }],
+      ['okta.iam.read', { permissions: ['okta.users.read', 'okta.groups.read', 'okta.groups.members.manage'] }],
+      ['okta.users.read', { permissions: ['okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'] }],
+    ])('a role without %s: refused with the permission named, nothing saved or audited', async (missing, over) => {
+      const t = await connected();
+      t.sb.okta.setAdminRole('api-token', leastPrivilege(t, over));
+      const r = await t.admin('admin/allowlist/add', policy(t));
+      expect(r).toEqual({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(missing) } });
+      expect(r.error.message).toMatch(/Nothing was saved/);
+      expect(await t.stored.allowlist()).toEqual([]);
+      expect(allowlistAudit(t)).toEqual([]);
+      expect(t.sb.okta.members(t.w.groups.linux)).toEqual([]);
+    });
+
+    test('a resource set holding another group only: refused naming the permission on this group', async () => {
+      const t = await connected();
+      const d = t.sb.okta.domain;
+      t.sb.okta.setAdminRole('api-token', leastPrivilege(t, { resources: [`https://${d}/api/v1/users`, `https://${d}/api/v1/groups/${t.w.groups.windows}`] }));
+      const r = await t.admin('admin/allowlist/add', policy(t));
+      expect(r).toMatchObject({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(`okta.groups.read on group ${t.w.groups.linux}`) } });
+      expect(await t.stored.allowlist()).toEqual([]);
+    });
+
+    test('the recommended two bindings (reads org-wide, membership on chosen groups): a chosen group passes, another is refused naming okta.groups.members.manage', async () => {
+      const t = await connected();
+      const d = `https://${t.sb.okta.domain}`;
+      t.sb.okta.setAdminRole('api-token', [
+        { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`] },
+        { permissions: ['okta.groups.members.manage'], resources: [`${d}/api/v1/groups/${t.w.groups.linux}`] },
+      ]);
+      expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({ ok: true });
+      const r = await t.admin('admin/allowlist/add', policy(t, { groupId: t.w.groups.windows }));
+      expect(r).toMatchObject({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(`okta.groups.members.manage on group ${t.w.groups.windows}`) } });
+      expect((await t.stored.allowlist()).map((e) => e.groupId)).toEqual([t.w.groups.linux]);
+    });
+  });
+
   test('group search marks groups already allowlisted', async () => {
     const t = await connected();
     await t.admin('admin/allowlist/add', policy(t));

@@ -8,7 +8,7 @@ import { jose } from '../../sandbox/okta/jose';
 import { saveConnection, testConnection } from '../../src/app/admin/connection';
 import { DirectoryError } from '../../src/app/ports';
 import { compose } from '../../src/entry/compose';
-import { ConnectionInput } from '../../src/shared/admin-contract';
+import { ConnectionInput, OKTA_SCOPES } from '../../src/shared/admin-contract';
 import { useWorlds } from '../integration/world';
 import { adminSite, type AdminSite } from './site';
 
@@ -118,12 +118,31 @@ describe('Okta connection', () => {
       expect(await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token' })).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'ok' } });
     });
 
-    test('names the missing scopes and what each is for', async () => {
+    test('a service app granted exactly the scopes the tab lists passes, with one token request naming exactly them', async () => {
       const t = await adminSite();
-      const form = await oauthApp(t, ['okta.users.read', 'okta.groups.manage', 'okta.orgs.read']);
+      const form = await oauthApp(t, [...OKTA_SCOPES]);
       const r = await t.admin('admin/connection/test', form);
-      expect(r).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'warning', missingScopes: ['okta.roles.read'] } });
-      expect(r.data.message).toMatch(/okta\.roles\.read \(to check that a group holds no admin role\).*Okta API Scopes/);
+      expect(r).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'ok', missingScopes: [] } });
+      const tokens = t.sb.okta.requests.filter((q) => q.path === '/oauth2/v1/token' && q.status === 200);
+      expect(tokens).toHaveLength(1);
+      expect(t.sb.okta.requests.some((q) => q.path === '/api/v1/org')).toBe(false);
+    });
+
+    test.each([
+      ['okta.groups.read', /okta\.groups\.read \(to read groups, their members and group rules\)/],
+      ['okta.roles.read', /okta\.roles\.read \(to check that a group holds no admin role\)/],
+    ])('a withheld scope (%s): Okta refuses the token (invalid_scope) and the test names the scope and what it is for', async (withheld, purpose) => {
+      const t = await adminSite();
+      const form = await oauthApp(t, OKTA_SCOPES.filter((s) => s !== withheld));
+      const r = await t.admin('admin/connection/test', form);
+      expect(r).toMatchObject({ ok: true, data: { credentialsOk: true, level: 'error', missingScopes: [withheld] } });
+      expect(r.data.message).toMatch(purpose);
+      expect(r.data.message).toMatch(/invalid_scope.*neither grant nor revoke.*Okta API Scopes/);
+      // Okta refused the app's own request (it does not hand out the granted subset); then the app asked
+      // for each scope alone (granted: a token; withheld: invalid_scope). No API call was possible.
+      const tokenStatuses = t.sb.okta.requests.filter((q) => q.path === '/oauth2/v1/token').map((q) => q.status);
+      expect(tokenStatuses.filter((s) => s === 200)).toHaveLength(OKTA_SCOPES.length - 1);
+      expect(t.sb.okta.requests.some((q) => q.path.startsWith('/api/v1/'))).toBe(false);
     });
 
     test.each([

@@ -20,7 +20,7 @@ async function connectWithOAuth(t: Awaited<ReturnType<typeof world>>, scopes: st
 
 it('grants and removes access through an OAuth service app with DPoP, fetching one token for the hour', async () => {
   const t = await world();
-  await connectWithOAuth(t, ['okta.users.read', 'okta.groups.manage', 'okta.roles.read', 'okta.orgs.read']);
+  await connectWithOAuth(t, ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read']);
   const r = await t.raise({ accessType: 'New access', adminGroup: t.w.groups.linux, changeType: 'Emergency' });
   expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE' });
   expect(t.sb.okta.members(t.w.groups.linux)).toContain(t.w.okta.neville);

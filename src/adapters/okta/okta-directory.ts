@@ -11,7 +11,7 @@ import {
   type GroupEligibility, type UserLookup,
 } from '../../app/ports';
 import type { OktaHttpClient } from './okta-http-client';
-import { OktaTransientError } from './okta-errors';
+import { OktaConfigurationError, OktaTransientError } from './okta-errors';
 import { oktaGroup, oktaGroupRule, oktaIdOnly, oktaOrgSettings, oktaRole, oktaUser, type OktaGroup, type OktaUser } from './okta-schemas';
 
 /** Page sizes within what Okta allows for each list. */
@@ -19,6 +19,18 @@ const USERS_PAGE = 200;
 const GROUP_MEMBERS_PAGE = 1000;
 const RULES_PAGE = 200;
 const GROUP_SEARCH_LIMIT = 50;
+
+/**
+ * The user of the allowlist preflight's membership-write check: id-shaped, so Okta treats it as a user
+ * id, and (checked by a read first) no user. A DELETE of it from a group cannot change any membership.
+ */
+export const PREFLIGHT_PROBE_USER = '00uJITPREFLIGHTPROBE';
+
+/** What the allowlist preflight proved on a group, and what it could not prove without a real write. */
+export interface GroupPreflightReport {
+  proven: string[];
+  notProven: string[];
+}
 
 /** Plain `local@domain.tld`, no spaces, quotes or control characters; 254 characters at most. */
 const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$/;
@@ -117,29 +129,84 @@ export class OktaDirectory implements Directory {
     }
   }
 
-  async testConnection(): Promise<{ orgName: string; missingScopes: string[] }> {
-    const missing = new Set<string>();
-    const report = await this.client.scopeReport();
-    if (report?.granted) {
-      for (const s of report.requested) if (!report.granted.includes(s)) missing.add(s);
+  /**
+   * Proves on one group every operation the app will need there, before it is allowlisted
+   * (docs/adr/0008-okta-scopes-and-role.md). Reading the group, its rules and its roles is
+   * `checkGroupEligible`'s job; this adds listing the members, reading a user and the membership write.
+   * The write is checked without changing membership: a DELETE of a user id that Okta has just said
+   * is no user. Okta answering 404 (not 403) shows the role may change this group's membership, on
+   * the assumption that Okta authorizes on the group before it looks up the user; that order is not
+   * documented, so it stays in `notProven` (the first real grant would then fail with a named 403).
+   * A 403 is thrown as an `OktaPermanentError` naming the missing permission.
+   */
+  async preflightGroup(groupId: string): Promise<GroupPreflightReport> {
+    const proven: string[] = [];
+    const notProven: string[] = [];
+    await this.client.get(`/api/v1/groups/${seg(groupId)}/users?limit=1`, arrayOfIdOnly);
+    proven.push('list the group\'s members (okta.groups.read)');
+    let probeIsNoUser = false;
+    try {
+      await this.client.get(`/api/v1/users/${seg(PREFLIGHT_PROBE_USER)}`, oktaIdOnly);
+    } catch (e) {
+      if (!(e instanceof DirectoryError) || e.kind !== 'not-found') throw e;
+      probeIsNoUser = true;
     }
+    proven.push('read users (okta.users.read)');
+    if (!probeIsNoUser) {
+      notProven.push('change the group\'s membership (okta.groups.members.manage): the probe id matched a user, so no write was tried');
+      return { proven, notProven };
+    }
+    try {
+      await this.client.send('DELETE', `/api/v1/groups/${seg(groupId)}/users/${seg(PREFLIGHT_PROBE_USER)}`);
+    } catch (e) {
+      if (!(e instanceof DirectoryError) || e.kind !== 'not-found') throw e;
+    }
+    proven.push('be allowed to change the group\'s membership (okta.groups.members.manage): Okta did not refuse the write');
+    notProven.push('that a real membership change succeeds: Okta answered "no such user" before it had to apply the write');
+    return { proven, notProven };
+  }
+
+  async testConnection(): Promise<{ orgName: string; missingScopes: string[] }> {
+    if (this.client.authKind === 'oauth') return this.testOAuthScopes();
+    // An API token has no scopes, only its admin's role: probe what the app reads and report what fails.
+    const missing = new Set<string>();
     const orgName = await this.orgName();
-    if (!report?.granted) {
-      // SSWS (or OAuth without a scope list): probe what the app reads and report what fails.
-      const probes: Array<[string, string, z.ZodType<unknown>]> = [
-        ['okta.users.read', `/api/v1/users?limit=1`, arrayOfUsers],
-        ['okta.groups.read', `/api/v1/groups?limit=1`, arrayOfGroups],
-      ];
-      for (const [scope, path, schema] of probes) {
-        try {
-          await this.client.get(path, schema);
-        } catch (e) {
-          if (e instanceof DirectoryError && (e.details.status === 403 || (e.kind === 'configuration' && e.details.status !== 401))) missing.add(scope);
-          else throw e;
-        }
+    const probes: Array<[string, string, z.ZodType<unknown>]> = [
+      ['okta.users.read', `/api/v1/users?limit=1`, arrayOfUsers],
+      ['okta.groups.read', `/api/v1/groups?limit=1`, arrayOfGroups],
+    ];
+    for (const [scope, path, schema] of probes) {
+      try {
+        await this.client.get(path, schema);
+      } catch (e) {
+        if (e instanceof DirectoryError && (e.details.status === 403 || (e.kind === 'configuration' && e.details.status !== 401))) missing.add(scope);
+        else throw e;
       }
     }
     return { orgName, missingScopes: [...missing] };
+  }
+
+  /**
+   * A service app: Okta refuses a token request naming any scope not granted (`invalid_scope`) without
+   * saying which, so on that answer each scope is asked for alone to name the missing ones. The org's
+   * name needs okta.orgs.read, which the app does not ask for: the host stands in for it.
+   */
+  private async testOAuthScopes(): Promise<{ orgName: string; missingScopes: string[] }> {
+    const orgName = this.hostLabel();
+    try {
+      const report = await this.client.scopeReport();
+      const granted = report?.granted;
+      // Okta grants all requested scopes or none; a narrower answer is reported all the same.
+      const missingScopes = granted ? (report?.requested ?? []).filter((s) => !granted.includes(s)) : [];
+      // One API call proves the token is accepted where it is used (DPoP binding, admin role present).
+      if (missingScopes.length === 0) await this.client.get(`/api/v1/groups?limit=1`, arrayOfGroups);
+      return { orgName, missingScopes };
+    } catch (e) {
+      if (!(e instanceof OktaConfigurationError) || e.details.oktaErrorCode !== 'invalid_scope') throw e;
+      const missing = await this.client.ungrantedScopes();
+      if (missing.length === 0) throw e; // refused together, granted one by one: report Okta's own answer
+      return { orgName, missingScopes: missing };
+    }
   }
 
   // ---- helpers ----
@@ -168,16 +235,20 @@ export class OktaDirectory implements Directory {
       const name = org.companyName?.trim() || org.subdomain?.trim();
       if (name) return name;
     } catch (e) {
-      // Reading org settings needs okta.orgs.read. The app asks for it (OKTA_SCOPES in compose.ts), but the
-      // service app may not hold it, and an API token's admin role may not include it (Okta answers 403).
-      // The name is only for display, so fall back to the host rather than fail the connection test.
+      // Only API tokens get here (a service app does not ask for okta.orgs.read). The token's admin role
+      // may not cover org settings (Okta answers 403): the name is only for display, so fall back to the host.
       if (!(e instanceof DirectoryError) || (e.details.status !== 403 && e.details.status !== 404)) throw e;
     }
+    return this.hostLabel();
+  }
+
+  private hostLabel(): string {
     return new URL(this.client.origin).hostname.split('.')[0];
   }
 }
 
 const arrayOfUsers = oktaUser.array();
+const arrayOfIdOnly = oktaIdOnly.array();
 const arrayOfGroups = oktaGroup.array();
 
 /** Escapes a value for a double-quoted SCIM-style search string. */

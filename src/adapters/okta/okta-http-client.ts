@@ -16,6 +16,7 @@ import {
 } from './okta-errors';
 import { nextLink, parseAuthChallenge, rateLimitWaitMs, requestIdOf, retryAfterHeaderMs } from './okta-headers';
 import { OktaTokenSource, type OktaOAuthCredentials } from './okta-oauth';
+import { requirementOf } from './okta-permissions';
 import { oktaErrorBody, type OktaErrorBody } from './okta-schemas';
 
 export type OktaClientAuth =
@@ -147,6 +148,11 @@ export class OktaHttpClient {
     return { requested: this.oauth.scopes, granted: token.granted };
   }
 
+  /** OAuth only: the app's scopes the service app was not granted (one token request per scope). */
+  async ungrantedScopes(): Promise<string[]> {
+    return this.oauth ? this.oauth.ungrantedScopes() : [];
+  }
+
   // ---- requests ----
 
   private async request(method: Method, url: URL): Promise<{ response: Response; text: string }> {
@@ -263,16 +269,20 @@ export class OktaHttpClient {
         details, { cause });
     }
     if (status === 403) {
+      const need = requirementOf(method, url.pathname);
       const challenge = parseAuthChallenge(response.headers.get('www-authenticate'));
       if (challenge.error === 'insufficient_scope') {
-        const scope = challenge.scope ? `the scope ${challenge.scope}` : 'a scope';
+        const name = challenge.scope || need?.scope;
+        const scope = name ? `the scope ${name}` : 'a scope';
         return new OktaConfigurationError(
           msg(`The Okta OAuth app lacks ${scope} needed for ${where}. An Okta admin must grant it on the app's "Okta API Scopes" tab, then the app must ask for it.`),
           details, { cause });
       }
-      return new OktaPermanentError(
-        msg(`Okta refused ${where} (HTTP 403${code ? ` ${code}` : ''}): the app's Okta credentials lack permission for this, or the group is not an OKTA_GROUP. An Okta admin must grant the app's admin role the permission for this group.${says}`),
-        details, { cause });
+      // E0000006 without a scope challenge: the admin role (not the token) does not cover the call.
+      const lacks = need
+        ? `the app's Okta credentials lack permission: their admin role does not hold ${need.permission} on ${need.resource} (needed to ${need.what})${need.permission === 'okta.groups.members.manage' ? ', or the group is not an OKTA_GROUP' : ''}. An Okta admin must add ${need.permission} to that role, with ${need.resource} in its resource set.`
+        : 'the app\'s Okta credentials lack permission for this, or the group is not an OKTA_GROUP. An Okta admin must grant the app\'s admin role the permission for this group.';
+      return new OktaPermanentError(msg(`Okta refused ${where} (HTTP 403${code ? ` ${code}` : ''}): ${lacks}${says}`), details, { cause });
     }
     if (status === 404) {
       return new OktaNotFoundError(msg(`Okta has no such resource (${where}).${says}`), details, { cause });

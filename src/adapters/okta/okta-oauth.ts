@@ -6,16 +6,20 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports';
+import { OKTA_SCOPES } from '../../domain/okta-domain';
 import { loadJose, type CryptoKey, type JWK } from './jose';
 import { OktaConfigurationError, OktaHttpResponseError, OktaTransientError, type OktaErrorDetails, type SecretList } from './okta-errors';
 import { requestIdOf } from './okta-headers';
 import { oauthErrorBody, tokenResponse } from './okta-schemas';
 
+/**
+ * A service app's credentials. The scopes are not among them: the app always asks for `OKTA_SCOPES`,
+ * the list the admin is told to grant (Okta refuses a request naming any scope not granted).
+ */
 export interface OktaOAuthCredentials {
   clientId: string;
   privateKeyPem: string;
   keyId?: string;
-  scopes: string[];
 }
 
 export interface CachedToken {
@@ -62,7 +66,7 @@ export class OktaTokenSource {
     private readonly io: TokenEndpointIo,
   ) {}
 
-  get scopes(): string[] { return [...this.auth.scopes]; }
+  get scopes(): string[] { return [...OKTA_SCOPES]; }
 
   /** A cached token that will still be accepted (so a 401 means "refresh and try once more"). */
   hasFreshToken(): boolean {
@@ -95,7 +99,31 @@ export class OktaTokenSource {
 
   private nowMs(): number { return Date.parse(this.clock.now()); }
 
+  /**
+   * Which of the app's scopes the service app was not granted. Okta answers `invalid_scope` to the whole
+   * request and its description need not name the scope, so each scope is asked for alone (one token
+   * request per scope; the tokens are not kept). Other failures are thrown as usual.
+   */
+  async ungrantedScopes(): Promise<string[]> {
+    const missing: string[] = [];
+    for (const scope of OKTA_SCOPES) {
+      try {
+        await this.requestToken([scope]);
+      } catch (e) {
+        if (e instanceof OktaConfigurationError && e.details.oktaErrorCode === 'invalid_scope') missing.push(scope);
+        else throw e;
+      }
+    }
+    return missing;
+  }
+
   private async fetchToken(): Promise<CachedToken> {
+    const token = await this.requestToken(OKTA_SCOPES);
+    this.token = token;
+    return token;
+  }
+
+  private async requestToken(scopes: readonly string[]): Promise<CachedToken> {
     const url = new URL(`${this.origin}/oauth2/v1/token`);
     let nonceRetried = false;
     let dpopFallback: OAuthError | undefined;
@@ -103,7 +131,7 @@ export class OktaTokenSource {
       const assertion = await this.clientAssertion(url.href);
       const form = new URLSearchParams({
         grant_type: 'client_credentials',
-        scope: this.auth.scopes.join(' '),
+        scope: scopes.join(' '),
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
       });
@@ -132,7 +160,6 @@ export class OktaTokenSource {
           refreshAtMs: now + lifeMs - Math.min(TOKEN_REFRESH_MARGIN_MS, lifeMs / 2),
           granted: t.scope === undefined ? undefined : t.scope.split(/\s+/).filter(Boolean),
         };
-        this.token = token;
         return token;
       }
 
@@ -141,14 +168,14 @@ export class OktaTokenSource {
       if (response.status === 400 && err?.error === 'invalid_dpop_proof') {
         // An app without DPoP may refuse a proof it did not ask for: try once without, else report the first refusal.
         if (this.useDpop && !dpopFallback) { dpopFallback = err; this.useDpop = false; continue; }
-        if (dpopFallback) { this.useDpop = true; throw this.tokenError(response, dpopFallback, requestId); }
+        if (dpopFallback) { this.useDpop = true; throw this.tokenError(response, dpopFallback, requestId, scopes); }
       }
       if (dpopFallback) this.useDpop = true;
-      throw this.tokenError(response, err, requestId);
+      throw this.tokenError(response, err, requestId, scopes);
     }
   }
 
-  private tokenError(response: Response, err: OAuthError | undefined, requestId: string | undefined) {
+  private tokenError(response: Response, err: OAuthError | undefined, requestId: string | undefined, scopes: readonly string[]) {
     const status = response.status;
     const details: OktaErrorDetails = { status, oktaErrorCode: err?.error, requestId };
     const described = err ? `${err.error}${err.error_description ? `: ${err.error_description}` : ''}` : `HTTP ${status}`;
@@ -163,7 +190,7 @@ export class OktaTokenSource {
     }
     if (err?.error === 'invalid_scope') {
       return new OktaConfigurationError(
-        msg(`Okta refused the scopes the app asks for (${this.auth.scopes.join(', ')}). An Okta admin must grant them on the service app's "Okta API Scopes" tab. Okta said: ${described}`),
+        msg(`Okta refused to issue a token for the scopes the app asks for (${scopes.join(', ')}): the service app has not been granted all of them. An Okta admin must grant each of them on the service app's "Okta API Scopes" tab. Okta said: ${described}`),
         details, { cause });
     }
     if (err?.error === 'invalid_dpop_proof' || err?.error === 'use_dpop_nonce') {

@@ -1,7 +1,9 @@
 /**
  * The allowlist: the only Okta groups the app will ever change. A group is checked against Okta when
- * it is added (it must be a plain OKTA_GROUP, not targeted by a group rule, holding no admin role);
- * the lifecycle checks it again at grant time.
+ * it is added (it must be a plain OKTA_GROUP, not targeted by a group rule, holding no admin role) and
+ * a preflight proves, on that group, every operation the app will need there, so a role or scope the
+ * Okta admin left out is named now rather than at someone's first grant. The lifecycle checks
+ * eligibility again at grant time.
  */
 import { HOLDING_STATUSES } from '../../domain/grant';
 import { approvalWindowDays, type GroupPolicy } from '../../domain/policy';
@@ -10,9 +12,20 @@ import {
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
+import { DirectoryError, type Directory } from '../ports';
 import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory'>;
+
+/**
+ * The allowlist preflight (docs/adr/0008-okta-scopes-and-role.md). The Okta directory implements it;
+ * it belongs on the `Directory` port, which is owned elsewhere, so it is declared here until then.
+ * It throws a `DirectoryError` (403) naming what Okta refused.
+ */
+interface GroupPreflight {
+  preflightGroup(groupId: string): Promise<{ proven: string[]; notProven: string[] }>;
+}
+const canPreflight = (d: Directory): d is Directory & GroupPreflight => typeof (d as Partial<GroupPreflight>).preflightGroup === 'function';
 
 
 async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
@@ -49,15 +62,29 @@ export async function addToAllowlist(deps: Deps, actor: string, input: Parsed): 
   if (existing) return refuse(ADMIN_ERRORS.duplicate, `${existing.displayName} is already on the allowlist. Edit its entry instead.`);
   if (list.length >= LIMITS.maxAllowlist) return refuse(ADMIN_ERRORS.allowlistFull, `The allowlist holds at most ${LIMITS.maxAllowlist} groups. Remove one first.`);
   return withDirectory(deps, async (directory) => {
-    const eligible = await directory.checkGroupEligible(input.groupId);
-    if (!eligible.ok) return refuse(eligible.code, eligible.message);
+    if (!canPreflight(directory)) throw new Error('The directory cannot run the allowlist preflight.');
+    let preflight: { proven: string[]; notProven: string[] };
+    let eligible: Awaited<ReturnType<Directory['checkGroupEligible']>>;
+    try {
+      // Eligibility reads the group, the group rules and the group's roles; the preflight does the rest.
+      eligible = await directory.checkGroupEligible(input.groupId);
+      if (!eligible.ok) return refuse(eligible.code, eligible.message);
+      preflight = await directory.preflightGroup(eligible.group.id);
+    } catch (e) {
+      // Okta refused one of the operations the app will need on this group: name it, save nothing.
+      if (e instanceof DirectoryError && e.details.status === 403) {
+        return refuse(ADMIN_ERRORS.oktaPermissionMissing, `The app cannot manage this group yet. ${e.message} Nothing was saved.`);
+      }
+      throw e;
+    }
     const entry: GroupPolicy = { groupId: input.groupId, displayName: eligible.group.name, ...limits(input) };
     // Re-read just before writing so an entry another admin added meanwhile is not lost.
     const latest = await deps.config.getAllowlist();
     if (latest.some((p) => p.groupId === entry.groupId)) return refuse(ADMIN_ERRORS.duplicate, `${entry.displayName} is already on the allowlist. Edit its entry instead.`);
     const next = [...latest, entry];
     await deps.config.saveAllowlist(next);
-    await auditConfigChange(deps, actor, `Allowlisted Okta group ${entry.displayName} (${entry.groupId}): ${describe(entry)}.`, entry.groupId);
+    const checked = `Okta preflight passed: ${preflight.proven.join('; ')}${preflight.notProven.length ? `; not provable without a real write: ${preflight.notProven.join('; ')}` : ''}`;
+    await auditConfigChange(deps, actor, `Allowlisted Okta group ${entry.displayName} (${entry.groupId}): ${describe(entry)}. ${checked}.`, entry.groupId);
     return ok(await views(deps, next));
   });
 }

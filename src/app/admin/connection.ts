@@ -4,7 +4,7 @@
  */
 import { credentialTarget, validateOktaDomain, type OktaAuthMethod } from '../../domain/okta-domain';
 import {
-  ADMIN_ERRORS, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
+  ADMIN_ERRORS, OKTA_SCOPE_PURPOSES, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
@@ -93,12 +93,7 @@ export async function saveConnection(deps: Deps, actor: string, input: Connectio
   return ok(view(draft.connection, draft.secrets));
 }
 
-const SCOPE_PURPOSE: Record<string, string> = {
-  'okta.users.read': 'find requesters in Okta',
-  'okta.groups.manage': 'add and remove group members',
-  'okta.roles.read': 'check that a group holds no admin role',
-  'okta.orgs.read': 'show your org\'s name',
-};
+const purpose = (scope: string): string => (OKTA_SCOPE_PURPOSES as Record<string, string>)[scope] ?? 'work';
 
 /** Tries the form's settings against Okta without saving them. */
 export async function testConnection(deps: Deps, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionTestResult>> {
@@ -108,14 +103,23 @@ export async function testConnection(deps: Deps, input: ConnectionInputParsed): 
   try {
     const directory = deps.directoryFor(draft.connection, draft.secrets);
     const { orgName, missingScopes } = await directory.testConnection();
-    if (missingScopes.length > 0) {
-      const needs = missingScopes.map((s) => `${s} (to ${SCOPE_PURPOSE[s] ?? 'work'})`).join(', ');
+    if (missingScopes.length > 0 && draft.connection.auth.method === 'oauth') {
+      // Okta refuses a token request naming any scope not granted: nothing works until all are.
+      const needs = missingScopes.map((s) => `${s} (to ${purpose(s)})`).join(', ');
       return ok({
-        credentialsOk: true, orgName, missingScopes, level: 'warning',
-        message: `Connected to ${orgName}, but the service app has not been granted ${needs}. Grant them in Okta Admin › Applications › your service app › Okta API Scopes, then test again.`,
+        credentialsOk: true, orgName, missingScopes, level: 'error',
+        message: `Okta accepted the service app's credentials but refuses it a token (invalid_scope): the app has not been granted ${needs}. Until it is, the app can neither grant nor revoke access. Grant ${missingScopes.length > 1 ? 'them' : 'it'} in Okta Admin › Applications › your service app › Okta API Scopes, then test again.`,
       });
     }
-    return ok({ credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and every permission the app needs is granted.` });
+    if (missingScopes.length > 0) {
+      const needs = missingScopes.map((s) => `${purpose(s)} (${s})`).join('; ');
+      return ok({
+        credentialsOk: true, orgName, missingScopes, level: 'warning',
+        message: `Connected to ${orgName}, but Okta refuses the API token's admin what the app needs: ${needs}. Give that admin a role with these permissions (listed on the allowlist tab), then test again.`,
+      });
+    }
+    const checked = draft.connection.auth.method === 'oauth' ? 'the service app has every scope the app asks for' : 'the API token can read users and groups';
+    return ok({ credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and ${checked}; each group's permissions are checked when it is allowlisted.` });
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
     return ok({ credentialsOk: false, missingScopes: [], level: 'error', message: testFailureMessage(e, host, draft.connection.auth.method) });

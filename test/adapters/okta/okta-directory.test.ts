@@ -262,3 +262,49 @@ describe('testConnection (API token)', () => {
     expect(r).toEqual({ orgName: 'Acme Corp', missingScopes: ['okta.groups.read'] });
   });
 });
+
+describe('preflightGroup and permission refusals (custom admin role)', () => {
+  const LEAST = ['okta.users.read', 'okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'];
+
+  async function org(permissions: string[], resources: (g: string) => string[] = () => ['/api/v1/users', '/api/v1/groups']) {
+    kit = await startKit();
+    const g = kit.emulator.addGroup({ name: 'db-admins' }).id;
+    const u = kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }).id;
+    kit.emulator.addMember(g, u);
+    kit.emulator.setAdminRole('api-token', { permissions, resources: resources(g) });
+    return { k: kit, g, u };
+  }
+
+  it('with the least-privilege role: proves the reads and the write check, and changes no membership', async () => {
+    const { k, g, u } = await org(LEAST);
+    const before = k.emulator.members(g);
+    const r = await k.directory().preflightGroup(g);
+    expect(r.proven.join('\n')).toMatch(/members.*okta\.groups\.read[\s\S]*okta\.users\.read[\s\S]*okta\.groups\.members\.manage/);
+    expect(r.notProven).toEqual([expect.stringMatching(/real membership change/)]);
+    expect(k.emulator.members(g)).toEqual(before);
+    expect(k.emulator.members(g)).toContain(u);
+    const writes = k.emulator.requests.filter((q) => q.method !== 'GET');
+    expect(writes).toEqual([expect.objectContaining({ method: 'DELETE', path: `/api/v1/groups/${g}/users/00uJITPREFLIGHTPROBE`, status: 404 })]);
+  });
+
+  it('without okta.groups.members.manage on the group: a permanent 403 naming the permission and the group', async () => {
+    const { k, g } = await org(['okta.users.read', 'okta.groups.read', 'okta.iam.read']);
+    const e = await thrown(() => k.directory().preflightGroup(g));
+    expect(e).toMatchObject({ kind: 'permanent', details: { status: 403, oktaErrorCode: 'E0000006' } });
+    expect(e.message).toContain(`okta.groups.members.manage on group ${g}`);
+    expect(e.message).toContain('lack permission');
+  });
+
+  it('a resource set that holds other groups only: checkGroupEligible names okta.groups.read on this group', async () => {
+    const { k, g } = await org(LEAST, () => ['/api/v1/users', '/api/v1/groups/00gSOMEOTHERGROUP000']);
+    const e = await thrown(() => k.directory().checkGroupEligible(g));
+    expect(e).toMatchObject({ kind: 'permanent', details: { status: 403 } });
+    expect(e.message).toContain(`okta.groups.read on group ${g}`);
+  });
+
+  it('without okta.iam.read: the role read is refused with the permission named', async () => {
+    const { k, g } = await org(['okta.users.read', 'okta.groups.read', 'okta.groups.members.manage']);
+    const e = await thrown(() => k.directory().checkGroupEligible(g));
+    expect(e.message).toContain('okta.iam.read');
+  });
+});

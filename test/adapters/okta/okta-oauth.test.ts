@@ -11,7 +11,7 @@ afterEach(async () => { await finish(kit); kit = undefined; });
 const { decodeJwt, decodeProtectedHeader } = jose;
 const CLIENT_ID = '0oa1serviceapp00000x';
 
-async function oauthDirectory(k: Kit, opts: { requireDpop?: boolean; granted?: string[]; requested?: string[]; register?: boolean } = {}) {
+async function oauthDirectory(k: Kit, opts: { requireDpop?: boolean; granted?: string[]; register?: boolean } = {}) {
   const key = await rsaKeyPair();
   if (opts.register !== false) {
     k.emulator.registerOAuthClient({ clientId: CLIENT_ID, publicJwk: key.publicJwk, scopes: opts.granted ?? OAUTH_SCOPES, requireDpop: opts.requireDpop });
@@ -20,7 +20,7 @@ async function oauthDirectory(k: Kit, opts: { requireDpop?: boolean; granted?: s
   const client = new OktaHttpClient({
     origin: k.emulator.url,
     fetchImpl,
-    auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: key.privateKeyPem, keyId: key.kid, scopes: opts.requested ?? OAUTH_SCOPES },
+    auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: key.privateKeyPem, keyId: key.kid },
     clock: k.clockPort,
     random: () => 0.5,
   });
@@ -135,15 +135,31 @@ describe('OAuth service app', () => {
     expect(tokenRequests(kit)).toHaveLength(2);
   });
 
-  it('testConnection reports requested scopes that Okta did not grant', async () => {
+  it('a token request naming an ungranted scope is refused (invalid_scope); testConnection names the missing scopes', async () => {
     kit = await startKit({ orgName: 'Acme Corp' });
     const { directory } = await oauthDirectory(kit, { granted: ['okta.users.read', 'okta.groups.manage'] });
 
-    const r = await directory.testConnection();
+    const e = await thrown(() => directory.searchGroups('x'));
+    expect(e).toMatchObject({ kind: 'configuration', details: { status: 400, oktaErrorCode: 'invalid_scope' } });
+    expect(e.message).toMatch(/Okta API Scopes/);
+    const refused = kit.emulator.requests.filter((r) => r.path === '/oauth2/v1/token');
+    expect(refused.map((r) => r.status)).toEqual([400]);
+    expect(kit.emulator.requests.some((r) => r.path.startsWith('/api/v1/'))).toBe(false);
 
-    expect(r.missingScopes).toEqual(['okta.roles.read']);
+    const r = await directory.testConnection();
+    expect(r.missingScopes).toEqual(['okta.groups.read', 'okta.roles.read']);
     expect(r.orgName).toEqual(expect.any(String));
     expect(r.orgName.length).toBeGreaterThan(0);
+  });
+
+  it('asks for exactly the scopes the admin is told to grant, and nothing else (no okta.orgs.read)', async () => {
+    kit = await startKit();
+    const { directory, sent } = await oauthDirectory(kit);
+    await directory.testConnection();
+    const scopes = sent.filter((r) => r.url.endsWith('/oauth2/v1/token')).map((r) => new URLSearchParams(r.body).get('scope'));
+    expect(scopes).toEqual([OAUTH_SCOPES.join(' ')]);
+    expect(OAUTH_SCOPES).not.toContain('okta.orgs.read');
+    expect(kit.emulator.requests.some((r) => r.path === '/api/v1/org')).toBe(false);
   });
 
   it('testConnection with every scope granted reports none missing', async () => {
@@ -174,7 +190,7 @@ describe('OAuth service app', () => {
     const badPem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretsecretsecretsecretsecretsecretsecret\n-----END RSA PRIVATE KEY-----';
     const directory = new OktaDirectory(new OktaHttpClient({
       origin: kit.emulator.url,
-      auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: badPem, scopes: OAUTH_SCOPES },
+      auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: badPem },
       clock: kit.clockPort,
     }));
     const e = await thrown(() => directory.searchGroups('x'));
@@ -183,11 +199,16 @@ describe('OAuth service app', () => {
     expect(kit.emulator.requests).toHaveLength(0);
   });
 
-  it('a missing scope on a write is a configuration error that names the scope', async () => {
+  it('a token without a scope an operation needs (per Okta\'s spec) is refused with the scope named', async () => {
     kit = await startKit();
-    const { directory } = await oauthDirectory(kit, { granted: ['okta.users.read', 'okta.roles.read'] });
+    const { directory } = await oauthDirectory(kit);
     const u = kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }).id;
     const g = kit.emulator.addGroup({ name: 'db-admins' }).id;
+    // The service app's grant is withdrawn after the token was issued (Okta keeps the token's scopes).
+    await directory.searchGroups('db');
+    kit.emulator.fault({ method: 'PUT', path: `/api/v1/groups/${g}/users/${u}`, status: 403, headers: {
+      'WWW-Authenticate': 'Bearer authorization_uri="x", realm="x", scope="okta.groups.manage", error="insufficient_scope", error_description="The access token provided does not contain the required scopes."',
+    } });
 
     const e = await thrown(() => directory.addMember(u, g));
 

@@ -7,11 +7,13 @@ import { OktaHttpClient, type OktaHttpClientOptions } from '../../../src/adapter
 import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
 import type { Clock, DirectoryError } from '../../../src/app/ports';
 import { jose } from '../../../sandbox/okta/jose';
+import { OKTA_SCOPES } from '../../../src/domain/okta-domain';
 
 const { exportJWK, exportPKCS8, generateKeyPair } = jose;
 
 export const START_MS = Date.parse('2026-11-22T09:00:00Z');
-export const OAUTH_SCOPES = ['okta.users.read', 'okta.groups.manage', 'okta.roles.read'];
+/** What the admin is told to grant: the scopes the app requests. */
+export const OAUTH_SCOPES: string[] = [...OKTA_SCOPES];
 
 export interface Kit {
   emulator: OktaEmulator;

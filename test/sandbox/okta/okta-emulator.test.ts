@@ -271,3 +271,54 @@ describe('spec check', () => {
     expect(okta.violations).toEqual([]);
   });
 });
+
+describe('admin roles (custom role: permissions on a resource set)', () => {
+  const linux = () => org.groups['PAM Linux Sysadmins'];
+  const neville = () => org.users['neville.newadmin@atko.email'];
+  const least = () => ({
+    permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'],
+    resources: [`${okta.url}/api/v1/users`, `https://atko.okta.com/api/v1/groups`],
+  });
+
+  it('a role covering what the app needs allows every operation the app uses', async () => {
+    okta.setAdminRole('api-token', least());
+    for (const path of [`/api/v1/users?search=${encodeURIComponent('profile.email eq "x@y"')}`, `/api/v1/users/${neville()}`, `/api/v1/users/${neville()}/groups`,
+      '/api/v1/groups?q=PAM', `/api/v1/groups/${linux()}`, `/api/v1/groups/${linux()}/users`, '/api/v1/groups/rules', `/api/v1/groups/${linux()}/roles`]) {
+      expect([path, (await get(path)).status]).toEqual([path, 200]);
+    }
+    expect((await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
+    expect((await call('DELETE', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
+  });
+
+  it('answers 403 E0000006 outside the role\'s permissions or resource set, before touching membership', async () => {
+    okta.setAdminRole('api-token', { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: ['/api/v1/users', '/api/v1/groups'] });
+    const put = await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`);
+    expect(put.status).toBe(403);
+    expect(await put.json()).toMatchObject({ errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' });
+    expect(okta.members(linux())).not.toContain(neville());
+    // Even for a user that does not exist: the role is checked on the group first.
+    expect((await call('DELETE', `/api/v1/groups/${linux()}/users/00uJITPREFLIGHTPROBE`)).status).toBe(403);
+
+    // Membership managed on one group only.
+    const db = org.groups['PAM DB Admins'] ?? okta.addGroup({ name: 'PAM DB Admins' }).id;
+    okta.setAdminRole('api-token', { permissions: ['okta.groups.members.manage', 'okta.groups.read'], resources: [`/api/v1/groups/${linux()}`] });
+    expect((await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
+    expect((await call('PUT', `/api/v1/groups/${db}/users/${neville()}`)).status).toBe(403);
+    expect((await get(`/api/v1/groups/${db}`)).status).toBe(403);
+    expect((await get('/api/v1/groups/rules')).status).toBe(403); // an org-wide list needs all groups
+    expect((await get('/api/v1/users?limit=1')).status).toBe(403); // no okta.users.read
+    const listed = await (await get('/api/v1/groups')).json();
+    expect(listed.map((g: { id: string }) => g.id)).toEqual([linux()]); // lists show only the set's groups
+
+    okta.setAdminRole('api-token', undefined); // back to SUPER_ADMIN
+    expect((await get('/api/v1/groups/rules')).status).toBe(200);
+    expect(okta.violations).toEqual([]);
+  });
+
+  it('okta.groups.manage includes okta.groups.read and okta.groups.members.manage; okta.iam.read guards role reads', async () => {
+    okta.setAdminRole('api-token', { permissions: ['okta.groups.manage'], resources: ['/api/v1/groups'] });
+    expect((await get(`/api/v1/groups/${linux()}`)).status).toBe(200);
+    expect((await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
+    expect((await get(`/api/v1/groups/${linux()}/roles`)).status).toBe(403);
+  });
+});

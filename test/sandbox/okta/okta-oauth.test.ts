@@ -59,17 +59,17 @@ beforeEach(async () => {
   okta = await startOktaEmulator({ now: () => clockMs });
   org = seedDemoOrg(okta);
   const publicJwk = { ...(await exportJWK(clientKey.publicKey)), kid: 'key-1' };
-  okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.manage'] });
-  okta.registerOAuthClient({ clientId: DPOP_CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.manage', 'okta.roles.read'], requireDpop: true });
+  okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage'] });
+  okta.registerOAuthClient({ clientId: DPOP_CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'], requireDpop: true });
 });
 afterEach(async () => { await okta.close(); });
 
 describe('private_key_jwt client credentials', () => {
-  it('issues a 1 h Bearer token with the requested ∩ registered scopes, usable on the API', async () => {
-    const res = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.users.read okta.groups.manage okta.roles.read'));
+  it('issues a 1 h Bearer token with exactly the requested (all granted) scopes, usable on the API', async () => {
+    const res = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.read okta.groups.manage'));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.users.read okta.groups.manage' });
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.groups.read okta.groups.manage' });
     const auth = { Authorization: `Bearer ${body.access_token}` };
     expect((await fetch(`${okta.url}/api/v1/groups?q=PAM`, { headers: auth })).status).toBe(200);
     const put = await fetch(`${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`, { method: 'PUT', headers: auth });
@@ -82,8 +82,28 @@ describe('private_key_jwt client credentials', () => {
     expect(expired.headers.get('www-authenticate')).toMatch(/invalid_token/);
   });
 
-  it('answers 403 E0000006 with insufficient_scope for a call the token has no scope for', async () => {
+  it('refuses the whole token request with invalid_scope (Okta\'s OAuth error body) when any requested scope is not granted', async () => {
+    const res = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.users.read okta.groups.manage okta.roles.read'));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body).toEqual({ error: 'invalid_scope', error_description: expect.any(String) });
+    expect(body.error_description).not.toMatch(/okta\.roles\.read/); // Okta's description does not name it either
+  });
+
+  it('follows the spec\'s per-operation scopes: okta.groups.manage alone does not cover group reads', async () => {
     const { access_token } = await (await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.manage'))).json();
+    const auth = { Authorization: `Bearer ${access_token}` };
+    for (const path of [`/api/v1/groups/${org.groups['PAM Linux Sysadmins']}`, `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users`, '/api/v1/groups/rules', '/api/v1/groups']) {
+      const res = await fetch(`${okta.url}${path}`, { headers: auth });
+      expect([path, res.status]).toEqual([path, 403]);
+      expect(res.headers.get('www-authenticate')).toMatch(/scope="okta\.groups\.read".*insufficient_scope/);
+    }
+    const put = await fetch(`${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`, { method: 'PUT', headers: auth });
+    expect(put.status).toBe(204);
+  });
+
+  it('answers 403 E0000006 with insufficient_scope for a call the token has no scope for', async () => {
+    const { access_token } = await (await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.read'))).json();
     const auth = { Authorization: `Bearer ${access_token}` };
     const roles = await fetch(`${okta.url}/api/v1/groups/${org.groups['Okta Super Admins']}/roles`, { headers: auth });
     expect(roles.status).toBe(403);
@@ -167,7 +187,7 @@ describe('DPoP', () => {
   });
 
   it('rejects a replayed DPoP proof', async () => {
-    const form = clientCredentials(await assertion(DPOP_CLIENT), 'okta.groups.manage');
+    const form = clientCredentials(await assertion(DPOP_CLIENT), 'okta.groups.read');
     const nonce = (await tokenRequest(form, { DPoP: await dpopProof('POST', tokenUrl()) })).headers.get('dpop-nonce')!;
     const tok = await (await tokenRequest(form, { DPoP: await dpopProof('POST', tokenUrl(), { nonce }) })).json();
     const url = `${okta.url}/api/v1/groups`;

@@ -5,7 +5,7 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
-  ADMIN_KEYS, fieldErrors, GroupPolicyInput, type AllowlistEntryView, type GroupSearchHit,
+  ADMIN_KEYS, fieldErrors, GroupPolicyInput, OKTA_ROLE_PERMISSIONS, type AllowlistEntryView, type GroupSearchHit,
 } from '../../../../src/shared/admin-contract';
 import { APPROVAL_MODE_LABELS, type ApprovalMode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
@@ -198,6 +198,15 @@ export function AllowlistScreen() {
   return (
     <div data-testid="allowlist-screen">
       <p style={{ maxWidth: 640 }}>Only these Okta groups can be requested. Groups of type APP_GROUP or BUILT_IN, groups targeted by a group rule and groups holding an Okta admin role are refused, now and again at every grant.</p>
+      <details style={{ maxWidth: 640 }} data-testid="role-permissions">
+        <summary>Okta permissions the app needs</summary>
+        <p>For least privilege, give the app's Okta credentials a custom admin role with these permissions. Adding a group checks each of them on that group, and names any that is missing; nothing is saved until they all pass.</p>
+        <ul>
+          {Object.entries(OKTA_ROLE_PERMISSIONS).map(([permission, p]) => (
+            <li key={permission}><code>{permission}</code> on {p.resources}: to {p.why}.</li>
+          ))}
+        </ul>
+      </details>
       {notice && <Notice appearance="success" testId="allowlist-notice">{notice}</Notice>}
       {problem && <Problem title="Not changed" message={problem} />}
       {list.error && <Problem title="Could not load the allowlist" message={list.error.message} />}

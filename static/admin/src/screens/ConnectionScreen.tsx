@@ -5,7 +5,7 @@ import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
-  ADMIN_ERRORS, ADMIN_KEYS, ConnectionInput, fieldErrors, type ConnectionTestResult, type ConnectionView,
+  ADMIN_ERRORS, ADMIN_KEYS, ConnectionInput, OKTA_SCOPES, fieldErrors, type ConnectionTestResult, type ConnectionView,
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
 import { FieldError, Loading, Notice, Problem, TextField, useLoad } from '../components/ui';
@@ -96,7 +96,7 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
               placeholder={view.privateKey === 'set' ? 'Leave empty to keep the stored key' : '-----BEGIN PRIVATE KEY-----'}
               onChange={(e) => set({ privateKeyPem: e.target.value })} />
             <FieldError id="privateKeyPem" error={errors.privateKeyPem} />
-            {!errors.privateKeyPem && <HelperMessage>Stored key: <SecretState state={view.privateKey} testId="privateKey-state" /> Grant the app okta.users.read, okta.groups.manage and okta.roles.read.</HelperMessage>}
+            {!errors.privateKeyPem && <HelperMessage>Stored key: <SecretState state={view.privateKey} testId="privateKey-state" /> Grant the service app exactly these scopes (Okta API Scopes tab): <span data-testid="required-scopes">{OKTA_SCOPES.join(', ')}</span>. Okta refuses every token while one is missing.</HelperMessage>}
           </div>
         </>
       )}

@@ -1,0 +1,100 @@
+/**
+ * The admin page in Debian's chromium (hosted as in test/admin/browser/admin-page.test.ts) showing what
+ * Okta refuses, by name: the connection tab lists the scopes to grant and names the one a service app
+ * lacks; the allowlist tab lists the role permissions and names the one the app's role lacks for a
+ * group. Real resolver, real adapters, Okta emulator over HTTP. Needs `npm run admin:build`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { createSandbox, type Sandbox } from '../../sandbox';
+import { jose } from '../../sandbox/okta/jose';
+import { seedPeople, type DemoWorld } from '../../sandbox/seed';
+import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
+import { OKTA_SCOPES } from '../../src/shared/admin-contract';
+
+jest.setTimeout(120_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const UI_TIMEOUT = 15_000;
+const CLIENT = '0oaJITACCESS00000001';
+
+let sb: Sandbox;
+let world: DemoWorld;
+let host: AdminHost;
+let browser: Browser;
+let page: Page;
+let app: FrameLocator;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  sb = await createSandbox();
+  world = seedPeople(sb);
+  host = await startAdminHost(sb, { accountId: world.jira.ada });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(host.url);
+  app = page.frameLocator('#forge-admin-page');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await sb?.close();
+});
+
+test('connection tab: lists the scopes to grant, and Test connection names the one the service app lacks', async () => {
+  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
+  sb.okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: OKTA_SCOPES.filter((s) => s !== 'okta.roles.read'), requireDpop: true });
+
+  await app.getByTestId('connection-screen').waitFor();
+  await app.locator('#domain').fill(sb.okta.domain);
+  await app.getByTestId('method-oauth').click();
+  await app.locator('#clientId').fill(CLIENT);
+  await app.locator('#keyId').fill('kid-1');
+  await app.locator('#privateKeyPem').fill(await jose.exportPKCS8(privateKey));
+  await expectExact(app.getByTestId('required-scopes'), OKTA_SCOPES.join(', '));
+
+  await app.getByTestId('test-connection').click();
+  await expectExact(app.getByTestId('missing-scopes'), 'okta.roles.read');
+  await expectText(app.getByTestId('test-result'), 'invalid_scope');
+
+  // The Okta admin grants the scope: the same form now passes, and is saved.
+  sb.okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: [...OKTA_SCOPES], requireDpop: true });
+  await app.getByTestId('test-connection').click();
+  await expectText(app.getByTestId('test-result'), 'every scope the app asks for');
+  await app.getByTestId('save-connection').click();
+  await app.getByTestId('connection-saved').waitFor();
+});
+
+test('allowlist tab: lists the role permissions, and names the one the role lacks for the chosen group; nothing is saved', async () => {
+  const d = `https://${sb.okta.domain}`;
+  sb.okta.setAdminRole(CLIENT, [
+    { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`] },
+  ]);
+  await app.getByTestId('tab-allowlist').click();
+  await app.getByTestId('allowlist-screen').waitFor();
+  await expectText(app.getByTestId('role-permissions'), 'okta.groups.members.manage');
+
+  await app.locator('#group-query').fill('PAM Linux');
+  await app.getByTestId('search-groups').click();
+  await app.getByTestId(`choose-${world.groups.linux}`).click();
+  await app.getByTestId('submit-policy').click();
+  await expectText(app.getByTestId('allowlist-refusal'), `okta.groups.members.manage on group ${world.groups.linux}`);
+  const list = await sb.app.invoke<any>('admin/allowlist/list', {}, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+  expect(list).toEqual({ ok: true, data: [] });
+});
+
+async function expectText(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
+}
+
+async function expectExact(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
+  await locator.filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().waitFor({ timeout: UI_TIMEOUT });
+}
