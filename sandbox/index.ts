@@ -18,6 +18,8 @@ export interface SandboxOptions {
   /** The Okta org host the app is configured with; the sandbox's egress proxy sends it to the emulator. */
   oktaDomain?: string;
   oktaRateLimit?: { limit: number; windowSeconds: number };
+  /** Seed of the sandbox's Math.random (default 1): the same seed replays the same jitter. */
+  seed?: number;
 }
 
 /** A product event as a trigger receives it; `retryContext` when Forge delivers it again. */
@@ -33,6 +35,10 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   const clock = new VirtualClock(opts.now ?? '2026-11-22T09:00:00Z');
   clock.install();
   const realFetch = globalThis.fetch;
+  // Chance is as repeatable as time: the app's jittered retries draw from a seeded generator, so a
+  // run (a failing property test included) replays exactly. `seed` picks another sequence.
+  const realRandom = Math.random;
+  Math.random = seededRandom(opts.seed ?? 1);
 
   const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')), now: () => clock.nowMs() });
   const inbox: ProductEvent[] = [];
@@ -270,7 +276,20 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       await oktaEmulator.close();
       forge.uninstall();
       globalThis.fetch = realFetch;
+      Math.random = realRandom;
       clock.uninstall();
     },
+  };
+}
+
+/** mulberry32: a small, well-mixed 32-bit generator; uniform in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
