@@ -11,6 +11,7 @@ import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
 import { JiraEmulator, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
 import { currentInvocation, installContextAri, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeFetchTarget } from './runtime';
+import { seededRandom } from './random';
 
 export interface SandboxOptions {
   /** Virtual start time (ISO). */
@@ -282,14 +283,3 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   };
 }
 
-/** mulberry32: a small, well-mixed 32-bit generator; uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

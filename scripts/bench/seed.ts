@@ -15,23 +15,15 @@ import type { DemoWorld } from '../../sandbox/seed';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
 import { ENTITY, toGrantEntity } from '../../src/adapters/kvs/keys';
 import type { Grant } from '../../src/domain/grant';
+import { seededRandom } from '../../sandbox/random';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Deterministic PRNG (mulberry32), so every run draws the same "random" end times. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Deterministic PRNG (the sandbox's mulberry32), so every run draws the same "random" end times. */
+export const prng = seededRandom;
 
 export interface Person { jiraAccountId: string; oktaUserId: string; email: string }
 
