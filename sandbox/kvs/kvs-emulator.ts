@@ -58,7 +58,7 @@ export const REPORTED_CONFLICT_ANSWERS: ConflictAnswers = {
 export type MissingItemConditions = 'as-empty' | 'fail';
 
 export const DEVIATIONS = [
-  'Queries are strongly consistent (Forge: eventually consistent).',
+  'Queries are strongly consistent (Forge: eventually consistent) unless a test freezes them (freezeQueries).',
   'TTL: an item whose expireTime has passed is treated as deleted at once (Forge deletes it eventually).',
   'Entity values with attributes not declared in the manifest are rejected (INVALID_ENTITY_VALUE).',
   'Error codes Forge does not document (bad limit, unknown index, too many transaction operations, bad cursor) are BAD_REQUEST / INVALID_INDEX / INVALID_ENTITY_VALUE with status 400.',
@@ -264,6 +264,16 @@ export class KvsEmulator {
       return r ? [{ key, value: clone(r.value) as Record<string, unknown> }] : [];
     });
   }
+  /**
+   * Models query lag (Forge: queries are eventually consistent, `get` is not): until `thawQueries()`,
+   * entity queries answer from a copy of the entities taken now, while gets and writes see the truth.
+   */
+  freezeQueries(): void {
+    this.querySnapshot = new Map([...this.entities].map(([name, store]) => [name, new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }]))]));
+  }
+  thawQueries(): void { this.querySnapshot = undefined; }
+  private querySnapshot?: Map<string, Store>;
+
   /** Plain keys currently stored (secrets and entities excluded). */
   keys(): string[] { return [...this.plain.keys()].filter((k) => this.live(this.plain, k)).sort(); }
 
@@ -395,7 +405,7 @@ export class KvsEmulator {
   }
 
   private entityQuery(b: KvsBody): KvsResponse {
-    const store = this.entityStore(b.entityName);
+    const store = this.querySnapshot?.get(b.entityName) ?? this.entityStore(b.entityName);
     const def = this.defs.get(b.entityName)!;
     const index = def.indexes.find((i) => i.name === b.indexName);
     if (!index) return fail(400, 'INVALID_INDEX', `Index ${String(b.indexName)} is not declared on entity ${def.name}`);
