@@ -91,6 +91,9 @@ export class KvsAuditLog implements AuditLog {
       head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
+    // A condition on an item that does not exist yet: Forge does not document how it is evaluated.
+    // If Forge failed it, every step with entries would be refused loudly, never half-written; the
+    // form that needs no such guess (a chain head that always exists) is ADR 0011, section 2.
     const free = new Filter<AuditEntity>().and('seq', FilterConditions.notExists());
     return {
       entries,
