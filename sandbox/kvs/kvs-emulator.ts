@@ -10,8 +10,14 @@
  * Documented Forge rules enforced: key regex /^(?!\s+$)[a-zA-Z0-9:._\s-#]+$/ and 500 chars (EMPTY_KEY,
  * INVALID_KEY, KEY_TOO_LONG); values <= 240 KiB of JSON (MAX_SIZE) and depth <= 32 (MAX_DEPTH); entity
  * attributes typed per manifest (integer = 32-bit); query pages <= 100 (default 10); transactions <= 25
- * operations, atomic, conditions evaluated like filters against the stored value; FAIL_IF_EXISTS ->
- * 409 KEY_CONFLICT; failed condition -> 400 CONDITIONAL_CHECK_FAILED.
+ * operations, atomic, conditions evaluated like filters against the stored value.
+ *
+ * Not documented by Forge, so configurable (`conflicts`, `conditionsOnMissingItems`; ADR 0011): a
+ * FAIL_IF_EXISTS clash answers 409 KEY_CONFLICT and a failed transaction condition 400
+ * CONDITIONAL_CHECK_FAILED by default (what a third-party measurement reports, not Forge's error
+ * table); a condition on an item that does not exist is evaluated against an empty item by default.
+ * Tests set other codes and statuses, or make every condition on a missing item fail, to prove the app
+ * decides by reading keys back rather than by these strings.
  *
  * Known deviations (see DEVIATIONS below): queries are strongly consistent here; TTL expiry is
  * immediate; codes for failures Forge does not document are our own (BAD_REQUEST, INVALID_INDEX, ...).
@@ -35,8 +41,24 @@ export interface EntityDefinition {
 
 export interface KvsResponse { status: number; body?: unknown }
 
+/** How the emulator refuses a write: HTTP status and the `code` of the error body. */
+export interface RefusalAnswer { status: number; code: string }
+export interface ConflictAnswers {
+  /** A FAIL_IF_EXISTS write (plain, entity or batch) whose key is already stored. */
+  keyExists: RefusalAnswer;
+  /** A transaction with a condition that does not hold. */
+  conditionFailed: RefusalAnswer;
+}
+/** What a third-party measurement reports Forge answers; Forge's error table lists neither code. */
+export const REPORTED_CONFLICT_ANSWERS: ConflictAnswers = {
+  keyExists: { status: 409, code: 'KEY_CONFLICT' },
+  conditionFailed: { status: 400, code: 'CONDITIONAL_CHECK_FAILED' },
+};
+/** `as-empty`: a condition on a missing item is evaluated against `{}`; `fail`: it never holds. */
+export type MissingItemConditions = 'as-empty' | 'fail';
+
 export const DEVIATIONS = [
-  'Queries are strongly consistent (Forge: eventually consistent).',
+  'Queries are strongly consistent (Forge: eventually consistent) unless a test freezes them (freezeQueries).',
   'TTL: an item whose expireTime has passed is treated as deleted at once (Forge deletes it eventually).',
   'Entity values with attributes not declared in the manifest are rejected (INVALID_ENTITY_VALUE).',
   'Error codes Forge does not document (bad limit, unknown index, too many transaction operations, bad cursor) are BAD_REQUEST / INVALID_INDEX / INVALID_ENTITY_VALUE with status 400.',
@@ -210,9 +232,15 @@ export class KvsEmulator {
   /** Every request seen, for tests that assert what the SDK sent. */
   readonly requests: Array<{ path: string; body: unknown }> = [];
 
-  constructor(opts: { entities: EntityDefinition[]; now?: () => number }) {
+  /** Undocumented answers, changeable at any time by a test (see the header comment). */
+  conflicts: ConflictAnswers;
+  conditionsOnMissingItems: MissingItemConditions;
+
+  constructor(opts: { entities: EntityDefinition[]; now?: () => number; conflicts?: Partial<ConflictAnswers>; conditionsOnMissingItems?: MissingItemConditions }) {
     for (const e of opts.entities) { this.defs.set(e.name, e); this.entities.set(e.name, new Map()); }
     this.now = opts.now ?? (() => Date.now());
+    this.conflicts = { ...REPORTED_CONFLICT_ANSWERS, ...opts.conflicts };
+    this.conditionsOnMissingItems = opts.conditionsOnMissingItems ?? 'as-empty';
   }
 
   handle(path: string, body: unknown): KvsResponse {
@@ -236,6 +264,16 @@ export class KvsEmulator {
       return r ? [{ key, value: clone(r.value) as Record<string, unknown> }] : [];
     });
   }
+  /**
+   * Models query lag (Forge: queries are eventually consistent, `get` is not): until `thawQueries()`,
+   * entity queries answer from a copy of the entities taken now, while gets and writes see the truth.
+   */
+  freezeQueries(): void {
+    this.querySnapshot = new Map([...this.entities].map(([name, store]) => [name, new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }]))]));
+  }
+  thawQueries(): void { this.querySnapshot = undefined; }
+  private querySnapshot?: Map<string, Store>;
+
   /** Plain keys currently stored (secrets and entities excluded). */
   keys(): string[] { return [...this.plain.keys()].filter((k) => this.live(this.plain, k)).sort(); }
 
@@ -323,7 +361,7 @@ export class KvsEmulator {
     validateValue(value);
     if (def) this.validateEntityValue(def, value);
     const existing = this.live(store, key);
-    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing) fail(409, 'KEY_CONFLICT', `Key ${key} already exists`);
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing) fail(this.conflicts.keyExists.status, this.conflicts.keyExists.code, `Key ${key} already exists`);
     const nowSec = Math.floor(this.now() / 1000);
     return { value: clone(value), createdAt: existing?.createdAt ?? nowSec, updatedAt: nowSec, expireTime: this.expireTimeFor(options?.ttl) };
   }
@@ -367,7 +405,7 @@ export class KvsEmulator {
   }
 
   private entityQuery(b: KvsBody): KvsResponse {
-    const store = this.entityStore(b.entityName);
+    const store = this.querySnapshot?.get(b.entityName) ?? this.entityStore(b.entityName);
     const def = this.defs.get(b.entityName)!;
     const index = def.indexes.find((i) => i.name === b.indexName);
     if (!index) return fail(400, 'INVALID_INDEX', `Index ${String(b.indexName)} is not declared on entity ${def.name}`);
@@ -483,8 +521,12 @@ export class KvsEmulator {
       if (conditions && op.entityName === undefined) badRequest('Conditions need an entityName');
       return { key, conditions, ...this.storeFor(op.entityName) };
     };
-    const conditionHolds = (store: Store, key: string, conditions: Filters | undefined) =>
-      !conditions || matchesFilters(this.live(store, key)?.value ?? {}, conditions);
+    const conditionHolds = (store: Store, key: string, conditions: Filters | undefined) => {
+      if (!conditions) return true;
+      const stored = this.live(store, key);
+      if (!stored && this.conditionsOnMissingItems === 'fail') return false;
+      return matchesFilters(stored?.value ?? {}, conditions);
+    };
 
     const writes: Array<() => void> = [];
     let failed = false;
@@ -504,7 +546,7 @@ export class KvsEmulator {
       if (!t.conditions) badRequest('A check needs conditions');
       if (!conditionHolds(t.store, t.key, t.conditions)) failed = true;
     }
-    if (failed) fail(400, 'CONDITIONAL_CHECK_FAILED', 'A condition of the transaction was not met; nothing was written');
+    if (failed) fail(this.conflicts.conditionFailed.status, this.conflicts.conditionFailed.code, 'A condition of the transaction was not met; nothing was written');
     for (const w of writes) w();
     return { status: 204 };
   }

@@ -106,7 +106,11 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
   !g.emergency && allowlist.find((x) => x.groupId === g.groupId)?.approvalMode === 'status';
 
-async function sendReminder(deps: AppDeps, g: Grant, groupName: string, now: string, notifyByEmail: boolean): Promise<boolean> {
+async function sendReminder(deps: AppDeps, listed: Grant, groupName: string, now: string, notifyByEmail: boolean): Promise<boolean> {
+  // The list came from an eventually consistent query: a grant revoked or extended since must not be
+  // told it ends at the old time. `get` is strongly consistent.
+  const g = await deps.grants.get(listed.id);
+  if (!g || g.status !== 'ACTIVE' || g.endsAt !== listed.endsAt) return false;
   const key = `reminder:${g.id}:${g.endsAt}`;
   const user = await deps.issues.getUser(g.requesterAccountId);
   const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);

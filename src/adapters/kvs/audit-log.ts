@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { AuditEntry, AuditEntryInput, AuditLog, AuditQuery } from '../../app/ports';
 import { AUDIT_INDEX, AuditEntitySchema, AuditHeadSchema, auditKey, ENTITY, isoUtc, KEY, PAGE } from './keys';
-import { fromCallersCursor, isKvsError, readAll } from './paging';
+import { createOnly, fromCallersCursor, readAll } from './paging';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_APPEND_ATTEMPTS = 100;
@@ -76,6 +76,8 @@ export interface PreparedAppend {
   addTo(tx: TransactionBuilderLike): TransactionBuilderLike;
   /** After the transaction committed: move the head hint on. */
   committed(): Promise<void>;
+  /** After a refused transaction: whether another writer now holds one of these sequence numbers. */
+  taken(): Promise<boolean>;
 }
 type TransactionBuilderLike = ReturnType<typeof kvs.transact>;
 
@@ -89,11 +91,15 @@ export class KvsAuditLog implements AuditLog {
       head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
+    // A condition on an item that does not exist yet: Forge does not document how it is evaluated.
+    // If Forge failed it, every step with entries would be refused loudly, never half-written; the
+    // form that needs no such guess (a chain head that always exists) is ADR 0011, section 2.
     const free = new Filter<AuditEntity>().and('seq', FilterConditions.notExists());
     return {
       entries,
       addTo: (tx) => entries.reduce((t, e) => t.set<AuditEntity>(auditKey(e.seq), toEntity(e), { entityName: ENTITY.audit, conditions: free }), tx),
       committed: async () => { if (entries.length > 0) await kvs.set(KEY.auditHead, { seq: head.seq, hash: head.hash }); },
+      taken: async () => (await Promise.all(entries.map(async (e) => (await audit().get(auditKey(e.seq))) !== undefined))).some(Boolean),
     };
   }
 
@@ -103,12 +109,12 @@ export class KvsAuditLog implements AuditLog {
       head = await this.probeForward(head);
       const base = { ...input, seq: head.seq + 1 };
       const entry: AuditEntry = { ...base, prevHash: head.hash, hash: entryHash(head.hash, base) };
-      try {
-        await audit().set(auditKey(entry.seq), toEntity(entry), { keyPolicy: 'FAIL_IF_EXISTS' });
-      } catch (e) {
-        if (isKvsError(e, 'KEY_CONFLICT')) continue; // another writer took this seq: find the new head
-        throw e;
-      }
+      const key = auditKey(entry.seq);
+      const outcome = await createOnly(
+        () => audit().set(key, toEntity(entry), { keyPolicy: 'FAIL_IF_EXISTS' }),
+        async () => (await audit().get(key)) !== undefined,
+      );
+      if (outcome === 'exists') continue; // another writer took this seq: find the new head
       // Only a hint: losing this write (crash) or a concurrent writer overtaking it costs extra probes.
       await kvs.set(KEY.auditHead, { seq: entry.seq, hash: entry.hash });
       return entry;

@@ -4,7 +4,7 @@ import { RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/gra
 import { StaleGrantError, type AuditEntryInput, type GrantPage, type GrantStore } from '../../app/ports';
 import { KvsAuditLog } from './audit-log';
 import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
-import { fromCallersCursor, isKvsError, readAll, type Pageable } from './paging';
+import { createOnly, fromCallersCursor, isKvsRefusal, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
 const MAX_AUDIT_RACES = 20;
@@ -33,13 +33,10 @@ export class KvsGrantStore implements GrantStore {
   }
 
   async create(grant: Grant): Promise<'created' | 'exists'> {
-    try {
-      await grants().set(grant.id, toGrantEntity(grant), { keyPolicy: 'FAIL_IF_EXISTS' });
-      return 'created';
-    } catch (e) {
-      if (isKvsError(e, 'KEY_CONFLICT')) return 'exists';
-      throw e;
-    }
+    return createOnly(
+      () => grants().set(grant.id, toGrantEntity(grant), { keyPolicy: 'FAIL_IF_EXISTS' }),
+      async () => (await grants().get(grant.id)) !== undefined,
+    );
   }
 
   constructor(private readonly audit = new KvsAuditLog()) {}
@@ -56,10 +53,13 @@ export class KvsGrantStore implements GrantStore {
         await append.committed();
         return;
       } catch (e) {
-        if (!isKvsError(e, 'CONDITIONAL_CHECK_FAILED')) throw e;
-        // Either the grant moved on (stale) or another writer took the audit sequence numbers.
+        // What the refusal means is read back, not taken from its code string (ADR 0011): either the
+        // grant moved on (stale), or another writer took an audit sequence number (retry on the new
+        // head), or neither, and then it was no conflict at all and is thrown as it came.
+        if (!isKvsRefusal(e)) throw e;
         const stored = await this.get(next.id);
-        if (!stored || stored.version !== next.version - 1 || auditEntries.length === 0) throw new StaleGrantError(next.id);
+        if (!stored || stored.version !== next.version - 1) throw new StaleGrantError(next.id);
+        if (!(await append.taken())) throw e;
       }
     }
     throw new Error(`Grant ${next.id}: gave up after ${MAX_AUDIT_RACES} audit sequence conflicts`);

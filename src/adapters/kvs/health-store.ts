@@ -2,6 +2,7 @@
 import { kvs } from '@forge/kvs';
 import type { HealthStore, OktaBreaker } from '../../app/ports';
 import { KEY, OKTA_ERRORS_KEPT, OktaBreakerSchema, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
+import { createOnly } from './paging';
 
 export class KvsHealthStore implements HealthStore {
   async recordSweep(at: string, summary: Record<string, number>): Promise<void> {
@@ -44,13 +45,12 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async openOktaBreaker(breaker: OktaBreaker): Promise<boolean> {
-    try {
-      await kvs.set(KEY.oktaBreaker, OktaBreakerSchema.parse(breaker), { keyPolicy: 'FAIL_IF_EXISTS' });
-      return true;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'KEY_CONFLICT') return false;
-      throw e;
-    }
+    // Decided by reading the key back, not by the refusal's code string (ADR 0011).
+    const outcome = await createOnly(
+      () => kvs.set(KEY.oktaBreaker, OktaBreakerSchema.parse(breaker), { keyPolicy: 'FAIL_IF_EXISTS' }),
+      async () => (await kvs.get(KEY.oktaBreaker)) !== undefined,
+    );
+    return outcome === 'created';
   }
 
   async closeOktaBreaker(): Promise<boolean> {

@@ -22,7 +22,36 @@ export async function readAll<T>(query: () => Pageable<T>): Promise<Array<{ key:
   return out;
 }
 
-export const isKvsError = (e: unknown, code: string): boolean => e instanceof ForgeKvsAPIError && e.code === code;
+/**
+ * KVS refused the request (a 4xx other than 429 RATE_LIMIT_EXCEEDED), so nothing was written. The code
+ * string is deliberately not read: Forge's error table (ADR 0011) lists no code for a create-only clash
+ * or a failed transaction condition, so what the refusal *means* is decided by reading the key back.
+ */
+export function isKvsRefusal(e: unknown): e is ForgeKvsAPIError {
+  if (!(e instanceof ForgeKvsAPIError)) return false;
+  const status = e.responseDetails?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+}
+
+/**
+ * A create-only (FAIL_IF_EXISTS) write whose outcome is decided by a strongly consistent read-back,
+ * whatever code string KVS answered with: refused and the key exists -> 'exists'; refused and the key
+ * is absent (a holder released it in between) -> one more try; refused again and still absent -> the
+ * refusal was not a conflict, so it is thrown. Anything that is not a refusal (5xx, 429, network) is
+ * thrown unread: the write's outcome is unknown and the caller's retry decides it.
+ */
+export async function createOnly(write: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<'created' | 'exists'> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await write();
+      return 'created';
+    } catch (e) {
+      if (!isKvsRefusal(e)) throw e;
+      if (await exists()) return 'exists';
+      if (attempt >= 1) throw e;
+    }
+  }
+}
 
 /**
  * Runs a page read that starts from a caller's cursor. KVS refuses a cursor it cannot read with a 4xx

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import type { RequestLedger } from '../../app/ports';
+import { createOnly } from './paging';
 
 /**
  * Markers outlive every redelivery they guard against (queue events live 24 h, grants weeks at most,
@@ -16,23 +17,22 @@ export class KvsRequestLedger implements RequestLedger {
   constructor(private readonly now: () => string) {}
 
   async claim(key: string): Promise<boolean> {
-    try {
-      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now() }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL });
-      return true;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'KEY_CONFLICT') return false;
-      throw e;
-    }
+    const k = storageKey(key);
+    const outcome = await createOnly(
+      () => kvs.set(k, { key: key.slice(0, 200), at: this.now() }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL }),
+      async () => (await kvs.get(k)) !== undefined,
+    );
+    return outcome === 'created';
   }
 
   async remember(key: string, value: string): Promise<string> {
-    try {
-      await kvs.set(storageKey(key), { key: key.slice(0, 200), at: this.now(), value }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL });
-      return value;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'KEY_CONFLICT') throw e;
-    }
-    const stored = await kvs.get<{ value?: unknown }>(storageKey(key));
+    const k = storageKey(key);
+    let stored: { value?: unknown } | undefined;
+    const outcome = await createOnly(
+      () => kvs.set(k, { key: key.slice(0, 200), at: this.now(), value }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL }),
+      async () => (stored = await kvs.get<{ value?: unknown }>(k)) !== undefined,
+    );
+    if (outcome === 'created') return value;
     // A marker written by claim() carries no value: nothing was remembered under this key before.
     return typeof stored?.value === 'string' ? stored.value : value;
   }

@@ -311,6 +311,23 @@ describe('transactions', () => {
     expect(await emp().get('new')).toEqual({ name: 'N' });
   });
 
+  it('the undocumented answers are options: another status and code for a clash and a failed condition, and conditions on missing items that never hold', async () => {
+    h.emulator.conflicts = { keyExists: { status: 400, code: 'ITEM_EXISTS' }, conditionFailed: { status: 409, code: 'TX_CANCELLED' } };
+    await kvs.set('once', 'first', { keyPolicy: 'FAIL_IF_EXISTS' });
+    const clash = await apiError(kvs.set('once', 'second', { keyPolicy: 'FAIL_IF_EXISTS' }));
+    expect([clash.responseDetails.status, clash.code]).toEqual([400, 'ITEM_EXISTS']);
+    await emp().set('e1', { name: 'Ada', age: 30 });
+    const stale = await apiError(kvs.transact().set<Employee>('e1', { name: 'Ada', age: 31 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(29)) }).execute());
+    expect([stale.responseDetails.status, stale.code]).toEqual([409, 'TX_CANCELLED']);
+    h.emulator.conditionsOnMissingItems = 'fail';
+    const absent = new Filter<Employee>().and('name', FilterConditions.notExists());
+    expect((await apiError(kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: absent }).execute())).code).toBe('TX_CANCELLED');
+    expect(await emp().get('new')).toBeUndefined();
+    // Conditions on stored items are unaffected.
+    await kvs.transact().set<Employee>('e1', { name: 'Ada', age: 31 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(30)) }).execute();
+    expect(await emp().get('e1')).toEqual({ name: 'Ada', age: 31 });
+  });
+
   it('a check op only checks: it can veto the others but writes nothing itself', async () => {
     await emp().set('guard', { name: 'G', active: false });
     const active = new Filter<Employee>().and('active', FilterConditions.equalTo(true));
