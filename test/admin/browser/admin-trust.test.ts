@@ -101,7 +101,7 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
   await app.getByTestId('dashboard-screen').waitFor();
   await app.getByTestId('refresh-dashboard').click();
   await app.getByTestId(`revoke-${grantId}`).click();
-  sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 403, times: 1 });
+  sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 403, times: 2 });
   await app.getByTestId(`confirm-revoke-${grantId}`).click();
   const problem = app.getByTestId('revoke-problem');
   await expectText(problem, 'Not revoked');
@@ -110,6 +110,13 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
   expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
   await shot('trust-4-revoke-refused');
 
+  // Retry removal, refused again: red again, with the reason.
+  await app.getByTestId(`revoke-${grantId}`).click();
+  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await app.getByTestId('revoke-problem').waitFor();
+  await expectText(app.getByTestId('revoke-problem'), 'Okta refused the change');
+  expect(await app.getByTestId('revoke-notice').count()).toBe(0);
+
   await app.getByTestId(`revoke-${grantId}`).click();
   await app.getByTestId(`confirm-revoke-${grantId}`).click();
   await expectText(app.getByTestId('revoke-notice'), 'is revoked');
@@ -117,10 +124,10 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
 });
 
 test('a tab that fails to load shows its error and Try again, no empty list; Try again works once the cause is gone', async () => {
-  let failing = true;
+  let failing: string | undefined = 'admin/allowlist/list';
   await page.route('**/__bridge/invoke', async (route) => {
     const body = route.request().postDataJSON() as { functionKey?: string };
-    if (failing && body?.functionKey === 'admin/allowlist/list') return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'The resolver failed.' }) });
+    if (failing && body?.functionKey === failing) return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'The resolver failed.' }) });
     return route.continue();
   });
   await openTab('tab-allowlist');
@@ -133,6 +140,27 @@ test('a tab that fails to load shows its error and Try again, no empty list; Try
   failing = false;
   await problem.getByTestId('try-again').click();
   await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
+  expect(await app.getByTestId('load-problem').count()).toBe(0);
+
+  // The audit trail: no "0 entries" table under the error.
+  failing = 'admin/audit/query';
+  await openTab('tab-audit');
+  await expectText(app.getByTestId('load-problem'), 'Could not load the audit trail');
+  expect(await app.getByTestId('audit-table').count()).toBe(0);
+  await shot('trust-6-audit-load-failed');
+  failing = undefined;
+  await app.getByTestId('load-problem').getByTestId('try-again').click();
+  await app.getByTestId('audit-table').waitFor();
+  expect(await app.getByTestId('load-problem').count()).toBe(0);
+
+  // The dashboard.
+  failing = 'admin/dashboard/get';
+  await openTab('tab-dashboard');
+  await expectText(app.getByTestId('load-problem'), 'Could not load the dashboard');
+  expect(await app.getByTestId('grants-table').count()).toBe(0);
+  failing = undefined;
+  await app.getByTestId('load-problem').getByTestId('try-again').click();
+  await app.getByTestId('grants-table').waitFor();
   expect(await app.getByTestId('load-problem').count()).toBe(0);
   await page.unroute('**/__bridge/invoke');
 });
