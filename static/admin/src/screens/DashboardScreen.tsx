@@ -79,7 +79,7 @@ function age(fromIso: string, nowIso: string): string {
  * who may approve. An admin may cancel one with a reason (shown on the issue and kept in the trail).
  */
 function PendingRequests({ view, issueLink, onCancelled }: {
-  view: DashboardView; issueLink: (key: string) => ReactNode; onCancelled: (message: string) => Promise<void>;
+  view: DashboardView; issueLink: (key: string) => ReactNode; onCancelled: (r: DashboardPendingRequest) => Promise<void>;
 }) {
   const [cancelling, setCancelling] = useState<string | undefined>();
   const [reason, setReason] = useState('');
@@ -100,7 +100,7 @@ function PendingRequests({ view, issueLink, onCancelled }: {
     try {
       await call(ADMIN_KEYS.requestCancel, payload);
       setCancelling(undefined);
-      await onCancelled(`The request of ${r.requesterName} for ${r.groupName} (${r.issueKey}) is cancelled; the issue says so.`);
+      await onCancelled(r);
     } catch (e) {
       setError(errorOf(e).message);
     } finally {
@@ -217,7 +217,14 @@ export function DashboardScreen({ siteUrl, onOpenConnection }: { siteUrl?: strin
       {notice && (notice.kind === 'error'
         ? <Problem title={notice.title ?? 'Not done'} message={notice.message} testId="revoke-problem" />
         : <Notice appearance={notice.kind} testId="revoke-notice">{notice.message}</Notice>)}
-      <PendingRequests view={view} issueLink={issueLink} onCancelled={async (message) => { setNotice({ kind: 'success', message }); await dash.reload(); }} />
+      <PendingRequests view={view} issueLink={issueLink} onCancelled={async (r) => {
+        // Read back: a request still waiting after the call is not cancelled, whatever the call said.
+        const fresh = await dash.reload();
+        const what = `The request of ${r.requesterName} for ${r.groupName} (${r.issueKey})`;
+        setNotice(fresh?.pending.requests.some((p) => p.id === r.id)
+          ? { kind: 'error', title: 'Not cancelled', message: `${what} is still waiting for approval. Refresh and try again.` }
+          : { kind: 'success', message: `${what} is cancelled; the requester is told on the issue.` });
+      }} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
       <div data-testid="grants-table">
         <DynamicTable
