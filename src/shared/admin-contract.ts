@@ -108,6 +108,21 @@ export interface ConnectionView {
   keyId?: string;
   apiToken: SecretState;
   privateKey: SecretState;
+  /** How the saved connection stands; absent until a connection is saved. */
+  status?: ConnectionStatus;
+}
+
+/**
+ * The lasting status of the saved connection, shown on the connection tab and the dashboard: the last
+ * test of the saved credentials, and whether Okta rejects them now (the credential breaker).
+ */
+export interface ConnectionStatus {
+  /** ok: the last check passed and Okta accepts the credentials; problem: something is wrong; unchecked: never tested. */
+  state: 'ok' | 'problem' | 'unchecked';
+  checkedAt?: string;
+  orgName?: string;
+  /** What is wrong and what to do, for a person. */
+  problem?: string;
 }
 
 const domainField = z.string({ error: 'Enter your Okta domain.' }).max(300, 'That domain is too long.').superRefine((v, ctx) => {
@@ -156,6 +171,13 @@ export interface ConnectionTestResult {
   level: 'ok' | 'warning' | 'error';
   /** What happened and what to do, for a person. */
   message: string;
+  /** The form differs from the saved connection: this result says nothing about the saved one. */
+  unsaved?: boolean;
+}
+
+/** A save answers with what was stored and the test of exactly that. */
+export interface ConnectionSaved extends ConnectionView {
+  test: ConnectionTestResult;
 }
 
 // ---------------------------------------------------------------- allowlist
@@ -280,6 +302,8 @@ export interface DashboardHealth {
   oktaErrors24h: number;
   recentOktaErrors: Array<{ at: string; message: string }>;
   unmanagedMembers?: { at: string; count: number };
+  /** The saved Okta connection's status; absent when none is saved. */
+  connection?: ConnectionStatus;
 }
 
 export interface DashboardChart {
@@ -315,6 +339,19 @@ export interface DashboardView {
   pending: { requests: DashboardPendingRequest[]; more: boolean; limit: number };
   health: DashboardHealth;
   chart: DashboardChart;
+}
+
+/**
+ * What a revoke did, read back from the grant after the request: done (ended), queued (the worker has
+ * not run yet), retrying (Okta refused; the app tries again) or failed (an admin must act).
+ */
+export interface RevokeResult {
+  grantId: string;
+  status: GrantStatus;
+  outcome: 'done' | 'queued' | 'retrying' | 'failed';
+  /** Why it is not done, for a person (retrying, failed). */
+  problem?: string;
+  nextAttemptAt?: string;
 }
 
 export const RevokeInput = z.object({ grantId: z.string().trim().min(1, 'Choose a grant.').max(100) });
@@ -440,7 +477,7 @@ export const ADMIN_PAYLOADS = {
 /** What each key answers with (the `data` of a successful envelope). */
 export interface AdminResponses {
   'admin/connection/get': ConnectionView;
-  'admin/connection/save': ConnectionView;
+  'admin/connection/save': ConnectionSaved;
   'admin/connection/test': ConnectionTestResult;
   'admin/allowlist/list': AllowlistEntryView[];
   'admin/allowlist/add': AllowlistEntryView[];
@@ -453,7 +490,7 @@ export interface AdminResponses {
   'admin/audit/query': AuditPage;
   'admin/audit/options': AuditOptions;
   'admin/audit/verify': AuditVerification;
-  'admin/grants/revoke': { grantId: string; status: string };
+  'admin/grants/revoke': RevokeResult;
   'admin/requests/cancel': { grantId: string; status: string };
 }
 

@@ -1,7 +1,7 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
-import type { HealthStore, OktaBreaker } from '../../app/ports';
-import { KEY, OKTA_ERRORS_KEPT, OktaBreakerSchema, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
+import type { ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
+import { ConnectionCheckSchema, KEY, OKTA_ERRORS_KEPT, OktaBreakerSchema, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
 import { createOnly } from './paging';
 
 export class KvsHealthStore implements HealthStore {
@@ -57,6 +57,17 @@ export class KvsHealthStore implements HealthStore {
     if ((await kvs.get(KEY.oktaBreaker)) === undefined) return false;
     await kvs.delete(KEY.oktaBreaker);
     return true;
+  }
+
+  async recordConnectionCheck(check: ConnectionCheck): Promise<void> {
+    await kvs.set(KEY.connectionCheck, ConnectionCheckSchema.parse({
+      ...check, ...(check.problem ? { problem: check.problem.slice(0, 1000) } : {}), ...(check.orgName ? { orgName: check.orgName.slice(0, 300) } : {}),
+    }));
+  }
+
+  async lastConnectionCheck(): Promise<ConnectionCheck | undefined> {
+    const parsed = ConnectionCheckSchema.safeParse(await kvs.get(KEY.connectionCheck));
+    return parsed.success ? parsed.data : undefined;
   }
 
   private async errors(): Promise<Array<{ at: string; message: string }>> {

@@ -37,6 +37,7 @@ export const KEY = {
   oktaErrors: 'health:okta-errors',
   unmanagedMembers: 'health:unmanaged-members',
   oktaBreaker: 'health:okta-breaker',
+  connectionCheck: 'health:connection-check',
 } as const;
 
 /** Zero-padded so that key order is seq order. */
@@ -202,6 +203,9 @@ export const GroupPolicySchema = z.object({
 // ---- health ----
 
 export const OktaBreakerSchema = z.object({ openedAt: z.string(), message: z.string().max(1000) });
+export const ConnectionCheckSchema = z.object({
+  at: z.string(), ok: z.boolean(), orgName: z.string().max(300).optional(), problem: z.string().max(1000).optional(),
+});
 
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });
 export const OktaErrorsSchema = z.array(z.object({ at: z.string(), message: z.string() }));

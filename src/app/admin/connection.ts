@@ -1,17 +1,22 @@
 /**
  * The Okta connection: domain, how the app signs in, and the credentials. Secrets are write-only:
- * they come in with a save or a test, and only "set" / "not set" ever goes back out.
+ * they come in with a save or a test, and only "set" / "not set" ever goes back out. A save tests what
+ * it saved; every test of the saved settings is kept as the connection's lasting status, and one that
+ * works closes the credential breaker so the removals that waited run at once.
  */
 import { credentialTarget, validateOktaDomain, type OktaAuthMethod } from '../../domain/okta-domain';
 import {
-  ADMIN_ERRORS, OKTA_SCOPE_PURPOSES, type ConnectionInputParsed, type ConnectionTestResult, type ConnectionView,
+  ADMIN_ERRORS, OKTA_SCOPE_PURPOSES, type ConnectionInputParsed, type ConnectionSaved, type ConnectionStatus,
+  type ConnectionTestResult, type ConnectionView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
+import { closeOktaBreaker } from '../okta-gate';
 import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports';
 import { auditConfigChange, ok, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'config' | 'audit' | 'clock' | 'directoryFor'>;
+// Closing the credential breaker resumes grant work, which needs the whole app.
+type Deps = AppDeps;
 
 // The stored connection (a port type) and the form name the same sign-in methods: a method added to
 // one list and not the other fails this check.
@@ -32,9 +37,38 @@ function view(connection: OktaConnection | undefined, secrets: OktaSecrets): Con
   };
 }
 
-export async function getConnection(deps: Pick<Deps, 'config'>): Promise<AdminOutcome<ConnectionView>> {
-  const [connection, secrets] = await Promise.all([deps.config.getConnection(), deps.config.getSecrets()]);
-  return ok(view(connection, secrets));
+export async function getConnection(deps: Pick<Deps, 'config' | 'health'>): Promise<AdminOutcome<ConnectionView>> {
+  const [connection, secrets, status] = await Promise.all([deps.config.getConnection(), deps.config.getSecrets(), connectionStatus(deps)]);
+  return ok({ ...view(connection, secrets), ...(status ? { status } : {}) });
+}
+
+/**
+ * How the saved connection stands: Okta rejecting the app's credentials now (the breaker) comes first,
+ * then the last test of the saved settings. Undefined when nothing is saved.
+ */
+export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): Promise<ConnectionStatus | undefined> {
+  const [connection, check, breaker] = await Promise.all([deps.config.getConnection(), deps.health.lastConnectionCheck(), deps.health.oktaBreaker()]);
+  if (!connection) return undefined;
+  if (breaker) {
+    return {
+      state: 'problem', checkedAt: check?.at,
+      problem: `Okta rejects the app's credentials: ${breaker.message} Removals and grants wait until they work again. Correct the credentials and Save, or use Test connection once they are fixed in Okta.`,
+    };
+  }
+  if (!check) return { state: 'unchecked' };
+  return check.ok
+    ? { state: 'ok', checkedAt: check.at, ...(check.orgName ? { orgName: check.orgName } : {}) }
+    : { state: 'problem', checkedAt: check.at, ...(check.orgName ? { orgName: check.orgName } : {}), problem: check.problem ?? 'The last test of the connection failed.' };
+}
+
+/** A test of the saved settings becomes the lasting status; credentials that work close the breaker. */
+async function recordCheck(deps: Deps, result: ConnectionTestResult): Promise<void> {
+  await deps.health.recordConnectionCheck({
+    at: deps.clock.now(), ok: result.level === 'ok', ...(result.orgName ? { orgName: result.orgName } : {}),
+    ...(result.level === 'ok' ? {} : { problem: result.message }),
+  });
+  // A token Okta refuses (invalid_scope) does not work either, even though the credentials were accepted.
+  if (result.credentialsOk && result.level !== 'error') await closeOktaBreaker(deps);
 }
 
 /**
@@ -69,10 +103,17 @@ async function resolveDraft(deps: Pick<Deps, 'config'>, input: ConnectionInputPa
       ? 'Paste the service app\'s private key (PEM). Okta shows it once, when you add the key to the app.'
       : 'The domain or client id changed: paste the private key for this service app. The stored key is only used with the app it was entered for.');
   }
-  return { ok: true as const, connection, secrets, stored, typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem } };
+  const secret = (x: OktaSecrets) => (connection.auth.method === 'api-token' ? x.apiToken : x.privateKeyPem);
+  const matchesSaved = storedConnection !== undefined && sameConnection(storedConnection, connection) && secret(stored) === secret(secrets);
+  return { ok: true as const, connection, secrets, stored, matchesSaved, typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem } };
 }
 
-export async function saveConnection(deps: Deps, actor: string, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionView>> {
+function sameConnection(a: OktaConnection, b: OktaConnection): boolean {
+  if (a.domain !== b.domain || a.auth.method !== b.auth.method) return false;
+  return a.auth.method !== 'oauth' || (b.auth.method === 'oauth' && a.auth.clientId === b.auth.clientId && a.auth.keyId === b.auth.keyId);
+}
+
+export async function saveConnection(deps: Deps, actor: string, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionSaved>> {
   const draft = await resolveDraft(deps, input);
   if (!draft.ok) return draft;
   await deps.config.saveSecrets(draft.secrets);
@@ -90,39 +131,61 @@ export async function saveConnection(deps: Deps, actor: string, input: Connectio
     ...(draft.typed.privateKey ? ['private key replaced'] : []),
   ];
   await auditConfigChange(deps, actor, `Okta connection saved: ${changes.join(', ')}.`);
-  return ok(view(draft.connection, draft.secrets));
+  // Tests exactly what was stored: a save never says success for credentials Okta refuses.
+  let test: ConnectionTestResult;
+  try {
+    test = await tryConnection(deps, draft.connection, draft.secrets);
+  } catch {
+    test = { credentialsOk: false, missingScopes: [], level: 'error', message: 'The connection was saved but could not be tested: the app failed while calling Okta. Use Test connection in a minute.' };
+  }
+  await recordCheck(deps, test);
+  const status = await connectionStatus(deps);
+  return ok({ ...view(draft.connection, draft.secrets), ...(status ? { status } : {}), test });
 }
 
 const purpose = (scope: string): string => (OKTA_SCOPE_PURPOSES as Record<string, string>)[scope] ?? 'work';
 
-/** Tries the form's settings against Okta without saving them. */
+/**
+ * Tries the form's settings against Okta without saving them. When they are the saved settings, the
+ * result is the connection's status (and working credentials close the breaker); when they differ, it
+ * says so, since it tells nothing about the connection the app uses.
+ */
 export async function testConnection(deps: Deps, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionTestResult>> {
   const draft = await resolveDraft(deps, input);
   if (!draft.ok) return draft;
-  const host = draft.connection.domain;
+  const result = await tryConnection(deps, draft.connection, draft.secrets);
+  if (draft.matchesSaved) {
+    await recordCheck(deps, result);
+    return ok(result);
+  }
+  return ok({ ...result, unsaved: true, message: `${result.message} These settings are not saved: the app keeps using the saved connection until you Save.` });
+}
+
+async function tryConnection(deps: Deps, connection: OktaConnection, secrets: OktaSecrets): Promise<ConnectionTestResult> {
+  const host = connection.domain;
   try {
-    const directory = deps.directoryFor(draft.connection, draft.secrets);
+    const directory = deps.directoryFor(connection, secrets);
     const { orgName, missingScopes } = await directory.testConnection();
-    if (missingScopes.length > 0 && draft.connection.auth.method === 'oauth') {
+    if (missingScopes.length > 0 && connection.auth.method === 'oauth') {
       // Okta refuses a token request naming any scope not granted: nothing works until all are.
       const needs = missingScopes.map((s) => `${s} (to ${purpose(s)})`).join(', ');
-      return ok({
+      return {
         credentialsOk: true, orgName, missingScopes, level: 'error',
         message: `Okta accepted the service app's credentials but refuses it a token (invalid_scope): the app has not been granted ${needs}. Until it is, the app can neither grant nor revoke access. Grant ${missingScopes.length > 1 ? 'them' : 'it'} in Okta Admin › Applications › your service app › Okta API Scopes, then test again.`,
-      });
+      };
     }
     if (missingScopes.length > 0) {
       const needs = missingScopes.map((s) => `${purpose(s)} (${s})`).join('; ');
-      return ok({
+      return {
         credentialsOk: true, orgName, missingScopes, level: 'warning',
         message: `Connected to ${orgName}, but Okta refuses the API token's admin what the app needs: ${needs}. Give that admin a role with these permissions (listed on the allowlist tab), then test again.`,
-      });
+      };
     }
-    const checked = draft.connection.auth.method === 'oauth' ? 'the service app has every scope the app asks for' : 'the API token can read users and groups';
-    return ok({ credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and ${checked}; each group's permissions are checked when it is allowlisted.` });
+    const checked = connection.auth.method === 'oauth' ? 'the service app has every scope the app asks for' : 'the API token can read users and groups';
+    return { credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and ${checked}; each group's permissions are checked when it is allowlisted.` };
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
-    return ok({ credentialsOk: false, missingScopes: [], level: 'error', message: testFailureMessage(e, host, draft.connection.auth.method) });
+    return { credentialsOk: false, missingScopes: [], level: 'error', message: testFailureMessage(e, host, connection.auth.method) };
   }
 }
 

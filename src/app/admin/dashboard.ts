@@ -8,6 +8,7 @@ import type {
   DashboardChart, DashboardGrant, DashboardHealth, DashboardPendingRequest, DashboardView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
+import { connectionStatus } from './connection';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues'>;
@@ -37,7 +38,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   const overdueBefore = iso(nowMs - OVERDUE_GRACE_MS);
   const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
 
-  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy] = await Promise.all([
+  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection] = await Promise.all([
     Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
     deps.config.getAllowlist(),
     deps.health.lastSweep(),
@@ -46,6 +47,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     deps.grants.listRequestedBetween(chartFrom, now),
     deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
     deps.config.getPolicy(),
+    connectionStatus(deps),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   // Still in Okta after it should have gone: past its end by the grace, or a removal that failed.
@@ -83,6 +85,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     oktaErrors24h: errors.length,
     recentOktaErrors: [...errors].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5),
     unmanagedMembers: unmanaged ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) } : undefined,
+    ...(connection ? { connection } : {}),
   };
   const pending = waiting.grants
     .filter((g) => g.status === 'REQUESTED')

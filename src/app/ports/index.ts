@@ -167,7 +167,13 @@ export interface HealthStore {
   openOktaBreaker(breaker: OktaBreaker): Promise<boolean>;
   /** Closes it; false when it was not open. */
   closeOktaBreaker(): Promise<boolean>;
+  /** The last test of the saved Okta connection (on save, Test connection of the saved settings). */
+  recordConnectionCheck(check: ConnectionCheck): Promise<void>;
+  lastConnectionCheck(): Promise<ConnectionCheck | undefined>;
 }
+
+/** One test of the saved credentials: the org that answered, or what is wrong (for a person). */
+export interface ConnectionCheck { at: string; ok: boolean; orgName?: string; problem?: string }
 
 /** While open, Okta is called only by one probe per interval; everything else waits. */
 export interface OktaBreaker { openedAt: string; message: string }

@@ -1,9 +1,9 @@
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ADMIN_ERRORS, ADMIN_KEYS } from '../../../src/shared/admin-contract';
 import { call, errorOf, hostContext } from './api';
-import { Loading, Notice, Problem } from './components/ui';
+import { Loading, LoadProblem, Notice, Problem } from './components/ui';
 import { AllowlistScreen } from './screens/AllowlistScreen';
 import { AuditScreen } from './screens/AuditScreen';
 import { ConnectionScreen } from './screens/ConnectionScreen';
@@ -16,24 +16,24 @@ export function App() {
   const [state, setState] = useState<{ loading: boolean; configured?: boolean; error?: { code: string; message: string }; siteUrl?: string }>({ loading: true });
   const [tab, setTab] = useState(0);
 
-  useEffect(() => {
-    void (async () => {
-      try {
-        const [connection, ctx] = await Promise.all([call(ADMIN_KEYS.connectionGet), hostContext()]);
-        setState({ loading: false, configured: connection.configured, siteUrl: ctx.siteUrl });
-        // A fresh install starts where the admin must begin.
-        if (!connection.configured) setTab(1);
-      } catch (e) {
-        setState({ loading: false, error: errorOf(e) });
-      }
-    })();
+  const start = useCallback(async () => {
+    setState({ loading: true });
+    try {
+      const [connection, ctx] = await Promise.all([call(ADMIN_KEYS.connectionGet), hostContext()]);
+      setState({ loading: false, configured: connection.configured, siteUrl: ctx.siteUrl });
+      // A fresh install starts where the admin must begin.
+      if (!connection.configured) setTab(1);
+    } catch (e) {
+      setState({ loading: false, error: errorOf(e) });
+    }
   }, []);
+  useEffect(() => { void start(); }, [start]);
 
   if (state.loading) return <Loading label="Loading Okta JIT Access…" />;
   if (state.error) {
     return state.error.code === ADMIN_ERRORS.notAdmin
       ? <Problem testId="not-admin" title="Only Jira administrators can use this page" message={state.error.message} />
-      : <Problem title="The admin page could not start" message={state.error.message} />;
+      : <LoadProblem title="The admin page could not start" message={state.error.message} onRetry={() => void start()} />;
   }
 
   return (
@@ -46,7 +46,7 @@ export function App() {
         <TabList>
           {TABS.map((t) => <Tab key={t} testId={`tab-${t.toLowerCase().replace(/\s+/g, '-')}`}>{t}</Tab>)}
         </TabList>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 0 && <DashboardScreen siteUrl={state.siteUrl} />}</div></TabPanel>
+        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 0 && <DashboardScreen siteUrl={state.siteUrl} onOpenConnection={() => setTab(1)} />}</div></TabPanel>
         <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 1 && <ConnectionScreen onSaved={(v) => setState((s) => ({ ...s, configured: v.configured }))} />}</div></TabPanel>
         <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 2 && <AllowlistScreen />}</div></TabPanel>
         <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 3 && <PolicyScreen />}</div></TabPanel>

@@ -170,7 +170,8 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await app.getByTestId('confirm-revoke').waitFor();
   await shot('4-dashboard-confirm-revoke');
   await app.getByTestId(`confirm-revoke-${grantId}`).click();
-  await expectText(app.getByTestId('revoke-notice'), 'Neville Newadmin to PAM Linux Sysadmins');
+  await expectText(app.getByTestId('revoke-notice'), 'Access of Neville Newadmin to PAM Linux Sysadmins');
+  await expectText(app.getByTestId('revoke-notice'), 'is revoked');
   await app.getByText('No grant is active, in progress or failed.').waitFor();
   expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
 });

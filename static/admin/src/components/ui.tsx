@@ -1,4 +1,5 @@
 /** Small building blocks shared by the screens: labelled fields, states, time formatting. */
+import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
@@ -40,6 +41,21 @@ export function Problem({ title, message, testId }: { title: string; message: st
     <div data-testid={testId ?? 'problem'} role="alert" style={{ margin: `${token('space.150', '12px')} 0` }}>
       <SectionMessage appearance="error" title={title}>
         <p>{message}</p>
+      </SectionMessage>
+    </div>
+  );
+}
+
+/**
+ * A screen (or part of one) that could not load: its error and Try again, never an empty list under
+ * it, which would read as "there is nothing".
+ */
+export function LoadProblem({ title, message, onRetry, busy, testId }: { title: string; message: string; onRetry: () => void; busy?: boolean; testId?: string }) {
+  return (
+    <div data-testid={testId ?? 'load-problem'} role="alert" style={{ margin: `${token('space.150', '12px')} 0` }}>
+      <SectionMessage appearance="error" title={title}>
+        <p>{message}</p>
+        <p><Button testId="try-again" isLoading={busy} onClick={onRetry}>Try again</Button></p>
       </SectionMessage>
     </div>
   );

@@ -9,7 +9,7 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { APPROVAL_MODE_LABELS, type ApprovalMode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
-import { Empty, FieldError, Loading, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
+import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
 
 type PolicyDraft = {
   groupId: string; groupName: string; maxDurationHours: string; maxLifetimeHours: string; maxExtensions: string;
@@ -209,8 +209,8 @@ export function AllowlistScreen() {
       </details>
       {notice && <Notice appearance="success" testId="allowlist-notice">{notice}</Notice>}
       {problem && <Problem title="Not changed" message={problem} />}
-      {list.error && <Problem title="Could not load the allowlist" message={list.error.message} />}
-      {list.loading && !list.data ? <Loading label="Loading the allowlist…" /> : (
+      {list.error && <LoadProblem title="Could not load the allowlist" message={list.error.message} onRetry={() => void list.reload()} busy={list.loading} />}
+      {list.loading && !list.data ? <Loading label="Loading the allowlist…" /> : list.data && (
         <div data-testid="allowlist-table">
           <DynamicTable
             testId="allowlist-dt"
@@ -221,7 +221,7 @@ export function AllowlistScreen() {
           />
         </div>
       )}
-      {editing
+      {!list.data ? null : editing
         ? <PolicyForm key={`${editing.mode}-${editing.draft.groupId}`} draft={editing.draft} mode={editing.mode} onCancel={() => setEditing(undefined)}
             onDone={done(editing.mode === 'add' ? `${editing.draft.groupName} was added to the allowlist.` : `${editing.draft.groupName} was saved.`)} />
         : <GroupSearch onChoose={(h) => { setNotice(undefined); setEditing({ mode: 'add', draft: { groupId: h.id, groupName: h.name, ...NEW_DEFAULTS } }); }} />}

@@ -9,7 +9,7 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
-import { Empty, FieldError, Loading, Notice, Problem, TextField, useLoad } from '../components/ui';
+import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 
 type Option = { label: string; value: string };
 type Filters = { requester?: Option | null; group?: Option | null; issueKey: string; fromDay: string; toDay: string };
@@ -102,8 +102,8 @@ export function AuditScreen() {
           <Button appearance="subtle" onClick={() => { const cleared = { issueKey: '', fromDay: '', toDay: '' }; setFilters(cleared); void run(cleared); }}>Clear</Button>
         </div>
       </form>
-      {options.error && <Problem title="Filter choices unavailable" message={options.error.message} />}
-      {problem && <Problem title="Could not load the audit trail" message={problem} />}
+      {options.error && <LoadProblem testId="audit-options-problem" title="Filter choices unavailable" message={options.error.message} onRetry={() => void options.reload()} busy={options.loading} />}
+      {problem && <LoadProblem title="Could not load the audit trail" message={problem} onRetry={() => void run(applied)} busy={busy === 'search'} />}
       {page?.restarted && <p data-testid="audit-restarted" role="status">{page.restarted}</p>}
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', margin: `${token('space.100', '8px')} 0` }}>
         <span data-testid="audit-count">{rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}</span>
@@ -115,7 +115,7 @@ export function AuditScreen() {
       {verification && (verification.intact
         ? <Notice appearance="success" testId="audit-verified">{verification.message}</Notice>
         : <Problem title="Audit trail altered" message={verification.message} testId="audit-broken" />)}
-      {firstLoad && !page ? <Loading label="Loading the audit trail…" /> : (
+      {firstLoad && !page ? <Loading label="Loading the audit trail…" /> : page && (
         <div data-testid="audit-table">
           <DynamicTable
             testId="audit-dt"

@@ -8,7 +8,8 @@ import {
   ADMIN_ERRORS, ADMIN_KEYS, ConnectionInput, OKTA_SCOPES, fieldErrors, type ConnectionTestResult, type ConnectionView,
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
-import { FieldError, Loading, Notice, Problem, TextField, useLoad } from '../components/ui';
+import { ConnectionStatusLine } from '../components/ConnectionStatus';
+import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 
 type Draft = { domain: string; method: 'api-token' | 'oauth'; clientId: string; keyId: string; apiToken: string; privateKeyPem: string };
 
@@ -25,11 +26,11 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
   const [draft, setDraft] = useState<Draft | undefined>();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<'save' | 'test' | undefined>();
-  const [banner, setBanner] = useState<{ kind: 'saved' } | { kind: 'error'; message: string } | undefined>();
+  const [banner, setBanner] = useState<{ kind: 'saved'; test: ConnectionTestResult } | { kind: 'error'; message: string } | undefined>();
   const [test, setTest] = useState<ConnectionTestResult | undefined>();
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the Okta connection…" />;
-  if (loaded.error && !loaded.data) return <Problem title="Could not load the Okta connection" message={loaded.error.message} />;
+  if (loaded.error && !loaded.data) return <LoadProblem title="Could not load the Okta connection" message={loaded.error.message} onRetry={() => void loaded.reload()} />;
   const view = loaded.data!;
   const d = draft ?? fromView(view);
   const set = (patch: Partial<Draft>) => { setDraft({ ...d, ...patch }); setBanner(undefined); };
@@ -49,13 +50,16 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
     setBusy(kind);
     try {
       if (kind === 'save') {
-        const saved = await call(ADMIN_KEYS.connectionSave, payload());
+        const { test: tested, ...saved } = await call(ADMIN_KEYS.connectionSave, payload());
         loaded.setData(saved);
         setDraft(fromView(saved));
-        setBanner({ kind: 'saved' });
+        setBanner({ kind: 'saved', test: tested });
         onSaved?.(saved);
       } else {
-        setTest(await call(ADMIN_KEYS.connectionTest, payload()));
+        const tested = await call(ADMIN_KEYS.connectionTest, payload());
+        setTest(tested);
+        // A test of the saved settings is the connection's status now: read it back.
+        if (!tested.unsaved) await loaded.reload();
       }
     } catch (e) {
       const err = errorOf(e);
@@ -70,6 +74,7 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
   return (
     <form data-testid="connection-screen" onSubmit={(e) => { e.preventDefault(); void run('save'); }} noValidate>
       <p style={{ maxWidth: 640 }}>The app signs in to your Okta org to add and remove members of the allowlisted groups. Credentials are stored in Forge secret storage and are never shown again.</p>
+      <ConnectionStatusLine status={view.status} />
       <TextField id="domain" label="Okta domain" required value={d.domain} onChange={(v) => set({ domain: v })} error={errors.domain}
         placeholder="acme.okta.com" helper="Your org host, e.g. acme.okta.com or acme.oktapreview.com (not the -admin host)." />
 
@@ -106,11 +111,16 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
         <Button testId="test-connection" isLoading={busy === 'test'} isDisabled={!!busy} onClick={() => void run('test')}>Test connection</Button>
       </div>
 
-      {banner?.kind === 'saved' && <Notice appearance="success" testId="connection-saved">Okta connection saved.</Notice>}
+      {banner?.kind === 'saved' && (banner.test.level === 'ok'
+        ? <Notice appearance="success" testId="connection-saved">Okta connection saved and tested. {banner.test.message}</Notice>
+        : <Notice appearance={banner.test.level === 'warning' ? 'warning' : 'error'} testId="connection-saved-rejected"
+            title={banner.test.credentialsOk ? 'Saved, but Okta does not allow everything the app needs' : 'Saved, but Okta rejected it'}>
+            <p>{banner.test.credentialsOk ? 'Saved. ' : 'Saved, but Okta rejected it: '}{banner.test.message}</p>
+          </Notice>)}
       {banner?.kind === 'error' && <Problem title="Nothing was saved" message={banner.message} />}
       {test && (
         <Notice testId="test-result" appearance={test.level === 'ok' ? 'success' : test.level === 'warning' ? 'warning' : 'error'}
-          title={test.orgName ? `Okta org: ${test.orgName}` : 'The connection does not work'}>
+          title={`${test.orgName ? `Okta org: ${test.orgName}` : 'The connection does not work'}${test.unsaved ? ' (settings not saved)' : ''}`}>
           <p>{test.message}</p>
           {test.missingScopes.length > 0 && <p>Missing scopes: <strong data-testid="missing-scopes">{test.missingScopes.join(', ')}</strong></p>}
           <p>Credentials: <strong data-testid="credentials-ok">{test.credentialsOk ? 'accepted' : 'not accepted'}</strong></p>

@@ -5,20 +5,43 @@ import { token } from '@atlaskit/tokens';
 import { useState, type ReactNode } from 'react';
 import {
   ADMIN_KEYS, CancelRequestInput, fieldErrors, MAX_CANCEL_REASON_LENGTH, type DashboardGrant, type DashboardPendingRequest, type DashboardView,
+  type RevokeResult,
 } from '../../../../src/shared/admin-contract';
 import { GRANT_STATUS_LABELS, withoutCode, type GrantStatus } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { BarChart } from '../components/BarChart';
-import { Empty, formatTime, Loading, Notice, Problem, relative, sectionStyle, TextField, useLoad } from '../components/ui';
+import { ConnectionStatusLine } from '../components/ConnectionStatus';
+import { Empty, formatTime, Loading, LoadProblem, Notice, Problem, relative, sectionStyle, TextField, useLoad } from '../components/ui';
 
 const LOZENGE: Record<GrantStatus, 'success' | 'inprogress' | 'moved' | 'removed' | 'default' | 'new'> = {
   REQUESTED: 'new', GRANTING: 'inprogress', ACTIVE: 'success', REVOKING: 'moved',
   EXPIRED: 'default', REVOKED: 'default', REMOVED_EXTERNALLY: 'default', DENIED: 'removed', FAILED: 'removed', WITHDRAWN: 'default',
 };
 
-/** The revoke answer names the grant's status as a code; people read its label. */
-const statusWords = (status: string): string =>
-  (status in GRANT_STATUS_LABELS ? GRANT_STATUS_LABELS[status as GrantStatus] : status).toLowerCase();
+/**
+ * What a revoke did, from the grant's state read back after the call: the dashboard reloaded (when it
+ * could be) is the truth, the call's own read-back otherwise. Ended grants leave the list.
+ */
+function revokeOutcome(answer: RevokeResult, fresh: DashboardView | undefined, id: string): Pick<RevokeResult, 'outcome' | 'problem' | 'nextAttemptAt'> {
+  if (!fresh) return answer;
+  const row = fresh.grants.find((g) => g.id === id);
+  if (!row) return { outcome: 'done' };
+  if (row.status === 'FAILED') return { outcome: 'failed', problem: row.problem ? withoutCode(row.problem) : answer.problem };
+  if (row.status === 'REVOKING' && row.problem) return { outcome: 'retrying', problem: withoutCode(row.problem) };
+  return answer.outcome === 'done' ? { outcome: 'queued' } : answer;
+}
+
+type RevokeNotice = { kind: 'success' | 'information' | 'error'; title?: string; message: string };
+
+function revokeNotice(g: DashboardGrant, o: Pick<RevokeResult, 'outcome' | 'problem'>): RevokeNotice {
+  const from = `${g.requesterName} from ${g.groupName} (${g.issueKey})`;
+  switch (o.outcome) {
+    case 'done': return { kind: 'success', message: `Access of ${g.requesterName} to ${g.groupName} (${g.issueKey}) is revoked: the grant has ended.` };
+    case 'queued': return { kind: 'information', message: `Queued: the removal of ${from} is running. This dashboard shows the outcome; use Refresh.` };
+    case 'retrying': return { kind: 'error', title: 'Not removed yet', message: `Okta did not remove ${from}: ${o.problem ?? 'it answered with an error.'} The app keeps trying by itself.` };
+    case 'failed': return { kind: 'error', title: 'Not revoked', message: `Okta did not remove ${from}: ${o.problem ?? 'the removal failed.'}` };
+  }
+}
 
 function Stat({ label, value, hint, bad, testId }: { label: string; value: string | number; hint?: string; bad?: boolean; testId: string }) {
   return (
@@ -56,7 +79,7 @@ function age(fromIso: string, nowIso: string): string {
  * who may approve. An admin may cancel one with a reason (shown on the issue and kept in the trail).
  */
 function PendingRequests({ view, issueLink, onCancelled }: {
-  view: DashboardView; issueLink: (key: string) => ReactNode; onCancelled: (message: string) => Promise<void>;
+  view: DashboardView; issueLink: (key: string) => ReactNode; onCancelled: (r: DashboardPendingRequest) => Promise<void>;
 }) {
   const [cancelling, setCancelling] = useState<string | undefined>();
   const [reason, setReason] = useState('');
@@ -77,7 +100,7 @@ function PendingRequests({ view, issueLink, onCancelled }: {
     try {
       await call(ADMIN_KEYS.requestCancel, payload);
       setCancelling(undefined);
-      await onCancelled(`The request of ${r.requesterName} for ${r.groupName} (${r.issueKey}) is cancelled; the issue says so.`);
+      await onCancelled(r);
     } catch (e) {
       setError(errorOf(e).message);
     } finally {
@@ -128,21 +151,20 @@ function PendingRequests({ view, issueLink, onCancelled }: {
   );
 }
 
-export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
+export function DashboardScreen({ siteUrl, onOpenConnection }: { siteUrl?: string; onOpenConnection?: () => void }) {
   const dash = useLoad(() => call(ADMIN_KEYS.dashboardGet));
   const [confirm, setConfirm] = useState<string | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
-  const [notice, setNotice] = useState<{ ok: boolean; message: string } | undefined>();
+  const [notice, setNotice] = useState<RevokeNotice | undefined>();
 
   async function revoke(g: DashboardGrant) {
     setBusy(g.id);
     setNotice(undefined);
     try {
-      const r = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id });
-      setNotice({ ok: true, message: `Access of ${g.requesterName} to ${g.groupName} (${g.issueKey}) is being revoked${r.status === 'REVOKING' ? '' : `: ${statusWords(r.status)}`}.` });
-      await dash.reload();
+      const answer = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id });
+      setNotice(revokeNotice(g, revokeOutcome(answer, await dash.reload(), g.id)));
     } catch (e) {
-      setNotice({ ok: false, message: errorOf(e).message });
+      setNotice({ kind: 'error', title: 'Not revoked', message: errorOf(e).message });
     } finally {
       setBusy(undefined);
       setConfirm(undefined);
@@ -150,7 +172,7 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
   }
 
   if (dash.loading && !dash.data) return <Loading label="Loading the dashboard…" />;
-  if (dash.error && !dash.data) return <Problem title="Could not load the dashboard" message={dash.error.message} />;
+  if (dash.error && !dash.data) return <LoadProblem title="Could not load the dashboard" message={dash.error.message} onRetry={() => void dash.reload()} busy={dash.loading} />;
   const view = dash.data!;
   const issueLink = (key: string) => (siteUrl ? <a href={`${siteUrl}/browse/${key}`} target="_blank" rel="noreferrer">{key}</a> : key);
 
@@ -183,7 +205,8 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
         <h3 style={{ margin: 0 }}>Health</h3>
         <Button testId="refresh-dashboard" isLoading={dash.loading} onClick={() => void dash.reload()}>Refresh</Button>
       </div>
-      {dash.error && <Problem title="Could not refresh" message={dash.error.message} />}
+      {dash.error && <LoadProblem title="Could not refresh: the figures below are from the last load" message={dash.error.message} onRetry={() => void dash.reload()} busy={dash.loading} />}
+      <ConnectionStatusLine status={view.health.connection} onOpen={onOpenConnection} />
       <div style={{ marginTop: token('space.150', '12px') }}><Health view={view} /></div>
       {view.health.recentOktaErrors.length > 0 && (
         <details style={{ marginTop: token('space.100', '8px') }}>
@@ -191,8 +214,17 @@ export function DashboardScreen({ siteUrl }: { siteUrl?: string }) {
           <ul>{view.health.recentOktaErrors.map((e, i) => <li key={i}><small>{formatTime(e.at)}</small> {e.message}</li>)}</ul>
         </details>
       )}
-      {notice && (notice.ok ? <Notice appearance="success" testId="revoke-notice">{notice.message}</Notice> : <Problem title="Not revoked" message={notice.message} testId="revoke-problem" />)}
-      <PendingRequests view={view} issueLink={issueLink} onCancelled={async (message) => { setNotice({ ok: true, message }); await dash.reload(); }} />
+      {notice && (notice.kind === 'error'
+        ? <Problem title={notice.title ?? 'Not done'} message={notice.message} testId="revoke-problem" />
+        : <Notice appearance={notice.kind} testId="revoke-notice">{notice.message}</Notice>)}
+      <PendingRequests view={view} issueLink={issueLink} onCancelled={async (r) => {
+        // Read back: a request still waiting after the call is not cancelled, whatever the call said.
+        const fresh = await dash.reload();
+        const what = `The request of ${r.requesterName} for ${r.groupName} (${r.issueKey})`;
+        setNotice(fresh?.pending.requests.some((p) => p.id === r.id)
+          ? { kind: 'error', title: 'Not cancelled', message: `${what} is still waiting for approval. Refresh and try again.` }
+          : { kind: 'success', message: `${what} is cancelled; the requester is told on the issue.` });
+      }} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
       <div data-testid="grants-table">
         <DynamicTable

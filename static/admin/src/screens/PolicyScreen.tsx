@@ -4,7 +4,7 @@ import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import { ADMIN_KEYS, fieldErrors, PolicyInput, type PolicyView } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
-import { FieldError, Loading, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
+import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
 
 type Draft = {
   durationFieldName: string;
@@ -62,7 +62,7 @@ export function PolicyScreen() {
   const [banner, setBanner] = useState<{ ok: boolean; message: string } | undefined>();
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the policy…" />;
-  if (loaded.error && !loaded.data) return <Problem title="Could not load the policy" message={loaded.error.message} />;
+  if (loaded.error && !loaded.data) return <LoadProblem title="Could not load the policy" message={loaded.error.message} onRetry={() => void loaded.reload()} />;
   const view = loaded.data!;
   const d = draft ?? fromView(view);
   const set = (patch: Partial<Draft>) => { setDraft({ ...d, ...patch }); setBanner(undefined); };

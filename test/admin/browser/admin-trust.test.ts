@@ -1,0 +1,166 @@
+/**
+ * Never say success for a failure, in Debian's chromium against the sandbox (hosted like
+ * admin-page.test.ts): a save with a wrong token says Okta rejected it and the lasting status says what
+ * is wrong, on the connection tab and the dashboard; a revoke Okta refuses is red with the reason; a tab
+ * that fails to load shows its error and Try again (no empty list under it), and Try again works once
+ * the cause is gone. Screens are saved under test-output/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { createSandbox, type Sandbox } from '../../../sandbox';
+import { seedPeople, type DemoWorld } from '../../../sandbox/seed';
+import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../../scripts/serve-sandbox';
+
+jest.setTimeout(120_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+const UI_TIMEOUT = 15_000;
+const DELETE_MEMBER = /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/;
+
+let sb: Sandbox;
+let world: DemoWorld;
+let host: AdminHost;
+let browser: Browser;
+let page: Page;
+let app: FrameLocator;
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
+  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const openTab = async (testId: string) => { await app.getByTestId(testId).click(); };
+const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string) =>
+  locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  sb = await createSandbox();
+  world = seedPeople(sb);
+  host = await startAdminHost(sb, { accountId: world.jira.ada });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(host.url);
+  app = page.frameLocator('#forge-admin-page');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await sb?.close();
+});
+
+test('Save with a wrong token says Okta rejected it, and the lasting status says what is wrong until a good save', async () => {
+  await app.getByTestId('connection-screen').waitFor();
+  await app.locator('#domain').fill(sb.okta.domain);
+  await app.locator('#apiToken').fill('00' + 'w'.repeat(40));
+  await app.getByTestId('save-connection').click();
+  await expectText(app.getByTestId('connection-saved-rejected'), 'Saved, but Okta rejected it');
+  await expectText(app.getByTestId('connection-saved-rejected'), 'did not accept the API token');
+  expect(await app.getByTestId('connection-saved').count()).toBe(0);
+  const status = app.getByTestId('connection-status');
+  await expectText(status, 'did not accept the API token');
+  expect(await status.getAttribute('data-state')).toBe('problem');
+  await shot('trust-1-connection-saved-rejected');
+
+  // The dashboard says it too, lastingly.
+  await openTab('tab-dashboard');
+  await app.getByTestId('dashboard-screen').waitFor();
+  await expectText(app.getByTestId('connection-status'), 'did not accept the API token');
+  await shot('trust-2-dashboard-connection-problem');
+
+  await openTab('tab-okta-connection');
+  await app.getByTestId('connection-screen').waitFor();
+  await expectText(app.getByTestId('connection-status'), 'did not accept the API token');
+  await app.locator('#apiToken').fill(sb.okta.apiToken);
+  await app.getByTestId('save-connection').click();
+  await expectText(app.getByTestId('connection-saved'), 'Connected to');
+  await expectText(app.getByTestId('connection-status'), 'Connected to Atko');
+  await expectText(app.getByTestId('connection-status'), 'checked');
+  expect(await app.getByTestId('connection-status').getAttribute('data-state')).toBe('ok');
+  await shot('trust-3-connection-ok');
+});
+
+test('a revoke Okta refuses is red with the reason, and Retry removal that works says it is revoked', async () => {
+  expect(await asAdmin('admin/allowlist/add', {
+    groupId: world.groups.linux, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 30, approvalMode: 'none', allowedProjectKeys: [world.projectKey],
+  })).toMatchObject({ ok: true });
+  const { id } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Linux work', reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  await sb.clock.advance(6 * 60_000);
+  const grantId = `grant-${id}`;
+  expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+
+  await openTab('tab-dashboard');
+  await app.getByTestId('dashboard-screen').waitFor();
+  await app.getByTestId('refresh-dashboard').click();
+  await app.getByTestId(`revoke-${grantId}`).click();
+  sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 403, times: 2 });
+  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  const problem = app.getByTestId('revoke-problem');
+  await expectText(problem, 'Not revoked');
+  await expectText(problem, 'Okta refused the change');
+  expect(await app.getByTestId('revoke-notice').count()).toBe(0);
+  expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+  await shot('trust-4-revoke-refused');
+
+  // Retry removal, refused again: red again, with the reason.
+  await app.getByTestId(`revoke-${grantId}`).click();
+  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await app.getByTestId('revoke-problem').waitFor();
+  await expectText(app.getByTestId('revoke-problem'), 'Okta refused the change');
+  expect(await app.getByTestId('revoke-notice').count()).toBe(0);
+
+  await app.getByTestId(`revoke-${grantId}`).click();
+  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await expectText(app.getByTestId('revoke-notice'), 'is revoked');
+  expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
+});
+
+test('a tab that fails to load shows its error and Try again, no empty list; Try again works once the cause is gone', async () => {
+  let failing: string | undefined = 'admin/allowlist/list';
+  await page.route('**/__bridge/invoke', async (route) => {
+    const body = route.request().postDataJSON() as { functionKey?: string };
+    if (failing && body?.functionKey === failing) return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'The resolver failed.' }) });
+    return route.continue();
+  });
+  await openTab('tab-allowlist');
+  const problem = app.getByTestId('load-problem');
+  await expectText(problem, 'Could not load the allowlist');
+  expect(await app.getByTestId('allowlist-table').count()).toBe(0);
+  expect(await app.getByTestId('empty').count()).toBe(0);
+  await shot('trust-5-allowlist-load-failed');
+
+  failing = false;
+  await problem.getByTestId('try-again').click();
+  await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
+  expect(await app.getByTestId('load-problem').count()).toBe(0);
+
+  // The audit trail: no "0 entries" table under the error.
+  failing = 'admin/audit/query';
+  await openTab('tab-audit');
+  await expectText(app.getByTestId('load-problem'), 'Could not load the audit trail');
+  expect(await app.getByTestId('audit-table').count()).toBe(0);
+  await shot('trust-6-audit-load-failed');
+  failing = undefined;
+  await app.getByTestId('load-problem').getByTestId('try-again').click();
+  await app.getByTestId('audit-table').waitFor();
+  expect(await app.getByTestId('load-problem').count()).toBe(0);
+
+  // The dashboard.
+  failing = 'admin/dashboard/get';
+  await openTab('tab-dashboard');
+  await expectText(app.getByTestId('load-problem'), 'Could not load the dashboard');
+  expect(await app.getByTestId('grants-table').count()).toBe(0);
+  failing = undefined;
+  await app.getByTestId('load-problem').getByTestId('try-again').click();
+  await app.getByTestId('grants-table').waitFor();
+  expect(await app.getByTestId('load-problem').count()).toBe(0);
+  await page.unroute('**/__bridge/invoke');
+});
