@@ -88,7 +88,7 @@ export function withdraw(g: Grant, change: { by: string; fields: readonly string
 /** Policy says no (at intake or in the worker): ends the request with the reason people will read. */
 export function deny(g: Grant, refusal: { code: string; message: string }, now: string): GrantStep {
   return {
-    grant: move(g, 'DENIED', now, { reason: refusal.message, reasonCode: refusal.code, endedAt: now }),
+    grant: move(g, 'DENIED', now, { reason: refusal.message, reasonCode: refusal.code, endedAt: now, nextAttemptAt: undefined }),
     records: [{ action: 'DENIED', actor: APP_ACTOR, detail: `${refusal.code}: ${refusal.message}` }],
   };
 }
@@ -319,7 +319,8 @@ export const isAheadOfItsChain = (g: Pick<Grant, 'nextAttemptAt'>, now: string, 
  */
 export function fail(g: Grant, message: string, now: string, before: GrantRecord[] = []): GrantStep {
   return {
-    grant: move(g, 'FAILED', now, { reason: message, lastError: message }),
+    // Nothing retries a FAILED grant by itself: it keeps its attempt count for people, not a next attempt.
+    grant: move(g, 'FAILED', now, { reason: message, lastError: message, nextAttemptAt: undefined }),
     records: [...before, { action: 'FAILED', actor: APP_ACTOR, detail: message }],
   };
 }

@@ -229,8 +229,9 @@ describe('Okta trouble', () => {
 
   it('fail keeps the reason for people and what the step did first', () => {
     const before = [{ action: 'MEMBERSHIP_REMOVED' as const, actor: 'app', detail: 'Removed.' }];
-    const step = fail(in_('GRANTING'), 'Okta refused.', NOW, before);
+    const step = fail(in_('GRANTING', { nextAttemptAt: NOW }), 'Okta refused.', NOW, before);
     expect(step.grant).toMatchObject({ status: 'FAILED', reason: 'Okta refused.', lastError: 'Okta refused.' });
+    expect(step.grant.nextAttemptAt).toBeUndefined();
     expect(step.records).toEqual([...before, { action: 'FAILED', actor: 'app', detail: 'Okta refused.' }]);
   });
 });
