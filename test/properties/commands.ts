@@ -166,10 +166,13 @@ const issue = fc.nat({ max: 11 });
 const create = fc.tuple(user, fc.constantFrom(...ACCESS_TYPES, 'New access', 'New access'), fc.constantFrom(...GROUPS, 'windows', 'linux'), fc.constantFrom<'Standard' | 'Emergency'>('Standard', 'Standard', 'Emergency'))
   .map(([by, t, g, c]) => new CreateIssue(by, t, g, c));
 
+const transition = fc.tuple(issue, fc.constantFrom<'Approved' | 'To Do'>('Approved', 'Approved', 'To Do'), actor).map(([i, to, by]) => new Transition(i, to, by));
+const advance = fc.constantFrom(30_000, 5 * 60_000, 20 * 60_000, 3_600_000, 4 * 3_600_000, 9 * 3_600_000).map((ms) => new Advance(ms));
+
 /** A run's opening: issues raised. */
 export const FIRST = create;
 
-/** Raising issues weighs double: every other command needs one. */
+/** Weights: raising issues and moving time double, transitions triple (approval is where the rules are). */
 export const COMMANDS = [
   create,
   create,
@@ -179,13 +182,16 @@ export const COMMANDS = [
     fc.tuple(fc.constant('changeType' as const), fc.constantFrom('Standard', 'Emergency')),
   )).map(([i, by, [f, v]]) => new EditField(i, by, f, v)),
   fc.tuple(issue, user, actor).map(([i, to, by]) => new SetReporter(i, to, by)),
-  fc.tuple(issue, fc.constantFrom<'Approved' | 'To Do'>('Approved', 'Approved', 'To Do'), actor).map(([i, to, by]) => new Transition(i, to, by)),
+  transition,
+  transition,
+  transition,
   fc.tuple(issue, fc.constantFrom<'relinquish' | 'extend' | 'revoke'>('relinquish', 'extend', 'revoke'), fc.constantFrom<Actor>('requester', 'alice', 'ada'))
     .map(([i, a, by]) => new Panel(i, a, by)),
   fc.constant(new Hold()),
   fc.constant(new Release()),
   issue.map((i) => new DeliverAgain(i)),
-  fc.constantFrom(30_000, 5 * 60_000, 20 * 60_000, 3_600_000, 4 * 3_600_000, 9 * 3_600_000).map((ms) => new Advance(ms)),
+  advance,
+  advance,
   fc.tuple(fc.constantFrom<keyof typeof FAULT_PATHS>('membership', 'group', 'any'), fc.integer({ min: 1, max: 3 })).map(([t, n]) => new OktaFault(t, n)),
   fc.tuple(issue, user).map(([i, by]) => new DeleteIssue(i, by)),
 ];

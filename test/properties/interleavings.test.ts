@@ -9,8 +9,8 @@
  */
 import fc from 'fast-check';
 import { COMMANDS, FIRST } from './commands';
-import { initialModel, openHarness } from './harness';
-import { coverage } from './invariants';
+import { approvalOnLog, initialModel, openHarness } from './harness';
+import { checkInvariants, coverage } from './invariants';
 
 const env = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
 const RUNS = env('PROPS_RUNS') ?? 200;
@@ -46,4 +46,32 @@ describe('any interleaving of requests, edits, approvals, panel actions, late an
     process.stdout.write(`property suite: ${RUNS} runs of <= ${MAX_COMMANDS} commands, seed ${SEED}, ${(ms / 1000).toFixed(1)} s; `
       + `${coverage.commands} commands checked (${coverage.checksQuiet} quiet); checks with: ${JSON.stringify(Object.fromEntries(coverage.checksWith))}\n`);
   }, 3_600_000);
+});
+
+describe('the invariants can fail (a check that cannot fail is a defect)', () => {
+  it('a membership added by hand, or one the model was not told pre-existed, breaks invariant 2', async () => {
+    const h = await openHarness();
+    try {
+      const m = initialModel(h);
+      await checkInvariants(h, m);
+      h.sb.okta.addMember(h.w.groups.windows, h.w.okta.alice);
+      await expect(checkInvariants(h, m)).rejects.toThrow(/invariant 2 broken: .* member of windows without a running grant/);
+      h.sb.okta.removeMember(h.w.groups.windows, h.w.okta.alice);
+      m.preexisting.clear();
+      await expect(checkInvariants(h, m)).rejects.toThrow(/invariant 2 broken: .* member of linux/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the approval rule on Jira\'s record: after the recording, by someone else, last move, no request edit since', () => {
+    const g = { requesterAccountId: 'nev', historySeen: 1 };
+    const edit = (author: string) => ({ author, fields: ['adminGroup'], set: {} });
+    const move = (author: string, statusTo: string) => ({ author, fields: [], statusTo, set: {} });
+    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved')])).toEqual({ approver: 'ali' });
+    expect(approvalOnLog(g, [move('ali', 'Approved')])).toHaveProperty('no', expect.stringContaining('before the request was recorded'));
+    expect(approvalOnLog(g, [edit('nev'), move('nev', 'Approved')])).toHaveProperty('no', expect.stringContaining('requester'));
+    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), move('ali', 'To Do')])).toHaveProperty('no', expect.stringContaining('not in "Approved"'));
+    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), edit('ali')])).toHaveProperty('no', expect.stringContaining('changed after the approval'));
+  });
 });
