@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { currentValues, relevantLog, USERS, type GroupName, type Harness, type IssueModel, type Model, type UserName } from './harness';
-import { checkInvariants } from './invariants';
+import { checkInvariants, startedNow } from './invariants';
 
 type Cmd = fc.AsyncCommand<Model, Harness, false>;
 /** Who acts: a named user, or whoever is the issue's reporter right now. */
@@ -159,6 +159,32 @@ class DeleteIssue implements Cmd {
   toString = () => `deleteIssue(#${this.issue}, by ${this.by})`;
 }
 
+/** Okta changes an Okta admin makes: the app hears of them only through its own reads (grant time, drift). */
+class OktaUserGone implements Cmd {
+  constructor(readonly who: 'neville' | 'alice', readonly how: 'deactivate' | 'delete') {}
+  check = (m: Readonly<Model>) => this.how === 'deactivate' || !m.oktaGone.deletedUsers.size;
+  async run(m: Model, h: Harness) {
+    const id = h.w.okta[this.who];
+    for (const g of h.grants()) if (g.requesterAccountId === h.w.jira[this.who] && startedNow(g)) m.startedBeforeGone.add(g.id);
+    if (!m.oktaGone.users.has(id)) h.sb.okta.deactivateUser(id);
+    if (this.how === 'delete' && !m.oktaGone.deletedUsers.has(id)) { h.sb.okta.deleteUser(id); m.oktaGone.deletedUsers.add(id); }
+    m.oktaGone.users.add(id);
+    await finish(h, m);
+  }
+  toString = () => `okta.${this.how}User(${this.who})`;
+}
+
+class OktaGroupDeleted implements Cmd {
+  check = (m: Readonly<Model>) => m.oktaGone.groups.size === 0;
+  async run(m: Model, h: Harness) {
+    for (const g of h.grants()) if (g.groupId === h.w.groups.database && startedNow(g)) m.startedBeforeGone.add(g.id);
+    h.sb.okta.deleteGroup(h.w.groups.database);
+    m.oktaGone.groups.add(h.w.groups.database);
+    await finish(h, m);
+  }
+  toString = () => 'okta.deleteGroup(database)';
+}
+
 const user = fc.constantFrom(...USERS);
 const actor = fc.constantFrom<Actor>('requester', 'requester', ...USERS);
 const issue = fc.nat({ max: 11 });
@@ -194,4 +220,6 @@ export const COMMANDS = [
   advance,
   fc.tuple(fc.constantFrom<keyof typeof FAULT_PATHS>('membership', 'group', 'any'), fc.integer({ min: 1, max: 3 })).map(([t, n]) => new OktaFault(t, n)),
   fc.tuple(issue, user).map(([i, by]) => new DeleteIssue(i, by)),
+  fc.tuple(fc.constantFrom<'neville' | 'alice'>('neville', 'alice'), fc.constantFrom<'deactivate' | 'delete'>('deactivate', 'delete')).map(([u, how]) => new OktaUserGone(u, how)),
+  fc.constant(new OktaGroupDeleted()),
 ];

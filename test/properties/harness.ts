@@ -87,6 +87,10 @@ export interface Model {
   endedByPanel: Set<string>;
   /** Okta membership the app did not make (never to be removed by it). */
   preexisting: Map<string, Set<string>>;
+  /** Okta users deactivated or deleted, and groups deleted, by the commands. */
+  oktaGone: { users: Set<string>; deletedUsers: Set<string>; groups: Set<string> };
+  /** Grants that had started before their user or group went away in Okta (they may run on; no other may start). */
+  startedBeforeGone: Set<string>;
   /** The changelog each grant's issue had when the grant was first seen holding membership. */
   logWhenStarted: Map<string, Entry[]>;
   steps: number;
@@ -95,6 +99,7 @@ export interface Model {
 export function initialModel(h: Harness): Model {
   return {
     issues: [], held: false, faultsInjected: 0, endedByPanel: new Set(), logWhenStarted: new Map(), steps: 0,
+    oktaGone: { users: new Set(), deletedUsers: new Set(), groups: new Set() }, startedBeforeGone: new Set(),
     preexisting: new Map([[h.w.groups.linux, new Set([h.w.okta.ada])]]),
   };
 }

@@ -38,6 +38,7 @@ export const isQuiet = (h: Harness, m: Model): boolean => !m.held && pendingFaul
 export const coverage = { commands: 0, checksQuiet: 0, checksWith: new Map<string, number>() };
 
 const started = (g: Grant) => holdsMembership(g.status) || g.firstStartedAt !== undefined;
+export const startedNow = started;
 
 export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   const { sb, w } = h;
@@ -90,6 +91,8 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
           }
         }
       }
+      const gone = m.oktaGone.users.has(oktaOf[g.requesterAccountId]) || m.oktaGone.groups.has(g.groupId);
+      if (gone && !m.startedBeforeGone.has(g.id)) fail('1', `grant ${g.id} started after its Okta user was deactivated or its group deleted`, g);
       if (g.endsAt && g.firstStartedAt && Date.parse(g.endsAt) > Date.parse(g.firstStartedAt) + MAX_LIFETIME_HOURS * HOUR) {
         fail('1', `grant ${g.id} runs past the group's maximum lifetime`, g);
       }
@@ -123,11 +126,12 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   // 2. Okta membership of every managed group.
   for (const name of Object.keys(MANAGED) as Array<keyof typeof MANAGED>) {
     const groupId = w.groups[name];
+    if (m.oktaGone.groups.has(groupId)) continue; // gone in Okta: nothing to compare (drift ends its grants)
     const actual = new Set(sb.okta.members(groupId));
     const pre = m.preexisting.get(groupId) ?? new Set<string>();
     const mine = grants.filter((g) => g.groupId === groupId);
     for (const g of mine) {
-      if (g.status === 'ACTIVE' && !actual.has(oktaOf[g.requesterAccountId])) fail('2', `${g.id} is ACTIVE but ${name} lacks its member`, { grant: g, members: [...actual] });
+      if (g.status === 'ACTIVE' && !m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) && !actual.has(oktaOf[g.requesterAccountId])) fail('2', `${g.id} is ACTIVE but ${name} lacks its member`, { grant: g, members: [...actual] });
     }
     for (const u of actual) {
       if (!pre.has(u) && !mine.some((g) => oktaOf[g.requesterAccountId] === u && mayHoldAppMembership(g))) {
@@ -142,6 +146,8 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
     let lagging = false;
     for (const g of mine) {
       const issue = issueOf(g.issueKey)!;
+      // A user gone from Okta: membership is theirs until the grant ends (deactivated) or gone (deleted; drift ends the grant).
+      if (m.oktaGone.users.has(oktaOf[g.requesterAccountId])) { lagging ||= m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]); if (!m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) && g.status === 'ACTIVE') expected.add(oktaOf[g.requesterAccountId]); continue; }
       const endsAt = g.endsAt ? Date.parse(g.endsAt) : Infinity;
       if (endsAt <= now && now < endsAt + EXPIRY_LAG_MS) { lagging = true; continue; }
       const ended = m.endedByPanel.has(g.id) || endsAt <= now;
