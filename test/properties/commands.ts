@@ -110,18 +110,19 @@ class Release implements Cmd {
   toString = () => 'releaseEvents()';
 }
 
-/** Delivers the issue's newest product event again, now (held or not: out of order). */
+/** Delivers one of the issue's product events again, now: the newest, or an older one (out of order), held or not. */
 class DeliverAgain implements Cmd {
-  constructor(readonly issue: number) {}
+  constructor(readonly issue: number, readonly back: number) {}
   check = live;
   async run(m: Model, h: Harness) {
     const i = pickLive(m, this.issue)!;
-    const event = h.sb.jira.events.filter((e) => e.issue.key === i.key).at(-1)!;
+    const events = h.sb.jira.events.filter((e) => e.issue.key === i.key);
+    const event = events[Math.max(0, events.length - 1 - this.back)];
     await h.sb.jira.deliverAgain(event.eventId);
     if (!i.firstSeen) i.firstSeen = currentValues(h, i);
     await finish(h, m);
   }
-  toString = () => `deliverAgain(#${this.issue})`;
+  toString = () => `deliverAgain(#${this.issue}, ${this.back === 0 ? 'newest event' : `event ${this.back} before the newest`})`;
 }
 
 class Advance implements Cmd {
@@ -215,7 +216,7 @@ export const COMMANDS = [
     .map(([i, a, by]) => new Panel(i, a, by)),
   fc.constant(new Hold()),
   fc.constant(new Release()),
-  issue.map((i) => new DeliverAgain(i)),
+  fc.tuple(issue, fc.constantFrom(0, 0, 1, 2)).map(([i, back]) => new DeliverAgain(i, back)),
   advance,
   advance,
   fc.tuple(fc.constantFrom<keyof typeof FAULT_PATHS>('membership', 'group', 'any'), fc.integer({ min: 1, max: 3 })).map(([t, n]) => new OktaFault(t, n)),
