@@ -96,6 +96,11 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
       if (g.endsAt && g.firstStartedAt && Date.parse(g.endsAt) > Date.parse(g.firstStartedAt) + MAX_LIFETIME_HOURS * HOUR) {
         fail('1', `grant ${g.id} runs past the group's maximum lifetime`, g);
       }
+      // Unextended, a grant runs at most the snapshot's duration (Emergency 4 h, else 12 h), capped by the group's maximum.
+      const cap = Math.min(g.changeType === 'Emergency' ? 4 : 12, g.groupId === w.groups.database ? 8 : 12) * HOUR;
+      if (g.extensions === 0 && g.endsAt && g.startedAt && Date.parse(g.endsAt) > Date.parse(g.startedAt) + cap) {
+        fail('1', `grant ${g.id} runs longer than its request allows (${cap / HOUR} h)`, g);
+      }
     }
     if (g.status === 'WITHDRAWN') {
       const log = relevantLog(h, issue).slice(g.historySeen ?? 0);
