@@ -238,6 +238,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       await deliverProductEvent(event);
       await settle();
     },
+    /** Deletes an issue; the app hears nothing (it does not subscribe to deletions), so work on it settles as reads of it 404. */
+    async deleteIssue(key: string, by: string) { jiraEmulator.deleteIssue(key, by); await settle(); },
   };
   type JiraDriver = Omit<JiraEmulator, keyof typeof driver> & typeof driver;
   const jira = new Proxy(jiraEmulator, {

@@ -801,4 +801,15 @@ export class JiraEmulator {
     };
     return (doc.content ?? []).flatMap(block).join('\n');
   }
+
+  /**
+   * Deletes an issue as `byAccountId` (Jira's Delete: the issue, its comments and changelog go, and
+   * every read of it answers 404 from now on). No product event: Forge sends avi:jira:deleted:issue
+   * only to apps that subscribe to it, and manifest.yml does not.
+   */
+  deleteIssue(key: string, byAccountId: string): void {
+    const issue = this.requireIssue(key);
+    this.requireUser(byAccountId);
+    this.issues.delete(issue.key);
+  }
 }

@@ -55,6 +55,12 @@ export interface OktaEmulator {
   readonly requests: Array<{ at: number; method: string; path: string; query: Record<string, string>; status: number; requestId: string }>;
   readonly violations: Array<{ method: string; path: string; reason: string }>;
   close(): Promise<void>;
+  /** Deactivates a user as the Admin Console does: status DEPROVISIONED, group memberships kept (Okta keeps them until deletion). */
+  deactivateUser(userId: string): void;
+  /** Deletes a (deactivated) user: gone from the org and from every group, so reads answer 404. */
+  deleteUser(userId: string): void;
+  /** Deletes a group with its memberships, role assignments and rule targets, so reads answer 404. */
+  deleteGroup(groupId: string): void;
 }
 
 interface Fault { method?: string; path: string | RegExp; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number; remaining: number }
@@ -451,6 +457,27 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
       server.closeAllConnections();
       server.close(() => resolve());
     }),
+    deactivateUser: (userId) => {
+      const u = state.users.get(userId);
+      if (!u) throw new Error(`unknown user ${userId}`);
+      u.status = 'DEPROVISIONED';
+      u.lastUpdated = now();
+    },
+    deleteUser: (userId) => {
+      const u = state.users.get(userId);
+      if (!u) throw new Error(`unknown user ${userId}`);
+      // Okta deletes only deactivated users (DELETE on an active one deactivates it first).
+      if (u.status !== 'DEPROVISIONED') throw new Error(`user ${userId} must be deactivated before it is deleted`);
+      for (const g of state.groups.keys()) state.removeMember(g, userId);
+      state.users.delete(userId);
+    },
+    deleteGroup: (groupId) => {
+      if (!state.groups.has(groupId)) throw new Error(`unknown group ${groupId}`);
+      state.groups.delete(groupId);
+      state.memberships.delete(groupId);
+      state.roles.delete(groupId);
+      for (const r of state.rules.values()) r.groupIds = r.groupIds.filter((g) => g !== groupId);
+    },
   };
 }
 
