@@ -79,16 +79,17 @@ async function checkAndStart(
     return { done: true, note: 'withdrawn by the requester\'s edit; recorded again' };
   }
   const needsApproval = group.approvalMode === 'status' && !g.emergency;
+  const mover = needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined;
   const approval = decideApproval({
     group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
-    approvalTransitionBy: needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined,
+    approvalTransitionBy: mover, raisedBy: g.raisedBy,
   });
   if (approval.kind === 'await-approval') return awaitApproval(deps, g, group, issue, history, policy.approvalStatusName, now);
   if (approval.kind === 'refused') {
-    // Once per grant: the sweep re-queues a waiting request every five minutes and the changelog
-    // still names the same self-approval each time, so a key with the time in it repeated the refusal.
-    const key = `self-approval:${g.id}`;
-    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', g.requesterAccountId, approval.message));
+    // Once per grant and person: the sweep re-queues a waiting request every five minutes and the
+    // changelog still names the same refused approval each time. The entry names who tried.
+    const key = `self-approval:${g.id}${mover && mover !== g.requesterAccountId ? `:${mover}` : ''}`;
+    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', mover ?? g.requesterAccountId, approval.message));
     await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Approval not accepted.', approval.message)));
     return { done: true, note: 'self approval refused' };
   }

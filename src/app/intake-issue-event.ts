@@ -43,7 +43,9 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   // Issues without our fields are not access requests: stay silent on them.
   if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) return 'ignored';
 
-  const { current: existing, next } = await currentRequest(deps, issue.id);
+  const { current: existing, next, replacing } = await currentRequest(deps, issue.id);
+  // The request a requester's own edit withdrew: its requester raised the one recorded below.
+  let replaced = replacing;
   if (existing) {
     if (input.kind !== 'updated') {
       // A repeated creation event: finish whatever the first delivery may not have (crash half way).
@@ -65,6 +67,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       return edits === 'not-applied' ? 'edit-ignored' : approvalMove && existing.status === 'REQUESTED' ? 'approval-noted' : 'duplicate';
     }
     // Withdrawn by the requester's own edit: the issue as it is now is a new request (below).
+    replaced = existing;
   }
 
   const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
@@ -97,7 +100,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
-      return requestAccess(deps, { issue, groupId: parsed.groupId, policy, requestNumber: next });
+      return requestAccess(deps, { issue, groupId: parsed.groupId, policy, requestNumber: next, raisedBy: replaced?.requesterAccountId });
   }
 }
 

@@ -12,7 +12,7 @@ import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
 export async function requestAccess(
-  deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number },
+  deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number; raisedBy?: string },
 ): Promise<'recorded' | 'denied' | 'duplicate'> {
   const { groupId, policy } = input;
   // The history first, then the fields: an edit between the two reads then counts as an edit after
@@ -27,7 +27,7 @@ export async function requestAccess(
   const requested = openRequest({
     issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey, requesterAccountId: issue.reporterAccountId!,
     groupId, changeType: issue.changeType, requestedEnd: issue.requestedEnd, emergency: isEmergency(policy, issue.changeType),
-    requestNumber: input.requestNumber ?? 1, historySeen,
+    requestNumber: input.requestNumber ?? 1, historySeen, raisedBy: input.raisedBy,
   }, now);
 
   const refusal = !group

@@ -21,12 +21,12 @@ const MAX_REQUESTS_PER_ISSUE = 50;
  * The issue's request as it stands: the last of its chain. `next` is the request number to record
  * when the chain ends in a withdrawal whose replacement was not recorded yet (a crash in between).
  */
-export async function currentRequest(deps: Pick<AppDeps, 'grants'>, issueId: string): Promise<{ current?: Grant; next: number }> {
+export async function currentRequest(deps: Pick<AppDeps, 'grants'>, issueId: string): Promise<{ current?: Grant; next: number; replacing?: Grant }> {
   let g = await deps.grants.get(grantIdForIssue(issueId));
   if (!g) return { next: 1 };
   for (let i = 0; i < MAX_REQUESTS_PER_ISSUE && g.status === 'WITHDRAWN' && g.supersededBy; i++) {
     const replacement: Grant | undefined = await deps.grants.get(g.supersededBy);
-    if (!replacement) return { next: (g.requestNumber ?? 1) + 1 };
+    if (!replacement) return { next: (g.requestNumber ?? 1) + 1, replacing: g };
     g = replacement;
   }
   return { current: g, next: (g.requestNumber ?? 1) + 1 };

@@ -53,6 +53,8 @@ export interface NewRequest {
   requestNumber: number;
   /** How many history entries the issue had when its fields were read for this snapshot. */
   historySeen?: number;
+  /** Who raised it, when that is not the requester (see Grant.raisedBy). */
+  raisedBy?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export function openRequest(r: NewRequest, now: string): Grant {
     changeType: r.changeType, ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}), emergency: r.emergency,
     ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
     ...(r.historySeen !== undefined ? { historySeen: r.historySeen } : {}),
+    ...(r.raisedBy !== undefined && r.raisedBy !== r.requesterAccountId ? { raisedBy: r.raisedBy } : {}),
     extensions: 0, preexistingMembership: false, attempts: 0, version: 1, updatedAt: now,
   };
 }

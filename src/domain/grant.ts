@@ -31,6 +31,8 @@ export interface Grant {
   requestedEnd?: string;
   /** How many entries the issue's history had when the request was recorded (what "after" means for it). */
   historySeen?: number;
+  /** Who raised the request, when not the requester (a reporter handed over by an edit): may not approve it. */
+  raisedBy?: string;
   /** Which request of its issue this is: 1 for the first; a requester's edit while waiting records the next. */
   requestNumber?: number;
   /** Set when WITHDRAWN: the grant id of the request that replaced this one. */

@@ -133,13 +133,21 @@ export function decideApproval(args: {
   group: GroupPolicy; settings: PolicySettings; changeType?: string; requesterAccountId: string;
   /** Present when the issue has entered the approval status: who moved it. */
   approvalTransitionBy?: string;
+  /**
+   * Who raised the request when it was not the requester (an edit that handed a waiting request to
+   * someone else): they cannot approve what they raised, or anyone could grant a friend by proxy.
+   */
+  raisedBy?: string;
 }): ApprovalDecision {
-  const { group, settings, changeType, requesterAccountId, approvalTransitionBy } = args;
+  const { group, settings, changeType, requesterAccountId, approvalTransitionBy, raisedBy } = args;
   if (group.approvalMode === 'none') return { kind: 'grant-now', emergency: isEmergency(settings, changeType) };
   if (isEmergency(settings, changeType)) return { kind: 'grant-now', emergency: true };
   if (approvalTransitionBy === undefined) return { kind: 'await-approval', statusName: settings.approvalStatusName };
   if (approvalTransitionBy === requesterAccountId) {
     return { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL', message: `The requester cannot approve their own access. Someone else must move the issue to "${settings.approvalStatusName}".` };
+  }
+  if (raisedBy !== undefined && approvalTransitionBy === raisedBy) {
+    return { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL', message: `The person who raised this request for someone else cannot approve it. Someone else must move the issue to "${settings.approvalStatusName}".` };
   }
   return { kind: 'approved', approverAccountId: approvalTransitionBy };
 }

@@ -51,6 +51,23 @@ describe('the reporter is part of the request', () => {
     expect(t.grant(`${r.grantId}-r2`)).toMatchObject({ status: 'ACTIVE', requesterAccountId: w.jira.alice, approvedBy: w.jira.ada });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.alice]);
   });
+  it('who handed a waiting request to someone else cannot approve it: the new request needs a third person', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    await t.setGroup(w.groups.linux, { approvalMode: 'status' });
+    const r = await linux(t);
+    await sb.jira.setReporter(r.key, w.jira.alice, w.jira.neville);
+    const second = `${r.grantId}-r2`;
+    expect(t.grant(second)).toMatchObject({ status: 'REQUESTED', requesterAccountId: w.jira.alice, raisedBy: w.jira.neville });
+    await sb.jira.transition(r.key, 'Approved', w.jira.neville);
+    expect(t.grant(second)).toMatchObject({ status: 'REQUESTED' });
+    expect(t.comments(r.key).at(-1)).toContain('The person who raised this request for someone else cannot approve it');
+    expect(t.audit({ grantId: second, action: 'APPROVAL_REFUSED' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+    await sb.jira.transition(r.key, 'To Do', w.jira.ada);
+    await sb.jira.transition(r.key, 'Approved', w.jira.ada);
+    expect(t.grant(second)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.ada });
+  });
 });
 
 describe('Extend and View issues are answered once, as raised', () => {

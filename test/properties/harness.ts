@@ -149,13 +149,14 @@ export function currentValues(h: Harness, issue: IssueModel): Values {
  * after the recording (index >= historySeen), by someone other than the requester, and no request
  * field changed after it. Returns the approver, or why not.
  */
-export function approvalOnLog(g: Pick<Grant, 'requesterAccountId' | 'historySeen'>, log: readonly Entry[]): { approver: string } | { no: string } {
+export function approvalOnLog(g: Pick<Grant, 'requesterAccountId' | 'historySeen' | 'raisedBy'>, log: readonly Entry[]): { approver: string } | { no: string } {
   const seen = g.historySeen ?? 0;
   let last = -1;
   for (let i = 0; i < log.length; i++) if (log[i].statusTo !== undefined) last = i;
   if (last < 0 || log[last].statusTo !== 'Approved') return { no: 'the issue is not in "Approved" (its last status move is not into it)' };
   if (last < seen) return { no: `the move into "Approved" (entry ${last}) came before the request was recorded (historySeen ${seen})` };
   if (log[last].author === g.requesterAccountId) return { no: 'the requester moved it into "Approved" themselves' };
+  if (g.raisedBy !== undefined && log[last].author === g.raisedBy) return { no: 'who handed the request to its requester moved it into "Approved"' };
   const edit = log.slice(last + 1).findIndex((e) => e.fields.length > 0);
   if (edit >= 0) return { no: `a request field changed after the approval (entry ${last + 1 + edit})` };
   return { approver: log[last].author };

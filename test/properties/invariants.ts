@@ -102,6 +102,12 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
         fail('1', `grant ${g.id} runs longer than its request allows (${cap / HOUR} h)`, g);
       }
     }
+    // Who raised a re-recorded request is its predecessor's requester (whose own edit withdrew it).
+    const predecessor = g.requestNumber && g.requestNumber > 1
+      ? grants.find((p) => p.id === (g.requestNumber === 2 ? g.id.replace(/-r2$/, '') : g.id.replace(/-r\d+$/, `-r${g.requestNumber! - 1}`)))
+      : undefined;
+    const raiser = predecessor && predecessor.requesterAccountId !== g.requesterAccountId ? predecessor.requesterAccountId : undefined;
+    if (predecessor && g.raisedBy !== raiser) fail('1', `request ${g.id} names ${g.raisedBy} as who raised it, not ${raiser}`, { grant: g, predecessor });
     if (g.status === 'WITHDRAWN') {
       const log = relevantLog(h, issue).slice(g.historySeen ?? 0);
       if (g.endedBy !== g.requesterAccountId || !log.some((e) => e.fields.length > 0 && e.author === g.requesterAccountId)) {

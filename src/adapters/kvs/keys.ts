@@ -68,6 +68,7 @@ export const GrantSchema = z.object({
   requestedEnd: iso.optional(),
   requestNumber: z.number().int().positive().optional(),
   historySeen: z.number().int().nonnegative().optional(),
+  raisedBy: z.string().optional(),
   supersededBy: z.string().optional(),
   emergency: z.boolean(),
   approvedBy: z.string().optional(),
