@@ -15,7 +15,11 @@ const shared = {
   },
 };
 
-const UNIT = ['<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/shared/**/*.test.ts', '<rootDir>/test/manifest.test.ts'];
+const UNIT = [
+  '<rootDir>/test/domain/**/*.test.ts',
+  '<rootDir>/test/shared/**/*.test.ts',
+  '<rootDir>/test/manifest.test.ts',
+];
 
 module.exports = {
   testTimeout: 30000,
@@ -26,7 +30,12 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/domain/', '<rootDir>/test/shared/', '<rootDir>/test/manifest\\.test\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/domain/',
+        '<rootDir>/test/shared/',
+        '<rootDir>/test/manifest\\.test\\.ts$',
+      ],
     },
   ],
 };

@@ -51,7 +51,8 @@ export function loadApp(root = PROJECT_ROOT): LoadedApp {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (!loaded.has(file)) loaded.set(file, require(path.join(root, 'src', file)));
     const handler = loaded.get(file)![exportName];
-    if (typeof handler !== 'function') throw new Error(`manifest function ${fn.key}: src/${file} has no export ${exportName}`);
+    if (typeof handler !== 'function')
+      throw new Error(`manifest function ${fn.key}: src/${file} has no export ${exportName}`);
     functions.set(fn.key, handler as Handler);
   }
   const resolvers = new Map<string, { functionKey: string; moduleType: string }>();
@@ -64,9 +65,22 @@ export function loadApp(root = PROJECT_ROOT): LoadedApp {
   return {
     manifest,
     functions,
-    triggers: (modules.trigger ?? []).map((t) => ({ key: t.key, events: t.events ?? [], ignoreSelf: !!t.filter?.ignoreSelf, functionKey: required(t, 'function') })),
-    consumers: (modules.consumer ?? []).map((c) => ({ key: c.key, queue: required(c, 'queue'), functionKey: required(c, 'function') })),
-    schedules: (modules.scheduledTrigger ?? []).map((s) => ({ key: s.key, interval: required(s, 'interval'), functionKey: required(s, 'function') })),
+    triggers: (modules.trigger ?? []).map((t) => ({
+      key: t.key,
+      events: t.events ?? [],
+      ignoreSelf: !!t.filter?.ignoreSelf,
+      functionKey: required(t, 'function'),
+    })),
+    consumers: (modules.consumer ?? []).map((c) => ({
+      key: c.key,
+      queue: required(c, 'queue'),
+      functionKey: required(c, 'function'),
+    })),
+    schedules: (modules.scheduledTrigger ?? []).map((s) => ({
+      key: s.key,
+      interval: required(s, 'interval'),
+      functionKey: required(s, 'function'),
+    })),
     resolvers,
   };
 }

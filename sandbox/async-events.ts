@@ -21,7 +21,15 @@ export interface QueuedEvent {
 /** True for an event that may not start now (its concurrency key is at its limit). */
 export type Blocked = (e: QueuedEvent) => boolean;
 
-export interface DeliveryRecord { eventId: string; queueName: string; body: unknown; at: number; outcome: 'ok' | 'retry' | 'error'; retryAfterMs?: number; error?: string }
+export interface DeliveryRecord {
+  eventId: string;
+  queueName: string;
+  body: unknown;
+  at: number;
+  outcome: 'ok' | 'retry' | 'error';
+  retryAfterMs?: number;
+  error?: string;
+}
 
 const RETENTION_MS = 24 * 3_600_000;
 const MAX_DELAY_S = 900;
@@ -38,47 +46,85 @@ export class AsyncEventsService {
   constructor(private readonly now: () => number) {}
 
   /** Handles POST /webhook/queue/publish/... from the SDK. */
-  publish(request: { queueName: string; jobId: string; payload: Array<{ body: Record<string, unknown>; delayInSeconds?: number; concurrency?: { key: string; limit: number } }> }): { status: number; body?: unknown } {
+  publish(request: {
+    queueName: string;
+    jobId: string;
+    payload: Array<{
+      body: Record<string, unknown>;
+      delayInSeconds?: number;
+      concurrency?: { key: string; limit: number };
+    }>;
+  }): { status: number; body?: unknown } {
     const events = request.payload ?? [];
-    if (events.length === 0 || events.length > MAX_EVENTS) return { status: 400, body: { message: `A push must carry 1-${MAX_EVENTS} events` } };
-    if (Buffer.byteLength(JSON.stringify(events)) > MAX_BYTES) return { status: 413, body: { errorMessage: 'Payload too big' } };
+    if (events.length === 0 || events.length > MAX_EVENTS)
+      return { status: 400, body: { message: `A push must carry 1-${MAX_EVENTS} events` } };
+    if (Buffer.byteLength(JSON.stringify(events)) > MAX_BYTES)
+      return { status: 413, body: { errorMessage: 'Payload too big' } };
     for (const e of events) {
       const delay = e.delayInSeconds ?? 0;
-      if (delay < 0 || delay > MAX_DELAY_S) return { status: 400, body: { message: `delayInSeconds must be 0-${MAX_DELAY_S}` } };
+      if (delay < 0 || delay > MAX_DELAY_S)
+        return { status: 400, body: { message: `delayInSeconds must be 0-${MAX_DELAY_S}` } };
     }
     for (const e of events) {
       this.pending.push({
-        eventId: `evt-${++this.seq}`, jobId: request.jobId, queueName: request.queueName, body: e.body,
-        dueAt: this.now() + (e.delayInSeconds ?? 0) * 1000, firstPushedAt: this.now(), retryCount: 0,
-        ...(e.concurrency ? { concurrency: { key: String(e.concurrency.key), limit: Math.max(1, Number(e.concurrency.limit) || 1) } } : {}),
+        eventId: `evt-${++this.seq}`,
+        jobId: request.jobId,
+        queueName: request.queueName,
+        body: e.body,
+        dueAt: this.now() + (e.delayInSeconds ?? 0) * 1000,
+        firstPushedAt: this.now(),
+        retryCount: 0,
+        ...(e.concurrency
+          ? { concurrency: { key: String(e.concurrency.key), limit: Math.max(1, Number(e.concurrency.limit) || 1) } }
+          : {}),
       });
     }
     return { status: 201, body: { jobId: request.jobId } };
   }
 
   nextDueAt(blocked: Blocked = () => false): number | undefined {
-    return this.pending.reduce<number | undefined>((min, e) => (blocked(e) ? min : min === undefined || e.dueAt < min ? e.dueAt : min), undefined);
+    return this.pending.reduce<number | undefined>(
+      (min, e) => (blocked(e) ? min : min === undefined || e.dueAt < min ? e.dueAt : min),
+      undefined,
+    );
   }
 
   /** Removes and returns the earliest event due at or before `at` that is not blocked (FIFO among equals). */
   takeDue(at: number, blocked: Blocked = () => false): QueuedEvent | undefined {
     let best = -1;
     for (let i = 0; i < this.pending.length; i++) {
-      if (this.pending[i].dueAt <= at && (best < 0 || this.pending[i].dueAt < this.pending[best].dueAt) && !blocked(this.pending[i])) best = i;
+      if (
+        this.pending[i].dueAt <= at &&
+        (best < 0 || this.pending[i].dueAt < this.pending[best].dueAt) &&
+        !blocked(this.pending[i])
+      )
+        best = i;
     }
     return best < 0 ? undefined : this.pending.splice(best, 1)[0];
   }
 
   /** Puts an event back for another delivery, unless it has outlived the retention window. */
   retry(e: QueuedEvent, afterMs: number, reason: string, data?: unknown): void {
-    const next = { ...e, dueAt: this.now() + afterMs, retryCount: e.retryCount + 1, retryReason: reason, retryData: data };
+    const next = {
+      ...e,
+      dueAt: this.now() + afterMs,
+      retryCount: e.retryCount + 1,
+      retryReason: reason,
+      retryData: data,
+    };
     if (next.dueAt - e.firstPushedAt > RETENTION_MS) this.expired.push(next);
     else this.pending.push(next);
   }
 
   /** Re-inserts an event unchanged, for tests of duplicate delivery. */
-  duplicate(e: QueuedEvent): void { this.pending.push({ ...e }); }
+  duplicate(e: QueuedEvent): void {
+    this.pending.push({ ...e });
+  }
 
-  get size(): number { return this.pending.length; }
-  peek(): readonly QueuedEvent[] { return this.pending; }
+  get size(): number {
+    return this.pending.length;
+  }
+  peek(): readonly QueuedEvent[] {
+    return this.pending;
+  }
 }

@@ -13,8 +13,12 @@ export class VirtualClock {
     if (Number.isNaN(this.ms)) throw new Error(`Not an ISO instant: ${startIso}`);
   }
 
-  nowMs(): number { return this.ms; }
-  now(): string { return new this.RealDate(this.ms).toISOString(); }
+  nowMs(): number {
+    return this.ms;
+  }
+  now(): string {
+    return new this.RealDate(this.ms).toISOString();
+  }
 
   /** Only the sandbox scheduler calls this: use Sandbox.clock.advance so due work runs in order. */
   set(ms: number): void {
@@ -31,7 +35,9 @@ export class VirtualClock {
         if (args.length === 0) super(nowMs());
         else super(...(args as [string | number | Date]));
       }
-      static override now(): number { return nowMs(); }
+      static override now(): number {
+        return nowMs();
+      }
     }
     (globalThis as { Date: DateConstructor }).Date = VirtualDate as DateConstructor;
     this.installed = true;

@@ -10,7 +10,14 @@ import { VirtualClock } from './clock';
 import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
 import { JiraEmulator, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
-import { currentInvocation, installContextAri, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeFetchTarget } from './runtime';
+import {
+  currentInvocation,
+  installContextAri,
+  installForgeRuntime,
+  jsonResponse,
+  SANDBOX_APP,
+  type ForgeFetchTarget,
+} from './runtime';
 import { seededRandom } from './random';
 
 export interface SandboxOptions {
@@ -24,11 +31,20 @@ export interface SandboxOptions {
 }
 
 /** A product event as a trigger receives it; `retryContext` when Forge delivers it again. */
-export type ProductEvent = ForgeIssueEvent & { retryContext?: { retryCount: number; retryReason?: string; retryData?: unknown } };
-export interface ProductEventRecord { event: ProductEvent; delivered: boolean; reason?: string }
+export type ProductEvent = ForgeIssueEvent & {
+  retryContext?: { retryCount: number; retryReason?: string; retryData?: unknown };
+};
+export interface ProductEventRecord {
+  event: ProductEvent;
+  delivered: boolean;
+  reason?: string;
+}
 
 /** What a trigger or consumer may return: `InvocationError` asks Forge for another delivery. */
-type HandlerResult = { _retry?: boolean; retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } } | null | undefined;
+type HandlerResult =
+  | { _retry?: boolean; retryOptions?: { retryAfter?: number; retryReason?: string; retryData?: unknown } }
+  | null
+  | undefined;
 
 export type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
 
@@ -41,15 +57,24 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   const realRandom = Math.random;
   Math.random = seededRandom(opts.seed ?? 1);
 
-  const kvs = new KvsEmulator({ entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')), now: () => clock.nowMs() });
+  const kvs = new KvsEmulator({
+    entities: loadManifestEntities(path.join(PROJECT_ROOT, 'manifest.yml')),
+    now: () => clock.nowMs(),
+  });
   const inbox: ProductEvent[] = [];
   const productEvents: ProductEventRecord[] = [];
   let holdingEvents = false;
   const jiraEmulator = new JiraEmulator({
-    now: () => clock.now(), appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl,
+    now: () => clock.now(),
+    appId: SANDBOX_APP.appId,
+    environmentId: SANDBOX_APP.environmentId,
+    siteUrl: SANDBOX_APP.siteUrl,
     onEvent: (e) => inbox.push(e),
   });
-  const oktaEmulator: OktaEmulator = await startOktaEmulator({ now: () => clock.nowMs(), rateLimit: opts.oktaRateLimit });
+  const oktaEmulator: OktaEmulator = await startOktaEmulator({
+    now: () => clock.nowMs(),
+    rateLimit: opts.oktaRateLimit,
+  });
   const oktaDomain = opts.oktaDomain ?? 'atko.okta.com';
   const events = new AsyncEventsService(() => clock.nowMs());
   const unhandled: string[] = [];
@@ -62,7 +87,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     }
     if (target.type === 'fpp' && target.remote === 'jira') {
       const asAccountId = target.provider === 'user' ? (target.accountId ?? currentInvocation()?.principal) : undefined;
-      if (target.provider === 'user' && !asAccountId) return jsonResponse(401, { errorMessages: ['asUser() outside a user context'], errors: {} });
+      if (target.provider === 'user' && !asAccountId)
+        return jsonResponse(401, { errorMessages: ['asUser() outside a user context'], errors: {} });
       const r = jiraEmulator.handle({ method: (init.method ?? 'GET').toUpperCase(), path: p, body, asAccountId });
       return jsonResponse(r.status, r.body, r.headers);
     }
@@ -103,12 +129,22 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   const productRetries: Array<{ dueAt: number; event: ProductEvent; functionKey: string; moduleKey: string }> = [];
   const MAX_PRODUCT_RETRIES = 4;
   async function runTrigger(t: { functionKey: string; key: string }, event: ProductEvent): Promise<void> {
-    const result = await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
-      fn(t.functionKey)(structuredClone(event), { installContext: installContextAri })) as HandlerResult;
+    const result = (await forge.run({ functionKey: t.functionKey, moduleType: 'core:trigger', moduleKey: t.key }, () =>
+      fn(t.functionKey)(structuredClone(event), { installContext: installContextAri }),
+    )) as HandlerResult;
     const retryCount = event.retryContext?.retryCount ?? 0;
     if (result && result._retry && retryCount < MAX_PRODUCT_RETRIES) {
-      const retryContext = { retryCount: retryCount + 1, retryReason: result.retryOptions?.retryReason, retryData: result.retryOptions?.retryData };
-      productRetries.push({ dueAt: clock.nowMs() + Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000, event: { ...event, retryContext }, functionKey: t.functionKey, moduleKey: t.key });
+      const retryContext = {
+        retryCount: retryCount + 1,
+        retryReason: result.retryOptions?.retryReason,
+        retryData: result.retryOptions?.retryData,
+      };
+      productRetries.push({
+        dueAt: clock.nowMs() + Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000,
+        event: { ...event, retryContext },
+        functionKey: t.functionKey,
+        moduleKey: t.key,
+      });
     }
   }
   async function deliverProductEvent(event: ProductEvent): Promise<void> {
@@ -143,25 +179,61 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   }
   async function deliverQueuedNow(e: QueuedEvent): Promise<void> {
     const consumer = app.consumers.find((c) => c.queue === e.queueName);
-    if (!consumer) { unhandled.push(`queue ${e.queueName} has no consumer`); return; }
+    if (!consumer) {
+      unhandled.push(`queue ${e.queueName} has no consumer`);
+      return;
+    }
     const event = {
-      queueName: e.queueName, jobId: e.jobId, eventId: e.eventId, body: structuredClone(e.body),
-      ...(e.retryCount > 0 ? { retryContext: { retryCount: e.retryCount, retryReason: e.retryReason, retryData: e.retryData } } : {}),
+      queueName: e.queueName,
+      jobId: e.jobId,
+      eventId: e.eventId,
+      body: structuredClone(e.body),
+      ...(e.retryCount > 0
+        ? { retryContext: { retryCount: e.retryCount, retryReason: e.retryReason, retryData: e.retryData } }
+        : {}),
     };
     try {
-      const result = await forge.run({ functionKey: consumer.functionKey, moduleType: 'core:consumer', moduleKey: consumer.key }, () =>
-        fn(consumer.functionKey)(event, { installContext: installContextAri })) as HandlerResult;
+      const result = (await forge.run(
+        { functionKey: consumer.functionKey, moduleType: 'core:consumer', moduleKey: consumer.key },
+        () => fn(consumer.functionKey)(event, { installContext: installContextAri }),
+      )) as HandlerResult;
       if (result && result._retry) {
         const afterMs = Math.max(1, result.retryOptions?.retryAfter ?? 1) * 1000;
-        events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'retry', retryAfterMs: afterMs });
-        events.retry(e, afterMs, result.retryOptions?.retryReason ?? 'FUNCTION_RETRY_REQUEST', result.retryOptions?.retryData);
+        events.deliveries.push({
+          eventId: e.eventId,
+          queueName: e.queueName,
+          body: e.body,
+          at: clock.nowMs(),
+          outcome: 'retry',
+          retryAfterMs: afterMs,
+        });
+        events.retry(
+          e,
+          afterMs,
+          result.retryOptions?.retryReason ?? 'FUNCTION_RETRY_REQUEST',
+          result.retryOptions?.retryData,
+        );
       } else {
-        events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'ok' });
+        events.deliveries.push({
+          eventId: e.eventId,
+          queueName: e.queueName,
+          body: e.body,
+          at: clock.nowMs(),
+          outcome: 'ok',
+        });
       }
     } catch (err) {
       // A thrown error is retried by the platform with its own backoff.
       const afterMs = Math.min(900_000, 60_000 * 2 ** e.retryCount);
-      events.deliveries.push({ eventId: e.eventId, queueName: e.queueName, body: e.body, at: clock.nowMs(), outcome: 'error', error: String((err as Error)?.message ?? err), retryAfterMs: afterMs });
+      events.deliveries.push({
+        eventId: e.eventId,
+        queueName: e.queueName,
+        body: e.body,
+        at: clock.nowMs(),
+        outcome: 'error',
+        error: String((err as Error)?.message ?? err),
+        retryAfterMs: afterMs,
+      });
       events.retry(e, afterMs, 'FUNCTION_PLATFORM_UNKNOWN_ERROR');
     }
   }
@@ -169,9 +241,16 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   /** Delivers everything due at the current virtual instant: product events first, then queue events. */
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
-      if (!holdingEvents && inbox.length > 0) { await deliverProductEvent(inbox.shift()!); continue; }
+      if (!holdingEvents && inbox.length > 0) {
+        await deliverProductEvent(inbox.shift()!);
+        continue;
+      }
       const retry = takeDueProductRetry(clock.nowMs());
-      if (retry) { productEvents.push({ event: retry.event, delivered: true, reason: 'retry' }); await runTrigger({ functionKey: retry.functionKey, key: retry.moduleKey }, retry.event); continue; }
+      if (retry) {
+        productEvents.push({ event: retry.event, delivered: true, reason: 'retry' });
+        await runTrigger({ functionKey: retry.functionKey, key: retry.moduleKey }, retry.event);
+        continue;
+      }
       const due = events.takeDue(clock.nowMs(), blocked);
       if (!due) return;
       await deliverQueued(due);
@@ -185,7 +264,11 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     const s = app.schedules.find((x) => x.key === key);
     if (!s) throw new Error(`no scheduledTrigger ${key}`);
     return forge.run({ functionKey: s.functionKey, moduleType: 'core:scheduledTrigger', moduleKey: s.key }, () =>
-      fn(s.functionKey)({ context: { cloudId: SANDBOX_APP.cloudId, moduleKey: s.key }, contextToken: 'sandbox-context-token' }, { principal: undefined, installContext: installContextAri }));
+      fn(s.functionKey)(
+        { context: { cloudId: SANDBOX_APP.cloudId, moduleKey: s.key }, contextToken: 'sandbox-context-token' },
+        { principal: undefined, installContext: installContextAri },
+      ),
+    );
   }
 
   async function advanceTo(targetMs: number): Promise<void> {
@@ -210,16 +293,45 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   }
 
   // ---- resolvers (UI modules) ----
-  const MODULE_BY_PREFIX: Record<string, string> = { 'admin/': 'jira:adminPage', 'panel/': 'jira:issuePanel', 'field/': 'jira:customField' };
-  async function invoke<T = unknown>(key: string, payload: unknown, o: { accountId: string; moduleKey?: string; extension?: Record<string, unknown> }): Promise<T> {
+  const MODULE_BY_PREFIX: Record<string, string> = {
+    'admin/': 'jira:adminPage',
+    'panel/': 'jira:issuePanel',
+    'field/': 'jira:customField',
+  };
+  async function invoke<T = unknown>(
+    key: string,
+    payload: unknown,
+    o: { accountId: string; moduleKey?: string; extension?: Record<string, unknown> },
+  ): Promise<T> {
     const entry = o.moduleKey
       ? app.resolvers.get(o.moduleKey) && { moduleKey: o.moduleKey, ...app.resolvers.get(o.moduleKey)! }
-      : [...app.resolvers.entries()].map(([moduleKey, r]) => ({ moduleKey, ...r }))
-          .find((r) => Object.entries(MODULE_BY_PREFIX).some(([prefix, type]) => key.startsWith(prefix) && r.moduleType === type));
+      : [...app.resolvers.entries()]
+          .map(([moduleKey, r]) => ({ moduleKey, ...r }))
+          .find((r) =>
+            Object.entries(MODULE_BY_PREFIX).some(([prefix, type]) => key.startsWith(prefix) && r.moduleType === type),
+          );
     if (!entry) throw new Error(`no UI module with a resolver serves ${key}`);
-    const context = { cloudId: SANDBOX_APP.cloudId, moduleKey: entry.moduleKey, siteUrl: SANDBOX_APP.siteUrl, localId: `local-${entry.moduleKey}`, environmentType: 'DEVELOPMENT', extension: { type: entry.moduleType, ...(o.extension ?? {}) } };
-    const result = await forge.run({ functionKey: entry.functionKey, moduleType: entry.moduleType, moduleKey: entry.moduleKey, principal: o.accountId }, () =>
-      fn(entry.functionKey)({ call: { functionKey: key, payload }, context }, { principal: { accountId: o.accountId }, installContext: installContextAri }));
+    const context = {
+      cloudId: SANDBOX_APP.cloudId,
+      moduleKey: entry.moduleKey,
+      siteUrl: SANDBOX_APP.siteUrl,
+      localId: `local-${entry.moduleKey}`,
+      environmentType: 'DEVELOPMENT',
+      extension: { type: entry.moduleType, ...(o.extension ?? {}) },
+    };
+    const result = await forge.run(
+      {
+        functionKey: entry.functionKey,
+        moduleType: entry.moduleType,
+        moduleKey: entry.moduleKey,
+        principal: o.accountId,
+      },
+      () =>
+        fn(entry.functionKey)(
+          { call: { functionKey: key, payload }, context },
+          { principal: { accountId: o.accountId }, installContext: installContextAri },
+        ),
+    );
     await settle();
     return result as T;
   }
@@ -227,10 +339,26 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   // The Jira driver: the emulator as it is, except that changes made through it deliver the resulting
   // product events to the app's triggers (unless held), as Jira would a moment later.
   const driver = {
-    async createIssue(input: Parameters<JiraEmulator['createIssue']>[0]) { const r = jiraEmulator.createIssue(input); await settle(); return r; },
-    async updateFields(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) { const e = jiraEmulator.updateFields(key, fields, by); await settle(); return e; },
-    async setReporter(key: string, reporter: string, by: string) { const e = jiraEmulator.setReporter(key, reporter, by); await settle(); return e; },
-    async transition(key: string, status: string, by: string) { const e = jiraEmulator.transition(key, status, by); await settle(); return e; },
+    async createIssue(input: Parameters<JiraEmulator['createIssue']>[0]) {
+      const r = jiraEmulator.createIssue(input);
+      await settle();
+      return r;
+    },
+    async updateFields(key: string, fields: Parameters<JiraEmulator['updateFields']>[1], by: string) {
+      const e = jiraEmulator.updateFields(key, fields, by);
+      await settle();
+      return e;
+    },
+    async setReporter(key: string, reporter: string, by: string) {
+      const e = jiraEmulator.setReporter(key, reporter, by);
+      await settle();
+      return e;
+    },
+    async transition(key: string, status: string, by: string) {
+      const e = jiraEmulator.transition(key, status, by);
+      await settle();
+      return e;
+    },
     /** Delivers a product event again (Forge gives no exactly-once guarantee). */
     async deliverAgain(eventId: string) {
       const event = jiraEmulator.events.find((e) => e.eventId === eventId);
@@ -239,7 +367,10 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       await settle();
     },
     /** Deletes an issue; the app hears nothing (it does not subscribe to deletions), so work on it settles as reads of it 404. */
-    async deleteIssue(key: string, by: string) { jiraEmulator.deleteIssue(key, by); await settle(); },
+    async deleteIssue(key: string, by: string) {
+      jiraEmulator.deleteIssue(key, by);
+      await settle();
+    },
   };
   type JiraDriver = Omit<JiraEmulator, keyof typeof driver> & typeof driver;
   const jira = new Proxy(jiraEmulator, {
@@ -263,15 +394,32 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     events,
     productEvents,
     /** Holds product events in the inbox (late delivery); `releaseEvents` lets them through. */
-    holdEvents() { holdingEvents = true; },
-    async releaseEvents() { holdingEvents = false; await settle(); },
+    holdEvents() {
+      holdingEvents = true;
+    },
+    async releaseEvents() {
+      holdingEvents = false;
+      await settle();
+    },
     app: {
       loaded: app,
       invoke,
-      runScheduled: async (key: string) => { const r = await runScheduled(key); await settle(); return r; },
+      runScheduled: async (key: string) => {
+        const r = await runScheduled(key);
+        await settle();
+        return r;
+      },
       /** Runs any code as one invocation of `functionKey` (seeding, adapters in tests). */
       run: <T>(fnBody: () => Promise<T>, ctx: { functionKey?: string; principal?: string } = {}) =>
-        forge.run({ functionKey: ctx.functionKey ?? 'sandbox', moduleType: 'sandbox', moduleKey: 'sandbox', principal: ctx.principal }, fnBody),
+        forge.run(
+          {
+            functionKey: ctx.functionKey ?? 'sandbox',
+            moduleType: 'sandbox',
+            moduleKey: 'sandbox',
+            principal: ctx.principal,
+          },
+          fnBody,
+        ),
     },
     /** SDK calls nothing in the sandbox serves; a test can assert this stays empty. */
     unhandled,
@@ -284,4 +432,3 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     },
   };
 }
-

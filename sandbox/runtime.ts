@@ -74,9 +74,15 @@ export function installForgeRuntime(route: ForgeRoute): ForgeRuntime {
     get appContext() {
       const inv = current.getStore() ?? { ...outside, invocationId: 'inv-0' };
       return {
-        appId: SANDBOX_APP.appId, appVersion: SANDBOX_APP.appVersion, environmentId: SANDBOX_APP.environmentId,
-        environmentType: 'DEVELOPMENT', installationId,
-        invocationId: inv.invocationId, functionKey: inv.functionKey, moduleType: inv.moduleType, moduleKey: inv.moduleKey,
+        appId: SANDBOX_APP.appId,
+        appVersion: SANDBOX_APP.appVersion,
+        environmentId: SANDBOX_APP.environmentId,
+        environmentType: 'DEVELOPMENT',
+        installationId,
+        invocationId: inv.invocationId,
+        functionKey: inv.functionKey,
+        moduleType: inv.moduleType,
+        moduleKey: inv.moduleKey,
       };
     },
     lambdaContext: { awsRequestId: 'sandbox', getRemainingTimeInMillis: () => 25_000 },

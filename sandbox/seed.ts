@@ -11,26 +11,81 @@ export interface DemoWorld {
   projectKey: string;
   jira: { neville: string; alice: string; ada: string; henry: string };
   okta: { neville: string; alice: string; ada: string };
-  groups: { linux: string; windows: string; database: string; appGroup: string; ruleTargeted: string; superAdmins: string };
+  groups: {
+    linux: string;
+    windows: string;
+    database: string;
+    appGroup: string;
+    ruleTargeted: string;
+    superAdmins: string;
+  };
 }
 
 export function groupPolicy(groupId: string, displayName: string, over: Partial<GroupPolicy> = {}): GroupPolicy {
-  return { groupId, displayName, maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'none', allowedProjectKeys: [], ...over };
+  return {
+    groupId,
+    displayName,
+    maxDurationHours: 12,
+    maxLifetimeHours: 24,
+    maxExtensions: 2,
+    reminderLeadMinutes: 60,
+    approvalMode: 'none',
+    allowedProjectKeys: [],
+    ...over,
+  };
 }
 
 /** People and groups only; the app stays unconfigured (for admin-page flows that connect Okta). */
 export function seedPeople(sb: Sandbox): DemoWorld {
   const projectKey = 'ACC';
   sb.jira.addProject({ key: projectKey, name: 'Access Requests' });
-  const neville = sb.jira.addUser({ displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Europe/London' }).accountId;
-  const alice = sb.jira.addUser({ displayName: 'Alice Approver', email: 'alice.approver@atko.email', timeZone: 'America/New_York' }).accountId;
-  const ada = sb.jira.addUser({ displayName: 'Ada Admin', email: 'ada.admin@atko.email', timeZone: 'UTC', admin: true }).accountId;
-  const henry = sb.jira.addUser({ displayName: 'Hidden Henry', email: 'henry.hidden@atko.email', emailVisible: false, timeZone: 'Asia/Tokyo' }).accountId;
+  const neville = sb.jira.addUser({
+    displayName: 'Neville Newadmin',
+    email: 'neville.newadmin@atko.email',
+    timeZone: 'Europe/London',
+  }).accountId;
+  const alice = sb.jira.addUser({
+    displayName: 'Alice Approver',
+    email: 'alice.approver@atko.email',
+    timeZone: 'America/New_York',
+  }).accountId;
+  const ada = sb.jira.addUser({
+    displayName: 'Ada Admin',
+    email: 'ada.admin@atko.email',
+    timeZone: 'UTC',
+    admin: true,
+  }).accountId;
+  const henry = sb.jira.addUser({
+    displayName: 'Hidden Henry',
+    email: 'henry.hidden@atko.email',
+    emailVisible: false,
+    timeZone: 'Asia/Tokyo',
+  }).accountId;
 
-  const oNeville = sb.okta.addUser({ login: 'neville.newadmin@atko.email', email: 'neville.newadmin@atko.email', firstName: 'Neville', lastName: 'Newadmin' }).id;
-  const oAlice = sb.okta.addUser({ login: 'alice.approver@atko.email', email: 'alice.approver@atko.email', firstName: 'Alice', lastName: 'Approver' }).id;
-  const oAda = sb.okta.addUser({ login: 'ada.admin@atko.email', email: 'ada.admin@atko.email', firstName: 'Ada', lastName: 'Admin' }).id;
-  sb.okta.addUser({ login: 'henry.hidden@atko.email', email: 'henry.hidden@atko.email', firstName: 'Henry', lastName: 'Hidden' });
+  const oNeville = sb.okta.addUser({
+    login: 'neville.newadmin@atko.email',
+    email: 'neville.newadmin@atko.email',
+    firstName: 'Neville',
+    lastName: 'Newadmin',
+  }).id;
+  const oAlice = sb.okta.addUser({
+    login: 'alice.approver@atko.email',
+    email: 'alice.approver@atko.email',
+    firstName: 'Alice',
+    lastName: 'Approver',
+  }).id;
+  const oAda = sb.okta.addUser({
+    login: 'ada.admin@atko.email',
+    email: 'ada.admin@atko.email',
+    firstName: 'Ada',
+    lastName: 'Admin',
+  }).id;
+  sb.okta.addUser({
+    login: 'henry.hidden@atko.email',
+    email: 'henry.hidden@atko.email',
+    firstName: 'Henry',
+    lastName: 'Hidden',
+  });
   sb.okta.addUser({ login: 'old.neville@atko.email', email: 'neville.old@atko.email', status: 'DEPROVISIONED' });
 
   const linux = sb.okta.addGroup({ name: 'PAM Linux Sysadmins', description: 'OPA: sudo on Linux servers' }).id;

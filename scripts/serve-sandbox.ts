@@ -19,11 +19,22 @@ import { seedDemo, seedPeople, type DemoWorld } from '../sandbox/seed';
 export const ADMIN_BUILD_DIR = path.resolve(__dirname, '..', 'static', 'admin', 'build');
 const MODULE_KEY = 'admin-page';
 
-export interface AdminHost { url: string; appUrl: string; close(): Promise<void> }
+export interface AdminHost {
+  url: string;
+  appUrl: string;
+  close(): Promise<void>;
+}
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.json': 'application/json', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.json': 'application/json',
+  '.map': 'application/json',
 };
 
 /** What `view.getContext()` answers on a Jira admin page. */
@@ -63,10 +74,14 @@ window.__bridge = {
  * Serves the host page (/), the admin page (/app/) and the bridge endpoint. Calls are serialized:
  * the sandbox delivers the events a call causes before answering, like a quiet real site.
  */
-export async function startAdminHost(sb: Sandbox, opts: { accountId: string; port?: number; buildDir?: string }): Promise<AdminHost> {
+export async function startAdminHost(
+  sb: Sandbox,
+  opts: { accountId: string; port?: number; buildDir?: string },
+): Promise<AdminHost> {
   const buildDir = opts.buildDir ?? ADMIN_BUILD_DIR;
   const indexPath = path.join(buildDir, 'index.html');
-  if (!fs.existsSync(indexPath)) throw new Error(`${indexPath} is missing: run npm --prefix static/admin run build first`);
+  if (!fs.existsSync(indexPath))
+    throw new Error(`${indexPath} is missing: run npm --prefix static/admin run build first`);
   const context = adminContext(opts.accountId);
   let chain: Promise<unknown> = Promise.resolve();
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -86,11 +101,22 @@ export async function startAdminHost(sb: Sandbox, opts: { accountId: string; por
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         let call: { functionKey?: unknown; payload?: unknown };
-        try { call = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { return send(400, 'application/json', JSON.stringify({ error: 'bad JSON' })); }
-        if (typeof call.functionKey !== 'string') return send(400, 'application/json', JSON.stringify({ error: 'functionKey missing' }));
+        try {
+          call = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return send(400, 'application/json', JSON.stringify({ error: 'bad JSON' }));
+        }
+        if (typeof call.functionKey !== 'string')
+          return send(400, 'application/json', JSON.stringify({ error: 'functionKey missing' }));
         const functionKey = call.functionKey;
         try {
-          const result = await serialized(() => sb.app.invoke(functionKey, call.payload ?? {}, { accountId: opts.accountId, moduleKey: MODULE_KEY, extension: { type: 'jira:adminPage' } }));
+          const result = await serialized(() =>
+            sb.app.invoke(functionKey, call.payload ?? {}, {
+              accountId: opts.accountId,
+              moduleKey: MODULE_KEY,
+              extension: { type: 'jira:adminPage' },
+            }),
+          );
           return send(200, 'application/json', JSON.stringify({ result }));
         } catch (e) {
           // Like Forge: a resolver that throws fails the invoke; the page shows its generic error.
@@ -101,16 +127,25 @@ export async function startAdminHost(sb: Sandbox, opts: { accountId: string; por
       if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
       if (url.pathname === '/') return send(200, TYPES['.html'], hostPage());
       if (url.pathname === '/app/' || url.pathname === '/app/index.html') {
-        const html = fs.readFileSync(indexPath, 'utf8').replace('<head>', `<head>\n<script>${bridgeScript(context)}</script>`);
+        const html = fs
+          .readFileSync(indexPath, 'utf8')
+          .replace('<head>', `<head>\n<script>${bridgeScript(context)}</script>`);
         return send(200, TYPES['.html'], html);
       }
       if (url.pathname.startsWith('/app/')) {
         const file = path.resolve(buildDir, '.' + decodeURIComponent(url.pathname.slice('/app'.length)));
-        if (!file.startsWith(buildDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return send(404, 'text/plain', 'not found');
+        if (!file.startsWith(buildDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile())
+          return send(404, 'text/plain', 'not found');
         return send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
       }
       return send(404, 'text/plain', 'not found');
-    })().catch((e) => { console.error(e); if (!res.headersSent) { res.writeHead(500); res.end(); } });
+    })().catch((e) => {
+      console.error(e);
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      }
+    });
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -118,7 +153,11 @@ export async function startAdminHost(sb: Sandbox, opts: { accountId: string; por
   return {
     url,
     appUrl: `${url}app/`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -147,11 +186,23 @@ frame.addEventListener('load', () => {
 async function playDemoRequests(sb: Sandbox, w: DemoWorld): Promise<void> {
   const raise = (summary: string, reporter: string, fields: Record<string, string>) =>
     sb.jira.createIssue({ projectKey: w.projectKey, summary, reporter, fields });
-  await raise('Patch Windows jump hosts', w.jira.alice, { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
+  await raise('Patch Windows jump hosts', w.jira.alice, {
+    changeType: 'Standard',
+    accessType: 'New access',
+    adminGroup: w.groups.windows,
+  });
   await sb.clock.advance(40 * 60_000);
-  await raise('Urgent Linux work', w.jira.neville, { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux });
+  await raise('Urgent Linux work', w.jira.neville, {
+    changeType: 'Emergency',
+    accessType: 'New access',
+    adminGroup: w.groups.linux,
+  });
   await sb.clock.advance(20 * 60_000);
-  await raise('DB index rebuild', w.jira.neville, { changeType: 'Normal', accessType: 'New access', adminGroup: w.groups.database });
+  await raise('DB index rebuild', w.jira.neville, {
+    changeType: 'Normal',
+    accessType: 'New access',
+    adminGroup: w.groups.database,
+  });
   await sb.clock.advance(5 * 60_000);
 }
 
@@ -160,15 +211,29 @@ async function main() {
   const sb = await createSandbox();
   const world = fresh ? seedPeople(sb) : await seedDemo(sb);
   if (!fresh) await playDemoRequests(sb, world);
-  const host = await startAdminHost(sb, { accountId: world.jira.ada, port: process.env.PORT ? Number(process.env.PORT) : undefined });
+  const host = await startAdminHost(sb, {
+    accountId: world.jira.ada,
+    port: process.env.PORT ? Number(process.env.PORT) : undefined,
+  });
   console.log(`Okta JIT Access admin page (sandbox, signed in as Ada Admin): ${host.url}`);
   console.log(`Okta emulator: domain ${sb.okta.domain}, API token ${sb.okta.apiToken}`);
-  console.log(fresh ? 'Fresh install: connect Okta on the first tab with the domain and token above.' : 'Demo data: three groups allowlisted, three grants running. Ctrl-C to stop.');
-  const stop = async () => { await host.close(); await sb.close(); process.exit(0); };
+  console.log(
+    fresh
+      ? 'Fresh install: connect Okta on the first tab with the domain and token above.'
+      : 'Demo data: three groups allowlisted, three grants running. Ctrl-C to stop.',
+  );
+  const stop = async () => {
+    await host.close();
+    await sb.close();
+    process.exit(0);
+  };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
 
 if (require.main === module) {
-  main().catch((e) => { console.error(e); process.exit(1); });
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -12,7 +12,9 @@ it('plays the canonical story of product.md section 7 to the written end', async
     expect(verifyStory(story.world, story.keys, result, sb)).toEqual([]);
     // The promises the issue names, asserted here as well as inside verifyStory.
     const linux = story.world.groups.linux;
-    const linuxWrites = sb.okta.requests.filter((r) => r.path.startsWith(`/api/v1/groups/${linux}/users/`) && (r.method === 'PUT' || r.method === 'DELETE'));
+    const linuxWrites = sb.okta.requests.filter(
+      (r) => r.path.startsWith(`/api/v1/groups/${linux}/users/`) && (r.method === 'PUT' || r.method === 'DELETE'),
+    );
     expect(linuxWrites.map((r) => r.method)).toEqual(['PUT', 'DELETE']);
     expect(sb.okta.members(linux)).not.toContain(story.world.okta.neville);
     expect(sb.okta.members(story.world.groups.windows)).toContain(story.world.okta.neville);

@@ -35,23 +35,39 @@ describe('offline manifest check', () => {
   });
 
   it('fails when a module names a function that does not exist', async () => {
-    const problems = await checkManifest(appWith((m) => { m.modules.scheduledTrigger[0].function = 'no-such-function'; }));
+    const problems = await checkManifest(
+      appWith((m) => {
+        m.modules.scheduledTrigger[0].function = 'no-such-function';
+      }),
+    );
     expect(problems.map((p) => p.message).join('\n')).toMatch(/no-such-function/);
   });
 
   it('fails when a handler export is missing from src/index.ts', async () => {
-    const problems = await checkManifest(appWith((m) => { m.modules.function[0].handler = 'index.notExported'; }));
+    const problems = await checkManifest(
+      appWith((m) => {
+        m.modules.function[0].handler = 'index.notExported';
+      }),
+    );
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.map((p) => p.message).join('\n')).toMatch(/notExported/);
   });
 
   it('fails when the Jira scopes the code needs are missing', async () => {
-    const problems = await checkManifest(appWith((m) => { m.permissions.scopes = m.permissions.scopes.filter((s: string) => !s.includes('jira')); }));
+    const problems = await checkManifest(
+      appWith((m) => {
+        m.permissions.scopes = m.permissions.scopes.filter((s: string) => !s.includes('jira'));
+      }),
+    );
     expect(problems.some((p) => /scope|permission/i.test(p.message))).toBe(true);
   });
 
   it('fails on an invalid schedule interval', async () => {
-    const problems = await checkManifest(appWith((m) => { m.modules.scheduledTrigger[0].interval = 'everyMinute'; }));
+    const problems = await checkManifest(
+      appWith((m) => {
+        m.modules.scheduledTrigger[0].interval = 'everyMinute';
+      }),
+    );
     expect(problems.length).toBeGreaterThan(0);
   });
 });

@@ -126,7 +126,12 @@ export interface EmulatedNotification {
   at: string;
 }
 
-interface ChangelogEntry { id: string; author: string; created: string; items: ChangeItem[] }
+interface ChangelogEntry {
+  id: string;
+  author: string;
+  created: string;
+  items: ChangeItem[];
+}
 
 interface IssueState {
   id: string;
@@ -147,8 +152,17 @@ interface IssueState {
   notifications: EmulatedNotification[];
 }
 
-export interface HandleRequest { method: string; path: string; body?: unknown; asAccountId?: string }
-export interface HandleResponse { status: number; body?: unknown; headers?: Record<string, string> }
+export interface HandleRequest {
+  method: string;
+  path: string;
+  body?: unknown;
+  asAccountId?: string;
+}
+export interface HandleResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface InjectedFailure {
   method?: string;
@@ -161,12 +175,27 @@ export interface InjectedFailure {
   times?: number;
 }
 
-export type AdfNode = { type: string; attrs?: Record<string, unknown>; content?: AdfNode[]; text?: string; marks?: Array<{ type: string; attrs?: Record<string, unknown> }>; version?: number };
+export type AdfNode = {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: AdfNode[];
+  text?: string;
+  marks?: Array<{ type: string; attrs?: Record<string, unknown> }>;
+  version?: number;
+};
 
 export const STATUSES = {
   TODO: { id: '10000', name: 'To Do', category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' } },
-  IN_PROGRESS: { id: '3', name: 'In Progress', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' } },
-  APPROVED: { id: '10001', name: 'Approved', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' } },
+  IN_PROGRESS: {
+    id: '3',
+    name: 'In Progress',
+    category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  },
+  APPROVED: {
+    id: '10001',
+    name: 'Approved',
+    category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  },
   DONE: { id: '10002', name: 'Done', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } },
 } as const;
 type StatusDef = (typeof STATUSES)[keyof typeof STATUSES];
@@ -175,8 +204,18 @@ const ALL_STATUSES: StatusDef[] = Object.values(STATUSES);
 export const TRANSITIONS: Array<{ id: string; name: string; from: string[]; to: string }> = [
   { id: '11', name: 'Start', from: [STATUSES.TODO.id], to: STATUSES.IN_PROGRESS.id },
   { id: '21', name: 'Approve', from: [STATUSES.TODO.id, STATUSES.IN_PROGRESS.id], to: STATUSES.APPROVED.id },
-  { id: '31', name: 'Done', from: [STATUSES.TODO.id, STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id], to: STATUSES.DONE.id },
-  { id: '41', name: 'Reopen', from: [STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id, STATUSES.DONE.id], to: STATUSES.TODO.id },
+  {
+    id: '31',
+    name: 'Done',
+    from: [STATUSES.TODO.id, STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id],
+    to: STATUSES.DONE.id,
+  },
+  {
+    id: '41',
+    name: 'Reopen',
+    from: [STATUSES.IN_PROGRESS.id, STATUSES.APPROVED.id, STATUSES.DONE.id],
+    to: STATUSES.TODO.id,
+  },
 ];
 
 export const FIELD_IDS = {
@@ -203,7 +242,17 @@ export function jiraDateTime(iso: string): string {
 }
 
 const INLINE = new Set(['text', 'mention', 'hardBreak', 'emoji', 'inlineCard', 'date', 'status']);
-const BLOCK = new Set(['paragraph', 'heading', 'bulletList', 'orderedList', 'table', 'rule', 'codeBlock', 'blockquote', 'panel']);
+const BLOCK = new Set([
+  'paragraph',
+  'heading',
+  'bulletList',
+  'orderedList',
+  'table',
+  'rule',
+  'codeBlock',
+  'blockquote',
+  'panel',
+]);
 const MARKS = new Set(['strong', 'em', 'code', 'strike', 'underline', 'link', 'subsup', 'textColor']);
 
 /** Validates an ADF document the way Jira's comment API does (structure, node and mark types). */
@@ -235,15 +284,24 @@ export function validateAdf(doc: unknown): string | undefined {
       case 'mention':
         if (typeof n.attrs?.id !== 'string' || n.attrs.id.length === 0) return `${at}: mention needs attrs.id`;
         return undefined;
-      case 'hardBreak': case 'rule': case 'emoji': case 'inlineCard': case 'date': case 'status':
+      case 'hardBreak':
+      case 'rule':
+      case 'emoji':
+      case 'inlineCard':
+      case 'date':
+      case 'status':
         return undefined;
-      case 'paragraph': case 'heading':
+      case 'paragraph':
+      case 'heading':
         return n.content === undefined ? undefined : blockList(n.content, at, INLINE);
       case 'codeBlock':
         return n.content === undefined ? undefined : blockList(n.content, at, new Set(['text']));
-      case 'bulletList': case 'orderedList':
+      case 'bulletList':
+      case 'orderedList':
         return blockList(n.content, at, new Set(['listItem']));
-      case 'listItem': case 'blockquote': case 'panel':
+      case 'listItem':
+      case 'blockquote':
+      case 'panel':
         return blockList(n.content, at, new Set(['paragraph', 'bulletList', 'orderedList', 'codeBlock']));
       case 'table':
         if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a table needs rows`;
@@ -251,9 +309,14 @@ export function validateAdf(doc: unknown): string | undefined {
       case 'tableRow':
         if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a row needs cells`;
         return blockList(n.content, at, new Set(['tableHeader', 'tableCell']));
-      case 'tableHeader': case 'tableCell':
+      case 'tableHeader':
+      case 'tableCell':
         if (!Array.isArray(n.content) || n.content.length === 0) return `${at}: a cell needs block content`;
-        return blockList(n.content, at, new Set(['paragraph', 'bulletList', 'orderedList', 'heading', 'codeBlock', 'rule', 'panel', 'blockquote']));
+        return blockList(
+          n.content,
+          at,
+          new Set(['paragraph', 'bulletList', 'orderedList', 'heading', 'codeBlock', 'rule', 'panel', 'blockquote']),
+        );
       default:
         return `${at}: unsupported node`;
     }
@@ -261,8 +324,10 @@ export function validateAdf(doc: unknown): string | undefined {
   return blockList(d.content, 'doc', BLOCK);
 }
 
-const jiraError = (status: number, ...messages: string[]): HandleResponse =>
-  ({ status, body: { errorMessages: messages, errors: {} } });
+const jiraError = (status: number, ...messages: string[]): HandleResponse => ({
+  status,
+  body: { errorMessages: messages, errors: {} },
+});
 
 export class JiraEmulator {
   readonly events: ForgeIssueEvent[] = [];
@@ -283,8 +348,13 @@ export class JiraEmulator {
     this.siteUrl = opts.siteUrl ?? 'https://sandbox.atlassian.net';
     // Forge app users have account ids of this form (prefix 712020: is Atlassian's app-user namespace).
     this.appUser = {
-      accountId: `712020:${opts.appId}`, displayName: 'Okta JIT Access for Jira', emailVisible: false,
-      timeZone: 'UTC', admin: opts.appIsAdmin ?? true, active: true, accountType: 'app',
+      accountId: `712020:${opts.appId}`,
+      displayName: 'Okta JIT Access for Jira',
+      emailVisible: false,
+      timeZone: 'UTC',
+      admin: opts.appIsAdmin ?? true,
+      active: true,
+      accountType: 'app',
     };
     this.users.set(this.appUser.accountId, this.appUser);
   }
@@ -292,11 +362,19 @@ export class JiraEmulator {
   // ------------------------------------------------------------------ driver
 
   addUser(input: AddUserInput): EmulatedUser {
-    const accountId = input.accountId ?? `557058:${String(++this.seq.user).padStart(8, '0')}-0000-4000-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+    const accountId =
+      input.accountId ??
+      `557058:${String(++this.seq.user).padStart(8, '0')}-0000-4000-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
     if (this.users.has(accountId)) throw new Error(`user ${accountId} exists`);
     const user: EmulatedUser = {
-      accountId, displayName: input.displayName, email: input.email, emailVisible: input.emailVisible ?? true,
-      timeZone: input.timeZone ?? 'UTC', admin: input.admin ?? false, active: true, accountType: 'atlassian',
+      accountId,
+      displayName: input.displayName,
+      email: input.email,
+      emailVisible: input.emailVisible ?? true,
+      timeZone: input.timeZone ?? 'UTC',
+      admin: input.admin ?? false,
+      active: true,
+      accountType: 'atlassian',
     };
     this.users.set(accountId, user);
     return user;
@@ -317,11 +395,24 @@ export class JiraEmulator {
     if (!ISSUE_TYPES[issueType]) throw new Error(`no issue type ${issueType}`);
     const now = this.opts.now();
     const issue: IssueState = {
-      id: String(++this.seq.issue), key: `${project.key}-${project.nextNumber++}`, projectKey: project.key, issueType,
-      summary: input.summary, reporter: input.reporter, creator: input.reporter, assignee: null, created: now, updated: now,
-      statusId: STATUSES.TODO.id, values: {}, comments: [], changelog: [], notifications: [],
+      id: String(++this.seq.issue),
+      key: `${project.key}-${project.nextNumber++}`,
+      projectKey: project.key,
+      issueType,
+      summary: input.summary,
+      reporter: input.reporter,
+      creator: input.reporter,
+      assignee: null,
+      created: now,
+      updated: now,
+      statusId: STATUSES.TODO.id,
+      values: {},
+      comments: [],
+      changelog: [],
+      notifications: [],
     };
-    for (const c of this.fieldChanges(issue, input.fields ?? {})) issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
+    for (const c of this.fieldChanges(issue, input.fields ?? {}))
+      issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
     this.issues.set(issue.key, issue);
     const event = this.emit('avi:jira:created:issue', issue, input.reporter);
     return { id: issue.id, key: issue.key, event };
@@ -344,7 +435,15 @@ export class JiraEmulator {
     const to = this.requireUser(reporterAccountId);
     if (issue.reporter === reporterAccountId) return undefined;
     const from = this.users.get(issue.reporter);
-    const item: ChangeItem = { field: 'reporter', fieldtype: 'jira', fieldId: 'reporter', from: issue.reporter, fromString: from?.displayName ?? null, to: reporterAccountId, toString: to.displayName };
+    const item: ChangeItem = {
+      field: 'reporter',
+      fieldtype: 'jira',
+      fieldId: 'reporter',
+      from: issue.reporter,
+      fromString: from?.displayName ?? null,
+      to: reporterAccountId,
+      toString: to.displayName,
+    };
     issue.reporter = reporterAccountId;
     return this.recordChange(issue, byAccountId, [item]);
   }
@@ -370,8 +469,16 @@ export class JiraEmulator {
   issue(key: string) {
     const i = this.requireIssue(key);
     return {
-      id: i.id, key: i.key, projectKey: i.projectKey, issueType: i.issueType, summary: i.summary,
-      reporter: i.reporter, creator: i.creator, assignee: i.assignee, created: i.created, updated: i.updated,
+      id: i.id,
+      key: i.key,
+      projectKey: i.projectKey,
+      issueType: i.issueType,
+      summary: i.summary,
+      reporter: i.reporter,
+      creator: i.creator,
+      assignee: i.assignee,
+      created: i.created,
+      updated: i.updated,
       status: this.status(i.statusId).name,
       fields: {
         accessType: i.values[FIELD_IDS.accessType],
@@ -383,19 +490,40 @@ export class JiraEmulator {
     };
   }
 
-  comments(key: string): EmulatedComment[] { return structuredClone(this.requireIssue(key).comments); }
-  notifications(key: string): EmulatedNotification[] { return structuredClone(this.requireIssue(key).notifications); }
-  user(accountId: string): EmulatedUser | undefined { return this.users.get(accountId); }
+  comments(key: string): EmulatedComment[] {
+    return structuredClone(this.requireIssue(key).comments);
+  }
+  notifications(key: string): EmulatedNotification[] {
+    return structuredClone(this.requireIssue(key).notifications);
+  }
+  user(accountId: string): EmulatedUser | undefined {
+    return this.users.get(accountId);
+  }
 
   /** Fields as GET /rest/api/3/field lists them. */
   fieldDefinitions() {
-    const ext = (moduleKey: string) => `ari:cloud:ecosystem::extension/${this.opts.appId}/${this.opts.environmentId}/static/${moduleKey}`;
+    const ext = (moduleKey: string) =>
+      `ari:cloud:ecosystem::extension/${this.opts.appId}/${this.opts.environmentId}/static/${moduleKey}`;
     const sys = (id: string, name: string, type: string, extra: Record<string, unknown> = {}) => ({
-      id, key: id, name, custom: false, orderable: true, navigable: true, searchable: true, clauseNames: [id],
+      id,
+      key: id,
+      name,
+      custom: false,
+      orderable: true,
+      navigable: true,
+      searchable: true,
+      clauseNames: [id],
       schema: { type, system: id, ...extra },
     });
     const custom = (id: string, name: string, schema: Record<string, unknown>) => ({
-      id, key: id, name, untranslatedName: name, custom: true, orderable: true, navigable: true, searchable: true,
+      id,
+      key: id,
+      name,
+      untranslatedName: name,
+      custom: true,
+      orderable: true,
+      navigable: true,
+      searchable: true,
       clauseNames: [`cf[${id.slice('customfield_'.length)}]`, name],
       schema: { ...schema, customId: Number(id.slice('customfield_'.length)) },
     });
@@ -410,8 +538,14 @@ export class JiraEmulator {
       sys('created', 'Created', 'datetime'),
       sys('updated', 'Updated', 'datetime'),
       sys('comment', 'Comment', 'comments-page'),
-      custom(FIELD_IDS.changeType, 'Change type', { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' }),
-      custom(FIELD_IDS.requestedEnd, 'Requested end', { type: 'datetime', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datetime' }),
+      custom(FIELD_IDS.changeType, 'Change type', {
+        type: 'option',
+        custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select',
+      }),
+      custom(FIELD_IDS.requestedEnd, 'Requested end', {
+        type: 'datetime',
+        custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datetime',
+      }),
       custom(FIELD_IDS.accessType, 'Access type', { type: 'string', custom: ext('access-type') }),
       custom(FIELD_IDS.adminGroup, 'Admin group', { type: 'string', custom: ext('admin-group') }),
     ];
@@ -426,19 +560,27 @@ export class JiraEmulator {
     const path = decodeURIComponent(url.pathname);
     const q = url.searchParams;
 
-    const failure = this.failures.find((f) => (f.method === undefined || f.method.toUpperCase() === method)
-      && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+    const failure = this.failures.find(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.pathIncludes === undefined || path.includes(f.pathIncludes)),
+    );
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
-      return { status: failure.status, body: failure.body ?? { errorMessages: [`Injected failure ${failure.status}`], errors: {} }, headers: failure.headers };
+      return {
+        status: failure.status,
+        body: failure.body ?? { errorMessages: [`Injected failure ${failure.status}`], errors: {} },
+        headers: failure.headers,
+      };
     }
 
     let caller: EmulatedUser;
     if (req.asAccountId === undefined) caller = this.appUser;
     else {
       const u = this.users.get(req.asAccountId);
-      if (!u || !u.active || u.accountType !== 'atlassian') return jiraError(401, 'Client must be authenticated to access this resource.');
+      if (!u || !u.active || u.accountType !== 'atlassian')
+        return jiraError(401, 'Client must be authenticated to access this resource.');
       caller = u;
     }
 
@@ -448,7 +590,8 @@ export class JiraEmulator {
     if (method === 'GET' && path === '/rest/api/3/user') return this.getUser(q);
     if (method === 'GET' && path === '/rest/api/3/mypermissions') return this.myPermissions(q, caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
-    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET') return this.getChangelog(m[1], q);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET')
+      return this.getChangelog(m[1], q);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/))) {
       if (method === 'GET') return this.getComments(m[1], q);
       if (method === 'POST') return this.postComment(m[1], req.body, caller);
@@ -457,7 +600,8 @@ export class JiraEmulator {
       if (method === 'GET') return this.getTransitions(m[1]);
       if (method === 'POST') return this.postTransition(m[1], req.body, caller);
     }
-    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/notify$/)) && method === 'POST') return this.postNotify(m[1], req.body, caller);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/notify$/)) && method === 'POST')
+      return this.postNotify(m[1], req.body, caller);
 
     this.unhandled.push(`${method} ${req.path}`);
     return jiraError(404, `No Jira REST resource serves ${method} ${path} in the emulator.`);
@@ -475,7 +619,10 @@ export class JiraEmulator {
     const issue = this.findIssue(idOrKey);
     if (!issue) return this.noIssue();
     const all = this.issueFieldsJson(issue);
-    const requested = (q.get('fields') ?? '*navigable').split(',').map((s) => s.trim()).filter(Boolean);
+    const requested = (q.get('fields') ?? '*navigable')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const fields: Record<string, unknown> = {};
     const wantsAll = requested.some((f) => f === '*all' || f === '*navigable');
     for (const [id, v] of Object.entries(all)) {
@@ -483,7 +630,13 @@ export class JiraEmulator {
     }
     return {
       status: 200,
-      body: { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.siteUrl}/rest/api/3/issue/${issue.id}`, key: issue.key, fields },
+      body: {
+        expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+        id: issue.id,
+        self: `${this.siteUrl}/rest/api/3/issue/${issue.id}`,
+        key: issue.key,
+        fields,
+      },
     };
   }
 
@@ -498,9 +651,22 @@ export class JiraEmulator {
     return {
       status: 200,
       body: {
-        self, maxResults, startAt, total: issue.changelog.length, isLast,
-        ...(isLast ? {} : { nextPage: `${this.siteUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}` }),
-        values: page.map((c) => ({ id: c.id, author: this.userJson(this.users.get(c.author)!, false), created: jiraDateTime(c.created), items: structuredClone(c.items) })),
+        self,
+        maxResults,
+        startAt,
+        total: issue.changelog.length,
+        isLast,
+        ...(isLast
+          ? {}
+          : {
+              nextPage: `${this.siteUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}`,
+            }),
+        values: page.map((c) => ({
+          id: c.id,
+          author: this.userJson(this.users.get(c.author)!, false),
+          created: jiraDateTime(c.created),
+          items: structuredClone(c.items),
+        })),
       },
     };
   }
@@ -512,7 +678,12 @@ export class JiraEmulator {
     const maxResults = Math.min(5000, Math.max(1, Number(q.get('maxResults') ?? 5000) || 5000));
     return {
       status: 200,
-      body: { startAt, maxResults, total: issue.comments.length, comments: issue.comments.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)) },
+      body: {
+        startAt,
+        maxResults,
+        total: issue.comments.length,
+        comments: issue.comments.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)),
+      },
     };
   }
 
@@ -520,18 +691,36 @@ export class JiraEmulator {
     const issue = this.findIssue(idOrKey);
     if (!issue) return this.noIssue();
     const b = body as { body?: unknown } | undefined;
-    if (!b || typeof b !== 'object' || b.body === undefined) return { status: 400, body: { errorMessages: [], errors: { comment: 'Comment body can not be empty!' } } };
+    if (!b || typeof b !== 'object' || b.body === undefined)
+      return { status: 400, body: { errorMessages: [], errors: { comment: 'Comment body can not be empty!' } } };
     const invalid = validateAdf(b.body);
     if (invalid) return jiraError(400, 'INVALID_INPUT', invalid);
     const text = this.renderText(b.body as AdfNode);
-    if (text.length > 32767) return { status: 400, body: { errorMessages: [], errors: { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' } } };
+    if (text.length > 32767)
+      return {
+        status: 400,
+        body: {
+          errorMessages: [],
+          errors: { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' },
+        },
+      };
     const now = this.opts.now();
-    const c: EmulatedComment = { id: String(++this.seq.comment), author: caller.accountId, body: structuredClone(b.body as AdfNode), text, created: now };
+    const c: EmulatedComment = {
+      id: String(++this.seq.comment),
+      author: caller.accountId,
+      body: structuredClone(b.body as AdfNode),
+      text,
+      created: now,
+    };
     issue.comments.push(c);
     issue.updated = now;
     // Forge's comment event; a comment is not a field change, so there is no changelog.
     this.emit('avi:jira:commented:issue', issue, caller.accountId, undefined, {
-      id: c.id, author: { accountId: caller.accountId }, body: structuredClone(c.body), created: jiraDateTime(now), updated: jiraDateTime(now),
+      id: c.id,
+      author: { accountId: caller.accountId },
+      body: structuredClone(c.body),
+      created: jiraDateTime(now),
+      updated: jiraDateTime(now),
     });
     return { status: 201, body: this.commentJson(issue, c) };
   }
@@ -545,8 +734,15 @@ export class JiraEmulator {
       body: {
         expand: 'transitions',
         transitions: available.map((t) => ({
-          id: t.id, name: t.name, to: this.statusJson(t.to), hasScreen: false, isGlobal: false, isInitial: false,
-          isAvailable: true, isConditional: false, isLooped: false,
+          id: t.id,
+          name: t.name,
+          to: this.statusJson(t.to),
+          hasScreen: false,
+          isGlobal: false,
+          isInitial: false,
+          isAvailable: true,
+          isConditional: false,
+          isLooped: false,
         })),
       },
     };
@@ -566,16 +762,20 @@ export class JiraEmulator {
   private postNotify(idOrKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
     const issue = this.findIssue(idOrKey);
     if (!issue) return this.noIssue();
-    const b = body as { subject?: unknown; textBody?: unknown; htmlBody?: unknown; to?: Record<string, unknown> } | undefined;
+    const b = body as
+      { subject?: unknown; textBody?: unknown; htmlBody?: unknown; to?: Record<string, unknown> } | undefined;
     if (!b || typeof b !== 'object') return jiraError(400, 'Request body is missing.');
     for (const k of ['subject', 'textBody', 'htmlBody'] as const) {
-      if (b[k] !== undefined && typeof b[k] !== 'string') return { status: 400, body: { errorMessages: [], errors: { [k]: `${k} must be a string.` } } };
+      if (b[k] !== undefined && typeof b[k] !== 'string')
+        return { status: 400, body: { errorMessages: [], errors: { [k]: `${k} must be a string.` } } };
     }
-    if (b.textBody === undefined && b.htmlBody === undefined) return jiraError(400, 'The notification has no body: send textBody or htmlBody.');
+    if (b.textBody === undefined && b.htmlBody === undefined)
+      return jiraError(400, 'The notification has no body: send textBody or htmlBody.');
     const to = b.to;
     if (!to || typeof to !== 'object') return jiraError(400, 'No recipients were defined for notification.');
     const known = new Set(['reporter', 'assignee', 'watchers', 'voters', 'users', 'groups', 'groupIds']);
-    for (const k of Object.keys(to)) if (!known.has(k)) return jiraError(400, `Unrecognized field "${k}" in notification recipients.`);
+    for (const k of Object.keys(to))
+      if (!known.has(k)) return jiraError(400, `Unrecognized field "${k}" in notification recipients.`);
     const recipients = new Set<string>();
     if (to.reporter === true) recipients.add(issue.reporter);
     if (to.assignee === true && issue.assignee) recipients.add(issue.assignee);
@@ -587,10 +787,16 @@ export class JiraEmulator {
         recipients.add(u.accountId);
       }
     }
-    if (recipients.size === 0 && !to.watchers && !to.voters && !to.groups && !to.groupIds) return jiraError(400, 'No recipients were defined for notification.');
+    if (recipients.size === 0 && !to.watchers && !to.voters && !to.groups && !to.groupIds)
+      return jiraError(400, 'No recipients were defined for notification.');
     issue.notifications.push({
-      subject: b.subject as string | undefined, textBody: b.textBody as string | undefined, htmlBody: b.htmlBody as string | undefined,
-      to: [...recipients], request: structuredClone(body), sentBy: caller.accountId, at: this.opts.now(),
+      subject: b.subject as string | undefined,
+      textBody: b.textBody as string | undefined,
+      htmlBody: b.htmlBody as string | undefined,
+      to: [...recipients],
+      request: structuredClone(body),
+      sentBy: caller.accountId,
+      at: this.opts.now(),
     });
     return { status: 204 };
   }
@@ -604,17 +810,43 @@ export class JiraEmulator {
   }
 
   private myPermissions(q: URLSearchParams, caller: EmulatedUser): HandleResponse {
-    const keys = (q.get('permissions') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const keys = (q.get('permissions') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (keys.length === 0) return jiraError(400, 'The permissions query parameter is required.');
-    const known: Record<string, { id: string; name: string; type: string; description: string; has: (u: EmulatedUser) => boolean }> = {
-      ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.', has: (u) => u.admin },
-      BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', description: 'Ability to browse projects and the issues within them.', has: () => true },
+    const known: Record<
+      string,
+      { id: string; name: string; type: string; description: string; has: (u: EmulatedUser) => boolean }
+    > = {
+      ADMINISTER: {
+        id: '0',
+        name: 'Administer Jira',
+        type: 'GLOBAL',
+        description:
+          'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.',
+        has: (u) => u.admin,
+      },
+      BROWSE_PROJECTS: {
+        id: '10',
+        name: 'Browse Projects',
+        type: 'PROJECT',
+        description: 'Ability to browse projects and the issues within them.',
+        has: () => true,
+      },
     };
     const permissions: Record<string, unknown> = {};
     for (const k of keys) {
       const p = known[k];
       if (!p) return jiraError(404, `Permission '${k}' does not exist.`);
-      permissions[k] = { id: p.id, key: k, name: p.name, type: p.type, description: p.description, havePermission: p.has(caller) };
+      permissions[k] = {
+        id: p.id,
+        key: k,
+        name: p.name,
+        type: p.type,
+        description: p.description,
+        havePermission: p.has(caller),
+      };
     }
     return { status: 200, body: { permissions } };
   }
@@ -640,8 +872,11 @@ export class JiraEmulator {
   private statusJson(id: string) {
     const s = this.status(id);
     return {
-      self: `${this.siteUrl}/rest/api/3/status/${s.id}`, description: '', iconUrl: `${this.siteUrl}/images/icons/statuses/generic.png`,
-      name: s.name, id: s.id,
+      self: `${this.siteUrl}/rest/api/3/status/${s.id}`,
+      description: '',
+      iconUrl: `${this.siteUrl}/images/icons/statuses/generic.png`,
+      name: s.name,
+      id: s.id,
       statusCategory: { self: `${this.siteUrl}/rest/api/3/statuscategory/${s.category.id}`, ...s.category },
     };
   }
@@ -649,22 +884,45 @@ export class JiraEmulator {
   private userJson(u: EmulatedUser, withTimeZone: boolean) {
     return {
       self: `${this.siteUrl}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
-      accountId: u.accountId, accountType: u.accountType,
+      accountId: u.accountId,
+      accountType: u.accountType,
       ...(u.email && u.emailVisible ? { emailAddress: u.email } : {}),
-      avatarUrls: { '48x48': `https://avatar.example/${u.accountId}/48`, '24x24': `https://avatar.example/${u.accountId}/24`, '16x16': `https://avatar.example/${u.accountId}/16`, '32x32': `https://avatar.example/${u.accountId}/32` },
-      displayName: u.displayName, active: u.active,
+      avatarUrls: {
+        '48x48': `https://avatar.example/${u.accountId}/48`,
+        '24x24': `https://avatar.example/${u.accountId}/24`,
+        '16x16': `https://avatar.example/${u.accountId}/16`,
+        '32x32': `https://avatar.example/${u.accountId}/32`,
+      },
+      displayName: u.displayName,
+      active: u.active,
       ...(withTimeZone ? { timeZone: u.timeZone, locale: 'en_US' } : { timeZone: u.timeZone }),
     };
   }
 
   private projectJson(key: string) {
     const p = this.projects.get(key)!;
-    return { self: `${this.siteUrl}/rest/api/3/project/${p.id}`, id: p.id, key: p.key, name: p.name, projectTypeKey: 'software', simplified: false, avatarUrls: {} };
+    return {
+      self: `${this.siteUrl}/rest/api/3/project/${p.id}`,
+      id: p.id,
+      key: p.key,
+      name: p.name,
+      projectTypeKey: 'software',
+      simplified: false,
+      avatarUrls: {},
+    };
   }
 
   private issueTypeJson(name: string) {
     const t = ISSUE_TYPES[name];
-    return { self: `${this.siteUrl}/rest/api/3/issuetype/${t.id}`, id: t.id, description: t.description, iconUrl: `${this.siteUrl}/images/icons/issuetypes/task.svg`, name, subtask: false, hierarchyLevel: t.hierarchyLevel };
+    return {
+      self: `${this.siteUrl}/rest/api/3/issuetype/${t.id}`,
+      id: t.id,
+      description: t.description,
+      iconUrl: `${this.siteUrl}/images/icons/issuetypes/task.svg`,
+      name,
+      subtask: false,
+      hierarchyLevel: t.hierarchyLevel,
+    };
   }
 
   private issueFieldsJson(i: IssueState): Record<string, unknown> {
@@ -682,7 +940,9 @@ export class JiraEmulator {
       assignee: user(i.assignee),
       created: jiraDateTime(i.created),
       updated: jiraDateTime(i.updated),
-      [FIELD_IDS.changeType]: option ? { self: `${this.siteUrl}/rest/api/3/customFieldOption/${option.id}`, value: option.value, id: option.id } : null,
+      [FIELD_IDS.changeType]: option
+        ? { self: `${this.siteUrl}/rest/api/3/customFieldOption/${option.id}`, value: option.value, id: option.id }
+        : null,
       [FIELD_IDS.requestedEnd]: end ? jiraDateTime(end) : null,
       [FIELD_IDS.accessType]: i.values[FIELD_IDS.accessType] ?? null,
       [FIELD_IDS.adminGroup]: i.values[FIELD_IDS.adminGroup] ?? null,
@@ -692,8 +952,14 @@ export class JiraEmulator {
   private commentJson(issue: IssueState, c: EmulatedComment) {
     const author = this.userJson(this.users.get(c.author)!, true);
     return {
-      self: `${this.siteUrl}/rest/api/3/issue/${issue.id}/comment/${c.id}`, id: c.id, author, body: structuredClone(c.body),
-      updateAuthor: author, created: jiraDateTime(c.created), updated: jiraDateTime(c.created), jsdPublic: true,
+      self: `${this.siteUrl}/rest/api/3/issue/${issue.id}/comment/${c.id}`,
+      id: c.id,
+      author,
+      body: structuredClone(c.body),
+      updateAuthor: author,
+      created: jiraDateTime(c.created),
+      updated: jiraDateTime(c.created),
+      jsdPublic: true,
     };
   }
 
@@ -705,24 +971,50 @@ export class JiraEmulator {
       const before = issue.values[fieldId] ?? null;
       const after = v === null || v === '' ? null : v;
       if (before === after) return;
-      items.push({ field: name, fieldtype: 'custom', fieldId, from: null, fromString: before, to: null, toString: after });
+      items.push({
+        field: name,
+        fieldtype: 'custom',
+        fieldId,
+        from: null,
+        fromString: before,
+        to: null,
+        toString: after,
+      });
     };
     plain(FIELD_IDS.accessType, 'Access type', input.accessType);
     plain(FIELD_IDS.adminGroup, 'Admin group', input.adminGroup);
     if (input.changeType !== undefined) {
       const before = CHANGE_TYPE_OPTIONS.find((o) => o.id === issue.values[FIELD_IDS.changeType]);
-      const after = input.changeType === null ? undefined : CHANGE_TYPE_OPTIONS.find((o) => o.value === input.changeType);
+      const after =
+        input.changeType === null ? undefined : CHANGE_TYPE_OPTIONS.find((o) => o.value === input.changeType);
       if (input.changeType !== null && !after) throw new Error(`"${input.changeType}" is not an option of Change type`);
       if (before?.id !== after?.id) {
-        items.push({ field: 'Change type', fieldtype: 'custom', fieldId: FIELD_IDS.changeType, from: before?.id ?? null, fromString: before?.value ?? null, to: after?.id ?? null, toString: after?.value ?? null });
+        items.push({
+          field: 'Change type',
+          fieldtype: 'custom',
+          fieldId: FIELD_IDS.changeType,
+          from: before?.id ?? null,
+          fromString: before?.value ?? null,
+          to: after?.id ?? null,
+          toString: after?.value ?? null,
+        });
       }
     }
     if (input.requestedEnd !== undefined) {
-      if (input.requestedEnd !== null && Number.isNaN(Date.parse(input.requestedEnd))) throw new Error(`"${input.requestedEnd}" is not a date-time`);
+      if (input.requestedEnd !== null && Number.isNaN(Date.parse(input.requestedEnd)))
+        throw new Error(`"${input.requestedEnd}" is not a date-time`);
       const before = issue.values[FIELD_IDS.requestedEnd] ?? null;
       const after = input.requestedEnd === null ? null : new Date(input.requestedEnd).toISOString();
       if (before !== after) {
-        items.push({ field: 'Requested end', fieldtype: 'custom', fieldId: FIELD_IDS.requestedEnd, from: before, fromString: before && jiraDateTime(before), to: after, toString: after && jiraDateTime(after) });
+        items.push({
+          field: 'Requested end',
+          fieldtype: 'custom',
+          fieldId: FIELD_IDS.requestedEnd,
+          from: before,
+          fromString: before && jiraDateTime(before),
+          to: after,
+          toString: after && jiraDateTime(after),
+        });
       }
     }
     // Stored value: select and date-time keep theirs in `to` (option id, ISO), app fields in `toString`.
@@ -734,7 +1026,15 @@ export class JiraEmulator {
     const to = this.status(t.to);
     issue.statusId = to.id;
     return this.recordChange(issue, byAccountId, [
-      { field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name },
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: from.id,
+        fromString: from.name,
+        to: to.id,
+        toString: to.name,
+      },
     ]);
   }
 
@@ -747,8 +1047,11 @@ export class JiraEmulator {
   }
 
   private emit(
-    eventType: ForgeIssueEvent['eventType'], issue: IssueState, actor: string,
-    changelog?: ForgeIssueEvent['changelog'], comment?: ForgeIssueEvent['comment'],
+    eventType: ForgeIssueEvent['eventType'],
+    issue: IssueState,
+    actor: string,
+    changelog?: ForgeIssueEvent['changelog'],
+    comment?: ForgeIssueEvent['comment'],
   ): ForgeIssueEvent {
     // Forge event payloads carry users as { accountId } only (no names or emails).
     const ref = (id: string | null) => (id ? { accountId: id } : null);
@@ -759,11 +1062,18 @@ export class JiraEmulator {
       atlassianId: actor,
       timestamp: Date.parse(this.opts.now()),
       issue: {
-        id: issue.id, key: issue.key,
+        id: issue.id,
+        key: issue.key,
         fields: {
-          summary: issue.summary, issuetype: this.issueTypeJson(issue.issueType), creator: ref(issue.creator),
-          created: jiraDateTime(issue.created), project: this.projectJson(issue.projectKey), reporter: ref(issue.reporter),
-          assignee: ref(issue.assignee), updated: jiraDateTime(issue.updated), status: this.statusJson(issue.statusId),
+          summary: issue.summary,
+          issuetype: this.issueTypeJson(issue.issueType),
+          creator: ref(issue.creator),
+          created: jiraDateTime(issue.created),
+          project: this.projectJson(issue.projectKey),
+          reporter: ref(issue.reporter),
+          assignee: ref(issue.assignee),
+          updated: jiraDateTime(issue.updated),
+          status: this.statusJson(issue.statusId),
         },
       },
       ...(changelog ? { changelog } : {}),
@@ -780,23 +1090,36 @@ export class JiraEmulator {
   renderText(doc: AdfNode): string {
     const inline = (n: AdfNode): string => {
       switch (n.type) {
-        case 'text': return n.text ?? '';
+        case 'text':
+          return n.text ?? '';
         case 'mention': {
           const id = String(n.attrs?.id ?? '');
           const name = this.users.get(id)?.displayName ?? String(n.attrs?.text ?? id).replace(/^@/, '');
           return `@${name}`;
         }
-        case 'hardBreak': return '\n';
-        default: return (n.content ?? []).map(inline).join('');
+        case 'hardBreak':
+          return '\n';
+        default:
+          return (n.content ?? []).map(inline).join('');
       }
     };
     const block = (n: AdfNode): string[] => {
       switch (n.type) {
-        case 'paragraph': case 'heading': case 'codeBlock': return [(n.content ?? []).map(inline).join('')];
-        case 'table': return (n.content ?? []).map((row) => (row.content ?? []).map((cell) => (cell.content ?? []).flatMap(block).join(' ')).join(' | '));
-        case 'bulletList': case 'orderedList': return (n.content ?? []).flatMap((li) => (li.content ?? []).flatMap(block).map((l) => `- ${l}`));
-        case 'rule': return ['---'];
-        default: return (n.content ?? []).flatMap(block);
+        case 'paragraph':
+        case 'heading':
+        case 'codeBlock':
+          return [(n.content ?? []).map(inline).join('')];
+        case 'table':
+          return (n.content ?? []).map((row) =>
+            (row.content ?? []).map((cell) => (cell.content ?? []).flatMap(block).join(' ')).join(' | '),
+          );
+        case 'bulletList':
+        case 'orderedList':
+          return (n.content ?? []).flatMap((li) => (li.content ?? []).flatMap(block).map((l) => `- ${l}`));
+        case 'rule':
+          return ['---'];
+        default:
+          return (n.content ?? []).flatMap(block);
       }
     };
     return (doc.content ?? []).flatMap(block).join('\n');

@@ -39,10 +39,16 @@ export interface EntityDefinition {
   indexes: IndexDefinition[];
 }
 
-export interface KvsResponse { status: number; body?: unknown }
+export interface KvsResponse {
+  status: number;
+  body?: unknown;
+}
 
 /** How the emulator refuses a write: HTTP status and the `code` of the error body. */
-export interface RefusalAnswer { status: number; code: string }
+export interface RefusalAnswer {
+  status: number;
+  code: string;
+}
 export interface ConflictAnswers {
   /** A FAIL_IF_EXISTS write (plain, entity or batch) whose key is already stored. */
   keyExists: RefusalAnswer;
@@ -77,12 +83,25 @@ export const MAX_BATCH_ITEMS = 25;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
-interface Rec { value: unknown; createdAt: number; updatedAt: number; expireTime?: string }
+interface Rec {
+  value: unknown;
+  createdAt: number;
+  updatedAt: number;
+  expireTime?: string;
+}
 
 class KvsFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
-const fail = (status: number, code: string, message: string): never => { throw new KvsFailure(status, code, message); };
+const fail = (status: number, code: string, message: string): never => {
+  throw new KvsFailure(status, code, message);
+};
 const badRequest = (message: string): never => fail(400, 'BAD_REQUEST', message);
 
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
@@ -119,19 +138,37 @@ function evalCondition(actual: unknown, c: Condition): boolean {
   const v = c.values ?? [];
   const cmp = (x: unknown) => compare(actual, x);
   switch (c.condition) {
-    case 'EXISTS': return actual !== undefined;
-    case 'NOT_EXISTS': return actual === undefined;
-    case 'EQUAL_TO': return cmp(v[0]) === 0;
-    case 'NOT_EQUAL_TO': return cmp(v[0]) !== 0;
-    case 'GREATER_THAN': { const r = cmp(v[0]); return r !== undefined && r > 0; }
-    case 'GREATER_THAN_EQUAL_TO': { const r = cmp(v[0]); return r !== undefined && r >= 0; }
-    case 'LESS_THAN': { const r = cmp(v[0]); return r !== undefined && r < 0; }
-    case 'LESS_THAN_EQUAL_TO': { const r = cmp(v[0]); return r !== undefined && r <= 0; }
+    case 'EXISTS':
+      return actual !== undefined;
+    case 'NOT_EXISTS':
+      return actual === undefined;
+    case 'EQUAL_TO':
+      return cmp(v[0]) === 0;
+    case 'NOT_EQUAL_TO':
+      return cmp(v[0]) !== 0;
+    case 'GREATER_THAN': {
+      const r = cmp(v[0]);
+      return r !== undefined && r > 0;
+    }
+    case 'GREATER_THAN_EQUAL_TO': {
+      const r = cmp(v[0]);
+      return r !== undefined && r >= 0;
+    }
+    case 'LESS_THAN': {
+      const r = cmp(v[0]);
+      return r !== undefined && r < 0;
+    }
+    case 'LESS_THAN_EQUAL_TO': {
+      const r = cmp(v[0]);
+      return r !== undefined && r <= 0;
+    }
     case 'BETWEEN': {
-      const lo = cmp(v[0]); const hi = cmp(v[1]);
+      const lo = cmp(v[0]);
+      const hi = cmp(v[1]);
       return lo !== undefined && hi !== undefined && lo >= 0 && hi <= 0;
     }
-    case 'BEGINS_WITH': return typeof actual === 'string' && typeof v[0] === 'string' && actual.startsWith(v[0]);
+    case 'BEGINS_WITH':
+      return typeof actual === 'string' && typeof v[0] === 'string' && actual.startsWith(v[0]);
     case 'CONTAINS':
       if (typeof actual === 'string') return typeof v[0] === 'string' && actual.includes(v[0]);
       if (Array.isArray(actual)) return actual.some((x) => compare(x, v[0]) === 0);
@@ -141,12 +178,28 @@ function evalCondition(actual: unknown, c: Condition): boolean {
       if (typeof actual === 'string') return typeof v[0] === 'string' && !actual.includes(v[0]);
       if (Array.isArray(actual)) return !actual.some((x) => compare(x, v[0]) === 0);
       return false;
-    default: return badRequest(`Unknown condition ${String(c.condition)}`);
+    default:
+      return badRequest(`Unknown condition ${String(c.condition)}`);
   }
 }
 
-const RANGE_CONDITIONS = new Set(['BEGINS_WITH', 'BETWEEN', 'EQUAL_TO', 'GREATER_THAN', 'GREATER_THAN_EQUAL_TO', 'LESS_THAN', 'LESS_THAN_EQUAL_TO']);
-const FILTER_CONDITIONS = new Set([...RANGE_CONDITIONS, 'CONTAINS', 'NOT_CONTAINS', 'NOT_EQUAL_TO', 'EXISTS', 'NOT_EXISTS']);
+const RANGE_CONDITIONS = new Set([
+  'BEGINS_WITH',
+  'BETWEEN',
+  'EQUAL_TO',
+  'GREATER_THAN',
+  'GREATER_THAN_EQUAL_TO',
+  'LESS_THAN',
+  'LESS_THAN_EQUAL_TO',
+]);
+const FILTER_CONDITIONS = new Set([
+  ...RANGE_CONDITIONS,
+  'CONTAINS',
+  'NOT_CONTAINS',
+  'NOT_EQUAL_TO',
+  'EXISTS',
+  'NOT_EXISTS',
+]);
 
 function checkFilters(filters: unknown): Filters | undefined {
   if (filters === undefined || filters === null) return undefined;
@@ -156,7 +209,12 @@ function checkFilters(filters: unknown): Filters | undefined {
   const list = f.and ?? f.or;
   if (!Array.isArray(list) || list.length === 0) badRequest('filters need at least one condition');
   for (const c of list!) {
-    if (!isObject(c) || typeof c.property !== 'string' || !FILTER_CONDITIONS.has(c.condition as string) || !Array.isArray(c.values)) {
+    if (
+      !isObject(c) ||
+      typeof c.property !== 'string' ||
+      !FILTER_CONDITIONS.has(c.condition as string) ||
+      !Array.isArray(c.values)
+    ) {
       badRequest(`Invalid filter ${JSON.stringify(c)}`);
     }
   }
@@ -178,16 +236,24 @@ function depthOf(v: unknown): number {
 
 function validateKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) return fail(400, 'EMPTY_KEY', 'Key cannot be empty.');
-  if (key.length > MAX_KEY_LENGTH) return fail(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.`);
-  if (!KEY_PATTERN.test(key)) return fail(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
+  if (key.length > MAX_KEY_LENGTH)
+    return fail(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.`);
+  if (!KEY_PATTERN.test(key))
+    return fail(400, 'INVALID_KEY', 'The provided key does not match the regex: /^(?!\\s+$)[a-zA-Z0-9:._\\s-#]+$/');
   return key;
 }
 
 function validateValue(value: unknown): void {
   if (value === undefined) badRequest('A value is required');
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-  if (bytes > MAX_VALUE_BYTES) fail(400, 'MAX_SIZE', `The provided value (${bytes} bytes) has exceeded the maximum size limit (${MAX_VALUE_BYTES} bytes).`);
-  if (depthOf(value) > MAX_DEPTH) fail(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${MAX_DEPTH}) limit.`);
+  if (bytes > MAX_VALUE_BYTES)
+    fail(
+      400,
+      'MAX_SIZE',
+      `The provided value (${bytes} bytes) has exceeded the maximum size limit (${MAX_VALUE_BYTES} bytes).`,
+    );
+  if (depthOf(value) > MAX_DEPTH)
+    fail(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${MAX_DEPTH}) limit.`);
 }
 
 const TTL_UNIT_MS: Record<string, number> = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
@@ -205,12 +271,20 @@ interface KvsBody {
   [field: string]: unknown;
 }
 
-interface SetOptionsBody { keyPolicy?: 'OVERRIDE' | 'FAIL_IF_EXISTS'; returnValue?: 'PREVIOUS' | 'LATEST'; ttl?: { value: number; unit: string } }
+interface SetOptionsBody {
+  keyPolicy?: 'OVERRIDE' | 'FAIL_IF_EXISTS';
+  returnValue?: 'PREVIOUS' | 'LATEST';
+  ttl?: { value: number; unit: string };
+}
 
 const encodeCursor = (o: unknown) => Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
 function decodeCursor<T>(c: unknown): T {
   if (typeof c !== 'string') return badRequest('Invalid cursor');
-  try { return JSON.parse(Buffer.from(c as string, 'base64url').toString('utf8')) as T; } catch { return badRequest('Invalid cursor'); }
+  try {
+    return JSON.parse(Buffer.from(c as string, 'base64url').toString('utf8')) as T;
+  } catch {
+    return badRequest('Invalid cursor');
+  }
 }
 
 function checkLimit(limit: unknown): number {
@@ -236,8 +310,16 @@ export class KvsEmulator {
   conflicts: ConflictAnswers;
   conditionsOnMissingItems: MissingItemConditions;
 
-  constructor(opts: { entities: EntityDefinition[]; now?: () => number; conflicts?: Partial<ConflictAnswers>; conditionsOnMissingItems?: MissingItemConditions }) {
-    for (const e of opts.entities) { this.defs.set(e.name, e); this.entities.set(e.name, new Map()); }
+  constructor(opts: {
+    entities: EntityDefinition[];
+    now?: () => number;
+    conflicts?: Partial<ConflictAnswers>;
+    conditionsOnMissingItems?: MissingItemConditions;
+  }) {
+    for (const e of opts.entities) {
+      this.defs.set(e.name, e);
+      this.entities.set(e.name, new Map());
+    }
     this.now = opts.now ?? (() => Date.now());
     this.conflicts = { ...REPORTED_CONFLICT_ANSWERS, ...opts.conflicts };
     this.conditionsOnMissingItems = opts.conditionsOnMissingItems ?? 'as-empty';
@@ -255,8 +337,12 @@ export class KvsEmulator {
 
   // ---- read helpers for tests ----
 
-  value(key: string): unknown { return clone(this.live(this.plain, key)?.value); }
-  secret(key: string): unknown { return clone(this.live(this.secrets, key)?.value); }
+  value(key: string): unknown {
+    return clone(this.live(this.plain, key)?.value);
+  }
+  secret(key: string): unknown {
+    return clone(this.live(this.secrets, key)?.value);
+  }
   entity(entityName: string): Array<{ key: string; value: Record<string, unknown> }> {
     const store = this.entityStore(entityName);
     return [...store.keys()].sort().flatMap((key) => {
@@ -269,35 +355,60 @@ export class KvsEmulator {
    * entity queries answer from a copy of the entities taken now, while gets and writes see the truth.
    */
   freezeQueries(): void {
-    this.querySnapshot = new Map([...this.entities].map(([name, store]) => [name, new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }]))]));
+    this.querySnapshot = new Map(
+      [...this.entities].map(([name, store]) => [
+        name,
+        new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }])),
+      ]),
+    );
   }
-  thawQueries(): void { this.querySnapshot = undefined; }
+  thawQueries(): void {
+    this.querySnapshot = undefined;
+  }
   private querySnapshot?: Map<string, Store>;
 
   /** Plain keys currently stored (secrets and entities excluded). */
-  keys(): string[] { return [...this.plain.keys()].filter((k) => this.live(this.plain, k)).sort(); }
+  keys(): string[] {
+    return [...this.plain.keys()].filter((k) => this.live(this.plain, k)).sort();
+  }
 
   // ---- dispatch ----
 
   private dispatch(path: string, raw: unknown): KvsResponse {
     const b = (raw ?? {}) as KvsBody;
     switch (path) {
-      case '/api/v1/get': return this.get(this.plain, b);
-      case '/api/v1/set': return this.set(this.plain, b);
-      case '/api/v1/delete': return this.del(this.plain, b);
-      case '/api/v1/query': return this.query(b);
-      case '/api/v1/secret/get': return this.get(this.secrets, b);
-      case '/api/v1/secret/set': return this.set(this.secrets, b);
-      case '/api/v1/secret/delete': return this.del(this.secrets, b);
-      case '/api/v1/entity/get': return this.get(this.entityStore(b.entityName), b);
-      case '/api/v1/entity/set': return this.set(this.entityStore(b.entityName), b, this.defs.get(b.entityName));
-      case '/api/v1/entity/delete': return this.del(this.entityStore(b.entityName), b);
-      case '/api/v1/entity/query': return this.entityQuery(b);
-      case '/api/v1/batch/get': return this.batchGet(raw);
-      case '/api/v1/batch/set': return this.batchSet(raw);
-      case '/api/v1/batch/delete': return this.batchDelete(raw);
-      case '/api/v1/transaction': return this.transact(b);
-      default: return fail(404, 'NOT_FOUND', `No KVS operation at ${path}`);
+      case '/api/v1/get':
+        return this.get(this.plain, b);
+      case '/api/v1/set':
+        return this.set(this.plain, b);
+      case '/api/v1/delete':
+        return this.del(this.plain, b);
+      case '/api/v1/query':
+        return this.query(b);
+      case '/api/v1/secret/get':
+        return this.get(this.secrets, b);
+      case '/api/v1/secret/set':
+        return this.set(this.secrets, b);
+      case '/api/v1/secret/delete':
+        return this.del(this.secrets, b);
+      case '/api/v1/entity/get':
+        return this.get(this.entityStore(b.entityName), b);
+      case '/api/v1/entity/set':
+        return this.set(this.entityStore(b.entityName), b, this.defs.get(b.entityName));
+      case '/api/v1/entity/delete':
+        return this.del(this.entityStore(b.entityName), b);
+      case '/api/v1/entity/query':
+        return this.entityQuery(b);
+      case '/api/v1/batch/get':
+        return this.batchGet(raw);
+      case '/api/v1/batch/set':
+        return this.batchSet(raw);
+      case '/api/v1/batch/delete':
+        return this.batchDelete(raw);
+      case '/api/v1/transaction':
+        return this.transact(b);
+      default:
+        return fail(404, 'NOT_FOUND', `No KVS operation at ${path}`);
     }
   }
 
@@ -311,14 +422,18 @@ export class KvsEmulator {
   /** The record if present and not past its TTL (expired records are dropped on sight). */
   private live(store: Store, key: string): Rec | undefined {
     const r = store.get(key);
-    if (r?.expireTime && Date.parse(r.expireTime) <= this.now()) { store.delete(key); return undefined; }
+    if (r?.expireTime && Date.parse(r.expireTime) <= this.now()) {
+      store.delete(key);
+      return undefined;
+    }
     return r;
   }
 
   private withMetadata(key: string, r: Rec, fields: unknown) {
     const f = Array.isArray(fields) ? fields : [];
     return {
-      key, value: clone(r.value),
+      key,
+      value: clone(r.value),
       ...(f.includes('CREATED_AT') ? { createdAt: r.createdAt } : {}),
       ...(f.includes('UPDATED_AT') ? { updatedAt: r.updatedAt } : {}),
       ...(f.includes('EXPIRE_TIME') && r.expireTime ? { expireTime: r.expireTime } : {}),
@@ -330,7 +445,15 @@ export class KvsEmulator {
     const r = this.live(store, key);
     if (!r) return fail(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
     // The SDK only reads metadata when asked, but Forge always sends key and value.
-    return { status: 200, body: { ...this.withMetadata(key, r, b.options?.metadataFields), createdAt: r.createdAt, updatedAt: r.updatedAt, ...(r.expireTime ? { expireTime: r.expireTime } : {}) } };
+    return {
+      status: 200,
+      body: {
+        ...this.withMetadata(key, r, b.options?.metadataFields),
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        ...(r.expireTime ? { expireTime: r.expireTime } : {}),
+      },
+    };
   }
 
   private validateEntityValue(def: EntityDefinition, value: unknown): void {
@@ -339,12 +462,14 @@ export class KvsEmulator {
       const spec = def.attributes[attr];
       if (!spec) fail(400, 'INVALID_ENTITY_VALUE', `Attribute ${attr} is not declared on entity ${def.name}`);
       if (v === null || v === undefined) continue;
-      const ok = spec.type === 'any'
-        || (spec.type === 'string' && typeof v === 'string')
-        || (spec.type === 'boolean' && typeof v === 'boolean')
-        || (spec.type === 'float' && typeof v === 'number' && Number.isFinite(v))
-        || (spec.type === 'integer' && typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
-      if (!ok) fail(400, 'INVALID_ENTITY_VALUE', `Attribute ${attr} of entity ${def.name} must be of type ${spec.type}`);
+      const ok =
+        spec.type === 'any' ||
+        (spec.type === 'string' && typeof v === 'string') ||
+        (spec.type === 'boolean' && typeof v === 'boolean') ||
+        (spec.type === 'float' && typeof v === 'number' && Number.isFinite(v)) ||
+        (spec.type === 'integer' && typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
+      if (!ok)
+        fail(400, 'INVALID_ENTITY_VALUE', `Attribute ${attr} of entity ${def.name} must be of type ${spec.type}`);
     }
   }
 
@@ -356,14 +481,26 @@ export class KvsEmulator {
   }
 
   /** Validates one write without applying it; returns the record to store. */
-  private prepareSet(store: Store, key: string, value: unknown, options: SetOptionsBody | undefined, def?: EntityDefinition): Rec {
+  private prepareSet(
+    store: Store,
+    key: string,
+    value: unknown,
+    options: SetOptionsBody | undefined,
+    def?: EntityDefinition,
+  ): Rec {
     validateKey(key);
     validateValue(value);
     if (def) this.validateEntityValue(def, value);
     const existing = this.live(store, key);
-    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing) fail(this.conflicts.keyExists.status, this.conflicts.keyExists.code, `Key ${key} already exists`);
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing)
+      fail(this.conflicts.keyExists.status, this.conflicts.keyExists.code, `Key ${key} already exists`);
     const nowSec = Math.floor(this.now() / 1000);
-    return { value: clone(value), createdAt: existing?.createdAt ?? nowSec, updatedAt: nowSec, expireTime: this.expireTimeFor(options?.ttl) };
+    return {
+      value: clone(value),
+      createdAt: existing?.createdAt ?? nowSec,
+      updatedAt: nowSec,
+      expireTime: this.expireTimeFor(options?.ttl),
+    };
   }
 
   private set(store: Store, b: KvsBody, def?: EntityDefinition): KvsResponse {
@@ -375,7 +512,16 @@ export class KvsEmulator {
     if (options?.returnValue) {
       const shown = options.returnValue === 'PREVIOUS' ? previous : rec;
       if (!shown) return { status: 204 };
-      return { status: 200, body: { key, value: clone(shown.value), createdAt: shown.createdAt, updatedAt: shown.updatedAt, ...(shown.expireTime ? { expireTime: shown.expireTime } : {}) } };
+      return {
+        status: 200,
+        body: {
+          key,
+          value: clone(shown.value),
+          createdAt: shown.createdAt,
+          updatedAt: shown.updatedAt,
+          ...(shown.expireTime ? { expireTime: shown.expireTime } : {}),
+        },
+      };
     }
     return { status: 204 };
   }
@@ -393,11 +539,14 @@ export class KvsEmulator {
     if (where !== undefined) {
       if (!Array.isArray(where) || where.length !== 1) badRequest('where takes exactly one condition');
       const w = where[0];
-      if (w.property !== 'key' || w.condition !== 'BEGINS_WITH' || typeof w.values?.[0] !== 'string') badRequest('Only `key BEGINS_WITH <string>` is supported');
+      if (w.property !== 'key' || w.condition !== 'BEGINS_WITH' || typeof w.values?.[0] !== 'string')
+        badRequest('Only `key BEGINS_WITH <string>` is supported');
       prefix = w.values[0] as string;
     }
     const after = b.after === undefined ? undefined : decodeCursor<{ k: string }>(b.after).k;
-    const keys = [...this.plain.keys()].filter((k) => k.startsWith(prefix) && (after === undefined || k > after) && this.live(this.plain, k)).sort();
+    const keys = [...this.plain.keys()]
+      .filter((k) => k.startsWith(prefix) && (after === undefined || k > after) && this.live(this.plain, k))
+      .sort();
     const page = keys.slice(0, limit);
     const data = page.map((k) => this.withMetadata(k, this.plain.get(k)!, b.options?.metadataFields));
     const cursor = keys.length > limit ? encodeCursor({ k: page[page.length - 1] }) : undefined;
@@ -415,7 +564,10 @@ export class KvsEmulator {
       badRequest(`Index ${index.name} needs partition values for [${index.partition.join(', ')}]`);
     }
     const range = b.range as Condition | undefined;
-    if (range !== undefined && (!isObject(range) || !RANGE_CONDITIONS.has(range.condition) || !Array.isArray(range.values))) {
+    if (
+      range !== undefined &&
+      (!isObject(range) || !RANGE_CONDITIONS.has(range.condition) || !Array.isArray(range.values))
+    ) {
       badRequest(`Invalid range condition ${JSON.stringify(range)}`);
     }
     const filters = checkFilters(b.filters);
@@ -438,12 +590,15 @@ export class KvsEmulator {
     });
     const dir = sort === 'ASC' ? 1 : -1;
     const order = (a: { key: string; rv: unknown }, c: { key: string; rv: unknown }) =>
-      dir * ((compare(a.rv, c.rv) ?? String(a.rv).localeCompare(String(c.rv))) || (a.key < c.key ? -1 : a.key > c.key ? 1 : 0));
+      dir *
+      ((compare(a.rv, c.rv) ?? String(a.rv).localeCompare(String(c.rv))) ||
+        (a.key < c.key ? -1 : a.key > c.key ? 1 : 0));
     rows.sort(order);
     const start = after ? rows.filter((x) => order(x, { key: after.k, rv: after.r }) > 0) : rows;
     // Like DynamoDB, `limit` bounds the items read; filters then drop some of them.
     const page = start.slice(0, limit);
-    const data = page.filter((x) => matchesFilters(x.r.value, filters))
+    const data = page
+      .filter((x) => matchesFilters(x.r.value, filters))
       .map((x) => this.withMetadata(x.key, x.r, b.options?.metadataFields ?? b.metadataFields));
     const last = page[page.length - 1];
     const cursor = start.length > limit ? encodeCursor({ i: fingerprint, r: last.rv, k: last.key }) : undefined;
@@ -452,12 +607,15 @@ export class KvsEmulator {
 
   private batchItems(raw: unknown): Array<KvsBody> {
     if (!Array.isArray(raw)) return badRequest('A batch body is an array of items');
-    if ((raw as unknown[]).length > MAX_BATCH_ITEMS) return badRequest(`A batch takes at most ${MAX_BATCH_ITEMS} items`);
+    if ((raw as unknown[]).length > MAX_BATCH_ITEMS)
+      return badRequest(`A batch takes at most ${MAX_BATCH_ITEMS} items`);
     return raw as Array<KvsBody>;
   }
 
   private storeFor(entityName: unknown): { store: Store; def?: EntityDefinition } {
-    return entityName === undefined ? { store: this.plain } : { store: this.entityStore(entityName), def: this.defs.get(entityName as string) };
+    return entityName === undefined
+      ? { store: this.plain }
+      : { store: this.entityStore(entityName), def: this.defs.get(entityName as string) };
   }
 
   private batchEach(raw: unknown, op: (item: KvsBody) => Record<string, unknown>): KvsResponse {
@@ -509,7 +667,8 @@ export class KvsEmulator {
     if (![sets, deletes, checks].every(Array.isArray)) badRequest('set, delete and check must be arrays');
     const total = sets.length + deletes.length + checks.length;
     if (total === 0) badRequest('A transaction needs at least one operation');
-    if (total > MAX_TRANSACTION_OPS) badRequest(`A transaction takes at most ${MAX_TRANSACTION_OPS} operations (got ${total})`);
+    if (total > MAX_TRANSACTION_OPS)
+      badRequest(`A transaction takes at most ${MAX_TRANSACTION_OPS} operations (got ${total})`);
 
     const seen = new Set<string>();
     const target = (op: KvsBody) => {
@@ -546,7 +705,12 @@ export class KvsEmulator {
       if (!t.conditions) badRequest('A check needs conditions');
       if (!conditionHolds(t.store, t.key, t.conditions)) failed = true;
     }
-    if (failed) fail(this.conflicts.conditionFailed.status, this.conflicts.conditionFailed.code, 'A condition of the transaction was not met; nothing was written');
+    if (failed)
+      fail(
+        this.conflicts.conditionFailed.status,
+        this.conflicts.conditionFailed.code,
+        'A condition of the transaction was not met; nothing was written',
+      );
     for (const w of writes) w();
     return { status: 204 };
   }

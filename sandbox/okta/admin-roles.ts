@@ -65,25 +65,45 @@ export class AdminRoles {
    * resets to SUPER_ADMIN.
    */
   set(principal: string, role: AdminRole | AdminRole[] | undefined): void {
-    if (role === undefined) { this.byPrincipal.delete(principal); return; }
+    if (role === undefined) {
+      this.byPrincipal.delete(principal);
+      return;
+    }
     const roles = Array.isArray(role) ? role : [role];
-    this.byPrincipal.set(principal, roles.map((r) => (r === 'SUPER_ADMIN' ? r : { permissions: [...r.permissions], resources: r.resources.map(path) })));
+    this.byPrincipal.set(
+      principal,
+      roles.map((r) =>
+        r === 'SUPER_ADMIN' ? r : { permissions: [...r.permissions], resources: r.resources.map(path) },
+      ),
+    );
   }
 
   /**
    * Whether `principal` may run `operationId` with these path params, and, for lists of groups, which
    * groups it may see. `isMember(userId, groupId)` answers for group-users resources.
    */
-  check(principal: string, operationId: string, params: Record<string, string>, isMember: (userId: string, groupId: string) => boolean):
-    { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
+  check(
+    principal: string,
+    operationId: string,
+    params: Record<string, string>,
+    isMember: (userId: string, groupId: string) => boolean,
+  ): { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
     const roles = this.byPrincipal.get(principal) ?? ['SUPER_ADMIN'];
-    const each = roles.map((role) => (role === 'SUPER_ADMIN' ? { allowed: true, visibleGroup: () => true } : checkOne(role, operationId, params, isMember)));
+    const each = roles.map((role) =>
+      role === 'SUPER_ADMIN'
+        ? { allowed: true, visibleGroup: () => true }
+        : checkOne(role, operationId, params, isMember),
+    );
     return { allowed: each.some((r) => r.allowed), visibleGroup: (g) => each.some((r) => r.visibleGroup(g)) };
   }
 }
 
-function checkOne(role: CustomAdminRole, operationId: string, params: Record<string, string>, isMember: (userId: string, groupId: string) => boolean):
-  { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
+function checkOne(
+  role: CustomAdminRole,
+  operationId: string,
+  params: Record<string, string>,
+  isMember: (userId: string, groupId: string) => boolean,
+): { allowed: boolean; visibleGroup: (groupId: string) => boolean } {
   const need = OPERATION_PERMISSIONS[operationId];
   const held = new Set(role.permissions.flatMap((p) => [p, ...(INCLUDES[p] ?? [])]));
   const set = new Set(role.resources);
@@ -93,20 +113,34 @@ function checkOne(role: CustomAdminRole, operationId: string, params: Record<str
   if (!need || !held.has(need.permission)) return { allowed: false, visibleGroup };
   let allowed: boolean;
   switch (need.target) {
-    case 'all-users': allowed = set.has('/api/v1/users'); break;
+    case 'all-users':
+      allowed = set.has('/api/v1/users');
+      break;
     case 'user': {
       const u = params.userId ?? params.id ?? '';
-      allowed = set.has('/api/v1/users') || [...set].some((r) => {
-        const m = /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(r);
-        return !!m && isMember(u, m[1]);
-      });
+      allowed =
+        set.has('/api/v1/users') ||
+        [...set].some((r) => {
+          const m = /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(r);
+          return !!m && isMember(u, m[1]);
+        });
       break;
     }
-    case 'all-groups': allowed = allGroups; break;
-    case 'any-group': allowed = allGroups || [...set].some((r) => /^\/api\/v1\/groups\/[^/]+$/.test(r)); break;
-    case 'group': allowed = hasGroup(params.groupId ?? ''); break;
-    case 'iam': allowed = true; break;
-    case 'never': allowed = false; break;
+    case 'all-groups':
+      allowed = allGroups;
+      break;
+    case 'any-group':
+      allowed = allGroups || [...set].some((r) => /^\/api\/v1\/groups\/[^/]+$/.test(r));
+      break;
+    case 'group':
+      allowed = hasGroup(params.groupId ?? '');
+      break;
+    case 'iam':
+      allowed = true;
+      break;
+    case 'never':
+      allowed = false;
+      break;
   }
   return { allowed, visibleGroup };
 }

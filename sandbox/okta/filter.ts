@@ -16,7 +16,10 @@ export function parseFilter(expr: string, allowedAttrs: string[]): Predicate {
   while (pos < expr.length) {
     re.lastIndex = pos;
     m = re.exec(expr);
-    if (!m) { if (/^\s*$/.test(expr.slice(pos))) break; throw new FilterSyntaxError(`cannot parse near "${expr.slice(pos)}"`); }
+    if (!m) {
+      if (/^\s*$/.test(expr.slice(pos))) break;
+      throw new FilterSyntaxError(`cannot parse near "${expr.slice(pos)}"`);
+    }
     tokens.push(m[1]);
     pos = re.lastIndex;
   }
@@ -40,11 +43,21 @@ export function parseFilter(expr: string, allowedAttrs: string[]): Predicate {
   };
   const conj = (): Predicate => {
     let p = clause();
-    while (tokens[i]?.toLowerCase() === 'and') { i++; const l = p; const r = clause(); p = (g) => l(g) && r(g); }
+    while (tokens[i]?.toLowerCase() === 'and') {
+      i++;
+      const l = p;
+      const r = clause();
+      p = (g) => l(g) && r(g);
+    }
     return p;
   };
   let p = conj();
-  while (tokens[i]?.toLowerCase() === 'or') { i++; const l = p; const r = conj(); p = (g) => l(g) || r(g); }
+  while (tokens[i]?.toLowerCase() === 'or') {
+    i++;
+    const l = p;
+    const r = conj();
+    p = (g) => l(g) || r(g);
+  }
   if (i !== tokens.length) throw new FilterSyntaxError(`unexpected "${tokens[i]}"`);
   return p;
 }

@@ -15,7 +15,8 @@ type NodeModuleApi = typeof import('node:module');
 
 function loadJose(): typeof JoseModule {
   const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (typeof getBuiltin !== 'function') throw new Error('The sandbox needs Node >= 20.19 (process.getBuiltinModule and require() of ES modules).');
+  if (typeof getBuiltin !== 'function')
+    throw new Error('The sandbox needs Node >= 20.19 (process.getBuiltinModule and require() of ES modules).');
   const nodeModule = getBuiltin.call(process, 'node:module') as NodeModuleApi;
   return nodeModule.createRequire(__filename)('jose');
 }

@@ -35,8 +35,19 @@ export interface OktaEmulatorOptions {
 export interface OktaEmulator {
   url: string;
   apiToken: string;
-  addUser(u: { id?: string; login: string; email: string; firstName?: string; lastName?: string; status?: 'ACTIVE' | 'DEPROVISIONED' | 'SUSPENDED' | 'STAGED' | 'PROVISIONED' }): { id: string; login: string; email: string; status: string };
-  addGroup(g: { id?: string; name: string; description?: string; type?: 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN' }): { id: string; name: string; type: string };
+  addUser(u: {
+    id?: string;
+    login: string;
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    status?: 'ACTIVE' | 'DEPROVISIONED' | 'SUSPENDED' | 'STAGED' | 'PROVISIONED';
+  }): { id: string; login: string; email: string; status: string };
+  addGroup(g: { id?: string; name: string; description?: string; type?: 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN' }): {
+    id: string;
+    name: string;
+    type: string;
+  };
   addRule(r: { name?: string; groupIds: string[] }): { id: string };
   addRole(groupId: string, roleType: string): void;
   members(groupId: string): string[];
@@ -49,10 +60,25 @@ export interface OktaEmulator {
    * SUPER_ADMIN; a custom role limits calls to its permissions and resource set (403 E0000006 outside).
    */
   setAdminRole(principal: string, role: AdminRole | AdminRole[] | undefined): void;
-  fault(f: { method?: string; path: string | RegExp; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number; times?: number }): void;
+  fault(f: {
+    method?: string;
+    path: string | RegExp;
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+    delayMs?: number;
+    times?: number;
+  }): void;
   clearFaults(): void;
   setRateLimit(limit: number, windowSeconds: number): void;
-  readonly requests: Array<{ at: number; method: string; path: string; query: Record<string, string>; status: number; requestId: string }>;
+  readonly requests: Array<{
+    at: number;
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    status: number;
+    requestId: string;
+  }>;
   readonly violations: Array<{ method: string; path: string; reason: string }>;
   close(): Promise<void>;
   /** Deactivates a user as the Admin Console does: status DEPROVISIONED, group memberships kept (Okta keeps them until deletion). */
@@ -63,7 +89,15 @@ export interface OktaEmulator {
   deleteGroup(groupId: string): void;
 }
 
-interface Fault { method?: string; path: string | RegExp; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number; remaining: number }
+interface Fault {
+  method?: string;
+  path: string | RegExp;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  remaining: number;
+}
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string | string[]> };
 
@@ -106,30 +140,41 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
   const state = new OrgState(now);
   const oauth = new OAuthServer(now);
   const roles = new AdminRoles();
-  const apiToken = '00' + createHash('sha256').update('okta-emulator-ssws').digest('base64url').replace(/[-_]/g, 'x').slice(0, 40);
+  const apiToken =
+    '00' + createHash('sha256').update('okta-emulator-ssws').digest('base64url').replace(/[-_]/g, 'x').slice(0, 40);
   const requests: OktaEmulator['requests'] = [];
   const violations: OktaEmulator['violations'] = [];
   let faults: Fault[] = [];
-  let rate = { limit: opts.rateLimit?.limit ?? 600, windowMs: (opts.rateLimit?.windowSeconds ?? 60) * 1000, start: -Infinity, count: 0 };
+  let rate = {
+    limit: opts.rateLimit?.limit ?? 600,
+    windowMs: (opts.rateLimit?.windowSeconds ?? 60) * 1000,
+    start: -Infinity,
+    count: 0,
+  };
   let reqCounter = 0;
   let errCounter = 0;
   let url = '';
 
-  const requestIdFor = (n: number) => createHash('sha256').update(`req-${n}`).digest('base64url').slice(0, 23) + 'AAA' + n.toString(36).toUpperCase();
+  const requestIdFor = (n: number) =>
+    createHash('sha256').update(`req-${n}`).digest('base64url').slice(0, 23) + 'AAA' + n.toString(36).toUpperCase();
   const errorBody = (code: string, summary?: string, causes: Array<{ errorSummary: string }> = []) => {
     errCounter += 1;
     return {
       errorCode: code,
       errorSummary: summary ?? ERROR_SUMMARIES[code] ?? 'Error',
       errorLink: code,
-      errorId: 'oae' + createHash('sha256').update(`err-${errCounter}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 19),
+      errorId:
+        'oae' + createHash('sha256').update(`err-${errCounter}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, 19),
       errorCauses: causes,
     };
   };
 
   const rollWindow = () => {
     const t = now();
-    if (t >= rate.start + rate.windowMs) { rate.start = t; rate.count = 0; }
+    if (t >= rate.start + rate.windowMs) {
+      rate.start = t;
+      rate.count = 0;
+    }
   };
   const rateHeaders = (): Record<string, string> => {
     rollWindow();
@@ -155,19 +200,40 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
 
   // ---------------- handlers ----------------
 
-  const notFound = (id: string, kind: 'User' | 'UserGroup'): Reply =>
-    ({ status: 404, body: errorBody('E0000007', `Not found: Resource not found: ${id} (${kind})`) });
+  const notFound = (id: string, kind: 'User' | 'UserGroup'): Reply => ({
+    status: 404,
+    body: errorBody('E0000007', `Not found: Resource not found: ${id} (${kind})`),
+  });
 
-  function paginate<T>(items: T[], key: (t: T) => string, q: URLSearchParams, base: string, pathname: string): { page: T[]; links: string[] } | Reply {
+  function paginate<T>(
+    items: T[],
+    key: (t: T) => string,
+    q: URLSearchParams,
+    base: string,
+    pathname: string,
+  ): { page: T[]; links: string[] } | Reply {
     const limitRaw = q.get('limit');
-    const limit = Math.max(1, Math.min(limitRaw ? parseInt(limitRaw, 10) || pageSize : pageSize, opts.maxPageSize ?? 10000));
+    const limit = Math.max(
+      1,
+      Math.min(limitRaw ? parseInt(limitRaw, 10) || pageSize : pageSize, opts.maxPageSize ?? 10000),
+    );
     const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     let start = 0;
     const after = q.get('after');
     if (after !== null) {
       let last: string | undefined;
-      try { last = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')).k; } catch { /* invalid */ }
-      if (typeof last !== 'string') return { status: 400, body: errorBody('E0000001', 'Api validation failed: after', [{ errorSummary: 'after: The cursor is not valid.' }]) };
+      try {
+        last = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')).k;
+      } catch {
+        /* invalid */
+      }
+      if (typeof last !== 'string')
+        return {
+          status: 400,
+          body: errorBody('E0000001', 'Api validation failed: after', [
+            { errorSummary: 'after: The cursor is not valid.' },
+          ]),
+        };
       start = sorted.findIndex((t) => key(t) > last!);
       if (start < 0) start = sorted.length;
     }
@@ -184,40 +250,72 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
   }
   const isReply = (x: unknown): x is Reply => typeof (x as Reply).status === 'number';
 
-  const userAttr = (u: UserRec) => (a: string): string | undefined => {
-    if (a === 'id') return u.id;
-    if (a === 'status') return u.status;
-    if (a.startsWith('profile.')) return (u.profile as Record<string, string>)[a.slice(8)];
-    return undefined;
-  };
-  const groupAttr = (g: GroupRec) => (a: string): string | undefined => {
-    if (a === 'id') return g.id;
-    if (a === 'type') return g.type;
-    if (a.startsWith('profile.')) return (g.profile as Record<string, string>)[a.slice(8)];
-    return undefined;
-  };
+  const userAttr =
+    (u: UserRec) =>
+    (a: string): string | undefined => {
+      if (a === 'id') return u.id;
+      if (a === 'status') return u.status;
+      if (a.startsWith('profile.')) return (u.profile as Record<string, string>)[a.slice(8)];
+      return undefined;
+    };
+  const groupAttr =
+    (g: GroupRec) =>
+    (a: string): string | undefined => {
+      if (a === 'id') return g.id;
+      if (a === 'type') return g.type;
+      if (a.startsWith('profile.')) return (g.profile as Record<string, string>)[a.slice(8)];
+      return undefined;
+    };
 
-  function handle(op: SpecOperation, p: Record<string, string>, q: URLSearchParams, base: string, pathname: string, visibleGroup: (groupId: string) => boolean = () => true): Reply {
+  function handle(
+    op: SpecOperation,
+    p: Record<string, string>,
+    q: URLSearchParams,
+    base: string,
+    pathname: string,
+    visibleGroup: (groupId: string) => boolean = () => true,
+  ): Reply {
     switch (op.operationId) {
       case 'listUsers': {
         let users = [...state.users.values()];
         try {
           if (q.has('search')) {
             // `search` includes deactivated (DEPROVISIONED) users.
-            const pred = parseFilter(q.get('search')!, ['id', 'status', 'profile.email', 'profile.login', 'profile.firstName', 'profile.lastName']);
+            const pred = parseFilter(q.get('search')!, [
+              'id',
+              'status',
+              'profile.email',
+              'profile.login',
+              'profile.firstName',
+              'profile.lastName',
+            ]);
             users = users.filter((u) => pred(userAttr(u)));
           } else if (q.has('filter')) {
             const f = q.get('filter')!;
-            const pred = parseFilter(f, ['id', 'status', 'profile.email', 'profile.login', 'profile.firstName', 'profile.lastName']);
-            users = users.filter((u) => pred(userAttr(u)) && (u.status !== 'DEPROVISIONED' || /status\s+eq\s+"DEPROVISIONED"/i.test(f)));
+            const pred = parseFilter(f, [
+              'id',
+              'status',
+              'profile.email',
+              'profile.login',
+              'profile.firstName',
+              'profile.lastName',
+            ]);
+            users = users.filter(
+              (u) => pred(userAttr(u)) && (u.status !== 'DEPROVISIONED' || /status\s+eq\s+"DEPROVISIONED"/i.test(f)),
+            );
           } else if (q.has('q')) {
             const s = q.get('q')!.toLowerCase();
-            users = users.filter((u) => u.status !== 'DEPROVISIONED' && [u.profile.firstName, u.profile.lastName, u.profile.email].some((x) => x.toLowerCase().startsWith(s)));
+            users = users.filter(
+              (u) =>
+                u.status !== 'DEPROVISIONED' &&
+                [u.profile.firstName, u.profile.lastName, u.profile.email].some((x) => x.toLowerCase().startsWith(s)),
+            );
           } else {
             users = users.filter((u) => u.status !== 'DEPROVISIONED');
           }
         } catch (e) {
-          if (e instanceof FilterSyntaxError) return { status: 400, body: errorBody('E0000031', undefined, [{ errorSummary: e.message }]) };
+          if (e instanceof FilterSyntaxError)
+            return { status: 400, body: errorBody('E0000031', undefined, [{ errorSummary: e.message }]) };
           throw e;
         }
         const r = paginate(users, (u) => u.id, q, base, pathname);
@@ -238,12 +336,19 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         // An admin whose role covers only some groups sees only those.
         let groups = [...state.groups.values()].filter((g) => visibleGroup(g.id));
         try {
-          if (q.has('q')) { const s = q.get('q')!.toLowerCase(); groups = groups.filter((g) => g.profile.name.toLowerCase().startsWith(s)); }
+          if (q.has('q')) {
+            const s = q.get('q')!.toLowerCase();
+            groups = groups.filter((g) => g.profile.name.toLowerCase().startsWith(s));
+          }
           for (const k of ['filter', 'search']) {
-            if (q.has(k)) { const pred = parseFilter(q.get(k)!, ['id', 'type', 'profile.name', 'profile.description']); groups = groups.filter((g) => pred(groupAttr(g))); }
+            if (q.has(k)) {
+              const pred = parseFilter(q.get(k)!, ['id', 'type', 'profile.name', 'profile.description']);
+              groups = groups.filter((g) => pred(groupAttr(g)));
+            }
           }
         } catch (e) {
-          if (e instanceof FilterSyntaxError) return { status: 400, body: errorBody('E0000031', undefined, [{ errorSummary: e.message }]) };
+          if (e instanceof FilterSyntaxError)
+            return { status: 400, body: errorBody('E0000031', undefined, [{ errorSummary: e.message }]) };
           throw e;
         }
         const r = paginate(groups, (g) => g.id, q, base, pathname);
@@ -256,7 +361,10 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
       }
       case 'listGroupRules': {
         let rules = [...state.rules.values()];
-        if (q.has('search')) { const s = q.get('search')!.toLowerCase(); rules = rules.filter((r) => r.name.toLowerCase().includes(s)); }
+        if (q.has('search')) {
+          const s = q.get('search')!.toLowerCase();
+          rules = rules.filter((r) => r.name.toLowerCase().includes(s));
+        }
         const r = paginate(rules, (x) => x.id, q, base, pathname);
         if (isReply(r)) return r;
         return { status: 200, body: r.page.map((x) => state.ruleJson(x)), headers: { Link: r.links } };
@@ -267,7 +375,10 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
       }
       case 'listGroupUsers': {
         if (!state.groups.has(p.groupId)) return notFound(p.groupId, 'UserGroup');
-        const users = state.members(p.groupId).map((id) => state.users.get(id)!).filter(Boolean);
+        const users = state
+          .members(p.groupId)
+          .map((id) => state.users.get(id)!)
+          .filter(Boolean);
         const r = paginate(users, (u) => u.id, q, base, pathname);
         if (isReply(r)) return r;
         return { status: 200, body: r.page.map((u) => state.userJson(u, base)), headers: { Link: r.links } };
@@ -282,7 +393,8 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         // PUT is idempotent (204 when already a member). DELETE of a user who is not a member: we
         // assume real Okta answers 204 as well (removal is idempotent; 404 E0000007 only when the
         // user or group itself does not exist).
-        if (op.operationId === 'addUserToGroup') state.addMember(g.id, u.id); else state.removeMember(g.id, u.id);
+        if (op.operationId === 'addUserToGroup') state.addMember(g.id, u.id);
+        else state.removeMember(g.id, u.id);
         return { status: 204 };
       }
       case 'getOrgSettings': {
@@ -293,14 +405,29 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         return {
           status: 200,
           body: {
-            id: '00o' + createHash('sha256').update(subdomain).digest('hex').slice(0, 17), companyName: orgName, subdomain, status: 'ACTIVE',
-            created, lastUpdated: created, website: `https://www.${subdomain}.example`, expiresAt: null,
-            _links: { preferences: { href: `${base}/api/v1/org/preferences` }, contacts: { href: `${base}/api/v1/org/contacts` } },
+            id: '00o' + createHash('sha256').update(subdomain).digest('hex').slice(0, 17),
+            companyName: orgName,
+            subdomain,
+            status: 'ACTIVE',
+            created,
+            lastUpdated: created,
+            website: `https://www.${subdomain}.example`,
+            expiresAt: null,
+            _links: {
+              preferences: { href: `${base}/api/v1/org/preferences` },
+              contacts: { href: `${base}/api/v1/org/contacts` },
+            },
           },
         };
       }
       default:
-        return { status: 501, body: errorBody('E0000060', `Unsupported operation: ${op.method} ${op.template} (${op.operationId}) is in Okta's published API but not emulated`) };
+        return {
+          status: 501,
+          body: errorBody(
+            'E0000060',
+            `Unsupported operation: ${op.method} ${op.template} (${op.operationId}) is in Okta's published API but not emulated`,
+          ),
+        };
     }
   }
 
@@ -339,17 +466,33 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         ...(r.headers ?? {}),
       };
       res.writeHead(r.status, headers);
-      res.end(r.body === undefined || r.status === 204 ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+      res.end(
+        r.body === undefined || r.status === 204
+          ? undefined
+          : typeof r.body === 'string'
+            ? r.body
+            : JSON.stringify(r.body),
+      );
     };
 
     // Faults first.
-    const fi = faults.findIndex((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) &&
-      (typeof f.path === 'string' ? f.path === u.pathname || f.path === u.pathname + u.search : f.path.test(u.pathname)));
+    const fi = faults.findIndex(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method.toUpperCase() === method) &&
+        (typeof f.path === 'string'
+          ? f.path === u.pathname || f.path === u.pathname + u.search
+          : f.path.test(u.pathname)),
+    );
     if (fi >= 0) {
       const f = faults[fi];
       f.remaining -= 1;
       if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
-      if (f.status === 0) { record.status = 0; req.socket.destroy(); return; }
+      if (f.status === 0) {
+        record.status = 0;
+        req.socket.destroy();
+        return;
+      }
       const body = f.body !== undefined ? f.body : f.status >= 400 ? defaultFaultBody(f.status) : undefined;
       send({ status: f.status, body, headers: f.headers });
       return;
@@ -361,13 +504,26 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     // covers the Management API under /api/v1 with SSWS auth), yet it is Okta's documented org
     // authorization server endpoint for service apps, so it is allowed here explicitly.
     if (u.pathname === TOKEN_PATH && method === 'POST') {
-      if (!consumeRate()) { send({ status: 429, body: errorBody('E0000047') }); return; }
-      const ct = String(req.headers['content-type'] ?? '');
-      if (!ct.startsWith('application/x-www-form-urlencoded')) {
-        send({ status: 400, body: { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded.' } });
+      if (!consumeRate()) {
+        send({ status: 429, body: errorBody('E0000047') });
         return;
       }
-      const r = await oauth.token(new URLSearchParams(rawBody), header(req, 'dpop'), b.all.map((x) => x + TOKEN_PATH));
+      const ct = String(req.headers['content-type'] ?? '');
+      if (!ct.startsWith('application/x-www-form-urlencoded')) {
+        send({
+          status: 400,
+          body: {
+            error: 'invalid_request',
+            error_description: 'Content-Type must be application/x-www-form-urlencoded.',
+          },
+        });
+        return;
+      }
+      const r = await oauth.token(
+        new URLSearchParams(rawBody),
+        header(req, 'dpop'),
+        b.all.map((x) => x + TOKEN_PATH),
+      );
       send({ status: r.status, body: r.body }, r.headers);
       return;
     }
@@ -375,7 +531,13 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     const match = spec.check(method, u.pathname, u.searchParams);
     if (!match.ok) {
       violations.push({ method, path: u.pathname + u.search, reason: match.reason });
-      send({ status: 501, body: errorBody('E0000060', `Not in Okta's published API (@okta/openapi ${spec.version}): ${method} ${u.pathname}${u.search} — ${match.reason}`) });
+      send({
+        status: 501,
+        body: errorBody(
+          'E0000060',
+          `Not in Okta's published API (@okta/openapi ${spec.version}): ${method} ${u.pathname}${u.search} — ${match.reason}`,
+        ),
+      });
       return;
     }
 
@@ -383,31 +545,57 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     const authz = header(req, 'authorization');
     let auth: ResourceAuth;
     if (!authz) auth = { ok: false, error: 'invalid_token', description: 'No authorization header.' };
-    else if (/^SSWS\s/i.test(authz)) auth = authz.slice(5).trim() === apiToken ? { ok: true, kind: 'SSWS', scopes: 'all' } : { ok: false, error: 'invalid_token', description: 'Invalid SSWS token.' };
-    else auth = await oauth.authenticateResource(authz, header(req, 'dpop'), method, b.all.map((x) => x + u.pathname));
+    else if (/^SSWS\s/i.test(authz))
+      auth =
+        authz.slice(5).trim() === apiToken
+          ? { ok: true, kind: 'SSWS', scopes: 'all' }
+          : { ok: false, error: 'invalid_token', description: 'Invalid SSWS token.' };
+    else
+      auth = await oauth.authenticateResource(
+        authz,
+        header(req, 'dpop'),
+        method,
+        b.all.map((x) => x + u.pathname),
+      );
     if (!auth.ok) {
       const extra: Record<string, string> = {};
-      if (auth.kind) extra['WWW-Authenticate'] = `${auth.kind} authorization_uri="${b.public}/oauth2/v1/authorize", realm="${b.public}", scope="", error="${auth.error}", error_description="${auth.description}", resource="${u.pathname}"`;
+      if (auth.kind)
+        extra['WWW-Authenticate'] =
+          `${auth.kind} authorization_uri="${b.public}/oauth2/v1/authorize", realm="${b.public}", scope="", error="${auth.error}", error_description="${auth.description}", resource="${u.pathname}"`;
       send({ status: 401, body: errorBody('E0000011') }, extra);
       return;
     }
 
-    if (!consumeRate()) { send({ status: 429, body: errorBody('E0000047') }); return; }
+    if (!consumeRate()) {
+      send({ status: 429, body: errorBody('E0000047') });
+      return;
+    }
 
     if (auth.scopes !== 'all') {
       const need = SCOPES[match.operation.operationId] ?? [];
       const granted = auth.scopes;
       if (!need.some((s) => granted.has(s))) {
-        send({ status: 403, body: errorBody('E0000006') }, {
-          'WWW-Authenticate': `${auth.kind} authorization_uri="${b.public}/oauth2/v1/authorize", realm="${b.public}", scope="${need[0] ?? ''}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${u.pathname}"`,
-        });
+        send(
+          { status: 403, body: errorBody('E0000006') },
+          {
+            'WWW-Authenticate': `${auth.kind} authorization_uri="${b.public}/oauth2/v1/authorize", realm="${b.public}", scope="${need[0] ?? ''}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${u.pathname}"`,
+          },
+        );
         return;
       }
     }
 
     const principal = auth.kind === 'SSWS' ? 'api-token' : auth.clientId;
-    const role = roles.check(principal, match.operation.operationId, match.params, (userId, groupId) => state.memberships.get(groupId)?.has(userId) ?? false);
-    if (!role.allowed) { send({ status: 403, body: errorBody('E0000006') }); return; }
+    const role = roles.check(
+      principal,
+      match.operation.operationId,
+      match.params,
+      (userId, groupId) => state.memberships.get(groupId)?.has(userId) ?? false,
+    );
+    if (!role.allowed) {
+      send({ status: 403, body: errorBody('E0000006') });
+      return;
+    }
 
     send(handle(match.operation, match.params, u.searchParams, b.public, u.pathname, role.visibleGroup));
   }
@@ -430,17 +618,28 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const publicUser = (r: UserRec) => ({ id: r.id, login: r.profile.login, email: r.profile.email, status: r.status as string });
+  const publicUser = (r: UserRec) => ({
+    id: r.id,
+    login: r.profile.login,
+    email: r.profile.email,
+    status: r.status as string,
+  });
 
   return {
     url,
     apiToken,
     addUser: (x) => publicUser(state.addUser({ ...x, status: x.status as UserStatus | undefined })),
-    addGroup: (x) => { const g = state.addGroup({ ...x, type: x.type as GroupType | undefined }); return { id: g.id, name: g.profile.name, type: g.type }; },
+    addGroup: (x) => {
+      const g = state.addGroup({ ...x, type: x.type as GroupType | undefined });
+      return { id: g.id, name: g.profile.name, type: g.type };
+    },
     addRule: (x) => ({ id: state.addRule(x).id }),
     addRole: (g, t) => state.addRole(g, t),
     members: (g) => state.members(g),
@@ -448,15 +647,22 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     removeMember: (g, uId) => state.removeMember(g, uId),
     registerOAuthClient: (c) => oauth.register(c),
     setAdminRole: (principal, role) => roles.set(principal, role),
-    fault: (f) => { faults.push({ ...f, remaining: f.times ?? 1 }); },
-    clearFaults: () => { faults = []; },
-    setRateLimit: (limit, windowSeconds) => { rate = { limit, windowMs: windowSeconds * 1000, start: -Infinity, count: 0 }; },
+    fault: (f) => {
+      faults.push({ ...f, remaining: f.times ?? 1 });
+    },
+    clearFaults: () => {
+      faults = [];
+    },
+    setRateLimit: (limit, windowSeconds) => {
+      rate = { limit, windowMs: windowSeconds * 1000, start: -Infinity, count: 0 };
+    },
     requests,
     violations,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
     deactivateUser: (userId) => {
       const u = state.users.get(userId);
       if (!u) throw new Error(`unknown user ${userId}`);

@@ -14,7 +14,12 @@ export function seedDemoOrg(emulator: OktaEmulator): SeededOrg {
   const users: Record<string, string> = {};
   const groups: Record<string, string> = {};
   const rules: Record<string, string> = {};
-  const user = (login: string, firstName: string, lastName: string, status?: 'ACTIVE' | 'DEPROVISIONED' | 'SUSPENDED') => {
+  const user = (
+    login: string,
+    firstName: string,
+    lastName: string,
+    status?: 'ACTIVE' | 'DEPROVISIONED' | 'SUSPENDED',
+  ) => {
     users[login] = emulator.addUser({ login, email: login, firstName, lastName, status }).id;
   };
   user('neville.newadmin@atko.email', 'Neville', 'Newadmin');
@@ -32,7 +37,10 @@ export function seedDemoOrg(emulator: OktaEmulator): SeededOrg {
   group('Engineering (rule-managed)', 'Filled by a group rule on department');
   group('Okta Super Admins', 'Holds the SUPER_ADMIN role');
 
-  rules['Engineering department'] = emulator.addRule({ name: 'Engineering department', groupIds: [groups['Engineering (rule-managed)']] }).id;
+  rules['Engineering department'] = emulator.addRule({
+    name: 'Engineering department',
+    groupIds: [groups['Engineering (rule-managed)']],
+  }).id;
   emulator.addRole(groups['Okta Super Admins'], 'SUPER_ADMIN');
 
   for (const login of Object.keys(users)) emulator.addMember(groups['Everyone'], users[login]);

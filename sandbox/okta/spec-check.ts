@@ -33,7 +33,11 @@ export type SpecMatch =
   | { ok: true; operation: SpecOperation; params: Record<string, string> }
   | { ok: false; reason: string; operation?: SpecOperation };
 
-interface PathEntry { template: string; segments: string[]; ops: Map<string, SpecOperation> }
+interface PathEntry {
+  template: string;
+  segments: string[];
+  ops: Map<string, SpecOperation>;
+}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
@@ -53,7 +57,10 @@ export class OktaSpec {
       while (cur && typeof cur.$ref === 'string') {
         if (seen.has(cur.$ref)) throw new Error(`circular $ref ${cur.$ref}`);
         seen.add(cur.$ref);
-        const parts = String(cur.$ref).replace(/^#\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const parts = String(cur.$ref)
+          .replace(/^#\//, '')
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
         cur = parts.reduce((o: Json, k) => (o == null ? undefined : o[k]), doc);
       }
       return cur;
@@ -84,7 +91,12 @@ export class OktaSpec {
             query.set(k, q);
           }
         }
-        entry.ops.set(method, { method, template, operationId: existing ? `${existing.operationId}|${op.operationId}` : op.operationId, query });
+        entry.ops.set(method, {
+          method,
+          template,
+          operationId: existing ? `${existing.operationId}|${op.operationId}` : op.operationId,
+          query,
+        });
       }
     }
     // Most specific first: compare segment by segment, literal before {param}.
@@ -105,7 +117,16 @@ export class OktaSpec {
 
   /** Finds the operation for `method pathname` and checks the query parameters. */
   check(method: string, pathname: string, query: URLSearchParams): SpecMatch {
-    const segs = pathname.split('/').filter(Boolean).map((s) => { try { return decodeURIComponent(s); } catch { return s; } });
+    const segs = pathname
+      .split('/')
+      .filter(Boolean)
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      });
     let pathMatched: PathEntry | undefined;
     let params: Record<string, string> = {};
     for (const e of this.entries) {
@@ -115,7 +136,8 @@ export class OktaSpec {
       for (let i = 0; i < segs.length && ok; i++) {
         const t = e.segments[i];
         if (t.startsWith('{') && t.endsWith('}')) {
-          if (segs[i] === '') ok = false; else p[t.slice(1, -1)] = segs[i];
+          if (segs[i] === '') ok = false;
+          else p[t.slice(1, -1)] = segs[i];
         } else if (t !== segs[i]) ok = false;
       }
       if (!ok) continue;
@@ -128,14 +150,20 @@ export class OktaSpec {
     const m = method.toUpperCase();
     if (!pathMatched) return { ok: false, reason: `no path in Okta's published API matches ${pathname}` };
     const operation = pathMatched.ops.get(m);
-    if (!operation) return { ok: false, reason: `${pathMatched.template} has no ${m} operation in Okta's published API` };
+    if (!operation)
+      return { ok: false, reason: `${pathMatched.template} has no ${m} operation in Okta's published API` };
     const bad: string[] = [];
     for (const [k, v] of query) {
       const decl = operation.query.get(k);
-      if (!decl) { bad.push(`query parameter "${k}" is not declared for ${operation.operationId}`); continue; }
-      if (decl.fixed && !decl.fixed.has(v)) bad.push(`query parameter "${k}" must be one of ${[...decl.fixed].join(', ')}`);
+      if (!decl) {
+        bad.push(`query parameter "${k}" is not declared for ${operation.operationId}`);
+        continue;
+      }
+      if (decl.fixed && !decl.fixed.has(v))
+        bad.push(`query parameter "${k}" must be one of ${[...decl.fixed].join(', ')}`);
       if (decl.type === 'integer' && !/^-?\d+$/.test(v)) bad.push(`query parameter "${k}" must be an integer`);
-      if (decl.type === 'boolean' && v !== 'true' && v !== 'false') bad.push(`query parameter "${k}" must be a boolean`);
+      if (decl.type === 'boolean' && v !== 'true' && v !== 'false')
+        bad.push(`query parameter "${k}" must be a boolean`);
     }
     if (bad.length) return { ok: false, reason: bad.join('; '), operation };
     return { ok: true, operation, params };

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
       console.warn(`SPEC VIOLATION ${v.method} ${v.path}: ${v.reason}`);
     }
   }, 500);
-  const stop = () => { clearInterval(timer); void emulator.close().then(() => process.exit(0)); };
+  const stop = () => {
+    clearInterval(timer);
+    void emulator.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

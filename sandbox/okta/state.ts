@@ -7,15 +7,31 @@ export type UserStatus = 'ACTIVE' | 'DEPROVISIONED' | 'SUSPENDED' | 'STAGED' | '
 export type GroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
 
 export interface UserRec {
-  id: string; status: UserStatus; created: number; lastUpdated: number;
+  id: string;
+  status: UserStatus;
+  created: number;
+  lastUpdated: number;
   profile: { login: string; email: string; firstName: string; lastName: string };
 }
 export interface GroupRec {
-  id: string; type: GroupType; created: number; lastUpdated: number; lastMembershipUpdated: number;
+  id: string;
+  type: GroupType;
+  created: number;
+  lastUpdated: number;
+  lastMembershipUpdated: number;
   profile: { name: string; description: string };
 }
-export interface RuleRec { id: string; name: string; groupIds: string[]; created: number }
-export interface RoleRec { id: string; type: string; created: number }
+export interface RuleRec {
+  id: string;
+  name: string;
+  groupIds: string[];
+  created: number;
+}
+export interface RoleRec {
+  id: string;
+  type: string;
+  created: number;
+}
 
 const ALNUM = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -28,12 +44,19 @@ export class IdGenerator {
     let x = (n * 2654435761 + prefix.charCodeAt(2) * 97) >>> 0;
     let body = '';
     for (let i = 0; i < 13; i++) {
-      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
       body += ALNUM[x % 62];
     }
     let tail = '';
     let c = n;
-    for (let i = 0; i < 4; i++) { tail = ALNUM[c % 62] + tail; c = Math.floor(c / 62); }
+    for (let i = 0; i < 4; i++) {
+      tail = ALNUM[c % 62] + tail;
+      c = Math.floor(c / 62);
+    }
     return prefix + body + tail;
   }
 }
@@ -62,16 +85,32 @@ export class OrgState {
 
   constructor(private readonly now: () => number) {}
 
-  addUser(u: { id?: string; login: string; email: string; firstName?: string; lastName?: string; status?: UserStatus }): UserRec {
+  addUser(u: {
+    id?: string;
+    login: string;
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    status?: UserStatus;
+  }): UserRec {
     const id = u.id ?? this.ids.next('00u');
     if (this.users.has(id)) throw new Error(`user ${id} already exists`);
     const lower = u.login.toLowerCase();
-    for (const x of this.users.values()) if (x.profile.login.toLowerCase() === lower) throw new Error(`login ${u.login} already exists`);
+    for (const x of this.users.values())
+      if (x.profile.login.toLowerCase() === lower) throw new Error(`login ${u.login} already exists`);
     const t = this.now();
     const local = u.login.split('@')[0];
     const rec: UserRec = {
-      id, status: u.status ?? 'ACTIVE', created: t, lastUpdated: t,
-      profile: { login: u.login, email: u.email, firstName: u.firstName ?? cap(local.split('.')[0]), lastName: u.lastName ?? cap(local.split('.')[1] ?? 'User') },
+      id,
+      status: u.status ?? 'ACTIVE',
+      created: t,
+      lastUpdated: t,
+      profile: {
+        login: u.login,
+        email: u.email,
+        firstName: u.firstName ?? cap(local.split('.')[0]),
+        lastName: u.lastName ?? cap(local.split('.')[1] ?? 'User'),
+      },
     };
     this.users.set(id, rec);
     return rec;
@@ -81,7 +120,14 @@ export class OrgState {
     const id = g.id ?? this.ids.next('00g');
     if (this.groups.has(id)) throw new Error(`group ${id} already exists`);
     const t = this.now();
-    const rec: GroupRec = { id, type: g.type ?? 'OKTA_GROUP', created: t, lastUpdated: t, lastMembershipUpdated: t, profile: { name: g.name, description: g.description ?? '' } };
+    const rec: GroupRec = {
+      id,
+      type: g.type ?? 'OKTA_GROUP',
+      created: t,
+      lastUpdated: t,
+      lastMembershipUpdated: t,
+      profile: { name: g.name, description: g.description ?? '' },
+    };
     this.groups.set(id, rec);
     this.memberships.set(id, new Set());
     return rec;
@@ -90,7 +136,12 @@ export class OrgState {
   addRule(r: { name?: string; groupIds: string[] }): RuleRec {
     for (const g of r.groupIds) if (!this.groups.has(g)) throw new Error(`rule targets unknown group ${g}`);
     const id = this.ids.next('0pr');
-    const rec: RuleRec = { id, name: r.name ?? `Rule ${this.rules.size + 1}`, groupIds: [...r.groupIds], created: this.now() };
+    const rec: RuleRec = {
+      id,
+      name: r.name ?? `Rule ${this.rules.size + 1}`,
+      groupIds: [...r.groupIds],
+      created: this.now(),
+    };
     this.rules.set(id, rec);
     return rec;
   }
@@ -110,7 +161,10 @@ export class OrgState {
     const set = this.memberships.get(groupId);
     if (!set) throw new Error(`unknown group ${groupId}`);
     if (!this.users.has(userId)) throw new Error(`unknown user ${userId}`);
-    if (!set.has(userId)) { set.add(userId); this.groups.get(groupId)!.lastMembershipUpdated = this.now(); }
+    if (!set.has(userId)) {
+      set.add(userId);
+      this.groups.get(groupId)!.lastMembershipUpdated = this.now();
+    }
   }
 
   removeMember(groupId: string, userId: string): void {
@@ -128,7 +182,10 @@ export class OrgState {
     if (byId) return byId;
     const l = idOrLogin.toLowerCase();
     const all = [...this.users.values()];
-    return all.find((u) => u.profile.login.toLowerCase() === l) ?? all.find((u) => u.profile.login.toLowerCase().split('@')[0] === l);
+    return (
+      all.find((u) => u.profile.login.toLowerCase() === l) ??
+      all.find((u) => u.profile.login.toLowerCase().split('@')[0] === l)
+    );
   }
 
   // ---- Okta-shaped views ----
@@ -136,8 +193,14 @@ export class OrgState {
   userJson(u: UserRec, base: string): object {
     const iso = (t: number) => new Date(t).toISOString();
     return {
-      id: u.id, status: u.status, created: iso(u.created), activated: u.status === 'ACTIVE' ? iso(u.created) : null,
-      statusChanged: iso(u.lastUpdated), lastLogin: null, lastUpdated: iso(u.lastUpdated), passwordChanged: null,
+      id: u.id,
+      status: u.status,
+      created: iso(u.created),
+      activated: u.status === 'ACTIVE' ? iso(u.created) : null,
+      statusChanged: iso(u.lastUpdated),
+      lastLogin: null,
+      lastUpdated: iso(u.lastUpdated),
+      passwordChanged: null,
       type: { id: 'oty00000000000000001' },
       profile: { ...u.profile, mobilePhone: null, secondEmail: null },
       credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
@@ -148,11 +211,21 @@ export class OrgState {
   groupJson(g: GroupRec, base: string): object {
     const iso = (t: number) => new Date(t).toISOString();
     return {
-      id: g.id, created: iso(g.created), lastUpdated: iso(g.lastUpdated), lastMembershipUpdated: iso(g.lastMembershipUpdated),
-      objectClass: [g.type === 'APP_GROUP' ? 'okta:windows_security_principal' : 'okta:user_group'], type: g.type,
+      id: g.id,
+      created: iso(g.created),
+      lastUpdated: iso(g.lastUpdated),
+      lastMembershipUpdated: iso(g.lastMembershipUpdated),
+      objectClass: [g.type === 'APP_GROUP' ? 'okta:windows_security_principal' : 'okta:user_group'],
+      type: g.type,
       profile: { ...g.profile },
       _links: {
-        logo: [{ name: 'medium', href: 'https://ok12static.oktacdn.com/assets/img/logos/groups/odyssey/okta-medium.png', type: 'image/png' }],
+        logo: [
+          {
+            name: 'medium',
+            href: 'https://ok12static.oktacdn.com/assets/img/logos/groups/odyssey/okta-medium.png',
+            type: 'image/png',
+          },
+        ],
         users: { href: `${base}/api/v1/groups/${g.id}/users` },
         apps: { href: `${base}/api/v1/groups/${g.id}/apps` },
       },
@@ -162,7 +235,12 @@ export class OrgState {
   ruleJson(r: RuleRec): object {
     const iso = (t: number) => new Date(t).toISOString();
     return {
-      type: 'group_rule', id: r.id, status: 'ACTIVE', name: r.name, created: iso(r.created), lastUpdated: iso(r.created),
+      type: 'group_rule',
+      id: r.id,
+      status: 'ACTIVE',
+      name: r.name,
+      created: iso(r.created),
+      lastUpdated: iso(r.created),
       conditions: {
         people: { users: { exclude: [] }, groups: { exclude: [] } },
         expression: { value: 'user.department=="Engineering"', type: 'urn:okta:expression:1.0' },
@@ -174,7 +252,12 @@ export class OrgState {
   roleJson(groupId: string, r: RoleRec, base: string): object {
     const iso = (t: number) => new Date(t).toISOString();
     return {
-      id: r.id, label: ROLE_LABELS[r.type] ?? r.type, type: r.type, status: 'ACTIVE', created: iso(r.created), lastUpdated: iso(r.created),
+      id: r.id,
+      label: ROLE_LABELS[r.type] ?? r.type,
+      type: r.type,
+      status: 'ACTIVE',
+      created: iso(r.created),
+      lastUpdated: iso(r.created),
       assignmentType: 'GROUP',
       _links: { assignee: { href: `${base}/api/v1/groups/${groupId}` } },
     };

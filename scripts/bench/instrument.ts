@@ -12,8 +12,15 @@ import type { Sandbox } from '../../sandbox';
 import { currentInvocation } from '../../sandbox/runtime';
 
 export const KVS_WRITE_PATHS = new Set([
-  '/api/v1/set', '/api/v1/delete', '/api/v1/secret/set', '/api/v1/secret/delete',
-  '/api/v1/entity/set', '/api/v1/entity/delete', '/api/v1/batch/set', '/api/v1/batch/delete', '/api/v1/transaction',
+  '/api/v1/set',
+  '/api/v1/delete',
+  '/api/v1/secret/set',
+  '/api/v1/secret/delete',
+  '/api/v1/entity/set',
+  '/api/v1/entity/delete',
+  '/api/v1/batch/set',
+  '/api/v1/batch/delete',
+  '/api/v1/transaction',
 ]);
 
 export interface KvsCall {
@@ -28,7 +35,11 @@ export interface KvsCall {
   /** The key, for single-key calls. */
   key?: string;
 }
-export interface HttpCall { fn: string; method: string; path: string }
+export interface HttpCall {
+  fn: string;
+  method: string;
+  path: string;
+}
 
 export interface Probe {
   kvs: KvsCall[];
@@ -39,7 +50,16 @@ export interface Probe {
   mark(): Mark;
 }
 
-export interface Mark { kvs: number; okta: number; jira: number; oktaLog: number; jiraLog: number; kvsLog: number; kvsCpuUs: number; deliveries: number }
+export interface Mark {
+  kvs: number;
+  okta: number;
+  jira: number;
+  oktaLog: number;
+  jiraLog: number;
+  kvsLog: number;
+  kvsCpuUs: number;
+  deliveries: number;
+}
 
 const fnNow = (): string => currentInvocation()?.functionKey ?? 'outside';
 
@@ -47,18 +67,27 @@ function itemsIn(path: string, status: number, body: unknown): number {
   if (status !== 200) return 0;
   const b = body as Record<string, unknown> | undefined;
   if (path.endsWith('/query')) return Array.isArray(b?.data) ? (b!.data as unknown[]).length : 0;
-  if (path === '/api/v1/batch/get') return Array.isArray(b?.successfulKeys) ? (b!.successfulKeys as unknown[]).length : 0;
+  if (path === '/api/v1/batch/get')
+    return Array.isArray(b?.successfulKeys) ? (b!.successfulKeys as unknown[]).length : 0;
   if (path.endsWith('/get')) return 1;
   return 0;
 }
 
 export function instrument(sb: Sandbox): Probe {
   const probe: Probe = {
-    kvs: [], okta: [], jira: [], kvsEmulatorCpuUs: 0,
+    kvs: [],
+    okta: [],
+    jira: [],
+    kvsEmulatorCpuUs: 0,
     mark: () => ({
-      kvs: probe.kvs.length, okta: probe.okta.length, jira: probe.jira.length,
-      kvsLog: sb.kvs.requests.length, oktaLog: sb.okta.requests.length, jiraLog: sb.jira.requests.length,
-      kvsCpuUs: probe.kvsEmulatorCpuUs, deliveries: sb.events.deliveries.length,
+      kvs: probe.kvs.length,
+      okta: probe.okta.length,
+      jira: probe.jira.length,
+      kvsLog: sb.kvs.requests.length,
+      oktaLog: sb.okta.requests.length,
+      jiraLog: sb.jira.requests.length,
+      kvsCpuUs: probe.kvsEmulatorCpuUs,
+      deliveries: sb.events.deliveries.length,
     }),
   };
 
@@ -70,7 +99,15 @@ export function instrument(sb: Sandbox): Probe {
     probe.kvsEmulatorCpuUs += d.user + d.system;
     const b = body as Record<string, unknown> | undefined;
     const store = path.includes('/entity/') ? String(b?.entityName) : path.includes('/secret/') ? 'secret' : 'plain';
-    probe.kvs.push({ path, fn: fnNow(), status: r.status, itemsRead: itemsIn(path, r.status, r.body), write: KVS_WRITE_PATHS.has(path), store, ...(typeof b?.key === 'string' ? { key: b.key } : {}) });
+    probe.kvs.push({
+      path,
+      fn: fnNow(),
+      status: r.status,
+      itemsRead: itemsIn(path, r.status, r.body),
+      write: KVS_WRITE_PATHS.has(path),
+      store,
+      ...(typeof b?.key === 'string' ? { key: b.key } : {}),
+    });
     return r;
   };
 
@@ -79,7 +116,11 @@ export function instrument(sb: Sandbox): Probe {
   globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     if (url.hostname === sb.okta.domain) {
-      probe.okta.push({ fn: fnNow(), method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(), path: url.pathname });
+      probe.okta.push({
+        fn: fnNow(),
+        method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(),
+        path: url.pathname,
+      });
     }
     return egress(input, init);
   }) as typeof fetch;
@@ -102,13 +143,30 @@ export function since(sb: Sandbox, probe: Probe, m: Mark) {
   const oktaLog = sb.okta.requests.slice(m.oktaLog);
   const jiraLog = sb.jira.requests.slice(m.jiraLog);
   const kvsLogCount = sb.kvs.requests.length - m.kvsLog;
-  if (kvs.length !== kvsLogCount) throw new Error(`bench: KVS probe saw ${kvs.length} requests, sb.kvs.requests ${kvsLogCount}`);
-  if (okta.length !== oktaLog.length) throw new Error(`bench: Okta probe saw ${okta.length} requests, sb.okta.requests ${oktaLog.length}`);
-  if (jira.length !== jiraLog.length) throw new Error(`bench: Jira probe saw ${jira.length} requests, sb.jira.requests ${jiraLog.length}`);
-  return { kvs, okta, oktaLog, jira, jiraLog, kvsEmulatorCpuUs: probe.kvsEmulatorCpuUs - m.kvsCpuUs, deliveries: sb.events.deliveries.slice(m.deliveries) };
+  if (kvs.length !== kvsLogCount)
+    throw new Error(`bench: KVS probe saw ${kvs.length} requests, sb.kvs.requests ${kvsLogCount}`);
+  if (okta.length !== oktaLog.length)
+    throw new Error(`bench: Okta probe saw ${okta.length} requests, sb.okta.requests ${oktaLog.length}`);
+  if (jira.length !== jiraLog.length)
+    throw new Error(`bench: Jira probe saw ${jira.length} requests, sb.jira.requests ${jiraLog.length}`);
+  return {
+    kvs,
+    okta,
+    oktaLog,
+    jira,
+    jiraLog,
+    kvsEmulatorCpuUs: probe.kvsEmulatorCpuUs - m.kvsCpuUs,
+    deliveries: sb.events.deliveries.slice(m.deliveries),
+  };
 }
 
-export interface KvsTally { requests: number; reads: number; writes: number; itemsRead: number; failedWrites: number }
+export interface KvsTally {
+  requests: number;
+  reads: number;
+  writes: number;
+  itemsRead: number;
+  failedWrites: number;
+}
 
 export function tallyKvs(calls: KvsCall[]): KvsTally {
   return {
@@ -125,7 +183,11 @@ export const isOktaWrite = (r: { method: string; path: string }): boolean =>
   (r.method === 'PUT' || r.method === 'DELETE') && /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/.test(r.path);
 
 export const countBy = <T>(xs: T[], key: (x: T) => string): Record<string, number> =>
-  xs.reduce<Record<string, number>>((acc, x) => { const k = key(x); acc[k] = (acc[k] ?? 0) + 1; return acc; }, {});
+  xs.reduce<Record<string, number>>((acc, x) => {
+    const k = key(x);
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {});
 
 /** Okta paths with ids replaced, so counts group by operation. */
 export const oktaOperation = (r: { method: string; path: string }): string =>

@@ -8,12 +8,38 @@ import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
 import type { Grant } from '../../src/domain/grant';
-import { countBy, instrument, isOktaWrite, jiraOperation, oktaOperation, since, tallyKvs, type KvsCall, type KvsTally, type Probe } from './instrument';
-import { addPerson, allowlistedGroups, batchWriteGrants, DAY, historyGrant, HOUR, MIN, prng, seedActiveGrants, type Person } from './seed';
+import {
+  countBy,
+  instrument,
+  isOktaWrite,
+  jiraOperation,
+  oktaOperation,
+  since,
+  tallyKvs,
+  type KvsCall,
+  type KvsTally,
+  type Probe,
+} from './instrument';
+import {
+  addPerson,
+  allowlistedGroups,
+  batchWriteGrants,
+  DAY,
+  historyGrant,
+  HOUR,
+  MIN,
+  prng,
+  seedActiveGrants,
+  type Person,
+} from './seed';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface Ctx { sb: Sandbox; w: DemoWorld; probe: Probe }
+export interface Ctx {
+  sb: Sandbox;
+  w: DemoWorld;
+  probe: Probe;
+}
 
 /** A fresh sandbox with the demo world (app configured, three PAM groups allowlisted, close-out "Done"). */
 export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise<T>): Promise<T> {
@@ -27,7 +53,10 @@ export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise
     // Every sandbox is a new installation, so the app's Jira field catalog starts cold in each scenario.
     const result = await body({ sb, w, probe });
     if (sb.unhandled.length > 0) throw new Error(`bench: the sandbox could not serve ${sb.unhandled.join('; ')}`);
-    if (sb.okta.violations.length > 0) throw new Error(`bench: the app sent requests Okta does not define: ${JSON.stringify(sb.okta.violations.slice(0, 3))}`);
+    if (sb.okta.violations.length > 0)
+      throw new Error(
+        `bench: the app sent requests Okta does not define: ${JSON.stringify(sb.okta.violations.slice(0, 3))}`,
+      );
     return result;
   } finally {
     await sb.close();
@@ -36,16 +65,26 @@ export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise
   }
 }
 
-const getGrants = (sb: Sandbox, ids: string[]) => sb.app.run(async () => {
-  const store = new KvsGrantStore();
-  const out: Grant[] = [];
-  for (const id of ids) { const g = await store.get(id); if (g) out.push(g); }
-  return out;
-});
+const getGrants = (sb: Sandbox, ids: string[]) =>
+  sb.app.run(async () => {
+    const store = new KvsGrantStore();
+    const out: Grant[] = [];
+    for (const id of ids) {
+      const g = await store.get(id);
+      if (g) out.push(g);
+    }
+    return out;
+  });
 
 const byFn = (calls: KvsCall[], fn: string) => calls.filter((c) => c.fn === fn);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
 
 // ------------------------------------------------------------------------------------------------
 // 1. Sweep cost vs table size
@@ -76,17 +115,31 @@ export interface SweepRow {
   cpu?: { sweepCpuUsMedian: number; kvsEmulatorCpuUsMedian: number; appCpuUsMedian: number; runs: number };
 }
 
-export async function sweepCost(n: number, opts: { historyOwner?: 'others' | 'due-requesters'; cpuRuns?: number } = {}): Promise<SweepRow> {
+export async function sweepCost(
+  n: number,
+  opts: { historyOwner?: 'others' | 'due-requesters'; cpuRuns?: number } = {},
+): Promise<SweepRow> {
   const historyOwner = opts.historyOwner ?? 'others';
   const T0 = Date.parse('2026-11-22T09:00:00.000Z');
   return withSandbox(iso(T0), async ({ sb, w, probe }) => {
     const groups = allowlistedGroups(w);
     const people = Array.from({ length: SWEEP_ACTIVE }, (_, i) => addPerson(sb, `active${i}`));
     const near = [3, 6, 9, 12, 14];
-    const active = await seedActiveGrants(sb, w, people.map((person, i) => ({
-      person, groupId: groups[i % groups.length], startedAtMs: T0 - 2 * HOUR,
-      endsAtMs: i < SWEEP_DUE ? T0 - (i + 1) * MIN : i < SWEEP_DUE + SWEEP_NEAR ? T0 + near[i - SWEEP_DUE] * MIN : T0 + (2 + i) * HOUR,
-    })));
+    const active = await seedActiveGrants(
+      sb,
+      w,
+      people.map((person, i) => ({
+        person,
+        groupId: groups[i % groups.length],
+        startedAtMs: T0 - 2 * HOUR,
+        endsAtMs:
+          i < SWEEP_DUE
+            ? T0 - (i + 1) * MIN
+            : i < SWEEP_DUE + SWEEP_NEAR
+              ? T0 + near[i - SWEEP_DUE] * MIN
+              : T0 + (2 + i) * HOUR,
+      })),
+    );
     const due = active.slice(0, SWEEP_DUE);
 
     const historyCount = Math.max(0, n - SWEEP_ACTIVE);
@@ -97,7 +150,16 @@ export async function sweepCost(n: number, opts: { historyOwner?: 'others' | 'du
         const owner = due[i % due.length];
         history.push(historyGrant(i, T0, agoMs, owner.requesterAccountId, owner.groupId, owner.oktaUserId!));
       } else {
-        history.push(historyGrant(i, T0, agoMs, `hist-user-${i % 200}`, groups[i % groups.length], `00uHIST${String(i % 200).padStart(13, '0')}`));
+        history.push(
+          historyGrant(
+            i,
+            T0,
+            agoMs,
+            `hist-user-${i % 200}`,
+            groups[i % groups.length],
+            `00uHIST${String(i % 200).padStart(13, '0')}`,
+          ),
+        );
       }
     }
     await batchWriteGrants(sb, history);
@@ -122,12 +184,25 @@ export async function sweepCost(n: number, opts: { historyOwner?: 'others' | 'du
         emu.push(since(sb, probe, m).kvsEmulatorCpuUs);
       }
       const app = total.map((t, i) => t - emu[i]);
-      cpu = { sweepCpuUsMedian: median(total), kvsEmulatorCpuUsMedian: median(emu), appCpuUsMedian: median(app), runs: opts.cpuRuns };
+      cpu = {
+        sweepCpuUsMedian: median(total),
+        kvsEmulatorCpuUsMedian: median(emu),
+        appCpuUsMedian: median(app),
+        runs: opts.cpuRuns,
+      };
     }
 
-    const after = await getGrants(sb, due.map((g) => g.id));
+    const after = await getGrants(
+      sb,
+      due.map((g) => g.id),
+    );
     return {
-      n, historyOwner, history: historyCount, active: SWEEP_ACTIVE, due: SWEEP_DUE, nearDue: SWEEP_NEAR,
+      n,
+      historyOwner,
+      history: historyCount,
+      active: SWEEP_ACTIVE,
+      due: SWEEP_DUE,
+      nearDue: SWEEP_NEAR,
       sweep: tallyKvs(byFn(first.kvs, 'sweeper')),
       triggered: tallyKvs(first.kvs.filter((c) => c.fn !== 'sweeper')),
       repeatSweep: tallyKvs(byFn(repeat.kvs, 'sweeper')),
@@ -149,7 +224,11 @@ export interface LifecycleResult {
   virtualHours: number;
   runs: { sweeps: number; reconciles: number };
   okta: {
-    total: number; reads: number; writes: number; puts: number; deletes: number;
+    total: number;
+    reads: number;
+    writes: number;
+    puts: number;
+    deletes: number;
     /** Reads the lifecycle itself caused (trigger + worker + sweep), i.e. without the hourly drift check. */
     lifecycleReads: number;
     /** The hourly drift check lists each allowlisted group's members: a per-group, per-hour cost, not per grant. */
@@ -158,7 +237,12 @@ export interface LifecycleResult {
     byFunction: Record<string, number>;
   };
   jira: {
-    total: number; comments: number; notifications: number; fieldListFetches: number; issueReads: number; transitions: number;
+    total: number;
+    comments: number;
+    notifications: number;
+    fieldListFetches: number;
+    issueReads: number;
+    transitions: number;
     byOperation: Record<string, number>;
     byFunction: Record<string, number>;
   };
@@ -167,20 +251,33 @@ export interface LifecycleResult {
   auditEntries: number;
 }
 
-const sweepsIn = (calls: KvsCall[]) => calls.filter((c) => c.fn === 'sweeper' && c.write && c.key === 'health:last-sweep').length;
-const reconcilesIn = (calls: KvsCall[]) => calls.filter((c) => c.fn === 'reconciler' && c.write && c.key === 'health:unmanaged-members').length;
+const sweepsIn = (calls: KvsCall[]) =>
+  calls.filter((c) => c.fn === 'sweeper' && c.write && c.key === 'health:last-sweep').length;
+const reconcilesIn = (calls: KvsCall[]) =>
+  calls.filter((c) => c.fn === 'reconciler' && c.write && c.key === 'health:unmanaged-members').length;
 
 export async function lifecycle(): Promise<LifecycleResult> {
   const T0 = Date.parse('2026-11-22T08:00:00.000Z');
   return withSandbox(iso(T0), async ({ sb, w, probe }) => {
     const m = probe.mark();
     const auditBefore = sb.kvs.entity('audit').length;
-    const req = await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'Patch the Linux fleet', reporter: w.jira.neville, fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux } });
+    const req = await sb.jira.createIssue({
+      projectKey: w.projectKey,
+      summary: 'Patch the Linux fleet',
+      reporter: w.jira.neville,
+      fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
+    });
     // Standard = 12 h, so it ends at 20:00; the 19:00 sweep reminds; Neville extends at 19:10.
     await sb.clock.advanceTo(iso(T0 + 11 * HOUR + 10 * MIN));
-    const ext = await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'More time on Linux', reporter: w.jira.neville, fields: { changeType: 'Standard', accessType: 'Extend access', adminGroup: w.groups.linux } });
+    const ext = await sb.jira.createIssue({
+      projectKey: w.projectKey,
+      summary: 'More time on Linux',
+      reporter: w.jira.neville,
+      fields: { changeType: 'Standard', accessType: 'Extend access', adminGroup: w.groups.linux },
+    });
     const [extended] = await getGrants(sb, [`grant-${req.id}`]);
-    if (!extended || extended.status !== 'ACTIVE' || extended.extensions !== 1) throw new Error(`bench: the lifecycle grant was not extended (${extended?.status}, ${extended?.extensions})`);
+    if (!extended || extended.status !== 'ACTIVE' || extended.extensions !== 1)
+      throw new Error(`bench: the lifecycle grant was not extended (${extended?.status}, ${extended?.extensions})`);
     await sb.clock.advanceTo(iso(Date.parse(extended.endsAt!) + 30 * MIN));
     const [g] = await getGrants(sb, [`grant-${req.id}`]);
     const d = since(sb, probe, m);
@@ -192,14 +289,23 @@ export async function lifecycle(): Promise<LifecycleResult> {
     const sweeps = sweepsIn(d.kvs);
     return {
       issues: { request: req.key, extend: ext.key },
-      grant: { status: g.status, extensions: g.extensions, endsAt: g.endsAt!, endedAt: g.endedAt, revocationLagMs: g.endedAt ? Date.parse(g.endedAt) - Date.parse(g.endsAt!) : undefined },
+      grant: {
+        status: g.status,
+        extensions: g.extensions,
+        endsAt: g.endsAt!,
+        endedAt: g.endedAt,
+        revocationLagMs: g.endedAt ? Date.parse(g.endedAt) - Date.parse(g.endsAt!) : undefined,
+      },
       virtualHours: (Date.parse(sb.clock.now()) - T0) / HOUR,
       runs: { sweeps, reconciles: reconcilesIn(d.kvs) },
       okta: {
-        total: d.oktaLog.length, reads: oktaReads.length, writes: d.oktaLog.filter(isOktaWrite).length,
+        total: d.oktaLog.length,
+        reads: oktaReads.length,
+        writes: d.oktaLog.filter(isOktaWrite).length,
         puts: d.oktaLog.filter((r) => isOktaWrite(r) && r.method === 'PUT').length,
         deletes: d.oktaLog.filter((r) => isOktaWrite(r) && r.method === 'DELETE').length,
-        lifecycleReads: oktaReads.length - reconcileReads, reconcileReads,
+        lifecycleReads: oktaReads.length - reconcileReads,
+        reconcileReads,
         byOperation: countBy(d.oktaLog, oktaOperation),
         byFunction: countBy(d.okta, (r) => r.fn),
       },
@@ -207,8 +313,10 @@ export async function lifecycle(): Promise<LifecycleResult> {
         total: d.jiraLog.length,
         comments: d.jiraLog.filter((r) => r.method === 'POST' && /\/comment$/.test(r.path)).length,
         notifications: d.jiraLog.filter((r) => r.method === 'POST' && /\/notify$/.test(r.path)).length,
-        fieldListFetches: d.jiraLog.filter((r) => r.method === 'GET' && r.path.split('?')[0] === '/rest/api/3/field').length,
-        issueReads: d.jiraLog.filter((r) => r.method === 'GET' && /^\/rest\/api\/3\/issue\/[^/?]+(\?|$)/.test(r.path)).length,
+        fieldListFetches: d.jiraLog.filter((r) => r.method === 'GET' && r.path.split('?')[0] === '/rest/api/3/field')
+          .length,
+        issueReads: d.jiraLog.filter((r) => r.method === 'GET' && /^\/rest\/api\/3\/issue\/[^/?]+(\?|$)/.test(r.path))
+          .length,
         transitions: d.jiraLog.filter((r) => r.method === 'POST' && /\/transitions$/.test(r.path)).length,
         byOperation: countBy(d.jira, jiraOperation),
         byFunction: countBy(d.jira, (r) => r.fn),
@@ -218,7 +326,8 @@ export async function lifecycle(): Promise<LifecycleResult> {
         byFunction: Object.fromEntries(fns.map((fn) => [fn, tallyKvs(byFn(d.kvs, fn))])),
         perQuietSweep: sweeps > 0 ? Math.round((sweeperKvs.length / sweeps) * 10) / 10 : 0,
       },
-      grantEntitiesWritten: d.kvs.filter((c) => c.write && (c.store === 'grant' || c.path === '/api/v1/transaction')).length,
+      grantEntitiesWritten: d.kvs.filter((c) => c.write && (c.store === 'grant' || c.path === '/api/v1/transaction'))
+        .length,
       auditEntries: sb.kvs.entity('audit').length - auditBefore,
     };
   });
@@ -229,7 +338,9 @@ export async function lifecycle(): Promise<LifecycleResult> {
 // ------------------------------------------------------------------------------------------------
 
 export interface LagResult {
-  grants: number; seed: number; expired: number;
+  grants: number;
+  seed: number;
+  expired: number;
   lagMs: { min: number; median: number; p90: number; max: number };
   over60s: number;
   /** How the expiry was started: an exact-time queue event (scheduled by a sweep 10-15 min before) or a sweep finding it already due. */
@@ -247,15 +358,24 @@ export async function revocationLag(count = 50, seed = 42): Promise<LagResult> {
   return withSandbox(iso(T0), async ({ sb, w, probe }) => {
     const groups = allowlistedGroups(w);
     const people: Person[] = Array.from({ length: count }, (_, i) => addPerson(sb, `lag${i}`));
-    const grants = await seedActiveGrants(sb, w, people.map((person, i) => ({
-      person, groupId: groups[i % groups.length], startedAtMs: T0 - 30 * MIN,
-      endsAtMs: T0 + 20 * MIN + Math.floor(rnd() * (SPREAD - 20 * MIN)),
-    })));
+    const grants = await seedActiveGrants(
+      sb,
+      w,
+      people.map((person, i) => ({
+        person,
+        groupId: groups[i % groups.length],
+        startedAtMs: T0 - 30 * MIN,
+        endsAtMs: T0 + 20 * MIN + Math.floor(rnd() * (SPREAD - 20 * MIN)),
+      })),
+    );
     const m = probe.mark();
     const lastEnd = Math.max(...grants.map((g) => Date.parse(g.endsAt!)));
     await sb.clock.advanceTo(iso(lastEnd + 20 * MIN));
     const d = since(sb, probe, m);
-    const after = await getGrants(sb, grants.map((g) => g.id));
+    const after = await getGrants(
+      sb,
+      grants.map((g) => g.id),
+    );
     const lags = after.filter((g) => g.status === 'EXPIRED').map((g) => Date.parse(g.endedAt!) - Date.parse(g.endsAt!));
     // Sweeps run on 5-minute ticks of virtual time; an exact-time expiry event lands at the end time
     // rounded up to the second, which (with end times drawn to the millisecond) is never such a tick.
@@ -263,7 +383,9 @@ export async function revocationLag(count = 50, seed = 42): Promise<LagResult> {
     const onSweepTick = ended.filter((g) => Date.parse(g.endedAt!) % (5 * MIN) === 0).length;
     const exact = ended.length - onSweepTick;
     return {
-      grants: count, seed, expired: lags.length,
+      grants: count,
+      seed,
+      expired: lags.length,
       lagMs: { min: Math.min(...lags), median: median(lags), p90: quantile(lags, 0.9), max: Math.max(...lags) },
       over60s: lags.filter((l) => l >= 60_000).length,
       startedBy: { exactTimeEvent: exact, sweepDue: lags.length - exact },
@@ -288,13 +410,33 @@ export interface Chaos {
   queueEventsTwice: boolean;
 }
 
-export const CLEAN: Chaos = { productEventsTwice: false, twinsAtOnce: false, overlappingSweeps: false, queueEventsTwice: false };
+export const CLEAN: Chaos = {
+  productEventsTwice: false,
+  twinsAtOnce: false,
+  overlappingSweeps: false,
+  queueEventsTwice: false,
+};
 /** What the brief asks: every product event twice, and overlapping sweeps. */
-export const DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS: Chaos = { productEventsTwice: true, twinsAtOnce: true, overlappingSweeps: true, queueEventsTwice: false };
+export const DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS: Chaos = {
+  productEventsTwice: true,
+  twinsAtOnce: true,
+  overlappingSweeps: true,
+  queueEventsTwice: false,
+};
 /** ...plus every queue push delivered twice, while settles overlap (only the per-grant concurrency key keeps one grant's work apart). */
-export const ALL_DUPLICATED_CONCURRENT: Chaos = { productEventsTwice: true, twinsAtOnce: true, overlappingSweeps: true, queueEventsTwice: true };
+export const ALL_DUPLICATED_CONCURRENT: Chaos = {
+  productEventsTwice: true,
+  twinsAtOnce: true,
+  overlappingSweeps: true,
+  queueEventsTwice: true,
+};
 /** Every product event and every queue push twice, but one at a time (what a per-grant concurrency limit of 1 gives). */
-export const ALL_DUPLICATED_SEQUENTIAL: Chaos = { productEventsTwice: true, twinsAtOnce: false, overlappingSweeps: false, queueEventsTwice: true };
+export const ALL_DUPLICATED_SEQUENTIAL: Chaos = {
+  productEventsTwice: true,
+  twinsAtOnce: false,
+  overlappingSweeps: false,
+  queueEventsTwice: true,
+};
 
 export interface RunCounts {
   chaos: Chaos;
@@ -319,7 +461,11 @@ export async function lifecycles(people: number, chaos: Chaos): Promise<RunCount
     const persons = Array.from({ length: people }, (_, i) => addPerson(sb, `idem${i}`));
     if (chaos.queueEventsTwice) {
       const publish = sb.events.publish.bind(sb.events);
-      sb.events.publish = (req) => { const r = publish(req); if (r.status === 201) publish(req); return r; };
+      sb.events.publish = (req) => {
+        const r = publish(req);
+        if (r.status === 201) publish(req);
+        return r;
+      };
     }
     const redelivered = new Set<string>();
     const redeliverAll = async () => {
@@ -334,13 +480,23 @@ export async function lifecycles(people: number, chaos: Chaos): Promise<RunCount
     const raise = async (p: Person, groupId: string, accessType: 'New access' | 'Extend access') => {
       const fields = { changeType: 'Standard', accessType, adminGroup: groupId };
       if (!chaos.productEventsTwice || !chaos.twinsAtOnce) {
-        const created = await sb.jira.createIssue({ projectKey: w.projectKey, summary: `${accessType} ${p.email}`, reporter: p.jiraAccountId, fields });
+        const created = await sb.jira.createIssue({
+          projectKey: w.projectKey,
+          summary: `${accessType} ${p.email}`,
+          reporter: p.jiraAccountId,
+          fields,
+        });
         await redeliverAll();
         return created;
       }
       // Twin delivery at once: the trigger runs twice concurrently for the same event.
       sb.holdEvents();
-      const created = await sb.jira.createIssue({ projectKey: w.projectKey, summary: `${accessType} ${p.email}`, reporter: p.jiraAccountId, fields });
+      const created = await sb.jira.createIssue({
+        projectKey: w.projectKey,
+        summary: `${accessType} ${p.email}`,
+        reporter: p.jiraAccountId,
+        fields,
+      });
       redelivered.add(created.event.eventId);
       await Promise.all([sb.releaseEvents(), sb.jira.deliverAgain(created.event.eventId)]);
       await redeliverAll();
@@ -361,21 +517,32 @@ export async function lifecycles(people: number, chaos: Chaos): Promise<RunCount
     const productBefore = sb.productEvents.filter((e) => e.delivered).length;
     const auditBefore = sb.kvs.entity('audit').length;
     const requests = [];
-    for (let i = 0; i < persons.length; i++) requests.push(await raise(persons[i], groups[i % groups.length], 'New access'));
+    for (let i = 0; i < persons.length; i++)
+      requests.push(await raise(persons[i], groups[i % groups.length], 'New access'));
     await tickUntil(T0 + 11 * HOUR + 10 * MIN);
     for (let i = 0; i < persons.length; i++) await raise(persons[i], groups[i % groups.length], 'Extend access');
     await tickUntil(T0 + 23 * HOUR + 45 * MIN);
     const d = since(sb, probe, m);
 
-    const grants = await getGrants(sb, requests.map((r) => `grant-${r.id}`));
-    const audit = sb.kvs.entity('audit').slice(auditBefore).map((e) => String(e.value.action));
+    const grants = await getGrants(
+      sb,
+      requests.map((r) => `grant-${r.id}`),
+    );
+    const audit = sb.kvs
+      .entity('audit')
+      .slice(auditBefore)
+      .map((e) => String(e.value.action));
     const outcomes = countBy(d.deliveries, (x) => x.outcome);
     return {
-      chaos, people,
+      chaos,
+      people,
       kvs: tallyKvs(d.kvs),
-      kvsByFunction: Object.fromEntries([...new Set(d.kvs.map((c) => c.fn))].sort().map((fn) => [fn, tallyKvs(byFn(d.kvs, fn))])),
+      kvsByFunction: Object.fromEntries(
+        [...new Set(d.kvs.map((c) => c.fn))].sort().map((fn) => [fn, tallyKvs(byFn(d.kvs, fn))]),
+      ),
       okta: {
-        reads: d.oktaLog.filter((r) => !isOktaWrite(r)).length, writes: d.oktaLog.filter(isOktaWrite).length,
+        reads: d.oktaLog.filter((r) => !isOktaWrite(r)).length,
+        writes: d.oktaLog.filter(isOktaWrite).length,
         puts: d.oktaLog.filter((r) => isOktaWrite(r) && r.method === 'PUT').length,
         deletes: d.oktaLog.filter((r) => isOktaWrite(r) && r.method === 'DELETE').length,
       },
@@ -392,7 +559,8 @@ export async function lifecycles(people: number, chaos: Chaos): Promise<RunCount
       sweepRuns: sweepsIn(d.kvs),
       finalState: {
         grants: grants.map((g) => `${g.status}/${g.extensions}`),
-        stillMembers: persons.filter((p, i) => sb.okta.members(groups[i % groups.length]).includes(p.oktaUserId)).length,
+        stillMembers: persons.filter((p, i) => sb.okta.members(groups[i % groups.length]).includes(p.oktaUserId))
+          .length,
         commentsPerIssue: requests.map((r) => sb.jira.comments(r.key).length),
       },
     };
@@ -402,7 +570,15 @@ export async function lifecycles(people: number, chaos: Chaos): Promise<RunCount
 export interface IdempotencyResult {
   clean: RunCounts;
   chaotic: RunCounts;
-  ratios: { kvsRequests: number; kvsWrites: number; kvsSuccessfulWrites: number; oktaWrites: number; oktaCalls: number; jiraComments: number; auditEntries: number };
+  ratios: {
+    kvsRequests: number;
+    kvsWrites: number;
+    kvsSuccessfulWrites: number;
+    oktaWrites: number;
+    oktaCalls: number;
+    jiraComments: number;
+    auditEntries: number;
+  };
   extra: {
     kvsWrites: number;
     /** Of which by the extra sweeps (the sweeper function)... */
@@ -410,7 +586,9 @@ export interface IdempotencyResult {
     /** ...and by handling the duplicates (trigger and worker). */
     kvsWritesByDuplicates: number;
     extraSweepRuns: number;
-    oktaCalls: number; oktaWrites: number; auditEntries: number;
+    oktaCalls: number;
+    oktaWrites: number;
+    auditEntries: number;
   };
   sameFinalState: boolean;
   auditDifferences: Record<string, { clean: number; chaotic: number }>;
@@ -420,15 +598,21 @@ const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Infinity) : Ma
 
 export function compareRuns(clean: RunCounts, chaotic: RunCounts): IdempotencyResult {
   const actions = [...new Set([...Object.keys(clean.auditByAction), ...Object.keys(chaotic.auditByAction)])].sort();
-  const auditDifferences = Object.fromEntries(actions
-    .filter((a) => (clean.auditByAction[a] ?? 0) !== (chaotic.auditByAction[a] ?? 0))
-    .map((a) => [a, { clean: clean.auditByAction[a] ?? 0, chaotic: chaotic.auditByAction[a] ?? 0 }]));
+  const auditDifferences = Object.fromEntries(
+    actions
+      .filter((a) => (clean.auditByAction[a] ?? 0) !== (chaotic.auditByAction[a] ?? 0))
+      .map((a) => [a, { clean: clean.auditByAction[a] ?? 0, chaotic: chaotic.auditByAction[a] ?? 0 }]),
+  );
   return {
-    clean, chaotic,
+    clean,
+    chaotic,
     ratios: {
       kvsRequests: ratio(chaotic.kvs.requests, clean.kvs.requests),
       kvsWrites: ratio(chaotic.kvs.writes, clean.kvs.writes),
-      kvsSuccessfulWrites: ratio(chaotic.kvs.writes - chaotic.kvs.failedWrites, clean.kvs.writes - clean.kvs.failedWrites),
+      kvsSuccessfulWrites: ratio(
+        chaotic.kvs.writes - chaotic.kvs.failedWrites,
+        clean.kvs.writes - clean.kvs.failedWrites,
+      ),
       oktaWrites: ratio(chaotic.okta.writes, clean.okta.writes),
       oktaCalls: ratio(chaotic.okta.reads + chaotic.okta.writes, clean.okta.reads + clean.okta.writes),
       jiraComments: ratio(chaotic.jira.comments, clean.jira.comments),
@@ -437,7 +621,10 @@ export function compareRuns(clean: RunCounts, chaotic: RunCounts): IdempotencyRe
     extra: {
       kvsWrites: chaotic.kvs.writes - clean.kvs.writes,
       kvsWritesBySweeps: (chaotic.kvsByFunction.sweeper?.writes ?? 0) - (clean.kvsByFunction.sweeper?.writes ?? 0),
-      kvsWritesByDuplicates: (chaotic.kvs.writes - (chaotic.kvsByFunction.sweeper?.writes ?? 0)) - (clean.kvs.writes - (clean.kvsByFunction.sweeper?.writes ?? 0)),
+      kvsWritesByDuplicates:
+        chaotic.kvs.writes -
+        (chaotic.kvsByFunction.sweeper?.writes ?? 0) -
+        (clean.kvs.writes - (clean.kvsByFunction.sweeper?.writes ?? 0)),
       extraSweepRuns: chaotic.sweepRuns - clean.sweepRuns,
       oktaWrites: chaotic.okta.writes - clean.okta.writes,
       oktaCalls: chaotic.okta.reads + chaotic.okta.writes - (clean.okta.reads + clean.okta.writes),
@@ -455,7 +642,14 @@ export function compareRuns(clean: RunCounts, chaotic: RunCounts): IdempotencyRe
 export interface ApprovalBacklogResult {
   waiting: number;
   /** Over one hour of 5-minute sweeps, starting once every request is older than the 15-min stall limit. */
-  perHour: { sweeps: number; workerDeliveries: number; jiraRequests: number; jiraChangelogReads: number; kvsRequests: number; sweeperKvsRequests: number };
+  perHour: {
+    sweeps: number;
+    workerDeliveries: number;
+    jiraRequests: number;
+    jiraChangelogReads: number;
+    kvsRequests: number;
+    sweeperKvsRequests: number;
+  };
   stillRequested: number;
 }
 
@@ -467,18 +661,30 @@ export async function approvalBacklog(waiting: number): Promise<ApprovalBacklogR
     await sb.app.run(async () => {
       const config = new KvsConfigStore();
       const list = await config.getAllowlist();
-      await config.saveAllowlist(list.map((g) => (g.groupId === w.groups.linux ? { ...g, approvalMode: 'status' as const } : g)));
+      await config.saveAllowlist(
+        list.map((g) => (g.groupId === w.groups.linux ? { ...g, approvalMode: 'status' as const } : g)),
+      );
     });
     const people = Array.from({ length: waiting }, (_, i) => addPerson(sb, `wait${i}`));
     const issues = [];
     for (const p of people) {
-      issues.push(await sb.jira.createIssue({ projectKey: w.projectKey, summary: `Linux please ${p.email}`, reporter: p.jiraAccountId, fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux } }));
+      issues.push(
+        await sb.jira.createIssue({
+          projectKey: w.projectKey,
+          summary: `Linux please ${p.email}`,
+          reporter: p.jiraAccountId,
+          fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
+        }),
+      );
     }
     await sb.clock.advanceTo(iso(T0 + 20 * MIN));
     const m = probe.mark();
     await sb.clock.advanceTo(iso(T0 + 80 * MIN));
     const d = since(sb, probe, m);
-    const grants = await getGrants(sb, issues.map((i) => `grant-${i.id}`));
+    const grants = await getGrants(
+      sb,
+      issues.map((i) => `grant-${i.id}`),
+    );
     return {
       waiting,
       perHour: {
@@ -517,15 +723,32 @@ export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
   const T0 = Date.parse('2026-11-22T09:00:00.000Z');
   return withSandbox(iso(T0), async ({ sb, w, probe }) => {
     const spread = (89 * DAY) / Math.max(1, history);
-    await batchWriteGrants(sb, Array.from({ length: history }, (_, i) =>
-      historyGrant(i, T0, HOUR + Math.floor(i * spread), w.jira.neville, w.groups.windows, w.okta.neville)));
-    await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'Linux', reporter: w.jira.neville, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux } });
+    await batchWriteGrants(
+      sb,
+      Array.from({ length: history }, (_, i) =>
+        historyGrant(i, T0, HOUR + Math.floor(i * spread), w.jira.neville, w.groups.windows, w.okta.neville),
+      ),
+    );
+    await sb.jira.createIssue({
+      projectKey: w.projectKey,
+      summary: 'Linux',
+      reporter: w.jira.neville,
+      fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux },
+    });
 
     let m = probe.mark();
-    const view = await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'What do I have?', reporter: w.jira.neville, fields: { accessType: 'View access' } });
+    const view = await sb.jira.createIssue({
+      projectKey: w.projectKey,
+      summary: 'What do I have?',
+      reporter: w.jira.neville,
+      fields: { accessType: 'View access' },
+    });
     const reply = tallyKvs(since(sb, probe, m).kvs);
     const ask = async (key: string, payload: unknown) => {
-      const r = (await sb.app.invoke(key, payload, { accountId: w.jira.neville, extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } } })) as { ok: boolean; data?: { grants?: { nextCursor?: string } } };
+      const r = (await sb.app.invoke(key, payload, {
+        accountId: w.jira.neville,
+        extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } },
+      })) as { ok: boolean; data?: { grants?: { nextCursor?: string } } };
       if (!r.ok) throw new Error(`bench: ${key} answered ${JSON.stringify(r)}`);
       return r.data;
     };
@@ -538,6 +761,14 @@ export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
     if (panel?.grants?.nextCursor) await ask('panel/grants', { cursor: panel.grants.nextCursor });
     const nextPage = tallyKvs(since(sb, probe, m).kvs);
     const comment = sb.jira.comments(view.key)[0]?.text ?? '';
-    return { history, reply, panelLoad, nextPage, panelLoadGrantItems, fullPartitionItems: history + 1, replyLastLine: comment.split('\n').pop() ?? '' };
+    return {
+      history,
+      reply,
+      panelLoad,
+      nextPage,
+      panelLoadGrantItems,
+      fullPartitionItems: history + 1,
+      replyLastLine: comment.split('\n').pop() ?? '',
+    };
   });
 }

@@ -3,8 +3,19 @@
  * real set; tests run that same set on the sandbox. Use cases name the subset they need with Pick.
  */
 import type {
-  AuditLog, Clock, ConfigStore, Directory, GrantStore, HealthStore, IssueTracker, Notifier,
-  OktaConnection, OktaSecrets, PermissionChecker, RequestLedger, WorkQueue,
+  AuditLog,
+  Clock,
+  ConfigStore,
+  Directory,
+  GrantStore,
+  HealthStore,
+  IssueTracker,
+  Notifier,
+  OktaConnection,
+  OktaSecrets,
+  PermissionChecker,
+  RequestLedger,
+  WorkQueue,
 } from './ports';
 
 export interface AppDeps {

@@ -21,7 +21,9 @@ export const PENDING_ERRORS = { notPending: 'REQUEST.NOT_PENDING', noGrant: 'GRA
 
 /** Was this request ended by a person while it waited (cancelled or withdrawn from the panel)? */
 export const endedWhilePending = (g: Grant): boolean =>
-  g.status === 'WITHDRAWN' && !g.supersededBy && (g.reasonCode === PENDING_END_CODES.cancelled || g.reasonCode === PENDING_END_CODES.withdrawn);
+  g.status === 'WITHDRAWN' &&
+  !g.supersededBy &&
+  (g.reasonCode === PENDING_END_CODES.cancelled || g.reasonCode === PENDING_END_CODES.withdrawn);
 
 /** Why a request that no longer waits cannot be cancelled or withdrawn, and what to do instead. */
 function notPending(g: Grant): string {
@@ -40,7 +42,11 @@ function notPending(g: Grant): string {
  * Ends the request if it still waits; re-reads and decides again when another writer (the worker
  * granting it, a second click) got there first. The issue is told once.
  */
-export async function endPendingRequest(deps: AppDeps, grantId: string, end: PendingEnd): Promise<Outcome<{ grant: Grant }>> {
+export async function endPendingRequest(
+  deps: AppDeps,
+  grantId: string,
+  end: PendingEnd,
+): Promise<Outcome<{ grant: Grant }>> {
   const result = await retryOnStale(async (): Promise<Outcome<{ grant: Grant }>> => {
     const g = await deps.grants.get(grantId);
     if (!g) return refuse(PENDING_ERRORS.noGrant, 'There is no such request.');
@@ -58,7 +64,10 @@ const p = (...inlines: MessageInline[]) => ({ paragraph: inlines });
 const t = (text: string, strong = false): MessageInline => (strong ? { text, strong } : { text });
 
 async function context(deps: AppDeps, g: Grant) {
-  const [allowlist, requester] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(g.requesterAccountId).catch(() => undefined)]);
+  const [allowlist, requester] = await Promise.all([
+    deps.config.getAllowlist(),
+    deps.issues.getUser(g.requesterAccountId).catch(() => undefined),
+  ]);
   return { group: groupLabel(g.groupId, allowlist), when: formatInZone(g.endedAt, requester?.timeZone ?? 'UTC') };
 }
 
@@ -72,14 +81,22 @@ function endedWords(g: Grant, when: string): MessageInline[] {
 /** A comment on the issue; an email too when an admin cancelled it and the policy sends emails. Each once. */
 async function tellEnded(deps: AppDeps, g: Grant): Promise<void> {
   const { group, when } = await context(deps, g);
-  const message: Message = { blocks: [
-    p({ mention: g.requesterAccountId }, t(' the request for '), t(group, true), t(' '), ...endedWords(g, when)),
-    p(t('Nothing was granted, and moving this issue to the approval status now grants nothing. Raise a new issue if access is still needed.')),
-  ] };
+  const message: Message = {
+    blocks: [
+      p({ mention: g.requesterAccountId }, t(' the request for '), t(group, true), t(' '), ...endedWords(g, when)),
+      p(
+        t(
+          'Nothing was granted, and moving this issue to the approval status now grants nothing. Raise a new issue if access is still needed.',
+        ),
+      ),
+    ],
+  };
   const key = `pending-ended:${g.id}`;
   await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, message));
   if (g.reasonCode === PENDING_END_CODES.cancelled && (await deps.config.getPolicy()).notifyByEmail) {
-    await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Request cancelled: ${group}`, message));
+    await noticeStep(deps.ledger, key, 'notify', () =>
+      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Request cancelled: ${group}`, message),
+    );
   }
 }
 
@@ -92,15 +109,19 @@ export async function tellEndedRequest(deps: AppDeps, g: Grant): Promise<void> {
   if (!g.endedAt) return;
   const policy = await deps.config.getPolicy();
   const history = await deps.issues.history(g.issueKey, policy.durationFieldName);
-  const since = historySince(history, { at: g.endedAt }).filter((h) => h.statusTo === policy.approvalStatusName || h.fields.length > 0);
+  const since = historySince(history, { at: g.endedAt }).filter(
+    (h) => h.statusTo === policy.approvalStatusName || h.fields.length > 0,
+  );
   if (since.length === 0) return;
   await once(deps.ledger, `after-pending-ended:${g.id}`, async () => {
     const { group, when } = await context(deps, g);
     const approved = since.some((h) => h.statusTo === policy.approvalStatusName);
-    await deps.issues.comment(g.issueKey, { blocks: [
-      p(t(approved ? 'This approval grants nothing.' : 'Changes to this request are not applied.', true)),
-      p(t('The request for '), t(group, true), t(' '), ...endedWords(g, when)),
-      p(t('Raise a new issue if access is still needed.')),
-    ] });
+    await deps.issues.comment(g.issueKey, {
+      blocks: [
+        p(t(approved ? 'This approval grants nothing.' : 'Changes to this request are not applied.', true)),
+        p(t('The request for '), t(group, true), t(' '), ...endedWords(g, when)),
+        p(t('Raise a new issue if access is still needed.')),
+      ],
+    });
   });
 }

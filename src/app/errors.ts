@@ -2,6 +2,10 @@
  * Use-case outcomes that people must see. A Refusal is an expected "no" with a stable code and a
  * message that says what happened and what to do; anything else thrown is a bug or an outage.
  */
-export interface Refusal { ok: false; code: string; message: string }
+export interface Refusal {
+  ok: false;
+  code: string;
+  message: string;
+}
 export const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
 export type Outcome<T = object> = ({ ok: true } & T) | Refusal;

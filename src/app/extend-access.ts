@@ -29,40 +29,93 @@ export interface ExtendInput {
 export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Outcome<{ grant: Grant }>> {
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
-  if (!group) return refuse('GRANT.NOT_ALLOWLISTED', 'This group is no longer on the allowlist, so its grants cannot be extended.');
+  if (!group)
+    return refuse(
+      'GRANT.NOT_ALLOWLISTED',
+      'This group is no longer on the allowlist, so its grants cannot be extended.',
+    );
   return retryOnStale(async (): Promise<Outcome<{ grant: Grant }>> => {
     const now = deps.clock.now();
     const candidates = input.grantId
       ? [await deps.grants.get(input.grantId)].filter((g): g is Grant => !!g)
       : await deps.grants.listHeldByRequesterAndGroup(input.requesterAccountId, input.groupId);
-    const mine = candidates.filter((g) => g.requesterAccountId === input.requesterAccountId && g.groupId === input.groupId);
+    const mine = candidates.filter(
+      (g) => g.requesterAccountId === input.requesterAccountId && g.groupId === input.groupId,
+    );
     const already = input.requestIssueKey && mine.find((g) => g.extendedVia?.includes(input.requestIssueKey!));
     if (already) return { ok: true, grant: already };
-    const active = mine.filter((g) => g.status === 'ACTIVE').sort((a, b) => Date.parse(b.endsAt!) - Date.parse(a.endsAt!))[0];
-    if (!active) return refuse('EXTEND.NO_ACTIVE_GRANT', `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`);
-    const decision = decideExtension({ grant: active, now, settings: policy, group, changeType: input.changeType ?? active.changeType });
+    const active = mine
+      .filter((g) => g.status === 'ACTIVE')
+      .sort((a, b) => Date.parse(b.endsAt!) - Date.parse(a.endsAt!))[0];
+    if (!active)
+      return refuse(
+        'EXTEND.NO_ACTIVE_GRANT',
+        `You have no active access to ${group.displayName} to extend. Raise a New access request instead.`,
+      );
+    const decision = decideExtension({
+      grant: active,
+      now,
+      settings: policy,
+      group,
+      changeType: input.changeType ?? active.changeType,
+    });
     if (!decision.ok) return refuse(decision.code, decision.message);
-    const next = await commit(deps.grants, extend(active, {
-      endsAt: decision.endsAt, extensions: decision.extensions, maxExtensions: group.maxExtensions, actor: input.actor,
-      viaIssueKey: input.issueKey, requestIssueKey: input.requestIssueKey,
-    }, now));
+    const next = await commit(
+      deps.grants,
+      extend(
+        active,
+        {
+          endsAt: decision.endsAt,
+          extensions: decision.extensions,
+          maxExtensions: group.maxExtensions,
+          actor: input.actor,
+          viaIssueKey: input.issueKey,
+          requestIssueKey: input.requestIssueKey,
+        },
+        now,
+      ),
+    );
     return { ok: true, grant: next };
   });
 }
 
 /** Tells the requester on the issue what happened; a refusal is also audited. */
-export async function announceExtension(deps: AppDeps, input: ExtendInput, result: Outcome<{ grant: Grant }>): Promise<void> {
-  const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(input.requesterAccountId)]);
+export async function announceExtension(
+  deps: AppDeps,
+  input: ExtendInput,
+  result: Outcome<{ grant: Grant }>,
+): Promise<void> {
+  const [allowlist, user] = await Promise.all([
+    deps.config.getAllowlist(),
+    deps.issues.getUser(input.requesterAccountId),
+  ]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
   if (result.ok) {
-    await deps.issues.comment(input.issueKey, say.extended(result.grant, group?.displayName ?? input.groupId, user?.timeZone ?? 'UTC', group?.maxExtensions ?? result.grant.extensions));
+    await deps.issues.comment(
+      input.issueKey,
+      say.extended(
+        result.grant,
+        group?.displayName ?? input.groupId,
+        user?.timeZone ?? 'UTC',
+        group?.maxExtensions ?? result.grant.extensions,
+      ),
+    );
     return;
   }
   await deps.audit.append({
-    at: deps.clock.now(), action: 'EXTEND_REFUSED', actor: input.actor, grantId: input.grantId, issueKey: input.issueKey,
-    requesterAccountId: input.requesterAccountId, groupId: input.groupId, detail: `${result.code}: ${result.message}`,
+    at: deps.clock.now(),
+    action: 'EXTEND_REFUSED',
+    actor: input.actor,
+    grantId: input.grantId,
+    issueKey: input.issueKey,
+    requesterAccountId: input.requesterAccountId,
+    groupId: input.groupId,
+    detail: `${result.code}: ${result.message}`,
   });
-  await deps.issues.comment(input.issueKey, say.refused(input.requesterAccountId, 'Access not extended.', result.message));
+  await deps.issues.comment(
+    input.issueKey,
+    say.refused(input.requesterAccountId, 'Access not extended.', result.message),
+  );
 }
 
 /** Extend and tell, in one go (the panel's button). */

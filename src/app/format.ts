@@ -7,7 +7,13 @@ export function formatInZone(iso: string | undefined, timeZone: string): string 
   if (!iso) return '—';
   try {
     return new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
     }).format(Date.parse(iso));
   } catch {
     // An unknown zone name from Jira must not break a comment: fall back to UTC.

@@ -6,7 +6,15 @@
 import type { Grant } from '../domain/grant';
 import { activate, isAheadOfItsChain, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
 import { approvalStanding, historySince, type HistoryEntry } from '../domain/request-integrity';
-import { approvalWindowDays, computeEndsAt, decideApproval, isPreexistingMembership, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../domain/policy';
+import {
+  approvalWindowDays,
+  computeEndsAt,
+  decideApproval,
+  isPreexistingMembership,
+  MINUTE_MS,
+  type GroupPolicy,
+  type PolicySettings,
+} from '../domain/policy';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { auditGrant, noticeStep, once } from './notices';
@@ -17,7 +25,14 @@ import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
-import { abandonAtEnd, announceFailure, deny, handleOktaFailure, handleOktaWaiting, type WorkResult } from './work-result';
+import {
+  abandonAtEnd,
+  announceFailure,
+  deny,
+  handleOktaFailure,
+  handleOktaWaiting,
+  type WorkResult,
+} from './work-result';
 import { gatedDirectory, OktaWaiting } from './okta-gate';
 
 /** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
@@ -30,15 +45,22 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
   const g = await deps.grants.get(grantId);
   if (!g) return { done: true, note: 'no such grant' };
   if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
-  if (g.status === 'DENIED' || g.status === 'FAILED') return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
+  if (g.status === 'DENIED' || g.status === 'FAILED')
+    return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
   // Cancelled or withdrawn while it waited: ended for good; an approval or edit since is told so, once.
-  if (endedWhilePending(g)) return tellEndedRequest(deps, g).then(() => ({ done: true, note: 'request was cancelled or withdrawn' }));
+  if (endedWhilePending(g))
+    return tellEndedRequest(deps, g).then(() => ({ done: true, note: 'request was cancelled or withdrawn' }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
 
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
   const group = allowlist.find((x) => x.groupId === g.groupId);
   if (!group) {
-    return deny(deps, g, 'GRANT.NOT_ALLOWLISTED', 'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.');
+    return deny(
+      deps,
+      g,
+      'GRANT.NOT_ALLOWLISTED',
+      'This group was removed from the allowlist before access was granted. Ask a Jira admin, or choose another group in a new request.',
+    );
   }
   const now = deps.clock.now();
   // One live retry chain per step: work delivered before the chain's next attempt is a duplicate.
@@ -67,7 +89,12 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
  * the request stops here (waiting, refused, denied).
  */
 async function checkAndStart(
-  deps: AppDeps, g: Grant, policy: PolicySettings, group: GroupPolicy, directory: LazyDirectory, now: string,
+  deps: AppDeps,
+  g: Grant,
+  policy: PolicySettings,
+  group: GroupPolicy,
+  directory: LazyDirectory,
+  now: string,
 ): Promise<Grant | WorkResult> {
   // If intake crashed half way, finish its audit entries and comments first (each runs once).
   await completeIntake(deps, g, policy, { handOver: false });
@@ -76,21 +103,31 @@ async function checkAndStart(
   // An edit the intake did not see (its event lost or late) is dealt with here, before any grant.
   if (issue && (await reviewEdits(deps, g, history)) === 'withdraw') {
     await intakeIssueEvent(deps, { issueId: g.issueId, issueKey: g.issueKey, kind: 'updated' });
-    return { done: true, note: 'withdrawn by the requester\'s edit; recorded again' };
+    return { done: true, note: "withdrawn by the requester's edit; recorded again" };
   }
   const needsApproval = group.approvalMode === 'status' && !g.emergency;
-  const mover = needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined;
+  const mover =
+    needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined;
   const approval = decideApproval({
-    group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId,
-    approvalTransitionBy: mover, raisedBy: g.raisedBy,
+    group,
+    settings: policy,
+    changeType: g.changeType,
+    requesterAccountId: g.requesterAccountId,
+    approvalTransitionBy: mover,
+    raisedBy: g.raisedBy,
   });
-  if (approval.kind === 'await-approval') return awaitApproval(deps, g, group, issue, history, policy.approvalStatusName, now);
+  if (approval.kind === 'await-approval')
+    return awaitApproval(deps, g, group, issue, history, policy.approvalStatusName, now);
   if (approval.kind === 'refused') {
     // Once per grant and person: the sweep re-queues a waiting request every five minutes and the
     // changelog still names the same refused approval each time. The entry names who tried.
     const key = `self-approval:${g.id}${mover && mover !== g.requesterAccountId ? `:${mover}` : ''}`;
-    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', mover ?? g.requesterAccountId, approval.message));
-    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Approval not accepted.', approval.message)));
+    await noticeStep(deps.ledger, key, 'audit', () =>
+      auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', mover ?? g.requesterAccountId, approval.message),
+    );
+    await noticeStep(deps.ledger, key, 'comment', () =>
+      deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Approval not accepted.', approval.message)),
+    );
     return { done: true, note: 'self approval refused' };
   }
 
@@ -102,14 +139,26 @@ async function checkAndStart(
 
   // Siblings first, membership second: a sibling whose revocation runs in between then shows up
   // as "not a member" here, never as a membership we would wrongly call pre-existing.
-  const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter((o) => o.id !== g.id);
+  const others = (await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId)).filter(
+    (o) => o.id !== g.id,
+  );
   const isMember = await okta.isMember(who.user.id, g.groupId);
-  return commit(deps.grants, startGranting(g, {
-    user: who.user,
-    endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
-    approval: approval.kind === 'approved' ? { approverAccountId: approval.approverAccountId, statusName: policy.approvalStatusName } : undefined,
-    preexistingMembership: isPreexistingMembership(isMember, others),
-  }, now));
+  return commit(
+    deps.grants,
+    startGranting(
+      g,
+      {
+        user: who.user,
+        endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
+        approval:
+          approval.kind === 'approved'
+            ? { approverAccountId: approval.approverAccountId, statusName: policy.approvalStatusName }
+            : undefined,
+        preexistingMembership: isPreexistingMembership(isMember, others),
+      },
+      now,
+    ),
+  );
 }
 
 /** GRANTING → ACTIVE. The membership call is idempotent in Okta (PUT), so retries are safe. */
@@ -118,22 +167,31 @@ async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, 
   if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) return abandonAtEnd(deps, g, now);
   // The membership change is recorded with the ACTIVE write: a crash in between repeats the
   // (idempotent) PUT on retry and records it then, so the trail has it exactly once.
-  const addRequestId = needsMembershipAdd(g) ? (await (await directory()).addMember(g.oktaUserId!, g.groupId)).requestId : undefined;
+  const addRequestId = needsMembershipAdd(g)
+    ? (await (await directory()).addMember(g.oktaUserId!, g.groupId)).requestId
+    : undefined;
   const active = await commit(deps.grants, activate(g, now, addRequestId));
   await announceActive(deps, active);
   const left = Date.parse(active.endsAt!) - Date.parse(now);
-  if (left <= EXACT_EXPIRY_WINDOW_MS) await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));
+  if (left <= EXACT_EXPIRY_WINDOW_MS)
+    await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));
   return { done: true, note: 'granted' };
 }
 
 async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
   const key = `announce:${g.id}:ACTIVE`;
-  const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
+  const [allowlist, policy, user] = await Promise.all([
+    deps.config.getAllowlist(),
+    deps.config.getPolicy(),
+    deps.issues.getUser(g.requesterAccountId),
+  ]);
   const name = say.groupLabel(g.groupId, allowlist);
   const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
   await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
   if (policy.notifyByEmail) {
-    await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg));
+    await noticeStep(deps.ledger, key, 'notify', () =>
+      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg),
+    );
   }
 }
 
@@ -142,20 +200,50 @@ async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
  * there after the request was recorded (not merely after the issue was created: events arrive late),
  * and no request field changed since. An approval that does not stand is said once, with what to do.
  */
-async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, history: readonly HistoryEntry[], approvalStatus: string): Promise<string | undefined> {
+async function standingApprover(
+  deps: AppDeps,
+  g: Grant,
+  issue: IssueSnapshot,
+  history: readonly HistoryEntry[],
+  approvalStatus: string,
+): Promise<string | undefined> {
   const standing = approvalStanding({ recorded: recordedOf(g), approvalStatus, statusNow: issue.statusName, history });
   if (standing.kind === 'given') return standing.move.by;
   if (standing.kind === 'before-request') {
-    await once(deps.ledger, `approval-before-request:${g.id}:${standing.move.at}`, () => deps.issues.comment(g.issueKey, say.refused(undefined,
-      'Approval needed again.', `The issue was moved to "${approvalStatus}" before this app recorded the request, so that move cannot approve it. To approve it, move the issue out of "${approvalStatus}" and back.`)));
+    await once(deps.ledger, `approval-before-request:${g.id}:${standing.move.at}`, () =>
+      deps.issues.comment(
+        g.issueKey,
+        say.refused(
+          undefined,
+          'Approval needed again.',
+          `The issue was moved to "${approvalStatus}" before this app recorded the request, so that move cannot approve it. To approve it, move the issue out of "${approvalStatus}" and back.`,
+        ),
+      ),
+    );
   }
   if (standing.kind === 'voided') {
     const key = `approval-voided:${g.id}:${standing.move.at}`;
     const what = fieldWords(standing.edit.fields);
-    await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, deps.clock.now(), 'APPROVAL_VOIDED', standing.edit.by,
-      `The approval by ${standing.move.by} at ${standing.move.at} no longer counts: ${what} changed after it (by ${standing.edit.by}).`));
-    await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, say.refused(undefined, 'Approval needed again.',
-      `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). To approve the request as recorded, move the issue out of "${approvalStatus}" and back.`)));
+    await noticeStep(deps.ledger, key, 'audit', () =>
+      auditGrant(
+        deps.audit,
+        g,
+        deps.clock.now(),
+        'APPROVAL_VOIDED',
+        standing.edit.by,
+        `The approval by ${standing.move.by} at ${standing.move.at} no longer counts: ${what} changed after it (by ${standing.edit.by}).`,
+      ),
+    );
+    await noticeStep(deps.ledger, key, 'comment', () =>
+      deps.issues.comment(
+        g.issueKey,
+        say.refused(
+          undefined,
+          'Approval needed again.',
+          `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). To approve the request as recorded, move the issue out of "${approvalStatus}" and back.`,
+        ),
+      ),
+    );
   }
   return undefined;
 }
@@ -164,21 +252,43 @@ async function standingApprover(deps: AppDeps, g: Grant, issue: IssueSnapshot, h
  * Requests waiting longer than their group's approval window are closed, so nothing waits (and is
  * re-checked) for ever.
  */
-export const approvalTimeoutMs = (group: Pick<GroupPolicy, 'approvalWindowDays'>): number => approvalWindowDays(group) * 24 * 60 * MINUTE_MS;
+export const approvalTimeoutMs = (group: Pick<GroupPolicy, 'approvalWindowDays'>): number =>
+  approvalWindowDays(group) * 24 * 60 * MINUTE_MS;
 
 async function awaitApproval(
-  deps: AppDeps, g: Grant, group: GroupPolicy, issue: IssueSnapshot | undefined, history: readonly HistoryEntry[], approvalStatus: string, now: string,
+  deps: AppDeps,
+  g: Grant,
+  group: GroupPolicy,
+  issue: IssueSnapshot | undefined,
+  history: readonly HistoryEntry[],
+  approvalStatus: string,
+  now: string,
 ): Promise<WorkResult> {
   if (Date.parse(now) - Date.parse(g.requestedAt) > approvalTimeoutMs(group)) {
     const days = approvalWindowDays(group);
-    return deny(deps, g, 'APPROVAL.TIMED_OUT', `This request was not approved within ${days} day${days === 1 ? '' : 's'} (the approval window of ${group.displayName}), so it was closed. Raise a new request if you still need access.`);
+    return deny(
+      deps,
+      g,
+      'APPROVAL.TIMED_OUT',
+      `This request was not approved within ${days} day${days === 1 ? '' : 's'} (the approval window of ${group.displayName}), so it was closed. Raise a new request if you still need access.`,
+    );
   }
   // Approved, but the issue moved on before the app could act: say so rather than wait silently.
   if (issue && issue.statusName !== approvalStatus) {
-    const move = historySince(history, recordedOf(g)).filter((h) => h.statusTo === approvalStatus).at(-1);
+    const move = historySince(history, recordedOf(g))
+      .filter((h) => h.statusTo === approvalStatus)
+      .at(-1);
     if (move) {
-      await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () => deps.issues.comment(g.issueKey, say.refused(undefined,
-        'Approval no longer stands.', `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`)));
+      await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () =>
+        deps.issues.comment(
+          g.issueKey,
+          say.refused(
+            undefined,
+            'Approval no longer stands.',
+            `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`,
+          ),
+        ),
+      );
     }
   }
   return { done: true, note: 'awaiting approval' };

@@ -24,16 +24,28 @@ export interface IssueEventInput {
 }
 
 export type IntakeResult =
-  | 'ignored' | 'issue-gone' | 'invalid-fields' | 'duplicate' | 'recorded' | 'denied'
-  | 'approval-noted' | 'edit-ignored' | 'extended' | 'extend-refused' | 'viewed'
+  | 'ignored'
+  | 'issue-gone'
+  | 'invalid-fields'
+  | 'duplicate'
+  | 'recorded'
+  | 'denied'
+  | 'approval-noted'
+  | 'edit-ignored'
+  | 'extended'
+  | 'extend-refused'
+  | 'viewed'
   /** The issue's request was cancelled or withdrawn while it waited: it stays ended (the worker says so). */
   | 'request-ended';
 
 const PROBLEM_TEXT: Record<FieldProblem['code'], (v?: string) => string> = {
-  'REQUEST.ACCESS_TYPE_MISSING': () => 'Set Access type to New access, Extend access or View access, then raise a new request.',
-  'REQUEST.ACCESS_TYPE_INVALID': (v) => `"${v}" is not an Access type. Use New access, Extend access or View access, then raise a new request.`,
+  'REQUEST.ACCESS_TYPE_MISSING': () =>
+    'Set Access type to New access, Extend access or View access, then raise a new request.',
+  'REQUEST.ACCESS_TYPE_INVALID': (v) =>
+    `"${v}" is not an Access type. Use New access, Extend access or View access, then raise a new request.`,
   'REQUEST.GROUP_MISSING': () => 'Choose the Admin group you need, then raise a new request.',
-  'REQUEST.GROUP_INVALID': (v) => `"${v}" is not an Okta group this app knows. Choose the Admin group from the list, then raise a new request.`,
+  'REQUEST.GROUP_INVALID': (v) =>
+    `"${v}" is not an Okta group this app knows. Choose the Admin group from the list, then raise a new request.`,
 };
 
 export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): Promise<IntakeResult> {
@@ -41,7 +53,8 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   const issue = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
   if (!issue) return 'issue-gone';
   // Issues without our fields are not access requests: stay silent on them.
-  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) return 'ignored';
+  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup)
+    return 'ignored';
 
   const { current: existing, next, replacing } = await currentRequest(deps, issue.id);
   // The request a requester's own edit withdrew: its requester raised the one recorded below.
@@ -63,8 +76,13 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       // A waiting request: the worker decides whether an approval stands (and says if an edit voided
       // one); the event is only a hint.
       const approvalMove = input.statusTo === policy.approvalStatusName;
-      if (existing.status === 'REQUESTED' && (approvalMove || edits === 'not-applied')) await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
-      return edits === 'not-applied' ? 'edit-ignored' : approvalMove && existing.status === 'REQUESTED' ? 'approval-noted' : 'duplicate';
+      if (existing.status === 'REQUESTED' && (approvalMove || edits === 'not-applied'))
+        await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
+      return edits === 'not-applied'
+        ? 'edit-ignored'
+        : approvalMove && existing.status === 'REQUESTED'
+          ? 'approval-noted'
+          : 'duplicate';
     }
     // Withdrawn by the requester's own edit: the issue as it is now is a new request (below).
     replaced = existing;
@@ -74,33 +92,71 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   if (!parsed.ok) {
     const text = PROBLEM_TEXT[parsed.problem.code]('value' in parsed.problem ? parsed.problem.value : undefined);
     await once(deps.ledger, `invalid:${issue.id}:${parsed.problem.code}`, () =>
-      deps.issues.comment(issue.key, say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text)));
+      deps.issues.comment(
+        issue.key,
+        say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text),
+      ),
+    );
     return 'invalid-fields';
   }
   if (!issue.reporterAccountId) {
     await once(deps.ledger, `invalid:${issue.id}:no-reporter`, () =>
-      deps.issues.comment(issue.key, say.refused(undefined, 'This access request has no reporter.', 'Access is granted to the reporter of the issue. Set yourself as the reporter and raise a new request.')));
+      deps.issues.comment(
+        issue.key,
+        say.refused(
+          undefined,
+          'This access request has no reporter.',
+          'Access is granted to the reporter of the issue. Set yourself as the reporter and raise a new request.',
+        ),
+      ),
+    );
     return 'invalid-fields';
   }
 
-  if (await answeredBefore(deps, issue, parsed.accessType, 'groupId' in parsed ? parsed.groupId : undefined, policy.durationFieldName, next)) {
+  if (
+    await answeredBefore(
+      deps,
+      issue,
+      parsed.accessType,
+      'groupId' in parsed ? parsed.groupId : undefined,
+      policy.durationFieldName,
+      next,
+    )
+  ) {
     return 'edit-ignored';
   }
 
   switch (parsed.accessType) {
     case 'View access': {
-      const { told } = await viewAccess(deps, { issueKey: issue.key, requesterAccountId: issue.reporterAccountId!, noticeKey: `view:${issue.id}` });
+      const { told } = await viewAccess(deps, {
+        issueKey: issue.key,
+        requesterAccountId: issue.reporterAccountId!,
+        noticeKey: `view:${issue.id}`,
+      });
       return told ? 'viewed' : 'duplicate';
     }
     case 'Extend access': {
       // Applying is idempotent per Extend issue (the grant remembers it); telling is once per issue.
-      const input = { requesterAccountId: issue.reporterAccountId!, groupId: parsed.groupId, actor: issue.reporterAccountId!, issueKey: issue.key, changeType: issue.changeType, requestIssueKey: issue.key };
+      const input = {
+        requesterAccountId: issue.reporterAccountId!,
+        groupId: parsed.groupId,
+        actor: issue.reporterAccountId!,
+        issueKey: issue.key,
+        changeType: issue.changeType,
+        requestIssueKey: issue.key,
+      };
       const result = await extendGrant(deps, input);
       const told = await once(deps.ledger, `extend:${issue.id}`, () => announceExtension(deps, input, result));
       return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
-      return requestAccess(deps, { issue, groupId: parsed.groupId, policy, requestNumber: next, raisedBy: replaced?.requesterAccountId });
+      return requestAccess(deps, {
+        issue,
+        groupId: parsed.groupId,
+        policy,
+        requestNumber: next,
+        raisedBy: replaced?.requesterAccountId,
+      });
   }
 }
 
@@ -112,21 +168,48 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
  * said so, once per new set of values). A New access issue is its grant's business, not this.
  */
 async function answeredBefore(
-  deps: AppDeps, issue: IssueSnapshot, accessType: string, groupId: string | undefined, durationFieldName: string, requestNumber: number,
+  deps: AppDeps,
+  issue: IssueSnapshot,
+  accessType: string,
+  groupId: string | undefined,
+  durationFieldName: string,
+  requestNumber: number,
 ): Promise<boolean> {
-  const values = JSON.stringify([accessType, issue.reporterAccountId, groupId ?? null, issue.changeType ?? null, issue.requestedEnd ?? null]);
+  const values = JSON.stringify([
+    accessType,
+    issue.reporterAccountId,
+    groupId ?? null,
+    issue.changeType ?? null,
+    issue.requestedEnd ?? null,
+  ]);
   const first = await deps.ledger.remember(`request-values:${issue.id}:${requestNumber}`, values);
   // First seen now, or first seen as New access (never answered: its recording lost a race with an edit).
   if (first === values || (JSON.parse(first) as unknown[])[0] === 'New access') return false;
   const key = `edit-not-applied:${issue.id}:${values}`;
-  const edits = requestEditsSince(await deps.issues.history(issue.key, durationFieldName), { at: issue.createdAt ?? '1970-01-01T00:00:00.000Z' });
+  const edits = requestEditsSince(await deps.issues.history(issue.key, durationFieldName), {
+    at: issue.createdAt ?? '1970-01-01T00:00:00.000Z',
+  });
   const last = edits[edits.length - 1];
   const what = last ? fieldWords([...new Set(edits.flatMap((e) => e.fields))]) : 'The request fields';
-  await noticeStep(deps.ledger, key, 'audit', () => deps.audit.append({
-    at: deps.clock.now(), action: 'EDIT_IGNORED', actor: last?.by ?? 'app', issueKey: issue.key, requesterAccountId: issue.reporterAccountId,
-    detail: `${what} changed after this request was answered; not applied (the answer stands for the issue as first raised).`,
-  }));
-  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(issue.key, say.refused(undefined, 'Changes to this request are not applied.',
-    `This issue was already answered as it was raised. For another group, person or kind of request, raise a new issue.`)));
+  await noticeStep(deps.ledger, key, 'audit', () =>
+    deps.audit.append({
+      at: deps.clock.now(),
+      action: 'EDIT_IGNORED',
+      actor: last?.by ?? 'app',
+      issueKey: issue.key,
+      requesterAccountId: issue.reporterAccountId,
+      detail: `${what} changed after this request was answered; not applied (the answer stands for the issue as first raised).`,
+    }),
+  );
+  await noticeStep(deps.ledger, key, 'comment', () =>
+    deps.issues.comment(
+      issue.key,
+      say.refused(
+        undefined,
+        'Changes to this request are not applied.',
+        `This issue was already answered as it was raised. For another group, person or kind of request, raise a new issue.`,
+      ),
+    ),
+  );
   return true;
 }

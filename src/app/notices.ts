@@ -2,10 +2,25 @@
 import type { Grant } from '../domain/grant';
 import type { AuditAction, AuditLog, RequestLedger } from './ports';
 
-export function auditGrant(audit: AuditLog, g: Grant, at: string, action: AuditAction, actor: string, detail: string, oktaRequestId?: string) {
+export function auditGrant(
+  audit: AuditLog,
+  g: Grant,
+  at: string,
+  action: AuditAction,
+  actor: string,
+  detail: string,
+  oktaRequestId?: string,
+) {
   return audit.append({
-    at, action, actor, detail, oktaRequestId,
-    grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
+    at,
+    action,
+    actor,
+    detail,
+    oktaRequestId,
+    grantId: g.id,
+    issueKey: g.issueKey,
+    requesterAccountId: g.requesterAccountId,
+    groupId: g.groupId,
   });
 }
 
@@ -29,6 +44,13 @@ export async function once(ledger: RequestLedger, key: string, send: () => Promi
  * on its own, so a retry after a failure repeats only the steps not yet done: an email failure never
  * doubles the comment, and a crash loses at most the step it interrupted.
  */
-export function noticeStep(ledger: RequestLedger, noticeKey: string, step: string, send: () => Promise<unknown>): Promise<boolean> {
-  return once(ledger, `${noticeKey}:${step}`, async () => { await send(); });
+export function noticeStep(
+  ledger: RequestLedger,
+  noticeKey: string,
+  step: string,
+  send: () => Promise<unknown>,
+): Promise<boolean> {
+  return once(ledger, `${noticeKey}:${step}`, async () => {
+    await send();
+  });
 }

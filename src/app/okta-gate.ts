@@ -17,7 +17,10 @@ const WAKE_SPREAD_MS = 60_000;
 
 /** Thrown instead of calling Okta while the breaker is open and this run is not the probe. */
 export class OktaWaiting extends Error {
-  constructor(readonly until: string, readonly breaker: OktaBreaker) {
+  constructor(
+    readonly until: string,
+    readonly breaker: OktaBreaker,
+  ) {
     super(breaker.message);
     this.name = 'OktaWaiting';
   }
@@ -37,7 +40,11 @@ export function gatedDirectory(deps: AppDeps, now: string) {
         if (breaker) {
           const slot = Math.floor(Date.parse(now) / PROBE_INTERVAL_MS);
           probe = await deps.ledger.claim(`okta-probe:${slot}`);
-          if (!probe) throw new OktaWaiting(new Date((slot + 1) * PROBE_INTERVAL_MS + Math.floor(deps.random() * WAKE_SPREAD_MS)).toISOString(), breaker);
+          if (!probe)
+            throw new OktaWaiting(
+              new Date((slot + 1) * PROBE_INTERVAL_MS + Math.floor(deps.random() * WAKE_SPREAD_MS)).toISOString(),
+              breaker,
+            );
         }
         directory = await deps.directory();
       }
@@ -52,7 +59,10 @@ export function gatedDirectory(deps: AppDeps, now: string) {
 /** Okta rejected the credentials: open the breaker (alerting once, when it opens). */
 export async function openOktaBreaker(deps: AppDeps, now: string, message: string): Promise<void> {
   if (await deps.health.openOktaBreaker({ openedAt: now, message })) {
-    await deps.health.recordOktaError(now, `Okta rejects the app's credentials: ${message} Okta is now called once every ${PROBE_INTERVAL_MS / MINUTE_MS} minutes until a call gets through; fix the Okta connection on the admin page and pending removals resume by themselves.`);
+    await deps.health.recordOktaError(
+      now,
+      `Okta rejects the app's credentials: ${message} Okta is now called once every ${PROBE_INTERVAL_MS / MINUTE_MS} minutes until a call gets through; fix the Okta connection on the admin page and pending removals resume by themselves.`,
+    );
   }
 }
 
@@ -60,7 +70,10 @@ export async function openOktaBreaker(deps: AppDeps, now: string, message: strin
 export async function closeOktaBreaker(deps: AppDeps): Promise<void> {
   if (!(await deps.health.closeOktaBreaker())) return;
   const now = deps.clock.now();
-  await deps.health.recordOktaError(now, 'Okta accepts the app\'s credentials again; the removals and grants that waited are running now.');
+  await deps.health.recordOktaError(
+    now,
+    "Okta accepts the app's credentials again; the removals and grants that waited are running now.",
+  );
   for (const status of ['REVOKING', 'GRANTING'] as const) {
     for (const g of await deps.grants.listByStatus(status)) {
       try {

@@ -7,8 +7,11 @@ import type { WorkResult } from './work-result';
 
 export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> {
   switch (item.kind) {
-    case 'grant': return grantAccess(deps, item.grantId);
-    case 'revoke': return performRevocation(deps, item.grantId, { expireIfDue: false });
-    case 'expire': return performRevocation(deps, item.grantId, { expireIfDue: true });
+    case 'grant':
+      return grantAccess(deps, item.grantId);
+    case 'revoke':
+      return performRevocation(deps, item.grantId, { expireIfDue: false });
+    case 'expire':
+      return performRevocation(deps, item.grantId, { expireIfDue: true });
   }
 }

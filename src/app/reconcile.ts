@@ -12,16 +12,25 @@ import { DirectoryError, StaleGrantError, type Directory } from './ports';
 import { gatedDirectory, OktaWaiting, openOktaBreaker } from './okta-gate';
 import { completeRevocation } from './revoke-grant';
 
-export interface ReconcileSummary { groups: number; removedExternally: number; unmanaged: number; groupsNotChecked: number }
+export interface ReconcileSummary {
+  groups: number;
+  removedExternally: number;
+  unmanaged: number;
+  groupsNotChecked: number;
+}
 
 /** What the admin reads for a group the drift check could not read, and what to do about it. */
 export function groupCheckProblem(group: Pick<GroupPolicy, 'displayName' | 'groupId'>, e: DirectoryError): string {
   const what = `Drift check of ${group.displayName} (${group.groupId}) failed: ${e.message}`;
   switch (e.kind) {
-    case 'not-found': return `${what} The group no longer exists in Okta: remove it from the allowlist, or allowlist the group that replaced it.`;
-    case 'permanent': return `${what} Okta refused to show its members: give the app's Okta admin role access to this group.`;
-    case 'transient': return `${what} Okta was unavailable; the next hourly check tries again.`;
-    case 'configuration': return `${what} Fix the Okta connection on the admin page.`;
+    case 'not-found':
+      return `${what} The group no longer exists in Okta: remove it from the allowlist, or allowlist the group that replaced it.`;
+    case 'permanent':
+      return `${what} Okta refused to show its members: give the app's Okta admin role access to this group.`;
+    case 'transient':
+      return `${what} Okta was unavailable; the next hourly check tries again.`;
+    case 'configuration':
+      return `${what} Fix the Okta connection on the admin page.`;
   }
 }
 
@@ -35,7 +44,10 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
     directory = await okta.get();
   } catch (e) {
     if (!(e instanceof OktaWaiting)) throw e;
-    await deps.health.recordOktaError(deps.clock.now(), `Drift check skipped: Okta rejects the app's credentials (${e.breaker.message}).`);
+    await deps.health.recordOktaError(
+      deps.clock.now(),
+      `Drift check skipped: Okta rejects the app's credentials (${e.breaker.message}).`,
+    );
     return { groups: allowlist.length, removedExternally: 0, unmanaged: 0, groupsNotChecked: allowlist.length };
   }
   const previous = (await deps.health.unmanagedMembers())?.byGroup ?? {};
@@ -49,7 +61,8 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
       removedExternally += found.removedExternally;
     } catch (e) {
       // A broken connection fails every group alike: that is the whole run's failure, not this group's.
-      if (e instanceof DirectoryError && e.kind === 'configuration' && e.details.status !== undefined) await openOktaBreaker(deps, deps.clock.now(), e.message);
+      if (e instanceof DirectoryError && e.kind === 'configuration' && e.details.status !== undefined)
+        await openOktaBreaker(deps, deps.clock.now(), e.message);
       if (!(e instanceof DirectoryError) || e.kind === 'configuration') throw e;
       groupsNotChecked++;
       // What was last known stays reported; nothing is concluded from a group that could not be read.
@@ -59,11 +72,19 @@ export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
   }
   if (groupsNotChecked < allowlist.length) await okta.answered();
   await deps.health.recordUnmanagedMembers(deps.clock.now(), byGroup);
-  return { groups: allowlist.length, removedExternally, unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0), groupsNotChecked };
+  return {
+    groups: allowlist.length,
+    removedExternally,
+    unmanaged: Object.values(byGroup).reduce((n, xs) => n + xs.length, 0),
+    groupsNotChecked,
+  };
 }
 
 async function reconcileGroup(
-  deps: AppDeps, directory: Directory, group: GroupPolicy, previouslyUnmanaged: readonly string[],
+  deps: AppDeps,
+  directory: Directory,
+  group: GroupPolicy,
+  previouslyUnmanaged: readonly string[],
 ): Promise<{ removedExternally: number; unmanaged: string[] }> {
   let removedExternally = 0;
   const listedAt = deps.clock.now();
@@ -89,7 +110,13 @@ async function reconcileGroup(
   const granted = new Set((await deps.grants.listByGroupAndStatus(group.groupId, 'ACTIVE')).map((g) => g.oktaUserId));
   const unmanaged = [...members].filter((id) => !granted.has(id)).sort();
   for (const userId of unmanaged.filter((id) => !previouslyUnmanaged.includes(id))) {
-    await deps.audit.append({ at: listedAt, action: 'UNMANAGED_MEMBER_FOUND', actor: 'app', groupId: group.groupId, detail: `Okta user ${userId} is a member of ${group.displayName} without a grant from this app (added outside it, or a membership that pre-existed). Reported only; not changed.` });
+    await deps.audit.append({
+      at: listedAt,
+      action: 'UNMANAGED_MEMBER_FOUND',
+      actor: 'app',
+      groupId: group.groupId,
+      detail: `Okta user ${userId} is a member of ${group.displayName} without a grant from this app (added outside it, or a membership that pre-existed). Reported only; not changed.`,
+    });
   }
   return { removedExternally, unmanaged };
 }

@@ -12,7 +12,8 @@ import * as say from './messages';
 import type { IssueSnapshot } from './ports';
 
 export async function requestAccess(
-  deps: AppDeps, input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number; raisedBy?: string },
+  deps: AppDeps,
+  input: { issue: IssueSnapshot; groupId: string; policy: PolicySettings; requestNumber?: number; raisedBy?: string },
 ): Promise<'recorded' | 'denied' | 'duplicate'> {
   const { groupId, policy } = input;
   // The history first, then the fields: an edit between the two reads then counts as an edit after
@@ -20,20 +21,44 @@ export async function requestAccess(
   const historySeen = (await deps.issues.history(input.issue.key, policy.durationFieldName)).length;
   const issue = await deps.issues.getIssue(input.issue.key, policy.durationFieldName);
   // Gone, or edited since the caller read it: that edit's own event records the issue as it then reads.
-  if (!issue || issue.adminGroup !== groupId || issue.accessType !== 'New access' || issue.reporterAccountId !== input.issue.reporterAccountId) return 'duplicate';
+  if (
+    !issue ||
+    issue.adminGroup !== groupId ||
+    issue.accessType !== 'New access' ||
+    issue.reporterAccountId !== input.issue.reporterAccountId
+  )
+    return 'duplicate';
   const now = deps.clock.now();
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((g) => g.groupId === groupId);
-  const requested = openRequest({
-    issueId: issue.id, issueKey: issue.key, projectKey: issue.projectKey, requesterAccountId: issue.reporterAccountId!,
-    groupId, changeType: issue.changeType, requestedEnd: issue.requestedEnd, emergency: isEmergency(policy, issue.changeType),
-    requestNumber: input.requestNumber ?? 1, historySeen, raisedBy: input.raisedBy,
-  }, now);
+  const requested = openRequest(
+    {
+      issueId: issue.id,
+      issueKey: issue.key,
+      projectKey: issue.projectKey,
+      requesterAccountId: issue.reporterAccountId!,
+      groupId,
+      changeType: issue.changeType,
+      requestedEnd: issue.requestedEnd,
+      emergency: isEmergency(policy, issue.changeType),
+      requestNumber: input.requestNumber ?? 1,
+      historySeen,
+      raisedBy: input.raisedBy,
+    },
+    now,
+  );
 
   const refusal = !group
-    ? { code: 'GRANT.NOT_ALLOWLISTED', message: 'This group is not on the list of groups this app may grant. Choose a group from the Admin group list, or ask a Jira admin to allowlist it.' }
+    ? {
+        code: 'GRANT.NOT_ALLOWLISTED',
+        message:
+          'This group is not on the list of groups this app may grant. Choose a group from the Admin group list, or ask a Jira admin to allowlist it.',
+      }
     : !projectAllowed(group, issue.projectKey)
-      ? { code: 'GRANT.PROJECT_NOT_ALLOWED', message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.` }
+      ? {
+          code: 'GRANT.PROJECT_NOT_ALLOWED',
+          message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.`,
+        }
       : undefined;
   // Refused at intake: stored DENIED from the start. Its audit entries and comment follow in
   // completeIntake, each once, so a duplicate event after a crash finishes what the first began.
@@ -50,7 +75,12 @@ export async function requestAccess(
  * hand-over to the worker. Every step runs once per grant, and the whole is safe to run again: a
  * duplicate event after a crash half way through finishes what the first delivery started.
  */
-export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySettings, opts: { handOver: boolean } = { handOver: true }): Promise<void> {
+export async function completeIntake(
+  deps: AppDeps,
+  g: Grant,
+  policy: PolicySettings,
+  opts: { handOver: boolean } = { handOver: true },
+): Promise<void> {
   const allowlist = await deps.config.getAllowlist();
   const group = allowlist.find((x) => x.groupId === g.groupId);
   const at = g.requestedAt;
@@ -58,20 +88,58 @@ export async function completeIntake(deps: AppDeps, g: Grant, policy: PolicySett
   // Refused at intake = created DENIED and never written since (version 1); the worker's own denials
   // are announced by the worker.
   if (g.status === 'DENIED' && g.version === 1) {
-    await step('audit-denied', () => auditGrant(deps.audit, g, at, 'DENIED', 'app', `${g.reasonCode ?? 'GRANT.REFUSED'}: ${g.reason}`));
-    await step('comment-denied', () => deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? '')));
+    await step('audit-denied', () =>
+      auditGrant(deps.audit, g, at, 'DENIED', 'app', `${g.reasonCode ?? 'GRANT.REFUSED'}: ${g.reason}`),
+    );
+    await step('comment-denied', () =>
+      deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? '')),
+    );
     return;
   }
   if (g.status !== 'REQUESTED' || !group) return;
-  await step('audit-requested', () => auditGrant(deps.audit, g, at, 'REQUESTED', g.requesterAccountId,
-    `New access to ${group.displayName} (${g.groupId}) requested${g.changeType ? `, ${policy.durationFieldName} ${g.changeType}` : ''}.`));
-  const approval = decideApproval({ group, settings: policy, changeType: g.changeType, requesterAccountId: g.requesterAccountId });
+  await step('audit-requested', () =>
+    auditGrant(
+      deps.audit,
+      g,
+      at,
+      'REQUESTED',
+      g.requesterAccountId,
+      `New access to ${group.displayName} (${g.groupId}) requested${g.changeType ? `, ${policy.durationFieldName} ${g.changeType}` : ''}.`,
+    ),
+  );
+  const approval = decideApproval({
+    group,
+    settings: policy,
+    changeType: g.changeType,
+    requesterAccountId: g.requesterAccountId,
+  });
   if (approval.kind === 'await-approval') {
-    await step('audit-awaiting', () => auditGrant(deps.audit, g, at, 'AWAITING_APPROVAL', 'app', `Waiting for the issue to enter "${approval.statusName}".`));
-    await step('comment-awaiting', () => deps.issues.comment(g.issueKey, say.awaitingApproval(g, group.displayName, approval.statusName)));
+    await step('audit-awaiting', () =>
+      auditGrant(
+        deps.audit,
+        g,
+        at,
+        'AWAITING_APPROVAL',
+        'app',
+        `Waiting for the issue to enter "${approval.statusName}".`,
+      ),
+    );
+    await step('comment-awaiting', () =>
+      deps.issues.comment(g.issueKey, say.awaitingApproval(g, group.displayName, approval.statusName)),
+    );
     return;
   }
-  if (g.emergency) await step('audit-emergency', () => auditGrant(deps.audit, g, at, 'EMERGENCY_USED', g.requesterAccountId, `Emergency path: approval skipped, capped at ${policy.emergencyMaxHours} h. Flagged for review.`));
+  if (g.emergency)
+    await step('audit-emergency', () =>
+      auditGrant(
+        deps.audit,
+        g,
+        at,
+        'EMERGENCY_USED',
+        g.requesterAccountId,
+        `Emergency path: approval skipped, capped at ${policy.emergencyMaxHours} h. Flagged for review.`,
+      ),
+    );
   // Not once: enqueueing again is harmless (the worker is idempotent) and recovers a lost push.
   if (opts.handOver) await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }]);
 }

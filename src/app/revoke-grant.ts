@@ -18,7 +18,8 @@ import { gatedDirectory, OktaWaiting } from './okta-gate';
 
 /** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
 export async function requestRevocation(
-  deps: AppDeps, input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' },
+  deps: AppDeps,
+  input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' },
 ): Promise<Outcome> {
   return retryOnStale(async (): Promise<Outcome> => {
     const g = await deps.grants.get(input.grantId);
@@ -30,23 +31,40 @@ export async function requestRevocation(
     }
     // An admin's way out of FAILED: retry the removal (or take back whatever a failed start left).
     const retry = g.status === 'FAILED' && input.reason === 'REVOKED_BY_ADMIN' && mayHoldAppMembership(g);
-    if (g.status !== 'ACTIVE' && !retry) return refuse('REVOKE.NOT_ACTIVE', `This grant is ${GRANT_STATUS_LABELS[g.status].toLowerCase()}, so there is nothing to end.`);
+    if (g.status !== 'ACTIVE' && !retry)
+      return refuse(
+        'REVOKE.NOT_ACTIVE',
+        `This grant is ${GRANT_STATUS_LABELS[g.status].toLowerCase()}, so there is nothing to end.`,
+      );
     const now = deps.clock.now();
-    await commit(deps.grants, retry ? retryRemoval(g, input.actor, now) : beginRevocation(g, input.reason, input.actor, now));
+    await commit(
+      deps.grants,
+      retry ? retryRemoval(g, input.actor, now) : beginRevocation(g, input.reason, input.actor, now),
+    );
     await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
     return { ok: true };
   });
 }
 
 /** Worker: carry a grant through REVOKING to its end. `expireIfDue` starts expiry for an ACTIVE grant. */
-export async function performRevocation(deps: AppDeps, grantId: string, opts: { expireIfDue: boolean }): Promise<WorkResult> {
+export async function performRevocation(
+  deps: AppDeps,
+  grantId: string,
+  opts: { expireIfDue: boolean },
+): Promise<WorkResult> {
   let g = await deps.grants.get(grantId);
   if (!g) return { done: true, note: 'no such grant' };
   const now = deps.clock.now();
   if (isEnded(g)) {
     // A retry after the end notice failed: say again why membership was kept, if it was.
-    const kept = g.endReason === 'REMOVED_EXTERNALLY' ? undefined
-      : decideRemoval(g, await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId), g.endedAt ?? now);
+    const kept =
+      g.endReason === 'REMOVED_EXTERNALLY'
+        ? undefined
+        : decideRemoval(
+            g,
+            await deps.grants.listHeldByRequesterAndGroup(g.requesterAccountId, g.groupId),
+            g.endedAt ?? now,
+          );
     await announceEnd(deps, g, kept && !kept.remove ? kept.why : undefined);
     return { done: true, note: `already ${g.status}` };
   }
@@ -86,19 +104,37 @@ export async function completeRevocation(deps: AppDeps, g: Grant, now: string): 
 const isEnded = (g: Grant) => g.status === 'EXPIRED' || g.status === 'REVOKED' || g.status === 'REMOVED_EXTERNALLY';
 
 /** Comment, notify and close out the issue, once per grant end, even across retries. */
-export async function announceEnd(deps: AppDeps, g: Grant, kept: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' | undefined): Promise<void> {
+export async function announceEnd(
+  deps: AppDeps,
+  g: Grant,
+  kept: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' | undefined,
+): Promise<void> {
   const key = `announce:${g.id}:END`;
-  const [allowlist, policy, user] = await Promise.all([deps.config.getAllowlist(), deps.config.getPolicy(), deps.issues.getUser(g.requesterAccountId)]);
+  const [allowlist, policy, user] = await Promise.all([
+    deps.config.getAllowlist(),
+    deps.config.getPolicy(),
+    deps.issues.getUser(g.requesterAccountId),
+  ]);
   const name = say.groupLabel(g.groupId, allowlist);
   const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
   await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-  if (policy.notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg));
+  if (policy.notifyByEmail)
+    await noticeStep(deps.ledger, key, 'notify', () =>
+      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg),
+    );
   const closeOut = policy.closeOutTransitionName;
   if (closeOut) {
     await noticeStep(deps.ledger, key, 'close-out', async () => {
       const moved = await deps.issues.transition(g.issueKey, closeOut);
       if (moved === 'unavailable') {
-        await auditGrant(deps.audit, g, deps.clock.now(), 'CLOSE_OUT_SKIPPED', 'app', `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`);
+        await auditGrant(
+          deps.audit,
+          g,
+          deps.clock.now(),
+          'CLOSE_OUT_SKIPPED',
+          'app',
+          `Close-out transition "${closeOut}" is not available from the issue's status; the issue was left as it is.`,
+        );
       }
     });
   }

@@ -20,9 +20,20 @@ import { StaleGrantError, type WorkItem } from './ports';
 const STALLED_AFTER_MS = 15 * MINUTE_MS;
 
 /** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
-export interface SweepFailure { what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'read'; issueKey?: string; message: string }
+export interface SweepFailure {
+  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'read';
+  issueKey?: string;
+  message: string;
+}
 
-export interface SweepSummary { due: number; scheduled: number; reminded: number; requeued: number; failed: number; failures: SweepFailure[] }
+export interface SweepSummary {
+  due: number;
+  scheduled: number;
+  reminded: number;
+  requeued: number;
+  failed: number;
+  failures: SweepFailure[];
+}
 
 /**
  * Each grant is handled on its own: a reminder Jira refuses, or a storage error on one grant, is
@@ -33,7 +44,11 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   const now = deps.clock.now();
   const nowMs = Date.parse(now);
   const failures: SweepFailure[] = [];
-  const isolated = async (what: SweepFailure['what'], issueKey: string | undefined, run: () => Promise<void>): Promise<void> => {
+  const isolated = async (
+    what: SweepFailure['what'],
+    issueKey: string | undefined,
+    run: () => Promise<void>,
+  ): Promise<void> => {
     try {
       await run();
     } catch (e) {
@@ -45,7 +60,9 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
   let reminded = 0;
   const stalled: WorkItem[] = [];
   let allowlist: GroupPolicy[] = [];
-  await isolated('read', undefined, async () => { allowlist = await deps.config.getAllowlist(); });
+  await isolated('read', undefined, async () => {
+    allowlist = await deps.config.getAllowlist();
+  });
 
   await isolated('read', undefined, async () => {
     const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
@@ -53,7 +70,9 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
     const ending = await deps.grants.listByStatus('ACTIVE', horizon);
 
     due = ending.filter((g) => Date.parse(g.endsAt!) <= nowMs);
-    await isolated('expire', undefined, () => deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id }))));
+    await isolated('expire', undefined, () =>
+      deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id }))),
+    );
 
     for (const g of ending) {
       const left = Date.parse(g.endsAt!) - nowMs;
@@ -106,7 +125,13 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
   !g.emergency && allowlist.find((x) => x.groupId === g.groupId)?.approvalMode === 'status';
 
-async function sendReminder(deps: AppDeps, listed: Grant, groupName: string, now: string, notifyByEmail: boolean): Promise<boolean> {
+async function sendReminder(
+  deps: AppDeps,
+  listed: Grant,
+  groupName: string,
+  now: string,
+  notifyByEmail: boolean,
+): Promise<boolean> {
   // The list came from an eventually consistent query: a grant revoked or extended since must not be
   // told it ends at the old time. `get` is strongly consistent.
   const g = await deps.grants.get(listed.id);
@@ -115,8 +140,13 @@ async function sendReminder(deps: AppDeps, listed: Grant, groupName: string, now
   const user = await deps.issues.getUser(g.requesterAccountId);
   const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
   const sent = await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-  if (notifyByEmail) await noticeStep(deps.ledger, key, 'notify', () => deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg));
-  await noticeStep(deps.ledger, key, 'audit', () => auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`));
+  if (notifyByEmail)
+    await noticeStep(deps.ledger, key, 'notify', () =>
+      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg),
+    );
+  await noticeStep(deps.ledger, key, 'audit', () =>
+    auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`),
+  );
   try {
     // Marked on the grant for the panel; the ledger is what guarantees "never twice".
     await commit(deps.grants, markReminded(g, now));

@@ -25,7 +25,11 @@ export const VIEW_ROWS = 25;
  */
 const REPLY_COUNT_READ = 100;
 
-export interface GrantRow { grant: Grant; groupName: string; running: boolean }
+export interface GrantRow {
+  grant: Grant;
+  groupName: string;
+  running: boolean;
+}
 
 type ReadDeps = Pick<AppDeps, 'grants' | 'config' | 'clock'>;
 
@@ -45,7 +49,11 @@ export interface GrantsRead {
  * (`limit` items read, plus the running ones). Later pages (`cursor`): the window only, skipping
  * running grants (the first page listed them).
  */
-export async function readRequesterGrants(deps: ReadDeps, requesterAccountId: string, page: { limit: number; cursor?: string }): Promise<GrantsRead> {
+export async function readRequesterGrants(
+  deps: ReadDeps,
+  requesterAccountId: string,
+  page: { limit: number; cursor?: string },
+): Promise<GrantsRead> {
   try {
     return await readGrantsPage(deps, requesterAccountId, page);
   } catch (e) {
@@ -55,12 +63,22 @@ export async function readRequesterGrants(deps: ReadDeps, requesterAccountId: st
   }
 }
 
-async function readGrantsPage(deps: ReadDeps, requesterAccountId: string, page: { limit: number; cursor?: string }): Promise<GrantsRead> {
+async function readGrantsPage(
+  deps: ReadDeps,
+  requesterAccountId: string,
+  page: { limit: number; cursor?: string },
+): Promise<GrantsRead> {
   const since = new Date(Date.parse(deps.clock.now()) - VIEW_WINDOW_DAYS * DAY_MS).toISOString();
   const first = page.cursor === undefined;
   const [windowPage, running, allowlist] = await Promise.all([
-    deps.grants.pageByRequester(requesterAccountId, { since, limit: page.limit, ...(first ? {} : { cursor: page.cursor }) }),
-    first ? deps.grants.listRunningByRequester(requesterAccountId, VIEW_ROWS) : Promise.resolve({ grants: [], more: false }),
+    deps.grants.pageByRequester(requesterAccountId, {
+      since,
+      limit: page.limit,
+      ...(first ? {} : { cursor: page.cursor }),
+    }),
+    first
+      ? deps.grants.listRunningByRequester(requesterAccountId, VIEW_ROWS)
+      : Promise.resolve({ grants: [], more: false }),
     deps.config.getAllowlist(),
   ]);
   // Both reads are index queries (eventually consistent) and may see one grant at two versions.
@@ -69,11 +87,21 @@ async function readGrantsPage(deps: ReadDeps, requesterAccountId: string, page: 
     const seen = latest.get(g.id);
     if (!seen || g.version > seen.version) latest.set(g.id, g);
   }
-  const row = (g: Grant): GrantRow => ({ grant: g, groupName: say.groupLabel(g.groupId, allowlist as GroupPolicy[]), running: RUNNING.has(g.status) });
+  const row = (g: Grant): GrantRow => ({
+    grant: g,
+    groupName: say.groupLabel(g.groupId, allowlist as GroupPolicy[]),
+    running: RUNNING.has(g.status),
+  });
   const runningRows = first
-    ? [...latest.values()].filter((g) => RUNNING.has(g.status)).sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt)).map(row)
+    ? [...latest.values()]
+        .filter((g) => RUNNING.has(g.status))
+        .sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt))
+        .map(row)
     : [];
-  const endedRows = windowPage.grants.map((g) => latest.get(g.id)!).filter((g) => !RUNNING.has(g.status)).map(row);
+  const endedRows = windowPage.grants
+    .map((g) => latest.get(g.id)!)
+    .filter((g) => !RUNNING.has(g.status))
+    .map(row);
   return {
     rows: [...runningRows, ...endedRows],
     ...(windowPage.nextCursor ? { nextCursor: windowPage.nextCursor } : {}),
@@ -82,10 +110,16 @@ async function readGrantsPage(deps: ReadDeps, requesterAccountId: string, page: 
 }
 
 /** What a reply leaves out: an exact count, or a lower bound when counting would read on. */
-export interface NotShown { count: number; atLeast: boolean }
+export interface NotShown {
+  count: number;
+  atLeast: boolean;
+}
 
 /** The rows a View access reply shows (at most VIEW_ROWS) and what it leaves out. */
-export async function listRequesterGrants(deps: ReadDeps, requesterAccountId: string): Promise<{ rows: GrantRow[]; notShown?: NotShown }> {
+export async function listRequesterGrants(
+  deps: ReadDeps,
+  requesterAccountId: string,
+): Promise<{ rows: GrantRow[]; notShown?: NotShown }> {
   const read = await readRequesterGrants(deps, requesterAccountId, { limit: REPLY_COUNT_READ });
   const rows = read.rows.slice(0, VIEW_ROWS);
   const count = read.rows.length - rows.length;
@@ -100,30 +134,64 @@ export function notShownText(n: NotShown): string {
 }
 
 /** Comments the requester's grants on the View access issue, once per `noticeKey` (and audits it). */
-export async function viewAccess(deps: AppDeps, input: { issueKey: string; requesterAccountId: string; noticeKey: string }): Promise<{ rows: GrantRow[]; notShown?: NotShown; told: boolean }> {
+export async function viewAccess(
+  deps: AppDeps,
+  input: { issueKey: string; requesterAccountId: string; noticeKey: string },
+): Promise<{ rows: GrantRow[]; notShown?: NotShown; told: boolean }> {
   const { rows, notShown } = await listRequesterGrants(deps, input.requesterAccountId);
   const user = await deps.issues.getUser(input.requesterAccountId);
   const tz = user?.timeZone ?? 'UTC';
   const more = notShown ? `${notShownText(notShown)}: open the Okta access panel on this issue.` : undefined;
-  const message: Message = rows.length === 0 && !notShown
-    ? { blocks: [{ paragraph: [{ mention: input.requesterAccountId }, { text: ` you have no Okta access grants from the last ${VIEW_WINDOW_DAYS} days. Raise a New access request to get one.` }] }] }
-    : {
-        blocks: [
-          { paragraph: [{ mention: input.requesterAccountId }, { text: ` your Okta access grants (times in ${tz}):` }] },
-          {
-            table: {
-              head: ['Group', 'Start', 'End', 'Status', 'Issue'],
-              rows: rows.map(({ grant: g, groupName }) => [
-                [{ text: groupName }], [{ text: formatInZone(g.startedAt, tz) }], [{ text: formatInZone(g.endedAt ?? g.endsAt, tz) }],
-                [{ text: GRANT_STATUS_LABELS[g.status], strong: g.status === 'ACTIVE' }], [{ link: `/browse/${g.issueKey}`, text: g.issueKey } as MessageInline],
-              ]),
+  const message: Message =
+    rows.length === 0 && !notShown
+      ? {
+          blocks: [
+            {
+              paragraph: [
+                { mention: input.requesterAccountId },
+                {
+                  text: ` you have no Okta access grants from the last ${VIEW_WINDOW_DAYS} days. Raise a New access request to get one.`,
+                },
+              ],
             },
-          },
-          ...(more ? [{ paragraph: [{ text: more }] }] : []),
-        ],
-      };
-  const told = await noticeStep(deps.ledger, input.noticeKey, 'comment', () => deps.issues.comment(input.issueKey, message));
+          ],
+        }
+      : {
+          blocks: [
+            {
+              paragraph: [
+                { mention: input.requesterAccountId },
+                { text: ` your Okta access grants (times in ${tz}):` },
+              ],
+            },
+            {
+              table: {
+                head: ['Group', 'Start', 'End', 'Status', 'Issue'],
+                rows: rows.map(({ grant: g, groupName }) => [
+                  [{ text: groupName }],
+                  [{ text: formatInZone(g.startedAt, tz) }],
+                  [{ text: formatInZone(g.endedAt ?? g.endsAt, tz) }],
+                  [{ text: GRANT_STATUS_LABELS[g.status], strong: g.status === 'ACTIVE' }],
+                  [{ link: `/browse/${g.issueKey}`, text: g.issueKey } as MessageInline],
+                ]),
+              },
+            },
+            ...(more ? [{ paragraph: [{ text: more }] }] : []),
+          ],
+        };
+  const told = await noticeStep(deps.ledger, input.noticeKey, 'comment', () =>
+    deps.issues.comment(input.issueKey, message),
+  );
   const detail = `Listed ${rows.length} grant(s)${notShown ? `, ${notShownText(notShown)} not listed` : ''}.`;
-  await noticeStep(deps.ledger, input.noticeKey, 'audit', () => deps.audit.append({ at: deps.clock.now(), action: 'VIEWED', actor: input.requesterAccountId, issueKey: input.issueKey, requesterAccountId: input.requesterAccountId, detail }));
+  await noticeStep(deps.ledger, input.noticeKey, 'audit', () =>
+    deps.audit.append({
+      at: deps.clock.now(),
+      action: 'VIEWED',
+      actor: input.requesterAccountId,
+      issueKey: input.issueKey,
+      requesterAccountId: input.requesterAccountId,
+      detail,
+    }),
+  );
   return { rows, ...(notShown ? { notShown } : {}), told };
 }

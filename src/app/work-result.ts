@@ -5,7 +5,13 @@
  */
 import type { Grant } from '../domain/grant';
 import {
-  ATTEMPT_BUDGET, awaitConnection, deny as denied, fail as failed, membershipRecord, retryLater, type GrantRecord,
+  ATTEMPT_BUDGET,
+  awaitConnection,
+  deny as denied,
+  fail as failed,
+  membershipRecord,
+  retryLater,
+  type GrantRecord,
 } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit, takeBackMembership } from './grant-lifecycle';
@@ -40,7 +46,12 @@ const at = (now: string, ms: number) => new Date(Date.parse(now) + Math.min(ms, 
 const connectionMessage = (message: string) =>
   `The Okta connection is not working: ${message} A Jira admin must fix it in the Okta JIT Access admin page (Okta connection), then the request can be raised again.`;
 
-export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryError, step: 'grant' | 'revoke'): Promise<WorkResult> {
+export async function handleOktaFailure(
+  deps: AppDeps,
+  g: Grant,
+  e: DirectoryError,
+  step: 'grant' | 'revoke',
+): Promise<WorkResult> {
   const now = deps.clock.now();
   if (e.kind === 'transient') {
     const attempts = g.attempts + 1;
@@ -48,14 +59,31 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
     // it may have landed, so it keeps trying until its end time, where the one removal step takes back
     // whatever it may have added (abandonAtEnd).
     if (g.status === 'REQUESTED' && attempts >= ATTEMPT_BUDGET) {
-      return fail(deps, g, `Okta kept failing (${attempts} attempts): ${e.message} Nothing was granted. Raise a new request when Okta is available again.`);
+      return fail(
+        deps,
+        g,
+        `Okta kept failing (${attempts} attempts): ${e.message} Nothing was granted. Raise a new request when Okta is available again.`,
+      );
     }
     const delay = Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(attempts, e.details.retryAfterMs, deps.random));
-    await commit(deps.grants, retryLater(g, { kind: 'transient', step, message: e.message, oktaRequestId: e.details.requestId }, at(now, delay), now));
+    await commit(
+      deps.grants,
+      retryLater(
+        g,
+        { kind: 'transient', step, message: e.message, oktaRequestId: e.details.requestId },
+        at(now, delay),
+        now,
+      ),
+    );
     if (attempts === 1) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     // A removal is never dropped: past the budget it is alerted, once, and keeps trying.
     if (step === 'revoke' && attempts >= ATTEMPT_BUDGET) {
-      await once(deps.ledger, `revoke-overdue:${g.id}`, () => deps.health.recordOktaError(now, `${g.issueKey}: removal still failing after ${attempts} attempts (${e.message}); the app keeps trying every 15 minutes. Check Okta's status.`));
+      await once(deps.ledger, `revoke-overdue:${g.id}`, () =>
+        deps.health.recordOktaError(
+          now,
+          `${g.issueKey}: removal still failing after ${attempts} attempts (${e.message}); the app keeps trying every 15 minutes. Check Okta's status.`,
+        ),
+      );
     }
     return { done: false, retryAfterMs: delay, note: 'okta transient' };
   }
@@ -66,16 +94,28 @@ export async function handleOktaFailure(deps: AppDeps, g: Grant, e: DirectoryErr
     // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
     // alert, and carry on by itself once the credentials work again (the breaker's probe finds out).
     const until = at(now, PROBE_INTERVAL_MS + Math.floor(deps.random() * 60_000));
-    await commit(deps.grants, retryLater(g, { kind: 'connection', message: e.message, oktaRequestId: e.details.requestId }, until, now));
+    await commit(
+      deps.grants,
+      retryLater(g, { kind: 'connection', message: e.message, oktaRequestId: e.details.requestId }, until, now),
+    );
     await tellRevocationBlocked(deps, g, e.message);
     return { done: false, retryAfterMs: Date.parse(until) - Date.parse(now), note: 'okta connection broken' };
   }
   // permanent, not-found: retrying will not help; an admin must act.
-  return fail(deps, g, `Okta refused the change: ${e.message} This is shown on the admin dashboard for an administrator to resolve.`);
+  return fail(
+    deps,
+    g,
+    `Okta refused the change: ${e.message} This is shown on the admin dashboard for an administrator to resolve.`,
+  );
 }
 
 /** The breaker is open and this run is not its probe: no Okta call; the work waits for the probe. */
-export async function handleOktaWaiting(deps: AppDeps, g: Grant, w: OktaWaiting, step: 'grant' | 'revoke'): Promise<WorkResult> {
+export async function handleOktaWaiting(
+  deps: AppDeps,
+  g: Grant,
+  w: OktaWaiting,
+  step: 'grant' | 'revoke',
+): Promise<WorkResult> {
   if (step === 'grant') return fail(deps, g, connectionMessage(w.breaker.message));
   const now = deps.clock.now();
   const until = at(now, Math.max(1_000, Date.parse(w.until) - Date.parse(now)));
@@ -115,7 +155,12 @@ export async function deny(deps: AppDeps, g: Grant, code: string, message: strin
 export async function abandonAtEnd(deps: AppDeps, g: Grant, now: string): Promise<WorkResult> {
   const outcome = await takeBackMembership(deps, g, now);
   const record = membershipRecord(g, outcome);
-  return fail(deps, g, 'Okta could not be reached before this grant\'s end time, so it was not started. Raise a new request if you still need access.', record ? [record] : []);
+  return fail(
+    deps,
+    g,
+    "Okta could not be reached before this grant's end time, so it was not started. Raise a new request if you still need access.",
+    record ? [record] : [],
+  );
 }
 
 /**
@@ -128,6 +173,9 @@ export async function announceFailure(deps: AppDeps, g: Grant): Promise<void> {
     const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
     const why = g.reason ?? g.lastError ?? '';
     // A revocation (it has an end reason) that failed leaves membership behind: say so.
-    await deps.issues.comment(g.issueKey, g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why));
+    await deps.issues.comment(
+      g.issueKey,
+      g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why),
+    );
   });
 }

@@ -7,26 +7,56 @@
  * attempt count and last error; a step that ends the grant stamps its end. `version` is left alone:
  * it is the store's optimistic-concurrency counter, bumped by the writer.
  */
-import { canTransition, grantIdForIssue, IllegalTransitionError, type EndReason, type Grant, type GrantStatus } from './grant';
+import {
+  canTransition,
+  grantIdForIssue,
+  IllegalTransitionError,
+  type EndReason,
+  type Grant,
+  type GrantStatus,
+} from './grant';
 import type { RemovalDecision } from './policy';
 
 /** The audit actions a grant step may imply (a subset of the audit vocabulary, checked where written). */
 export type GrantRecordAction =
-  | 'WITHDRAWN' | 'DENIED' | 'APPROVED' | 'GRANT_STARTED' | 'MEMBERSHIP_ADDED' | 'MEMBERSHIP_ALREADY_PRESENT' | 'ACTIVE'
-  | 'EXTENDED' | 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY' | 'MEMBERSHIP_REMOVED' | 'MEMBERSHIP_KEPT' | 'ENDED'
-  | 'OKTA_RETRY' | 'OKTA_RECOVERED' | 'FAILED' | 'CANCELLED';
+  | 'WITHDRAWN'
+  | 'DENIED'
+  | 'APPROVED'
+  | 'GRANT_STARTED'
+  | 'MEMBERSHIP_ADDED'
+  | 'MEMBERSHIP_ALREADY_PRESENT'
+  | 'ACTIVE'
+  | 'EXTENDED'
+  | 'REVOKE_STARTED'
+  | 'REMOVED_EXTERNALLY'
+  | 'MEMBERSHIP_REMOVED'
+  | 'MEMBERSHIP_KEPT'
+  | 'ENDED'
+  | 'OKTA_RETRY'
+  | 'OKTA_RECOVERED'
+  | 'FAILED'
+  | 'CANCELLED';
 
 /** One audit record of a step; the writer adds the time and the grant's own fields. */
-export interface GrantRecord { action: GrantRecordAction; actor: string; detail: string; oktaRequestId?: string }
+export interface GrantRecord {
+  action: GrantRecordAction;
+  actor: string;
+  detail: string;
+  oktaRequestId?: string;
+}
 
-export interface GrantStep { grant: Grant; records: GrantRecord[] }
+export interface GrantStep {
+  grant: Grant;
+  records: GrantRecord[];
+}
 
 /** The actor of the app's own work (expiry, drift, Okta retries). */
 export const APP_ACTOR = 'app';
 
 /** `from` narrows a step to the statuses it is meant for, within what the state machine allows. */
 function move(g: Grant, to: GrantStatus, now: string, changes: Partial<Grant>, from?: readonly GrantStatus[]): Grant {
-  if (!canTransition(g.status, to) || (from && !from.includes(g.status))) throw new IllegalTransitionError(g.status, to);
+  if (!canTransition(g.status, to) || (from && !from.includes(g.status)))
+    throw new IllegalTransitionError(g.status, to);
   return { ...g, ...changes, status: to, updatedAt: now };
 }
 
@@ -63,13 +93,25 @@ export interface NewRequest {
  */
 export function openRequest(r: NewRequest, now: string): Grant {
   return {
-    id: grantIdForIssue(r.issueId, r.requestNumber), issueId: r.issueId, issueKey: r.issueKey, projectKey: r.projectKey,
-    requesterAccountId: r.requesterAccountId, groupId: r.groupId, status: 'REQUESTED', requestedAt: now,
-    changeType: r.changeType, ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}), emergency: r.emergency,
+    id: grantIdForIssue(r.issueId, r.requestNumber),
+    issueId: r.issueId,
+    issueKey: r.issueKey,
+    projectKey: r.projectKey,
+    requesterAccountId: r.requesterAccountId,
+    groupId: r.groupId,
+    status: 'REQUESTED',
+    requestedAt: now,
+    changeType: r.changeType,
+    ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}),
+    emergency: r.emergency,
     ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
     ...(r.historySeen !== undefined ? { historySeen: r.historySeen } : {}),
     ...(r.raisedBy !== undefined && r.raisedBy !== r.requesterAccountId ? { raisedBy: r.raisedBy } : {}),
-    extensions: 0, preexistingMembership: false, attempts: 0, version: 1, updatedAt: now,
+    extensions: 0,
+    preexistingMembership: false,
+    attempts: 0,
+    version: 1,
+    updatedAt: now,
   };
 }
 
@@ -82,16 +124,28 @@ export const nextRequestId = (g: Grant): string => grantIdForIssue(g.issueId, (g
  */
 export function withdraw(g: Grant, change: { by: string; fields: readonly string[] }, now: string): GrantStep {
   return {
-    grant: move(g, 'WITHDRAWN', now, { endedAt: now, endedBy: change.by, supersededBy: nextRequestId(g) }, ['REQUESTED']),
-    records: [{ action: 'WITHDRAWN', actor: change.by,
-      detail: `The requester changed ${change.fields.join(', ')} while the request waited for approval; it is withdrawn and the issue is recorded again as a new request.` }],
+    grant: move(g, 'WITHDRAWN', now, { endedAt: now, endedBy: change.by, supersededBy: nextRequestId(g) }, [
+      'REQUESTED',
+    ]),
+    records: [
+      {
+        action: 'WITHDRAWN',
+        actor: change.by,
+        detail: `The requester changed ${change.fields.join(', ')} while the request waited for approval; it is withdrawn and the issue is recorded again as a new request.`,
+      },
+    ],
   };
 }
 
 /** Policy says no (at intake or in the worker): ends the request with the reason people will read. */
 export function deny(g: Grant, refusal: { code: string; message: string }, now: string): GrantStep {
   return {
-    grant: move(g, 'DENIED', now, { reason: refusal.message, reasonCode: refusal.code, endedAt: now, nextAttemptAt: undefined }),
+    grant: move(g, 'DENIED', now, {
+      reason: refusal.message,
+      reasonCode: refusal.code,
+      endedAt: now,
+      nextAttemptAt: undefined,
+    }),
     records: [{ action: 'DENIED', actor: APP_ACTOR, detail: `${refusal.code}: ${refusal.message}` }],
   };
 }
@@ -111,15 +165,25 @@ export interface GrantStart {
 export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
   const records: GrantRecord[] = [];
   if (s.approval) {
-    records.push({ action: 'APPROVED', actor: s.approval.approverAccountId, detail: `Approved by moving the issue to "${s.approval.statusName}".` });
+    records.push({
+      action: 'APPROVED',
+      actor: s.approval.approverAccountId,
+      detail: `Approved by moving the issue to "${s.approval.statusName}".`,
+    });
   }
   records.push(...recovered(g));
-  records.push({ action: 'GRANT_STARTED', actor: APP_ACTOR,
-    detail: `Okta user ${s.user.id} (${s.user.login}); ends ${s.endsAt}${s.preexistingMembership ? '; already a member by other means' : ''}.` });
+  records.push({
+    action: 'GRANT_STARTED',
+    actor: APP_ACTOR,
+    detail: `Okta user ${s.user.id} (${s.user.login}); ends ${s.endsAt}${s.preexistingMembership ? '; already a member by other means' : ''}.`,
+  });
   return {
     grant: move(g, 'GRANTING', now, {
-      oktaUserId: s.user.id, endsAt: s.endsAt, approvedBy: s.approval?.approverAccountId,
-      preexistingMembership: s.preexistingMembership, ...OKTA_WORK_RESET,
+      oktaUserId: s.user.id,
+      endsAt: s.endsAt,
+      approvedBy: s.approval?.approverAccountId,
+      preexistingMembership: s.preexistingMembership,
+      ...OKTA_WORK_RESET,
     }),
     records,
   };
@@ -134,8 +198,17 @@ export const needsMembershipAdd = (g: Grant): boolean => !g.preexistingMembershi
  */
 export function activate(g: Grant, now: string, addRequestId?: string): GrantStep {
   const membership: GrantRecord = needsMembershipAdd(g)
-    ? { action: 'MEMBERSHIP_ADDED', actor: APP_ACTOR, detail: `Added to Okta group ${g.groupId}.`, oktaRequestId: addRequestId }
-    : { action: 'MEMBERSHIP_ALREADY_PRESENT', actor: APP_ACTOR, detail: 'Already a member by other means; membership left as it was and will not be removed by the app.' };
+    ? {
+        action: 'MEMBERSHIP_ADDED',
+        actor: APP_ACTOR,
+        detail: `Added to Okta group ${g.groupId}.`,
+        oktaRequestId: addRequestId,
+      }
+    : {
+        action: 'MEMBERSHIP_ALREADY_PRESENT',
+        actor: APP_ACTOR,
+        detail: 'Already a member by other means; membership left as it was and will not be removed by the app.',
+      };
   return {
     grant: move(g, 'ACTIVE', now, { startedAt: now, firstStartedAt: g.firstStartedAt ?? now, ...OKTA_WORK_RESET }),
     records: [...recovered(g), membership, { action: 'ACTIVE', actor: APP_ACTOR, detail: `Active until ${g.endsAt}.` }],
@@ -159,11 +232,18 @@ export interface Extension {
 export function extend(g: Grant, e: Extension, now: string): GrantStep {
   return {
     grant: within(g, ['ACTIVE'], now, {
-      endsAt: e.endsAt, extensions: e.extensions, reminderSentAt: undefined,
+      endsAt: e.endsAt,
+      extensions: e.extensions,
+      reminderSentAt: undefined,
       ...(e.requestIssueKey ? { extendedVia: [...(g.extendedVia ?? []), e.requestIssueKey] } : {}),
     }),
-    records: [{ action: 'EXTENDED', actor: e.actor,
-      detail: `Extended from ${g.endsAt} to ${e.endsAt} (extension ${e.extensions} of ${e.maxExtensions}) via ${e.viaIssueKey}.` }],
+    records: [
+      {
+        action: 'EXTENDED',
+        actor: e.actor,
+        detail: `Extended from ${g.endsAt} to ${e.endsAt} (extension ${e.extensions} of ${e.maxExtensions}) via ${e.viaIssueKey}.`,
+      },
+    ],
   };
 }
 
@@ -185,9 +265,14 @@ const REVOKE_DETAIL: Record<Exclude<EndReason, 'REMOVED_EXTERNALLY'>, (g: Grant)
  * by hand). REVOKING is written before Okta is called, so the intent survives a crash.
  */
 export function beginRevocation(g: Grant, reason: EndReason, actor: string, now: string): GrantStep {
-  const record: GrantRecord = reason === 'REMOVED_EXTERNALLY'
-    ? { action: 'REMOVED_EXTERNALLY', actor, detail: `Okta group ${g.groupId} no longer has this member; someone removed it outside the app.` }
-    : { action: 'REVOKE_STARTED', actor, detail: REVOKE_DETAIL[reason](g) };
+  const record: GrantRecord =
+    reason === 'REMOVED_EXTERNALLY'
+      ? {
+          action: 'REMOVED_EXTERNALLY',
+          actor,
+          detail: `Okta group ${g.groupId} no longer has this member; someone removed it outside the app.`,
+        }
+      : { action: 'REVOKE_STARTED', actor, detail: REVOKE_DETAIL[reason](g) };
   return {
     grant: move(g, 'REVOKING', now, { endReason: reason, endedBy: actor, ...OKTA_WORK_RESET }, ['ACTIVE']),
     records: [record],
@@ -200,7 +285,13 @@ export function beginRevocation(g: Grant, reason: EndReason, actor: string, now:
  */
 export function retryRemoval(g: Grant, actor: string, now: string): GrantStep {
   return {
-    grant: move(g, 'REVOKING', now, { endReason: g.endReason ?? 'REVOKED_BY_ADMIN', endedBy: g.endedBy ?? actor, ...OKTA_WORK_RESET }, ['FAILED']),
+    grant: move(
+      g,
+      'REVOKING',
+      now,
+      { endReason: g.endReason ?? 'REVOKED_BY_ADMIN', endedBy: g.endedBy ?? actor, ...OKTA_WORK_RESET },
+      ['FAILED'],
+    ),
     records: [{ action: 'REVOKE_STARTED', actor, detail: 'Removal retried by an administrator after a failure.' }],
   };
 }
@@ -218,13 +309,28 @@ export type RemovalOutcome =
 export function membershipRecord(g: Grant, outcome: RemovalOutcome): GrantRecord | undefined {
   switch (outcome.kind) {
     case 'removed':
-      return { action: 'MEMBERSHIP_REMOVED', actor: APP_ACTOR, detail: `Removed from Okta group ${g.groupId}.`, oktaRequestId: outcome.oktaRequestId };
+      return {
+        action: 'MEMBERSHIP_REMOVED',
+        actor: APP_ACTOR,
+        detail: `Removed from Okta group ${g.groupId}.`,
+        oktaRequestId: outcome.oktaRequestId,
+      };
     case 'already-gone':
-      return { action: 'MEMBERSHIP_REMOVED', actor: APP_ACTOR, detail: `Okta group ${g.groupId} no longer had this member (confirmed by a read).`, oktaRequestId: outcome.oktaRequestId };
+      return {
+        action: 'MEMBERSHIP_REMOVED',
+        actor: APP_ACTOR,
+        detail: `Okta group ${g.groupId} no longer had this member (confirmed by a read).`,
+        oktaRequestId: outcome.oktaRequestId,
+      };
     case 'kept':
-      return { action: 'MEMBERSHIP_KEPT', actor: APP_ACTOR, detail: outcome.why === 'PREEXISTING'
-        ? 'Membership pre-existed this grant: left in place.'
-        : 'Another active grant for this group still needs the membership: left in place.' };
+      return {
+        action: 'MEMBERSHIP_KEPT',
+        actor: APP_ACTOR,
+        detail:
+          outcome.why === 'PREEXISTING'
+            ? 'Membership pre-existed this grant: left in place.'
+            : 'Another active grant for this group still needs the membership: left in place.',
+      };
     case 'removed-externally':
     case 'no-okta-user':
       return undefined;
@@ -232,7 +338,10 @@ export function membershipRecord(g: Grant, outcome: RemovalOutcome): GrantRecord
 }
 
 const END_STATUS: Record<EndReason, GrantStatus> = {
-  EXPIRED: 'EXPIRED', RELINQUISHED: 'REVOKED', REVOKED_BY_ADMIN: 'REVOKED', REMOVED_EXTERNALLY: 'REMOVED_EXTERNALLY',
+  EXPIRED: 'EXPIRED',
+  RELINQUISHED: 'REVOKED',
+  REVOKED_BY_ADMIN: 'REVOKED',
+  REMOVED_EXTERNALLY: 'REMOVED_EXTERNALLY',
 };
 
 /** The one way a revocation ends: the membership outcome and the end, recorded together. */
@@ -241,7 +350,11 @@ export function finishRevocation(g: Grant, outcome: RemovalOutcome, now: string)
   const membership = membershipRecord(g, outcome);
   return {
     grant: move(g, END_STATUS[reason], now, { endReason: reason, endedAt: now, ...OKTA_WORK_RESET }),
-    records: [...recovered(g), ...(membership ? [membership] : []), { action: 'ENDED', actor: g.endedBy ?? APP_ACTOR, detail: `Grant ended (${reason}).` }],
+    records: [
+      ...recovered(g),
+      ...(membership ? [membership] : []),
+      { action: 'ENDED', actor: g.endedBy ?? APP_ACTOR, detail: `Grant ended (${reason}).` },
+    ],
   };
 }
 
@@ -267,14 +380,25 @@ export const ATTEMPT_BUDGET = 10;
 export function retryRecord(trouble: OktaTrouble, attempts: number): GrantRecord | undefined {
   if (attempts !== 1) return undefined;
   return trouble.kind === 'transient'
-    ? { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Okta ${trouble.step} attempt 1 failed: ${trouble.message} Retrying.`, oktaRequestId: trouble.oktaRequestId }
-    : { action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Removal blocked by the Okta connection: ${trouble.message} Retrying until it is fixed.`, oktaRequestId: trouble.oktaRequestId };
+    ? {
+        action: 'OKTA_RETRY',
+        actor: APP_ACTOR,
+        detail: `Okta ${trouble.step} attempt 1 failed: ${trouble.message} Retrying.`,
+        oktaRequestId: trouble.oktaRequestId,
+      }
+    : {
+        action: 'OKTA_RETRY',
+        actor: APP_ACTOR,
+        detail: `Removal blocked by the Okta connection: ${trouble.message} Retrying until it is fixed.`,
+        oktaRequestId: trouble.oktaRequestId,
+      };
 }
 
 /** The record that a retried step got through, if it had been retrying. */
-const recovered = (g: Grant): GrantRecord[] => (g.attempts > 0
-  ? [{ action: 'OKTA_RECOVERED', actor: APP_ACTOR, detail: `Okta answered after ${g.attempts} failed attempt(s).` }]
-  : []);
+const recovered = (g: Grant): GrantRecord[] =>
+  g.attempts > 0
+    ? [{ action: 'OKTA_RECOVERED', actor: APP_ACTOR, detail: `Okta answered after ${g.attempts} failed attempt(s).` }]
+    : [];
 
 /**
  * The current step failed for now and is tried again at `retryAt`. The grant holds the one live retry
@@ -284,7 +408,11 @@ export function retryLater(g: Grant, trouble: OktaTrouble, retryAt: string, now:
   const attempts = g.attempts + 1;
   const record = retryRecord(trouble, attempts);
   return {
-    grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, { attempts, lastError: trouble.message, nextAttemptAt: retryAt }),
+    grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, {
+      attempts,
+      lastError: trouble.message,
+      nextAttemptAt: retryAt,
+    }),
     records: record ? [record] : [],
   };
 }
@@ -297,7 +425,15 @@ export function awaitConnection(g: Grant, message: string, retryAt: string, now:
   const first = g.attempts === 0 && g.lastError === undefined;
   return {
     grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, { lastError: message, nextAttemptAt: retryAt }),
-    records: first ? [{ action: 'OKTA_RETRY', actor: APP_ACTOR, detail: `Waiting without calling Okta, which rejects the app's credentials: ${message}` }] : [],
+    records: first
+      ? [
+          {
+            action: 'OKTA_RETRY',
+            actor: APP_ACTOR,
+            detail: `Waiting without calling Okta, which rejects the app's credentials: ${message}`,
+          },
+        ]
+      : [],
   };
 }
 
@@ -343,8 +479,20 @@ export const MAX_CANCEL_REASON = 500;
 export function cancelByAdmin(g: Grant, c: { actor: string; reason: string }, now: string): GrantStep {
   const reason = c.reason.trim().slice(0, MAX_CANCEL_REASON);
   return {
-    grant: move(g, 'WITHDRAWN', now, { endedAt: now, endedBy: c.actor, reason, reasonCode: PENDING_END_CODES.cancelled }, ['REQUESTED']),
-    records: [{ action: 'CANCELLED', actor: c.actor, detail: `Cancelled by an administrator while it waited for approval: ${reason}` }],
+    grant: move(
+      g,
+      'WITHDRAWN',
+      now,
+      { endedAt: now, endedBy: c.actor, reason, reasonCode: PENDING_END_CODES.cancelled },
+      ['REQUESTED'],
+    ),
+    records: [
+      {
+        action: 'CANCELLED',
+        actor: c.actor,
+        detail: `Cancelled by an administrator while it waited for approval: ${reason}`,
+      },
+    ],
   };
 }
 
@@ -354,9 +502,24 @@ export function cancelByAdmin(g: Grant, c: { actor: string; reason: string }, no
  */
 export function withdrawByRequester(g: Grant, w: { actor: string }, now: string): GrantStep {
   return {
-    grant: move(g, 'WITHDRAWN', now, {
-      endedAt: now, endedBy: w.actor, reason: 'Withdrawn by the requester.', reasonCode: PENDING_END_CODES.withdrawn,
-    }, ['REQUESTED']),
-    records: [{ action: 'WITHDRAWN', actor: w.actor, detail: 'Withdrawn by the requester while it waited for approval; nothing was granted.' }],
+    grant: move(
+      g,
+      'WITHDRAWN',
+      now,
+      {
+        endedAt: now,
+        endedBy: w.actor,
+        reason: 'Withdrawn by the requester.',
+        reasonCode: PENDING_END_CODES.withdrawn,
+      },
+      ['REQUESTED'],
+    ),
+    records: [
+      {
+        action: 'WITHDRAWN',
+        actor: w.actor,
+        detail: 'Withdrawn by the requester while it waited for approval; nothing was granted.',
+      },
+    ],
   };
 }

@@ -5,8 +5,16 @@
  * one place (src/app/grant-lifecycle), so every store write goes through the state machine.
  */
 export const GRANT_STATUSES = [
-  'REQUESTED', 'GRANTING', 'ACTIVE', 'REVOKING',
-  'EXPIRED', 'REVOKED', 'REMOVED_EXTERNALLY', 'DENIED', 'FAILED', 'WITHDRAWN',
+  'REQUESTED',
+  'GRANTING',
+  'ACTIVE',
+  'REVOKING',
+  'EXPIRED',
+  'REVOKED',
+  'REMOVED_EXTERNALLY',
+  'DENIED',
+  'FAILED',
+  'WITHDRAWN',
 ] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
@@ -89,7 +97,10 @@ export function canTransition(from: GrantStatus, to: GrantStatus): boolean {
 
 export class IllegalTransitionError extends Error {
   readonly code = 'GRANT.ILLEGAL_TRANSITION';
-  constructor(readonly from: GrantStatus, readonly to: GrantStatus) {
+  constructor(
+    readonly from: GrantStatus,
+    readonly to: GrantStatus,
+  ) {
     super(`A grant cannot move from ${from} to ${to}`);
   }
 }
@@ -109,11 +120,15 @@ export const mayHoldAppMembership = (g: Pick<Grant, 'status' | 'endReason' | 'ok
 /** Membership the app is responsible for exists, or is being created or removed. */
 export const HOLDING_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter(holdsMembership);
 /** Holding, or FAILED (a failed removal still holds the membership): what a sibling check must see. */
-export const MAY_HOLD_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => holdsMembership(s) || s === 'FAILED');
+export const MAY_HOLD_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter(
+  (s) => holdsMembership(s) || s === 'FAILED',
+);
 /** Still under way for the requester: not ended, not failed. */
 export const RUNNING_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => !isTerminal(s) && s !== 'FAILED');
 /** Work the queue worker carries forward; the sweep re-queues it when it stalls. */
-export const WORKER_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter((s) => s === 'REQUESTED' || s === 'GRANTING' || s === 'REVOKING');
+export const WORKER_STATUSES: readonly GrantStatus[] = GRANT_STATUSES.filter(
+  (s) => s === 'REQUESTED' || s === 'GRANTING' || s === 'REVOKING',
+);
 
 /**
  * One request at a time per issue: its id is derived from the issue id and the request's number, so a

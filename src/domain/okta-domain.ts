@@ -22,12 +22,11 @@ export type OktaScope = (typeof OKTA_SCOPES)[number];
 /** Identifies what a set of Okta credentials belongs to: the org host, and the OAuth client if any. */
 export const credentialTarget = (host: string, clientId?: string): string => `${host.toLowerCase()}|${clientId ?? ''}`;
 
-export type OktaDomainResult =
-  | { ok: true; origin: string; host: string }
-  | { ok: false; reason: string };
+export type OktaDomainResult = { ok: true; origin: string; host: string } | { ok: false; reason: string };
 
 export function validateOktaDomain(input: unknown): OktaDomainResult {
-  if (typeof input !== 'string' || input.trim() === '') return { ok: false, reason: 'Enter your Okta domain, for example acme.okta.com.' };
+  if (typeof input !== 'string' || input.trim() === '')
+    return { ok: false, reason: 'Enter your Okta domain, for example acme.okta.com.' };
   let raw = input.trim().toLowerCase();
   if (raw.length > 253) return { ok: false, reason: 'That domain is too long.' };
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw)) {
@@ -35,14 +34,22 @@ export function validateOktaDomain(input: unknown): OktaDomainResult {
     raw = raw.slice('https://'.length);
   }
   if (raw.endsWith('/')) raw = raw.slice(0, -1);
-  if (/[/?#@\\]/.test(raw)) return { ok: false, reason: 'Enter only the host name (no path, query or credentials), for example acme.okta.com.' };
+  if (/[/?#@\\]/.test(raw))
+    return {
+      ok: false,
+      reason: 'Enter only the host name (no path, query or credentials), for example acme.okta.com.',
+    };
   if (raw.includes(':')) return { ok: false, reason: 'The Okta domain cannot have a port.' };
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(raw) || raw.startsWith('[')) return { ok: false, reason: 'The Okta domain must be a host name, not an IP address.' };
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(raw) || raw.startsWith('['))
+    return { ok: false, reason: 'The Okta domain must be a host name, not an IP address.' };
   const suffix = OKTA_HOST_SUFFIXES.find((s) => raw.endsWith(s));
-  if (!suffix) return { ok: false, reason: `The domain must be an Okta org host ending in ${OKTA_HOST_SUFFIXES.join(', ')}.` };
+  if (!suffix)
+    return { ok: false, reason: `The domain must be an Okta org host ending in ${OKTA_HOST_SUFFIXES.join(', ')}.` };
   const labels = raw.slice(0, -suffix.length).split('.');
   // One org label (acme) or org plus Okta cell subdomain is not used; admin consoles (acme-admin) are refused.
-  if (labels.length !== 1 || !labels.every((l) => LABEL.test(l))) return { ok: false, reason: 'Use your org host, for example acme.okta.com.' };
-  if (labels[0].endsWith('-admin')) return { ok: false, reason: 'Use the org host (acme.okta.com), not the admin console host (acme-admin.okta.com).' };
+  if (labels.length !== 1 || !labels.every((l) => LABEL.test(l)))
+    return { ok: false, reason: 'Use your org host, for example acme.okta.com.' };
+  if (labels[0].endsWith('-admin'))
+    return { ok: false, reason: 'Use the org host (acme.okta.com), not the admin console host (acme-admin.okta.com).' };
   return { ok: true, origin: `https://${raw}`, host: raw };
 }

@@ -77,7 +77,11 @@ export const isEmergency = (settings: PolicySettings, changeType: string | undef
 
 /** endsAt = min(requestedEnd, now + policy duration, now + group max [, now + emergency cap]). */
 export function computeEndsAt(args: {
-  now: string; settings: PolicySettings; group: GroupPolicy; changeType?: string; requestedEnd?: string;
+  now: string;
+  settings: PolicySettings;
+  group: GroupPolicy;
+  changeType?: string;
+  requestedEnd?: string;
 }): string {
   const { now, settings, group, changeType, requestedEnd } = args;
   const candidates = [
@@ -91,11 +95,19 @@ export function computeEndsAt(args: {
 
 export type ExtensionDecision =
   | { ok: true; endsAt: string; extensions: number }
-  | { ok: false; code: 'EXTEND.LIMIT_REACHED' | 'EXTEND.LIFETIME_REACHED' | 'EXTEND.TOO_EARLY' | 'EXTEND.NOT_ACTIVE'; message: string };
+  | {
+      ok: false;
+      code: 'EXTEND.LIMIT_REACHED' | 'EXTEND.LIFETIME_REACHED' | 'EXTEND.TOO_EARLY' | 'EXTEND.NOT_ACTIVE';
+      message: string;
+    };
 
 /** New end = min(now + policy duration, firstStart + lifetime cap); never earlier than the current end. */
 export function decideExtension(args: {
-  grant: Grant; now: string; settings: PolicySettings; group: GroupPolicy; changeType?: string;
+  grant: Grant;
+  now: string;
+  settings: PolicySettings;
+  group: GroupPolicy;
+  changeType?: string;
 }): ExtensionDecision {
   const { grant, now, settings, group, changeType } = args;
   if (grant.status !== 'ACTIVE' || !grant.endsAt || !grant.firstStartedAt) {
@@ -103,18 +115,34 @@ export function decideExtension(args: {
   }
   // Past its end the grant is being removed; reviving it would let a lost expiry event extend access.
   if (Date.parse(grant.endsAt) <= Date.parse(now)) {
-    return { ok: false, code: 'EXTEND.NOT_ACTIVE', message: 'This grant has reached its end and is being removed. Raise a New access request.' };
+    return {
+      ok: false,
+      code: 'EXTEND.NOT_ACTIVE',
+      message: 'This grant has reached its end and is being removed. Raise a New access request.',
+    };
   }
   if (grant.extensions >= group.maxExtensions) {
-    return { ok: false, code: 'EXTEND.LIMIT_REACHED', message: `This grant has been extended ${grant.extensions} time(s), the most ${group.displayName} allows. Raise a New access request when it ends.` };
+    return {
+      ok: false,
+      code: 'EXTEND.LIMIT_REACHED',
+      message: `This grant has been extended ${grant.extensions} time(s), the most ${group.displayName} allows. Raise a New access request when it ends.`,
+    };
   }
   const hours = Math.min(policyDurationHours(settings, changeType), group.maxDurationHours);
   const lifetimeEnd = addMs(grant.firstStartedAt, group.maxLifetimeHours * HOUR_MS);
   const proposed = minIso(addMs(now, hours * HOUR_MS), lifetimeEnd);
   if (Date.parse(proposed) <= Date.parse(grant.endsAt)) {
     return Date.parse(lifetimeEnd) <= Date.parse(grant.endsAt)
-      ? { ok: false, code: 'EXTEND.LIFETIME_REACHED', message: `This grant already runs to the longest ${group.displayName} allows (${group.maxLifetimeHours} h from its start).` }
-      : { ok: false, code: 'EXTEND.TOO_EARLY', message: `An extension now would not move the end of this grant (a new period of ${hours} h from now ends no later). Extend closer to the end.` };
+      ? {
+          ok: false,
+          code: 'EXTEND.LIFETIME_REACHED',
+          message: `This grant already runs to the longest ${group.displayName} allows (${group.maxLifetimeHours} h from its start).`,
+        }
+      : {
+          ok: false,
+          code: 'EXTEND.TOO_EARLY',
+          message: `An extension now would not move the end of this grant (a new period of ${hours} h from now ends no later). Extend closer to the end.`,
+        };
   }
   return { ok: true, endsAt: proposed, extensions: grant.extensions + 1 };
 }
@@ -130,7 +158,10 @@ export type ApprovalDecision =
  * requester; the emergency value skips approval (and is flagged in the audit trail).
  */
 export function decideApproval(args: {
-  group: GroupPolicy; settings: PolicySettings; changeType?: string; requesterAccountId: string;
+  group: GroupPolicy;
+  settings: PolicySettings;
+  changeType?: string;
+  requesterAccountId: string;
   /** Present when the issue has entered the approval status: who moved it. */
   approvalTransitionBy?: string;
   /**
@@ -144,10 +175,18 @@ export function decideApproval(args: {
   if (isEmergency(settings, changeType)) return { kind: 'grant-now', emergency: true };
   if (approvalTransitionBy === undefined) return { kind: 'await-approval', statusName: settings.approvalStatusName };
   if (approvalTransitionBy === requesterAccountId) {
-    return { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL', message: `The requester cannot approve their own access. Someone else must move the issue to "${settings.approvalStatusName}".` };
+    return {
+      kind: 'refused',
+      code: 'APPROVAL.SELF_APPROVAL',
+      message: `The requester cannot approve their own access. Someone else must move the issue to "${settings.approvalStatusName}".`,
+    };
   }
   if (raisedBy !== undefined && approvalTransitionBy === raisedBy) {
-    return { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL', message: `The person who raised this request for someone else cannot approve it. Someone else must move the issue to "${settings.approvalStatusName}".` };
+    return {
+      kind: 'refused',
+      code: 'APPROVAL.SELF_APPROVAL',
+      message: `The person who raised this request for someone else cannot approve it. Someone else must move the issue to "${settings.approvalStatusName}".`,
+    };
   }
   return { kind: 'approved', approverAccountId: approvalTransitionBy };
 }
@@ -162,9 +201,7 @@ export function isReminderDue(grant: Grant, group: Pick<GroupPolicy, 'reminderLe
 export const isExpiryDue = (grant: Grant, now: string): boolean =>
   grant.status === 'ACTIVE' && grant.endsAt !== undefined && Date.parse(grant.endsAt) <= Date.parse(now);
 
-export type RemovalDecision =
-  | { remove: true }
-  | { remove: false; why: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' };
+export type RemovalDecision = { remove: true } | { remove: false; why: 'PREEXISTING' | 'OTHER_GRANT_ACTIVE' };
 
 /**
  * The app removes only membership it created, and only when no other grant of the same person and
@@ -173,8 +210,12 @@ export type RemovalDecision =
 export function decideRemoval(grant: Grant, others: readonly Grant[], now: string): RemovalDecision {
   if (grant.preexistingMembership) return { remove: false, why: 'PREEXISTING' };
   // A GRANTING sibling is about to rely on the membership (its add may already have landed).
-  const stillNeeded = others.some((g) => g.id !== grant.id && (g.status === 'GRANTING'
-    || (g.status === 'ACTIVE' && g.endsAt !== undefined && Date.parse(g.endsAt) > Date.parse(now))));
+  const stillNeeded = others.some(
+    (g) =>
+      g.id !== grant.id &&
+      (g.status === 'GRANTING' ||
+        (g.status === 'ACTIVE' && g.endsAt !== undefined && Date.parse(g.endsAt) > Date.parse(now))),
+  );
   return stillNeeded ? { remove: false, why: 'OTHER_GRANT_ACTIVE' } : { remove: true };
 }
 

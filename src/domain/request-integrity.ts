@@ -25,7 +25,10 @@ const after = (a: string, b: string) => Date.parse(a) >= Date.parse(b);
  * the issue's fields), and the time. History is append-only, so position tells "after" exactly, with no
  * clock skew between Jira and the app; the time is the fallback for requests recorded without it.
  */
-export interface Recorded { at: string; historySeen?: number }
+export interface Recorded {
+  at: string;
+  historySeen?: number;
+}
 
 /** The history entries made after the request was recorded, oldest first. */
 export const historySince = (history: readonly HistoryEntry[], rec: Recorded): HistoryEntry[] =>
@@ -47,7 +50,10 @@ export type EditVerdict =
  * change their own request, and only while it waits; a mix of editors is treated as someone else's
  * edit (the new request would otherwise carry values its requester did not choose).
  */
-export function judgeEdits(request: { status: string; requesterAccountId: string }, edits: readonly HistoryEntry[]): EditVerdict {
+export function judgeEdits(
+  request: { status: string; requesterAccountId: string },
+  edits: readonly HistoryEntry[],
+): EditVerdict {
   if (edits.length === 0) return { kind: 'none' };
   const fields = [...new Set(edits.flatMap((e) => e.fields))];
   const by = [...new Set(edits.map((e) => e.by))];
@@ -57,7 +63,10 @@ export function judgeEdits(request: { status: string; requesterAccountId: string
   return { kind: 'not-applied', by, fields, count: edits.length };
 }
 
-export interface ApprovalMove { by: string; at: string }
+export interface ApprovalMove {
+  by: string;
+  at: string;
+}
 
 export type ApprovalStanding =
   /** Nothing to count: the issue is not in the approval status, or never entered it. */
@@ -81,7 +90,9 @@ export function approvalStanding(args: {
 }): ApprovalStanding {
   if (args.statusNow !== args.approvalStatus) return { kind: 'none' };
   let lastIndex = -1;
-  args.history.forEach((h, i) => { if (h.statusTo === args.approvalStatus) lastIndex = i; });
+  args.history.forEach((h, i) => {
+    if (h.statusTo === args.approvalStatus) lastIndex = i;
+  });
   if (lastIndex < 0) return { kind: 'none' };
   const last = args.history[lastIndex];
   const move = { by: last.by, at: last.at };
@@ -93,5 +104,9 @@ export function approvalStanding(args: {
 
 /** Words for request fields in comments. */
 export const REQUEST_FIELD_WORDS: Record<RequestField, string> = {
-  reporter: 'Reporter', accessType: 'Access type', adminGroup: 'Admin group', durationDriver: 'the duration field', requestedEnd: 'Requested end',
+  reporter: 'Reporter',
+  accessType: 'Access type',
+  adminGroup: 'Admin group',
+  durationDriver: 'the duration field',
+  requestedEnd: 'Requested end',
 };

@@ -7,7 +7,13 @@
  */
 import Resolver from '@forge/resolver';
 import type { z } from 'zod';
-import { addToAllowlist, listAllowlist, removeFromAllowlist, searchGroups, updateAllowlistEntry } from '../app/admin/allowlist';
+import {
+  addToAllowlist,
+  listAllowlist,
+  removeFromAllowlist,
+  searchGroups,
+  updateAllowlistEntry,
+} from '../app/admin/allowlist';
 import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
@@ -18,13 +24,22 @@ import { directoryRefusal, type AdminOutcome } from '../app/admin/shared';
 import type { AppDeps } from '../app/deps';
 import { DirectoryError } from '../app/ports';
 import {
-  ADMIN_ERRORS, ADMIN_KEYS, ADMIN_PAYLOADS, describeIssues, type AdminKey, type AdminResponses,
+  ADMIN_ERRORS,
+  ADMIN_KEYS,
+  ADMIN_PAYLOADS,
+  describeIssues,
+  type AdminKey,
+  type AdminResponses,
 } from '../shared/admin-contract';
 import { failure, success, type Envelope } from '../shared/envelope';
 import { compose } from './compose';
 
 type Input<K extends AdminKey> = z.output<(typeof ADMIN_PAYLOADS)[K]>;
-type UseCase<K extends AdminKey> = (deps: AppDeps, actor: string, input: Input<K>) => Promise<AdminOutcome<AdminResponses[K]>>;
+type UseCase<K extends AdminKey> = (
+  deps: AppDeps,
+  actor: string,
+  input: Input<K>,
+) => Promise<AdminOutcome<AdminResponses[K]>>;
 
 /** Which use case serves which key: one line each, nothing else happens in a handler. */
 const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
@@ -46,13 +61,17 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.requestCancel]: (deps, actor, input) => cancelRequest(deps, actor, input),
 };
 
-interface Call { payload?: unknown; context?: { accountId?: string } }
+interface Call {
+  payload?: unknown;
+  context?: { accountId?: string };
+}
 
 export const NOT_ADMIN_MESSAGE = 'Only Jira administrators can use the Okta JIT Access admin page.';
 
 async function handle<K extends AdminKey>(deps: AppDeps, key: K, call: Call): Promise<Envelope<AdminResponses[K]>> {
   const accountId = call.context?.accountId;
-  if (!accountId || !(await deps.permissions.isJiraAdmin(accountId))) return failure(ADMIN_ERRORS.notAdmin, NOT_ADMIN_MESSAGE);
+  if (!accountId || !(await deps.permissions.isJiraAdmin(accountId)))
+    return failure(ADMIN_ERRORS.notAdmin, NOT_ADMIN_MESSAGE);
   const parsed = ADMIN_PAYLOADS[key].safeParse(call.payload ?? {});
   if (!parsed.success) return failure(ADMIN_ERRORS.invalid, describeIssues(parsed.error));
   // Read before the use case runs: a save replaces them, and the old ones must not leak either.
@@ -76,7 +95,9 @@ async function storedSecrets(deps: AppDeps): Promise<string[]> {
 
 function submittedSecrets(payload: unknown): string[] {
   const p = (payload ?? {}) as { apiToken?: unknown; privateKeyPem?: unknown };
-  return [p.apiToken, p.privateKeyPem].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+  return [p.apiToken, p.privateKeyPem]
+    .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+    .map((x) => x.trim());
 }
 
 /**
@@ -84,7 +105,8 @@ function submittedSecrets(payload: unknown): string[] {
  * must never echo one, whatever a lower layer wrote. A private key is matched by its base64 lines too.
  */
 export function withoutSecrets<T>(value: T, secrets: string[]): T {
-  const needles = secrets.flatMap((s) => [s, ...s.split(/\r?\n/).filter((line) => line.length >= 16 && !line.startsWith('-----'))])
+  const needles = secrets
+    .flatMap((s) => [s, ...s.split(/\r?\n/).filter((line) => line.length >= 16 && !line.startsWith('-----'))])
     .filter((s) => s.length >= 8)
     .sort((a, b) => b.length - a.length);
   if (needles.length === 0) return value;

@@ -27,13 +27,33 @@ const fieldCatalog = new FieldCatalog(systemClock);
 function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Directory {
   const domain = validateOktaDomain(connection.domain);
   if (!domain.ok) throw new DirectoryError('configuration', `The saved Okta domain is not valid: ${domain.reason}`);
-  const auth = connection.auth.method === 'api-token'
-    ? (secrets.apiToken ? { kind: 'api-token' as const, token: secrets.apiToken } : undefined)
-    : (secrets.privateKeyPem ? { kind: 'oauth' as const, clientId: connection.auth.clientId, keyId: connection.auth.keyId, privateKeyPem: secrets.privateKeyPem } : undefined);
-  if (!auth) throw new DirectoryError('configuration', 'The Okta credentials are not set. A Jira admin must enter them in the Okta JIT Access admin page.');
-  const target = credentialTarget(domain.host, connection.auth.method === 'oauth' ? connection.auth.clientId : undefined);
+  const auth =
+    connection.auth.method === 'api-token'
+      ? secrets.apiToken
+        ? { kind: 'api-token' as const, token: secrets.apiToken }
+        : undefined
+      : secrets.privateKeyPem
+        ? {
+            kind: 'oauth' as const,
+            clientId: connection.auth.clientId,
+            keyId: connection.auth.keyId,
+            privateKeyPem: secrets.privateKeyPem,
+          }
+        : undefined;
+  if (!auth)
+    throw new DirectoryError(
+      'configuration',
+      'The Okta credentials are not set. A Jira admin must enter them in the Okta JIT Access admin page.',
+    );
+  const target = credentialTarget(
+    domain.host,
+    connection.auth.method === 'oauth' ? connection.auth.clientId : undefined,
+  );
   if (secrets.boundTo !== undefined && secrets.boundTo !== target) {
-    throw new DirectoryError('configuration', 'The stored Okta credentials were entered for another Okta org or service app. A Jira admin must enter them again in the Okta JIT Access admin page.');
+    throw new DirectoryError(
+      'configuration',
+      'The stored Okta credentials were entered for another Okta org or service app. A Jira admin must enter them again in the Okta JIT Access admin page.',
+    );
   }
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
@@ -66,7 +86,11 @@ export function compose(): AppDeps {
     ledger: new KvsRequestLedger(() => clock.now()),
     directory: async () => {
       const [connection, secrets] = await Promise.all([config.getConnection(), config.getSecrets()]);
-      if (!connection) throw new DirectoryError('configuration', 'Okta is not connected yet. A Jira admin must connect it in the Okta JIT Access admin page.');
+      if (!connection)
+        throw new DirectoryError(
+          'configuration',
+          'Okta is not connected yet. A Jira admin must connect it in the Okta JIT Access admin page.',
+        );
       return buildDirectory(connection, secrets);
     },
     directoryFor: buildDirectory,

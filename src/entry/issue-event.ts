@@ -14,9 +14,17 @@ export const IssueEventSchema = z.looseObject({
     key: z.string().min(1),
     fields: z.looseObject({ status: z.looseObject({ name: z.string() }).optional() }).optional(),
   }),
-  changelog: z.looseObject({
-    items: z.array(z.looseObject({ field: z.string(), fieldtype: z.string().optional(), toString: z.string().nullable().optional() })),
-  }).optional(),
+  changelog: z
+    .looseObject({
+      items: z.array(
+        z.looseObject({
+          field: z.string(),
+          fieldtype: z.string().optional(),
+          toString: z.string().nullable().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 export type IssueEvent = z.infer<typeof IssueEventSchema>;
 
@@ -29,7 +37,9 @@ export function isRelevantIssueEvent(e: IssueEvent): boolean {
   if (e.selfGenerated) return false;
   if (e.eventType === 'avi:jira:created:issue') return true;
   // The reporter is the request's beneficiary: changing it is an edit of the request.
-  return (e.changelog?.items ?? []).some((i) => i.field === 'status' || i.field === 'reporter' || i.fieldtype === 'custom');
+  return (e.changelog?.items ?? []).some(
+    (i) => i.field === 'status' || i.field === 'reporter' || i.fieldtype === 'custom',
+  );
 }
 
 export const statusChangedTo = (e: IssueEvent): string | undefined =>

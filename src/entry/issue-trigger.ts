@@ -34,7 +34,10 @@ export async function issueTrigger(event: unknown): Promise<InvocationError | vo
     const retryCount = (e as { retryContext?: { retryCount?: number } }).retryContext?.retryCount ?? 0;
     if (retryCount >= MAX_RETRIES) throw err;
     // JiraError is the port's IssueTrackerError: Jira's Retry-After, when it gave one, wins.
-    const waitMs = err instanceof IssueTrackerError && err.details.retryAfterMs ? err.details.retryAfterMs : 60_000 * 2 ** retryCount;
+    const waitMs =
+      err instanceof IssueTrackerError && err.details.retryAfterMs
+        ? err.details.retryAfterMs
+        : 60_000 * 2 ** retryCount;
     console.warn(`issue-trigger: ${e.issue.key} failed (${(err as Error).message}); asking Forge to deliver it again`);
     return new InvocationError({
       retryAfter: Math.min(900, Math.ceil(waitMs / 1000)),

@@ -9,22 +9,35 @@ import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
 import { groupName, listGroupOptions } from '../app/panel/field-groups';
 import { loadGrantsPage, loadPanel, type PanelCaller } from '../app/panel/load-panel';
-import { extendFromPanel, relinquishFromPanel, revokeFromPanel, withdrawFromPanel, type PanelActionOutcome } from '../app/panel/panel-actions';
+import {
+  extendFromPanel,
+  relinquishFromPanel,
+  revokeFromPanel,
+  withdrawFromPanel,
+  type PanelActionOutcome,
+} from '../app/panel/panel-actions';
 import { failure, success, type Envelope } from '../shared/envelope';
 import { FIELD_KEYS, PANEL_KEYS, PayloadSchemas, UI_ERRORS } from '../shared/panel-contract';
 import { compose } from './compose';
 
 type Key = keyof typeof PayloadSchemas;
-interface Call { payload: unknown; context: { accountId?: string; extension?: unknown } }
+interface Call {
+  payload: unknown;
+  context: { accountId?: string; extension?: unknown };
+}
 
 const IssueExtension = z.object({ issue: z.object({ id: z.string().min(1), key: z.string().min(1) }) });
 const ProjectExtension = z.object({ project: z.object({ key: z.string().min(1) }) });
 
 /** Parses the payload and checks there is a signed-in caller; the refusal envelope otherwise. */
-function parse<K extends Key>(key: K, call: Call): { accountId: string; payload: z.infer<(typeof PayloadSchemas)[K]> } | Envelope<never> {
+function parse<K extends Key>(
+  key: K,
+  call: Call,
+): { accountId: string; payload: z.infer<(typeof PayloadSchemas)[K]> } | Envelope<never> {
   if (!call.context?.accountId) return failure(UI_ERRORS.noUser, 'Sign in to Jira to use this.');
   const parsed = PayloadSchemas[key].safeParse(call.payload ?? {});
-  if (!parsed.success) return failure(UI_ERRORS.invalid, parsed.error.issues[0]?.message ?? 'The request was not understood.');
+  if (!parsed.success)
+    return failure(UI_ERRORS.invalid, parsed.error.issues[0]?.message ?? 'The request was not understood.');
   return { accountId: call.context.accountId, payload: parsed.data as z.infer<(typeof PayloadSchemas)[K]> };
 }
 
@@ -42,8 +55,11 @@ const fromOutcome = (o: PanelActionOutcome) => (o.ok ? success(o.data) : failure
 export function buildUiResolver(deps: () => AppDeps) {
   const resolver = new Resolver();
 
-  const panelAction = (key: typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw,
-    run: (d: AppDeps, caller: PanelCaller, grantId: string) => Promise<PanelActionOutcome>) =>
+  const panelAction = (
+    key:
+      typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw,
+    run: (d: AppDeps, caller: PanelCaller, grantId: string) => Promise<PanelActionOutcome>,
+  ) =>
     resolver.define(key, async (call: Call) => {
       const p = parse(key, call);
       if (isEnvelope(p)) return p;

@@ -8,7 +8,13 @@
 import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
 import { MAX_CANCEL_REASON } from '../domain/grant-transitions';
-import { OKTA_AUTH_METHODS, OKTA_SCOPES, validateOktaDomain, type OktaAuthMethod, type OktaScope } from '../domain/okta-domain';
+import {
+  OKTA_AUTH_METHODS,
+  OKTA_SCOPES,
+  validateOktaDomain,
+  type OktaAuthMethod,
+  type OktaScope,
+} from '../domain/okta-domain';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
 export const ADMIN_KEYS = {
@@ -66,9 +72,17 @@ export const LIMITS = {
 // ---------------------------------------------------------------- helpers
 
 const text = (label: string, max: number) =>
-  z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required.`)
+    .max(max, `${label} must be at most ${max} characters.`);
 const optionalText = (label: string, max: number) =>
-  z.string().trim().max(max, `${label} must be at most ${max} characters.`).optional()
+  z
+    .string()
+    .trim()
+    .max(max, `${label} must be at most ${max} characters.`)
+    .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v));
 const number = (label: string, min: number, max: number, opts: { int?: boolean } = {}) => {
   let n = z.number({ error: `${label} must be a number.` });
@@ -76,7 +90,9 @@ const number = (label: string, min: number, max: number, opts: { int?: boolean }
   return n.min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`);
 };
 
-const groupId = z.string({ error: 'Choose an Okta group.' }).regex(OKTA_GROUP_ID, 'That is not an Okta group id (00g followed by 17 letters or digits).');
+const groupId = z
+  .string({ error: 'Choose an Okta group.' })
+  .regex(OKTA_GROUP_ID, 'That is not an Okta group id (00g followed by 17 letters or digits).');
 const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const accountId = z.string().regex(ACCOUNT_ID, 'That is not a Jira account id.');
 
@@ -125,10 +141,13 @@ export interface ConnectionStatus {
   problem?: string;
 }
 
-const domainField = z.string({ error: 'Enter your Okta domain.' }).max(300, 'That domain is too long.').superRefine((v, ctx) => {
-  const r = validateOktaDomain(v);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
-});
+const domainField = z
+  .string({ error: 'Enter your Okta domain.' })
+  .max(300, 'That domain is too long.')
+  .superRefine((v, ctx) => {
+    const r = validateOktaDomain(v);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+  });
 
 const PEM = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/;
 
@@ -136,20 +155,51 @@ const PEM = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+----
  * What the Okta connection form sends. A secret left empty means "keep the stored one"; the server
  * refuses the save when the chosen method then has no secret at all.
  */
-export const ConnectionInput = z.object({
-  domain: domainField,
-  method: z.enum(OKTA_AUTH_METHODS, { error: 'Choose how the app signs in to Okta.' }),
-  clientId: z.string().trim().max(100, 'Client id must be at most 100 characters.')
-    .regex(/^[A-Za-z0-9_-]*$/, 'Client id has only letters, digits, - and _ (copy it from the Okta app\'s General tab).').optional(),
-  keyId: z.string().trim().max(100, 'Key id must be at most 100 characters.').regex(/^[A-Za-z0-9_.-]*$/, 'Key id has only letters, digits, ., - and _.').optional(),
-  apiToken: z.string().trim().max(200, 'That API token is too long.')
-    .regex(/^\S*$/, 'An API token has no spaces.').optional(),
-  privateKeyPem: z.string().trim().max(10_000, 'That private key is too long.').optional()
-    .refine((v) => !v || PEM.test(v), 'Paste the private key in PEM form, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (not the public key or a JWK).'),
-}).superRefine((v, ctx) => {
-  if (v.method === 'oauth' && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client id is required for an OAuth service app.' });
-  if (v.apiToken && v.apiToken.length < 20) ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'That is too short for an Okta API token (they are 42 characters).' });
-});
+export const ConnectionInput = z
+  .object({
+    domain: domainField,
+    method: z.enum(OKTA_AUTH_METHODS, { error: 'Choose how the app signs in to Okta.' }),
+    clientId: z
+      .string()
+      .trim()
+      .max(100, 'Client id must be at most 100 characters.')
+      .regex(
+        /^[A-Za-z0-9_-]*$/,
+        "Client id has only letters, digits, - and _ (copy it from the Okta app's General tab).",
+      )
+      .optional(),
+    keyId: z
+      .string()
+      .trim()
+      .max(100, 'Key id must be at most 100 characters.')
+      .regex(/^[A-Za-z0-9_.-]*$/, 'Key id has only letters, digits, ., - and _.')
+      .optional(),
+    apiToken: z
+      .string()
+      .trim()
+      .max(200, 'That API token is too long.')
+      .regex(/^\S*$/, 'An API token has no spaces.')
+      .optional(),
+    privateKeyPem: z
+      .string()
+      .trim()
+      .max(10_000, 'That private key is too long.')
+      .optional()
+      .refine(
+        (v) => !v || PEM.test(v),
+        'Paste the private key in PEM form, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (not the public key or a JWK).',
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === 'oauth' && !v.clientId)
+      ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client id is required for an OAuth service app.' });
+    if (v.apiToken && v.apiToken.length < 20)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiToken'],
+        message: 'That is too short for an Okta API token (they are 42 characters).',
+      });
+  });
 export type ConnectionInput = z.input<typeof ConnectionInput>;
 export type ConnectionInputParsed = z.output<typeof ConnectionInput>;
 
@@ -188,37 +238,71 @@ export interface ConnectionSaved extends ConnectionView {
  * Allowlisting a group proves them on that group before anything is saved.
  */
 export const OKTA_ROLE_PERMISSIONS = {
-  'okta.users.read': { resources: 'all users', why: 'find a requester by email or login, and read a user\'s groups' },
-  'okta.groups.read': { resources: 'all groups', why: 'search groups, read a group and its members, and list group rules (an org-wide list)' },
-  'okta.groups.members.manage': { resources: 'each allowlisted group', why: 'add and remove members of allowlisted groups only' },
+  'okta.users.read': { resources: 'all users', why: "find a requester by email or login, and read a user's groups" },
+  'okta.groups.read': {
+    resources: 'all groups',
+    why: 'search groups, read a group and its members, and list group rules (an org-wide list)',
+  },
+  'okta.groups.members.manage': {
+    resources: 'each allowlisted group',
+    why: 'add and remove members of allowlisted groups only',
+  },
   'okta.iam.read': { resources: 'the role assignments', why: 'check that an allowlisted group holds no admin role' },
 } as const;
 export type OktaRolePermission = keyof typeof OKTA_ROLE_PERMISSIONS;
 
-export const GroupPolicyInput = z.object({
-  groupId,
-  maxDurationHours: number('Max duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
-  maxLifetimeHours: number('Max lifetime with extensions (hours)', 1, LIMITS.maxLifetimeHours, { int: true }),
-  maxExtensions: number('Max extensions', 0, LIMITS.maxExtensions, { int: true }),
-  reminderLeadMinutes: number('Reminder lead (minutes)', 0, LIMITS.maxReminderLeadMinutes, { int: true }),
-  approvalMode: z.enum(APPROVAL_MODES, { error: 'Choose an approval mode.' }),
-  allowedProjectKeys: z.array(z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).'))
-    .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
-  /** Days a request may wait for approval before it is closed; optional for older callers. */
-  approvalWindowDays: number('Approval window (days)', 1, LIMITS.maxApprovalWindowDays, { int: true }).optional().default(DEFAULT_APPROVAL_WINDOW_DAYS),
-}).superRefine((v, ctx) => {
-  if (v.maxLifetimeHours < v.maxDurationHours) ctx.addIssue({ code: 'custom', path: ['maxLifetimeHours'], message: 'Max lifetime must be at least the max duration.' });
-  if (v.reminderLeadMinutes >= v.maxDurationHours * 60) ctx.addIssue({ code: 'custom', path: ['reminderLeadMinutes'], message: 'The reminder must come before the end of the shortest grant: make it shorter than the max duration.' });
-  const dup = v.allowedProjectKeys.find((k, i) => v.allowedProjectKeys.indexOf(k) !== i);
-  if (dup) ctx.addIssue({ code: 'custom', path: ['allowedProjectKeys'], message: `Project ${dup} is listed twice.` });
-});
+export const GroupPolicyInput = z
+  .object({
+    groupId,
+    maxDurationHours: number('Max duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
+    maxLifetimeHours: number('Max lifetime with extensions (hours)', 1, LIMITS.maxLifetimeHours, { int: true }),
+    maxExtensions: number('Max extensions', 0, LIMITS.maxExtensions, { int: true }),
+    reminderLeadMinutes: number('Reminder lead (minutes)', 0, LIMITS.maxReminderLeadMinutes, { int: true }),
+    approvalMode: z.enum(APPROVAL_MODES, { error: 'Choose an approval mode.' }),
+    allowedProjectKeys: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(
+            /^[A-Z][A-Z0-9_]{1,9}$/,
+            'Project keys are 2-10 capital letters, digits or _, starting with a letter (e.g. OPS).',
+          ),
+      )
+      .max(LIMITS.maxProjectKeys, `At most ${LIMITS.maxProjectKeys} projects.`),
+    /** Days a request may wait for approval before it is closed; optional for older callers. */
+    approvalWindowDays: number('Approval window (days)', 1, LIMITS.maxApprovalWindowDays, { int: true })
+      .optional()
+      .default(DEFAULT_APPROVAL_WINDOW_DAYS),
+  })
+  .superRefine((v, ctx) => {
+    if (v.maxLifetimeHours < v.maxDurationHours)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxLifetimeHours'],
+        message: 'Max lifetime must be at least the max duration.',
+      });
+    if (v.reminderLeadMinutes >= v.maxDurationHours * 60)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reminderLeadMinutes'],
+        message: 'The reminder must come before the end of the shortest grant: make it shorter than the max duration.',
+      });
+    const dup = v.allowedProjectKeys.find((k, i) => v.allowedProjectKeys.indexOf(k) !== i);
+    if (dup) ctx.addIssue({ code: 'custom', path: ['allowedProjectKeys'], message: `Project ${dup} is listed twice.` });
+  });
 export type GroupPolicyInput = z.input<typeof GroupPolicyInput>;
 export type GroupPolicyParsed = z.output<typeof GroupPolicyInput>;
 
 export const GroupIdInput = z.object({ groupId });
 
 export const GroupSearchInput = z.object({
-  query: z.string().trim().min(1, 'Type part of a group name.').max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`),
+  query: z
+    .string()
+    .trim()
+    .min(1, 'Type part of a group name.')
+    .max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`),
 });
 
 export interface AllowlistEntryView extends GroupPolicy {
@@ -226,43 +310,76 @@ export interface AllowlistEntryView extends GroupPolicy {
   activeGrants: number;
 }
 
-export interface GroupSearchHit { id: string; name: string; type: string; allowlisted: boolean }
+export interface GroupSearchHit {
+  id: string;
+  name: string;
+  type: string;
+  allowlisted: boolean;
+}
 
 // ---------------------------------------------------------------- policy
 
-export const PolicyInput = z.object({
-  durationFieldName: text('Duration field name', 100),
-  durationMapping: z.array(z.object({
-    value: text('Field value', 100),
-    hours: number('Hours', 1, LIMITS.maxDurationHours, { int: true }),
-  })).max(LIMITS.maxDurationMappings, `At most ${LIMITS.maxDurationMappings} values.`),
-  defaultDurationHours: number('Default duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
-  approvalStatusName: text('Approval status name', 100),
-  emergencyValue: optionalText('Emergency value', 100),
-  emergencyMaxHours: number('Emergency cap (hours)', 1, LIMITS.maxEmergencyHours, { int: true }),
-  closeOutTransitionName: optionalText('Close-out transition', 100),
-  requesterMapping: z.array(z.object({
-    accountId,
-    oktaLogin: z.string().trim().min(1, 'Okta login is required.').max(100, 'Okta login must be at most 100 characters.')
-      .regex(/^\S+$/, 'An Okta login has no spaces.'),
-  })).max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
-  notifyByEmail: z.boolean(),
-}).superRefine((v, ctx) => {
-  const seen = new Set<string>();
-  v.durationMapping.forEach((m, i) => {
-    const k = m.value.toLowerCase();
-    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['durationMapping', i, 'value'], message: `"${m.value}" is listed twice.` });
-    seen.add(k);
+export const PolicyInput = z
+  .object({
+    durationFieldName: text('Duration field name', 100),
+    durationMapping: z
+      .array(
+        z.object({
+          value: text('Field value', 100),
+          hours: number('Hours', 1, LIMITS.maxDurationHours, { int: true }),
+        }),
+      )
+      .max(LIMITS.maxDurationMappings, `At most ${LIMITS.maxDurationMappings} values.`),
+    defaultDurationHours: number('Default duration (hours)', 1, LIMITS.maxDurationHours, { int: true }),
+    approvalStatusName: text('Approval status name', 100),
+    emergencyValue: optionalText('Emergency value', 100),
+    emergencyMaxHours: number('Emergency cap (hours)', 1, LIMITS.maxEmergencyHours, { int: true }),
+    closeOutTransitionName: optionalText('Close-out transition', 100),
+    requesterMapping: z
+      .array(
+        z.object({
+          accountId,
+          oktaLogin: z
+            .string()
+            .trim()
+            .min(1, 'Okta login is required.')
+            .max(100, 'Okta login must be at most 100 characters.')
+            .regex(/^\S+$/, 'An Okta login has no spaces.'),
+        }),
+      )
+      .max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
+    notifyByEmail: z.boolean(),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.durationMapping.forEach((m, i) => {
+      const k = m.value.toLowerCase();
+      if (seen.has(k))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['durationMapping', i, 'value'],
+          message: `"${m.value}" is listed twice.`,
+        });
+      seen.add(k);
+    });
+    const people = new Set<string>();
+    v.requesterMapping.forEach((m, i) => {
+      if (people.has(m.accountId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requesterMapping', i, 'accountId'],
+          message: 'This Jira account is mapped twice.',
+        });
+      people.add(m.accountId);
+    });
+    if (v.emergencyValue && !v.durationMapping.some((m) => m.value === v.emergencyValue)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emergencyValue'],
+        message: `The emergency value must be one of the duration field values above (add "${v.emergencyValue}" to the mapping first).`,
+      });
+    }
   });
-  const people = new Set<string>();
-  v.requesterMapping.forEach((m, i) => {
-    if (people.has(m.accountId)) ctx.addIssue({ code: 'custom', path: ['requesterMapping', i, 'accountId'], message: 'This Jira account is mapped twice.' });
-    people.add(m.accountId);
-  });
-  if (v.emergencyValue && !v.durationMapping.some((m) => m.value === v.emergencyValue)) {
-    ctx.addIssue({ code: 'custom', path: ['emergencyValue'], message: `The emergency value must be one of the duration field values above (add "${v.emergencyValue}" to the mapping first).` });
-  }
-});
 export type PolicyInput = z.input<typeof PolicyInput>;
 export type PolicyParsed = z.output<typeof PolicyInput>;
 
@@ -367,21 +484,30 @@ export const CancelRequestInput = z.object({
 // ---------------------------------------------------------------- audit
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-export const AuditQueryInput = z.object({
-  requesterAccountId: accountId.optional(),
-  groupId: groupId.optional(),
-  issueKey: z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9_]{1,9}-\d{1,9}$/, 'An issue key looks like OPS-123.').optional(),
-  /** Inclusive days (UTC). */
-  fromDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
-  toDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
-  cursor: z.string().max(2000).optional(),
-}).superRefine((v, ctx) => {
-  for (const k of ['fromDay', 'toDay'] as const) {
-    const d = v[k];
-    if (d && Number.isNaN(Date.parse(`${d}T00:00:00Z`))) ctx.addIssue({ code: 'custom', path: [k], message: 'That date does not exist.' });
-  }
-  if (v.fromDay && v.toDay && v.fromDay > v.toDay) ctx.addIssue({ code: 'custom', path: ['toDay'], message: 'The end date is before the start date.' });
-});
+export const AuditQueryInput = z
+  .object({
+    requesterAccountId: accountId.optional(),
+    groupId: groupId.optional(),
+    issueKey: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z][A-Z0-9_]{1,9}-\d{1,9}$/, 'An issue key looks like OPS-123.')
+      .optional(),
+    /** Inclusive days (UTC). */
+    fromDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
+    toDay: z.string().regex(DAY, 'Use a date like 2026-11-22.').optional(),
+    cursor: z.string().max(2000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    for (const k of ['fromDay', 'toDay'] as const) {
+      const d = v[k];
+      if (d && Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+        ctx.addIssue({ code: 'custom', path: [k], message: 'That date does not exist.' });
+    }
+    if (v.fromDay && v.toDay && v.fromDay > v.toDay)
+      ctx.addIssue({ code: 'custom', path: ['toDay'], message: 'The end date is before the start date.' });
+  });
 export type AuditQueryInput = z.input<typeof AuditQueryInput>;
 export type AuditQueryParsed = z.output<typeof AuditQueryInput>;
 
@@ -496,7 +622,6 @@ export interface AdminResponses {
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */
 export type AuditVerification =
-  | { intact: true; entries: number; message: string }
-  | { intact: false; brokenAt: number; message: string };
+  { intact: true; entries: number; message: string } | { intact: false; brokenAt: number; message: string };
 
 export type AdminPayload<K extends AdminKey> = z.input<(typeof ADMIN_PAYLOADS)[K]>;

@@ -10,7 +10,10 @@ export const failure = (code: string, message: string): Envelope<never> => ({ ok
 
 /** Thrown by the UI-side unwrap so components handle one error type. */
 export class ResolverCallError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ResolverCallError';
   }
@@ -18,6 +21,9 @@ export class ResolverCallError extends Error {
 
 export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope && envelope.ok === true) return envelope.data;
-  const err = envelope && envelope.ok === false ? envelope.error : { code: 'UI.BAD_RESPONSE', message: 'The app answered in an unexpected way. Reload and try again.' };
+  const err =
+    envelope && envelope.ok === false
+      ? envelope.error
+      : { code: 'UI.BAD_RESPONSE', message: 'The app answered in an unexpected way. Reload and try again.' };
   throw new ResolverCallError(err.code, err.message);
 }

@@ -53,7 +53,9 @@ export const PayloadSchemas = {
   [PANEL_KEYS.revoke]: z.object({ grantId, confirm: z.literal(true, { error: 'Confirm the revocation.' }) }).strict(),
   // The cursor is the one a previous answer gave; the requester is the issue's, never the payload's.
   [PANEL_KEYS.withdraw]: z.object({ grantId }).strict(),
-  [PANEL_KEYS.grants]: z.object({ cursor: z.string({ error: 'Give the cursor of the previous page.' }).min(1).max(4096) }).strict(),
+  [PANEL_KEYS.grants]: z
+    .object({ cursor: z.string({ error: 'Give the cursor of the previous page.' }).min(1).max(4096) })
+    .strict(),
   [FIELD_KEYS.groups]: z.object({}).strict(),
   [FIELD_KEYS.groupName]: z.object({ groupId: z.string().trim().min(1).max(64) }).strict(),
 } as const;
@@ -62,7 +64,10 @@ export type Payload<K extends keyof typeof PayloadSchemas> = z.infer<(typeof Pay
 
 // ---------------------------------------------------------------- DTOs
 
-export interface PersonDto { accountId: string; displayName: string }
+export interface PersonDto {
+  accountId: string;
+  displayName: string;
+}
 
 /** Whether a button is offered to this viewer, whether it can be pressed, and why not. */
 export interface ActionDto {
@@ -151,7 +156,12 @@ export interface PanelData {
   accessType?: string;
   viewer: { timeZone: string; isRequester: boolean; isAdmin: boolean };
   grant?: GrantDto;
-  actions?: { extend?: ActionDto & { newEndsAt?: string }; relinquish?: ActionDto; revoke?: ActionDto; withdraw?: ActionDto };
+  actions?: {
+    extend?: ActionDto & { newEndsAt?: string };
+    relinquish?: ActionDto;
+    revoke?: ActionDto;
+    withdraw?: ActionDto;
+  };
   /**
    * For a request waiting for approval: whether this viewer may approve it and how, or why not
    * ("you cannot approve your own request").
@@ -171,7 +181,17 @@ export interface PanelData {
 }
 
 /** Answer of every panel action: what happened, and the panel as it is now (no second call). */
-export interface PanelActionResult { notice: string; panel: PanelData }
+export interface PanelActionResult {
+  notice: string;
+  panel: PanelData;
+}
 
-export interface GroupOptionDto { groupId: string; displayName: string }
-export interface GroupNameDto { groupId: string; displayName: string; allowlisted: boolean }
+export interface GroupOptionDto {
+  groupId: string;
+  displayName: string;
+}
+export interface GroupNameDto {
+  groupId: string;
+  displayName: string;
+  allowlisted: boolean;
+}

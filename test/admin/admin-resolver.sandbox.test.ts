@@ -13,9 +13,17 @@ let w: DemoWorld;
 
 beforeEach(async () => {
   sb = await createSandbox();
-  if (!sb.app.loaded.resolvers.has('admin-page')) throw new Error('manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.');
+  if (!sb.app.loaded.resolvers.has('admin-page'))
+    throw new Error(
+      'manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.',
+    );
   w = await seedDemo(sb);
-  await sb.jira.createIssue({ projectKey: w.projectKey, summary: 'Linux work', reporter: w.jira.neville, fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux } });
+  await sb.jira.createIssue({
+    projectKey: w.projectKey,
+    summary: 'Linux work',
+    reporter: w.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
+  });
 });
 afterEach(() => sb.close());
 
@@ -24,12 +32,38 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/connection/save': { domain: sb.okta.domain, method: 'api-token', apiToken: 'n'.repeat(42) },
   'admin/connection/test': { domain: sb.okta.domain, method: 'api-token' },
   'admin/allowlist/list': {},
-  'admin/allowlist/add': { groupId: w.groups.superAdmins, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 1, reminderLeadMinutes: 30, approvalMode: 'none', allowedProjectKeys: [] },
-  'admin/allowlist/update': { groupId: w.groups.linux, maxDurationHours: 2, maxLifetimeHours: 4, maxExtensions: 0, reminderLeadMinutes: 15, approvalMode: 'none', allowedProjectKeys: [] },
+  'admin/allowlist/add': {
+    groupId: w.groups.superAdmins,
+    maxDurationHours: 8,
+    maxLifetimeHours: 24,
+    maxExtensions: 1,
+    reminderLeadMinutes: 30,
+    approvalMode: 'none',
+    allowedProjectKeys: [],
+  },
+  'admin/allowlist/update': {
+    groupId: w.groups.linux,
+    maxDurationHours: 2,
+    maxLifetimeHours: 4,
+    maxExtensions: 0,
+    reminderLeadMinutes: 15,
+    approvalMode: 'none',
+    allowedProjectKeys: [],
+  },
   'admin/allowlist/remove': { groupId: w.groups.windows },
   'admin/groups/search': { query: 'PAM' },
   'admin/policy/get': {},
-  'admin/policy/save': { durationFieldName: 'Change type', durationMapping: [{ value: 'Emergency', hours: 2 }], defaultDurationHours: 4, approvalStatusName: 'Approved', emergencyValue: 'Emergency', emergencyMaxHours: 2, closeOutTransitionName: '', requesterMapping: [], notifyByEmail: true },
+  'admin/policy/save': {
+    durationFieldName: 'Change type',
+    durationMapping: [{ value: 'Emergency', hours: 2 }],
+    defaultDurationHours: 4,
+    approvalStatusName: 'Approved',
+    emergencyValue: 'Emergency',
+    emergencyMaxHours: 2,
+    closeOutTransitionName: '',
+    requesterMapping: [],
+    notifyByEmail: true,
+  },
   'admin/dashboard/get': {},
   'admin/audit/query': {},
   'admin/audit/options': {},
@@ -39,12 +73,17 @@ const payloads = (): Record<AdminKey, unknown> => ({
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {
-  const invoke = (key: string, payload: unknown, accountId: string) => sb.app.invoke<any>(key, payload, { accountId, moduleKey: 'admin-page' });
-  const writes = () => sb.kvs.requests.filter((r) => !/\/(get|query)$/.test(r.path) && !/batch\/get$/.test(r.path)).length;
+  const invoke = (key: string, payload: unknown, accountId: string) =>
+    sb.app.invoke<any>(key, payload, { accountId, moduleKey: 'admin-page' });
+  const writes = () =>
+    sb.kvs.requests.filter((r) => !/\/(get|query)$/.test(r.path) && !/batch\/get$/.test(r.path)).length;
   for (const key of Object.values(ADMIN_KEYS)) {
     const [kvsWrites, oktaCalls] = [writes(), sb.okta.requests.length];
     for (const accountId of [w.jira.neville, w.jira.alice]) {
-      expect([key, await invoke(key, payloads()[key], accountId)]).toEqual([key, { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } }]);
+      expect([key, await invoke(key, payloads()[key], accountId)]).toEqual([
+        key,
+        { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } },
+      ]);
     }
     expect([key, writes(), sb.okta.requests.length]).toEqual([key, kvsWrites, oktaCalls]);
   }
@@ -53,10 +92,18 @@ test('every admin/* key refuses a non-admin, writes nothing and calls Okta never
   const answers: unknown[] = [];
   for (const key of Object.values(ADMIN_KEYS)) {
     // The admin saves the real token again (the non-admin's attempt to replace it must have failed).
-    const payload = key === ADMIN_KEYS.connectionSave ? { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken } : payloads()[key];
+    const payload =
+      key === ADMIN_KEYS.connectionSave
+        ? { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken }
+        : payloads()[key];
     const r = await invoke(key, payload, w.jira.ada);
     // Past the permission check: the group has an admin role, and the demo's grant no longer waits for approval.
-    const expected = key === 'admin/allowlist/add' ? 'GROUP.HAS_ADMIN_ROLE' : key === 'admin/requests/cancel' ? 'REQUEST.NOT_PENDING' : true;
+    const expected =
+      key === 'admin/allowlist/add'
+        ? 'GROUP.HAS_ADMIN_ROLE'
+        : key === 'admin/requests/cancel'
+          ? 'REQUEST.NOT_PENDING'
+          : true;
     expect([key, r.ok || r.error.code]).toEqual([key, expected]);
     answers.push(r);
   }

@@ -18,12 +18,38 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/connection/save': { domain: t.sb.okta.domain, method: 'api-token', apiToken: 'n'.repeat(42) },
   'admin/connection/test': { domain: t.sb.okta.domain, method: 'api-token' },
   'admin/allowlist/list': {},
-  'admin/allowlist/add': { groupId: t.w.groups.superAdmins, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 1, reminderLeadMinutes: 30, approvalMode: 'status', allowedProjectKeys: ['OPS'] },
-  'admin/allowlist/update': { groupId: t.w.groups.linux, maxDurationHours: 2, maxLifetimeHours: 4, maxExtensions: 0, reminderLeadMinutes: 15, approvalMode: 'none', allowedProjectKeys: [] },
+  'admin/allowlist/add': {
+    groupId: t.w.groups.superAdmins,
+    maxDurationHours: 8,
+    maxLifetimeHours: 24,
+    maxExtensions: 1,
+    reminderLeadMinutes: 30,
+    approvalMode: 'status',
+    allowedProjectKeys: ['OPS'],
+  },
+  'admin/allowlist/update': {
+    groupId: t.w.groups.linux,
+    maxDurationHours: 2,
+    maxLifetimeHours: 4,
+    maxExtensions: 0,
+    reminderLeadMinutes: 15,
+    approvalMode: 'none',
+    allowedProjectKeys: [],
+  },
   'admin/allowlist/remove': { groupId: t.w.groups.windows },
   'admin/groups/search': { query: 'PAM' },
   'admin/policy/get': {},
-  'admin/policy/save': { durationFieldName: 'Change type', durationMapping: [{ value: 'Emergency', hours: 2 }], defaultDurationHours: 4, approvalStatusName: 'Approved', emergencyValue: 'Emergency', emergencyMaxHours: 2, closeOutTransitionName: '', requesterMapping: [], notifyByEmail: true },
+  'admin/policy/save': {
+    durationFieldName: 'Change type',
+    durationMapping: [{ value: 'Emergency', hours: 2 }],
+    defaultDurationHours: 4,
+    approvalStatusName: 'Approved',
+    emergencyValue: 'Emergency',
+    emergencyMaxHours: 2,
+    closeOutTransitionName: '',
+    requesterMapping: [],
+    notifyByEmail: true,
+  },
   'admin/dashboard/get': {},
   'admin/audit/query': { groupId: t.w.groups.linux },
   'admin/audit/options': {},
@@ -38,10 +64,15 @@ async function site() {
   const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: t.w.groups.linux });
   expect(r.grantId).toBe('grant-10001');
   /** Everything a call could change: every stored key, secret and entity, and Okta's membership. */
-  const snapshot = () => JSON.stringify({
-    plain: t.sb.kvs.keys().map((k) => [k, t.sb.kvs.value(k)]), secret: t.sb.kvs.secret('okta-credentials'),
-    grants: t.sb.kvs.entity('grant'), audit: t.sb.kvs.entity('audit'), queue: t.sb.events.peek(), members: t.memberships(),
-  });
+  const snapshot = () =>
+    JSON.stringify({
+      plain: t.sb.kvs.keys().map((k) => [k, t.sb.kvs.value(k)]),
+      secret: t.sb.kvs.secret('okta-credentials'),
+      grants: t.sb.kvs.entity('grant'),
+      audit: t.sb.kvs.entity('audit'),
+      queue: t.sb.events.peek(),
+      members: t.memberships(),
+    });
   return Object.assign(t, { snapshot });
 }
 
@@ -61,7 +92,16 @@ describe('admin resolver', () => {
       const anonymous = await t.admin(key, payloads(t)[key], '');
       const badPayload = await t.admin(key, { groupId: 42, domain: 'evil.com', query: '' }, t.w.jira.neville);
       for (const r of [asUser, anonymous, badPayload]) {
-        expect([key, r]).toEqual([key, { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: 'Only Jira administrators can use the Okta JIT Access admin page.' } }]);
+        expect([key, r]).toEqual([
+          key,
+          {
+            ok: false,
+            error: {
+              code: 'AUTH.NOT_ADMIN',
+              message: 'Only Jira administrators can use the Okta JIT Access admin page.',
+            },
+          },
+        ]);
       }
     }
     expect(t.snapshot()).toBe(before);
@@ -71,8 +111,15 @@ describe('admin resolver', () => {
   test('a bad payload from an admin is refused with what to fix, and nothing is stored', async () => {
     const t = await site();
     const before = t.snapshot();
-    const r = await t.admin(ADMIN_KEYS.connectionSave, { domain: 'atko.okta.com.evil.com', method: 'api-token', apiToken: t.sb.okta.apiToken });
-    expect(r).toEqual({ ok: false, error: { code: 'VALIDATION.INVALID', message: expect.stringMatching(/must be an Okta org host/) } });
+    const r = await t.admin(ADMIN_KEYS.connectionSave, {
+      domain: 'atko.okta.com.evil.com',
+      method: 'api-token',
+      apiToken: t.sb.okta.apiToken,
+    });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: expect.stringMatching(/must be an Okta org host/) },
+    });
     const big = await t.admin(ADMIN_KEYS.groupsSearch, { query: 'x'.repeat(101) });
     expect(big).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID', message: 'At most 100 characters.' } });
     expect(t.snapshot()).toBe(before);
@@ -81,17 +128,26 @@ describe('admin resolver', () => {
   test('refusals from use cases arrive as clean envelopes', async () => {
     const t = await site();
     const r = await t.admin(ADMIN_KEYS.allowlistAdd, payloads(t)['admin/allowlist/add']);
-    expect(r).toEqual({ ok: false, error: { code: 'GROUP.HAS_ADMIN_ROLE', message: expect.stringContaining('admin role') } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'GROUP.HAS_ADMIN_ROLE', message: expect.stringContaining('admin role') },
+    });
   });
 
   test('an Okta failure that escapes a use case becomes an envelope; an unknown error is rethrown', async () => {
     const t = await site();
     t.sb.okta.fault({ path: /^\/api\/v1\/groups/, status: 503, times: 100 });
-    expect(await t.admin(ADMIN_KEYS.groupsSearch, { query: 'PAM' })).toEqual({ ok: false, error: { code: 'OKTA.UNAVAILABLE', message: expect.stringContaining('503') } });
+    expect(await t.admin(ADMIN_KEYS.groupsSearch, { query: 'PAM' })).toEqual({
+      ok: false,
+      error: { code: 'OKTA.UNAVAILABLE', message: expect.stringContaining('503') },
+    });
     // Storage failing is not an expected refusal: Forge must record the invocation as failed.
     const kvs = t.sb.kvs;
     const handle = kvs.handle.bind(kvs);
-    kvs.handle = (p: string, body: unknown) => (p.includes('/entity/') ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS is down' } } : handle(p, body));
+    kvs.handle = (p: string, body: unknown) =>
+      p.includes('/entity/')
+        ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS is down' } }
+        : handle(p, body);
     await expect(t.admin(ADMIN_KEYS.dashboardGet, {})).rejects.toThrow();
     kvs.handle = handle;
   });
@@ -104,7 +160,18 @@ describe('admin resolver', () => {
     // An Okta that puts the credential it was sent into its error messages.
     const echo = (secret: string) => {
       t.sb.okta.clearFaults();
-      t.sb.okta.fault({ path: /^\/api\/v1\//, status: 403, times: 10_000, body: { errorCode: 'E0000006', errorSummary: `denied for SSWS ${secret}`, errorLink: 'E0000006', errorId: 'x', errorCauses: [] } });
+      t.sb.okta.fault({
+        path: /^\/api\/v1\//,
+        status: 403,
+        times: 10_000,
+        body: {
+          errorCode: 'E0000006',
+          errorSummary: `denied for SSWS ${secret}`,
+          errorLink: 'E0000006',
+          errorId: 'x',
+          errorCauses: [],
+        },
+      });
     };
     const answers: unknown[] = [];
     echo(stored);
@@ -113,7 +180,9 @@ describe('admin resolver', () => {
       answers.push(await t.admin(key, payloads(t)[key]));
     }
     echo(typed);
-    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'api-token', apiToken: typed }));
+    answers.push(
+      await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'api-token', apiToken: typed }),
+    );
     echo(saved);
     answers.push(await t.admin(ADMIN_KEYS.connectionSave, payloads(t)['admin/connection/save']));
     answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'api-token' }));
@@ -127,18 +196,47 @@ describe('admin resolver', () => {
     const t = await site();
     const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
     const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
-    t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'], requireDpop: true });
+    t.sb.okta.registerOAuthClient({
+      clientId: '0oaJITACCESS00000001',
+      publicJwk,
+      scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'],
+      requireDpop: true,
+    });
     const pem = await jose.exportPKCS8(privateKey);
-    const saved = await t.admin(ADMIN_KEYS.connectionSave, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1', privateKeyPem: pem });
+    const saved = await t.admin(ADMIN_KEYS.connectionSave, {
+      domain: t.sb.okta.domain,
+      method: 'oauth',
+      clientId: '0oaJITACCESS00000001',
+      keyId: 'kid-1',
+      privateKeyPem: pem,
+    });
     expect(saved).toMatchObject({ ok: true, data: { privateKey: 'set' } });
     const pemLine = pem.split('\n')[1];
-    t.sb.okta.fault({ path: /^\/api\/v1\//, status: 403, times: 10_000, body: { errorCode: 'E0000006', errorSummary: `denied for key ${pemLine}`, errorLink: 'E0000006', errorId: 'x', errorCauses: [] } });
+    t.sb.okta.fault({
+      path: /^\/api\/v1\//,
+      status: 403,
+      times: 10_000,
+      body: {
+        errorCode: 'E0000006',
+        errorSummary: `denied for key ${pemLine}`,
+        errorLink: 'E0000006',
+        errorId: 'x',
+        errorCauses: [],
+      },
+    });
     const answers = [saved];
     for (const key of Object.values(ADMIN_KEYS)) {
       if (key === ADMIN_KEYS.connectionSave || key === ADMIN_KEYS.connectionTest) continue;
       answers.push(await t.admin(key, payloads(t)[key]));
     }
-    answers.push(await t.admin(ADMIN_KEYS.connectionTest, { domain: t.sb.okta.domain, method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'kid-1' }));
+    answers.push(
+      await t.admin(ADMIN_KEYS.connectionTest, {
+        domain: t.sb.okta.domain,
+        method: 'oauth',
+        clientId: '0oaJITACCESS00000001',
+        keyId: 'kid-1',
+      }),
+    );
     const all = JSON.stringify(answers);
     expect(all).toMatch(/denied for key \[redacted\]/);
     expect(all).not.toContain(pemLine);

@@ -22,10 +22,17 @@ describe('admin revoke says what happened', () => {
     const r = await t.admin('admin/grants/revoke', { grantId: r0.grantId });
     expect(r).toMatchObject({ ok: true, data: { outcome: 'queued', status: 'REVOKING' } });
     const row = (await t.admin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === r0.grantId);
-    expect(row).toMatchObject({ status: 'FAILED', problem: expect.stringMatching(/Okta refused the change/), revocable: true });
+    expect(row).toMatchObject({
+      status: 'FAILED',
+      problem: expect.stringMatching(/Okta refused the change/),
+      revocable: true,
+    });
 
     // Retry removal, refused again: still FAILED with the reason, never an ended grant.
-    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({ ok: true, data: { outcome: 'queued' } });
+    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({
+      ok: true,
+      data: { outcome: 'queued' },
+    });
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'FAILED' });
     expect(sb.okta.members(w.groups.linux)).toContain(w.okta.neville);
   });
@@ -39,39 +46,81 @@ describe('admin revoke says what happened', () => {
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKING', lastError: expect.any(String) });
     // Asked again while it waits for its retry: read back, it is retrying after Okta's error.
     const again = await t.admin('admin/grants/revoke', { grantId: r0.grantId });
-    expect(again).toMatchObject({ ok: true, data: { outcome: 'retrying', status: 'REVOKING', problem: expect.any(String) } });
+    expect(again).toMatchObject({
+      ok: true,
+      data: { outcome: 'retrying', status: 'REVOKING', problem: expect.any(String) },
+    });
   });
 });
 
 describe('the Okta connection says when Okta rejects it', () => {
   test('a save with a wrong token is saved, says Okta rejected it, and the status says so on the tab and the dashboard', async () => {
     const t = await adminSite();
-    const saved = await t.admin('admin/connection/save', { domain: t.sb.okta.domain, method: 'api-token', apiToken: WRONG_TOKEN });
+    const saved = await t.admin('admin/connection/save', {
+      domain: t.sb.okta.domain,
+      method: 'api-token',
+      apiToken: WRONG_TOKEN,
+    });
     expect(saved).toMatchObject({
       ok: true,
-      data: { configured: true, test: { credentialsOk: false, level: 'error', message: expect.stringMatching(/did not accept the API token/) }, status: { state: 'problem', checkedAt: expect.any(String) } },
+      data: {
+        configured: true,
+        test: { credentialsOk: false, level: 'error', message: expect.stringMatching(/did not accept the API token/) },
+        status: { state: 'problem', checkedAt: expect.any(String) },
+      },
     });
-    expect((await t.admin('admin/connection/get')).data.status).toMatchObject({ state: 'problem', problem: expect.stringMatching(/did not accept the API token/) });
+    expect((await t.admin('admin/connection/get')).data.status).toMatchObject({
+      state: 'problem',
+      problem: expect.stringMatching(/did not accept the API token/),
+    });
     expect((await t.admin('admin/dashboard/get')).data.health.connection).toMatchObject({ state: 'problem' });
 
     // Test connection of another, unsaved token says it is unsaved and leaves the saved status alone.
-    const trial = await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token', apiToken: t.sb.okta.apiToken });
-    expect(trial).toMatchObject({ ok: true, data: { level: 'ok', unsaved: true, message: expect.stringMatching(/not saved/) } });
+    const trial = await t.admin('admin/connection/test', {
+      domain: t.sb.okta.domain,
+      method: 'api-token',
+      apiToken: t.sb.okta.apiToken,
+    });
+    expect(trial).toMatchObject({
+      ok: true,
+      data: { level: 'ok', unsaved: true, message: expect.stringMatching(/not saved/) },
+    });
     expect((await t.admin('admin/connection/get')).data.status).toMatchObject({ state: 'problem' });
 
     // Saving the right one tests it: connected, with the org and when.
-    const fixed = await t.admin('admin/connection/save', { domain: t.sb.okta.domain, method: 'api-token', apiToken: t.sb.okta.apiToken });
-    expect(fixed).toMatchObject({ ok: true, data: { test: { level: 'ok' }, status: { state: 'ok', orgName: expect.any(String), checkedAt: t.sb.clock.now() } } });
-    expect((await t.admin('admin/dashboard/get')).data.health.connection).toMatchObject({ state: 'ok', orgName: fixed.data.status.orgName });
+    const fixed = await t.admin('admin/connection/save', {
+      domain: t.sb.okta.domain,
+      method: 'api-token',
+      apiToken: t.sb.okta.apiToken,
+    });
+    expect(fixed).toMatchObject({
+      ok: true,
+      data: {
+        test: { level: 'ok' },
+        status: { state: 'ok', orgName: expect.any(String), checkedAt: t.sb.clock.now() },
+      },
+    });
+    expect((await t.admin('admin/dashboard/get')).data.health.connection).toMatchObject({
+      state: 'ok',
+      orgName: fixed.data.status.orgName,
+    });
   });
 
   test('the open credential breaker is what is wrong, even after a good check', async () => {
     const t = await adminSite();
     await t.connect();
     expect((await t.admin('admin/connection/get')).data.status).toMatchObject({ state: 'ok' });
-    await t.sb.app.run(() => new KvsHealthStore().openOktaBreaker({ openedAt: t.sb.clock.now(), message: 'Okta answered 401 (invalid token).' }));
+    await t.sb.app.run(() =>
+      new KvsHealthStore().openOktaBreaker({
+        openedAt: t.sb.clock.now(),
+        message: 'Okta answered 401 (invalid token).',
+      }),
+    );
     const status = (await t.admin('admin/connection/get')).data.status;
-    expect(status).toMatchObject({ state: 'problem', problem: expect.stringMatching(/rejects the app's credentials: Okta answered 401/) });
+    expect(status).toMatchObject({
+      state: 'problem',
+      problem: expect.stringMatching(/rejects the app's credentials: Okta answered 401/),
+    });
     expect((await t.admin('admin/dashboard/get')).data.health.connection).toEqual(status);
   });
 
@@ -98,9 +147,14 @@ describe('the Okta connection says when Okta rejects it', () => {
   test('a failing test of the saved credentials leaves the breaker open', async () => {
     const t = await adminSite();
     await t.connect();
-    await t.sb.app.run(() => new KvsHealthStore().openOktaBreaker({ openedAt: t.sb.clock.now(), message: 'Okta answered 401.' }));
+    await t.sb.app.run(() =>
+      new KvsHealthStore().openOktaBreaker({ openedAt: t.sb.clock.now(), message: 'Okta answered 401.' }),
+    );
     t.sb.okta.fault({ path: /.*/, status: 401, times: 10 });
-    expect(await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token' })).toMatchObject({ ok: true, data: { credentialsOk: false } });
+    expect(await t.admin('admin/connection/test', { domain: t.sb.okta.domain, method: 'api-token' })).toMatchObject({
+      ok: true,
+      data: { credentialsOk: false },
+    });
     expect(await t.health((h) => h.oktaBreaker())).toBeDefined();
   });
 });

@@ -12,8 +12,14 @@ import { adminSite, type AdminSite } from './site';
 useWorlds();
 
 const policy = (t: AdminSite, over: Record<string, unknown> = {}) => ({
-  groupId: t.w.groups.linux, maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60,
-  approvalMode: 'none', allowedProjectKeys: [], ...over,
+  groupId: t.w.groups.linux,
+  maxDurationHours: 12,
+  maxLifetimeHours: 24,
+  maxExtensions: 2,
+  reminderLeadMinutes: 60,
+  approvalMode: 'none',
+  allowedProjectKeys: [],
+  ...over,
 });
 
 async function connected() {
@@ -23,16 +29,46 @@ async function connected() {
 }
 
 /** Audit entries of allowlist changes (the connection's own CONFIG_CHANGED entry left out). */
-const allowlistAudit = (t: AdminSite) => t.audit({ action: 'CONFIG_CHANGED' }).filter((e) => !/connection|API token/i.test(e.detail ?? ''));
+const allowlistAudit = (t: AdminSite) =>
+  t.audit({ action: 'CONFIG_CHANGED' }).filter((e) => !/connection|API token/i.test(e.detail ?? ''));
 
 describe('allowlist', () => {
   test('adds an eligible group with the name Okta gives it, and audits who did it', async () => {
     const t = await connected();
     const linux = t.w.groups.linux;
     const r = await t.admin('admin/allowlist/add', policy(t, { allowedProjectKeys: ['ops', 'SEC'] }));
-    expect(r).toEqual({ ok: true, data: [expect.objectContaining({ groupId: linux, displayName: 'PAM Linux Sysadmins', allowedProjectKeys: ['OPS', 'SEC'], activeGrants: 0 })] });
-    expect(await t.stored.allowlist()).toEqual([{ groupId: linux, displayName: 'PAM Linux Sysadmins', maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'none', allowedProjectKeys: ['OPS', 'SEC'], approvalWindowDays: 7 }]);
-    expect(allowlistAudit(t)).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: t.w.jira.ada, groupId: linux, detail: expect.stringContaining('Allowlisted Okta group PAM Linux Sysadmins') })]);
+    expect(r).toEqual({
+      ok: true,
+      data: [
+        expect.objectContaining({
+          groupId: linux,
+          displayName: 'PAM Linux Sysadmins',
+          allowedProjectKeys: ['OPS', 'SEC'],
+          activeGrants: 0,
+        }),
+      ],
+    });
+    expect(await t.stored.allowlist()).toEqual([
+      {
+        groupId: linux,
+        displayName: 'PAM Linux Sysadmins',
+        maxDurationHours: 12,
+        maxLifetimeHours: 24,
+        maxExtensions: 2,
+        reminderLeadMinutes: 60,
+        approvalMode: 'none',
+        allowedProjectKeys: ['OPS', 'SEC'],
+        approvalWindowDays: 7,
+      },
+    ]);
+    expect(allowlistAudit(t)).toEqual([
+      expect.objectContaining({
+        action: 'CONFIG_CHANGED',
+        actor: t.w.jira.ada,
+        groupId: linux,
+        detail: expect.stringContaining('Allowlisted Okta group PAM Linux Sysadmins'),
+      }),
+    ]);
   });
 
   test.each([
@@ -54,7 +90,10 @@ describe('allowlist', () => {
     await t.admin('admin/allowlist/add', policy(t));
     const calls = t.oktaCalls();
     const r = await t.admin('admin/allowlist/add', policy(t, { maxDurationHours: 4 }));
-    expect(r).toEqual({ ok: false, error: { code: 'ALLOWLIST.DUPLICATE', message: expect.stringContaining('already on the allowlist') } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'ALLOWLIST.DUPLICATE', message: expect.stringContaining('already on the allowlist') },
+    });
     expect(t.oktaCalls()).toBe(calls);
     const stored = await t.stored.allowlist();
     expect(stored).toHaveLength(1);
@@ -63,17 +102,33 @@ describe('allowlist', () => {
 
   test('Okta down or not connected: a clear refusal, nothing stored', async () => {
     const t = await adminSite();
-    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({ ok: false, error: { code: 'OKTA.NOT_CONNECTED', message: expect.stringContaining('Okta connection tab') } });
+    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({
+      ok: false,
+      error: { code: 'OKTA.NOT_CONNECTED', message: expect.stringContaining('Okta connection tab') },
+    });
     await t.connect();
     t.sb.okta.fault({ path: /^\/api\/v1\/groups\//, status: 503, times: 100 });
-    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({ ok: false, error: { code: 'OKTA.UNAVAILABLE', message: expect.stringMatching(/not answering.*Nothing was changed/) } });
+    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({
+      ok: false,
+      error: { code: 'OKTA.UNAVAILABLE', message: expect.stringMatching(/not answering.*Nothing was changed/) },
+    });
     expect(await t.stored.allowlist()).toEqual([]);
   });
 
   test('refuses a new group when the allowlist is full', async () => {
     const t = await connected();
-    await t.config((c) => c.saveAllowlist(Array.from({ length: LIMITS.maxAllowlist }, (_, i) => ({ ...policy(t, { groupId: `00g${String(i).padStart(17, '0')}` }), displayName: `G${i}` }) as any)));
-    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({ ok: false, error: { code: 'ALLOWLIST.FULL' } });
+    await t.config((c) =>
+      c.saveAllowlist(
+        Array.from(
+          { length: LIMITS.maxAllowlist },
+          (_, i) => ({ ...policy(t, { groupId: `00g${String(i).padStart(17, '0')}` }), displayName: `G${i}` }) as any,
+        ),
+      ),
+    );
+    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({
+      ok: false,
+      error: { code: 'ALLOWLIST.FULL' },
+    });
   });
 
   test('edits limits without touching the name, and removes an entry', async () => {
@@ -82,14 +137,26 @@ describe('allowlist', () => {
     await t.admin('admin/allowlist/add', policy(t));
     await t.admin('admin/allowlist/add', policy(t, { groupId: windows }));
     const r = await t.admin('admin/allowlist/update', policy(t, { maxDurationHours: 4, approvalMode: 'status' }));
-    expect(r.ok && r.data.find((e: { groupId: string }) => e.groupId === linux)).toMatchObject({ displayName: 'PAM Linux Sysadmins', maxDurationHours: 4, approvalMode: 'status' });
+    expect(r.ok && r.data.find((e: { groupId: string }) => e.groupId === linux)).toMatchObject({
+      displayName: 'PAM Linux Sysadmins',
+      maxDurationHours: 4,
+      approvalMode: 'status',
+    });
     const removed = await t.admin('admin/allowlist/remove', { groupId: windows });
     expect(removed.ok && removed.data.map((e: { groupId: string }) => e.groupId)).toEqual([linux]);
-    expect(await t.admin('admin/allowlist/remove', { groupId: windows })).toMatchObject({ ok: false, error: { code: 'ALLOWLIST.NOT_FOUND' } });
-    expect(await t.admin('admin/allowlist/update', policy(t, { groupId: windows }))).toMatchObject({ ok: false, error: { code: 'ALLOWLIST.NOT_FOUND' } });
+    expect(await t.admin('admin/allowlist/remove', { groupId: windows })).toMatchObject({
+      ok: false,
+      error: { code: 'ALLOWLIST.NOT_FOUND' },
+    });
+    expect(await t.admin('admin/allowlist/update', policy(t, { groupId: windows }))).toMatchObject({
+      ok: false,
+      error: { code: 'ALLOWLIST.NOT_FOUND' },
+    });
     expect(allowlistAudit(t).map((e) => e.detail)).toEqual([
-      expect.stringContaining('Allowlisted'), expect.stringContaining('Allowlisted'),
-      expect.stringContaining('Changed the policy of PAM Linux Sysadmins'), expect.stringContaining('Removed Okta group PAM Windows Admins'),
+      expect.stringContaining('Allowlisted'),
+      expect.stringContaining('Allowlisted'),
+      expect.stringContaining('Changed the policy of PAM Linux Sysadmins'),
+      expect.stringContaining('Removed Okta group PAM Windows Admins'),
     ]);
   });
 
@@ -97,15 +164,30 @@ describe('allowlist', () => {
     const t = await connected();
     await t.admin('admin/allowlist/add', policy(t));
     const base = { groupId: t.w.groups.linux, requesterAccountId: t.w.jira.neville };
-    await t.putGrants(makeGrant({ ...base, id: 'g1', status: 'ACTIVE' }), makeGrant({ ...base, id: 'g2', status: 'REVOKING' }), makeGrant({ ...base, id: 'g3', status: 'EXPIRED' }));
-    expect(await t.admin('admin/allowlist/list')).toEqual({ ok: true, data: [expect.objectContaining({ groupId: t.w.groups.linux, activeGrants: 2 })] });
+    await t.putGrants(
+      makeGrant({ ...base, id: 'g1', status: 'ACTIVE' }),
+      makeGrant({ ...base, id: 'g2', status: 'REVOKING' }),
+      makeGrant({ ...base, id: 'g3', status: 'EXPIRED' }),
+    );
+    expect(await t.admin('admin/allowlist/list')).toEqual({
+      ok: true,
+      data: [expect.objectContaining({ groupId: t.w.groups.linux, activeGrants: 2 })],
+    });
   });
 
   describe('preflight: every Okta operation the app will need on the group, proven before saving', () => {
     /** The role the README and the allowlist tab describe: only the groups' membership is writable, and only the linux group's. */
     const leastPrivilege = (t: AdminSite, over: { permissions?: string[]; resources?: string[] } = {}) => ({
-      permissions: over.permissions ?? ['okta.users.read', 'okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'],
-      resources: over.resources ?? [`https://${t.sb.okta.domain}/api/v1/users`, `https://${t.sb.okta.domain}/api/v1/groups`],
+      permissions: over.permissions ?? [
+        'okta.users.read',
+        'okta.groups.read',
+        'okta.iam.read',
+        'okta.groups.members.manage',
+      ],
+      resources: over.resources ?? [
+        `https://${t.sb.okta.domain}/api/v1/users`,
+        `https://${t.sb.okta.domain}/api/v1/groups`,
+      ],
     });
 
     test('with the least-privilege custom role: allowlisted, membership untouched, and the audit says what was proven', async () => {
@@ -115,7 +197,13 @@ describe('allowlist', () => {
       const r = await t.admin('admin/allowlist/add', policy(t));
       expect(r).toMatchObject({ ok: true, data: [expect.objectContaining({ groupId: t.w.groups.linux })] });
       expect(t.sb.okta.members(t.w.groups.linux)).toEqual(before);
-      expect(allowlistAudit(t)).toEqual([expect.objectContaining({ detail: expect.stringMatching(/preflight passed: .*okta\.groups\.members\.manage.*not provable without a real write/) })]);
+      expect(allowlistAudit(t)).toEqual([
+        expect.objectContaining({
+          detail: expect.stringMatching(
+            /preflight passed: .*okta\.groups\.members\.manage.*not provable without a real write/,
+          ),
+        }),
+      ]);
     });
 
     test.each([
@@ -126,7 +214,10 @@ describe('allowlist', () => {
       const t = await connected();
       t.sb.okta.setAdminRole('api-token', leastPrivilege(t, over));
       const r = await t.admin('admin/allowlist/add', policy(t));
-      expect(r).toEqual({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(missing) } });
+      expect(r).toEqual({
+        ok: false,
+        error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(missing) },
+      });
       expect(r.error.message).toMatch(/Nothing was saved/);
       expect(await t.stored.allowlist()).toEqual([]);
       expect(allowlistAudit(t)).toEqual([]);
@@ -136,9 +227,20 @@ describe('allowlist', () => {
     test('a resource set holding another group only: refused naming the permission on this group', async () => {
       const t = await connected();
       const d = t.sb.okta.domain;
-      t.sb.okta.setAdminRole('api-token', leastPrivilege(t, { resources: [`https://${d}/api/v1/users`, `https://${d}/api/v1/groups/${t.w.groups.windows}`] }));
+      t.sb.okta.setAdminRole(
+        'api-token',
+        leastPrivilege(t, {
+          resources: [`https://${d}/api/v1/users`, `https://${d}/api/v1/groups/${t.w.groups.windows}`],
+        }),
+      );
       const r = await t.admin('admin/allowlist/add', policy(t));
-      expect(r).toMatchObject({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(`okta.groups.read on group ${t.w.groups.linux}`) } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          code: 'OKTA.PERMISSION_MISSING',
+          message: expect.stringContaining(`okta.groups.read on group ${t.w.groups.linux}`),
+        },
+      });
       expect(await t.stored.allowlist()).toEqual([]);
     });
 
@@ -146,12 +248,21 @@ describe('allowlist', () => {
       const t = await connected();
       const d = `https://${t.sb.okta.domain}`;
       t.sb.okta.setAdminRole('api-token', [
-        { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`] },
+        {
+          permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'],
+          resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`],
+        },
         { permissions: ['okta.groups.members.manage'], resources: [`${d}/api/v1/groups/${t.w.groups.linux}`] },
       ]);
       expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({ ok: true });
       const r = await t.admin('admin/allowlist/add', policy(t, { groupId: t.w.groups.windows }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining(`okta.groups.members.manage on group ${t.w.groups.windows}`) } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          code: 'OKTA.PERMISSION_MISSING',
+          message: expect.stringContaining(`okta.groups.members.manage on group ${t.w.groups.windows}`),
+        },
+      });
       expect((await t.stored.allowlist()).map((e) => e.groupId)).toEqual([t.w.groups.linux]);
     });
   });
@@ -160,6 +271,9 @@ describe('allowlist', () => {
     const t = await connected();
     await t.admin('admin/allowlist/add', policy(t));
     const r = await t.admin('admin/groups/search', { query: 'pam l' });
-    expect(r).toEqual({ ok: true, data: [{ id: t.w.groups.linux, name: 'PAM Linux Sysadmins', type: 'OKTA_GROUP', allowlisted: true }] });
+    expect(r).toEqual({
+      ok: true,
+      data: [{ id: t.w.groups.linux, name: 'PAM Linux Sysadmins', type: 'OKTA_GROUP', allowlisted: true }],
+    });
   });
 });

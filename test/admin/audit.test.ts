@@ -18,9 +18,34 @@ async function seeded() {
   await t.config((c) => c.saveAllowlist([makeGroupPolicy({ groupId: linux })]));
   const base = { actor: 'app', requesterAccountId: neville };
   await t.appendAudit(
-    { ...base, at: '2026-11-20T09:00:00.000Z', action: 'REQUESTED', issueKey: 'OPS-1', groupId: linux, grantId: 'g1', detail: 'Requested.' },
-    { ...base, at: '2026-11-20T09:00:01.000Z', action: 'MEMBERSHIP_ADDED', issueKey: 'OPS-1', groupId: linux, grantId: 'g1', detail: 'Added, with "quotes", commas\nand a newline.', oktaRequestId: 'req-1' },
-    { ...base, at: '2026-11-21T10:00:00.000Z', action: 'REQUESTED', issueKey: 'OPS-2', groupId: windows, grantId: 'g2', detail: '=HYPERLINK("http://evil")' },
+    {
+      ...base,
+      at: '2026-11-20T09:00:00.000Z',
+      action: 'REQUESTED',
+      issueKey: 'OPS-1',
+      groupId: linux,
+      grantId: 'g1',
+      detail: 'Requested.',
+    },
+    {
+      ...base,
+      at: '2026-11-20T09:00:01.000Z',
+      action: 'MEMBERSHIP_ADDED',
+      issueKey: 'OPS-1',
+      groupId: linux,
+      grantId: 'g1',
+      detail: 'Added, with "quotes", commas\nand a newline.',
+      oktaRequestId: 'req-1',
+    },
+    {
+      ...base,
+      at: '2026-11-21T10:00:00.000Z',
+      action: 'REQUESTED',
+      issueKey: 'OPS-2',
+      groupId: windows,
+      grantId: 'g2',
+      detail: '=HYPERLINK("http://evil")',
+    },
     { at: '2026-11-22T10:00:00.000Z', action: 'CONFIG_CHANGED', actor: t.w.jira.ada, detail: 'Policy saved.' },
   );
   return t;
@@ -39,10 +64,18 @@ describe('audit', () => {
     expect(await seqs({})).toEqual([1, 2, 3, 4]);
     expect(await seqs({ groupId: linux })).toEqual([1, 2]);
     expect(await seqs({ issueKey: 'ops-2' })).toEqual([3]);
-    expect(await seqs({ requesterAccountId: t.w.jira.neville, fromDay: '2026-11-21', toDay: '2026-11-21' })).toEqual([3]);
+    expect(await seqs({ requesterAccountId: t.w.jira.neville, fromDay: '2026-11-21', toDay: '2026-11-21' })).toEqual([
+      3,
+    ]);
     expect(await seqs({ fromDay: '2026-11-22' })).toEqual([4]);
     const [first] = (await q({ issueKey: 'OPS-1' })).filter((r) => r.seq === 1);
-    expect(first).toMatchObject({ actorName: 'Okta JIT Access (app)', requesterName: 'Neville Newadmin', groupName: 'PAM Linux Sysadmins', issueKey: 'OPS-1', hash: expect.any(String) });
+    expect(first).toMatchObject({
+      actorName: 'Okta JIT Access (app)',
+      requesterName: 'Neville Newadmin',
+      groupName: 'PAM Linux Sysadmins',
+      issueKey: 'OPS-1',
+      hash: expect.any(String),
+    });
     expect((await q({ fromDay: '2026-11-22' }))[0]).toMatchObject({ actor: t.w.jira.ada, actorName: 'Ada Admin' });
   });
 
@@ -59,7 +92,10 @@ describe('audit', () => {
     expect(first.data.restarted).toBeUndefined();
     for (const cursor of ['not-a-cursor', Buffer.from('{"i":"other-index","k":"x"}').toString('base64url'), 'e30']) {
       const r = await t.admin('admin/audit/query', { cursor });
-      expect(r).toMatchObject({ ok: true, data: { restarted: expect.stringContaining('starts again from the newest entry') } });
+      expect(r).toMatchObject({
+        ok: true,
+        data: { restarted: expect.stringContaining('starts again from the newest entry') },
+      });
       expect(r.data.rows.map((row: AuditRow) => row.seq)).toEqual([4, 3, 2, 1]);
     }
   });
@@ -72,10 +108,16 @@ describe('audit', () => {
       makeGrant({ id: 'g1', requestedAt: '2026-11-20T09:00:00.000Z', requesterAccountId: neville, groupId: linux }),
       makeGrant({ id: 'g2', requestedAt: '2026-11-21T09:00:00.000Z', requesterAccountId: neville, groupId: windows }),
     );
-    expect(await t.admin('admin/audit/options')).toEqual({ ok: true, data: {
-      requesters: [{ accountId: neville, name: 'Neville Newadmin' }],
-      groups: [{ groupId: windows, name: windows }, { groupId: linux, name: 'PAM Linux Sysadmins' }],
-    } });
+    expect(await t.admin('admin/audit/options')).toEqual({
+      ok: true,
+      data: {
+        requesters: [{ accountId: neville, name: 'Neville Newadmin' }],
+        groups: [
+          { groupId: windows, name: windows },
+          { groupId: linux, name: 'PAM Linux Sysadmins' },
+        ],
+      },
+    });
   });
 
   test('CSV: exactly the rows given, escaped, formulas defused, and it reads back the same', async () => {
@@ -83,13 +125,29 @@ describe('audit', () => {
     const { linux } = t.w.groups;
     const r = await t.admin('admin/audit/query', {});
     if (!r.ok) throw new Error(r.error.message);
-    const rows: AuditRow[] = r.data.rows.filter((row: AuditRow) => row.seq === 2 || row.seq === 3).sort((a: AuditRow, b: AuditRow) => a.seq - b.seq);
+    const rows: AuditRow[] = r.data.rows
+      .filter((row: AuditRow) => row.seq === 2 || row.seq === 3)
+      .sort((a: AuditRow, b: AuditRow) => a.seq - b.seq);
     const csv = auditCsv(rows);
     expect(csv.endsWith('\r\n')).toBe(true);
     const parsed = parseCsv(csv);
     expect(parsed).toHaveLength(3);
     expect(parsed[0].slice(0, 4)).toEqual(['Seq', 'Time (UTC)', 'Action', 'Actor']);
-    expect(parsed[1]).toEqual(['2', '2026-11-20T09:00:01.000Z', 'MEMBERSHIP_ADDED', 'Okta JIT Access (app)', 'app', 'Neville Newadmin', t.w.jira.neville, 'PAM Linux Sysadmins', linux, 'OPS-1', 'Added, with "quotes", commas\nand a newline.', 'req-1', rows[0].hash]);
+    expect(parsed[1]).toEqual([
+      '2',
+      '2026-11-20T09:00:01.000Z',
+      'MEMBERSHIP_ADDED',
+      'Okta JIT Access (app)',
+      'app',
+      'Neville Newadmin',
+      t.w.jira.neville,
+      'PAM Linux Sysadmins',
+      linux,
+      'OPS-1',
+      'Added, with "quotes", commas\nand a newline.',
+      'req-1',
+      rows[0].hash,
+    ]);
     expect(parsed[2][10]).toBe('\'=HYPERLINK("http://evil")');
   });
 });
@@ -104,7 +162,12 @@ describe('audit chain verification', () => {
     // Someone edits the second entry in storage.
     const second = t.sb.kvs.entity('audit')[1];
     const tampered = { ...second.value, doc: { ...(second.value.doc as object), detail: 'edited afterwards' } };
-    expect(t.sb.kvs.handle('/api/v1/entity/set', { entityName: 'audit', key: second.key, value: tampered }).status).toBe(204);
-    expect(await t.admin('admin/audit/verify')).toMatchObject({ ok: true, data: { intact: false, brokenAt: 2, message: expect.stringMatching(/#2/) } });
+    expect(
+      t.sb.kvs.handle('/api/v1/entity/set', { entityName: 'audit', key: second.key, value: tampered }).status,
+    ).toBe(204);
+    expect(await t.admin('admin/audit/verify')).toMatchObject({
+      ok: true,
+      data: { intact: false, brokenAt: 2, message: expect.stringMatching(/#2/) },
+    });
   });
 });

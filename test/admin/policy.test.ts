@@ -11,7 +11,11 @@ useWorlds();
 
 const form = (t: AdminSite, over: Record<string, unknown> = {}) => ({
   durationFieldName: 'Change type',
-  durationMapping: [{ value: 'Emergency', hours: 4 }, { value: 'Standard', hours: 12 }, { value: 'Normal', hours: 8 }],
+  durationMapping: [
+    { value: 'Emergency', hours: 4 },
+    { value: 'Standard', hours: 12 },
+    { value: 'Normal', hours: 8 },
+  ],
   defaultDurationHours: 12,
   approvalStatusName: 'Approved',
   emergencyValue: 'Emergency',
@@ -25,11 +29,20 @@ const form = (t: AdminSite, over: Record<string, unknown> = {}) => ({
 describe('policy', () => {
   test('shows the defaults as editable rows', async () => {
     const t = await adminSite();
-    expect(await t.admin('admin/policy/get')).toEqual({ ok: true, data: expect.objectContaining({
-      durationFieldName: 'Change type',
-      durationMapping: [{ value: 'Emergency', hours: 4 }, { value: 'Standard', hours: 12 }, { value: 'Normal', hours: 12 }],
-      emergencyValue: 'Emergency', requesterMapping: [], people: {},
-    }) });
+    expect(await t.admin('admin/policy/get')).toEqual({
+      ok: true,
+      data: expect.objectContaining({
+        durationFieldName: 'Change type',
+        durationMapping: [
+          { value: 'Emergency', hours: 4 },
+          { value: 'Standard', hours: 12 },
+          { value: 'Normal', hours: 12 },
+        ],
+        emergencyValue: 'Emergency',
+        requesterMapping: [],
+        people: {},
+      }),
+    });
   });
 
   test('saves every setting in the domain shape and shows mapped people by name', async () => {
@@ -37,17 +50,38 @@ describe('policy', () => {
     const neville = t.w.jira.neville;
     const r = await t.admin('admin/policy/save', form(t));
     expect(await t.stored.policy()).toEqual({
-      durationFieldName: 'Change type', durationHoursByValue: { Emergency: 4, Standard: 12, Normal: 8 }, defaultDurationHours: 12,
-      approvalStatusName: 'Approved', emergencyValue: 'Emergency', emergencyMaxHours: 2, closeOutTransitionName: 'Done',
-      requesterMapping: { [neville]: 'neville.newadmin@atko.email' }, notifyByEmail: false,
+      durationFieldName: 'Change type',
+      durationHoursByValue: { Emergency: 4, Standard: 12, Normal: 8 },
+      defaultDurationHours: 12,
+      approvalStatusName: 'Approved',
+      emergencyValue: 'Emergency',
+      emergencyMaxHours: 2,
+      closeOutTransitionName: 'Done',
+      requesterMapping: { [neville]: 'neville.newadmin@atko.email' },
+      notifyByEmail: false,
     });
-    expect(r).toMatchObject({ ok: true, data: { people: { [neville]: 'Neville Newadmin' }, closeOutTransitionName: 'Done' } });
-    expect(t.audit()).toEqual([expect.objectContaining({ action: 'CONFIG_CHANGED', actor: t.w.jira.ada, detail: expect.stringMatching(new RegExp(`Normal=8h.*emergency "Emergency" capped at 2 h.*close-out transition "Done".*requester mapping changed for ${neville}.*email notifications off`)) })]);
+    expect(r).toMatchObject({
+      ok: true,
+      data: { people: { [neville]: 'Neville Newadmin' }, closeOutTransitionName: 'Done' },
+    });
+    expect(t.audit()).toEqual([
+      expect.objectContaining({
+        action: 'CONFIG_CHANGED',
+        actor: t.w.jira.ada,
+        detail: expect.stringMatching(
+          new RegExp(
+            `Normal=8h.*emergency "Emergency" capped at 2 h.*close-out transition "Done".*requester mapping changed for ${neville}.*email notifications off`,
+          ),
+        ),
+      }),
+    ]);
   });
 
   test('empty optional fields switch the emergency path and close-out off', async () => {
     const t = await adminSite();
-    expect(await t.admin('admin/policy/save', form(t, { emergencyValue: '', closeOutTransitionName: '  ' }))).toMatchObject({ ok: true });
+    expect(
+      await t.admin('admin/policy/save', form(t, { emergencyValue: '', closeOutTransitionName: '  ' })),
+    ).toMatchObject({ ok: true });
     const policy = await t.stored.policy();
     expect(policy.emergencyValue).toBeUndefined();
     expect(policy.closeOutTransitionName).toBeUndefined();
@@ -55,8 +89,17 @@ describe('policy', () => {
 
   test('a mapping for an account Jira does not know is refused and nothing is saved', async () => {
     const t = await adminSite();
-    const r = await t.admin('admin/policy/save', form(t, { requesterMapping: [{ accountId: 'acc-ghost', oktaLogin: 'ghost@atko.email' }] }));
-    expect(r).toEqual({ ok: false, error: { code: 'POLICY.UNKNOWN_ACCOUNT', message: expect.stringMatching(/Jira has no account acc-ghost.*Nothing was saved/) } });
+    const r = await t.admin(
+      'admin/policy/save',
+      form(t, { requesterMapping: [{ accountId: 'acc-ghost', oktaLogin: 'ghost@atko.email' }] }),
+    );
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'POLICY.UNKNOWN_ACCOUNT',
+        message: expect.stringMatching(/Jira has no account acc-ghost.*Nothing was saved/),
+      },
+    });
     expect(await t.stored.policy()).toEqual(DEFAULT_POLICY);
     expect(t.sb.kvs.value('config:policy')).toBeUndefined();
     expect(t.audit()).toEqual([]);

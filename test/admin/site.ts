@@ -26,15 +26,25 @@ async function extras(t: World) {
       sb.app.invoke(key, payload, { accountId, moduleKey: 'admin-page' }),
     /** Connects the app to the Okta emulator with its API token, as an admin would. */
     async connect() {
-      const r = await site.admin('admin/connection/save', { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken });
+      const r = await site.admin('admin/connection/save', {
+        domain: sb.okta.domain,
+        method: 'api-token',
+        apiToken: sb.okta.apiToken,
+      });
       if (!r.ok) throw new Error(`connect: ${JSON.stringify(r)}`);
     },
     /** Writes grants through the app's grant store (the KVS emulator underneath). */
     async putGrants(...grants: Grant[]) {
-      await sb.app.run(async () => { const store = new KvsGrantStore(new KvsAuditLog()); for (const g of grants) await store.create(g); });
+      await sb.app.run(async () => {
+        const store = new KvsGrantStore(new KvsAuditLog());
+        for (const g of grants) await store.create(g);
+      });
     },
     async appendAudit(...entries: AuditEntryInput[]) {
-      await sb.app.run(async () => { const log = new KvsAuditLog(); for (const e of entries) await log.append(e); });
+      await sb.app.run(async () => {
+        const log = new KvsAuditLog();
+        for (const e of entries) await log.append(e);
+      });
     },
     stored: {
       connection: () => t.config((c) => c.getConnection()),

@@ -4,8 +4,15 @@
  * the sandbox emulators' request logs are asserted, never wall-clock time.
  */
 import {
-  CLEAN, compareRuns, DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS, lifecycle, lifecycles, sweepCost, SWEEP_DUE,
-  type LifecycleResult, type SweepRow,
+  CLEAN,
+  compareRuns,
+  DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS,
+  lifecycle,
+  lifecycles,
+  sweepCost,
+  SWEEP_DUE,
+  type LifecycleResult,
+  type SweepRow,
 } from '../../scripts/bench/scenarios';
 
 jest.setTimeout(60_000);
@@ -38,7 +45,7 @@ describe('bench: the sweep costs what is due, not what is stored', () => {
   });
 });
 
-describe('bench: ending a grant costs what is running, not the person\'s history', () => {
+describe("bench: ending a grant costs what is running, not the person's history", () => {
   it('reads as much at 500 past grants of the due requesters as at 50', async () => {
     const small = await sweepCost(50, { historyOwner: 'due-requesters' });
     const large = await sweepCost(500, { historyOwner: 'due-requesters' });
@@ -49,7 +56,9 @@ describe('bench: ending a grant costs what is running, not the person\'s history
 
 describe('bench: one lifecycle through issues (request -> active -> extend -> expire)', () => {
   let life: LifecycleResult;
-  beforeAll(async () => { life = await lifecycle(); });
+  beforeAll(async () => {
+    life = await lifecycle();
+  });
 
   it('writes to Okta exactly twice: one PUT and one DELETE', () => {
     expect(life.grant).toMatchObject({ status: 'EXPIRED', extensions: 1 });

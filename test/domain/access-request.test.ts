@@ -11,9 +11,17 @@ describe('parseAccessRequest', () => {
     ['', G, { ok: false, problem: { code: 'REQUEST.ACCESS_TYPE_MISSING' } }],
     ['new access', G, { ok: false, problem: { code: 'REQUEST.ACCESS_TYPE_INVALID', value: 'new access' } }],
     ['New access', undefined, { ok: false, problem: { code: 'REQUEST.GROUP_MISSING' } }],
-    ['New access', 'PAM Linux Sysadmins', { ok: false, problem: { code: 'REQUEST.GROUP_INVALID', value: 'PAM Linux Sysadmins' } }],
+    [
+      'New access',
+      'PAM Linux Sysadmins',
+      { ok: false, problem: { code: 'REQUEST.GROUP_INVALID', value: 'PAM Linux Sysadmins' } },
+    ],
     ['New access', `${G}x`, { ok: false, problem: { code: 'REQUEST.GROUP_INVALID', value: `${G}x` } }],
-    ['Extend access', '00u0000000000000000', { ok: false, problem: { code: 'REQUEST.GROUP_INVALID', value: '00u0000000000000000' } }],
+    [
+      'Extend access',
+      '00u0000000000000000',
+      { ok: false, problem: { code: 'REQUEST.GROUP_INVALID', value: '00u0000000000000000' } },
+    ],
   ])('(%j, %j)', (type, group, expected) => {
     expect(parseAccessRequest(type, group)).toEqual(expected);
   });

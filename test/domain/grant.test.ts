@@ -1,10 +1,18 @@
 import { canTransition, GRANT_STATUSES, isTerminal, type GrantStatus } from '../../src/domain/grant';
 
 const LEGAL: Array<[GrantStatus, GrantStatus]> = [
-  ['REQUESTED', 'GRANTING'], ['REQUESTED', 'DENIED'], ['REQUESTED', 'FAILED'], ['REQUESTED', 'WITHDRAWN'],
-  ['GRANTING', 'ACTIVE'], ['GRANTING', 'DENIED'], ['GRANTING', 'FAILED'],
+  ['REQUESTED', 'GRANTING'],
+  ['REQUESTED', 'DENIED'],
+  ['REQUESTED', 'FAILED'],
+  ['REQUESTED', 'WITHDRAWN'],
+  ['GRANTING', 'ACTIVE'],
+  ['GRANTING', 'DENIED'],
+  ['GRANTING', 'FAILED'],
   ['ACTIVE', 'REVOKING'],
-  ['REVOKING', 'EXPIRED'], ['REVOKING', 'REVOKED'], ['REVOKING', 'REMOVED_EXTERNALLY'], ['REVOKING', 'FAILED'],
+  ['REVOKING', 'EXPIRED'],
+  ['REVOKING', 'REVOKED'],
+  ['REVOKING', 'REMOVED_EXTERNALLY'],
+  ['REVOKING', 'FAILED'],
   ['FAILED', 'REVOKING'],
 ];
 

@@ -1,6 +1,14 @@
 import {
-  computeEndsAt, decideApproval, decideExtension, decideRemoval, DEFAULT_POLICY, isExpiryDue, isPreexistingMembership,
-  isReminderDue, policyDurationHours, projectAllowed,
+  computeEndsAt,
+  decideApproval,
+  decideExtension,
+  decideRemoval,
+  DEFAULT_POLICY,
+  isExpiryDue,
+  isPreexistingMembership,
+  isReminderDue,
+  policyDurationHours,
+  projectAllowed,
 } from '../../src/domain/policy';
 import { makeGrant, makeGroupPolicy } from '../factories/grant';
 
@@ -8,16 +16,32 @@ const NOW = '2026-11-22T09:00:00.000Z';
 const at = (h: number, m = 0) => new Date(Date.parse(NOW) + h * 3_600_000 + m * 60_000).toISOString();
 
 describe('duration', () => {
-  it.each([['Emergency', 4], ['Standard', 12], ['Normal', 12], [undefined, 12], ['Unheard of', 12]])('%s -> %d h', (v, h) => {
+  it.each([
+    ['Emergency', 4],
+    ['Standard', 12],
+    ['Normal', 12],
+    [undefined, 12],
+    ['Unheard of', 12],
+  ])('%s -> %d h', (v, h) => {
     expect(policyDurationHours(DEFAULT_POLICY, v as string | undefined)).toBe(h);
   });
 
   it.each([
-    ['policy duration wins when shortest', { changeType: 'Emergency' }, makeGroupPolicy({ maxDurationHours: 12 }), at(4)],
+    [
+      'policy duration wins when shortest',
+      { changeType: 'Emergency' },
+      makeGroupPolicy({ maxDurationHours: 12 }),
+      at(4),
+    ],
     ['group max caps the policy', { changeType: 'Standard' }, makeGroupPolicy({ maxDurationHours: 8 }), at(8)],
     ['requested end earlier than both', { changeType: 'Standard', requestedEnd: at(2) }, makeGroupPolicy(), at(2)],
     ['requested end later is clamped', { changeType: 'Standard', requestedEnd: at(48) }, makeGroupPolicy(), at(12)],
-    ['requested end in the past is ignored', { changeType: 'Emergency', requestedEnd: at(-1) }, makeGroupPolicy(), at(4)],
+    [
+      'requested end in the past is ignored',
+      { changeType: 'Emergency', requestedEnd: at(-1) },
+      makeGroupPolicy(),
+      at(4),
+    ],
   ])('computeEndsAt: %s', (_n, args, group, expected) => {
     expect(computeEndsAt({ now: NOW, settings: DEFAULT_POLICY, group, ...args })).toBe(expected);
   });
@@ -32,48 +56,140 @@ describe('decideExtension', () => {
   const grant = makeGrant({ firstStartedAt: NOW, endsAt: at(4), extensions: 0 });
   it.each([
     ['extends to now + duration', at(3), makeGroupPolicy(), 'Emergency', { ok: true, endsAt: at(7), extensions: 1 }],
-    ['clamped by lifetime', at(3), makeGroupPolicy({ maxLifetimeHours: 5 }), 'Emergency', { ok: true, endsAt: at(5), extensions: 1 }],
-    ['no gain when now + duration equals the end', NOW, makeGroupPolicy(), 'Emergency', { ok: false, code: 'EXTEND.TOO_EARLY' }],
-    ['lifetime already used up', at(3), makeGroupPolicy({ maxLifetimeHours: 4 }), 'Emergency', { ok: false, code: 'EXTEND.LIFETIME_REACHED' }],
-    ['limit reached', at(3), makeGroupPolicy({ maxExtensions: 0 }), 'Emergency', { ok: false, code: 'EXTEND.LIMIT_REACHED' }],
-    ['group max caps a long policy', at(3), makeGroupPolicy({ maxDurationHours: 2 }), 'Standard', { ok: true, endsAt: at(5), extensions: 1 }],
+    [
+      'clamped by lifetime',
+      at(3),
+      makeGroupPolicy({ maxLifetimeHours: 5 }),
+      'Emergency',
+      { ok: true, endsAt: at(5), extensions: 1 },
+    ],
+    [
+      'no gain when now + duration equals the end',
+      NOW,
+      makeGroupPolicy(),
+      'Emergency',
+      { ok: false, code: 'EXTEND.TOO_EARLY' },
+    ],
+    [
+      'lifetime already used up',
+      at(3),
+      makeGroupPolicy({ maxLifetimeHours: 4 }),
+      'Emergency',
+      { ok: false, code: 'EXTEND.LIFETIME_REACHED' },
+    ],
+    [
+      'limit reached',
+      at(3),
+      makeGroupPolicy({ maxExtensions: 0 }),
+      'Emergency',
+      { ok: false, code: 'EXTEND.LIMIT_REACHED' },
+    ],
+    [
+      'group max caps a long policy',
+      at(3),
+      makeGroupPolicy({ maxDurationHours: 2 }),
+      'Standard',
+      { ok: true, endsAt: at(5), extensions: 1 },
+    ],
   ])('%s', (_n, now, group, changeType, expected) => {
     expect(decideExtension({ grant, now, settings: DEFAULT_POLICY, group, changeType })).toMatchObject(expected);
   });
 
   it('never shortens a grant whose end is further out than a new period', () => {
     const long = makeGrant({ firstStartedAt: NOW, endsAt: at(10) });
-    expect(decideExtension({ grant: long, now: at(1), settings: DEFAULT_POLICY, group: makeGroupPolicy(), changeType: 'Emergency' }))
-      .toMatchObject({ ok: false, code: 'EXTEND.TOO_EARLY' });
+    expect(
+      decideExtension({
+        grant: long,
+        now: at(1),
+        settings: DEFAULT_POLICY,
+        group: makeGroupPolicy(),
+        changeType: 'Emergency',
+      }),
+    ).toMatchObject({ ok: false, code: 'EXTEND.TOO_EARLY' });
   });
 
   it('refuses a grant already past its end (being removed)', () => {
-    expect(decideExtension({ grant, now: at(4), settings: DEFAULT_POLICY, group: makeGroupPolicy(), changeType: 'Emergency' }))
-      .toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
+    expect(
+      decideExtension({
+        grant,
+        now: at(4),
+        settings: DEFAULT_POLICY,
+        group: makeGroupPolicy(),
+        changeType: 'Emergency',
+      }),
+    ).toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
   });
 
   it('refuses grants that are not active', () => {
-    expect(decideExtension({ grant: makeGrant({ status: 'EXPIRED' }), now: NOW, settings: DEFAULT_POLICY, group: makeGroupPolicy() }))
-      .toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
+    expect(
+      decideExtension({
+        grant: makeGrant({ status: 'EXPIRED' }),
+        now: NOW,
+        settings: DEFAULT_POLICY,
+        group: makeGroupPolicy(),
+      }),
+    ).toMatchObject({ ok: false, code: 'EXTEND.NOT_ACTIVE' });
   });
 });
 
 describe('decideApproval', () => {
   const base = { settings: DEFAULT_POLICY, requesterAccountId: 'req' };
   it.each([
-    ['none grants now', makeGroupPolicy({ approvalMode: 'none' }), 'Standard', undefined, { kind: 'grant-now', emergency: false }],
-    ['none flags emergency', makeGroupPolicy({ approvalMode: 'none' }), 'Emergency', undefined, { kind: 'grant-now', emergency: true }],
-    ['status waits', makeGroupPolicy({ approvalMode: 'status' }), 'Standard', undefined, { kind: 'await-approval', statusName: 'Approved' }],
-    ['status approved by another', makeGroupPolicy({ approvalMode: 'status' }), 'Standard', 'boss', { kind: 'approved', approverAccountId: 'boss' }],
-    ['status self-approval refused', makeGroupPolicy({ approvalMode: 'status' }), 'Standard', 'req', { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL' }],
-    ['emergency skips approval', makeGroupPolicy({ approvalMode: 'status' }), 'Emergency', undefined, { kind: 'grant-now', emergency: true }],
+    [
+      'none grants now',
+      makeGroupPolicy({ approvalMode: 'none' }),
+      'Standard',
+      undefined,
+      { kind: 'grant-now', emergency: false },
+    ],
+    [
+      'none flags emergency',
+      makeGroupPolicy({ approvalMode: 'none' }),
+      'Emergency',
+      undefined,
+      { kind: 'grant-now', emergency: true },
+    ],
+    [
+      'status waits',
+      makeGroupPolicy({ approvalMode: 'status' }),
+      'Standard',
+      undefined,
+      { kind: 'await-approval', statusName: 'Approved' },
+    ],
+    [
+      'status approved by another',
+      makeGroupPolicy({ approvalMode: 'status' }),
+      'Standard',
+      'boss',
+      { kind: 'approved', approverAccountId: 'boss' },
+    ],
+    [
+      'status self-approval refused',
+      makeGroupPolicy({ approvalMode: 'status' }),
+      'Standard',
+      'req',
+      { kind: 'refused', code: 'APPROVAL.SELF_APPROVAL' },
+    ],
+    [
+      'emergency skips approval',
+      makeGroupPolicy({ approvalMode: 'status' }),
+      'Emergency',
+      undefined,
+      { kind: 'grant-now', emergency: true },
+    ],
   ] as const)('%s', (_n, group, changeType, by, expected) => {
     expect(decideApproval({ ...base, group, changeType, approvalTransitionBy: by })).toMatchObject(expected);
   });
 
   it('has no emergency path when the admin unset it', () => {
-    expect(decideApproval({ ...base, settings: { ...DEFAULT_POLICY, emergencyValue: undefined }, group: makeGroupPolicy({ approvalMode: 'status' }), changeType: 'Emergency' }))
-      .toMatchObject({ kind: 'await-approval' });
+    expect(
+      decideApproval({
+        ...base,
+        settings: { ...DEFAULT_POLICY, emergencyValue: undefined },
+        group: makeGroupPolicy({ approvalMode: 'status' }),
+        changeType: 'Emergency',
+      }),
+    ).toMatchObject({ kind: 'await-approval' });
   });
 });
 
@@ -91,7 +207,9 @@ describe('reminders and expiry selection', () => {
   });
 
   it.each([
-    [at(-1), true], [NOW, true], [at(0, 1), false],
+    [at(-1), true],
+    [NOW, true],
+    [at(0, 1), false],
   ])('isExpiryDue endsAt=%s', (endsAt, expected) => {
     expect(isExpiryDue(makeGrant({ endsAt }), NOW)).toBe(expected);
   });
@@ -101,10 +219,25 @@ describe('membership ownership', () => {
   it.each([
     ['sole grant', makeGrant(), [], { remove: true }],
     ['pre-existing', makeGrant({ preexistingMembership: true }), [], { remove: false, why: 'PREEXISTING' }],
-    ['another active grant', makeGrant(), [makeGrant({ id: 'other', endsAt: at(5) })], { remove: false, why: 'OTHER_GRANT_ACTIVE' }],
+    [
+      'another active grant',
+      makeGrant(),
+      [makeGrant({ id: 'other', endsAt: at(5) })],
+      { remove: false, why: 'OTHER_GRANT_ACTIVE' },
+    ],
     ['another grant already past its end', makeGrant(), [makeGrant({ id: 'other', endsAt: at(-1) })], { remove: true }],
-    ['another grant already ended', makeGrant(), [makeGrant({ id: 'other', status: 'EXPIRED', endsAt: at(5) })], { remove: true }],
-    ['another grant still being granted', makeGrant(), [makeGrant({ id: 'other', status: 'GRANTING', endsAt: at(5) })], { remove: false, why: 'OTHER_GRANT_ACTIVE' }],
+    [
+      'another grant already ended',
+      makeGrant(),
+      [makeGrant({ id: 'other', status: 'EXPIRED', endsAt: at(5) })],
+      { remove: true },
+    ],
+    [
+      'another grant still being granted',
+      makeGrant(),
+      [makeGrant({ id: 'other', status: 'GRANTING', endsAt: at(5) })],
+      { remove: false, why: 'OTHER_GRANT_ACTIVE' },
+    ],
   ])('decideRemoval: %s', (_n, g, others, expected) => {
     expect(decideRemoval(g, others, NOW)).toEqual(expected);
   });
@@ -113,9 +246,19 @@ describe('membership ownership', () => {
     ['not a member', false, [], false],
     ['member with no grants: by other means', true, [], true],
     ['member through our own active grant', true, [makeGrant({ id: 'a' })], false],
-    ['member through a grant that was itself pre-existing', true, [makeGrant({ id: 'a', preexistingMembership: true })], true],
+    [
+      'member through a grant that was itself pre-existing',
+      true,
+      [makeGrant({ id: 'a', preexistingMembership: true })],
+      true,
+    ],
     ['member, our grant is ending', true, [makeGrant({ id: 'a', status: 'REVOKING' })], false],
-    ['member, our grant is being granted (its add may have landed)', true, [makeGrant({ id: 'a', status: 'GRANTING' })], false],
+    [
+      'member, our grant is being granted (its add may have landed)',
+      true,
+      [makeGrant({ id: 'a', status: 'GRANTING' })],
+      false,
+    ],
     ['member, our old grant ended long ago', true, [makeGrant({ id: 'a', status: 'EXPIRED' })], true],
   ])('isPreexistingMembership: %s', (_n, isMember, others, expected) => {
     expect(isPreexistingMembership(isMember, others)).toBe(expected);

@@ -14,12 +14,19 @@ import { sandboxBackend } from './support/backends';
 import { useWorlds, world, type World } from '../integration/world';
 
 useWorlds();
-afterEach(async () => { await ui.show(null); });
+afterEach(async () => {
+  await ui.show(null);
+});
 
 /** The demo site with exactly two groups allowlisted: PAM Windows Admins and PAM Linux Sysadmins. */
 async function fieldWorld(): Promise<World> {
   const t = await world();
-  await t.config(async (c) => c.saveAllowlist([groupPolicy(t.w.groups.windows, 'PAM Windows Admins'), groupPolicy(t.w.groups.linux, 'PAM Linux Sysadmins')]));
+  await t.config(async (c) =>
+    c.saveAllowlist([
+      groupPolicy(t.w.groups.windows, 'PAM Windows Admins'),
+      groupPolicy(t.w.groups.linux, 'PAM Linux Sysadmins'),
+    ]),
+  );
   return t;
 }
 
@@ -32,7 +39,11 @@ describe('Access type field', () => {
     await ui.show(<AccessTypeEdit />);
     const edit = ui.findAll((d) => d.type === 'CustomFieldEdit')[0];
     expect(edit).toBeDefined();
-    expect(select().props.options.map((o: { value: string }) => o.value)).toEqual(['New access', 'Extend access', 'View access']);
+    expect(select().props.options.map((o: { value: string }) => o.value)).toEqual([
+      'New access',
+      'Extend access',
+      'View access',
+    ]);
     select().props.onChange({ label: 'Extend access', value: 'Extend access' });
     await ui.idle();
     await ui.findAll((d) => d.type === 'CustomFieldEdit')[0].props.onSubmit();
@@ -43,7 +54,10 @@ describe('Access type field', () => {
     const t = await fieldWorld();
     ui.use(sandboxBackend(t.sb, t.w.jira.neville, { moduleKey: 'access-type', fieldValue: 'View access' }));
     await ui.show(<AccessTypeEdit />);
-    await ui.waitFor((d) => d.type === 'Select' && d.props.value?.value === 'View access', 'the stored value "View access"');
+    await ui.waitFor(
+      (d) => d.type === 'Select' && d.props.value?.value === 'View access',
+      'the stored value "View access"',
+    );
     expect(select().props.value).toEqual({ label: 'View access', value: 'View access' });
 
     ui.use(sandboxBackend(t.sb, t.w.jira.neville, { moduleKey: 'access-type', fieldValue: 'Root please' }));
@@ -68,7 +82,8 @@ describe('Admin group field', () => {
     await ui.waitFor((d) => d.type === 'Select' && d.props.options.length > 0, 'the group options');
     expect(ui.invokes.map((i) => i.functionKey)).toEqual(['field/groups']);
     expect(select().props.options).toEqual([
-      { label: 'PAM Linux Sysadmins', value: linux }, { label: 'PAM Windows Admins', value: windows },
+      { label: 'PAM Linux Sysadmins', value: linux },
+      { label: 'PAM Windows Admins', value: windows },
     ]);
     select().props.onChange({ label: 'PAM Windows Admins', value: windows });
     await ui.idle();
@@ -79,7 +94,13 @@ describe('Admin group field', () => {
   it('view: shows the display name, and a warning lozenge once the group left the allowlist', async () => {
     const t = await fieldWorld();
     const { linux } = t.w.groups;
-    ui.use(sandboxBackend(t.sb, t.w.jira.neville, { moduleKey: 'admin-group', fieldValue: linux, issue: { id: '10001', key: 'ACC-1' } }));
+    ui.use(
+      sandboxBackend(t.sb, t.w.jira.neville, {
+        moduleKey: 'admin-group',
+        fieldValue: linux,
+        issue: { id: '10001', key: 'ACC-1' },
+      }),
+    );
     await ui.show(<AdminGroupView />);
     await ui.waitForText('PAM Linux Sysadmins');
     expect(ui.lozenges()).toEqual([]);
@@ -98,9 +119,14 @@ describe('panel loading and error states', () => {
     t.sb.holdEvents();
     const issue = await t.raise({ accessType: 'New access', adminGroup: t.w.groups.linux });
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let fail = true;
-    const real = sandboxBackend(t.sb, t.w.jira.neville, { moduleKey: 'access-panel', issue: { id: issue.id, key: issue.key } });
+    const real = sandboxBackend(t.sb, t.w.jira.neville, {
+      moduleKey: 'access-panel',
+      issue: { id: issue.id, key: issue.key },
+    });
     ui.use({
       context: real.context,
       invoke: async (key, payload) => {
@@ -134,7 +160,7 @@ describe('panel loading and error states', () => {
 });
 
 describe('client time formatting', () => {
-  it('formats in the viewer\'s zone and counts down', () => {
+  it("formats in the viewer's zone and counts down", () => {
     expect(formatWhen('2026-07-01T12:00:00.000Z', 'Europe/London')).toBe('Wed, 1 Jul 2026, 13:00 BST');
     expect(formatWhen('2026-07-01T12:00:00.000Z', 'Not/AZone')).toBe('Wed, 1 Jul 2026, 12:00 UTC');
     expect(formatTimeLeft(3 * 3_600_000 + 59 * 60_000 + 59_000)).toBe('3 h 59 min');

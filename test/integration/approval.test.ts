@@ -60,7 +60,8 @@ describe('which approval counts', () => {
     await sb.releaseEvents(); // 09:05: the request is recorded now, after the approval
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', requestedAt: at('09:05:00') });
     expect(t.grant(r.grantId)!.approvedBy).toBeUndefined();
-    const asked = () => t.comments(r.key).filter((c) => c.includes('moved to "Approved" before this app recorded the request'));
+    const asked = () =>
+      t.comments(r.key).filter((c) => c.includes('moved to "Approved" before this app recorded the request'));
     expect(asked()).toHaveLength(1);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     await sb.clock.advance(2 * HOUR); // hourly re-checks say it once
@@ -90,7 +91,12 @@ describe('edits after the request', () => {
     const edit = await sb.jira.updateFields(r.key, { accessType: 'Extend access' }, w.jira.neville);
     await sb.jira.deliverAgain(edit!.eventId);
     expect(t.comments(r.key).filter((c) => c.includes('not applied'))).toHaveLength(1);
-    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining(`Access type changed after access was granted (by ${w.jira.neville})`) })]);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([
+      expect.objectContaining({
+        actor: w.jira.neville,
+        detail: expect.stringContaining(`Access type changed after access was granted (by ${w.jira.neville})`),
+      }),
+    ]);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
     expect(t.audit({ action: 'EXTENDED' })).toEqual([]);
   });

@@ -24,7 +24,8 @@ function countKvs(sb: Sandbox) {
   sb.kvs.handle = (path: string, body: unknown) => {
     const r = handle(path, body);
     const b = r.body as { data?: unknown[] } | undefined;
-    const items = r.status !== 200 ? 0 : path.endsWith('/query') ? (b?.data?.length ?? 0) : path.endsWith('/get') ? 1 : 0;
+    const items =
+      r.status !== 200 ? 0 : path.endsWith('/query') ? (b?.data?.length ?? 0) : path.endsWith('/get') ? 1 : 0;
     calls.push({ path, entity: (body as { entityName?: string } | undefined)?.entityName, items });
     return r;
   };
@@ -49,9 +50,21 @@ function pastGrants(t: World): Grant[] {
     const iso = (ms: number) => new Date(ms).toISOString();
     const id = `9${String(i).padStart(5, '0')}`;
     return makeGrant({
-      id: `grant-${id}`, issueId: id, issueKey: `HIST-${i + 1}`, requesterAccountId: t.w.jira.neville, groupId: t.w.groups.windows,
-      status: 'EXPIRED', requestedAt: iso(requested), firstStartedAt: iso(requested), startedAt: iso(requested), endsAt: iso(requested + HOUR),
-      endedAt: iso(requested + HOUR), endReason: 'EXPIRED', endedBy: 'app', updatedAt: iso(requested + HOUR), version: 5,
+      id: `grant-${id}`,
+      issueId: id,
+      issueKey: `HIST-${i + 1}`,
+      requesterAccountId: t.w.jira.neville,
+      groupId: t.w.groups.windows,
+      status: 'EXPIRED',
+      requestedAt: iso(requested),
+      firstStartedAt: iso(requested),
+      startedAt: iso(requested),
+      endsAt: iso(requested + HOUR),
+      endedAt: iso(requested + HOUR),
+      endReason: 'EXPIRED',
+      endedBy: 'app',
+      updatedAt: iso(requested + HOUR),
+      version: 5,
     });
   });
 }
@@ -60,9 +73,18 @@ async function seed(t: World) {
   // A request still waiting for approval, raised 120 days ago: running, yet outside the window.
   const now = Date.parse(t.sb.clock.now());
   const waiting = makeGrant({
-    id: 'grant-88888', issueId: '88888', issueKey: 'OLD-1', requesterAccountId: t.w.jira.neville, groupId: t.w.groups.database,
-    status: 'REQUESTED', requestedAt: new Date(now - 120 * DAY).toISOString(), updatedAt: new Date(now - 120 * DAY).toISOString(),
-    startedAt: undefined, firstStartedAt: undefined, endsAt: undefined, oktaUserId: undefined,
+    id: 'grant-88888',
+    issueId: '88888',
+    issueKey: 'OLD-1',
+    requesterAccountId: t.w.jira.neville,
+    groupId: t.w.groups.database,
+    status: 'REQUESTED',
+    requestedAt: new Date(now - 120 * DAY).toISOString(),
+    updatedAt: new Date(now - 120 * DAY).toISOString(),
+    startedAt: undefined,
+    firstStartedAt: undefined,
+    endsAt: undefined,
+    oktaUserId: undefined,
   });
   await t.sb.app.run(async () => {
     const store = new KvsGrantStore();
@@ -72,7 +94,13 @@ async function seed(t: World) {
   return { waiting, linux };
 }
 
-const panelCall = async <T>(t: World, key: string, payload: unknown, accountId: string, issue: { id: string; key: string }): Promise<T> => {
+const panelCall = async <T>(
+  t: World,
+  key: string,
+  payload: unknown,
+  accountId: string,
+  issue: { id: string; key: string },
+): Promise<T> => {
   const r = await t.sb.app.invoke<any>(key, payload, { accountId, extension: { issue, project: { key: 'ACC' } } });
   if (!r.ok) throw new Error(JSON.stringify(r));
   return r.data as T;
@@ -85,9 +113,13 @@ describe('View access with 1,000 past grants', () => {
     const measure = countKvs(t.sb);
 
     let view!: { id: string; key: string };
-    const reply = await measure(async () => { view = await t.raise({ accessType: 'View access' }); });
+    const reply = await measure(async () => {
+      view = await t.raise({ accessType: 'View access' });
+    });
     let panel!: PanelData;
-    const load = await measure(async () => { panel = await panelCall<PanelData>(t, 'panel/load', {}, t.w.jira.neville, view); });
+    const load = await measure(async () => {
+      panel = await panelCall<PanelData>(t, 'panel/load', {}, t.w.jira.neville, view);
+    });
 
     // The issue's targets: the panel reads <= 60 grant items; the reply one page of 100 plus the running ones.
     expect({ reply, load }).toEqual({
@@ -104,11 +136,15 @@ describe('View access with 1,000 past grants', () => {
     expect(lines).toHaveLength(2 + 25 + 1);
     expect(lines[2]).toContain(`| Active | ${linux.key}`);
     expect(lines[3]).toContain(`| Requested | ${waiting.issueKey}`);
-    expect(lines.slice(4, 27).map((l) => l.split(' | ').pop())).toEqual(Array.from({ length: 23 }, (_, i) => `HIST-${i + 1}`));
+    expect(lines.slice(4, 27).map((l) => l.split(' | ').pop())).toEqual(
+      Array.from({ length: 23 }, (_, i) => `HIST-${i + 1}`),
+    );
     // 2 running + a page of 100 from the window (the ACTIVE grant again, and 99 ended) read, 25 shown;
     // the window goes on past the page read, so "at least".
     expect(lines[27]).toBe('and at least 76 more: open the Okta access panel on this issue.');
-    expect(t.audit({ issueKey: view.key })).toEqual([expect.objectContaining({ action: 'VIEWED', detail: 'Listed 25 grant(s), and at least 76 more not listed.' })]);
+    expect(t.audit({ issueKey: view.key })).toEqual([
+      expect.objectContaining({ action: 'VIEWED', detail: 'Listed 25 grant(s), and at least 76 more not listed.' }),
+    ]);
   });
 
   it('the panel pages through all of it, 25 items read a page, no row twice, newest first', async () => {
@@ -120,7 +156,10 @@ describe('View access with 1,000 past grants', () => {
     const first = await panelCall<PanelData>(t, 'panel/load', {}, t.w.jira.neville, view);
     expect(first.otherGrants).toBeUndefined();
     const page1 = first.grants!;
-    expect(page1.rows.slice(0, 2).map((r) => [r.issueKey, r.status])).toEqual([[linux.key, 'ACTIVE'], [waiting.issueKey, 'REQUESTED']]);
+    expect(page1.rows.slice(0, 2).map((r) => [r.issueKey, r.status])).toEqual([
+      [linux.key, 'ACTIVE'],
+      [waiting.issueKey, 'REQUESTED'],
+    ]);
     // 25 items of the window read: the ACTIVE grant (already listed as running) and 24 ended ones.
     expect(page1.rows).toHaveLength(2 + 24);
 
@@ -130,7 +169,9 @@ describe('View access with 1,000 past grants', () => {
     const costs: number[] = [];
     while (cursor) {
       let page!: GrantsPageDto;
-      const cost = await measure(async () => { page = await panelCall<GrantsPageDto>(t, 'panel/grants', { cursor }, t.w.jira.neville, view); });
+      const cost = await measure(async () => {
+        page = await panelCall<GrantsPageDto>(t, 'panel/grants', { cursor }, t.w.jira.neville, view);
+      });
       costs.push(cost.grantItemsRead);
       expect(page.rows.every((r) => r.status === 'EXPIRED')).toBe(true); // running ones came on the first page
       seen.push(...page.rows.map((r) => r.issueKey));
@@ -149,11 +190,21 @@ describe('View access with 1,000 past grants', () => {
     const view = await t.raise({ accessType: 'View access' });
     const { grants } = await panelCall<PanelData>(t, 'panel/load', {}, t.w.jira.neville, view);
     const cursor = grants!.nextCursor!;
-    const ask = (who: string, payload: unknown) => t.sb.app.invoke<any>('panel/grants', payload, { accountId: who, extension: { issue: view, project: { key: 'ACC' } } });
-    expect(await ask(t.w.jira.alice, { cursor })).toEqual({ ok: false, error: { code: 'AUTH.NOT_REQUESTER', message: expect.any(String) } });
+    const ask = (who: string, payload: unknown) =>
+      t.sb.app.invoke<any>('panel/grants', payload, {
+        accountId: who,
+        extension: { issue: view, project: { key: 'ACC' } },
+      });
+    expect(await ask(t.w.jira.alice, { cursor })).toEqual({
+      ok: false,
+      error: { code: 'AUTH.NOT_REQUESTER', message: expect.any(String) },
+    });
     expect(await ask(t.w.jira.ada, { cursor })).toMatchObject({ ok: true, data: { rows: expect.any(Array) } });
     expect(await ask(t.w.jira.neville, {})).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
-    expect(await ask(t.w.jira.neville, { cursor, requesterAccountId: t.w.jira.alice })).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
+    expect(await ask(t.w.jira.neville, { cursor, requesterAccountId: t.w.jira.alice })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
     // Someone else's view: Alice's panel on her own View access issue lists her (empty) grants only.
     const hers = await t.raise({ accessType: 'View access' }, { reporter: t.w.jira.alice });
     expect((await panelCall<PanelData>(t, 'panel/load', {}, t.w.jira.alice, hers)).grants).toEqual({ rows: [] });

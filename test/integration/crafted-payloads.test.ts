@@ -21,8 +21,11 @@ const CRAFTED: Array<[string, unknown]> = [
   ['an array', [1, 2, 3]],
   ['an empty object', {}],
   ['wrong types', { grantId: 1, cursor: { $gt: '' }, domain: ['a'], groupId: true, limit: -1, payload: null }],
-  ['oversized strings', { grantId: long, cursor: long, domain: long, groupId: long, issueKey: long, query: long, reason: long }],
-  ['another issue\'s grant', { grantId: 'grant-99999' }],
+  [
+    'oversized strings',
+    { grantId: long, cursor: long, domain: long, groupId: long, issueKey: long, query: long, reason: long },
+  ],
+  ["another issue's grant", { grantId: 'grant-99999' }],
   ['a forged cursor', { cursor: Buffer.from('{"i":"x","k":"grant-1"}').toString('base64url') }],
   ['prototype pollution', proto],
 ];
@@ -33,24 +36,33 @@ describe('crafted payloads never make a resolver throw', () => {
   it.each(everyKey(ADMIN_KEYS))('admin key %s', async (key) => {
     const t = await world();
     for (const [, payload] of CRAFTED) {
-      const r = await t.sb.app.invoke<{ ok: boolean; error?: { code: string; message: string } }>(key, payload, { accountId: t.w.jira.ada, moduleKey: 'admin-page' });
+      const r = await t.sb.app.invoke<{ ok: boolean; error?: { code: string; message: string } }>(key, payload, {
+        accountId: t.w.jira.ada,
+        moduleKey: 'admin-page',
+      });
       expect(typeof r.ok).toBe('boolean');
       if (!r.ok) expect(r.error).toEqual({ code: expect.any(String), message: expect.any(String) });
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it.each([...everyKey(PANEL_KEYS), ...everyKey(FIELD_KEYS)])('issue panel and field key %s, as the requester', async (key) => {
-    const t = await world();
-    const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: t.w.groups.linux });
-    const extension = { issue: { id: r0.id, key: r0.key }, project: { key: t.w.projectKey } };
-    for (const [, payload] of CRAFTED) {
-      const r = await t.sb.app.invoke<{ ok: boolean; error?: { code: string; message: string } }>(key, payload, { accountId: t.w.jira.neville, extension });
-      expect(typeof r.ok).toBe('boolean');
-      if (!r.ok) expect(r.error).toEqual({ code: expect.any(String), message: expect.any(String) });
-    }
-    // The grant was not touched by any of it.
-    expect(t.grant(r0.grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  it.each([...everyKey(PANEL_KEYS), ...everyKey(FIELD_KEYS)])(
+    'issue panel and field key %s, as the requester',
+    async (key) => {
+      const t = await world();
+      const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: t.w.groups.linux });
+      const extension = { issue: { id: r0.id, key: r0.key }, project: { key: t.w.projectKey } };
+      for (const [, payload] of CRAFTED) {
+        const r = await t.sb.app.invoke<{ ok: boolean; error?: { code: string; message: string } }>(key, payload, {
+          accountId: t.w.jira.neville,
+          extension,
+        });
+        expect(typeof r.ok).toBe('boolean');
+        if (!r.ok) expect(r.error).toEqual({ code: expect.any(String), message: expect.any(String) });
+      }
+      // The grant was not touched by any of it.
+      expect(t.grant(r0.grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 });

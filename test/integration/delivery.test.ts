@@ -9,13 +9,23 @@ useWorlds();
 
 /** The steps' comments on an issue, by kind, to show "one comment per step". */
 function commentKinds(t: World, key: string): string[] {
-  return t.comments(key).map((c) => (c.includes('you are now a member') ? 'granted'
-    : c.includes('waiting for approval') ? 'waiting'
-      : c.includes('ends at') ? 'reminder'
-        : c.includes('has ended') ? 'ended'
-          : c.includes('now runs until') ? 'extended'
-            : c.includes('your Okta access grants') ? 'view'
-              : c));
+  return t
+    .comments(key)
+    .map((c) =>
+      c.includes('you are now a member')
+        ? 'granted'
+        : c.includes('waiting for approval')
+          ? 'waiting'
+          : c.includes('ends at')
+            ? 'reminder'
+            : c.includes('has ended')
+              ? 'ended'
+              : c.includes('now runs until')
+                ? 'extended'
+                : c.includes('your Okta access grants')
+                  ? 'view'
+                  : c,
+    );
 }
 
 describe('product events delivered twice', () => {
@@ -78,7 +88,12 @@ describe('product events delivered late', () => {
     expect(t.grants()).toEqual([]);
     await sb.releaseEvents();
     const arrived = at('09:10:00');
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', requestedAt: arrived, startedAt: arrived, endsAt: at('13:10:00') });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      requestedAt: arrived,
+      startedAt: arrived,
+      endsAt: at('13:10:00'),
+    });
     expect(t.oktaWrites()).toHaveLength(1);
     expect(commentKinds(t, r.key)).toEqual(['granted']);
     // And once more, even later.
@@ -116,7 +131,9 @@ describe('product events delivered late', () => {
     await sb.clock.advance(1 * MIN);
     await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville);
     await sb.releaseEvents();
-    expect(t.grants()).toEqual([expect.objectContaining({ id: r.grantId, status: 'ACTIVE', groupId: w.groups.windows })]);
+    expect(t.grants()).toEqual([
+      expect.objectContaining({ id: r.grantId, status: 'ACTIVE', groupId: w.groups.windows }),
+    ]);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     expect(sb.okta.members(w.groups.windows)).toEqual([w.okta.neville]);
     expect(commentKinds(t, r.key)).toEqual(['granted']);
@@ -134,7 +151,10 @@ describe('queue events delivered twice', () => {
     expect(expiry).toMatchObject({ body: { kind: 'expire', grantId: r.grantId } });
     sb.events.duplicate(expiry);
     await sb.clock.advanceTo(at('13:00:00'));
-    expect(sb.events.deliveries.filter((d) => d.eventId === expiry.eventId).map((d) => d.outcome)).toEqual(['ok', 'ok']);
+    expect(sb.events.deliveries.filter((d) => d.eventId === expiry.eventId).map((d) => d.outcome)).toEqual([
+      'ok',
+      'ok',
+    ]);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED', endedAt: at('13:00:00') });
     expect(t.oktaWrites({ method: 'DELETE' })).toHaveLength(1);
     expect(commentKinds(t, r.key)).toEqual(['granted', 'reminder', 'ended']);
@@ -198,9 +218,22 @@ describe('overlapping sweeps', () => {
     await sb.clock.advance(150 * SEC);
     const ends = at('10:01:00');
     const grants = [
-      await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: ends }),
-      await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows, requestedEnd: ends }),
-      await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.database, requestedEnd: ends }, { reporter: w.jira.alice }),
+      await t.raise({
+        changeType: 'Standard',
+        accessType: 'New access',
+        adminGroup: w.groups.linux,
+        requestedEnd: ends,
+      }),
+      await t.raise({
+        changeType: 'Standard',
+        accessType: 'New access',
+        adminGroup: w.groups.windows,
+        requestedEnd: ends,
+      }),
+      await t.raise(
+        { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.database, requestedEnd: ends },
+        { reporter: w.jira.alice },
+      ),
     ];
     await sb.clock.advanceTo(at('09:50:00'));
     // The 09:50 sweep scheduled three exact-time events: all lost.
@@ -213,7 +246,11 @@ describe('overlapping sweeps', () => {
     expect(grants.map((g) => t.grant(g.grantId)!.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
     expect(t.oktaWrites({ method: 'DELETE' }).map((d) => d.status)).toEqual([204, 204, 204]);
     expect(Object.values(t.memberships()).flat()).toEqual([]);
-    expect(grants.map((g) => commentKinds(t, g.key))).toEqual([['granted', 'reminder', 'ended'], ['granted', 'reminder', 'ended'], ['granted', 'reminder', 'ended']]);
+    expect(grants.map((g) => commentKinds(t, g.key))).toEqual([
+      ['granted', 'reminder', 'ended'],
+      ['granted', 'reminder', 'ended'],
+      ['granted', 'reminder', 'ended'],
+    ]);
     expect(t.audit({ action: 'ENDED' })).toHaveLength(3);
     expect(await t.verifyAudit()).toMatchObject({ ok: true });
   });

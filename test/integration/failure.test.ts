@@ -20,11 +20,21 @@ describe('Okta transient errors on the membership PUT', () => {
     const t = await world();
     const { w, sb } = t;
     sb.okta.fault({
-      method: 'PUT', path: MEMBERSHIP, status: 429,
-      headers: { 'X-Rate-Limit-Limit': '600', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(epochSeconds(T0) + 40) },
+      method: 'PUT',
+      path: MEMBERSHIP,
+      status: 429,
+      headers: {
+        'X-Rate-Limit-Limit': '600',
+        'X-Rate-Limit-Remaining': '0',
+        'X-Rate-Limit-Reset': String(epochSeconds(T0) + 40),
+      },
     });
     const r = await linuxUntil(t, at('11:00:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, lastError: expect.stringContaining("Okta's rate limit was reached") });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'GRANTING',
+      attempts: 1,
+      lastError: expect.stringContaining("Okta's rate limit was reached"),
+    });
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     const retry = t.deliveries().at(-1)!;
     expect(retry).toMatchObject({ outcome: 'retry', body: { kind: 'grant', grantId: r.grantId } });
@@ -32,7 +42,12 @@ describe('Okta transient errors on the membership PUT', () => {
     expect(retry.retryAfterMs).toBeGreaterThanOrEqual(40 * SEC);
     expect(retry.retryAfterMs).toBeLessThanOrEqual(71 * SEC);
     const failedPut = t.oktaWrites()[0];
-    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toEqual([expect.objectContaining({ oktaRequestId: failedPut.requestId, detail: expect.stringContaining('attempt 1 failed') })]);
+    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toEqual([
+      expect.objectContaining({
+        oktaRequestId: failedPut.requestId,
+        detail: expect.stringContaining('attempt 1 failed'),
+      }),
+    ]);
     expect(t.comments(r.key)).toEqual([]);
 
     await sb.clock.advance(retry.retryAfterMs! - 1);
@@ -43,7 +58,9 @@ describe('Okta transient errors on the membership PUT', () => {
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.oktaWrites().map((q) => q.status)).toEqual([429, 204]);
     expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
-    expect(await t.health((h) => h.oktaErrorsSince(T0))).toEqual([expect.objectContaining({ message: expect.stringContaining('rate limit') })]);
+    expect(await t.health((h) => h.oktaErrorsSince(T0))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('rate limit') }),
+    ]);
   });
 
   it('503 twice: attempts count up with jittered backoff under a doubling ceiling, then the grant completes', async () => {
@@ -51,7 +68,11 @@ describe('Okta transient errors on the membership PUT', () => {
     const { w, sb } = t;
     sb.okta.fault({ method: 'PUT', path: MEMBERSHIP, status: 503, times: 2 });
     const r = await linuxUntil(t, at('11:00:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, lastError: expect.stringContaining('server error (HTTP 503)') });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'GRANTING',
+      attempts: 1,
+      lastError: expect.stringContaining('server error (HTTP 503)'),
+    });
     // Full jitter: the first retry comes within 30 s, the second within 60 s of the first.
     const [first] = t.deliveries();
     expect(first).toMatchObject({ outcome: 'retry' });
@@ -74,7 +95,9 @@ describe('Okta transient errors on the membership PUT', () => {
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     // One entry when the step started retrying and one when it got through, not one per attempt.
     expect(t.audit({ grantId: r.grantId, action: 'OKTA_RETRY' })).toHaveLength(1);
-    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RECOVERED' })).toEqual([expect.objectContaining({ detail: 'Okta answered after 2 failed attempt(s).' })]);
+    expect(t.audit({ grantId: r.grantId, action: 'OKTA_RECOVERED' })).toEqual([
+      expect.objectContaining({ detail: 'Okta answered after 2 failed attempt(s).' }),
+    ]);
     expect(t.comments(r.key)).toHaveLength(1);
   });
 
@@ -84,7 +107,11 @@ describe('Okta transient errors on the membership PUT', () => {
     // The emulator answers after 10.5 s (real time); the client gives up at 10 s.
     sb.okta.fault({ method: 'PUT', path: MEMBERSHIP, status: 204, delayMs: 10_500 });
     const r = await linuxUntil(t, at('11:00:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, lastError: expect.stringContaining('did not answer PUT') });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'GRANTING',
+      attempts: 1,
+      lastError: expect.stringContaining('did not answer PUT'),
+    });
     expect(t.grant(r.grantId)!.lastError).toContain('the outcome is unknown');
     await sb.clock.advance(30 * SEC);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', preexistingMembership: false });
@@ -111,37 +138,42 @@ describe('a crash between the Okta call and the storage write', () => {
 
   // The ACTIVE write carries the membership's audit entry in the same transaction, so there is one
   // write to lose after the PUT, not two.
-  it.each([
-    ['the grant becoming ACTIVE (with its audit entries)', /\/transaction$/],
-  ])('after the PUT, before %s: the retry ends ACTIVE with one membership, never "pre-existing"', async (_name, path) => {
-    const t = await world();
-    const { w, sb } = t;
-    const crashedAt = crashAfterOktaWrite(t, 'PUT', path);
-    const r = await linuxUntil(t, at('09:40:00'));
-    expect(crashedAt()).toMatch(path);
-    expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', preexistingMembership: false });
-    expect(t.deliveries().at(-1)).toMatchObject({ outcome: 'error', error: expect.stringContaining('injected') });
-    expect(t.comments(r.key)).toEqual([]);
+  it.each([['the grant becoming ACTIVE (with its audit entries)', /\/transaction$/]])(
+    'after the PUT, before %s: the retry ends ACTIVE with one membership, never "pre-existing"',
+    async (_name, path) => {
+      const t = await world();
+      const { w, sb } = t;
+      const crashedAt = crashAfterOktaWrite(t, 'PUT', path);
+      const r = await linuxUntil(t, at('09:40:00'));
+      expect(crashedAt()).toMatch(path);
+      expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
+      expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', preexistingMembership: false });
+      expect(t.deliveries().at(-1)).toMatchObject({ outcome: 'error', error: expect.stringContaining('injected') });
+      expect(t.comments(r.key)).toEqual([]);
 
-    await sb.clock.advance(1 * MIN); // the platform retries a failed invocation
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', preexistingMembership: false, startedAt: at('09:01:00') });
-    expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-    expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
-    expect(t.notifications(r.key)).toHaveLength(1);
-    const putIds = t.oktaWrites({ method: 'PUT', status: 204 }).map((q) => q.requestId);
-    expect(putIds).toHaveLength(2); // PUT is idempotent: the retry repeats it
-    const added = t.audit({ grantId: r.grantId, action: 'MEMBERSHIP_ADDED' });
-    expect(added).toHaveLength(1); // recorded exactly once, with the PUT that the retry made
-    expect(putIds).toContain(added[0].oktaRequestId);
-    expect(t.audit({ grantId: r.grantId, action: 'ACTIVE' })).toHaveLength(1);
+      await sb.clock.advance(1 * MIN); // the platform retries a failed invocation
+      expect(t.grant(r.grantId)).toMatchObject({
+        status: 'ACTIVE',
+        preexistingMembership: false,
+        startedAt: at('09:01:00'),
+      });
+      expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
+      expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
+      expect(t.notifications(r.key)).toHaveLength(1);
+      const putIds = t.oktaWrites({ method: 'PUT', status: 204 }).map((q) => q.requestId);
+      expect(putIds).toHaveLength(2); // PUT is idempotent: the retry repeats it
+      const added = t.audit({ grantId: r.grantId, action: 'MEMBERSHIP_ADDED' });
+      expect(added).toHaveLength(1); // recorded exactly once, with the PUT that the retry made
+      expect(putIds).toContain(added[0].oktaRequestId);
+      expect(t.audit({ grantId: r.grantId, action: 'ACTIVE' })).toHaveLength(1);
 
-    // Because the membership is the app's, it is removed at the end.
-    await sb.clock.advanceTo(at('09:41:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED' });
-    expect(sb.okta.members(w.groups.linux)).toEqual([]);
-    expect(await t.verifyAudit()).toMatchObject({ ok: true });
-  });
+      // Because the membership is the app's, it is removed at the end.
+      await sb.clock.advanceTo(at('09:41:00'));
+      expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED' });
+      expect(sb.okta.members(w.groups.linux)).toEqual([]);
+      expect(await t.verifyAudit()).toMatchObject({ ok: true });
+    },
+  );
 
   it('the PUT applied in Okta but its answer lost: the retry ends ACTIVE, never "pre-existing"', async () => {
     const t = await world();
@@ -154,14 +186,20 @@ describe('a crash between the Okta call and the storage write', () => {
       if (init?.method === 'PUT' && lost === 0) {
         lost++;
         await res.arrayBuffer();
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        });
       }
       return res;
     }) as typeof fetch;
     const r = await linuxUntil(t, at('09:40:00'));
     expect(lost).toBe(1);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, lastError: expect.stringContaining('Could not reach Okta for PUT') });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'GRANTING',
+      attempts: 1,
+      lastError: expect.stringContaining('Could not reach Okta for PUT'),
+    });
     await sb.clock.advance(30 * SEC);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', preexistingMembership: false });
     expect(t.comments(r.key)).toHaveLength(1);
@@ -201,7 +239,9 @@ describe('Jira failing after the grant is ACTIVE', () => {
     expect(t.deliveries().at(-1)).toMatchObject({ outcome: 'error' });
     await sb.clock.advance(1 * MIN);
     expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
-    expect(t.notifications(r.key)).toEqual([expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins' })]);
+    expect(t.notifications(r.key)).toEqual([
+      expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins' }),
+    ]);
     expect(t.oktaWrites()).toHaveLength(1);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
   });
@@ -209,20 +249,23 @@ describe('Jira failing after the grant is ACTIVE', () => {
   it.each([
     ['the end notification', 'POST', '/notify'],
     ['the close-out transition', 'POST', '/transitions'],
-  ])('%s fails once at expiry: the retry finishes the notice without repeating the comment', async (_name, method, pathIncludes) => {
-    const t = await world();
-    const { w, sb } = t;
-    const r = await linuxUntil(t, at('09:42:30'));
-    await sb.clock.advanceTo(at('09:42:00'));
-    sb.jira.failNext({ method, pathIncludes, status: 503 });
-    await sb.clock.advanceTo(at('09:42:30'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED' });
-    await sb.clock.advanceTo(at('09:44:00'));
-    expect(t.comments(r.key).filter((c) => c.includes('has ended'))).toHaveLength(1);
-    expect(t.notifications(r.key).filter((n) => n.subject === 'Access ended: PAM Linux Sysadmins')).toHaveLength(1);
-    expect(sb.jira.issue(r.key).status).toBe('Done');
-    expect(sb.okta.members(w.groups.linux)).toEqual([]);
-  });
+  ])(
+    '%s fails once at expiry: the retry finishes the notice without repeating the comment',
+    async (_name, method, pathIncludes) => {
+      const t = await world();
+      const { w, sb } = t;
+      const r = await linuxUntil(t, at('09:42:30'));
+      await sb.clock.advanceTo(at('09:42:00'));
+      sb.jira.failNext({ method, pathIncludes, status: 503 });
+      await sb.clock.advanceTo(at('09:42:30'));
+      expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED' });
+      await sb.clock.advanceTo(at('09:44:00'));
+      expect(t.comments(r.key).filter((c) => c.includes('has ended'))).toHaveLength(1);
+      expect(t.notifications(r.key).filter((n) => n.subject === 'Access ended: PAM Linux Sysadmins')).toHaveLength(1);
+      expect(sb.jira.issue(r.key).status).toBe('Done');
+      expect(sb.okta.members(w.groups.linux)).toEqual([]);
+    },
+  );
 
   it('the end comment fails once for a pre-existing membership: the retry still says it was left in place', async () => {
     const t = await world();
@@ -258,7 +301,11 @@ describe('Okta errors on the membership DELETE', () => {
     const r = await linuxUntil(t, at('09:42:30'));
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 503, headers: { 'Retry-After': '20' } });
     await sb.clock.advanceTo(at('09:42:30'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'REVOKING', attempts: 1, lastError: expect.stringContaining('HTTP 503') });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'REVOKING',
+      attempts: 1,
+      lastError: expect.stringContaining('HTTP 503'),
+    });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     // Okta said "retry after 20 s": not before, then spread over up to 30 s.
     const retry = t.deliveries().at(-1)!;
@@ -291,11 +338,21 @@ describe('Okta errors on the membership DELETE', () => {
     expect(t.comments(r.key).some((c) => c.includes('has ended'))).toBe(false);
     expect(sb.jira.issue(r.key).status).toBe('To Do');
     expect(t.audit({ grantId: r.grantId, action: 'FAILED' })).toHaveLength(1);
-    expect(await t.health((h) => h.oktaErrorsSince(T0))).toEqual([expect.objectContaining({ at: at('09:40:00'), message: expect.stringContaining(`${r.key}: Okta refused the change`) })]);
+    expect(await t.health((h) => h.oktaErrorsSince(T0))).toEqual([
+      expect.objectContaining({
+        at: at('09:40:00'),
+        message: expect.stringContaining(`${r.key}: Okta refused the change`),
+      }),
+    ]);
 
     const dashboard = await sb.app.invoke<any>('admin/dashboard/get', {}, { accountId: w.jira.ada });
     expect(dashboard.ok).toBe(true);
-    expect(dashboard.data.grants[0]).toMatchObject({ id: r.grantId, status: 'FAILED', issueKey: r.key, problem: expect.stringContaining('Okta refused the change') });
+    expect(dashboard.data.grants[0]).toMatchObject({
+      id: r.grantId,
+      status: 'FAILED',
+      issueKey: r.key,
+      problem: expect.stringContaining('Okta refused the change'),
+    });
 
     // Later sweeps neither drop it nor spam the issue.
     await sb.clock.advance(30 * MIN);
@@ -312,9 +369,16 @@ describe('drift between the app and Okta', () => {
     await sb.clock.advanceTo(at('09:30:00'));
     sb.okta.removeMember(w.groups.linux, w.okta.neville);
     await sb.app.runScheduled('drift-reconcile');
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'REMOVED_EXTERNALLY', endReason: 'REMOVED_EXTERNALLY', endedAt: at('09:30:00'), endedBy: 'app' });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'REMOVED_EXTERNALLY',
+      endReason: 'REMOVED_EXTERNALLY',
+      endedAt: at('09:30:00'),
+      endedBy: 'app',
+    });
     expect(t.audit({ grantId: r.grantId, action: 'REMOVED_EXTERNALLY' })).toHaveLength(1);
-    expect(t.comments(r.key).at(-1)).toBe('@Neville Newadmin your access to PAM Linux Sysadmins has ended: the membership was removed in Okta outside this app at 22 Nov 2026, 09:30 GMT.');
+    expect(t.comments(r.key).at(-1)).toBe(
+      '@Neville Newadmin your access to PAM Linux Sysadmins has ended: the membership was removed in Okta outside this app at 22 Nov 2026, 09:30 GMT.',
+    );
     expect(t.oktaWrites({ method: 'DELETE' })).toEqual([]);
     expect(sb.jira.issue(r.key).status).toBe('Done');
 
@@ -333,8 +397,17 @@ describe('drift between the app and Okta', () => {
     await sb.clock.advanceTo(at('09:30:00'));
     await sb.app.runScheduled('drift-reconcile');
     const found = t.audit({ action: 'UNMANAGED_MEMBER_FOUND' });
-    expect(found).toEqual([expect.objectContaining({ groupId: w.groups.linux, actor: 'app', detail: expect.stringContaining(`Okta user ${w.okta.alice} is a member of PAM Linux Sysadmins without a grant`) })]);
-    expect(await t.health((h) => h.unmanagedMembers())).toEqual({ at: at('09:30:00'), byGroup: { [w.groups.linux]: [w.okta.alice], [w.groups.windows]: [], [w.groups.database]: [] } });
+    expect(found).toEqual([
+      expect.objectContaining({
+        groupId: w.groups.linux,
+        actor: 'app',
+        detail: expect.stringContaining(`Okta user ${w.okta.alice} is a member of PAM Linux Sysadmins without a grant`),
+      }),
+    ]);
+    expect(await t.health((h) => h.unmanagedMembers())).toEqual({
+      at: at('09:30:00'),
+      byGroup: { [w.groups.linux]: [w.okta.alice], [w.groups.windows]: [], [w.groups.database]: [] },
+    });
     expect(t.grants().map((g) => g.id)).toEqual([r.grantId]);
 
     // Reported once, however often the reconcile runs (hourly), and left alone.

@@ -14,20 +14,30 @@ describe('a start abandoned at its end time', () => {
     const t = await world();
     const { w, sb } = t;
     sb.okta.fault({ method: 'PUT', path: MEMBERSHIP, status: 503, times: 50 });
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('09:20:00') });
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('09:20:00'),
+    });
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, endsAt: at('09:20:00') });
     // The first PUT did reach Okta; only its answer was lost.
     sb.okta.addMember(w.groups.linux, w.okta.neville);
 
     await sb.clock.advanceTo(at('09:45:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining("Okta could not be reached before this grant's end time") });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'FAILED',
+      reason: expect.stringContaining("Okta could not be reached before this grant's end time"),
+    });
     expect(t.grant(r.grantId)!.endReason).toBeUndefined();
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     const removal = t.oktaWrites({ method: 'DELETE' });
     expect(removal).toHaveLength(1);
     const actions = t.actions(r.grantId);
     expect(actions.slice(-2)).toEqual(['MEMBERSHIP_REMOVED', 'FAILED']);
-    expect(t.audit({ grantId: r.grantId, action: 'MEMBERSHIP_REMOVED' })).toEqual([expect.objectContaining({ oktaRequestId: removal[0].requestId })]);
+    expect(t.audit({ grantId: r.grantId, action: 'MEMBERSHIP_REMOVED' })).toEqual([
+      expect.objectContaining({ oktaRequestId: removal[0].requestId }),
+    ]);
     expect(actions).not.toContain('ACTIVE');
     expect(t.comments(r.key)).toEqual([expect.stringContaining('could not be granted')]);
 
@@ -42,13 +52,24 @@ describe('drift ends through REVOKING', () => {
   it('a member removed by hand: REVOKING with the drift record, then REMOVED_EXTERNALLY with ENDED, one write each', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('15:00:00') });
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('15:00:00'),
+    });
     await sb.clock.advanceTo(at('09:30:00'));
     sb.okta.removeMember(w.groups.linux, w.okta.neville);
     await sb.app.runScheduled('drift-reconcile');
     expect(t.actions(r.grantId).slice(-2)).toEqual(['REMOVED_EXTERNALLY', 'ENDED']);
-    expect(t.audit({ grantId: r.grantId, action: 'ENDED' })).toEqual([expect.objectContaining({ actor: 'app', detail: 'Grant ended (REMOVED_EXTERNALLY).' })]);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'REMOVED_EXTERNALLY', endReason: 'REMOVED_EXTERNALLY', attempts: 0 });
+    expect(t.audit({ grantId: r.grantId, action: 'ENDED' })).toEqual([
+      expect.objectContaining({ actor: 'app', detail: 'Grant ended (REMOVED_EXTERNALLY).' }),
+    ]);
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'REMOVED_EXTERNALLY',
+      endReason: 'REMOVED_EXTERNALLY',
+      attempts: 0,
+    });
     expect(t.oktaWrites({ method: 'DELETE' })).toEqual([]);
   });
 });
@@ -59,7 +80,12 @@ describe('fault isolation in the scheduled work', () => {
   it('a reminder Jira refuses does not stop the sweep: the other grant is reminded, the run is recorded with its failure, the next sweep catches up', async () => {
     const t = await world();
     const { w, sb } = t;
-    const fields = { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('13:00:00') };
+    const fields = {
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('13:00:00'),
+    };
     const neville = await t.raise(fields);
     const alice = await t.raise(fields, { reporter: w.jira.alice });
     await sb.clock.advanceTo(at('11:59:00'));
@@ -68,31 +94,60 @@ describe('fault isolation in the scheduled work', () => {
     sb.jira.failNext({ method: 'POST', pathIncludes: '/comment', status: 503 });
     await sb.clock.advanceTo(at('12:00:00'));
     expect([reminders(neville.key).length, reminders(alice.key).length].sort()).toEqual([0, 1]);
-    expect(await health(t)).toEqual({ at: at('12:00:00'), summary: expect.objectContaining({ reminded: 1, failed: 1 }) });
+    expect(await health(t)).toEqual({
+      at: at('12:00:00'),
+      summary: expect.objectContaining({ reminded: 1, failed: 1 }),
+    });
 
     await sb.clock.advanceTo(at('12:05:00'));
     expect(reminders(neville.key)).toHaveLength(1);
     expect(reminders(alice.key)).toHaveLength(1);
-    expect(await health(t)).toEqual({ at: at('12:05:00'), summary: expect.objectContaining({ reminded: 1, failed: 0 }) });
+    expect(await health(t)).toEqual({
+      at: at('12:05:00'),
+      summary: expect.objectContaining({ reminded: 1, failed: 0 }),
+    });
   });
 
   it('a group Okta no longer has is an alert naming it; drift in the other groups is still found', async () => {
     const t = await world();
     const { w, sb } = t;
-    const linux = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('15:00:00') });
-    const windows = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows, requestedEnd: at('15:00:00') });
+    const linux = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('15:00:00'),
+    });
+    const windows = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.windows,
+      requestedEnd: at('15:00:00'),
+    });
     expect(t.grant(windows.grantId)).toMatchObject({ status: 'ACTIVE' });
     await sb.clock.advanceTo(at('09:30:00'));
     // Linux is checked first; its member list now answers 404 as for a deleted group, every hour.
-    sb.okta.fault({ method: 'GET', path: new RegExp(`^/api/v1/groups/${w.groups.linux}/users$`), status: 404, times: 100 });
+    sb.okta.fault({
+      method: 'GET',
+      path: new RegExp(`^/api/v1/groups/${w.groups.linux}/users$`),
+      status: 404,
+      times: 100,
+    });
     sb.okta.removeMember(w.groups.windows, w.okta.neville);
     sb.okta.addMember(w.groups.database, w.okta.alice);
     await sb.app.runScheduled('drift-reconcile');
 
     expect(t.grant(windows.grantId)).toMatchObject({ status: 'REMOVED_EXTERNALLY' });
-    expect(t.audit({ action: 'UNMANAGED_MEMBER_FOUND' })).toEqual([expect.objectContaining({ groupId: w.groups.database })]);
+    expect(t.audit({ action: 'UNMANAGED_MEMBER_FOUND' })).toEqual([
+      expect.objectContaining({ groupId: w.groups.database }),
+    ]);
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'ACTIVE' });
     const alerts = await t.health((h) => h.oktaErrorsSince(at('09:00:00')));
-    expect(alerts).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Drift check of PAM Linux Sysadmins \(.+\) failed: .+ The group no longer exists in Okta: remove it from the allowlist/) })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^Drift check of PAM Linux Sysadmins \(.+\) failed: .+ The group no longer exists in Okta: remove it from the allowlist/,
+        ),
+      }),
+    ]);
   });
 });

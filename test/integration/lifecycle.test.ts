@@ -20,15 +20,32 @@ describe('Extend access', () => {
     await sb.clock.advanceTo(at('12:00:00'));
     const okta = sb.okta.requests.length;
 
-    const ext = await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux }, { summary: 'More time' });
-    expect(t.grant(linux.grantId)).toMatchObject({ status: 'ACTIVE', endsAt: at('16:00:00'), extensions: 1, firstStartedAt: T0 });
-    expect(t.comments(ext.key)).toEqual([expect.stringContaining(`your membership of PAM Linux Sysadmins now runs until 22 Nov 2026, 16:00 GMT (extension 1 of 2, on ${linux.key})`)]);
-    expect(t.audit({ grantId: linux.grantId, action: 'EXTENDED' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining(`via ${ext.key}`) })]);
+    const ext = await t.raise(
+      { changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux },
+      { summary: 'More time' },
+    );
+    expect(t.grant(linux.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      endsAt: at('16:00:00'),
+      extensions: 1,
+      firstStartedAt: T0,
+    });
+    expect(t.comments(ext.key)).toEqual([
+      expect.stringContaining(
+        `your membership of PAM Linux Sysadmins now runs until 22 Nov 2026, 16:00 GMT (extension 1 of 2, on ${linux.key})`,
+      ),
+    ]);
+    expect(t.audit({ grantId: linux.grantId, action: 'EXTENDED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining(`via ${ext.key}`) }),
+    ]);
     // The Extend issue is not a grant of its own.
     expect(t.grant(ext.grantId)).toBeUndefined();
 
     // Again at once: a new 4 h period ends no later than the current end, so nothing moves.
-    const again = await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux }, { summary: 'Again' });
+    const again = await t.raise(
+      { changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux },
+      { summary: 'Again' },
+    );
     expect(t.comments(again.key)).toEqual([expect.stringContaining('Access not extended.')]);
     expect(t.comments(again.key)[0]).toContain('would not move the end of this grant');
     expect(t.grant(linux.grantId)).toMatchObject({ endsAt: at('16:00:00'), extensions: 1 });
@@ -36,12 +53,21 @@ describe('Extend access', () => {
     // A Standard (12 h, to midnight) grant "extended" with Emergency (4 h from now) would end earlier: refused, end unchanged.
     const windows = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
     await sb.clock.advance(1 * MIN);
-    const shorter = await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.windows });
+    const shorter = await t.raise({
+      changeType: 'Emergency',
+      accessType: 'Extend access',
+      adminGroup: w.groups.windows,
+    });
     expect(t.comments(shorter.key)).toEqual([expect.stringContaining('would not move the end of this grant')]);
     expect(t.grant(windows.grantId)).toMatchObject({ endsAt: '2026-11-23T00:00:00.000Z', extensions: 0 });
 
     // Extensions touch no membership: the only Okta writes are the two grants' own PUTs.
-    expect(sb.okta.requests.slice(okta).filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual([`/api/v1/groups/${w.groups.windows}/users/${w.okta.neville}`]);
+    expect(
+      sb.okta.requests
+        .slice(okta)
+        .filter((r) => r.method !== 'GET')
+        .map((r) => r.path),
+    ).toEqual([`/api/v1/groups/${w.groups.windows}/users/${w.okta.neville}`]);
     expect(t.oktaWrites().map((r) => r.method)).toEqual(['PUT', 'PUT']);
   });
 
@@ -56,7 +82,9 @@ describe('Extend access', () => {
 
     await sb.clock.advanceTo(at('14:30:00'));
     const over = await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux });
-    expect(t.comments(over.key)).toEqual([expect.stringContaining('extended 1 time(s), the most PAM Linux Sysadmins allows')]);
+    expect(t.comments(over.key)).toEqual([
+      expect.stringContaining('extended 1 time(s), the most PAM Linux Sysadmins allows'),
+    ]);
     expect(t.grant(linux.grantId)).toMatchObject({ endsAt: at('15:00:00'), extensions: 1 });
 
     // It still ends at the capped end.
@@ -70,7 +98,9 @@ describe('Extend access', () => {
     const { w, sb } = t;
     const linux = await linuxGrant(t); // 09:00 → 13:00
     await sb.clock.advanceTo(at('12:50:00')); // the 12:50 sweep schedules the 13:00 expiry event
-    expect(sb.events.peek()).toEqual([expect.objectContaining({ body: { kind: 'expire', grantId: linux.grantId }, dueAt: Date.parse(at('13:00:00')) })]);
+    expect(sb.events.peek()).toEqual([
+      expect.objectContaining({ body: { kind: 'expire', grantId: linux.grantId }, dueAt: Date.parse(at('13:00:00')) }),
+    ]);
     await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: w.groups.linux });
     expect(t.grant(linux.grantId)).toMatchObject({ endsAt: at('16:50:00') });
 
@@ -91,7 +121,10 @@ describe('View access', () => {
     await sb.clock.advanceTo(at('09:00:00'));
     const linux = await linuxGrant(t);
     // Alice's grant must not show up in Neville's list.
-    await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows }, { reporter: w.jira.alice });
+    await t.raise(
+      { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows },
+      { reporter: w.jira.alice },
+    );
 
     const view = await t.raise({ accessType: 'View access' }, { summary: 'What do I have?' });
     const [comment] = t.comments(view.key);
@@ -106,14 +139,18 @@ describe('View access', () => {
     ]);
     const adf = JSON.stringify(sb.jira.comments(view.key)[0].body);
     expect(adf).toContain(`/browse/${linux.key}`);
-    expect(t.audit({ issueKey: view.key })).toEqual([expect.objectContaining({ action: 'VIEWED', actor: w.jira.neville, detail: 'Listed 3 grant(s).' })]);
+    expect(t.audit({ issueKey: view.key })).toEqual([
+      expect.objectContaining({ action: 'VIEWED', actor: w.jira.neville, detail: 'Listed 3 grant(s).' }),
+    ]);
     expect(t.grant(view.grantId)).toBeUndefined();
   });
 
   it('says so when there are no grants', async () => {
     const t = await world();
     const view = await t.raise({ accessType: 'View access' });
-    expect(t.comments(view.key)).toEqual(['@Neville Newadmin you have no Okta access grants from the last 90 days. Raise a New access request to get one.']);
+    expect(t.comments(view.key)).toEqual([
+      '@Neville Newadmin you have no Okta access grants from the last 90 days. Raise a New access request to get one.',
+    ]);
     expect(t.grants()).toEqual([]);
     expect(t.sb.okta.requests).toEqual([]);
   });
@@ -129,14 +166,18 @@ describe('reminder', () => {
 
     await sb.clock.advanceTo(at('12:00:00')); // sweep: 60 min left
     const reminders = () => t.comments(linux.key).filter((c) => c.includes('ends at'));
-    expect(reminders()).toEqual(['@Neville Newadmin your membership of PAM Linux Sysadmins ends at 22 Nov 2026, 13:00 GMT (in 1 h 0 min).\nTo keep it, use Extend in the Okta access panel on this issue or raise an Extend access request.']);
+    expect(reminders()).toEqual([
+      '@Neville Newadmin your membership of PAM Linux Sysadmins ends at 22 Nov 2026, 13:00 GMT (in 1 h 0 min).\nTo keep it, use Extend in the Okta access panel on this issue or raise an Extend access request.',
+    ]);
     expect(t.grant(linux.grantId)).toMatchObject({ reminderSentAt: at('12:00:00') });
 
     // Eleven more sweeps inside the lead time, and two more run by hand at once.
     await sb.clock.advanceTo(at('12:57:00'));
     await Promise.all([sb.app.runScheduled('expiry-sweep'), sb.app.runScheduled('expiry-sweep')]);
     expect(reminders()).toHaveLength(1);
-    expect(t.notifications(linux.key).filter((n) => n.subject === 'Access to PAM Linux Sysadmins ends soon')).toHaveLength(1);
+    expect(
+      t.notifications(linux.key).filter((n) => n.subject === 'Access to PAM Linux Sysadmins ends soon'),
+    ).toHaveLength(1);
     expect(t.audit({ grantId: linux.grantId, action: 'REMINDED' })).toHaveLength(1);
   });
 });
@@ -161,13 +202,23 @@ describe('expiry', () => {
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
 
     const deletes = t.oktaWrites({ method: 'DELETE' });
-    expect(deletes).toEqual([expect.objectContaining({ status: 204, path: `/api/v1/groups/${w.groups.linux}/users/${w.okta.neville}` })]);
-    expect(t.audit({ grantId: linux.grantId, action: 'MEMBERSHIP_REMOVED' })).toEqual([expect.objectContaining({ oktaRequestId: deletes[0].requestId })]);
+    expect(deletes).toEqual([
+      expect.objectContaining({ status: 204, path: `/api/v1/groups/${w.groups.linux}/users/${w.okta.neville}` }),
+    ]);
+    expect(t.audit({ grantId: linux.grantId, action: 'MEMBERSHIP_REMOVED' })).toEqual([
+      expect.objectContaining({ oktaRequestId: deletes[0].requestId }),
+    ]);
     expect(t.actions(linux.grantId).slice(-4)).toEqual(['REMINDED', 'REVOKE_STARTED', 'MEMBERSHIP_REMOVED', 'ENDED']);
 
     const ended = t.comments(linux.key).filter((c) => c.includes('has ended'));
-    expect(ended).toEqual(['@Neville Newadmin your access to PAM Linux Sysadmins has ended: its time ran out at 22 Nov 2026, 13:02 GMT.\nYou have been removed from the Okta group.']);
-    expect(t.notifications(linux.key).map((n) => n.subject)).toEqual(['Access granted: PAM Linux Sysadmins', 'Access to PAM Linux Sysadmins ends soon', 'Access ended: PAM Linux Sysadmins']);
+    expect(ended).toEqual([
+      '@Neville Newadmin your access to PAM Linux Sysadmins has ended: its time ran out at 22 Nov 2026, 13:02 GMT.\nYou have been removed from the Okta group.',
+    ]);
+    expect(t.notifications(linux.key).map((n) => n.subject)).toEqual([
+      'Access granted: PAM Linux Sysadmins',
+      'Access to PAM Linux Sysadmins ends soon',
+      'Access ended: PAM Linux Sysadmins',
+    ]);
     expect(sb.jira.issue(linux.key).status).toBe('Done');
     expect(sb.jira.issue(linux.key).changelog.at(-1)).toMatchObject({ author: sb.jira.appUser.accountId });
 
@@ -182,19 +233,32 @@ describe('expiry', () => {
   it('leaves the issue where it is when no close-out is configured, and audits an unavailable one', async () => {
     const t = await world({ closeOut: null });
     const { w, sb } = t;
-    const a = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('09:30:00') });
+    const a = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('09:30:00'),
+    });
     await sb.clock.advanceTo(at('09:31:00'));
     expect(t.grant(a.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.jira.issue(a.key).status).toBe('To Do');
 
     // "Start" is not offered from In Progress: the grant still ends, the issue stays, the trail says why.
     await t.setPolicy({ closeOutTransitionName: 'Start' });
-    const b = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows, requestedEnd: at('10:00:00') });
+    const b = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.windows,
+      requestedEnd: at('10:00:00'),
+    });
     await sb.jira.transition(b.key, 'In Progress', w.jira.neville);
     await sb.clock.advanceTo(at('10:01:00'));
     expect(t.grant(b.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.jira.issue(b.key).status).toBe('In Progress');
-    expect(t.audit({ grantId: b.grantId }).at(-1)).toMatchObject({ action: 'CLOSE_OUT_SKIPPED', detail: expect.stringContaining('Close-out transition "Start" is not available') });
+    expect(t.audit({ grantId: b.grantId }).at(-1)).toMatchObject({
+      action: 'CLOSE_OUT_SKIPPED',
+      detail: expect.stringContaining('Close-out transition "Start" is not available'),
+    });
     expect(t.audit({ grantId: b.grantId, action: 'ENDED' })).toHaveLength(1);
   });
 });
@@ -205,20 +269,33 @@ describe('two grants for the same group', () => {
     const { w, sb } = t;
     const first = await linuxGrant(t); // 09:00 → 13:00
     await sb.clock.advanceTo(at('10:00:00'));
-    const second = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('14:00:00') });
-    expect(t.grant(second.grantId)).toMatchObject({ status: 'ACTIVE', endsAt: at('14:00:00'), preexistingMembership: false });
+    const second = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('14:00:00'),
+    });
+    expect(t.grant(second.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      endsAt: at('14:00:00'),
+      preexistingMembership: false,
+    });
 
     await sb.clock.advanceTo(at('13:01:00'));
     expect(t.grant(first.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.oktaWrites({ method: 'DELETE' })).toEqual([]);
     expect(t.audit({ grantId: first.grantId, action: 'MEMBERSHIP_KEPT' })).toHaveLength(1);
-    expect(t.comments(first.key).at(-1)).toContain('Another of your grants for this group is still running, so the membership stays until that one ends.');
+    expect(t.comments(first.key).at(-1)).toContain(
+      'Another of your grants for this group is still running, so the membership stays until that one ends.',
+    );
 
     await sb.clock.advanceTo(at('14:01:00'));
     expect(t.grant(second.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
-    expect(t.oktaWrites({ method: 'DELETE' })).toEqual([expect.objectContaining({ status: 204, at: Date.parse(at('14:00:00')) })]);
+    expect(t.oktaWrites({ method: 'DELETE' })).toEqual([
+      expect.objectContaining({ status: 204, at: Date.parse(at('14:00:00')) }),
+    ]);
     expect(t.comments(second.key).at(-1)).toContain('You have been removed from the Okta group.');
   });
 });
@@ -231,15 +308,25 @@ describe('membership that existed before the grant', () => {
     const linux = await linuxGrant(t);
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'ACTIVE', preexistingMembership: true });
     expect(t.oktaWrites()).toEqual([]);
-    expect(t.actions(linux.grantId)).toEqual(['REQUESTED', 'EMERGENCY_USED', 'GRANT_STARTED', 'MEMBERSHIP_ALREADY_PRESENT', 'ACTIVE']);
-    expect(t.comments(linux.key)[0]).toContain('You were already a member of this group before this request, so the app will not remove that membership');
+    expect(t.actions(linux.grantId)).toEqual([
+      'REQUESTED',
+      'EMERGENCY_USED',
+      'GRANT_STARTED',
+      'MEMBERSHIP_ALREADY_PRESENT',
+      'ACTIVE',
+    ]);
+    expect(t.comments(linux.key)[0]).toContain(
+      'You were already a member of this group before this request, so the app will not remove that membership',
+    );
 
     await sb.clock.advanceTo(at('13:01:00'));
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'EXPIRED' });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.oktaWrites()).toEqual([]);
     expect(t.audit({ grantId: linux.grantId, action: 'MEMBERSHIP_KEPT' })[0].detail).toContain('pre-existed');
-    expect(t.comments(linux.key).at(-1)).toContain('You were a member before this grant, so your membership was left in place.');
+    expect(t.comments(linux.key).at(-1)).toContain(
+      'You were a member before this grant, so your membership was left in place.',
+    );
   });
 
   it('a second grant over a pre-existing membership is pre-existing too, and nothing is ever removed', async () => {
@@ -269,22 +356,47 @@ describe('ending early: relinquish and admin revoke', () => {
       sb.app.invoke<any>(key, payload, { accountId, extension: { issue } });
 
     // Someone else cannot give up Neville's access.
-    const refused = await panel('panel/relinquish', { grantId: linux.grantId }, w.jira.alice, { id: linux.id, key: linux.key });
+    const refused = await panel('panel/relinquish', { grantId: linux.grantId }, w.jira.alice, {
+      id: linux.id,
+      key: linux.key,
+    });
     expect(refused).toMatchObject({ ok: false });
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'ACTIVE' });
 
-    const given = await panel('panel/relinquish', { grantId: linux.grantId }, w.jira.neville, { id: linux.id, key: linux.key });
+    const given = await panel('panel/relinquish', { grantId: linux.grantId }, w.jira.neville, {
+      id: linux.id,
+      key: linux.key,
+    });
     expect(given).toMatchObject({ ok: true });
-    expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKED', endReason: 'RELINQUISHED', endedBy: w.jira.neville, endedAt: at('10:00:00') });
-    expect(t.comments(linux.key).at(-1)).toContain('your access to PAM Linux Sysadmins has ended: you gave it up at 22 Nov 2026, 10:00 GMT.');
+    expect(t.grant(linux.grantId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'RELINQUISHED',
+      endedBy: w.jira.neville,
+      endedAt: at('10:00:00'),
+    });
+    expect(t.comments(linux.key).at(-1)).toContain(
+      'your access to PAM Linux Sysadmins has ended: you gave it up at 22 Nov 2026, 10:00 GMT.',
+    );
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     expect(sb.jira.issue(linux.key).status).toBe('Done');
 
-    const revoked = await sb.app.invoke<any>('admin/grants/revoke', { grantId: windows.grantId }, { accountId: w.jira.ada, moduleKey: 'admin-page' });
+    const revoked = await sb.app.invoke<any>(
+      'admin/grants/revoke',
+      { grantId: windows.grantId },
+      { accountId: w.jira.ada, moduleKey: 'admin-page' },
+    );
     expect(revoked).toMatchObject({ ok: true });
-    expect(t.grant(windows.grantId)).toMatchObject({ status: 'REVOKED', endReason: 'REVOKED_BY_ADMIN', endedBy: w.jira.ada });
-    expect(t.audit({ grantId: windows.grantId, action: 'REVOKE_STARTED' })).toEqual([expect.objectContaining({ actor: w.jira.ada, detail: 'Revoked by an administrator.' })]);
-    expect(t.comments(windows.key).at(-1)).toContain('your access to PAM Windows Admins was revoked by an administrator');
+    expect(t.grant(windows.grantId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'REVOKED_BY_ADMIN',
+      endedBy: w.jira.ada,
+    });
+    expect(t.audit({ grantId: windows.grantId, action: 'REVOKE_STARTED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.ada, detail: 'Revoked by an administrator.' }),
+    ]);
+    expect(t.comments(windows.key).at(-1)).toContain(
+      'your access to PAM Windows Admins was revoked by an administrator',
+    );
     expect(sb.okta.members(w.groups.windows)).toEqual([]);
     expect(t.oktaWrites({ method: 'DELETE', status: 204 })).toHaveLength(2);
 

@@ -13,30 +13,58 @@ describe('New access', () => {
   it('grants the group: comment, notification, Okta membership, audit trail with request ids, ACTIVE', async () => {
     const t = await world();
     const { w } = t;
-    const { key, grantId } = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
+    const { key, grantId } = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+    });
 
     expect(t.grant(grantId)).toMatchObject({
-      status: 'ACTIVE', issueKey: key, groupId: w.groups.linux, requesterAccountId: w.jira.neville, oktaUserId: w.okta.neville,
-      startedAt: T0, firstStartedAt: T0, endsAt: plus(T0, 12 * HOUR), preexistingMembership: false, emergency: false,
-      attempts: 0, extensions: 0, changeType: 'Standard',
+      status: 'ACTIVE',
+      issueKey: key,
+      groupId: w.groups.linux,
+      requesterAccountId: w.jira.neville,
+      oktaUserId: w.okta.neville,
+      startedAt: T0,
+      firstStartedAt: T0,
+      endsAt: plus(T0, 12 * HOUR),
+      preexistingMembership: false,
+      emergency: false,
+      attempts: 0,
+      extensions: 0,
+      changeType: 'Standard',
     });
     expect(t.grant(grantId)!.lastError).toBeUndefined();
     expect(t.sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
 
     const puts = t.oktaWrites();
-    expect(puts).toEqual([expect.objectContaining({ method: 'PUT', path: `/api/v1/groups/${w.groups.linux}/users/${w.okta.neville}`, status: 204 })]);
+    expect(puts).toEqual([
+      expect.objectContaining({
+        method: 'PUT',
+        path: `/api/v1/groups/${w.groups.linux}/users/${w.okta.neville}`,
+        status: 204,
+      }),
+    ]);
 
     const comments = t.comments(key);
     expect(comments).toHaveLength(1);
-    expect(comments[0]).toContain('@Neville Newadmin you are now a member of PAM Linux Sysadmins until 22 Nov 2026, 21:00 GMT (12 h 0 min)');
+    expect(comments[0]).toContain(
+      '@Neville Newadmin you are now a member of PAM Linux Sysadmins until 22 Nov 2026, 21:00 GMT (12 h 0 min)',
+    );
     expect(comments[0]).not.toContain('emergency');
     expect(t.sb.jira.comments(key)[0].author).toBe(t.sb.jira.appUser.accountId);
-    expect(t.notifications(key)).toEqual([expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins', to: [w.jira.neville] })]);
+    expect(t.notifications(key)).toEqual([
+      expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins', to: [w.jira.neville] }),
+    ]);
 
     expect(t.actions(grantId)).toEqual(['REQUESTED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
     const added = t.audit({ grantId, action: 'MEMBERSHIP_ADDED' })[0];
     expect(added.oktaRequestId).toBe(puts[0].requestId);
-    expect(t.audit({ grantId, action: 'REQUESTED' })[0]).toMatchObject({ actor: w.jira.neville, issueKey: key, groupId: w.groups.linux });
+    expect(t.audit({ grantId, action: 'REQUESTED' })[0]).toMatchObject({
+      actor: w.jira.neville,
+      issueKey: key,
+      groupId: w.groups.linux,
+    });
     expect(await t.verifyAudit()).toEqual({ ok: true, count: 4 });
     // The trigger called no Okta: everything Okta saw came from the queue consumer.
     expect(t.sb.events.deliveries.map((d) => [d.body, d.outcome])).toEqual([[{ kind: 'grant', grantId }, 'ok']]);
@@ -45,7 +73,12 @@ describe('New access', () => {
   it('clamps the end by a requested end date and by the group maximum', async () => {
     const t = await world();
     const { w } = t;
-    const early = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: plus(T0, 2 * HOUR) });
+    const early = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: plus(T0, 2 * HOUR),
+    });
     expect(t.grant(early.grantId)).toMatchObject({ status: 'ACTIVE', endsAt: plus(T0, 2 * HOUR) });
     // PAM Database Admins allows 8 h at most, whatever the change type says.
     const capped = await t.raise({ changeType: 'Normal', accessType: 'New access', adminGroup: w.groups.database });
@@ -56,14 +89,20 @@ describe('New access', () => {
     const t = await world();
     const { w } = t;
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
-    const { key, grantId } = await t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux });
+    const { key, grantId } = await t.raise({
+      changeType: 'Emergency',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+    });
 
     expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE', emergency: true, endsAt: plus(T0, 4 * HOUR) });
     expect(t.grant(grantId)!.approvedBy).toBeUndefined();
     expect(t.sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.actions(grantId)).toEqual(['REQUESTED', 'EMERGENCY_USED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
     expect(t.audit({ grantId, action: 'EMERGENCY_USED' })[0].detail).toContain('Flagged for review');
-    expect(t.comments(key)).toEqual([expect.stringContaining('Granted through the emergency path without prior approval; this is flagged for review')]);
+    expect(t.comments(key)).toEqual([
+      expect.stringContaining('Granted through the emergency path without prior approval; this is flagged for review'),
+    ]);
   });
 });
 
@@ -72,10 +111,18 @@ describe('approval mode "status"', () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
-    const { key, grantId } = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
+    const { key, grantId } = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+    });
 
     expect(t.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
-    expect(t.comments(key)).toEqual([expect.stringContaining('@Neville Newadmin your request for PAM Linux Sysadmins is waiting for approval. Someone other than you must move this issue to "Approved".')]);
+    expect(t.comments(key)).toEqual([
+      expect.stringContaining(
+        '@Neville Newadmin your request for PAM Linux Sysadmins is waiting for approval. Someone other than you must move this issue to "Approved".',
+      ),
+    ]);
     expect(t.actions(grantId)).toEqual(['REQUESTED', 'AWAITING_APPROVAL']);
     expect(sb.okta.requests).toHaveLength(0);
 
@@ -84,9 +131,13 @@ describe('approval mode "status"', () => {
     expect(t.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
     expect(t.comments(key)).toHaveLength(2);
     expect(t.comments(key)[1]).toContain('Approval not accepted.');
-    expect(t.comments(key)[1]).toContain('The requester cannot approve their own access. Someone else must move the issue to "Approved".');
+    expect(t.comments(key)[1]).toContain(
+      'The requester cannot approve their own access. Someone else must move the issue to "Approved".',
+    );
     // Recorded as a refused approval, not as a denied request: the request is still open.
-    expect(t.audit({ grantId, action: 'APPROVAL_REFUSED' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    expect(t.audit({ grantId, action: 'APPROVAL_REFUSED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.neville }),
+    ]);
     expect(t.audit({ grantId, action: 'DENIED' })).toEqual([]);
     expect(t.oktaWrites()).toEqual([]);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
@@ -102,7 +153,13 @@ describe('approval mode "status"', () => {
     await sb.jira.transition(key, 'To Do', w.jira.alice);
     await sb.jira.transition(key, 'Approved', w.jira.alice);
     const now = sb.clock.now();
-    expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.alice, startedAt: now, endsAt: plus(now, 12 * HOUR), emergency: false });
+    expect(t.grant(grantId)).toMatchObject({
+      status: 'ACTIVE',
+      approvedBy: w.jira.alice,
+      startedAt: now,
+      endsAt: plus(now, 12 * HOUR),
+      emergency: false,
+    });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.oktaWrites()).toHaveLength(1);
     expect(t.audit({ grantId, action: 'APPROVED' })).toEqual([expect.objectContaining({ actor: w.jira.alice })]);
@@ -114,12 +171,23 @@ describe('approval mode "status"', () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.windows, { approvalMode: 'status' });
-    const { key, grantId } = await t.raise({ changeType: 'Normal', accessType: 'New access', adminGroup: w.groups.windows });
+    const { key, grantId } = await t.raise({
+      changeType: 'Normal',
+      accessType: 'New access',
+      adminGroup: w.groups.windows,
+    });
     await sb.clock.advance(20 * 60_000);
     expect(t.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
     await sb.jira.transition(key, 'Approved', w.jira.alice);
     expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.alice });
-    expect(t.actions(grantId)).toEqual(['REQUESTED', 'AWAITING_APPROVAL', 'APPROVED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
+    expect(t.actions(grantId)).toEqual([
+      'REQUESTED',
+      'AWAITING_APPROVAL',
+      'APPROVED',
+      'GRANT_STARTED',
+      'MEMBERSHIP_ADDED',
+      'ACTIVE',
+    ]);
     expect(sb.okta.members(w.groups.windows)).toEqual([w.okta.neville]);
     expect(t.comments(key)).toHaveLength(2);
   });
@@ -131,7 +199,10 @@ describe('identity', () => {
     const { w, sb } = t;
     const oHenry = sb.okta.addUser({ login: 'henry.h@atko.email', email: 'h.hidden@atko.email' }).id;
     await t.setPolicy({ requesterMapping: { [w.jira.henry]: 'henry.h@atko.email' } });
-    const { grantId } = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux }, { reporter: w.jira.henry });
+    const { grantId } = await t.raise(
+      { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
+      { reporter: w.jira.henry },
+    );
     expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE', oktaUserId: oHenry });
     expect(sb.okta.members(w.groups.linux)).toEqual([oHenry]);
   });

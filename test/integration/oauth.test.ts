@@ -13,7 +13,10 @@ async function connectWithOAuth(t: Awaited<ReturnType<typeof world>>, scopes: st
   const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'jit-key-1', alg: 'RS256', use: 'sig' };
   t.sb.okta.registerOAuthClient({ clientId: '0oaJITACCESS00000001', publicJwk, scopes, requireDpop: true });
   await t.config(async (c) => {
-    await c.saveConnection({ domain: t.sb.okta.domain, auth: { method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'jit-key-1' } });
+    await c.saveConnection({
+      domain: t.sb.okta.domain,
+      auth: { method: 'oauth', clientId: '0oaJITACCESS00000001', keyId: 'jit-key-1' },
+    });
     await c.saveSecrets({ privateKeyPem: await jose.exportPKCS8(privateKey) });
   });
 }

@@ -27,14 +27,25 @@ let page: Page;
 let app: FrameLocator;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
+    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   sb = await createSandbox();
   world = seedPeople(sb);
   host = await startAdminHost(sb, { accountId: world.jira.ada });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
   page.setDefaultTimeout(UI_TIMEOUT);
@@ -51,7 +62,12 @@ afterAll(async () => {
 test('connection tab: lists the scopes to grant, and Test connection names the one the service app lacks', async () => {
   const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
   const publicJwk = { ...(await jose.exportJWK(publicKey)), kid: 'kid-1', alg: 'RS256', use: 'sig' };
-  sb.okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: OKTA_SCOPES.filter((s) => s !== 'okta.roles.read'), requireDpop: true });
+  sb.okta.registerOAuthClient({
+    clientId: CLIENT,
+    publicJwk,
+    scopes: OKTA_SCOPES.filter((s) => s !== 'okta.roles.read'),
+    requireDpop: true,
+  });
 
   await app.getByTestId('connection-screen').waitFor();
   await app.locator('#domain').fill(sb.okta.domain);
@@ -76,7 +92,10 @@ test('connection tab: lists the scopes to grant, and Test connection names the o
 test('allowlist tab: lists the role permissions, and names the one the role lacks for the chosen group; nothing is saved', async () => {
   const d = `https://${sb.okta.domain}`;
   sb.okta.setAdminRole(CLIENT, [
-    { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`] },
+    {
+      permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'],
+      resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`],
+    },
   ]);
   await app.getByTestId('tab-allowlist').click();
   await app.getByTestId('allowlist-screen').waitFor();
@@ -87,7 +106,11 @@ test('allowlist tab: lists the role permissions, and names the one the role lack
   await app.getByTestId(`choose-${world.groups.linux}`).click();
   await app.getByTestId('submit-policy').click();
   await expectText(app.getByTestId('allowlist-refusal'), `okta.groups.members.manage on group ${world.groups.linux}`);
-  const list = await sb.app.invoke<any>('admin/allowlist/list', {}, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+  const list = await sb.app.invoke<any>(
+    'admin/allowlist/list',
+    {},
+    { accountId: world.jira.ada, moduleKey: 'admin-page' },
+  );
   expect(list).toEqual({ ok: true, data: [] });
 });
 
@@ -96,5 +119,8 @@ async function expectText(locator: ReturnType<FrameLocator['getByTestId']>, text
 }
 
 async function expectExact(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
-  await locator.filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().waitFor({ timeout: UI_TIMEOUT });
+  await locator
+    .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT });
 }

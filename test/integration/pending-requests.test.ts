@@ -44,10 +44,19 @@ describe('an admin cancels a waiting request (admin/requests/cancel)', () => {
     const r = await waiting(t);
     await sb.clock.advance(10 * MIN);
 
-    const answer = await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: '  Raised for the wrong change.  ' }, w.jira.ada);
+    const answer = await admin(
+      t,
+      'admin/requests/cancel',
+      { grantId: r.grantId, reason: '  Raised for the wrong change.  ' },
+      w.jira.ada,
+    );
     expect(answer).toEqual({ ok: true, data: { grantId: r.grantId, status: 'WITHDRAWN' } });
     expect(t.grant(r.grantId)).toMatchObject({
-      status: 'WITHDRAWN', endedBy: w.jira.ada, endedAt: at('09:10:00'), reason: 'Raised for the wrong change.', reasonCode: 'REQUEST.CANCELLED',
+      status: 'WITHDRAWN',
+      endedBy: w.jira.ada,
+      endedAt: at('09:10:00'),
+      reason: 'Raised for the wrong change.',
+      reasonCode: 'REQUEST.CANCELLED',
     });
     expect(t.grant(r.grantId)!.supersededBy).toBeUndefined();
     expect(t.audit({ grantId: r.grantId, action: 'CANCELLED' })).toEqual([
@@ -56,11 +65,15 @@ describe('an admin cancels a waiting request (admin/requests/cancel)', () => {
     const cancelled = t.comments(r.key).filter((c) => c.includes('was cancelled by'));
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]).toContain('Raised for the wrong change.');
-    expect(t.notifications(r.key)).toEqual([expect.objectContaining({ subject: 'Request cancelled: PAM Linux Sysadmins' })]);
+    expect(t.notifications(r.key)).toEqual([
+      expect.objectContaining({ subject: 'Request cancelled: PAM Linux Sysadmins' }),
+    ]);
 
     // A second click (or a replay) changes nothing and is refused.
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'again' }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'REQUEST.NOT_PENDING' } });
+    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'again' }, w.jira.ada)).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST.NOT_PENDING' },
+    });
 
     // Approved afterwards: nothing granted, no new request recorded, said once whatever happens next.
     const before = t.grants().length;
@@ -83,26 +96,42 @@ describe('an admin cancels a waiting request (admin/requests/cancel)', () => {
     const t = await world();
     const { w } = t;
     const r = await waiting(t);
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'No.' }, w.jira.alice))
-      .toMatchObject({ ok: false, error: { code: 'AUTH.NOT_ADMIN' } });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'No.' }, w.jira.neville))
-      .toMatchObject({ ok: false, error: { code: 'AUTH.NOT_ADMIN' } });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID', message: expect.stringContaining('Reason is required') } });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: '   ' }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'x'.repeat(501) }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID', message: expect.stringContaining('at most 500') } });
+    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'No.' }, w.jira.alice)).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_ADMIN' },
+    });
+    expect(
+      await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'No.' }, w.jira.neville),
+    ).toMatchObject({ ok: false, error: { code: 'AUTH.NOT_ADMIN' } });
+    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId }, w.jira.ada)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: expect.stringContaining('Reason is required') },
+    });
+    expect(await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: '   ' }, w.jira.ada)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
+    expect(
+      await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'x'.repeat(501) }, w.jira.ada),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: expect.stringContaining('at most 500') },
+    });
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', version: 1 });
 
     // Granted (no approval needed for Windows): not pending any more.
     const active = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
     expect(t.grant(active.grantId)).toMatchObject({ status: 'ACTIVE' });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: active.grantId, reason: 'Too late.' }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'REQUEST.NOT_PENDING', message: expect.stringContaining('End the access instead') } });
+    expect(
+      await admin(t, 'admin/requests/cancel', { grantId: active.grantId, reason: 'Too late.' }, w.jira.ada),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'REQUEST.NOT_PENDING', message: expect.stringContaining('End the access instead') },
+    });
     expect(t.grant(active.grantId)).toMatchObject({ status: 'ACTIVE' });
-    expect(await admin(t, 'admin/requests/cancel', { grantId: 'grant-999999', reason: 'Gone.' }, w.jira.ada))
-      .toMatchObject({ ok: false, error: { code: 'GRANT.NOT_FOUND' } });
+    expect(
+      await admin(t, 'admin/requests/cancel', { grantId: 'grant-999999', reason: 'Gone.' }, w.jira.ada),
+    ).toMatchObject({ ok: false, error: { code: 'GRANT.NOT_FOUND' } });
   });
 });
 
@@ -115,10 +144,19 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     expect(before.actions!.withdraw).toEqual({ enabled: true });
 
     const answer = await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.neville, r.issue);
-    expect(answer).toMatchObject({ ok: true, data: { notice: expect.stringContaining('Withdrawn'), panel: { grant: { status: 'WITHDRAWN' } } } });
+    expect(answer).toMatchObject({
+      ok: true,
+      data: { notice: expect.stringContaining('Withdrawn'), panel: { grant: { status: 'WITHDRAWN' } } },
+    });
     expect(answer.data.panel.actions).toEqual({});
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'WITHDRAWN', endedBy: w.jira.neville, reasonCode: 'REQUEST.WITHDRAWN' });
-    expect(t.audit({ grantId: r.grantId, action: 'WITHDRAWN' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'WITHDRAWN',
+      endedBy: w.jira.neville,
+      reasonCode: 'REQUEST.WITHDRAWN',
+    });
+    expect(t.audit({ grantId: r.grantId, action: 'WITHDRAWN' })).toEqual([
+      expect.objectContaining({ actor: w.jira.neville }),
+    ]);
     expect(t.comments(r.key).filter((c) => c.includes('was withdrawn by'))).toHaveLength(1);
 
     await sb.jira.transition(r.key, 'Approved', w.jira.alice);
@@ -128,23 +166,35 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     expect(t.comments(r.key).filter((c) => grantsNothing.test(c))).toHaveLength(1);
   });
 
-  it('refuses anyone but the requester, and a payload naming another issue\'s grant; nothing changes', async () => {
+  it("refuses anyone but the requester, and a payload naming another issue's grant; nothing changes", async () => {
     const t = await world();
     const { w } = t;
     const r = await waiting(t);
-    const other = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux }, { reporter: w.jira.alice });
-    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.alice, r.issue))
-      .toMatchObject({ ok: false, error: { code: 'AUTH.NOT_REQUESTER' } });
+    const other = await t.raise(
+      { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
+      { reporter: w.jira.alice },
+    );
+    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.alice, r.issue)).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_REQUESTER' },
+    });
     // An admin is not the requester either: admins cancel from the admin page, with a reason.
-    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.ada, r.issue))
-      .toMatchObject({ ok: false, error: { code: 'AUTH.NOT_REQUESTER' } });
+    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.ada, r.issue)).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_REQUESTER' },
+    });
     // Alice, on her own issue, names Neville's grant: refused before any read.
-    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.alice, { id: other.id, key: other.key }))
-      .toMatchObject({ ok: false, error: { code: 'PANEL.WRONG_GRANT' } });
-    expect(await panel(t, 'panel/withdraw', { grantId: `${r.grantId}-r2x` }, w.jira.neville, r.issue))
-      .toMatchObject({ ok: false, error: { code: 'PANEL.WRONG_GRANT' } });
-    expect(await panel(t, 'panel/withdraw', {}, w.jira.neville, r.issue))
-      .toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
+    expect(
+      await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.alice, { id: other.id, key: other.key }),
+    ).toMatchObject({ ok: false, error: { code: 'PANEL.WRONG_GRANT' } });
+    expect(await panel(t, 'panel/withdraw', { grantId: `${r.grantId}-r2x` }, w.jira.neville, r.issue)).toMatchObject({
+      ok: false,
+      error: { code: 'PANEL.WRONG_GRANT' },
+    });
+    expect(await panel(t, 'panel/withdraw', {}, w.jira.neville, r.issue)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', version: 1 });
     expect(t.grant(other.grantId)).toMatchObject({ status: 'REQUESTED', version: 1 });
   });
@@ -153,7 +203,9 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     const t = await world();
     const { w, sb } = t;
     const r = await waiting(t);
-    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.neville, r.issue)).toMatchObject({ ok: true });
+    expect(await panel(t, 'panel/withdraw', { grantId: r.grantId }, w.jira.neville, r.issue)).toMatchObject({
+      ok: true,
+    });
     await sb.clock.advance(1 * MIN);
     await sb.jira.updateFields(r.key, { adminGroup: w.groups.windows }, w.jira.neville);
     await sb.jira.updateFields(r.key, { changeType: 'Emergency' }, w.jira.neville);
@@ -166,7 +218,7 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     expect(t.oktaWrites()).toEqual([]);
   });
 
-  it('withdraws the issue\'s current request after an edit recorded a new one', async () => {
+  it("withdraws the issue's current request after an edit recorded a new one", async () => {
     const t = await world();
     const { w, sb } = t;
     const r = await waiting(t);
@@ -185,10 +237,16 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
     const { w } = t;
     const r = await waiting(t);
     const alice = await load(t, w.jira.alice, r.issue);
-    expect(alice.approver).toEqual({ mayApprove: true, message: expect.stringContaining('move the issue to "Approved"') });
+    expect(alice.approver).toEqual({
+      mayApprove: true,
+      message: expect.stringContaining('move the issue to "Approved"'),
+    });
     expect(alice.actions!.withdraw).toBeUndefined();
     const neville = await load(t, w.jira.neville, r.issue);
-    expect(neville.approver).toEqual({ mayApprove: false, message: expect.stringContaining('You cannot approve your own request') });
+    expect(neville.approver).toEqual({
+      mayApprove: false,
+      message: expect.stringContaining('You cannot approve your own request'),
+    });
     // Nothing to approve once it is active.
     const active = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
     expect((await load(t, w.jira.alice, { id: active.id, key: active.key })).approver).toBeUndefined();
@@ -196,7 +254,7 @@ describe('the requester withdraws their own waiting request (panel/withdraw)', (
 });
 
 describe('the approval window of each group', () => {
-  it('closes a request after its own group\'s window, with one comment; another group keeps the default 7 days', async () => {
+  it("closes a request after its own group's window, with one comment; another group keeps the default 7 days", async () => {
     const t = await world();
     const { w, sb } = t;
     await t.setGroup(w.groups.linux, { approvalWindowDays: 2 });
@@ -219,14 +277,32 @@ describe('the approval window of each group', () => {
   it('is set on the allowlist through the admin page (default 7, bounded)', async () => {
     const t = await world();
     const { w } = t;
-    const entry = { groupId: w.groups.linux, maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'status', allowedProjectKeys: [] };
+    const entry = {
+      groupId: w.groups.linux,
+      maxDurationHours: 12,
+      maxLifetimeHours: 24,
+      maxExtensions: 2,
+      reminderLeadMinutes: 60,
+      approvalMode: 'status',
+      allowedProjectKeys: [],
+    };
     let r = await admin(t, 'admin/allowlist/update', { ...entry, approvalWindowDays: 3 }, w.jira.ada);
     expect(r.ok).toBe(true);
-    expect(r.data.find((e: { groupId: string }) => e.groupId === w.groups.linux)).toMatchObject({ approvalWindowDays: 3 });
+    expect(r.data.find((e: { groupId: string }) => e.groupId === w.groups.linux)).toMatchObject({
+      approvalWindowDays: 3,
+    });
     r = await admin(t, 'admin/allowlist/update', entry, w.jira.ada);
-    expect(r.data.find((e: { groupId: string }) => e.groupId === w.groups.linux)).toMatchObject({ approvalWindowDays: 7 });
-    expect(await admin(t, 'admin/allowlist/update', { ...entry, approvalWindowDays: 0 }, w.jira.ada)).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
-    expect(await admin(t, 'admin/allowlist/update', { ...entry, approvalWindowDays: 91 }, w.jira.ada)).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
+    expect(r.data.find((e: { groupId: string }) => e.groupId === w.groups.linux)).toMatchObject({
+      approvalWindowDays: 7,
+    });
+    expect(await admin(t, 'admin/allowlist/update', { ...entry, approvalWindowDays: 0 }, w.jira.ada)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
+    expect(await admin(t, 'admin/allowlist/update', { ...entry, approvalWindowDays: 91 }, w.jira.ada)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
   });
 });
 
@@ -239,16 +315,29 @@ describe('the dashboard lists waiting requests', () => {
     const dash = await admin(t, 'admin/dashboard/get', {}, w.jira.ada);
     const view = dash.data as DashboardView;
     expect(view.pending).toEqual({
-      more: false, limit: PENDING_LIMIT,
-      requests: [{
-        id: r.grantId, issueKey: r.key, requesterAccountId: w.jira.neville, requesterName: 'Neville Newadmin',
-        groupId: w.groups.linux, groupName: 'PAM Linux Sysadmins', requestedAt: at('09:00:00'),
-        approvals: { given: 0, needed: 1 }, waitingFor: expect.stringContaining('move the issue to "Approved"'),
-        approvers: 'Anyone who can transition the issue, except the requester', closesAt: '2026-11-29T09:00:00.000Z', emergency: false,
-      }],
+      more: false,
+      limit: PENDING_LIMIT,
+      requests: [
+        {
+          id: r.grantId,
+          issueKey: r.key,
+          requesterAccountId: w.jira.neville,
+          requesterName: 'Neville Newadmin',
+          groupId: w.groups.linux,
+          groupName: 'PAM Linux Sysadmins',
+          requestedAt: at('09:00:00'),
+          approvals: { given: 0, needed: 1 },
+          waitingFor: expect.stringContaining('move the issue to "Approved"'),
+          approvers: 'Anyone who can transition the issue, except the requester',
+          closesAt: '2026-11-29T09:00:00.000Z',
+          emergency: false,
+        },
+      ],
     });
     await admin(t, 'admin/requests/cancel', { grantId: r.grantId, reason: 'Not needed.' }, w.jira.ada);
-    expect(((await admin(t, 'admin/dashboard/get', {}, w.jira.ada)).data as DashboardView).pending.requests).toEqual([]);
+    expect(((await admin(t, 'admin/dashboard/get', {}, w.jira.ada)).data as DashboardView).pending.requests).toEqual(
+      [],
+    );
   });
 
   it('reads at most its limit of them, oldest first, and says there are more', async () => {
@@ -257,11 +346,24 @@ describe('the dashboard lists waiting requests', () => {
     await t.setGroup(w.groups.linux, { approvalMode: 'status' });
     // Raised 20 days ago (outside the dashboard's 14-day chart, which reads its own window).
     const start = Date.parse(at('09:00:00')) - 20 * 24 * HOUR;
-    const many: Grant[] = Array.from({ length: PENDING_LIMIT + 15 }, (_, i) => openRequest({
-      issueId: String(50_000 + i), issueKey: `ACC-${5_000 + i}`, projectKey: 'ACC', requesterAccountId: w.jira.neville,
-      groupId: w.groups.linux, emergency: false, requestNumber: 1,
-    }, new Date(start - (i + 1) * MIN).toISOString()));
-    await sb.app.run(async () => { const store = new KvsGrantStore(new KvsAuditLog()); for (const g of many) await store.create(g); });
+    const many: Grant[] = Array.from({ length: PENDING_LIMIT + 15 }, (_, i) =>
+      openRequest(
+        {
+          issueId: String(50_000 + i),
+          issueKey: `ACC-${5_000 + i}`,
+          projectKey: 'ACC',
+          requesterAccountId: w.jira.neville,
+          groupId: w.groups.linux,
+          emergency: false,
+          requestNumber: 1,
+        },
+        new Date(start - (i + 1) * MIN).toISOString(),
+      ),
+    );
+    await sb.app.run(async () => {
+      const store = new KvsGrantStore(new KvsAuditLog());
+      for (const g of many) await store.create(g);
+    });
     // Grant items the dashboard's KVS queries carried: the pending list's one page, nothing more.
     let grantItemsRead = 0;
     const handle = sb.kvs.handle.bind(sb.kvs);

@@ -9,12 +9,15 @@ import { at, MIN, SEC, useWorlds, world, type World } from './world';
 
 useWorlds();
 // Triggers and consumers that fail here say so on console.warn: expected, and not worth reading.
-beforeAll(() => { jest.spyOn(console, 'warn').mockImplementation(() => {}); });
+beforeAll(() => {
+  jest.spyOn(console, 'warn').mockImplementation(() => {});
+});
 
 const MEMBERSHIP = /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/;
 
 /** Neville's Linux grant, Emergency: 09:00 → 13:00 when raised at the start. */
-const linuxGrant = (t: World) => t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: t.w.groups.linux });
+const linuxGrant = (t: World) =>
+  t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: t.w.groups.linux });
 
 /** Neville's Linux grant raised at 09:02:30, so it ends at 13:02:30, between two sweeps: one path ends it. */
 async function offGridGrant(t: World) {
@@ -25,7 +28,9 @@ async function offGridGrant(t: World) {
 /** Puts a `grant` work item on the app's queue, as a duplicate delivery would. */
 async function queueWork(t: World, body: { kind: string; grantId: string }) {
   const queueName = t.sb.app.loaded.consumers[0].queue;
-  expect(t.sb.events.publish({ queueName, jobId: `dup-${body.kind}-${body.grantId}`, payload: [{ body }] }).status).toBeLessThan(300);
+  expect(
+    t.sb.events.publish({ queueName, jobId: `dup-${body.kind}-${body.grantId}`, payload: [{ body }] }).status,
+  ).toBeLessThan(300);
   await t.sb.clock.settle();
 }
 
@@ -76,7 +81,9 @@ describe('exact-time expiry', () => {
     await sb.clock.advanceTo(at('12:55:00')); // sweeps at 12:45, 12:50 and 12:55 all see it
     await sb.app.runScheduled('expiry-sweep');
     await sb.app.runScheduled('expiry-sweep');
-    expect(sb.events.peek()).toEqual([expect.objectContaining({ body: { kind: 'expire', grantId: linux.grantId }, dueAt: Date.parse(at('13:00:00')) })]);
+    expect(sb.events.peek()).toEqual([
+      expect.objectContaining({ body: { kind: 'expire', grantId: linux.grantId }, dueAt: Date.parse(at('13:00:00')) }),
+    ]);
   });
 });
 
@@ -88,7 +95,11 @@ describe('revocations that do not go through at once', () => {
     await sb.clock.advanceTo(at('13:02:00'));
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 503, headers: { 'Retry-After': '60' } });
     await sb.clock.advanceTo(at('13:02:30'));
-    expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKING', attempts: 1, lastError: expect.stringContaining('HTTP 503') });
+    expect(t.grant(linux.grantId)).toMatchObject({
+      status: 'REVOKING',
+      attempts: 1,
+      lastError: expect.stringContaining('HTTP 503'),
+    });
     // The queue loses the retry.
     const lost = sb.events.takeDue(Number.MAX_SAFE_INTEGER);
     expect(lost).toMatchObject({ body: { kind: 'expire', grantId: linux.grantId } });
@@ -110,7 +121,11 @@ describe('revocations that do not go through at once', () => {
     await sb.clock.advanceTo(at('13:02:00'));
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 401, times: 2 });
     await sb.clock.advanceTo(at('13:02:30'));
-    expect(t.deliveries().at(-1)).toMatchObject({ body: { kind: 'expire', grantId: linux.grantId }, outcome: 'retry', retryAfterMs: 900_000 });
+    expect(t.deliveries().at(-1)).toMatchObject({
+      body: { kind: 'expire', grantId: linux.grantId },
+      outcome: 'retry',
+      retryAfterMs: 900_000,
+    });
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKING', attempts: 1 });
     await sb.clock.advance(15 * MIN);
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKING', attempts: 2 });
@@ -129,9 +144,19 @@ describe('revocations that do not go through at once', () => {
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 403 });
     await sb.clock.advanceTo(at('13:01:00'));
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'FAILED' });
-    const relinquish = await sb.app.invoke<any>('panel/relinquish', { grantId: linux.grantId }, { accountId: w.jira.neville, extension: { issue: { id: linux.id, key: linux.key } } });
+    const relinquish = await sb.app.invoke<any>(
+      'panel/relinquish',
+      { grantId: linux.grantId },
+      { accountId: w.jira.neville, extension: { issue: { id: linux.id, key: linux.key } } },
+    );
     expect(relinquish).toMatchObject({ ok: false });
-    expect(await sb.app.invoke<any>('admin/grants/revoke', { grantId: linux.grantId }, { accountId: w.jira.ada, moduleKey: 'admin-page' })).toMatchObject({ ok: true });
+    expect(
+      await sb.app.invoke<any>(
+        'admin/grants/revoke',
+        { grantId: linux.grantId },
+        { accountId: w.jira.ada, moduleKey: 'admin-page' },
+      ),
+    ).toMatchObject({ ok: true });
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'EXPIRED', endReason: 'EXPIRED' });
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     expect(t.actions(linux.grantId).filter((a) => a === 'REVOKE_STARTED')).toHaveLength(2);
@@ -141,13 +166,22 @@ describe('revocations that do not go through at once', () => {
     const t = await world();
     const { w, sb } = t;
     const linux = await linuxGrant(t);
-    const relinquish = () => sb.app.invoke<any>('panel/relinquish', { grantId: linux.grantId }, { accountId: w.jira.neville, extension: { issue: { id: linux.id, key: linux.key } } });
+    const relinquish = () =>
+      sb.app.invoke<any>(
+        'panel/relinquish',
+        { grantId: linux.grantId },
+        { accountId: w.jira.neville, extension: { issue: { id: linux.id, key: linux.key } } },
+      );
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 503 });
     expect(await relinquish()).toMatchObject({ ok: true });
     expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKING' });
     expect(await relinquish()).toMatchObject({ ok: true });
     await sb.clock.advance(2 * MIN);
-    expect(t.grant(linux.grantId)).toMatchObject({ status: 'REVOKED', endReason: 'RELINQUISHED', endedBy: w.jira.neville });
+    expect(t.grant(linux.grantId)).toMatchObject({
+      status: 'REVOKED',
+      endReason: 'RELINQUISHED',
+      endedBy: w.jira.neville,
+    });
     expect(t.oktaWrites({ method: 'DELETE', status: 204 })).toHaveLength(1);
     expect(t.audit({ grantId: linux.grantId, action: 'REVOKE_STARTED' })).toHaveLength(1);
     expect(t.comments(linux.key).filter((c) => c.includes('you gave it up'))).toHaveLength(1);
@@ -164,11 +198,18 @@ describe('revocations that do not go through at once', () => {
       const res = await sandboxFetch(input, init);
       if (init?.method === 'PUT' && lost++ === 0) {
         await res.arrayBuffer();
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        });
       }
       return res;
     }) as typeof fetch;
-    const r = await t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('09:20:00') });
+    const r = await t.raise({
+      changeType: 'Emergency',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('09:20:00'),
+    });
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING' });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     sb.okta.fault({ path: /^\/api\/v1\//, status: 503, times: 1_000_000 });
@@ -227,13 +268,22 @@ describe('a trigger that died half way through recording a request', () => {
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED' });
     expect(t.audit({ grantId: r.grantId })).toEqual([]);
     for (let i = 0; i < 20; i++) {
-      await sb.clock.advance(1 * MIN).catch((e) => { expect(String(e)).toContain('injected'); thrown++; });
+      await sb.clock.advance(1 * MIN).catch((e) => {
+        expect(String(e)).toContain('injected');
+        thrown++;
+      });
     }
     expect(thrown).toBe(1);
     expect(sb.productEvents.filter((e) => e.reason === 'retry')).toHaveLength(4); // Forge's retries, all four, died too
     await sb.clock.advance(20 * MIN);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE' });
-    expect(t.actions(r.grantId)).toEqual(['REQUESTED', 'EMERGENCY_USED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
+    expect(t.actions(r.grantId)).toEqual([
+      'REQUESTED',
+      'EMERGENCY_USED',
+      'GRANT_STARTED',
+      'MEMBERSHIP_ADDED',
+      'ACTIVE',
+    ]);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
     expect(t.oktaWrites()).toHaveLength(1);
     expect(await t.verifyAudit()).toMatchObject({ ok: true });

@@ -19,7 +19,12 @@ describe('the reporter is part of the request', () => {
     await sb.jira.setReporter(r.key, w.jira.alice, w.jira.ada);
     await sb.clock.advance(MIN);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', requesterAccountId: w.jira.neville });
-    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.ada, detail: expect.stringContaining('Reporter changed after access was granted') })]);
+    expect(t.audit({ grantId: r.grantId, action: 'EDIT_IGNORED' })).toEqual([
+      expect.objectContaining({
+        actor: w.jira.ada,
+        detail: expect.stringContaining('Reporter changed after access was granted'),
+      }),
+    ]);
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
   });
 
@@ -31,7 +36,11 @@ describe('the reporter is part of the request', () => {
     await sb.jira.setReporter(r.key, w.jira.alice, w.jira.ada);
     expect(t.comments(r.key).at(-1)).toContain('Reporter changed after it was recorded');
     await sb.jira.transition(r.key, 'Approved', w.jira.ada);
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', requesterAccountId: w.jira.neville, approvedBy: w.jira.ada });
+    expect(t.grant(r.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      requesterAccountId: w.jira.neville,
+      approvedBy: w.jira.ada,
+    });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
   });
 
@@ -48,7 +57,11 @@ describe('the reporter is part of the request', () => {
     expect(t.grant(`${r.grantId}-r2`)).toMatchObject({ status: 'REQUESTED' });
     await sb.jira.transition(r.key, 'To Do', w.jira.ada);
     await sb.jira.transition(r.key, 'Approved', w.jira.ada);
-    expect(t.grant(`${r.grantId}-r2`)).toMatchObject({ status: 'ACTIVE', requesterAccountId: w.jira.alice, approvedBy: w.jira.ada });
+    expect(t.grant(`${r.grantId}-r2`)).toMatchObject({
+      status: 'ACTIVE',
+      requesterAccountId: w.jira.alice,
+      approvedBy: w.jira.ada,
+    });
     expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.alice]);
   });
   it('who handed a waiting request to someone else cannot approve it: the new request needs a third person', async () => {
@@ -58,11 +71,17 @@ describe('the reporter is part of the request', () => {
     const r = await linux(t);
     await sb.jira.setReporter(r.key, w.jira.alice, w.jira.neville);
     const second = `${r.grantId}-r2`;
-    expect(t.grant(second)).toMatchObject({ status: 'REQUESTED', requesterAccountId: w.jira.alice, raisedBy: w.jira.neville });
+    expect(t.grant(second)).toMatchObject({
+      status: 'REQUESTED',
+      requesterAccountId: w.jira.alice,
+      raisedBy: w.jira.neville,
+    });
     await sb.jira.transition(r.key, 'Approved', w.jira.neville);
     expect(t.grant(second)).toMatchObject({ status: 'REQUESTED' });
     expect(t.comments(r.key).at(-1)).toContain('The person who raised this request for someone else cannot approve it');
-    expect(t.audit({ grantId: second, action: 'APPROVAL_REFUSED' })).toEqual([expect.objectContaining({ actor: w.jira.neville })]);
+    expect(t.audit({ grantId: second, action: 'APPROVAL_REFUSED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.neville }),
+    ]);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
     await sb.jira.transition(r.key, 'To Do', w.jira.ada);
     await sb.jira.transition(r.key, 'Approved', w.jira.ada);
@@ -87,7 +106,9 @@ describe('Extend and View issues are answered once, as raised', () => {
     expect(t.grant(l.grantId)).toMatchObject({ extensions: 1 });
     expect(t.audit({ action: 'EXTENDED' })).toHaveLength(1);
     expect(t.comments(ext.key).filter((c) => c.includes('Changes to this request are not applied'))).toHaveLength(1);
-    expect(t.audit({ issueKey: ext.key, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining('Admin group changed') })]);
+    expect(t.audit({ issueKey: ext.key, action: 'EDIT_IGNORED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.neville, detail: expect.stringContaining('Admin group changed') }),
+    ]);
   });
 
   it('a View access issue edited into New access by someone else grants nothing, and the editor is named', async () => {
@@ -98,7 +119,9 @@ describe('Extend and View issues are answered once, as raised', () => {
     await sb.clock.advance(10 * MIN);
     expect(t.grants()).toEqual([]);
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
-    expect(t.audit({ issueKey: view.key, action: 'EDIT_IGNORED' })).toEqual([expect.objectContaining({ actor: w.jira.alice })]);
+    expect(t.audit({ issueKey: view.key, action: 'EDIT_IGNORED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.alice }),
+    ]);
     expect(t.audit({ action: 'REQUESTED' })).toEqual([]);
   });
 });

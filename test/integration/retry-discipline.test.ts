@@ -23,7 +23,12 @@ describe('Okta rejecting the credentials for six hours', () => {
     const requesters = people(t, 16);
     const raised = [];
     for (const [i, reporter] of requesters.entries()) {
-      raised.push(await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: groups[i % 3], requestedEnd: at('10:00:00') }, { reporter }));
+      raised.push(
+        await t.raise(
+          { changeType: 'Standard', accessType: 'New access', adminGroup: groups[i % 3], requestedEnd: at('10:00:00') },
+          { reporter },
+        ),
+      );
     }
     expect(raised.map((r) => t.grant(r.grantId)!.status)).toEqual(Array(16).fill('ACTIVE'));
 
@@ -34,7 +39,8 @@ describe('Okta rejecting the credentials for six hours', () => {
     const duringOutage = sb.okta.requests.length - before;
     expect(raised.map((r) => t.grant(r.grantId)!.status)).toEqual(Array(16).fill('REVOKING'));
     // Every issue was told once; the dashboard has the breaker's alert.
-    for (const r of raised) expect(t.comments(r.key).filter((c) => c.includes('waiting for the Okta connection'))).toHaveLength(1);
+    for (const r of raised)
+      expect(t.comments(r.key).filter((c) => c.includes('waiting for the Okta connection'))).toHaveLength(1);
     expect((await t.health((h) => h.oktaBreaker()))?.message).toContain('Okta rejected the credentials');
     // The bound: the first wave (at most one call per grant before the breaker opened) plus one probe
     // per 15-minute slot over six hours (24, one more at the edge). Without the breaker: ~1,900.
@@ -53,15 +59,22 @@ describe('Okta rejecting the credentials for six hours', () => {
     expect(await t.health((h) => h.oktaBreaker())).toBeUndefined();
     // After recovery: the removals, at most two calls each (the DELETE, and a read when it was gone).
     expect(sb.okta.requests.length - recoveredAt).toBeLessThanOrEqual(16 * 2);
-    process.stderr.write(`okta requests: ${duringOutage} during the six-hour outage, ${sb.okta.requests.length - recoveredAt} after recovery\n`);
+    process.stderr.write(
+      `okta requests: ${duringOutage} during the six-hour outage, ${sb.okta.requests.length - recoveredAt} after recovery\n`,
+    );
   });
 });
 
 describe('one live retry chain per step', () => {
-  it('the exact-time expiry, the sweep and an admin\'s push for one removal make one chain while Okta is down', async () => {
+  it("the exact-time expiry, the sweep and an admin's push for one removal make one chain while Okta is down", async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('10:00:00') });
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('10:00:00'),
+    });
     await sb.clock.advanceTo(at('09:59:00'));
     sb.okta.fault({ method: 'DELETE', path: /\/users\//, status: 503, times: 1_000 });
     await sb.clock.advanceTo(at('11:00:00'));
@@ -69,7 +82,9 @@ describe('one live retry chain per step', () => {
     // One chain: every Okta call is one counted attempt of it, and each retry of it waited within its
     // backoff ceiling (30 s doubling to 15 min). Work pushed again meanwhile stood down, calling nothing.
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REVOKING', attempts: deletes });
-    const retries = t.deliveries().filter((d) => (d.body as { grantId?: string }).grantId === r.grantId && d.outcome === 'retry');
+    const retries = t
+      .deliveries()
+      .filter((d) => (d.body as { grantId?: string }).grantId === r.grantId && d.outcome === 'retry');
     expect(retries).toHaveLength(deletes);
     retries.forEach((d, i) => expect(d.retryAfterMs).toBeLessThanOrEqual(Math.min(900_000, 30_000 * 2 ** i)));
     expect(deletes).toBeGreaterThan(3);

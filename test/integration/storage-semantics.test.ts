@@ -12,16 +12,37 @@ describe('conflicts answered with other codes than the reported ones', () => {
   it('a grant runs its whole life, sweeps overlapping on every once-only claim, with the same outcome and no failed step', async () => {
     const t = await world();
     const { w, sb } = t;
-    sb.kvs.conflicts = { keyExists: { status: 400, code: 'ITEM_ALREADY_EXISTS' }, conditionFailed: { status: 409, code: 'TRANSACTION_CONFLICT' } };
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('13:00:00') });
+    sb.kvs.conflicts = {
+      keyExists: { status: 400, code: 'ITEM_ALREADY_EXISTS' },
+      conditionFailed: { status: 409, code: 'TRANSACTION_CONFLICT' },
+    };
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('13:00:00'),
+    });
     await sb.jira.deliverAgain(r.eventId);
     for (const hhmm of ['11:00', '12:00', '12:50', '13:00', '13:10']) {
       await sb.clock.advanceTo(at(`${hhmm}:00`));
-      expect(await t.health((h) => h.lastSweep())).toEqual({ at: expect.any(String), summary: expect.objectContaining({ failed: 0 }) });
+      expect(await t.health((h) => h.lastSweep())).toEqual({
+        at: expect.any(String),
+        summary: expect.objectContaining({ failed: 0 }),
+      });
     }
     expect(t.grants()).toHaveLength(1);
     expect(t.grant(r.grantId)).toMatchObject({ status: 'EXPIRED' });
-    const kinds = t.comments(r.key).map((c) => (c.includes('you are now a member') ? 'granted' : c.includes('ends at') ? 'reminder' : c.includes('has ended') ? 'ended' : c));
+    const kinds = t
+      .comments(r.key)
+      .map((c) =>
+        c.includes('you are now a member')
+          ? 'granted'
+          : c.includes('ends at')
+            ? 'reminder'
+            : c.includes('has ended')
+              ? 'ended'
+              : c,
+      );
     expect(kinds).toEqual(['granted', 'reminder', 'ended']);
     expect(t.oktaWrites({ method: 'PUT' })).toHaveLength(1);
     expect(t.oktaWrites({ method: 'DELETE' })).toHaveLength(1);
@@ -34,7 +55,12 @@ describe('queries lag behind the stored grant', () => {
   it('a grant extended after the reminder query was answered is not reminded at its old end; it is reminded once at its new one', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('13:00:00') });
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('13:00:00'),
+    });
     await sb.clock.advanceTo(at('11:55:00'));
     sb.kvs.freezeQueries(); // the index still shows the end at 13:00
     await sb.app.run(async () => {
@@ -54,7 +80,12 @@ describe('queries lag behind the stored grant', () => {
   it('a grant that stopped being ACTIVE after the query was answered is not reminded', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux, requestedEnd: at('13:00:00') });
+    const r = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: at('13:00:00'),
+    });
     await sb.clock.advanceTo(at('11:55:00'));
     sb.kvs.freezeQueries(); // the index still shows it ACTIVE
     await sb.app.run(async () => {

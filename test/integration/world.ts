@@ -33,9 +33,10 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
   if (open.length > 0) throw new Error('one sandbox at a time: it replaces global Date, fetch and the Forge runtime');
   const sb = await createSandbox({ now: opts.now ?? T0 });
   open.push(sb);
-  const w: DemoWorld = opts.seed === 'people'
-    ? seedPeople(sb)
-    : await seedDemo(sb, opts.closeOut === null ? {} : { closeOutTransitionName: opts.closeOut ?? 'Done' });
+  const w: DemoWorld =
+    opts.seed === 'people'
+      ? seedPeople(sb)
+      : await seedDemo(sb, opts.closeOut === null ? {} : { closeOutTransitionName: opts.closeOut ?? 'Done' });
   if (opts.seed !== 'people' && opts.closeOut === null) {
     await sb.app.run(async () => {
       const c = new KvsConfigStore();
@@ -49,8 +50,16 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
     sb,
     w,
     /** Raises an issue as `reporter` (Neville by default); the sandbox delivers the created event at once. */
-    async raise(fields: { accessType?: string; adminGroup?: string; changeType?: string; requestedEnd?: string }, o: { reporter?: string; summary?: string } = {}) {
-      const r = await sb.jira.createIssue({ projectKey: w.projectKey, summary: o.summary ?? 'Access request', reporter: o.reporter ?? w.jira.neville, fields });
+    async raise(
+      fields: { accessType?: string; adminGroup?: string; changeType?: string; requestedEnd?: string },
+      o: { reporter?: string; summary?: string } = {},
+    ) {
+      const r = await sb.jira.createIssue({
+        projectKey: w.projectKey,
+        summary: o.summary ?? 'Access request',
+        reporter: o.reporter ?? w.jira.neville,
+        fields,
+      });
       return { key: r.key, id: r.id, grantId: `grant-${r.id}`, eventId: r.event.eventId };
     },
     /** The stored grant, read from the KVS emulator (no app code involved). */
@@ -62,27 +71,43 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
     },
     /** Audit entries in chain order, optionally those of one grant and/or one action. */
     audit(filter: { grantId?: string; action?: AuditAction; issueKey?: string } = {}): AuditEntry[] {
-      return sb.kvs.entity('audit').map((e) => e.value.doc as AuditEntry)
-        .filter((a) => (filter.grantId === undefined || a.grantId === filter.grantId)
-          && (filter.action === undefined || a.action === filter.action)
-          && (filter.issueKey === undefined || a.issueKey === filter.issueKey))
+      return sb.kvs
+        .entity('audit')
+        .map((e) => e.value.doc as AuditEntry)
+        .filter(
+          (a) =>
+            (filter.grantId === undefined || a.grantId === filter.grantId) &&
+            (filter.action === undefined || a.action === filter.action) &&
+            (filter.issueKey === undefined || a.issueKey === filter.issueKey),
+        )
         .sort((a, b) => a.seq - b.seq);
     },
-    actions(grantId: string): AuditAction[] { return t.audit({ grantId }).map((a) => a.action); },
+    actions(grantId: string): AuditAction[] {
+      return t.audit({ grantId }).map((a) => a.action);
+    },
     /** Comment texts on an issue (mentions rendered as @Display Name). */
-    comments(key: string): string[] { return sb.jira.comments(key).map((c) => c.text); },
-    notifications(key: string) { return sb.jira.notifications(key); },
+    comments(key: string): string[] {
+      return sb.jira.comments(key).map((c) => c.text);
+    },
+    notifications(key: string) {
+      return sb.jira.notifications(key);
+    },
     /** Membership writes the app sent to Okta (PUT/DELETE /api/v1/groups/{g}/users/{u}), with their answers. */
     oktaWrites(filter: { method?: 'PUT' | 'DELETE'; status?: number; groupId?: string } = {}) {
-      return sb.okta.requests.filter((r) => /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/.test(r.path)
-        && (r.method === 'PUT' || r.method === 'DELETE')
-        && (filter.method === undefined || r.method === filter.method)
-        && (filter.status === undefined || r.status === filter.status)
-        && (filter.groupId === undefined || r.path.startsWith(`/api/v1/groups/${filter.groupId}/`)));
+      return sb.okta.requests.filter(
+        (r) =>
+          /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/.test(r.path) &&
+          (r.method === 'PUT' || r.method === 'DELETE') &&
+          (filter.method === undefined || r.method === filter.method) &&
+          (filter.status === undefined || r.status === filter.status) &&
+          (filter.groupId === undefined || r.path.startsWith(`/api/v1/groups/${filter.groupId}/`)),
+      );
     },
     /** Every group's members, to show that "nothing else changed". */
     memberships(): Record<string, string[]> {
-      return Object.fromEntries(Object.entries(w.groups).map(([name, id]) => [name, sb.okta.members(id).slice().sort()]));
+      return Object.fromEntries(
+        Object.entries(w.groups).map(([name, id]) => [name, sb.okta.members(id).slice().sort()]),
+      );
     },
     config,
     /** Changes one allowlisted group's policy (as the admin page would, through the app's own store). */
@@ -95,7 +120,9 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
     },
     /** Puts a group on the allowlist directly, skipping the admin page's checks (a group that changed in Okta after allowlisting). */
     async allowlistDirectly(groupId: string, displayName: string, over: Partial<GroupPolicy> = {}) {
-      await config(async (c) => c.saveAllowlist([...(await c.getAllowlist()), groupPolicy(groupId, displayName, over)]));
+      await config(async (c) =>
+        c.saveAllowlist([...(await c.getAllowlist()), groupPolicy(groupId, displayName, over)]),
+      );
     },
     async removeFromAllowlist(groupId: string) {
       await config(async (c) => c.saveAllowlist((await c.getAllowlist()).filter((g) => g.groupId !== groupId)));
@@ -123,8 +150,12 @@ export function useWorlds(): void {
     const sandboxes = open.splice(0);
     try {
       for (const sb of sandboxes) {
-        expect({ oktaViolations: sb.okta.violations, unhandled: sb.unhandled, jiraUnhandled: sb.jira.unhandled, expiredQueueEvents: sb.events.expired })
-          .toEqual({ oktaViolations: [], unhandled: [], jiraUnhandled: [], expiredQueueEvents: [] });
+        expect({
+          oktaViolations: sb.okta.violations,
+          unhandled: sb.unhandled,
+          jiraUnhandled: sb.jira.unhandled,
+          expiredQueueEvents: sb.events.expired,
+        }).toEqual({ oktaViolations: [], unhandled: [], jiraUnhandled: [], expiredQueueEvents: [] });
       }
     } finally {
       for (const sb of sandboxes) await sb.close();

@@ -12,7 +12,14 @@ useWorlds();
 type Issue = { id: string; key: string };
 
 /** Calls a panel/* or field/* key as `accountId`, on `issue` (and in `projectKey`) when given. */
-function call<T = any>(t: World, key: string, payload: unknown, accountId: string, issue?: Issue, projectKey = 'ACC'): Promise<any> {
+function call<T = any>(
+  t: World,
+  key: string,
+  payload: unknown,
+  accountId: string,
+  issue?: Issue,
+  projectKey = 'ACC',
+): Promise<any> {
   const extension = { ...(issue ? { issue } : {}), project: { key: projectKey } };
   return t.sb.app.invoke<T>(key, payload, { accountId, extension });
 }
@@ -35,17 +42,30 @@ describe('panel/load', () => {
     const { ctx, grantId } = await activeGrant(t);
     const data = await load(t, t.w.jira.neville, ctx);
     expect(data).toMatchObject({
-      now: at('09:00:00'), state: 'grant', viewer: { timeZone: 'Europe/London', isRequester: true, isAdmin: false },
-      grant: { id: grantId, status: 'ACTIVE', groupName: 'PAM Linux Sysadmins', endsAt: at('13:00:00'), approval: { state: 'emergency' }, requester: { displayName: 'Neville Newadmin' } },
+      now: at('09:00:00'),
+      state: 'grant',
+      viewer: { timeZone: 'Europe/London', isRequester: true, isAdmin: false },
+      grant: {
+        id: grantId,
+        status: 'ACTIVE',
+        groupName: 'PAM Linux Sysadmins',
+        endsAt: at('13:00:00'),
+        approval: { state: 'emergency' },
+        requester: { displayName: 'Neville Newadmin' },
+      },
     });
     // Right after the start an extension would not move the end (4 h from now = the current end).
     expect(data.actions).toEqual({
       extend: { enabled: false, reason: expect.stringContaining('would not move the end') },
       relinquish: { enabled: true },
     });
-    expect(data.history!.map((h) => h.action)).toEqual(expect.arrayContaining(['REQUESTED', 'MEMBERSHIP_ADDED', 'ACTIVE']));
+    expect(data.history!.map((h) => h.action)).toEqual(
+      expect.arrayContaining(['REQUESTED', 'MEMBERSHIP_ADDED', 'ACTIVE']),
+    );
     expect(data.history!.find((h) => h.action === 'GRANT_STARTED')!.detail).toContain('[email hidden]');
-    expect(data.otherGrants).toEqual([expect.objectContaining({ id: other.grantId, groupName: 'PAM Windows Admins', status: 'ACTIVE' })]);
+    expect(data.otherGrants).toEqual([
+      expect.objectContaining({ id: other.grantId, groupName: 'PAM Windows Admins', status: 'ACTIVE' }),
+    ]);
     // No emails anywhere (the GRANT_STARTED audit detail names the Okta login).
     expect(JSON.stringify(data)).not.toMatch(/@atko\.email/);
   });
@@ -60,10 +80,13 @@ describe('panel/load', () => {
     expect(await call(t, 'panel/extend', { grantId }, t.w.jira.neville, ctx)).toMatchObject({ ok: true });
     await t.sb.clock.advance(3 * HOUR);
     data = await load(t, t.w.jira.neville, ctx);
-    expect(data.actions!.extend).toEqual({ enabled: false, reason: expect.stringContaining('the most PAM Linux Sysadmins allows') });
+    expect(data.actions!.extend).toEqual({
+      enabled: false,
+      reason: expect.stringContaining('the most PAM Linux Sysadmins allows'),
+    });
   });
 
-  it('shows another Jira user the status but not the history or the requester\'s other grants', async () => {
+  it("shows another Jira user the status but not the history or the requester's other grants", async () => {
     const t = await world();
     const { ctx } = await activeGrant(t);
     const data = await load(t, t.w.jira.alice, ctx);
@@ -107,7 +130,11 @@ describe('panel/load', () => {
     await t.setGroup(w.groups.windows, { approvalMode: 'status' });
     const denied = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
     const d = await load(t, w.jira.neville, denied);
-    expect(d.grant).toMatchObject({ status: 'DENIED', reason: expect.stringContaining('cannot be requested from project ACC'), nextStep: expect.stringContaining('raise a new') });
+    expect(d.grant).toMatchObject({
+      status: 'DENIED',
+      reason: expect.stringContaining('cannot be requested from project ACC'),
+      nextStep: expect.stringContaining('raise a new'),
+    });
     expect(d.actions).toEqual({});
 
     const waiting = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.windows });
@@ -123,7 +150,13 @@ describe('panel actions: authorization from the invocation context', () => {
     const { ctx, grantId } = await activeGrant(t);
     await t.sb.clock.advance(3 * HOUR);
     const ext = await call<PanelActionResult>(t, 'panel/extend', { grantId }, w.jira.neville, ctx);
-    expect(ext).toMatchObject({ ok: true, data: { notice: expect.stringContaining('Extended'), panel: { grant: { endsAt: at('16:00:00'), extensions: 1 } } } });
+    expect(ext).toMatchObject({
+      ok: true,
+      data: {
+        notice: expect.stringContaining('Extended'),
+        panel: { grant: { endsAt: at('16:00:00'), extensions: 1 } },
+      },
+    });
     const rel = await call<PanelActionResult>(t, 'panel/relinquish', { grantId }, w.jira.neville, ctx);
     expect(rel).toMatchObject({ ok: true, data: { panel: { grant: { status: 'REVOKING' } } } });
     expect(t.grant(grantId)).toMatchObject({ status: 'REVOKED', endReason: 'RELINQUISHED', endedBy: w.jira.neville });
@@ -135,13 +168,21 @@ describe('panel actions: authorization from the invocation context', () => {
     const { ctx, grantId } = await activeGrant(t);
     await t.sb.clock.advance(3 * HOUR);
     for (const [key, who] of [
-      ['panel/extend', w.jira.alice], ['panel/relinquish', w.jira.alice],
-      ['panel/extend', w.jira.ada], ['panel/relinquish', w.jira.ada],
+      ['panel/extend', w.jira.alice],
+      ['panel/relinquish', w.jira.alice],
+      ['panel/extend', w.jira.ada],
+      ['panel/relinquish', w.jira.ada],
     ] as const) {
-      expect(await call(t, key, { grantId }, who, ctx)).toEqual({ ok: false, error: { code: 'AUTH.NOT_REQUESTER', message: expect.any(String) } });
+      expect(await call(t, key, { grantId }, who, ctx)).toEqual({
+        ok: false,
+        error: { code: 'AUTH.NOT_REQUESTER', message: expect.any(String) },
+      });
     }
     for (const who of [w.jira.alice, w.jira.neville]) {
-      expect(await call(t, 'panel/revoke', { grantId, confirm: true }, who, ctx)).toEqual({ ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } });
+      expect(await call(t, 'panel/revoke', { grantId, confirm: true }, who, ctx)).toEqual({
+        ok: false,
+        error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) },
+      });
     }
     expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE', extensions: 0 });
     expect(t.oktaWrites({ method: 'DELETE' })).toEqual([]);
@@ -151,9 +192,17 @@ describe('panel actions: authorization from the invocation context', () => {
     const t = await world();
     const { w } = t;
     const { ctx, grantId } = await activeGrant(t);
-    expect(await call(t, 'panel/revoke', { grantId }, w.jira.ada, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
-    expect(await call(t, 'panel/revoke', { grantId, confirm: true, issueKey: 'ACC-9' }, w.jira.ada, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
-    expect(await call(t, 'panel/extend', { grantId: 'x'.repeat(500) }, w.jira.neville, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION.INVALID' } });
+    expect(await call(t, 'panel/revoke', { grantId }, w.jira.ada, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
+    expect(await call(t, 'panel/revoke', { grantId, confirm: true, issueKey: 'ACC-9' }, w.jira.ada, ctx)).toMatchObject(
+      { ok: false, error: { code: 'VALIDATION.INVALID' } },
+    );
+    expect(await call(t, 'panel/extend', { grantId: 'x'.repeat(500) }, w.jira.neville, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID' },
+    });
     expect(t.grant(grantId)).toMatchObject({ status: 'ACTIVE' });
     const r = await call<PanelActionResult>(t, 'panel/revoke', { grantId, confirm: true }, w.jira.ada, ctx);
     expect(r).toMatchObject({ ok: true, data: { notice: expect.stringContaining('Revoked') } });
@@ -163,8 +212,14 @@ describe('panel actions: authorization from the invocation context', () => {
   it('needs an issue in the context and a signed-in caller', async () => {
     const t = await world();
     const { grantId } = await activeGrant(t);
-    expect(await call(t, 'panel/load', {}, t.w.jira.neville)).toMatchObject({ ok: false, error: { code: 'PANEL.NO_ISSUE' } });
-    expect(await call(t, 'panel/extend', { grantId }, '')).toMatchObject({ ok: false, error: { code: 'AUTH.NO_USER' } });
+    expect(await call(t, 'panel/load', {}, t.w.jira.neville)).toMatchObject({
+      ok: false,
+      error: { code: 'PANEL.NO_ISSUE' },
+    });
+    expect(await call(t, 'panel/extend', { grantId }, '')).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NO_USER' },
+    });
   });
 
   it('rethrows unknown errors so Forge records the failure', async () => {
@@ -172,7 +227,10 @@ describe('panel actions: authorization from the invocation context', () => {
     const { ctx } = await activeGrant(t);
     const kvs = t.sb.kvs;
     const handle = kvs.handle.bind(kvs);
-    kvs.handle = (p: string, body: unknown) => (p.includes('/entity/') ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS is down' } } : handle(p, body));
+    kvs.handle = (p: string, body: unknown) =>
+      p.includes('/entity/')
+        ? { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'KVS is down' } }
+        : handle(p, body);
     await expect(call(t, 'panel/load', {}, t.w.jira.neville, ctx)).rejects.toThrow();
     kvs.handle = handle;
   });
@@ -182,12 +240,30 @@ describe('field resolvers', () => {
   it('lists the allowlisted groups the project may request, by display name, and names a group id', async () => {
     const t = await world();
     const { w } = t;
-    await t.config((c) => c.saveAllowlist([groupPolicy(w.groups.windows, 'PAM Windows Admins'), groupPolicy(w.groups.linux, 'PAM Linux Sysadmins', { allowedProjectKeys: ['OPS'] })]));
-    expect(await call(t, 'field/groups', {}, w.jira.neville, undefined, 'OPS')).toEqual({ ok: true, data: [
-      { groupId: w.groups.linux, displayName: 'PAM Linux Sysadmins' }, { groupId: w.groups.windows, displayName: 'PAM Windows Admins' },
-    ] });
-    expect(await call(t, 'field/groups', {}, w.jira.neville)).toEqual({ ok: true, data: [{ groupId: w.groups.windows, displayName: 'PAM Windows Admins' }] });
-    expect(await call(t, 'field/group-name', { groupId: w.groups.linux }, w.jira.neville)).toEqual({ ok: true, data: { groupId: w.groups.linux, displayName: 'PAM Linux Sysadmins', allowlisted: true } });
-    expect(await call(t, 'field/group-name', { groupId: '00gGONE0000000000000' }, w.jira.neville)).toEqual({ ok: true, data: { groupId: '00gGONE0000000000000', displayName: '00gGONE0000000000000', allowlisted: false } });
+    await t.config((c) =>
+      c.saveAllowlist([
+        groupPolicy(w.groups.windows, 'PAM Windows Admins'),
+        groupPolicy(w.groups.linux, 'PAM Linux Sysadmins', { allowedProjectKeys: ['OPS'] }),
+      ]),
+    );
+    expect(await call(t, 'field/groups', {}, w.jira.neville, undefined, 'OPS')).toEqual({
+      ok: true,
+      data: [
+        { groupId: w.groups.linux, displayName: 'PAM Linux Sysadmins' },
+        { groupId: w.groups.windows, displayName: 'PAM Windows Admins' },
+      ],
+    });
+    expect(await call(t, 'field/groups', {}, w.jira.neville)).toEqual({
+      ok: true,
+      data: [{ groupId: w.groups.windows, displayName: 'PAM Windows Admins' }],
+    });
+    expect(await call(t, 'field/group-name', { groupId: w.groups.linux }, w.jira.neville)).toEqual({
+      ok: true,
+      data: { groupId: w.groups.linux, displayName: 'PAM Linux Sysadmins', allowlisted: true },
+    });
+    expect(await call(t, 'field/group-name', { groupId: '00gGONE0000000000000' }, w.jira.neville)).toEqual({
+      ok: true,
+      data: { groupId: '00gGONE0000000000000', displayName: '00gGONE0000000000000', allowlisted: false },
+    });
   });
 });

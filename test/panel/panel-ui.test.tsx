@@ -30,7 +30,12 @@ afterEach(async () => {
 });
 
 async function raise(group: string, changeType: string, reporter = world.jira.neville) {
-  const issue = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'Need access', reporter, fields: { accessType: 'New access', adminGroup: group, changeType } });
+  const issue = await sb.jira.createIssue({
+    projectKey: 'ACC',
+    summary: 'Need access',
+    reporter,
+    fields: { accessType: 'New access', adminGroup: group, changeType },
+  });
   return { id: issue.id, key: issue.key, grantId: `grant-${issue.id}` };
 }
 
@@ -40,7 +45,11 @@ async function openPanel(viewer: string, issue: { id: string; key: string }) {
   await ui.waitForText(/Refresh/);
 }
 
-const commentsOn = (key: string) => sb.jira.comments(key).map((c) => c.text).join('\n');
+const commentsOn = (key: string) =>
+  sb.jira
+    .comments(key)
+    .map((c) => c.text)
+    .join('\n');
 
 describe('issue panel on the sandbox', () => {
   it('takes Neville from an active grant through Extend (capped by policy) to Relinquish', async () => {
@@ -97,7 +106,7 @@ describe('issue panel on the sandbox', () => {
     expect(ui.text()).toMatch(/History .*Removed from the Okta group/);
   });
 
-  it('lets Ada (Jira admin) revoke another person\'s grant after confirming', async () => {
+  it("lets Ada (Jira admin) revoke another person's grant after confirming", async () => {
     const windows = await raise(world.groups.windows, 'Standard');
     expect(sb.okta.members(world.groups.windows)).toContain(world.okta.neville);
 
@@ -108,9 +117,9 @@ describe('issue panel on the sandbox', () => {
     expect(ui.text()).toContain('Times in UTC');
 
     await ui.click('Revoke');
-    expect(ui.text()).toContain('Revoke Neville Newadmin\'s access?');
+    expect(ui.text()).toContain("Revoke Neville Newadmin's access?");
     await ui.click('Cancel');
-    expect(ui.text()).not.toContain('Revoke Neville Newadmin\'s access?');
+    expect(ui.text()).not.toContain("Revoke Neville Newadmin's access?");
     expect(ui.invokes.map((i) => i.functionKey)).toEqual(['panel/load']);
 
     await ui.click('Revoke');
@@ -127,7 +136,11 @@ describe('issue panel on the sandbox', () => {
   it('shows an approver that they may approve, and lets Neville withdraw his waiting request after confirming', async () => {
     await sb.app.run(async () => {
       const c = new KvsConfigStore();
-      await c.saveAllowlist((await c.getAllowlist()).map((g) => (g.groupId === world.groups.linux ? { ...g, approvalMode: 'status' as const } : g)));
+      await c.saveAllowlist(
+        (await c.getAllowlist()).map((g) =>
+          g.groupId === world.groups.linux ? { ...g, approvalMode: 'status' as const } : g,
+        ),
+      );
     });
     const linux = await raise(world.groups.linux, 'Standard');
 
@@ -165,12 +178,27 @@ describe('issue panel on the sandbox', () => {
 
     const as = (accountId: string, key: string, payload: unknown, issue = linux) =>
       sb.app.invoke(key, payload, { accountId, extension: { issue: { id: issue.id, key: issue.key } } });
-    expect(await as(world.jira.alice, 'panel/extend', { grantId: linux.grantId })).toMatchObject({ ok: false, error: { code: 'AUTH.NOT_REQUESTER' } });
-    expect(await as(world.jira.alice, 'panel/relinquish', { grantId: linux.grantId })).toMatchObject({ ok: false, error: { code: 'AUTH.NOT_REQUESTER' } });
-    expect(await as(world.jira.neville, 'panel/revoke', { grantId: linux.grantId, confirm: true })).toMatchObject({ ok: false, error: { code: 'AUTH.NOT_ADMIN' } });
+    expect(await as(world.jira.alice, 'panel/extend', { grantId: linux.grantId })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_REQUESTER' },
+    });
+    expect(await as(world.jira.alice, 'panel/relinquish', { grantId: linux.grantId })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_REQUESTER' },
+    });
+    expect(await as(world.jira.neville, 'panel/revoke', { grantId: linux.grantId, confirm: true })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH.NOT_ADMIN' },
+    });
     // The Linux issue's panel cannot act on the Windows grant, whoever asks.
-    expect(await as(world.jira.neville, 'panel/relinquish', { grantId: windows.grantId })).toMatchObject({ ok: false, error: { code: 'PANEL.WRONG_GRANT' } });
-    expect(await as(world.jira.ada, 'panel/revoke', { grantId: windows.grantId, confirm: true })).toMatchObject({ ok: false, error: { code: 'PANEL.WRONG_GRANT' } });
+    expect(await as(world.jira.neville, 'panel/relinquish', { grantId: windows.grantId })).toMatchObject({
+      ok: false,
+      error: { code: 'PANEL.WRONG_GRANT' },
+    });
+    expect(await as(world.jira.ada, 'panel/revoke', { grantId: windows.grantId, confirm: true })).toMatchObject({
+      ok: false,
+      error: { code: 'PANEL.WRONG_GRANT' },
+    });
 
     expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
     expect(sb.okta.members(world.groups.windows)).toContain(world.okta.neville);
@@ -179,13 +207,23 @@ describe('issue panel on the sandbox', () => {
     expect(JSON.stringify(panel)).not.toMatch(/@atko\.email/);
   });
 
-  it('says so when an issue is not an access request, and lists Neville\'s access on a View access issue', async () => {
+  it("says so when an issue is not an access request, and lists Neville's access on a View access issue", async () => {
     await raise(world.groups.windows, 'Standard');
-    const plain = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'Printer broken', reporter: world.jira.neville, fields: {} });
+    const plain = await sb.jira.createIssue({
+      projectKey: 'ACC',
+      summary: 'Printer broken',
+      reporter: world.jira.neville,
+      fields: {},
+    });
     await openPanel(world.jira.neville, plain);
     expect(ui.text()).toContain('This issue is not an Okta access request.');
 
-    const view = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'What do I have?', reporter: world.jira.neville, fields: { accessType: 'View access' } });
+    const view = await sb.jira.createIssue({
+      projectKey: 'ACC',
+      summary: 'What do I have?',
+      reporter: world.jira.neville,
+      fields: { accessType: 'View access' },
+    });
     await openPanel(world.jira.neville, view);
     expect(ui.text()).toContain('View access request');
     expect(ui.text()).toMatch(/Your Okta access .*PAM Windows Admins .*Active/);
@@ -200,14 +238,33 @@ describe('issue panel on the sandbox', () => {
       for (let i = 1; i <= 40; i++) {
         const requested = new Date(now - i * 24 * HOUR).toISOString();
         const ended = new Date(now - i * 24 * HOUR + HOUR).toISOString();
-        await store.create(makeGrant({
-          id: `grant-7${i}`, issueId: `7${i}`, issueKey: `HIST-${i}`, requesterAccountId: world.jira.neville, groupId: world.groups.windows,
-          status: 'EXPIRED', requestedAt: requested, startedAt: requested, firstStartedAt: requested, endsAt: ended, endedAt: ended,
-          endReason: 'EXPIRED', endedBy: 'app', updatedAt: ended, version: 5,
-        }));
+        await store.create(
+          makeGrant({
+            id: `grant-7${i}`,
+            issueId: `7${i}`,
+            issueKey: `HIST-${i}`,
+            requesterAccountId: world.jira.neville,
+            groupId: world.groups.windows,
+            status: 'EXPIRED',
+            requestedAt: requested,
+            startedAt: requested,
+            firstStartedAt: requested,
+            endsAt: ended,
+            endedAt: ended,
+            endReason: 'EXPIRED',
+            endedBy: 'app',
+            updatedAt: ended,
+            version: 5,
+          }),
+        );
       }
     });
-    const view = await sb.jira.createIssue({ projectKey: 'ACC', summary: 'What do I have?', reporter: world.jira.neville, fields: { accessType: 'View access' } });
+    const view = await sb.jira.createIssue({
+      projectKey: 'ACC',
+      summary: 'What do I have?',
+      reporter: world.jira.neville,
+      fields: { accessType: 'View access' },
+    });
     expect(commentsOn(view.key)).toContain('and 16 more: open the Okta access panel on this issue.');
 
     await openPanel(world.jira.neville, view);
@@ -229,7 +286,9 @@ describe('issue panel on the sandbox', () => {
     expect(text).toContain('This request was denied');
     expect(text).toMatch(/History .*Denied: /);
     expect(text).not.toMatch(/GRANT\.[A-Z_]+|\bDENIED\b|\bREQUESTED\b/);
-    const codes = await sb.app.run(async () => (await new KvsAuditLog().listByGrant(refused.grantId)).map((e) => e.detail));
+    const codes = await sb.app.run(async () =>
+      (await new KvsAuditLog().listByGrant(refused.grantId)).map((e) => e.detail),
+    );
     expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/^GRANT\.[A-Z_]+: /)]));
   });
 });

@@ -19,7 +19,11 @@ export const USERS = ['neville', 'alice', 'ada'] as const;
 export type UserName = (typeof USERS)[number];
 export type GroupName = 'linux' | 'windows' | 'database' | 'appGroup';
 /** The allowlisted groups and their approval mode in every run (appGroup is not allowlisted). */
-export const MANAGED: Record<Exclude<GroupName, 'appGroup'>, 'none' | 'status'> = { linux: 'none', windows: 'status', database: 'status' };
+export const MANAGED: Record<Exclude<GroupName, 'appGroup'>, 'none' | 'status'> = {
+  linux: 'none',
+  windows: 'status',
+  database: 'status',
+};
 export const MAX_LIFETIME_HOURS = 24;
 export const MAX_EXTENSIONS = 2;
 
@@ -39,17 +43,23 @@ export async function openHarness(): Promise<Harness> {
     await sb.app.run(async () => {
       const c = new KvsConfigStore();
       const list = await c.getAllowlist();
-      await c.saveAllowlist(list.map((g) => {
-        const name = (Object.keys(MANAGED) as Array<keyof typeof MANAGED>).find((n) => w.groups[n] === g.groupId);
-        return name ? { ...g, approvalMode: MANAGED[name] } : g;
-      }));
+      await c.saveAllowlist(
+        list.map((g) => {
+          const name = (Object.keys(MANAGED) as Array<keyof typeof MANAGED>).find((n) => w.groups[n] === g.groupId);
+          return name ? { ...g, approvalMode: MANAGED[name] } : g;
+        }),
+      );
     });
     sb.okta.addMember(w.groups.linux, w.okta.ada);
     return {
       sb,
       w,
       grants: () => sb.kvs.entity('grant').map((e) => e.value.doc as Grant),
-      audit: () => sb.kvs.entity('audit').map((e) => e.value.doc as AuditEntry).sort((a, b) => a.seq - b.seq),
+      audit: () =>
+        sb.kvs
+          .entity('audit')
+          .map((e) => e.value.doc as AuditEntry)
+          .sort((a, b) => a.seq - b.seq),
       verifyAudit: () => sb.app.run(() => new KvsAuditLog().verify()),
       close: () => sb.close(),
     };
@@ -62,10 +72,20 @@ export async function openHarness(): Promise<Harness> {
 // ------------------------------------------------------------------ the model
 
 /** The request fields of an issue (what a request snapshots). */
-export interface Values { reporter: string; accessType: string | null; adminGroup: string | null; changeType: string | null }
+export interface Values {
+  reporter: string;
+  accessType: string | null;
+  adminGroup: string | null;
+  changeType: string | null;
+}
 
 /** One changelog entry that matters to a request: a request-field edit and/or a status move. */
-export interface Entry { author: string; fields: string[]; statusTo?: string; set: Partial<Values> }
+export interface Entry {
+  author: string;
+  fields: string[];
+  statusTo?: string;
+  set: Partial<Values>;
+}
 
 export interface IssueModel {
   key: string;
@@ -98,14 +118,23 @@ export interface Model {
 
 export function initialModel(h: Harness): Model {
   return {
-    issues: [], held: false, faultsInjected: 0, endedByPanel: new Set(), logWhenStarted: new Map(), steps: 0,
-    oktaGone: { users: new Set(), deletedUsers: new Set(), groups: new Set() }, startedBeforeGone: new Set(),
+    issues: [],
+    held: false,
+    faultsInjected: 0,
+    endedByPanel: new Set(),
+    logWhenStarted: new Map(),
+    steps: 0,
+    oktaGone: { users: new Set(), deletedUsers: new Set(), groups: new Set() },
+    startedBeforeGone: new Set(),
     preexisting: new Map([[h.w.groups.linux, new Set([h.w.okta.ada])]]),
   };
 }
 
 const FIELD_OF: Record<string, keyof Values> = {
-  reporter: 'reporter', [FIELD_IDS.accessType]: 'accessType', [FIELD_IDS.adminGroup]: 'adminGroup', [FIELD_IDS.changeType]: 'changeType',
+  reporter: 'reporter',
+  [FIELD_IDS.accessType]: 'accessType',
+  [FIELD_IDS.adminGroup]: 'adminGroup',
+  [FIELD_IDS.changeType]: 'changeType',
 };
 
 /**
@@ -121,9 +150,14 @@ export function relevantLog(h: Harness, issue: IssueModel): Entry[] {
     let statusTo: string | undefined;
     for (const it of e.items) {
       const f = FIELD_OF[it.fieldId ?? ''];
-      if (f === 'reporter') { fields.push(f); set.reporter = it.to ?? ''; }
-      else if (f) { fields.push(f); set[f] = it.toString ?? null; }
-      else if (it.fieldId === FIELD_IDS.requestedEnd) fields.push('requestedEnd'); // not edited by the commands, but part of a request
+      if (f === 'reporter') {
+        fields.push(f);
+        set.reporter = it.to ?? '';
+      } else if (f) {
+        fields.push(f);
+        set[f] = it.toString ?? null;
+      } else if (it.fieldId === FIELD_IDS.requestedEnd)
+        fields.push('requestedEnd'); // not edited by the commands, but part of a request
       else if (it.fieldId === 'status') statusTo = it.toString ?? undefined;
     }
     if (fields.length === 0 && statusTo === undefined) continue;
@@ -149,14 +183,22 @@ export function currentValues(h: Harness, issue: IssueModel): Values {
  * after the recording (index >= historySeen), by someone other than the requester, and no request
  * field changed after it. Returns the approver, or why not.
  */
-export function approvalOnLog(g: Pick<Grant, 'requesterAccountId' | 'historySeen' | 'raisedBy'>, log: readonly Entry[]): { approver: string } | { no: string } {
+export function approvalOnLog(
+  g: Pick<Grant, 'requesterAccountId' | 'historySeen' | 'raisedBy'>,
+  log: readonly Entry[],
+): { approver: string } | { no: string } {
   const seen = g.historySeen ?? 0;
   let last = -1;
   for (let i = 0; i < log.length; i++) if (log[i].statusTo !== undefined) last = i;
-  if (last < 0 || log[last].statusTo !== 'Approved') return { no: 'the issue is not in "Approved" (its last status move is not into it)' };
-  if (last < seen) return { no: `the move into "Approved" (entry ${last}) came before the request was recorded (historySeen ${seen})` };
+  if (last < 0 || log[last].statusTo !== 'Approved')
+    return { no: 'the issue is not in "Approved" (its last status move is not into it)' };
+  if (last < seen)
+    return {
+      no: `the move into "Approved" (entry ${last}) came before the request was recorded (historySeen ${seen})`,
+    };
   if (log[last].author === g.requesterAccountId) return { no: 'the requester moved it into "Approved" themselves' };
-  if (g.raisedBy !== undefined && log[last].author === g.raisedBy) return { no: 'who handed the request to its requester moved it into "Approved"' };
+  if (g.raisedBy !== undefined && log[last].author === g.raisedBy)
+    return { no: 'who handed the request to its requester moved it into "Approved"' };
   const edit = log.slice(last + 1).findIndex((e) => e.fields.length > 0);
   if (edit >= 0) return { no: `a request field changed after the approval (entry ${last + 1 + edit})` };
   return { approver: log[last].author };

@@ -32,19 +32,34 @@ describe('any interleaving of requests, edits, approvals, panel actions, late an
     await fc.assert(
       // Every run opens with one or two issues raised (every other command needs one), then up to
       // MAX_COMMANDS - 2 commands of any kind.
-      fc.asyncProperty(fc.array(FIRST, { minLength: 1, maxLength: 2 }), fc.commands(COMMANDS, { maxCommands: MAX_COMMANDS - 2, size: 'max', ...(REPLAY_PATH ? { replayPath: REPLAY_PATH } : {}) }), async (first, cmds) => {
-        const h = await openHarness();
-        try {
-          await fc.asyncModelRun(() => ({ model: initialModel(h), real: h }), [...first, ...cmds]);
-        } finally {
-          await h.close();
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, ...(PATH ? { path: PATH, endOnFailure: true } : {}), verbose: fc.VerbosityLevel.None },
+      fc.asyncProperty(
+        fc.array(FIRST, { minLength: 1, maxLength: 2 }),
+        fc.commands(COMMANDS, {
+          maxCommands: MAX_COMMANDS - 2,
+          size: 'max',
+          ...(REPLAY_PATH ? { replayPath: REPLAY_PATH } : {}),
+        }),
+        async (first, cmds) => {
+          const h = await openHarness();
+          try {
+            await fc.asyncModelRun(() => ({ model: initialModel(h), real: h }), [...first, ...cmds]);
+          } finally {
+            await h.close();
+          }
+        },
+      ),
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        ...(PATH ? { path: PATH, endOnFailure: true } : {}),
+        verbose: fc.VerbosityLevel.None,
+      },
     );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(`property suite: ${RUNS} runs of <= ${MAX_COMMANDS} commands, seed ${SEED}, ${(ms / 1000).toFixed(1)} s; `
-      + `${coverage.commands} commands checked (${coverage.checksQuiet} quiet); checks with: ${JSON.stringify(Object.fromEntries(coverage.checksWith))}\n`);
+    process.stdout.write(
+      `property suite: ${RUNS} runs of <= ${MAX_COMMANDS} commands, seed ${SEED}, ${(ms / 1000).toFixed(1)} s; ` +
+        `${coverage.commands} commands checked (${coverage.checksQuiet} quiet); checks with: ${JSON.stringify(Object.fromEntries(coverage.checksWith))}\n`,
+    );
   }, 3_600_000);
 });
 
@@ -55,7 +70,9 @@ describe('the invariants can fail (a check that cannot fail is a defect)', () =>
       const m = initialModel(h);
       await checkInvariants(h, m);
       h.sb.okta.addMember(h.w.groups.windows, h.w.okta.alice);
-      await expect(checkInvariants(h, m)).rejects.toThrow(/invariant 2 broken: .* member of windows without a running grant/);
+      await expect(checkInvariants(h, m)).rejects.toThrow(
+        /invariant 2 broken: .* member of windows without a running grant/,
+      );
       h.sb.okta.removeMember(h.w.groups.windows, h.w.okta.alice);
       m.preexisting.clear();
       await expect(checkInvariants(h, m)).rejects.toThrow(/invariant 2 broken: .* member of linux/);
@@ -64,14 +81,26 @@ describe('the invariants can fail (a check that cannot fail is a defect)', () =>
     }
   });
 
-  it('the approval rule on Jira\'s record: after the recording, by someone else, last move, no request edit since', () => {
+  it("the approval rule on Jira's record: after the recording, by someone else, last move, no request edit since", () => {
     const g = { requesterAccountId: 'nev', historySeen: 1 };
     const edit = (author: string) => ({ author, fields: ['adminGroup'], set: {} });
     const move = (author: string, statusTo: string) => ({ author, fields: [], statusTo, set: {} });
     expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved')])).toEqual({ approver: 'ali' });
-    expect(approvalOnLog(g, [move('ali', 'Approved')])).toHaveProperty('no', expect.stringContaining('before the request was recorded'));
-    expect(approvalOnLog(g, [edit('nev'), move('nev', 'Approved')])).toHaveProperty('no', expect.stringContaining('requester'));
-    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), move('ali', 'To Do')])).toHaveProperty('no', expect.stringContaining('not in "Approved"'));
-    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), edit('ali')])).toHaveProperty('no', expect.stringContaining('changed after the approval'));
+    expect(approvalOnLog(g, [move('ali', 'Approved')])).toHaveProperty(
+      'no',
+      expect.stringContaining('before the request was recorded'),
+    );
+    expect(approvalOnLog(g, [edit('nev'), move('nev', 'Approved')])).toHaveProperty(
+      'no',
+      expect.stringContaining('requester'),
+    );
+    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), move('ali', 'To Do')])).toHaveProperty(
+      'no',
+      expect.stringContaining('not in "Approved"'),
+    );
+    expect(approvalOnLog(g, [edit('nev'), move('ali', 'Approved'), edit('ali')])).toHaveProperty(
+      'no',
+      expect.stringContaining('changed after the approval'),
+    );
   });
 });

@@ -5,8 +5,16 @@
 import { holdsMembership, mayHoldAppMembership, type Grant } from '../../src/domain/grant';
 import type { AuditEntry } from '../../src/app/ports';
 import {
-  approvalOnLog, MANAGED, MAX_EXTENSIONS, MAX_LIFETIME_HOURS, relevantLog, valuesAt,
-  type Entry, type Harness, type IssueModel, type Model,
+  approvalOnLog,
+  MANAGED,
+  MAX_EXTENSIONS,
+  MAX_LIFETIME_HOURS,
+  relevantLog,
+  valuesAt,
+  type Entry,
+  type Harness,
+  type IssueModel,
+  type Model,
 } from './harness';
 
 const HOUR = 3_600_000;
@@ -14,11 +22,14 @@ const HOUR = 3_600_000;
 export const EXPIRY_LAG_MS = 6 * 60_000;
 
 function fail(invariant: string, message: string, data?: unknown): never {
-  throw new Error(`invariant ${invariant} broken: ${message}${data === undefined ? '' : `\n${JSON.stringify(data, null, 1)}`}`);
+  throw new Error(
+    `invariant ${invariant} broken: ${message}${data === undefined ? '' : `\n${JSON.stringify(data, null, 1)}`}`,
+  );
 }
 
 /** Okta 503s injected but not yet served. */
-export const pendingFaults = (h: Harness, m: Model): number => m.faultsInjected - h.sb.okta.requests.filter((r) => r.status === 503).length;
+export const pendingFaults = (h: Harness, m: Model): number =>
+  m.faultsInjected - h.sb.okta.requests.filter((r) => r.status === 503).length;
 
 /** Queue events whose last delivery asked for another one (a retry is scheduled). */
 export function pendingRetries(h: Harness): number {
@@ -32,7 +43,8 @@ export function pendingRetries(h: Harness): number {
  * and no queue event waits for a retry. Only then must GRANTING/REVOKING be gone and membership be
  * exactly what the model says.
  */
-export const isQuiet = (h: Harness, m: Model): boolean => !m.held && pendingFaults(h, m) === 0 && pendingRetries(h) === 0;
+export const isQuiet = (h: Harness, m: Model): boolean =>
+  !m.held && pendingFaults(h, m) === 0 && pendingRetries(h) === 0;
 
 /** What the runs exercised, printed with the timing so a suite that stopped reaching states shows it. */
 export const coverage = { commands: 0, checksQuiet: 0, checksWith: new Map<string, number>() };
@@ -49,16 +61,31 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   const quiet = isQuiet(h, m);
   coverage.commands++;
   if (quiet) coverage.checksQuiet++;
-  const oktaOf: Record<string, string> = { [w.jira.neville]: w.okta.neville, [w.jira.alice]: w.okta.alice, [w.jira.ada]: w.okta.ada };
-  const modeOf = (groupId: string) => (Object.keys(MANAGED) as Array<keyof typeof MANAGED>).map((n) => [w.groups[n], MANAGED[n]] as const).find(([id]) => id === groupId)?.[1];
+  const oktaOf: Record<string, string> = {
+    [w.jira.neville]: w.okta.neville,
+    [w.jira.alice]: w.okta.alice,
+    [w.jira.ada]: w.okta.ada,
+  };
+  const modeOf = (groupId: string) =>
+    (Object.keys(MANAGED) as Array<keyof typeof MANAGED>)
+      .map((n) => [w.groups[n], MANAGED[n]] as const)
+      .find(([id]) => id === groupId)?.[1];
   const issueOf = (key: string): IssueModel | undefined => m.issues.find((i) => i.key === key);
-  const entries = (grantId: string, action: AuditEntry['action']) => audit.filter((a) => a.grantId === grantId && a.action === action);
+  const entries = (grantId: string, action: AuditEntry['action']) =>
+    audit.filter((a) => a.grantId === grantId && a.action === action);
   // The app's own close-out transition (after a grant ended) is not a person's move.
-  const peopleOnly = (log: Entry[]): Entry[] => log.map((e) => (e.author === appUser && e.fields.length === 0 ? { ...e, statusTo: undefined } : e));
+  const peopleOnly = (log: Entry[]): Entry[] =>
+    log.map((e) => (e.author === appUser && e.fields.length === 0 ? { ...e, statusTo: undefined } : e));
 
   // The sandbox itself: nothing outside Okta's API, no SDK call unserved, no queue event lost.
-  const sandboxTrouble = { oktaViolations: sb.okta.violations, unhandled: sb.unhandled, jiraUnhandled: sb.jira.unhandled, expiredQueueEvents: sb.events.expired };
-  if (Object.values(sandboxTrouble).some((x) => x.length > 0)) fail('0 (sandbox)', 'the app made a call nothing serves or lost a queue event', sandboxTrouble);
+  const sandboxTrouble = {
+    oktaViolations: sb.okta.violations,
+    unhandled: sb.unhandled,
+    jiraUnhandled: sb.jira.unhandled,
+    expiredQueueEvents: sb.events.expired,
+  };
+  if (Object.values(sandboxTrouble).some((x) => x.length > 0))
+    fail('0 (sandbox)', 'the app made a call nothing serves or lost a queue event', sandboxTrouble);
 
   for (const g of grants) {
     const issue = issueOf(g.issueKey);
@@ -69,31 +96,65 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
     if (started(g)) {
       const log = peopleOnly(m.logWhenStarted.get(g.id)!);
       const requested = entries(g.id, 'REQUESTED');
-      if (requested.length !== 1 || requested[0].actor !== g.requesterAccountId || requested[0].requesterAccountId !== g.requesterAccountId || requested[0].groupId !== g.groupId) {
-        fail('1', `grant ${g.id} holds (or held) membership without exactly one REQUESTED entry by its requester for its group`, { grant: g, requested });
+      if (
+        requested.length !== 1 ||
+        requested[0].actor !== g.requesterAccountId ||
+        requested[0].requesterAccountId !== g.requesterAccountId ||
+        requested[0].groupId !== g.groupId
+      ) {
+        fail(
+          '1',
+          `grant ${g.id} holds (or held) membership without exactly one REQUESTED entry by its requester for its group`,
+          { grant: g, requested },
+        );
       }
       const asRecorded = valuesAt(issue, log, g.historySeen ?? 0);
-      if (asRecorded.reporter !== g.requesterAccountId || asRecorded.accessType !== 'New access' || asRecorded.adminGroup !== g.groupId || (asRecorded.changeType ?? undefined) !== g.changeType) {
-        fail('1', `grant ${g.id} is not what the issue said when it was recorded`, { grant: g, issueSaid: asRecorded, log });
+      if (
+        asRecorded.reporter !== g.requesterAccountId ||
+        asRecorded.accessType !== 'New access' ||
+        asRecorded.adminGroup !== g.groupId ||
+        (asRecorded.changeType ?? undefined) !== g.changeType
+      ) {
+        fail('1', `grant ${g.id} is not what the issue said when it was recorded`, {
+          grant: g,
+          issueSaid: asRecorded,
+          log,
+        });
       }
       const mode = modeOf(g.groupId);
       if (mode === undefined) fail('1', `grant ${g.id} started for a group that is not allowlisted`, g);
       if (mode === 'status') {
         if (g.emergency) {
-          if (asRecorded.changeType !== 'Emergency' || entries(g.id, 'EMERGENCY_USED').length !== 1) fail('1', `grant ${g.id} skipped approval without the emergency path`, { grant: g, asRecorded });
+          if (asRecorded.changeType !== 'Emergency' || entries(g.id, 'EMERGENCY_USED').length !== 1)
+            fail('1', `grant ${g.id} skipped approval without the emergency path`, { grant: g, asRecorded });
         } else {
           const a = approvalOnLog(g, log);
           if ('no' in a) fail('1', `grant ${g.id} started without a standing approval: ${a.no}`, { grant: g, log });
           const approved = entries(g.id, 'APPROVED');
-          if (approved.length !== 1 || approved[0].actor !== a.approver || approved[0].actor === g.requesterAccountId || approved[0].seq < requested[0].seq
-            || Date.parse(approved[0].at) < Date.parse(requested[0].at) || g.approvedBy !== a.approver) {
-            fail('1', `grant ${g.id}: the audit trail does not show the approval Jira shows (by ${a.approver}, after the recording)`, { grant: g, requested, approved });
+          if (
+            approved.length !== 1 ||
+            approved[0].actor !== a.approver ||
+            approved[0].actor === g.requesterAccountId ||
+            approved[0].seq < requested[0].seq ||
+            Date.parse(approved[0].at) < Date.parse(requested[0].at) ||
+            g.approvedBy !== a.approver
+          ) {
+            fail(
+              '1',
+              `grant ${g.id}: the audit trail does not show the approval Jira shows (by ${a.approver}, after the recording)`,
+              { grant: g, requested, approved },
+            );
           }
         }
       }
       const gone = m.oktaGone.users.has(oktaOf[g.requesterAccountId]) || m.oktaGone.groups.has(g.groupId);
-      if (gone && !m.startedBeforeGone.has(g.id)) fail('1', `grant ${g.id} started after its Okta user was deactivated or its group deleted`, g);
-      if (g.endsAt && g.firstStartedAt && Date.parse(g.endsAt) > Date.parse(g.firstStartedAt) + MAX_LIFETIME_HOURS * HOUR) {
+      if (gone && !m.startedBeforeGone.has(g.id))
+        fail('1', `grant ${g.id} started after its Okta user was deactivated or its group deleted`, g);
+      if (
+        g.endsAt &&
+        g.firstStartedAt &&
+        Date.parse(g.endsAt) > Date.parse(g.firstStartedAt) + MAX_LIFETIME_HOURS * HOUR
+      ) {
         fail('1', `grant ${g.id} runs past the group's maximum lifetime`, g);
       }
       // Unextended, a grant runs at most the snapshot's duration (Emergency 4 h, else 12 h), capped by the group's maximum.
@@ -103,21 +164,37 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
       }
     }
     // Who raised a re-recorded request is its predecessor's requester (whose own edit withdrew it).
-    const predecessor = g.requestNumber && g.requestNumber > 1
-      ? grants.find((p) => p.id === (g.requestNumber === 2 ? g.id.replace(/-r2$/, '') : g.id.replace(/-r\d+$/, `-r${g.requestNumber! - 1}`)))
-      : undefined;
-    const raiser = predecessor && predecessor.requesterAccountId !== g.requesterAccountId ? predecessor.requesterAccountId : undefined;
-    if (predecessor && g.raisedBy !== raiser) fail('1', `request ${g.id} names ${g.raisedBy} as who raised it, not ${raiser}`, { grant: g, predecessor });
+    const predecessor =
+      g.requestNumber && g.requestNumber > 1
+        ? grants.find(
+            (p) =>
+              p.id ===
+              (g.requestNumber === 2 ? g.id.replace(/-r2$/, '') : g.id.replace(/-r\d+$/, `-r${g.requestNumber! - 1}`)),
+          )
+        : undefined;
+    const raiser =
+      predecessor && predecessor.requesterAccountId !== g.requesterAccountId
+        ? predecessor.requesterAccountId
+        : undefined;
+    if (predecessor && g.raisedBy !== raiser)
+      fail('1', `request ${g.id} names ${g.raisedBy} as who raised it, not ${raiser}`, { grant: g, predecessor });
     if (g.status === 'WITHDRAWN') {
       const log = relevantLog(h, issue).slice(g.historySeen ?? 0);
-      if (g.endedBy !== g.requesterAccountId || !log.some((e) => e.fields.length > 0 && e.author === g.requesterAccountId)) {
-        fail('1', `request ${g.id} was withdrawn without an edit by its requester after it was recorded`, { grant: g, log });
+      if (
+        g.endedBy !== g.requesterAccountId ||
+        !log.some((e) => e.fields.length > 0 && e.author === g.requesterAccountId)
+      ) {
+        fail('1', `request ${g.id} was withdrawn without an edit by its requester after it was recorded`, {
+          grant: g,
+          log,
+        });
       }
     }
 
     // 4. Extended only by Extend access issues that named this grant's group and requester.
     const via = g.extendedVia ?? [];
-    if (new Set(via).size !== via.length || via.length > g.extensions || g.extensions > MAX_EXTENSIONS) fail('4', `grant ${g.id} counts its extensions wrongly`, g);
+    if (new Set(via).size !== via.length || via.length > g.extensions || g.extensions > MAX_EXTENSIONS)
+      fail('4', `grant ${g.id} counts its extensions wrongly`, g);
     for (const k of via) {
       const ext = issueOf(k);
       if (!ext) fail('4', `grant ${g.id} was extended by ${k}, an issue no command created`, g);
@@ -127,11 +204,30 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
       // Or recorded again after its requester's own edit withdrew the New access request it first was.
       const withdrawn = grants.filter((x) => x.issueKey === k && x.status === 'WITHDRAWN');
       const log = relevantLog(h, ext);
-      const reRecorded = withdrawn.some((x) => log.some((e, i) => i >= (x.historySeen ?? 0) && e.author === x.requesterAccountId && e.fields.length > 0 && named(valuesAt(ext, log, i + 1))));
-      if (!(fs && named(fs)) && !reRecorded) fail('4', `grant ${g.id} was extended by ${k}, which was not raised as Extend access of that group by that requester`, { grant: g, firstSeen: fs });
-      if (grants.filter((x) => x.extendedVia?.includes(k)).length !== 1) fail('3', `Extend issue ${k} applied to more than one grant`, grants.filter((x) => x.extendedVia?.includes(k)));
+      const reRecorded = withdrawn.some((x) =>
+        log.some(
+          (e, i) =>
+            i >= (x.historySeen ?? 0) &&
+            e.author === x.requesterAccountId &&
+            e.fields.length > 0 &&
+            named(valuesAt(ext, log, i + 1)),
+        ),
+      );
+      if (!(fs && named(fs)) && !reRecorded)
+        fail(
+          '4',
+          `grant ${g.id} was extended by ${k}, which was not raised as Extend access of that group by that requester`,
+          { grant: g, firstSeen: fs },
+        );
+      if (grants.filter((x) => x.extendedVia?.includes(k)).length !== 1)
+        fail(
+          '3',
+          `Extend issue ${k} applied to more than one grant`,
+          grants.filter((x) => x.extendedVia?.includes(k)),
+        );
     }
-    if (entries(g.id, 'MEMBERSHIP_ADDED').length > 1) fail('3', `grant ${g.id} added the membership twice`, entries(g.id, 'MEMBERSHIP_ADDED'));
+    if (entries(g.id, 'MEMBERSHIP_ADDED').length > 1)
+      fail('3', `grant ${g.id} added the membership twice`, entries(g.id, 'MEMBERSHIP_ADDED'));
   }
 
   // 2. Okta membership of every managed group.
@@ -142,34 +238,57 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
     const pre = m.preexisting.get(groupId) ?? new Set<string>();
     const mine = grants.filter((g) => g.groupId === groupId);
     for (const g of mine) {
-      if (g.status === 'ACTIVE' && !m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) && !actual.has(oktaOf[g.requesterAccountId])) fail('2', `${g.id} is ACTIVE but ${name} lacks its member`, { grant: g, members: [...actual] });
+      if (
+        g.status === 'ACTIVE' &&
+        !m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) &&
+        !actual.has(oktaOf[g.requesterAccountId])
+      )
+        fail('2', `${g.id} is ACTIVE but ${name} lacks its member`, { grant: g, members: [...actual] });
     }
     for (const u of actual) {
       if (!pre.has(u) && !mine.some((g) => oktaOf[g.requesterAccountId] === u && mayHoldAppMembership(g))) {
-        fail('2', `${u} is a member of ${name} without a running grant or pre-existing membership`, { members: [...actual], grants: mine });
+        fail('2', `${u} is a member of ${name} without a running grant or pre-existing membership`, {
+          members: [...actual],
+          grants: mine,
+        });
       }
     }
     if (!quiet) continue;
     const inFlight = mine.filter((g) => g.status === 'GRANTING' || g.status === 'REVOKING');
-    if (inFlight.length > 0) fail('2', `nothing is in flight, yet ${inFlight.map((g) => `${g.id} is ${g.status}`).join(', ')}`, inFlight);
+    if (inFlight.length > 0)
+      fail('2', `nothing is in flight, yet ${inFlight.map((g) => `${g.id} is ${g.status}`).join(', ')}`, inFlight);
     // The model: which requests should be running now.
     const expected = new Set(pre);
     let lagging = false;
     for (const g of mine) {
       const issue = issueOf(g.issueKey)!;
       // A user gone from Okta: membership is theirs until the grant ends (deactivated) or gone (deleted; drift ends the grant).
-      if (m.oktaGone.users.has(oktaOf[g.requesterAccountId])) { lagging ||= m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]); if (!m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) && g.status === 'ACTIVE') expected.add(oktaOf[g.requesterAccountId]); continue; }
+      if (m.oktaGone.users.has(oktaOf[g.requesterAccountId])) {
+        lagging ||= m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]);
+        if (!m.oktaGone.deletedUsers.has(oktaOf[g.requesterAccountId]) && g.status === 'ACTIVE')
+          expected.add(oktaOf[g.requesterAccountId]);
+        continue;
+      }
       const endsAt = g.endsAt ? Date.parse(g.endsAt) : Infinity;
-      if (endsAt <= now && now < endsAt + EXPIRY_LAG_MS) { lagging = true; continue; }
+      if (endsAt <= now && now < endsAt + EXPIRY_LAG_MS) {
+        lagging = true;
+        continue;
+      }
       const ended = m.endedByPanel.has(g.id) || endsAt <= now;
       const mode = MANAGED[name];
       const snapshotEmergency = g.changeType === 'Emergency';
-      const entitled = g.firstStartedAt !== undefined
-        || (g.status !== 'WITHDRAWN' && !issue.deleted
-          && (mode === 'none' || snapshotEmergency || !('no' in approvalOnLog(g, peopleOnly(relevantLog(h, issue))))));
+      const entitled =
+        g.firstStartedAt !== undefined ||
+        (g.status !== 'WITHDRAWN' &&
+          !issue.deleted &&
+          (mode === 'none' || snapshotEmergency || !('no' in approvalOnLog(g, peopleOnly(relevantLog(h, issue))))));
       const shouldRun = entitled && !ended;
       if (shouldRun !== (g.status === 'ACTIVE')) {
-        fail('2', `the model says ${g.id} ${shouldRun ? 'should' : 'should not'} be running, the app has it ${g.status}`, { grant: g, endedByPanel: m.endedByPanel.has(g.id), now: sb.clock.now() });
+        fail(
+          '2',
+          `the model says ${g.id} ${shouldRun ? 'should' : 'should not'} be running, the app has it ${g.status}`,
+          { grant: g, endedByPanel: m.endedByPanel.has(g.id), now: sb.clock.now() },
+        );
       }
       if (shouldRun) expected.add(oktaOf[g.requesterAccountId]);
     }
@@ -186,29 +305,49 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
     const mine = grants.filter((g) => g.issueKey === issue.key);
     const waitingGrants = mine.filter((g) => entries(g.id, 'AWAITING_APPROVAL').length > 0).length;
     const grantedGrants = mine.filter((g) => g.firstStartedAt !== undefined).length;
-    const endedGrants = mine.filter((g) => g.status === 'EXPIRED' || g.status === 'REVOKED' || g.status === 'REMOVED_EXTERNALLY').length;
+    const endedGrants = mine.filter(
+      (g) => g.status === 'EXPIRED' || g.status === 'REVOKED' || g.status === 'REMOVED_EXTERNALLY',
+    ).length;
     const outcome = {
-      waiting: [count('is waiting for approval'), waitingGrants], granted: [count(' you are now a member of '), grantedGrants],
-      ended: [count(' your access to '), endedGrants], refused: [count('Access request refused.'), mine.filter((g) => g.status === 'DENIED').length],
+      waiting: [count('is waiting for approval'), waitingGrants],
+      granted: [count(' you are now a member of '), grantedGrants],
+      ended: [count(' your access to '), endedGrants],
+      refused: [count('Access request refused.'), mine.filter((g) => g.status === 'DENIED').length],
     };
-    if (outcome.waiting[0] !== outcome.waiting[1] || outcome.granted[0] !== outcome.granted[1] || outcome.ended[0] > outcome.ended[1]
-      || (quiet && outcome.ended[0] !== outcome.ended[1]) || outcome.refused[0] > outcome.refused[1]) {
-      fail('3', `${issue.key}: outcome comments do not match its requests ([comments, requests])`, { outcome, texts, grants: mine });
+    if (
+      outcome.waiting[0] !== outcome.waiting[1] ||
+      outcome.granted[0] !== outcome.granted[1] ||
+      outcome.ended[0] > outcome.ended[1] ||
+      (quiet && outcome.ended[0] !== outcome.ended[1]) ||
+      outcome.refused[0] > outcome.refused[1]
+    ) {
+      fail('3', `${issue.key}: outcome comments do not match its requests ([comments, requests])`, {
+        outcome,
+        texts,
+        grants: mine,
+      });
     }
     const holding = mine.filter((g) => holdsMembership(g.status));
     if (holding.length > 1) fail('3', `${issue.key} has ${holding.length} grants holding membership at once`, holding);
     // Extend answers on an issue that never held a New access request (panel extensions comment on the grant's own issue).
     const answers = mine.length > 0 ? 0 : count('now runs until') + count('Access not extended.');
     if (answers > 1 || (quiet && issue.firstSeen?.accessType === 'Extend access' && answers !== 1)) {
-      fail('3', `${issue.key}: an Extend access issue must be answered exactly once, it was answered ${answers} times`, { firstSeen: issue.firstSeen, texts });
+      fail(
+        '3',
+        `${issue.key}: an Extend access issue must be answered exactly once, it was answered ${answers} times`,
+        { firstSeen: issue.firstSeen, texts },
+      );
     }
     const viewed = audit.filter((a) => a.issueKey === issue.key && a.action === 'VIEWED').length;
     if (viewed > 1) fail('3', `${issue.key}: a View access issue was answered ${viewed} times`, texts);
   }
 
   // Coverage: after how many checks some grant was in each status, had an approval, an extension by issue, a withdrawal.
-  const seen = new Set<string>([...grants.map((g) => g.status as string),
-    ...(audit.some((x) => x.action === 'APPROVED') ? ['approved'] : []), ...(grants.some((g) => (g.extendedVia ?? []).length > 0) ? ['extendedViaIssue'] : [])]);
+  const seen = new Set<string>([
+    ...grants.map((g) => g.status as string),
+    ...(audit.some((x) => x.action === 'APPROVED') ? ['approved'] : []),
+    ...(grants.some((g) => (g.extendedVia ?? []).length > 0) ? ['extendedViaIssue'] : []),
+  ]);
   for (const k of seen) coverage.checksWith.set(k, (coverage.checksWith.get(k) ?? 0) + 1);
 
   // 5. The audit trail verifies.

@@ -20,5 +20,9 @@ const env: NodeJS.ProcessEnv = {
   ...(opt('commands') ? { PROPS_COMMANDS: opt('commands') } : {}),
 };
 process.stdout.write(`property suite: ${env.PROPS_RUNS} runs, seed ${seed}\n`);
-const r = spawnSync('npx', ['jest', '--testPathPattern', 'test/properties/', '--testNamePattern', 'keeps the five guarantees'], { env, stdio: 'inherit' });
+const r = spawnSync(
+  'npx',
+  ['jest', '--testPathPattern', 'test/properties/', '--testNamePattern', 'keeps the five guarantees'],
+  { env, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

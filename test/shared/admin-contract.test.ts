@@ -4,7 +4,12 @@
  * with a valid or invalid form is tested on the sandbox (test/admin/*).
  */
 import {
-  AuditQueryInput, ConnectionInput, csvCell, fieldErrors, GroupPolicyInput, PolicyInput,
+  AuditQueryInput,
+  ConnectionInput,
+  csvCell,
+  fieldErrors,
+  GroupPolicyInput,
+  PolicyInput,
 } from '../../src/shared/admin-contract';
 
 const LINUX = '00gLINUXSYSADMIN0001';
@@ -14,21 +19,57 @@ const API_TOKEN = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcd';
 describe('PolicyInput', () => {
   const form = (over: Record<string, unknown> = {}) => ({
     durationFieldName: 'Change type',
-    durationMapping: [{ value: 'Emergency', hours: 4 }, { value: 'Standard', hours: 12 }, { value: 'Normal', hours: 8 }],
-    defaultDurationHours: 12, approvalStatusName: 'Approved', emergencyValue: 'Emergency', emergencyMaxHours: 2,
-    closeOutTransitionName: 'Done', requesterMapping: [{ accountId: USER, oktaLogin: 'neville.newadmin@atko.email' }], notifyByEmail: false,
+    durationMapping: [
+      { value: 'Emergency', hours: 4 },
+      { value: 'Standard', hours: 12 },
+      { value: 'Normal', hours: 8 },
+    ],
+    defaultDurationHours: 12,
+    approvalStatusName: 'Approved',
+    emergencyValue: 'Emergency',
+    emergencyMaxHours: 2,
+    closeOutTransitionName: 'Done',
+    requesterMapping: [{ accountId: USER, oktaLogin: 'neville.newadmin@atko.email' }],
+    notifyByEmail: false,
     ...over,
   });
 
   test.each([
     [{ durationFieldName: '' }, 'durationFieldName', /required/],
     [{ durationFieldName: 'x'.repeat(101) }, 'durationFieldName', /at most 100/],
-    [{ durationMapping: [{ value: 'Standard', hours: 4 }, { value: 'standard', hours: 8 }] , emergencyValue: '' }, 'durationMapping.1.value', /listed twice/],
-    [{ durationMapping: [{ value: 'Standard', hours: 0 }], emergencyValue: '' }, 'durationMapping.0.hours', /at least 1/],
+    [
+      {
+        durationMapping: [
+          { value: 'Standard', hours: 4 },
+          { value: 'standard', hours: 8 },
+        ],
+        emergencyValue: '',
+      },
+      'durationMapping.1.value',
+      /listed twice/,
+    ],
+    [
+      { durationMapping: [{ value: 'Standard', hours: 0 }], emergencyValue: '' },
+      'durationMapping.0.hours',
+      /at least 1/,
+    ],
     [{ emergencyValue: 'Urgent' }, 'emergencyValue', /one of the duration field values/],
     [{ emergencyMaxHours: 48 }, 'emergencyMaxHours', /at most 24/],
-    [{ requesterMapping: [{ accountId: USER, oktaLogin: 'a@x' }, { accountId: USER, oktaLogin: 'b@x' }] }, 'requesterMapping.1.accountId', /mapped twice/],
-    [{ requesterMapping: [{ accountId: 'has space', oktaLogin: 'a@x' }] }, 'requesterMapping.0.accountId', /not a Jira account id/],
+    [
+      {
+        requesterMapping: [
+          { accountId: USER, oktaLogin: 'a@x' },
+          { accountId: USER, oktaLogin: 'b@x' },
+        ],
+      },
+      'requesterMapping.1.accountId',
+      /mapped twice/,
+    ],
+    [
+      { requesterMapping: [{ accountId: 'has space', oktaLogin: 'a@x' }] },
+      'requesterMapping.0.accountId',
+      /not a Jira account id/,
+    ],
     [{ requesterMapping: [{ accountId: USER, oktaLogin: '' }] }, 'requesterMapping.0.oktaLogin', /required/],
     [{ approvalStatusName: ' ' }, 'approvalStatusName', /required/],
     [{ notifyByEmail: 'yes' }, 'notifyByEmail', /.+/],
@@ -57,8 +98,16 @@ describe('AuditQueryInput', () => {
 
 describe('csvCell', () => {
   test.each([
-    ['=1+1', "'=1+1"], ['+1', "'+1"], ['-1', "'-1"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"],
-    ['a,b', '"a,b"'], ['say "hi"', '"say ""hi"""'], ['line\nbreak', '"line\nbreak"'], ['plain', 'plain'], [undefined, ''],
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['plain', 'plain'],
+    [undefined, ''],
   ])('csvCell(%j) = %j', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
   });
@@ -82,7 +131,16 @@ describe('GroupPolicyInput', () => {
     [{ groupId: 'PAM Linux' }, 'groupId', /not an Okta group id/],
     [{ maxDurationHours: '12' }, 'maxDurationHours', /must be a number/],
   ])('limits: %j is refused on %s', (over, field, message) => {
-    const r = GroupPolicyInput.safeParse({ groupId: LINUX, maxDurationHours: 12, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 60, approvalMode: 'none', allowedProjectKeys: [], ...over });
+    const r = GroupPolicyInput.safeParse({
+      groupId: LINUX,
+      maxDurationHours: 12,
+      maxLifetimeHours: 24,
+      maxExtensions: 2,
+      reminderLeadMinutes: 60,
+      approvalMode: 'none',
+      allowedProjectKeys: [],
+      ...over,
+    });
     expect(r.success).toBe(false);
     expect(fieldErrors(r.error!)[field]).toMatch(message);
   });
@@ -105,6 +163,9 @@ describe('ConnectionInput', () => {
 
   test('OAuth needs a client id and a PEM private key', () => {
     const r = ConnectionInput.safeParse({ domain: 'atko.okta.com', method: 'oauth', privateKeyPem: '{"kty":"RSA"}' });
-    expect(fieldErrors(r.error!)).toEqual({ privateKeyPem: expect.stringMatching(/PEM/), clientId: expect.stringMatching(/Client id is required/) });
+    expect(fieldErrors(r.error!)).toEqual({
+      privateKeyPem: expect.stringMatching(/PEM/),
+      clientId: expect.stringMatching(/Client id is required/),
+    });
   });
 });

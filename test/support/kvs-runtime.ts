@@ -24,5 +24,11 @@ export function installKvs(opts: { entities?: EntityDefinition[]; nowMs?: number
     const r = emulator.handle(p, body);
     return jsonResponse(r.status, r.body);
   });
-  return { emulator, runtime, advance: (ms) => { now += ms; } };
+  return {
+    emulator,
+    runtime,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }

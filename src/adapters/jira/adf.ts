@@ -6,12 +6,14 @@
 import type { Message, MessageBlock, MessageInline } from '../../app/ports';
 
 export type AdfMark = { type: 'strong' } | { type: 'link'; attrs: { href: string } };
-export type AdfInline =
-  | { type: 'text'; text: string; marks?: AdfMark[] }
-  | { type: 'mention'; attrs: { id: string } };
+export type AdfInline = { type: 'text'; text: string; marks?: AdfMark[] } | { type: 'mention'; attrs: { id: string } };
 export type AdfParagraph = { type: 'paragraph'; content: AdfInline[] };
 export type AdfCell = { type: 'tableHeader' | 'tableCell'; content: AdfParagraph[] };
-export type AdfTable = { type: 'table'; attrs: { isNumberColumnEnabled: false; layout: 'default' }; content: Array<{ type: 'tableRow'; content: AdfCell[] }> };
+export type AdfTable = {
+  type: 'table';
+  attrs: { isNumberColumnEnabled: false; layout: 'default' };
+  content: Array<{ type: 'tableRow'; content: AdfCell[] }>;
+};
 export type AdfDoc = { type: 'doc'; version: 1; content: Array<AdfParagraph | AdfTable> };
 
 const safeHref = (href: string): string | undefined => {
@@ -35,17 +37,27 @@ function inlineToAdf(i: MessageInline): AdfInline | undefined {
   if (!i.text) return undefined;
   if ('link' in i) {
     const href = commentHref(i.link);
-    return href ? { type: 'text', text: i.text, marks: [{ type: 'link', attrs: { href } }] } : { type: 'text', text: i.text };
+    return href
+      ? { type: 'text', text: i.text, marks: [{ type: 'link', attrs: { href } }] }
+      : { type: 'text', text: i.text };
   }
   return i.strong ? { type: 'text', text: i.text, marks: [{ type: 'strong' }] } : { type: 'text', text: i.text };
 }
 
-const paragraph = (inlines: MessageInline[]): AdfParagraph =>
-  ({ type: 'paragraph', content: inlines.map(inlineToAdf).filter((x): x is AdfInline => !!x) });
+const paragraph = (inlines: MessageInline[]): AdfParagraph => ({
+  type: 'paragraph',
+  content: inlines.map(inlineToAdf).filter((x): x is AdfInline => !!x),
+});
 
 function blockToAdf(b: MessageBlock): AdfParagraph | AdfTable {
   if ('paragraph' in b) return paragraph(b.paragraph);
-  const head = { type: 'tableRow' as const, content: b.table.head.map((h): AdfCell => ({ type: 'tableHeader', content: [paragraph([{ text: h, strong: true }])] })) };
+  const head = {
+    type: 'tableRow' as const,
+    content: b.table.head.map((h): AdfCell => ({
+      type: 'tableHeader',
+      content: [paragraph([{ text: h, strong: true }])],
+    })),
+  };
   const rows = b.table.rows.map((row) => ({
     type: 'tableRow' as const,
     content: row.map((cell): AdfCell => ({ type: 'tableCell', content: [paragraph(cell)] })),
@@ -60,7 +72,10 @@ export function toAdf(message: Message): AdfDoc {
 /** Account ids mentioned anywhere in the message. */
 export function mentionsOf(message: Message): string[] {
   const ids = new Set<string>();
-  const visit = (xs: MessageInline[]) => xs.forEach((i) => { if ('mention' in i) ids.add(i.mention); });
+  const visit = (xs: MessageInline[]) =>
+    xs.forEach((i) => {
+      if ('mention' in i) ids.add(i.mention);
+    });
   for (const b of message.blocks) {
     if ('paragraph' in b) visit(b.paragraph);
     else b.table.rows.forEach((r) => r.forEach(visit));
@@ -77,13 +92,19 @@ function inlineText(i: MessageInline, names: Names): string {
 }
 
 export function toPlainText(message: Message, names: Names = () => undefined): string {
-  return message.blocks.map((b) => {
-    if ('paragraph' in b) return b.paragraph.map((i) => inlineText(i, names)).join('');
-    return [b.table.head.join(' | '), ...b.table.rows.map((r) => r.map((c) => c.map((i) => inlineText(i, names)).join('')).join(' | '))].join('\n');
-  }).join('\n\n');
+  return message.blocks
+    .map((b) => {
+      if ('paragraph' in b) return b.paragraph.map((i) => inlineText(i, names)).join('');
+      return [
+        b.table.head.join(' | '),
+        ...b.table.rows.map((r) => r.map((c) => c.map((i) => inlineText(i, names)).join('')).join(' | ')),
+      ].join('\n');
+    })
+    .join('\n\n');
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function inlineHtml(i: MessageInline, names: Names): string {
   if ('mention' in i) return `<strong>@${esc(names(i.mention) ?? 'user')}</strong>`;
@@ -95,10 +116,14 @@ function inlineHtml(i: MessageInline, names: Names): string {
 }
 
 export function toHtml(message: Message, names: Names = () => undefined): string {
-  return message.blocks.map((b) => {
-    if ('paragraph' in b) return `<p>${b.paragraph.map((i) => inlineHtml(i, names)).join('')}</p>`;
-    const head = `<tr>${b.table.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-    const rows = b.table.rows.map((r) => `<tr>${r.map((c) => `<td>${c.map((i) => inlineHtml(i, names)).join('')}</td>`).join('')}</tr>`).join('');
-    return `<table>${head}${rows}</table>`;
-  }).join('');
+  return message.blocks
+    .map((b) => {
+      if ('paragraph' in b) return `<p>${b.paragraph.map((i) => inlineHtml(i, names)).join('')}</p>`;
+      const head = `<tr>${b.table.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+      const rows = b.table.rows
+        .map((r) => `<tr>${r.map((c) => `<td>${c.map((i) => inlineHtml(i, names)).join('')}</td>`).join('')}</tr>`)
+        .join('');
+      return `<table>${head}${rows}</table>`;
+    })
+    .join('');
 }

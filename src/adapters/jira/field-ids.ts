@@ -43,7 +43,8 @@ const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.tr
 /** Picks a field by name; custom fields win over system ones, and selects/strings over other types. */
 export function fieldByName(fields: JiraField[], name: string): JiraField | undefined {
   const matches = fields.filter((f) => sameName(f.name, name));
-  const rank = (f: JiraField) => (f.custom ? 0 : 2) + (['option', 'string', 'datetime', 'date'].includes(f.schema?.type ?? '') ? 0 : 1);
+  const rank = (f: JiraField) =>
+    (f.custom ? 0 : 2) + (['option', 'string', 'datetime', 'date'].includes(f.schema?.type ?? '') ? 0 : 1);
   return matches.sort((a, b) => rank(a) - rank(b))[0];
 }
 
@@ -58,7 +59,8 @@ export class FieldCatalog {
     const appId = ctx.appAri.appId;
     const environmentId = ctx.environmentAri.environmentId;
     const fields = await this.list(`${appId}/${environmentId}/${ctx.installationAri.installationId}`);
-    const byModule = (moduleKey: string) => fields.find((f) => f.schema?.custom === extensionAri(appId, environmentId, moduleKey))?.id;
+    const byModule = (moduleKey: string) =>
+      fields.find((f) => f.schema?.custom === extensionAri(appId, environmentId, moduleKey))?.id;
     return {
       accessType: byModule(ACCESS_TYPE_MODULE),
       adminGroup: byModule(ADMIN_GROUP_MODULE),
@@ -70,9 +72,15 @@ export class FieldCatalog {
   private async list(key: string): Promise<JiraField[]> {
     const nowMs = Date.parse(this.clock.now());
     // A clock that went backwards cannot vouch for the cache's age.
-    if (this.cache && this.cache.key === key && nowMs >= this.cache.at && nowMs - this.cache.at < TTL_MS) return this.cache.fields;
-    const res = await jiraRequest<JiraField[]>({ as: 'app' }, 'GET', route`/rest/api/3/field`, { operation: 'listing Jira fields', clock: this.clock });
-    const fields = Array.isArray(res.body) ? res.body.filter((f) => f && typeof f.id === 'string' && typeof f.name === 'string') : [];
+    if (this.cache && this.cache.key === key && nowMs >= this.cache.at && nowMs - this.cache.at < TTL_MS)
+      return this.cache.fields;
+    const res = await jiraRequest<JiraField[]>({ as: 'app' }, 'GET', route`/rest/api/3/field`, {
+      operation: 'listing Jira fields',
+      clock: this.clock,
+    });
+    const fields = Array.isArray(res.body)
+      ? res.body.filter((f) => f && typeof f.id === 'string' && typeof f.name === 'string')
+      : [];
     this.cache = { key, at: nowMs, fields };
     return fields;
   }

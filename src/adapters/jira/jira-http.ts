@@ -12,7 +12,12 @@
  * `retryAfterMs` needs "now" only for a Retry-After given as an HTTP date; it comes from the Clock port.
  */
 import { asApp, asUser, type RequestInit as ForgeRequestInit, type Route } from '@forge/api';
-import { IssueTrackerError, type Clock, type IssueTrackerErrorDetails, type IssueTrackerErrorKind } from '../../app/ports';
+import {
+  IssueTrackerError,
+  type Clock,
+  type IssueTrackerErrorDetails,
+  type IssueTrackerErrorKind,
+} from '../../app/ports';
 
 export type JiraErrorKind = IssueTrackerErrorKind;
 
@@ -38,7 +43,11 @@ export class JiraError extends IssueTrackerError {
 /** The app, or the invocation's principal (the resolver caller). */
 export type JiraPrincipal = { as: 'app' } | { as: 'user' };
 
-export interface JiraResponse<T> { status: number; body: T | undefined; headers: Headers }
+export interface JiraResponse<T> {
+  status: number;
+  body: T | undefined;
+  headers: Headers;
+}
 
 /** Parses Retry-After (seconds or HTTP date) into milliseconds from now. */
 export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
@@ -58,7 +67,7 @@ function kindFor(status: number): JiraErrorKind {
 const describe = (status: number): string => {
   if (status === 429) return 'Jira is rate limiting the app';
   if (status >= 500) return 'Jira is temporarily unavailable';
-  if (status === 401) return 'Jira did not accept the app\'s credentials (yet)';
+  if (status === 401) return "Jira did not accept the app's credentials (yet)";
   if (status === 403) return 'Jira denied the app permission';
   if (status === 404) return 'Jira could not find it';
   return 'Jira rejected the request';
@@ -86,24 +95,34 @@ export async function jiraRequest<T = unknown>(
   } catch (cause) {
     // @forge/api throws ProxyRequestError (with a status) when the Forge proxy refuses or fails,
     // NeedsAuthenticationError when there is no user to act as, and TypeError on network failure.
-    const status = typeof (cause as { status?: unknown })?.status === 'number' ? (cause as { status: number }).status : undefined;
+    const status =
+      typeof (cause as { status?: unknown })?.status === 'number' ? (cause as { status: number }).status : undefined;
     const kind: JiraErrorKind = status === undefined || status >= 500 || status === 429 ? 'transient' : 'permanent';
     throw new JiraError(kind, `Jira could not be reached for ${opts.operation}`, { status }, { cause });
   }
   const text = res.status === 204 ? '' : await res.text().catch(() => '');
   let body: unknown;
   if (text) {
-    try { body = JSON.parse(text); } catch { body = undefined; }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
   }
   if ((res.status >= 200 && res.status < 300) || opts.accept?.includes(res.status)) {
     return { status: res.status, body: body as T | undefined, headers: res.headers };
   }
   const jiraMessages = messagesOf(body);
-  throw new JiraError(kindFor(res.status), `${describe(res.status)} (HTTP ${res.status} for ${opts.operation})`, {
-    status: res.status,
-    retryAfterMs: retryAfterMs(res.headers.get('retry-after'), Date.parse(opts.clock.now())),
-    jiraMessages,
-  }, { cause: { status: res.status, jiraMessages } });
+  throw new JiraError(
+    kindFor(res.status),
+    `${describe(res.status)} (HTTP ${res.status} for ${opts.operation})`,
+    {
+      status: res.status,
+      retryAfterMs: retryAfterMs(res.headers.get('retry-after'), Date.parse(opts.clock.now())),
+      jiraMessages,
+    },
+    { cause: { status: res.status, jiraMessages } },
+  );
 }
 
 function messagesOf(body: unknown): string[] | undefined {
@@ -112,7 +131,8 @@ function messagesOf(body: unknown): string[] | undefined {
   const out: string[] = [];
   if (Array.isArray(b.errorMessages)) out.push(...b.errorMessages.filter((m): m is string => typeof m === 'string'));
   if (b.errors && typeof b.errors === 'object') {
-    for (const [k, v] of Object.entries(b.errors as Record<string, unknown>)) if (typeof v === 'string') out.push(`${k}: ${v}`);
+    for (const [k, v] of Object.entries(b.errors as Record<string, unknown>))
+      if (typeof v === 'string') out.push(`${k}: ${v}`);
   }
   return out.length ? out.map((m) => m.slice(0, 300)) : undefined;
 }

@@ -22,7 +22,12 @@ interface IssueJson {
   };
 }
 
-interface UserJson { accountId: string; displayName?: string; emailAddress?: string; timeZone?: string }
+interface UserJson {
+  accountId: string;
+  displayName?: string;
+  emailAddress?: string;
+  timeZone?: string;
+}
 
 interface ChangelogPage {
   startAt?: number;
@@ -32,14 +37,19 @@ interface ChangelogPage {
   values?: ChangelogEntry[];
 }
 
-interface ChangelogEntry { author?: { accountId?: string }; created?: string; items?: Array<{ field?: string; fieldId?: string; toString?: string | null }> }
+interface ChangelogEntry {
+  author?: { accountId?: string };
+  created?: string;
+  items?: Array<{ field?: string; fieldId?: string; toString?: string | null }>;
+}
 
 /** Select → its value; string → itself; anything empty → undefined. */
 export function unwrapValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return v.length ? v : undefined;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string') return (v as { value: string }).value || undefined;
+  if (typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string')
+    return (v as { value: string }).value || undefined;
   return undefined;
 }
 
@@ -53,19 +63,39 @@ export function toIsoInstant(v: unknown): string | undefined {
 }
 
 /** A Forge string field holds the raw value; tolerate an object-shaped value from an older version. */
-const rawValue = (v: unknown): unknown => (v === null || v === undefined || v === '' ? undefined : unwrapValue(v) ?? v);
+const rawValue = (v: unknown): unknown =>
+  v === null || v === undefined || v === '' ? undefined : (unwrapValue(v) ?? v);
 
 export class JiraIssueTracker implements IssueTracker {
   /** `fields`: share one catalog across invocations of a warm instance (see field-ids.ts). */
-  constructor(private readonly clock: Clock, private readonly fields: FieldCatalog = new FieldCatalog(clock)) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly fields: FieldCatalog = new FieldCatalog(clock),
+  ) {}
 
   async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
     const ids = await this.fields.discover(durationFieldName);
-    const wanted = ['summary', 'status', 'reporter', 'project', 'created', ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd]
-      .filter((x): x is string => !!x);
-    const res = await jiraRequest<IssueJson>(APP, 'GET', route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`, {
-      operation: 'reading the issue', clock: this.clock, accept: [404],
-    });
+    const wanted = [
+      'summary',
+      'status',
+      'reporter',
+      'project',
+      'created',
+      ids.accessType,
+      ids.adminGroup,
+      ids.duration,
+      ids.requestedEnd,
+    ].filter((x): x is string => !!x);
+    const res = await jiraRequest<IssueJson>(
+      APP,
+      'GET',
+      route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`,
+      {
+        operation: 'reading the issue',
+        clock: this.clock,
+        accept: [404],
+      },
+    );
     if (res.status === 404 || !res.body) return undefined;
     const f = res.body.fields ?? {};
     return {
@@ -84,7 +114,9 @@ export class JiraIssueTracker implements IssueTracker {
 
   async getUser(accountId: string): Promise<JiraUser | undefined> {
     const res = await jiraRequest<UserJson>(APP, 'GET', route`/rest/api/3/user?accountId=${accountId}`, {
-      operation: 'reading a Jira user', clock: this.clock, accept: [404],
+      operation: 'reading a Jira user',
+      clock: this.clock,
+      accept: [404],
     });
     if (res.status === 404 || !res.body) return undefined;
     const u = res.body;
@@ -97,15 +129,21 @@ export class JiraIssueTracker implements IssueTracker {
     };
   }
 
-  async lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined> {
+  async lastTransitionInto(
+    issueKey: string,
+    statusName: string,
+  ): Promise<{ accountId: string; at: string } | undefined> {
     let last: { at: number; accountId: string | undefined; order: number } | undefined;
     let order = 0;
     for await (const h of this.changelog(issueKey)) {
       order++;
-      const intoStatus = (h.items ?? []).some((i) => (i.fieldId === 'status' || i.field === 'status') && i.toString === statusName);
+      const intoStatus = (h.items ?? []).some(
+        (i) => (i.fieldId === 'status' || i.field === 'status') && i.toString === statusName,
+      );
       if (!intoStatus) continue;
       const t = h.at ?? -Infinity;
-      if (!last || t > last.at || (t === last.at && order > last.order)) last = { at: t, accountId: h.author?.accountId, order };
+      if (!last || t > last.at || (t === last.at && order > last.order))
+        last = { at: t, accountId: h.author?.accountId, order };
     }
     // A move without a readable time or author cannot vouch for an approval.
     if (!last?.accountId || !Number.isFinite(last.at)) return undefined;
@@ -125,10 +163,17 @@ export class JiraIssueTracker implements IssueTracker {
       // edit by nobody known cannot be attributed. Jira always sends both.
       if (h.at === undefined || !h.author?.accountId) continue;
       const items = h.items ?? [];
-      const fields = [...new Set(items.map((i) => roles.get(i.fieldId ?? i.field ?? '')).filter((x): x is RequestField => !!x))];
+      const fields = [
+        ...new Set(items.map((i) => roles.get(i.fieldId ?? i.field ?? '')).filter((x): x is RequestField => !!x)),
+      ];
       const statusTo = items.find((i) => i.fieldId === 'status' || i.field === 'status')?.toString ?? undefined;
       if (fields.length === 0 && !statusTo) continue;
-      entries.push({ at: new Date(h.at).toISOString(), by: h.author.accountId, fields, ...(statusTo ? { statusTo } : {}) });
+      entries.push({
+        at: new Date(h.at).toISOString(),
+        by: h.author.accountId,
+        fields,
+        ...(statusTo ? { statusTo } : {}),
+      });
     }
     return entries;
   }
@@ -137,9 +182,15 @@ export class JiraIssueTracker implements IssueTracker {
   private async *changelog(issueKey: string): AsyncGenerator<ChangelogEntry & { at?: number }> {
     let startAt = 0;
     for (let page = 0; page < 1000; page++) {
-      const res = await jiraRequest<ChangelogPage>(APP, 'GET', route`/rest/api/3/issue/${issueKey}/changelog?startAt=${startAt}&maxResults=${100}`, {
-        operation: 'reading the issue history', clock: this.clock,
-      });
+      const res = await jiraRequest<ChangelogPage>(
+        APP,
+        'GET',
+        route`/rest/api/3/issue/${issueKey}/changelog?startAt=${startAt}&maxResults=${100}`,
+        {
+          operation: 'reading the issue history',
+          clock: this.clock,
+        },
+      );
       const values = res.body?.values ?? [];
       for (const h of values) {
         const at = h.created ? Date.parse(h.created.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
@@ -154,20 +205,32 @@ export class JiraIssueTracker implements IssueTracker {
   async comment(issueKey: string, message: Message): Promise<void> {
     // 404: the issue was deleted; there is nobody left to tell there, and retrying would not help.
     await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
-      body: { body: toAdf(message) }, operation: 'commenting on the issue', clock: this.clock, accept: [404],
+      body: { body: toAdf(message) },
+      operation: 'commenting on the issue',
+      clock: this.clock,
+      accept: [404],
     });
   }
 
   async transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'> {
     const res = await jiraRequest<{ transitions?: Array<{ id: string; name: string; isAvailable?: boolean }> }>(
-      APP, 'GET', route`/rest/api/3/issue/${issueKey}/transitions`, { operation: 'listing the issue transitions', clock: this.clock, accept: [404] });
+      APP,
+      'GET',
+      route`/rest/api/3/issue/${issueKey}/transitions`,
+      { operation: 'listing the issue transitions', clock: this.clock, accept: [404] },
+    );
     const offered = (res.body?.transitions ?? []).filter((t) => t.isAvailable !== false);
     const wanted = transitionName.trim().toLocaleLowerCase();
-    const t = offered.find((x) => x.name === transitionName) ?? offered.find((x) => x.name.trim().toLocaleLowerCase() === wanted);
+    const t =
+      offered.find((x) => x.name === transitionName) ??
+      offered.find((x) => x.name.trim().toLocaleLowerCase() === wanted);
     if (!t) return 'unavailable';
     // 400/409: the status changed since we listed the transitions (someone else moved the issue).
     const done = await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/transitions`, {
-      body: { transition: { id: t.id } }, operation: 'transitioning the issue', clock: this.clock, accept: [400, 409],
+      body: { transition: { id: t.id } },
+      operation: 'transitioning the issue',
+      clock: this.clock,
+      accept: [400, 409],
     });
     return done.status === 400 || done.status === 409 ? 'unavailable' : 'done';
   }

@@ -17,7 +17,9 @@ import { route } from '@forge/api';
 import type { Clock, PermissionChecker } from '../../app/ports';
 import { JiraError, jiraRequest, type JiraPrincipal } from './jira-http';
 
-interface MyPermissions { permissions?: Record<string, { havePermission?: boolean }> }
+interface MyPermissions {
+  permissions?: Record<string, { havePermission?: boolean }>;
+}
 
 export class JiraPermissionChecker implements PermissionChecker {
   constructor(private readonly clock: Clock) {}
@@ -27,8 +29,14 @@ export class JiraPermissionChecker implements PermissionChecker {
     const who: JiraPrincipal = { as: 'user' };
     try {
       const [me, perms] = await Promise.all([
-        jiraRequest<{ accountId?: string }>(who, 'GET', route`/rest/api/3/myself`, { operation: 'identifying the user', clock: this.clock }),
-        jiraRequest<MyPermissions>(who, 'GET', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`, { operation: 'checking Jira permissions', clock: this.clock }),
+        jiraRequest<{ accountId?: string }>(who, 'GET', route`/rest/api/3/myself`, {
+          operation: 'identifying the user',
+          clock: this.clock,
+        }),
+        jiraRequest<MyPermissions>(who, 'GET', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`, {
+          operation: 'checking Jira permissions',
+          clock: this.clock,
+        }),
       ]);
       if (me.body?.accountId !== accountId) return false;
       return perms.body?.permissions?.ADMINISTER?.havePermission === true;

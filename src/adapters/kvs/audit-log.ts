@@ -37,7 +37,9 @@ const VERIFY_BATCH = 25;
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -47,7 +49,9 @@ export function canonicalJson(v: unknown): string {
 export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'prevHash' | 'hash'>): string {
   const { seq, at, action, actor, grantId, issueKey, requesterAccountId, groupId, detail, oktaRequestId } = entry;
   const fields = { seq, at, action, actor, grantId, issueKey, requesterAccountId, groupId, detail, oktaRequestId };
-  return createHash('sha256').update(prevHash + canonicalJson(fields)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonicalJson(fields))
+    .digest('hex');
 }
 
 function toEntity(e: AuditEntry): AuditEntity {
@@ -97,9 +101,16 @@ export class KvsAuditLog implements AuditLog {
     const free = new Filter<AuditEntity>().and('seq', FilterConditions.notExists());
     return {
       entries,
-      addTo: (tx) => entries.reduce((t, e) => t.set<AuditEntity>(auditKey(e.seq), toEntity(e), { entityName: ENTITY.audit, conditions: free }), tx),
-      committed: async () => { if (entries.length > 0) await kvs.set(KEY.auditHead, { seq: head.seq, hash: head.hash }); },
-      taken: async () => (await Promise.all(entries.map(async (e) => (await audit().get(auditKey(e.seq))) !== undefined))).some(Boolean),
+      addTo: (tx) =>
+        entries.reduce(
+          (t, e) => t.set<AuditEntity>(auditKey(e.seq), toEntity(e), { entityName: ENTITY.audit, conditions: free }),
+          tx,
+        ),
+      committed: async () => {
+        if (entries.length > 0) await kvs.set(KEY.auditHead, { seq: head.seq, hash: head.hash });
+      },
+      taken: async () =>
+        (await Promise.all(entries.map(async (e) => (await audit().get(auditKey(e.seq))) !== undefined))).some(Boolean),
     };
   }
 
@@ -123,7 +134,12 @@ export class KvsAuditLog implements AuditLog {
   }
 
   async listByGrant(grantId: string): Promise<AuditEntry[]> {
-    const rows = await readAll(() => audit().query().index(AUDIT_INDEX.byGrant, { partition: [grantId] }).sort(Sort.ASC));
+    const rows = await readAll(() =>
+      audit()
+        .query()
+        .index(AUDIT_INDEX.byGrant, { partition: [grantId] })
+        .sort(Sort.ASC),
+    );
     return rows.map((r) => parseEntity(r.key, r.value).doc);
   }
 
@@ -143,21 +159,32 @@ export class KvsAuditLog implements AuditLog {
     const lead = criteria.find(([, v]) => v !== undefined);
     const rest = criteria.filter((c) => c !== lead && c[1] !== undefined);
     let filter: ReturnType<Filter<AuditEntity>['and']> | undefined;
-    for (const [prop, value] of rest) filter = (filter ?? new Filter<AuditEntity>()).and(prop, FilterConditions.equalTo(value!));
-    const range = q.from !== undefined && q.to !== undefined ? WhereConditions.between(isoUtc(q.from), isoUtc(q.to))
-      : q.from !== undefined ? WhereConditions.greaterThanEqualTo(isoUtc(q.from))
-        : q.to !== undefined ? WhereConditions.lessThanEqualTo(isoUtc(q.to)) : undefined;
+    for (const [prop, value] of rest)
+      filter = (filter ?? new Filter<AuditEntity>()).and(prop, FilterConditions.equalTo(value!));
+    const range =
+      q.from !== undefined && q.to !== undefined
+        ? WhereConditions.between(isoUtc(q.from), isoUtc(q.to))
+        : q.from !== undefined
+          ? WhereConditions.greaterThanEqualTo(isoUtc(q.from))
+          : q.to !== undefined
+            ? WhereConditions.lessThanEqualTo(isoUtc(q.to))
+            : undefined;
 
     const entries: AuditEntry[] = [];
     let cursor = q.cursor;
     do {
-      let b = lead ? audit().query().index(lead[2], { partition: [lead[1]] }) : audit().query().index(AUDIT_INDEX.byTime);
+      let b = lead
+        ? audit()
+            .query()
+            .index(lead[2], { partition: [lead[1]] })
+        : audit().query().index(AUDIT_INDEX.byTime);
       b = b.sort(Sort.DESC).limit(limit - entries.length);
       if (range) b = b.where(range);
       if (filter) b = b.filters(filter);
       if (cursor) b = b.cursor(cursor);
       // Only the caller's cursor can be stale; the ones this loop follows are fresh.
-      const page = cursor !== undefined && cursor === q.cursor ? await fromCallersCursor(() => b.getMany()) : await b.getMany();
+      const page =
+        cursor !== undefined && cursor === q.cursor ? await fromCallersCursor(() => b.getMany()) : await b.getMany();
       entries.push(...page.results.map((r) => parseEntity(r.key, r.value).doc));
       cursor = page.nextCursor;
     } while (cursor && entries.length < limit);
@@ -174,20 +201,32 @@ export class KvsAuditLog implements AuditLog {
     let prev = GENESIS_HASH;
     let seq = 1;
     for (;;) {
-      const keys = Array.from({ length: VERIFY_BATCH }, (_, i) => ({ key: auditKey(seq + i), entityName: ENTITY.audit }));
+      const keys = Array.from({ length: VERIFY_BATCH }, (_, i) => ({
+        key: auditKey(seq + i),
+        entityName: ENTITY.audit,
+      }));
       const { successfulKeys } = await kvs.batchGet<unknown>(keys);
       const byKey = new Map(successfulKeys.map((r) => [r.key, r.value]));
       let ended = false;
       for (let i = 0; i < VERIFY_BATCH; i++, seq++) {
         const raw = byKey.get(auditKey(seq));
-        if (raw === undefined) { ended = true; break; }
+        if (raw === undefined) {
+          ended = true;
+          break;
+        }
         const parsed = AuditEntitySchema.safeParse(raw);
         if (!parsed.success) return { ok: false, brokenAt: seq };
         const { doc, ...indexed } = parsed.data;
         const { prevHash, hash, ...fields } = doc;
-        const consistent = doc.seq === seq && indexed.seq === seq && indexed.action === doc.action && indexed.at === isoUtc(doc.at)
-          && indexed.grantId === doc.grantId && indexed.issueKey === doc.issueKey
-          && indexed.requesterAccountId === doc.requesterAccountId && indexed.groupId === doc.groupId;
+        const consistent =
+          doc.seq === seq &&
+          indexed.seq === seq &&
+          indexed.action === doc.action &&
+          indexed.at === isoUtc(doc.at) &&
+          indexed.grantId === doc.grantId &&
+          indexed.issueKey === doc.issueKey &&
+          indexed.requesterAccountId === doc.requesterAccountId &&
+          indexed.groupId === doc.groupId;
         if (!consistent || prevHash !== prev || entryHash(prev, fields) !== hash) return { ok: false, brokenAt: seq };
         prev = hash;
       }
@@ -217,4 +256,3 @@ export class KvsAuditLog implements AuditLog {
     }
   }
 }
-

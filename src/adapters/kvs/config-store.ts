@@ -55,7 +55,10 @@ export class KvsConfigStore implements ConfigStore {
   }
 
   async saveAllowlist(groups: GroupPolicy[]): Promise<void> {
-    await kvs.set(KEY.allowlist, groups.map((g) => GroupPolicySchema.parse(g)));
+    await kvs.set(
+      KEY.allowlist,
+      groups.map((g) => GroupPolicySchema.parse(g)),
+    );
   }
 }
 

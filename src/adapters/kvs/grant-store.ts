@@ -47,7 +47,9 @@ export class KvsGrantStore implements GrantStore {
     const readVersion = new Filter<GrantEntity>().and('version', FilterConditions.equalTo(next.version - 1));
     for (let attempt = 0; attempt < MAX_AUDIT_RACES; attempt++) {
       const append = await this.audit.prepare(auditEntries);
-      const tx = kvs.transact().set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion });
+      const tx = kvs
+        .transact()
+        .set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion });
       try {
         await append.addTo(tx).execute();
         await append.committed();
@@ -68,13 +70,26 @@ export class KvsGrantStore implements GrantStore {
   // Queries are eventually consistent: callers re-`get` a grant before acting on it.
 
   async listByRequester(accountId: string): Promise<Grant[]> {
-    return this.list(() => grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] }).sort(Sort.ASC));
+    return this.list(() =>
+      grants()
+        .query()
+        .index(GRANT_INDEX.byRequester, { partition: [accountId] })
+        .sort(Sort.ASC),
+    );
   }
 
   async listRunningByRequester(accountId: string, limitPerStatus: number): Promise<{ grants: Grant[]; more: boolean }> {
     const limit = Math.min(Math.max(1, limitPerStatus), MAX_LIMIT);
-    const pages = await Promise.all(RUNNING_STATUSES.map((status) => grants().query()
-      .index(BY_REQUESTER_STATUS, { partition: [accountId, status] }).sort(Sort.DESC).limit(limit).getMany()));
+    const pages = await Promise.all(
+      RUNNING_STATUSES.map((status) =>
+        grants()
+          .query()
+          .index(BY_REQUESTER_STATUS, { partition: [accountId, status] })
+          .sort(Sort.DESC)
+          .limit(limit)
+          .getMany(),
+      ),
+    );
     const found = pages.flatMap((p) => p.results.map((r) => toGrant(r.key, r.value)));
     return {
       grants: found.sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt)),
@@ -82,9 +97,15 @@ export class KvsGrantStore implements GrantStore {
     };
   }
 
-  async pageByRequester(accountId: string, page: { since: string; limit: number; cursor?: string }): Promise<GrantPage> {
-    const q = grants().query().index(GRANT_INDEX.byRequester, { partition: [accountId] })
-      .where(WhereConditions.greaterThanEqualTo(isoUtc(page.since))).sort(Sort.DESC)
+  async pageByRequester(
+    accountId: string,
+    page: { since: string; limit: number; cursor?: string },
+  ): Promise<GrantPage> {
+    const q = grants()
+      .query()
+      .index(GRANT_INDEX.byRequester, { partition: [accountId] })
+      .where(WhereConditions.greaterThanEqualTo(isoUtc(page.since)))
+      .sort(Sort.DESC)
       .limit(Math.min(Math.max(1, page.limit), MAX_LIMIT));
     const found = page.cursor ? await fromCallersCursor(() => q.cursor(page.cursor!).getMany()) : await q.getMany();
     return {
@@ -96,35 +117,60 @@ export class KvsGrantStore implements GrantStore {
   async listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {
     const held: Grant[] = [];
     for (const status of HELD_STATUSES) {
-      const found = await this.list(() => grants().query().index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] })
-        .filters(new Filter<GrantEntity>().and('requesterAccountId', FilterConditions.equalTo(accountId))).sort(Sort.ASC));
+      const found = await this.list(() =>
+        grants()
+          .query()
+          .index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] })
+          .filters(new Filter<GrantEntity>().and('requesterAccountId', FilterConditions.equalTo(accountId)))
+          .sort(Sort.ASC),
+      );
       held.push(...found);
     }
     // The index is eventually consistent; removal and ownership decisions need the stored truth.
     const fresh = await Promise.all(held.map((g) => this.get(g.id)));
-    return fresh.filter((g): g is Grant => !!g && g.requesterAccountId === accountId && g.groupId === groupId && HELD_STATUSES.includes(g.status));
+    return fresh.filter(
+      (g): g is Grant =>
+        !!g && g.requesterAccountId === accountId && g.groupId === groupId && HELD_STATUSES.includes(g.status),
+    );
   }
 
   async listByStatus(status: GrantStatus, endsAtOrBefore?: string): Promise<Grant[]> {
     return this.list(() => {
-      const q = grants().query().index(GRANT_INDEX.byStatusEnd, { partition: [status] }).sort(Sort.ASC);
+      const q = grants()
+        .query()
+        .index(GRANT_INDEX.byStatusEnd, { partition: [status] })
+        .sort(Sort.ASC);
       return endsAtOrBefore === undefined ? q : q.where(WhereConditions.lessThanEqualTo(isoUtc(endsAtOrBefore)));
     });
   }
 
   async pageByStatus(status: GrantStatus, limit: number): Promise<{ grants: Grant[]; more: boolean }> {
-    const found = await grants().query().index(GRANT_INDEX.byStatusEnd, { partition: [status] }).sort(Sort.ASC)
-      .limit(Math.min(Math.max(1, limit), MAX_LIMIT)).getMany();
+    const found = await grants()
+      .query()
+      .index(GRANT_INDEX.byStatusEnd, { partition: [status] })
+      .sort(Sort.ASC)
+      .limit(Math.min(Math.max(1, limit), MAX_LIMIT))
+      .getMany();
     return { grants: found.results.map((r) => toGrant(r.key, r.value)), more: !!found.nextCursor };
   }
 
   async listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]> {
-    return this.list(() => grants().query().index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] }).sort(Sort.ASC));
+    return this.list(() =>
+      grants()
+        .query()
+        .index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] })
+        .sort(Sort.ASC),
+    );
   }
 
   async listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]> {
-    return this.list(() => grants().query().index(GRANT_INDEX.byRequested)
-      .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso))).sort(Sort.ASC));
+    return this.list(() =>
+      grants()
+        .query()
+        .index(GRANT_INDEX.byRequested)
+        .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso)))
+        .sort(Sort.ASC),
+    );
   }
 
   private async list(query: () => Pageable<GrantEntity>): Promise<Grant[]> {

@@ -1,7 +1,15 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
 import type { ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
-import { ConnectionCheckSchema, KEY, OKTA_ERRORS_KEPT, OktaBreakerSchema, OktaErrorsSchema, SweepRecordSchema, UnmanagedSchema } from './keys';
+import {
+  ConnectionCheckSchema,
+  KEY,
+  OKTA_ERRORS_KEPT,
+  OktaBreakerSchema,
+  OktaErrorsSchema,
+  SweepRecordSchema,
+  UnmanagedSchema,
+} from './keys';
 import { createOnly } from './paging';
 
 export class KvsHealthStore implements HealthStore {
@@ -60,9 +68,14 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async recordConnectionCheck(check: ConnectionCheck): Promise<void> {
-    await kvs.set(KEY.connectionCheck, ConnectionCheckSchema.parse({
-      ...check, ...(check.problem ? { problem: check.problem.slice(0, 1000) } : {}), ...(check.orgName ? { orgName: check.orgName.slice(0, 300) } : {}),
-    }));
+    await kvs.set(
+      KEY.connectionCheck,
+      ConnectionCheckSchema.parse({
+        ...check,
+        ...(check.problem ? { problem: check.problem.slice(0, 1000) } : {}),
+        ...(check.orgName ? { orgName: check.orgName.slice(0, 300) } : {}),
+      }),
+    );
   }
 
   async lastConnectionCheck(): Promise<ConnectionCheck | undefined> {

@@ -46,7 +46,6 @@ export const auditKey = (seq: number): string => `audit-${String(seq).padStart(1
 /** Index attributes are compared as strings: normalise every instant to one ISO form first. */
 export const isoUtc = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 
-
 /** KVS pages hold at most 100 items. */
 export const PAGE = 100;
 
@@ -99,7 +98,19 @@ type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 export const GRANT_SCHEMA_NAMES_EVERY_FIELD: SameKeys<keyof z.infer<typeof GrantSchema>, keyof Grant> = true;
 
 /** The stored grant entity: the indexed attributes plus the whole grant as `doc`. */
-export type GrantEntity = Pick<Grant, 'issueId' | 'issueKey' | 'projectKey' | 'requesterAccountId' | 'groupId' | 'oktaUserId' | 'status' | 'requestedAt' | 'updatedAt' | 'version'> & {
+export type GrantEntity = Pick<
+  Grant,
+  | 'issueId'
+  | 'issueKey'
+  | 'projectKey'
+  | 'requesterAccountId'
+  | 'groupId'
+  | 'oktaUserId'
+  | 'status'
+  | 'requestedAt'
+  | 'updatedAt'
+  | 'version'
+> & {
   /** Always set in storage (see toGrantEntity), unlike Grant.endsAt. */
   endsAt: string;
   doc: Grant;
@@ -168,24 +179,30 @@ export const OktaConnectionSchema = z.object({
   ]),
 });
 
-export const OktaSecretsSchema = z.object({ apiToken: z.string().optional(), privateKeyPem: z.string().optional(), boundTo: z.string().optional() });
+export const OktaSecretsSchema = z.object({
+  apiToken: z.string().optional(),
+  privateKeyPem: z.string().optional(),
+  boundTo: z.string().optional(),
+});
 
 /**
  * Every field optional: settings saved by an older version are completed from DEFAULT_POLICY. The
  * settings that can be switched off are stored as null when off, so "off" never reads as "not saved
  * yet" and comes back on from the defaults.
  */
-export const PolicySettingsSchema = z.object({
-  durationFieldName: z.string(),
-  durationHoursByValue: z.record(z.string(), z.number().positive()),
-  defaultDurationHours: z.number().positive(),
-  approvalStatusName: z.string(),
-  emergencyValue: z.string().nullable(),
-  emergencyMaxHours: z.number().positive(),
-  closeOutTransitionName: z.string().nullable(),
-  requesterMapping: z.record(z.string(), z.string()),
-  notifyByEmail: z.boolean(),
-}).partial();
+export const PolicySettingsSchema = z
+  .object({
+    durationFieldName: z.string(),
+    durationHoursByValue: z.record(z.string(), z.number().positive()),
+    defaultDurationHours: z.number().positive(),
+    approvalStatusName: z.string(),
+    emergencyValue: z.string().nullable(),
+    emergencyMaxHours: z.number().positive(),
+    closeOutTransitionName: z.string().nullable(),
+    requesterMapping: z.record(z.string(), z.string()),
+    notifyByEmail: z.boolean(),
+  })
+  .partial();
 
 export const GroupPolicySchema = z.object({
   groupId: z.string().min(1),
@@ -205,7 +222,10 @@ export const GroupPolicySchema = z.object({
 
 export const OktaBreakerSchema = z.object({ openedAt: z.string(), message: z.string().max(1000) });
 export const ConnectionCheckSchema = z.object({
-  at: z.string(), ok: z.boolean(), orgName: z.string().max(300).optional(), problem: z.string().max(1000).optional(),
+  at: z.string(),
+  ok: z.boolean(),
+  orgName: z.string().max(300).optional(),
+  problem: z.string().max(1000).optional(),
 });
 
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });

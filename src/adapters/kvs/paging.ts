@@ -40,7 +40,10 @@ export function isKvsRefusal(e: unknown): e is ForgeKvsAPIError {
  * refusal was not a conflict, so it is thrown. Anything that is not a refusal (5xx, 429, network) is
  * thrown unread: the write's outcome is unknown and the caller's retry decides it.
  */
-export async function createOnly(write: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<'created' | 'exists'> {
+export async function createOnly(
+  write: () => Promise<unknown>,
+  exists: () => Promise<boolean>,
+): Promise<'created' | 'exists'> {
   for (let attempt = 0; ; attempt++) {
     try {
       await write();

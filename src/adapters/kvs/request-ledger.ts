@@ -29,7 +29,8 @@ export class KvsRequestLedger implements RequestLedger {
     const k = storageKey(key);
     let stored: { value?: unknown } | undefined;
     const outcome = await createOnly(
-      () => kvs.set(k, { key: key.slice(0, 200), at: this.now(), value }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL }),
+      () =>
+        kvs.set(k, { key: key.slice(0, 200), at: this.now(), value }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LEDGER_TTL }),
       async () => (stored = await kvs.get<{ value?: unknown }>(k)) !== undefined,
     );
     if (outcome === 'created') return value;

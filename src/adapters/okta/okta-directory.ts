@@ -7,12 +7,26 @@
  */
 import type { z } from 'zod';
 import {
-  DirectoryError, type Directory, type DirectoryGroup, type DirectoryUser, type DirectoryWrite,
-  type GroupEligibility, type UserLookup,
+  DirectoryError,
+  type Directory,
+  type DirectoryGroup,
+  type DirectoryUser,
+  type DirectoryWrite,
+  type GroupEligibility,
+  type UserLookup,
 } from '../../app/ports';
 import type { OktaHttpClient } from './okta-http-client';
 import { OktaConfigurationError, OktaTransientError } from './okta-errors';
-import { oktaGroup, oktaGroupRule, oktaIdOnly, oktaOrgSettings, oktaRole, oktaUser, type OktaGroup, type OktaUser } from './okta-schemas';
+import {
+  oktaGroup,
+  oktaGroupRule,
+  oktaIdOnly,
+  oktaOrgSettings,
+  oktaRole,
+  oktaUser,
+  type OktaGroup,
+  type OktaUser,
+} from './okta-schemas';
 
 /** Page sizes within what Okta allows for each list. */
 const USERS_PAGE = 200;
@@ -43,7 +57,11 @@ export class OktaDirectory implements Directory {
   async findActiveUserByEmail(email: string): Promise<UserLookup> {
     const value = email.trim();
     if (value.length > 254 || !EMAIL.test(value)) {
-      return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid email address, so no Okta user was looked up. An admin can map this person to an Okta login explicitly.` };
+      return {
+        ok: false,
+        code: 'USER.NOT_FOUND',
+        message: `"${shorten(value)}" is not a valid email address, so no Okta user was looked up. An admin can map this person to an Okta login explicitly.`,
+      };
     }
     return this.findActiveUser('email', value);
   }
@@ -51,7 +69,11 @@ export class OktaDirectory implements Directory {
   async findActiveUserByLogin(login: string): Promise<UserLookup> {
     const value = login.trim();
     if (!value || value.length > 100 || hasControl(value)) {
-      return { ok: false, code: 'USER.NOT_FOUND', message: `"${shorten(value)}" is not a valid Okta login, so no Okta user was looked up. An admin must correct the mapping.` };
+      return {
+        ok: false,
+        code: 'USER.NOT_FOUND',
+        message: `"${shorten(value)}" is not a valid Okta login, so no Okta user was looked up. An admin must correct the mapping.`,
+      };
     }
     return this.findActiveUser('login', value);
   }
@@ -62,24 +84,40 @@ export class OktaDirectory implements Directory {
       group = (await this.client.get(`/api/v1/groups/${seg(groupId)}`, oktaGroup)).body;
     } catch (e) {
       if (e instanceof DirectoryError && e.kind === 'not-found') {
-        return { ok: false, code: 'GROUP.NOT_FOUND', message: `Okta has no group with id ${groupId}. An admin must check the group id (Okta Admin Console → Directory → Groups; the id is in the group's URL).` };
+        return {
+          ok: false,
+          code: 'GROUP.NOT_FOUND',
+          message: `Okta has no group with id ${groupId}. An admin must check the group id (Okta Admin Console → Directory → Groups; the id is in the group's URL).`,
+        };
       }
       throw e;
     }
     const found = toGroup(group);
     if (group.type !== 'OKTA_GROUP') {
-      return { ok: false, code: 'GROUP.NOT_OKTA_GROUP', message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.` };
+      return {
+        ok: false,
+        code: 'GROUP.NOT_OKTA_GROUP',
+        message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.`,
+      };
     }
     const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${RULES_PAGE}`, oktaGroupRule);
     const targeting = rules.items.filter((r) => r.actions?.assignUserToGroups?.groupIds?.includes(group.id));
     if (targeting.length > 0) {
       const names = targeting.map((r) => `"${r.name ?? r.id}"`).join(', ');
-      return { ok: false, code: 'GROUP.RULE_TARGETED', message: `Okta group "${found.name}" is assigned by the group rule ${names}; removing a rule-added member would put them on the rule's exclusion list. An admin must remove the group from the rule or choose another group.` };
+      return {
+        ok: false,
+        code: 'GROUP.RULE_TARGETED',
+        message: `Okta group "${found.name}" is assigned by the group rule ${names}; removing a rule-added member would put them on the rule's exclusion list. An admin must remove the group from the rule or choose another group.`,
+      };
     }
     const roles = await this.client.getAll(`/api/v1/groups/${seg(group.id)}/roles`, oktaRole);
     if (roles.items.length > 0) {
       const kinds = [...new Set(roles.items.map((r) => r.type ?? r.label ?? 'role'))].join(', ');
-      return { ok: false, code: 'GROUP.HAS_ADMIN_ROLE', message: `Okta group "${found.name}" holds Okta admin roles (${kinds}); the app never grants admin rights. An admin must choose a group without admin role assignments.` };
+      return {
+        ok: false,
+        code: 'GROUP.HAS_ADMIN_ROLE',
+        message: `Okta group "${found.name}" holds Okta admin roles (${kinds}); the app never grants admin rights. An admin must choose a group without admin role assignments.`,
+      };
     }
     return { ok: true, group: found };
   }
@@ -97,7 +135,10 @@ export class OktaDirectory implements Directory {
   }
 
   async listMemberIds(groupId: string): Promise<string[]> {
-    const users = await this.client.getAll(`/api/v1/groups/${seg(groupId)}/users?limit=${GROUP_MEMBERS_PAGE}`, oktaIdOnly);
+    const users = await this.client.getAll(
+      `/api/v1/groups/${seg(groupId)}/users?limit=${GROUP_MEMBERS_PAGE}`,
+      oktaIdOnly,
+    );
     return [...new Set(users.items.map((u) => u.id))];
   }
 
@@ -106,7 +147,10 @@ export class OktaDirectory implements Directory {
     return { requestId: res.requestId };
   }
 
-  async removeMember(userId: string, groupId: string): Promise<DirectoryWrite & { outcome: 'removed' | 'already-gone' }> {
+  async removeMember(
+    userId: string,
+    groupId: string,
+  ): Promise<DirectoryWrite & { outcome: 'removed' | 'already-gone' }> {
     try {
       const res = await this.client.send('DELETE', `/api/v1/groups/${seg(groupId)}/users/${seg(userId)}`);
       return { outcome: 'removed', requestId: res.requestId };
@@ -117,13 +161,16 @@ export class OktaDirectory implements Directory {
       try {
         stillMember = await this.isMember(userId, groupId);
       } catch (readError) {
-        if (readError instanceof DirectoryError && readError.kind === 'not-found') stillMember = false; // the user is gone
+        if (readError instanceof DirectoryError && readError.kind === 'not-found')
+          stillMember = false; // the user is gone
         else throw readError;
       }
       if (stillMember) {
         throw new OktaTransientError(
           `Okta answered "not found" when removing the membership, but still lists the user in group ${groupId}; the app will try again.`,
-          { ...e.details }, { cause: e });
+          { ...e.details },
+          { cause: e },
+        );
       }
       return { outcome: 'already-gone', requestId: e.details.requestId };
     }
@@ -143,7 +190,7 @@ export class OktaDirectory implements Directory {
     const proven: string[] = [];
     const notProven: string[] = [];
     await this.client.get(`/api/v1/groups/${seg(groupId)}/users?limit=1`, arrayOfIdOnly);
-    proven.push('list the group\'s members (okta.groups.read)');
+    proven.push("list the group's members (okta.groups.read)");
     let probeIsNoUser = false;
     try {
       await this.client.get(`/api/v1/users/${seg(PREFLIGHT_PROBE_USER)}`, oktaIdOnly);
@@ -153,7 +200,9 @@ export class OktaDirectory implements Directory {
     }
     proven.push('read users (okta.users.read)');
     if (!probeIsNoUser) {
-      notProven.push('change the group\'s membership (okta.groups.members.manage): the probe id matched a user, so no write was tried');
+      notProven.push(
+        "change the group's membership (okta.groups.members.manage): the probe id matched a user, so no write was tried",
+      );
       return { proven, notProven };
     }
     try {
@@ -161,8 +210,12 @@ export class OktaDirectory implements Directory {
     } catch (e) {
       if (!(e instanceof DirectoryError) || e.kind !== 'not-found') throw e;
     }
-    proven.push('be allowed to change the group\'s membership (okta.groups.members.manage): Okta did not refuse the write');
-    notProven.push('that a real membership change succeeds: Okta answered "no such user" before it had to apply the write');
+    proven.push(
+      "be allowed to change the group's membership (okta.groups.members.manage): Okta did not refuse the write",
+    );
+    notProven.push(
+      'that a real membership change succeeds: Okta answered "no such user" before it had to apply the write',
+    );
     return { proven, notProven };
   }
 
@@ -179,7 +232,11 @@ export class OktaDirectory implements Directory {
       try {
         await this.client.get(path, schema);
       } catch (e) {
-        if (e instanceof DirectoryError && (e.details.status === 403 || (e.kind === 'configuration' && e.details.status !== 401))) missing.add(scope);
+        if (
+          e instanceof DirectoryError &&
+          (e.details.status === 403 || (e.kind === 'configuration' && e.details.status !== 401))
+        )
+          missing.add(scope);
         else throw e;
       }
     }
@@ -213,20 +270,37 @@ export class OktaDirectory implements Directory {
 
   private async findActiveUser(field: 'email' | 'login', value: string): Promise<UserLookup> {
     const search = `profile.${field} eq "${escapeSearchValue(value)}"`;
-    const page = await this.client.getAll(`/api/v1/users?search=${encodeURIComponent(search)}&limit=${USERS_PAGE}`, oktaUser);
+    const page = await this.client.getAll(
+      `/api/v1/users?search=${encodeURIComponent(search)}&limit=${USERS_PAGE}`,
+      oktaUser,
+    );
     // Okta matches case-insensitively; keep only exact (case-insensitive) matches of the field.
-    const matches = page.items.filter((u) => (field === 'email' ? u.profile.email : u.profile.login)?.toLowerCase() === value.toLowerCase());
+    const matches = page.items.filter(
+      (u) => (field === 'email' ? u.profile.email : u.profile.login)?.toLowerCase() === value.toLowerCase(),
+    );
     const active = matches.filter((u) => u.status === 'ACTIVE');
     const label = field === 'email' ? `the email ${value}` : `the login ${value}`;
     if (active.length === 1) return { ok: true, user: toUser(active[0]) };
     if (active.length > 1) {
-      return { ok: false, code: 'USER.AMBIGUOUS', message: `${active.length} active Okta users have ${label}. An Okta admin must make it unique, or a Jira admin must map this person to one Okta login explicitly.` };
+      return {
+        ok: false,
+        code: 'USER.AMBIGUOUS',
+        message: `${active.length} active Okta users have ${label}. An Okta admin must make it unique, or a Jira admin must map this person to one Okta login explicitly.`,
+      };
     }
     if (matches.length > 0) {
       const statuses = [...new Set(matches.map((u) => u.status))].join(', ');
-      return { ok: false, code: 'USER.NOT_ACTIVE', message: `The Okta user with ${label} is not active (status ${statuses}). An Okta admin must activate the account first.` };
+      return {
+        ok: false,
+        code: 'USER.NOT_ACTIVE',
+        message: `The Okta user with ${label} is not active (status ${statuses}). An Okta admin must activate the account first.`,
+      };
     }
-    return { ok: false, code: 'USER.NOT_FOUND', message: `No Okta user has ${label}. A Jira admin must map this person to their Okta login, or an Okta admin must correct the profile.` };
+    return {
+      ok: false,
+      code: 'USER.NOT_FOUND',
+      message: `No Okta user has ${label}. A Jira admin must map this person to their Okta login, or an Okta admin must correct the profile.`,
+    };
   }
 
   private async orgName(): Promise<string> {

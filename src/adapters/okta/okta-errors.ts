@@ -75,7 +75,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 
 /** The `cause` of a status error: what Okta answered, already free of secrets. */
 export class OktaHttpResponseError extends Error {
-  constructor(readonly status: number, readonly code: string | undefined, summary: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    summary: string,
+  ) {
     super(`HTTP ${status}${code ? ` ${code}` : ''}: ${summary}`);
     this.name = 'OktaHttpResponseError';
   }

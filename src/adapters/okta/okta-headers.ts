@@ -55,7 +55,11 @@ export function nextLink(header: string | null, base: URL): URL | undefined {
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(params);
     const rels = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
     if (rels.includes('next')) {
-      try { return new URL(target, base); } catch { return undefined; }
+      try {
+        return new URL(target, base);
+      } catch {
+        return undefined;
+      }
     }
     i = j + 1;
   }

@@ -11,7 +11,12 @@
 import { z } from 'zod';
 import type { Clock } from '../../app/ports';
 import {
-  OktaConfigurationError, OktaHttpResponseError, OktaNotFoundError, OktaPermanentError, OktaTransientError, SecretList,
+  OktaConfigurationError,
+  OktaHttpResponseError,
+  OktaNotFoundError,
+  OktaPermanentError,
+  OktaTransientError,
+  SecretList,
   type OktaErrorDetails,
 } from './okta-errors';
 import { nextLink, parseAuthChallenge, rateLimitWaitMs, requestIdOf, retryAfterHeaderMs } from './okta-headers';
@@ -19,9 +24,7 @@ import { OktaTokenSource, type OktaOAuthCredentials } from './okta-oauth';
 import { requirementOf } from './okta-permissions';
 import { oktaErrorBody, type OktaErrorBody } from './okta-schemas';
 
-export type OktaClientAuth =
-  | { kind: 'api-token'; token: string }
-  | ({ kind: 'oauth' } & OktaOAuthCredentials);
+export type OktaClientAuth = { kind: 'api-token'; token: string } | ({ kind: 'oauth' } & OktaOAuthCredentials);
 
 export interface OktaHttpClientOptions {
   /** The org's origin, e.g. `https://acme.okta.com` (validated by the caller before we get here). */
@@ -174,7 +177,10 @@ export class OktaHttpClient {
       try {
         result = await this.fetchWithTimeout(url, { method, headers });
       } catch (e) {
-        if (method === 'GET' && !resetRetried && isConnectionReset(e)) { resetRetried = true; continue; }
+        if (method === 'GET' && !resetRetried && isConnectionReset(e)) {
+          resetRetried = true;
+          continue;
+        }
         throw this.networkError(e, method, url);
       }
       const { response } = result;
@@ -183,8 +189,15 @@ export class OktaHttpClient {
 
       if (this.oauth && response.status === 401) {
         const challenge = parseAuthChallenge(response.headers.get('www-authenticate'));
-        if (challenge.error === 'use_dpop_nonce' && nonce && !nonceRetried) { nonceRetried = true; continue; }
-        if (fromCache && !authRetried) { authRetried = true; this.oauth.forgetToken(); continue; }
+        if (challenge.error === 'use_dpop_nonce' && nonce && !nonceRetried) {
+          nonceRetried = true;
+          continue;
+        }
+        if (fromCache && !authRetried) {
+          authRetried = true;
+          this.oauth.forgetToken();
+          continue;
+        }
       }
       if (response.status >= 200 && response.status < 300) return result;
       throw this.statusError(method, url, response, result.text);
@@ -230,23 +243,37 @@ export class OktaHttpClient {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new OktaPermanentError(`Okta's answer to ${where} was not JSON.`, { status: response.status, requestId }, { cause: e });
+      throw new OktaPermanentError(
+        `Okta's answer to ${where} was not JSON.`,
+        { status: response.status, requestId },
+        { cause: e },
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new OktaPermanentError(`Okta's answer to ${where} did not have the expected shape.`, { status: response.status, requestId }, { cause: parsed.error });
+      throw new OktaPermanentError(
+        `Okta's answer to ${where} did not have the expected shape.`,
+        { status: response.status, requestId },
+        { cause: parsed.error },
+      );
     }
     return parsed.data;
   }
 
-  private nowMs(): number { return Date.parse(this.clock.now()); }
+  private nowMs(): number {
+    return Date.parse(this.clock.now());
+  }
 
   // ---- errors ----
 
   private networkError(e: unknown, method: Method, url: URL): OktaTransientError {
     const where = `${method} ${url.pathname}`;
     if (e instanceof TimeoutSignal) {
-      return new OktaTransientError(`Okta did not answer ${where} within ${Math.round(this.timeoutMs / 100) / 10} s; the outcome is unknown.`, {}, { cause: e.cause ?? e });
+      return new OktaTransientError(
+        `Okta did not answer ${where} within ${Math.round(this.timeoutMs / 100) / 10} s; the outcome is unknown.`,
+        {},
+        { cause: e.cause ?? e },
+      );
     }
     return new OktaTransientError(`Could not reach Okta for ${where}; the outcome is unknown.`, {}, { cause: e });
   }
@@ -265,8 +292,12 @@ export class OktaHttpClient {
 
     if (status === 401) {
       return new OktaConfigurationError(
-        msg(`Okta rejected the credentials (HTTP 401${code ? ` ${code}` : ''}). A Jira admin must check the ${this.authKind === 'api-token' ? 'API token' : 'OAuth client id, key and granted scopes'} in the app's Okta settings.`),
-        details, { cause });
+        msg(
+          `Okta rejected the credentials (HTTP 401${code ? ` ${code}` : ''}). A Jira admin must check the ${this.authKind === 'api-token' ? 'API token' : 'OAuth client id, key and granted scopes'} in the app's Okta settings.`,
+        ),
+        details,
+        { cause },
+      );
     }
     if (status === 403) {
       const need = requirementOf(method, url.pathname);
@@ -275,14 +306,22 @@ export class OktaHttpClient {
         const name = challenge.scope || need?.scope;
         const scope = name ? `the scope ${name}` : 'a scope';
         return new OktaConfigurationError(
-          msg(`The Okta OAuth app lacks ${scope} needed for ${where}. An Okta admin must grant it on the app's "Okta API Scopes" tab, then the app must ask for it.`),
-          details, { cause });
+          msg(
+            `The Okta OAuth app lacks ${scope} needed for ${where}. An Okta admin must grant it on the app's "Okta API Scopes" tab, then the app must ask for it.`,
+          ),
+          details,
+          { cause },
+        );
       }
       // E0000006 without a scope challenge: the admin role (not the token) does not cover the call.
       const lacks = need
         ? `the app's Okta credentials lack permission: their admin role does not hold ${need.permission} on ${need.resource} (needed to ${need.what})${need.permission === 'okta.groups.members.manage' ? ', or the group is not an OKTA_GROUP' : ''}. An Okta admin must add ${need.permission} to that role, with ${need.resource} in its resource set.`
-        : 'the app\'s Okta credentials lack permission for this, or the group is not an OKTA_GROUP. An Okta admin must grant the app\'s admin role the permission for this group.';
-      return new OktaPermanentError(msg(`Okta refused ${where} (HTTP 403${code ? ` ${code}` : ''}): ${lacks}${says}`), details, { cause });
+        : "the app's Okta credentials lack permission for this, or the group is not an OKTA_GROUP. An Okta admin must grant the app's admin role the permission for this group.";
+      return new OktaPermanentError(
+        msg(`Okta refused ${where} (HTTP 403${code ? ` ${code}` : ''}): ${lacks}${says}`),
+        details,
+        { cause },
+      );
     }
     if (status === 404) {
       return new OktaNotFoundError(msg(`Okta has no such resource (${where}).${says}`), details, { cause });
@@ -290,18 +329,34 @@ export class OktaHttpClient {
     if (status === 429) {
       return new OktaTransientError(
         msg(`Okta's rate limit was reached (${where}); the app will try again after the limit resets.`),
-        { ...details, retryAfterMs: this.rateLimitWaitMs(response) }, { cause });
+        { ...details, retryAfterMs: this.rateLimitWaitMs(response) },
+        { cause },
+      );
     }
     if (status >= 500) {
       const retryAfter = retryAfterHeaderMs(response, this.nowMs());
       return new OktaTransientError(
-        msg(`Okta had a server error (HTTP ${status}) for ${where}; the outcome is unknown and the app will try again.`),
-        { ...details, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter + this.jitter() } : {}) }, { cause });
+        msg(
+          `Okta had a server error (HTTP ${status}) for ${where}; the outcome is unknown and the app will try again.`,
+        ),
+        { ...details, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter + this.jitter() } : {}) },
+        { cause },
+      );
     }
     if (status >= 300 && status < 400) {
-      return new OktaPermanentError(msg(`Okta answered ${where} with an unexpected redirect (HTTP ${status}); check the Okta domain in the app's settings.`), details, { cause });
+      return new OktaPermanentError(
+        msg(
+          `Okta answered ${where} with an unexpected redirect (HTTP ${status}); check the Okta domain in the app's settings.`,
+        ),
+        details,
+        { cause },
+      );
     }
-    return new OktaPermanentError(msg(`Okta refused ${where} (HTTP ${status}${code ? ` ${code}` : ''}).${says}`), details, { cause });
+    return new OktaPermanentError(
+      msg(`Okta refused ${where} (HTTP ${status}${code ? ` ${code}` : ''}).${says}`),
+      details,
+      { cause },
+    );
   }
 
   /** Wait for a 429 (see okta-headers.ts), plus jitter so that retries spread out. */

@@ -8,7 +8,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports';
 import { OKTA_SCOPES } from '../../domain/okta-domain';
 import { loadJose, type CryptoKey, type JWK } from './jose';
-import { OktaConfigurationError, OktaHttpResponseError, OktaTransientError, type OktaErrorDetails, type SecretList } from './okta-errors';
+import {
+  OktaConfigurationError,
+  OktaHttpResponseError,
+  OktaTransientError,
+  type OktaErrorDetails,
+  type SecretList,
+} from './okta-errors';
 import { requestIdOf } from './okta-headers';
 import { oauthErrorBody, tokenResponse } from './okta-schemas';
 
@@ -40,7 +46,10 @@ export interface TokenEndpointIo {
 }
 
 type Method = 'GET' | 'PUT' | 'DELETE' | 'POST';
-interface DpopKey { privateKey: CryptoKey; publicJwk: JWK }
+interface DpopKey {
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
 type OAuthError = { error: string; error_description?: string };
 
 /** Client assertions live 5 minutes (Okta allows up to 1 h). */
@@ -66,7 +75,9 @@ export class OktaTokenSource {
     private readonly io: TokenEndpointIo,
   ) {}
 
-  get scopes(): string[] { return [...OKTA_SCOPES]; }
+  get scopes(): string[] {
+    return [...OKTA_SCOPES];
+  }
 
   /** A cached token that will still be accepted (so a 401 means "refresh and try once more"). */
   hasFreshToken(): boolean {
@@ -76,16 +87,22 @@ export class OktaTokenSource {
   async accessToken(): Promise<CachedToken> {
     if (this.token && this.nowMs() < this.token.refreshAtMs) return this.token;
     if (!this.tokenInFlight) {
-      this.tokenInFlight = this.fetchToken().finally(() => { this.tokenInFlight = undefined; });
+      this.tokenInFlight = this.fetchToken().finally(() => {
+        this.tokenInFlight = undefined;
+      });
     }
     return this.tokenInFlight;
   }
 
   /** Okta refused the cached token: the next request fetches a new one. */
-  forgetToken(): void { this.token = undefined; }
+  forgetToken(): void {
+    this.token = undefined;
+  }
 
   /** Remembers the resource server's DPoP nonce for the next proof. */
-  noteResourceNonce(nonce: string): void { this.resourceNonce = nonce; }
+  noteResourceNonce(nonce: string): void {
+    this.resourceNonce = nonce;
+  }
 
   /** The `Authorization` (and `DPoP`) headers for one resource request. */
   async authorize(method: Method, url: URL): Promise<Record<string, string>> {
@@ -97,7 +114,9 @@ export class OktaTokenSource {
     };
   }
 
-  private nowMs(): number { return Date.parse(this.clock.now()); }
+  private nowMs(): number {
+    return Date.parse(this.clock.now());
+  }
 
   /**
    * Which of the app's scopes the service app was not granted. Okta answers `invalid_scope` to the whole
@@ -135,7 +154,10 @@ export class OktaTokenSource {
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
       });
-      const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      };
       if (this.useDpop) headers.DPoP = await this.dpopProof('POST', url, this.tokenNonce);
       const { response, text } = await this.io.post(url, { method: 'POST', headers, body: form.toString() });
       const nonce = response.headers.get('dpop-nonce');
@@ -144,10 +166,18 @@ export class OktaTokenSource {
 
       if (response.ok) {
         let json: unknown;
-        try { json = JSON.parse(text); } catch { json = undefined; }
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
         const parsed = tokenResponse.safeParse(json);
         if (!parsed.success) {
-          throw new OktaConfigurationError('Okta\'s token endpoint answered in an unexpected shape; check the Okta domain in the app\'s settings.', { status: response.status, requestId }, { cause: parsed.error });
+          throw new OktaConfigurationError(
+            "Okta's token endpoint answered in an unexpected shape; check the Okta domain in the app's settings.",
+            { status: response.status, requestId },
+            { cause: parsed.error },
+          );
         }
         const t = parsed.data;
         this.secrets.remember(t.access_token);
@@ -164,41 +194,77 @@ export class OktaTokenSource {
       }
 
       const err = parseOAuthError(text);
-      if (response.status === 400 && err?.error === 'use_dpop_nonce' && nonce && !nonceRetried) { nonceRetried = true; continue; }
+      if (response.status === 400 && err?.error === 'use_dpop_nonce' && nonce && !nonceRetried) {
+        nonceRetried = true;
+        continue;
+      }
       if (response.status === 400 && err?.error === 'invalid_dpop_proof') {
         // An app without DPoP may refuse a proof it did not ask for: try once without, else report the first refusal.
-        if (this.useDpop && !dpopFallback) { dpopFallback = err; this.useDpop = false; continue; }
-        if (dpopFallback) { this.useDpop = true; throw this.tokenError(response, dpopFallback, requestId, scopes); }
+        if (this.useDpop && !dpopFallback) {
+          dpopFallback = err;
+          this.useDpop = false;
+          continue;
+        }
+        if (dpopFallback) {
+          this.useDpop = true;
+          throw this.tokenError(response, dpopFallback, requestId, scopes);
+        }
       }
       if (dpopFallback) this.useDpop = true;
       throw this.tokenError(response, err, requestId, scopes);
     }
   }
 
-  private tokenError(response: Response, err: OAuthError | undefined, requestId: string | undefined, scopes: readonly string[]) {
+  private tokenError(
+    response: Response,
+    err: OAuthError | undefined,
+    requestId: string | undefined,
+    scopes: readonly string[],
+  ) {
     const status = response.status;
     const details: OktaErrorDetails = { status, oktaErrorCode: err?.error, requestId };
-    const described = err ? `${err.error}${err.error_description ? `: ${err.error_description}` : ''}` : `HTTP ${status}`;
+    const described = err
+      ? `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`
+      : `HTTP ${status}`;
     const cause = new OktaHttpResponseError(status, err?.error, this.secrets.redact(described));
     const msg = (m: string) => this.secrets.redact(m);
     if (status === 429) {
-      return new OktaTransientError('Okta\'s rate limit was reached while getting an access token; the app will try again after the limit resets.',
-        { ...details, retryAfterMs: this.io.rateLimitWaitMs(response) }, { cause });
+      return new OktaTransientError(
+        "Okta's rate limit was reached while getting an access token; the app will try again after the limit resets.",
+        { ...details, retryAfterMs: this.io.rateLimitWaitMs(response) },
+        { cause },
+      );
     }
     if (status >= 500) {
-      return new OktaTransientError(`Okta's token endpoint had a server error (HTTP ${status}); the app will try again.`, details, { cause });
+      return new OktaTransientError(
+        `Okta's token endpoint had a server error (HTTP ${status}); the app will try again.`,
+        details,
+        { cause },
+      );
     }
     if (err?.error === 'invalid_scope') {
       return new OktaConfigurationError(
-        msg(`Okta refused to issue a token for the scopes the app asks for (${scopes.join(', ')}): the service app has not been granted all of them. An Okta admin must grant each of them on the service app's "Okta API Scopes" tab. Okta said: ${described}`),
-        details, { cause });
+        msg(
+          `Okta refused to issue a token for the scopes the app asks for (${scopes.join(', ')}): the service app has not been granted all of them. An Okta admin must grant each of them on the service app's "Okta API Scopes" tab. Okta said: ${described}`,
+        ),
+        details,
+        { cause },
+      );
     }
     if (err?.error === 'invalid_dpop_proof' || err?.error === 'use_dpop_nonce') {
-      return new OktaConfigurationError(msg(`Okta refused the app's DPoP proof (${described}). Check the service app's DPoP setting in Okta.`), details, { cause });
+      return new OktaConfigurationError(
+        msg(`Okta refused the app's DPoP proof (${described}). Check the service app's DPoP setting in Okta.`),
+        details,
+        { cause },
+      );
     }
     return new OktaConfigurationError(
-      msg(`Okta rejected the OAuth client credentials (${described}). A Jira admin must check the client id and private key (and key id) in the app's Okta settings, and that the public key is registered on the Okta service app.`),
-      details, { cause });
+      msg(
+        `Okta rejected the OAuth client credentials (${described}). A Jira admin must check the client id and private key (and key id) in the app's Okta settings, and that the public key is registered on the Okta service app.`,
+      ),
+      details,
+      { cause },
+    );
   }
 
   /** private_key_jwt (RFC 7523): iss = sub = client id, aud = token URL, exp ≤ 5 min, unique jti. */
@@ -221,12 +287,16 @@ export class OktaTokenSource {
 
   private privateKey(): Promise<CryptoKey> {
     if (!this.signingKey) {
-      this.signingKey = loadJose().then((jose) => jose.importPKCS8(this.auth.privateKeyPem, 'RS256')).catch((e: unknown) => {
-        this.signingKey = undefined;
-        throw new OktaConfigurationError(
-          'The OAuth private key could not be read: it must be an RSA private key in PKCS#8 PEM form ("-----BEGIN PRIVATE KEY-----"). A Jira admin must paste it again in the app\'s Okta settings.',
-          {}, { cause: new Error(e instanceof Error ? e.name : 'key import failed') });
-      });
+      this.signingKey = loadJose()
+        .then((jose) => jose.importPKCS8(this.auth.privateKeyPem, 'RS256'))
+        .catch((e: unknown) => {
+          this.signingKey = undefined;
+          throw new OktaConfigurationError(
+            'The OAuth private key could not be read: it must be an RSA private key in PKCS#8 PEM form ("-----BEGIN PRIVATE KEY-----"). A Jira admin must paste it again in the app\'s Okta settings.',
+            {},
+            { cause: new Error(e instanceof Error ? e.name : 'key import failed') },
+          );
+        });
     }
     return this.signingKey;
   }

@@ -50,11 +50,15 @@ export const oktaGroupRule = z.looseObject({
   id: z.string(),
   name: z.string().optional(),
   status: z.string().optional(),
-  actions: z.looseObject({
-    assignUserToGroups: z.looseObject({
-      groupIds: z.array(z.string()).optional(),
-    }).optional(),
-  }).optional(),
+  actions: z
+    .looseObject({
+      assignUserToGroups: z
+        .looseObject({
+          groupIds: z.array(z.string()).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type OktaGroupRule = z.infer<typeof oktaGroupRule>;
 

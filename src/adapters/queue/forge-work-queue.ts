@@ -13,12 +13,14 @@ export class ForgeWorkQueue implements WorkQueue {
   async enqueue(items: WorkItem[], delaySeconds = 0): Promise<void> {
     const delayInSeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds)));
     for (let i = 0; i < items.length; i += MAX_EVENTS_PER_PUSH) {
-      await this.queue.push(items.slice(i, i + MAX_EVENTS_PER_PUSH).map((item) => ({
-        body: { ...item },
-        delayInSeconds,
-        // One job per grant at a time, so two deliveries of the same grant's work never race.
-        concurrency: { key: item.grantId, limit: 1 },
-      })));
+      await this.queue.push(
+        items.slice(i, i + MAX_EVENTS_PER_PUSH).map((item) => ({
+          body: { ...item },
+          delayInSeconds,
+          // One job per grant at a time, so two deliveries of the same grant's work never race.
+          concurrency: { key: item.grantId, limit: 1 },
+        })),
+      );
     }
   }
 }

@@ -8,7 +8,11 @@
 import { HOLDING_STATUSES } from '../../domain/grant';
 import { approvalWindowDays, type GroupPolicy } from '../../domain/policy';
 import {
-  ADMIN_ERRORS, LIMITS, type AllowlistEntryView, type GroupPolicyParsed as Parsed, type GroupSearchHit,
+  ADMIN_ERRORS,
+  LIMITS,
+  type AllowlistEntryView,
+  type GroupPolicyParsed as Parsed,
+  type GroupSearchHit,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
@@ -25,8 +29,8 @@ type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory'>
 interface GroupPreflight {
   preflightGroup(groupId: string): Promise<{ proven: string[]; notProven: string[] }>;
 }
-const canPreflight = (d: Directory): d is Directory & GroupPreflight => typeof (d as Partial<GroupPreflight>).preflightGroup === 'function';
-
+const canPreflight = (d: Directory): d is Directory & GroupPreflight =>
+  typeof (d as Partial<GroupPreflight>).preflightGroup === 'function';
 
 async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
   const holding = (await Promise.all(HOLDING_STATUSES.map((s) => deps.grants.listByStatus(s)))).flat();
@@ -37,7 +41,9 @@ async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<A
     .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-export async function listAllowlist(deps: Pick<Deps, 'config' | 'grants'>): Promise<AdminOutcome<AllowlistEntryView[]>> {
+export async function listAllowlist(
+  deps: Pick<Deps, 'config' | 'grants'>,
+): Promise<AdminOutcome<AllowlistEntryView[]>> {
   return ok(await views(deps, await deps.config.getAllowlist()));
 }
 
@@ -56,11 +62,23 @@ const describe = (p: GroupPolicy) =>
   (p.approvalMode === 'status' ? ` within ${approvalWindowDays(p)} day(s)` : '') +
   (p.allowedProjectKeys.length ? `, projects ${p.allowedProjectKeys.join(' ')}` : ', any project');
 
-export async function addToAllowlist(deps: Deps, actor: string, input: Parsed): Promise<AdminOutcome<AllowlistEntryView[]>> {
+export async function addToAllowlist(
+  deps: Deps,
+  actor: string,
+  input: Parsed,
+): Promise<AdminOutcome<AllowlistEntryView[]>> {
   const list = await deps.config.getAllowlist();
   const existing = list.find((p) => p.groupId === input.groupId);
-  if (existing) return refuse(ADMIN_ERRORS.duplicate, `${existing.displayName} is already on the allowlist. Edit its entry instead.`);
-  if (list.length >= LIMITS.maxAllowlist) return refuse(ADMIN_ERRORS.allowlistFull, `The allowlist holds at most ${LIMITS.maxAllowlist} groups. Remove one first.`);
+  if (existing)
+    return refuse(
+      ADMIN_ERRORS.duplicate,
+      `${existing.displayName} is already on the allowlist. Edit its entry instead.`,
+    );
+  if (list.length >= LIMITS.maxAllowlist)
+    return refuse(
+      ADMIN_ERRORS.allowlistFull,
+      `The allowlist holds at most ${LIMITS.maxAllowlist} groups. Remove one first.`,
+    );
   return withDirectory(deps, async (directory) => {
     if (!canPreflight(directory)) throw new Error('The directory cannot run the allowlist preflight.');
     let preflight: { proven: string[]; notProven: string[] };
@@ -73,48 +91,83 @@ export async function addToAllowlist(deps: Deps, actor: string, input: Parsed): 
     } catch (e) {
       // Okta refused one of the operations the app will need on this group: name it, save nothing.
       if (e instanceof DirectoryError && e.details.status === 403) {
-        return refuse(ADMIN_ERRORS.oktaPermissionMissing, `The app cannot manage this group yet. ${e.message} Nothing was saved.`);
+        return refuse(
+          ADMIN_ERRORS.oktaPermissionMissing,
+          `The app cannot manage this group yet. ${e.message} Nothing was saved.`,
+        );
       }
       throw e;
     }
     const entry: GroupPolicy = { groupId: input.groupId, displayName: eligible.group.name, ...limits(input) };
     // Re-read just before writing so an entry another admin added meanwhile is not lost.
     const latest = await deps.config.getAllowlist();
-    if (latest.some((p) => p.groupId === entry.groupId)) return refuse(ADMIN_ERRORS.duplicate, `${entry.displayName} is already on the allowlist. Edit its entry instead.`);
+    if (latest.some((p) => p.groupId === entry.groupId))
+      return refuse(
+        ADMIN_ERRORS.duplicate,
+        `${entry.displayName} is already on the allowlist. Edit its entry instead.`,
+      );
     const next = [...latest, entry];
     await deps.config.saveAllowlist(next);
     const checked = `Okta preflight passed: ${preflight.proven.join('; ')}${preflight.notProven.length ? `; not provable without a real write: ${preflight.notProven.join('; ')}` : ''}`;
-    await auditConfigChange(deps, actor, `Allowlisted Okta group ${entry.displayName} (${entry.groupId}): ${describe(entry)}. ${checked}.`, entry.groupId);
+    await auditConfigChange(
+      deps,
+      actor,
+      `Allowlisted Okta group ${entry.displayName} (${entry.groupId}): ${describe(entry)}. ${checked}.`,
+      entry.groupId,
+    );
     return ok(await views(deps, next));
   });
 }
 
-export async function updateAllowlistEntry(deps: Deps, actor: string, input: Parsed): Promise<AdminOutcome<AllowlistEntryView[]>> {
+export async function updateAllowlistEntry(
+  deps: Deps,
+  actor: string,
+  input: Parsed,
+): Promise<AdminOutcome<AllowlistEntryView[]>> {
   const list = await deps.config.getAllowlist();
   const i = list.findIndex((p) => p.groupId === input.groupId);
   if (i < 0) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
   const entry: GroupPolicy = { ...list[i], ...limits(input) };
   const next = list.map((p, j) => (j === i ? entry : p));
   await deps.config.saveAllowlist(next);
-  await auditConfigChange(deps, actor, `Changed the policy of ${entry.displayName} (${entry.groupId}): ${describe(entry)}.`, entry.groupId);
+  await auditConfigChange(
+    deps,
+    actor,
+    `Changed the policy of ${entry.displayName} (${entry.groupId}): ${describe(entry)}.`,
+    entry.groupId,
+  );
   return ok(await views(deps, next));
 }
 
-export async function removeFromAllowlist(deps: Deps, actor: string, input: { groupId: string }): Promise<AdminOutcome<AllowlistEntryView[]>> {
+export async function removeFromAllowlist(
+  deps: Deps,
+  actor: string,
+  input: { groupId: string },
+): Promise<AdminOutcome<AllowlistEntryView[]>> {
   const list = await deps.config.getAllowlist();
   const entry = list.find((p) => p.groupId === input.groupId);
   if (!entry) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
   const next = list.filter((p) => p.groupId !== input.groupId);
   await deps.config.saveAllowlist(next);
-  await auditConfigChange(deps, actor, `Removed Okta group ${entry.displayName} (${entry.groupId}) from the allowlist; grants already running end as planned.`, entry.groupId);
+  await auditConfigChange(
+    deps,
+    actor,
+    `Removed Okta group ${entry.displayName} (${entry.groupId}) from the allowlist; grants already running end as planned.`,
+    entry.groupId,
+  );
   return ok(await views(deps, next));
 }
 
 /** Okta groups whose name starts with the query, marked when already allowlisted. */
-export async function searchGroups(deps: Pick<Deps, 'config' | 'directory'>, input: { query: string }): Promise<AdminOutcome<GroupSearchHit[]>> {
+export async function searchGroups(
+  deps: Pick<Deps, 'config' | 'directory'>,
+  input: { query: string },
+): Promise<AdminOutcome<GroupSearchHit[]>> {
   return withDirectory(deps, async (directory) => {
     const [groups, list] = await Promise.all([directory.searchGroups(input.query), deps.config.getAllowlist()]);
     const listed = new Set(list.map((p) => p.groupId));
-    return ok(groups.slice(0, 50).map((g) => ({ id: g.id, name: g.name, type: g.type, allowlisted: listed.has(g.id) })));
+    return ok(
+      groups.slice(0, 50).map((g) => ({ id: g.id, name: g.name, type: g.type, allowlisted: listed.has(g.id) })),
+    );
   });
 }

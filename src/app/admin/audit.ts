@@ -3,7 +3,12 @@
  * reading. The CSV is built from exactly the rows the page shows (auditCsv in the shared contract).
  */
 import {
-  LIMITS, type AuditOptions, type AuditPage, type AuditQueryParsed, type AuditRow, type AuditVerification,
+  LIMITS,
+  type AuditOptions,
+  type AuditPage,
+  type AuditQueryParsed,
+  type AuditRow,
+  type AuditVerification,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { StaleCursorError } from '../ports';
@@ -35,7 +40,10 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
   const page = entries.slice(0, LIMITS.auditPageSize);
   const [allowlist, names] = await Promise.all([
     deps.config.getAllowlist(),
-    displayNames(deps, page.flatMap((e) => [e.actor, e.requesterAccountId ?? ''])),
+    displayNames(
+      deps,
+      page.flatMap((e) => [e.actor, e.requesterAccountId ?? '']),
+    ),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   const rows: AuditRow[] = page.map((e) => ({
@@ -63,22 +71,39 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
  */
 export async function verifyAudit(deps: Pick<Deps, 'audit'>): Promise<AdminOutcome<AuditVerification>> {
   const r = await deps.audit.verify();
-  return ok(r.ok
-    ? { intact: true, entries: r.count, message: `The audit trail is intact: all ${r.count} entries chain from the first, unaltered.` }
-    : { intact: false, brokenAt: r.brokenAt, message: `The audit trail is broken at entry #${r.brokenAt}: that entry or the one before it was altered, removed or inserted after it was written. Export the trail and investigate.` });
+  return ok(
+    r.ok
+      ? {
+          intact: true,
+          entries: r.count,
+          message: `The audit trail is intact: all ${r.count} entries chain from the first, unaltered.`,
+        }
+      : {
+          intact: false,
+          brokenAt: r.brokenAt,
+          message: `The audit trail is broken at entry #${r.brokenAt}: that entry or the one before it was altered, removed or inserted after it was written. Export the trail and investigate.`,
+        },
+  );
 }
 
 /** Choices for the filters: requesters of the last 90 days and the allowlisted groups. */
 export async function auditOptions(deps: Deps): Promise<AdminOutcome<AuditOptions>> {
   const now = deps.clock.now();
   const from = new Date(Date.parse(now) - OPTIONS_DAYS * 24 * 3_600_000).toISOString();
-  const [grants, allowlist] = await Promise.all([deps.grants.listRequestedBetween(from, now), deps.config.getAllowlist()]);
+  const [grants, allowlist] = await Promise.all([
+    deps.grants.listRequestedBetween(from, now),
+    deps.config.getAllowlist(),
+  ]);
   const requesterIds = [...new Set(grants.map((g) => g.requesterAccountId))];
   const names = await displayNames(deps, requesterIds);
   const groups = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   for (const g of grants) if (!groups.has(g.groupId)) groups.set(g.groupId, g.groupId);
   return ok({
-    requesters: requesterIds.map((accountId) => ({ accountId, name: names.get(accountId) ?? accountId })).sort((a, b) => a.name.localeCompare(b.name)),
-    groups: [...groups.entries()].map(([groupId, name]) => ({ groupId, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    requesters: requesterIds
+      .map((accountId) => ({ accountId, name: names.get(accountId) ?? accountId }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    groups: [...groups.entries()]
+      .map(([groupId, name]) => ({ groupId, name }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   });
 }

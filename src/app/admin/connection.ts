@@ -6,8 +6,13 @@
  */
 import { credentialTarget, validateOktaDomain, type OktaAuthMethod } from '../../domain/okta-domain';
 import {
-  ADMIN_ERRORS, OKTA_SCOPE_PURPOSES, type ConnectionInputParsed, type ConnectionSaved, type ConnectionStatus,
-  type ConnectionTestResult, type ConnectionView,
+  ADMIN_ERRORS,
+  OKTA_SCOPE_PURPOSES,
+  type ConnectionInputParsed,
+  type ConnectionSaved,
+  type ConnectionStatus,
+  type ConnectionTestResult,
+  type ConnectionView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
@@ -38,7 +43,11 @@ function view(connection: OktaConnection | undefined, secrets: OktaSecrets): Con
 }
 
 export async function getConnection(deps: Pick<Deps, 'config' | 'health'>): Promise<AdminOutcome<ConnectionView>> {
-  const [connection, secrets, status] = await Promise.all([deps.config.getConnection(), deps.config.getSecrets(), connectionStatus(deps)]);
+  const [connection, secrets, status] = await Promise.all([
+    deps.config.getConnection(),
+    deps.config.getSecrets(),
+    connectionStatus(deps),
+  ]);
   return ok({ ...view(connection, secrets), ...(status ? { status } : {}) });
 }
 
@@ -47,24 +56,36 @@ export async function getConnection(deps: Pick<Deps, 'config' | 'health'>): Prom
  * then the last test of the saved settings. Undefined when nothing is saved.
  */
 export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): Promise<ConnectionStatus | undefined> {
-  const [connection, check, breaker] = await Promise.all([deps.config.getConnection(), deps.health.lastConnectionCheck(), deps.health.oktaBreaker()]);
+  const [connection, check, breaker] = await Promise.all([
+    deps.config.getConnection(),
+    deps.health.lastConnectionCheck(),
+    deps.health.oktaBreaker(),
+  ]);
   if (!connection) return undefined;
   if (breaker) {
     return {
-      state: 'problem', checkedAt: check?.at,
+      state: 'problem',
+      checkedAt: check?.at,
       problem: `Okta rejects the app's credentials: ${breaker.message} Removals and grants wait until they work again. Correct the credentials and Save, or use Test connection once they are fixed in Okta.`,
     };
   }
   if (!check) return { state: 'unchecked' };
   return check.ok
     ? { state: 'ok', checkedAt: check.at, ...(check.orgName ? { orgName: check.orgName } : {}) }
-    : { state: 'problem', checkedAt: check.at, ...(check.orgName ? { orgName: check.orgName } : {}), problem: check.problem ?? 'The last test of the connection failed.' };
+    : {
+        state: 'problem',
+        checkedAt: check.at,
+        ...(check.orgName ? { orgName: check.orgName } : {}),
+        problem: check.problem ?? 'The last test of the connection failed.',
+      };
 }
 
 /** A test of the saved settings becomes the lasting status; credentials that work close the breaker. */
 async function recordCheck(deps: Deps, result: ConnectionTestResult): Promise<void> {
   await deps.health.recordConnectionCheck({
-    at: deps.clock.now(), ok: result.level === 'ok', ...(result.orgName ? { orgName: result.orgName } : {}),
+    at: deps.clock.now(),
+    ok: result.level === 'ok',
+    ...(result.orgName ? { orgName: result.orgName } : {}),
     ...(result.level === 'ok' ? {} : { problem: result.message }),
   });
   // A token Okta refuses (invalid_scope) does not work either, even though the credentials were accepted.
@@ -79,41 +100,71 @@ async function resolveDraft(deps: Pick<Deps, 'config'>, input: ConnectionInputPa
   const domain = validateOktaDomain(input.domain);
   if (!domain.ok) return refuse(ADMIN_ERRORS.domain, domain.reason);
   const [stored, storedConnection] = await Promise.all([deps.config.getSecrets(), deps.config.getConnection()]);
-  const target = credentialTarget(domain.host, input.method === 'oauth' ? input.clientId ?? '' : undefined);
-  const connection: OktaConnection = input.method === 'api-token'
-    ? { domain: domain.host, auth: { method: 'api-token' } }
-    : { domain: domain.host, auth: { method: 'oauth', clientId: input.clientId ?? '', ...(input.keyId ? { keyId: input.keyId } : {}) } };
+  const target = credentialTarget(domain.host, input.method === 'oauth' ? (input.clientId ?? '') : undefined);
+  const connection: OktaConnection =
+    input.method === 'api-token'
+      ? { domain: domain.host, auth: { method: 'api-token' } }
+      : {
+          domain: domain.host,
+          auth: { method: 'oauth', clientId: input.clientId ?? '', ...(input.keyId ? { keyId: input.keyId } : {}) },
+        };
   // A stored secret only ever goes back to the org (and service app) it was entered for: sending this
   // tenant's token to a newly typed domain would hand it to whoever runs that org.
-  const sameTarget = stored.boundTo !== undefined
-    ? stored.boundTo === target
-    : storedConnection?.domain === connection.domain
-      && (connection.auth.method !== 'oauth' || (storedConnection.auth.method === 'oauth' && storedConnection.auth.clientId === connection.auth.clientId));
+  const sameTarget =
+    stored.boundTo !== undefined
+      ? stored.boundTo === target
+      : storedConnection?.domain === connection.domain &&
+        (connection.auth.method !== 'oauth' ||
+          (storedConnection.auth.method === 'oauth' && storedConnection.auth.clientId === connection.auth.clientId));
   const reusable: OktaSecrets = sameTarget ? stored : {};
-  const secrets: OktaSecrets = input.method === 'api-token'
-    ? { apiToken: input.apiToken || reusable.apiToken, boundTo: target }
-    : { privateKeyPem: input.privateKeyPem || reusable.privateKeyPem, boundTo: target };
+  const secrets: OktaSecrets =
+    input.method === 'api-token'
+      ? { apiToken: input.apiToken || reusable.apiToken, boundTo: target }
+      : { privateKeyPem: input.privateKeyPem || reusable.privateKeyPem, boundTo: target };
   if (input.method === 'api-token' && !secrets.apiToken) {
-    return refuse(ADMIN_ERRORS.secretRequired, sameTarget || !stored.apiToken
-      ? 'Enter the Okta API token (Okta Admin › Security › API › Tokens).'
-      : 'The domain changed: enter the API token for this Okta org. The stored token is only used with the org it was entered for.');
+    return refuse(
+      ADMIN_ERRORS.secretRequired,
+      sameTarget || !stored.apiToken
+        ? 'Enter the Okta API token (Okta Admin › Security › API › Tokens).'
+        : 'The domain changed: enter the API token for this Okta org. The stored token is only used with the org it was entered for.',
+    );
   }
   if (input.method === 'oauth' && !secrets.privateKeyPem) {
-    return refuse(ADMIN_ERRORS.secretRequired, sameTarget || !stored.privateKeyPem
-      ? 'Paste the service app\'s private key (PEM). Okta shows it once, when you add the key to the app.'
-      : 'The domain or client id changed: paste the private key for this service app. The stored key is only used with the app it was entered for.');
+    return refuse(
+      ADMIN_ERRORS.secretRequired,
+      sameTarget || !stored.privateKeyPem
+        ? "Paste the service app's private key (PEM). Okta shows it once, when you add the key to the app."
+        : 'The domain or client id changed: paste the private key for this service app. The stored key is only used with the app it was entered for.',
+    );
   }
   const secret = (x: OktaSecrets) => (connection.auth.method === 'api-token' ? x.apiToken : x.privateKeyPem);
-  const matchesSaved = storedConnection !== undefined && sameConnection(storedConnection, connection) && secret(stored) === secret(secrets);
-  return { ok: true as const, connection, secrets, stored, matchesSaved, typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem } };
+  const matchesSaved =
+    storedConnection !== undefined &&
+    sameConnection(storedConnection, connection) &&
+    secret(stored) === secret(secrets);
+  return {
+    ok: true as const,
+    connection,
+    secrets,
+    stored,
+    matchesSaved,
+    typed: { apiToken: !!input.apiToken, privateKey: !!input.privateKeyPem },
+  };
 }
 
 function sameConnection(a: OktaConnection, b: OktaConnection): boolean {
   if (a.domain !== b.domain || a.auth.method !== b.auth.method) return false;
-  return a.auth.method !== 'oauth' || (b.auth.method === 'oauth' && a.auth.clientId === b.auth.clientId && a.auth.keyId === b.auth.keyId);
+  return (
+    a.auth.method !== 'oauth' ||
+    (b.auth.method === 'oauth' && a.auth.clientId === b.auth.clientId && a.auth.keyId === b.auth.keyId)
+  );
 }
 
-export async function saveConnection(deps: Deps, actor: string, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionSaved>> {
+export async function saveConnection(
+  deps: Deps,
+  actor: string,
+  input: ConnectionInputParsed,
+): Promise<AdminOutcome<ConnectionSaved>> {
   const draft = await resolveDraft(deps, input);
   if (!draft.ok) return draft;
   await deps.config.saveSecrets(draft.secrets);
@@ -136,7 +187,13 @@ export async function saveConnection(deps: Deps, actor: string, input: Connectio
   try {
     test = await tryConnection(deps, draft.connection, draft.secrets);
   } catch {
-    test = { credentialsOk: false, missingScopes: [], level: 'error', message: 'The connection was saved but could not be tested: the app failed while calling Okta. Use Test connection in a minute.' };
+    test = {
+      credentialsOk: false,
+      missingScopes: [],
+      level: 'error',
+      message:
+        'The connection was saved but could not be tested: the app failed while calling Okta. Use Test connection in a minute.',
+    };
   }
   await recordCheck(deps, test);
   const status = await connectionStatus(deps);
@@ -150,7 +207,10 @@ const purpose = (scope: string): string => (OKTA_SCOPE_PURPOSES as Record<string
  * result is the connection's status (and working credentials close the breaker); when they differ, it
  * says so, since it tells nothing about the connection the app uses.
  */
-export async function testConnection(deps: Deps, input: ConnectionInputParsed): Promise<AdminOutcome<ConnectionTestResult>> {
+export async function testConnection(
+  deps: Deps,
+  input: ConnectionInputParsed,
+): Promise<AdminOutcome<ConnectionTestResult>> {
   const draft = await resolveDraft(deps, input);
   if (!draft.ok) return draft;
   const result = await tryConnection(deps, draft.connection, draft.secrets);
@@ -158,10 +218,18 @@ export async function testConnection(deps: Deps, input: ConnectionInputParsed): 
     await recordCheck(deps, result);
     return ok(result);
   }
-  return ok({ ...result, unsaved: true, message: `${result.message} These settings are not saved: the app keeps using the saved connection until you Save.` });
+  return ok({
+    ...result,
+    unsaved: true,
+    message: `${result.message} These settings are not saved: the app keeps using the saved connection until you Save.`,
+  });
 }
 
-async function tryConnection(deps: Deps, connection: OktaConnection, secrets: OktaSecrets): Promise<ConnectionTestResult> {
+async function tryConnection(
+  deps: Deps,
+  connection: OktaConnection,
+  secrets: OktaSecrets,
+): Promise<ConnectionTestResult> {
   const host = connection.domain;
   try {
     const directory = deps.directoryFor(connection, secrets);
@@ -170,22 +238,42 @@ async function tryConnection(deps: Deps, connection: OktaConnection, secrets: Ok
       // Okta refuses a token request naming any scope not granted: nothing works until all are.
       const needs = missingScopes.map((s) => `${s} (to ${purpose(s)})`).join(', ');
       return {
-        credentialsOk: true, orgName, missingScopes, level: 'error',
+        credentialsOk: true,
+        orgName,
+        missingScopes,
+        level: 'error',
         message: `Okta accepted the service app's credentials but refuses it a token (invalid_scope): the app has not been granted ${needs}. Until it is, the app can neither grant nor revoke access. Grant ${missingScopes.length > 1 ? 'them' : 'it'} in Okta Admin › Applications › your service app › Okta API Scopes, then test again.`,
       };
     }
     if (missingScopes.length > 0) {
       const needs = missingScopes.map((s) => `${purpose(s)} (${s})`).join('; ');
       return {
-        credentialsOk: true, orgName, missingScopes, level: 'warning',
+        credentialsOk: true,
+        orgName,
+        missingScopes,
+        level: 'warning',
         message: `Connected to ${orgName}, but Okta refuses the API token's admin what the app needs: ${needs}. Give that admin a role with these permissions (listed on the allowlist tab), then test again.`,
       };
     }
-    const checked = connection.auth.method === 'oauth' ? 'the service app has every scope the app asks for' : 'the API token can read users and groups';
-    return { credentialsOk: true, orgName, missingScopes: [], level: 'ok', message: `Connected to ${orgName}. The credentials work and ${checked}; each group's permissions are checked when it is allowlisted.` };
+    const checked =
+      connection.auth.method === 'oauth'
+        ? 'the service app has every scope the app asks for'
+        : 'the API token can read users and groups';
+    return {
+      credentialsOk: true,
+      orgName,
+      missingScopes: [],
+      level: 'ok',
+      message: `Connected to ${orgName}. The credentials work and ${checked}; each group's permissions are checked when it is allowlisted.`,
+    };
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
-    return { credentialsOk: false, missingScopes: [], level: 'error', message: testFailureMessage(e, host, connection.auth.method) };
+    return {
+      credentialsOk: false,
+      missingScopes: [],
+      level: 'error',
+      message: testFailureMessage(e, host, connection.auth.method),
+    };
   }
 }
 

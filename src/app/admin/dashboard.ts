@@ -5,7 +5,11 @@
 import { MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
 import { approvalWindowDays, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import type {
-  DashboardChart, DashboardGrant, DashboardHealth, DashboardPendingRequest, DashboardView,
+  DashboardChart,
+  DashboardGrant,
+  DashboardHealth,
+  DashboardPendingRequest,
+  DashboardView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { connectionStatus } from './connection';
@@ -51,29 +55,40 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   // Still in Okta after it should have gone: past its end by the grace, or a removal that failed.
-  const isOverdue = (g: Grant) => ((g.status === 'ACTIVE' || g.status === 'REVOKING') && g.endsAt !== undefined && g.endsAt < overdueBefore)
-    || (g.status === 'FAILED' && mayHoldAppMembership(g));
+  const isOverdue = (g: Grant) =>
+    ((g.status === 'ACTIVE' || g.status === 'REVOKING') && g.endsAt !== undefined && g.endsAt < overdueBefore) ||
+    (g.status === 'FAILED' && mayHoldAppMembership(g));
 
   const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
-  const names = await displayNames(deps, [...shown, ...waiting.grants].map((g) => g.requesterAccountId));
-  const grants: DashboardGrant[] = shown.map((g) => ({
-    id: g.id,
-    status: g.status,
-    issueKey: g.issueKey,
-    requesterAccountId: g.requesterAccountId,
-    requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
-    groupId: g.groupId,
-    groupName: groupName.get(g.groupId) ?? g.groupId,
-    startedAt: g.startedAt,
-    endsAt: g.endsAt,
-    emergency: g.emergency,
-    attempts: g.attempts,
-    problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
-    overdue: isOverdue(g),
-    // A FAILED removal can be retried: an admin's way out of "needs an admin". A grant that failed while
-    // starting holds nothing of ours (a start abandoned at its end took back what it may have added).
-    revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && mayHoldAppMembership(g)),
-  })).sort((a, b) => ((ORDER[a.status] ?? 4) - (ORDER[b.status] ?? 4)) || Number(b.overdue) - Number(a.overdue) || (a.endsAt ?? '').localeCompare(b.endsAt ?? ''));
+  const names = await displayNames(
+    deps,
+    [...shown, ...waiting.grants].map((g) => g.requesterAccountId),
+  );
+  const grants: DashboardGrant[] = shown
+    .map((g) => ({
+      id: g.id,
+      status: g.status,
+      issueKey: g.issueKey,
+      requesterAccountId: g.requesterAccountId,
+      requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
+      groupId: g.groupId,
+      groupName: groupName.get(g.groupId) ?? g.groupId,
+      startedAt: g.startedAt,
+      endsAt: g.endsAt,
+      emergency: g.emergency,
+      attempts: g.attempts,
+      problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
+      overdue: isOverdue(g),
+      // A FAILED removal can be retried: an admin's way out of "needs an admin". A grant that failed while
+      // starting holds nothing of ours (a start abandoned at its end took back what it may have added).
+      revocable: g.status === 'ACTIVE' || (g.status === 'FAILED' && mayHoldAppMembership(g)),
+    }))
+    .sort(
+      (a, b) =>
+        (ORDER[a.status] ?? 4) - (ORDER[b.status] ?? 4) ||
+        Number(b.overdue) - Number(a.overdue) ||
+        (a.endsAt ?? '').localeCompare(b.endsAt ?? ''),
+    );
 
   const nextSweepMs = lastSweep ? Date.parse(lastSweep.at) + SWEEP_INTERVAL_MS : undefined;
   const health: DashboardHealth = {
@@ -84,13 +99,29 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     overdueRevocations: byStatus.flat().filter(isOverdue).length,
     oktaErrors24h: errors.length,
     recentOktaErrors: [...errors].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5),
-    unmanagedMembers: unmanaged ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) } : undefined,
+    unmanagedMembers: unmanaged
+      ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) }
+      : undefined,
     ...(connection ? { connection } : {}),
   };
   const pending = waiting.grants
     .filter((g) => g.status === 'REQUESTED')
-    .map((g) => pendingRow(g, allowlist.find((p) => p.groupId === g.groupId), policy, names, nowMs));
-  return ok({ now, grants, pending: { requests: pending, more: waiting.more, limit: PENDING_LIMIT }, health, chart: chart(recent, chartFrom, groupName) });
+    .map((g) =>
+      pendingRow(
+        g,
+        allowlist.find((p) => p.groupId === g.groupId),
+        policy,
+        names,
+        nowMs,
+      ),
+    );
+  return ok({
+    now,
+    grants,
+    pending: { requests: pending, more: waiting.more, limit: PENDING_LIMIT },
+    health,
+    chart: chart(recent, chartFrom, groupName),
+  });
 }
 
 /** Today's one approver policy, the weakest: said as such so admins know what it means. */
@@ -100,12 +131,23 @@ export const DEFAULT_APPROVERS = 'Anyone who can transition the issue, except th
  * A waiting request as the dashboard shows it. Read from the grant alone (no issue read per row): what
  * it waits for, or what blocks it, and when the group's approval window closes it.
  */
-function pendingRow(g: Grant, group: GroupPolicy | undefined, policy: PolicySettings, names: Map<string, string>, nowMs: number): DashboardPendingRequest {
+function pendingRow(
+  g: Grant,
+  group: GroupPolicy | undefined,
+  policy: PolicySettings,
+  names: Map<string, string>,
+  nowMs: number,
+): DashboardPendingRequest {
   const needsApproval = group?.approvalMode === 'status' && !g.emergency;
   const closesMs = group && needsApproval ? Date.parse(g.requestedAt) + approvalWindowDays(group) * DAY_MS : undefined;
-  const waitingFor = !group ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
-    : !needsApproval ? (g.lastError ? `Being granted; the last Okta check failed: ${g.lastError}` : 'Being granted (no approval needed).')
-      : closesMs !== undefined && nowMs > closesMs ? 'Approval window passed: the request is closed within the hour, with a comment.'
+  const waitingFor = !group
+    ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
+    : !needsApproval
+      ? g.lastError
+        ? `Being granted; the last Okta check failed: ${g.lastError}`
+        : 'Being granted (no approval needed).'
+      : closesMs !== undefined && nowMs > closesMs
+        ? 'Approval window passed: the request is closed within the hour, with a comment.'
         : `Waiting for approval: move the issue to "${policy.approvalStatusName}" (anyone but the requester).`;
   return {
     id: g.id,

@@ -51,13 +51,18 @@ export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed)
   const before = await deps.config.getPolicy();
   const next = toSettings(input);
   // A mapping row for an account Jira does not know would never match a requester: say so now.
-  const added = Object.keys(next.requesterMapping).filter((a) => before.requesterMapping[a] !== next.requesterMapping[a]);
+  const added = Object.keys(next.requesterMapping).filter(
+    (a) => before.requesterMapping[a] !== next.requesterMapping[a],
+  );
   for (let i = 0; i < added.length; i += 10) {
     const chunk = added.slice(i, i + 10);
     const users = await Promise.all(chunk.map((a) => deps.issues.getUser(a)));
     const missing = chunk.filter((_, j) => !users[j]);
     if (missing.length > 0) {
-      return refuse(ADMIN_ERRORS.unknownAccount, `Jira has no account ${missing.join(', ')}. Copy the account id from the person's Jira profile URL. Nothing was saved.`);
+      return refuse(
+        ADMIN_ERRORS.unknownAccount,
+        `Jira has no account ${missing.join(', ')}. Copy the account id from the person's Jira profile URL. Nothing was saved.`,
+      );
     }
   }
   await deps.config.savePolicy(next);
@@ -67,19 +72,30 @@ export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed)
 
 function summarize(before: PolicySettings, next: PolicySettings): string {
   const parts: string[] = [];
-  const mapping = (p: PolicySettings) => Object.entries(p.durationHoursByValue).map(([v, h]) => `${v}=${h}h`).join(' ');
+  const mapping = (p: PolicySettings) =>
+    Object.entries(p.durationHoursByValue)
+      .map(([v, h]) => `${v}=${h}h`)
+      .join(' ');
   if (before.durationFieldName !== next.durationFieldName) parts.push(`duration field "${next.durationFieldName}"`);
   if (mapping(before) !== mapping(next)) parts.push(`durations ${mapping(next) || '(none)'}`);
   if (before.defaultDurationHours !== next.defaultDurationHours) parts.push(`default ${next.defaultDurationHours} h`);
   if (before.approvalStatusName !== next.approvalStatusName) parts.push(`approval status "${next.approvalStatusName}"`);
   if (before.emergencyValue !== next.emergencyValue || before.emergencyMaxHours !== next.emergencyMaxHours) {
-    parts.push(next.emergencyValue ? `emergency "${next.emergencyValue}" capped at ${next.emergencyMaxHours} h` : 'no emergency path');
+    parts.push(
+      next.emergencyValue
+        ? `emergency "${next.emergencyValue}" capped at ${next.emergencyMaxHours} h`
+        : 'no emergency path',
+    );
   }
-  if (before.closeOutTransitionName !== next.closeOutTransitionName) parts.push(next.closeOutTransitionName ? `close-out transition "${next.closeOutTransitionName}"` : 'no close-out transition');
+  if (before.closeOutTransitionName !== next.closeOutTransitionName)
+    parts.push(
+      next.closeOutTransitionName ? `close-out transition "${next.closeOutTransitionName}"` : 'no close-out transition',
+    );
   const b = before.requesterMapping;
   const n = next.requesterMapping;
   const changed = new Set([...Object.keys(b), ...Object.keys(n)].filter((a) => b[a] !== n[a]));
   if (changed.size > 0) parts.push(`requester mapping changed for ${[...changed].join(', ')}`);
-  if (before.notifyByEmail !== next.notifyByEmail) parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
+  if (before.notifyByEmail !== next.notifyByEmail)
+    parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
   return parts.length ? parts.join('; ') : 'no changes';
 }

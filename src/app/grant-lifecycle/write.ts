@@ -8,9 +8,15 @@ import type { GrantRecord, GrantStep } from '../../domain/grant-transitions';
 import { refuse, type Refusal } from '../errors';
 import { StaleGrantError, type AuditEntryInput, type GrantStore } from '../ports';
 
-const entriesFor = (g: Grant, records: readonly GrantRecord[]): AuditEntryInput[] => records.map((r) => ({
-  at: g.updatedAt, ...r, grantId: g.id, issueKey: g.issueKey, requesterAccountId: g.requesterAccountId, groupId: g.groupId,
-}));
+const entriesFor = (g: Grant, records: readonly GrantRecord[]): AuditEntryInput[] =>
+  records.map((r) => ({
+    at: g.updatedAt,
+    ...r,
+    grantId: g.id,
+    issueKey: g.issueKey,
+    requesterAccountId: g.requesterAccountId,
+    groupId: g.groupId,
+  }));
 
 /** Stores a new request (REQUESTED, or DENIED at intake) once per id: 'exists' for a duplicate event. */
 export function recordRequest(grants: Pick<GrantStore, 'create'>, g: Grant): Promise<'created' | 'exists'> {

@@ -8,7 +8,10 @@ import type { GroupNameDto, GroupOptionDto } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
 
 /** Allowlisted groups the project may request, by display name. */
-export async function listGroupOptions(deps: Pick<AppDeps, 'config'>, projectKey: string | undefined): Promise<GroupOptionDto[]> {
+export async function listGroupOptions(
+  deps: Pick<AppDeps, 'config'>,
+  projectKey: string | undefined,
+): Promise<GroupOptionDto[]> {
   const allowlist = await deps.config.getAllowlist();
   return allowlist
     .filter((g) => projectKey === undefined || projectAllowed(g, projectKey))

@@ -9,8 +9,15 @@ import { endedWhilePending } from '../end-pending-request';
 import { currentRequest } from '../request-edits';
 import { decideExtension, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import {
-  UI_ERRORS, type ActionDto, type ApprovalState, type GrantDto, type GrantsPageDto, type HistoryEntryDto, type OtherGrantDto,
-  type PanelData, type PersonDto,
+  UI_ERRORS,
+  type ActionDto,
+  type ApprovalState,
+  type GrantDto,
+  type GrantsPageDto,
+  type HistoryEntryDto,
+  type OtherGrantDto,
+  type PanelData,
+  type PersonDto,
 } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
 import { refuse, type Outcome } from '../errors';
@@ -28,7 +35,8 @@ export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 
 
 export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: APP_ACTOR_NAME };
 const HISTORY_LIMIT = 50;
-const RESTRICTED_NOTE = 'The history of this grant and the requester\'s other access are shown to the requester and to Jira admins.';
+const RESTRICTED_NOTE =
+  "The history of this grant and the requester's other access are shown to the requester and to Jira admins.";
 
 export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<PanelData> {
   const now = deps.clock.now();
@@ -54,8 +62,10 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
     const state = isAccessType(accessType) && accessType !== 'New access' ? 'no-grant-expected' : 'no-grant-yet';
     const requester = privileged ? issue?.reporterAccountId : undefined;
     // A View access issue shows what its reply lists, paged; other issues the requester's running grants.
-    const lists = !requester ? {}
-      : accessType === 'View access' ? { grants: await firstGrantsPage(deps, requester) }
+    const lists = !requester
+      ? {}
+      : accessType === 'View access'
+        ? { grants: await firstGrantsPage(deps, requester) }
         : { otherGrants: await runningGrants(deps, requester, undefined, allowlist) };
     return { ...base, state, ...lists, ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }) };
   }
@@ -88,15 +98,21 @@ const NOT_YET = 'Available once the access is active.';
 
 /** What each viewer may press, computed with the same policy code the server applies on the press. */
 export function actionsFor(
-  grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, now: string,
+  grant: Grant,
+  group: GroupPolicy | undefined,
+  policy: PolicySettings,
+  now: string,
   viewer: { isRequester: boolean; isAdmin: boolean },
 ): PanelData['actions'] {
   if (isTerminal(grant.status)) return {};
-  const ending: ActionDto | undefined = grant.status === 'REVOKING'
-    ? { enabled: false, reason: 'The membership is being removed now.' }
-    : grant.status === 'FAILED'
-      ? { enabled: false, reason: 'This grant needs an administrator (see the reason above).' }
-      : grant.status !== 'ACTIVE' ? { enabled: false, reason: NOT_YET } : undefined;
+  const ending: ActionDto | undefined =
+    grant.status === 'REVOKING'
+      ? { enabled: false, reason: 'The membership is being removed now.' }
+      : grant.status === 'FAILED'
+        ? { enabled: false, reason: 'This grant needs an administrator (see the reason above).' }
+        : grant.status !== 'ACTIVE'
+          ? { enabled: false, reason: NOT_YET }
+          : undefined;
   const out: NonNullable<PanelData['actions']> = {};
   if (viewer.isRequester && grant.status === 'REQUESTED') out.withdraw = { enabled: true };
   if (viewer.isRequester) {
@@ -112,33 +128,59 @@ export function actionsFor(
  * What a viewer may do about a request waiting for approval, and why not. Today's approver policy is
  * the weakest: anyone who can transition the issue, except the requester.
  */
-export function approverNote(grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, isRequester: boolean): Pick<PanelData, 'approver'> {
+export function approverNote(
+  grant: Grant,
+  group: GroupPolicy | undefined,
+  policy: PolicySettings,
+  isRequester: boolean,
+): Pick<PanelData, 'approver'> {
   if (grant.status !== 'REQUESTED' || grant.emergency || group?.approvalMode !== 'status') return {};
   const move = `move the issue to "${policy.approvalStatusName}"`;
   return {
     approver: isRequester
-      ? { mayApprove: false, message: `Waiting for approval: someone else must ${move}. You cannot approve your own request; you may withdraw it.` }
-      : { mayApprove: true, message: `Waiting for approval: ${move}. You may approve it if you can transition this issue (anyone but the requester may).` },
+      ? {
+          mayApprove: false,
+          message: `Waiting for approval: someone else must ${move}. You cannot approve your own request; you may withdraw it.`,
+        }
+      : {
+          mayApprove: true,
+          message: `Waiting for approval: ${move}. You may approve it if you can transition this issue (anyone but the requester may).`,
+        },
   };
 }
 
-function extendAction(grant: Grant, group: GroupPolicy | undefined, policy: PolicySettings, now: string): ActionDto & { newEndsAt?: string } {
-  if (!group) return { enabled: false, reason: 'This group is no longer on the allowlist, so its grants cannot be extended.' };
+function extendAction(
+  grant: Grant,
+  group: GroupPolicy | undefined,
+  policy: PolicySettings,
+  now: string,
+): ActionDto & { newEndsAt?: string } {
+  if (!group)
+    return { enabled: false, reason: 'This group is no longer on the allowlist, so its grants cannot be extended.' };
   const decision = decideExtension({ grant, now, settings: policy, group, changeType: grant.changeType });
   return decision.ok ? { enabled: true, newEndsAt: decision.endsAt } : { enabled: false, reason: decision.message };
 }
 
 // ---------------------------------------------------------------- grant
 
-async function grantDto(grant: Grant, group: GroupPolicy | undefined, allowlist: GroupPolicy[], policy: PolicySettings, names: NameBook): Promise<GrantDto> {
+async function grantDto(
+  grant: Grant,
+  group: GroupPolicy | undefined,
+  allowlist: GroupPolicy[],
+  policy: PolicySettings,
+  names: NameBook,
+): Promise<GrantDto> {
   const [requester, approver, endedBy] = await Promise.all([
     names.person(grant.requesterAccountId),
     grant.approvedBy ? names.person(grant.approvedBy) : Promise.resolve(undefined),
     grant.endedBy ? names.person(grant.endedBy) : Promise.resolve(undefined),
   ]);
-  const approvalState: ApprovalState = grant.approvedBy ? 'approved'
-    : grant.emergency ? 'emergency'
-      : group?.approvalMode === 'status' && (grant.status === 'REQUESTED' || grant.status === 'DENIED') ? 'awaiting'
+  const approvalState: ApprovalState = grant.approvedBy
+    ? 'approved'
+    : grant.emergency
+      ? 'emergency'
+      : group?.approvalMode === 'status' && (grant.status === 'REQUESTED' || grant.status === 'DENIED')
+        ? 'awaiting'
         : 'not-required';
   return {
     id: grant.id,
@@ -163,7 +205,9 @@ async function grantDto(grant: Grant, group: GroupPolicy | undefined, allowlist:
     },
     preexistingMembership: grant.preexistingMembership,
     attempts: grant.attempts,
-    ...(grant.status === 'DENIED' || grant.status === 'FAILED' || endedWhilePending(grant) ? { reason: redact(grant.reason ?? 'No reason was recorded.') } : {}),
+    ...(grant.status === 'DENIED' || grant.status === 'FAILED' || endedWhilePending(grant)
+      ? { reason: redact(grant.reason ?? 'No reason was recorded.') }
+      : {}),
     nextStep: nextStep(grant, policy),
   };
 }
@@ -172,11 +216,17 @@ async function grantDto(grant: Grant, group: GroupPolicy | undefined, allowlist:
 export function nextStep(grant: Grant, policy: PolicySettings): string | undefined {
   switch (grant.status) {
     case 'REQUESTED':
-      return grant.emergency ? 'Access is being granted.' : `If this group needs approval, someone other than the requester must move this issue to "${policy.approvalStatusName}".`;
+      return grant.emergency
+        ? 'Access is being granted.'
+        : `If this group needs approval, someone other than the requester must move this issue to "${policy.approvalStatusName}".`;
     case 'GRANTING':
-      return grant.attempts > 0 ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying. Nothing to do yet.` : 'Access is being granted in Okta.';
+      return grant.attempts > 0
+        ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying. Nothing to do yet.`
+        : 'Access is being granted in Okta.';
     case 'REVOKING':
-      return grant.attempts > 0 ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying the removal.` : 'The membership is being removed in Okta.';
+      return grant.attempts > 0
+        ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying the removal.`
+        : 'The membership is being removed in Okta.';
     case 'DENIED':
       return 'This request will not be processed again. Fix what the reason says, then raise a new New access request.';
     case 'FAILED':
@@ -200,22 +250,43 @@ async function historyOf(deps: PanelDeps, grantId: string, names: NameBook): Pro
   const entries = (await deps.audit.listByGrant(grantId)).sort((a, b) => a.seq - b.seq).slice(-HISTORY_LIMIT);
   const actors = await Promise.all(entries.map((e) => names.person(e.actor)));
   return entries.map((e, i) => ({
-    seq: e.seq, at: e.at, action: e.action, actor: actors[i], detail: redact(e.detail),
+    seq: e.seq,
+    at: e.at,
+    action: e.action,
+    actor: actors[i],
+    detail: redact(e.detail),
     ...(e.oktaRequestId ? { oktaRequestId: e.oktaRequestId } : {}),
   }));
 }
 
 /** Running grants only: read from the index of open grants, whatever the requester's history. */
-async function runningGrants(deps: PanelDeps, requesterAccountId: string, exceptId: string | undefined, allowlist: GroupPolicy[]): Promise<OtherGrantDto[]> {
+async function runningGrants(
+  deps: PanelDeps,
+  requesterAccountId: string,
+  exceptId: string | undefined,
+  allowlist: GroupPolicy[],
+): Promise<OtherGrantDto[]> {
   const { grants } = await deps.grants.listRunningByRequester(requesterAccountId, VIEW_ROWS);
   return grants
     .filter((g) => g.id !== exceptId)
-    .map((g) => ({ id: g.id, issueKey: g.issueKey, groupName: groupLabel(g.groupId, allowlist), status: g.status, endsAt: g.endsAt }));
+    .map((g) => ({
+      id: g.id,
+      issueKey: g.issueKey,
+      groupName: groupLabel(g.groupId, allowlist),
+      status: g.status,
+      endsAt: g.endsAt,
+    }));
 }
 
 const rowDto = ({ grant: g, groupName }: GrantRow) => ({
-  id: g.id, issueKey: g.issueKey, groupName, status: g.status, requestedAt: g.requestedAt,
-  ...(g.startedAt ? { startedAt: g.startedAt } : {}), ...(g.endsAt ? { endsAt: g.endsAt } : {}), ...(g.endedAt ? { endedAt: g.endedAt } : {}),
+  id: g.id,
+  issueKey: g.issueKey,
+  groupName,
+  status: g.status,
+  requestedAt: g.requestedAt,
+  ...(g.startedAt ? { startedAt: g.startedAt } : {}),
+  ...(g.endsAt ? { endsAt: g.endsAt } : {}),
+  ...(g.endedAt ? { endedAt: g.endedAt } : {}),
 });
 
 /** The first page of the View access list: running grants, then VIEW_ROWS items of the window. */
@@ -228,14 +299,27 @@ async function firstGrantsPage(deps: PanelDeps, requesterAccountId: string): Pro
  * `panel/grants`: the next page of the list a View access issue's panel shows. The requester is the
  * issue's (its grant's, or its reporter's), never the payload's; only they and Jira admins may page.
  */
-export async function loadGrantsPage(deps: PanelDeps, caller: PanelCaller, cursor: string): Promise<Outcome<{ data: GrantsPageDto }>> {
-  const [grant, isAdmin] = await Promise.all([deps.grants.get(grantIdForIssue(caller.issue.id)), deps.permissions.isJiraAdmin(caller.accountId)]);
-  const requester = grant?.requesterAccountId
-    ?? (await deps.issues.getIssue(caller.issue.key, (await deps.config.getPolicy()).durationFieldName))?.reporterAccountId;
+export async function loadGrantsPage(
+  deps: PanelDeps,
+  caller: PanelCaller,
+  cursor: string,
+): Promise<Outcome<{ data: GrantsPageDto }>> {
+  const [grant, isAdmin] = await Promise.all([
+    deps.grants.get(grantIdForIssue(caller.issue.id)),
+    deps.permissions.isJiraAdmin(caller.accountId),
+  ]);
+  const requester =
+    grant?.requesterAccountId ??
+    (await deps.issues.getIssue(caller.issue.key, (await deps.config.getPolicy()).durationFieldName))
+      ?.reporterAccountId;
   if (!requester) return refuse(UI_ERRORS.noIssue, 'This issue has no requester whose access could be listed.');
-  if (requester !== caller.accountId && !isAdmin) return refuse(UI_ERRORS.notRequester, 'Only the requester and Jira admins see the requester\'s access.');
+  if (requester !== caller.accountId && !isAdmin)
+    return refuse(UI_ERRORS.notRequester, "Only the requester and Jira admins see the requester's access.");
   const read = await readRequesterGrants(deps, requester, { limit: VIEW_ROWS, cursor });
-  return { ok: true, data: { rows: read.rows.map(rowDto), ...(read.nextCursor ? { nextCursor: read.nextCursor } : {}) } };
+  return {
+    ok: true,
+    data: { rows: read.rows.map(rowDto), ...(read.nextCursor ? { nextCursor: read.nextCursor } : {}) },
+  };
 }
 
 // ---------------------------------------------------------------- people
@@ -247,12 +331,15 @@ export async function loadGrantsPage(deps: PanelDeps, caller: PanelCaller, curso
 class NameBook {
   private readonly cache = new Map<string, Promise<PersonDto>>();
   constructor(private readonly deps: Pick<AppDeps, 'issues'>) {}
-  remember(accountId: string, displayName: string) { this.cache.set(accountId, Promise.resolve({ accountId, displayName })); }
+  remember(accountId: string, displayName: string) {
+    this.cache.set(accountId, Promise.resolve({ accountId, displayName }));
+  }
   person(accountId: string): Promise<PersonDto> {
     if (accountId === 'app') return Promise.resolve(APP_ACTOR);
     let p = this.cache.get(accountId);
     if (!p) {
-      p = this.deps.issues.getUser(accountId)
+      p = this.deps.issues
+        .getUser(accountId)
         .then((u) => ({ accountId, displayName: u?.displayName ?? accountId }))
         .catch(() => ({ accountId, displayName: accountId }));
       this.cache.set(accountId, p);

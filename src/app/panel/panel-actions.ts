@@ -25,12 +25,13 @@ async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, ro
   }
   const grant = await deps.grants.get(grantId);
   if (!grant) return refuse(UI_ERRORS.noGrant, 'This issue has no access grant yet.');
-  if (grant.issueId !== caller.issue.id) return refuse(UI_ERRORS.wrongGrant, 'That grant does not belong to this issue. Reload the issue and try again.');
+  if (grant.issueId !== caller.issue.id)
+    return refuse(UI_ERRORS.wrongGrant, 'That grant does not belong to this issue. Reload the issue and try again.');
   if (role === 'requester' && grant.requesterAccountId !== caller.accountId) {
     return refuse(UI_ERRORS.notRequester, 'Only the person who requested this access can do that.');
   }
   if (role === 'admin' && !(await deps.permissions.isJiraAdmin(caller.accountId))) {
-    return refuse(UI_ERRORS.notAdmin, 'Only Jira admins can revoke someone else\'s access.');
+    return refuse(UI_ERRORS.notAdmin, "Only Jira admins can revoke someone else's access.");
   }
   return grant;
 }
@@ -38,7 +39,9 @@ async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, ro
 /** The issue's first request, or a later one recorded after an edit withdrew the one before. */
 function isIssueGrantId(grantId: string, issueId: string): boolean {
   const first = grantIdForIssue(issueId);
-  return grantId === first || (grantId.startsWith(`${first}-r`) && /^[1-9][0-9]{0,3}$/.test(grantId.slice(first.length + 2)));
+  return (
+    grantId === first || (grantId.startsWith(`${first}-r`) && /^[1-9][0-9]{0,3}$/.test(grantId.slice(first.length + 2)))
+  );
 }
 
 const isRefusal = (x: Grant | Refusal): x is Refusal => 'ok' in x && x.ok === false;
@@ -47,38 +50,73 @@ async function answer(deps: AppDeps, caller: PanelCaller, notice: string): Promi
   return { ok: true, data: { notice, panel: await loadPanel(deps, caller) } };
 }
 
-export async function extendFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+export async function extendFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<PanelActionOutcome> {
   const grant = await authorize(deps, caller, grantId, 'requester');
   if (isRefusal(grant)) return grant;
   const result = await extendAccess(deps, {
-    requesterAccountId: grant.requesterAccountId, groupId: grant.groupId, actor: caller.accountId,
-    issueKey: grant.issueKey, grantId: grant.id,
+    requesterAccountId: grant.requesterAccountId,
+    groupId: grant.groupId,
+    actor: caller.accountId,
+    issueKey: grant.issueKey,
+    grantId: grant.id,
   });
   if (!result.ok) return refuse(result.code, result.message);
   const tz = (await deps.issues.getUser(caller.accountId))?.timeZone ?? 'UTC';
   return answer(deps, caller, `Extended: your access now ends ${formatInZone(result.grant.endsAt, tz)}.`);
 }
 
-export async function relinquishFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+export async function relinquishFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<PanelActionOutcome> {
   const grant = await authorize(deps, caller, grantId, 'requester');
   if (isRefusal(grant)) return grant;
   const result = await requestRevocation(deps, { grantId: grant.id, actor: caller.accountId, reason: 'RELINQUISHED' });
   if (!result.ok) return refuse(result.code, result.message);
-  return answer(deps, caller, 'Done: your membership is being removed from the Okta group. The issue gets a comment when it is gone.');
+  return answer(
+    deps,
+    caller,
+    'Done: your membership is being removed from the Okta group. The issue gets a comment when it is gone.',
+  );
 }
 
-export async function revokeFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+export async function revokeFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<PanelActionOutcome> {
   const grant = await authorize(deps, caller, grantId, 'admin');
   if (isRefusal(grant)) return grant;
-  const result = await requestRevocation(deps, { grantId: grant.id, actor: caller.accountId, reason: 'REVOKED_BY_ADMIN' });
+  const result = await requestRevocation(deps, {
+    grantId: grant.id,
+    actor: caller.accountId,
+    reason: 'REVOKED_BY_ADMIN',
+  });
   if (!result.ok) return refuse(result.code, result.message);
-  return answer(deps, caller, 'Revoked: the membership is being removed from the Okta group. The requester is told on the issue.');
+  return answer(
+    deps,
+    caller,
+    'Revoked: the membership is being removed from the Okta group. The requester is told on the issue.',
+  );
 }
 
-export async function withdrawFromPanel(deps: AppDeps, caller: PanelCaller, grantId: string): Promise<PanelActionOutcome> {
+export async function withdrawFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<PanelActionOutcome> {
   const grant = await authorize(deps, caller, grantId, 'requester');
   if (isRefusal(grant)) return grant;
   const result = await endPendingRequest(deps, grant.id, { kind: 'withdraw', actor: caller.accountId });
   if (!result.ok) return refuse(result.code, result.message);
-  return answer(deps, caller, 'Withdrawn: this request will not be granted, not even if the issue is approved later. Raise a new issue if you need access.');
+  return answer(
+    deps,
+    caller,
+    'Withdrawn: this request will not be granted, not even if the issue is approved later. Raise a new issue if you need access.',
+  );
 }

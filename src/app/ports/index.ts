@@ -14,11 +14,16 @@ export interface Clock {
 /** Raised by GrantStore.update when someone else wrote the grant since it was read. */
 export class StaleGrantError extends Error {
   readonly code = 'STORE.STALE_GRANT';
-  constructor(readonly grantId: string) { super(`Grant ${grantId} changed since it was read`); }
+  constructor(readonly grantId: string) {
+    super(`Grant ${grantId} changed since it was read`);
+  }
 }
 
 /** A page of a bounded grant query, and where the next one starts (none: nothing more). */
-export interface GrantPage { grants: Grant[]; nextCursor?: string }
+export interface GrantPage {
+  grants: Grant[];
+  nextCursor?: string;
+}
 
 export interface GrantStore {
   get(id: string): Promise<Grant | undefined>;
@@ -120,9 +125,7 @@ export interface AuditLog {
   verify(): Promise<{ ok: true; count: number } | { ok: false; brokenAt: number }>;
 }
 
-export type OktaAuth =
-  | { method: 'api-token' }
-  | { method: 'oauth'; clientId: string; keyId?: string };
+export type OktaAuth = { method: 'api-token' } | { method: 'oauth'; clientId: string; keyId?: string };
 
 export interface OktaConnection {
   domain: string;
@@ -173,26 +176,49 @@ export interface HealthStore {
 }
 
 /** One test of the saved credentials: the org that answered, or what is wrong (for a person). */
-export interface ConnectionCheck { at: string; ok: boolean; orgName?: string; problem?: string }
+export interface ConnectionCheck {
+  at: string;
+  ok: boolean;
+  orgName?: string;
+  problem?: string;
+}
 
 /** While open, Okta is called only by one probe per interval; everything else waits. */
-export interface OktaBreaker { openedAt: string; message: string }
+export interface OktaBreaker {
+  openedAt: string;
+  message: string;
+}
 
 // ---- Okta ----
 
-export interface DirectoryUser { id: string; login: string; email: string; status: string }
-export interface DirectoryGroup { id: string; name: string; type: string }
+export interface DirectoryUser {
+  id: string;
+  login: string;
+  email: string;
+  status: string;
+}
+export interface DirectoryGroup {
+  id: string;
+  name: string;
+  type: string;
+}
 
 export type GroupEligibility =
   | { ok: true; group: DirectoryGroup }
-  | { ok: false; code: 'GROUP.NOT_FOUND' | 'GROUP.NOT_OKTA_GROUP' | 'GROUP.RULE_TARGETED' | 'GROUP.HAS_ADMIN_ROLE'; message: string };
+  | {
+      ok: false;
+      code: 'GROUP.NOT_FOUND' | 'GROUP.NOT_OKTA_GROUP' | 'GROUP.RULE_TARGETED' | 'GROUP.HAS_ADMIN_ROLE';
+      message: string;
+    };
 
 export type UserLookup =
   | { ok: true; user: DirectoryUser }
   | { ok: false; code: 'USER.NOT_FOUND' | 'USER.AMBIGUOUS' | 'USER.NOT_ACTIVE'; message: string };
 
 /** What an Okta write left behind for the audit trail. */
-export interface DirectoryWrite { requestId?: string }
+export interface DirectoryWrite {
+  requestId?: string;
+}
 
 export type DirectoryErrorKind = 'transient' | 'not-found' | 'permanent' | 'configuration';
 
@@ -280,10 +306,10 @@ export interface JiraUser {
 
 /** A comment, kept free of ADF so use cases stay readable; the Jira adapter renders it. */
 export type MessageInline = { text: string; strong?: boolean } | { mention: string } | { link: string; text: string };
-export type MessageBlock =
-  | { paragraph: MessageInline[] }
-  | { table: { head: string[]; rows: MessageInline[][][] } };
-export interface Message { blocks: MessageBlock[] }
+export type MessageBlock = { paragraph: MessageInline[] } | { table: { head: string[]; rows: MessageInline[][][] } };
+export interface Message {
+  blocks: MessageBlock[];
+}
 
 /** Failures are thrown as `IssueTrackerError` (transient / not-found / permanent). */
 export interface IssueTracker {
@@ -330,9 +356,7 @@ export interface RequestLedger {
  * at its end time; a grant extended meanwhile is left alone).
  */
 export type WorkItem =
-  | { kind: 'grant'; grantId: string }
-  | { kind: 'revoke'; grantId: string }
-  | { kind: 'expire'; grantId: string };
+  { kind: 'grant'; grantId: string } | { kind: 'revoke'; grantId: string } | { kind: 'expire'; grantId: string };
 
 export interface WorkQueue {
   enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;

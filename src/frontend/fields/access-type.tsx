@@ -8,7 +8,10 @@ import { CustomFieldEdit } from '@forge/react/jira';
 import { view } from '@forge/bridge';
 import { ACCESS_TYPE_OPTIONS } from '../../shared/panel-contract';
 
-export interface Option { label: string; value: string }
+export interface Option {
+  label: string;
+  value: string;
+}
 const OPTIONS: Option[] = ACCESS_TYPE_OPTIONS.map((v) => ({ label: v, value: v }));
 
 const fieldValueOf = (ctx: ReturnType<typeof useProductContext>): unknown =>
@@ -19,11 +22,15 @@ export function AccessTypeEdit() {
   const [value, setValue] = useState<string | null>(null);
   useEffect(() => {
     const current = fieldValueOf(ctx);
-    setValue(typeof current === 'string' && (ACCESS_TYPE_OPTIONS as readonly string[]).includes(current) ? current : null);
+    setValue(
+      typeof current === 'string' && (ACCESS_TYPE_OPTIONS as readonly string[]).includes(current) ? current : null,
+    );
   }, [ctx]);
 
   // Jira stores what view.submit sends; null clears the field.
-  const onSubmit = useCallback(async () => { await view.submit(value); }, [value]);
+  const onSubmit = useCallback(async () => {
+    await view.submit(value);
+  }, [value]);
 
   return (
     <CustomFieldEdit onSubmit={onSubmit} hideActionButtons>

@@ -21,16 +21,21 @@ export function AdminGroupEdit() {
   const [error, setError] = useState<string>();
   const [value, setValue] = useState<string | null>(null);
 
-  useEffect(() => { setValue(fieldValueOf(ctx) ?? null); }, [ctx]);
+  useEffect(() => {
+    setValue(fieldValueOf(ctx) ?? null);
+  }, [ctx]);
   useEffect(() => {
     call<GroupOptionDto[]>(FIELD_KEYS.groups).then(setGroups, (e) => setError(messageOf(e)));
   }, []);
 
   const options: Option[] = (groups ?? []).map((g) => ({ label: g.displayName, value: g.groupId }));
   // A stored group that left the allowlist stays visible (so the edit does not silently clear it).
-  if (value && groups && !options.some((o) => o.value === value)) options.push({ label: `${value} (no longer allowlisted)`, value });
+  if (value && groups && !options.some((o) => o.value === value))
+    options.push({ label: `${value} (no longer allowlisted)`, value });
 
-  const onSubmit = useCallback(async () => { await view.submit(value); }, [value]);
+  const onSubmit = useCallback(async () => {
+    await view.submit(value);
+  }, [value]);
 
   return (
     <CustomFieldEdit onSubmit={onSubmit} hideActionButtons>
@@ -40,13 +45,17 @@ export function AdminGroupEdit() {
           options={options}
           value={options.find((o) => o.value === value) ?? null}
           onChange={(o: Option | null) => setValue(o?.value ?? null)}
-          placeholder={groups && groups.length === 0 ? 'No groups are allowlisted yet' : 'Choose the Okta group you need'}
+          placeholder={
+            groups && groups.length === 0 ? 'No groups are allowlisted yet' : 'Choose the Okta group you need'
+          }
           isLoading={!groups && !error}
           isDisabled={!!error}
           isClearable
         />
         {error && <Text color="color.text.danger">{`The list of groups could not be loaded: ${error}`}</Text>}
-        {groups && groups.length === 0 && <Text size="small">A Jira admin must allowlist groups in the Okta JIT Access admin page first.</Text>}
+        {groups && groups.length === 0 && (
+          <Text size="small">A Jira admin must allowlist groups in the Okta JIT Access admin page first.</Text>
+        )}
       </Stack>
     </CustomFieldEdit>
   );

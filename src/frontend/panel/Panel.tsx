@@ -7,14 +7,35 @@
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
-  Button, ButtonGroup, DynamicTable, Heading, Inline, Link, Lozenge, SectionMessage, Spinner, Stack, Text,
+  Button,
+  ButtonGroup,
+  DynamicTable,
+  Heading,
+  Inline,
+  Link,
+  Lozenge,
+  SectionMessage,
+  Spinner,
+  Stack,
+  Text,
 } from '@forge/react';
 import {
-  PANEL_KEYS, type ActionDto, type GrantDto, type GrantRowDto, type GrantsPageDto, type HistoryEntryDto, type OtherGrantDto,
-  type PanelActionResult, type PanelData,
+  PANEL_KEYS,
+  type ActionDto,
+  type GrantDto,
+  type GrantRowDto,
+  type GrantsPageDto,
+  type HistoryEntryDto,
+  type OtherGrantDto,
+  type PanelActionResult,
+  type PanelData,
 } from '../../shared/panel-contract';
 import {
-  AUDIT_ACTION_LABELS, END_REASON_LABELS, GRANT_STATUS_LABELS, withoutCode, type GrantStatus,
+  AUDIT_ACTION_LABELS,
+  END_REASON_LABELS,
+  GRANT_STATUS_LABELS,
+  withoutCode,
+  type GrantStatus,
 } from '../../shared/vocabulary';
 import { call, messageOf } from '../shared/api';
 import { formatTimeLeft, formatWhen, useServerNow } from '../shared/time';
@@ -39,9 +60,13 @@ function StatusLozenge({ status }: { status: GrantStatus }) {
 }
 
 type Confirming = 'relinquish' | 'revoke' | 'withdraw' | undefined;
-type PanelActionKey = typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw;
+type PanelActionKey =
+  typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw;
 
-const CONFIRM: Record<NonNullable<Confirming>, { key: PanelActionKey; yes: string; appearance: 'danger' | 'warning' }> = {
+const CONFIRM: Record<
+  NonNullable<Confirming>,
+  { key: PanelActionKey; yes: string; appearance: 'danger' | 'warning' }
+> = {
   relinquish: { key: PANEL_KEYS.relinquish, yes: 'Yes, relinquish', appearance: 'warning' },
   revoke: { key: PANEL_KEYS.revoke, yes: 'Yes, revoke', appearance: 'danger' },
   withdraw: { key: PANEL_KEYS.withdraw, yes: 'Yes, withdraw', appearance: 'warning' },
@@ -50,7 +75,10 @@ const CONFIRM: Record<NonNullable<Confirming>, { key: PanelActionKey; yes: strin
 export function Panel() {
   const [data, setPanel] = useState<PanelData>();
   const [receivedAt, setReceivedAt] = useState<number>();
-  const setData = useCallback((panel: PanelData) => { setPanel(panel); setReceivedAt(Date.now()); }, []);
+  const setData = useCallback((panel: PanelData) => {
+    setPanel(panel);
+    setReceivedAt(Date.now());
+  }, []);
   const [loadError, setLoadError] = useState<string>();
   const [busy, setBusy] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -65,20 +93,28 @@ export function Panel() {
       setLoadError(messageOf(e));
     }
   }, [setData]);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
-  const act = useCallback(async (key: PanelActionKey, payload: Record<string, unknown>) => {
-    setBusy(key); setNotice(undefined); setActionError(undefined); setConfirming(undefined);
-    try {
-      const result = await call<PanelActionResult>(key, payload);
-      setData(result.panel);
-      setNotice(result.notice);
-    } catch (e) {
-      setActionError(messageOf(e));
-    } finally {
-      setBusy(undefined);
-    }
-  }, [setData]);
+  const act = useCallback(
+    async (key: PanelActionKey, payload: Record<string, unknown>) => {
+      setBusy(key);
+      setNotice(undefined);
+      setActionError(undefined);
+      setConfirming(undefined);
+      try {
+        const result = await call<PanelActionResult>(key, payload);
+        setData(result.panel);
+        setNotice(result.notice);
+      } catch (e) {
+        setActionError(messageOf(e));
+      } finally {
+        setBusy(undefined);
+      }
+    },
+    [setData],
+  );
 
   const now = useServerNow(data?.now, receivedAt);
 
@@ -102,18 +138,46 @@ export function Panel() {
   const tz = data.viewer.timeZone;
   return (
     <Stack space="space.200">
-      {notice && <SectionMessage appearance="success"><Text>{notice}</Text></SectionMessage>}
-      {actionError && <SectionMessage appearance="error" title="That did not work"><Text>{actionError}</Text></SectionMessage>}
-      {loadError && <SectionMessage appearance="warning"><Text>{`Could not refresh: ${loadError}`}</Text></SectionMessage>}
-      {data.state === 'grant' && data.grant
-        ? <GrantView data={data} grant={data.grant} now={now} busy={busy} confirming={confirming} setConfirming={setConfirming} act={act} />
-        : <NoGrant data={data} />}
+      {notice && (
+        <SectionMessage appearance="success">
+          <Text>{notice}</Text>
+        </SectionMessage>
+      )}
+      {actionError && (
+        <SectionMessage appearance="error" title="That did not work">
+          <Text>{actionError}</Text>
+        </SectionMessage>
+      )}
+      {loadError && (
+        <SectionMessage appearance="warning">
+          <Text>{`Could not refresh: ${loadError}`}</Text>
+        </SectionMessage>
+      )}
+      {data.state === 'grant' && data.grant ? (
+        <GrantView
+          data={data}
+          grant={data.grant}
+          now={now}
+          busy={busy}
+          confirming={confirming}
+          setConfirming={setConfirming}
+          act={act}
+        />
+      ) : (
+        <NoGrant data={data} />
+      )}
       {data.otherGrants && <OtherGrants rows={data.otherGrants} tz={tz} isRequester={data.viewer.isRequester} />}
       {data.grants && <RequesterGrants first={data.grants} tz={tz} isRequester={data.viewer.isRequester} />}
       {data.history && data.history.length > 0 && <History rows={data.history} tz={tz} />}
-      {data.restrictedNote && <Text size="small" color="color.text.subtlest">{data.restrictedNote}</Text>}
+      {data.restrictedNote && (
+        <Text size="small" color="color.text.subtlest">
+          {data.restrictedNote}
+        </Text>
+      )}
       <Inline space="space.100" alignBlock="center">
-        <Button appearance="subtle" onClick={() => void load()} isDisabled={!!busy}>Refresh</Button>
+        <Button appearance="subtle" onClick={() => void load()} isDisabled={!!busy}>
+          Refresh
+        </Button>
         <Text size="small" color="color.text.subtlest">{`Times in ${tz}`}</Text>
       </Inline>
     </Stack>
@@ -126,21 +190,28 @@ function NoGrant({ data }: { data: PanelData }) {
       return (
         <Stack space="space.100">
           <Text>This issue is not an Okta access request.</Text>
-          <Text size="small" color="color.text.subtlest">To request time-bound access to an Okta group, raise an issue with Access type and Admin group set.</Text>
+          <Text size="small" color="color.text.subtlest">
+            To request time-bound access to an Okta group, raise an issue with Access type and Admin group set.
+          </Text>
         </Stack>
       );
     case 'no-grant-expected':
       return (
         <SectionMessage appearance="information" title={`${data.accessType} request`}>
-          <Text>{data.accessType === 'Extend access'
-            ? 'The app extends your running grant for the Admin group and answers with a comment on this issue. Your access is shown on the issue where it was granted.'
-            : 'The app answers with a comment on this issue listing your grants. The full list is below, newest first.'}</Text>
+          <Text>
+            {data.accessType === 'Extend access'
+              ? 'The app extends your running grant for the Admin group and answers with a comment on this issue. Your access is shown on the issue where it was granted.'
+              : 'The app answers with a comment on this issue listing your grants. The full list is below, newest first.'}
+          </Text>
         </SectionMessage>
       );
     default:
       return (
         <SectionMessage appearance="information" title="No grant yet">
-          <Text>The app has not recorded this request yet. It usually appears within a few minutes of the issue being created; use Refresh to check again.</Text>
+          <Text>
+            The app has not recorded this request yet. It usually appears within a few minutes of the issue being
+            created; use Refresh to check again.
+          </Text>
           <Text>If the app commented that something is missing or not allowed, fix it and raise a new request.</Text>
         </SectionMessage>
       );
@@ -159,7 +230,8 @@ interface GrantViewProps {
 
 function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: GrantViewProps) {
   const tz = data.viewer.timeZone;
-  const left = grant.status === 'ACTIVE' && grant.endsAt && now !== undefined ? Date.parse(grant.endsAt) - now : undefined;
+  const left =
+    grant.status === 'ACTIVE' && grant.endsAt && now !== undefined ? Date.parse(grant.endsAt) - now : undefined;
   const actions = data.actions ?? {};
   const someone = data.viewer.isRequester ? 'your' : `${grant.requester.displayName}'s`;
 
@@ -177,7 +249,10 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
       {left !== undefined && <Text weight="bold">{`Time left: ${formatTimeLeft(left)}`}</Text>}
       <Text>{approvalText(grant)}</Text>
       {data.approver && (
-        <SectionMessage appearance={data.approver.mayApprove ? 'information' : 'warning'} title={data.approver.mayApprove ? 'You may approve' : 'You cannot approve this request'}>
+        <SectionMessage
+          appearance={data.approver.mayApprove ? 'information' : 'warning'}
+          title={data.approver.mayApprove ? 'You may approve' : 'You cannot approve this request'}
+        >
           <Text>{data.approver.message}</Text>
         </SectionMessage>
       )}
@@ -185,19 +260,34 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
         <Text>{`Extensions used: ${grant.extensions} of ${grant.maxExtensions}`}</Text>
       )}
       {grant.preexistingMembership && (
-        <Text>The requester was already a member of this group before this grant; the app will leave that membership in place.</Text>
+        <Text>
+          The requester was already a member of this group before this grant; the app will leave that membership in
+          place.
+        </Text>
       )}
       {grant.status === 'WITHDRAWN' && grant.reason ? (
-        <SectionMessage appearance="information" title={grant.endedBy && grant.endedBy.accountId !== grant.requester.accountId ? `Cancelled by ${grant.endedBy.displayName}` : 'Withdrawn by the requester'}>
+        <SectionMessage
+          appearance="information"
+          title={
+            grant.endedBy && grant.endedBy.accountId !== grant.requester.accountId
+              ? `Cancelled by ${grant.endedBy.displayName}`
+              : 'Withdrawn by the requester'
+          }
+        >
           <Text>{grant.reason}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
         </SectionMessage>
-      ) : (grant.status === 'DENIED' || grant.status === 'FAILED') ? (
-        <SectionMessage appearance={grant.status === 'FAILED' ? 'error' : 'warning'} title={grant.status === 'FAILED' ? 'This grant failed' : 'This request was denied'}>
+      ) : grant.status === 'DENIED' || grant.status === 'FAILED' ? (
+        <SectionMessage
+          appearance={grant.status === 'FAILED' ? 'error' : 'warning'}
+          title={grant.status === 'FAILED' ? 'This grant failed' : 'This request was denied'}
+        >
           <Text>{withoutCode(grant.reason ?? '')}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
         </SectionMessage>
-      ) : grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>}
+      ) : (
+        grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>
+      )}
 
       {(actions.extend || actions.relinquish || actions.revoke || actions.withdraw) && (
         <Stack space="space.100">
@@ -208,8 +298,11 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
               </Button>
             )}
             {actions.extend && (
-              <Button appearance="primary" isDisabled={!actions.extend.enabled || !!busy}
-                onClick={() => void act(PANEL_KEYS.extend, { grantId: grant.id })}>
+              <Button
+                appearance="primary"
+                isDisabled={!actions.extend.enabled || !!busy}
+                onClick={() => void act(PANEL_KEYS.extend, { grantId: grant.id })}
+              >
                 {busy === PANEL_KEYS.extend ? 'Extending…' : 'Extend'}
               </Button>
             )}
@@ -219,13 +312,20 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
               </Button>
             )}
             {actions.revoke && (
-              <Button appearance="danger" isDisabled={!actions.revoke.enabled || !!busy} onClick={() => setConfirming('revoke')}>
+              <Button
+                appearance="danger"
+                isDisabled={!actions.revoke.enabled || !!busy}
+                onClick={() => setConfirming('revoke')}
+              >
                 {busy === PANEL_KEYS.revoke ? 'Revoking…' : 'Revoke'}
               </Button>
             )}
           </ButtonGroup>
           {actions.extend?.enabled && actions.extend.newEndsAt && (
-            <Text size="small" color="color.text.subtlest">{`Extend moves the end to ${formatWhen(actions.extend.newEndsAt, tz)}.`}</Text>
+            <Text
+              size="small"
+              color="color.text.subtlest"
+            >{`Extend moves the end to ${formatWhen(actions.extend.newEndsAt, tz)}.`}</Text>
           )}
           <DisabledReason name="Extend" action={actions.extend} />
           <DisabledReason name="Relinquish" action={actions.relinquish} />
@@ -235,18 +335,38 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
       )}
 
       {confirming && (
-        <SectionMessage appearance="warning" title={confirming === 'revoke' ? `Revoke ${someone} access?` : confirming === 'withdraw' ? 'Withdraw your request?' : 'Give up your access now?'}>
-          <Text>{confirming === 'revoke'
-            ? `${grant.requester.displayName} will be removed from ${grant.groupName} now, before the end time. This cannot be undone; they would need a new request.`
-            : confirming === 'withdraw'
-              ? `Your request for ${grant.groupName} ends now and will not be granted, even if the issue is approved later. This cannot be undone; you would need a new issue.`
-              : `You will be removed from ${grant.groupName} now, before the end time. This cannot be undone; you would need a new request.`}</Text>
+        <SectionMessage
+          appearance="warning"
+          title={
+            confirming === 'revoke'
+              ? `Revoke ${someone} access?`
+              : confirming === 'withdraw'
+                ? 'Withdraw your request?'
+                : 'Give up your access now?'
+          }
+        >
+          <Text>
+            {confirming === 'revoke'
+              ? `${grant.requester.displayName} will be removed from ${grant.groupName} now, before the end time. This cannot be undone; they would need a new request.`
+              : confirming === 'withdraw'
+                ? `Your request for ${grant.groupName} ends now and will not be granted, even if the issue is approved later. This cannot be undone; you would need a new issue.`
+                : `You will be removed from ${grant.groupName} now, before the end time. This cannot be undone; you would need a new request.`}
+          </Text>
           <ButtonGroup label="Confirm">
-            <Button appearance={CONFIRM[confirming].appearance}
-              onClick={() => void act(CONFIRM[confirming].key, confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id })}>
+            <Button
+              appearance={CONFIRM[confirming].appearance}
+              onClick={() =>
+                void act(
+                  CONFIRM[confirming].key,
+                  confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id },
+                )
+              }
+            >
               {CONFIRM[confirming].yes}
             </Button>
-            <Button appearance="subtle" onClick={() => setConfirming(undefined)}>Cancel</Button>
+            <Button appearance="subtle" onClick={() => setConfirming(undefined)}>
+              Cancel
+            </Button>
           </ButtonGroup>
         </SectionMessage>
       )}
@@ -267,12 +387,16 @@ function endedWhy(g: GrantDto): string {
 
 function approvalText(g: GrantDto): string {
   switch (g.approval.state) {
-    case 'approved': return `Approval: approved by ${g.approval.approver?.displayName ?? 'an approver'}`;
-    case 'emergency': return 'Approval: skipped on the emergency path (flagged for review in the audit trail)';
-    case 'awaiting': return g.status === 'REQUESTED'
-      ? `Approval: waiting; someone other than the requester must move this issue to "${g.approval.statusName}"`
-      : 'Approval: not given';
-    default: return 'Approval: not required for this group';
+    case 'approved':
+      return `Approval: approved by ${g.approval.approver?.displayName ?? 'an approver'}`;
+    case 'emergency':
+      return 'Approval: skipped on the emergency path (flagged for review in the audit trail)';
+    case 'awaiting':
+      return g.status === 'REQUESTED'
+        ? `Approval: waiting; someone other than the requester must move this issue to "${g.approval.statusName}"`
+        : 'Approval: not given';
+    default:
+      return 'Approval: not required for this group';
   }
 }
 
@@ -282,13 +406,22 @@ function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
       <Heading size="xsmall">History</Heading>
       <DynamicTable
         caption="History of this grant"
-        head={{ cells: [{ key: 'at', content: 'When' }, { key: 'who', content: 'Who' }, { key: 'what', content: 'What' }] }}
+        head={{
+          cells: [
+            { key: 'at', content: 'When' },
+            { key: 'who', content: 'Who' },
+            { key: 'what', content: 'What' },
+          ],
+        }}
         rows={rows.map((r) => ({
           key: String(r.seq),
           cells: [
             { key: 'at', content: formatWhen(r.at, tz) },
             { key: 'who', content: r.actor.displayName },
-            { key: 'what', content: `${AUDIT_ACTION_LABELS[r.action]}: ${withoutCode(r.detail)}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}` },
+            {
+              key: 'what',
+              content: `${AUDIT_ACTION_LABELS[r.action]}: ${withoutCode(r.detail)}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}`,
+            },
           ],
         }))}
       />
@@ -297,14 +430,23 @@ function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
 }
 
 function OtherGrants({ rows, tz, isRequester }: { rows: OtherGrantDto[]; tz: string; isRequester: boolean }) {
-  const title = isRequester ? 'Your other active access' : 'The requester\'s other active access';
+  const title = isRequester ? 'Your other active access' : "The requester's other active access";
   return (
     <Stack space="space.100">
       <Heading size="xsmall">{title}</Heading>
-      {rows.length === 0 ? <Text>None.</Text> : (
+      {rows.length === 0 ? (
+        <Text>None.</Text>
+      ) : (
         <DynamicTable
           caption={title}
-          head={{ cells: [{ key: 'group', content: 'Group' }, { key: 'status', content: 'Status' }, { key: 'ends', content: 'Ends' }, { key: 'issue', content: 'Issue' }] }}
+          head={{
+            cells: [
+              { key: 'group', content: 'Group' },
+              { key: 'status', content: 'Status' },
+              { key: 'ends', content: 'Ends' },
+              { key: 'issue', content: 'Issue' },
+            ],
+          }}
           rows={rows.map((r) => ({
             key: r.id,
             cells: [
@@ -330,11 +472,16 @@ function RequesterGrants({ first, tz, isRequester }: { first: GrantsPageDto; tz:
   const [cursor, setCursor] = useState<string | undefined>(first.nextCursor);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
-  useEffect(() => { setRows(first.rows); setCursor(first.nextCursor); setError(undefined); }, [first]);
+  useEffect(() => {
+    setRows(first.rows);
+    setCursor(first.nextCursor);
+    setError(undefined);
+  }, [first]);
 
   const more = useCallback(async () => {
     if (!cursor) return;
-    setLoading(true); setError(undefined);
+    setLoading(true);
+    setError(undefined);
     try {
       const page = await call<GrantsPageDto>(PANEL_KEYS.grants, { cursor });
       // Two index reads can meet one grant twice at a page boundary while it changes: show it once.
@@ -347,15 +494,27 @@ function RequesterGrants({ first, tz, isRequester }: { first: GrantsPageDto; tz:
     }
   }, [cursor]);
 
-  const title = isRequester ? 'Your Okta access' : 'The requester\'s Okta access';
+  const title = isRequester ? 'Your Okta access' : "The requester's Okta access";
   return (
     <Stack space="space.100">
       <Heading size="xsmall">{title}</Heading>
-      <Text size="small" color="color.text.subtlest">Running grants first, then those requested in the last 90 days, newest first.</Text>
-      {rows.length === 0 ? <Text>None.</Text> : (
+      <Text size="small" color="color.text.subtlest">
+        Running grants first, then those requested in the last 90 days, newest first.
+      </Text>
+      {rows.length === 0 ? (
+        <Text>None.</Text>
+      ) : (
         <DynamicTable
           caption={title}
-          head={{ cells: [{ key: 'group', content: 'Group' }, { key: 'start', content: 'Start' }, { key: 'end', content: 'End' }, { key: 'status', content: 'Status' }, { key: 'issue', content: 'Issue' }] }}
+          head={{
+            cells: [
+              { key: 'group', content: 'Group' },
+              { key: 'start', content: 'Start' },
+              { key: 'end', content: 'End' },
+              { key: 'status', content: 'Status' },
+              { key: 'issue', content: 'Issue' },
+            ],
+          }}
           rows={rows.map((r) => ({
             key: r.id,
             cells: [
@@ -368,9 +527,15 @@ function RequesterGrants({ first, tz, isRequester }: { first: GrantsPageDto; tz:
           }))}
         />
       )}
-      {error && <SectionMessage appearance="error" title="Could not load more"><Text>{error}</Text></SectionMessage>}
+      {error && (
+        <SectionMessage appearance="error" title="Could not load more">
+          <Text>{error}</Text>
+        </SectionMessage>
+      )}
       {cursor && (
-        <Button appearance="subtle" isDisabled={loading} onClick={() => void more()}>{loading ? 'Loading…' : 'Show more'}</Button>
+        <Button appearance="subtle" isDisabled={loading} onClick={() => void more()}>
+          {loading ? 'Loading…' : 'Show more'}
+        </Button>
       )}
     </Stack>
   );

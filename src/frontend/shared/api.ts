@@ -14,10 +14,15 @@ export async function call<T>(key: UiKey, payload: Record<string, unknown> = {})
     envelope = (await invoke<Envelope<T>>(key, payload)) as Envelope<T>;
   } catch {
     // The bridge or the function failed outright (timeout, deploy in progress): nothing to show but this.
-    throw new ResolverCallError('UI.UNAVAILABLE', 'The Okta access app did not answer. Try again in a moment; if it keeps failing, tell your Jira admin.');
+    throw new ResolverCallError(
+      'UI.UNAVAILABLE',
+      'The Okta access app did not answer. Try again in a moment; if it keeps failing, tell your Jira admin.',
+    );
   }
   return unwrap(envelope);
 }
 
 export const messageOf = (e: unknown): string =>
-  e instanceof ResolverCallError ? e.message : 'Something went wrong in the Okta access app. Reload the issue and try again.';
+  e instanceof ResolverCallError
+    ? e.message
+    : 'Something went wrong in the Okta access app. Reload the issue and try again.';

@@ -7,7 +7,16 @@ import { useEffect, useState } from 'react';
 /** "Tue 24 Nov, 13:00 GMT" in the viewer's Jira time zone (UTC if the zone is unknown). */
 export function formatWhen(iso: string | undefined, timeZone: string): string {
   if (!iso) return '—';
-  const opts: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short' };
+  const opts: Intl.DateTimeFormatOptions = {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZoneName: 'short',
+  };
   try {
     return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone }).format(Date.parse(iso));
   } catch {

@@ -13,7 +13,12 @@ import { PolicyScreen } from './screens/PolicyScreen';
 const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit'] as const;
 
 export function App() {
-  const [state, setState] = useState<{ loading: boolean; configured?: boolean; error?: { code: string; message: string }; siteUrl?: string }>({ loading: true });
+  const [state, setState] = useState<{
+    loading: boolean;
+    configured?: boolean;
+    error?: { code: string; message: string };
+    siteUrl?: string;
+  }>({ loading: true });
   const [tab, setTab] = useState(0);
 
   const start = useCallback(async () => {
@@ -27,30 +32,56 @@ export function App() {
       setState({ loading: false, error: errorOf(e) });
     }
   }, []);
-  useEffect(() => { void start(); }, [start]);
+  useEffect(() => {
+    void start();
+  }, [start]);
 
   if (state.loading) return <Loading label="Loading Okta JIT Access…" />;
   if (state.error) {
-    return state.error.code === ADMIN_ERRORS.notAdmin
-      ? <Problem testId="not-admin" title="Only Jira administrators can use this page" message={state.error.message} />
-      : <LoadProblem title="The admin page could not start" message={state.error.message} onRetry={() => void start()} />;
+    return state.error.code === ADMIN_ERRORS.notAdmin ? (
+      <Problem testId="not-admin" title="Only Jira administrators can use this page" message={state.error.message} />
+    ) : (
+      <LoadProblem title="The admin page could not start" message={state.error.message} onRetry={() => void start()} />
+    );
   }
 
   return (
     <main style={{ padding: token('space.300', '24px'), maxWidth: 1200 }}>
       <h1 style={{ marginTop: 0 }}>Okta JIT Access</h1>
       {!state.configured && tab !== 1 && (
-        <Notice appearance="warning" testId="not-configured">Okta is not connected yet: nothing can be granted until it is. Open the Okta connection tab.</Notice>
+        <Notice appearance="warning" testId="not-configured">
+          Okta is not connected yet: nothing can be granted until it is. Open the Okta connection tab.
+        </Notice>
       )}
       <Tabs id="admin-tabs" selected={tab} onChange={(i) => setTab(i)}>
         <TabList>
-          {TABS.map((t) => <Tab key={t} testId={`tab-${t.toLowerCase().replace(/\s+/g, '-')}`}>{t}</Tab>)}
+          {TABS.map((t) => (
+            <Tab key={t} testId={`tab-${t.toLowerCase().replace(/\s+/g, '-')}`}>
+              {t}
+            </Tab>
+          ))}
         </TabList>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 0 && <DashboardScreen siteUrl={state.siteUrl} onOpenConnection={() => setTab(1)} />}</div></TabPanel>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 1 && <ConnectionScreen onSaved={(v) => setState((s) => ({ ...s, configured: v.configured }))} />}</div></TabPanel>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 2 && <AllowlistScreen />}</div></TabPanel>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 3 && <PolicyScreen />}</div></TabPanel>
-        <TabPanel><div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 4 && <AuditScreen />}</div></TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 0 && <DashboardScreen siteUrl={state.siteUrl} onOpenConnection={() => setTab(1)} />}
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 1 && <ConnectionScreen onSaved={(v) => setState((s) => ({ ...s, configured: v.configured }))} />}
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 2 && <AllowlistScreen />}
+          </div>
+        </TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 3 && <PolicyScreen />}</div>
+        </TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 4 && <AuditScreen />}</div>
+        </TabPanel>
       </Tabs>
     </main>
   );

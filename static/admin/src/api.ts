@@ -14,15 +14,22 @@ export async function call<K extends AdminKey>(key: K, payload?: AdminPayload<K>
     envelope = (await invoke(key, (payload ?? {}) as Record<string, unknown>)) as Envelope<AdminResponses[K]>;
   } catch {
     // The bridge itself failed (network, rate limit, resolver crashed): nothing in it is for people.
-    throw new ResolverCallError('UI.UNREACHABLE', 'The app did not answer. Check your connection and try again; if it keeps happening, reload the page.');
+    throw new ResolverCallError(
+      'UI.UNREACHABLE',
+      'The app did not answer. Check your connection and try again; if it keeps happening, reload the page.',
+    );
   }
   return unwrap(envelope);
 }
 
 export const errorOf = (e: unknown): { code: string; message: string } =>
-  e instanceof ResolverCallError ? { code: e.code, message: e.message } : { code: 'UI.ERROR', message: 'Something went wrong on this page. Reload and try again.' };
+  e instanceof ResolverCallError
+    ? { code: e.code, message: e.message }
+    : { code: 'UI.ERROR', message: 'Something went wrong on this page. Reload and try again.' };
 
-export interface HostContext { siteUrl?: string }
+export interface HostContext {
+  siteUrl?: string;
+}
 
 export async function hostContext(): Promise<HostContext> {
   try {

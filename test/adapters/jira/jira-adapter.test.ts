@@ -2,7 +2,14 @@
  * The Jira adapters through the real @forge/api 8.3 against the Jira emulator: the SDK builds the
  * requests, `__forge_fetch__` routes `remote: 'jira'` targets to `emulator.handle`.
  */
-import { currentInvocation, installForgeRuntime, jsonResponse, SANDBOX_APP, type ForgeRuntime, type ForgeFetchTarget } from '../../../sandbox/runtime';
+import {
+  currentInvocation,
+  installForgeRuntime,
+  jsonResponse,
+  SANDBOX_APP,
+  type ForgeRuntime,
+  type ForgeFetchTarget,
+} from '../../../sandbox/runtime';
 import { JiraEmulator } from '../../../sandbox/jira/jira-emulator';
 import { JiraIssueTracker } from '../../../src/adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../../../src/adapters/jira/jira-notifier';
@@ -24,13 +31,19 @@ const ctx = (principal?: string) => ({ functionKey: 'test', moduleType: 'core:tr
 beforeEach(() => {
   t = Date.parse('2026-11-22T09:00:00Z');
   targets = [];
-  jira = new JiraEmulator({ now, appId: SANDBOX_APP.appId, environmentId: SANDBOX_APP.environmentId, siteUrl: SANDBOX_APP.siteUrl });
+  jira = new JiraEmulator({
+    now,
+    appId: SANDBOX_APP.appId,
+    environmentId: SANDBOX_APP.environmentId,
+    siteUrl: SANDBOX_APP.siteUrl,
+  });
   forge = installForgeRuntime(async (target, path, init) => {
     targets.push(target);
     if (target.type !== 'fpp' || target.remote !== 'jira') return jsonResponse(500, { message: 'unexpected target' });
     const principal = currentInvocation()?.principal;
     const asAccountId = target.provider === 'user' ? (target.accountId ?? principal) : undefined;
-    if (target.provider === 'user' && !asAccountId) return jsonResponse(401, { errorMessages: ['no user'], errors: {} });
+    if (target.provider === 'user' && !asAccountId)
+      return jsonResponse(401, { errorMessages: ['no user'], errors: {} });
     const body = typeof init.body === 'string' && init.body ? JSON.parse(init.body) : undefined;
     const r = jira.handle({ method: (init.method ?? 'GET').toUpperCase(), path, body, asAccountId });
     return jsonResponse(r.status, r.body, r.headers);
@@ -43,7 +56,11 @@ afterEach(() => {
 });
 
 function people() {
-  const nev = jira.addUser({ displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Australia/Sydney' });
+  const nev = jira.addUser({
+    displayName: 'Neville Newadmin',
+    email: 'neville.newadmin@atko.email',
+    timeZone: 'Australia/Sydney',
+  });
   const hidden = jira.addUser({ displayName: 'Hidden Hal', email: 'hal@atko.email', emailVisible: false });
   const ada = jira.addUser({ displayName: 'Ada Admin', admin: true });
   jira.addProject({ key: 'ACC', name: 'Access Requests' });
@@ -56,7 +73,12 @@ describe('field discovery', () => {
     people();
     const catalog = new FieldCatalog(clock);
     const ids = await run(() => catalog.discover('Change type'));
-    expect(ids).toEqual({ accessType: 'customfield_10100', adminGroup: 'customfield_10101', duration: 'customfield_10050', requestedEnd: 'customfield_10051' });
+    expect(ids).toEqual({
+      accessType: 'customfield_10100',
+      adminGroup: 'customfield_10101',
+      duration: 'customfield_10050',
+      requestedEnd: 'customfield_10051',
+    });
     // Cached: a second lookup does not ask Jira again, until the cache is a minute old.
     const calls = jira.requests.length;
     await run(() => catalog.discover('change TYPE'));
@@ -66,7 +88,7 @@ describe('field discovery', () => {
     expect(jira.requests.length).toBe(calls + 1);
   });
 
-  it('does not take another app\'s (or environment\'s) field', async () => {
+  it("does not take another app's (or environment's) field", async () => {
     const other = new JiraEmulator({ now, appId: 'other-app', environmentId: SANDBOX_APP.environmentId });
     jira = other;
     const ids = await run(() => new FieldCatalog(clock).discover('Change type'));
@@ -79,9 +101,30 @@ describe('field discovery', () => {
 describe('JiraIssueTracker', () => {
   it('reads an issue snapshot with unwrapped values', async () => {
     const { nev } = people();
-    const { key, id } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId, fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: '00g1linux', requestedEnd: '2026-11-22T12:30:00Z' } });
+    const { key, id } = jira.createIssue({
+      projectKey: 'ACC',
+      summary: 's',
+      reporter: nev.accountId,
+      fields: {
+        changeType: 'Emergency',
+        accessType: 'New access',
+        adminGroup: '00g1linux',
+        requestedEnd: '2026-11-22T12:30:00Z',
+      },
+    });
     const snap = await run(() => new JiraIssueTracker(clock).getIssue(key, 'Change type'));
-    expect(snap).toEqual({ id, key, projectKey: 'ACC', reporterAccountId: nev.accountId, statusName: 'To Do', createdAt: '2026-11-22T09:00:00.000Z', accessType: 'New access', adminGroup: '00g1linux', changeType: 'Emergency', requestedEnd: '2026-11-22T12:30:00.000Z' });
+    expect(snap).toEqual({
+      id,
+      key,
+      projectKey: 'ACC',
+      reporterAccountId: nev.accountId,
+      statusName: 'To Do',
+      createdAt: '2026-11-22T09:00:00.000Z',
+      accessType: 'New access',
+      adminGroup: '00g1linux',
+      changeType: 'Emergency',
+      requestedEnd: '2026-11-22T12:30:00.000Z',
+    });
     expect(targets.every((x) => x.provider === 'app')).toBe(true);
   });
 
@@ -89,14 +132,25 @@ describe('JiraIssueTracker', () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
     const snap = await run(() => new JiraIssueTracker(clock).getIssue(key, 'Change type'));
-    expect(snap).toMatchObject({ key, accessType: undefined, adminGroup: undefined, changeType: undefined, requestedEnd: undefined });
+    expect(snap).toMatchObject({
+      key,
+      accessType: undefined,
+      adminGroup: undefined,
+      changeType: undefined,
+      requestedEnd: undefined,
+    });
     expect(await run(() => new JiraIssueTracker(clock).getIssue('ACC-404', 'Change type'))).toBeUndefined();
   });
 
   it('reads users; a hidden email is undefined; unknown user is undefined', async () => {
     const { nev, hidden } = people();
     const tracker = new JiraIssueTracker(clock);
-    expect(await run(() => tracker.getUser(nev.accountId))).toEqual({ accountId: nev.accountId, displayName: 'Neville Newadmin', email: 'neville.newadmin@atko.email', timeZone: 'Australia/Sydney' });
+    expect(await run(() => tracker.getUser(nev.accountId))).toEqual({
+      accountId: nev.accountId,
+      displayName: 'Neville Newadmin',
+      email: 'neville.newadmin@atko.email',
+      timeZone: 'Australia/Sydney',
+    });
     const h = await run(() => tracker.getUser(hidden.accountId));
     expect(h).toMatchObject({ accountId: hidden.accountId, timeZone: 'UTC' });
     expect(h!.email).toBeUndefined();
@@ -107,13 +161,19 @@ describe('JiraIssueTracker', () => {
     const { nev, ada, hidden } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
     jira.transition(key, 'Approved', hidden.accountId);
-    for (let i = 0; i < 120; i++) { t += 1000; jira.updateFields(key, { adminGroup: `g${i}` }, nev.accountId); }
+    for (let i = 0; i < 120; i++) {
+      t += 1000;
+      jira.updateFields(key, { adminGroup: `g${i}` }, nev.accountId);
+    }
     jira.transition(key, 'To Do', nev.accountId);
     t += 1000;
     jira.transition(key, 'Approved', ada.accountId);
     jira.transition(key, 'Done', nev.accountId);
     const tracker = new JiraIssueTracker(clock);
-    expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toEqual({ accountId: ada.accountId, at: expect.stringMatching(/^2026-11-22T/) });
+    expect(await run(() => tracker.lastTransitionInto(key, 'Approved'))).toEqual({
+      accountId: ada.accountId,
+      at: expect.stringMatching(/^2026-11-22T/),
+    });
     expect(await run(() => tracker.lastTransitionInto(key, 'In Progress'))).toBeUndefined();
     expect(jira.requests.filter((r) => r.path.includes('/changelog')).length).toBeGreaterThanOrEqual(4); // 2 pages × 2 calls
   });
@@ -121,13 +181,33 @@ describe('JiraIssueTracker', () => {
   it('comments with a mention and a table that reach Jira as valid ADF and render as text', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    const msg: Message = { blocks: [
-      { paragraph: [{ mention: nev.accountId }, { text: ' your access to ' }, { text: 'PAM Linux Sysadmins', strong: true }, { text: ' is active. ' }, { link: `${SANDBOX_APP.siteUrl}/browse/${key}`, text: key }] },
-      { table: { head: ['Group', 'Ends'], rows: [[[{ text: 'PAM Linux' }], [{ text: '13:00' }]], [[{ text: 'Windows' }], []]] } },
-    ] };
+    const msg: Message = {
+      blocks: [
+        {
+          paragraph: [
+            { mention: nev.accountId },
+            { text: ' your access to ' },
+            { text: 'PAM Linux Sysadmins', strong: true },
+            { text: ' is active. ' },
+            { link: `${SANDBOX_APP.siteUrl}/browse/${key}`, text: key },
+          ],
+        },
+        {
+          table: {
+            head: ['Group', 'Ends'],
+            rows: [
+              [[{ text: 'PAM Linux' }], [{ text: '13:00' }]],
+              [[{ text: 'Windows' }], []],
+            ],
+          },
+        },
+      ],
+    };
     await run(() => new JiraIssueTracker(clock).comment(key, msg));
     const [c] = jira.comments(key);
-    expect(c.text).toBe(`@Neville Newadmin your access to PAM Linux Sysadmins is active. ${key}\nGroup | Ends\nPAM Linux | 13:00\nWindows | `);
+    expect(c.text).toBe(
+      `@Neville Newadmin your access to PAM Linux Sysadmins is active. ${key}\nGroup | Ends\nPAM Linux | 13:00\nWindows | `,
+    );
     expect(c.author).toBe(jira.appUser.accountId);
     expect(JSON.stringify(c.body)).toContain('"type":"mention"');
     expect(JSON.stringify(c.body)).toContain(`"href":"${SANDBOX_APP.siteUrl}/browse/${key}"`);
@@ -147,7 +227,10 @@ describe('JiraIssueTracker', () => {
     expect(jira.issue(key).status).toBe('To Do');
     expect(await run(() => tracker.transition(key, 'done'))).toBe('done');
     expect(jira.issue(key).status).toBe('Done');
-    expect(jira.events.at(-1)).toMatchObject({ selfGenerated: true, changelog: { items: [{ field: 'status', toString: 'Done' }] } });
+    expect(jira.events.at(-1)).toMatchObject({
+      selfGenerated: true,
+      changelog: { items: [{ field: 'status', toString: 'Done' }] },
+    });
   });
 });
 
@@ -155,9 +238,17 @@ describe('JiraNotifier', () => {
   it('notifies the listed users through Jira with text and HTML bodies', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    await run(() => new JiraNotifier(clock).notify(key, [nev.accountId], 'Access granted: <PAM>', { blocks: [{ paragraph: [{ mention: nev.accountId }, { text: ' you are in <PAM>' }] }] }));
+    await run(() =>
+      new JiraNotifier(clock).notify(key, [nev.accountId], 'Access granted: <PAM>', {
+        blocks: [{ paragraph: [{ mention: nev.accountId }, { text: ' you are in <PAM>' }] }],
+      }),
+    );
     const [n] = jira.notifications(key);
-    expect(n).toMatchObject({ subject: 'Access granted: <PAM>', textBody: '@Neville Newadmin you are in <PAM>', to: [nev.accountId] });
+    expect(n).toMatchObject({
+      subject: 'Access granted: <PAM>',
+      textBody: '@Neville Newadmin you are in <PAM>',
+      to: [nev.accountId],
+    });
     expect(n.htmlBody).toBe('<p><strong>@Neville Newadmin</strong> you are in &lt;PAM&gt;</p>');
   });
 });
@@ -184,9 +275,12 @@ describe('JiraPermissionChecker', () => {
     const { ada } = people();
     forge.uninstall();
     // What the Forge proxy answers for a user who has not granted the app access yet.
-    forge = installForgeRuntime(async () => new Response('{}', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }));
-    await expect(run(() => new JiraPermissionChecker(clock).isJiraAdmin(ada.accountId), ada.accountId))
-      .rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
+    forge = installForgeRuntime(
+      async () => new Response('{}', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }),
+    );
+    await expect(
+      run(() => new JiraPermissionChecker(clock).isJiraAdmin(ada.accountId), ada.accountId),
+    ).rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
   });
 });
 
@@ -195,7 +289,9 @@ describe('errors', () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
     jira.failNext({ pathIncludes: '/comment', status: 429, headers: { 'retry-after': '7' } });
-    const err = await run(() => new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
+    const err = await run(() =>
+      new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] }),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(JiraError);
     expect(err).toBeInstanceOf(IssueTrackerError);
     expect(err).toMatchObject({ kind: 'transient', details: { status: 429, retryAfterMs: 7000 } });
@@ -205,8 +301,14 @@ describe('errors', () => {
   it('a Retry-After date is measured from the Clock', async () => {
     const { nev } = people();
     const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
-    jira.failNext({ pathIncludes: '/comment', status: 503, headers: { 'retry-after': new Date(t + 30_000).toUTCString() } });
-    const err = await run(() => new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] })).catch((e) => e);
+    jira.failNext({
+      pathIncludes: '/comment',
+      status: 503,
+      headers: { 'retry-after': new Date(t + 30_000).toUTCString() },
+    });
+    const err = await run(() =>
+      new JiraIssueTracker(clock).comment(key, { blocks: [{ paragraph: [{ text: 'x' }] }] }),
+    ).catch((e) => e);
     expect(err).toMatchObject({ kind: 'transient', details: { status: 503, retryAfterMs: 30_000 } });
   });
 
@@ -222,7 +324,9 @@ describe('errors', () => {
     expect(e2).toMatchObject({ kind: 'permanent', details: { status: 403 } });
     const g = globalThis as Record<string, unknown>;
     const original = g.__forge_fetch__;
-    g.__forge_fetch__ = async () => { throw new TypeError('fetch failed'); };
+    g.__forge_fetch__ = async () => {
+      throw new TypeError('fetch failed');
+    };
     const e3 = await run(() => new JiraIssueTracker(clock).getUser(nev.accountId)).catch((e) => e);
     g.__forge_fetch__ = original;
     expect(e3).toMatchObject({ kind: 'transient' });

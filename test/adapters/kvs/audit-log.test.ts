@@ -5,12 +5,21 @@ import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
 let h: KvsHarness;
 const log = new KvsAuditLog();
-beforeEach(() => { h = installKvs(); });
+beforeEach(() => {
+  h = installKvs();
+});
 afterEach(() => h.runtime.uninstall());
 
 const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
-  at: '2026-11-22T09:00:00.000Z', action: 'REQUESTED', actor: 'acc-neville', grantId: 'grant-1', issueKey: 'ACC-1',
-  requesterAccountId: 'acc-neville', groupId: 'g-linux', detail: 'requested', ...over,
+  at: '2026-11-22T09:00:00.000Z',
+  action: 'REQUESTED',
+  actor: 'acc-neville',
+  grantId: 'grant-1',
+  issueKey: 'ACC-1',
+  requesterAccountId: 'acc-neville',
+  groupId: 'g-linux',
+  detail: 'requested',
+  ...over,
 });
 
 describe('KvsAuditLog', () => {
@@ -60,14 +69,20 @@ describe('KvsAuditLog', () => {
     for (let i = 0; i < 3; i++) await log.append(entry({ detail: `d${i}` }));
     const [, second] = h.emulator.entity('audit');
     const tampered = { ...second.value, doc: { ...(second.value.doc as object), detail: 'nothing to see' } };
-    expect(h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: second.key, value: tampered }).status).toBe(204);
+    expect(
+      h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: second.key, value: tampered }).status,
+    ).toBe(204);
     expect(await log.verify()).toEqual({ ok: false, brokenAt: 2 });
   });
 
   it('verify detects an edited indexed attribute and a deleted entry', async () => {
     for (let i = 0; i < 3; i++) await log.append(entry());
     const [first] = h.emulator.entity('audit');
-    h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: first.key, value: { ...first.value, action: 'APPROVED' } });
+    h.emulator.handle('/api/v1/entity/set', {
+      entityName: 'audit',
+      key: first.key,
+      value: { ...first.value, action: 'APPROVED' },
+    });
     expect(await log.verify()).toEqual({ ok: false, brokenAt: 1 });
     h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: first.key, value: first.value });
     expect(await log.verify()).toEqual({ ok: true, count: 3 });
@@ -75,12 +90,15 @@ describe('KvsAuditLog', () => {
     expect(await log.verify()).toEqual({ ok: false, brokenAt: 3 });
   });
 
-  it('listByGrant returns one grant\'s entries in seq order', async () => {
+  it("listByGrant returns one grant's entries in seq order", async () => {
     await log.append(entry({ grantId: 'grant-1', action: 'REQUESTED' }));
     await log.append(entry({ grantId: 'grant-2' }));
     await log.append(entry({ grantId: 'grant-1', action: 'ACTIVE' }));
     await log.append(entry({ grantId: undefined, action: 'CONFIG_CHANGED' }));
-    expect((await log.listByGrant('grant-1')).map((e) => [e.seq, e.action])).toEqual([[1, 'REQUESTED'], [3, 'ACTIVE']]);
+    expect((await log.listByGrant('grant-1')).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'REQUESTED'],
+      [3, 'ACTIVE'],
+    ]);
   });
 
   describe('query', () => {
@@ -96,7 +114,8 @@ describe('KvsAuditLog', () => {
       h.emulator.requests.length = 0;
     });
     const seqs = (r: { entries: Array<{ seq: number }> }) => r.entries.map((e) => e.seq);
-    const indexUsed = () => (h.emulator.requests.find((r) => r.path === '/api/v1/entity/query')!.body as { indexName: string }).indexName;
+    const indexUsed = () =>
+      (h.emulator.requests.find((r) => r.path === '/api/v1/entity/query')!.body as { indexName: string }).indexName;
 
     it('with no criteria reads the time index, newest first', async () => {
       expect(seqs(await log.query({}))).toEqual([5, 4, 3, 2, 1]);
@@ -104,7 +123,9 @@ describe('KvsAuditLog', () => {
     });
 
     it('from/to bound `at` (inclusive)', async () => {
-      expect(seqs(await log.query({ from: '2026-11-21T10:00:00.000Z', to: '2026-11-23T10:00:00.000Z' }))).toEqual([4, 3, 2]);
+      expect(seqs(await log.query({ from: '2026-11-21T10:00:00.000Z', to: '2026-11-23T10:00:00.000Z' }))).toEqual([
+        4, 3, 2,
+      ]);
       expect(seqs(await log.query({ from: '2026-11-23T00:00:00.000Z' }))).toEqual([5, 4]);
       expect(seqs(await log.query({ to: '2026-11-20T23:00:00.000Z' }))).toEqual([1]);
     });

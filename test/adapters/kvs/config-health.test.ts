@@ -5,7 +5,9 @@ import { makeGroupPolicy } from '../../factories/grant';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
 let h: KvsHarness;
-beforeEach(() => { h = installKvs(); });
+beforeEach(() => {
+  h = installKvs();
+});
 afterEach(() => h.runtime.uninstall());
 
 describe('KvsConfigStore', () => {
@@ -22,8 +24,14 @@ describe('KvsConfigStore', () => {
   it('round-trips the connection and allowlist on their plain keys', async () => {
     expect(await config.getConnection()).toBeUndefined();
     await config.saveConnection({ domain: 'atko.okta.com', auth: { method: 'oauth', clientId: 'cid' } });
-    expect(h.emulator.value('config:connection')).toEqual({ domain: 'atko.okta.com', auth: { method: 'oauth', clientId: 'cid' } });
-    expect(await config.getConnection()).toEqual({ domain: 'atko.okta.com', auth: { method: 'oauth', clientId: 'cid' } });
+    expect(h.emulator.value('config:connection')).toEqual({
+      domain: 'atko.okta.com',
+      auth: { method: 'oauth', clientId: 'cid' },
+    });
+    expect(await config.getConnection()).toEqual({
+      domain: 'atko.okta.com',
+      auth: { method: 'oauth', clientId: 'cid' },
+    });
     expect(await config.getAllowlist()).toEqual([]);
     await config.saveAllowlist([makeGroupPolicy()]);
     expect(await config.getAllowlist()).toEqual([makeGroupPolicy()]);
@@ -62,6 +70,9 @@ describe('KvsHealthStore', () => {
     expect(all).toHaveLength(50);
     expect(all[0].message).toBe('e10');
     expect(all[49].message).toBe('e59');
-    expect((await health.oktaErrorsSince(new Date(base + 58 * 60_000).toISOString())).map((e) => e.message)).toEqual(['e58', 'e59']);
+    expect((await health.oktaErrorsSince(new Date(base + 58 * 60_000).toISOString())).map((e) => e.message)).toEqual([
+      'e58',
+      'e59',
+    ]);
   });
 });

@@ -13,21 +13,43 @@ import { makeGrant } from '../../factories/grant';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
 let h: KvsHarness;
-beforeEach(() => { h = installKvs(); });
+beforeEach(() => {
+  h = installKvs();
+});
 afterEach(() => h.runtime.uninstall());
 
 const ANSWERS: Array<[string, ConflictAnswers]> = [
   ['the reported codes (409 KEY_CONFLICT, 400 CONDITIONAL_CHECK_FAILED)', REPORTED_CONFLICT_ANSWERS],
-  ['other strings at the same statuses', { keyExists: { status: 409, code: 'ALREADY_EXISTS' }, conditionFailed: { status: 400, code: 'TRANSACTION_CANCELLED' } }],
-  ['swapped statuses and unknown strings', { keyExists: { status: 400, code: 'PRECONDITION_FAILED' }, conditionFailed: { status: 409, code: 'CONFLICT' } }],
-  ['412 with an empty-looking code', { keyExists: { status: 412, code: 'UNKNOWN' }, conditionFailed: { status: 412, code: 'UNKNOWN' } }],
+  [
+    'other strings at the same statuses',
+    {
+      keyExists: { status: 409, code: 'ALREADY_EXISTS' },
+      conditionFailed: { status: 400, code: 'TRANSACTION_CANCELLED' },
+    },
+  ],
+  [
+    'swapped statuses and unknown strings',
+    { keyExists: { status: 400, code: 'PRECONDITION_FAILED' }, conditionFailed: { status: 409, code: 'CONFLICT' } },
+  ],
+  [
+    '412 with an empty-looking code',
+    { keyExists: { status: 412, code: 'UNKNOWN' }, conditionFailed: { status: 412, code: 'UNKNOWN' } },
+  ],
 ];
 
 const at = '2026-11-22T10:00:00.000Z';
-const entry = (grantId: string, action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({ at, action, actor: 'app', grantId, detail: action });
+const entry = (grantId: string, action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({
+  at,
+  action,
+  actor: 'app',
+  grantId,
+  detail: action,
+});
 
 describe.each(ANSWERS)('conflicts answered with %s', (_name, answers) => {
-  beforeEach(() => { h.emulator.conflicts = answers; });
+  beforeEach(() => {
+    h.emulator.conflicts = answers;
+  });
 
   it('ledger: one claimant of many wins, the others get false (no throw); remember keeps the first value', async () => {
     const ledger = new KvsRequestLedger(() => at);
@@ -45,10 +67,14 @@ describe.each(ANSWERS)('conflicts answered with %s', (_name, answers) => {
     expect(await store.create({ ...g, detail: 'dup' } as never)).toBe('exists');
     const first = { ...g, status: 'REVOKING' as const, updatedAt: at, version: 2 };
     await store.update(first, [entry(g.id, 'REVOKE_STARTED')]);
-    const stale = store.update({ ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: at, version: 2 }, [entry(g.id, 'REMOVED_EXTERNALLY')]);
+    const stale = store.update({ ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: at, version: 2 }, [
+      entry(g.id, 'REMOVED_EXTERNALLY'),
+    ]);
     await expect(stale).rejects.toBeInstanceOf(StaleGrantError);
     expect(await store.get(g.id)).toEqual(first);
-    expect(h.emulator.entity('audit').map((e) => (e.value.doc as { action: string }).action)).toEqual(['REVOKE_STARTED']);
+    expect(h.emulator.entity('audit').map((e) => (e.value.doc as { action: string }).action)).toEqual([
+      'REVOKE_STARTED',
+    ]);
   });
 
   it('audit: a step and a concurrent append race for the next number; the loser retries on the new head and the chain verifies', async () => {
@@ -97,7 +123,9 @@ describe('a refusal that is not a conflict is never taken for one', () => {
     const store = new KvsGrantStore();
     const g = makeGrant({ version: 1 });
     await store.create(g);
-    const step = store.update({ ...g, status: 'REVOKING' as const, updatedAt: at, version: 2 }, [entry(g.id, 'REVOKE_STARTED')]);
+    const step = store.update({ ...g, status: 'REVOKING' as const, updatedAt: at, version: 2 }, [
+      entry(g.id, 'REVOKE_STARTED'),
+    ]);
     await expect(step).rejects.toMatchObject({ code: REPORTED_CONFLICT_ANSWERS.conditionFailed.code });
     await expect(step).rejects.not.toBeInstanceOf(StaleGrantError);
     expect(await store.get(g.id)).toEqual(g);

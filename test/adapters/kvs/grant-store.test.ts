@@ -5,7 +5,9 @@ import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
 let h: KvsHarness;
 const store = new KvsGrantStore();
-beforeEach(() => { h = installKvs(); });
+beforeEach(() => {
+  h = installKvs();
+});
 afterEach(() => h.runtime.uninstall());
 
 describe('KvsGrantStore', () => {
@@ -15,7 +17,14 @@ describe('KvsGrantStore', () => {
     expect(await store.get(g.id)).toEqual(g);
     const [stored] = h.emulator.entity('grant');
     expect(stored.key).toBe('grant-10001');
-    expect(stored.value).toMatchObject({ requesterAccountId: 'acc-neville', groupId: LINUX, status: 'ACTIVE', endsAt: g.endsAt, version: 1, doc: g });
+    expect(stored.value).toMatchObject({
+      requesterAccountId: 'acc-neville',
+      groupId: LINUX,
+      status: 'ACTIVE',
+      endsAt: g.endsAt,
+      version: 1,
+      doc: g,
+    });
     expect(await store.get('grant-nope')).toBeUndefined();
   });
 
@@ -40,15 +49,29 @@ describe('KvsGrantStore', () => {
     const journaled = new KvsGrantStore(audit);
     const g = makeGrant({ version: 1 });
     await journaled.create(g);
-    const entry = (action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({ at: '2026-11-22T10:00:00.000Z', action, actor: 'app', grantId: g.id, detail: action });
+    const entry = (action: 'REVOKE_STARTED' | 'REMOVED_EXTERNALLY') => ({
+      at: '2026-11-22T10:00:00.000Z',
+      action,
+      actor: 'app',
+      grantId: g.id,
+      detail: action,
+    });
     // The step and a concurrent unrelated append race for the next sequence number.
     await Promise.all([
-      journaled.update({ ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 }, [entry('REVOKE_STARTED')]),
+      journaled.update({ ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 }, [
+        entry('REVOKE_STARTED'),
+      ]),
       audit.append({ at: '2026-11-22T10:00:00.000Z', action: 'VIEWED', actor: 'acc-x', detail: 'concurrent' }),
     ]);
-    const stale = journaled.update({ ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: '2026-11-22T10:01:00.000Z', version: 2 }, [entry('REMOVED_EXTERNALLY')]);
+    const stale = journaled.update(
+      { ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: '2026-11-22T10:01:00.000Z', version: 2 },
+      [entry('REMOVED_EXTERNALLY')],
+    );
     await expect(stale).rejects.toBeInstanceOf(StaleGrantError);
-    const docs = h.emulator.entity('audit').map((e) => (e.value as { doc: { action: string } }).doc.action).sort();
+    const docs = h.emulator
+      .entity('audit')
+      .map((e) => (e.value as { doc: { action: string } }).doc.action)
+      .sort();
     expect(docs).toEqual(['REVOKE_STARTED', 'VIEWED']);
     expect(await audit.verify()).toEqual({ ok: true, count: 2 });
     expect((await journaled.get(g.id))?.status).toBe('REVOKING');
@@ -63,7 +86,9 @@ describe('KvsGrantStore', () => {
     const stale = { ...g, status: 'REMOVED_EXTERNALLY' as const, updatedAt: '2026-11-22T10:01:00.000Z', version: 2 };
     await expect(store.update(stale)).rejects.toBeInstanceOf(StaleGrantError);
     expect(await store.get(g.id)).toEqual(first);
-    await expect(store.update({ ...makeGrant({ id: 'grant-missing' }), version: 2 })).rejects.toBeInstanceOf(StaleGrantError);
+    await expect(store.update({ ...makeGrant({ id: 'grant-missing' }), version: 2 })).rejects.toBeInstanceOf(
+      StaleGrantError,
+    );
     expect(await store.get('grant-missing')).toBeUndefined();
   });
 
@@ -71,7 +96,9 @@ describe('KvsGrantStore', () => {
     await store.create(makeGrant({ id: 'g-late', endsAt: '2026-11-22T15:00:00.000Z' }));
     await store.create(makeGrant({ id: 'g-early', endsAt: '2026-11-22T11:00:00.000Z' }));
     await store.create(makeGrant({ id: 'g-mid', endsAt: '2026-11-22T12:00:00Z' })); // other ISO form
-    await store.create(makeGrant({ id: 'g-req', status: 'REQUESTED', endsAt: undefined, requestedAt: '2026-11-22T08:00:00.000Z' }));
+    await store.create(
+      makeGrant({ id: 'g-req', status: 'REQUESTED', endsAt: undefined, requestedAt: '2026-11-22T08:00:00.000Z' }),
+    );
     const ids = (gs: Array<{ id: string }>) => gs.map((g) => g.id);
     expect(ids(await store.listByStatus('ACTIVE'))).toEqual(['g-early', 'g-mid', 'g-late']);
     expect(ids(await store.listByStatus('ACTIVE', '2026-11-22T12:00:00.000Z'))).toEqual(['g-early', 'g-mid']);
@@ -81,23 +108,61 @@ describe('KvsGrantStore', () => {
   });
 
   it('lists by requester, held by requester+group, by group+status and by request time', async () => {
-    await store.create(makeGrant({ id: 'a1', requesterAccountId: 'acc-a', groupId: LINUX, requestedAt: '2026-11-20T00:00:00.000Z' }));
-    await store.create(makeGrant({ id: 'a2', requesterAccountId: 'acc-a', groupId: WINDOWS, requestedAt: '2026-11-21T00:00:00.000Z' }));
-    await store.create(makeGrant({ id: 'a3', requesterAccountId: 'acc-a', groupId: LINUX, status: 'EXPIRED', requestedAt: '2026-11-22T00:00:00.000Z' }));
-    await store.create(makeGrant({ id: 'b1', requesterAccountId: 'acc-b', groupId: LINUX, requestedAt: '2026-11-23T00:00:00.000Z' }));
-    await store.create(makeGrant({ id: 'a4', requesterAccountId: 'acc-a', groupId: LINUX, status: 'GRANTING', requestedAt: '2026-11-23T00:00:00.000Z' }));
-    await store.create(makeGrant({ id: 'a5', requesterAccountId: 'acc-a', groupId: LINUX, status: 'REVOKING', requestedAt: '2026-11-23T00:00:00.000Z' }));
+    await store.create(
+      makeGrant({ id: 'a1', requesterAccountId: 'acc-a', groupId: LINUX, requestedAt: '2026-11-20T00:00:00.000Z' }),
+    );
+    await store.create(
+      makeGrant({ id: 'a2', requesterAccountId: 'acc-a', groupId: WINDOWS, requestedAt: '2026-11-21T00:00:00.000Z' }),
+    );
+    await store.create(
+      makeGrant({
+        id: 'a3',
+        requesterAccountId: 'acc-a',
+        groupId: LINUX,
+        status: 'EXPIRED',
+        requestedAt: '2026-11-22T00:00:00.000Z',
+      }),
+    );
+    await store.create(
+      makeGrant({ id: 'b1', requesterAccountId: 'acc-b', groupId: LINUX, requestedAt: '2026-11-23T00:00:00.000Z' }),
+    );
+    await store.create(
+      makeGrant({
+        id: 'a4',
+        requesterAccountId: 'acc-a',
+        groupId: LINUX,
+        status: 'GRANTING',
+        requestedAt: '2026-11-23T00:00:00.000Z',
+      }),
+    );
+    await store.create(
+      makeGrant({
+        id: 'a5',
+        requesterAccountId: 'acc-a',
+        groupId: LINUX,
+        status: 'REVOKING',
+        requestedAt: '2026-11-23T00:00:00.000Z',
+      }),
+    );
     const ids = (gs: Array<{ id: string }>) => gs.map((g) => g.id).sort();
     expect(ids(await store.listByRequester('acc-a'))).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
     // Held = GRANTING, ACTIVE, REVOKING, FAILED: the ended a3 and other people's b1 are not read back.
     expect(ids(await store.listHeldByRequesterAndGroup('acc-a', LINUX))).toEqual(['a1', 'a4', 'a5']);
     expect(ids(await store.listByGroupAndStatus(LINUX, 'ACTIVE'))).toEqual(['a1', 'b1']);
-    expect(ids(await store.listRequestedBetween('2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'))).toEqual(['a2', 'a3']);
+    expect(ids(await store.listRequestedBetween('2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'))).toEqual([
+      'a2',
+      'a3',
+    ]);
   });
 
   it('pages through more than one KVS page (cursor loop)', async () => {
     for (let i = 0; i < 230; i++) {
-      await store.create(makeGrant({ id: `g-${i}`, endsAt: new Date(Date.parse('2026-11-22T10:00:00.000Z') + i * 60_000).toISOString() }));
+      await store.create(
+        makeGrant({
+          id: `g-${i}`,
+          endsAt: new Date(Date.parse('2026-11-22T10:00:00.000Z') + i * 60_000).toISOString(),
+        }),
+      );
     }
     const all = await store.listByStatus('ACTIVE');
     expect(all).toHaveLength(230);
@@ -108,7 +173,11 @@ describe('KvsGrantStore', () => {
   });
 
   it('a corrupt stored grant fails loudly instead of passing as a Grant', async () => {
-    h.emulator.handle('/api/v1/entity/set', { entityName: 'grant', key: 'g-bad', value: { status: 'ACTIVE', endsAt: '2026-11-22T10:00:00.000Z', version: 1, doc: { id: 'g-bad' } } });
+    h.emulator.handle('/api/v1/entity/set', {
+      entityName: 'grant',
+      key: 'g-bad',
+      value: { status: 'ACTIVE', endsAt: '2026-11-22T10:00:00.000Z', version: 1, doc: { id: 'g-bad' } },
+    });
     await expect(store.get('g-bad')).rejects.toThrow(/not readable/);
   });
 });

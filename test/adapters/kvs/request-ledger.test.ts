@@ -2,7 +2,9 @@ import { KvsRequestLedger } from '../../../src/adapters/kvs/request-ledger';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
 let h: KvsHarness;
-beforeEach(() => { h = installKvs(); });
+beforeEach(() => {
+  h = installKvs();
+});
 afterEach(() => h.runtime.uninstall());
 
 describe('KvsRequestLedger', () => {

@@ -3,7 +3,10 @@ import { DirectoryError } from '../../../src/app/ports';
 import { finish, startKit, thrown, type Kit } from './okta-test-kit';
 
 let kit: Kit | undefined;
-afterEach(async () => { await finish(kit); kit = undefined; });
+afterEach(async () => {
+  await finish(kit);
+  kit = undefined;
+});
 
 const idOf = (x: string | { id: string }): string => (typeof x === 'string' ? x : x.id);
 
@@ -15,7 +18,10 @@ describe('findActiveUserByEmail', () => {
 
     const found = await kit.directory().findActiveUserByEmail('ada@example.com');
 
-    expect(found).toEqual({ ok: true, user: { id: ada, login: 'ada@example.com', email: 'ada@example.com', status: 'ACTIVE' } });
+    expect(found).toEqual({
+      ok: true,
+      user: { id: ada, login: 'ada@example.com', email: 'ada@example.com', status: 'ACTIVE' },
+    });
     const searches = kit.paths().filter((p) => p.startsWith('/api/v1/users'));
     expect(searches).toHaveLength(1);
     expect(new URL(searches[0], 'http://x').searchParams.get('search')).toBe('profile.email eq "ada@example.com"');
@@ -55,7 +61,10 @@ describe('findActiveUserByEmail', () => {
   it('rejects an invalid email without calling Okta, and escapes quotes in a valid one', async () => {
     kit = await startKit();
     const dir = kit.directory();
-    expect(await dir.findActiveUserByEmail('x" or profile.login sw "')).toMatchObject({ ok: false, code: 'USER.NOT_FOUND' });
+    expect(await dir.findActiveUserByEmail('x" or profile.login sw "')).toMatchObject({
+      ok: false,
+      code: 'USER.NOT_FOUND',
+    });
     expect(await dir.findActiveUserByEmail('not-an-email')).toMatchObject({ ok: false, code: 'USER.NOT_FOUND' });
     expect(kit.paths()).toEqual([]);
   });
@@ -67,10 +76,16 @@ describe('findActiveUserByLogin', () => {
     const id = idOf(kit.emulator.addUser({ login: 'ada@example.com', email: 'ada.l@example.org' }));
     const dir = kit.directory();
 
-    expect(await dir.findActiveUserByLogin('ada@example.com')).toMatchObject({ ok: true, user: { id, email: 'ada.l@example.org' } });
+    expect(await dir.findActiveUserByLogin('ada@example.com')).toMatchObject({
+      ok: true,
+      user: { id, email: 'ada.l@example.org' },
+    });
     expect(await dir.findActiveUserByLogin('we"ird\\login')).toMatchObject({ ok: false, code: 'USER.NOT_FOUND' });
 
-    const searches = kit.paths().filter((p) => p.startsWith('/api/v1/users')).map((p) => new URL(p, 'http://x').searchParams.get('search'));
+    const searches = kit
+      .paths()
+      .filter((p) => p.startsWith('/api/v1/users'))
+      .map((p) => new URL(p, 'http://x').searchParams.get('search'));
     expect(searches).toEqual(['profile.login eq "ada@example.com"', 'profile.login eq "we\\"ird\\\\login"']);
   });
 });
@@ -79,7 +94,10 @@ describe('checkGroupEligible', () => {
   it('accepts an OKTA_GROUP without rules or admin roles', async () => {
     kit = await startKit();
     const g = idOf(kit.emulator.addGroup({ name: 'db-admins' }));
-    expect(await kit.directory().checkGroupEligible(g)).toEqual({ ok: true, group: { id: g, name: 'db-admins', type: 'OKTA_GROUP' } });
+    expect(await kit.directory().checkGroupEligible(g)).toEqual({
+      ok: true,
+      group: { id: g, name: 'db-admins', type: 'OKTA_GROUP' },
+    });
   });
 
   it('refuses an unknown group with GROUP.NOT_FOUND', async () => {
@@ -168,8 +186,17 @@ describe('groups and membership', () => {
     const u = idOf(kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }));
     const g = idOf(kit.emulator.addGroup({ name: 'db-admins' }));
     kit.emulator.fault({
-      method: 'DELETE', path: `/api/v1/groups/${g}/users/${u}`, status: 404, times: 1,
-      body: { errorCode: 'E0000007', errorSummary: 'Not found: Resource not found', errorLink: 'E0000007', errorId: 'x', errorCauses: [] },
+      method: 'DELETE',
+      path: `/api/v1/groups/${g}/users/${u}`,
+      status: 404,
+      times: 1,
+      body: {
+        errorCode: 'E0000007',
+        errorSummary: 'Not found: Resource not found',
+        errorLink: 'E0000007',
+        errorId: 'x',
+        errorCauses: [],
+      },
     });
 
     const r = await kit.directory().removeMember(u, g);
@@ -186,7 +213,13 @@ describe('groups and membership', () => {
     const u = idOf(kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }));
     const g = idOf(kit.emulator.addGroup({ name: 'db-admins' }));
     kit.emulator.addMember(g, u);
-    kit.emulator.fault({ method: 'DELETE', path: `/api/v1/groups/${g}/users/${u}`, status: 404, times: 1, body: { errorCode: 'E0000007', errorSummary: 'Not found' } });
+    kit.emulator.fault({
+      method: 'DELETE',
+      path: `/api/v1/groups/${g}/users/${u}`,
+      status: 404,
+      times: 1,
+      body: { errorCode: 'E0000007', errorSummary: 'Not found' },
+    });
 
     const e = await thrown(() => kit!.directory().removeMember(u, g));
 
@@ -227,7 +260,8 @@ describe('groups and membership', () => {
     // An org whose member list spans 101 pages: one member per page keeps the emulator small.
     kit = await startKit({ maxPageSize: 1 });
     const g = kit.emulator.addGroup({ name: 'big' }).id;
-    for (let i = 0; i < 101; i++) kit.emulator.addMember(g, kit.emulator.addUser({ login: `c${i}@example.com`, email: `c${i}@example.com` }).id);
+    for (let i = 0; i < 101; i++)
+      kit.emulator.addMember(g, kit.emulator.addUser({ login: `c${i}@example.com`, email: `c${i}@example.com` }).id);
 
     const e = await thrown(() => kit!.directory().listMemberIds(g));
 
@@ -236,7 +270,7 @@ describe('groups and membership', () => {
     expect(kit.paths().filter((p) => p.startsWith(`/api/v1/groups/${g}/users`))).toHaveLength(100);
   });
 
-  it('isMember reads the user\'s groups', async () => {
+  it("isMember reads the user's groups", async () => {
     kit = await startKit();
     const u = kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }).id;
     const g = kit.emulator.addGroup({ name: 'a' }).id;
@@ -257,7 +291,12 @@ describe('testConnection (API token)', () => {
 
   it('reports a read the token may not do as missing', async () => {
     kit = await startKit({ orgName: 'Acme Corp' });
-    kit.emulator.fault({ method: 'GET', path: '/api/v1/groups', status: 403, body: { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' } });
+    kit.emulator.fault({
+      method: 'GET',
+      path: '/api/v1/groups',
+      status: 403,
+      body: { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' },
+    });
     const r = await kit.directory().testConnection();
     expect(r).toEqual({ orgName: 'Acme Corp', missingScopes: ['okta.groups.read'] });
   });
@@ -266,7 +305,10 @@ describe('testConnection (API token)', () => {
 describe('preflightGroup and permission refusals (custom admin role)', () => {
   const LEAST = ['okta.users.read', 'okta.groups.read', 'okta.iam.read', 'okta.groups.members.manage'];
 
-  async function org(permissions: string[], resources: (g: string) => string[] = () => ['/api/v1/users', '/api/v1/groups']) {
+  async function org(
+    permissions: string[],
+    resources: (g: string) => string[] = () => ['/api/v1/users', '/api/v1/groups'],
+  ) {
     kit = await startKit();
     const g = kit.emulator.addGroup({ name: 'db-admins' }).id;
     const u = kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }).id;
@@ -279,12 +321,20 @@ describe('preflightGroup and permission refusals (custom admin role)', () => {
     const { k, g, u } = await org(LEAST);
     const before = k.emulator.members(g);
     const r = await k.directory().preflightGroup(g);
-    expect(r.proven.join('\n')).toMatch(/members.*okta\.groups\.read[\s\S]*okta\.users\.read[\s\S]*okta\.groups\.members\.manage/);
+    expect(r.proven.join('\n')).toMatch(
+      /members.*okta\.groups\.read[\s\S]*okta\.users\.read[\s\S]*okta\.groups\.members\.manage/,
+    );
     expect(r.notProven).toEqual([expect.stringMatching(/real membership change/)]);
     expect(k.emulator.members(g)).toEqual(before);
     expect(k.emulator.members(g)).toContain(u);
     const writes = k.emulator.requests.filter((q) => q.method !== 'GET');
-    expect(writes).toEqual([expect.objectContaining({ method: 'DELETE', path: `/api/v1/groups/${g}/users/00uJITPREFLIGHTPROBE`, status: 404 })]);
+    expect(writes).toEqual([
+      expect.objectContaining({
+        method: 'DELETE',
+        path: `/api/v1/groups/${g}/users/00uJITPREFLIGHTPROBE`,
+        status: 404,
+      }),
+    ]);
   });
 
   it('without okta.groups.members.manage on the group: a permanent 403 naming the permission and the group', async () => {

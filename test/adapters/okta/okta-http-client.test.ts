@@ -4,7 +4,10 @@ import { nextLink, parseAuthChallenge } from '../../../src/adapters/okta/okta-he
 import { expectNoSecrets, finish, startKit, thrown, type Kit } from './okta-test-kit';
 
 let kit: Kit | undefined;
-afterEach(async () => { await finish(kit); kit = undefined; });
+afterEach(async () => {
+  await finish(kit);
+  kit = undefined;
+});
 
 const idOf = (x: string | { id: string }): string => (typeof x === 'string' ? x : x.id);
 
@@ -14,10 +17,14 @@ describe('status → typed error', () => {
     const g = idOf(kit.emulator.addGroup({ name: 'g' }));
     const date = new Date('2026-11-22T09:00:10Z');
     kit.emulator.fault({
-      method: 'GET', path: `/api/v1/groups/${g}`, status: 429, times: 1,
+      method: 'GET',
+      path: `/api/v1/groups/${g}`,
+      status: 429,
+      times: 1,
       headers: {
         Date: date.toUTCString(),
-        'X-Rate-Limit-Limit': '600', 'X-Rate-Limit-Remaining': '0',
+        'X-Rate-Limit-Limit': '600',
+        'X-Rate-Limit-Remaining': '0',
         'X-Rate-Limit-Reset': String(date.getTime() / 1000 + 42),
       },
       body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
@@ -31,7 +38,7 @@ describe('status → typed error', () => {
     expect(e.cause).toBeDefined();
   });
 
-  it('the emulator\'s own rate limit yields a transient error whose wait comes from its headers', async () => {
+  it("the emulator's own rate limit yields a transient error whose wait comes from its headers", async () => {
     kit = await startKit();
     kit.emulator.setRateLimit(2, 60);
     const dir = kit.directory({ random: () => 0 });
@@ -51,7 +58,13 @@ describe('status → typed error', () => {
 
   it('a 429 without rate-limit headers still carries a default wait', async () => {
     kit = await startKit();
-    kit.emulator.fault({ method: 'GET', path: '/api/v1/groups', status: 429, times: 1, body: { errorCode: 'E0000047', errorSummary: 'rate limit' } });
+    kit.emulator.fault({
+      method: 'GET',
+      path: '/api/v1/groups',
+      status: 429,
+      times: 1,
+      body: { errorCode: 'E0000047', errorSummary: 'rate limit' },
+    });
     const e = await thrown(() => kit!.directory({ random: () => 0 }).searchGroups('x'));
     expect(e.kind).toBe('transient');
     expect(e.details.retryAfterMs).toBe(60_000);
@@ -59,7 +72,13 @@ describe('status → typed error', () => {
 
   it('500 is transient and keeps the request id', async () => {
     kit = await startKit();
-    kit.emulator.fault({ method: 'GET', path: '/api/v1/groups', status: 500, times: 1, body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error' } });
+    kit.emulator.fault({
+      method: 'GET',
+      path: '/api/v1/groups',
+      status: 500,
+      times: 1,
+      body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error' },
+    });
     const e = await thrown(() => kit!.directory().searchGroups('x'));
     expect(e).toBeInstanceOf(DirectoryError);
     expect(e.kind).toBe('transient');
@@ -133,19 +152,27 @@ describe('parsing helpers', () => {
   const base = new URL('https://acme.okta.com/api/v1/users?limit=2');
 
   it('nextLink finds rel="next" among several links', () => {
-    const h = '<https://acme.okta.com/api/v1/users?limit=2>; rel="self", <https://acme.okta.com/api/v1/users?after=00u2%2Cx&limit=2>; rel="next"';
+    const h =
+      '<https://acme.okta.com/api/v1/users?limit=2>; rel="self", <https://acme.okta.com/api/v1/users?after=00u2%2Cx&limit=2>; rel="next"';
     expect(nextLink(h, base)?.href).toBe('https://acme.okta.com/api/v1/users?after=00u2%2Cx&limit=2');
   });
 
   it('nextLink returns nothing on the last page and accepts bare rel values', () => {
     expect(nextLink('<https://acme.okta.com/api/v1/users?limit=2>; rel="self"', base)).toBeUndefined();
     expect(nextLink(null, base)).toBeUndefined();
-    expect(nextLink('</api/v1/users?after=abc>; rel=next', base)?.href).toBe('https://acme.okta.com/api/v1/users?after=abc');
+    expect(nextLink('</api/v1/users?after=abc>; rel=next', base)?.href).toBe(
+      'https://acme.okta.com/api/v1/users?after=abc',
+    );
   });
 
   it('parseAuthChallenge reads error and scope', () => {
-    const h = 'Bearer authorization_uri="https://acme.okta.com/oauth2/v1/authorize", realm="IdP", scope="okta.groups.manage", error="insufficient_scope", error_description="The access token provided does not contain the required scopes."';
+    const h =
+      'Bearer authorization_uri="https://acme.okta.com/oauth2/v1/authorize", realm="IdP", scope="okta.groups.manage", error="insufficient_scope", error_description="The access token provided does not contain the required scopes."';
     expect(parseAuthChallenge(h)).toMatchObject({ error: 'insufficient_scope', scope: 'okta.groups.manage' });
-    expect(parseAuthChallenge('DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"').error).toBe('use_dpop_nonce');
+    expect(
+      parseAuthChallenge(
+        'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+      ).error,
+    ).toBe('use_dpop_nonce');
   });
 });

@@ -3,10 +3,23 @@ import { DirectoryError } from '../../../src/app/ports';
 import { OktaHttpClient } from '../../../src/adapters/okta/okta-http-client';
 import { OktaDirectory } from '../../../src/adapters/okta/okta-directory';
 import { jose } from '../../../sandbox/okta/jose';
-import { OAUTH_SCOPES, START_MS, expectNoSecrets, finish, recordingFetch, rsaKeyPair, startKit, thrown, type Kit } from './okta-test-kit';
+import {
+  OAUTH_SCOPES,
+  START_MS,
+  expectNoSecrets,
+  finish,
+  recordingFetch,
+  rsaKeyPair,
+  startKit,
+  thrown,
+  type Kit,
+} from './okta-test-kit';
 
 let kit: Kit | undefined;
-afterEach(async () => { await finish(kit); kit = undefined; });
+afterEach(async () => {
+  await finish(kit);
+  kit = undefined;
+});
 
 const { decodeJwt, decodeProtectedHeader } = jose;
 const CLIENT_ID = '0oa1serviceapp00000x';
@@ -14,7 +27,12 @@ const CLIENT_ID = '0oa1serviceapp00000x';
 async function oauthDirectory(k: Kit, opts: { requireDpop?: boolean; granted?: string[]; register?: boolean } = {}) {
   const key = await rsaKeyPair();
   if (opts.register !== false) {
-    k.emulator.registerOAuthClient({ clientId: CLIENT_ID, publicJwk: key.publicJwk, scopes: opts.granted ?? OAUTH_SCOPES, requireDpop: opts.requireDpop });
+    k.emulator.registerOAuthClient({
+      clientId: CLIENT_ID,
+      publicJwk: key.publicJwk,
+      scopes: opts.granted ?? OAUTH_SCOPES,
+      requireDpop: opts.requireDpop,
+    });
   }
   const { fetchImpl, sent } = recordingFetch();
   const client = new OktaHttpClient({
@@ -82,7 +100,11 @@ describe('OAuth service app', () => {
     const proofs = sent.filter((r) => r.url.endsWith('/oauth2/v1/token')).map((r) => r.headers.get('dpop')!);
     expect(decodeJwt(proofs[0]).nonce).toBeUndefined();
     expect(decodeJwt(proofs[1]).nonce).toEqual(expect.any(String));
-    expect(decodeProtectedHeader(proofs[1])).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256' } });
+    expect(decodeProtectedHeader(proofs[1])).toMatchObject({
+      typ: 'dpop+jwt',
+      alg: 'ES256',
+      jwk: { kty: 'EC', crv: 'P-256' },
+    });
     expect(decodeJwt(proofs[1])).toMatchObject({ htm: 'POST', htu: `${kit.emulator.url}/oauth2/v1/token` });
     const resource = sent.filter((r) => r.url.includes('/api/v1/'));
     expect(resource.length).toBe(3);
@@ -93,14 +115,24 @@ describe('OAuth service app', () => {
       expect(proof.htu).toBe(r.url.split('?')[0]);
     }
     // One key pair per client: every proof carries the same public key.
-    const keys = new Set([...proofs, ...resource.map((r) => r.headers.get('dpop')!)].map((p) => JSON.stringify(decodeProtectedHeader(p).jwk)));
+    const keys = new Set(
+      [...proofs, ...resource.map((r) => r.headers.get('dpop')!)].map((p) =>
+        JSON.stringify(decodeProtectedHeader(p).jwk),
+      ),
+    );
     expect(keys.size).toBe(1);
   });
 
   it('retries without DPoP once when an app that does not use DPoP refuses the proof', async () => {
     kit = await startKit();
     const { directory, sent } = await oauthDirectory(kit);
-    kit.emulator.fault({ method: 'POST', path: '/oauth2/v1/token', status: 400, times: 1, body: { error: 'invalid_dpop_proof', error_description: 'DPoP proof is not allowed for this client.' } });
+    kit.emulator.fault({
+      method: 'POST',
+      path: '/oauth2/v1/token',
+      status: 400,
+      times: 1,
+      body: { error: 'invalid_dpop_proof', error_description: 'DPoP proof is not allowed for this client.' },
+    });
 
     await expect(directory.searchGroups('x')).resolves.toEqual([]);
 
@@ -113,7 +145,10 @@ describe('OAuth service app', () => {
     const { directory } = await oauthDirectory(kit);
     const date = new Date(START_MS);
     kit.emulator.fault({
-      method: 'POST', path: '/oauth2/v1/token', status: 429, times: 1,
+      method: 'POST',
+      path: '/oauth2/v1/token',
+      status: 429,
+      times: 1,
       headers: { Date: date.toUTCString(), 'X-Rate-Limit-Reset': String(START_MS / 1000 + 7) },
       body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
     });
@@ -129,7 +164,13 @@ describe('OAuth service app', () => {
     kit = await startKit();
     const { directory } = await oauthDirectory(kit);
     await directory.searchGroups('a');
-    kit.emulator.fault({ method: 'GET', path: '/api/v1/groups', status: 401, times: 1, body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided' } });
+    kit.emulator.fault({
+      method: 'GET',
+      path: '/api/v1/groups',
+      status: 401,
+      times: 1,
+      body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+    });
 
     await expect(directory.searchGroups('b')).resolves.toEqual([]);
     expect(tokenRequests(kit)).toHaveLength(2);
@@ -156,7 +197,9 @@ describe('OAuth service app', () => {
     kit = await startKit();
     const { directory, sent } = await oauthDirectory(kit);
     await directory.testConnection();
-    const scopes = sent.filter((r) => r.url.endsWith('/oauth2/v1/token')).map((r) => new URLSearchParams(r.body).get('scope'));
+    const scopes = sent
+      .filter((r) => r.url.endsWith('/oauth2/v1/token'))
+      .map((r) => new URLSearchParams(r.body).get('scope'));
     expect(scopes).toEqual([OAUTH_SCOPES.join(' ')]);
     expect(OAUTH_SCOPES).not.toContain('okta.orgs.read');
     expect(kit.emulator.requests.some((r) => r.path === '/api/v1/org')).toBe(false);
@@ -178,7 +221,9 @@ describe('OAuth service app', () => {
     expect(e).toBeInstanceOf(DirectoryError);
     expect(e.kind).toBe('configuration');
     expect(e.details.status).toBe(401);
-    const assertions = sent.map((r) => new URLSearchParams(r.body ?? '').get('client_assertion')).filter((a): a is string => !!a);
+    const assertions = sent
+      .map((r) => new URLSearchParams(r.body ?? '').get('client_assertion'))
+      .filter((a): a is string => !!a);
     expect(assertions.length).toBeGreaterThan(0);
     const text = `${e.message} ${String(e.cause)} ${e.stack} ${JSON.stringify(e.details)}`;
     expectNoSecrets(text, [key.privateKeyPem, ...assertions]);
@@ -187,28 +232,37 @@ describe('OAuth service app', () => {
 
   it('a key that is not PKCS#8 PEM is a configuration error without the key in it', async () => {
     kit = await startKit();
-    const badPem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretsecretsecretsecretsecretsecretsecret\n-----END RSA PRIVATE KEY-----';
-    const directory = new OktaDirectory(new OktaHttpClient({
-      origin: kit.emulator.url,
-      auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: badPem },
-      clock: kit.clockPort,
-    }));
+    const badPem =
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretsecretsecretsecretsecretsecretsecret\n-----END RSA PRIVATE KEY-----';
+    const directory = new OktaDirectory(
+      new OktaHttpClient({
+        origin: kit.emulator.url,
+        auth: { kind: 'oauth', clientId: CLIENT_ID, privateKeyPem: badPem },
+        clock: kit.clockPort,
+      }),
+    );
     const e = await thrown(() => directory.searchGroups('x'));
     expect(e.kind).toBe('configuration');
     expectNoSecrets(`${e.message} ${String(e.cause)}`, [badPem]);
     expect(kit.emulator.requests).toHaveLength(0);
   });
 
-  it('a token without a scope an operation needs (per Okta\'s spec) is refused with the scope named', async () => {
+  it("a token without a scope an operation needs (per Okta's spec) is refused with the scope named", async () => {
     kit = await startKit();
     const { directory } = await oauthDirectory(kit);
     const u = kit.emulator.addUser({ login: 'ada@example.com', email: 'ada@example.com' }).id;
     const g = kit.emulator.addGroup({ name: 'db-admins' }).id;
     // The service app's grant is withdrawn after the token was issued (Okta keeps the token's scopes).
     await directory.searchGroups('db');
-    kit.emulator.fault({ method: 'PUT', path: `/api/v1/groups/${g}/users/${u}`, status: 403, headers: {
-      'WWW-Authenticate': 'Bearer authorization_uri="x", realm="x", scope="okta.groups.manage", error="insufficient_scope", error_description="The access token provided does not contain the required scopes."',
-    } });
+    kit.emulator.fault({
+      method: 'PUT',
+      path: `/api/v1/groups/${g}/users/${u}`,
+      status: 403,
+      headers: {
+        'WWW-Authenticate':
+          'Bearer authorization_uri="x", realm="x", scope="okta.groups.manage", error="insufficient_scope", error_description="The access token provided does not contain the required scopes."',
+      },
+    });
 
     const e = await thrown(() => directory.addMember(u, g));
 

@@ -31,23 +31,25 @@ export async function startKit(options: Parameters<typeof startOktaEmulator>[0] 
   const clock = { ms: START_MS };
   const clockPort: Clock = { now: () => new Date(clock.ms).toISOString() };
   const emulator = await startOktaEmulator({ now: () => clock.ms, ...options });
-  const client = (o: Partial<OktaHttpClientOptions> = {}) => new OktaHttpClient({
-    origin: emulator.url,
-    auth: { kind: 'api-token', token: emulator.apiToken },
-    clock: clockPort,
-    random: () => 0.5,
-    ...o,
-  });
+  const client = (o: Partial<OktaHttpClientOptions> = {}) =>
+    new OktaHttpClient({
+      origin: emulator.url,
+      auth: { kind: 'api-token', token: emulator.apiToken },
+      clock: clockPort,
+      random: () => 0.5,
+      ...o,
+    });
   return {
     emulator,
     clock,
     clockPort,
     client,
     directory: (o = {}) => new OktaDirectory(client(o)),
-    paths: () => emulator.requests.map((r) => {
-      const q = new URLSearchParams(r.query).toString();
-      return q ? `${r.path}?${q}` : r.path;
-    }),
+    paths: () =>
+      emulator.requests.map((r) => {
+        const q = new URLSearchParams(r.query).toString();
+        return q ? `${r.path}?${q}` : r.path;
+      }),
   };
 }
 
@@ -87,14 +89,24 @@ export async function thrown(fn: () => Promise<unknown>): Promise<DirectoryError
   throw new Error('expected the call to throw');
 }
 
-export interface SentRequest { url: string; method: string; headers: Headers; body?: string }
+export interface SentRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  body?: string;
+}
 
 /** A fetch that still goes over loopback HTTP to the emulator but remembers what the client sent. */
 export function recordingFetch(): { fetchImpl: typeof fetch; sent: SentRequest[] } {
   const sent: SentRequest[] = [];
   const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    sent.push({ url, method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined });
+    sent.push({
+      url,
+      method: init?.method ?? 'GET',
+      headers: new Headers(init?.headers),
+      body: typeof init?.body === 'string' ? init.body : undefined,
+    });
     return fetch(input, init);
   }) as typeof fetch;
   return { fetchImpl, sent };

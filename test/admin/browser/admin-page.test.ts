@@ -35,18 +35,37 @@ const openTab = async (testId: string, screen: string) => {
 };
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
+    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   fs.mkdirSync(SHOTS, { recursive: true });
   sb = await createSandbox();
-  if (!sb.app.loaded.resolvers.has('admin-page')) throw new Error('manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.');
+  if (!sb.app.loaded.resolvers.has('admin-page'))
+    throw new Error(
+      'manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.',
+    );
   world = seedPeople(sb);
   host = await startAdminHost(sb, { accountId: world.jira.ada });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, timezoneId: 'UTC', locale: 'en-GB' });
+  page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    timezoneId: 'UTC',
+    locale: 'en-GB',
+  });
   page.setDefaultTimeout(UI_TIMEOUT);
   await page.goto(host.url);
   app = page.frameLocator('#forge-admin-page');
@@ -73,7 +92,10 @@ test('bad input gets inline messages and stores nothing', async () => {
   await app.locator('#apiToken').fill('short');
   await app.getByTestId('save-connection').click();
   await expectText(app.getByTestId('apiToken-error'), 'too short');
-  expect(await asAdmin('admin/connection/get')).toMatchObject({ ok: true, data: { configured: false, apiToken: 'not set' } });
+  expect(await asAdmin('admin/connection/get')).toMatchObject({
+    ok: true,
+    data: { configured: false, apiToken: 'not set' },
+  });
 });
 
 test('Test connection reports wrong credentials, then the org for the right ones; Save keeps the token write-only', async () => {
@@ -93,7 +115,9 @@ test('Test connection reports wrong credentials, then the org for the right ones
   await expectExact(app.getByTestId('apiToken-state'), 'set');
   expect(await app.locator('#apiToken').inputValue()).toBe('');
   expect(await page.frame({ url: /\/app\// })!.content()).not.toContain(sb.okta.apiToken);
-  expect(await asAdmin('admin/connection/get')).toMatchObject({ data: { configured: true, domain: sb.okta.domain, apiToken: 'set' } });
+  expect(await asAdmin('admin/connection/get')).toMatchObject({
+    data: { configured: true, domain: sb.okta.domain, apiToken: 'set' },
+  });
   await shot('1-okta-connection');
 });
 
@@ -120,7 +144,9 @@ test('the allowlist refuses an admin-role group with the reason and adds an ordi
   await app.getByTestId('submit-policy').click();
   await expectText(app.getByTestId('allowlist-notice'), 'PAM Linux Sysadmins was added');
   await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
-  expect(await asAdmin('admin/allowlist/list')).toMatchObject({ data: [{ groupId: world.groups.linux, maxDurationHours: 8, allowedProjectKeys: [world.projectKey] }] });
+  expect(await asAdmin('admin/allowlist/list')).toMatchObject({
+    data: [{ groupId: world.groups.linux, maxDurationHours: 8, allowedProjectKeys: [world.projectKey] }],
+  });
   await shot('2-allowlist');
 });
 
@@ -140,18 +166,25 @@ test('policy: an invalid cap is refused inline and nothing is saved; then the po
   await app.getByTestId('save-policy').click();
   await app.getByTestId('policy-saved').waitFor();
   await expectText(app.getByTestId('requester-mapping'), 'Hidden Henry');
-  expect(await asAdmin('admin/policy/get')).toMatchObject({ data: {
-    emergencyMaxHours: 2, closeOutTransitionName: 'Done',
-    requesterMapping: [{ accountId: world.jira.henry, oktaLogin: 'henry.hidden@atko.email' }],
-  } });
+  expect(await asAdmin('admin/policy/get')).toMatchObject({
+    data: {
+      emergencyMaxHours: 2,
+      closeOutTransitionName: 'Done',
+      requesterMapping: [{ accountId: world.jira.henry, oktaLogin: 'henry.hidden@atko.email' }],
+    },
+  });
   await shot('3-policy');
 });
 
 let grantId = '';
 
 test('a request raised in Jira appears on the dashboard, and the admin revokes it', async () => {
-  const { id } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Urgent Linux work', reporter: world.jira.neville,
-    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  const { id } = await sb.jira.createIssue({
+    projectKey: world.projectKey,
+    summary: 'Urgent Linux work',
+    reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux },
+  });
   await sb.clock.advance(6 * 60_000);
   grantId = `grant-${id}`;
   expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
@@ -177,11 +210,19 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
 });
 
 test('a request waiting for approval is listed on the dashboard, and the admin cancels it with a reason', async () => {
-  const entry = (await asAdmin('admin/allowlist/list')).data.find((e: { groupId: string }) => e.groupId === world.groups.linux);
+  const entry = (await asAdmin('admin/allowlist/list')).data.find(
+    (e: { groupId: string }) => e.groupId === world.groups.linux,
+  );
   const { activeGrants: _count, displayName: _name, ...limits } = entry;
-  expect(await asAdmin('admin/allowlist/update', { ...limits, approvalMode: 'status', approvalWindowDays: 3 })).toMatchObject({ ok: true });
-  const { id, key } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Linux work, needs approval', reporter: world.jira.neville,
-    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  expect(
+    await asAdmin('admin/allowlist/update', { ...limits, approvalMode: 'status', approvalWindowDays: 3 }),
+  ).toMatchObject({ ok: true });
+  const { id, key } = await sb.jira.createIssue({
+    projectKey: world.projectKey,
+    summary: 'Linux work, needs approval',
+    reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux },
+  });
   await sb.clock.advance(2 * 60_000);
   const pendingId = `grant-${id}`;
 
@@ -205,8 +246,17 @@ test('a request waiting for approval is listed on the dashboard, and the admin c
   await app.getByTestId(`confirm-cancel-${pendingId}`).click();
   await expectText(app.getByTestId('revoke-notice'), 'is cancelled');
   await app.getByText('No request is waiting for approval.').waitFor();
-  expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({ status: 'WITHDRAWN', reason: 'Raised for the wrong change.', endedBy: world.jira.ada });
-  expect(sb.jira.comments(key).map((c) => c.text).join('\n')).toContain('Raised for the wrong change.');
+  expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({
+    status: 'WITHDRAWN',
+    reason: 'Raised for the wrong change.',
+    endedBy: world.jira.ada,
+  });
+  expect(
+    sb.jira
+      .comments(key)
+      .map((c) => c.text)
+      .join('\n'),
+  ).toContain('Raised for the wrong change.');
 });
 
 test('the audit trail filters and exports exactly the rows shown as CSV', async () => {
@@ -225,7 +275,9 @@ test('the audit trail filters and exports exactly the rows shown as CSV', async 
   await expectText(app.getByTestId('audit-table'), 'Removed from the Okta group');
   // People read labels; the codes are for the export (checked below).
   expect(await app.getByTestId('audit-table').textContent()).not.toMatch(/REVOKE_STARTED|MEMBERSHIP_REMOVED/);
-  const shownSeqs = (await app.locator('[data-testid="audit-table"] tbody tr td:first-child').allTextContents()).map(Number);
+  const shownSeqs = (await app.locator('[data-testid="audit-table"] tbody tr td:first-child').allTextContents()).map(
+    Number,
+  );
   expect(shownSeqs.length).toBeGreaterThan(3);
   await expectText(app.getByTestId('audit-count'), `${shownSeqs.length} entries shown`);
   await app.getByTestId('verify-audit').click();
@@ -240,7 +292,9 @@ test('the audit trail filters and exports exactly the rows shown as CSV', async 
   expect(head.slice(0, 4)).toEqual(['Seq', 'Time (UTC)', 'Action', 'Actor']);
   expect(rows.map((r) => Number(r[0]))).toEqual(shownSeqs);
   const byAction = (a: string) => rows.find((r) => r[2] === a)!;
-  expect(byAction('REVOKE_STARTED')).toEqual(expect.arrayContaining(['Ada Admin', 'Neville Newadmin', 'PAM Linux Sysadmins']));
+  expect(byAction('REVOKE_STARTED')).toEqual(
+    expect.arrayContaining(['Ada Admin', 'Neville Newadmin', 'PAM Linux Sysadmins']),
+  );
   expect(byAction('MEMBERSHIP_REMOVED')[11]).toMatch(/\S/);
   for (const r of rows) expect(r[8]).toBe(world.groups.linux);
   expect(csv).not.toContain(sb.okta.apiToken);
@@ -251,12 +305,17 @@ test('a Jira user who is not an admin gets nothing but the refusal', async () =>
   const other = await browser.newPage({ viewport: { width: 1280, height: 500 } });
   try {
     const seen: string[] = [];
-    other.on('response', (r) => { if (r.url().endsWith('/__bridge/invoke')) void r.text().then((t) => seen.push(t)); });
+    other.on('response', (r) => {
+      if (r.url().endsWith('/__bridge/invoke')) void r.text().then((t) => seen.push(t));
+    });
     await other.goto(userHost.url);
     await expectText(other.frameLocator('#forge-admin-page').getByTestId('not-admin'), 'Only Jira administrators');
     await other.screenshot({ path: path.join(SHOTS, '6-not-admin.png') });
     expect(seen.length).toBeGreaterThan(0);
-    for (const body of seen) expect(JSON.parse(body)).toEqual({ result: { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } } });
+    for (const body of seen)
+      expect(JSON.parse(body)).toEqual({
+        result: { ok: false, error: { code: 'AUTH.NOT_ADMIN', message: expect.any(String) } },
+      });
   } finally {
     await other.close();
     await userHost.close();
@@ -268,5 +327,8 @@ async function expectText(locator: ReturnType<FrameLocator['getByTestId']>, text
 }
 
 async function expectExact(locator: ReturnType<FrameLocator['getByTestId']>, text: string) {
-  await locator.filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor({ timeout: UI_TIMEOUT });
+  await locator
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT });
 }

@@ -29,20 +29,33 @@ let app: FrameLocator;
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
   sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
-const openTab = async (testId: string) => { await app.getByTestId(testId).click(); };
+const openTab = async (testId: string) => {
+  await app.getByTestId(testId).click();
+};
 const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string) =>
   locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
+    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   fs.mkdirSync(SHOTS, { recursive: true });
   sb = await createSandbox();
   world = seedPeople(sb);
   host = await startAdminHost(sb, { accountId: world.jira.ada });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
   page.setDefaultTimeout(UI_TIMEOUT);
@@ -88,11 +101,23 @@ test('Save with a wrong token says Okta rejected it, and the lasting status says
 });
 
 test('a revoke Okta refuses is red with the reason, and Retry removal that works says it is revoked', async () => {
-  expect(await asAdmin('admin/allowlist/add', {
-    groupId: world.groups.linux, maxDurationHours: 8, maxLifetimeHours: 24, maxExtensions: 2, reminderLeadMinutes: 30, approvalMode: 'none', allowedProjectKeys: [world.projectKey],
-  })).toMatchObject({ ok: true });
-  const { id } = await sb.jira.createIssue({ projectKey: world.projectKey, summary: 'Linux work', reporter: world.jira.neville,
-    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux } });
+  expect(
+    await asAdmin('admin/allowlist/add', {
+      groupId: world.groups.linux,
+      maxDurationHours: 8,
+      maxLifetimeHours: 24,
+      maxExtensions: 2,
+      reminderLeadMinutes: 30,
+      approvalMode: 'none',
+      allowedProjectKeys: [world.projectKey],
+    }),
+  ).toMatchObject({ ok: true });
+  const { id } = await sb.jira.createIssue({
+    projectKey: world.projectKey,
+    summary: 'Linux work',
+    reporter: world.jira.neville,
+    fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux },
+  });
   await sb.clock.advance(6 * 60_000);
   const grantId = `grant-${id}`;
   expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
@@ -127,7 +152,12 @@ test('a tab that fails to load shows its error and Try again, no empty list; Try
   let failing: string | undefined = 'admin/allowlist/list';
   await page.route('**/__bridge/invoke', async (route) => {
     const body = route.request().postDataJSON() as { functionKey?: string };
-    if (failing && body?.functionKey === failing) return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'The resolver failed.' }) });
+    if (failing && body?.functionKey === failing)
+      return route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'The resolver failed.' }),
+      });
     return route.continue();
   });
   await openTab('tab-allowlist');

@@ -13,20 +13,33 @@ export interface Where {
   renderContext?: 'issue-view' | 'issue-create';
 }
 
-const MODULE_TYPE = { 'access-panel': 'jira:issuePanel', 'access-type': 'jira:customField', 'admin-group': 'jira:customField' } as const;
+const MODULE_TYPE = {
+  'access-panel': 'jira:issuePanel',
+  'access-type': 'jira:customField',
+  'admin-group': 'jira:customField',
+} as const;
 
 function extensionOf(w: Where): Record<string, unknown> {
   return {
     ...(w.issue ? { issue: { ...w.issue, type: 'Task', typeId: '10001' } } : {}),
     project: { id: '10000', key: w.projectKey ?? 'ACC', type: 'software' },
-    ...(w.moduleKey !== 'access-panel' ? { fieldValue: w.fieldValue ?? null, fieldType: 'string', renderContext: w.renderContext ?? 'issue-view' } : {}),
+    ...(w.moduleKey !== 'access-panel'
+      ? { fieldValue: w.fieldValue ?? null, fieldType: 'string', renderContext: w.renderContext ?? 'issue-view' }
+      : {}),
   };
 }
 
 function productContext(accountId: string, timezone: string, w: Where) {
   return {
-    accountId, cloudId: 'sandbox-cloud', moduleKey: w.moduleKey, localId: `local-${w.moduleKey}`, locale: 'en-GB', timezone,
-    siteUrl: 'https://sandbox.atlassian.net', environmentId: 'sandbox-env', environmentType: 'DEVELOPMENT',
+    accountId,
+    cloudId: 'sandbox-cloud',
+    moduleKey: w.moduleKey,
+    localId: `local-${w.moduleKey}`,
+    locale: 'en-GB',
+    timezone,
+    siteUrl: 'https://sandbox.atlassian.net',
+    environmentId: 'sandbox-env',
+    environmentType: 'DEVELOPMENT',
     extension: { type: MODULE_TYPE[w.moduleKey], ...extensionOf(w) },
   };
 }

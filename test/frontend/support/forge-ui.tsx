@@ -16,7 +16,12 @@
  */
 import React, { useState, type ReactElement } from 'react';
 
-export interface ForgeDoc { type: string; props: Record<string, any>; children: ForgeDoc[]; key?: string }
+export interface ForgeDoc {
+  type: string;
+  props: Record<string, any>;
+  children: ForgeDoc[];
+  key?: string;
+}
 
 export interface UiBackend {
   invoke(functionKey: string, payload: unknown): Promise<unknown>;
@@ -49,14 +54,23 @@ const state = {
 
 async function answer(cmd: string, data: any): Promise<unknown> {
   switch (cmd) {
-    case 'reconcile': state.doc = data.forgeDoc; state.commits++; return undefined;
-    case 'getContext': return structuredClone(requireBackend().context());
+    case 'reconcile':
+      state.doc = data.forgeDoc;
+      state.commits++;
+      return undefined;
+    case 'getContext':
+      return structuredClone(requireBackend().context());
     case 'invoke':
       state.invokes.push({ functionKey: data.functionKey, payload: data.payload });
       return requireBackend().invoke(data.functionKey, data.payload);
-    case 'submit': state.submits.push(data); return undefined;
-    case 'onError': state.errors.push(data?.error); return undefined;
-    default: return undefined;
+    case 'submit':
+      state.submits.push(data);
+      return undefined;
+    case 'onError':
+      state.errors.push(data?.error);
+      return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -95,19 +109,30 @@ async function until(done: () => boolean, what: () => string, timeoutMs = WAIT_L
 async function idle(): Promise<void> {
   let quiet = 0;
   let seen = -1;
-  await until(() => {
-    if (state.pending === 0 && state.commits === seen) quiet++;
-    else quiet = 0;
-    seen = state.commits;
-    return quiet >= QUIET_TURNS;
-  }, () => `the UI did not settle (${state.pending} bridge call(s) in flight). Screen: ${safeText()}`);
+  await until(
+    () => {
+      if (state.pending === 0 && state.commits === seen) quiet++;
+      else quiet = 0;
+      seen = state.commits;
+      return quiet >= QUIET_TURNS;
+    },
+    () => `the UI did not settle (${state.pending} bridge call(s) in flight). Screen: ${safeText()}`,
+  );
 }
 
 export const ui = {
-  use(backend: UiBackend) { state.backend = backend; },
-  get invokes() { return state.invokes; },
-  get submits() { return state.submits; },
-  get errors() { return state.errors; },
+  use(backend: UiBackend) {
+    state.backend = backend;
+  },
+  get invokes() {
+    return state.invokes;
+  },
+  get submits() {
+    return state.submits;
+  },
+  get errors() {
+    return state.errors;
+  },
 
   /** Shows `element` in the one UI Kit root of this test file (unmounting whatever was shown). */
   async show(element: ReactElement | null): Promise<void> {
@@ -115,7 +140,10 @@ export const ui = {
       // Loaded here, after the globals above exist.
       const ForgeReconciler = (await import('@forge/react')).default;
       ForgeReconciler.render(<Host />);
-      await until(() => setChild !== undefined, () => 'the UI Kit root did not mount');
+      await until(
+        () => setChild !== undefined,
+        () => 'the UI Kit root did not mount',
+      );
     }
     state.invokes.length = 0;
     state.submits.length = 0;
@@ -132,7 +160,23 @@ export const ui = {
    * Date included (the sandbox's virtual clock), stays as it is. Undo with `jest.useRealTimers()`.
    */
   fakeIntervals(): void {
-    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
   },
 
   /** Fires the interval timers due within `ms` (after `ui.fakeIntervals()`), then waits until idle. */
@@ -147,33 +191,62 @@ export const ui = {
   },
 
   /** Everything a person can read on screen, in document order, one string. */
-  text(doc: ForgeDoc = ui.doc()): string { return visibleText(doc).replace(/\s+/g, ' ').trim(); },
+  text(doc: ForgeDoc = ui.doc()): string {
+    return visibleText(doc).replace(/\s+/g, ' ').trim();
+  },
 
   /** Waits until the rendered text shows `expected`, or fails saying what was shown. */
   async waitForText(expected: string | RegExp, timeoutMs = WAIT_LIMIT_MS): Promise<void> {
-    const ok = () => { try { const t = ui.text(); return typeof expected === 'string' ? t.includes(expected) : expected.test(t); } catch { return false; } };
+    const ok = () => {
+      try {
+        const t = ui.text();
+        return typeof expected === 'string' ? t.includes(expected) : expected.test(t);
+      } catch {
+        return false;
+      }
+    };
     await until(ok, () => `"${expected}" did not appear. Screen: ${safeText()}`, timeoutMs);
   },
 
   /** Waits until some rendered node satisfies `pred`. */
   async waitFor(pred: (d: ForgeDoc) => boolean, what: string): Promise<void> {
-    await until(() => { try { return ui.findAll(pred).length > 0; } catch { return false; } }, () => `${what} did not appear. Screen: ${safeText()}`);
+    await until(
+      () => {
+        try {
+          return ui.findAll(pred).length > 0;
+        } catch {
+          return false;
+        }
+      },
+      () => `${what} did not appear. Screen: ${safeText()}`,
+    );
   },
 
   findAll(pred: (d: ForgeDoc) => boolean, doc: ForgeDoc = ui.doc()): ForgeDoc[] {
     const out: ForgeDoc[] = [];
-    const walk = (d: ForgeDoc) => { if (pred(d)) out.push(d); for (const c of d.children ?? []) walk(c); };
+    const walk = (d: ForgeDoc) => {
+      if (pred(d)) out.push(d);
+      for (const c of d.children ?? []) walk(c);
+    };
     walk(doc);
     return out;
   },
 
   button(label: string): ForgeDoc {
     const found = ui.findAll((d) => d.type === 'Button' && ui.text(d) === label);
-    if (found.length !== 1) throw new Error(`forge-ui: expected one "${label}" button, found ${found.length}. Buttons: ${ui.findAll((d) => d.type === 'Button').map((b) => ui.text(b)).join(', ')}`);
+    if (found.length !== 1)
+      throw new Error(
+        `forge-ui: expected one "${label}" button, found ${found.length}. Buttons: ${ui
+          .findAll((d) => d.type === 'Button')
+          .map((b) => ui.text(b))
+          .join(', ')}`,
+      );
     return found[0];
   },
 
-  hasButton(label: string): boolean { return ui.findAll((d) => d.type === 'Button' && ui.text(d) === label).length > 0; },
+  hasButton(label: string): boolean {
+    return ui.findAll((d) => d.type === 'Button' && ui.text(d) === label).length > 0;
+  },
 
   /** Presses an enabled button the way a person would: by calling its onClick. */
   async click(label: string): Promise<void> {
@@ -183,10 +256,18 @@ export const ui = {
     await idle();
   },
 
-  lozenges(): string[] { return ui.findAll((d) => d.type === 'Lozenge').map((l) => ui.text(l)); },
+  lozenges(): string[] {
+    return ui.findAll((d) => d.type === 'Lozenge').map((l) => ui.text(l));
+  },
 };
 
-const safeText = () => { try { return ui.text(); } catch { return '(nothing)'; } };
+const safeText = () => {
+  try {
+    return ui.text();
+  } catch {
+    return '(nothing)';
+  }
+};
 
 /** @forge/react turns DynamicTable cells into child nodes (Row/Cell), so children cover tables too. */
 function visibleText(d: ForgeDoc): string {

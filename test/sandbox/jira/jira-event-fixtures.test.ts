@@ -30,9 +30,18 @@ describe('Jira event fixtures (from the emulator) against the trigger guard', ()
   });
 
   it('every fixture is listed above', () => {
-    expect(fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()).toEqual([
-      'commented-issue.json', 'created-issue.json', 'updated-by-app-self-generated.json', 'updated-comment-only.json',
-      'updated-custom-field.json', 'updated-status-approved.json',
+    expect(
+      fs
+        .readdirSync(DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual([
+      'commented-issue.json',
+      'created-issue.json',
+      'updated-by-app-self-generated.json',
+      'updated-comment-only.json',
+      'updated-custom-field.json',
+      'updated-status-approved.json',
     ]);
   });
 });

@@ -6,11 +6,25 @@ import { kvs, Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions,
 import { loadManifestEntities, type EntityDefinition } from '../../../sandbox/kvs/kvs-emulator';
 import { installKvs, MANIFEST_PATH, type KvsHarness } from '../../support/kvs-runtime';
 
-interface Employee { name: string; team?: string; age?: number; score?: number; active?: boolean; tags?: unknown }
+interface Employee {
+  name: string;
+  team?: string;
+  age?: number;
+  score?: number;
+  active?: boolean;
+  tags?: unknown;
+}
 
 const EMPLOYEE: EntityDefinition = {
   name: 'employee',
-  attributes: { name: { type: 'string' }, team: { type: 'string' }, age: { type: 'integer' }, score: { type: 'float' }, active: { type: 'boolean' }, tags: { type: 'any' } },
+  attributes: {
+    name: { type: 'string' },
+    team: { type: 'string' },
+    age: { type: 'integer' },
+    score: { type: 'float' },
+    active: { type: 'boolean' },
+    tags: { type: 'any' },
+  },
   indexes: [
     { name: 'by-team-age', partition: ['team'], range: 'age' },
     { name: 'by-age', partition: [], range: 'age' },
@@ -19,7 +33,9 @@ const EMPLOYEE: EntityDefinition = {
 };
 
 let h: KvsHarness;
-beforeEach(() => { h = installKvs({ entities: [...loadManifestEntities(MANIFEST_PATH), EMPLOYEE] }); });
+beforeEach(() => {
+  h = installKvs({ entities: [...loadManifestEntities(MANIFEST_PATH), EMPLOYEE] });
+});
 afterEach(() => h.runtime.uninstall());
 
 const emp = () => kvs.entity<Employee>('employee');
@@ -37,7 +53,12 @@ async function seedEmployees() {
 const keysOf = (r: { results: Array<{ key: string }> }) => r.results.map((x) => x.key);
 
 async function apiError(p: Promise<unknown>): Promise<ForgeKvsAPIError> {
-  try { await p; } catch (e) { expect(e).toBeInstanceOf(ForgeKvsAPIError); return e as ForgeKvsAPIError; }
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ForgeKvsAPIError);
+    return e as ForgeKvsAPIError;
+  }
   throw new Error('expected the call to fail');
 }
 
@@ -46,7 +67,10 @@ describe('key-value store', () => {
     await kvs.set('config:a', { n: 1 });
     expect(await kvs.get('config:a')).toEqual({ n: 1 });
     expect(await kvs.get('config:missing')).toBeUndefined();
-    expect(h.emulator.handle('/api/v1/get', { key: 'config:missing' })).toEqual({ status: 404, body: { code: 'KEY_NOT_FOUND', message: expect.any(String) } });
+    expect(h.emulator.handle('/api/v1/get', { key: 'config:missing' })).toEqual({
+      status: 404,
+      body: { code: 'KEY_NOT_FOUND', message: expect.any(String) },
+    });
   });
 
   it('delete removes the key and deleting a missing key is not an error', async () => {
@@ -98,7 +122,9 @@ describe('key-value store', () => {
 
   it('TTL: the value is gone once its expireTime passes', async () => {
     await kvs.set('ttl', 'v', { ttl: { value: 10, unit: 'SECONDS' } });
-    expect((await kvs.get('ttl', { metadataFields: [MetadataField.EXPIRE_TIME] }))?.expireTime).toBe('2026-11-22T09:00:10.000Z');
+    expect((await kvs.get('ttl', { metadataFields: [MetadataField.EXPIRE_TIME] }))?.expireTime).toBe(
+      '2026-11-22T09:00:10.000Z',
+    );
     h.advance(9_000);
     expect(await kvs.get('ttl')).toBe('v');
     h.advance(1_000);
@@ -110,9 +136,19 @@ describe('key-value store', () => {
     const first = await kvs.query().where('key', WhereConditions.beginsWith('p:')).limit(2).getMany();
     expect(keysOf(first)).toEqual(['p:1', 'p:2']);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = await kvs.query().where('key', WhereConditions.beginsWith('p:')).limit(2).cursor(first.nextCursor!).getMany();
+    const second = await kvs
+      .query()
+      .where('key', WhereConditions.beginsWith('p:'))
+      .limit(2)
+      .cursor(first.nextCursor!)
+      .getMany();
     expect(keysOf(second)).toEqual(['p:3', 'p:4']);
-    const third = await kvs.query().where('key', WhereConditions.beginsWith('p:')).limit(2).cursor(second.nextCursor!).getMany();
+    const third = await kvs
+      .query()
+      .where('key', WhereConditions.beginsWith('p:'))
+      .limit(2)
+      .cursor(second.nextCursor!)
+      .getMany();
     expect(keysOf(third)).toEqual(['p:5']);
     expect(third.nextCursor).toBeUndefined();
   });
@@ -136,7 +172,11 @@ describe('key-value store', () => {
   });
 
   it('batch set/get/delete report per-item success and failure', async () => {
-    const set = await kvs.batchSet<unknown>([{ key: 'b1', value: 1 }, { key: 'bad/key', value: 2 }, { key: 'e9', entityName: 'employee', value: { name: 'Zed' } }]);
+    const set = await kvs.batchSet<unknown>([
+      { key: 'b1', value: 1 },
+      { key: 'bad/key', value: 2 },
+      { key: 'e9', entityName: 'employee', value: { name: 'Zed' } },
+    ]);
     expect(set.successfulKeys).toEqual([{ key: 'b1' }, { key: 'e9', entityName: 'employee' }]);
     expect(set.failedKeys).toEqual([{ key: 'bad/key', error: { code: 'INVALID_KEY', message: expect.any(String) } }]);
     const got = await kvs.batchGet([{ key: 'b1' }, { key: 'nope' }]);
@@ -171,7 +211,10 @@ describe('custom entities', () => {
 
   it('query by partition returns only that partition, sorted by range then key', async () => {
     await seedEmployees();
-    const r = await emp().query().index('by-team-age', { partition: ['red'] }).getMany();
+    const r = await emp()
+      .query()
+      .index('by-team-age', { partition: ['red'] })
+      .getMany();
     expect(keysOf(r)).toEqual(['e2', 'e1', 'e5', 'e3']); // 25, 30(e1), 30(e5), 35; e6 has no age
   });
 
@@ -189,7 +232,11 @@ describe('custom entities', () => {
 
   it('sort DESC reverses range then key order', async () => {
     await seedEmployees();
-    const r = await emp().query().index('by-team-age', { partition: ['red'] }).sort(Sort.DESC).getMany();
+    const r = await emp()
+      .query()
+      .index('by-team-age', { partition: ['red'] })
+      .sort(Sort.DESC)
+      .getMany();
     expect(keysOf(r)).toEqual(['e3', 'e5', 'e1', 'e2']);
   });
 
@@ -209,23 +256,40 @@ describe('custom entities', () => {
 
   it('filters with `and` need every condition', async () => {
     await seedEmployees();
-    const r = await emp().query().index('by-team-age', { partition: ['red'] })
-      .filters(new Filter<Employee>().and('active', FilterConditions.equalTo(true)).and('age', FilterConditions.greaterThan(30)))
+    const r = await emp()
+      .query()
+      .index('by-team-age', { partition: ['red'] })
+      .filters(
+        new Filter<Employee>()
+          .and('active', FilterConditions.equalTo(true))
+          .and('age', FilterConditions.greaterThan(30)),
+      )
       .getMany();
     expect(keysOf(r)).toEqual(['e3']);
   });
 
   it('filters with `or` need any condition', async () => {
     await seedEmployees();
-    const r = await emp().query().index('by-age')
-      .filters(new Filter<Employee>().or('name', FilterConditions.equalTo('Bob')).or('team', FilterConditions.equalTo('blue')))
+    const r = await emp()
+      .query()
+      .index('by-age')
+      .filters(
+        new Filter<Employee>().or('name', FilterConditions.equalTo('Bob')).or('team', FilterConditions.equalTo('blue')),
+      )
       .getMany();
     expect(keysOf(r)).toEqual(['e2', 'e4']);
   });
 
   it('filter conditions: CONTAINS, NOT_EQUAL_TO, EXISTS, NOT_EXISTS', async () => {
     await seedEmployees();
-    const q = (f: Filter<Employee> | ReturnType<Filter<Employee>['and']>) => emp().query().index('by-age').filters(f as never).limit(100).getMany().then(keysOf);
+    const q = (f: Filter<Employee> | ReturnType<Filter<Employee>['and']>) =>
+      emp()
+        .query()
+        .index('by-age')
+        .filters(f as never)
+        .limit(100)
+        .getMany()
+        .then(keysOf);
     expect(await q(new Filter<Employee>().and('tags', FilterConditions.contains('x')))).toEqual(['e1']);
     expect(await q(new Filter<Employee>().and('team', FilterConditions.notEqualTo('red')))).toEqual(['e4']);
     expect(await q(new Filter<Employee>().and('tags', FilterConditions.exists()))).toEqual(['e1']);
@@ -264,7 +328,9 @@ describe('custom entities', () => {
 
   it('FAIL_IF_EXISTS on an entity answers KEY_CONFLICT', async () => {
     await emp().set('e1', { name: 'Ada' }, { keyPolicy: 'FAIL_IF_EXISTS' });
-    expect((await apiError(emp().set('e1', { name: 'Bob' }, { keyPolicy: 'FAIL_IF_EXISTS' }))).code).toBe('KEY_CONFLICT');
+    expect((await apiError(emp().set('e1', { name: 'Bob' }, { keyPolicy: 'FAIL_IF_EXISTS' }))).code).toBe(
+      'KEY_CONFLICT',
+    );
     expect(await emp().get('e1')).toEqual({ name: 'Ada' });
   });
 
@@ -272,7 +338,11 @@ describe('custom entities', () => {
     const g = { status: 'ACTIVE', groupId: 'g1', endsAt: '2026-01-01T00:00:00.000Z' };
     await kvs.entity('grant').set('grant-1', g);
     await kvs.entity('grant').set('grant-2', { ...g, status: 'EXPIRED' });
-    const r = await kvs.entity('grant').query().index('by-group-status', { partition: ['g1', 'ACTIVE'] }).getMany();
+    const r = await kvs
+      .entity('grant')
+      .query()
+      .index('by-group-status', { partition: ['g1', 'ACTIVE'] })
+      .getMany();
     expect(keysOf(r)).toEqual(['grant-1']);
   });
 });
@@ -288,16 +358,30 @@ describe('transactions', () => {
 
   it('a met condition lets the write through', async () => {
     await emp().set('e1', { name: 'Ada', age: 30 });
-    await kvs.transact().set<Employee>('e1', { name: 'Ada', age: 31 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(30)) }).execute();
+    await kvs
+      .transact()
+      .set<Employee>(
+        'e1',
+        { name: 'Ada', age: 31 },
+        { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(30)) },
+      )
+      .execute();
     expect(await emp().get('e1')).toEqual({ name: 'Ada', age: 31 });
   });
 
   it('a failed condition answers CONDITIONAL_CHECK_FAILED and writes nothing', async () => {
     await emp().set('e1', { name: 'Ada', age: 30 });
-    const err = await apiError(kvs.transact()
-      .set('other', 'should-not-land')
-      .set<Employee>('e1', { name: 'Ada', age: 99 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(29)) })
-      .execute());
+    const err = await apiError(
+      kvs
+        .transact()
+        .set('other', 'should-not-land')
+        .set<Employee>(
+          'e1',
+          { name: 'Ada', age: 99 },
+          { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(29)) },
+        )
+        .execute(),
+    );
     expect(err.code).toBe('CONDITIONAL_CHECK_FAILED');
     expect(err.responseDetails.status).toBe(400);
     expect(h.emulator.value('other')).toBeUndefined();
@@ -306,32 +390,76 @@ describe('transactions', () => {
 
   it('a condition on a missing item sees no attributes (EQUAL_TO fails, NOT_EXISTS holds)', async () => {
     const eq = new Filter<Employee>().and('age', FilterConditions.equalTo(1));
-    expect((await apiError(kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: eq }).execute())).code).toBe('CONDITIONAL_CHECK_FAILED');
-    await kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: new Filter<Employee>().and('name', FilterConditions.notExists()) }).execute();
+    expect(
+      (
+        await apiError(
+          kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: eq }).execute(),
+        )
+      ).code,
+    ).toBe('CONDITIONAL_CHECK_FAILED');
+    await kvs
+      .transact()
+      .set<Employee>(
+        'new',
+        { name: 'N' },
+        { entityName: 'employee', conditions: new Filter<Employee>().and('name', FilterConditions.notExists()) },
+      )
+      .execute();
     expect(await emp().get('new')).toEqual({ name: 'N' });
   });
 
   it('the undocumented answers are options: another status and code for a clash and a failed condition, and conditions on missing items that never hold', async () => {
-    h.emulator.conflicts = { keyExists: { status: 400, code: 'ITEM_EXISTS' }, conditionFailed: { status: 409, code: 'TX_CANCELLED' } };
+    h.emulator.conflicts = {
+      keyExists: { status: 400, code: 'ITEM_EXISTS' },
+      conditionFailed: { status: 409, code: 'TX_CANCELLED' },
+    };
     await kvs.set('once', 'first', { keyPolicy: 'FAIL_IF_EXISTS' });
     const clash = await apiError(kvs.set('once', 'second', { keyPolicy: 'FAIL_IF_EXISTS' }));
     expect([clash.responseDetails.status, clash.code]).toEqual([400, 'ITEM_EXISTS']);
     await emp().set('e1', { name: 'Ada', age: 30 });
-    const stale = await apiError(kvs.transact().set<Employee>('e1', { name: 'Ada', age: 31 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(29)) }).execute());
+    const stale = await apiError(
+      kvs
+        .transact()
+        .set<Employee>(
+          'e1',
+          { name: 'Ada', age: 31 },
+          { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(29)) },
+        )
+        .execute(),
+    );
     expect([stale.responseDetails.status, stale.code]).toEqual([409, 'TX_CANCELLED']);
     h.emulator.conditionsOnMissingItems = 'fail';
     const absent = new Filter<Employee>().and('name', FilterConditions.notExists());
-    expect((await apiError(kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: absent }).execute())).code).toBe('TX_CANCELLED');
+    expect(
+      (
+        await apiError(
+          kvs.transact().set<Employee>('new', { name: 'N' }, { entityName: 'employee', conditions: absent }).execute(),
+        )
+      ).code,
+    ).toBe('TX_CANCELLED');
     expect(await emp().get('new')).toBeUndefined();
     // Conditions on stored items are unaffected.
-    await kvs.transact().set<Employee>('e1', { name: 'Ada', age: 31 }, { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(30)) }).execute();
+    await kvs
+      .transact()
+      .set<Employee>(
+        'e1',
+        { name: 'Ada', age: 31 },
+        { entityName: 'employee', conditions: new Filter<Employee>().and('age', FilterConditions.equalTo(30)) },
+      )
+      .execute();
     expect(await emp().get('e1')).toEqual({ name: 'Ada', age: 31 });
   });
 
   it('a check op only checks: it can veto the others but writes nothing itself', async () => {
     await emp().set('guard', { name: 'G', active: false });
     const active = new Filter<Employee>().and('active', FilterConditions.equalTo(true));
-    expect((await apiError(kvs.transact().set('w', 1).check('guard', { entityName: 'employee', conditions: active }).execute())).code).toBe('CONDITIONAL_CHECK_FAILED');
+    expect(
+      (
+        await apiError(
+          kvs.transact().set('w', 1).check('guard', { entityName: 'employee', conditions: active }).execute(),
+        )
+      ).code,
+    ).toBe('CONDITIONAL_CHECK_FAILED');
     expect(h.emulator.value('w')).toBeUndefined();
     await emp().set('guard', { name: 'G', active: true });
     await kvs.transact().set('w', 1).check('guard', { entityName: 'employee', conditions: active }).execute();
@@ -351,7 +479,17 @@ describe('transactions', () => {
   });
 
   it('an invalid value in one op fails the whole transaction', async () => {
-    expect((await apiError(kvs.transact().set('fine', 1).set('e1', { name: 5 } as never, { entityName: 'employee' }).execute())).code).toBe('INVALID_ENTITY_VALUE');
+    expect(
+      (
+        await apiError(
+          kvs
+            .transact()
+            .set('fine', 1)
+            .set('e1', { name: 5 } as never, { entityName: 'employee' })
+            .execute(),
+        )
+      ).code,
+    ).toBe('INVALID_ENTITY_VALUE');
     expect(h.emulator.value('fine')).toBeUndefined();
   });
 });

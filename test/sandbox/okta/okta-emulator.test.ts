@@ -7,14 +7,17 @@ let org: SeededOrg;
 
 const ssws = () => ({ Authorization: `SSWS ${okta.apiToken}`, Accept: 'application/json' });
 const get = (path: string, headers: Record<string, string> = ssws()) => fetch(`${okta.url}${path}`, { headers });
-const call = (method: string, path: string, headers: Record<string, string> = ssws()) => fetch(`${okta.url}${path}`, { method, headers });
+const call = (method: string, path: string, headers: Record<string, string> = ssws()) =>
+  fetch(`${okta.url}${path}`, { method, headers });
 
 beforeEach(async () => {
   clockMs = Date.parse('2026-11-22T09:00:00Z');
   okta = await startOktaEmulator({ now: () => clockMs, orgName: 'Atko Corp' });
   org = seedDemoOrg(okta);
 });
-afterEach(async () => { await okta.close(); });
+afterEach(async () => {
+  await okta.close();
+});
 
 describe('ids and seeding', () => {
   it('generates Okta-shaped ids deterministically', async () => {
@@ -22,7 +25,9 @@ describe('ids and seeding', () => {
     try {
       const again = seedDemoOrg(other);
       expect(again).toEqual(org);
-    } finally { await other.close(); }
+    } finally {
+      await other.close();
+    }
     expect(org.users['neville.newadmin@atko.email']).toMatch(/^00u[0-9A-Za-z]{17}$/);
     expect(org.groups['PAM Linux Sysadmins']).toMatch(/^00g[0-9A-Za-z]{17}$/);
     expect(org.rules['Engineering department']).toMatch(/^0pr[0-9A-Za-z]{17}$/);
@@ -34,7 +39,11 @@ describe('auth and common headers', () => {
     const res = await get(`/api/v1/users/${org.users['neville.newadmin@atko.email']}`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ id: org.users['neville.newadmin@atko.email'], status: 'ACTIVE', profile: { login: 'neville.newadmin@atko.email', email: 'neville.newadmin@atko.email' } });
+    expect(body).toMatchObject({
+      id: org.users['neville.newadmin@atko.email'],
+      status: 'ACTIVE',
+      profile: { login: 'neville.newadmin@atko.email', email: 'neville.newadmin@atko.email' },
+    });
     expect(res.headers.get('x-okta-request-id')).toBeTruthy();
     expect(res.headers.get('date')).toBe(new Date(clockMs).toUTCString());
     expect(res.headers.get('x-rate-limit-limit')).toBe('600');
@@ -47,7 +56,13 @@ describe('auth and common headers', () => {
     const b = await get('/api/v1/groups', { Authorization: 'SSWS nope' });
     for (const r of [a, b]) {
       expect(r.status).toBe(401);
-      expect(await r.json()).toMatchObject({ errorCode: 'E0000011', errorSummary: expect.any(String), errorLink: 'E0000011', errorId: expect.any(String), errorCauses: [] });
+      expect(await r.json()).toMatchObject({
+        errorCode: 'E0000011',
+        errorSummary: expect.any(String),
+        errorLink: 'E0000011',
+        errorId: expect.any(String),
+        errorCauses: [],
+      });
     }
     expect(a.headers.get('x-okta-request-id')).not.toBe(b.headers.get('x-okta-request-id'));
     expect(okta.requests.slice(-2).map((r) => r.status)).toEqual([401, 401]);
@@ -66,12 +81,16 @@ describe('users', () => {
     expect(okta.requests.at(-1)!.query).toEqual({ search: 'profile.email eq "Dana@Atko.Email"' });
   });
 
-  it('searches by login and lists a user\'s groups; unknown user is 404 E0000007', async () => {
+  it("searches by login and lists a user's groups; unknown user is 404 E0000007", async () => {
     const res = await get(`/api/v1/users?search=${encodeURIComponent('profile.login eq "sam.sysadmin@atko.email"')}`);
     const [sam] = await res.json();
     expect(sam.id).toBe(org.users['sam.sysadmin@atko.email']);
     const groups = (await (await get(`/api/v1/users/${sam.id}/groups`)).json()) as Array<{ profile: { name: string } }>;
-    expect(groups.map((g) => g.profile.name).sort()).toEqual(['Engineering (rule-managed)', 'Everyone', 'PAM Linux Sysadmins']);
+    expect(groups.map((g) => g.profile.name).sort()).toEqual([
+      'Engineering (rule-managed)',
+      'Everyone',
+      'PAM Linux Sysadmins',
+    ]);
     const missing = await get('/api/v1/users/00u00000000000000000');
     expect(missing.status).toBe(404);
     expect((await missing.json()).errorCode).toBe('E0000007');
@@ -86,15 +105,26 @@ describe('users', () => {
 describe('groups', () => {
   it('gets a group, searches by name prefix, lists rules and roles as Okta shapes them', async () => {
     const g = await (await get(`/api/v1/groups/${org.groups['PAM Linux Sysadmins']}`)).json();
-    expect(g).toMatchObject({ id: org.groups['PAM Linux Sysadmins'], type: 'OKTA_GROUP', profile: { name: 'PAM Linux Sysadmins' } });
+    expect(g).toMatchObject({
+      id: org.groups['PAM Linux Sysadmins'],
+      type: 'OKTA_GROUP',
+      profile: { name: 'PAM Linux Sysadmins' },
+    });
     const found = (await (await get('/api/v1/groups?q=pam&limit=10')).json()) as Array<{ profile: { name: string } }>;
     expect(found.map((x) => x.profile.name).sort()).toEqual(['PAM Linux Sysadmins', 'PAM Windows Admins']);
     const rules = await (await get('/api/v1/groups/rules')).json();
     expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({ id: org.rules['Engineering department'], type: 'group_rule', status: 'ACTIVE', actions: { assignUserToGroups: { groupIds: [org.groups['Engineering (rule-managed)']] } } });
+    expect(rules[0]).toMatchObject({
+      id: org.rules['Engineering department'],
+      type: 'group_rule',
+      status: 'ACTIVE',
+      actions: { assignUserToGroups: { groupIds: [org.groups['Engineering (rule-managed)']] } },
+    });
     expect(rules[0].conditions.expression.type).toBe('urn:okta:expression:1.0');
     const roles = await (await get(`/api/v1/groups/${org.groups['Okta Super Admins']}/roles`)).json();
-    expect(roles).toEqual([expect.objectContaining({ type: 'SUPER_ADMIN', status: 'ACTIVE', assignmentType: 'GROUP' })]);
+    expect(roles).toEqual([
+      expect.objectContaining({ type: 'SUPER_ADMIN', status: 'ACTIVE', assignmentType: 'GROUP' }),
+    ]);
     expect(await (await get(`/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/roles`)).json()).toEqual([]);
   });
 
@@ -138,10 +168,10 @@ describe('membership writes', () => {
     const gid = org.groups['PAM Linux Sysadmins'];
     const uid = org.users['alice.approver@atko.email'];
     okta.addMember(gid, uid);
-    let ids = (await (await get(`/api/v1/groups/${gid}/users`)).json() as Array<{ id: string }>).map((u) => u.id);
+    let ids = ((await (await get(`/api/v1/groups/${gid}/users`)).json()) as Array<{ id: string }>).map((u) => u.id);
     expect(ids).toContain(uid);
     okta.removeMember(gid, uid);
-    ids = (await (await get(`/api/v1/groups/${gid}/users`)).json() as Array<{ id: string }>).map((u) => u.id);
+    ids = ((await (await get(`/api/v1/groups/${gid}/users`)).json()) as Array<{ id: string }>).map((u) => u.id);
     expect(ids).not.toContain(uid);
   });
 });
@@ -207,7 +237,13 @@ describe('faults', () => {
   it('injects a status and body the given number of times, then serves normally', async () => {
     const gid = org.groups['PAM Linux Sysadmins'];
     const uid = org.users['neville.newadmin@atko.email'];
-    okta.fault({ method: 'PUT', path: `/api/v1/groups/${gid}/users/${uid}`, status: 503, times: 2, headers: { 'X-Test': 'yes' } });
+    okta.fault({
+      method: 'PUT',
+      path: `/api/v1/groups/${gid}/users/${uid}`,
+      status: 503,
+      times: 2,
+      headers: { 'X-Test': 'yes' },
+    });
     const a = await call('PUT', `/api/v1/groups/${gid}/users/${uid}`);
     expect(a.status).toBe(503);
     expect(a.headers.get('x-test')).toBe('yes');
@@ -221,7 +257,13 @@ describe('faults', () => {
   });
 
   it('matches by RegExp, ignores other methods, supports custom bodies, delay and clearFaults', async () => {
-    okta.fault({ method: 'GET', path: /\/roles$/, status: 500, body: { errorCode: 'E0000009', errorSummary: 'boom' }, delayMs: 150 });
+    okta.fault({
+      method: 'GET',
+      path: /\/roles$/,
+      status: 500,
+      body: { errorCode: 'E0000009', errorSummary: 'boom' },
+      delayMs: 150,
+    });
     expect((await get('/api/v1/groups')).status).toBe(200);
     const t0 = performance.now();
     const res = await get(`/api/v1/groups/${org.groups['Okta Super Admins']}/roles`);
@@ -247,8 +289,15 @@ describe('spec check', () => {
     expect(res.status).toBe(501);
     const body = await res.json();
     expect(body.errorSummary).toMatch(/not in Okta's published API/i);
-    expect(body).toMatchObject({ errorCode: expect.any(String), errorLink: expect.any(String), errorId: expect.any(String), errorCauses: [] });
-    expect(okta.violations).toEqual([expect.objectContaining({ method: 'GET', path: `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/members` })]);
+    expect(body).toMatchObject({
+      errorCode: expect.any(String),
+      errorLink: expect.any(String),
+      errorId: expect.any(String),
+      errorCauses: [],
+    });
+    expect(okta.violations).toEqual([
+      expect.objectContaining({ method: 'GET', path: `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/members` }),
+    ]);
   });
 
   it('records an undeclared query parameter and an undefined method as violations', async () => {
@@ -282,26 +331,43 @@ describe('admin roles (custom role: permissions on a resource set)', () => {
 
   it('a role covering what the app needs allows every operation the app uses', async () => {
     okta.setAdminRole('api-token', least());
-    for (const path of [`/api/v1/users?search=${encodeURIComponent('profile.email eq "x@y"')}`, `/api/v1/users/${neville()}`, `/api/v1/users/${neville()}/groups`,
-      '/api/v1/groups?q=PAM', `/api/v1/groups/${linux()}`, `/api/v1/groups/${linux()}/users`, '/api/v1/groups/rules', `/api/v1/groups/${linux()}/roles`]) {
+    for (const path of [
+      `/api/v1/users?search=${encodeURIComponent('profile.email eq "x@y"')}`,
+      `/api/v1/users/${neville()}`,
+      `/api/v1/users/${neville()}/groups`,
+      '/api/v1/groups?q=PAM',
+      `/api/v1/groups/${linux()}`,
+      `/api/v1/groups/${linux()}/users`,
+      '/api/v1/groups/rules',
+      `/api/v1/groups/${linux()}/roles`,
+    ]) {
       expect([path, (await get(path)).status]).toEqual([path, 200]);
     }
     expect((await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
     expect((await call('DELETE', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
   });
 
-  it('answers 403 E0000006 outside the role\'s permissions or resource set, before touching membership', async () => {
-    okta.setAdminRole('api-token', { permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'], resources: ['/api/v1/users', '/api/v1/groups'] });
+  it("answers 403 E0000006 outside the role's permissions or resource set, before touching membership", async () => {
+    okta.setAdminRole('api-token', {
+      permissions: ['okta.users.read', 'okta.groups.read', 'okta.iam.read'],
+      resources: ['/api/v1/users', '/api/v1/groups'],
+    });
     const put = await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`);
     expect(put.status).toBe(403);
-    expect(await put.json()).toMatchObject({ errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' });
+    expect(await put.json()).toMatchObject({
+      errorCode: 'E0000006',
+      errorSummary: 'You do not have permission to perform the requested action',
+    });
     expect(okta.members(linux())).not.toContain(neville());
     // Even for a user that does not exist: the role is checked on the group first.
     expect((await call('DELETE', `/api/v1/groups/${linux()}/users/00uJITPREFLIGHTPROBE`)).status).toBe(403);
 
     // Membership managed on one group only.
     const db = org.groups['PAM DB Admins'] ?? okta.addGroup({ name: 'PAM DB Admins' }).id;
-    okta.setAdminRole('api-token', { permissions: ['okta.groups.members.manage', 'okta.groups.read'], resources: [`/api/v1/groups/${linux()}`] });
+    okta.setAdminRole('api-token', {
+      permissions: ['okta.groups.members.manage', 'okta.groups.read'],
+      resources: [`/api/v1/groups/${linux()}`],
+    });
     expect((await call('PUT', `/api/v1/groups/${linux()}/users/${neville()}`)).status).toBe(204);
     expect((await call('PUT', `/api/v1/groups/${db}/users/${neville()}`)).status).toBe(403);
     expect((await get(`/api/v1/groups/${db}`)).status).toBe(403);

@@ -17,7 +17,10 @@ const DPOP_CLIENT = '0oaDpopServiceApp001';
 const nowS = () => Math.floor(clockMs / 1000);
 const tokenUrl = () => `${okta.url}/oauth2/v1/token`;
 
-async function assertion(clientId: string, over: { aud?: string; exp?: number; jti?: string; iss?: string } = {}): Promise<string> {
+async function assertion(
+  clientId: string,
+  over: { aud?: string; exp?: number; jti?: string; iss?: string } = {},
+): Promise<string> {
   return new SignJWT({ jti: over.jti ?? randomUUID() })
     .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
     .setIssuer(over.iss ?? clientId)
@@ -44,8 +47,10 @@ function tokenRequest(form: Record<string, string>, headers: Record<string, stri
 }
 
 const clientCredentials = (a: string, scope = 'okta.users.read okta.groups.manage') => ({
-  grant_type: 'client_credentials', scope,
-  client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a,
+  grant_type: 'client_credentials',
+  scope,
+  client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+  client_assertion: a,
 });
 
 beforeAll(async () => {
@@ -59,20 +64,38 @@ beforeEach(async () => {
   okta = await startOktaEmulator({ now: () => clockMs });
   org = seedDemoOrg(okta);
   const publicJwk = { ...(await exportJWK(clientKey.publicKey)), kid: 'key-1' };
-  okta.registerOAuthClient({ clientId: CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage'] });
-  okta.registerOAuthClient({ clientId: DPOP_CLIENT, publicJwk, scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'], requireDpop: true });
+  okta.registerOAuthClient({
+    clientId: CLIENT,
+    publicJwk,
+    scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage'],
+  });
+  okta.registerOAuthClient({
+    clientId: DPOP_CLIENT,
+    publicJwk,
+    scopes: ['okta.users.read', 'okta.groups.read', 'okta.groups.manage', 'okta.roles.read'],
+    requireDpop: true,
+  });
 });
-afterEach(async () => { await okta.close(); });
+afterEach(async () => {
+  await okta.close();
+});
 
 describe('private_key_jwt client credentials', () => {
   it('issues a 1 h Bearer token with exactly the requested (all granted) scopes, usable on the API', async () => {
     const res = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.read okta.groups.manage'));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.groups.read okta.groups.manage' });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'okta.groups.read okta.groups.manage',
+    });
     const auth = { Authorization: `Bearer ${body.access_token}` };
     expect((await fetch(`${okta.url}/api/v1/groups?q=PAM`, { headers: auth })).status).toBe(200);
-    const put = await fetch(`${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`, { method: 'PUT', headers: auth });
+    const put = await fetch(
+      `${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`,
+      { method: 'PUT', headers: auth },
+    );
     expect(put.status).toBe(204);
 
     clockMs += 3600_000;
@@ -82,41 +105,59 @@ describe('private_key_jwt client credentials', () => {
     expect(expired.headers.get('www-authenticate')).toMatch(/invalid_token/);
   });
 
-  it('refuses the whole token request with invalid_scope (Okta\'s OAuth error body) when any requested scope is not granted', async () => {
-    const res = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.users.read okta.groups.manage okta.roles.read'));
+  it("refuses the whole token request with invalid_scope (Okta's OAuth error body) when any requested scope is not granted", async () => {
+    const res = await tokenRequest(
+      clientCredentials(await assertion(CLIENT), 'okta.users.read okta.groups.manage okta.roles.read'),
+    );
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body).toEqual({ error: 'invalid_scope', error_description: expect.any(String) });
     expect(body.error_description).not.toMatch(/okta\.roles\.read/); // Okta's description does not name it either
   });
 
-  it('follows the spec\'s per-operation scopes: okta.groups.manage alone does not cover group reads', async () => {
-    const { access_token } = await (await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.manage'))).json();
+  it("follows the spec's per-operation scopes: okta.groups.manage alone does not cover group reads", async () => {
+    const { access_token } = await (
+      await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.manage'))
+    ).json();
     const auth = { Authorization: `Bearer ${access_token}` };
-    for (const path of [`/api/v1/groups/${org.groups['PAM Linux Sysadmins']}`, `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users`, '/api/v1/groups/rules', '/api/v1/groups']) {
+    for (const path of [
+      `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}`,
+      `/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users`,
+      '/api/v1/groups/rules',
+      '/api/v1/groups',
+    ]) {
       const res = await fetch(`${okta.url}${path}`, { headers: auth });
       expect([path, res.status]).toEqual([path, 403]);
       expect(res.headers.get('www-authenticate')).toMatch(/scope="okta\.groups\.read".*insufficient_scope/);
     }
-    const put = await fetch(`${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`, { method: 'PUT', headers: auth });
+    const put = await fetch(
+      `${okta.url}/api/v1/groups/${org.groups['PAM Linux Sysadmins']}/users/${org.users['neville.newadmin@atko.email']}`,
+      { method: 'PUT', headers: auth },
+    );
     expect(put.status).toBe(204);
   });
 
   it('answers 403 E0000006 with insufficient_scope for a call the token has no scope for', async () => {
-    const { access_token } = await (await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.read'))).json();
+    const { access_token } = await (
+      await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.groups.read'))
+    ).json();
     const auth = { Authorization: `Bearer ${access_token}` };
     const roles = await fetch(`${okta.url}/api/v1/groups/${org.groups['Okta Super Admins']}/roles`, { headers: auth });
     expect(roles.status).toBe(403);
     expect((await roles.json()).errorCode).toBe('E0000006');
     expect(roles.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
     expect(roles.headers.get('www-authenticate')).toMatch(/okta\.roles\.read/);
-    const users = await fetch(`${okta.url}/api/v1/users?search=${encodeURIComponent('profile.email eq "a@b"')}`, { headers: auth });
+    const users = await fetch(`${okta.url}/api/v1/users?search=${encodeURIComponent('profile.email eq "a@b"')}`, {
+      headers: auth,
+    });
     expect(users.status).toBe(403);
     expect((await fetch(`${okta.url}/api/v1/groups/rules`, { headers: auth })).status).toBe(200);
   });
 
   it('refuses a wrong audience, a replayed jti, an exp more than 1 h ahead, a foreign key and unregistered scopes', async () => {
-    const wrongAud = await tokenRequest(clientCredentials(await assertion(CLIENT, { aud: 'https://evil.example/oauth2/v1/token' })));
+    const wrongAud = await tokenRequest(
+      clientCredentials(await assertion(CLIENT, { aud: 'https://evil.example/oauth2/v1/token' })),
+    );
     expect(wrongAud.status).toBe(401);
     expect((await wrongAud.json()).error).toBe('invalid_client');
 
@@ -130,8 +171,13 @@ describe('private_key_jwt client credentials', () => {
     expect(longExp.status).toBe(401);
 
     const other = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'RS256' }).setIssuer(CLIENT).setSubject(CLIENT)
-      .setAudience(tokenUrl()).setExpirationTime(nowS() + 60).sign(other.privateKey);
+    const forged = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(CLIENT)
+      .setSubject(CLIENT)
+      .setAudience(tokenUrl())
+      .setExpirationTime(nowS() + 60)
+      .sign(other.privateKey);
     expect((await tokenRequest(clientCredentials(forged))).status).toBe(401);
 
     const badScope = await tokenRequest(clientCredentials(await assertion(CLIENT), 'okta.roles.read'));
@@ -141,7 +187,10 @@ describe('private_key_jwt client credentials', () => {
 
   it('accepts aud = the public org URL the client used when a proxy forwards it', async () => {
     const aud = 'https://atko.okta.com/oauth2/v1/token';
-    const res = await tokenRequest(clientCredentials(await assertion(CLIENT, { aud })), { 'X-Forwarded-Host': 'atko.okta.com', 'X-Forwarded-Proto': 'https' });
+    const res = await tokenRequest(clientCredentials(await assertion(CLIENT, { aud })), {
+      'X-Forwarded-Host': 'atko.okta.com',
+      'X-Forwarded-Proto': 'https',
+    });
     expect(res.status).toBe(200);
     const direct = await tokenRequest(clientCredentials(await assertion(CLIENT, { aud })));
     expect(direct.status).toBe(401);
@@ -169,16 +218,30 @@ describe('DPoP', () => {
 
     const url = `${okta.url}/api/v1/groups/${org.groups['Okta Super Admins']}/roles`;
     const ath = createHash('sha256').update(tok.access_token).digest('base64url');
-    const ok = await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('GET', url, { ath }) } });
+    const ok = await fetch(url, {
+      headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('GET', url, { ath }) },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual([expect.objectContaining({ type: 'SUPER_ADMIN' })]);
 
-    const badAth = await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('GET', url, { ath: 'x' + ath.slice(1) }) } });
+    const badAth = await fetch(url, {
+      headers: {
+        Authorization: `DPoP ${tok.access_token}`,
+        DPoP: await dpopProof('GET', url, { ath: 'x' + ath.slice(1) }),
+      },
+    });
     expect(badAth.status).toBe(401);
     expect(badAth.headers.get('www-authenticate')).toMatch(/invalid_dpop_proof/);
-    const wrongMethod = await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('POST', url, { ath }) } });
+    const wrongMethod = await fetch(url, {
+      headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('POST', url, { ath }) },
+    });
     expect(wrongMethod.status).toBe(401);
-    const wrongUrl = await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('GET', `${okta.url}/api/v1/groups`, { ath }) } });
+    const wrongUrl = await fetch(url, {
+      headers: {
+        Authorization: `DPoP ${tok.access_token}`,
+        DPoP: await dpopProof('GET', `${okta.url}/api/v1/groups`, { ath }),
+      },
+    });
     expect(wrongUrl.status).toBe(401);
     const asBearer = await fetch(url, { headers: { Authorization: `Bearer ${tok.access_token}` } });
     expect(asBearer.status).toBe(401);
@@ -191,8 +254,14 @@ describe('DPoP', () => {
     const nonce = (await tokenRequest(form, { DPoP: await dpopProof('POST', tokenUrl()) })).headers.get('dpop-nonce')!;
     const tok = await (await tokenRequest(form, { DPoP: await dpopProof('POST', tokenUrl(), { nonce }) })).json();
     const url = `${okta.url}/api/v1/groups`;
-    const proof = await dpopProof('GET', url, { ath: createHash('sha256').update(tok.access_token).digest('base64url') });
-    expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(200);
-    expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(401);
+    const proof = await dpopProof('GET', url, {
+      ath: createHash('sha256').update(tok.access_token).digest('base64url'),
+    });
+    expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(
+      200,
+    );
+    expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(
+      401,
+    );
   });
 });

@@ -5,7 +5,10 @@ const check = (method: string, pathAndQuery: string) => {
   const u = new URL(pathAndQuery, 'http://x');
   return spec.check(method, u.pathname, u.searchParams);
 };
-const opId = (method: string, p: string) => { const r = check(method, p); return r.ok ? r.operation.operationId : `violation: ${r.reason}`; };
+const opId = (method: string, p: string) => {
+  const r = check(method, p);
+  return r.ok ? r.operation.operationId : `violation: ${r.reason}`;
+};
 
 describe('Okta spec check', () => {
   it('matches the operations the app uses', () => {

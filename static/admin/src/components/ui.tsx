@@ -9,7 +9,9 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { errorOf } from '../api';
 
 export function useLoad<T>(load: () => Promise<T>) {
-  const [state, setState] = useState<{ data?: T; error?: { code: string; message: string }; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: { code: string; message: string }; loading: boolean }>({
+    loading: true,
+  });
   const loadRef = useRef(load);
   loadRef.current = load;
   const reload = useCallback(async () => {
@@ -23,13 +25,23 @@ export function useLoad<T>(load: () => Promise<T>) {
       return undefined;
     }
   }, []);
-  useEffect(() => { void reload(); }, [reload]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
   return { ...state, reload, setData: (data: T) => setState({ data, loading: false }) };
 }
 
 export function Loading({ label }: { label: string }) {
   return (
-    <div role="status" style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'center', padding: token('space.200', '16px') }}>
+    <div
+      role="status"
+      style={{
+        display: 'flex',
+        gap: token('space.100', '8px'),
+        alignItems: 'center',
+        padding: token('space.200', '16px'),
+      }}
+    >
       <Spinner size="medium" label={label} />
       <span>{label}</span>
     </div>
@@ -50,38 +62,89 @@ export function Problem({ title, message, testId }: { title: string; message: st
  * A screen (or part of one) that could not load: its error and Try again, never an empty list under
  * it, which would read as "there is nothing".
  */
-export function LoadProblem({ title, message, onRetry, busy, testId }: { title: string; message: string; onRetry: () => void; busy?: boolean; testId?: string }) {
+export function LoadProblem({
+  title,
+  message,
+  onRetry,
+  busy,
+  testId,
+}: {
+  title: string;
+  message: string;
+  onRetry: () => void;
+  busy?: boolean;
+  testId?: string;
+}) {
   return (
     <div data-testid={testId ?? 'load-problem'} role="alert" style={{ margin: `${token('space.150', '12px')} 0` }}>
       <SectionMessage appearance="error" title={title}>
         <p>{message}</p>
-        <p><Button testId="try-again" isLoading={busy} onClick={onRetry}>Try again</Button></p>
+        <p>
+          <Button testId="try-again" isLoading={busy} onClick={onRetry}>
+            Try again
+          </Button>
+        </p>
       </SectionMessage>
     </div>
   );
 }
 
-export function Notice({ appearance, title, children, testId }: { appearance: 'success' | 'warning' | 'information' | 'error'; title?: string; children: ReactNode; testId?: string }) {
+export function Notice({
+  appearance,
+  title,
+  children,
+  testId,
+}: {
+  appearance: 'success' | 'warning' | 'information' | 'error';
+  title?: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
-    <div data-testid={testId} role={appearance === 'error' ? 'alert' : 'status'} style={{ margin: `${token('space.150', '12px')} 0` }}>
-      <SectionMessage appearance={appearance} title={title}>{children}</SectionMessage>
+    <div
+      data-testid={testId}
+      role={appearance === 'error' ? 'alert' : 'status'}
+      style={{ margin: `${token('space.150', '12px')} 0` }}
+    >
+      <SectionMessage appearance={appearance} title={title}>
+        {children}
+      </SectionMessage>
     </div>
   );
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <p data-testid="empty" style={{ color: token('color.text.subtle', '#505F79'), padding: token('space.200', '16px'), textAlign: 'center' }}>{children}</p>;
+  return (
+    <p
+      data-testid="empty"
+      style={{ color: token('color.text.subtle', '#505F79'), padding: token('space.200', '16px'), textAlign: 'center' }}
+    >
+      {children}
+    </p>
+  );
 }
 
 export function TextField(props: {
-  id: string; label: string; value: string; onChange: (v: string) => void; error?: string; helper?: ReactNode;
-  type?: 'text' | 'number' | 'password' | 'date'; placeholder?: string; required?: boolean; width?: number | string; autoComplete?: string;
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  helper?: ReactNode;
+  type?: 'text' | 'number' | 'password' | 'date';
+  placeholder?: string;
+  required?: boolean;
+  width?: number | string;
+  autoComplete?: string;
 }) {
   const helpId = `${props.id}-help`;
   const errId = `${props.id}-error`;
   return (
     <div style={{ marginBottom: token('space.150', '12px'), maxWidth: props.width ?? 480 }}>
-      <Label htmlFor={props.id}>{props.label}{props.required ? ' *' : ''}</Label>
+      <Label htmlFor={props.id}>
+        {props.label}
+        {props.required ? ' *' : ''}
+      </Label>
       <Textfield
         id={props.id}
         name={props.id}
@@ -93,15 +156,25 @@ export function TextField(props: {
         aria-describedby={props.error ? errId : props.helper ? helpId : undefined}
         onChange={(e) => props.onChange((e.target as HTMLInputElement).value)}
       />
-      {props.error
-        ? <div id={errId} data-testid={`${props.id}-error`}><ErrorMessage>{props.error}</ErrorMessage></div>
-        : props.helper ? <div id={helpId}><HelperMessage>{props.helper}</HelperMessage></div> : null}
+      {props.error ? (
+        <div id={errId} data-testid={`${props.id}-error`}>
+          <ErrorMessage>{props.error}</ErrorMessage>
+        </div>
+      ) : props.helper ? (
+        <div id={helpId}>
+          <HelperMessage>{props.helper}</HelperMessage>
+        </div>
+      ) : null}
     </div>
   );
 }
 
 export function FieldError({ id, error }: { id: string; error?: string }) {
-  return error ? <div data-testid={`${id}-error`}><ErrorMessage>{error}</ErrorMessage></div> : null;
+  return error ? (
+    <div data-testid={`${id}-error`}>
+      <ErrorMessage>{error}</ErrorMessage>
+    </div>
+  ) : null;
 }
 
 /** "" stays undefined so the schema says "must be a number" instead of treating it as 0. */
@@ -110,7 +183,13 @@ export const toNumber = (s: string): number | undefined => (s.trim() === '' ? un
 export function formatTime(iso?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export function relative(iso: string | undefined, nowIso: string): string {
@@ -118,7 +197,14 @@ export function relative(iso: string | undefined, nowIso: string): string {
   const ms = Date.parse(iso) - Date.parse(nowIso);
   const abs = Math.abs(ms);
   const mins = Math.round(abs / 60_000);
-  const text = mins < 1 ? 'less than a minute' : mins < 120 ? `${mins} min` : abs < 48 * 3_600_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} days`;
+  const text =
+    mins < 1
+      ? 'less than a minute'
+      : mins < 120
+        ? `${mins} min`
+        : abs < 48 * 3_600_000
+          ? `${Math.round(abs / 3_600_000)} h`
+          : `${Math.round(abs / 86_400_000)} days`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 

@@ -5,23 +5,59 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
-  ADMIN_KEYS, fieldErrors, GroupPolicyInput, OKTA_ROLE_PERMISSIONS, type AllowlistEntryView, type GroupSearchHit,
+  ADMIN_KEYS,
+  fieldErrors,
+  GroupPolicyInput,
+  OKTA_ROLE_PERMISSIONS,
+  type AllowlistEntryView,
+  type GroupSearchHit,
 } from '../../../../src/shared/admin-contract';
 import { APPROVAL_MODE_LABELS, type ApprovalMode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
-import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
+import {
+  Empty,
+  FieldError,
+  Loading,
+  LoadProblem,
+  Notice,
+  Problem,
+  TextField,
+  toNumber,
+  useLoad,
+} from '../components/ui';
 
 type PolicyDraft = {
-  groupId: string; groupName: string; maxDurationHours: string; maxLifetimeHours: string; maxExtensions: string;
-  reminderLeadMinutes: string; approvalMode: ApprovalMode; allowedProjectKeys: string; approvalWindowDays: string;
+  groupId: string;
+  groupName: string;
+  maxDurationHours: string;
+  maxLifetimeHours: string;
+  maxExtensions: string;
+  reminderLeadMinutes: string;
+  approvalMode: ApprovalMode;
+  allowedProjectKeys: string;
+  approvalWindowDays: string;
 };
 
-const NEW_DEFAULTS = { maxDurationHours: '12', maxLifetimeHours: '24', maxExtensions: '2', reminderLeadMinutes: '60', approvalMode: 'none' as const, allowedProjectKeys: '', approvalWindowDays: '7' };
+const NEW_DEFAULTS = {
+  maxDurationHours: '12',
+  maxLifetimeHours: '24',
+  maxExtensions: '2',
+  reminderLeadMinutes: '60',
+  approvalMode: 'none' as const,
+  allowedProjectKeys: '',
+  approvalWindowDays: '7',
+};
 
 const draftOf = (e: AllowlistEntryView): PolicyDraft => ({
-  groupId: e.groupId, groupName: e.displayName, maxDurationHours: String(e.maxDurationHours), maxLifetimeHours: String(e.maxLifetimeHours),
-  maxExtensions: String(e.maxExtensions), reminderLeadMinutes: String(e.reminderLeadMinutes), approvalMode: e.approvalMode,
-  allowedProjectKeys: e.allowedProjectKeys.join(', '), approvalWindowDays: String(e.approvalWindowDays ?? 7),
+  groupId: e.groupId,
+  groupName: e.displayName,
+  maxDurationHours: String(e.maxDurationHours),
+  maxLifetimeHours: String(e.maxLifetimeHours),
+  maxExtensions: String(e.maxExtensions),
+  reminderLeadMinutes: String(e.reminderLeadMinutes),
+  approvalMode: e.approvalMode,
+  allowedProjectKeys: e.allowedProjectKeys.join(', '),
+  approvalWindowDays: String(e.approvalWindowDays ?? 7),
 });
 
 const payloadOf = (d: PolicyDraft) => ({
@@ -31,18 +67,32 @@ const payloadOf = (d: PolicyDraft) => ({
   maxExtensions: toNumber(d.maxExtensions) as number,
   reminderLeadMinutes: toNumber(d.reminderLeadMinutes) as number,
   approvalMode: d.approvalMode,
-  allowedProjectKeys: d.allowedProjectKeys.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean),
+  allowedProjectKeys: d.allowedProjectKeys
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean),
   approvalWindowDays: toNumber(d.approvalWindowDays) as number,
 });
 
-function PolicyForm({ draft, mode, onDone, onCancel }: {
-  draft: PolicyDraft; mode: 'add' | 'edit'; onDone: (list: AllowlistEntryView[]) => void; onCancel: () => void;
+function PolicyForm({
+  draft,
+  mode,
+  onDone,
+  onCancel,
+}: {
+  draft: PolicyDraft;
+  mode: 'add' | 'edit';
+  onDone: (list: AllowlistEntryView[]) => void;
+  onCancel: () => void;
 }) {
   const [d, setD] = useState(draft);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<{ code: string; message: string } | undefined>();
   const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<PolicyDraft>) => { setD({ ...d, ...patch }); setRefusal(undefined); };
+  const set = (patch: Partial<PolicyDraft>) => {
+    setD({ ...d, ...patch });
+    setRefusal(undefined);
+  };
 
   async function submit() {
     setRefusal(undefined);
@@ -67,36 +117,123 @@ function PolicyForm({ draft, mode, onDone, onCancel }: {
   }
 
   return (
-    <form data-testid="policy-form" noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}
-      style={{ border: `1px solid ${token('color.border', '#DFE1E6')}`, borderRadius: 4, padding: token('space.200', '16px'), margin: `${token('space.200', '16px')} 0` }}>
-      <h3 style={{ marginTop: 0 }}>{mode === 'add' ? 'Allowlist' : 'Edit'} <span data-testid="form-group-name">{d.groupName}</span></h3>
+    <form
+      data-testid="policy-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      style={{
+        border: `1px solid ${token('color.border', '#DFE1E6')}`,
+        borderRadius: 4,
+        padding: token('space.200', '16px'),
+        margin: `${token('space.200', '16px')} 0`,
+      }}
+    >
+      <h3 style={{ marginTop: 0 }}>
+        {mode === 'add' ? 'Allowlist' : 'Edit'} <span data-testid="form-group-name">{d.groupName}</span>
+      </h3>
       {refusal && (
-        <Notice appearance="error" testId="allowlist-refusal" title={mode === 'add' ? 'This group cannot be allowlisted' : 'Not saved'}>
+        <Notice
+          appearance="error"
+          testId="allowlist-refusal"
+          title={mode === 'add' ? 'This group cannot be allowlisted' : 'Not saved'}
+        >
           <p>{refusal.message}</p>
         </Notice>
       )}
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))', columnGap: token('space.200', '16px') }}>
-        <TextField id="maxDurationHours" label="Max duration (hours)" type="number" value={d.maxDurationHours} onChange={(v) => set({ maxDurationHours: v })} error={errors.maxDurationHours} helper="Longest single grant." />
-        <TextField id="maxLifetimeHours" label="Max lifetime with extensions (hours)" type="number" value={d.maxLifetimeHours} onChange={(v) => set({ maxLifetimeHours: v })} error={errors.maxLifetimeHours} helper="Counted from the first start." />
-        <TextField id="maxExtensions" label="Max extensions" type="number" value={d.maxExtensions} onChange={(v) => set({ maxExtensions: v })} error={errors.maxExtensions} />
-        <TextField id="reminderLeadMinutes" label="Reminder lead (minutes)" type="number" value={d.reminderLeadMinutes} onChange={(v) => set({ reminderLeadMinutes: v })} error={errors.reminderLeadMinutes} helper="How long before the end the requester is reminded." />
+      <div
+        style={{
+          display: 'grid',
+          gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
+          columnGap: token('space.200', '16px'),
+        }}
+      >
+        <TextField
+          id="maxDurationHours"
+          label="Max duration (hours)"
+          type="number"
+          value={d.maxDurationHours}
+          onChange={(v) => set({ maxDurationHours: v })}
+          error={errors.maxDurationHours}
+          helper="Longest single grant."
+        />
+        <TextField
+          id="maxLifetimeHours"
+          label="Max lifetime with extensions (hours)"
+          type="number"
+          value={d.maxLifetimeHours}
+          onChange={(v) => set({ maxLifetimeHours: v })}
+          error={errors.maxLifetimeHours}
+          helper="Counted from the first start."
+        />
+        <TextField
+          id="maxExtensions"
+          label="Max extensions"
+          type="number"
+          value={d.maxExtensions}
+          onChange={(v) => set({ maxExtensions: v })}
+          error={errors.maxExtensions}
+        />
+        <TextField
+          id="reminderLeadMinutes"
+          label="Reminder lead (minutes)"
+          type="number"
+          value={d.reminderLeadMinutes}
+          onChange={(v) => set({ reminderLeadMinutes: v })}
+          error={errors.reminderLeadMinutes}
+          helper="How long before the end the requester is reminded."
+        />
       </div>
       <div style={{ marginBottom: token('space.150', '12px') }}>
         <Label htmlFor="approval-none">Approval</Label>
         <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
-          <Button id="approval-none" testId="approval-none" isSelected={d.approvalMode === 'none'} onClick={() => set({ approvalMode: 'none' })}>None: grant on creation</Button>
-          <Button testId="approval-status" isSelected={d.approvalMode === 'status'} onClick={() => set({ approvalMode: 'status' })}>Approval status (set on the Policy tab)</Button>
+          <Button
+            id="approval-none"
+            testId="approval-none"
+            isSelected={d.approvalMode === 'none'}
+            onClick={() => set({ approvalMode: 'none' })}
+          >
+            None: grant on creation
+          </Button>
+          <Button
+            testId="approval-status"
+            isSelected={d.approvalMode === 'status'}
+            onClick={() => set({ approvalMode: 'status' })}
+          >
+            Approval status (set on the Policy tab)
+          </Button>
         </div>
         <FieldError id="approvalMode" error={errors.approvalMode} />
       </div>
       {d.approvalMode === 'status' && (
-        <TextField id="approvalWindowDays" label="Approval window (days)" type="number" value={d.approvalWindowDays} onChange={(v) => set({ approvalWindowDays: v })} error={errors.approvalWindowDays} helper="A request not approved within this many days is closed with a comment." />
+        <TextField
+          id="approvalWindowDays"
+          label="Approval window (days)"
+          type="number"
+          value={d.approvalWindowDays}
+          onChange={(v) => set({ approvalWindowDays: v })}
+          error={errors.approvalWindowDays}
+          helper="A request not approved within this many days is closed with a comment."
+        />
       )}
-      <TextField id="allowedProjectKeys" label="Allowed Jira projects" value={d.allowedProjectKeys} onChange={(v) => set({ allowedProjectKeys: v })} error={errors.allowedProjectKeys}
-        placeholder="OPS, SEC" helper="Project keys separated by commas. Empty: every project may request this group." />
+      <TextField
+        id="allowedProjectKeys"
+        label="Allowed Jira projects"
+        value={d.allowedProjectKeys}
+        onChange={(v) => set({ allowedProjectKeys: v })}
+        error={errors.allowedProjectKeys}
+        placeholder="OPS, SEC"
+        helper="Project keys separated by commas. Empty: every project may request this group."
+      />
       <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
-        <Button type="submit" appearance="primary" testId="submit-policy" isLoading={busy}>{mode === 'add' ? 'Add to allowlist' : 'Save changes'}</Button>
-        <Button appearance="subtle" onClick={onCancel}>Cancel</Button>
+        <Button type="submit" appearance="primary" testId="submit-policy" isLoading={busy}>
+          {mode === 'add' ? 'Add to allowlist' : 'Save changes'}
+        </Button>
+        <Button appearance="subtle" onClick={onCancel}>
+          Cancel
+        </Button>
       </div>
     </form>
   );
@@ -110,7 +247,10 @@ function GroupSearch({ onChoose }: { onChoose: (hit: GroupSearchHit) => void }) 
 
   async function search() {
     setError(undefined);
-    if (query.trim() === '') { setError('Type part of a group name.'); return; }
+    if (query.trim() === '') {
+      setError('Type part of a group name.');
+      return;
+    }
     setBusy(true);
     try {
       setHits(await call(ADMIN_KEYS.groupsSearch, { query }));
@@ -124,18 +264,56 @@ function GroupSearch({ onChoose }: { onChoose: (hit: GroupSearchHit) => void }) 
 
   return (
     <div data-testid="group-search">
-      <form noValidate onSubmit={(e) => { e.preventDefault(); void search(); }} style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'flex-start' }}>
-        <TextField id="group-query" label="Find an Okta group" value={query} onChange={setQuery} error={error} placeholder="Start of the group name, e.g. PAM" />
-        <div style={{ paddingTop: 22 }}><Button type="submit" testId="search-groups" isLoading={busy}>Search</Button></div>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search();
+        }}
+        style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'flex-start' }}
+      >
+        <TextField
+          id="group-query"
+          label="Find an Okta group"
+          value={query}
+          onChange={setQuery}
+          error={error}
+          placeholder="Start of the group name, e.g. PAM"
+        />
+        <div style={{ paddingTop: 22 }}>
+          <Button type="submit" testId="search-groups" isLoading={busy}>
+            Search
+          </Button>
+        </div>
       </form>
       {hits && hits.length === 0 && <Empty>No Okta group starts with “{query}”.</Empty>}
       {hits && hits.length > 0 && (
         <ul data-testid="search-results" style={{ listStyle: 'none', padding: 0, maxWidth: 640 }}>
           {hits.map((h) => (
-            <li key={h.id} data-testid={`hit-${h.id}`} style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: `${token('space.075', '6px')} 0`, borderBottom: `1px solid ${token('color.border', '#DFE1E6')}` }}>
-              <span>{h.name} <small style={{ color: token('color.text.subtlest', '#6B778C') }}>{h.id} · {h.type}</small></span>
-              {h.allowlisted ? <Lozenge appearance="success">on the allowlist</Lozenge>
-                : <Button testId={`choose-${h.id}`} onClick={() => onChoose(h)}>Choose</Button>}
+            <li
+              key={h.id}
+              data-testid={`hit-${h.id}`}
+              style={{
+                display: 'flex',
+                alignItems: 'center',
+                justifyContent: 'space-between',
+                padding: `${token('space.075', '6px')} 0`,
+                borderBottom: `1px solid ${token('color.border', '#DFE1E6')}`,
+              }}
+            >
+              <span>
+                {h.name}{' '}
+                <small style={{ color: token('color.text.subtlest', '#6B778C') }}>
+                  {h.id} · {h.type}
+                </small>
+              </span>
+              {h.allowlisted ? (
+                <Lozenge appearance="success">on the allowlist</Lozenge>
+              ) : (
+                <Button testId={`choose-${h.id}`} onClick={() => onChoose(h)}>
+                  Choose
+                </Button>
+              )}
             </li>
           ))}
         </ul>
@@ -151,7 +329,11 @@ export function AllowlistScreen() {
   const [notice, setNotice] = useState<string | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
 
-  const done = (message: string) => (next: AllowlistEntryView[]) => { list.setData(next); setEditing(undefined); setNotice(message); };
+  const done = (message: string) => (next: AllowlistEntryView[]) => {
+    list.setData(next);
+    setEditing(undefined);
+    setNotice(message);
+  };
 
   async function remove(e: AllowlistEntryView) {
     setProblem(undefined);
@@ -169,62 +351,143 @@ export function AllowlistScreen() {
     key: e.groupId,
     testId: `entry-${e.groupId}`,
     cells: [
-      { key: 'name', content: <span><strong>{e.displayName}</strong><br /><small>{e.groupId}</small></span> },
+      {
+        key: 'name',
+        content: (
+          <span>
+            <strong>{e.displayName}</strong>
+            <br />
+            <small>{e.groupId}</small>
+          </span>
+        ),
+      },
       { key: 'dur', content: `${e.maxDurationHours} h` },
       { key: 'life', content: `${e.maxLifetimeHours} h` },
       { key: 'ext', content: e.maxExtensions },
       { key: 'rem', content: `${e.reminderLeadMinutes} min` },
-      { key: 'appr', content: e.approvalMode === 'status' ? `${APPROVAL_MODE_LABELS[e.approvalMode]} (${e.approvalWindowDays ?? 7} d)` : APPROVAL_MODE_LABELS[e.approvalMode] },
+      {
+        key: 'appr',
+        content:
+          e.approvalMode === 'status'
+            ? `${APPROVAL_MODE_LABELS[e.approvalMode]} (${e.approvalWindowDays ?? 7} d)`
+            : APPROVAL_MODE_LABELS[e.approvalMode],
+      },
       { key: 'proj', content: e.allowedProjectKeys.length ? e.allowedProjectKeys.join(', ') : 'any' },
       { key: 'active', content: e.activeGrants },
       {
         key: 'actions',
-        content: confirmRemove?.groupId === e.groupId ? (
-          <span data-testid="confirm-remove" style={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
-            <span>{e.activeGrants > 0 ? `${e.activeGrants} running grant(s) end as planned. ` : ''}Remove?</span>
-            <Button appearance="danger" testId={`confirm-remove-${e.groupId}`} onClick={() => void remove(e)}>Remove</Button>
-            <Button appearance="subtle" onClick={() => setConfirmRemove(undefined)}>Keep</Button>
-          </span>
-        ) : (
-          <span style={{ display: 'flex', gap: 4 }}>
-            <Button testId={`edit-${e.groupId}`} onClick={() => { setNotice(undefined); setEditing({ mode: 'edit', draft: draftOf(e) }); }}>Edit</Button>
-            <Button appearance="subtle" testId={`remove-${e.groupId}`} onClick={() => setConfirmRemove(e)}>Remove</Button>
-          </span>
-        ),
+        content:
+          confirmRemove?.groupId === e.groupId ? (
+            <span data-testid="confirm-remove" style={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
+              <span>{e.activeGrants > 0 ? `${e.activeGrants} running grant(s) end as planned. ` : ''}Remove?</span>
+              <Button appearance="danger" testId={`confirm-remove-${e.groupId}`} onClick={() => void remove(e)}>
+                Remove
+              </Button>
+              <Button appearance="subtle" onClick={() => setConfirmRemove(undefined)}>
+                Keep
+              </Button>
+            </span>
+          ) : (
+            <span style={{ display: 'flex', gap: 4 }}>
+              <Button
+                testId={`edit-${e.groupId}`}
+                onClick={() => {
+                  setNotice(undefined);
+                  setEditing({ mode: 'edit', draft: draftOf(e) });
+                }}
+              >
+                Edit
+              </Button>
+              <Button appearance="subtle" testId={`remove-${e.groupId}`} onClick={() => setConfirmRemove(e)}>
+                Remove
+              </Button>
+            </span>
+          ),
       },
     ],
   }));
 
   return (
     <div data-testid="allowlist-screen">
-      <p style={{ maxWidth: 640 }}>Only these Okta groups can be requested. Groups of type APP_GROUP or BUILT_IN, groups targeted by a group rule and groups holding an Okta admin role are refused, now and again at every grant.</p>
+      <p style={{ maxWidth: 640 }}>
+        Only these Okta groups can be requested. Groups of type APP_GROUP or BUILT_IN, groups targeted by a group rule
+        and groups holding an Okta admin role are refused, now and again at every grant.
+      </p>
       <details style={{ maxWidth: 640 }} data-testid="role-permissions">
         <summary>Okta permissions the app needs</summary>
-        <p>For least privilege, give the app's Okta credentials a custom admin role with these permissions. Adding a group checks each of them on that group, and names any that is missing; nothing is saved until they all pass.</p>
+        <p>
+          For least privilege, give the app's Okta credentials a custom admin role with these permissions. Adding a
+          group checks each of them on that group, and names any that is missing; nothing is saved until they all pass.
+        </p>
         <ul>
           {Object.entries(OKTA_ROLE_PERMISSIONS).map(([permission, p]) => (
-            <li key={permission}><code>{permission}</code> on {p.resources}: to {p.why}.</li>
+            <li key={permission}>
+              <code>{permission}</code> on {p.resources}: to {p.why}.
+            </li>
           ))}
         </ul>
       </details>
-      {notice && <Notice appearance="success" testId="allowlist-notice">{notice}</Notice>}
-      {problem && <Problem title="Not changed" message={problem} />}
-      {list.error && <LoadProblem title="Could not load the allowlist" message={list.error.message} onRetry={() => void list.reload()} busy={list.loading} />}
-      {list.loading && !list.data ? <Loading label="Loading the allowlist…" /> : list.data && (
-        <div data-testid="allowlist-table">
-          <DynamicTable
-            testId="allowlist-dt"
-            caption="Allowlisted groups"
-            head={{ cells: ['Group', 'Max duration', 'Max lifetime', 'Extensions', 'Reminder', 'Approval', 'Projects', 'Running', ''].map((c, i) => ({ key: `h${i}`, content: c })) }}
-            rows={rows}
-            emptyView={<Empty>No group is allowlisted yet: find one below.</Empty>}
-          />
-        </div>
+      {notice && (
+        <Notice appearance="success" testId="allowlist-notice">
+          {notice}
+        </Notice>
       )}
-      {!list.data ? null : editing
-        ? <PolicyForm key={`${editing.mode}-${editing.draft.groupId}`} draft={editing.draft} mode={editing.mode} onCancel={() => setEditing(undefined)}
-            onDone={done(editing.mode === 'add' ? `${editing.draft.groupName} was added to the allowlist.` : `${editing.draft.groupName} was saved.`)} />
-        : <GroupSearch onChoose={(h) => { setNotice(undefined); setEditing({ mode: 'add', draft: { groupId: h.id, groupName: h.name, ...NEW_DEFAULTS } }); }} />}
+      {problem && <Problem title="Not changed" message={problem} />}
+      {list.error && (
+        <LoadProblem
+          title="Could not load the allowlist"
+          message={list.error.message}
+          onRetry={() => void list.reload()}
+          busy={list.loading}
+        />
+      )}
+      {list.loading && !list.data ? (
+        <Loading label="Loading the allowlist…" />
+      ) : (
+        list.data && (
+          <div data-testid="allowlist-table">
+            <DynamicTable
+              testId="allowlist-dt"
+              caption="Allowlisted groups"
+              head={{
+                cells: [
+                  'Group',
+                  'Max duration',
+                  'Max lifetime',
+                  'Extensions',
+                  'Reminder',
+                  'Approval',
+                  'Projects',
+                  'Running',
+                  '',
+                ].map((c, i) => ({ key: `h${i}`, content: c })),
+              }}
+              rows={rows}
+              emptyView={<Empty>No group is allowlisted yet: find one below.</Empty>}
+            />
+          </div>
+        )
+      )}
+      {!list.data ? null : editing ? (
+        <PolicyForm
+          key={`${editing.mode}-${editing.draft.groupId}`}
+          draft={editing.draft}
+          mode={editing.mode}
+          onCancel={() => setEditing(undefined)}
+          onDone={done(
+            editing.mode === 'add'
+              ? `${editing.draft.groupName} was added to the allowlist.`
+              : `${editing.draft.groupName} was saved.`,
+          )}
+        />
+      ) : (
+        <GroupSearch
+          onChoose={(h) => {
+            setNotice(undefined);
+            setEditing({ mode: 'add', draft: { groupId: h.id, groupName: h.name, ...NEW_DEFAULTS } });
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -5,7 +5,13 @@ import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
 import { useEffect, useState } from 'react';
 import {
-  ADMIN_KEYS, AuditQueryInput, auditCsv, fieldErrors, type AuditPage, type AuditRow, type AuditVerification,
+  ADMIN_KEYS,
+  AuditQueryInput,
+  auditCsv,
+  fieldErrors,
+  type AuditPage,
+  type AuditRow,
+  type AuditVerification,
 } from '../../../../src/shared/admin-contract';
 import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
@@ -29,7 +35,10 @@ function download(rows: AuditRow[], f: Filters) {
   const blob = new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
-  const parts = ['okta-jit-audit', f.fromDay || 'start', f.toDay || 'now', f.group?.label, f.issueKey.trim()].filter(Boolean).join('_').replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const parts = ['okta-jit-audit', f.fromDay || 'start', f.toDay || 'now', f.group?.label, f.issueKey.trim()]
+    .filter(Boolean)
+    .join('_')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-');
   a.href = url;
   a.download = `${parts}.csv`;
   document.body.appendChild(a);
@@ -51,21 +60,34 @@ export function AuditScreen() {
   const [verifying, setVerifying] = useState(false);
   async function verify() {
     setVerifying(true);
-    try { setVerification(await call(ADMIN_KEYS.auditVerify)); } catch (e) { setProblem(errorOf(e).message); } finally { setVerifying(false); }
+    try {
+      setVerification(await call(ADMIN_KEYS.auditVerify));
+    } catch (e) {
+      setProblem(errorOf(e).message);
+    } finally {
+      setVerifying(false);
+    }
   }
-  useEffect(() => { void run(filters, undefined, true).finally(() => setFirstLoad(false)); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    void run(filters, undefined, true).finally(() => setFirstLoad(false));
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function run(f: Filters, cursor?: string, initial = false) {
     const payload = payloadOf(f, cursor);
     const parsed = AuditQueryInput.safeParse(payload);
-    if (!parsed.success) { setErrors(fieldErrors(parsed.error)); return; }
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error));
+      return;
+    }
     setErrors({});
     setProblem(undefined);
     if (!initial) setBusy(cursor ? 'more' : 'search');
     try {
       const next = await call(ADMIN_KEYS.auditQuery, payload);
       // A refused cursor restarts the list: replace what was shown rather than append to it.
-      setPage((prev) => (cursor && prev && !next.restarted ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next));
+      setPage((prev) =>
+        cursor && prev && !next.restarted ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next,
+      );
       setApplied(f);
     } catch (e) {
       setProblem(errorOf(e).message);
@@ -80,67 +102,183 @@ export function AuditScreen() {
 
   return (
     <div data-testid="audit-screen">
-      <form noValidate onSubmit={(e) => { e.preventDefault(); void run(filters); }}
-        style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', columnGap: token('space.200', '16px'), alignItems: 'start' }}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(filters);
+        }}
+        style={{
+          display: 'grid',
+          gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))',
+          columnGap: token('space.200', '16px'),
+          alignItems: 'start',
+        }}
+      >
         <div style={{ marginBottom: token('space.150', '12px') }}>
           <Label htmlFor="audit-requester">Requester</Label>
-          <Select inputId="audit-requester" classNamePrefix="audit-requester" isClearable placeholder="Anyone" options={reqOptions} value={filters.requester ?? null}
-            isLoading={options.loading} onChange={(v) => setFilters({ ...filters, requester: v as Option | null })} />
+          <Select
+            inputId="audit-requester"
+            classNamePrefix="audit-requester"
+            isClearable
+            placeholder="Anyone"
+            options={reqOptions}
+            value={filters.requester ?? null}
+            isLoading={options.loading}
+            onChange={(v) => setFilters({ ...filters, requester: v as Option | null })}
+          />
           <FieldError id="requesterAccountId" error={errors.requesterAccountId} />
         </div>
         <div style={{ marginBottom: token('space.150', '12px') }}>
           <Label htmlFor="audit-group">Group</Label>
-          <Select inputId="audit-group" classNamePrefix="audit-group" isClearable placeholder="Any group" options={groupOptions} value={filters.group ?? null}
-            isLoading={options.loading} onChange={(v) => setFilters({ ...filters, group: v as Option | null })} />
+          <Select
+            inputId="audit-group"
+            classNamePrefix="audit-group"
+            isClearable
+            placeholder="Any group"
+            options={groupOptions}
+            value={filters.group ?? null}
+            isLoading={options.loading}
+            onChange={(v) => setFilters({ ...filters, group: v as Option | null })}
+          />
           <FieldError id="groupId" error={errors.groupId} />
         </div>
-        <TextField id="issueKey" label="Issue" value={filters.issueKey} onChange={(v) => setFilters({ ...filters, issueKey: v })} error={errors.issueKey} placeholder="OPS-123" />
-        <TextField id="fromDay" label="From (UTC day)" type="date" value={filters.fromDay} onChange={(v) => setFilters({ ...filters, fromDay: v })} error={errors.fromDay} />
-        <TextField id="toDay" label="To (UTC day)" type="date" value={filters.toDay} onChange={(v) => setFilters({ ...filters, toDay: v })} error={errors.toDay} />
+        <TextField
+          id="issueKey"
+          label="Issue"
+          value={filters.issueKey}
+          onChange={(v) => setFilters({ ...filters, issueKey: v })}
+          error={errors.issueKey}
+          placeholder="OPS-123"
+        />
+        <TextField
+          id="fromDay"
+          label="From (UTC day)"
+          type="date"
+          value={filters.fromDay}
+          onChange={(v) => setFilters({ ...filters, fromDay: v })}
+          error={errors.fromDay}
+        />
+        <TextField
+          id="toDay"
+          label="To (UTC day)"
+          type="date"
+          value={filters.toDay}
+          onChange={(v) => setFilters({ ...filters, toDay: v })}
+          error={errors.toDay}
+        />
         <div style={{ paddingTop: 22, display: 'flex', gap: token('space.100', '8px') }}>
-          <Button type="submit" appearance="primary" testId="apply-filters" isLoading={busy === 'search'}>Apply</Button>
-          <Button appearance="subtle" onClick={() => { const cleared = { issueKey: '', fromDay: '', toDay: '' }; setFilters(cleared); void run(cleared); }}>Clear</Button>
+          <Button type="submit" appearance="primary" testId="apply-filters" isLoading={busy === 'search'}>
+            Apply
+          </Button>
+          <Button
+            appearance="subtle"
+            onClick={() => {
+              const cleared = { issueKey: '', fromDay: '', toDay: '' };
+              setFilters(cleared);
+              void run(cleared);
+            }}
+          >
+            Clear
+          </Button>
         </div>
       </form>
-      {options.error && <LoadProblem testId="audit-options-problem" title="Filter choices unavailable" message={options.error.message} onRetry={() => void options.reload()} busy={options.loading} />}
-      {problem && <LoadProblem title="Could not load the audit trail" message={problem} onRetry={() => void run(applied)} busy={busy === 'search'} />}
-      {page?.restarted && <p data-testid="audit-restarted" role="status">{page.restarted}</p>}
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', margin: `${token('space.100', '8px')} 0` }}>
-        <span data-testid="audit-count">{rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}</span>
+      {options.error && (
+        <LoadProblem
+          testId="audit-options-problem"
+          title="Filter choices unavailable"
+          message={options.error.message}
+          onRetry={() => void options.reload()}
+          busy={options.loading}
+        />
+      )}
+      {problem && (
+        <LoadProblem
+          title="Could not load the audit trail"
+          message={problem}
+          onRetry={() => void run(applied)}
+          busy={busy === 'search'}
+        />
+      )}
+      {page?.restarted && (
+        <p data-testid="audit-restarted" role="status">
+          {page.restarted}
+        </p>
+      )}
+      <div
+        style={{
+          display: 'flex',
+          justifyContent: 'space-between',
+          alignItems: 'center',
+          margin: `${token('space.100', '8px')} 0`,
+        }}
+      >
+        <span data-testid="audit-count">
+          {rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown{page?.cursor ? ' (more available)' : ''}
+        </span>
         <span style={{ display: 'flex', gap: token('space.100', '8px') }}>
-          <Button testId="verify-audit" isLoading={verifying} onClick={() => void verify()}>Verify hash chain</Button>
-          <Button testId="export-csv" isDisabled={rows.length === 0} onClick={() => download(rows, applied)}>Export CSV ({rows.length} rows)</Button>
+          <Button testId="verify-audit" isLoading={verifying} onClick={() => void verify()}>
+            Verify hash chain
+          </Button>
+          <Button testId="export-csv" isDisabled={rows.length === 0} onClick={() => download(rows, applied)}>
+            Export CSV ({rows.length} rows)
+          </Button>
         </span>
       </div>
-      {verification && (verification.intact
-        ? <Notice appearance="success" testId="audit-verified">{verification.message}</Notice>
-        : <Problem title="Audit trail altered" message={verification.message} testId="audit-broken" />)}
-      {firstLoad && !page ? <Loading label="Loading the audit trail…" /> : page && (
-        <div data-testid="audit-table">
-          <DynamicTable
-            testId="audit-dt"
-            caption="Audit trail (newest first; times in UTC)"
-            head={{ cells: ['#', 'Time (UTC)', 'Action', 'Actor', 'Requester', 'Group', 'Issue', 'Detail', 'Okta request'].map((c, i) => ({ key: `h${i}`, content: c })) }}
-            rows={rows.map((r) => ({
-              key: String(r.seq),
-              testId: `audit-row-${r.seq}`,
-              cells: [
-                { key: 'seq', content: r.seq },
-                { key: 'at', content: r.at.replace('T', ' ').replace(/\.\d+Z$/, '') },
-                { key: 'action', content: AUDIT_ACTION_LABELS[r.action] },
-                { key: 'actor', content: r.actorName ?? r.actor },
-                { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
-                { key: 'group', content: r.groupName ?? r.groupId ?? '' },
-                { key: 'issue', content: r.issueKey ?? '' },
-                { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{withoutCode(r.detail)}</span> },
-                { key: 'okta', content: r.oktaRequestId ? <code>{r.oktaRequestId}</code> : '' },
-              ],
-            }))}
-            emptyView={<Empty>No audit entries match these filters.</Empty>}
-          />
-        </div>
+      {verification &&
+        (verification.intact ? (
+          <Notice appearance="success" testId="audit-verified">
+            {verification.message}
+          </Notice>
+        ) : (
+          <Problem title="Audit trail altered" message={verification.message} testId="audit-broken" />
+        ))}
+      {firstLoad && !page ? (
+        <Loading label="Loading the audit trail…" />
+      ) : (
+        page && (
+          <div data-testid="audit-table">
+            <DynamicTable
+              testId="audit-dt"
+              caption="Audit trail (newest first; times in UTC)"
+              head={{
+                cells: [
+                  '#',
+                  'Time (UTC)',
+                  'Action',
+                  'Actor',
+                  'Requester',
+                  'Group',
+                  'Issue',
+                  'Detail',
+                  'Okta request',
+                ].map((c, i) => ({ key: `h${i}`, content: c })),
+              }}
+              rows={rows.map((r) => ({
+                key: String(r.seq),
+                testId: `audit-row-${r.seq}`,
+                cells: [
+                  { key: 'seq', content: r.seq },
+                  { key: 'at', content: r.at.replace('T', ' ').replace(/\.\d+Z$/, '') },
+                  { key: 'action', content: AUDIT_ACTION_LABELS[r.action] },
+                  { key: 'actor', content: r.actorName ?? r.actor },
+                  { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
+                  { key: 'group', content: r.groupName ?? r.groupId ?? '' },
+                  { key: 'issue', content: r.issueKey ?? '' },
+                  { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{withoutCode(r.detail)}</span> },
+                  { key: 'okta', content: r.oktaRequestId ? <code>{r.oktaRequestId}</code> : '' },
+                ],
+              }))}
+              emptyView={<Empty>No audit entries match these filters.</Empty>}
+            />
+          </div>
+        )
       )}
-      {page?.cursor && <Button testId="load-more" isLoading={busy === 'more'} onClick={() => void run(applied, page.cursor)}>Load more</Button>}
+      {page?.cursor && (
+        <Button testId="load-more" isLoading={busy === 'more'} onClick={() => void run(applied, page.cursor)}>
+          Load more
+        </Button>
+      )}
     </div>
   );
 }

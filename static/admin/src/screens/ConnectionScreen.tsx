@@ -5,20 +5,42 @@ import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
-  ADMIN_ERRORS, ADMIN_KEYS, ConnectionInput, OKTA_SCOPES, fieldErrors, type ConnectionTestResult, type ConnectionView,
+  ADMIN_ERRORS,
+  ADMIN_KEYS,
+  ConnectionInput,
+  OKTA_SCOPES,
+  fieldErrors,
+  type ConnectionTestResult,
+  type ConnectionView,
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
 import { ConnectionStatusLine } from '../components/ConnectionStatus';
 import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 
-type Draft = { domain: string; method: 'api-token' | 'oauth'; clientId: string; keyId: string; apiToken: string; privateKeyPem: string };
+type Draft = {
+  domain: string;
+  method: 'api-token' | 'oauth';
+  clientId: string;
+  keyId: string;
+  apiToken: string;
+  privateKeyPem: string;
+};
 
 const fromView = (v: ConnectionView): Draft => ({
-  domain: v.domain ?? '', method: v.method, clientId: v.clientId ?? '', keyId: v.keyId ?? '', apiToken: '', privateKeyPem: '',
+  domain: v.domain ?? '',
+  method: v.method,
+  clientId: v.clientId ?? '',
+  keyId: v.keyId ?? '',
+  apiToken: '',
+  privateKeyPem: '',
 });
 
 function SecretState({ state, testId }: { state: 'set' | 'not set'; testId: string }) {
-  return <span data-testid={testId}><Lozenge appearance={state === 'set' ? 'success' : 'default'}>{state}</Lozenge></span>;
+  return (
+    <span data-testid={testId}>
+      <Lozenge appearance={state === 'set' ? 'success' : 'default'}>{state}</Lozenge>
+    </span>
+  );
 }
 
 export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) => void }) {
@@ -26,18 +48,33 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
   const [draft, setDraft] = useState<Draft | undefined>();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<'save' | 'test' | undefined>();
-  const [banner, setBanner] = useState<{ kind: 'saved'; test: ConnectionTestResult } | { kind: 'error'; message: string } | undefined>();
+  const [banner, setBanner] = useState<
+    { kind: 'saved'; test: ConnectionTestResult } | { kind: 'error'; message: string } | undefined
+  >();
   const [test, setTest] = useState<ConnectionTestResult | undefined>();
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the Okta connection…" />;
-  if (loaded.error && !loaded.data) return <LoadProblem title="Could not load the Okta connection" message={loaded.error.message} onRetry={() => void loaded.reload()} />;
+  if (loaded.error && !loaded.data)
+    return (
+      <LoadProblem
+        title="Could not load the Okta connection"
+        message={loaded.error.message}
+        onRetry={() => void loaded.reload()}
+      />
+    );
   const view = loaded.data!;
   const d = draft ?? fromView(view);
-  const set = (patch: Partial<Draft>) => { setDraft({ ...d, ...patch }); setBanner(undefined); };
+  const set = (patch: Partial<Draft>) => {
+    setDraft({ ...d, ...patch });
+    setBanner(undefined);
+  };
 
   const payload = () => ({
-    domain: d.domain, method: d.method,
-    ...(d.method === 'oauth' ? { clientId: d.clientId, keyId: d.keyId, privateKeyPem: d.privateKeyPem } : { apiToken: d.apiToken }),
+    domain: d.domain,
+    method: d.method,
+    ...(d.method === 'oauth'
+      ? { clientId: d.clientId, keyId: d.keyId, privateKeyPem: d.privateKeyPem }
+      : { apiToken: d.apiToken }),
   });
 
   /** Validates with the same schema the resolver uses; server refusals land on their field. */
@@ -45,7 +82,10 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
     setBanner(undefined);
     setTest(undefined);
     const parsed = ConnectionInput.safeParse(payload());
-    if (!parsed.success) { setErrors(fieldErrors(parsed.error)); return; }
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error));
+      return;
+    }
     setErrors({});
     setBusy(kind);
     try {
@@ -64,7 +104,8 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
     } catch (e) {
       const err = errorOf(e);
       if (err.code === ADMIN_ERRORS.domain) setErrors({ domain: err.message });
-      else if (err.code === ADMIN_ERRORS.secretRequired) setErrors({ [d.method === 'oauth' ? 'privateKeyPem' : 'apiToken']: err.message });
+      else if (err.code === ADMIN_ERRORS.secretRequired)
+        setErrors({ [d.method === 'oauth' ? 'privateKeyPem' : 'apiToken']: err.message });
       else setBanner({ kind: 'error', message: err.message });
     } finally {
       setBusy(undefined);
@@ -72,58 +113,177 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
   }
 
   return (
-    <form data-testid="connection-screen" onSubmit={(e) => { e.preventDefault(); void run('save'); }} noValidate>
-      <p style={{ maxWidth: 640 }}>The app signs in to your Okta org to add and remove members of the allowlisted groups. Credentials are stored in Forge secret storage and are never shown again.</p>
+    <form
+      data-testid="connection-screen"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run('save');
+      }}
+      noValidate
+    >
+      <p style={{ maxWidth: 640 }}>
+        The app signs in to your Okta org to add and remove members of the allowlisted groups. Credentials are stored in
+        Forge secret storage and are never shown again.
+      </p>
       <ConnectionStatusLine status={view.status} />
-      <TextField id="domain" label="Okta domain" required value={d.domain} onChange={(v) => set({ domain: v })} error={errors.domain}
-        placeholder="acme.okta.com" helper="Your org host, e.g. acme.okta.com or acme.oktapreview.com (not the -admin host)." />
+      <TextField
+        id="domain"
+        label="Okta domain"
+        required
+        value={d.domain}
+        onChange={(v) => set({ domain: v })}
+        error={errors.domain}
+        placeholder="acme.okta.com"
+        helper="Your org host, e.g. acme.okta.com or acme.oktapreview.com (not the -admin host)."
+      />
 
       <div style={{ marginBottom: token('space.150', '12px') }}>
         <Label htmlFor="method-api-token">How the app signs in</Label>
-        <div role="radiogroup" aria-label="How the app signs in" style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}>
-          <Button id="method-api-token" testId="method-api-token" isSelected={d.method === 'api-token'} onClick={() => set({ method: 'api-token' })}>API token</Button>
-          <Button id="method-oauth" testId="method-oauth" isSelected={d.method === 'oauth'} onClick={() => set({ method: 'oauth' })}>OAuth service app (recommended)</Button>
+        <div
+          role="radiogroup"
+          aria-label="How the app signs in"
+          style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}
+        >
+          <Button
+            id="method-api-token"
+            testId="method-api-token"
+            isSelected={d.method === 'api-token'}
+            onClick={() => set({ method: 'api-token' })}
+          >
+            API token
+          </Button>
+          <Button
+            id="method-oauth"
+            testId="method-oauth"
+            isSelected={d.method === 'oauth'}
+            onClick={() => set({ method: 'oauth' })}
+          >
+            OAuth service app (recommended)
+          </Button>
         </div>
       </div>
 
       {d.method === 'api-token' ? (
-        <TextField id="apiToken" label="API token" type="password" value={d.apiToken} onChange={(v) => set({ apiToken: v })} error={errors.apiToken}
+        <TextField
+          id="apiToken"
+          label="API token"
+          type="password"
+          value={d.apiToken}
+          onChange={(v) => set({ apiToken: v })}
+          error={errors.apiToken}
           autoComplete="new-password"
           placeholder={view.apiToken === 'set' ? 'Leave empty to keep the stored token' : 'Paste the token'}
-          helper={<>Stored token: <SecretState state={view.apiToken} testId="apiToken-state" /> Create one in Okta Admin › Security › API › Tokens.</>} />
+          helper={
+            <>
+              Stored token: <SecretState state={view.apiToken} testId="apiToken-state" /> Create one in Okta Admin ›
+              Security › API › Tokens.
+            </>
+          }
+        />
       ) : (
         <>
-          <TextField id="clientId" label="Client id" required value={d.clientId} onChange={(v) => set({ clientId: v })} error={errors.clientId} placeholder="0oa…" />
-          <TextField id="keyId" label="Key id (kid)" value={d.keyId} onChange={(v) => set({ keyId: v })} error={errors.keyId} helper="Optional: the key id Okta shows next to the public key." />
+          <TextField
+            id="clientId"
+            label="Client id"
+            required
+            value={d.clientId}
+            onChange={(v) => set({ clientId: v })}
+            error={errors.clientId}
+            placeholder="0oa…"
+          />
+          <TextField
+            id="keyId"
+            label="Key id (kid)"
+            value={d.keyId}
+            onChange={(v) => set({ keyId: v })}
+            error={errors.keyId}
+            helper="Optional: the key id Okta shows next to the public key."
+          />
           <div style={{ marginBottom: token('space.150', '12px'), maxWidth: 640 }}>
             <Label htmlFor="privateKeyPem">Private key (PEM)</Label>
-            <TextArea id="privateKeyPem" name="privateKeyPem" value={d.privateKeyPem} isInvalid={!!errors.privateKeyPem} minimumRows={4} resize="vertical"
-              placeholder={view.privateKey === 'set' ? 'Leave empty to keep the stored key' : '-----BEGIN PRIVATE KEY-----'}
-              onChange={(e) => set({ privateKeyPem: e.target.value })} />
+            <TextArea
+              id="privateKeyPem"
+              name="privateKeyPem"
+              value={d.privateKeyPem}
+              isInvalid={!!errors.privateKeyPem}
+              minimumRows={4}
+              resize="vertical"
+              placeholder={
+                view.privateKey === 'set' ? 'Leave empty to keep the stored key' : '-----BEGIN PRIVATE KEY-----'
+              }
+              onChange={(e) => set({ privateKeyPem: e.target.value })}
+            />
             <FieldError id="privateKeyPem" error={errors.privateKeyPem} />
-            {!errors.privateKeyPem && <HelperMessage>Stored key: <SecretState state={view.privateKey} testId="privateKey-state" /> Grant the service app exactly these scopes (Okta API Scopes tab): <span data-testid="required-scopes">{OKTA_SCOPES.join(', ')}</span>. Okta refuses every token while one is missing.</HelperMessage>}
+            {!errors.privateKeyPem && (
+              <HelperMessage>
+                Stored key: <SecretState state={view.privateKey} testId="privateKey-state" /> Grant the service app
+                exactly these scopes (Okta API Scopes tab):{' '}
+                <span data-testid="required-scopes">{OKTA_SCOPES.join(', ')}</span>. Okta refuses every token while one
+                is missing.
+              </HelperMessage>
+            )}
           </div>
         </>
       )}
 
       <div style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.200', '16px') }}>
-        <Button type="submit" appearance="primary" testId="save-connection" isLoading={busy === 'save'} isDisabled={!!busy}>Save</Button>
-        <Button testId="test-connection" isLoading={busy === 'test'} isDisabled={!!busy} onClick={() => void run('test')}>Test connection</Button>
+        <Button
+          type="submit"
+          appearance="primary"
+          testId="save-connection"
+          isLoading={busy === 'save'}
+          isDisabled={!!busy}
+        >
+          Save
+        </Button>
+        <Button
+          testId="test-connection"
+          isLoading={busy === 'test'}
+          isDisabled={!!busy}
+          onClick={() => void run('test')}
+        >
+          Test connection
+        </Button>
       </div>
 
-      {banner?.kind === 'saved' && (banner.test.level === 'ok'
-        ? <Notice appearance="success" testId="connection-saved">Okta connection saved and tested. {banner.test.message}</Notice>
-        : <Notice appearance={banner.test.level === 'warning' ? 'warning' : 'error'} testId="connection-saved-rejected"
-            title={banner.test.credentialsOk ? 'Saved, but Okta does not allow everything the app needs' : 'Saved, but Okta rejected it'}>
-            <p>{banner.test.credentialsOk ? 'Saved. ' : 'Saved, but Okta rejected it: '}{banner.test.message}</p>
-          </Notice>)}
+      {banner?.kind === 'saved' &&
+        (banner.test.level === 'ok' ? (
+          <Notice appearance="success" testId="connection-saved">
+            Okta connection saved and tested. {banner.test.message}
+          </Notice>
+        ) : (
+          <Notice
+            appearance={banner.test.level === 'warning' ? 'warning' : 'error'}
+            testId="connection-saved-rejected"
+            title={
+              banner.test.credentialsOk
+                ? 'Saved, but Okta does not allow everything the app needs'
+                : 'Saved, but Okta rejected it'
+            }
+          >
+            <p>
+              {banner.test.credentialsOk ? 'Saved. ' : 'Saved, but Okta rejected it: '}
+              {banner.test.message}
+            </p>
+          </Notice>
+        ))}
       {banner?.kind === 'error' && <Problem title="Nothing was saved" message={banner.message} />}
       {test && (
-        <Notice testId="test-result" appearance={test.level === 'ok' ? 'success' : test.level === 'warning' ? 'warning' : 'error'}
-          title={`${test.orgName ? `Okta org: ${test.orgName}` : 'The connection does not work'}${test.unsaved ? ' (settings not saved)' : ''}`}>
+        <Notice
+          testId="test-result"
+          appearance={test.level === 'ok' ? 'success' : test.level === 'warning' ? 'warning' : 'error'}
+          title={`${test.orgName ? `Okta org: ${test.orgName}` : 'The connection does not work'}${test.unsaved ? ' (settings not saved)' : ''}`}
+        >
           <p>{test.message}</p>
-          {test.missingScopes.length > 0 && <p>Missing scopes: <strong data-testid="missing-scopes">{test.missingScopes.join(', ')}</strong></p>}
-          <p>Credentials: <strong data-testid="credentials-ok">{test.credentialsOk ? 'accepted' : 'not accepted'}</strong></p>
+          {test.missingScopes.length > 0 && (
+            <p>
+              Missing scopes: <strong data-testid="missing-scopes">{test.missingScopes.join(', ')}</strong>
+            </p>
+          )}
+          <p>
+            Credentials:{' '}
+            <strong data-testid="credentials-ok">{test.credentialsOk ? 'accepted' : 'not accepted'}</strong>
+          </p>
         </Notice>
       )}
     </form>
