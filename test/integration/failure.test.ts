@@ -12,8 +12,7 @@ const MEMBERSHIP = /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** Neville asks for the Linux group until `until` (Standard change, clamped by the requested end). */
-const linuxUntil = (t: World, until: string) =>
-  t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: t.w.groups.linux, requestedEnd: until });
+const linuxUntil = (t: World, until: string) => t.newAccess(t.w.groups.linux, until);
 
 describe('Okta transient errors on the membership PUT', () => {
   it('429 with rate-limit headers: GRANTING with the attempt and the error, retried when the limit resets', async () => {

@@ -14,12 +14,7 @@ describe('a start abandoned at its end time', () => {
     const t = await world();
     const { w, sb } = t;
     sb.okta.fault({ method: 'PUT', path: MEMBERSHIP, status: 503, times: 50 });
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('09:20:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('09:20:00'));
     expect(t.grant(r.grantId)).toMatchObject({ status: 'GRANTING', attempts: 1, endsAt: at('09:20:00') });
     // The first PUT did reach Okta; only its answer was lost.
     sb.okta.addMember(w.groups.linux, w.okta.neville);
@@ -52,12 +47,7 @@ describe('drift ends through REVOKING', () => {
   it('a member removed by hand: REVOKING with the drift record, then REMOVED_EXTERNALLY with ENDED, one write each', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('15:00:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('15:00:00'));
     await sb.clock.advanceTo(at('09:30:00'));
     sb.okta.removeMember(w.groups.linux, w.okta.neville);
     await sb.app.runScheduled('drift-reconcile');
@@ -111,18 +101,8 @@ describe('fault isolation in the scheduled work', () => {
   it('a group Okta no longer has is an alert naming it; drift in the other groups is still found', async () => {
     const t = await world();
     const { w, sb } = t;
-    const linux = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('15:00:00'),
-    });
-    const windows = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.windows,
-      requestedEnd: at('15:00:00'),
-    });
+    const linux = await t.newAccess(w.groups.linux, at('15:00:00'));
+    const windows = await t.newAccess(w.groups.windows, at('15:00:00'));
     expect(t.grant(windows.grantId)).toMatchObject({ status: 'ACTIVE' });
     await sb.clock.advanceTo(at('09:30:00'));
     // Linux is checked first; its member list now answers 404 as for a deleted group, every hour.

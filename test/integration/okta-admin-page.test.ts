@@ -4,59 +4,30 @@
  * lacks; the allowlist tab lists the role permissions and names the one the app's role lacks for a
  * group. Real resolver, real adapters, Okta emulator over HTTP. Needs `npm run admin:build`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { createSandbox, type Sandbox } from '../../sandbox';
+import type { FrameLocator } from 'playwright-core';
+import type { Sandbox } from '../../sandbox';
 import { jose } from '../../sandbox/okta/jose';
-import { seedPeople, type DemoWorld } from '../../sandbox/seed';
-import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
+import type { DemoWorld } from '../../sandbox/seed';
+import { openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../support/admin-browser';
 import { OKTA_SCOPES } from '../../src/shared/admin-contract';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 15_000;
 const CLIENT = '0oaJITACCESS00000001';
 
 let sb: Sandbox;
 let world: DemoWorld;
-let host: AdminHost;
-let browser: Browser;
-let page: Page;
 let app: FrameLocator;
 
+let ui: AdminBrowser | undefined;
+
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
-    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  sb = await createSandbox();
-  world = seedPeople(sb);
-  host = await startAdminHost(sb, { accountId: world.jira.ada });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  await page.goto(host.url);
-  app = page.frameLocator('#forge-admin-page');
+  ui = await openAdminPage({});
+  ({ sb, world, app } = ui);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await sb?.close();
+  await ui?.close();
 });
 
 test('connection tab: lists the scopes to grant, and Test connection names the one the service app lacks', async () => {

@@ -69,12 +69,7 @@ describe('one live retry chain per step', () => {
   it("the exact-time expiry, the sweep and an admin's push for one removal make one chain while Okta is down", async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('10:00:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('10:00:00'));
     await sb.clock.advanceTo(at('09:59:00'));
     sb.okta.fault({ method: 'DELETE', path: /\/users\//, status: 503, times: 1_000 });
     await sb.clock.advanceTo(at('11:00:00'));

@@ -16,12 +16,7 @@ describe('conflicts answered with other codes than the reported ones', () => {
       keyExists: { status: 400, code: 'ITEM_ALREADY_EXISTS' },
       conditionFailed: { status: 409, code: 'TRANSACTION_CONFLICT' },
     };
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('13:00:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('13:00:00'));
     await sb.jira.deliverAgain(r.eventId);
     for (const hhmm of ['11:00', '12:00', '12:50', '13:00', '13:10']) {
       await sb.clock.advanceTo(at(`${hhmm}:00`));
@@ -55,12 +50,7 @@ describe('queries lag behind the stored grant', () => {
   it('a grant extended after the reminder query was answered is not reminded at its old end; it is reminded once at its new one', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('13:00:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('13:00:00'));
     await sb.clock.advanceTo(at('11:55:00'));
     sb.kvs.freezeQueries(); // the index still shows the end at 13:00
     await sb.app.run(async () => {
@@ -80,12 +70,7 @@ describe('queries lag behind the stored grant', () => {
   it('a grant that stopped being ACTIVE after the query was answered is not reminded', async () => {
     const t = await world();
     const { w, sb } = t;
-    const r = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('13:00:00'),
-    });
+    const r = await t.newAccess(w.groups.linux, at('13:00:00'));
     await sb.clock.advanceTo(at('11:55:00'));
     sb.kvs.freezeQueries(); // the index still shows it ACTIVE
     await sb.app.run(async () => {

@@ -62,6 +62,10 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
       });
       return { key: r.key, id: r.id, grantId: `grant-${r.id}`, eventId: r.event.eventId };
     },
+    /** New access to `group` as a Standard change, ending at `until` (the requested end). */
+    newAccess(group: string, until: string, o: { reporter?: string } = {}) {
+      return t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: group, requestedEnd: until }, o);
+    },
     /** The stored grant, read from the KVS emulator (no app code involved). */
     grant(grantId: string): Grant | undefined {
       return sb.kvs.entity('grant').find((e) => e.key === grantId)?.value.doc as Grant | undefined;

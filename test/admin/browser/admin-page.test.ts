@@ -7,26 +7,22 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { createSandbox, type Sandbox } from '../../../sandbox';
-import { seedPeople, type DemoWorld } from '../../../sandbox/seed';
-import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../../scripts/serve-sandbox';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Sandbox } from '../../../sandbox';
+import type { DemoWorld } from '../../../sandbox/seed';
+import { startAdminHost } from '../../../scripts/serve-sandbox';
+import { openAdminPage, SHOTS, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 import { parseCsv } from '../../support/csv';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
-const UI_TIMEOUT = 15_000;
-
 let sb: Sandbox;
 let world: DemoWorld;
-let host: AdminHost;
 let browser: Browser;
 let page: Page;
 let app: FrameLocator;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => ui!.shot(name);
 const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
   sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
 const openTab = async (testId: string, screen: string) => {
@@ -34,47 +30,15 @@ const openTab = async (testId: string, screen: string) => {
   await app.getByTestId(screen).waitFor({ timeout: UI_TIMEOUT });
 };
 
+let ui: AdminBrowser | undefined;
+
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
-    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  sb = await createSandbox();
-  if (!sb.app.loaded.resolvers.has('admin-page'))
-    throw new Error(
-      'manifest.yml has no jira:adminPage module "admin-page" with a resolver: see docs/notes/admin-integration.md.',
-    );
-  world = seedPeople(sb);
-  host = await startAdminHost(sb, { accountId: world.jira.ada });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-    timezoneId: 'UTC',
-    locale: 'en-GB',
-  });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  await page.goto(host.url);
-  app = page.frameLocator('#forge-admin-page');
+  ui = await openAdminPage({ acceptDownloads: true });
+  ({ sb, world, browser, page, app } = ui);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await sb?.close();
+  await ui?.close();
 });
 
 test('a fresh install opens on the Okta connection, with no secret set', async () => {

@@ -5,28 +5,21 @@
  * that fails to load shows its error and Try again (no empty list under it), and Try again works once
  * the cause is gone. Screens are saved under test-output/screenshots/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { createSandbox, type Sandbox } from '../../../sandbox';
-import { seedPeople, type DemoWorld } from '../../../sandbox/seed';
-import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../../scripts/serve-sandbox';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { Sandbox } from '../../../sandbox';
+import type { DemoWorld } from '../../../sandbox/seed';
+import { openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
-const UI_TIMEOUT = 15_000;
 const DELETE_MEMBER = /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/;
 
 let sb: Sandbox;
 let world: DemoWorld;
-let host: AdminHost;
-let browser: Browser;
 let page: Page;
 let app: FrameLocator;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => ui!.shot(name);
 const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
   sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
 const openTab = async (testId: string) => {
@@ -35,38 +28,15 @@ const openTab = async (testId: string) => {
 const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string) =>
   locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
 
+let ui: AdminBrowser | undefined;
+
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
-    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  sb = await createSandbox();
-  world = seedPeople(sb);
-  host = await startAdminHost(sb, { accountId: world.jira.ada });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-GB' });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  await page.goto(host.url);
-  app = page.frameLocator('#forge-admin-page');
+  ui = await openAdminPage({});
+  ({ sb, world, page, app } = ui);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await sb?.close();
+  await ui?.close();
 });
 
 test('Save with a wrong token says Okta rejected it, and the lasting status says what is wrong until a good save', async () => {

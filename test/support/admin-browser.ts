@@ -1,0 +1,76 @@
+/**
+ * The admin page in Debian's chromium, hosted like Jira hosts a Custom UI (iframe + bridge), on a fresh
+ * sandbox with the demo people (the app itself unconfigured), as Ada, a Jira admin. Shared by every
+ * browser test so they start the page the same way. Waits are on selectors and text, never on sleeps.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { createSandbox, type Sandbox } from '../../sandbox';
+import { seedPeople, type DemoWorld } from '../../sandbox/seed';
+import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SHOTS = path.resolve(__dirname, '..', '..', 'test-output', 'screenshots');
+export const UI_TIMEOUT = 15_000;
+
+/** The flags this machine's closed network needs (no background connections, no first-run work). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface AdminBrowser {
+  sb: Sandbox;
+  world: DemoWorld;
+  host: AdminHost;
+  browser: Browser;
+  page: Page;
+  /** The admin page's iframe. */
+  app: FrameLocator;
+  /** Saves the page as test-output/screenshots/<name>.png. */
+  shot(name: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): Promise<AdminBrowser> {
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
+    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const sb = await createSandbox();
+  if (!sb.app.loaded.resolvers.has('admin-page'))
+    throw new Error('manifest.yml has no jira:adminPage module "admin-page" with a resolver.');
+  const world = seedPeople(sb);
+  const host = await startAdminHost(sb, { accountId: world.jira.ada });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: opts.acceptDownloads ?? false,
+    timezoneId: 'UTC',
+    locale: 'en-GB',
+  });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(host.url);
+  return {
+    sb,
+    world,
+    host,
+    browser,
+    page,
+    app: page.frameLocator('#forge-admin-page'),
+    shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true }),
+    async close() {
+      await browser.close();
+      await host.close();
+      await sb.close();
+    },
+  };
+}
