@@ -3,6 +3,7 @@
  * real set; tests run that same set on the sandbox. Use cases name the subset they need with Pick.
  */
 import type {
+  ApproverDirectory,
   AuditLog,
   Clock,
   ConfigStore,
@@ -34,5 +35,7 @@ export interface AppDeps {
   issues: IssueTracker;
   notifier: Notifier;
   permissions: PermissionChecker;
+  /** Jira people, groups and project roles, for approver policy and its pickers. */
+  approvers: ApproverDirectory;
   queue: WorkQueue;
 }

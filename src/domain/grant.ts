@@ -4,6 +4,8 @@
  * the intention-named steps in grant-transitions.ts, which check it, and the app writes those steps in
  * one place (src/app/grant-lifecycle), so every store write goes through the state machine.
  */
+import type { Approval } from './approval-policy';
+
 export const GRANT_STATUSES = [
   'REQUESTED',
   'GRANTING',
@@ -46,7 +48,14 @@ export interface Grant {
   /** Set when WITHDRAWN: the grant id of the request that replaced this one. */
   supersededBy?: string;
   emergency: boolean;
+  /** Who gave the approval that completed the request (the last one, when several were needed). */
   approvedBy?: string;
+  /**
+   * Approvals recorded for this request: panel approvals as given, and status moves once counted.
+   * Whether each still counts (not voided by a later edit, its author still eligible) is decided anew
+   * each time (src/domain/approval-policy).
+   */
+  approvals?: Approval[];
   /** First time the membership became ACTIVE; the lifetime cap counts from here. */
   firstStartedAt?: string;
   startedAt?: string;

@@ -2,6 +2,7 @@
  * Policy is pure arithmetic over the admin's settings: how long, how often extended, who approves.
  * Times are ISO strings in and out; `now` is always an argument.
  */
+import type { ApprovalStep } from './approval-policy';
 import { mayHoldAppMembership, type Grant } from './grant';
 
 export const HOUR_MS = 3_600_000;
@@ -25,6 +26,11 @@ export interface GroupPolicy {
   allowedProjectKeys: string[];
   /** Days a request may wait for approval before it is closed (unset in older entries: the default). */
   approvalWindowDays?: number;
+  /**
+   * Who approves, how many, in what order (approval mode `status` only). Unset in older entries and by
+   * default: one approval by anyone who can transition the issue, except the requester.
+   */
+  approvalSteps?: ApprovalStep[];
 }
 
 /** How long a request may wait for approval when its group says nothing else. */

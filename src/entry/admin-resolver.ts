@@ -14,6 +14,7 @@ import {
   searchGroups,
   updateAllowlistEntry,
 } from '../app/admin/allowlist';
+import { listApproverRoles, searchApproverGroups, searchApproverPeople } from '../app/admin/approvers';
 import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
@@ -59,6 +60,9 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.auditVerify]: (deps) => verifyAudit(deps),
   [ADMIN_KEYS.grantRevoke]: (deps, actor, input) => revokeGrant(deps, actor, input),
   [ADMIN_KEYS.requestCancel]: (deps, actor, input) => cancelRequest(deps, actor, input),
+  [ADMIN_KEYS.approverPeopleSearch]: (deps, _actor, input) => searchApproverPeople(deps, input),
+  [ADMIN_KEYS.approverGroupsSearch]: (deps, _actor, input) => searchApproverGroups(deps, input),
+  [ADMIN_KEYS.approverRolesList]: (deps) => listApproverRoles(deps),
 };
 
 interface Call {

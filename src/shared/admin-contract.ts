@@ -8,6 +8,7 @@
 import { APPROVAL_MODES, DEFAULT_APPROVAL_WINDOW_DAYS, type GroupPolicy } from '../domain/policy';
 import { z } from 'zod';
 import { MAX_CANCEL_REASON } from '../domain/grant-transitions';
+import { MAX_APPROVAL_STEPS, MAX_APPROVALS_PER_STEP } from '../domain/approval-policy';
 import {
   OKTA_AUTH_METHODS,
   OKTA_SCOPES,
@@ -34,6 +35,10 @@ export const ADMIN_KEYS = {
   auditVerify: 'admin/audit/verify',
   grantRevoke: 'admin/grants/revoke',
   requestCancel: 'admin/requests/cancel',
+  /** Pickers for approver settings: Jira people, Jira groups, project roles (read from Jira as the app). */
+  approverPeopleSearch: 'admin/approvers/people',
+  approverGroupsSearch: 'admin/approvers/groups',
+  approverRolesList: 'admin/approvers/roles',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
 
@@ -52,6 +57,9 @@ export const ADMIN_ERRORS = {
   notAllowlisted: 'ALLOWLIST.NOT_FOUND',
   allowlistFull: 'ALLOWLIST.FULL',
   unknownAccount: 'POLICY.UNKNOWN_ACCOUNT',
+  /** An approver setting names a Jira group, project role or person Jira does not know. */
+  unknownApprover: 'POLICY.UNKNOWN_APPROVER',
+  jiraUnavailable: 'JIRA.UNAVAILABLE',
 } as const;
 
 export const LIMITS = {
@@ -65,6 +73,9 @@ export const LIMITS = {
   maxRequesterMappings: 500,
   maxEmergencyHours: 24,
   maxApprovalWindowDays: 90,
+  maxApprovalSteps: MAX_APPROVAL_STEPS,
+  maxApprovalsPerStep: MAX_APPROVALS_PER_STEP,
+  maxApproversPerList: 20,
   auditPageSize: 200,
   searchQuery: 100,
 } as const;
@@ -251,6 +262,50 @@ export const OKTA_ROLE_PERMISSIONS = {
 } as const;
 export type OktaRolePermission = keyof typeof OKTA_ROLE_PERMISSIONS;
 
+const approverNames = (label: string) =>
+  z
+    .array(z.string().trim().min(1, `A ${label} name cannot be empty.`).max(255, `A ${label} name is at most 255 characters.`))
+    .max(LIMITS.maxApproversPerList, `At most ${LIMITS.maxApproversPerList} ${label}s per step.`)
+    .default([]);
+
+/**
+ * One approval step: who may approve it (Jira groups, project roles, named people; none: anyone who can
+ * transition the issue) and how many distinct people must.
+ */
+export const ApprovalStepInput = z
+  .object({
+    approvers: z
+      .object({
+        jiraGroups: approverNames('Jira group'),
+        projectRoles: approverNames('project role'),
+        accountIds: z
+          .array(accountId)
+          .max(LIMITS.maxApproversPerList, `At most ${LIMITS.maxApproversPerList} people per step.`)
+          .default([]),
+      })
+      .strict(),
+    count: number('Approvals needed', 1, LIMITS.maxApprovalsPerStep, { int: true }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const { jiraGroups, projectRoles, accountIds } = v.approvers;
+    // Only named people (no group, no role): more approvals than people can never be met.
+    if (jiraGroups.length === 0 && projectRoles.length === 0 && accountIds.length > 0 && v.count > accountIds.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['count'],
+        message: `This step names ${accountIds.length} ${accountIds.length === 1 ? 'person' : 'people'}, so it cannot need ${v.count} approvals.`,
+      });
+    for (const [key, list] of [
+      ['jiraGroups', jiraGroups],
+      ['projectRoles', projectRoles],
+      ['accountIds', accountIds],
+    ] as const) {
+      const dup = list.find((x, i) => list.indexOf(x) !== i);
+      if (dup) ctx.addIssue({ code: 'custom', path: ['approvers', key], message: `${dup} is listed twice.` });
+    }
+  });
+
 export const GroupPolicyInput = z
   .object({
     groupId,
@@ -275,6 +330,11 @@ export const GroupPolicyInput = z
     approvalWindowDays: number('Approval window (days)', 1, LIMITS.maxApprovalWindowDays, { int: true })
       .optional()
       .default(DEFAULT_APPROVAL_WINDOW_DAYS),
+    /** Who approves, how many, in what order; unset: one approval by anyone who can transition the issue. */
+    approvalSteps: z
+      .array(ApprovalStepInput)
+      .max(LIMITS.maxApprovalSteps, `At most ${LIMITS.maxApprovalSteps} approval steps.`)
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.maxLifetimeHours < v.maxDurationHours)
@@ -295,6 +355,23 @@ export const GroupPolicyInput = z
 export type GroupPolicyInput = z.input<typeof GroupPolicyInput>;
 export type GroupPolicyParsed = z.output<typeof GroupPolicyInput>;
 
+/** A search of Jira people or groups for the approver pickers. */
+export const ApproverSearchInput = z
+  .object({ query: z.string().trim().min(1, 'Type part of a name.').max(LIMITS.searchQuery) })
+  .strict();
+export interface ApproverPersonHit {
+  accountId: string;
+  displayName: string;
+}
+export interface ApproverGroupHit {
+  name: string;
+  groupId: string;
+}
+export interface ApproverRoleHit {
+  name: string;
+  id: string;
+}
+
 export const GroupIdInput = z.object({ groupId });
 
 export const GroupSearchInput = z.object({
@@ -308,6 +385,10 @@ export const GroupSearchInput = z.object({
 export interface AllowlistEntryView extends GroupPolicy {
   /** Grants holding this group right now (ACTIVE, GRANTING, REVOKING); shown before removing. */
   activeGrants: number;
+  /** The approval steps in words ("1 approval by members of the Jira group "Security""), for the list. */
+  approversInWords: string;
+  /** Display names of the people named in approvalSteps, by account id (for the pickers' chips). */
+  approverNames: Record<string, string>;
 }
 
 export interface GroupSearchHit {
@@ -598,6 +679,9 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.auditVerify]: Empty,
   [ADMIN_KEYS.grantRevoke]: RevokeInput,
   [ADMIN_KEYS.requestCancel]: CancelRequestInput,
+  [ADMIN_KEYS.approverPeopleSearch]: ApproverSearchInput,
+  [ADMIN_KEYS.approverGroupsSearch]: ApproverSearchInput,
+  [ADMIN_KEYS.approverRolesList]: Empty,
 } as const;
 
 /** What each key answers with (the `data` of a successful envelope). */
@@ -618,6 +702,9 @@ export interface AdminResponses {
   'admin/audit/verify': AuditVerification;
   'admin/grants/revoke': RevokeResult;
   'admin/requests/cancel': { grantId: string; status: string };
+  'admin/approvers/people': ApproverPersonHit[];
+  'admin/approvers/groups': ApproverGroupHit[];
+  'admin/approvers/roles': ApproverRoleHit[];
 }
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */

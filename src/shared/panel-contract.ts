@@ -17,6 +17,10 @@ export const PANEL_KEYS = {
   revoke: 'panel/revoke',
   /** The requester withdraws their own request while it waits for approval. */
   withdraw: 'panel/withdraw',
+  /** An eligible approver approves the request as recorded (one approval of those its group needs). */
+  approve: 'panel/approve',
+  /** An eligible approver denies the request, with a reason the requester reads. */
+  deny: 'panel/deny',
   /** The next page of the requester's grants on a View access issue (the first comes with panel/load). */
   grants: 'panel/grants',
 } as const;
@@ -38,7 +42,14 @@ export const UI_ERRORS = {
   notRequester: 'AUTH.NOT_REQUESTER',
   notAdmin: 'AUTH.NOT_ADMIN',
   notPending: 'REQUEST.NOT_PENDING',
+  /** The viewer may not approve or deny this request (requester, not named by policy, step order). */
+  notApprover: 'APPROVAL.NOT_ELIGIBLE',
+  /** The request the panel showed was replaced or ended since it loaded. */
+  stale: 'PANEL.STALE',
 } as const;
+
+/** Longest reason a Deny may carry (it goes into a comment and the audit trail). */
+export const MAX_DENY_REASON = 500;
 
 /** The three values of the Access type field, in the order the select offers them. */
 export const ACCESS_TYPE_OPTIONS = ACCESS_TYPES;
@@ -53,6 +64,17 @@ export const PayloadSchemas = {
   [PANEL_KEYS.revoke]: z.object({ grantId, confirm: z.literal(true, { error: 'Confirm the revocation.' }) }).strict(),
   // The cursor is the one a previous answer gave; the requester is the issue's, never the payload's.
   [PANEL_KEYS.withdraw]: z.object({ grantId }).strict(),
+  [PANEL_KEYS.approve]: z.object({ grantId }).strict(),
+  [PANEL_KEYS.deny]: z
+    .object({
+      grantId,
+      reason: z
+        .string({ error: 'Say why the request is denied.' })
+        .trim()
+        .min(1, 'Say why the request is denied.')
+        .max(MAX_DENY_REASON, `Keep the reason under ${MAX_DENY_REASON} characters.`),
+    })
+    .strict(),
   [PANEL_KEYS.grants]: z
     .object({ cursor: z.string({ error: 'Give the cursor of the previous page.' }).min(1).max(4096) })
     .strict(),
@@ -95,7 +117,19 @@ export interface GrantDto {
   endedBy?: PersonDto;
   extensions: number;
   maxExtensions?: number;
-  approval: { state: ApprovalState; approver?: PersonDto; statusName?: string };
+  approval: {
+    state: ApprovalState;
+    /** Who gave the approval that completed the request. */
+    approver?: PersonDto;
+    statusName?: string;
+    /** Approvals that count so far and how many the group needs (requests that need approval). */
+    given?: number;
+    needed?: number;
+    /** Who approved so far, in order. */
+    approvedBy?: PersonDto[];
+    /** The group's approval policy in words ("2 approvals by members of the Jira group "Security""). */
+    policy?: string;
+  };
   preexistingMembership: boolean;
   /** GRANTING/REVOKING: Okta attempts so far (a retry is under way when > 0). */
   attempts: number;
@@ -161,6 +195,9 @@ export interface PanelData {
     relinquish?: ActionDto;
     revoke?: ActionDto;
     withdraw?: ActionDto;
+    /** For a request waiting for approval: shown to everyone but the requester, enabled for eligible approvers. */
+    approve?: ActionDto;
+    deny?: ActionDto;
   };
   /**
    * For a request waiting for approval: whether this viewer may approve it and how, or why not

@@ -71,6 +71,16 @@ export const GrantSchema = z.object({
   supersededBy: z.string().optional(),
   emergency: z.boolean(),
   approvedBy: z.string().optional(),
+  approvals: z
+    .array(
+      z.object({
+        by: z.string(),
+        at: z.string(),
+        via: z.enum(['status', 'panel']),
+        historyAt: z.number().int().nonnegative(),
+      }),
+    )
+    .optional(),
   firstStartedAt: iso.optional(),
   startedAt: iso.optional(),
   endsAt: iso.optional(),
@@ -216,6 +226,19 @@ export const GroupPolicySchema = z.object({
   // Entries stored before the approval window existed have none: they read back as stored, and the
   // domain's approvalWindowDays() gives them the default (one place decides it, not every reader).
   approvalWindowDays: z.number().int().positive().optional(),
+  // Unset in entries stored before approver policy existed: the domain's stepsOf() gives the default.
+  approvalSteps: z
+    .array(
+      z.object({
+        approvers: z.object({
+          jiraGroups: z.array(z.string()),
+          projectRoles: z.array(z.string()),
+          accountIds: z.array(z.string()),
+        }),
+        count: z.number().int().positive(),
+      }),
+    )
+    .optional(),
 });
 
 // ---- health ----

@@ -6,6 +6,8 @@
  * eligibility again at grant time.
  */
 import { HOLDING_STATUSES } from '../../domain/grant';
+import { describeSteps, stepsOf } from '../../domain/approval-policy';
+import { approverView, checkApprovers } from './approvers';
 import { approvalWindowDays, type GroupPolicy } from '../../domain/policy';
 import {
   ADMIN_ERRORS,
@@ -19,7 +21,7 @@ import { refuse } from '../errors';
 import { DirectoryError, type Directory } from '../ports';
 import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory'>;
+type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory' | 'issues' | 'approvers'>;
 
 /**
  * The allowlist preflight (docs/adr/0008-okta-scopes-and-role.md). The Okta directory implements it;
@@ -32,17 +34,23 @@ interface GroupPreflight {
 const canPreflight = (d: Directory): d is Directory & GroupPreflight =>
   typeof (d as Partial<GroupPreflight>).preflightGroup === 'function';
 
-async function views(deps: Pick<Deps, 'grants'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
+async function views(deps: Pick<Deps, 'grants' | 'issues'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
   const holding = (await Promise.all(HOLDING_STATUSES.map((s) => deps.grants.listByStatus(s)))).flat();
   const count = new Map<string, number>();
   for (const g of holding) count.set(g.groupId, (count.get(g.groupId) ?? 0) + 1);
+  const approvers = await Promise.all(list.map((p) => approverView(deps, p)));
   return list
-    .map((p) => ({ ...p, allowedProjectKeys: [...p.allowedProjectKeys], activeGrants: count.get(p.groupId) ?? 0 }))
+    .map((p, i) => ({
+      ...p,
+      allowedProjectKeys: [...p.allowedProjectKeys],
+      activeGrants: count.get(p.groupId) ?? 0,
+      ...approvers[i],
+    }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 export async function listAllowlist(
-  deps: Pick<Deps, 'config' | 'grants'>,
+  deps: Pick<Deps, 'config' | 'grants' | 'issues'>,
 ): Promise<AdminOutcome<AllowlistEntryView[]>> {
   return ok(await views(deps, await deps.config.getAllowlist()));
 }
@@ -55,11 +63,23 @@ const limits = (input: Parsed) => ({
   approvalMode: input.approvalMode,
   allowedProjectKeys: [...input.allowedProjectKeys],
   approvalWindowDays: input.approvalWindowDays,
+  ...(input.approvalSteps && input.approvalSteps.length > 0
+    ? {
+        approvalSteps: input.approvalSteps.map((s) => ({
+          approvers: {
+            jiraGroups: [...s.approvers.jiraGroups],
+            projectRoles: [...s.approvers.projectRoles],
+            accountIds: [...s.approvers.accountIds],
+          },
+          count: s.count,
+        })),
+      }
+    : {}),
 });
 
 const describe = (p: GroupPolicy) =>
   `max ${p.maxDurationHours} h, lifetime ${p.maxLifetimeHours} h, ${p.maxExtensions} extension(s), reminder ${p.reminderLeadMinutes} min before the end, approval ${p.approvalMode}` +
-  (p.approvalMode === 'status' ? ` within ${approvalWindowDays(p)} day(s)` : '') +
+  (p.approvalMode === 'status' ? `: ${describeSteps(stepsOf(p))}, within ${approvalWindowDays(p)} day(s)` : '') +
   (p.allowedProjectKeys.length ? `, projects ${p.allowedProjectKeys.join(' ')}` : ', any project');
 
 export async function addToAllowlist(
@@ -79,6 +99,8 @@ export async function addToAllowlist(
       ADMIN_ERRORS.allowlistFull,
       `The allowlist holds at most ${LIMITS.maxAllowlist} groups. Remove one first.`,
     );
+  const unknownApprover = await checkApprovers(deps, input.approvalSteps);
+  if (unknownApprover) return unknownApprover;
   return withDirectory(deps, async (directory) => {
     if (!canPreflight(directory)) throw new Error('The directory cannot run the allowlist preflight.');
     let preflight: { proven: string[]; notProven: string[] };
@@ -127,7 +149,11 @@ export async function updateAllowlistEntry(
   const list = await deps.config.getAllowlist();
   const i = list.findIndex((p) => p.groupId === input.groupId);
   if (i < 0) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
+  const unknownApprover = await checkApprovers(deps, input.approvalSteps);
+  if (unknownApprover) return unknownApprover;
   const entry: GroupPolicy = { ...list[i], ...limits(input) };
+  // Steps sent empty go back to the default; steps not sent (older callers) stay as they were.
+  if (input.approvalSteps?.length === 0) delete entry.approvalSteps;
   const next = list.map((p, j) => (j === i ? entry : p));
   await deps.config.saveAllowlist(next);
   await auditConfigChange(

@@ -2,6 +2,7 @@
  * Ports the use cases need, shaped by the use cases (not by KVS, Okta or Jira). Adapters in
  * src/adapters implement them; tests exercise those adapters on the sandbox (no in-memory fakes).
  */
+import type { ApproverFacts } from '../../domain/approval-policy';
 import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
 import type { HistoryEntry } from '../../domain/request-integrity';
@@ -335,6 +336,31 @@ export interface Notifier {
 export interface PermissionChecker {
   /** Jira administrator (ADMINISTER), checked as that user. */
   isJiraAdmin(accountId: string): Promise<boolean>;
+  /**
+   * May this user transition the issue (TRANSITION_ISSUES on it), checked as that user: the weakest
+   * approver policy ("anyone who can transition the issue") asks it of a panel approver. False when
+   * the account is not the caller, or outside a user context (fails closed, like isJiraAdmin).
+   */
+  mayTransitionIssue(accountId: string, issueKey: string): Promise<boolean>;
+}
+
+/**
+ * What Jira knows about people, groups and project roles, read as the app: approver policy names
+ * Jira groups, project roles and people, and the admin page picks them. Failures are thrown as
+ * `IssueTrackerError`.
+ */
+export interface ApproverDirectory {
+  /**
+   * The account's Jira group names, and which of `roleNames` it holds in the project (as a user
+   * actor or through a group actor). Roles not defined in the project are simply not held.
+   */
+  factsFor(accountId: string, projectKey: string, roleNames: readonly string[]): Promise<ApproverFacts>;
+  /** Active Atlassian accounts whose name or email matches (at most 20). */
+  searchPeople(query: string): Promise<Array<{ accountId: string; displayName: string }>>;
+  /** Jira groups whose name matches (at most 20). */
+  searchGroups(query: string): Promise<Array<{ name: string; groupId: string }>>;
+  /** The project roles defined on the site. */
+  listRoles(): Promise<Array<{ name: string; id: string }>>;
 }
 
 /**
