@@ -4,12 +4,17 @@
  * membership the user already had is never mistaken for one we created.
  */
 import type { Grant } from '../domain/grant';
-import { activate, isAheadOfItsChain, needsMembershipAdd, startGranting } from '../domain/grant-transitions';
-import { approvalStanding, historySince, type HistoryEntry } from '../domain/request-integrity';
+import {
+  activate,
+  isAheadOfItsChain,
+  needsMembershipAdd,
+  startGranting,
+  type GrantStart,
+} from '../domain/grant-transitions';
+import type { HistoryEntry } from '../domain/request-integrity';
 import {
   approvalWindowDays,
   computeEndsAt,
-  decideApproval,
   isPreexistingMembership,
   MINUTE_MS,
   type GroupPolicy,
@@ -17,8 +22,10 @@ import {
 } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
-import { auditGrant, noticeStep, once } from './notices';
-import { fieldWords, recordedOf, reviewEdits } from './request-edits';
+import { movesSince } from './approvals';
+import { noticeStep, once } from './notices';
+import { reviewEdits } from './request-edits';
+import { weighApprovals } from './weigh-approvals';
 import { endedWhilePending, tellEndedRequest } from './end-pending-request';
 import { intakeIssueEvent } from './intake-issue-event';
 import * as say from './messages';
@@ -105,30 +112,12 @@ async function checkAndStart(
     await intakeIssueEvent(deps, { issueId: g.issueId, issueKey: g.issueKey, kind: 'updated' });
     return { done: true, note: "withdrawn by the requester's edit; recorded again" };
   }
-  const needsApproval = group.approvalMode === 'status' && !g.emergency;
-  const mover =
-    needsApproval && issue ? await standingApprover(deps, g, issue, history, policy.approvalStatusName) : undefined;
-  const approval = decideApproval({
-    group,
-    settings: policy,
-    changeType: g.changeType,
-    requesterAccountId: g.requesterAccountId,
-    approvalTransitionBy: mover,
-    raisedBy: g.raisedBy,
-  });
-  if (approval.kind === 'await-approval')
-    return awaitApproval(deps, g, group, issue, history, policy.approvalStatusName, now);
-  if (approval.kind === 'refused') {
-    // Once per grant and person: the sweep re-queues a waiting request every five minutes and the
-    // changelog still names the same refused approval each time. The entry names who tried.
-    const key = `self-approval:${g.id}${mover && mover !== g.requesterAccountId ? `:${mover}` : ''}`;
-    await noticeStep(deps.ledger, key, 'audit', () =>
-      auditGrant(deps.audit, g, now, 'APPROVAL_REFUSED', mover ?? g.requesterAccountId, approval.message),
-    );
-    await noticeStep(deps.ledger, key, 'comment', () =>
-      deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Approval not accepted.', approval.message)),
-    );
-    return { done: true, note: 'self approval refused' };
+  let approval: GrantStart['approval'];
+  if (group.approvalMode === 'status' && !g.emergency) {
+    const weighed = await weighApprovals(deps, g, group, policy, issue, history);
+    if (!weighed.complete)
+      return awaitApproval(deps, weighed.grant, group, issue, history, policy.approvalStatusName, now);
+    approval = { approvals: weighed.approvals, statusName: policy.approvalStatusName, needed: weighed.needed };
   }
 
   const okta = await directory();
@@ -150,10 +139,7 @@ async function checkAndStart(
       {
         user: who.user,
         endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
-        approval:
-          approval.kind === 'approved'
-            ? { approverAccountId: approval.approverAccountId, statusName: policy.approvalStatusName }
-            : undefined,
+        approval,
         preexistingMembership: isPreexistingMembership(isMember, others),
       },
       now,
@@ -196,59 +182,6 @@ async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
 }
 
 /**
- * Who approved, if an approval stands for this request: the issue is in the approval status, it moved
- * there after the request was recorded (not merely after the issue was created: events arrive late),
- * and no request field changed since. An approval that does not stand is said once, with what to do.
- */
-async function standingApprover(
-  deps: AppDeps,
-  g: Grant,
-  issue: IssueSnapshot,
-  history: readonly HistoryEntry[],
-  approvalStatus: string,
-): Promise<string | undefined> {
-  const standing = approvalStanding({ recorded: recordedOf(g), approvalStatus, statusNow: issue.statusName, history });
-  if (standing.kind === 'given') return standing.move.by;
-  if (standing.kind === 'before-request') {
-    await once(deps.ledger, `approval-before-request:${g.id}:${standing.move.at}`, () =>
-      deps.issues.comment(
-        g.issueKey,
-        say.refused(
-          undefined,
-          'Approval needed again.',
-          `The issue was moved to "${approvalStatus}" before this app recorded the request, so that move cannot approve it. To approve it, move the issue out of "${approvalStatus}" and back.`,
-        ),
-      ),
-    );
-  }
-  if (standing.kind === 'voided') {
-    const key = `approval-voided:${g.id}:${standing.move.at}`;
-    const what = fieldWords(standing.edit.fields);
-    await noticeStep(deps.ledger, key, 'audit', () =>
-      auditGrant(
-        deps.audit,
-        g,
-        deps.clock.now(),
-        'APPROVAL_VOIDED',
-        standing.edit.by,
-        `The approval by ${standing.move.by} at ${standing.move.at} no longer counts: ${what} changed after it (by ${standing.edit.by}).`,
-      ),
-    );
-    await noticeStep(deps.ledger, key, 'comment', () =>
-      deps.issues.comment(
-        g.issueKey,
-        say.refused(
-          undefined,
-          'Approval needed again.',
-          `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). To approve the request as recorded, move the issue out of "${approvalStatus}" and back.`,
-        ),
-      ),
-    );
-  }
-  return undefined;
-}
-
-/**
  * Requests waiting longer than their group's approval window are closed, so nothing waits (and is
  * re-checked) for ever.
  */
@@ -273,12 +206,11 @@ async function awaitApproval(
       `This request was not approved within ${days} day${days === 1 ? '' : 's'} (the approval window of ${group.displayName}), so it was closed. Raise a new request if you still need access.`,
     );
   }
-  // Approved, but the issue moved on before the app could act: say so rather than wait silently.
+  // Moved into the approval status, but out again before the app counted it: say so rather than
+  // wait silently (a move the app counted is kept on the request and still counts).
   if (issue && issue.statusName !== approvalStatus) {
-    const move = historySince(history, recordedOf(g))
-      .filter((h) => h.statusTo === approvalStatus)
-      .at(-1);
-    if (move) {
+    const move = movesSince(g, history, approvalStatus).at(-1);
+    if (move && !(g.approvals ?? []).some((a) => a.via === 'status' && a.at === move.at && a.by === move.by)) {
       await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () =>
         deps.issues.comment(
           g.issueKey,

@@ -40,14 +40,15 @@ export function accessGranted(g: Grant, groupName: string, tz: string): Message 
   return { blocks: lines };
 }
 
-export const awaitingApproval = (g: Grant, groupName: string, statusName: string): Message => ({
+export const awaitingApproval = (g: Grant, groupName: string, statusName: string, approvers: string): Message => ({
   blocks: [
     p(
       who(g.requesterAccountId),
       t(' your request for '),
       t(groupName, true),
-      t(` is waiting for approval. Someone other than you must move this issue to "${statusName}".`),
+      t(` is waiting for approval: ${approvers}.`),
     ),
+    p(t(`Approvers: use Approve or Deny in the Okta access panel on this issue, or move it to "${statusName}".`)),
   ],
 });
 

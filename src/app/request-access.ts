@@ -5,6 +5,8 @@
 import type { Grant } from '../domain/grant';
 import { deny, openRequest } from '../domain/grant-transitions';
 import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
+import { describeSteps, stepsOf } from '../domain/approval-policy';
+import { approversInWords } from './approvals';
 import type { AppDeps } from './deps';
 import { recordRequest } from './grant-lifecycle';
 import { auditGrant, noticeStep } from './notices';
@@ -121,11 +123,14 @@ export async function completeIntake(
         at,
         'AWAITING_APPROVAL',
         'app',
-        `Waiting for the issue to enter "${approval.statusName}".`,
+        `Waiting for approval (${describeSteps(stepsOf(group))}): in the panel or by moving the issue to "${approval.statusName}".`,
       ),
     );
-    await step('comment-awaiting', () =>
-      deps.issues.comment(g.issueKey, say.awaitingApproval(g, group.displayName, approval.statusName)),
+    await step('comment-awaiting', async () =>
+      deps.issues.comment(
+        g.issueKey,
+        say.awaitingApproval(g, group.displayName, approval.statusName, await approversInWords(deps, group)),
+      ),
     );
     return;
   }

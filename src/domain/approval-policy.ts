@@ -62,6 +62,11 @@ export interface ApproverFacts {
   jiraGroups: readonly string[];
   /** Roles the person holds in the issue's project, directly or through a group. */
   projectRoles: readonly string[];
+  /**
+   * Whether the person may transition the issue, when someone asked Jira (the panel does, as the
+   * user). Unasked: a status move proves it, and a recorded panel approval was checked when given.
+   */
+  mayTransition?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export interface ApproverFacts {
  * issue, which the caller has established (a status move proves it; the panel checks it as the user).
  */
 export function matchesSet(set: ApproverSet, facts: ApproverFacts): boolean {
-  if (isOpenSet(set)) return true;
+  if (isOpenSet(set)) return facts.mayTransition !== false;
   return (
     set.accountIds.includes(facts.accountId) ||
     set.jiraGroups.some((g) => facts.jiraGroups.includes(g)) ||

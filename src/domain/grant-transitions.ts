@@ -15,6 +15,7 @@ import {
   type Grant,
   type GrantStatus,
 } from './grant';
+import type { Approval } from './approval-policy';
 import type { RemovalDecision } from './policy';
 
 /** The audit actions a grant step may imply (a subset of the audit vocabulary, checked where written). */
@@ -150,13 +151,63 @@ export function deny(g: Grant, refusal: { code: string; message: string }, now: 
   };
 }
 
+/** How an approval reads in the audit trail: how it was given and where it stands in the count. */
+export function approvalDetail(a: Approval, statusName: string, progress: { given: number; needed: number }): string {
+  const how =
+    a.via === 'status' ? `Approved by moving the issue to "${statusName}"` : 'Approved in the Okta access panel';
+  return progress.needed > 1 ? `${how} (approval ${progress.given} of ${progress.needed}).` : `${how}.`;
+}
+
+/**
+ * One approval counted while others are still needed: kept on the request, so the panel and the
+ * dashboard show it and the next count starts from it (a later edit still voids it).
+ */
+export function recordApproval(
+  g: Grant,
+  a: Approval,
+  progress: { given: number; needed: number; statusName: string },
+  now: string,
+): GrantStep {
+  return {
+    grant: within(g, ['REQUESTED'], now, { approvals: [...(g.approvals ?? []), a] }),
+    records: [{ action: 'APPROVED', actor: a.by, detail: approvalDetail(a, progress.statusName, progress) }],
+  };
+}
+
+/** Longest reason an approver's Deny may carry. */
+export const MAX_DENY_REASON = 500;
+
+/** An eligible approver says no, with a reason the requester reads: the request ends DENIED. */
+export function denyByApprover(g: Grant, d: { by: string; reason: string }, now: string): GrantStep {
+  const reason = d.reason.trim().slice(0, MAX_DENY_REASON);
+  return {
+    grant: move(
+      g,
+      'DENIED',
+      now,
+      {
+        reason: `Denied by an approver: ${reason}`,
+        reasonCode: 'APPROVAL.DENIED',
+        endedAt: now,
+        endedBy: d.by,
+        nextAttemptAt: undefined,
+      },
+      ['REQUESTED'],
+    ),
+    records: [{ action: 'DENIED', actor: d.by, detail: `Denied by an approver: ${reason}` }],
+  };
+}
+
 // ---- grant ----
 
 export interface GrantStart {
   user: { id: string; login: string };
   endsAt: string;
-  /** Present when an approver's transition is what allowed the grant. */
-  approval?: { approverAccountId: string; statusName: string };
+  /**
+   * Present when approvals allowed the grant: every approval counted, oldest first (the last one
+   * completed it). Those not yet recorded on the grant get their audit entry here.
+   */
+  approval?: { approvals: Approval[]; statusName: string; needed: number };
   /** The user was a member by other means: the app will neither add nor ever remove the membership. */
   preexistingMembership: boolean;
 }
@@ -164,13 +215,13 @@ export interface GrantStart {
 /** Checks passed: the Okta user, end time and approval are fixed before Okta is written. */
 export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
   const records: GrantRecord[] = [];
-  if (s.approval) {
-    records.push({
-      action: 'APPROVED',
-      actor: s.approval.approverAccountId,
-      detail: `Approved by moving the issue to "${s.approval.statusName}".`,
-    });
-  }
+  const approvals = s.approval?.approvals ?? [];
+  const recorded = (a: Approval) => (g.approvals ?? []).some((r) => r.by === a.by && r.at === a.at);
+  approvals.forEach((a, i) => {
+    if (recorded(a)) return;
+    const progress = { given: i + 1, needed: s.approval!.needed };
+    records.push({ action: 'APPROVED', actor: a.by, detail: approvalDetail(a, s.approval!.statusName, progress) });
+  });
   records.push(...recovered(g));
   records.push({
     action: 'GRANT_STARTED',
@@ -181,7 +232,7 @@ export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
     grant: move(g, 'GRANTING', now, {
       oktaUserId: s.user.id,
       endsAt: s.endsAt,
-      approvedBy: s.approval?.approverAccountId,
+      ...(approvals.length > 0 ? { approvedBy: approvals[approvals.length - 1].by, approvals } : {}),
       preexistingMembership: s.preexistingMembership,
       ...OKTA_WORK_RESET,
     }),

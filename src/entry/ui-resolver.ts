@@ -14,6 +14,8 @@ import {
   relinquishFromPanel,
   revokeFromPanel,
   withdrawFromPanel,
+  approveFromPanel,
+  denyFromPanel,
   type PanelActionOutcome,
 } from '../app/panel/panel-actions';
 import { failure, success, type Envelope } from '../shared/envelope';
@@ -57,7 +59,11 @@ export function buildUiResolver(deps: () => AppDeps) {
 
   const panelAction = (
     key:
-      typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw,
+      | typeof PANEL_KEYS.extend
+      | typeof PANEL_KEYS.relinquish
+      | typeof PANEL_KEYS.revoke
+      | typeof PANEL_KEYS.withdraw
+      | typeof PANEL_KEYS.approve,
     run: (d: AppDeps, caller: PanelCaller, grantId: string) => Promise<PanelActionOutcome>,
   ) =>
     resolver.define(key, async (call: Call) => {
@@ -87,6 +93,14 @@ export function buildUiResolver(deps: () => AppDeps) {
   panelAction(PANEL_KEYS.relinquish, relinquishFromPanel);
   panelAction(PANEL_KEYS.revoke, revokeFromPanel);
   panelAction(PANEL_KEYS.withdraw, withdrawFromPanel);
+  panelAction(PANEL_KEYS.approve, approveFromPanel);
+  resolver.define(PANEL_KEYS.deny, async (call: Call) => {
+    const p = parse(PANEL_KEYS.deny, call);
+    if (isEnvelope(p)) return p;
+    const caller = panelCaller(p.accountId, call);
+    if (isEnvelope(caller)) return caller;
+    return fromOutcome(await denyFromPanel(deps(), caller, p.payload));
+  });
 
   resolver.define(FIELD_KEYS.groups, async (call: Call) => {
     const p = parse(FIELD_KEYS.groups, call);

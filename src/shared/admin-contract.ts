@@ -264,7 +264,13 @@ export type OktaRolePermission = keyof typeof OKTA_ROLE_PERMISSIONS;
 
 const approverNames = (label: string) =>
   z
-    .array(z.string().trim().min(1, `A ${label} name cannot be empty.`).max(255, `A ${label} name is at most 255 characters.`))
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, `A ${label} name cannot be empty.`)
+        .max(255, `A ${label} name is at most 255 characters.`),
+    )
     .max(LIMITS.maxApproversPerList, `At most ${LIMITS.maxApproversPerList} ${label}s per step.`)
     .default([]);
 

@@ -8,6 +8,7 @@
  * names a grant only does so to make sure the person acts on the grant they are looking at.
  */
 import { z } from 'zod';
+import { MAX_DENY_REASON } from '../domain/grant-transitions';
 import { ACCESS_TYPES, type AuditAction, type EndReason, type GrantStatus } from './vocabulary';
 
 export const PANEL_KEYS = {
@@ -49,7 +50,7 @@ export const UI_ERRORS = {
 } as const;
 
 /** Longest reason a Deny may carry (it goes into a comment and the audit trail). */
-export const MAX_DENY_REASON = 500;
+export { MAX_DENY_REASON };
 
 /** The three values of the Access type field, in the order the select offers them. */
 export const ACCESS_TYPE_OPTIONS = ACCESS_TYPES;

@@ -107,7 +107,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
 
 export const APPROVAL_MODE_LABELS: Record<ApprovalMode, string> = {
   none: 'None',
-  status: 'Approval status',
+  status: 'Approval required',
 };
 
 // ---------------------------------------------------------------- coded texts

@@ -20,6 +20,8 @@ import {
   isAheadOfItsChain,
   cancelByAdmin,
   withdrawByRequester,
+  recordApproval,
+  denyByApprover,
   MAX_CANCEL_REASON,
   type GrantStep,
   type RemovalOutcome,
@@ -58,6 +60,18 @@ const STEPS: Array<[string, (g: Grant) => GrantStep, GrantStatus[]]> = [
   ['fail', (g) => fail(g, 'Broken.', NOW), ['REQUESTED', 'GRANTING', 'REVOKING']],
   ['cancelByAdmin', (g) => cancelByAdmin(g, { actor: 'acc-admin', reason: 'Not needed.' }, NOW), ['REQUESTED']],
   ['withdrawByRequester', (g) => withdrawByRequester(g, { actor: 'acc-n' }, NOW), ['REQUESTED']],
+  [
+    'recordApproval',
+    (g) =>
+      recordApproval(
+        g,
+        { by: 'acc-sam', at: NOW, via: 'panel', historyAt: 2 },
+        { given: 1, needed: 2, statusName: 'Approved' },
+        NOW,
+      ),
+    ['REQUESTED'],
+  ],
+  ['denyByApprover', (g) => denyByApprover(g, { by: 'acc-sam', reason: 'No ticket.' }, NOW), ['REQUESTED']],
 ];
 
 describe('each step is legal only from its statuses', () => {
@@ -193,6 +207,53 @@ describe('a pending request ended by a person', () => {
   });
 });
 
+describe('approvals', () => {
+  const requested = in_('REQUESTED', { approvals: undefined });
+
+  it('recordApproval keeps the approval on the request and records it with its place in the count', () => {
+    const a = { by: 'acc-sam', at: NOW, via: 'panel' as const, historyAt: 4 };
+    const step = recordApproval(requested, a, { given: 1, needed: 2, statusName: 'Approved' }, NOW);
+    expect(step.grant).toMatchObject({ status: 'REQUESTED', approvals: [a] });
+    expect(step.records).toEqual([
+      { action: 'APPROVED', actor: 'acc-sam', detail: 'Approved in the Okta access panel (approval 1 of 2).' },
+    ]);
+  });
+
+  it('startGranting records only the approvals not recorded before, and names the last approver', () => {
+    const first = { by: 'acc-sam', at: NOW, via: 'panel' as const, historyAt: 4 };
+    const last = { by: 'acc-kim', at: LATER, via: 'status' as const, historyAt: 5 };
+    const g = { ...requested, approvals: [first] };
+    const step = startGranting(
+      g,
+      {
+        user: { id: '00u1', login: 'n@x' },
+        endsAt: LATER,
+        approval: { approvals: [first, last], statusName: 'Approved', needed: 2 },
+        preexistingMembership: false,
+      },
+      NOW,
+    );
+    expect(step.grant).toMatchObject({ approvedBy: 'acc-kim', approvals: [first, last] });
+    expect(step.records.filter((r) => r.action === 'APPROVED')).toEqual([
+      { action: 'APPROVED', actor: 'acc-kim', detail: 'Approved by moving the issue to "Approved" (approval 2 of 2).' },
+    ]);
+  });
+
+  it('denyByApprover ends the request DENIED with the approver and their reason', () => {
+    const step = denyByApprover(requested, { by: 'acc-sam', reason: '  No change ticket.  ' }, NOW);
+    expect(step.grant).toMatchObject({
+      status: 'DENIED',
+      reason: 'Denied by an approver: No change ticket.',
+      reasonCode: 'APPROVAL.DENIED',
+      endedBy: 'acc-sam',
+      endedAt: NOW,
+    });
+    expect(step.records).toEqual([
+      { action: 'DENIED', actor: 'acc-sam', detail: 'Denied by an approver: No change ticket.' },
+    ]);
+  });
+});
+
 describe('starting and activating', () => {
   const requested = in_('REQUESTED', {
     oktaUserId: undefined,
@@ -205,7 +266,11 @@ describe('starting and activating', () => {
   it.each([
     [
       'approved, not a member',
-      { approverAccountId: 'acc-sam', statusName: 'Approved' },
+      {
+        approvals: [{ by: 'acc-sam', at: NOW, via: 'status' as const, historyAt: 3 }],
+        statusName: 'Approved',
+        needed: 1,
+      },
       false,
       [
         { action: 'APPROVED', actor: 'acc-sam', detail: 'Approved by moving the issue to "Approved".' },
@@ -230,11 +295,11 @@ describe('starting and activating', () => {
       { user: { id: '00u1', login: 'n@x' }, endsAt: '2026-11-22T14:00:00.000Z', approval, preexistingMembership },
       NOW,
     );
+    expect(step.grant.approvedBy).toBe(approval?.approvals.at(-1)?.by);
     expect(step.grant).toMatchObject({
       status: 'GRANTING',
       oktaUserId: '00u1',
       endsAt: '2026-11-22T14:00:00.000Z',
-      approvedBy: approval?.approverAccountId,
       preexistingMembership,
       attempts: 0,
     });

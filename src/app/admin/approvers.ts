@@ -48,7 +48,10 @@ export const listApproverRoles = (deps: Deps) =>
  * Every Jira group, project role and person the steps name exists. Answers undefined when they do,
  * or the refusal naming what Jira does not know.
  */
-export async function checkApprovers(deps: Deps, steps: readonly ApprovalStep[] | undefined): Promise<Refusal | undefined> {
+export async function checkApprovers(
+  deps: Deps,
+  steps: readonly ApprovalStep[] | undefined,
+): Promise<Refusal | undefined> {
   if (!steps || steps.length === 0) return undefined;
   const groups = [...new Set(steps.flatMap((s) => s.approvers.jiraGroups))];
   const roles = [...new Set(steps.flatMap((s) => s.approvers.projectRoles))];

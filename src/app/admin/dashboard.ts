@@ -3,6 +3,7 @@
  * the scheduled sweep runs and revocations are on time, and a two-week picture of requests.
  */
 import { MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
+import { approvalsNeeded, describeSteps, stepsOf } from '../../domain/approval-policy';
 import { approvalWindowDays, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import type {
   DashboardChart,
@@ -60,10 +61,11 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     (g.status === 'FAILED' && mayHoldAppMembership(g));
 
   const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
-  const names = await displayNames(
-    deps,
-    [...shown, ...waiting.grants].map((g) => g.requesterAccountId),
-  );
+  const names = await displayNames(deps, [
+    ...[...shown, ...waiting.grants].map((g) => g.requesterAccountId),
+    // People named as approvers, for the pending list's "who may approve".
+    ...allowlist.flatMap((p) => (p.approvalSteps ?? []).flatMap((s) => s.approvers.accountIds)),
+  ]);
   const grants: DashboardGrant[] = shown
     .map((g) => ({
       id: g.id,
@@ -124,8 +126,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   });
 }
 
-/** Today's one approver policy, the weakest: said as such so admins know what it means. */
-export const DEFAULT_APPROVERS = 'Anyone who can transition the issue, except the requester';
+const capitalize = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
 
 /**
  * A waiting request as the dashboard shows it. Read from the grant alone (no issue read per row): what
@@ -139,6 +140,8 @@ function pendingRow(
   nowMs: number,
 ): DashboardPendingRequest {
   const needsApproval = group?.approvalMode === 'status' && !g.emergency;
+  const steps = group ? stepsOf(group) : [];
+  const name = (a: string) => names.get(a) ?? a;
   const closesMs = group && needsApproval ? Date.parse(g.requestedAt) + approvalWindowDays(group) * DAY_MS : undefined;
   const waitingFor = !group
     ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
@@ -148,7 +151,7 @@ function pendingRow(
         : 'Being granted (no approval needed).'
       : closesMs !== undefined && nowMs > closesMs
         ? 'Approval window passed: the request is closed within the hour, with a comment.'
-        : `Waiting for approval: move the issue to "${policy.approvalStatusName}" (anyone but the requester).`;
+        : `Waiting for approval: approvers use Approve in the issue's Okta access panel or move the issue to "${policy.approvalStatusName}".`;
   return {
     id: g.id,
     issueKey: g.issueKey,
@@ -157,9 +160,12 @@ function pendingRow(
     groupId: g.groupId,
     groupName: group?.displayName ?? g.groupId,
     requestedAt: g.requestedAt,
-    approvals: { given: 0, needed: needsApproval ? 1 : 0 },
+    // Approvals recorded on the request; the worker records a status move as soon as it counts it.
+    approvals: needsApproval
+      ? { given: Math.min(g.approvals?.length ?? 0, approvalsNeeded(steps)), needed: approvalsNeeded(steps) }
+      : { given: 0, needed: 0 },
     waitingFor,
-    approvers: needsApproval ? DEFAULT_APPROVERS : 'No approval needed',
+    approvers: needsApproval ? capitalize(describeSteps(steps, name)) : 'No approval needed',
     ...(closesMs !== undefined ? { closesAt: iso(closesMs) } : {}),
     emergency: g.emergency,
   };

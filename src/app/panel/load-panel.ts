@@ -20,6 +20,7 @@ import {
   type PersonDto,
 } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
+import { approverPanel } from './approver-view';
 import { refuse, type Outcome } from '../errors';
 import { APP_ACTOR_NAME } from '../format';
 import { groupLabel } from '../messages';
@@ -31,7 +32,7 @@ export interface PanelCaller {
   issue: { id: string; key: string };
 }
 
-export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 'issues' | 'permissions'>;
+export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 'issues' | 'permissions' | 'approvers'>;
 
 export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: APP_ACTOR_NAME };
 const HISTORY_LIMIT = 50;
@@ -73,19 +74,30 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
   const isRequester = grant.requesterAccountId === caller.accountId;
   const privileged = isRequester || isAdmin;
   const group = allowlist.find((g) => g.groupId === grant.groupId);
-  const [dto, history, otherGrants] = await Promise.all([
+  const [dto, history, otherGrants, approving] = await Promise.all([
     grantDto(grant, group, allowlist, policy, names),
     privileged ? historyOf(deps, grant.id, names) : Promise.resolve(undefined),
     privileged ? runningGrants(deps, grant.requesterAccountId, grant.id, allowlist) : Promise.resolve(undefined),
+    approverPanel(deps, grant, group, policy, caller.accountId),
   ]);
+  if (approving.progress) {
+    const p = approving.progress;
+    dto.approval = {
+      ...dto.approval,
+      given: p.given,
+      needed: p.needed,
+      approvedBy: await Promise.all(p.approvedBy.map((a) => names.person(a))),
+      policy: p.policy,
+    };
+  }
   return {
     now,
     issueKey: caller.issue.key,
     state: 'grant',
     viewer: { timeZone, isRequester, isAdmin },
     grant: dto,
-    actions: actionsFor(grant, group, policy, now, { isRequester, isAdmin }),
-    ...approverNote(grant, group, policy, isRequester),
+    actions: { ...actionsFor(grant, group, policy, now, { isRequester, isAdmin }), ...approving.actions },
+    ...(approving.approver ? { approver: approving.approver } : {}),
     history,
     otherGrants,
     ...(privileged ? {} : { restrictedNote: RESTRICTED_NOTE }),
@@ -122,31 +134,6 @@ export function actionsFor(
     out.revoke = ending ?? { enabled: true };
   }
   return out;
-}
-
-/**
- * What a viewer may do about a request waiting for approval, and why not. Today's approver policy is
- * the weakest: anyone who can transition the issue, except the requester.
- */
-export function approverNote(
-  grant: Grant,
-  group: GroupPolicy | undefined,
-  policy: PolicySettings,
-  isRequester: boolean,
-): Pick<PanelData, 'approver'> {
-  if (grant.status !== 'REQUESTED' || grant.emergency || group?.approvalMode !== 'status') return {};
-  const move = `move the issue to "${policy.approvalStatusName}"`;
-  return {
-    approver: isRequester
-      ? {
-          mayApprove: false,
-          message: `Waiting for approval: someone else must ${move}. You cannot approve your own request; you may withdraw it.`,
-        }
-      : {
-          mayApprove: true,
-          message: `Waiting for approval: ${move}. You may approve it if you can transition this issue (anyone but the requester may).`,
-        },
-  };
 }
 
 function extendAction(
@@ -218,7 +205,7 @@ export function nextStep(grant: Grant, policy: PolicySettings): string | undefin
     case 'REQUESTED':
       return grant.emergency
         ? 'Access is being granted.'
-        : `If this group needs approval, someone other than the requester must move this issue to "${policy.approvalStatusName}".`;
+        : `If this group needs approval, the approvers it names must approve it: in this panel, or by moving this issue to "${policy.approvalStatusName}".`;
     case 'GRANTING':
       return grant.attempts > 0
         ? `Okta did not answer (attempt ${grant.attempts}); the app keeps retrying. Nothing to do yet.`

@@ -4,6 +4,9 @@
  * to the lifecycle use case every other path uses, and answers with the panel as it now stands.
  */
 import { grantIdForIssue, type Grant } from '../../domain/grant';
+import { denyByApprover, recordApproval } from '../../domain/grant-transitions';
+import type { GroupPolicy, PolicySettings } from '../../domain/policy';
+import { GRANT_STATUS_LABELS } from '../../shared/vocabulary';
 import { UI_ERRORS, type PanelActionResult } from '../../shared/panel-contract';
 import type { AppDeps } from '../deps';
 import { refuse, type Outcome, type Refusal } from '../errors';
@@ -11,11 +14,15 @@ import { endPendingRequest } from '../end-pending-request';
 import { extendAccess } from '../extend-access';
 import { formatInZone } from '../format';
 import { requestRevocation } from '../revoke-grant';
+import { commit } from '../grant-lifecycle';
+import { currentRequest } from '../request-edits';
+import { approverStanding, awaitsApprovals } from './approver-view';
 import { loadPanel, type PanelCaller } from './load-panel';
 
 export type PanelActionOutcome = Outcome<{ data: PanelActionResult }>;
 
-type Role = 'requester' | 'admin';
+/** requester: the grant's requester; admin: a Jira admin; approver: anyone (policy decides, after). */
+type Role = 'requester' | 'admin' | 'approver';
 
 /** The grant the caller may act on, or the refusal that says why not. */
 async function authorize(deps: AppDeps, caller: PanelCaller, grantId: string, role: Role): Promise<Grant | Refusal> {
@@ -119,4 +126,73 @@ export async function withdrawFromPanel(
     caller,
     'Withdrawn: this request will not be granted, not even if the issue is approved later. Raise a new issue if you need access.',
   );
+}
+
+/**
+ * The waiting request an approver acts on: it must still be the issue's current request (a
+ * requester's edit may have replaced it since the panel loaded) and still waiting, in a group that
+ * asks for approval. Answers the standing, or the refusal that says why not.
+ */
+async function waitingRequest(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<{ grant: Grant; group: GroupPolicy; policy: PolicySettings } | Refusal> {
+  const grant = await authorize(deps, caller, grantId, 'approver');
+  if (isRefusal(grant)) return grant;
+  const { current } = await currentRequest(deps, caller.issue.id);
+  if (current?.id !== grant.id)
+    return refuse(
+      UI_ERRORS.stale,
+      'This request was replaced by a newer one since the panel loaded (its requester changed it). The panel now shows the current request.',
+    );
+  if (grant.status !== 'REQUESTED')
+    return refuse(
+      UI_ERRORS.notPending,
+      `This request no longer waits for approval (it is ${GRANT_STATUS_LABELS[grant.status].toLowerCase()}). Nothing was changed.`,
+    );
+  const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
+  const group = allowlist.find((x) => x.groupId === grant.groupId);
+  if (!awaitsApprovals(grant, group))
+    return refuse(UI_ERRORS.notPending, 'This request needs no approval. Nothing was changed.');
+  return { grant, group, policy };
+}
+
+export async function approveFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  grantId: string,
+): Promise<PanelActionOutcome> {
+  const w = await waitingRequest(deps, caller, grantId);
+  if ('ok' in w) return w;
+  const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
+  if (!s.approve.ok) return refuse(UI_ERRORS.notApprover, s.approve.message);
+  const { tally } = s.reading;
+  const approval = { by: caller.accountId, at: deps.clock.now(), via: 'panel' as const, historyAt: s.historyLength };
+  const progress = { given: tally.given + 1, needed: tally.needed, statusName: w.policy.approvalStatusName };
+  await commit(deps.grants, recordApproval(w.grant, approval, progress, deps.clock.now()));
+  // The worker counts again (with the issue's status move, if any) and grants when the count is met.
+  await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
+  return answer(
+    deps,
+    caller,
+    progress.given >= progress.needed
+      ? 'Approved: that was the last approval needed, so access is being granted now.'
+      : `Approved (${progress.given} of ${progress.needed}). The request waits for the next approval: ${s.policyWords}.`,
+  );
+}
+
+export async function denyFromPanel(
+  deps: AppDeps,
+  caller: PanelCaller,
+  input: { grantId: string; reason: string },
+): Promise<PanelActionOutcome> {
+  const w = await waitingRequest(deps, caller, input.grantId);
+  if ('ok' in w) return w;
+  const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
+  if (!s.deny.ok) return refuse(UI_ERRORS.notApprover, s.deny.message);
+  await commit(deps.grants, denyByApprover(w.grant, { by: caller.accountId, reason: input.reason }, deps.clock.now()));
+  // The worker tells the requester on the issue (once), as for every other refusal.
+  await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
+  return answer(deps, caller, 'Denied: the request is closed and the requester is told why on the issue.');
 }
