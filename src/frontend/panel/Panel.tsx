@@ -1,26 +1,35 @@
 /**
  * The Okta access issue panel. One resolver call (`panel/load`) renders it; each action answers with
  * the panel as it now stands, so a click costs one call too. Everything the viewer may do, and why a
- * button is disabled, is decided on the server with the same policy code that runs on the press. On a
- * View access issue it lists the requester's grants a page at a time (`panel/grants` for each further
- * page), as the View access reply points people here for the rest.
+ * button is disabled, is decided on the server with the same policy code that runs on the press. A
+ * request waiting for approval shows how many approvals it has and needs, who gave them, who may give
+ * them, and Approve / Deny (Deny with a required reason) for approvers. When an action meets a request
+ * that changed since the panel loaded (PANEL.STALE), the panel says so in the server's words and
+ * reloads. On a View access issue it lists the requester's grants a page at a time (`panel/grants`
+ * for each further page), as the View access reply points people here for the rest.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import {
   Button,
   ButtonGroup,
   DynamicTable,
+  ErrorMessage,
   Heading,
+  HelperMessage,
   Inline,
+  Label,
   Link,
   Lozenge,
   SectionMessage,
   Spinner,
   Stack,
   Text,
+  TextArea,
 } from '@forge/react';
 import {
+  MAX_DENY_REASON,
   PANEL_KEYS,
+  UI_ERRORS,
   type ActionDto,
   type GrantDto,
   type GrantRowDto,
@@ -29,6 +38,7 @@ import {
   type OtherGrantDto,
   type PanelActionResult,
   type PanelData,
+  type PersonDto,
 } from '../../shared/panel-contract';
 import {
   AUDIT_ACTION_LABELS,
@@ -37,7 +47,7 @@ import {
   withoutCode,
   type GrantStatus,
 } from '../../shared/vocabulary';
-import { call, messageOf } from '../shared/api';
+import { call, codeOf, messageOf } from '../shared/api';
 import { formatTimeLeft, formatWhen, useServerNow } from '../shared/time';
 
 type LozengeAppearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
@@ -59,12 +69,27 @@ function StatusLozenge({ status }: { status: GrantStatus }) {
   return <Lozenge appearance={STATUS_APPEARANCE[status]}>{GRANT_STATUS_LABELS[status]}</Lozenge>;
 }
 
-type Confirming = 'relinquish' | 'revoke' | 'withdraw' | undefined;
+/** The confirmation (or, for Deny, the reason form) open under the buttons. */
+type Confirming = 'relinquish' | 'revoke' | 'withdraw' | 'deny' | undefined;
 type PanelActionKey =
-  typeof PANEL_KEYS.extend | typeof PANEL_KEYS.relinquish | typeof PANEL_KEYS.revoke | typeof PANEL_KEYS.withdraw;
+  | typeof PANEL_KEYS.extend
+  | typeof PANEL_KEYS.relinquish
+  | typeof PANEL_KEYS.revoke
+  | typeof PANEL_KEYS.withdraw
+  | typeof PANEL_KEYS.approve
+  | typeof PANEL_KEYS.deny;
+
+/**
+ * How a press is answered. `inForm`: a refusal is shown in the open form (which stays open, so the
+ * person can correct what they typed) rather than at the top of the panel.
+ */
+interface ActOptions {
+  inForm?: boolean;
+}
+type Act = (key: PanelActionKey, payload: Record<string, unknown>, options?: ActOptions) => Promise<void>;
 
 const CONFIRM: Record<
-  NonNullable<Confirming>,
+  'relinquish' | 'revoke' | 'withdraw',
   { key: PanelActionKey; yes: string; appearance: 'danger' | 'warning' }
 > = {
   relinquish: { key: PANEL_KEYS.relinquish, yes: 'Yes, relinquish', appearance: 'warning' },
@@ -83,6 +108,10 @@ export function Panel() {
   const [busy, setBusy] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [actionError, setActionError] = useState<string>();
+  /** The server's words when an action met a request that changed since the panel loaded. */
+  const [stale, setStale] = useState<string>();
+  /** A refusal of what the open form sent (Deny's reason), shown in the form. */
+  const [formError, setFormError] = useState<string>();
   const [confirming, setConfirming] = useState<Confirming>();
 
   const load = useCallback(async () => {
@@ -97,23 +126,36 @@ export function Panel() {
     void load();
   }, [load]);
 
-  const act = useCallback(
-    async (key: PanelActionKey, payload: Record<string, unknown>) => {
+  const act = useCallback<Act>(
+    async (key, payload, options = {}) => {
       setBusy(key);
       setNotice(undefined);
       setActionError(undefined);
-      setConfirming(undefined);
+      setStale(undefined);
+      setFormError(undefined);
+      if (!options.inForm) setConfirming(undefined);
       try {
         const result = await call<PanelActionResult>(key, payload);
+        setConfirming(undefined);
         setData(result.panel);
         setNotice(result.notice);
       } catch (e) {
-        setActionError(messageOf(e));
+        const message = withoutCode(messageOf(e));
+        if (codeOf(e) === UI_ERRORS.stale) {
+          // What the panel showed is gone or replaced: say so, and show the request as it now stands.
+          setConfirming(undefined);
+          setStale(message);
+          await load();
+        } else if (options.inForm) {
+          setFormError(message);
+        } else {
+          setActionError(message);
+        }
       } finally {
         setBusy(undefined);
       }
     },
-    [setData],
+    [setData, load],
   );
 
   const now = useServerNow(data?.now, receivedAt);
@@ -148,6 +190,12 @@ export function Panel() {
           <Text>{actionError}</Text>
         </SectionMessage>
       )}
+      {stale && (
+        <SectionMessage appearance="warning" title="This request changed since the panel loaded">
+          <Text>{stale}</Text>
+          <Text>The panel has been reloaded and shows the request as it stands now.</Text>
+        </SectionMessage>
+      )}
       {loadError && (
         <SectionMessage appearance="warning">
           <Text>{`Could not refresh: ${loadError}`}</Text>
@@ -162,6 +210,7 @@ export function Panel() {
           confirming={confirming}
           setConfirming={setConfirming}
           act={act}
+          formError={formError}
         />
       ) : (
         <NoGrant data={data} />
@@ -225,15 +274,20 @@ interface GrantViewProps {
   busy: string | undefined;
   confirming: Confirming;
   setConfirming: (c: Confirming) => void;
-  act: (key: PanelActionKey, payload: Record<string, unknown>) => Promise<void>;
+  act: Act;
+  /** The server's refusal of the reason form's submission. */
+  formError: string | undefined;
 }
 
-function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: GrantViewProps) {
+function GrantView({ data, grant, now, busy, confirming, setConfirming, act, formError }: GrantViewProps) {
   const tz = data.viewer.timeZone;
   const left =
     grant.status === 'ACTIVE' && grant.endsAt && now !== undefined ? Date.parse(grant.endsAt) - now : undefined;
   const actions = data.actions ?? {};
   const someone = data.viewer.isRequester ? 'your' : `${grant.requester.displayName}'s`;
+  const waiting =
+    grant.status === 'REQUESTED' && (grant.approval.state === 'awaiting' || !!actions.approve || !!actions.deny);
+  const confirm = confirming && confirming !== 'deny' ? CONFIRM[confirming] : undefined;
 
   return (
     <Stack space="space.150">
@@ -247,14 +301,21 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
       {grant.endsAt && <Text>{`${grant.endedAt ? 'Was due to end' : 'End'}: ${formatWhen(grant.endsAt, tz)}`}</Text>}
       {grant.endedAt && <Text>{`Ended: ${formatWhen(grant.endedAt, tz)}${endedWhy(grant)}`}</Text>}
       {left !== undefined && <Text weight="bold">{`Time left: ${formatTimeLeft(left)}`}</Text>}
-      <Text>{approvalText(grant)}</Text>
-      {data.approver && (
-        <SectionMessage
-          appearance={data.approver.mayApprove ? 'information' : 'warning'}
-          title={data.approver.mayApprove ? 'You may approve' : 'You cannot approve this request'}
-        >
-          <Text>{data.approver.message}</Text>
-        </SectionMessage>
+      {waiting ? (
+        <ApprovalSection
+          data={data}
+          grant={grant}
+          busy={busy}
+          denying={confirming === 'deny'}
+          setConfirming={setConfirming}
+          act={act}
+          formError={formError}
+        />
+      ) : (
+        <>
+          <Text>{approvalText(grant)}</Text>
+          <ApproverNote approver={data.approver} />
+        </>
       )}
       {grant.maxExtensions !== undefined && grant.status === 'ACTIVE' && (
         <Text>{`Extensions used: ${grant.extensions} of ${grant.maxExtensions}`}</Text>
@@ -334,7 +395,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
         </Stack>
       )}
 
-      {confirming && (
+      {confirming && confirm && (
         <SectionMessage
           appearance="warning"
           title={
@@ -354,15 +415,15 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act }: G
           </Text>
           <ButtonGroup label="Confirm">
             <Button
-              appearance={CONFIRM[confirming].appearance}
+              appearance={confirm.appearance}
               onClick={() =>
                 void act(
-                  CONFIRM[confirming].key,
+                  confirm.key,
                   confirming === 'revoke' ? { grantId: grant.id, confirm: true } : { grantId: grant.id },
                 )
               }
             >
-              {CONFIRM[confirming].yes}
+              {confirm.yes}
             </Button>
             <Button appearance="subtle" onClick={() => setConfirming(undefined)}>
               Cancel
@@ -379,6 +440,154 @@ function DisabledReason({ name, action }: { name: string; action: ActionDto | un
   return <Text size="small" color="color.text.subtle">{`${name} is not available: ${action.reason}`}</Text>;
 }
 
+/** What this viewer may do about a waiting request, or why not (from the server's approver policy). */
+function ApproverNote({ approver }: { approver: PanelData['approver'] }) {
+  if (!approver) return null;
+  return (
+    <SectionMessage
+      appearance={approver.mayApprove ? 'information' : 'warning'}
+      title={approver.mayApprove ? 'You may approve' : 'You cannot approve this request'}
+    >
+      <Text>{approver.message}</Text>
+    </SectionMessage>
+  );
+}
+
+const namesOf = (people: PersonDto[]): string => people.map((p) => p.displayName).join(', ');
+
+interface ApprovalSectionProps {
+  data: PanelData;
+  grant: GrantDto;
+  busy: string | undefined;
+  denying: boolean;
+  setConfirming: (c: Confirming) => void;
+  act: Act;
+  formError: string | undefined;
+}
+
+/**
+ * A request waiting for approval: approvals given of those needed, by whom, the group's policy in
+ * words, what this viewer may do, and Approve / Deny when the server offers them.
+ */
+function ApprovalSection({ data, grant, busy, denying, setConfirming, act, formError }: ApprovalSectionProps) {
+  const { approve, deny } = data.actions ?? {};
+  const { given, needed, approvedBy, policy } = grant.approval;
+  const sameReason = !!approve?.reason && !!deny && !approve.enabled && !deny.enabled && approve.reason === deny.reason;
+  return (
+    <Stack space="space.100">
+      <Heading size="xsmall">Approval</Heading>
+      <Text>{needed !== undefined ? `Approvals: ${given ?? 0} of ${needed}` : approvalText(grant)}</Text>
+      {approvedBy && approvedBy.length > 0 ? (
+        <Text>{`Approved so far by: ${namesOf(approvedBy)}`}</Text>
+      ) : (
+        needed !== undefined && <Text>No approvals yet.</Text>
+      )}
+      {policy && <Text>{`Who may approve: ${policy}`}</Text>}
+      <ApproverNote approver={data.approver} />
+      {(approve || deny) && (
+        <Stack space="space.100">
+          <ButtonGroup label="Approve or deny this request">
+            {approve && (
+              <Button
+                appearance="primary"
+                isDisabled={!approve.enabled || !!busy}
+                onClick={() => void act(PANEL_KEYS.approve, { grantId: grant.id })}
+              >
+                {busy === PANEL_KEYS.approve ? 'Approving…' : 'Approve request'}
+              </Button>
+            )}
+            {deny && (
+              <Button
+                appearance="danger"
+                isDisabled={!deny.enabled || !!busy || denying}
+                onClick={() => setConfirming('deny')}
+              >
+                Deny request
+              </Button>
+            )}
+          </ButtonGroup>
+          {sameReason ? (
+            <Text
+              size="small"
+              color="color.text.subtle"
+            >{`Approve and Deny are not available: ${approve.reason ?? ''}`}</Text>
+          ) : (
+            <>
+              <DisabledReason name="Approve" action={approve} />
+              <DisabledReason name="Deny" action={deny} />
+            </>
+          )}
+        </Stack>
+      )}
+      {denying && deny?.enabled && (
+        <DenyForm
+          grant={grant}
+          busy={busy}
+          error={formError}
+          onSubmit={(reason) => void act(PANEL_KEYS.deny, { grantId: grant.id, reason }, { inForm: true })}
+          onCancel={() => setConfirming(undefined)}
+        />
+      )}
+    </Stack>
+  );
+}
+
+interface DenyFormProps {
+  grant: GrantDto;
+  busy: string | undefined;
+  /** The server's refusal of the last submission, in words. */
+  error: string | undefined;
+  onSubmit: (reason: string) => void;
+  onCancel: () => void;
+}
+
+/**
+ * Deny asks for a reason (the requester reads it in a comment): Submit stays disabled until one is
+ * typed, and sends it trimmed. The server checks it again; its refusal shows under the field.
+ */
+function DenyForm({ grant, busy, error, onSubmit, onCancel }: DenyFormProps) {
+  const [reason, setReason] = useState('');
+  const trimmed = reason.trim();
+  const tooLong = trimmed.length > MAX_DENY_REASON;
+  const fieldId = `deny-reason-${grant.id}`;
+  return (
+    <SectionMessage appearance="warning" title={`Deny ${grant.requester.displayName}'s request?`}>
+      <Text>
+        {`The request for ${grant.groupName} ends now and will not be granted. ${grant.requester.displayName} reads your reason in a comment on this issue. This cannot be undone.`}
+      </Text>
+      <Stack space="space.050">
+        <Label labelFor={fieldId}>Reason for denying (required)</Label>
+        <TextArea
+          id={fieldId}
+          name="reason"
+          value={reason}
+          isRequired
+          maxLength={MAX_DENY_REASON}
+          isInvalid={tooLong || !!error}
+          aria-invalid={tooLong || !!error}
+          placeholder="Why is this access not granted?"
+          onChange={(e) => setReason(String(e.target.value ?? ''))}
+        />
+        {tooLong ? (
+          <ErrorMessage>{`Keep the reason to ${MAX_DENY_REASON} characters or fewer.`}</ErrorMessage>
+        ) : error ? (
+          <ErrorMessage>{error}</ErrorMessage>
+        ) : (
+          <HelperMessage>{`Required, up to ${MAX_DENY_REASON} characters.`}</HelperMessage>
+        )}
+      </Stack>
+      <ButtonGroup label="Confirm the denial">
+        <Button appearance="danger" isDisabled={!trimmed || tooLong || !!busy} onClick={() => onSubmit(trimmed)}>
+          {busy === PANEL_KEYS.deny ? 'Denying…' : 'Submit denial'}
+        </Button>
+        <Button appearance="subtle" isDisabled={!!busy} onClick={onCancel}>
+          Cancel
+        </Button>
+      </ButtonGroup>
+    </SectionMessage>
+  );
+}
+
 function endedWhy(g: GrantDto): string {
   if (!g.endReason) return '';
   if (g.endReason === 'REVOKED_BY_ADMIN' && g.endedBy) return ` (revoked by ${g.endedBy.displayName})`;
@@ -388,13 +597,18 @@ function endedWhy(g: GrantDto): string {
 function approvalText(g: GrantDto): string {
   switch (g.approval.state) {
     case 'approved':
-      return `Approval: approved by ${g.approval.approver?.displayName ?? 'an approver'}`;
+      return `Approval: approved by ${
+        g.approval.approvedBy && g.approval.approvedBy.length > 0
+          ? namesOf(g.approval.approvedBy)
+          : (g.approval.approver?.displayName ?? 'an approver')
+      }`;
     case 'emergency':
       return 'Approval: skipped on the emergency path (flagged for review in the audit trail)';
     case 'awaiting':
-      return g.status === 'REQUESTED'
+      if (g.status !== 'REQUESTED') return 'Approval: not given';
+      return g.approval.statusName
         ? `Approval: waiting; someone other than the requester must move this issue to "${g.approval.statusName}"`
-        : 'Approval: not given';
+        : 'Approval: waiting for an approver';
     default:
       return 'Approval: not required for this group';
   }

@@ -26,3 +26,6 @@ export const messageOf = (e: unknown): string =>
   e instanceof ResolverCallError
     ? e.message
     : 'Something went wrong in the Okta access app. Reload the issue and try again.';
+
+/** The stable code of a refusal (UI_ERRORS), to branch on; never shown to people. */
+export const codeOf = (e: unknown): string | undefined => (e instanceof ResolverCallError ? e.code : undefined);

@@ -1,6 +1,8 @@
 /**
- * The backend for the UI Kit harness: the real UI resolver running on the sandbox, invoked the way the
- * platform invokes it, with the viewer as principal and the module's product context.
+ * Backends for the UI Kit harness: the real UI resolver running on the sandbox, invoked the way the
+ * platform invokes it, with the viewer as principal and the module's product context; or a scripted
+ * resolver answering fixture data (for screens whose server side is not there yet, or states that are
+ * awkward to reach).
  */
 import type { Sandbox } from '../../../sandbox';
 import type { UiBackend } from './forge-ui';
@@ -49,5 +51,26 @@ export function sandboxBackend(sb: Sandbox, accountId: string, w: Where): UiBack
   return {
     invoke: (functionKey, payload) => sb.app.invoke(functionKey, payload, { accountId, extension: extensionOf(w) }),
     context: () => productContext(accountId, tz, w),
+  };
+}
+
+/** What a scripted resolver answers one call with: data, or a refusal (a stable code and words for people). */
+export type ScriptedAnswer = { data: unknown } | { error: { code: string; message: string } };
+
+/**
+ * A resolver answering each call with what `answer` says, wrapped in the envelope the real one uses
+ * (and cloned, as the bridge serialises it). The context is the panel's on issue ACC-7 unless told.
+ */
+export function scriptedBackend(
+  answer: (functionKey: string, payload: unknown) => ScriptedAnswer | Promise<ScriptedAnswer>,
+  viewer: { accountId: string; timeZone: string } = { accountId: 'viewer', timeZone: 'UTC' },
+  w: Where = { moduleKey: 'access-panel', issue: { id: '10007', key: 'ACC-7' } },
+): UiBackend {
+  return {
+    invoke: async (functionKey, payload) => {
+      const a = await answer(functionKey, payload);
+      return structuredClone('data' in a ? { ok: true, data: a.data } : { ok: false, error: a.error });
+    },
+    context: () => productContext(viewer.accountId, viewer.timeZone, w),
   };
 }
