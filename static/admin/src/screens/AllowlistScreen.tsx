@@ -1,10 +1,11 @@
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import { Label } from '@atlaskit/form';
+import { HelperMessage, Label } from '@atlaskit/form';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
+  ADMIN_ERRORS,
   ADMIN_KEYS,
   fieldErrors,
   GroupPolicyInput,
@@ -12,8 +13,17 @@ import {
   type AllowlistEntryView,
   type GroupSearchHit,
 } from '../../../../src/shared/admin-contract';
-import { APPROVAL_MODE_LABELS, type ApprovalMode } from '../../../../src/shared/vocabulary';
+import { type ApprovalMode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
+import {
+  ApproversSection,
+  approverRefusalErrors,
+  placeStepErrors,
+  stepDraftsOf,
+  stepsPayloadOf,
+  withPeopleNames,
+  type StepDraft,
+} from '../components/ApproversEditor';
 import {
   Empty,
   FieldError,
@@ -36,6 +46,14 @@ type PolicyDraft = {
   approvalMode: ApprovalMode;
   allowedProjectKeys: string;
   approvalWindowDays: string;
+  /** Approver steps (approval required only); none: the default, the weakest. */
+  steps: StepDraft[];
+};
+
+/** The approval mode in words, in the form and the list. */
+const MODE_WORDS: Record<ApprovalMode, string> = {
+  none: 'No approval',
+  status: 'Approval required',
 };
 
 const NEW_DEFAULTS = {
@@ -46,7 +64,15 @@ const NEW_DEFAULTS = {
   approvalMode: 'none' as const,
   allowedProjectKeys: '',
   approvalWindowDays: '7',
+  steps: [] as StepDraft[],
 };
+
+/** Refusals of the save itself (not of the group): the form says "Not saved" whatever its mode. */
+const SAVE_REFUSALS = new Set<string>([
+  ADMIN_ERRORS.unknownApprover,
+  ADMIN_ERRORS.jiraUnavailable,
+  ADMIN_ERRORS.invalid,
+]);
 
 const draftOf = (e: AllowlistEntryView): PolicyDraft => ({
   groupId: e.groupId,
@@ -58,6 +84,7 @@ const draftOf = (e: AllowlistEntryView): PolicyDraft => ({
   approvalMode: e.approvalMode,
   allowedProjectKeys: e.allowedProjectKeys.join(', '),
   approvalWindowDays: String(e.approvalWindowDays ?? 7),
+  steps: stepDraftsOf(e.approvalSteps, e.approverNames ?? {}),
 });
 
 const payloadOf = (d: PolicyDraft) => ({
@@ -72,6 +99,8 @@ const payloadOf = (d: PolicyDraft) => ({
     .map((s) => s.trim())
     .filter(Boolean),
   approvalWindowDays: toNumber(d.approvalWindowDays) as number,
+  // Empty resets the group to the default approvers; without approval no step applies.
+  approvalSteps: d.approvalMode === 'status' ? stepsPayloadOf(d.steps) : [],
 });
 
 function PolicyForm({
@@ -102,7 +131,7 @@ function PolicyForm({
       const errs = fieldErrors(parsed.error);
       // "allowedProjectKeys.2" → the projects field.
       for (const k of Object.keys(errs)) if (k.startsWith('allowedProjectKeys.')) errs.allowedProjectKeys ??= errs[k];
-      setErrors(errs);
+      setErrors(placeStepErrors(errs));
       return;
     }
     setErrors({});
@@ -110,7 +139,10 @@ function PolicyForm({
     try {
       onDone(await call(mode === 'add' ? ADMIN_KEYS.allowlistAdd : ADMIN_KEYS.allowlistUpdate, payload));
     } catch (e) {
-      setRefusal(errorOf(e));
+      const refusal = errorOf(e);
+      setRefusal({ ...refusal, message: withPeopleNames(refusal.message, d.steps) });
+      // A refusal naming an approver (or a field) goes on that field too.
+      setErrors(approverRefusalErrors(refusal, d.steps));
     } finally {
       setBusy(false);
     }
@@ -138,7 +170,7 @@ function PolicyForm({
         <Notice
           appearance="error"
           testId="allowlist-refusal"
-          title={mode === 'add' ? 'This group cannot be allowlisted' : 'Not saved'}
+          title={mode === 'add' && !SAVE_REFUSALS.has(refusal.code) ? 'This group cannot be allowlisted' : 'Not saved'}
         >
           <p>{refusal.message}</p>
         </Notice>
@@ -195,17 +227,30 @@ function PolicyForm({
             isSelected={d.approvalMode === 'none'}
             onClick={() => set({ approvalMode: 'none' })}
           >
-            None: grant on creation
+            {MODE_WORDS.none}
           </Button>
           <Button
             testId="approval-status"
             isSelected={d.approvalMode === 'status'}
             onClick={() => set({ approvalMode: 'status' })}
           >
-            Approval status (set on the Policy tab)
+            {MODE_WORDS.status}
           </Button>
         </div>
+        <div data-testid="approval-mode-words">
+          <HelperMessage>
+            {d.approvalMode === 'none'
+              ? 'No approval: access is granted as soon as the request is raised.'
+              : 'Approval required: the request waits for the approvals set below, then access is granted.'}
+          </HelperMessage>
+        </div>
         <FieldError id="approvalMode" error={errors.approvalMode} />
+        {d.approvalMode === 'none' && d.steps.length > 0 && (
+          <p data-testid="steps-dropped" style={{ color: token('color.text.warning', '#974F0C') }}>
+            Saving with no approval removes the {d.steps.length} approver step{d.steps.length === 1 ? '' : 's'} set for
+            this group.
+          </p>
+        )}
       </div>
       {d.approvalMode === 'status' && (
         <TextField
@@ -217,6 +262,9 @@ function PolicyForm({
           error={errors.approvalWindowDays}
           helper="A request not approved within this many days is closed with a comment."
         />
+      )}
+      {d.approvalMode === 'status' && (
+        <ApproversSection steps={d.steps} onChange={(steps) => set({ steps })} errors={errors} />
       )}
       <TextField
         id="allowedProjectKeys"
@@ -367,10 +415,19 @@ export function AllowlistScreen() {
       { key: 'rem', content: `${e.reminderLeadMinutes} min` },
       {
         key: 'appr',
-        content:
-          e.approvalMode === 'status'
-            ? `${APPROVAL_MODE_LABELS[e.approvalMode]} (${e.approvalWindowDays ?? 7} d)`
-            : APPROVAL_MODE_LABELS[e.approvalMode],
+        content: (
+          <span>
+            {e.approvalMode === 'status'
+              ? `${MODE_WORDS.status}, within ${e.approvalWindowDays ?? 7} d`
+              : MODE_WORDS.none}
+            {e.approvalMode === 'status' && (
+              <>
+                <br />
+                <small data-testid={`approvers-${e.groupId}`}>{e.approversInWords}</small>
+              </>
+            )}
+          </span>
+        ),
       },
       { key: 'proj', content: e.allowedProjectKeys.length ? e.allowedProjectKeys.join(', ') : 'any' },
       { key: 'active', content: e.activeGrants },
