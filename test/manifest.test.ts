@@ -62,6 +62,26 @@ describe('offline manifest check', () => {
     expect(problems.some((p) => /scope|permission/i.test(p.message))).toBe(true);
   });
 
+  it('declares the scopes every Jira route the adapters call needs (the Forge linter cannot see calls made through jiraRequest)', async () => {
+    const calls = jiraRoutesInSrc();
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(
+      expect.arrayContaining(['GET /rest/api/3/role', 'GET /rest/api/3/myself', 'POST /rest/api/3/issue/x/comment']),
+    );
+    expect(await routeScopeProblems(original.permissions.scopes)).toEqual([]);
+    // And the check bites: without read:jira-user the user reads are named; without the granular
+    // project-role set, GET /role (whose classic scope would be manage:jira-configuration).
+    const scopes: string[] = original.permissions.scopes;
+    expect(await routeScopeProblems(scopes.filter((s) => s !== 'read:jira-user'))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GET \/rest\/api\/3\/myself .* needs read:jira-user$/),
+        expect.stringMatching(/^GET \/rest\/api\/3\/user\/search .* needs read:jira-user$/),
+      ]),
+    );
+    expect(await routeScopeProblems(scopes.filter((s) => s !== 'read:project-role:jira'))).toEqual([
+      expect.stringMatching(/^GET \/rest\/api\/3\/role .* needs manage:jira-configuration$/),
+    ]);
+  });
+
   it('fails on an invalid schedule interval', async () => {
     const problems = await checkManifest(
       appWith((m) => {
@@ -71,3 +91,47 @@ describe('offline manifest check', () => {
     expect(problems.length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Every Jira REST call in src: a route`…` template (placeholders become one path segment, the query
+ * dropped) with the method literal just before it in the jiraRequest call, GET when there is none
+ * (routes handed to a helper that asks with GET).
+ */
+function jiraRoutesInSrc(): Array<{ method: string; path: string; file: string }> {
+  const walk = (d: string): string[] =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+  const out: Array<{ method: string; path: string; file: string }> = [];
+  for (const file of walk(path.join(ROOT, 'src')).filter((f) => /\.tsx?$/.test(f))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:'(GET|POST|PUT|DELETE)',\s*)?route`([^`]*)`/g)) {
+      const p = m[2].replace(/\$\{[^}]*\}/g, 'x').replace(/\?.*$/, '');
+      if (p.startsWith('/rest/api/')) out.push({ method: m[1] ?? 'GET', path: p, file: path.relative(ROOT, file) });
+    }
+  }
+  return out;
+}
+
+/** What each Jira call in src needs (Jira's OpenAPI: x-atlassian-oauth2-scopes) and `scopes` lacks. */
+async function routeScopeProblems(scopes: string[]): Promise<string[]> {
+  const { getMissingScopes } = await import('@forge/manifest');
+  const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'swagger', 'jira.json'), 'utf8')) as {
+    paths: Record<string, Record<string, { 'x-atlassian-oauth2-scopes'?: Array<{ state: string; scopes: string[] }> }>>;
+  };
+  const problems: string[] = [];
+  for (const { method, path: p, file } of jiraRoutesInSrc()) {
+    const template = Object.keys(spec.paths).find((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(p));
+    const op = template ? spec.paths[template][method.toLowerCase()] : undefined;
+    if (!op) {
+      problems.push(`${method} ${p} (${file}) is not in Jira's published API`);
+      continue;
+    }
+    // As @forge/lint's permission linter decides: every Current scope, or else every Beta (granular) one.
+    const byState = (state: string) =>
+      (op['x-atlassian-oauth2-scopes'] ?? []).filter((x) => x.state === state).flatMap((x) => x.scopes);
+    const missing = await getMissingScopes(scopes, { current: byState('Current'), beta: byState('Beta') });
+    if (missing.length > 0) problems.push(`${method} ${p} (${file}) needs ${missing.join(', ')}`);
+  }
+  return problems;
+}

@@ -16,8 +16,19 @@
  * The sandbox resolves `asAccountId = target.accountId ?? currentInvocation().principal` and calls
  * `handle({ method, path, body, asAccountId })`; `asAccountId` undefined means "as the app".
  *
- * Driver API (tests act as people in Jira): addUser, addProject, createIssue, updateFields, transition.
+ * Driver API (tests act as people in Jira): addUser, deactivateUser, addProject, createIssue,
+ * updateFields, transition; Jira groups (addJiraGroup, addUserToJiraGroup), project roles
+ * (setProjectRole) and who may transition issues (restrictTransitions).
  * Views for assertions: issue, comments, notifications, events, requests, unhandled.
+ *
+ * Groups, roles and permissions, as Jira Cloud has them: groups are site-wide, with a name and a
+ * groupId (a UUID); project roles are defined site-wide with numeric ids ("Administrators" is 10002,
+ * as in Jira's API examples; new ones follow) and each project has its own actors per role (users
+ * and groups). TRANSITION_ISSUES is everyone's unless restrictTransitions names who holds it in a
+ * project; the app's user always holds it (the emulator's assumption: apps' users get project
+ * permissions through the atlassian-addons-project-access role). Only Jira admins (and the app's
+ * user, unless `appIsAdmin: false`) read roles: GET /role needs Administer Jira, the project role
+ * reads Administer Projects or Administer Jira (project admins are not modelled).
  *
  * Workflow (one for every project):
  *   To Do ──Start(11)──▶ In Progress
@@ -342,7 +353,30 @@ export class JiraEmulator {
   private readonly projects = new Map<string, { id: string; key: string; name: string; nextNumber: number }>();
   private readonly issues = new Map<string, IssueState>();
   private readonly failures: InjectedFailure[] = [];
-  private seq = { user: 0, project: 10000, issue: 10000, changelog: 10000, comment: 10000, event: 0 };
+  /** Jira groups by name. */
+  private readonly groups = new Map<string, { name: string; groupId: string; members: Set<string> }>();
+  /** Project role definitions (site-wide) by id. */
+  private readonly roles = new Map<number, { id: number; name: string; description: string }>([
+    [
+      10002,
+      { id: 10002, name: 'Administrators', description: 'A project role that represents administrators in a project' },
+    ],
+  ]);
+  /** Role actors per project key, then role id. */
+  private readonly roleActors = new Map<string, Map<number, { accountIds: string[]; groups: string[] }>>();
+  /** Projects where only these accounts hold TRANSITION_ISSUES (absent: everyone). */
+  private readonly transitioners = new Map<string, Set<string>>();
+  private seq = {
+    user: 0,
+    project: 10000,
+    issue: 10000,
+    changelog: 10000,
+    comment: 10000,
+    event: 0,
+    group: 0,
+    role: 10002,
+    actor: 10200,
+  };
 
   constructor(private readonly opts: JiraEmulatorOptions) {
     this.siteUrl = opts.siteUrl ?? 'https://sandbox.atlassian.net';
@@ -378,6 +412,67 @@ export class JiraEmulator {
     };
     this.users.set(accountId, user);
     return user;
+  }
+
+  /** Deactivates an account (Jira's "Remove from site"): it can no longer act, and searches leave it out. */
+  deactivateUser(accountId: string): void {
+    this.requireUser(accountId).active = false;
+  }
+
+  /** Creates a Jira group (names are unique whatever their case); its groupId is a UUID. */
+  addJiraGroup(name: string): { name: string; groupId: string } {
+    if (!name.trim()) throw new Error('a group needs a name');
+    if ([...this.groups.keys()].some((n) => n.toLowerCase() === name.toLowerCase()))
+      throw new Error(`group ${name} exists`);
+    const n = ++this.seq.group;
+    const groupId = `${(0x5e000000 + n).toString(16)}-${n.toString(16).padStart(4, '0')}-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    this.groups.set(name, { name, groupId, members: new Set() });
+    return { name, groupId };
+  }
+
+  addUserToJiraGroup(accountId: string, groupName: string): void {
+    this.requireUser(accountId);
+    this.requireGroup(groupName).members.add(accountId);
+  }
+
+  /**
+   * Sets who acts in `roleName` in the project (replacing its actors there), defining the role on the
+   * site first if it is new (as Jira's "Project roles" admin page would). Answers the role's id.
+   */
+  setProjectRole(
+    projectKey: string,
+    roleName: string,
+    actors: { accountIds?: string[]; groups?: string[] },
+  ): { id: number; name: string } {
+    if (!this.projects.has(projectKey)) throw new Error(`no project ${projectKey}`);
+    for (const a of actors.accountIds ?? []) this.requireUser(a);
+    for (const g of actors.groups ?? []) this.requireGroup(g);
+    let role = [...this.roles.values()].find((r) => r.name === roleName);
+    if (!role) {
+      if (!roleName.trim()) throw new Error('a role needs a name');
+      role = { id: ++this.seq.role, name: roleName, description: `A project role named ${roleName}` };
+      this.roles.set(role.id, role);
+    }
+    const byRole = this.roleActors.get(projectKey) ?? new Map();
+    byRole.set(role.id, {
+      accountIds: [...new Set(actors.accountIds ?? [])],
+      groups: [...new Set(actors.groups ?? [])],
+    });
+    this.roleActors.set(projectKey, byRole);
+    return { id: role.id, name: role.name };
+  }
+
+  /**
+   * Only `accountIds` hold TRANSITION_ISSUES in the project (Jira's permission scheme); undefined gives
+   * it back to everyone. Those without it see no transitions and cannot move issues.
+   */
+  restrictTransitions(projectKey: string, accountIds: string[] | undefined): void {
+    if (!this.projects.has(projectKey)) throw new Error(`no project ${projectKey}`);
+    if (accountIds === undefined) this.transitioners.delete(projectKey);
+    else {
+      for (const a of accountIds) this.requireUser(a);
+      this.transitioners.set(projectKey, new Set(accountIds));
+    }
   }
 
   addProject(input: { key: string; name: string }): { id: string; key: string; name: string } {
@@ -454,6 +549,8 @@ export class JiraEmulator {
     this.requireUser(byAccountId);
     const target = ALL_STATUSES.find((s) => s.name === statusName);
     if (!target) throw new Error(`no status ${statusName}`);
+    if (!this.mayTransition(issue.projectKey, this.requireUser(byAccountId)))
+      throw new Error(`${byAccountId} may not transition issues in ${issue.projectKey}`);
     const t = TRANSITIONS.find((x) => x.to === target.id && x.from.includes(issue.statusId));
     if (!t) return undefined;
     return this.applyTransition(issue, t, byAccountId);
@@ -589,6 +686,15 @@ export class JiraEmulator {
     if (method === 'GET' && path === '/rest/api/3/myself') return { status: 200, body: this.userJson(caller, true) };
     if (method === 'GET' && path === '/rest/api/3/user') return this.getUser(q);
     if (method === 'GET' && path === '/rest/api/3/mypermissions') return this.myPermissions(q, caller);
+    if (method === 'GET' && path === '/rest/api/3/user/groups') return this.userGroups(q);
+    if (method === 'GET' && path === '/rest/api/3/user/search') return this.userSearch(q);
+    if (method === 'GET' && path === '/rest/api/3/groups/picker') return this.groupsPicker(q);
+    if (method === 'GET' && path === '/rest/api/3/group/bulk') return this.groupBulk(q);
+    if (method === 'GET' && path === '/rest/api/3/role') return this.allRoles(caller);
+    if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role$/)) && method === 'GET')
+      return this.projectRoles(m[1], caller);
+    if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role\/([^/]+)$/)) && method === 'GET')
+      return this.projectRole(m[1], m[2], caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET')
       return this.getChangelog(m[1], q);
@@ -597,7 +703,7 @@ export class JiraEmulator {
       if (method === 'POST') return this.postComment(m[1], req.body, caller);
     }
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/))) {
-      if (method === 'GET') return this.getTransitions(m[1]);
+      if (method === 'GET') return this.getTransitions(m[1], caller);
       if (method === 'POST') return this.postTransition(m[1], req.body, caller);
     }
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/notify$/)) && method === 'POST')
@@ -725,10 +831,13 @@ export class JiraEmulator {
     return { status: 201, body: this.commentJson(issue, c) };
   }
 
-  private getTransitions(idOrKey: string): HandleResponse {
+  private getTransitions(idOrKey: string, caller: EmulatedUser): HandleResponse {
     const issue = this.findIssue(idOrKey);
     if (!issue) return this.noIssue();
-    const available = TRANSITIONS.filter((t) => t.from.includes(issue.statusId));
+    // Without TRANSITION_ISSUES Jira lists no transitions at all.
+    const available = this.mayTransition(issue.projectKey, caller)
+      ? TRANSITIONS.filter((t) => t.from.includes(issue.statusId))
+      : [];
     return {
       status: 200,
       body: {
@@ -754,7 +863,8 @@ export class JiraEmulator {
     const id = (body as { transition?: { id?: unknown } } | undefined)?.transition?.id;
     if (typeof id !== 'string' && typeof id !== 'number') return jiraError(400, 'Missing transition id.');
     const t = TRANSITIONS.find((x) => x.id === String(id) && x.from.includes(issue.statusId));
-    if (!t) return jiraError(400, `Transition id '${id}' is not valid for this issue.`);
+    if (!t || !this.mayTransition(issue.projectKey, caller))
+      return jiraError(400, `Transition id '${id}' is not valid for this issue.`);
     this.applyTransition(issue, t, caller.accountId);
     return { status: 204 };
   }
@@ -815,6 +925,23 @@ export class JiraEmulator {
       .map((s) => s.trim())
       .filter(Boolean);
     if (keys.length === 0) return jiraError(400, 'The permissions query parameter is required.');
+    // The context: an issue (its project), a project, or none (global: "in any project").
+    let projectKey: string | undefined;
+    const issueRef = q.get('issueKey') ?? q.get('issueId');
+    const projectRef = q.get('projectKey') ?? q.get('projectId');
+    if (issueRef) {
+      const issue = this.findIssue(issueRef);
+      if (!issue) return this.noIssue();
+      projectKey = issue.projectKey;
+    } else if (projectRef) {
+      const project = this.findProject(projectRef);
+      if (!project) return this.noProject(projectRef);
+      projectKey = project.key;
+    }
+    const inProject = (u: EmulatedUser, allows: (key: string, u: EmulatedUser) => boolean) =>
+      projectKey !== undefined
+        ? allows(projectKey, u)
+        : this.projects.size === 0 || [...this.projects.keys()].some((k) => allows(k, u));
     const known: Record<
       string,
       { id: string; name: string; type: string; description: string; has: (u: EmulatedUser) => boolean }
@@ -834,6 +961,13 @@ export class JiraEmulator {
         description: 'Ability to browse projects and the issues within them.',
         has: () => true,
       },
+      TRANSITION_ISSUES: {
+        id: '46',
+        name: 'Transition Issues',
+        type: 'PROJECT',
+        description: 'Ability to transition issues.',
+        has: (u) => inProject(u, (k, x) => this.mayTransition(k, x)),
+      },
     };
     const permissions: Record<string, unknown> = {};
     for (const k of keys) {
@@ -851,7 +985,220 @@ export class JiraEmulator {
     return { status: 200, body: { permissions } };
   }
 
+  /** GET /rest/api/3/user/groups: the user's groups ({ name, groupId, self }), by name. */
+  private userGroups(q: URLSearchParams): HandleResponse {
+    const id = q.get('accountId');
+    if (!id) return jiraError(400, 'The query parameter accountId is required.');
+    if (!this.users.has(id))
+      return jiraError(404, 'Specified user does not exist or you do not have required permissions');
+    const groups = [...this.groups.values()]
+      .filter((g) => g.members.has(id))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((g) => this.groupJson(g));
+    return { status: 200, body: groups };
+  }
+
+  /**
+   * GET /rest/api/3/user/search: active users whose display name (or a word of it) or visible email
+   * starts with `query`, any case; app accounts included, as Jira does. `query` (or `accountId`) is
+   * required, not both.
+   */
+  private userSearch(q: URLSearchParams): HandleResponse {
+    const query = q.get('query');
+    const accountId = q.get('accountId');
+    if (q.has('property')) return jiraError(400, 'The emulator does not search by user property.');
+    if (query !== null && accountId !== null) return jiraError(400, 'Specify either query or accountId, not both.');
+    if (!query && !accountId) return jiraError(400, "The query parameter 'query' is required.");
+    const page = this.page(q, 50);
+    if ('status' in page) return page;
+    const needle = (query ?? '').toLowerCase();
+    const matches = [...this.users.values()]
+      .filter((u) => u.active)
+      .filter((u) =>
+        accountId !== null
+          ? u.accountId === accountId
+          : u.displayName.toLowerCase().startsWith(needle) ||
+            u.displayName
+              .toLowerCase()
+              .split(/\s+/)
+              .some((w) => w.startsWith(needle)) ||
+            (u.emailVisible && !!u.email && u.email.toLowerCase().startsWith(needle)),
+      )
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
+    return {
+      status: 200,
+      body: matches.slice(page.startAt, page.startAt + page.maxResults).map((u) => this.userJson(u, false)),
+    };
+  }
+
+  /**
+   * GET /rest/api/3/groups/picker: groups whose name contains `query` (case-sensitive unless
+   * caseInsensitive=true, Jira's default being false), sorted, at most maxResults (default 20), as
+   * FoundGroups { header, total, groups: [{ name, html, labels, groupId }] }.
+   */
+  private groupsPicker(q: URLSearchParams): HandleResponse {
+    const query = q.get('query') ?? '';
+    const insensitive = q.get('caseInsensitive') === 'true';
+    const max = this.intParam(q, 'maxResults', 20);
+    if (max === undefined) return jiraError(400, 'maxResults must be a number.');
+    const excluded = new Set(q.getAll('exclude'));
+    const excludedIds = new Set(q.getAll('excludeId'));
+    const at = (name: string) => (insensitive ? name.toLowerCase().indexOf(query.toLowerCase()) : name.indexOf(query));
+    const found = [...this.groups.values()]
+      .filter((g) => !excluded.has(g.name) && !excludedIds.has(g.groupId) && at(g.name) >= 0)
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+    const shown = found.slice(0, Math.max(0, max));
+    const esc = (x: string) =>
+      x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    return {
+      status: 200,
+      body: {
+        header: `Showing ${shown.length} of ${found.length} matching groups`,
+        total: found.length,
+        groups: shown.map((g) => {
+          const i = at(g.name);
+          const html =
+            query.length === 0
+              ? esc(g.name)
+              : `${esc(g.name.slice(0, i))}<b>${esc(g.name.slice(i, i + query.length))}</b>${esc(g.name.slice(i + query.length))}`;
+          return { name: g.name, html, labels: [], groupId: g.groupId };
+        }),
+      },
+    };
+  }
+
+  /** GET /rest/api/3/group/bulk: groups by exact name and/or id (none: all), paged. */
+  private groupBulk(q: URLSearchParams): HandleResponse {
+    const page = this.page(q, 50);
+    if ('status' in page) return page;
+    const names = q.getAll('groupName');
+    const ids = q.getAll('groupId');
+    const all = [...this.groups.values()]
+      .filter((g) => (names.length === 0 && ids.length === 0) || names.includes(g.name) || ids.includes(g.groupId))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const values = all.slice(page.startAt, page.startAt + page.maxResults);
+    return {
+      status: 200,
+      body: {
+        maxResults: page.maxResults,
+        startAt: page.startAt,
+        total: all.length,
+        isLast: page.startAt + values.length >= all.length,
+        values: values.map((g) => ({ name: g.name, groupId: g.groupId })),
+      },
+    };
+  }
+
+  /** GET /rest/api/3/role: every project role on the site (Administer Jira only). */
+  private allRoles(caller: EmulatedUser): HandleResponse {
+    if (!caller.admin)
+      return jiraError(403, 'You are not authorized to perform this action. Administrator privileges are required.');
+    return {
+      status: 200,
+      body: [...this.roles.values()].map((r) => ({
+        self: `${this.siteUrl}/rest/api/3/role/${r.id}`,
+        name: r.name,
+        id: r.id,
+        description: r.description,
+        actors: [], // no default actors in the emulator
+      })),
+    };
+  }
+
+  /** GET /rest/api/3/project/{projectIdOrKey}/role: { roleName: self } for every role on the site. */
+  private projectRoles(projectRef: string, caller: EmulatedUser): HandleResponse {
+    const project = this.findProject(projectRef);
+    // Administer Projects or Administer Jira; Jira answers as if the project did not exist otherwise.
+    if (!project || !caller.admin) return this.noProject(projectRef);
+    const body: Record<string, string> = {};
+    for (const r of this.roles.values())
+      body[r.name] = `${this.siteUrl}/rest/api/3/project/${project.key}/role/${r.id}`;
+    return { status: 200, body };
+  }
+
+  /** GET /rest/api/3/project/{projectIdOrKey}/role/{id}: the role with its actors in the project. */
+  private projectRole(projectRef: string, idText: string, caller: EmulatedUser): HandleResponse {
+    const project = this.findProject(projectRef);
+    if (!project || !caller.admin) return this.noProject(projectRef);
+    if (!/^\d+$/.test(idText)) return jiraError(400, `The project role id '${idText}' is not a number.`);
+    const role = this.roles.get(Number(idText));
+    if (!role) return jiraError(404, `No project role found with id ${idText}.`);
+    const actors = this.roleActors.get(project.key)?.get(role.id) ?? { accountIds: [], groups: [] };
+    let actorId = this.seq.actor;
+    const list = [
+      ...actors.accountIds.map((a) => {
+        const u = this.users.get(a)!;
+        return {
+          id: ++actorId,
+          displayName: u.displayName,
+          type: 'atlassian-user-role-actor',
+          actorUser: { accountId: u.accountId },
+        };
+      }),
+      ...actors.groups.map((name) => {
+        const g = this.groups.get(name)!;
+        return {
+          id: ++actorId,
+          displayName: g.name,
+          name: g.name,
+          type: 'atlassian-group-role-actor',
+          actorGroup: { name: g.name, displayName: g.name, groupId: g.groupId },
+        };
+      }),
+    ].sort((a, b) => a.displayName.localeCompare(b.displayName));
+    return {
+      status: 200,
+      body: {
+        self: `${this.siteUrl}/rest/api/3/project/${project.key}/role/${role.id}`,
+        name: role.name,
+        id: role.id,
+        description: role.description,
+        actors: list,
+      },
+    };
+  }
+
+  private findProject(idOrKey: string) {
+    return this.projects.get(idOrKey.toUpperCase()) ?? [...this.projects.values()].find((p) => p.id === idOrKey);
+  }
+
+  private noProject(ref: string): HandleResponse {
+    return jiraError(404, `No project could be found with key '${ref}'.`);
+  }
+
+  /** TRANSITION_ISSUES in the project: the app's user always; others unless restrictTransitions left them out. */
+  private mayTransition(projectKey: string, u: EmulatedUser): boolean {
+    if (u.accountId === this.appUser.accountId) return true;
+    const only = this.transitioners.get(projectKey);
+    return !only || only.has(u.accountId);
+  }
+
+  /** startAt / maxResults of a paged read, or the 400 Jira answers for a non-number. */
+  private page(q: URLSearchParams, defaultMax: number): { startAt: number; maxResults: number } | HandleResponse {
+    const startAt = this.intParam(q, 'startAt', 0);
+    const maxResults = this.intParam(q, 'maxResults', defaultMax);
+    if (startAt === undefined || maxResults === undefined)
+      return jiraError(400, 'startAt and maxResults must be numbers.');
+    return { startAt: Math.max(0, startAt), maxResults: Math.min(1000, Math.max(0, maxResults)) };
+  }
+
+  private intParam(q: URLSearchParams, name: string, fallback: number): number | undefined {
+    const v = q.get(name);
+    if (v === null || v === '') return fallback;
+    return /^-?\d+$/.test(v) ? Number(v) : undefined;
+  }
+
   // ------------------------------------------------------------------ shapes
+
+  private groupJson(g: { name: string; groupId: string }) {
+    return { name: g.name, groupId: g.groupId, self: `${this.siteUrl}/rest/api/3/group?groupId=${g.groupId}` };
+  }
+
+  private requireGroup(name: string) {
+    const g = this.groups.get(name);
+    if (!g) throw new Error(`no Jira group ${name}`);
+    return g;
+  }
 
   private requireIssue(key: string): IssueState {
     const i = this.findIssue(key);

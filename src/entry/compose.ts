@@ -15,6 +15,7 @@ import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
+import { JiraApproverDirectory } from '../adapters/jira/jira-approver-directory';
 import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
@@ -97,6 +98,7 @@ export function compose(): AppDeps {
     issues: new JiraIssueTracker(clock, fieldCatalog),
     notifier: new JiraNotifier(clock),
     permissions: new JiraPermissionChecker(clock),
+    approvers: new JiraApproverDirectory(clock),
     queue: new ForgeWorkQueue(),
   };
 }

@@ -70,6 +70,9 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
   'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
+  'admin/approvers/people': { query: 'Alice' },
+  'admin/approvers/groups': { query: 'jira' },
+  'admin/approvers/roles': {},
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {

@@ -56,6 +56,9 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
   'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
+  'admin/approvers/people': { query: 'Alice' },
+  'admin/approvers/groups': { query: 'jira' },
+  'admin/approvers/roles': {},
 });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */

@@ -1,6 +1,7 @@
 /**
  * `PermissionChecker` asking Jira as the user being checked, never as the app: the app's own user is
- * usually in `atlassian-addons-admin` and so holds ADMINISTER itself.
+ * usually in `atlassian-addons-admin` and so holds ADMINISTER itself (and may transition issues).
+ * Both checks (isJiraAdmin, mayTransitionIssue) are one GET /rest/api/3/mypermissions as the user.
  *
  * How @forge/api 8.3 identifies the user (out/api/fetch.js): `asUser(userId?)` sends
  * `__forge_fetch__({ type: 'fpp', provider: 'user', remote: 'jira', accountId: userId }, ...)`.
@@ -13,7 +14,7 @@
  * principal IS `accountId`; for any other account, or outside a user context (trigger, consumer,
  * schedule), it fails closed with `false`. Resolvers pass `context.accountId`, which is the principal.
  */
-import { route } from '@forge/api';
+import { route, type Route } from '@forge/api';
 import type { Clock, PermissionChecker } from '../../app/ports';
 import { JiraError, jiraRequest, type JiraPrincipal } from './jira-http';
 
@@ -25,6 +26,35 @@ export class JiraPermissionChecker implements PermissionChecker {
   constructor(private readonly clock: Clock) {}
 
   async isJiraAdmin(accountId: string): Promise<boolean> {
+    return this.principalHas(accountId, 'ADMINISTER', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`);
+  }
+
+  /**
+   * TRANSITION_ISSUES in the issue's context: GET /rest/api/3/mypermissions?issueKey=…&permissions=…
+   * ("for an issue, … if the user has the permission in the issue"). Jira answers 404 when the issue
+   * does not exist or the user cannot see it; a user who cannot see the issue cannot move it: false.
+   */
+  async mayTransitionIssue(accountId: string, issueKey: string): Promise<boolean> {
+    if (!issueKey) return false;
+    return this.principalHas(
+      accountId,
+      'TRANSITION_ISSUES',
+      route`/rest/api/3/mypermissions?issueKey=${issueKey}&permissions=${'TRANSITION_ISSUES'}`,
+      [404],
+    );
+  }
+
+  /**
+   * Asks Jira as the invocation's principal whether it holds `permission` (`query` is the
+   * /mypermissions route asking for it), and is sure through /myself that the principal is
+   * `accountId`. Statuses in `refusing` (besides 401/403) also mean "not shown to hold it".
+   */
+  private async principalHas(
+    accountId: string,
+    permission: string,
+    query: Route,
+    refusing: number[] = [],
+  ): Promise<boolean> {
     if (!accountId) return false;
     const who: JiraPrincipal = { as: 'user' };
     try {
@@ -33,19 +63,21 @@ export class JiraPermissionChecker implements PermissionChecker {
           operation: 'identifying the user',
           clock: this.clock,
         }),
-        jiraRequest<MyPermissions>(who, 'GET', route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`, {
+        jiraRequest<MyPermissions>(who, 'GET', query, {
           operation: 'checking Jira permissions',
           clock: this.clock,
+          accept: refusing,
         }),
       ]);
       if (me.body?.accountId !== accountId) return false;
-      return perms.body?.permissions?.ADMINISTER?.havePermission === true;
+      if (refusing.includes(perms.status)) return false;
+      return perms.body?.permissions?.[permission]?.havePermission === true;
     } catch (e) {
       // The user has not granted the app access yet: let Forge's own error through, so the UI shows
-      // the "Allow access" prompt instead of a misleading "not an admin".
+      // the "Allow access" prompt instead of a misleading "not permitted".
       const cause = e instanceof JiraError ? (e as { cause?: unknown }).cause : undefined;
       if ((cause as { name?: string } | undefined)?.name === 'NEEDS_AUTHENTICATION_ERR') throw cause;
-      // No user to act as (or not allowed to act as them): the answer is "not shown to be an admin".
+      // No user to act as (or not allowed to act as them): the answer is "not shown to hold it".
       if (e instanceof JiraError && (e.details.status === 401 || e.details.status === 403)) return false;
       if (e instanceof JiraError && e.details.status === undefined && e.kind === 'permanent') return false;
       throw e;

@@ -14,6 +14,7 @@ import { JiraEmulator } from '../../../sandbox/jira/jira-emulator';
 import { JiraIssueTracker } from '../../../src/adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../../../src/adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../../../src/adapters/jira/jira-permission-checker';
+import { JiraApproverDirectory } from '../../../src/adapters/jira/jira-approver-directory';
 import { FieldCatalog } from '../../../src/adapters/jira/field-ids';
 import { JiraError, retryAfterMs } from '../../../src/adapters/jira/jira-http';
 import { toAdf } from '../../../src/adapters/jira/adf';
@@ -281,6 +282,213 @@ describe('JiraPermissionChecker', () => {
     await expect(
       run(() => new JiraPermissionChecker(clock).isJiraAdmin(ada.accountId), ada.accountId),
     ).rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
+  });
+});
+
+describe('JiraPermissionChecker.mayTransitionIssue', () => {
+  it('asks Jira as the user whether they may transition that issue', async () => {
+    const { nev, ada } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    const checker = new JiraPermissionChecker(clock);
+    expect(await run(() => checker.mayTransitionIssue(nev.accountId, key), nev.accountId)).toBe(true);
+    jira.restrictTransitions('ACC', [ada.accountId]);
+    expect(await run(() => checker.mayTransitionIssue(nev.accountId, key), nev.accountId)).toBe(false);
+    expect(await run(() => checker.mayTransitionIssue(ada.accountId, key), ada.accountId)).toBe(true);
+    expect(targets.every((x) => x.provider === 'user')).toBe(true);
+    expect(jira.requests.filter((r) => r.path.startsWith('/rest/api/3/mypermissions')).map((r) => r.path)).toContain(
+      `/rest/api/3/mypermissions?issueKey=${key}&permissions=TRANSITION_ISSUES`,
+    );
+  });
+
+  it('fails closed: another account, no user context, an issue the user cannot see', async () => {
+    const { nev, ada } = people();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    jira.restrictTransitions('ACC', [ada.accountId]);
+    const checker = new JiraPermissionChecker(clock);
+    // Ada may, but her session must not vouch for Neville, nor Neville's for her.
+    expect(await run(() => checker.mayTransitionIssue(nev.accountId, key), ada.accountId)).toBe(false);
+    expect(await run(() => checker.mayTransitionIssue(ada.accountId, key), nev.accountId)).toBe(false);
+    expect(await run(() => checker.mayTransitionIssue(ada.accountId, key))).toBe(false); // the app may; it is not asked
+    expect(await run(() => checker.mayTransitionIssue(ada.accountId, 'ACC-99'), ada.accountId)).toBe(false);
+    expect(await run(() => checker.mayTransitionIssue('', key), ada.accountId)).toBe(false);
+    jira.failNext({ pathIncludes: '/mypermissions', status: 403 });
+    expect(await run(() => checker.mayTransitionIssue(ada.accountId, key), ada.accountId)).toBe(false);
+    jira.failNext({ pathIncludes: '/mypermissions', status: 503 });
+    await expect(run(() => checker.mayTransitionIssue(ada.accountId, key), ada.accountId)).rejects.toMatchObject({
+      kind: 'transient',
+    });
+  });
+
+  it('lets Forge\'s "needs authentication" through', async () => {
+    const { ada } = people();
+    forge.uninstall();
+    forge = installForgeRuntime(
+      async () => new Response('{}', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }),
+    );
+    await expect(
+      run(() => new JiraPermissionChecker(clock).mayTransitionIssue(ada.accountId, 'ACC-1'), ada.accountId),
+    ).rejects.toMatchObject({ name: 'NEEDS_AUTHENTICATION_ERR' });
+  });
+});
+
+describe('JiraApproverDirectory', () => {
+  function approverSite() {
+    const p = people();
+    const alice = jira.addUser({ displayName: 'Alice Approver', email: 'alice.approver@atko.email' });
+    const security = jira.addJiraGroup('Security');
+    const ops = jira.addJiraGroup('ops-oncall');
+    jira.addUserToJiraGroup(alice.accountId, 'Security');
+    jira.addUserToJiraGroup(p.nev.accountId, 'ops-oncall');
+    jira.addProject({ key: 'OPS', name: 'Operations' });
+    // Approvers in ACC: Ada in person, and the Security group; in OPS: Neville in person.
+    jira.setProjectRole('ACC', 'Approvers', { accountIds: [p.ada.accountId], groups: ['Security'] });
+    jira.setProjectRole('OPS', 'Approvers', { accountIds: [p.nev.accountId] });
+    jira.setProjectRole('ACC', 'Change managers', { groups: ['ops-oncall'] });
+    return { ...p, alice, security, ops };
+  }
+  const dir = () => new JiraApproverDirectory(clock);
+
+  it("reads a person's groups and the roles they hold in the project, in person or through a group", async () => {
+    const { nev, ada, alice } = approverSite();
+    const roles = ['Approvers', 'Change managers', 'Administrators', 'No such role'];
+    expect(await run(() => dir().factsFor(alice.accountId, 'ACC', roles))).toEqual({
+      accountId: alice.accountId,
+      jiraGroups: ['Security'],
+      projectRoles: ['Approvers'],
+    });
+    expect(await run(() => dir().factsFor(ada.accountId, 'ACC', roles))).toEqual({
+      accountId: ada.accountId,
+      jiraGroups: [],
+      projectRoles: ['Approvers'],
+    });
+    expect(await run(() => dir().factsFor(nev.accountId, 'ACC', roles))).toEqual({
+      accountId: nev.accountId,
+      jiraGroups: ['ops-oncall'],
+      projectRoles: ['Change managers'],
+    });
+    // Roles are per project: Neville approves in OPS, Ada and the Security group do not.
+    expect((await run(() => dir().factsFor(nev.accountId, 'OPS', roles))).projectRoles).toEqual(['Approvers']);
+    expect((await run(() => dir().factsFor(alice.accountId, 'OPS', roles))).projectRoles).toEqual([]);
+    // Always as the app: approvals are counted in triggers and consumers too.
+    expect(targets.every((x) => x.provider === 'app')).toBe(true);
+  });
+
+  it('asks only for the roles it is given, and about nothing it need not', async () => {
+    const { alice } = approverSite();
+    const before = jira.requests.length;
+    expect(await run(() => dir().factsFor(alice.accountId, 'ACC', []))).toEqual({
+      accountId: alice.accountId,
+      jiraGroups: ['Security'],
+      projectRoles: [],
+    });
+    expect(jira.requests.slice(before).map((r) => r.path)).toEqual([
+      `/rest/api/3/user/groups?accountId=${encodeURIComponent(alice.accountId)}`,
+    ]);
+    const next = jira.requests.length;
+    await run(() => dir().factsFor(alice.accountId, 'ACC', ['Approvers', 'Approvers', 'Nope']));
+    expect(
+      jira.requests
+        .slice(next)
+        .map((r) => r.path.replace(/\?.*/, ''))
+        .sort(),
+    ).toEqual(['/rest/api/3/project/ACC/role', '/rest/api/3/project/ACC/role/10003', '/rest/api/3/user/groups']);
+  });
+
+  it('an unknown project holds no roles; an unknown account holds nothing', async () => {
+    const { alice } = approverSite();
+    expect(await run(() => dir().factsFor(alice.accountId, 'NOPE', ['Approvers']))).toEqual({
+      accountId: alice.accountId,
+      jiraGroups: ['Security'],
+      projectRoles: [],
+    });
+    expect(await run(() => dir().factsFor('557058:ghost', 'ACC', ['Approvers']))).toEqual({
+      accountId: '557058:ghost',
+      jiraGroups: [],
+      projectRoles: [],
+    });
+  });
+
+  it('Jira failures are IssueTrackerErrors, not silent "holds nothing"', async () => {
+    const { alice } = approverSite();
+    jira.failNext({ pathIncludes: '/role/', status: 503 });
+    await expect(run(() => dir().factsFor(alice.accountId, 'ACC', ['Approvers']))).rejects.toMatchObject({
+      kind: 'transient',
+      details: { status: 503 },
+    });
+    jira.failNext({ pathIncludes: '/user/groups', status: 403 });
+    const e = await run(() => dir().factsFor(alice.accountId, 'ACC', [])).catch((x) => x);
+    expect(e).toBeInstanceOf(IssueTrackerError);
+    expect(e).toMatchObject({ kind: 'permanent', details: { status: 403 } });
+  });
+
+  it('searches people: active Atlassian accounts only, at most 20', async () => {
+    const { nev, alice } = approverSite();
+    for (let i = 0; i < 25; i++) jira.addUser({ displayName: `Sam Sample ${String(i).padStart(2, '0')}` });
+    expect(await run(() => dir().searchPeople('neville'))).toEqual([
+      { accountId: nev.accountId, displayName: 'Neville Newadmin' },
+    ]);
+    expect(await run(() => dir().searchPeople('alice.approver@'))).toEqual([
+      { accountId: alice.accountId, displayName: 'Alice Approver' },
+    ]);
+    // "Access" in the app's own name matches; the app is not a person.
+    expect((await run(() => dir().searchPeople('a'))).map((p) => p.displayName)).toEqual([
+      'Ada Admin',
+      'Alice Approver',
+    ]);
+    expect(await run(() => dir().searchPeople('sam'))).toHaveLength(20);
+    jira.deactivateUser(alice.accountId);
+    expect(await run(() => dir().searchPeople('alice'))).toEqual([]);
+    expect(jira.requests.at(-1)?.path).toBe('/rest/api/3/user/search?query=alice&maxResults=20');
+  });
+
+  it('searches groups by any part of the name, any case', async () => {
+    const { security, ops } = approverSite();
+    expect(await run(() => dir().searchGroups('SEC'))).toEqual([{ name: 'Security', groupId: security.groupId }]);
+    expect(await run(() => dir().searchGroups('call'))).toEqual([{ name: 'ops-oncall', groupId: ops.groupId }]);
+    expect(await run(() => dir().searchGroups('nothing'))).toEqual([]);
+  });
+
+  it('a group named exactly as asked is among the hits even when more than 20 names contain it', async () => {
+    approverSite();
+    for (let i = 0; i < 25; i++) jira.addJiraGroup(`a-team-${String(i).padStart(2, '0')}`);
+    const team = jira.addJiraGroup('team');
+    const hits = await run(() => dir().searchGroups('team'));
+    expect(hits).toHaveLength(20);
+    expect(hits[0]).toEqual({ name: 'team', groupId: team.groupId });
+    // The picker alone sorts it past the first 20.
+    const picker = jira.handle({ method: 'GET', path: '/rest/api/3/groups/picker?query=team&maxResults=20' });
+    expect((picker.body as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).not.toContain('team');
+    // Twenty or fewer hits: the picker's answer is the whole answer, asked once.
+    const before = jira.requests.length;
+    expect(await run(() => dir().searchGroups('team-0'))).toHaveLength(10);
+    expect(jira.requests.length).toBe(before + 1);
+    // More, none named exactly so: asked once more, and nothing added.
+    expect((await run(() => dir().searchGroups('a-team'))).map((h) => h.name)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `a-team-${String(i).padStart(2, '0')}`),
+    );
+  });
+
+  it("lists the site's project roles with their ids", async () => {
+    approverSite();
+    expect(await run(() => dir().listRoles())).toEqual([
+      { name: 'Administrators', id: '10002' },
+      { name: 'Approvers', id: '10003' },
+      { name: 'Change managers', id: '10004' },
+    ]);
+  });
+
+  it("listing roles needs the app's user to administer Jira; without it Jira refuses, and the error says so", async () => {
+    jira = new JiraEmulator({
+      now,
+      appId: SANDBOX_APP.appId,
+      environmentId: SANDBOX_APP.environmentId,
+      siteUrl: SANDBOX_APP.siteUrl,
+      appIsAdmin: false,
+    });
+    await expect(run(() => dir().listRoles())).rejects.toMatchObject({
+      kind: 'permanent',
+      details: { status: 403 },
+    });
   });
 });
 

@@ -282,3 +282,257 @@ describe('JiraEmulator REST', () => {
     expect(jira.unhandled).toEqual(['DELETE /rest/api/3/issue/ACC-1']);
   });
 });
+
+describe('JiraEmulator groups, project roles and TRANSITION_ISSUES', () => {
+  const get = (jira: JiraEmulator, path: string, asAccountId?: string) =>
+    jira.handle({ method: 'GET', path, asAccountId }) as { status: number; body: any };
+
+  function roles() {
+    const s = setup();
+    const { jira, nev, ada } = s;
+    const alice = jira.addUser({ displayName: 'Alice Approver', email: 'alice@atko.email' });
+    const security = jira.addJiraGroup('Security');
+    const ops = jira.addJiraGroup('ops-oncall');
+    jira.addUserToJiraGroup(alice.accountId, 'Security');
+    jira.addUserToJiraGroup(nev.accountId, 'ops-oncall');
+    const approvers = jira.setProjectRole('ACC', 'Approvers', { accountIds: [ada.accountId], groups: ['Security'] });
+    return { ...s, alice, security, ops, approvers };
+  }
+
+  it('the driver refuses what Jira would not have: duplicate groups, unknown users, groups and projects', () => {
+    const { jira, nev } = roles();
+    expect(() => jira.addJiraGroup('security')).toThrow(/exists/);
+    expect(() => jira.addUserToJiraGroup('ghost', 'Security')).toThrow(/no user/);
+    expect(() => jira.addUserToJiraGroup(nev.accountId, 'nope')).toThrow(/no Jira group/);
+    expect(() => jira.setProjectRole('NOPE', 'Approvers', {})).toThrow(/no project/);
+    expect(() => jira.setProjectRole('ACC', 'Approvers', { groups: ['nope'] })).toThrow(/no Jira group/);
+    expect(() => jira.restrictTransitions('ACC', ['ghost'])).toThrow(/no user/);
+  });
+
+  it("GET /user/groups answers the user's groups with their ids; 400 without accountId, 404 for an unknown user", () => {
+    const { jira, nev, alice, security, ops } = roles();
+    jira.addUserToJiraGroup(nev.accountId, 'Security');
+    expect(get(jira, `/rest/api/3/user/groups?accountId=${encodeURIComponent(nev.accountId)}`)).toEqual({
+      status: 200,
+      body: [
+        {
+          name: 'ops-oncall',
+          groupId: ops.groupId,
+          self: `https://x.atlassian.net/rest/api/3/group?groupId=${ops.groupId}`,
+        },
+        {
+          name: 'Security',
+          groupId: security.groupId,
+          self: `https://x.atlassian.net/rest/api/3/group?groupId=${security.groupId}`,
+        },
+      ],
+    });
+    expect(security.groupId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(get(jira, `/rest/api/3/user/groups?accountId=${encodeURIComponent(alice.accountId)}`).body).toHaveLength(1);
+    expect(get(jira, '/rest/api/3/user/groups').status).toBe(400);
+    expect(get(jira, '/rest/api/3/user/groups?accountId=ghost').status).toBe(404);
+  });
+
+  it('GET /user/search finds active users by name, word or visible email prefix, any case; query is required', () => {
+    const { jira, nev, ada, alice } = roles();
+    const names = (query: string, extra = '') =>
+      (
+        get(jira, `/rest/api/3/user/search?query=${encodeURIComponent(query)}${extra}`).body as Array<{
+          displayName: string;
+        }>
+      ).map((u) => u.displayName);
+    // "Access" is a word of the app's name: app accounts are users too.
+    expect(names('a')).toEqual(['Ada Approver', 'Alice Approver', 'Okta JIT Access for Jira']);
+    expect(names('APPROVER')).toEqual(['Ada Approver', 'Alice Approver']);
+    expect(names('neville.new')).toEqual(['Neville Newadmin']);
+    expect(names('ada@')).toEqual([]); // Ada's email is hidden
+    expect(names('a', '&maxResults=1')).toEqual(['Ada Approver']);
+    expect(get(jira, '/rest/api/3/user/search?query=a').body[0]).toMatchObject({
+      accountId: ada.accountId,
+      accountType: 'atlassian',
+      active: true,
+    });
+    jira.deactivateUser(alice.accountId);
+    expect(names('a')).toEqual(['Ada Approver', 'Okta JIT Access for Jira']);
+    expect(get(jira, '/rest/api/3/user/search').status).toBe(400);
+    expect(get(jira, `/rest/api/3/user/search?query=a&accountId=${nev.accountId}`).status).toBe(400);
+    expect(get(jira, '/rest/api/3/myself', alice.accountId).status).toBe(401); // deactivated
+  });
+
+  it('GET /groups/picker: names containing the query, sorted, case-sensitive unless asked, with a header and total', () => {
+    const { jira, security, ops } = roles();
+    for (let i = 0; i < 3; i++) jira.addJiraGroup(`sec-team-${i}`);
+    expect(get(jira, '/rest/api/3/groups/picker?query=Sec&maxResults=2')).toEqual({
+      status: 200,
+      body: {
+        header: 'Showing 1 of 1 matching groups',
+        total: 1,
+        groups: [{ name: 'Security', html: '<b>Sec</b>urity', labels: [], groupId: security.groupId }],
+      },
+    });
+    const insensitive = get(jira, '/rest/api/3/groups/picker?query=SEC&caseInsensitive=true&maxResults=2').body;
+    expect(insensitive.header).toBe('Showing 2 of 4 matching groups');
+    expect(insensitive.groups.map((g: { name: string }) => g.name)).toEqual(['sec-team-0', 'sec-team-1']);
+    expect(get(jira, '/rest/api/3/groups/picker?query=on').body.groups).toEqual([
+      { name: 'ops-oncall', html: 'ops-<b>on</b>call', labels: [], groupId: ops.groupId },
+    ]);
+    expect(get(jira, '/rest/api/3/groups/picker?query=x&maxResults=many').status).toBe(400);
+  });
+
+  it('GET /group/bulk finds groups by exact name or id, paged', () => {
+    const { jira, security, ops } = roles();
+    expect(get(jira, '/rest/api/3/group/bulk?groupName=Security').body).toEqual({
+      maxResults: 50,
+      startAt: 0,
+      total: 1,
+      isLast: true,
+      values: [{ name: 'Security', groupId: security.groupId }],
+    });
+    expect(get(jira, '/rest/api/3/group/bulk?groupName=security').body.values).toEqual([]);
+    expect(get(jira, `/rest/api/3/group/bulk?groupId=${ops.groupId}`).body.values).toEqual([
+      { name: 'ops-oncall', groupId: ops.groupId },
+    ]);
+  });
+
+  it('roles are defined site-wide with numeric ids; each project has its own actors', () => {
+    const { jira, nev, ada, security, approvers } = roles();
+    jira.addProject({ key: 'OPS', name: 'Operations' });
+    expect(approvers).toEqual({ id: 10003, name: 'Approvers' });
+    expect(jira.setProjectRole('OPS', 'Approvers', { accountIds: [nev.accountId] })).toEqual(approvers);
+    expect(get(jira, '/rest/api/3/role').body).toEqual([
+      {
+        self: 'https://x.atlassian.net/rest/api/3/role/10002',
+        name: 'Administrators',
+        id: 10002,
+        description: expect.any(String),
+        actors: [],
+      },
+      {
+        self: 'https://x.atlassian.net/rest/api/3/role/10003',
+        name: 'Approvers',
+        id: 10003,
+        description: expect.any(String),
+        actors: [],
+      },
+    ]);
+    expect(get(jira, '/rest/api/3/project/ACC/role').body).toEqual({
+      Administrators: 'https://x.atlassian.net/rest/api/3/project/ACC/role/10002',
+      Approvers: 'https://x.atlassian.net/rest/api/3/project/ACC/role/10003',
+    });
+    expect(get(jira, '/rest/api/3/project/ACC/role/10003').body).toEqual({
+      self: 'https://x.atlassian.net/rest/api/3/project/ACC/role/10003',
+      name: 'Approvers',
+      id: 10003,
+      description: expect.any(String),
+      actors: [
+        {
+          id: expect.any(Number),
+          displayName: 'Ada Approver',
+          type: 'atlassian-user-role-actor',
+          actorUser: { accountId: ada.accountId },
+        },
+        {
+          id: expect.any(Number),
+          displayName: 'Security',
+          name: 'Security',
+          type: 'atlassian-group-role-actor',
+          actorGroup: { name: 'Security', displayName: 'Security', groupId: security.groupId },
+        },
+      ],
+    });
+    expect(get(jira, '/rest/api/3/project/OPS/role/10003').body.actors).toEqual([
+      expect.objectContaining({ actorUser: { accountId: nev.accountId } }),
+    ]);
+    expect(get(jira, '/rest/api/3/project/OPS/role/10002').body.actors).toEqual([]);
+  });
+
+  it('role reads: 404 for an unknown project or role; Administer Jira needed (the app user has it)', () => {
+    const { jira, nev, ada } = roles();
+    expect(get(jira, '/rest/api/3/project/NOPE/role')).toEqual({
+      status: 404,
+      body: { errorMessages: ["No project could be found with key 'NOPE'."], errors: {} },
+    });
+    expect(get(jira, '/rest/api/3/project/NOPE/role/10002').status).toBe(404);
+    expect(get(jira, '/rest/api/3/project/ACC/role/99999').status).toBe(404);
+    expect(get(jira, '/rest/api/3/project/ACC/role/x').status).toBe(400);
+    expect(get(jira, '/rest/api/3/role', nev.accountId).status).toBe(403);
+    expect(get(jira, '/rest/api/3/project/ACC/role', nev.accountId).status).toBe(404);
+    expect(get(jira, '/rest/api/3/role', ada.accountId).status).toBe(200);
+    const notAdminApp = new JiraEmulator({
+      now: () => '2026-11-22T09:00:00Z',
+      appId: APP_ID,
+      environmentId: ENV_ID,
+      appIsAdmin: false,
+    });
+    expect(get(notAdminApp, '/rest/api/3/role').status).toBe(403);
+  });
+
+  it("TRANSITION_ISSUES is everyone's until restricted; then only the listed (and the app) see and make moves", () => {
+    const { jira, nev, ada } = roles();
+    const { key } = jira.createIssue({ projectKey: 'ACC', summary: 's', reporter: nev.accountId });
+    const may = (as: string | undefined, ctx: string) =>
+      get(jira, `/rest/api/3/mypermissions?${ctx}&permissions=TRANSITION_ISSUES`, as).body.permissions.TRANSITION_ISSUES
+        .havePermission;
+    expect(may(nev.accountId, `issueKey=${key}`)).toBe(true);
+    jira.restrictTransitions('ACC', [ada.accountId]);
+    expect(may(nev.accountId, `issueKey=${key}`)).toBe(false);
+    expect(may(nev.accountId, 'projectKey=ACC')).toBe(false);
+    expect(may(ada.accountId, `issueKey=${key}`)).toBe(true);
+    expect(may(undefined, `issueKey=${key}`)).toBe(true);
+    expect(
+      get(jira, `/rest/api/3/mypermissions?issueKey=${key}&permissions=TRANSITION_ISSUES`, nev.accountId).body,
+    ).toEqual({
+      permissions: {
+        TRANSITION_ISSUES: {
+          id: '46',
+          key: 'TRANSITION_ISSUES',
+          name: 'Transition Issues',
+          type: 'PROJECT',
+          description: expect.any(String),
+          havePermission: false,
+        },
+      },
+    });
+    expect(get(jira, `/rest/api/3/issue/${key}/transitions`, nev.accountId).body.transitions).toEqual([]);
+    expect(
+      jira.handle({
+        method: 'POST',
+        path: `/rest/api/3/issue/${key}/transitions`,
+        body: { transition: { id: '21' } },
+        asAccountId: nev.accountId,
+      }).status,
+    ).toBe(400);
+    expect(() => jira.transition(key, 'Approved', nev.accountId)).toThrow(/may not transition/);
+    expect(jira.transition(key, 'Approved', ada.accountId)).toBeDefined();
+    jira.restrictTransitions('ACC', undefined);
+    expect(may(nev.accountId, `issueKey=${key}`)).toBe(true);
+    expect(get(jira, '/rest/api/3/mypermissions?issueKey=ACC-99&permissions=TRANSITION_ISSUES').status).toBe(404);
+    expect(get(jira, '/rest/api/3/mypermissions?projectKey=NOPE&permissions=TRANSITION_ISSUES').status).toBe(404);
+  });
+
+  it("every new route is an operation of Jira's published API, with only the query parameters it declares", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spec = require('../../fixtures/swagger/jira.json') as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+    };
+    const served = [
+      '/rest/api/3/user/groups?accountId=a',
+      '/rest/api/3/user/search?query=a&maxResults=20&startAt=0',
+      '/rest/api/3/groups/picker?query=a&maxResults=20&caseInsensitive=true&exclude=x&excludeId=y',
+      '/rest/api/3/group/bulk?groupName=a&groupId=b&maxResults=1&startAt=0',
+      '/rest/api/3/role',
+      '/rest/api/3/project/ACC/role',
+      '/rest/api/3/project/ACC/role/10002',
+      '/rest/api/3/mypermissions?issueKey=ACC-1&projectKey=ACC&issueId=1&projectId=1&permissions=TRANSITION_ISSUES',
+    ];
+    for (const p of served) {
+      const url = new URL(p, 'https://x.atlassian.net');
+      const match = Object.entries(spec.paths).find(([template]) =>
+        new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(url.pathname),
+      );
+      expect([p, !!match?.[1].get]).toEqual([p, true]);
+      const declared = new Set((match![1].get.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name));
+      expect([p, [...url.searchParams.keys()].filter((k) => !declared.has(k))]).toEqual([p, []]);
+    }
+  });
+});
