@@ -81,8 +81,8 @@ describe('dashboard', () => {
       requesterName: 'Neville Newadmin',
       groupName: 'PAM Linux Sysadmins',
       approvals: { given: 0, needed: 1 },
-      waitingFor: expect.stringContaining('Waiting for approval: move the issue to "Approved"'),
-      approvers: 'Anyone who can transition the issue, except the requester',
+      waitingFor: expect.stringContaining('move the issue to "Approved"'),
+      approvers: '1 approval by anyone who can transition the issue, except the requester',
       closesAt: '2026-11-23T11:00:00.000Z',
     });
     expect(row('too-old')).toMatchObject({ waitingFor: expect.stringContaining('Approval window passed') });

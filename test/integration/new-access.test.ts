@@ -120,7 +120,7 @@ describe('approval mode "status"', () => {
     expect(t.grant(grantId)).toMatchObject({ status: 'REQUESTED' });
     expect(t.comments(key)).toEqual([
       expect.stringContaining(
-        '@Neville Newadmin your request for PAM Linux Sysadmins is waiting for approval. Someone other than you must move this issue to "Approved".',
+        '@Neville Newadmin your request for PAM Linux Sysadmins is waiting for approval: 1 approval by anyone who can transition the issue, except the requester.',
       ),
     ]);
     expect(t.actions(grantId)).toEqual(['REQUESTED', 'AWAITING_APPROVAL']);
@@ -132,7 +132,7 @@ describe('approval mode "status"', () => {
     expect(t.comments(key)).toHaveLength(2);
     expect(t.comments(key)[1]).toContain('Approval not accepted.');
     expect(t.comments(key)[1]).toContain(
-      'The requester cannot approve their own access. Someone else must move the issue to "Approved".',
+      'The requester cannot approve their own access. It may be approved by anyone who can transition the issue, except the requester.',
     );
     // Recorded as a refused approval, not as a denied request: the request is still open.
     expect(t.audit({ grantId, action: 'APPROVAL_REFUSED' })).toEqual([

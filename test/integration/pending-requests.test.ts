@@ -328,7 +328,7 @@ describe('the dashboard lists waiting requests', () => {
           requestedAt: at('09:00:00'),
           approvals: { given: 0, needed: 1 },
           waitingFor: expect.stringContaining('move the issue to "Approved"'),
-          approvers: 'Anyone who can transition the issue, except the requester',
+          approvers: '1 approval by anyone who can transition the issue, except the requester',
           closesAt: '2026-11-29T09:00:00.000Z',
           emergency: false,
         },

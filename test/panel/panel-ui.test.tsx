@@ -146,7 +146,9 @@ describe('issue panel on the sandbox', () => {
 
     await openPanel(world.jira.alice, linux);
     expect(ui.text()).toContain('You may approve');
-    expect(ui.text()).toContain('Waiting for approval: move the issue to "Approved"');
+    expect(ui.text()).toContain('use Approve here or move the issue to "Approved"');
+    expect(ui.text()).toContain('Approvals: 0 of 1');
+    expect(ui.hasButton('Approve request')).toBe(true);
     expect(ui.hasButton('Withdraw request')).toBe(false);
     await ui.show(null);
 
@@ -162,6 +164,33 @@ describe('issue panel on the sandbox', () => {
     expect(ui.text()).toContain('Withdrawn by the requester');
     expect(commentsOn(linux.key)).toContain('was withdrawn by');
     expect(ui.invokes.map((i) => i.functionKey)).toEqual(['panel/load', 'panel/withdraw']);
+  });
+
+  it('lets an approver approve from the panel: the real server records it and grants; the requester sees Approve nowhere', async () => {
+    await sb.app.run(async () => {
+      const c = new KvsConfigStore();
+      await c.saveAllowlist(
+        (await c.getAllowlist()).map((g) =>
+          g.groupId === world.groups.linux ? { ...g, approvalMode: 'status' as const } : g,
+        ),
+      );
+    });
+    const linux = await raise(world.groups.linux, 'Standard');
+
+    await openPanel(world.jira.neville, linux);
+    expect(ui.hasButton('Approve request')).toBe(false);
+    expect(ui.hasButton('Deny request')).toBe(false);
+    await ui.show(null);
+
+    await openPanel(world.jira.alice, linux);
+    await ui.click('Approve request');
+    await ui.waitForText('that was the last approval needed');
+    await sb.clock.advance(60_000);
+    await ui.click('Refresh');
+    await ui.waitForText('Active');
+    expect(ui.lozenges()).toContain('Active');
+    expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+    expect(ui.invokes.map((i) => i.functionKey)).toEqual(['panel/load', 'panel/approve', 'panel/load']);
   });
 
   it('shows other people no buttons, and refuses their crafted calls on the server', async () => {

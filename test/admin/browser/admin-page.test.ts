@@ -193,8 +193,8 @@ test('a request waiting for approval is listed on the dashboard, and the admin c
   await app.getByTestId('refresh-dashboard').click();
   const table = app.getByTestId('pending-table');
   await expectText(table, 'Neville Newadmin');
-  await expectText(table, 'Waiting for approval: move the issue to "Approved"');
-  await expectText(table, 'Anyone who can transition the issue, except the requester');
+  await expectText(table, 'move the issue to "Approved"');
+  await expectText(table, '1 approval by anyone who can transition the issue, except the requester');
   await expectText(table, '0 of 1');
   await expectText(table, key);
   await shot('4-dashboard-pending');
