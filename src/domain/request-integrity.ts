@@ -66,6 +66,8 @@ export function judgeEdits(
 export interface ApprovalMove {
   by: string;
   at: string;
+  /** Its position in the history (what a later edit is compared with). */
+  index: number;
 }
 
 export type ApprovalStanding =
@@ -95,7 +97,7 @@ export function approvalStanding(args: {
   });
   if (lastIndex < 0) return { kind: 'none' };
   const last = args.history[lastIndex];
-  const move = { by: last.by, at: last.at };
+  const move = { by: last.by, at: last.at, index: lastIndex };
   if (!historySince(args.history, args.recorded).includes(last)) return { kind: 'before-request', move };
   const edit = args.history.slice(lastIndex).find((h) => h.fields.length > 0);
   if (edit) return { kind: 'voided', move, edit };

@@ -89,6 +89,28 @@ describe('two-person rule: two members of a Jira group', () => {
   });
 });
 
+describe('concurrent approvals', () => {
+  it('two approvers pressing Approve at once are both counted: the write that loses reads again', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const r = await waitingFor(t, [step({ jiraGroups: ['Security'] }, 2)]);
+    const answers = await Promise.all([
+      panel(t, 'panel/approve', { grantId: r.grantId }, w.jira.ada, r.issue),
+      panel(t, 'panel/approve', { grantId: r.grantId }, w.jira.henry, r.issue),
+    ]);
+    expect(answers).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+    await sb.clock.advance(1 * MIN);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE' });
+    expect(
+      t
+        .audit({ grantId: r.grantId, action: 'APPROVED' })
+        .map((a) => a.actor)
+        .sort(),
+    ).toEqual([w.jira.ada, w.jira.henry].sort());
+    expect(t.oktaWrites({ method: 'PUT' })).toHaveLength(1);
+  });
+});
+
 describe('ordered steps: a Security member, then a project administrator', () => {
   const steps = () => [step({ jiraGroups: ['Security'] }), step({ projectRoles: ['Administrators'] })];
 

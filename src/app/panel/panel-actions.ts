@@ -14,7 +14,7 @@ import { endPendingRequest } from '../end-pending-request';
 import { extendAccess } from '../extend-access';
 import { formatInZone } from '../format';
 import { requestRevocation } from '../revoke-grant';
-import { commit } from '../grant-lifecycle';
+import { commit, retryOnStale } from '../grant-lifecycle';
 import { currentRequest } from '../request-edits';
 import { approverStanding, awaitsApprovals } from './approver-view';
 import { loadPanel, type PanelCaller } from './load-panel';
@@ -163,23 +163,25 @@ export async function approveFromPanel(
   caller: PanelCaller,
   grantId: string,
 ): Promise<PanelActionOutcome> {
-  const w = await waitingRequest(deps, caller, grantId);
-  if ('ok' in w) return w;
-  const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
-  if (!s.approve.ok) return refuse(UI_ERRORS.notApprover, s.approve.message);
-  const { tally } = s.reading;
-  const approval = { by: caller.accountId, at: deps.clock.now(), via: 'panel' as const, historyAt: s.historyLength };
-  const progress = { given: tally.given + 1, needed: tally.needed, statusName: w.policy.approvalStatusName };
-  await commit(deps.grants, recordApproval(w.grant, approval, progress, deps.clock.now()));
-  // The worker counts again (with the issue's status move, if any) and grants when the count is met.
-  await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
-  return answer(
-    deps,
-    caller,
-    progress.given >= progress.needed
+  // Read, decide and write again if another approver or the worker changed the request meanwhile.
+  const notice = await retryOnStale(async (): Promise<string | Refusal> => {
+    const w = await waitingRequest(deps, caller, grantId);
+    if ('ok' in w) return w;
+    const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
+    if (!s.approve.ok) return refuse(UI_ERRORS.notApprover, s.approve.message);
+    const { tally } = s.reading;
+    const now = deps.clock.now();
+    const approval = { by: caller.accountId, at: now, via: 'panel' as const, historyAt: s.historyLength };
+    const progress = { given: tally.given + 1, needed: tally.needed, statusName: w.policy.approvalStatusName };
+    await commit(deps.grants, recordApproval(w.grant, approval, progress, now));
+    // The worker counts again (with the issue's status move, if any) and grants when the count is met.
+    await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
+    return progress.given >= progress.needed
       ? 'Approved: that was the last approval needed, so access is being granted now.'
-      : `Approved (${progress.given} of ${progress.needed}). The request waits for the next approval: ${s.policyWords}.`,
-  );
+      : `Approved (${progress.given} of ${progress.needed}). The request waits for the next approval: ${s.policyWords}.`;
+  });
+  if (typeof notice !== 'string') return notice;
+  return answer(deps, caller, notice);
 }
 
 export async function denyFromPanel(
@@ -187,12 +189,19 @@ export async function denyFromPanel(
   caller: PanelCaller,
   input: { grantId: string; reason: string },
 ): Promise<PanelActionOutcome> {
-  const w = await waitingRequest(deps, caller, input.grantId);
-  if ('ok' in w) return w;
-  const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
-  if (!s.deny.ok) return refuse(UI_ERRORS.notApprover, s.deny.message);
-  await commit(deps.grants, denyByApprover(w.grant, { by: caller.accountId, reason: input.reason }, deps.clock.now()));
-  // The worker tells the requester on the issue (once), as for every other refusal.
-  await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
+  const denied = await retryOnStale(async (): Promise<true | Refusal> => {
+    const w = await waitingRequest(deps, caller, input.grantId);
+    if ('ok' in w) return w;
+    const s = await approverStanding(deps, w.grant, w.group, w.policy, caller.accountId);
+    if (!s.deny.ok) return refuse(UI_ERRORS.notApprover, s.deny.message);
+    await commit(
+      deps.grants,
+      denyByApprover(w.grant, { by: caller.accountId, reason: input.reason }, deps.clock.now()),
+    );
+    // The worker tells the requester on the issue (once), as for every other refusal.
+    await deps.queue.enqueue([{ kind: 'grant', grantId: w.grant.id }]);
+    return true;
+  });
+  if (denied !== true) return denied;
   return answer(deps, caller, 'Denied: the request is closed and the requester is told why on the issue.');
 }
