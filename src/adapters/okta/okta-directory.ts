@@ -13,6 +13,7 @@ import {
   type DirectoryUser,
   type DirectoryWrite,
   type GroupEligibility,
+  type GroupPreflightReport,
   type UserLookup,
 } from '../../app/ports';
 import type { OktaHttpClient } from './okta-http-client';
@@ -39,12 +40,6 @@ const GROUP_SEARCH_LIMIT = 50;
  * id, and (checked by a read first) no user. A DELETE of it from a group cannot change any membership.
  */
 export const PREFLIGHT_PROBE_USER = '00uJITPREFLIGHTPROBE';
-
-/** What the allowlist preflight proved on a group, and what it could not prove without a real write. */
-export interface GroupPreflightReport {
-  proven: string[];
-  notProven: string[];
-}
 
 /** Plain `local@domain.tld`, no spaces, quotes or control characters; 254 characters at most. */
 const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$/;

@@ -18,21 +18,10 @@ import {
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
-import { DirectoryError, type Directory } from '../ports';
+import { DirectoryError, type Directory, type GroupPreflightReport } from '../ports';
 import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory' | 'issues' | 'approvers'>;
-
-/**
- * The allowlist preflight (docs/adr/0008-okta-scopes-and-role.md). The Okta directory implements it;
- * it belongs on the `Directory` port, which is owned elsewhere, so it is declared here until then.
- * It throws a `DirectoryError` (403) naming what Okta refused.
- */
-interface GroupPreflight {
-  preflightGroup(groupId: string): Promise<{ proven: string[]; notProven: string[] }>;
-}
-const canPreflight = (d: Directory): d is Directory & GroupPreflight =>
-  typeof (d as Partial<GroupPreflight>).preflightGroup === 'function';
 
 async function views(deps: Pick<Deps, 'grants' | 'issues'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
   const holding = (await Promise.all(HOLDING_STATUSES.map((s) => deps.grants.listByStatus(s)))).flat();
@@ -102,8 +91,7 @@ export async function addToAllowlist(
   const unknownApprover = await checkApprovers(deps, input.approvalSteps);
   if (unknownApprover) return unknownApprover;
   return withDirectory(deps, async (directory) => {
-    if (!canPreflight(directory)) throw new Error('The directory cannot run the allowlist preflight.');
-    let preflight: { proven: string[]; notProven: string[] };
+    let preflight: GroupPreflightReport;
     let eligible: Awaited<ReturnType<Directory['checkGroupEligible']>>;
     try {
       // Eligibility reads the group, the group rules and the group's roles; the preflight does the rest.

@@ -267,6 +267,12 @@ export class IssueTrackerError extends Error {
   }
 }
 
+/** What the allowlist preflight proved on a group, and what it could not prove without a real write. */
+export interface GroupPreflightReport {
+  proven: string[];
+  notProven: string[];
+}
+
 export interface Directory {
   findActiveUserByEmail(email: string): Promise<UserLookup>;
   findActiveUserByLogin(login: string): Promise<UserLookup>;
@@ -278,6 +284,11 @@ export interface Directory {
   /** 'already-gone' when Okta had no such membership (confirmed by a read). */
   removeMember(userId: string, groupId: string): Promise<DirectoryWrite & { outcome: 'removed' | 'already-gone' }>;
   testConnection(): Promise<{ orgName: string; missingScopes: string[] }>;
+  /**
+   * The allowlist preflight (docs/adr/0008-okta-scopes-and-role.md): proves, on one group, every
+   * operation the app will need on it. Throws a `DirectoryError` (403) naming what Okta refused.
+   */
+  preflightGroup(groupId: string): Promise<GroupPreflightReport>;
 }
 
 // ---- Jira ----
