@@ -412,7 +412,8 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
             created,
             lastUpdated: created,
             website: `https://www.${subdomain}.example`,
-            expiresAt: null,
+            // No expiresAt: Okta's spec (and its SDK's OrgSetting) types it as a date, never null; an org
+            // that does not expire (not a trial) has no expiry to report.
             _links: {
               preferences: { href: `${base}/api/v1/org/preferences` },
               contacts: { href: `${base}/api/v1/org/contacts` },
@@ -494,7 +495,11 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
         return;
       }
       const body = f.body !== undefined ? f.body : f.status >= 400 ? defaultFaultBody(f.status) : undefined;
-      send({ status: f.status, body, headers: f.headers });
+      // An injected 429 is Okta's: the window is spent (X-Rate-Limit-Remaining: 0) and X-Rate-Limit-Reset
+      // is the end of the current window, so a client that waits until Reset − Date (as Okta's SDK does)
+      // waits as long as it would at Okta. The fault's own headers win.
+      const rateLimited: Record<string, string> = f.status === 429 ? { 'X-Rate-Limit-Remaining': '0' } : {};
+      send({ status: f.status, body, headers: { ...rateLimited, ...f.headers } });
       return;
     }
 
