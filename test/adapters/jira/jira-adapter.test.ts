@@ -46,13 +46,22 @@ beforeEach(() => {
     if (target.provider === 'user' && !asAccountId)
       return jsonResponse(401, { errorMessages: ['no user'], errors: {} });
     const body = typeof init.body === 'string' && init.body ? JSON.parse(init.body) : undefined;
-    const r = jira.handle({ method: (init.method ?? 'GET').toUpperCase(), path, body, asAccountId });
+    const r = jira.handle({
+      method: (init.method ?? 'GET').toUpperCase(),
+      path,
+      body,
+      asAccountId,
+      headers: init.headers,
+    });
     return jsonResponse(r.status, r.body, r.headers);
   });
 });
 
 afterEach(() => {
-  expect(jira.unhandled).toEqual([]);
+  expect({ unhandled: jira.unhandled, specViolations: jira.specViolations }).toEqual({
+    unhandled: [],
+    specViolations: [],
+  });
   forge.uninstall();
 });
 
