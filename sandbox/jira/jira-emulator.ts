@@ -95,7 +95,8 @@ export interface CreateIssueInput {
 
 export interface ChangeItem {
   field: string;
-  fieldtype: 'jira' | 'custom';
+  /** 'jira' for system fields, 'custom' for custom fields; for the app's own fields see `appFieldChangeType`. */
+  fieldtype?: string;
   fieldId: string;
   from: string | null;
   /** '' when the field had no value (the spec's example; `from` is null then). */
@@ -372,6 +373,12 @@ export class JiraEmulator {
    */
   readonly specViolations: JiraSpecViolation[] = [];
   private readonly spec = loadJiraSpec();
+  /**
+   * The `fieldtype` of changelog items (in events and GET changelog alike) for the app's own Forge fields
+   * (Access type, Admin group). Jira's changelog says 'custom' for custom fields; what it says for a
+   * Forge app's fields is not documented, so a test may set another value, or undefined to leave it out.
+   */
+  appFieldChangeType: string | undefined = 'custom';
   readonly siteUrl: string;
   readonly appUser: EmulatedUser;
 
@@ -1378,7 +1385,7 @@ export class JiraEmulator {
       if (before === after) return;
       items.push({
         field: name,
-        fieldtype: 'custom',
+        ...(this.appFieldChangeType === undefined ? {} : { fieldtype: this.appFieldChangeType }),
         fieldId,
         from: null,
         fromString: before ?? '',

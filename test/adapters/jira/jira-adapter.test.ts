@@ -106,6 +106,21 @@ describe('field discovery', () => {
     expect(ids.adminGroup).toBeUndefined();
     expect(ids.duration).toBe('customfield_10050');
   });
+
+  it("lists the request fields' ids for the trigger to match changelog items by (only those that exist)", async () => {
+    const tracker = new JiraIssueTracker(clock);
+    expect((await run(() => tracker.requestFieldIds('Change type'))).sort()).toEqual([
+      'customfield_10050',
+      'customfield_10051',
+      'customfield_10100',
+      'customfield_10101',
+    ]);
+    expect((await run(() => tracker.requestFieldIds('No such field'))).sort()).toEqual([
+      'customfield_10051',
+      'customfield_10100',
+      'customfield_10101',
+    ]);
+  });
 });
 
 describe('JiraIssueTracker', () => {
