@@ -89,7 +89,13 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       const asAccountId = target.provider === 'user' ? (target.accountId ?? currentInvocation()?.principal) : undefined;
       if (target.provider === 'user' && !asAccountId)
         return jsonResponse(401, { errorMessages: ['asUser() outside a user context'], errors: {} });
-      const r = jiraEmulator.handle({ method: (init.method ?? 'GET').toUpperCase(), path: p, body, asAccountId });
+      const r = jiraEmulator.handle({
+        method: (init.method ?? 'GET').toUpperCase(),
+        path: p,
+        body,
+        asAccountId,
+        headers: init.headers,
+      });
       return jsonResponse(r.status, r.body, r.headers);
     }
     if (target.type === 'fpp' && target.remote === 'stargate' && p.startsWith('/webhook/queue/publish/')) {

@@ -195,6 +195,10 @@ export function verifyStory(
   }
   if (sb.okta.violations.length > 0)
     problems.push(`the app sent ${sb.okta.violations.length} request(s) Okta's API does not define`);
+  if (sb.jira.specViolations.length > 0)
+    problems.push(
+      `${sb.jira.specViolations.length} Jira request(s) or response(s) outside Jira's published API: ${JSON.stringify(sb.jira.specViolations.slice(0, 3))}`,
+    );
   return problems;
 }
 

@@ -20,6 +20,7 @@ it('plays the canonical story of product.md section 7 to the written end', async
     expect(sb.okta.members(story.world.groups.windows)).toContain(story.world.okta.neville);
     expect(result.audit.filter((a) => a.action.startsWith('MEMBERSHIP_')).every((a) => a.oktaRequestId)).toBe(true);
     expect(sb.unhandled).toEqual([]);
+    expect(sb.jira.specViolations).toEqual([]);
   } finally {
     console.info = info;
     await sb.close();

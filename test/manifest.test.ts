@@ -90,6 +90,16 @@ describe('offline manifest check', () => {
     );
     expect(problems.length).toBeGreaterThan(0);
   });
+
+  it('puts custom field validation under edit, where the Forge reference defines it', () => {
+    // https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-custom-field/#validation
+    // documents only `edit.validation.expression` and `edit.validation.errorMessage`; @forge/manifest's
+    // schema also accepts a top-level `validation`, which no page documents.
+    const fields: Array<{ key: string; validation?: unknown; edit?: { validation?: { expression?: string } } }> =
+      original.modules['jira:customField'];
+    expect(fields.filter((f) => f.validation !== undefined).map((f) => f.key)).toEqual([]);
+    expect(fields.find((f) => f.key === 'access-type')?.edit?.validation?.expression).toMatch(/includes\(value\)/);
+  });
 });
 
 /**

@@ -19,7 +19,8 @@
  * Driver API (tests act as people in Jira): addUser, deactivateUser, addProject, createIssue,
  * updateFields, transition; Jira groups (addJiraGroup, addUserToJiraGroup), project roles
  * (setProjectRole) and who may transition issues (restrictTransitions).
- * Views for assertions: issue, comments, notifications, events, requests, unhandled.
+ * Views for assertions: issue, comments, notifications, events, requests, unhandled, specViolations
+ * (every request and response is checked against Jira's platform OpenAPI document: spec-check.ts).
  *
  * Groups, roles and permissions, as Jira Cloud has them: groups are site-wide, with a name and a
  * groupId (a UUID); project roles are defined site-wide with numeric ids ("Administrators" is 10002,
@@ -36,6 +37,8 @@
  *   To Do | In Progress | Approved ──Done(31)──▶ Done
  *   In Progress | Approved | Done ──Reopen(41)──▶ To Do
  */
+
+import { loadJiraSpec } from './spec-check';
 
 export interface JiraEmulatorOptions {
   /** Virtual clock, ISO instant. */
@@ -92,12 +95,15 @@ export interface CreateIssueInput {
 
 export interface ChangeItem {
   field: string;
-  fieldtype: 'jira' | 'custom';
+  /** 'jira' for system fields, 'custom' for custom fields; for the app's own fields see `appFieldChangeType`. */
+  fieldtype?: string;
   fieldId: string;
   from: string | null;
-  fromString: string | null;
+  /** '' when the field had no value (the spec's example; `from` is null then). */
+  fromString: string;
   to: string | null;
-  toString: string | null;
+  /** '' when the change left the field without a value (`to` is null then). */
+  toString: string;
 }
 
 /**
@@ -168,6 +174,21 @@ export interface HandleRequest {
   path: string;
   body?: unknown;
   asAccountId?: string;
+  /** The request's headers as the app set them (checked: Content-Type of a body); absent: not checked. */
+  headers?: HeadersInit;
+}
+
+/** A request the app sent, or a response the emulator gave, that Jira's published API does not allow. */
+export interface JiraSpecViolation {
+  method: string;
+  /** Path and query as requested. */
+  path: string;
+  /** The spec's operation, when the request matched one. */
+  operationId?: string;
+  where: 'request' | 'response';
+  /** The response status, for a response violation. */
+  status?: number;
+  reason: string;
 }
 export interface HandleResponse {
   status: number;
@@ -346,6 +367,18 @@ export class JiraEmulator {
   readonly unhandled: string[] = [];
   /** Every request handled, for assertions on who asked what. */
   readonly requests: HandleRequest[] = [];
+  /**
+   * Requests the app sent and responses the emulator gave that Jira's platform OpenAPI document does
+   * not allow (sandbox/jira/spec-check.ts). The shared test hooks fail a test that leaves any here.
+   */
+  readonly specViolations: JiraSpecViolation[] = [];
+  private readonly spec = loadJiraSpec();
+  /**
+   * The `fieldtype` of changelog items (in events and GET changelog alike) for the app's own Forge fields
+   * (Access type, Admin group). Jira's changelog says 'custom' for custom fields; what it says for a
+   * Forge app's fields is not documented, so a test may set another value, or undefined to leave it out.
+   */
+  appFieldChangeType: string | undefined = 'custom';
   readonly siteUrl: string;
   readonly appUser: EmulatedUser;
 
@@ -507,7 +540,7 @@ export class JiraEmulator {
       notifications: [],
     };
     for (const c of this.fieldChanges(issue, input.fields ?? {}))
-      issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
+      issue.values[c.fieldId] = c.to ?? (c.toString || undefined);
     this.issues.set(issue.key, issue);
     const event = this.emit('avi:jira:created:issue', issue, input.reporter);
     return { id: issue.id, key: issue.key, event };
@@ -519,7 +552,7 @@ export class JiraEmulator {
     this.requireUser(byAccountId);
     const items = this.fieldChanges(issue, fields);
     if (items.length === 0) return undefined;
-    for (const c of items) issue.values[c.fieldId] = c.to ?? c.toString ?? undefined;
+    for (const c of items) issue.values[c.fieldId] = c.to ?? (c.toString || undefined);
     return this.recordChange(issue, byAccountId, items);
   }
 
@@ -535,7 +568,7 @@ export class JiraEmulator {
       fieldtype: 'jira',
       fieldId: 'reporter',
       from: issue.reporter,
-      fromString: from?.displayName ?? null,
+      fromString: from?.displayName ?? '',
       to: reporterAccountId,
       toString: to.displayName,
     };
@@ -616,7 +649,6 @@ export class JiraEmulator {
       id,
       key: id,
       name,
-      untranslatedName: name,
       custom: true,
       orderable: true,
       navigable: true,
@@ -650,10 +682,38 @@ export class JiraEmulator {
 
   // ------------------------------------------------------------------ REST
 
+  /**
+   * Serves one REST call. The request is checked against Jira's published API before it is served and
+   * the response after (injected failures included): what the spec does not allow is recorded in
+   * `specViolations`, and the call is still served as Jira would (Jira ignores, say, an unknown query
+   * parameter), so the test sees the app's behaviour and the hooks report the violation.
+   */
   handle(req: HandleRequest): HandleResponse {
-    this.requests.push(structuredClone(req));
+    const headers = req.headers === undefined ? undefined : new Headers(req.headers);
+    const plain: Record<string, string> = {};
+    headers?.forEach((v, k) => (plain[k] = v));
+    this.requests.push(structuredClone({ ...req, ...(headers ? { headers: plain } : {}) }));
     const method = req.method.toUpperCase();
     const url = new URL(req.path, this.siteUrl);
+    const check = this.spec.checkRequest(method, url, req.body, headers && headers.get('content-type'));
+    const record = (where: JiraSpecViolation['where'], reason: string, status?: number) =>
+      this.specViolations.push({
+        method,
+        path: req.path,
+        ...(check.operation ? { operationId: check.operation.operationId } : {}),
+        where,
+        ...(status === undefined ? {} : { status }),
+        reason,
+      });
+    for (const reason of check.problems) record('request', reason);
+    const res = this.serve(req, method, url);
+    if (check.operation)
+      for (const reason of this.spec.checkResponse(check.operation, res.status, res.body))
+        record('response', reason, res.status);
+    return res;
+  }
+
+  private serve(req: HandleRequest, method: string, url: URL): HandleResponse {
     const path = decodeURIComponent(url.pathname);
     const q = url.searchParams;
 
@@ -1228,7 +1288,11 @@ export class JiraEmulator {
     };
   }
 
-  private userJson(u: EmulatedUser, withTimeZone: boolean) {
+  /**
+   * A user as Jira renders one: `User` (GET /user, /myself: with `locale`) or `UserDetails` (a comment's
+   * or changelog entry's author, search hits, issue fields: no `locale`, which that schema does not have).
+   */
+  private userJson(u: EmulatedUser, withLocale: boolean) {
     return {
       self: `${this.siteUrl}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
       accountId: u.accountId,
@@ -1242,7 +1306,8 @@ export class JiraEmulator {
       },
       displayName: u.displayName,
       active: u.active,
-      ...(withTimeZone ? { timeZone: u.timeZone, locale: 'en_US' } : { timeZone: u.timeZone }),
+      timeZone: u.timeZone,
+      ...(withLocale ? { locale: 'en_US' } : {}),
     };
   }
 
@@ -1273,7 +1338,7 @@ export class JiraEmulator {
   }
 
   private issueFieldsJson(i: IssueState): Record<string, unknown> {
-    const user = (id: string | null) => (id ? this.userJson(this.users.get(id)!, true) : null);
+    const user = (id: string | null) => (id ? this.userJson(this.users.get(id)!, false) : null);
     const changeTypeId = i.values[FIELD_IDS.changeType];
     const option = CHANGE_TYPE_OPTIONS.find((o) => o.id === changeTypeId);
     const end = i.values[FIELD_IDS.requestedEnd];
@@ -1297,7 +1362,7 @@ export class JiraEmulator {
   }
 
   private commentJson(issue: IssueState, c: EmulatedComment) {
-    const author = this.userJson(this.users.get(c.author)!, true);
+    const author = this.userJson(this.users.get(c.author)!, false);
     return {
       self: `${this.siteUrl}/rest/api/3/issue/${issue.id}/comment/${c.id}`,
       id: c.id,
@@ -1320,12 +1385,12 @@ export class JiraEmulator {
       if (before === after) return;
       items.push({
         field: name,
-        fieldtype: 'custom',
+        ...(this.appFieldChangeType === undefined ? {} : { fieldtype: this.appFieldChangeType }),
         fieldId,
         from: null,
-        fromString: before,
+        fromString: before ?? '',
         to: null,
-        toString: after,
+        toString: after ?? '',
       });
     };
     plain(FIELD_IDS.accessType, 'Access type', input.accessType);
@@ -1341,9 +1406,9 @@ export class JiraEmulator {
           fieldtype: 'custom',
           fieldId: FIELD_IDS.changeType,
           from: before?.id ?? null,
-          fromString: before?.value ?? null,
+          fromString: before?.value ?? '',
           to: after?.id ?? null,
-          toString: after?.value ?? null,
+          toString: after?.value ?? '',
         });
       }
     }
@@ -1358,13 +1423,15 @@ export class JiraEmulator {
           fieldtype: 'custom',
           fieldId: FIELD_IDS.requestedEnd,
           from: before,
-          fromString: before && jiraDateTime(before),
+          fromString: before ? jiraDateTime(before) : '',
           to: after,
-          toString: after && jiraDateTime(after),
+          toString: after ? jiraDateTime(after) : '',
         });
       }
     }
-    // Stored value: select and date-time keep theirs in `to` (option id, ISO), app fields in `toString`.
+    // Stored value: select and date-time keep theirs in `to` (option id, ISO), app fields in `toString`
+    // ('' for none: the empty side of a change is "" in the string forms, as in the spec's own
+    // getChangeLogs example, and null in `from` / `to`).
     return items;
   }
 

@@ -57,6 +57,10 @@ export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise
       throw new Error(
         `bench: the app sent requests Okta does not define: ${JSON.stringify(sb.okta.violations.slice(0, 3))}`,
       );
+    if (sb.jira.specViolations.length > 0)
+      throw new Error(
+        `bench: Jira traffic outside Jira's published API: ${JSON.stringify(sb.jira.specViolations.slice(0, 3))}`,
+      );
     return result;
   } finally {
     await sb.close();

@@ -3,7 +3,7 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { intakeIssueEvent } from '../app/intake-issue-event';
 import { IssueTrackerError } from '../app/ports';
 import { compose } from './compose';
-import { IssueEventSchema, isRelevantIssueEvent, statusChangedTo } from './issue-event';
+import { IssueEventSchema, isRelevantIssueEvent, mayEditRequestField, statusChangedTo } from './issue-event';
 
 /**
  * Forge re-delivers a product event at most four times when asked: use all four, waiting 1, 2, 4 and 8
@@ -19,9 +19,18 @@ export async function issueTrigger(event: unknown): Promise<InvocationError | vo
     return;
   }
   const e = parsed.data;
-  if (!isRelevantIssueEvent(e)) return;
+  const relevant = isRelevantIssueEvent(e);
+  if (!relevant && !mayEditRequestField(e)) return;
   try {
-    const outcome = await intakeIssueEvent(compose(), {
+    const deps = compose();
+    if (!relevant) {
+      // Nothing in the changelog says "custom field": it may still be one of the app's fields, whose
+      // changelog shape Jira does not document. Its site id decides (field list cached per instance).
+      const policy = await deps.config.getPolicy();
+      const ids = await deps.issues.requestFieldIds(policy.durationFieldName);
+      if (!isRelevantIssueEvent(e, new Set(ids))) return;
+    }
+    const outcome = await intakeIssueEvent(deps, {
       issueId: e.issue.id,
       issueKey: e.issue.key,
       kind: e.eventType === 'avi:jira:created:issue' ? 'created' : 'updated',

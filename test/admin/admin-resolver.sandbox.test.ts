@@ -112,4 +112,5 @@ test('every admin/* key refuses a non-admin, writes nothing and calls Okta never
   }
   expect(JSON.stringify(answers)).not.toContain(sb.okta.apiToken);
   expect(sb.unhandled).toEqual([]);
+  expect(sb.jira.specViolations).toEqual([]);
 });

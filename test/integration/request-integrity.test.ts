@@ -124,4 +124,26 @@ describe('Extend and View issues are answered once, as raised', () => {
     ]);
     expect(t.audit({ action: 'REQUESTED' })).toEqual([]);
   });
+
+  it("an edit of the app's own fields is noticed by their field ids when the changelog does not call them custom", async () => {
+    const t = await world();
+    const { w, sb } = t;
+    // What Jira's changelog says of a Forge field's `fieldtype` is undocumented: here it says nothing.
+    sb.jira.appFieldChangeType = undefined;
+    const view = await t.raise({ accessType: 'View access' });
+    const edit = await sb.jira.updateFields(
+      view.key,
+      { accessType: 'New access', adminGroup: w.groups.linux },
+      w.jira.alice,
+    );
+    expect(edit!.changelog!.items.map((i) => [i.fieldId, i.fieldtype])).toEqual([
+      [sb.jira.fieldDefinitions().find((f) => f.name === 'Access type')!.id, undefined],
+      [sb.jira.fieldDefinitions().find((f) => f.name === 'Admin group')!.id, undefined],
+    ]);
+    await sb.clock.advance(10 * MIN);
+    expect(t.grants()).toEqual([]);
+    expect(t.audit({ issueKey: view.key, action: 'EDIT_IGNORED' })).toEqual([
+      expect.objectContaining({ actor: w.jira.alice }),
+    ]);
+  });
 });

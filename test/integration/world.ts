@@ -158,8 +158,15 @@ export function useWorlds(): void {
           oktaViolations: sb.okta.violations,
           unhandled: sb.unhandled,
           jiraUnhandled: sb.jira.unhandled,
+          jiraSpecViolations: sb.jira.specViolations,
           expiredQueueEvents: sb.events.expired,
-        }).toEqual({ oktaViolations: [], unhandled: [], jiraUnhandled: [], expiredQueueEvents: [] });
+        }).toEqual({
+          oktaViolations: [],
+          unhandled: [],
+          jiraUnhandled: [],
+          jiraSpecViolations: [],
+          expiredQueueEvents: [],
+        });
       }
     } finally {
       for (const sb of sandboxes) await sb.close();

@@ -77,15 +77,20 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   const peopleOnly = (log: Entry[]): Entry[] =>
     log.map((e) => (e.author === appUser && e.fields.length === 0 ? { ...e, statusTo: undefined } : e));
 
-  // The sandbox itself: nothing outside Okta's API, no SDK call unserved, no queue event lost.
+  // The sandbox itself: nothing outside Okta's or Jira's API, no SDK call unserved, no queue event lost.
   const sandboxTrouble = {
     oktaViolations: sb.okta.violations,
     unhandled: sb.unhandled,
     jiraUnhandled: sb.jira.unhandled,
+    jiraSpecViolations: sb.jira.specViolations,
     expiredQueueEvents: sb.events.expired,
   };
   if (Object.values(sandboxTrouble).some((x) => x.length > 0))
-    fail('0 (sandbox)', 'the app made a call nothing serves or lost a queue event', sandboxTrouble);
+    fail(
+      '0 (sandbox)',
+      'the app made a call nothing serves, Okta or Jira does not define, or lost a queue event',
+      sandboxTrouble,
+    );
 
   for (const g of grants) {
     const issue = issueOf(g.issueKey);

@@ -11,7 +11,7 @@ const manifest = YAML.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 
 
 it('the Access type field accepts exactly ACCESS_TYPES and names each in its error message', () => {
   const field = manifest.modules['jira:customField'].find((f: { key: string }) => f.key === 'access-type');
-  const listed = /\[(.*)\]\.includes\(value\)/.exec(field.validation.expression)?.[1];
+  const listed = /\[(.*)\]\.includes\(value\)/.exec(field.edit.validation.expression)?.[1];
   expect(JSON.parse(`[${listed}]`)).toEqual([...ACCESS_TYPES]);
-  for (const t of ACCESS_TYPES) expect(field.validation.errorMessage).toContain(t);
+  for (const t of ACCESS_TYPES) expect(field.edit.validation.errorMessage).toContain(t);
 });

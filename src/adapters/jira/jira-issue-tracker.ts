@@ -150,6 +150,11 @@ export class JiraIssueTracker implements IssueTracker {
     return { accountId: last.accountId, at: new Date(last.at).toISOString() };
   }
 
+  async requestFieldIds(durationFieldName: string): Promise<string[]> {
+    const ids = await this.fields.discover(durationFieldName);
+    return [ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd].filter((x): x is string => !!x);
+  }
+
   async history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]> {
     const ids = await this.fields.discover(durationFieldName);
     const roles = new Map<string, RequestField>([['reporter', 'reporter']]);

@@ -334,6 +334,11 @@ export interface IssueTracker {
    * (reporter, Access type, Admin group, the duration field named, Requested end), each with its author.
    */
   history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]>;
+  /**
+   * This site's ids of the request fields (Access type, Admin group, the duration field named, Requested
+   * end; those that exist): a changelog item with one of them as its `fieldId` edits the request.
+   */
+  requestFieldIds(durationFieldName: string): Promise<string[]>;
   /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
   comment(issueKey: string, message: Message): Promise<void>;
   /** 'unavailable' when no transition with that name is possible from the current status. */

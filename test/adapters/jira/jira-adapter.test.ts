@@ -46,13 +46,22 @@ beforeEach(() => {
     if (target.provider === 'user' && !asAccountId)
       return jsonResponse(401, { errorMessages: ['no user'], errors: {} });
     const body = typeof init.body === 'string' && init.body ? JSON.parse(init.body) : undefined;
-    const r = jira.handle({ method: (init.method ?? 'GET').toUpperCase(), path, body, asAccountId });
+    const r = jira.handle({
+      method: (init.method ?? 'GET').toUpperCase(),
+      path,
+      body,
+      asAccountId,
+      headers: init.headers,
+    });
     return jsonResponse(r.status, r.body, r.headers);
   });
 });
 
 afterEach(() => {
-  expect(jira.unhandled).toEqual([]);
+  expect({ unhandled: jira.unhandled, specViolations: jira.specViolations }).toEqual({
+    unhandled: [],
+    specViolations: [],
+  });
   forge.uninstall();
 });
 
@@ -96,6 +105,21 @@ describe('field discovery', () => {
     expect(ids.accessType).toBeUndefined();
     expect(ids.adminGroup).toBeUndefined();
     expect(ids.duration).toBe('customfield_10050');
+  });
+
+  it("lists the request fields' ids for the trigger to match changelog items by (only those that exist)", async () => {
+    const tracker = new JiraIssueTracker(clock);
+    expect((await run(() => tracker.requestFieldIds('Change type'))).sort()).toEqual([
+      'customfield_10050',
+      'customfield_10051',
+      'customfield_10100',
+      'customfield_10101',
+    ]);
+    expect((await run(() => tracker.requestFieldIds('No such field'))).sort()).toEqual([
+      'customfield_10051',
+      'customfield_10100',
+      'customfield_10101',
+    ]);
   });
 });
 

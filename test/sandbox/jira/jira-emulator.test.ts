@@ -3,6 +3,18 @@ import { JiraEmulator, FIELD_IDS, validateAdf } from '../../../sandbox/jira/jira
 const APP_ID = 'app-1111';
 const ENV_ID = 'env-2222';
 
+/** Every emulator a test made: none may be left with a spec violation the test did not take (afterEach). */
+const made: JiraEmulator[] = [];
+
+afterEach(() => {
+  const left = made.splice(0).flatMap((j) => j.specViolations);
+  expect(left).toEqual([]);
+});
+
+/** The spec violations recorded so far, as `operationId: reason` (and forgets them). */
+const takeViolations = (jira: JiraEmulator): string[] =>
+  jira.specViolations.splice(0).map((v) => `${v.operationId ?? '?'}: ${v.reason}`);
+
 function setup() {
   let t = Date.parse('2026-11-22T09:00:00Z');
   const events: unknown[] = [];
@@ -25,6 +37,7 @@ function setup() {
     timeZone: 'Europe/Berlin',
   });
   jira.addProject({ key: 'ACC', name: 'Access Requests' });
+  made.push(jira);
   return { jira, nev, ada, events, advance };
 }
 
@@ -330,6 +343,8 @@ describe('JiraEmulator groups, project roles and TRANSITION_ISSUES', () => {
     expect(security.groupId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(get(jira, `/rest/api/3/user/groups?accountId=${encodeURIComponent(alice.accountId)}`).body).toHaveLength(1);
     expect(get(jira, '/rest/api/3/user/groups').status).toBe(400);
+    // Jira's spec requires accountId: the emulator answers as Jira does, and records the app's mistake.
+    expect(takeViolations(jira)).toEqual(['getUserGroups: query parameter "accountId" is required']);
     expect(get(jira, '/rest/api/3/user/groups?accountId=ghost').status).toBe(404);
   });
 
@@ -377,6 +392,9 @@ describe('JiraEmulator groups, project roles and TRANSITION_ISSUES', () => {
       { name: 'ops-oncall', html: 'ops-<b>on</b>call', labels: [], groupId: ops.groupId },
     ]);
     expect(get(jira, '/rest/api/3/groups/picker?query=x&maxResults=many').status).toBe(400);
+    expect(takeViolations(jira)).toEqual([
+      'findGroups: query parameter "maxResults" is string "many", expected integer',
+    ]);
   });
 
   it('GET /group/bulk finds groups by exact name or id, paged', () => {
@@ -455,6 +473,7 @@ describe('JiraEmulator groups, project roles and TRANSITION_ISSUES', () => {
     expect(get(jira, '/rest/api/3/project/NOPE/role/10002').status).toBe(404);
     expect(get(jira, '/rest/api/3/project/ACC/role/99999').status).toBe(404);
     expect(get(jira, '/rest/api/3/project/ACC/role/x').status).toBe(400);
+    expect(takeViolations(jira)).toEqual(['getProjectRole: path parameter {id} is string "x", expected integer']);
     expect(get(jira, '/rest/api/3/role', nev.accountId).status).toBe(403);
     expect(get(jira, '/rest/api/3/project/ACC/role', nev.accountId).status).toBe(404);
     expect(get(jira, '/rest/api/3/role', ada.accountId).status).toBe(200);
@@ -464,6 +483,7 @@ describe('JiraEmulator groups, project roles and TRANSITION_ISSUES', () => {
       environmentId: ENV_ID,
       appIsAdmin: false,
     });
+    made.push(notAdminApp);
     expect(get(notAdminApp, '/rest/api/3/role').status).toBe(403);
   });
 
