@@ -126,9 +126,13 @@ function jiraRoutesInSrc(): Array<{ method: string; path: string; file: string }
 /** What each Jira call in src needs (Jira's OpenAPI: x-atlassian-oauth2-scopes) and `scopes` lacks. */
 async function routeScopeProblems(scopes: string[]): Promise<string[]> {
   const { getMissingScopes } = await import('@forge/manifest');
-  const spec = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'swagger', 'jira.json'), 'utf8')) as {
+  type Spec = {
     paths: Record<string, Record<string, { 'x-atlassian-oauth2-scopes'?: Array<{ state: string; scopes: string[] }> }>>;
   };
+  const read = (name: string) =>
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'swagger', name), 'utf8')) as Spec;
+  // jira.json is Jira's API as of 2024-03; jira-additions.json holds what Atlassian published since.
+  const spec: Spec = { paths: { ...read('jira.json').paths, ...read('jira-additions.json').paths } };
   const problems: string[] = [];
   for (const { method, path: p, file } of jiraRoutesInSrc()) {
     const template = Object.keys(spec.paths).find((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(p));

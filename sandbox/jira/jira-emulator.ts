@@ -756,6 +756,7 @@ export class JiraEmulator {
     if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role\/([^/]+)$/)) && method === 'GET')
       return this.projectRole(m[1], m[2], caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
+    if (method === 'POST' && path === '/rest/api/3/search/jql') return this.searchJql(req.body);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET')
       return this.getChangelog(m[1], q);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/))) {
@@ -804,6 +805,184 @@ export class JiraEmulator {
         fields,
       },
     };
+  }
+
+  /**
+   * POST /rest/api/3/search/jql, Jira's enhanced search (SearchAndReconcileRequestBean in, results
+   * out): `issues`, `isLast`, and `nextPageToken` only when another page follows (Jira leaves it out
+   * on the last page). `fields` defaults to the id alone; `maxResults` to 50, at most 100 per page when
+   * fields are asked for (5000 for ids and keys only). The JQL is what `parseJql` understands; anything
+   * else is a 400, as Jira answers a query it cannot run.
+   */
+  private searchJql(body: unknown): HandleResponse {
+    const invalid = () => jiraError(400, 'Invalid request payload. Refer to the REST API documentation and try again.');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid();
+    const b = body as Record<string, unknown>;
+    const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    const known: Record<string, (v: unknown) => boolean> = {
+      jql: (v) => v === undefined || typeof v === 'string',
+      nextPageToken: (v) => v === undefined || v === null || typeof v === 'string',
+      maxResults: (v) => v === undefined || Number.isInteger(v),
+      fields: strings,
+      properties: strings,
+      expand: (v) => v === undefined || typeof v === 'string',
+      fieldsByKeys: (v) => v === undefined || typeof v === 'boolean',
+      reconcileIssues: (v) => v === undefined || (Array.isArray(v) && v.every((x) => Number.isInteger(x))),
+    };
+    for (const [k, v] of Object.entries(b)) if (!known[k] || !known[k](v)) return invalid();
+    const jql = ((b.jql as string | undefined) ?? '').trim();
+    const query = this.parseJql(jql);
+    if ('status' in query) return query;
+
+    const requested = ((b.fields as string[] | undefined) ?? ['id']).map((f) => f.trim()).filter(Boolean);
+    const idsOnly = requested.every((f) => f === 'id' || f === 'key');
+    const maxResults = Math.min(idsOnly ? 5000 : 100, Math.max(1, (b.maxResults as number | undefined) ?? 50));
+    let startAt = 0;
+    const token = b.nextPageToken as string | null | undefined;
+    if (token) {
+      let decoded: { jql?: unknown; at?: unknown } | undefined;
+      try {
+        decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { jql?: unknown; at?: unknown };
+      } catch {
+        decoded = undefined;
+      }
+      if (!decoded || decoded.jql !== jql || !Number.isInteger(decoded.at) || (decoded.at as number) < 0)
+        return jiraError(400, 'The provided next page token is invalid or expired.');
+      startAt = decoded.at as number;
+    }
+
+    const nowMs = Date.parse(this.opts.now());
+    const matches = [...this.issues.values()]
+      .filter((i) =>
+        query.clauses.every((c) => {
+          if (c.kind === 'empty') {
+            const v = i.values[c.fieldId];
+            const empty = v === undefined || v === '';
+            return c.not ? !empty : empty;
+          }
+          const t = Date.parse(c.field === 'created' ? i.created : i.updated);
+          const bound = nowMs + c.offsetMs;
+          return c.op === '>=' ? t >= bound : c.op === '>' ? t > bound : c.op === '<=' ? t <= bound : t < bound;
+        }),
+      )
+      .sort((x, y) => {
+        for (const o of query.orderBy) {
+          const d =
+            o.field === 'key'
+              ? x.projectKey.localeCompare(y.projectKey) || Number(x.key.split('-')[1]) - Number(y.key.split('-')[1])
+              : Date.parse(o.field === 'created' ? x.created : x.updated) -
+                Date.parse(o.field === 'created' ? y.created : y.updated);
+          if (d !== 0) return o.desc ? -d : d;
+        }
+        return Number(x.id) - Number(y.id);
+      });
+    const page = matches.slice(startAt, startAt + maxResults);
+    const isLast = startAt + page.length >= matches.length;
+    const wantsAll = requested.some((f) => f === '*all' || f === '*navigable');
+    const issues = page.map((i) => {
+      if (idsOnly) return { id: i.id, ...(requested.includes('key') ? { key: i.key } : {}) };
+      const fields: Record<string, unknown> = {};
+      for (const [id, v] of Object.entries(this.issueFieldsJson(i)))
+        if (wantsAll ? !requested.includes(`-${id}`) : requested.includes(id)) fields[id] = v;
+      return {
+        expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+        id: i.id,
+        self: `${this.siteUrl}/rest/api/3/issue/${i.id}`,
+        key: i.key,
+        fields,
+      };
+    });
+    return {
+      status: 200,
+      body: {
+        issues,
+        isLast,
+        ...(isLast
+          ? {}
+          : { nextPageToken: Buffer.from(JSON.stringify({ jql, at: startAt + page.length })).toString('base64url') }),
+      },
+    };
+  }
+
+  /**
+   * The JQL the emulator runs: clauses joined by AND, each `cf[N] is [not] EMPTY` (or NULL; also
+   * `customfield_N`) or `created|updated <op> "-25h"` (a relative date: m, h, d or w, op one of >= > <= <),
+   * then an optional `ORDER BY created|updated|key [ASC|DESC], ...`. A query without a clause is
+   * unbounded, which the enhanced search refuses; anything else is refused as Jira refuses bad JQL.
+   */
+  private parseJql(jql: string):
+    | {
+        clauses: Array<
+          | { kind: 'empty'; fieldId: string; not: boolean }
+          | { kind: 'date'; field: 'created' | 'updated'; op: '>=' | '>' | '<=' | '<'; offsetMs: number }
+        >;
+        orderBy: Array<{ field: 'created' | 'updated' | 'key'; desc: boolean }>;
+      }
+    | HandleResponse {
+    const bad = (why: string) => jiraError(400, `Error in the JQL Query: ${why} (the emulator's JQL: see parseJql).`);
+    const tokens = jql.match(/cf\[\d+\]|"[^"]*"|'[^']*'|>=|<=|!=|[<>=,()]|[^\s<>=!,()"']+/gi) ?? [];
+    if (tokens.join('').replace(/\s+/g, '') !== jql.replace(/\s+/g, ''))
+      return bad('the query has characters the emulator cannot read');
+    let at = 0;
+    const peek = () => tokens[at]?.toLowerCase();
+    const take = (word: string) => (peek() === word ? (at++, true) : false);
+    const clauses: Array<
+      | { kind: 'empty'; fieldId: string; not: boolean }
+      | { kind: 'date'; field: 'created' | 'updated'; op: '>=' | '>' | '<=' | '<'; offsetMs: number }
+    > = [];
+    const fieldIds = new Set(this.fieldDefinitions().map((f) => f.id));
+    const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+    while (at < tokens.length && peek() !== 'order') {
+      if (clauses.length > 0 && !take('and')) return bad(`expecting AND or ORDER BY but got '${tokens[at]}'`);
+      const field = tokens[at++];
+      if (field === undefined) return bad('expecting a field name at the end of the query');
+      const lower = field.toLowerCase();
+      if (lower === 'created' || lower === 'updated') {
+        const op = tokens[at++];
+        if (op !== '>=' && op !== '>' && op !== '<=' && op !== '<')
+          return bad(`the operator '${op ?? ''}' is not supported by the emulator for field '${field}'`);
+        const raw = (tokens[at++] ?? '').replace(/^["']|["']$/g, '');
+        const rel = /^([-+]?)(\d+)([mhdw])$/.exec(raw);
+        if (!rel)
+          return bad(
+            `date value '${raw}' for field '${field}' is invalid (the emulator reads relative dates such as "-25h")`,
+          );
+        clauses.push({
+          kind: 'date',
+          field: lower,
+          op,
+          offsetMs: (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]],
+        });
+        continue;
+      }
+      const cf = /^cf\[(\d+)\]$/i.exec(field) ?? /^customfield_(\d+)$/i.exec(field);
+      if (!cf || !fieldIds.has(`customfield_${cf[1]}`))
+        return jiraError(400, `Field '${field}' does not exist or you do not have permission to view it.`);
+      if (!take('is')) return bad(`the emulator supports only IS [NOT] EMPTY for field '${field}'`);
+      const not = take('not');
+      if (!take('empty') && !take('null')) return bad(`expecting EMPTY after IS${not ? ' NOT' : ''}`);
+      clauses.push({ kind: 'empty', fieldId: `customfield_${cf[1]}`, not });
+    }
+    const orderBy: Array<{ field: 'created' | 'updated' | 'key'; desc: boolean }> = [];
+    if (take('order')) {
+      if (!take('by')) return bad("expecting 'by' after 'order'");
+      do {
+        const f = peek();
+        if (f !== 'created' && f !== 'updated' && f !== 'key')
+          return bad(`the emulator orders by created, updated or key only, not '${tokens[at] ?? ''}'`);
+        at++;
+        const desc = take('desc');
+        if (!desc) take('asc');
+        orderBy.push({ field: f, desc });
+      } while (take(','));
+    }
+    if (at < tokens.length) return bad(`unexpected '${tokens[at]}'`);
+    if (clauses.length === 0)
+      return jiraError(
+        400,
+        'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+      );
+    return { clauses, orderBy: orderBy.length ? orderBy : [{ field: 'created', desc: true }] };
   }
 
   private getChangelog(idOrKey: string, q: URLSearchParams): HandleResponse {

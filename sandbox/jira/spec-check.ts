@@ -489,10 +489,38 @@ function coerce(text: string, p: Param): unknown {
   }
 }
 
+/** Operations Atlassian published after jira.json (e.g. POST /search/jql), with their schemas. */
+export const JIRA_SPEC_ADDITIONS_FILE = path.join(
+  __dirname,
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'swagger',
+  'jira-additions.json',
+);
+
 let cached: JiraSpec | undefined;
 
-/** Loads test/fixtures/swagger/jira.json once per process (per jest module registry). */
+/** jira.json with jira-additions.json merged over its paths and component schemas. */
+function readJiraSpec(): Json {
+  const base = JSON.parse(fs.readFileSync(JIRA_SPEC_FILE, 'utf8')) as {
+    paths: Record<string, Json>;
+    components: { schemas: Record<string, Json> };
+  };
+  const add = JSON.parse(fs.readFileSync(JIRA_SPEC_ADDITIONS_FILE, 'utf8')) as {
+    paths?: Record<string, Json>;
+    components?: { schemas?: Record<string, Json> };
+  };
+  return {
+    ...base,
+    paths: { ...base.paths, ...(add.paths ?? {}) },
+    components: { ...base.components, schemas: { ...base.components.schemas, ...(add.components?.schemas ?? {}) } },
+  } as unknown as Json;
+}
+
+/** Loads the Jira spec (jira.json plus its additions) once per process (per jest module registry). */
 export function loadJiraSpec(): JiraSpec {
-  if (!cached) cached = new JiraSpec(JSON.parse(fs.readFileSync(JIRA_SPEC_FILE, 'utf8')));
+  if (!cached) cached = new JiraSpec(readJiraSpec());
   return cached;
 }

@@ -244,8 +244,11 @@ export interface LifecycleResult {
     total: number;
     comments: number;
     notifications: number;
+    /** By the lifecycle's own functions (trigger, worker, sweep); the hourly run's are in `hourlyCatchUp`. */
     fieldListFetches: number;
     issueReads: number;
+    /** The hourly intake catch-up's requests (a field list and a search per hour): per hour, not per grant. */
+    hourlyCatchUp: number;
     transitions: number;
     byOperation: Record<string, number>;
     byFunction: Record<string, number>;
@@ -317,10 +320,12 @@ export async function lifecycle(): Promise<LifecycleResult> {
         total: d.jiraLog.length,
         comments: d.jiraLog.filter((r) => r.method === 'POST' && /\/comment$/.test(r.path)).length,
         notifications: d.jiraLog.filter((r) => r.method === 'POST' && /\/notify$/.test(r.path)).length,
-        fieldListFetches: d.jiraLog.filter((r) => r.method === 'GET' && r.path.split('?')[0] === '/rest/api/3/field')
-          .length,
+        fieldListFetches: d.jira.filter(
+          (r) => r.fn !== 'reconciler' && r.method === 'GET' && r.path === '/rest/api/3/field',
+        ).length,
         issueReads: d.jiraLog.filter((r) => r.method === 'GET' && /^\/rest\/api\/3\/issue\/[^/?]+(\?|$)/.test(r.path))
           .length,
+        hourlyCatchUp: d.jira.filter((r) => r.fn === 'reconciler').length,
         transitions: d.jiraLog.filter((r) => r.method === 'POST' && /\/transitions$/.test(r.path)).length,
         byOperation: countBy(d.jira, jiraOperation),
         byFunction: countBy(d.jira, (r) => r.fn),

@@ -5,9 +5,10 @@
  */
 import { parseAccessRequest, type FieldProblem } from '../domain/access-request';
 import { requestEditsSince } from '../domain/request-integrity';
+import { grantIdForIssue } from '../domain/grant';
 import type { IssueSnapshot } from './ports';
 import type { AppDeps } from './deps';
-import { noticeStep, once } from './notices';
+import { noticeStep, once, stepKey } from './notices';
 import * as say from './messages';
 import { endedWhilePending } from './end-pending-request';
 import { completeIntake, requestAccess } from './request-access';
@@ -46,6 +47,57 @@ const PROBLEM_TEXT: Record<FieldProblem['code'], (v?: string) => string> = {
   'REQUEST.GROUP_MISSING': () => 'Choose the Admin group you need, then raise a new request.',
   'REQUEST.GROUP_INVALID': (v) =>
     `"${v}" is not an Okta group this app knows. Choose the Admin group from the list, then raise a new request.`,
+};
+
+/**
+ * The once-only keys intake answers under, in one place: the hourly catch-up reads the same keys to
+ * tell an answered issue from one whose event never arrived (`intakeAnswered`).
+ */
+export const INTAKE_KEYS = {
+  /** The values a request was first seen with (Extend and View are answered as first raised). */
+  firstValues: (issueId: string, requestNumber: number) => `request-values:${issueId}:${requestNumber}`,
+  view: (issueId: string) => `view:${issueId}`,
+  extend: (issueId: string) => `extend:${issueId}`,
+  refused: (issueId: string, why: FieldProblem['code'] | 'no-reporter') => `invalid:${issueId}:${why}`,
+};
+
+/**
+ * Whether intake has answered this issue, read without writing anything: a New access request has its
+ * grant (the worker finishes whatever intake left undone); an Extend or View request its reply, for
+ * the type it was first seen as; an issue never seen as a valid request its refusal. False for an
+ * issue intake never got to (its product event lost, or every delivery failed).
+ */
+export async function intakeAnswered(deps: Pick<AppDeps, 'grants' | 'ledger'>, issue: IssueSnapshot): Promise<boolean> {
+  if (await deps.grants.get(grantIdForIssue(issue.id))) return true;
+  // No grant, so no request number beyond the first.
+  const first = await deps.ledger.recall(INTAKE_KEYS.firstValues(issue.id, 1));
+  const firstType = first === undefined ? undefined : firstTypeOf(first);
+  const claimed = (key: string) => deps.ledger.isClaimed(key);
+  switch (firstType) {
+    case 'View access':
+      return (
+        (await claimed(stepKey(INTAKE_KEYS.view(issue.id), 'comment'))) &&
+        (await claimed(stepKey(INTAKE_KEYS.view(issue.id), 'audit')))
+      );
+    case 'Extend access':
+      return claimed(INTAKE_KEYS.extend(issue.id));
+    case 'New access':
+      // Seen, but its recording never happened (it lost a race with an edit, or failed).
+      return false;
+  }
+  const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
+  if (!parsed.ok) return claimed(INTAKE_KEYS.refused(issue.id, parsed.problem.code));
+  if (!issue.reporterAccountId) return claimed(INTAKE_KEYS.refused(issue.id, 'no-reporter'));
+  return false;
+}
+
+const firstTypeOf = (values: string): unknown => {
+  try {
+    const parsed: unknown = JSON.parse(values);
+    return Array.isArray(parsed) ? parsed[0] : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): Promise<IntakeResult> {
@@ -91,7 +143,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
   if (!parsed.ok) {
     const text = PROBLEM_TEXT[parsed.problem.code]('value' in parsed.problem ? parsed.problem.value : undefined);
-    await once(deps.ledger, `invalid:${issue.id}:${parsed.problem.code}`, () =>
+    await once(deps.ledger, INTAKE_KEYS.refused(issue.id, parsed.problem.code), () =>
       deps.issues.comment(
         issue.key,
         say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text),
@@ -100,7 +152,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
     return 'invalid-fields';
   }
   if (!issue.reporterAccountId) {
-    await once(deps.ledger, `invalid:${issue.id}:no-reporter`, () =>
+    await once(deps.ledger, INTAKE_KEYS.refused(issue.id, 'no-reporter'), () =>
       deps.issues.comment(
         issue.key,
         say.refused(
@@ -131,7 +183,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       const { told } = await viewAccess(deps, {
         issueKey: issue.key,
         requesterAccountId: issue.reporterAccountId!,
-        noticeKey: `view:${issue.id}`,
+        noticeKey: INTAKE_KEYS.view(issue.id),
       });
       return told ? 'viewed' : 'duplicate';
     }
@@ -146,7 +198,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
         requestIssueKey: issue.key,
       };
       const result = await extendGrant(deps, input);
-      const told = await once(deps.ledger, `extend:${issue.id}`, () => announceExtension(deps, input, result));
+      const told = await once(deps.ledger, INTAKE_KEYS.extend(issue.id), () => announceExtension(deps, input, result));
       return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
@@ -182,7 +234,7 @@ async function answeredBefore(
     issue.changeType ?? null,
     issue.requestedEnd ?? null,
   ]);
-  const first = await deps.ledger.remember(`request-values:${issue.id}:${requestNumber}`, values);
+  const first = await deps.ledger.remember(INTAKE_KEYS.firstValues(issue.id, requestNumber), values);
   // First seen now, or first seen as New access (never answered: its recording lost a race with an edit).
   if (first === values || (JSON.parse(first) as unknown[])[0] === 'New access') return false;
   const key = `edit-not-applied:${issue.id}:${values}`;

@@ -50,7 +50,10 @@ export function noticeStep(
   step: string,
   send: () => Promise<unknown>,
 ): Promise<boolean> {
-  return once(ledger, `${noticeKey}:${step}`, async () => {
+  return once(ledger, stepKey(noticeKey, step), async () => {
     await send();
   });
 }
+
+/** The ledger key of one step of a notice, for a reader asking whether the step was done. */
+export const stepKey = (noticeKey: string, step: string): string => `${noticeKey}:${step}`;

@@ -1,7 +1,9 @@
 /** Scheduled triggers. They are not retried by Forge: the next run is the retry, so work is idempotent. */
+import { catchUpIntake } from '../app/catch-up-intake';
 import { reconcile } from '../app/reconcile';
 import { runSweep } from '../app/run-sweep';
 import { DirectoryError } from '../app/ports';
+import type { AppDeps } from '../app/deps';
 import { compose } from './compose';
 
 export async function sweeper() {
@@ -10,8 +12,30 @@ export async function sweeper() {
   return { statusCode: 204 };
 }
 
+/**
+ * The hourly work: the intake catch-up (requests whose product event never got through), then the
+ * drift check. Each runs whatever happened to the other; an unexpected failure of either is thrown
+ * once both have run, so Forge still logs the invocation as failed.
+ */
 export async function reconciler() {
   const deps = compose();
+  const failures: unknown[] = [];
+  try {
+    const run = await catchUpIntake(deps);
+    console.info('intake catch-up', JSON.stringify(run));
+  } catch (e) {
+    failures.push(e);
+  }
+  try {
+    await driftCheck(deps);
+  } catch (e) {
+    failures.push(e);
+  }
+  if (failures.length > 0) throw failures[0];
+  return { statusCode: 204 };
+}
+
+async function driftCheck(deps: AppDeps): Promise<void> {
   try {
     const summary = await reconcile(deps);
     console.info('reconcile', JSON.stringify(summary));
@@ -20,5 +44,4 @@ export async function reconciler() {
     if (!(e instanceof DirectoryError)) throw e;
     await deps.health.recordOktaError(deps.clock.now(), `Drift check skipped: ${e.message}`);
   }
-  return { statusCode: 204 };
 }

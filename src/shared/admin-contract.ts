@@ -508,6 +508,23 @@ export interface DashboardHealth {
   unmanagedMembers?: { at: string; count: number };
   /** The saved Okta connection's status; absent when none is saved. */
   connection?: ConnectionStatus;
+  /** The last hourly search for access requests intake never answered; absent before the first run. */
+  intakeCatchUp?: DashboardCatchUp;
+}
+
+/**
+ * One run of the hourly intake catch-up: requests it looked at, found unanswered and recorded, those it could not
+ * (tried again next hour), whether it stopped at its bound with more left, and what went wrong.
+ */
+export interface DashboardCatchUp {
+  at: string;
+  /** Access-request issues of the last 25 hours it looked at. */
+  examined: number;
+  found: number;
+  recorded: number;
+  failed: number;
+  more: boolean;
+  problem?: string;
 }
 
 export interface DashboardChart {

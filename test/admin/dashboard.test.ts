@@ -189,6 +189,22 @@ describe('dashboard', () => {
     });
   });
 
+  test('health: the last hourly intake catch-up, what it found and recorded, and its problem', async () => {
+    const t = await site();
+    const run = { at: '2026-11-22T11:00:00.000Z', examined: 40, found: 3, recorded: 2, failed: 1, more: true };
+    await t.sb.app.run(() => new KvsHealthStore().recordCatchUp({ ...run, problem: 'ACC-7: Jira is unavailable' }));
+    const r = await t.admin('admin/dashboard/get');
+    expect(r.ok && r.data.health.intakeCatchUp).toEqual({
+      at: '2026-11-22T11:00:00.000Z',
+      examined: 40,
+      found: 3,
+      recorded: 2,
+      failed: 1,
+      more: true,
+      problem: 'ACC-7: Jira is unavailable',
+    });
+  });
+
   test('health: a sweep that did not run for more than an interval after it was due is late', async () => {
     // The same records read at 12:08 (a site deployed at 12:08, so no scheduled sweep has run since).
     const t = await site('2026-11-22T12:08:00.000Z');

@@ -73,6 +73,11 @@ describe('bench: one lifecycle through issues (request -> active -> extend -> ex
     expect(life.jira.fieldListFetches).toBeLessThanOrEqual(2);
     expect(life.jira.fieldListFetches).toBeLessThan(life.jira.issueReads);
   });
+
+  it('costs the hourly intake catch-up a field list and a search per run, nothing per recorded issue it finds', () => {
+    expect(life.runs.reconciles).toBeGreaterThan(20);
+    expect(life.jira.hourlyCatchUp).toBeLessThanOrEqual(2 * life.runs.reconciles);
+  });
 });
 
 describe('bench: duplicate delivery and overlapping sweeps', () => {

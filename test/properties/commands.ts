@@ -196,7 +196,14 @@ class Advance implements Cmd {
   constructor(readonly ms: number) {}
   check = () => true;
   async run(m: Model, h: Harness) {
+    const before = h.sb.jira.requests.length;
     await h.sb.clock.advance(this.ms);
+    // The hourly catch-up searched Jira and answered every request the app had not seen (its events
+    // held): the app first saw those as they read now (nobody edits during an advance).
+    const caughtUp = h.sb.jira.requests.slice(before).some((q) => q.path === '/rest/api/3/search/jql');
+    if (m.held && caughtUp)
+      for (const i of m.issues)
+        if (!i.deleted && !i.firstSeen && currentValues(h, i).accessType) i.firstSeen = currentValues(h, i);
     await finish(h, m);
   }
   toString = () => `advance(${this.ms >= 3_600_000 ? `${this.ms / 3_600_000} h` : `${this.ms / 60_000} min`})`;

@@ -7,8 +7,8 @@ import { route } from '@forge/api';
 import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
 import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
 import { toAdf } from './adf';
-import { FieldCatalog } from './field-ids';
-import { jiraRequest } from './jira-http';
+import { FieldCatalog, type FieldIds } from './field-ids';
+import { JiraError, jiraRequest } from './jira-http';
 
 const APP = { as: 'app' } as const;
 
@@ -20,6 +20,13 @@ interface IssueJson {
     reporter?: { accountId?: string } | null;
     project?: { key?: string };
   };
+}
+
+/** One page of `POST /rest/api/3/search/jql` (SearchAndReconcileResults). */
+interface SearchPage {
+  issues?: IssueJson[];
+  nextPageToken?: string | null;
+  isLast?: boolean;
 }
 
 interface UserJson {
@@ -66,6 +73,42 @@ export function toIsoInstant(v: unknown): string | undefined {
 const rawValue = (v: unknown): unknown =>
   v === null || v === undefined || v === '' ? undefined : (unwrapValue(v) ?? v);
 
+/** The fields a snapshot reads: the same for one issue and for a search. */
+const snapshotFields = (ids: FieldIds): string[] =>
+  [
+    'summary',
+    'status',
+    'reporter',
+    'project',
+    'created',
+    ids.accessType,
+    ids.adminGroup,
+    ids.duration,
+    ids.requestedEnd,
+  ].filter((x): x is string => !!x);
+
+function snapshotOf(body: IssueJson, ids: FieldIds): IssueSnapshot {
+  const f = body.fields ?? {};
+  return {
+    id: String(body.id),
+    key: body.key,
+    projectKey: f.project?.key ?? body.key.split('-')[0],
+    reporterAccountId: f.reporter?.accountId ?? undefined,
+    statusName: f.status?.name ?? '',
+    createdAt: toIsoInstant(f.created),
+    accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,
+    adminGroup: ids.adminGroup ? rawValue(f[ids.adminGroup]) : undefined,
+    changeType: ids.duration ? unwrapValue(f[ids.duration]) : undefined,
+    requestedEnd: ids.requestedEnd ? toIsoInstant(f[ids.requestedEnd]) : undefined,
+  };
+}
+
+/** `customfield_10100` → `cf[10100]`, how JQL names a custom field whatever its (renamable) name. */
+export function jqlFieldRef(fieldId: string): string | undefined {
+  const m = /^customfield_(\d+)$/.exec(fieldId);
+  return m ? `cf[${m[1]}]` : undefined;
+}
+
 export class JiraIssueTracker implements IssueTracker {
   /** `fields`: share one catalog across invocations of a warm instance (see field-ids.ts). */
   constructor(
@@ -75,21 +118,10 @@ export class JiraIssueTracker implements IssueTracker {
 
   async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
     const ids = await this.fields.discover(durationFieldName);
-    const wanted = [
-      'summary',
-      'status',
-      'reporter',
-      'project',
-      'created',
-      ids.accessType,
-      ids.adminGroup,
-      ids.duration,
-      ids.requestedEnd,
-    ].filter((x): x is string => !!x);
     const res = await jiraRequest<IssueJson>(
       APP,
       'GET',
-      route`/rest/api/3/issue/${issueKeyOrId}?fields=${wanted.join(',')}`,
+      route`/rest/api/3/issue/${issueKeyOrId}?fields=${snapshotFields(ids).join(',')}`,
       {
         operation: 'reading the issue',
         clock: this.clock,
@@ -97,18 +129,46 @@ export class JiraIssueTracker implements IssueTracker {
       },
     );
     if (res.status === 404 || !res.body) return undefined;
-    const f = res.body.fields ?? {};
+    return snapshotOf(res.body, ids);
+  }
+
+  /**
+   * Jira's enhanced search (`POST /rest/api/3/search/jql`; the old `/search` is deprecated), paged by
+   * `nextPageToken`, with only the fields a snapshot needs. The app's Access type field is named in
+   * JQL by its numeric id (`cf[10100]`): its name is the admin's to change, its id is not.
+   */
+  async searchRequestIssues(q: {
+    withinHours: number;
+    durationFieldName: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ issues: IssueSnapshot[]; nextCursor?: string }> {
+    const ids = await this.fields.discover(q.durationFieldName);
+    const accessType = ids.accessType ? jqlFieldRef(ids.accessType) : undefined;
+    if (!accessType)
+      throw new JiraError(
+        'permanent',
+        "The app's Access type field was not found on this site, so access requests cannot be searched for.",
+      );
+    const hours = Math.max(1, Math.ceil(q.withinHours));
+    const res = await jiraRequest<SearchPage>(APP, 'POST', route`/rest/api/3/search/jql`, {
+      body: {
+        jql: `${accessType} is not EMPTY AND updated >= "-${hours}h" ORDER BY created ASC`,
+        fields: snapshotFields(ids),
+        maxResults: q.limit,
+        ...(q.cursor ? { nextPageToken: q.cursor } : {}),
+      },
+      operation: 'searching for access requests',
+      clock: this.clock,
+    });
+    const issues = (res.body?.issues ?? [])
+      .filter((i): i is IssueJson => !!i && typeof i.key === 'string' && i.id !== undefined)
+      .map((i) => snapshotOf(i, ids));
+    // Jira leaves the token out on the last page (and may say isLast): either ends the search.
+    const token = res.body?.nextPageToken;
     return {
-      id: String(res.body.id),
-      key: res.body.key,
-      projectKey: f.project?.key ?? res.body.key.split('-')[0],
-      reporterAccountId: f.reporter?.accountId ?? undefined,
-      statusName: f.status?.name ?? '',
-      createdAt: toIsoInstant(f.created),
-      accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,
-      adminGroup: ids.adminGroup ? rawValue(f[ids.adminGroup]) : undefined,
-      changeType: ids.duration ? unwrapValue(f[ids.duration]) : undefined,
-      requestedEnd: ids.requestedEnd ? toIsoInstant(f[ids.requestedEnd]) : undefined,
+      issues,
+      ...(typeof token === 'string' && token.length > 0 && res.body?.isLast !== true ? { nextCursor: token } : {}),
     };
   }
 

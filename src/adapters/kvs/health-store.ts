@@ -1,7 +1,8 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
-import type { ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
+import type { CatchUpRun, ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
 import {
+  CatchUpRunSchema,
   ConnectionCheckSchema,
   KEY,
   OKTA_ERRORS_KEPT,
@@ -44,6 +45,18 @@ export class KvsHealthStore implements HealthStore {
 
   async unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined> {
     const parsed = UnmanagedSchema.safeParse(await kvs.get(KEY.unmanagedMembers));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async recordCatchUp(run: CatchUpRun): Promise<void> {
+    await kvs.set(
+      KEY.lastCatchUp,
+      CatchUpRunSchema.parse({ ...run, ...(run.problem ? { problem: run.problem.slice(0, 1000) } : {}) }),
+    );
+  }
+
+  async lastCatchUp(): Promise<CatchUpRun | undefined> {
+    const parsed = CatchUpRunSchema.safeParse(await kvs.get(KEY.lastCatchUp));
     return parsed.success ? parsed.data : undefined;
   }
 

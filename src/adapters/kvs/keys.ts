@@ -38,6 +38,7 @@ export const KEY = {
   unmanagedMembers: 'health:unmanaged-members',
   oktaBreaker: 'health:okta-breaker',
   connectionCheck: 'health:connection-check',
+  lastCatchUp: 'health:last-catch-up',
 } as const;
 
 /** Zero-padded so that key order is seq order. */
@@ -254,4 +255,14 @@ export const ConnectionCheckSchema = z.object({
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });
 export const OktaErrorsSchema = z.array(z.object({ at: z.string(), message: z.string() }));
 export const UnmanagedSchema = z.object({ at: z.string(), byGroup: z.record(z.string(), z.array(z.string())) });
+const count = z.number().int().nonnegative();
+export const CatchUpRunSchema = z.object({
+  at: z.string(),
+  examined: count,
+  found: count,
+  recorded: count,
+  failed: count,
+  more: z.boolean(),
+  problem: z.string().max(1000).optional(),
+});
 export const OKTA_ERRORS_KEPT = 50;

@@ -41,4 +41,13 @@ export class KvsRequestLedger implements RequestLedger {
   async release(key: string): Promise<void> {
     await kvs.delete(storageKey(key));
   }
+
+  async isClaimed(key: string): Promise<boolean> {
+    return (await kvs.get(storageKey(key))) !== undefined;
+  }
+
+  async recall(key: string): Promise<string | undefined> {
+    const stored = await kvs.get<{ value?: unknown }>(storageKey(key));
+    return typeof stored?.value === 'string' ? stored.value : undefined;
+  }
 }

@@ -43,17 +43,19 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   const overdueBefore = iso(nowMs - OVERDUE_GRACE_MS);
   const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
 
-  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection] = await Promise.all([
-    Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
-    deps.config.getAllowlist(),
-    deps.health.lastSweep(),
-    deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
-    deps.health.unmanagedMembers(),
-    deps.grants.listRequestedBetween(chartFrom, now),
-    deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
-    deps.config.getPolicy(),
-    connectionStatus(deps),
-  ]);
+  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection, catchUp] =
+    await Promise.all([
+      Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
+      deps.config.getAllowlist(),
+      deps.health.lastSweep(),
+      deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
+      deps.health.unmanagedMembers(),
+      deps.grants.listRequestedBetween(chartFrom, now),
+      deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
+      deps.config.getPolicy(),
+      connectionStatus(deps),
+      deps.health.lastCatchUp(),
+    ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   // Still in Okta after it should have gone: past its end by the grace, or a removal that failed.
   const isOverdue = (g: Grant) =>
@@ -105,6 +107,19 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
       ? { at: unmanaged.at, count: Object.values(unmanaged.byGroup).reduce((n, ids) => n + ids.length, 0) }
       : undefined,
     ...(connection ? { connection } : {}),
+    ...(catchUp
+      ? {
+          intakeCatchUp: {
+            at: catchUp.at,
+            examined: catchUp.examined,
+            found: catchUp.found,
+            recorded: catchUp.recorded,
+            failed: catchUp.failed,
+            more: catchUp.more,
+            ...(catchUp.problem ? { problem: catchUp.problem } : {}),
+          },
+        }
+      : {}),
   };
   const pending = waiting.grants
     .filter((g) => g.status === 'REQUESTED')

@@ -165,6 +165,9 @@ export interface HealthStore {
   /** Members found in managed groups without a grant (drift), as of the last reconcile. */
   recordUnmanagedMembers(at: string, byGroup: Record<string, string[]>): Promise<void>;
   unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined>;
+  /** The last hourly intake catch-up: what it found, recorded and could not do. */
+  recordCatchUp(run: CatchUpRun): Promise<void>;
+  lastCatchUp(): Promise<CatchUpRun | undefined>;
   /** Okta rejects the app's credentials: the breaker for the whole installation, if open. */
   oktaBreaker(): Promise<OktaBreaker | undefined>;
   /** Opens it; false when it was open already (the first opening is kept). */
@@ -181,6 +184,22 @@ export interface ConnectionCheck {
   at: string;
   ok: boolean;
   orgName?: string;
+  problem?: string;
+}
+
+/**
+ * One run of the hourly intake catch-up (access-request issues the trigger never answered). `found`:
+ * issues not answered yet; `recorded`: those it answered now; `failed`: those it could not (the next
+ * run tries again); `more`: it stopped at its bound and left the rest to the next run; `problem`: what
+ * went wrong, for an admin (the search failing, or the first failure of an issue).
+ */
+export interface CatchUpRun {
+  at: string;
+  examined: number;
+  found: number;
+  recorded: number;
+  failed: number;
+  more: boolean;
   problem?: string;
 }
 
@@ -339,6 +358,18 @@ export interface IssueTracker {
    * end; those that exist): a changelog item with one of them as its `fieldId` edits the request.
    */
   requestFieldIds(durationFieldName: string): Promise<string[]>;
+  /**
+   * Access-request issues (Access type set) created or updated within the last `withinHours`, oldest
+   * created first, one page of at most `limit` at a time; `cursor` continues where the last page ended
+   * (none: that was the last). Each snapshot holds what `getIssue` reads. A search Jira refuses is a
+   * `permanent` IssueTrackerError, as is a site where the app's Access type field cannot be found.
+   */
+  searchRequestIssues(q: {
+    withinHours: number;
+    durationFieldName: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ issues: IssueSnapshot[]; nextCursor?: string }>;
   /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
   comment(issueKey: string, message: Message): Promise<void>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
@@ -388,6 +419,10 @@ export interface RequestLedger {
   /** First writer wins: stores `value` under `key` unless a value is there already; returns the one kept. */
   remember(key: string, value: string): Promise<string>;
   release(key: string): Promise<void>;
+  /** Whether `key` is claimed (or holds a remembered value): a read, never a claim. */
+  isClaimed(key: string): Promise<boolean>;
+  /** The value remembered under `key`, if any: a read, never a write. */
+  recall(key: string): Promise<string | undefined>;
 }
 
 // ---- async work ----

@@ -63,6 +63,15 @@ describe('KvsHealthStore', () => {
     expect(await health.unmanagedMembers()).toEqual({ at: '2026-11-22T10:00:00.000Z', byGroup: { g1: ['u1'] } });
   });
 
+  it('keeps the last intake catch-up run, its problem cut to 1,000 characters', async () => {
+    expect(await health.lastCatchUp()).toBeUndefined();
+    const run = { at: '2026-11-22T10:00:00.000Z', examined: 3, found: 2, recorded: 1, failed: 1, more: false };
+    await health.recordCatchUp({ ...run, problem: 'x'.repeat(2000) });
+    expect(await health.lastCatchUp()).toEqual({ ...run, problem: 'x'.repeat(1000) });
+    await health.recordCatchUp({ ...run, at: '2026-11-22T11:00:00.000Z', failed: 0 });
+    expect(await health.lastCatchUp()).toEqual({ ...run, at: '2026-11-22T11:00:00.000Z', failed: 0 });
+  });
+
   it('keeps only the newest 50 Okta errors and filters by time', async () => {
     const base = Date.parse('2026-11-22T00:00:00.000Z');
     for (let i = 0; i < 60; i++) await health.recordOktaError(new Date(base + i * 60_000).toISOString(), `e${i}`);

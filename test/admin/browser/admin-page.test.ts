@@ -152,6 +152,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await sb.clock.advance(6 * 60_000);
   grantId = `grant-${id}`;
   expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+  await sb.app.runScheduled('drift-reconcile'); // the hourly work: drift check and intake catch-up
 
   await openTab('tab-dashboard', 'dashboard-screen');
   const table = app.getByTestId('grants-table');
@@ -160,6 +161,8 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await expectText(table, 'active');
   await expectText(app.getByTestId('last-sweep-value'), 'ago');
   await expectExact(app.getByTestId('overdue-value'), '0');
+  await expectExact(app.getByTestId('catch-up-value'), '0');
+  await expectText(app.getByTestId('catch-up'), '1 examined, 0 missed, 0 recorded');
   await app.getByTestId('grants-chart').waitFor();
   await shot('4-dashboard');
 

@@ -8,6 +8,7 @@ import {
   CancelRequestInput,
   fieldErrors,
   MAX_CANCEL_REASON_LENGTH,
+  type DashboardCatchUp,
   type DashboardGrant,
   type DashboardPendingRequest,
   type DashboardView,
@@ -112,6 +113,7 @@ function Stat({
         borderRadius: 4,
         padding: token('space.150', '12px'),
         minWidth: 160,
+        maxWidth: 360,
       }}
     >
       <div style={{ fontSize: 12, color: token('color.text.subtle', '#505F79') }}>{label}</div>
@@ -173,8 +175,27 @@ function Health({ view }: { view: DashboardView }) {
           bad={h.unmanagedMembers.count > 0}
         />
       )}
+      {h.intakeCatchUp && (
+        <Stat
+          testId="catch-up"
+          label="Missed requests recorded"
+          value={h.intakeCatchUp.recorded}
+          hint={catchUpHint(h.intakeCatchUp, view.now)}
+          bad={h.intakeCatchUp.failed > 0 || !!h.intakeCatchUp.problem}
+        />
+      )}
     </section>
   );
+}
+
+/** What the last hourly catch-up did, in words: what it found, what went wrong, what it left. */
+function catchUpHint(c: DashboardCatchUp, now: string): string {
+  const parts = [
+    `Requests whose Jira event never reached the app. Hourly check ${relative(c.at, now)}: ${c.examined} examined, ${c.found} missed, ${c.recorded} recorded.`,
+    c.problem,
+    c.more ? 'More were left for the next hourly run.' : undefined,
+  ];
+  return parts.filter(Boolean).join(' ');
 }
 
 /** How long a request has waited, in words ("3 d 4 h", "25 min"). */
