@@ -169,6 +169,23 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     return i < 0 ? undefined : productRetries.splice(i, 1)[0];
   }
 
+  // ---- app life-cycle events: the documented payload (no eventType field), retried like a trigger ----
+  async function deliverLifecycle(
+    kind: 'installed' | 'upgraded',
+    o: { accountId?: string; version?: string } = {},
+  ): Promise<void> {
+    const eventType = `avi:forge:${kind}:app`;
+    const event = {
+      id: installContextAri,
+      ...(o.accountId ? { [kind === 'installed' ? 'installerAccountId' : 'upgraderAccountId']: o.accountId } : {}),
+      app: { id: SANDBOX_APP.appId, version: o.version ?? SANDBOX_APP.appVersion },
+      environment: { id: SANDBOX_APP.environmentId },
+    };
+    for (const t of app.triggers.filter((x) => x.events.includes(eventType)))
+      await runTrigger(t, event as unknown as ProductEvent);
+    await settle();
+  }
+
   // ---- async events (queue consumers) ----
   // Events in flight per concurrency key: overlapping settles (e.g. two scheduled runs at once) must
   // not start more events of one key than its limit, as Forge does not.
@@ -410,6 +427,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     app: {
       loaded: app,
       invoke,
+      /** Forge's `avi:forge:installed:app` / `avi:forge:upgraded:app` to the triggers that subscribe to it. */
+      lifecycle: deliverLifecycle,
       runScheduled: async (key: string) => {
         const r = await runScheduled(key);
         await settle();

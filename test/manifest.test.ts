@@ -77,8 +77,14 @@ describe('offline manifest check', () => {
         expect.stringMatching(/^GET \/rest\/api\/3\/user\/search .* needs read:jira-user$/),
       ]),
     );
+    // (Named twice: the approver directory calls it, and the install self-check probes it.)
     expect(await routeScopeProblems(scopes.filter((s) => s !== 'read:project-role:jira'))).toEqual([
-      expect.stringMatching(/^GET \/rest\/api\/3\/role .* needs manage:jira-configuration$/),
+      expect.stringMatching(
+        /^GET \/rest\/api\/3\/role \(src\/adapters\/jira\/jira-approver-directory.ts\) needs manage:jira-configuration$/,
+      ),
+      expect.stringMatching(
+        /^GET \/rest\/api\/3\/role \(src\/adapters\/jira\/jira-probe.ts\) needs manage:jira-configuration$/,
+      ),
     ]);
   });
 

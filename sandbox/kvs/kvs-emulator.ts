@@ -17,7 +17,8 @@
  * CONDITIONAL_CHECK_FAILED by default (what a third-party measurement reports, not Forge's error
  * table); a condition on an item that does not exist is evaluated against an empty item by default.
  * Tests set other codes and statuses, or make every condition on a missing item fail, to prove the app
- * decides by reading keys back rather than by these strings.
+ * decides by reading keys back rather than by these strings; `createOnlyWrites: 'ignored'` makes
+ * FAIL_IF_EXISTS a plain set, so the install self-check (ADR 0014) can be seen to catch it.
  *
  * Known deviations (see DEVIATIONS below): queries are strongly consistent here; TTL expiry is
  * immediate; codes for failures Forge does not document are our own (BAD_REQUEST, INVALID_INDEX, ...).
@@ -62,6 +63,12 @@ export const REPORTED_CONFLICT_ANSWERS: ConflictAnswers = {
 };
 /** `as-empty`: a condition on a missing item is evaluated against `{}`; `fail`: it never holds. */
 export type MissingItemConditions = 'as-empty' | 'fail';
+/**
+ * `enforced`: a FAIL_IF_EXISTS write of a stored key is refused (`conflicts.keyExists`); `ignored`: it
+ * replaces the value like a plain set (a platform that dropped the option). Documented behaviour is
+ * `enforced`; `ignored` exists so tests can show the self-check catch a create-only write that is not.
+ */
+export type CreateOnlyWrites = 'enforced' | 'ignored';
 
 export const DEVIATIONS = [
   'Queries are strongly consistent (Forge: eventually consistent) unless a test freezes them (freezeQueries).',
@@ -309,12 +316,14 @@ export class KvsEmulator {
   /** Undocumented answers, changeable at any time by a test (see the header comment). */
   conflicts: ConflictAnswers;
   conditionsOnMissingItems: MissingItemConditions;
+  createOnlyWrites: CreateOnlyWrites;
 
   constructor(opts: {
     entities: EntityDefinition[];
     now?: () => number;
     conflicts?: Partial<ConflictAnswers>;
     conditionsOnMissingItems?: MissingItemConditions;
+    createOnlyWrites?: CreateOnlyWrites;
   }) {
     for (const e of opts.entities) {
       this.defs.set(e.name, e);
@@ -323,6 +332,7 @@ export class KvsEmulator {
     this.now = opts.now ?? (() => Date.now());
     this.conflicts = { ...REPORTED_CONFLICT_ANSWERS, ...opts.conflicts };
     this.conditionsOnMissingItems = opts.conditionsOnMissingItems ?? 'as-empty';
+    this.createOnlyWrites = opts.createOnlyWrites ?? 'enforced';
   }
 
   handle(path: string, body: unknown): KvsResponse {
@@ -492,7 +502,7 @@ export class KvsEmulator {
     validateValue(value);
     if (def) this.validateEntityValue(def, value);
     const existing = this.live(store, key);
-    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing)
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && existing && this.createOnlyWrites === 'enforced')
       fail(this.conflicts.keyExists.status, this.conflicts.keyExists.code, `Key ${key} already exists`);
     const nowSec = Math.floor(this.now() / 1000);
     return {

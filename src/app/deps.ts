@@ -11,11 +11,13 @@ import type {
   GrantStore,
   HealthStore,
   IssueTracker,
+  JiraProbe,
   Notifier,
   OktaConnection,
   OktaSecrets,
   PermissionChecker,
   RequestLedger,
+  StorageProbe,
   WorkQueue,
 } from './ports';
 
@@ -38,4 +40,6 @@ export interface AppDeps {
   /** Jira people, groups and project roles, for approver policy and its pickers. */
   approvers: ApproverDirectory;
   queue: WorkQueue;
+  /** What the install self-check exercises on the real platform (ADR 0014). */
+  probes: { storage: StorageProbe; jira: JiraProbe };
 }

@@ -32,6 +32,7 @@ import * as say from './messages';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
+import { pauseIfSelfCheckFailed } from './self-check';
 import {
   abandonAtEnd,
   announceFailure,
@@ -58,6 +59,9 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
   if (endedWhilePending(g))
     return tellEndedRequest(deps, g).then(() => ({ done: true, note: 'request was cancelled or withdrawn' }));
   if (g.status !== 'REQUESTED' && g.status !== 'GRANTING') return { done: true, note: `grant is ${g.status}` };
+  // A storage semantic the app rests on failed the self-check: no new grant starts (ADR 0014).
+  const paused = await pauseIfSelfCheckFailed(deps, g);
+  if (paused) return paused;
 
   const [policy, allowlist] = await Promise.all([deps.config.getPolicy(), deps.config.getAllowlist()]);
   const group = allowlist.find((x) => x.groupId === g.groupId);

@@ -3,6 +3,7 @@ import type { AppDeps } from './deps';
 import { grantAccess } from './grant-access';
 import type { WorkItem } from './ports';
 import { performRevocation } from './revoke-grant';
+import { recordQueueArrival } from './self-check';
 import type { WorkResult } from './work-result';
 
 export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> {
@@ -13,5 +14,7 @@ export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> 
       return performRevocation(deps, item.grantId, { expireIfDue: false });
     case 'expire':
       return performRevocation(deps, item.grantId, { expireIfDue: true });
+    case 'queue-probe':
+      return recordQueueArrival(deps, item.runId);
   }
 }

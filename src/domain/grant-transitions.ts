@@ -574,3 +574,22 @@ export function withdrawByRequester(g: Grant, w: { actor: string }, now: string)
     ],
   };
 }
+
+// ---- new grants paused by the self-check ----
+
+/**
+ * The installation self-check saw a storage semantic the app rests on differ (ADR 0014): the request is
+ * not started and waits, with the reason for people, and is looked at again at `retryAt`. No audit
+ * record: the write must succeed even when the failed semantic is the one audit entries need.
+ */
+export function pauseStart(g: Grant, reason: string, retryAt: string, now: string): GrantStep {
+  return { grant: within(g, ['REQUESTED'], now, { lastError: reason, nextAttemptAt: retryAt }), records: [] };
+}
+
+/** The self-check passes again: the paused request may start now. */
+export function resumeStart(g: Grant, now: string): GrantStep {
+  return {
+    grant: within(g, ['REQUESTED'], now, { lastError: undefined, nextAttemptAt: undefined }),
+    records: [],
+  };
+}

@@ -18,6 +18,7 @@ import { listApproverRoles, searchApproverGroups, searchApproverPeople } from '.
 import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
+import { getDiagnostics, runDiagnostics } from '../app/admin/diagnostics';
 import { getPolicy, savePolicy } from '../app/admin/policy';
 import { cancelRequest } from '../app/admin/requests';
 import { revokeGrant } from '../app/admin/revoke';
@@ -63,6 +64,8 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.approverPeopleSearch]: (deps, _actor, input) => searchApproverPeople(deps, input),
   [ADMIN_KEYS.approverGroupsSearch]: (deps, _actor, input) => searchApproverGroups(deps, input),
   [ADMIN_KEYS.approverRolesList]: (deps) => listApproverRoles(deps),
+  [ADMIN_KEYS.diagnosticsGet]: (deps) => getDiagnostics(deps),
+  [ADMIN_KEYS.diagnosticsRun]: (deps, actor) => runDiagnostics(deps, actor),
 };
 
 interface Call {

@@ -12,6 +12,7 @@ import { KvsAuditLog } from '../adapters/kvs/audit-log';
 import { KvsConfigStore } from '../adapters/kvs/config-store';
 import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
+import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
@@ -19,6 +20,7 @@ import { JiraApproverDirectory } from '../adapters/jira/jira-approver-directory'
 import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
+import { JiraRouteProbe } from '../adapters/jira/jira-probe';
 import { ForgeWorkQueue } from '../adapters/queue/forge-work-queue';
 
 const directories = new Map<string, Directory>();
@@ -100,5 +102,6 @@ export function compose(): AppDeps {
     permissions: new JiraPermissionChecker(clock),
     approvers: new JiraApproverDirectory(clock),
     queue: new ForgeWorkQueue(),
+    probes: { storage: new KvsStorageProbe(() => clock.now()), jira: new JiraRouteProbe(clock) },
   };
 }

@@ -16,6 +16,7 @@ import {
   type OktaAuthMethod,
   type OktaScope,
 } from '../domain/okta-domain';
+import type { CheckGroup, CheckStatus, SelfCheckState, SelfCheckTrigger } from '../domain/self-check';
 import { OKTA_GROUP_ID, type AuditAction, type GrantStatus } from './vocabulary';
 
 export const ADMIN_KEYS = {
@@ -39,6 +40,9 @@ export const ADMIN_KEYS = {
   approverPeopleSearch: 'admin/approvers/people',
   approverGroupsSearch: 'admin/approvers/groups',
   approverRolesList: 'admin/approvers/roles',
+  /** The installation self-check: the last result, and a run on demand (ADR 0014). */
+  diagnosticsGet: 'admin/diagnostics/get',
+  diagnosticsRun: 'admin/diagnostics/run',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
 
@@ -510,6 +514,8 @@ export interface DashboardHealth {
   connection?: ConnectionStatus;
   /** The last hourly search for access requests intake never answered; absent before the first run. */
   intakeCatchUp?: DashboardCatchUp;
+  /** The last installation self-check, in short (Diagnostics has it in full). */
+  selfCheck: DashboardSelfCheck;
 }
 
 /**
@@ -525,6 +531,18 @@ export interface DashboardCatchUp {
   failed: number;
   more: boolean;
   problem?: string;
+}
+
+/**
+ * The self-check on the dashboard: never run, all good, waiting for the queue event, or a problem;
+ * `grantsPaused` when a storage check failed (new grants wait; revocations continue).
+ */
+export interface DashboardSelfCheck {
+  state: SelfCheckState | 'never';
+  grantsPaused: boolean;
+  ranAt?: string;
+  summary: string;
+  failed: Array<{ title: string; saw: string }>;
 }
 
 export interface DashboardChart {
@@ -584,6 +602,41 @@ export const CancelRequestInput = z.object({
   grantId: z.string().trim().min(1, 'Choose a request.').max(100),
   reason: text('Reason', MAX_CANCEL_REASON_LENGTH),
 });
+
+// ---------------------------------------------------------------- diagnostics
+
+export interface SelfCheckCheckView {
+  id: string;
+  group: CheckGroup;
+  title: string;
+  /** What of the app rests on it. */
+  reliesOn: string;
+  status: CheckStatus;
+  saw: string;
+  details?: string[];
+}
+
+export interface SelfCheckRunView {
+  runId: string;
+  trigger: SelfCheckTrigger;
+  actorName?: string;
+  appVersion?: string;
+  startedAt: string;
+  finishedAt: string;
+  state: SelfCheckState;
+  summary: string;
+  /** A storage check failed: new grants wait, revocations continue. */
+  grantsPaused: boolean;
+  checks: SelfCheckCheckView[];
+  /** Plain text for the admin to send to support. */
+  supportReport: string;
+}
+
+export interface DiagnosticsView {
+  now: string;
+  /** Absent until the self-check has run once (on install, on upgrade or from this page). */
+  lastRun?: SelfCheckRunView;
+}
 
 // ---------------------------------------------------------------- audit
 
@@ -705,6 +758,8 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.approverPeopleSearch]: ApproverSearchInput,
   [ADMIN_KEYS.approverGroupsSearch]: ApproverSearchInput,
   [ADMIN_KEYS.approverRolesList]: Empty,
+  [ADMIN_KEYS.diagnosticsGet]: Empty,
+  [ADMIN_KEYS.diagnosticsRun]: Empty,
 } as const;
 
 /** What each key answers with (the `data` of a successful envelope). */
@@ -728,6 +783,8 @@ export interface AdminResponses {
   'admin/approvers/people': ApproverPersonHit[];
   'admin/approvers/groups': ApproverGroupHit[];
   'admin/approvers/roles': ApproverRoleHit[];
+  'admin/diagnostics/get': DiagnosticsView;
+  'admin/diagnostics/run': DiagnosticsView;
 }
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */

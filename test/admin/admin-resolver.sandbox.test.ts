@@ -73,6 +73,8 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/approvers/people': { query: 'Alice' },
   'admin/approvers/groups': { query: 'jira' },
   'admin/approvers/roles': {},
+  'admin/diagnostics/get': {},
+  'admin/diagnostics/run': {},
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {

@@ -59,6 +59,8 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/approvers/people': { query: 'Alice' },
   'admin/approvers/groups': { query: 'jira' },
   'admin/approvers/roles': {},
+  'admin/diagnostics/get': {},
+  'admin/diagnostics/run': {},
 });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */

@@ -160,6 +160,14 @@ describe('dashboard', () => {
     expect(r.data.health.overdueRevocations).toBe(1);
   });
 
+  /** Until the install self-check has run (ADR 0014; test/integration/self-check.test.ts for the rest). */
+  const neverRun = {
+    state: 'never',
+    grantsPaused: false,
+    summary: 'The self-check has not run yet: run it from Diagnostics.',
+    failed: [],
+  };
+
   test('health: last and next sweep, Okta errors of the last 24 h, drift', async () => {
     const t = await site();
     let r = await t.admin('admin/dashboard/get');
@@ -171,6 +179,7 @@ describe('dashboard', () => {
       oktaErrors24h: 0,
       recentOktaErrors: [],
       unmanagedMembers: undefined,
+      selfCheck: neverRun,
     });
 
     await recordHealth(t);
@@ -186,6 +195,7 @@ describe('dashboard', () => {
         { at: '2026-11-22T10:00:00.000Z', message: 'HTTP 429' },
       ],
       unmanagedMembers: { at: '2026-11-22T11:00:00.000Z', count: 2 },
+      selfCheck: neverRun,
     });
   });
 

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { AuditEntry, AuditEntryInput, AuditLog, AuditQuery } from '../../app/ports';
 import { AUDIT_INDEX, AuditEntitySchema, AuditHeadSchema, auditKey, ENTITY, isoUtc, KEY, PAGE } from './keys';
+import { seqIsFree } from './conditions';
 import { createOnly, fromCallersCursor, readAll } from './paging';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -97,8 +98,9 @@ export class KvsAuditLog implements AuditLog {
     });
     // A condition on an item that does not exist yet: Forge does not document how it is evaluated.
     // If Forge failed it, every step with entries would be refused loudly, never half-written; the
-    // form that needs no such guess (a chain head that always exists) is ADR 0011, section 2.
-    const free = new Filter<AuditEntity>().and('seq', FilterConditions.notExists());
+    // form that needs no such guess (a chain head that always exists) is ADR 0011, section 2, and the
+    // install self-check proves this one on each installation (ADR 0014).
+    const free = seqIsFree<AuditEntity>();
     return {
       entries,
       addTo: (tx) =>

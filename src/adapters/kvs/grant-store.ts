@@ -3,6 +3,7 @@ import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs
 import { RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/grant';
 import { StaleGrantError, type AuditEntryInput, type GrantPage, type GrantStore } from '../../app/ports';
 import { KvsAuditLog } from './audit-log';
+import { atVersion } from './conditions';
 import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type GrantEntity } from './keys';
 import { createOnly, fromCallersCursor, isKvsRefusal, readAll, type Pageable } from './paging';
 
@@ -44,7 +45,7 @@ export class KvsGrantStore implements GrantStore {
   async update(next: Grant, auditEntries: AuditEntryInput[] = []): Promise<void> {
     // Compare-and-set on the stored version, plus the step's audit entries, in one transaction: KVS
     // checks every condition and writes all or nothing.
-    const readVersion = new Filter<GrantEntity>().and('version', FilterConditions.equalTo(next.version - 1));
+    const readVersion = atVersion<GrantEntity>(next.version - 1);
     for (let attempt = 0; attempt < MAX_AUDIT_RACES; attempt++) {
       const append = await this.audit.prepare(auditEntries);
       const tx = kvs

@@ -1,6 +1,7 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
 import type { CatchUpRun, ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
+import type { SelfCheckRun } from '../../domain/self-check';
 import {
   CatchUpRunSchema,
   ConnectionCheckSchema,
@@ -8,10 +9,16 @@ import {
   OKTA_ERRORS_KEPT,
   OktaBreakerSchema,
   OktaErrorsSchema,
+  queueArrivalKey,
+  QueueArrivalSchema,
+  SelfCheckRunSchema,
   SweepRecordSchema,
   UnmanagedSchema,
 } from './keys';
 import { createOnly } from './paging';
+
+/** A run's arrival matters only while that run is the last one shown. */
+const ARRIVAL_TTL = { value: 30, unit: 'DAYS' } as const;
 
 export class KvsHealthStore implements HealthStore {
   async recordSweep(at: string, summary: Record<string, number>): Promise<void> {
@@ -94,6 +101,37 @@ export class KvsHealthStore implements HealthStore {
   async lastConnectionCheck(): Promise<ConnectionCheck | undefined> {
     const parsed = ConnectionCheckSchema.safeParse(await kvs.get(KEY.connectionCheck));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  async recordSelfCheck(run: SelfCheckRun): Promise<void> {
+    await kvs.set(
+      KEY.selfCheck,
+      SelfCheckRunSchema.parse({
+        ...run,
+        checks: run.checks.map((c) => ({
+          ...c,
+          saw: c.saw.slice(0, 2000),
+          ...(c.details ? { details: c.details.slice(0, 50).map((d) => d.slice(0, 1000)) } : {}),
+        })),
+      }),
+    );
+  }
+
+  async lastSelfCheck(): Promise<SelfCheckRun | undefined> {
+    const parsed = SelfCheckRunSchema.safeParse(await kvs.get(KEY.selfCheck));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async recordQueueArrival(runId: string, at: string): Promise<void> {
+    // A plain set, not create-only: this must land even when the create-only semantic is what failed.
+    // A redelivery arrives later, so keeping the first means not overwriting an earlier time.
+    if ((await this.queueArrival(runId)) !== undefined) return;
+    await kvs.set(queueArrivalKey(runId), { at }, { ttl: ARRIVAL_TTL });
+  }
+
+  async queueArrival(runId: string): Promise<string | undefined> {
+    const parsed = QueueArrivalSchema.safeParse(await kvs.get(queueArrivalKey(runId)));
+    return parsed.success ? parsed.data.at : undefined;
   }
 
   private async errors(): Promise<Array<{ at: string; message: string }>> {

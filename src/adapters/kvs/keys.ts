@@ -6,9 +6,15 @@
 import { z } from 'zod';
 import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
 import { APPROVAL_MODES } from '../../domain/policy';
+import { CHECK_IDS, type SelfCheckRun } from '../../domain/self-check';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
-export const ENTITY = { grant: 'grant', audit: 'audit' } as const;
+export const ENTITY = {
+  grant: 'grant',
+  audit: 'audit',
+  /** The self-check's own items (manifest.yml): no index, nothing else reads them (ADR 0014). */
+  selfCheck: 'self-check',
+} as const;
 
 export const GRANT_INDEX = {
   byStatusEnd: 'by-status-end',
@@ -39,7 +45,13 @@ export const KEY = {
   oktaBreaker: 'health:okta-breaker',
   connectionCheck: 'health:connection-check',
   lastCatchUp: 'health:last-catch-up',
+  selfCheck: 'health:self-check',
 } as const;
+
+/** When the self-check run `runId`'s delayed queue event arrived. */
+export const queueArrivalKey = (runId: string): string => `health:self-check-arrival:${runId}`;
+/** Plain keys of one self-check run's storage probes start with this (and nothing else does). */
+export const selfCheckSpace = (space: string): string => `self-check:${space}`;
 
 /** Zero-padded so that key order is seq order. */
 export const auditKey = (seq: number): string => `audit-${String(seq).padStart(12, '0')}`;
@@ -266,3 +278,22 @@ export const CatchUpRunSchema = z.object({
   problem: z.string().max(1000).optional(),
 });
 export const OKTA_ERRORS_KEPT = 50;
+
+export const SelfCheckRunSchema = z.object({
+  runId: z.string(),
+  trigger: z.enum(['installed', 'upgraded', 'admin']),
+  actor: z.string().optional(),
+  appVersion: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  checks: z.array(
+    z.object({
+      id: z.enum(CHECK_IDS),
+      status: z.enum(['pass', 'fail', 'pending', 'skipped']),
+      saw: z.string().max(2000),
+      details: z.array(z.string().max(1000)).max(50).optional(),
+    }),
+  ),
+  queueProbe: z.object({ sentAt: z.string(), delaySeconds: z.number().nonnegative() }).optional(),
+}) satisfies z.ZodType<SelfCheckRun>;
+export const QueueArrivalSchema = z.object({ at: z.string() });

@@ -18,7 +18,7 @@ export class ForgeWorkQueue implements WorkQueue {
           body: { ...item },
           delayInSeconds,
           // One job per grant at a time, so two deliveries of the same grant's work never race.
-          concurrency: { key: item.grantId, limit: 1 },
+          concurrency: { key: item.kind === 'queue-probe' ? `queue-probe:${item.runId}` : item.grantId, limit: 1 },
         })),
       );
     }

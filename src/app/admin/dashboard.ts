@@ -13,7 +13,9 @@ import type {
   DashboardView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
+import { GRANTS_PAUSED_REASON } from '../self-check';
 import { connectionStatus } from './connection';
+import { selfCheckSummary } from './diagnostics';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues'>;
@@ -120,6 +122,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
           },
         }
       : {}),
+    selfCheck: await selfCheckSummary(deps),
   };
   const pending = waiting.grants
     .filter((g) => g.status === 'REQUESTED')
@@ -140,6 +143,9 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     chart: chart(recent, chartFrom, groupName),
   });
 }
+
+const PAUSED =
+  'Paused: new grants are stopped because the self-check failed (see Diagnostics); it goes on by itself once the check passes.';
 
 const capitalize = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
 
@@ -180,6 +186,8 @@ function pendingRow(
       ? { given: Math.min(g.approvals?.length ?? 0, approvalsNeeded(steps)), needed: approvalsNeeded(steps) }
       : { given: 0, needed: 0 },
     waitingFor,
+    // Paused by the install self-check (ADR 0014): that is what it waits for, whatever else applies.
+    ...(g.lastError === GRANTS_PAUSED_REASON ? { waitingFor: PAUSED } : {}),
     approvers: needsApproval ? capitalize(describeSteps(steps, name)) : 'No approval needed',
     ...(closesMs !== undefined ? { closesAt: iso(closesMs) } : {}),
     emergency: g.emergency,

@@ -6,6 +6,12 @@ import type { ApproverFacts } from '../../domain/approval-policy';
 import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
 import type { HistoryEntry } from '../../domain/request-integrity';
+import type {
+  ConditionOnExistingObservation,
+  ConditionOnMissingObservation,
+  CreateOnlyObservation,
+  SelfCheckRun,
+} from '../../domain/self-check';
 
 export interface Clock {
   /** ISO-8601 UTC instant. */
@@ -177,6 +183,12 @@ export interface HealthStore {
   /** The last test of the saved Okta connection (on save, Test connection of the saved settings). */
   recordConnectionCheck(check: ConnectionCheck): Promise<void>;
   lastConnectionCheck(): Promise<ConnectionCheck | undefined>;
+  /** The last self-check run (ADR 0014); a later run replaces it. */
+  recordSelfCheck(run: SelfCheckRun): Promise<void>;
+  lastSelfCheck(): Promise<SelfCheckRun | undefined>;
+  /** The self-check's delayed queue event arrived (first arrival kept: delivery is at least once). */
+  recordQueueArrival(runId: string, at: string): Promise<void>;
+  queueArrival(runId: string): Promise<string | undefined>;
 }
 
 /** One test of the saved credentials: the org that answered, or what is wrong (for a person). */
@@ -433,8 +445,47 @@ export interface RequestLedger {
  * at its end time; a grant extended meanwhile is left alone).
  */
 export type WorkItem =
-  { kind: 'grant'; grantId: string } | { kind: 'revoke'; grantId: string } | { kind: 'expire'; grantId: string };
+  | { kind: 'grant'; grantId: string }
+  | { kind: 'revoke'; grantId: string }
+  | { kind: 'expire'; grantId: string }
+  /** The self-check's delayed event (ADR 0014): its arrival is recorded, nothing else happens. */
+  | { kind: 'queue-probe'; runId: string };
 
 export interface WorkQueue {
   enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;
+}
+
+// ---- the installation self-check (ADR 0014) ----
+
+/**
+ * Exercises, on the real KVS and through the app's own storage code, the semantics the app rests on.
+ * Each call works in its own key space (`space`, one per run) and reports what KVS answered; it never
+ * throws for an answer, only the observation says what happened. `cleanUp` removes the space.
+ */
+export interface StorageProbe {
+  createOnly(space: string): Promise<CreateOnlyObservation>;
+  conditionOnExisting(space: string): Promise<ConditionOnExistingObservation>;
+  conditionOnMissing(space: string): Promise<ConditionOnMissingObservation>;
+  cleanUp(space: string): Promise<void>;
+}
+
+/** What Jira answered one route the app uses, called once harmlessly as the app. */
+export interface RouteAnswer {
+  /** `GET /rest/api/3/field`, with placeholders as the app sends them. */
+  route: string;
+  /** What the app uses it for. */
+  purpose: string;
+  /** HTTP status; undefined when Jira could not be reached. */
+  status?: number;
+  /** Why there is no status (network, proxy). */
+  problem?: string;
+}
+
+export interface JiraProbe {
+  /** The ids Jira lists for the app's own fields and the admin-named ones, read fresh (no cache). */
+  discoverFields(
+    durationFieldName: string,
+  ): Promise<{ accessType?: string; adminGroup?: string; duration?: string; requestedEnd?: string }>;
+  /** Every Jira route the app calls, each once, in a form that changes nothing. */
+  probeRoutes(): Promise<RouteAnswer[]>;
 }

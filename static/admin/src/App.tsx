@@ -8,9 +8,10 @@ import { AllowlistScreen } from './screens/AllowlistScreen';
 import { AuditScreen } from './screens/AuditScreen';
 import { ConnectionScreen } from './screens/ConnectionScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
+import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
 
-const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit'] as const;
+const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit', 'Diagnostics'] as const;
 
 export function App() {
   const [state, setState] = useState<{
@@ -63,7 +64,13 @@ export function App() {
         </TabList>
         <TabPanel>
           <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 0 && <DashboardScreen siteUrl={state.siteUrl} onOpenConnection={() => setTab(1)} />}
+            {tab === 0 && (
+              <DashboardScreen
+                siteUrl={state.siteUrl}
+                onOpenConnection={() => setTab(1)}
+                onOpenDiagnostics={() => setTab(5)}
+              />
+            )}
           </div>
         </TabPanel>
         <TabPanel>
@@ -81,6 +88,11 @@ export function App() {
         </TabPanel>
         <TabPanel>
           <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 4 && <AuditScreen />}</div>
+        </TabPanel>
+        <TabPanel>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 5 && <DiagnosticsScreen />}
+          </div>
         </TabPanel>
       </Tabs>
     </main>

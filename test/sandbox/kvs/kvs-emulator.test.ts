@@ -450,6 +450,18 @@ describe('transactions', () => {
     expect(await emp().get('e1')).toEqual({ name: 'Ada', age: 31 });
   });
 
+  it('createOnlyWrites "ignored" turns FAIL_IF_EXISTS into a plain set (plain and entity), for the self-check tests', async () => {
+    await kvs.set('once', 'first', { keyPolicy: 'FAIL_IF_EXISTS' });
+    h.emulator.createOnlyWrites = 'ignored';
+    await kvs.set('once', 'second', { keyPolicy: 'FAIL_IF_EXISTS' });
+    expect(await kvs.get('once')).toBe('second');
+    await emp().set('e1', { name: 'Ada' }, { keyPolicy: 'FAIL_IF_EXISTS' });
+    await emp().set('e1', { name: 'Bea' }, { keyPolicy: 'FAIL_IF_EXISTS' });
+    expect(await emp().get('e1')).toEqual({ name: 'Bea' });
+    h.emulator.createOnlyWrites = 'enforced';
+    expect((await apiError(kvs.set('once', 'third', { keyPolicy: 'FAIL_IF_EXISTS' }))).code).toBe('KEY_CONFLICT');
+  });
+
   it('a check op only checks: it can veto the others but writes nothing itself', async () => {
     await emp().set('guard', { name: 'G', active: false });
     const active = new Filter<Employee>().and('active', FilterConditions.equalTo(true));

@@ -18,6 +18,7 @@ import { GRANT_STATUS_LABELS, withoutCode, type GrantStatus } from '../../../../
 import { call, errorOf } from '../api';
 import { BarChart } from '../components/BarChart';
 import { ConnectionStatusLine } from '../components/ConnectionStatus';
+import { SelfCheckStatus } from '../components/SelfCheckStatus';
 import {
   Empty,
   formatTime,
@@ -357,7 +358,15 @@ function PendingRequests({
   );
 }
 
-export function DashboardScreen({ siteUrl, onOpenConnection }: { siteUrl?: string; onOpenConnection?: () => void }) {
+export function DashboardScreen({
+  siteUrl,
+  onOpenConnection,
+  onOpenDiagnostics,
+}: {
+  siteUrl?: string;
+  onOpenConnection?: () => void;
+  onOpenDiagnostics?: () => void;
+}) {
   const dash = useLoad(() => call(ADMIN_KEYS.dashboardGet));
   const [confirm, setConfirm] = useState<string | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
@@ -505,6 +514,7 @@ export function DashboardScreen({ siteUrl, onOpenConnection }: { siteUrl?: strin
         />
       )}
       <ConnectionStatusLine status={view.health.connection} onOpen={onOpenConnection} />
+      <SelfCheckStatus selfCheck={view.health.selfCheck} onOpen={onOpenDiagnostics} />
       <div style={{ marginTop: token('space.150', '12px') }}>
         <Health view={view} />
       </div>

@@ -1,0 +1,109 @@
+/**
+ * The Jira half of the install self-check (ADR 0014): every Jira REST route the app calls, called once
+ * as the app in a form that changes nothing (an issue, account or project that cannot exist; reads
+ * with a query nobody matches), and the app's own fields found fresh. Forge's gateway refuses a call
+ * whose scope the app was not granted with 401 ("scope does not match") before Jira looks at it, and
+ * an app user without a permission gets 403: any other answer (200, 400, 404) shows the route is
+ * open to the app. `test/adapters/jira/jira-probe.test.ts` keeps this list equal to the routes the
+ * adapters call.
+ */
+import { route, type Route } from '@forge/api';
+import type { Clock, JiraProbe, RouteAnswer } from '../../app/ports';
+import { FieldCatalog } from './field-ids';
+import { JiraError, jiraRequest } from './jira-http';
+
+type Method = 'GET' | 'POST';
+interface Probe {
+  method: Method;
+  path: Route;
+  purpose: string;
+  body?: unknown;
+}
+
+/** Ids that no Jira site has: issue ids and numbers start at 1, account ids are never all zeros. */
+const NO_ISSUE = '0';
+const NO_ACCOUNT = '000000:00000000-0000-0000-0000-000000000000';
+const NO_PROJECT = 'JITNOPROJ0';
+const NO_MATCH = 'jit-self-check-no-match';
+const ADF = {
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text: 'self-check' }] }],
+};
+
+const probe = (method: Method, path: Route, purpose: string, body?: unknown): Probe => ({
+  method,
+  path,
+  purpose,
+  body,
+});
+
+/** Each route the adapters call (method and path template), with what the app uses it for. */
+export const ROUTE_PROBES: readonly Probe[] = [
+  probe('GET', route`/rest/api/3/field`, "find the app's custom fields"),
+  probe('GET', route`/rest/api/3/issue/${NO_ISSUE}?fields=${'summary'}`, 'read a request issue'),
+  probe('GET', route`/rest/api/3/issue/${NO_ISSUE}/changelog?startAt=${0}&maxResults=${1}`, "read an issue's history"),
+  probe('GET', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'list the close-out transition'),
+  probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/comment`, 'comment on a request', { body: ADF }),
+  probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'close a request', { transition: { id: '0' } }),
+  probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/notify`, 'email the requester', {
+    subject: 'self-check',
+    textBody: 'self-check',
+    to: { reporter: false, assignee: false, watchers: false, voters: false, users: [{ accountId: NO_ACCOUNT }] },
+  }),
+  probe('GET', route`/rest/api/3/user?accountId=${NO_ACCOUNT}`, "read a requester's name, email and time zone"),
+  probe('GET', route`/rest/api/3/myself`, 'confirm who a resolver runs for (asked as the user in use)'),
+  probe(
+    'GET',
+    route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`,
+    'check Jira admin rights (asked as the user in use)',
+  ),
+  probe(
+    'GET',
+    route`/rest/api/3/mypermissions?issueKey=${NO_ISSUE}&permissions=${'TRANSITION_ISSUES'}`,
+    'check who may approve (asked as the user in use)',
+  ),
+  probe('GET', route`/rest/api/3/user/groups?accountId=${NO_ACCOUNT}`, "read an approver's Jira groups"),
+  probe('GET', route`/rest/api/3/user/search?query=${NO_MATCH}&maxResults=${1}`, 'pick approvers (people)'),
+  probe(
+    'GET',
+    route`/rest/api/3/groups/picker?query=${NO_MATCH}&maxResults=${1}&caseInsensitive=${'true'}`,
+    'pick approvers (Jira groups)',
+  ),
+  probe('GET', route`/rest/api/3/group/bulk?groupName=${NO_MATCH}&maxResults=${1}`, 'check an approver group exists'),
+  probe('GET', route`/rest/api/3/role`, 'list project roles for approver steps'),
+  probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role`, "read a project's roles"),
+  probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role/${10002}`, "read a project role's members"),
+];
+
+/** `GET /rest/api/3/issue/0/comment` (placeholders as sent, the query left out). */
+const label = (p: Probe) => `${p.method} ${p.path.value.replace(/\?.*$/, '')}`;
+
+export class JiraRouteProbe implements JiraProbe {
+  constructor(private readonly clock: Clock) {}
+
+  async discoverFields(durationFieldName: string) {
+    // A catalog of its own: the check must ask Jira now, not answer from a warm instance's cache.
+    return new FieldCatalog(this.clock).discover(durationFieldName);
+  }
+
+  async probeRoutes(): Promise<RouteAnswer[]> {
+    return Promise.all(
+      ROUTE_PROBES.map(async (p): Promise<RouteAnswer> => {
+        const base = { route: label(p), purpose: p.purpose };
+        try {
+          const res = await jiraRequest({ as: 'app' }, p.method, p.path, {
+            ...(p.body === undefined ? {} : { body: p.body }),
+            operation: `the self-check of ${base.route}`,
+            clock: this.clock,
+          });
+          return { ...base, status: res.status };
+        } catch (e) {
+          // Every answer is data here (a 404 is the expected one); only a missing answer is a problem.
+          if (e instanceof JiraError && e.details.status !== undefined) return { ...base, status: e.details.status };
+          return { ...base, problem: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    );
+  }
+}
