@@ -72,6 +72,11 @@ export const ROUTE_PROBES: readonly Probe[] = [
   ),
   probe('GET', route`/rest/api/3/group/bulk?groupName=${NO_MATCH}&maxResults=${1}`, 'check an approver group exists'),
   probe('GET', route`/rest/api/3/role`, 'list project roles for approver steps'),
+  probe('POST', route`/rest/api/3/search/jql`, 'find requests the trigger never recorded (hourly catch-up)', {
+    jql: 'updated >= "-1m" ORDER BY created ASC',
+    maxResults: 1,
+    fields: ['summary'],
+  }),
   probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role`, "read a project's roles"),
   probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role/${10002}`, "read a project role's members"),
 ];
