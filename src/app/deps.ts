@@ -11,6 +11,7 @@ import type {
   GrantStore,
   HealthStore,
   IssueTracker,
+  JiraCatalog,
   Notifier,
   OktaConnection,
   OktaSecrets,
@@ -37,5 +38,7 @@ export interface AppDeps {
   permissions: PermissionChecker;
   /** Jira people, groups and project roles, for approver policy and its pickers. */
   approvers: ApproverDirectory;
+  /** Jira fields, options, projects, statuses and transitions, for the admin page's pickers and checks. */
+  catalog: JiraCatalog;
   queue: WorkQueue;
 }

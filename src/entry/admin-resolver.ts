@@ -18,6 +18,13 @@ import { listApproverRoles, searchApproverGroups, searchApproverPeople } from '.
 import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
+import {
+  listDurationFields,
+  listFieldOptions,
+  listStatuses,
+  listTransitions,
+  searchProjects,
+} from '../app/admin/jira-choices';
 import { getPolicy, savePolicy } from '../app/admin/policy';
 import { cancelRequest } from '../app/admin/requests';
 import { revokeGrant } from '../app/admin/revoke';
@@ -63,6 +70,11 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.approverPeopleSearch]: (deps, _actor, input) => searchApproverPeople(deps, input),
   [ADMIN_KEYS.approverGroupsSearch]: (deps, _actor, input) => searchApproverGroups(deps, input),
   [ADMIN_KEYS.approverRolesList]: (deps) => listApproverRoles(deps),
+  [ADMIN_KEYS.jiraFields]: (deps) => listDurationFields(deps),
+  [ADMIN_KEYS.jiraFieldOptions]: (deps, _actor, input) => listFieldOptions(deps, input),
+  [ADMIN_KEYS.jiraStatuses]: (deps) => listStatuses(deps),
+  [ADMIN_KEYS.jiraTransitions]: (deps) => listTransitions(deps),
+  [ADMIN_KEYS.jiraProjects]: (deps, _actor, input) => searchProjects(deps, input),
 };
 
 interface Call {
@@ -83,7 +95,7 @@ async function handle<K extends AdminKey>(deps: AppDeps, key: K, call: Call): Pr
   let envelope: Envelope<AdminResponses[K]>;
   try {
     const outcome = await USE_CASES[key](deps, accountId, parsed.data as Input<K>);
-    envelope = outcome.ok ? success(outcome.data) : failure(outcome.code, outcome.message);
+    envelope = outcome.ok ? success(outcome.data) : failure(outcome.code, outcome.message, outcome.fields);
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
     const refusal = directoryRefusal(e);

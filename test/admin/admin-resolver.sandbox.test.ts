@@ -73,6 +73,11 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/approvers/people': { query: 'Alice' },
   'admin/approvers/groups': { query: 'jira' },
   'admin/approvers/roles': {},
+  'admin/jira/fields': {},
+  'admin/jira/field-options': { fieldId: 'customfield_10050' },
+  'admin/jira/statuses': {},
+  'admin/jira/transitions': {},
+  'admin/jira/projects': { query: 'AC' },
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {
