@@ -399,6 +399,22 @@ export class JiraEmulator {
   private readonly roleActors = new Map<string, Map<number, { accountIds: string[]; groups: string[] }>>();
   /** Projects where only these accounts hold TRANSITION_ISSUES (absent: everyone). */
   private readonly transitioners = new Map<string, Set<string>>();
+  /**
+   * Configuration the admin page's pickers read (addSelectField, addWorkflowStatus): select-list fields
+   * besides Change type, by field id, and statuses a project's workflow has besides the shared four,
+   * each with the transition that leads into it. Issues never move into those statuses here: they
+   * exist for the configuration reads (fields, options, project statuses, /status, workflows).
+   */
+  private readonly extraSelectFields = new Map<
+    string,
+    { name: string; contextId: string; options: Array<{ id: string; value: string; disabled: boolean }> }
+  >();
+  private readonly extraStatuses = new Map<
+    string,
+    Array<{ statusId: string; name: string; transition: { id: string; name: string } }>
+  >();
+  private readonly extraStatusIds = new Map<string, string>();
+  private catalogSeq = { field: 10060, context: 10400, option: 10300, status: 10010, transition: 100 };
   private seq = {
     user: 0,
     project: 10000,
@@ -594,6 +610,43 @@ export class JiraEmulator {
     this.failures.push({ times: 1, ...f });
   }
 
+  /**
+   * Adds a single-choice select list custom field (schema type `option`) with one global context and
+   * these option values (`disabled` ones as Jira lists them after an admin disables an option).
+   */
+  addSelectField(name: string, values: Array<string | { value: string; disabled?: boolean }>): { id: string } {
+    if (!name.trim()) throw new Error('a field needs a name');
+    const id = `customfield_${++this.catalogSeq.field}`;
+    const options = values.map((v) => {
+      const o = typeof v === 'string' ? { value: v } : v;
+      return { id: String(++this.catalogSeq.option), value: o.value, disabled: o.disabled ?? false };
+    });
+    this.extraSelectFields.set(id, { name, contextId: String(++this.catalogSeq.context), options });
+    return { id };
+  }
+
+  /**
+   * Gives the project's workflow one more status, `statusName`, and a global transition
+   * `transitionName` into it (a status of that name already on the site keeps its id).
+   */
+  addWorkflowStatus(projectKey: string, statusName: string, transitionName: string): void {
+    if (!this.projects.has(projectKey)) throw new Error(`no project ${projectKey}`);
+    if (ALL_STATUSES.some((s) => s.name === statusName)) throw new Error(`${statusName} is a status of every project`);
+    let statusId = this.extraStatusIds.get(statusName);
+    if (!statusId) {
+      statusId = String(++this.catalogSeq.status);
+      this.extraStatusIds.set(statusName, statusId);
+    }
+    const list = this.extraStatuses.get(projectKey) ?? [];
+    if (list.some((x) => x.name === statusName)) throw new Error(`${projectKey} has ${statusName} already`);
+    list.push({
+      statusId,
+      name: statusName,
+      transition: { id: String(++this.catalogSeq.transition), name: transitionName },
+    });
+    this.extraStatuses.set(projectKey, list);
+  }
+
   // ------------------------------------------------------------------ views
 
   issue(key: string) {
@@ -677,6 +730,9 @@ export class JiraEmulator {
       }),
       custom(FIELD_IDS.accessType, 'Access type', { type: 'string', custom: ext('access-type') }),
       custom(FIELD_IDS.adminGroup, 'Admin group', { type: 'string', custom: ext('admin-group') }),
+      ...[...this.extraSelectFields].map(([id, f]) =>
+        custom(id, f.name, { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' }),
+      ),
     ];
   }
 
@@ -751,6 +807,15 @@ export class JiraEmulator {
     if (method === 'GET' && path === '/rest/api/3/groups/picker') return this.groupsPicker(q);
     if (method === 'GET' && path === '/rest/api/3/group/bulk') return this.groupBulk(q);
     if (method === 'GET' && path === '/rest/api/3/role') return this.allRoles(caller);
+    if ((m = path.match(/^\/rest\/api\/3\/field\/([^/]+)\/context$/)) && method === 'GET')
+      return this.fieldContexts(m[1], q, caller);
+    if ((m = path.match(/^\/rest\/api\/3\/field\/([^/]+)\/context\/([^/]+)\/option$/)) && method === 'GET')
+      return this.contextOptions(m[1], m[2], q, caller);
+    if (method === 'GET' && path === '/rest/api/3/project/search') return this.projectSearch(q);
+    if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/statuses$/)) && method === 'GET')
+      return this.projectStatuses(m[1]);
+    if (method === 'GET' && path === '/rest/api/3/status') return this.allStatuses();
+    if (method === 'POST' && path === '/rest/api/3/workflows') return this.readWorkflows(req.body, caller);
     if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role$/)) && method === 'GET')
       return this.projectRoles(m[1], caller);
     if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role\/([^/]+)$/)) && method === 'GET')
@@ -1324,6 +1389,244 @@ export class JiraEmulator {
         total: all.length,
         isLast: page.startAt + values.length >= all.length,
         values: values.map((g) => ({ name: g.name, groupId: g.groupId })),
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ configuration reads (admin pickers)
+
+  /** The select-list custom fields and their single global context: Change type and those added. */
+  private selectFields(): Map<
+    string,
+    { name: string; contextId: string; options: Array<{ id: string; value: string; disabled: boolean }> }
+  > {
+    return new Map([
+      [
+        FIELD_IDS.changeType,
+        {
+          name: 'Change type',
+          contextId: '10400',
+          options: CHANGE_TYPE_OPTIONS.map((o) => ({ ...o, disabled: false })),
+        },
+      ],
+      ...this.extraSelectFields,
+    ]);
+  }
+
+  /** A custom field's contexts, as far as the emulator models them: one global context each. */
+  private contextsOf(fieldId: string): Array<{ id: string; name: string }> | undefined {
+    const select = this.selectFields().get(fieldId);
+    if (select) return [{ id: select.contextId, name: `Default Configuration Scheme for ${select.name}` }];
+    const field = this.fieldDefinitions().find((f) => f.id === fieldId);
+    if (!field || !field.custom) return undefined;
+    return [
+      {
+        id: String(10500 + Number(fieldId.slice('customfield_'.length)) - 10000),
+        name: `Default Configuration Scheme for ${field.name}`,
+      },
+    ];
+  }
+
+  private paged<T>(all: T[], q: URLSearchParams, defaultMax: number, selfPath: string): HandleResponse {
+    const page = this.page(q, defaultMax);
+    if ('status' in page) return page;
+    const values = all.slice(page.startAt, page.startAt + page.maxResults);
+    const isLast = page.startAt + values.length >= all.length;
+    return {
+      status: 200,
+      body: {
+        self: `${this.siteUrl}${selfPath}?startAt=${page.startAt}&maxResults=${page.maxResults}`,
+        ...(isLast
+          ? {}
+          : {
+              nextPage: `${this.siteUrl}${selfPath}?startAt=${page.startAt + values.length}&maxResults=${page.maxResults}`,
+            }),
+        maxResults: page.maxResults,
+        startAt: page.startAt,
+        total: all.length,
+        isLast,
+        values,
+      },
+    };
+  }
+
+  /** GET /rest/api/3/field/{fieldId}/context: Administer Jira only; 404 for a field that is not custom. */
+  private fieldContexts(fieldId: string, q: URLSearchParams, caller: EmulatedUser): HandleResponse {
+    if (!caller.admin)
+      return jiraError(403, 'You are not authorized to perform this action. Administrator privileges are required.');
+    const contexts = this.contextsOf(fieldId);
+    if (!contexts) return jiraError(404, 'The custom field was not found.');
+    return this.paged(
+      contexts.map((c) => ({ id: c.id, name: c.name, description: '', isGlobalContext: true, isAnyIssueType: true })),
+      q,
+      50,
+      `/rest/api/3/field/${fieldId}/context`,
+    );
+  }
+
+  /** GET /rest/api/3/field/{fieldId}/context/{contextId}/option: 400 when the field takes no options. */
+  private contextOptions(fieldId: string, contextId: string, q: URLSearchParams, caller: EmulatedUser): HandleResponse {
+    if (!caller.admin)
+      return jiraError(403, 'You are not authorized to perform this action. Administrator privileges are required.');
+    const contexts = this.contextsOf(fieldId);
+    if (!contexts) return jiraError(404, 'The custom field was not found.');
+    if (!contexts.some((c) => c.id === contextId)) return jiraError(404, 'The context was not found.');
+    const select = this.selectFields().get(fieldId);
+    if (!select) return jiraError(400, "The custom field doesn't support options.");
+    return this.paged(
+      select.options.map((o) => ({ id: o.id, value: o.value, disabled: o.disabled })),
+      q,
+      100,
+      `/rest/api/3/field/${fieldId}/context/${contextId}/option`,
+    );
+  }
+
+  /**
+   * GET /rest/api/3/project/search: projects whose key or name contains `query` (any case), or with one
+   * of `keys`, ordered by key or name, paged; `expand=issueTypes` adds each project's issue types.
+   */
+  private projectSearch(q: URLSearchParams): HandleResponse {
+    const query = (q.get('query') ?? '').toLowerCase();
+    const keys = new Set(q.getAll('keys').map((k) => k.toUpperCase()));
+    const orderBy = q.get('orderBy') ?? 'key';
+    const field = orderBy.replace(/^[+-]/, '');
+    if (field !== 'key' && field !== 'name')
+      return jiraError(400, `The emulator does not order projects by ${orderBy}.`);
+    const expand = new Set((q.get('expand') ?? '').split(',').map((x) => x.trim()));
+    const found = [...this.projects.values()]
+      .filter((p) => keys.size === 0 || keys.has(p.key))
+      .filter((p) => !query || p.key.toLowerCase().includes(query) || p.name.toLowerCase().includes(query))
+      .sort((a, b) => (orderBy.startsWith('-') ? -1 : 1) * a[field].localeCompare(b[field]));
+    return this.paged(
+      found.map((p) => ({
+        ...this.projectJson(p.key),
+        ...(expand.has('issueTypes')
+          ? {
+              issueTypes: Object.keys(ISSUE_TYPES).map((name) => this.issueTypeJson(name)),
+            }
+          : {}),
+      })),
+      q,
+      50,
+      '/rest/api/3/project/search',
+    );
+  }
+
+  /** The statuses of the project's workflow (the shared four, then those added), as `statusJson` renders them. */
+  private workflowStatusesOf(projectKey: string) {
+    const extra = (this.extraStatuses.get(projectKey) ?? []).map((x) => ({
+      self: `${this.siteUrl}/rest/api/3/status/${x.statusId}`,
+      description: '',
+      iconUrl: `${this.siteUrl}/images/icons/statuses/generic.png`,
+      name: x.name,
+      id: x.statusId,
+      statusCategory: {
+        self: `${this.siteUrl}/rest/api/3/statuscategory/4`,
+        ...STATUSES.IN_PROGRESS.category,
+      },
+    }));
+    return [...ALL_STATUSES.map((s) => this.statusJson(s.id)), ...extra];
+  }
+
+  /** GET /rest/api/3/project/{projectIdOrKey}/statuses: every issue type's statuses (one workflow per project). */
+  private projectStatuses(projectRef: string): HandleResponse {
+    const project = this.findProject(projectRef);
+    if (!project) return this.noProject(projectRef);
+    return {
+      status: 200,
+      body: Object.keys(ISSUE_TYPES).map((name) => ({
+        self: `${this.siteUrl}/rest/api/3/issuetype/${ISSUE_TYPES[name].id}`,
+        id: ISSUE_TYPES[name].id,
+        name,
+        subtask: false,
+        statuses: this.workflowStatusesOf(project.key),
+      })),
+    };
+  }
+
+  /** GET /rest/api/3/status: the statuses of every active workflow, each once. */
+  private allStatuses(): HandleResponse {
+    const seen = new Map<string, ReturnType<JiraEmulator['workflowStatusesOf']>[number]>();
+    for (const key of [...this.projects.keys()].sort())
+      for (const st of this.workflowStatusesOf(key)) if (!seen.has(st.id)) seen.set(st.id, st);
+    if (this.projects.size === 0) for (const st of ALL_STATUSES) seen.set(st.id, this.statusJson(st.id));
+    return { status: 200, body: [...seen.values()] };
+  }
+
+  /**
+   * POST /rest/api/3/workflows (readWorkflows): the workflows the given projects and issue types use,
+   * with their statuses and transitions. Administer Jira only (403 otherwise); pairs naming no project
+   * or issue type of a project add nothing.
+   */
+  private readWorkflows(body: unknown, caller: EmulatedUser): HandleResponse {
+    if (!caller.admin)
+      return jiraError(403, 'You are not authorized to perform this action. Administrator privileges are required.');
+    const b = (body ?? {}) as { projectAndIssueTypes?: Array<{ projectId?: unknown; issueTypeId?: unknown }> };
+    const pairs = Array.isArray(b.projectAndIssueTypes) ? b.projectAndIssueTypes : [];
+    const typeIds = new Set(Object.values(ISSUE_TYPES).map((t) => t.id));
+    const projects = [
+      ...new Set(pairs.filter((p) => typeIds.has(String(p.issueTypeId))).map((p) => String(p.projectId))),
+    ]
+      .map((id) => [...this.projects.values()].find((p) => p.id === id))
+      .filter((p): p is NonNullable<typeof p> => !!p)
+      .sort((a, b) => a.key.localeCompare(b.key));
+    const category = (key: string) => (key === 'new' ? 'TODO' : key === 'done' ? 'DONE' : 'IN_PROGRESS');
+    const statuses = new Map<string, { id: string; name: string; category: string }>();
+    const workflows = projects.map((p, i) => {
+      const extra = this.extraStatuses.get(p.key) ?? [];
+      const own = [
+        ...ALL_STATUSES.map((st) => ({ id: st.id, name: st.name, category: category(st.category.key) })),
+        ...extra.map((x) => ({ id: x.statusId, name: x.name, category: 'IN_PROGRESS' })),
+      ];
+      for (const st of own) statuses.set(st.id, st);
+      return {
+        id: `0f5e${String(i).padStart(4, '0')}-0000-4000-8000-${p.id.padStart(12, '0')}`,
+        name: `${p.key}: Software Simplified Workflow`,
+        description: '',
+        isEditable: true,
+        scope: { type: 'GLOBAL' },
+        version: { id: `1f5e${String(i).padStart(4, '0')}-0000-4000-8000-${p.id.padStart(12, '0')}`, versionNumber: 1 },
+        statuses: own.map((st) => ({ statusReference: st.id, deprecated: false, properties: {} })),
+        transitions: [
+          ...TRANSITIONS.map((t) => ({
+            id: t.id,
+            name: t.name,
+            description: '',
+            type: 'DIRECTED',
+            from: t.from.map((statusReference) => ({ statusReference })),
+            to: { statusReference: t.to },
+            actions: [],
+            validators: [],
+            triggers: [],
+            properties: {},
+          })),
+          ...extra.map((x) => ({
+            id: x.transition.id,
+            name: x.transition.name,
+            description: '',
+            type: 'GLOBAL',
+            from: [],
+            to: { statusReference: x.statusId },
+            actions: [],
+            validators: [],
+            triggers: [],
+            properties: {},
+          })),
+        ],
+      };
+    });
+    return {
+      status: 200,
+      body: {
+        statuses: [...statuses.values()].map((st) => ({
+          id: st.id,
+          name: st.name,
+          description: '',
+          scope: { type: 'GLOBAL' },
+          statusCategory: st.category,
+          statusReference: st.id,
+        })),
+        workflows,
       },
     };
   }

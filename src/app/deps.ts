@@ -12,6 +12,7 @@ import type {
   HealthStore,
   IssueTracker,
   JiraProbe,
+  JiraCatalog,
   Notifier,
   OktaConnection,
   OktaSecrets,
@@ -39,6 +40,8 @@ export interface AppDeps {
   permissions: PermissionChecker;
   /** Jira people, groups and project roles, for approver policy and its pickers. */
   approvers: ApproverDirectory;
+  /** Jira fields, options, projects, statuses and transitions, for the admin page's pickers and checks. */
+  catalog: JiraCatalog;
   queue: WorkQueue;
   /** What the install self-check exercises on the real platform (ADR 0014). */
   probes: { storage: StorageProbe; jira: JiraProbe };

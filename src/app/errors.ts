@@ -6,6 +6,9 @@ export interface Refusal {
   ok: false;
   code: string;
   message: string;
+  /** The message for each setting concerned (form field path → message), when the refusal names settings. */
+  fields?: Record<string, string>;
 }
-export const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
+export const refuse = (code: string, message: string, fields?: Record<string, string>): Refusal =>
+  fields && Object.keys(fields).length > 0 ? { ok: false, code, message, fields } : { ok: false, code, message };
 export type Outcome<T = object> = ({ ok: true } & T) | Refusal;

@@ -164,9 +164,12 @@ async function jiraChecks(deps: AppDeps): Promise<{ results: CheckResult[]; auth
   const scopes = await guarded('jira.scopes', async () => {
     const answers = await deps.probes.jira.probeRoutes();
     const details = answers.map(
-      (a) => `${a.route}: ${a.status !== undefined ? `HTTP ${a.status}` : `no answer (${a.problem})`} (${a.purpose})`,
+      (a) =>
+        `${a.route}: ${a.status !== undefined ? `HTTP ${a.status}` : `no answer (${a.problem})`} (${a.purpose})${a.status === 403 && a.without403 ? `; without this permission ${a.without403}` : ''}`,
     );
-    const denied = answers.filter((a) => refused(a.status));
+    // A 403 where the app has a fallback is a note, not a failure; a 401 (a scope) always fails.
+    const denied = answers.filter((a) => !(a.status === 403 && a.without403) && refused(a.status));
+    const coped = answers.filter((a) => a.status === 403 && a.without403);
     const unknown = answers.filter((a) => a.status === undefined || a.status === 429 || a.status >= 500);
     if (denied.length > 0)
       return {
@@ -185,7 +188,11 @@ async function jiraChecks(deps: AppDeps): Promise<{ results: CheckResult[]; auth
     return {
       id: 'jira.scopes',
       status: 'pass',
-      saw: `All ${answers.length} Jira routes the app calls answered without 401 or 403 (404 is the expected answer for the made-up issue, account and project used).`,
+      saw:
+        `All ${answers.length} Jira routes the app calls answered without 401 or 403${coped.length > 0 ? ' (but for those below)' : ''} (404 is the expected answer for the made-up issue, account and project used).` +
+        (coped.length > 0
+          ? ` ${coped.length} answered 403, which the app copes with: ${coped.map((a) => `${a.route} (${a.without403})`).join('; ')}.`
+          : ''),
       details,
     };
   });

@@ -19,6 +19,13 @@ import { auditOptions, verifyAudit, queryAudit } from '../app/admin/audit';
 import { getConnection, saveConnection, testConnection } from '../app/admin/connection';
 import { getDashboard } from '../app/admin/dashboard';
 import { getDiagnostics, runDiagnostics } from '../app/admin/diagnostics';
+import {
+  listDurationFields,
+  listFieldOptions,
+  listStatuses,
+  listTransitions,
+  searchProjects,
+} from '../app/admin/jira-choices';
 import { getPolicy, savePolicy } from '../app/admin/policy';
 import { cancelRequest } from '../app/admin/requests';
 import { revokeGrant } from '../app/admin/revoke';
@@ -66,6 +73,11 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.approverRolesList]: (deps) => listApproverRoles(deps),
   [ADMIN_KEYS.diagnosticsGet]: (deps) => getDiagnostics(deps),
   [ADMIN_KEYS.diagnosticsRun]: (deps, actor) => runDiagnostics(deps, actor),
+  [ADMIN_KEYS.jiraFields]: (deps) => listDurationFields(deps),
+  [ADMIN_KEYS.jiraFieldOptions]: (deps, _actor, input) => listFieldOptions(deps, input),
+  [ADMIN_KEYS.jiraStatuses]: (deps) => listStatuses(deps),
+  [ADMIN_KEYS.jiraTransitions]: (deps) => listTransitions(deps),
+  [ADMIN_KEYS.jiraProjects]: (deps, _actor, input) => searchProjects(deps, input),
 };
 
 interface Call {
@@ -86,7 +98,7 @@ async function handle<K extends AdminKey>(deps: AppDeps, key: K, call: Call): Pr
   let envelope: Envelope<AdminResponses[K]>;
   try {
     const outcome = await USE_CASES[key](deps, accountId, parsed.data as Input<K>);
-    envelope = outcome.ok ? success(outcome.data) : failure(outcome.code, outcome.message);
+    envelope = outcome.ok ? success(outcome.data) : failure(outcome.code, outcome.message, outcome.fields);
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
     const refusal = directoryRefusal(e);

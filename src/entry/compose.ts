@@ -17,6 +17,7 @@ import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
 import { JiraApproverDirectory } from '../adapters/jira/jira-approver-directory';
+import { JiraCatalogReader } from '../adapters/jira/jira-catalog';
 import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
 import { JiraNotifier } from '../adapters/jira/jira-notifier';
 import { JiraPermissionChecker } from '../adapters/jira/jira-permission-checker';
@@ -101,6 +102,7 @@ export function compose(): AppDeps {
     notifier: new JiraNotifier(clock),
     permissions: new JiraPermissionChecker(clock),
     approvers: new JiraApproverDirectory(clock),
+    catalog: new JiraCatalogReader(clock),
     queue: new ForgeWorkQueue(),
     probes: { storage: new KvsStorageProbe(() => clock.now()), jira: new JiraRouteProbe(clock) },
   };

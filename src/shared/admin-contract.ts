@@ -43,6 +43,16 @@ export const ADMIN_KEYS = {
   /** The installation self-check: the last result, and a run on demand (ADR 0014). */
   diagnosticsGet: 'admin/diagnostics/get',
   diagnosticsRun: 'admin/diagnostics/run',
+  /**
+   * Pickers for the policy and the allowlist, read from Jira as the app: select-list fields (the
+   * duration field), a field's options, the statuses and workflow transitions of the projects in use,
+   * and projects.
+   */
+  jiraFields: 'admin/jira/fields',
+  jiraFieldOptions: 'admin/jira/field-options',
+  jiraStatuses: 'admin/jira/statuses',
+  jiraTransitions: 'admin/jira/transitions',
+  jiraProjects: 'admin/jira/projects',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
 
@@ -64,6 +74,11 @@ export const ADMIN_ERRORS = {
   /** An approver setting names a Jira group, project role or person Jira does not know. */
   unknownApprover: 'POLICY.UNKNOWN_APPROVER',
   jiraUnavailable: 'JIRA.UNAVAILABLE',
+  /**
+   * A setting names something Jira does not have (a field, a field option, a status, a transition, a
+   * project); the refusal's `fields` put the message on each setting concerned.
+   */
+  notInJira: 'JIRA.NOT_FOUND',
 } as const;
 
 export const LIMITS = {
@@ -82,6 +97,10 @@ export const LIMITS = {
   maxApproversPerList: 20,
   auditPageSize: 200,
   searchQuery: 100,
+  /** Projects a project picker lists at once. */
+  projectHits: 50,
+  /** Projects read for "every project" when the policy's statuses and transitions are listed or checked. */
+  maxProjectsInUse: 100,
 } as const;
 
 // ---------------------------------------------------------------- helpers
@@ -381,6 +400,55 @@ export interface ApproverRoleHit {
   name: string;
   id: string;
 }
+
+// ---------------------------------------------------------------- Jira pickers
+
+/** A single-choice select list field of the site: what the duration field may be. */
+export interface JiraFieldHit {
+  id: string;
+  name: string;
+}
+/** Options of a select field, over all its contexts. */
+export interface JiraOptionList {
+  /** false: Jira does not let the app read the field's options; values are typed (checked only as far as Jira lets). */
+  listed: boolean;
+  options: Array<{ id: string; value: string; disabled: boolean }>;
+  /** Why the options are not listed, for a person. */
+  note?: string;
+}
+/**
+ * The projects whose statuses and transitions the policy may name: those the allowlisted groups name,
+ * or every project when a group allows any project (or none is allowlisted yet).
+ */
+export interface ProjectsInUse {
+  all: boolean;
+  /** The keys read (all: the first ones Jira lists, at most LIMITS.maxProjectsInUse). */
+  keys: string[];
+  /** All projects were meant but Jira has more than were read: a list may miss some names. */
+  truncated: boolean;
+}
+export interface JiraStatusList {
+  projects: ProjectsInUse;
+  names: string[];
+}
+export interface JiraTransitionList {
+  projects: ProjectsInUse;
+  /** false: Jira does not let the app read workflows; the name is typed and checked on the issue when used. */
+  listed: boolean;
+  names: string[];
+  note?: string;
+}
+export interface JiraProjectHit {
+  key: string;
+  name: string;
+}
+
+export const FieldOptionsInput = z
+  .object({ fieldId: z.string().regex(/^customfield_\d{1,18}$/, 'That is not the id of a Jira custom field.') })
+  .strict();
+export const ProjectSearchInput = z
+  .object({ query: z.string().trim().max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`).optional() })
+  .strict();
 
 export const GroupIdInput = z.object({ groupId });
 
@@ -760,6 +828,11 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.approverRolesList]: Empty,
   [ADMIN_KEYS.diagnosticsGet]: Empty,
   [ADMIN_KEYS.diagnosticsRun]: Empty,
+  [ADMIN_KEYS.jiraFields]: Empty,
+  [ADMIN_KEYS.jiraFieldOptions]: FieldOptionsInput,
+  [ADMIN_KEYS.jiraStatuses]: Empty,
+  [ADMIN_KEYS.jiraTransitions]: Empty,
+  [ADMIN_KEYS.jiraProjects]: ProjectSearchInput,
 } as const;
 
 /** What each key answers with (the `data` of a successful envelope). */
@@ -785,6 +858,11 @@ export interface AdminResponses {
   'admin/approvers/roles': ApproverRoleHit[];
   'admin/diagnostics/get': DiagnosticsView;
   'admin/diagnostics/run': DiagnosticsView;
+  'admin/jira/fields': JiraFieldHit[];
+  'admin/jira/field-options': JiraOptionList;
+  'admin/jira/statuses': JiraStatusList;
+  'admin/jira/transitions': JiraTransitionList;
+  'admin/jira/projects': JiraProjectHit[];
 }
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */

@@ -2,17 +2,23 @@
  * The one shape every resolver answers with (architecture.md rule 8). Error codes are stable strings
  * the UIs may branch on; messages are for people and never carry internals or secrets.
  */
-export type ResolverError = { code: string; message: string };
+/** `fields`: the message for each setting the error concerns (form field path → message), when it names any. */
+export type ResolverError = { code: string; message: string; fields?: Record<string, string> };
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
 
 export const success = <T>(data: T): Envelope<T> => ({ ok: true, data });
-export const failure = (code: string, message: string): Envelope<never> => ({ ok: false, error: { code, message } });
+export const failure = (code: string, message: string, fields?: Record<string, string>): Envelope<never> => ({
+  ok: false,
+  error: { code, message, ...(fields && Object.keys(fields).length > 0 ? { fields } : {}) },
+});
 
 /** Thrown by the UI-side unwrap so components handle one error type. */
 export class ResolverCallError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Messages by form field, when the refusal concerns particular settings. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ResolverCallError';
@@ -25,5 +31,5 @@ export function unwrap<T>(envelope: Envelope<T>): T {
     envelope && envelope.ok === false
       ? envelope.error
       : { code: 'UI.BAD_RESPONSE', message: 'The app answered in an unexpected way. Reload and try again.' };
-  throw new ResolverCallError(err.code, err.message);
+  throw new ResolverCallError(err.code, err.message, err.fields ?? {});
 }

@@ -75,6 +75,11 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/approvers/roles': {},
   'admin/diagnostics/get': {},
   'admin/diagnostics/run': {},
+  'admin/jira/fields': {},
+  'admin/jira/field-options': { fieldId: 'customfield_10050' },
+  'admin/jira/statuses': {},
+  'admin/jira/transitions': {},
+  'admin/jira/projects': { query: 'AC' },
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {

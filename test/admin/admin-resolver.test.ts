@@ -25,7 +25,7 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
     maxExtensions: 1,
     reminderLeadMinutes: 30,
     approvalMode: 'status',
-    allowedProjectKeys: ['OPS'],
+    allowedProjectKeys: [t.w.projectKey],
   },
   'admin/allowlist/update': {
     groupId: t.w.groups.linux,
@@ -61,6 +61,11 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/approvers/roles': {},
   'admin/diagnostics/get': {},
   'admin/diagnostics/run': {},
+  'admin/jira/fields': {},
+  'admin/jira/field-options': { fieldId: 'customfield_10050' },
+  'admin/jira/statuses': {},
+  'admin/jira/transitions': {},
+  'admin/jira/projects': { query: 'AC' },
 });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */

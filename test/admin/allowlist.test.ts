@@ -36,6 +36,9 @@ describe('allowlist', () => {
   test('adds an eligible group with the name Okta gives it, and audits who did it', async () => {
     const t = await connected();
     const linux = t.w.groups.linux;
+    // Project keys must name projects Jira has (checked at save: jira-choices.test.ts).
+    t.sb.jira.addProject({ key: 'OPS', name: 'Operations' });
+    t.sb.jira.addProject({ key: 'SEC', name: 'Security desk' });
     const r = await t.admin('admin/allowlist/add', policy(t, { allowedProjectKeys: ['ops', 'SEC'] }));
     expect(r).toEqual({
       ok: true,

@@ -18,6 +18,8 @@ interface Probe {
   path: Route;
   purpose: string;
   body?: unknown;
+  /** The app copes with a 403 here: what it does instead (see RouteAnswer.without403). */
+  without403?: string;
 }
 
 /** Ids that no Jira site has: issue ids and numbers start at 1, account ids are never all zeros. */
@@ -31,12 +33,16 @@ const ADF = {
   content: [{ type: 'paragraph', content: [{ type: 'text', text: 'self-check' }] }],
 };
 
-const probe = (method: Method, path: Route, purpose: string, body?: unknown): Probe => ({
+const probe = (method: Method, path: Route, purpose: string, body?: unknown, without403?: string): Probe => ({
   method,
   path,
   purpose,
   body,
+  ...(without403 ? { without403 } : {}),
 });
+
+/** The admin page's pickers type instead of listing when Jira lets the app's user see no more. */
+const TYPED = 'the admin page lets the admin type the value, unchecked';
 
 /** Each route the adapters call (method and path template), with what the app uses it for. */
 export const ROUTE_PROBES: readonly Probe[] = [
@@ -72,6 +78,30 @@ export const ROUTE_PROBES: readonly Probe[] = [
   ),
   probe('GET', route`/rest/api/3/group/bulk?groupName=${NO_MATCH}&maxResults=${1}`, 'check an approver group exists'),
   probe('GET', route`/rest/api/3/role`, 'list project roles for approver steps'),
+  probe(
+    'GET',
+    route`/rest/api/3/field/${'customfield_0'}/context?startAt=${0}&maxResults=${1}`,
+    "list a select field's contexts (policy pickers)",
+    undefined,
+    TYPED,
+  ),
+  probe(
+    'GET',
+    route`/rest/api/3/field/${'customfield_0'}/context/${'0'}/option?startAt=${0}&maxResults=${1}`,
+    "list a select field's options (policy pickers)",
+    undefined,
+    TYPED,
+  ),
+  probe('GET', route`/rest/api/3/project/search?query=${NO_MATCH}&maxResults=${1}`, 'pick projects (policy pickers)'),
+  probe('GET', route`/rest/api/3/project/${NO_PROJECT}/statuses`, "list a project's statuses (policy pickers)"),
+  probe('GET', route`/rest/api/3/status`, 'list statuses when every project is in use (policy pickers)'),
+  probe(
+    'POST',
+    route`/rest/api/3/workflows`,
+    "list the workflows' transitions (close-out picker)",
+    { projectAndIssueTypes: [{ projectId: '0', issueTypeId: '0' }] },
+    TYPED,
+  ),
   probe('POST', route`/rest/api/3/search/jql`, 'find requests the trigger never recorded (hourly catch-up)', {
     jql: 'updated >= "-1m" ORDER BY created ASC',
     maxResults: 1,
@@ -95,7 +125,7 @@ export class JiraRouteProbe implements JiraProbe {
   async probeRoutes(): Promise<RouteAnswer[]> {
     return Promise.all(
       ROUTE_PROBES.map(async (p): Promise<RouteAnswer> => {
-        const base = { route: label(p), purpose: p.purpose };
+        const base = { route: label(p), purpose: p.purpose, ...(p.without403 ? { without403: p.without403 } : {}) };
         try {
           const res = await jiraRequest({ as: 'app' }, p.method, p.path, {
             ...(p.body === undefined ? {} : { body: p.body }),

@@ -8,6 +8,7 @@
 import { HOLDING_STATUSES } from '../../domain/grant';
 import { describeSteps, stepsOf } from '../../domain/approval-policy';
 import { approverView, checkApprovers } from './approvers';
+import { checkProjectKeys } from './jira-choices';
 import { approvalWindowDays, type GroupPolicy } from '../../domain/policy';
 import {
   ADMIN_ERRORS,
@@ -21,7 +22,7 @@ import { refuse } from '../errors';
 import { DirectoryError, type Directory, type GroupPreflightReport } from '../ports';
 import { auditConfigChange, ok, withDirectory, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory' | 'issues' | 'approvers'>;
+type Deps = Pick<AppDeps, 'config' | 'grants' | 'audit' | 'clock' | 'directory' | 'issues' | 'approvers' | 'catalog'>;
 
 async function views(deps: Pick<Deps, 'grants' | 'issues'>, list: GroupPolicy[]): Promise<AllowlistEntryView[]> {
   const holding = (await Promise.all(HOLDING_STATUSES.map((s) => deps.grants.listByStatus(s)))).flat();
@@ -90,6 +91,8 @@ export async function addToAllowlist(
     );
   const unknownApprover = await checkApprovers(deps, input.approvalSteps);
   if (unknownApprover) return unknownApprover;
+  const unknownProject = await checkProjectKeys(deps, input.allowedProjectKeys);
+  if (unknownProject) return unknownProject;
   return withDirectory(deps, async (directory) => {
     let preflight: GroupPreflightReport;
     let eligible: Awaited<ReturnType<Directory['checkGroupEligible']>>;
@@ -139,6 +142,8 @@ export async function updateAllowlistEntry(
   if (i < 0) return refuse(ADMIN_ERRORS.notAllowlisted, 'That group is no longer on the allowlist. Reload the page.');
   const unknownApprover = await checkApprovers(deps, input.approvalSteps);
   if (unknownApprover) return unknownApprover;
+  const unknownProject = await checkProjectKeys(deps, input.allowedProjectKeys);
+  if (unknownProject) return unknownProject;
   const entry: GroupPolicy = { ...list[i], ...limits(input) };
   // Steps sent empty go back to the default; steps not sent (older callers) stay as they were.
   if (input.approvalSteps?.length === 0) delete entry.approvalSteps;

@@ -1,14 +1,16 @@
 /**
  * Duration and approval policy, identity mapping, close-out and notifications. The form edits lists
- * (so a duplicate row can be pointed at); the store keeps the domain's PolicySettings.
+ * (so a duplicate row can be pointed at); the store keeps the domain's PolicySettings. A save checks
+ * that every Jira choice exists (jira-choices.ts) and that every mapped account is known to Jira.
  */
 import type { PolicySettings } from '../../domain/policy';
 import { ADMIN_ERRORS, type PolicyParsed, type PolicyView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
+import { checkPolicyChoices } from './jira-choices';
 import { auditConfigChange, displayNames, ok, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'config' | 'issues' | 'audit' | 'clock'>;
+type Deps = Pick<AppDeps, 'config' | 'issues' | 'audit' | 'clock' | 'catalog'>;
 
 function toForm(p: PolicySettings): PolicyParsed {
   return {
@@ -50,6 +52,9 @@ export async function getPolicy(deps: Pick<Deps, 'config' | 'issues'>): Promise<
 export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed): Promise<AdminOutcome<PolicyView>> {
   const before = await deps.config.getPolicy();
   const next = toSettings(input);
+  // The duration field, its values, the approval status and the close-out transition exist in Jira.
+  const notInJira = await checkPolicyChoices(deps, input);
+  if (notInJira) return notInJira;
   // A mapping row for an account Jira does not know would never match a requester: say so now.
   const added = Object.keys(next.requesterMapping).filter(
     (a) => before.requesterMapping[a] !== next.requesterMapping[a],

@@ -422,6 +422,56 @@ export interface ApproverDirectory {
   listRoles(): Promise<Array<{ name: string; id: string }>>;
 }
 
+/** A field of the site, as the admin page's pickers see it. */
+export interface CatalogField {
+  id: string;
+  name: string;
+  custom: boolean;
+  /** A single-choice select list (schema type `option`): one value per issue, from a list of options. */
+  select: boolean;
+}
+
+export interface CatalogProject {
+  id: string;
+  key: string;
+  name: string;
+  /** The project's issue type ids, when asked for. */
+  issueTypeIds?: string[];
+}
+
+/**
+ * What Jira lists, or why it does not: `not-found` (no such field or project) or `not-allowed` (Jira does
+ * not let the app read it, e.g. workflows or field options without the Administer Jira permission).
+ */
+export type Listing<T> = { listed: true; items: T[] } | { listed: false; reason: 'not-found' | 'not-allowed' };
+
+/**
+ * The parts of Jira's configuration the admin page picks from and checks settings against, read as
+ * the app: fields and their options, projects, statuses and workflow transitions. Failures are thrown
+ * as `IssueTrackerError`.
+ */
+export interface JiraCatalog {
+  fields(): Promise<CatalogField[]>;
+  /** A custom field's options over all its contexts (one per value, disabled ones marked). */
+  fieldOptions(fieldId: string): Promise<Listing<{ id: string; value: string; disabled: boolean }>>;
+  /**
+   * Projects by key, at most `limit`: those whose key or name contains `query`, or those with one of
+   * `keys` (the ones that exist), or all; `more` when Jira has more than were read.
+   */
+  projects(q: {
+    query?: string;
+    keys?: readonly string[];
+    limit: number;
+    withIssueTypes?: boolean;
+  }): Promise<{ projects: CatalogProject[]; more: boolean }>;
+  /** The status names of the project's workflows (every issue type). */
+  projectStatuses(projectKey: string): Promise<Listing<string>>;
+  /** Every status of the site's active workflows. */
+  allStatuses(): Promise<string[]>;
+  /** The transition names of the workflows these projects and issue types use. */
+  workflowTransitions(pairs: ReadonlyArray<{ projectId: string; issueTypeId: string }>): Promise<Listing<string>>;
+}
+
 /**
  * Once-only markers for work that has no grant to hang on (a View or Extend request, a refusal
  * comment): `claim` succeeds for exactly one caller per key.
@@ -479,6 +529,11 @@ export interface RouteAnswer {
   status?: number;
   /** Why there is no status (network, proxy). */
   problem?: string;
+  /**
+   * Set when the app copes with a 403 here (it needs a Jira permission the app's user may lack, and
+   * the app falls back): what the fallback is. A 401 (a missing scope) still fails.
+   */
+  without403?: string;
 }
 
 export interface JiraProbe {

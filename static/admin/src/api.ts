@@ -22,10 +22,11 @@ export async function call<K extends AdminKey>(key: K, payload?: AdminPayload<K>
   return unwrap(envelope);
 }
 
-export const errorOf = (e: unknown): { code: string; message: string } =>
+/** The error for people; `fields`: its message for each form field it concerns (empty when none). */
+export const errorOf = (e: unknown): { code: string; message: string; fields: Record<string, string> } =>
   e instanceof ResolverCallError
-    ? { code: e.code, message: e.message }
-    : { code: 'UI.ERROR', message: 'Something went wrong on this page. Reload and try again.' };
+    ? { code: e.code, message: e.message, fields: e.fields }
+    : { code: 'UI.ERROR', message: 'Something went wrong on this page. Reload and try again.', fields: {} };
 
 export interface HostContext {
   siteUrl?: string;

@@ -104,7 +104,9 @@ test('the allowlist refuses an admin-role group with the reason and adds an ordi
   await app.getByTestId('submit-policy').click();
   await expectText(app.getByTestId('maxDurationHours-error'), 'at least 1');
   await app.locator('#maxDurationHours').fill('8');
+  // Projects are picked from Jira's (issue 13 §3), no longer typed.
   await app.locator('#allowedProjectKeys').fill(world.projectKey);
+  await app.getByRole('option', { name: `${world.projectKey} · Access Requests` }).click();
   await app.getByTestId('submit-policy').click();
   await expectText(app.getByTestId('allowlist-notice'), 'PAM Linux Sysadmins was added');
   await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
@@ -117,7 +119,9 @@ test('the allowlist refuses an admin-role group with the reason and adds an ordi
 test('policy: an invalid cap is refused inline and nothing is saved; then the policy is saved', async () => {
   await openTab('tab-policy', 'policy-screen');
   await app.locator('#emergencyMaxHours').fill('48');
+  // The close-out transition is picked from the workflows' transitions (issue 13 §3), no longer typed.
   await app.locator('#closeOutTransitionName').fill('Done');
+  await app.getByRole('option', { name: 'Done', exact: true }).click();
   await app.getByTestId('save-policy').click();
   await expectText(app.getByTestId('emergencyMaxHours-error'), 'at most 24');
   await app.getByTestId('policy-problem').waitFor();

@@ -136,14 +136,21 @@ export function TextField(props: {
   required?: boolean;
   width?: number | string;
   autoComplete?: string;
+  /** The allowed range of a number, shown next to the label whatever the field holds (e.g. 1 to 168 h). */
+  limit?: { min: number; max: number; unit?: string };
 }) {
   const helpId = `${props.id}-help`;
   const errId = `${props.id}-error`;
+  const limitId = `${props.id}-limit`;
+  const described = [props.limit ? limitId : '', props.error ? errId : props.helper ? helpId : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div style={{ marginBottom: token('space.150', '12px'), maxWidth: props.width ?? 480 }}>
       <Label htmlFor={props.id}>
         {props.label}
         {props.required ? ' *' : ''}
+        {props.limit && <LimitHint id={limitId} {...props.limit} />}
       </Label>
       <Textfield
         id={props.id}
@@ -153,7 +160,8 @@ export function TextField(props: {
         placeholder={props.placeholder}
         isInvalid={!!props.error}
         autoComplete={props.autoComplete ?? 'off'}
-        aria-describedby={props.error ? errId : props.helper ? helpId : undefined}
+        {...(props.limit ? { min: props.limit.min, max: props.limit.max } : {})}
+        aria-describedby={described || undefined}
         onChange={(e) => props.onChange((e.target as HTMLInputElement).value)}
       />
       {props.error ? (
@@ -166,6 +174,27 @@ export function TextField(props: {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** "1–168 h": a number's allowed range, beside its label. */
+export const limitText = (l: { min: number; max: number; unit?: string }) =>
+  `${l.min}–${l.max}${l.unit ? ` ${l.unit}` : ''}`;
+
+export function LimitHint({ id, ...l }: { id: string; min: number; max: number; unit?: string }) {
+  return (
+    <span
+      id={id}
+      data-testid={id}
+      style={{
+        marginLeft: token('space.075', '6px'),
+        fontWeight: 400,
+        whiteSpace: 'nowrap',
+        color: token('color.text.subtle', '#505F79'),
+      }}
+    >
+      {limitText(l)}
+    </span>
   );
 }
 

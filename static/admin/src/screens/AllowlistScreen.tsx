@@ -9,6 +9,7 @@ import {
   ADMIN_KEYS,
   fieldErrors,
   GroupPolicyInput,
+  LIMITS,
   OKTA_ROLE_PERMISSIONS,
   type AllowlistEntryView,
   type GroupSearchHit,
@@ -24,6 +25,7 @@ import {
   withPeopleNames,
   type StepDraft,
 } from '../components/ApproversEditor';
+import { ProjectPicker } from '../components/JiraPickers';
 import {
   Empty,
   FieldError,
@@ -44,7 +46,8 @@ type PolicyDraft = {
   maxExtensions: string;
   reminderLeadMinutes: string;
   approvalMode: ApprovalMode;
-  allowedProjectKeys: string;
+  /** Picked from Jira's projects (typed only while Jira does not answer). */
+  allowedProjectKeys: string[];
   approvalWindowDays: string;
   /** Approver steps (approval required only); none: the default, the weakest. */
   steps: StepDraft[];
@@ -62,7 +65,7 @@ const NEW_DEFAULTS = {
   maxExtensions: '2',
   reminderLeadMinutes: '60',
   approvalMode: 'none' as const,
-  allowedProjectKeys: '',
+  allowedProjectKeys: [] as string[],
   approvalWindowDays: '7',
   steps: [] as StepDraft[],
 };
@@ -82,7 +85,7 @@ const draftOf = (e: AllowlistEntryView): PolicyDraft => ({
   maxExtensions: String(e.maxExtensions),
   reminderLeadMinutes: String(e.reminderLeadMinutes),
   approvalMode: e.approvalMode,
-  allowedProjectKeys: e.allowedProjectKeys.join(', '),
+  allowedProjectKeys: [...e.allowedProjectKeys],
   approvalWindowDays: String(e.approvalWindowDays ?? 7),
   steps: stepDraftsOf(e.approvalSteps, e.approverNames ?? {}),
 });
@@ -94,10 +97,7 @@ const payloadOf = (d: PolicyDraft) => ({
   maxExtensions: toNumber(d.maxExtensions) as number,
   reminderLeadMinutes: toNumber(d.reminderLeadMinutes) as number,
   approvalMode: d.approvalMode,
-  allowedProjectKeys: d.allowedProjectKeys
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean),
+  allowedProjectKeys: [...d.allowedProjectKeys],
   approvalWindowDays: toNumber(d.approvalWindowDays) as number,
   // Empty resets the group to the default approvers; without approval no step applies.
   approvalSteps: d.approvalMode === 'status' ? stepsPayloadOf(d.steps) : [],
@@ -141,8 +141,8 @@ function PolicyForm({
     } catch (e) {
       const refusal = errorOf(e);
       setRefusal({ ...refusal, message: withPeopleNames(refusal.message, d.steps) });
-      // A refusal naming an approver (or a field) goes on that field too.
-      setErrors(approverRefusalErrors(refusal, d.steps));
+      // A refusal naming an approver (or a field, or a project Jira does not have) goes on that field too.
+      setErrors({ ...approverRefusalErrors(refusal, d.steps), ...refusal.fields });
     } finally {
       setBusy(false);
     }
@@ -190,6 +190,7 @@ function PolicyForm({
           onChange={(v) => set({ maxDurationHours: v })}
           error={errors.maxDurationHours}
           helper="Longest single grant."
+          limit={{ min: 1, max: LIMITS.maxDurationHours, unit: 'h' }}
         />
         <TextField
           id="maxLifetimeHours"
@@ -198,7 +199,8 @@ function PolicyForm({
           value={d.maxLifetimeHours}
           onChange={(v) => set({ maxLifetimeHours: v })}
           error={errors.maxLifetimeHours}
-          helper="Counted from the first start."
+          helper="Counted from the first start; at least the max duration."
+          limit={{ min: 1, max: LIMITS.maxLifetimeHours, unit: 'h' }}
         />
         <TextField
           id="maxExtensions"
@@ -207,6 +209,8 @@ function PolicyForm({
           value={d.maxExtensions}
           onChange={(v) => set({ maxExtensions: v })}
           error={errors.maxExtensions}
+          helper="How often a grant may be extended."
+          limit={{ min: 0, max: LIMITS.maxExtensions }}
         />
         <TextField
           id="reminderLeadMinutes"
@@ -215,7 +219,8 @@ function PolicyForm({
           value={d.reminderLeadMinutes}
           onChange={(v) => set({ reminderLeadMinutes: v })}
           error={errors.reminderLeadMinutes}
-          helper="How long before the end the requester is reminded."
+          helper="How long before the end the requester is reminded; shorter than the max duration."
+          limit={{ min: 0, max: LIMITS.maxReminderLeadMinutes, unit: 'min' }}
         />
       </div>
       <div style={{ marginBottom: token('space.150', '12px') }}>
@@ -261,19 +266,18 @@ function PolicyForm({
           onChange={(v) => set({ approvalWindowDays: v })}
           error={errors.approvalWindowDays}
           helper="A request not approved within this many days is closed with a comment."
+          limit={{ min: 1, max: LIMITS.maxApprovalWindowDays, unit: 'days' }}
         />
       )}
       {d.approvalMode === 'status' && (
         <ApproversSection steps={d.steps} onChange={(steps) => set({ steps })} errors={errors} />
       )}
-      <TextField
+      <ProjectPicker
         id="allowedProjectKeys"
-        label="Allowed Jira projects"
-        value={d.allowedProjectKeys}
-        onChange={(v) => set({ allowedProjectKeys: v })}
+        keys={d.allowedProjectKeys}
+        onChange={(keys) => set({ allowedProjectKeys: keys })}
         error={errors.allowedProjectKeys}
-        placeholder="OPS, SEC"
-        helper="Project keys separated by commas. Empty: every project may request this group."
+        helper={`Projects whose issues may request this group, at most ${LIMITS.maxProjectKeys}. None: every project may.`}
       />
       <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
         <Button type="submit" appearance="primary" testId="submit-policy" isLoading={busy}>

@@ -1,10 +1,31 @@
 import Button from '@atlaskit/button/new';
+import { HelperMessage, Label } from '@atlaskit/form';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
-import { ADMIN_KEYS, fieldErrors, PolicyInput, type PolicyView } from '../../../../src/shared/admin-contract';
+import {
+  ADMIN_ERRORS,
+  ADMIN_KEYS,
+  fieldErrors,
+  LIMITS,
+  PolicyInput,
+  type JiraFieldHit,
+  type JiraOptionList,
+  type PolicyView,
+} from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
-import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, toNumber, useLoad } from '../components/ui';
+import { ChoiceInput, JiraChoiceField, projectsInWords, useKeyedLoad, type Choice } from '../components/JiraPickers';
+import {
+  FieldError,
+  limitText,
+  Loading,
+  LoadProblem,
+  Notice,
+  Problem,
+  TextField,
+  toNumber,
+  useLoad,
+} from '../components/ui';
 
 type Draft = {
   durationFieldName: string;
@@ -71,6 +92,17 @@ const th = {
   fontWeight: 600,
 };
 const td = { padding: `0 ${token('space.100', '8px')} ${token('space.050', '4px')} 0`, verticalAlign: 'top' as const };
+const subtle = { color: token('color.text.subtle', '#505F79') };
+
+const HOURS = { min: 1, max: LIMITS.maxDurationHours, unit: 'h' };
+const EMERGENCY_HOURS = { min: 1, max: LIMITS.maxEmergencyHours, unit: 'h' };
+
+/** The field the app reads: matched by name in any case, as the app matches it. */
+const fieldNamed = (fields: JiraFieldHit[] | undefined, name: string) =>
+  fields?.find((f) => f.name.trim().toLocaleLowerCase() === name.trim().toLocaleLowerCase());
+
+const optionChoices = (list: JiraOptionList): Choice[] =>
+  list.options.map((o) => ({ value: o.value, label: o.disabled ? `${o.value} (disabled in Jira)` : o.value }));
 
 export function PolicyScreen() {
   const loaded = useLoad(() => call(ADMIN_KEYS.policyGet));
@@ -78,6 +110,13 @@ export function PolicyScreen() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [banner, setBanner] = useState<{ ok: boolean; message: string } | undefined>();
+  // What Jira has, for the pickers (read as the app).
+  const fields = useLoad(() => call(ADMIN_KEYS.jiraFields));
+  const statuses = useLoad(() => call(ADMIN_KEYS.jiraStatuses));
+  const transitions = useLoad(() => call(ADMIN_KEYS.jiraTransitions));
+  const fieldName = draft?.durationFieldName ?? loaded.data?.durationFieldName ?? '';
+  const field = fieldNamed(fields.data, fieldName);
+  const options = useKeyedLoad(field?.id, (fieldId) => call(ADMIN_KEYS.jiraFieldOptions, { fieldId }));
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the policy…" />;
   if (loaded.error && !loaded.data)
@@ -112,7 +151,17 @@ export function PolicyScreen() {
       setDraft(fromView(saved));
       setBanner({ ok: true, message: 'Policy saved.' });
     } catch (e) {
-      setBanner({ ok: false, message: errorOf(e).message });
+      const refusal = errorOf(e);
+      // A choice Jira does not have is named on its field too, and the lists are read again: Jira (or
+      // the allowlist's projects) changed since they were loaded.
+      setErrors(refusal.fields);
+      setBanner({ ok: false, message: refusal.message });
+      if (refusal.code === ADMIN_ERRORS.notInJira) {
+        void fields.reload();
+        void statuses.reload();
+        void transitions.reload();
+        void options.reload();
+      }
     } finally {
       setBusy(false);
     }
@@ -120,6 +169,11 @@ export function PolicyScreen() {
 
   const mapping = d.durationMapping;
   const people = d.requesterMapping;
+  // The duration values: picked from the field's options, typed when Jira cannot list them.
+  const valueChoices =
+    field && options.data?.listed ? optionChoices(options.data) : field && options.loading ? [] : undefined;
+  const unmapped = (valueChoices ?? []).filter((c) => !mapping.some((m) => m.value === c.value));
+  const mappedValues = mapping.map((m) => m.value.trim()).filter(Boolean);
 
   return (
     <form
@@ -131,42 +185,63 @@ export function PolicyScreen() {
       }}
     >
       <h3>Duration</h3>
-      <TextField
+      <JiraChoiceField
         id="durationFieldName"
         label="Duration field"
         required
+        what="select list fields"
         value={d.durationFieldName}
         onChange={(v) => set({ durationFieldName: v })}
         error={errors.durationFieldName}
-        helper="The Jira field whose value sets how long access lasts (default: Change type)."
+        state={{
+          ...fields,
+          data: fields.data && {
+            listed: true,
+            choices: fields.data.map((f) => ({ value: f.name, label: f.name })),
+          },
+        }}
+        placeholder="Choose a select list field"
+        emptyText="Jira has no single-choice select list field: create one (e.g. Change type) and reload."
+        helper="The Jira select list whose value sets how long access lasts (default: Change type). Only single-choice select lists are listed."
       />
       <table style={tableStyle} data-testid="duration-mapping">
         <thead>
           <tr>
             <th style={th}>Field value</th>
-            <th style={th}>Hours</th>
+            <th style={th}>
+              Hours <span style={{ ...subtle, fontWeight: 400 }}>{limitText(HOURS)}</span>
+            </th>
             <th />
           </tr>
         </thead>
         <tbody>
           {mapping.map((m, i) => (
             <tr key={i}>
-              <td style={td}>
-                {cellInput(
-                  `durationMapping.${i}.value`,
-                  m.value,
-                  (v) => set({ durationMapping: mapping.map((x, j) => (j === i ? { ...x, value: v } : x)) }),
-                  errors[`durationMapping.${i}.value`],
-                  { label: `Value ${i + 1}`, placeholder: 'Standard' },
-                )}
+              <td style={{ ...td, width: 280 }}>
+                <ChoiceInput
+                  id={`durationMapping.${i}.value`}
+                  ariaLabel={`Value ${i + 1}`}
+                  value={m.value}
+                  onChange={(v) => set({ durationMapping: mapping.map((x, j) => (j === i ? { ...x, value: v } : x)) })}
+                  choices={
+                    valueChoices &&
+                    valueChoices.filter((c) => c.value === m.value || !mapping.some((x) => x.value === c.value))
+                  }
+                  loading={!!field && options.loading && !options.data}
+                  invalid={!!errors[`durationMapping.${i}.value`]}
+                  placeholder={valueChoices ? 'Choose a value' : 'Standard'}
+                  emptyText={`Every value of ${field?.name ?? 'the field'} is mapped`}
+                  compact
+                />
+                <FieldError id={`durationMapping.${i}.value`} error={errors[`durationMapping.${i}.value`]} />
               </td>
-              <td style={td}>
+              <td style={{ ...td, width: 140 }}>
                 {cellInput(
                   `durationMapping.${i}.hours`,
                   m.hours,
                   (v) => set({ durationMapping: mapping.map((x, j) => (j === i ? { ...x, hours: v } : x)) }),
                   errors[`durationMapping.${i}.hours`],
-                  { label: `Hours for value ${i + 1}`, type: 'number' },
+                  { label: `Hours for value ${i + 1} (${limitText(HOURS)})`, type: 'number' },
                 )}
               </td>
               <td style={td}>
@@ -179,12 +254,51 @@ export function PolicyScreen() {
         </tbody>
       </table>
       <FieldError id="durationMapping" error={errors.durationMapping} />
-      <Button
-        testId="add-duration-value"
-        onClick={() => set({ durationMapping: [...mapping, { value: '', hours: '' }] })}
-      >
-        Add a value
-      </Button>
+      <div data-testid="duration-values-state" style={{ maxWidth: 640 }}>
+        {fields.data && !field && d.durationFieldName.trim() !== '' && (
+          <HelperMessage>
+            Jira has no select list named “{d.durationFieldName}”: choose the duration field above to pick its values.
+          </HelperMessage>
+        )}
+        {field && options.data?.listed === false && options.data.note && (
+          <HelperMessage>{options.data.note}</HelperMessage>
+        )}
+        {field && options.data?.listed && options.data.options.length === 0 && (
+          <HelperMessage>{field.name} has no options in Jira yet: add them in Jira, then reload.</HelperMessage>
+        )}
+        {field && options.error && !options.loading && (
+          <LoadProblem
+            testId="duration-values-problem"
+            title={`Could not load the values of ${field.name} from Jira`}
+            message={`${options.error.message} You can type the values meanwhile: they are checked against Jira when you save.`}
+            onRetry={() => void options.reload()}
+          />
+        )}
+      </div>
+      <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
+        <Button
+          testId="add-duration-value"
+          onClick={() => set({ durationMapping: [...mapping, { value: '', hours: '' }] })}
+        >
+          Add a value
+        </Button>
+        {valueChoices && unmapped.length > 0 && (
+          <Button
+            testId="add-all-values"
+            appearance="subtle"
+            onClick={() =>
+              set({
+                durationMapping: [
+                  ...mapping.filter((m) => m.value.trim() !== '' || m.hours.trim() !== ''),
+                  ...unmapped.map((c) => ({ value: c.value, hours: d.defaultDurationHours })),
+                ],
+              })
+            }
+          >
+            Add every value of {field?.name} ({unmapped.length})
+          </Button>
+        )}
+      </div>
       <div style={{ marginTop: token('space.150', '12px') }}>
         <TextField
           id="defaultDurationHours"
@@ -194,19 +308,35 @@ export function PolicyScreen() {
           onChange={(v) => set({ defaultDurationHours: v })}
           error={errors.defaultDurationHours}
           helper="When the field is empty or holds another value. Each group's max duration still caps it."
-          width={240}
+          width={280}
+          limit={HOURS}
         />
       </div>
 
       <h3>Approval</h3>
-      <TextField
+      <JiraChoiceField
         id="approvalStatusName"
         label="Approval status"
         required
+        what="statuses"
         value={d.approvalStatusName}
         onChange={(v) => set({ approvalStatusName: v })}
         error={errors.approvalStatusName}
-        helper="For groups with approval: access starts when someone other than the requester moves the issue into this status."
+        state={{
+          ...statuses,
+          data: statuses.data && {
+            listed: true,
+            choices: statuses.data.names.map((n) => ({ value: n, label: n })),
+          },
+        }}
+        placeholder="Choose a status"
+        emptyText="The projects in use have no status to choose."
+        helper={
+          <>
+            For groups with approval: access starts when someone other than the requester moves the issue into this
+            status. Listed: the statuses of {projectsInWords(statuses.data?.projects)}.
+          </>
+        }
       />
       <div
         style={{
@@ -216,14 +346,27 @@ export function PolicyScreen() {
           maxWidth: 640,
         }}
       >
-        <TextField
-          id="emergencyValue"
-          label="Emergency value"
-          value={d.emergencyValue}
-          onChange={(v) => set({ emergencyValue: v })}
-          error={errors.emergencyValue}
-          helper="A field value that skips approval (flagged in the audit). Empty: no emergency path."
-        />
+        <div style={{ marginBottom: token('space.150', '12px') }} data-testid="emergencyValue-picker">
+          <Label htmlFor="emergencyValue">Emergency value</Label>
+          <ChoiceInput
+            id="emergencyValue"
+            value={d.emergencyValue}
+            onChange={(v) => set({ emergencyValue: v })}
+            choices={mappedValues.map((v) => ({ value: v, label: v }))}
+            invalid={!!errors.emergencyValue}
+            clearable
+            placeholder="None: no emergency path"
+            emptyText="Map a value above first"
+            unknownLabel={(v) => `${v} (not among the values above)`}
+          />
+          {errors.emergencyValue ? (
+            <FieldError id="emergencyValue" error={errors.emergencyValue} />
+          ) : (
+            <HelperMessage>
+              A value above that skips approval (flagged in the audit). None: no emergency path.
+            </HelperMessage>
+          )}
+        </div>
         <TextField
           id="emergencyMaxHours"
           label="Emergency cap (hours)"
@@ -231,6 +374,7 @@ export function PolicyScreen() {
           value={d.emergencyMaxHours}
           onChange={(v) => set({ emergencyMaxHours: v })}
           error={errors.emergencyMaxHours}
+          limit={EMERGENCY_HOURS}
         />
       </div>
 
@@ -289,13 +433,33 @@ export function PolicyScreen() {
       </Button>
 
       <h3>Close-out and notifications</h3>
-      <TextField
+      <JiraChoiceField
         id="closeOutTransitionName"
         label="Close-out transition"
+        what="workflow transitions"
         value={d.closeOutTransitionName}
         onChange={(v) => set({ closeOutTransitionName: v })}
         error={errors.closeOutTransitionName}
-        helper="Transition applied to the issue when its access ends (e.g. Done). Empty: the issue is left alone."
+        clearable
+        state={{
+          ...transitions,
+          data: transitions.data && {
+            listed: transitions.data.listed,
+            note: transitions.data.note,
+            choices: transitions.data.names.map((n) => ({ value: n, label: n })),
+          },
+        }}
+        placeholder="None: leave the issue alone"
+        emptyText="The workflows in use have no transition to choose."
+        helper={
+          <>
+            Applied to the issue when its access ends, where the issue offers it (e.g. Done). None: the issue is left
+            alone.
+            {transitions.data?.listed
+              ? ` Listed: the transitions of the workflows of ${projectsInWords(transitions.data.projects)}.`
+              : ''}
+          </>
+        }
       />
       <label style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'center' }}>
         <input
