@@ -27,6 +27,7 @@ import {
   searchProjects,
 } from '../app/admin/jira-choices';
 import { getPolicy, savePolicy } from '../app/admin/policy';
+import { searchOktaUsers } from '../app/admin/requester-mapping';
 import { cancelRequest } from '../app/admin/requests';
 import { revokeGrant } from '../app/admin/revoke';
 import { directoryRefusal, type AdminOutcome } from '../app/admin/shared';
@@ -78,6 +79,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.jiraStatuses]: (deps) => listStatuses(deps),
   [ADMIN_KEYS.jiraTransitions]: (deps) => listTransitions(deps),
   [ADMIN_KEYS.jiraProjects]: (deps, _actor, input) => searchProjects(deps, input),
+  [ADMIN_KEYS.oktaUsersSearch]: (deps, _actor, input) => searchOktaUsers(deps, input),
 };
 
 interface Call {

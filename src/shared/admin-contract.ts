@@ -53,6 +53,8 @@ export const ADMIN_KEYS = {
   jiraStatuses: 'admin/jira/statuses',
   jiraTransitions: 'admin/jira/transitions',
   jiraProjects: 'admin/jira/projects',
+  /** The requester mapping's Okta user picker: Okta users by the start of a login, email or name (ADR 0016). */
+  oktaUsersSearch: 'admin/okta/users',
 } as const;
 export type AdminKey = (typeof ADMIN_KEYS)[keyof typeof ADMIN_KEYS];
 
@@ -71,6 +73,8 @@ export const ADMIN_ERRORS = {
   notAllowlisted: 'ALLOWLIST.NOT_FOUND',
   allowlistFull: 'ALLOWLIST.FULL',
   unknownAccount: 'POLICY.UNKNOWN_ACCOUNT',
+  /** A requester mapping names an Okta login no Okta user has, or whose user is not ACTIVE. */
+  unusableOktaUser: 'POLICY.UNUSABLE_OKTA_USER',
   /** An approver setting names a Jira group, project role or person Jira does not know. */
   unknownApprover: 'POLICY.UNKNOWN_APPROVER',
   jiraUnavailable: 'JIRA.UNAVAILABLE',
@@ -90,6 +94,10 @@ export const LIMITS = {
   maxProjectKeys: 50,
   maxDurationMappings: 20,
   maxRequesterMappings: 500,
+  /** Okta users the requester mapping's Okta picker lists at once. */
+  oktaUserHits: 20,
+  /** People the policy tab lists as "needs a mapping" (requests denied for want of one). */
+  needsMappingHits: 20,
   maxEmergencyHours: 24,
   maxApprovalWindowDays: 90,
   maxApprovalSteps: MAX_APPROVAL_STEPS,
@@ -478,6 +486,18 @@ export interface GroupSearchHit {
 
 // ---------------------------------------------------------------- policy
 
+/** An Okta login as the mapping takes it: what Okta's login field accepts, no spaces. */
+export const oktaLogin = z
+  .string({ error: 'Okta login is required.' })
+  .trim()
+  .min(1, 'Okta login is required.')
+  .max(100, 'Okta login must be at most 100 characters.')
+  .regex(/^\S+$/, 'An Okta login has no spaces.');
+
+/** One row of the requester mapping: a Jira account and the Okta login that stands for it. */
+export const RequesterMappingEntry = z.object({ accountId, oktaLogin });
+export type RequesterMappingEntry = z.output<typeof RequesterMappingEntry>;
+
 export const PolicyInput = z
   .object({
     durationFieldName: text('Duration field name', 100),
@@ -495,17 +515,7 @@ export const PolicyInput = z
     emergencyMaxHours: number('Emergency cap (hours)', 1, LIMITS.maxEmergencyHours, { int: true }),
     closeOutTransitionName: optionalText('Close-out transition', 100),
     requesterMapping: z
-      .array(
-        z.object({
-          accountId,
-          oktaLogin: z
-            .string()
-            .trim()
-            .min(1, 'Okta login is required.')
-            .max(100, 'Okta login must be at most 100 characters.')
-            .regex(/^\S+$/, 'An Okta login has no spaces.'),
-        }),
-      )
+      .array(RequesterMappingEntry)
       .max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
     notifyByEmail: z.boolean(),
   })
@@ -545,6 +555,37 @@ export type PolicyParsed = z.output<typeof PolicyInput>;
 export interface PolicyView extends PolicyParsed {
   /** Jira display names of the mapped accounts (absent when Jira no longer knows the account). */
   people: Record<string, string>;
+  /**
+   * People whose recent requests were denied because the app could not find them in Okta by email (Jira
+   * hides it, or no Okta user has it) and who are not mapped now: newest first, at most
+   * LIMITS.needsMappingHits, read from the requests of the last NEEDS_MAPPING_DAYS days.
+   */
+  needsMapping: NeedsMapping[];
+}
+
+/** How far back the policy tab looks for requests denied for want of a mapping. */
+export const NEEDS_MAPPING_DAYS = 14;
+
+export interface NeedsMapping {
+  accountId: string;
+  name: string;
+  /** The latest such request. */
+  issueKey: string;
+  at: string;
+  /** Why it was denied, in words. */
+  reason: string;
+}
+
+export const OktaUserSearchInput = z
+  .object({ query: z.string().trim().min(1, 'Type the start of a login, email or name.').max(LIMITS.searchQuery) })
+  .strict();
+
+/** An Okta user in the requester mapping's picker; only ACTIVE users can be mapped. */
+export interface OktaUserHit {
+  login: string;
+  name: string;
+  email: string;
+  status: string;
 }
 
 // ---------------------------------------------------------------- dashboard
@@ -833,6 +874,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.jiraStatuses]: Empty,
   [ADMIN_KEYS.jiraTransitions]: Empty,
   [ADMIN_KEYS.jiraProjects]: ProjectSearchInput,
+  [ADMIN_KEYS.oktaUsersSearch]: OktaUserSearchInput,
 } as const;
 
 /** What each key answers with (the `data` of a successful envelope). */
@@ -863,6 +905,7 @@ export interface AdminResponses {
   'admin/jira/statuses': JiraStatusList;
   'admin/jira/transitions': JiraTransitionList;
   'admin/jira/projects': JiraProjectHit[];
+  'admin/okta/users': OktaUserHit[];
 }
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */

@@ -80,6 +80,7 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/jira/statuses': {},
   'admin/jira/transitions': {},
   'admin/jira/projects': { query: 'AC' },
+  'admin/okta/users': { query: 'neville' },
 });
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {

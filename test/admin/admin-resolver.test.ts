@@ -66,6 +66,7 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/jira/statuses': {},
   'admin/jira/transitions': {},
   'admin/jira/projects': { query: 'AC' },
+  'admin/okta/users': { query: 'neville' },
 });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */

@@ -10,6 +10,7 @@ import {
   DirectoryError,
   type Directory,
   type DirectoryGroup,
+  type DirectoryPerson,
   type DirectoryUser,
   type DirectoryWrite,
   type GroupEligibility,
@@ -34,6 +35,10 @@ const USERS_PAGE = 200;
 const GROUP_MEMBERS_PAGE = 1000;
 const RULES_PAGE = 200;
 const GROUP_SEARCH_LIMIT = 50;
+/** The Okta user picker's answer is one page of at most this many users. */
+const USER_SEARCH_MAX = 50;
+/** Logins looked up in one `search=` (`profile.login eq "…" or …`): keeps the URL well under Okta's limits. */
+const LOGINS_PER_SEARCH = 10;
 
 /**
  * The user of the allowlist preflight's membership-write check: id-shaped, so Okta treats it as a user
@@ -71,6 +76,42 @@ export class OktaDirectory implements Directory {
       };
     }
     return this.findActiveUser('login', value);
+  }
+
+  async searchUsers(prefix: string, limit: number): Promise<DirectoryPerson[]> {
+    const value = prefix.trim();
+    if (!value || value.length > 100 || hasControl(value)) return [];
+    const q = `"${escapeSearchValue(value)}"`;
+    const search = ['profile.login', 'profile.email', 'profile.firstName', 'profile.lastName']
+      .map((attr) => `${attr} sw ${q}`)
+      .join(' or ');
+    const n = Math.min(Math.max(1, Math.floor(limit)), USER_SEARCH_MAX);
+    const res = await this.client.get(`/api/v1/users?search=${encodeURIComponent(search)}&limit=${n}`, arrayOfUsers);
+    return res.body
+      .slice(0, n)
+      .map(toPerson)
+      .sort((a, b) => a.login.localeCompare(b.login));
+  }
+
+  async findUsersByLogins(logins: readonly string[]): Promise<DirectoryPerson[]> {
+    const wanted = new Map<string, string>();
+    for (const l of logins) {
+      const v = l.trim();
+      if (v && v.length <= 100 && !hasControl(v)) wanted.set(v.toLowerCase(), v);
+    }
+    const all = [...wanted.values()];
+    const found: DirectoryPerson[] = [];
+    for (let i = 0; i < all.length; i += LOGINS_PER_SEARCH) {
+      const batch = all.slice(i, i + LOGINS_PER_SEARCH);
+      const search = batch.map((l) => `profile.login eq "${escapeSearchValue(l)}"`).join(' or ');
+      const res = await this.client.get(
+        `/api/v1/users?search=${encodeURIComponent(search)}&limit=${USERS_PAGE}`,
+        arrayOfUsers,
+      );
+      // Okta matches case-insensitively; keep exact (case-insensitive) logins only.
+      found.push(...res.body.filter((u) => wanted.has(u.profile.login.toLowerCase())).map(toPerson));
+    }
+    return found;
   }
 
   async checkGroupEligible(groupId: string): Promise<GroupEligibility> {
@@ -332,6 +373,17 @@ function seg(id: string): string {
 
 function toUser(u: OktaUser): DirectoryUser {
   return { id: u.id, login: u.profile.login, email: u.profile.email ?? '', status: u.status };
+}
+
+function toPerson(u: OktaUser): DirectoryPerson {
+  const name = [u.profile.firstName, u.profile.lastName].filter((x) => x && x.trim()).join(' ');
+  return {
+    id: u.id,
+    login: u.profile.login,
+    email: u.profile.email ?? '',
+    name: name || u.profile.login,
+    status: u.status,
+  };
 }
 
 function toGroup(g: OktaGroup): DirectoryGroup {

@@ -33,6 +33,8 @@ export const oktaUser = z.looseObject({
   profile: z.looseObject({
     login: z.string(),
     email: z.string().optional(),
+    firstName: z.string().nullish(),
+    lastName: z.string().nullish(),
   }),
 });
 export type OktaUser = z.infer<typeof oktaUser>;

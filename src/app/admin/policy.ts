@@ -1,16 +1,17 @@
 /**
  * Duration and approval policy, identity mapping, close-out and notifications. The form edits lists
  * (so a duplicate row can be pointed at); the store keeps the domain's PolicySettings. A save checks
- * that every Jira choice exists (jira-choices.ts) and that every mapped account is known to Jira.
+ * that every Jira choice exists (jira-choices.ts) and that every new or changed requester mapping row
+ * names a Jira account Jira knows and an ACTIVE Okta user (requester-mapping.ts).
  */
 import type { PolicySettings } from '../../domain/policy';
-import { ADMIN_ERRORS, type PolicyParsed, type PolicyView } from '../../shared/admin-contract';
+import type { PolicyParsed, PolicyView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
-import { refuse } from '../errors';
 import { checkPolicyChoices } from './jira-choices';
+import { checkRequesterMapping, needsMapping } from './requester-mapping';
 import { auditConfigChange, displayNames, ok, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'config' | 'issues' | 'audit' | 'clock' | 'catalog'>;
+type Deps = Pick<AppDeps, 'config' | 'issues' | 'audit' | 'clock' | 'catalog' | 'directory' | 'grants'>;
 
 function toForm(p: PolicySettings): PolicyParsed {
   return {
@@ -40,12 +41,17 @@ function toSettings(f: PolicyParsed): PolicySettings {
   };
 }
 
-async function policyView(deps: Pick<Deps, 'issues'>, p: PolicySettings): Promise<PolicyView> {
-  const names = await displayNames(deps, Object.keys(p.requesterMapping), 500);
-  return { ...toForm(p), people: Object.fromEntries(names) };
+async function policyView(deps: Pick<Deps, 'issues' | 'grants' | 'clock'>, p: PolicySettings): Promise<PolicyView> {
+  const [names, needs] = await Promise.all([
+    displayNames(deps, Object.keys(p.requesterMapping), 500),
+    needsMapping(deps, p),
+  ]);
+  return { ...toForm(p), people: Object.fromEntries(names), needsMapping: needs };
 }
 
-export async function getPolicy(deps: Pick<Deps, 'config' | 'issues'>): Promise<AdminOutcome<PolicyView>> {
+export async function getPolicy(
+  deps: Pick<Deps, 'config' | 'issues' | 'grants' | 'clock'>,
+): Promise<AdminOutcome<PolicyView>> {
   return ok(await policyView(deps, await deps.config.getPolicy()));
 }
 
@@ -55,21 +61,9 @@ export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed)
   // The duration field, its values, the approval status and the close-out transition exist in Jira.
   const notInJira = await checkPolicyChoices(deps, input);
   if (notInJira) return notInJira;
-  // A mapping row for an account Jira does not know would never match a requester: say so now.
-  const added = Object.keys(next.requesterMapping).filter(
-    (a) => before.requesterMapping[a] !== next.requesterMapping[a],
-  );
-  for (let i = 0; i < added.length; i += 10) {
-    const chunk = added.slice(i, i + 10);
-    const users = await Promise.all(chunk.map((a) => deps.issues.getUser(a)));
-    const missing = chunk.filter((_, j) => !users[j]);
-    if (missing.length > 0) {
-      return refuse(
-        ADMIN_ERRORS.unknownAccount,
-        `Jira has no account ${missing.join(', ')}. Copy the account id from the person's Jira profile URL. Nothing was saved.`,
-      );
-    }
-  }
+  // Each new or changed mapping row: a Jira account Jira knows, an Okta login of an ACTIVE Okta user.
+  const unusable = await checkRequesterMapping(deps, before.requesterMapping, input.requesterMapping);
+  if (unusable) return unusable;
   await deps.config.savePolicy(next);
   await auditConfigChange(deps, actor, `Policy saved: ${summarize(before, next)}.`);
   return ok(await policyView(deps, next));

@@ -229,6 +229,16 @@ export interface DirectoryUser {
   email: string;
   status: string;
 }
+/** An Okta user as the admin page shows it (any status): who they are and whether they can be granted. */
+export interface DirectoryPerson {
+  id: string;
+  login: string;
+  email: string;
+  /** First and last name, or the login when the profile has neither. */
+  name: string;
+  /** Okta's status: ACTIVE, STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED, ... */
+  status: string;
+}
 export interface DirectoryGroup {
   id: string;
   name: string;
@@ -307,6 +317,16 @@ export interface GroupPreflightReport {
 export interface Directory {
   findActiveUserByEmail(email: string): Promise<UserLookup>;
   findActiveUserByLogin(login: string): Promise<UserLookup>;
+  /**
+   * Okta users (any status, deactivated ones included) whose login, email, first or last name starts
+   * with `prefix`: one bounded read of at most `limit` users, for the admin page's Okta user picker.
+   */
+  searchUsers(prefix: string, limit: number): Promise<DirectoryPerson[]>;
+  /**
+   * The Okta users (any status) with exactly these logins, read in bounded batches; a login no user
+   * has is simply absent from the answer.
+   */
+  findUsersByLogins(logins: readonly string[]): Promise<DirectoryPerson[]>;
   checkGroupEligible(groupId: string): Promise<GroupEligibility>;
   searchGroups(query: string): Promise<DirectoryGroup[]>;
   isMember(userId: string, groupId: string): Promise<boolean>;

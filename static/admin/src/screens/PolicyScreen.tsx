@@ -14,6 +14,7 @@ import {
   type PolicyView,
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
+import { RequesterMappingEditor } from '../components/RequesterMappingEditor';
 import { ChoiceInput, JiraChoiceField, projectsInWords, useKeyedLoad, type Choice } from '../components/JiraPickers';
 import {
   FieldError,
@@ -379,58 +380,13 @@ export function PolicyScreen() {
       </div>
 
       <h3>Requester mapping</h3>
-      <p style={{ maxWidth: 640 }}>For people whose email Jira hides: the Okta login to use for their Jira account.</p>
-      <table style={tableStyle} data-testid="requester-mapping">
-        <thead>
-          <tr>
-            <th style={th}>Jira account id</th>
-            <th style={th}>Okta login</th>
-            <th style={th}>Jira name</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((m, i) => (
-            <tr key={i}>
-              <td style={td}>
-                {cellInput(
-                  `requesterMapping.${i}.accountId`,
-                  m.accountId,
-                  (v) => set({ requesterMapping: people.map((x, j) => (j === i ? { ...x, accountId: v } : x)) }),
-                  errors[`requesterMapping.${i}.accountId`],
-                  { label: `Jira account id ${i + 1}`, placeholder: '5b10a2844c20165700ede21g' },
-                )}
-              </td>
-              <td style={td}>
-                {cellInput(
-                  `requesterMapping.${i}.oktaLogin`,
-                  m.oktaLogin,
-                  (v) => set({ requesterMapping: people.map((x, j) => (j === i ? { ...x, oktaLogin: v } : x)) }),
-                  errors[`requesterMapping.${i}.oktaLogin`],
-                  { label: `Okta login ${i + 1}`, placeholder: 'name@example.com' },
-                )}
-              </td>
-              <td style={td}>{view.people[m.accountId] ?? ''}</td>
-              <td style={td}>
-                <Button appearance="subtle" onClick={() => set({ requesterMapping: people.filter((_, j) => j !== i) })}>
-                  Remove
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {people.length === 0 && (
-        <p style={{ color: token('color.text.subtle', '#505F79') }}>
-          No one is mapped: requesters are found in Okta by their Jira email.
-        </p>
-      )}
-      <Button
-        testId="add-person"
-        onClick={() => set({ requesterMapping: [...people, { accountId: '', oktaLogin: '' }] })}
-      >
-        Add a person
-      </Button>
+      <RequesterMappingEditor
+        rows={people}
+        onChange={(rows) => set({ requesterMapping: rows })}
+        errors={errors}
+        names={view.people}
+        needsMapping={view.needsMapping ?? []}
+      />
 
       <h3>Close-out and notifications</h3>
       <JiraChoiceField
