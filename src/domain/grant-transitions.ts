@@ -325,7 +325,9 @@ export function beginRevocation(g: Grant, reason: EndReason, actor: string, now:
         }
       : { action: 'REVOKE_STARTED', actor, detail: REVOKE_DETAIL[reason](g) };
   return {
-    grant: move(g, 'REVOKING', now, { endReason: reason, endedBy: actor, ...OKTA_WORK_RESET }, ['ACTIVE']),
+    grant: move(g, 'REVOKING', now, { endReason: reason, endedBy: actor, endRequestedAt: now, ...OKTA_WORK_RESET }, [
+      'ACTIVE',
+    ]),
     records: [record],
   };
 }
@@ -340,7 +342,12 @@ export function retryRemoval(g: Grant, actor: string, now: string): GrantStep {
       g,
       'REVOKING',
       now,
-      { endReason: g.endReason ?? 'REVOKED_BY_ADMIN', endedBy: g.endedBy ?? actor, ...OKTA_WORK_RESET },
+      {
+        endReason: g.endReason ?? 'REVOKED_BY_ADMIN',
+        endedBy: g.endedBy ?? actor,
+        endRequestedAt: now,
+        ...OKTA_WORK_RESET,
+      },
       ['FAILED'],
     ),
     records: [{ action: 'REVOKE_STARTED', actor, detail: 'Removal retried by an administrator after a failure.' }],

@@ -61,6 +61,12 @@ export interface Grant {
   startedAt?: string;
   endsAt?: string;
   endedAt?: string;
+  /**
+   * When the end was asked for: the grant entered REVOKING (expiry, relinquish, admin revoke, drift), or
+   * an admin retried a failed removal. With endsAt it says when the membership was due to go (the later
+   * of the two), which is what "overdue" counts from.
+   */
+  endRequestedAt?: string;
   endReason?: EndReason;
   /** Who ended it: the requester, an admin's account id, or 'app' for expiry and drift. */
   endedBy?: string;

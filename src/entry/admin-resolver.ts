@@ -7,6 +7,7 @@
  */
 import Resolver from '@forge/resolver';
 import type { z } from 'zod';
+import { acknowledgeAlert } from '../app/admin/alerts';
 import {
   addToAllowlist,
   listAllowlist,
@@ -69,6 +70,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.auditVerify]: (deps) => verifyAudit(deps),
   [ADMIN_KEYS.grantRevoke]: (deps, actor, input) => revokeGrant(deps, actor, input),
   [ADMIN_KEYS.requestCancel]: (deps, actor, input) => cancelRequest(deps, actor, input),
+  [ADMIN_KEYS.alertAcknowledge]: (deps, actor, input) => acknowledgeAlert(deps, actor, input),
   [ADMIN_KEYS.approverPeopleSearch]: (deps, _actor, input) => searchApproverPeople(deps, input),
   [ADMIN_KEYS.approverGroupsSearch]: (deps, _actor, input) => searchApproverGroups(deps, input),
   [ADMIN_KEYS.approverRolesList]: (deps) => listApproverRoles(deps),

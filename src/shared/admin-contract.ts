@@ -36,6 +36,8 @@ export const ADMIN_KEYS = {
   auditVerify: 'admin/audit/verify',
   grantRevoke: 'admin/grants/revoke',
   requestCancel: 'admin/requests/cancel',
+  /** Acknowledge a dashboard alert whose cause is resolved (ADR 0017); answers the dashboard read back. */
+  alertAcknowledge: 'admin/alerts/acknowledge',
   /** Pickers for approver settings: Jira people, Jira groups, project roles (read from Jira as the app). */
   approverPeopleSearch: 'admin/approvers/people',
   approverGroupsSearch: 'admin/approvers/groups',
@@ -83,6 +85,9 @@ export const ADMIN_ERRORS = {
    * project); the refusal's `fields` put the message on each setting concerned.
    */
   notInJira: 'JIRA.NOT_FOUND',
+  /** An alert to acknowledge has nothing new, or its cause is still there (ADR 0017). */
+  nothingToAcknowledge: 'ALERT.NOTHING_TO_ACKNOWLEDGE',
+  alertNotResolved: 'ALERT.NOT_RESOLVED',
 } as const;
 
 export const LIMITS = {
@@ -604,7 +609,11 @@ export interface DashboardGrant {
   attempts: number;
   /** Why it failed or what went wrong last (human text from the lifecycle). */
   problem?: string;
-  /** ACTIVE/REVOKING more than the grace period after its end. */
+  /**
+   * Still holds (or may hold) the membership more than the grace period after its removal became due:
+   * its end time while active; once ending, when the end was asked for (the expiry, an admin's revoke
+   * or a relinquish, a retried removal), so a grant revoked a minute ago is not overdue.
+   */
   overdue: boolean;
   /** Only ACTIVE grants can be revoked from here. */
   revocable: boolean;
@@ -625,6 +634,45 @@ export interface DashboardHealth {
   intakeCatchUp?: DashboardCatchUp;
   /** The last installation self-check, in short (Diagnostics has it in full). */
   selfCheck: DashboardSelfCheck;
+  /**
+   * The cards an admin may acknowledge (ADR 0017) and their last acknowledgement: `oktaErrors24h`,
+   * `recentOktaErrors` and `unmanagedMembers.count` count only what came after it.
+   */
+  acks: { oktaErrors: DashboardAlertAck; drift: DashboardAlertAck };
+}
+
+/** The last acknowledgement of a card: who, when, how many it covered, and up to when. */
+export interface DashboardAlertAck {
+  acknowledged?: { by: string; byName: string; at: string; upTo: string; count: number };
+}
+
+/** Which dashboard alerts can be acknowledged; every other card clears only when its cause is gone. */
+export const ACKNOWLEDGEABLE_ALERTS = ['okta-errors', 'drift'] as const;
+export const AcknowledgeAlertInput = z.object({
+  alert: z.enum(ACKNOWLEDGEABLE_ALERTS, { error: 'Choose an alert that can be acknowledged.' }),
+});
+export type AcknowledgeAlertInput = z.input<typeof AcknowledgeAlertInput>;
+
+/**
+ * A request denied for a reason only an admin can fix (no Okta user for the requester, a group that is
+ * not allowlisted or that Okta will not let the app manage), with what to do and where.
+ */
+export interface DashboardDeniedRequest {
+  id: string;
+  issueKey: string;
+  requesterAccountId: string;
+  requesterName: string;
+  groupId: string;
+  groupName: string;
+  deniedAt: string;
+  /** The stable reason code (GRANT.NOT_ALLOWLISTED, USER.NOT_FOUND, …): kept for support, not shown. */
+  reasonCode: string;
+  /** What the requester was told. */
+  reason: string;
+  /** What the admin should do, in words. */
+  action: string;
+  /** The tab where that is done. */
+  link?: 'policy' | 'allowlist' | 'okta-connection';
 }
 
 /**
@@ -685,6 +733,12 @@ export interface DashboardView {
   grants: DashboardGrant[];
   /** Requests waiting for approval, oldest first, at most `limit` of them; `more` when there are more. */
   pending: { requests: DashboardPendingRequest[]; more: boolean; limit: number };
+  /**
+   * Requests denied in the last `days` days for a reason an admin must fix, newest first, at most
+   * `limit` (`more` when there were more); one per requester and group, and none the admin has fixed
+   * since or that a later request of the same person for the same group replaced.
+   */
+  denied: { requests: DashboardDeniedRequest[]; more: boolean; limit: number; days: number };
   health: DashboardHealth;
   chart: DashboardChart;
 }
@@ -864,6 +918,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.auditVerify]: Empty,
   [ADMIN_KEYS.grantRevoke]: RevokeInput,
   [ADMIN_KEYS.requestCancel]: CancelRequestInput,
+  [ADMIN_KEYS.alertAcknowledge]: AcknowledgeAlertInput,
   [ADMIN_KEYS.approverPeopleSearch]: ApproverSearchInput,
   [ADMIN_KEYS.approverGroupsSearch]: ApproverSearchInput,
   [ADMIN_KEYS.approverRolesList]: Empty,
@@ -895,6 +950,7 @@ export interface AdminResponses {
   'admin/audit/verify': AuditVerification;
   'admin/grants/revoke': RevokeResult;
   'admin/requests/cancel': { grantId: string; status: string };
+  'admin/alerts/acknowledge': DashboardView;
   'admin/approvers/people': ApproverPersonHit[];
   'admin/approvers/groups': ApproverGroupHit[];
   'admin/approvers/roles': ApproverRoleHit[];

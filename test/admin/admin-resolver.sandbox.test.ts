@@ -70,6 +70,7 @@ const payloads = (): Record<AdminKey, unknown> => ({
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
   'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
+  'admin/alerts/acknowledge': { alert: 'drift' },
   'admin/approvers/people': { query: 'Alice' },
   'admin/approvers/groups': { query: 'jira' },
   'admin/approvers/roles': {},
@@ -108,13 +109,16 @@ test('every admin/* key refuses a non-admin, writes nothing and calls Okta never
         ? { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken }
         : payloads()[key];
     const r = await invoke(key, payload, w.jira.ada);
-    // Past the permission check: the group has an admin role, and the demo's grant no longer waits for approval.
+    // Past the permission check: the group has an admin role, the demo's grant no longer waits for
+    // approval, and there is no drift to acknowledge.
     const expected =
       key === 'admin/allowlist/add'
         ? 'GROUP.HAS_ADMIN_ROLE'
         : key === 'admin/requests/cancel'
           ? 'REQUEST.NOT_PENDING'
-          : true;
+          : key === 'admin/alerts/acknowledge'
+            ? 'ALERT.NOTHING_TO_ACKNOWLEDGE' // no reconcile has found a member without a grant
+            : true;
     expect([key, r.ok || r.error.code]).toEqual([key, expected]);
     answers.push(r);
   }

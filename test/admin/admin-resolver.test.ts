@@ -56,6 +56,7 @@ const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
   'admin/audit/verify': {},
   'admin/grants/revoke': { grantId: 'grant-10001' },
   'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
+  'admin/alerts/acknowledge': { alert: 'drift' },
   'admin/approvers/people': { query: 'Alice' },
   'admin/approvers/groups': { query: 'jira' },
   'admin/approvers/roles': {},

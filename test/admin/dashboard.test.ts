@@ -180,6 +180,7 @@ describe('dashboard', () => {
       recentOktaErrors: [],
       unmanagedMembers: undefined,
       selfCheck: neverRun,
+      acks: { oktaErrors: {}, drift: {} },
     });
 
     await recordHealth(t);
@@ -196,6 +197,7 @@ describe('dashboard', () => {
       ],
       unmanagedMembers: { at: '2026-11-22T11:00:00.000Z', count: 2 },
       selfCheck: neverRun,
+      acks: { oktaErrors: {}, drift: {} },
     });
   });
 
@@ -317,5 +319,233 @@ describe('retry of a failed removal', () => {
     });
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'EXPIRED', endReason: 'EXPIRED' });
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
+  });
+});
+
+describe('overdue counts from when removal became due', () => {
+  const at = (hhmmss: string) => `2026-11-22T${hhmmss}.000Z`;
+
+  test('the later of the end time and the end request, plus the grace; the same for a failed removal', async () => {
+    const t = await site();
+    await t.putGrants(
+      // Past its end by more than the grace and never started ending: overdue.
+      t.grant({ id: 'active-late', status: 'ACTIVE', endsAt: at('11:50:00') }),
+      // An expiry being carried out within the grace: not yet.
+      t.grant({ id: 'active-ending', status: 'ACTIVE', endsAt: at('11:56:00') }),
+      t.grant({
+        id: 'expiring',
+        status: 'REVOKING',
+        endReason: 'EXPIRED',
+        endsAt: at('11:56:00'),
+        endRequestedAt: at('11:56:01'),
+      }),
+      // Ended long ago, revoked by an admin seconds ago: due now, not at its old end time.
+      t.grant({
+        id: 'revoked-now',
+        status: 'REVOKING',
+        endReason: 'REVOKED_BY_ADMIN',
+        endsAt: at('11:00:00'),
+        endRequestedAt: at('11:59:50'),
+      }),
+      // Revoked before its end: due when asked, overdue once the grace has passed since.
+      t.grant({
+        id: 'revoked-stuck',
+        status: 'REVOKING',
+        endReason: 'REVOKED_BY_ADMIN',
+        endsAt: at('15:00:00'),
+        endRequestedAt: at('11:50:00'),
+      }),
+      // A removal that failed just now (a retry asked seconds ago) and one that failed long ago.
+      t.grant({
+        id: 'failed-now',
+        status: 'FAILED',
+        endReason: 'REVOKED_BY_ADMIN',
+        endsAt: at('10:00:00'),
+        endRequestedAt: at('11:59:30'),
+      }),
+      t.grant({
+        id: 'failed-long',
+        status: 'FAILED',
+        endReason: 'EXPIRED',
+        endsAt: at('11:00:00'),
+        endRequestedAt: at('11:00:00'),
+      }),
+      // Written before endRequestedAt existed: its end time is all there is.
+      t.grant({ id: 'legacy', status: 'REVOKING', endReason: 'EXPIRED', endsAt: at('11:40:00') }),
+    );
+    const r = await t.admin('admin/dashboard/get');
+    const overdue = Object.fromEntries(r.data.grants.map((g: { id: string; overdue: boolean }) => [g.id, g.overdue]));
+    expect(overdue).toEqual({
+      'active-late': true,
+      'active-ending': false,
+      expiring: false,
+      'revoked-now': false,
+      'revoked-stuck': true,
+      'failed-now': false,
+      'failed-long': true,
+      legacy: true,
+    });
+    expect(r.data.health.overdueRevocations).toBe(4);
+  });
+
+  test('a grant the admin revokes after its end time is not overdue until the grace has passed since the revoke', async () => {
+    const t = await adminSite({ seed: 'demo' });
+    const { w, sb } = t;
+    const r0 = await t.raise({
+      changeType: 'Standard',
+      accessType: 'New access',
+      adminGroup: w.groups.linux,
+      requestedEnd: '2026-11-22T09:40:00.000Z',
+    });
+    // Okta refuses the removal at the end: FAILED and overdue once the grace has passed.
+    sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 403 });
+    await sb.clock.advanceTo('2026-11-22T09:50:00.000Z');
+    expect(t.grant(r0.grantId)).toMatchObject({ status: 'FAILED' });
+    const overdueOf = async () =>
+      (await t.admin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === r0.grantId);
+    expect(await overdueOf()).toMatchObject({ overdue: true });
+
+    // The admin retries now; Okta is busy, so the removal is still under way: not overdue (was: at once).
+    sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 503, times: 50 });
+    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({ ok: true });
+    expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKING', endRequestedAt: '2026-11-22T09:50:00.000Z' });
+    expect(await overdueOf()).toMatchObject({ status: 'REVOKING', overdue: false });
+    expect((await t.admin('admin/dashboard/get')).data.health.overdueRevocations).toBe(0);
+  });
+});
+
+describe('acknowledging alerts', () => {
+  test('Okta errors: acknowledged once the saved connection passes a check; new errors count again', async () => {
+    const t = await site();
+    await recordHealth(t);
+    // Not connected: nothing shows the cause is resolved, so it stays.
+    expect(await t.admin('admin/alerts/acknowledge', { alert: 'okta-errors' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALERT.NOT_RESOLVED' },
+    });
+    expect((await t.admin('admin/dashboard/get')).data.health.oktaErrors24h).toBe(2);
+
+    await t.connect();
+    const r = await t.admin('admin/alerts/acknowledge', { alert: 'okta-errors' });
+    expect(r.ok).toBe(true);
+    expect(r.data.health).toMatchObject({
+      oktaErrors24h: 0,
+      recentOktaErrors: [],
+      acks: {
+        oktaErrors: { acknowledged: { byName: 'Ada Admin', at: NOW, upTo: NOW, count: 2 } },
+        drift: {},
+      },
+    });
+    // Nothing more to acknowledge.
+    expect(await t.admin('admin/alerts/acknowledge', { alert: 'okta-errors' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALERT.NOTHING_TO_ACKNOWLEDGE' },
+    });
+    const audit = await t.admin('admin/audit/query', {});
+    expect(audit.data.rows[0]).toMatchObject({
+      action: 'CONFIG_CHANGED',
+      actor: t.w.jira.ada,
+      detail: expect.stringContaining('Dashboard alert acknowledged: 2 Okta errors'),
+    });
+
+    await t.sb.clock.advance(60_000);
+    await t.sb.app.run(() => new KvsHealthStore().recordOktaError(t.sb.clock.now(), 'HTTP 500'));
+    const again = await t.admin('admin/dashboard/get');
+    expect(again.data.health).toMatchObject({
+      oktaErrors24h: 1,
+      recentOktaErrors: [{ message: 'HTTP 500' }],
+    });
+  });
+
+  test('members without a grant: the ones seen are acknowledged; a new one counts again', async () => {
+    const t = await site();
+    await recordHealth(t);
+    const r = await t.admin('admin/alerts/acknowledge', { alert: 'drift' });
+    expect(r.data.health.unmanagedMembers).toEqual({ at: '2026-11-22T11:00:00.000Z', count: 0 });
+    expect(r.data.health.acks.drift.acknowledged).toMatchObject({ byName: 'Ada Admin', count: 2 });
+    // The Okta errors are another card: untouched.
+    expect(r.data.health.oktaErrors24h).toBe(2);
+
+    await t.sb.app.run(() =>
+      new KvsHealthStore().recordUnmanagedMembers('2026-11-22T12:00:00.000Z', {
+        [t.w.groups.linux]: ['00u1', '00u2', '00u3'],
+      }),
+    );
+    const d = await t.admin('admin/dashboard/get');
+    expect(d.data.health.unmanagedMembers).toEqual({ at: '2026-11-22T12:00:00.000Z', count: 1 });
+  });
+
+  test('cards that cannot be acknowledged are refused by the contract', async () => {
+    const t = await site();
+    for (const alert of ['overdue', 'self-check', 'catch-up', 'sweep'])
+      expect(await t.admin('admin/alerts/acknowledge', { alert })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION.INVALID' },
+      });
+  });
+});
+
+describe('denied requests that need an admin', () => {
+  test('listed newest first with the action and where, without those fixed since, replaced, or for others to fix', async () => {
+    const t = await site();
+    const { w } = t;
+    const denied = (id: string, reasonCode: string, over: Parameters<typeof makeGrant>[0] = {}) =>
+      t.grant({
+        id,
+        status: 'DENIED',
+        reasonCode,
+        reason: `Refused (${reasonCode}).`,
+        requestedAt: '2026-11-22T10:00:00.000Z',
+        endedAt: '2026-11-22T10:00:05.000Z',
+        startedAt: undefined,
+        endsAt: undefined,
+        oktaUserId: undefined,
+        ...over,
+      });
+    await t.putGrants(
+      denied('no-mapping', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.henry, issueKey: 'OPS-1' }),
+      denied('not-allowlisted', 'GRANT.NOT_ALLOWLISTED', {
+        groupId: w.groups.superAdmins,
+        requestedAt: '2026-11-22T11:00:00.000Z',
+        endedAt: '2026-11-22T11:00:01.000Z',
+        issueKey: 'OPS-2',
+      }),
+      // Fixed since: Alice has a mapping now.
+      denied('mapped-since', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.alice, issueKey: 'OPS-3' }),
+      // For the approver, not the admin.
+      denied('approver-no', 'APPROVAL.DENIED', { groupId: w.groups.windows, issueKey: 'OPS-4' }),
+      // Replaced: Neville asked again for Linux and has it.
+      denied('replaced', 'USER.NOT_FOUND', { requestedAt: '2026-11-22T08:00:00.000Z', issueKey: 'OPS-5' }),
+      t.grant({ id: 'later', status: 'ACTIVE', requestedAt: '2026-11-22T09:00:00.000Z', issueKey: 'OPS-6' }),
+      // Out of the window (14 days).
+      denied('too-old', 'USER.AMBIGUOUS', {
+        requesterAccountId: w.jira.ada,
+        requestedAt: '2026-11-01T10:00:00.000Z',
+        issueKey: 'OPS-7',
+      }),
+    );
+    await t.config(async (c) =>
+      c.savePolicy({ ...(await c.getPolicy()), requesterMapping: { [w.jira.alice]: 'alice@example.com' } }),
+    );
+    const r = await t.admin('admin/dashboard/get');
+    expect(r.data.denied).toMatchObject({ more: false, limit: 20, days: 14 });
+    expect(r.data.denied.requests).toEqual([
+      expect.objectContaining({
+        id: 'not-allowlisted',
+        issueKey: 'OPS-2',
+        groupId: w.groups.superAdmins,
+        reasonCode: 'GRANT.NOT_ALLOWLISTED',
+        link: 'allowlist',
+        deniedAt: '2026-11-22T11:00:01.000Z',
+        action: expect.stringContaining('not on the allowlist: add it on the Allowlist tab'),
+      }),
+      expect.objectContaining({
+        id: 'no-mapping',
+        requesterName: 'Hidden Henry',
+        link: 'policy',
+        reason: 'Refused (IDENTITY.EMAIL_HIDDEN).',
+        action: expect.stringContaining('Add Hidden Henry to the requester mapping on the Policy tab'),
+      }),
+    ]);
   });
 });

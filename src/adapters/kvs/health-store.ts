@@ -1,8 +1,9 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
-import type { CatchUpRun, ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
+import type { AlertAck, AlertAcks, CatchUpRun, ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
 import type { SelfCheckRun } from '../../domain/self-check';
 import {
+  AlertAcksSchema,
   CatchUpRunSchema,
   ConnectionCheckSchema,
   KEY,
@@ -132,6 +133,21 @@ export class KvsHealthStore implements HealthStore {
   async queueArrival(runId: string): Promise<string | undefined> {
     const parsed = QueueArrivalSchema.safeParse(await kvs.get(queueArrivalKey(runId)));
     return parsed.success ? parsed.data.at : undefined;
+  }
+
+  /**
+   * One key for every card's acknowledgement; a later one of the same card replaces it. Read-modify-write
+   * without a condition: two admins acknowledging different cards at the same instant may lose one,
+   * which only shows that card's count again (the audit trail keeps both).
+   */
+  async recordAlertAck(ack: AlertAck): Promise<void> {
+    const acks = await this.alertAcks();
+    await kvs.set(KEY.alertAcks, AlertAcksSchema.parse({ ...acks, [ack.alert]: ack }));
+  }
+
+  async alertAcks(): Promise<AlertAcks> {
+    const parsed = AlertAcksSchema.safeParse(await kvs.get(KEY.alertAcks));
+    return parsed.success ? parsed.data : {};
   }
 
   private async errors(): Promise<Array<{ at: string; message: string }>> {

@@ -46,6 +46,8 @@ export const KEY = {
   connectionCheck: 'health:connection-check',
   lastCatchUp: 'health:last-catch-up',
   selfCheck: 'health:self-check',
+  /** What an admin acknowledged on the dashboard's health cards (ADR 0017). */
+  alertAcks: 'health:alert-acks',
 } as const;
 
 /** When the self-check run `runId`'s delayed queue event arrived. */
@@ -98,6 +100,7 @@ export const GrantSchema = z.object({
   startedAt: iso.optional(),
   endsAt: iso.optional(),
   endedAt: iso.optional(),
+  endRequestedAt: iso.optional(),
   endReason: z.enum(END_REASONS).optional(),
   endedBy: z.string().optional(),
   extensions: z.number().int().nonnegative(),
@@ -278,6 +281,14 @@ export const CatchUpRunSchema = z.object({
   problem: z.string().max(1000).optional(),
 });
 export const OKTA_ERRORS_KEPT = 50;
+
+const ackBase = { by: z.string(), at: z.string(), upTo: z.string(), count: z.number().int().nonnegative() };
+export const AlertAcksSchema = z.object({
+  'okta-errors': z.object({ alert: z.literal('okta-errors'), ...ackBase }).optional(),
+  drift: z
+    .object({ alert: z.literal('drift'), ...ackBase, byGroup: z.record(z.string(), z.array(z.string())) })
+    .optional(),
+});
 
 export const SelfCheckRunSchema = z.object({
   runId: z.string(),

@@ -225,6 +225,18 @@ export async function testConnection(
   });
 }
 
+/**
+ * Tests the saved connection as it is stored (no form): the result becomes the lasting status, like a
+ * Test connection of the saved settings. Undefined when nothing is saved.
+ */
+export async function checkSavedConnection(deps: Deps): Promise<ConnectionTestResult | undefined> {
+  const [connection, secrets] = await Promise.all([deps.config.getConnection(), deps.config.getSecrets()]);
+  if (!connection) return undefined;
+  const result = await tryConnection(deps, connection, secrets);
+  await recordCheck(deps, result);
+  return result;
+}
+
 async function tryConnection(
   deps: Deps,
   connection: OktaConnection,

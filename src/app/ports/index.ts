@@ -189,7 +189,26 @@ export interface HealthStore {
   /** The self-check's delayed queue event arrived (first arrival kept: delivery is at least once). */
   recordQueueArrival(runId: string, at: string): Promise<void>;
   queueArrival(runId: string): Promise<string | undefined>;
+  /** What an admin acknowledged on the dashboard's health cards (ADR 0017); a later one replaces it. */
+  recordAlertAck(ack: AlertAck): Promise<void>;
+  alertAcks(): Promise<AlertAcks>;
 }
+
+/** The dashboard alerts an admin may acknowledge once their cause is resolved (ADR 0017). */
+export type AcknowledgeableAlert = 'okta-errors' | 'drift';
+
+/**
+ * One acknowledgement: who, when, and what it covers. Okta errors: those recorded at or before `upTo`
+ * (a connection check that passed). Drift: the members of `byGroup`, as the reconcile of `upTo` found them.
+ */
+export type AlertAck =
+  | { alert: 'okta-errors'; by: string; at: string; upTo: string; count: number }
+  | { alert: 'drift'; by: string; at: string; upTo: string; count: number; byGroup: Record<string, string[]> };
+
+export type AlertAcks = {
+  'okta-errors'?: Extract<AlertAck, { alert: 'okta-errors' }>;
+  drift?: Extract<AlertAck, { alert: 'drift' }>;
+};
 
 /** One test of the saved credentials: the org that answered, or what is wrong (for a person). */
 export interface ConnectionCheck {

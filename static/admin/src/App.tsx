@@ -69,6 +69,7 @@ export function App() {
                 siteUrl={state.siteUrl}
                 onOpenConnection={() => setTab(1)}
                 onOpenDiagnostics={() => setTab(5)}
+                onOpenTab={(t) => setTab(t === 'allowlist' ? 2 : t === 'policy' ? 3 : 1)}
               />
             )}
           </div>

@@ -5,10 +5,13 @@ import { token } from '@atlaskit/tokens';
 import { useState, type ReactNode } from 'react';
 import {
   ADMIN_KEYS,
+  type AcknowledgeAlertInput,
   CancelRequestInput,
   fieldErrors,
   MAX_CANCEL_REASON_LENGTH,
+  type DashboardAlertAck,
   type DashboardCatchUp,
+  type DashboardDeniedRequest,
   type DashboardGrant,
   type DashboardPendingRequest,
   type DashboardView,
@@ -99,12 +102,14 @@ function Stat({
   hint,
   bad,
   testId,
+  footer,
 }: {
   label: string;
   value: string | number;
   hint?: string;
   bad?: boolean;
   testId: string;
+  footer?: ReactNode;
 }) {
   return (
     <div
@@ -125,11 +130,82 @@ function Stat({
         {value}
       </div>
       {hint && <div style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>{hint}</div>}
+      {footer}
     </div>
   );
 }
 
-function Health({ view }: { view: DashboardView }) {
+type Alert = AcknowledgeAlertInput['alert'];
+
+/**
+ * A card's acknowledgement (ADR 0017): the button while something is counted, who acknowledged last,
+ * and why an acknowledgement was refused (the cause still there).
+ */
+function AckFooter({
+  alert,
+  count,
+  ack,
+  now,
+  what,
+  busy,
+  problem,
+  onAcknowledge,
+}: {
+  alert: Alert;
+  count: number;
+  ack: DashboardAlertAck;
+  now: string;
+  /** What is counted, singular and plural. */
+  what: [string, string];
+  busy: boolean;
+  problem?: string;
+  onAcknowledge: (alert: Alert) => void;
+}) {
+  const small = { fontSize: 12, color: token('color.text.subtlest', '#6B778C') };
+  const a = ack.acknowledged;
+  return (
+    <div style={{ marginTop: token('space.075', '6px') }}>
+      {a && (
+        <div data-testid={`ack-${alert}-by`} style={small}>
+          {`${a.count} ${what[a.count === 1 ? 0 : 1]} acknowledged by ${a.byName} ${relative(a.at, now)}`}
+          {count > 0 ? '; newer ones count again.' : '.'}
+        </div>
+      )}
+      {count > 0 && (
+        <Button
+          testId={`ack-${alert}`}
+          spacing="compact"
+          isLoading={busy}
+          onClick={() => onAcknowledge(alert)}
+          title="Once the cause is resolved: the card stops counting these; new ones count again."
+        >
+          Acknowledge
+        </Button>
+      )}
+      {problem && (
+        <div
+          data-testid={`ack-${alert}-problem`}
+          role="alert"
+          style={{ ...small, color: token('color.text.danger', '#AE2E24') }}
+        >
+          {problem}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Health({
+  view,
+  busy,
+  problems,
+  onAcknowledge,
+}: {
+  view: DashboardView;
+  busy?: Alert;
+  problems: Partial<Record<Alert, string>>;
+  onAcknowledge: (alert: Alert) => void;
+}) {
   const h = view.health;
   return (
     <section aria-label="Health" style={{ display: 'flex', gap: token('space.150', '12px'), flexWrap: 'wrap' }}>
@@ -157,7 +233,7 @@ function Health({ view }: { view: DashboardView }) {
         testId="overdue"
         label="Overdue revocations"
         value={h.overdueRevocations}
-        hint="Ended more than 5 min ago but still in Okta."
+        hint="Still in Okta more than 5 min after removal was due (its end time, or when it was revoked or retried). Cannot be acknowledged: it clears once the membership is removed."
         bad={h.overdueRevocations > 0}
       />
       <Stat
@@ -166,6 +242,18 @@ function Health({ view }: { view: DashboardView }) {
         value={h.oktaErrors24h}
         hint={h.recentOktaErrors[0] ? `Latest: ${h.recentOktaErrors[0].message}` : undefined}
         bad={h.oktaErrors24h > 0}
+        footer={
+          <AckFooter
+            alert="okta-errors"
+            count={h.oktaErrors24h}
+            ack={h.acks.oktaErrors}
+            now={view.now}
+            what={['Okta error', 'Okta errors']}
+            busy={busy === 'okta-errors'}
+            problem={problems['okta-errors']}
+            onAcknowledge={onAcknowledge}
+          />
+        }
       />
       {h.unmanagedMembers && (
         <Stat
@@ -174,6 +262,18 @@ function Health({ view }: { view: DashboardView }) {
           value={h.unmanagedMembers.count}
           hint={`Found by the reconcile ${relative(h.unmanagedMembers.at, view.now)}`}
           bad={h.unmanagedMembers.count > 0}
+          footer={
+            <AckFooter
+              alert="drift"
+              count={h.unmanagedMembers.count}
+              ack={h.acks.drift}
+              now={view.now}
+              what={['member without a grant', 'members without a grant']}
+              busy={busy === 'drift'}
+              problem={problems.drift}
+              onAcknowledge={onAcknowledge}
+            />
+          }
         />
       )}
       {h.intakeCatchUp && (
@@ -186,6 +286,79 @@ function Health({ view }: { view: DashboardView }) {
         />
       )}
     </section>
+  );
+}
+
+const TAB_NAMES: Record<NonNullable<DashboardDeniedRequest['link']>, string> = {
+  policy: 'Open Policy',
+  allowlist: 'Open Allowlist',
+  'okta-connection': 'Open Okta connection',
+};
+
+/** Denied requests an admin must act on, newest first, each with what to do and where. */
+function DeniedRequests({
+  view,
+  issueLink,
+  onOpenTab,
+}: {
+  view: DashboardView;
+  issueLink: (key: string) => ReactNode;
+  onOpenTab?: (tab: NonNullable<DashboardDeniedRequest['link']>) => void;
+}) {
+  const d = view.denied;
+  const rows = d.requests.map((r) => ({
+    key: r.id,
+    testId: `denied-${r.id}`,
+    cells: [
+      { key: 'who', content: r.requesterName },
+      { key: 'group', content: r.groupName },
+      {
+        key: 'when',
+        content: (
+          <span title={r.deniedAt} style={{ whiteSpace: 'nowrap' }}>
+            {relative(r.deniedAt, view.now)}
+          </span>
+        ),
+      },
+      { key: 'action', content: <small data-testid={`denied-action-${r.id}`}>{r.action}</small> },
+      { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(r.issueKey)}</span> },
+      {
+        key: 'go',
+        content:
+          r.link && onOpenTab ? (
+            <Button testId={`denied-open-${r.id}`} spacing="compact" onClick={() => onOpenTab(r.link!)}>
+              {TAB_NAMES[r.link]}
+            </Button>
+          ) : (
+            ''
+          ),
+      },
+    ],
+  }));
+  return (
+    <>
+      <h3 style={sectionStyle}>Denied requests that need you</h3>
+      <p style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+        Denied for a reason only an admin can fix (no Okta user found for the requester, a group that is not allowlisted
+        or that Okta will not let the app manage). A request leaves this list once you fix its cause or the person asks
+        again.
+      </p>
+      <div data-testid="denied-table">
+        <DynamicTable
+          testId="denied-dt"
+          caption={`Last ${d.days} days, newest first${d.more ? `: the ${d.limit} newest are shown` : ''}`}
+          head={{
+            cells: ['Requester', 'Group', 'Denied', 'What to do', 'Issue', ''].map((c, i) => ({
+              key: `d${i}`,
+              content: c,
+            })),
+          }}
+          rows={rows}
+          rowsPerPage={10}
+          emptyView={<Empty>No denied request needs an admin.</Empty>}
+        />
+      </div>
+    </>
   );
 }
 
@@ -362,15 +535,33 @@ export function DashboardScreen({
   siteUrl,
   onOpenConnection,
   onOpenDiagnostics,
+  onOpenTab,
 }: {
   siteUrl?: string;
   onOpenConnection?: () => void;
   onOpenDiagnostics?: () => void;
+  onOpenTab?: (tab: NonNullable<DashboardDeniedRequest['link']>) => void;
 }) {
   const dash = useLoad(() => call(ADMIN_KEYS.dashboardGet));
   const [confirm, setConfirm] = useState<string | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
   const [notice, setNotice] = useState<RevokeNotice | undefined>();
+  const [acking, setAcking] = useState<Alert | undefined>();
+  const [ackProblems, setAckProblems] = useState<Partial<Record<Alert, string>>>({});
+
+  /** The card's figures come from the dashboard read back after the acknowledgement, never assumed. */
+  async function acknowledge(alert: Alert) {
+    setAcking(alert);
+    setAckProblems((p) => ({ ...p, [alert]: undefined }));
+    try {
+      await call(ADMIN_KEYS.alertAcknowledge, { alert });
+      await dash.reload();
+    } catch (e) {
+      setAckProblems((p) => ({ ...p, [alert]: errorOf(e).message }));
+    } finally {
+      setAcking(undefined);
+    }
+  }
 
   async function revoke(g: DashboardGrant) {
     setBusy(g.id);
@@ -516,8 +707,13 @@ export function DashboardScreen({
       <ConnectionStatusLine status={view.health.connection} onOpen={onOpenConnection} />
       <SelfCheckStatus selfCheck={view.health.selfCheck} onOpen={onOpenDiagnostics} />
       <div style={{ marginTop: token('space.150', '12px') }}>
-        <Health view={view} />
+        <Health view={view} busy={acking} problems={ackProblems} onAcknowledge={(a) => void acknowledge(a)} />
       </div>
+      <p data-testid="ack-rule" style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+        Okta errors and members without a grant can be acknowledged once resolved (Okta errors after the saved
+        connection passes a check); new ones count again. Overdue revocations, a late sweep, catch-up failures, the
+        connection status and the self-check cannot be acknowledged: they clear when their cause is gone.
+      </p>
       {view.health.recentOktaErrors.length > 0 && (
         <details style={{ marginTop: token('space.100', '8px') }}>
           <summary>Recent Okta errors</summary>
@@ -556,6 +752,7 @@ export function DashboardScreen({
           );
         }}
       />
+      <DeniedRequests view={view} issueLink={issueLink} onOpenTab={onOpenTab} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
       <div data-testid="grants-table">
         <DynamicTable
