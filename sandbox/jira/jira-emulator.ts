@@ -167,6 +167,8 @@ interface IssueState {
   comments: EmulatedComment[];
   changelog: ChangelogEntry[];
   notifications: EmulatedNotification[];
+  /** Issue entity properties by key, each value as stored (JSON). */
+  properties: Map<string, unknown>;
 }
 
 export interface HandleRequest {
@@ -554,6 +556,7 @@ export class JiraEmulator {
       comments: [],
       changelog: [],
       notifications: [],
+      properties: new Map(),
     };
     for (const c of this.fieldChanges(issue, input.fields ?? {}))
       issue.values[c.fieldId] = c.to ?? (c.toString || undefined);
@@ -678,6 +681,10 @@ export class JiraEmulator {
   }
   notifications(key: string): EmulatedNotification[] {
     return structuredClone(this.requireIssue(key).notifications);
+  }
+  /** An issue's entity property as stored (undefined when not set). */
+  issueProperty(key: string, propertyKey: string): unknown {
+    return structuredClone(this.requireIssue(key).properties.get(propertyKey));
   }
   user(accountId: string): EmulatedUser | undefined {
     return this.users.get(accountId);
@@ -831,6 +838,10 @@ export class JiraEmulator {
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/))) {
       if (method === 'GET') return this.getTransitions(m[1], caller);
       if (method === 'POST') return this.postTransition(m[1], req.body, caller);
+    }
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/))) {
+      if (method === 'GET') return this.getIssueProperty(m[1], m[2]);
+      if (method === 'PUT') return this.putIssueProperty(m[1], m[2], req.body, caller);
     }
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/notify$/)) && method === 'POST')
       return this.postNotify(m[1], req.body, caller);
@@ -1133,6 +1144,37 @@ export class JiraEmulator {
       updated: jiraDateTime(now),
     });
     return { status: 201, body: this.commentJson(issue, c) };
+  }
+
+  /** getIssueProperty: `{ key, value }`; 404 for a missing issue or property. */
+  private getIssueProperty(idOrKey: string, propertyKey: string): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    if (!issue.properties.has(propertyKey))
+      return jiraError(404, `The property with key '${propertyKey}' does not exist.`);
+    return { status: 200, body: { key: propertyKey, value: structuredClone(issue.properties.get(propertyKey)) } };
+  }
+
+  /**
+   * setIssueProperty, as Jira documents it: the body is the value (valid, non-empty JSON of at most
+   * 32768 bytes), the key at most 255 characters; 201 when created, 200 when replaced, 404 for an
+   * issue that does not exist, 403 for a caller who may not edit it. Setting a property is not an
+   * issue edit: no changelog entry, no `updated` change, no issue event.
+   */
+  private putIssueProperty(idOrKey: string, propertyKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    // Editing is approximated by the emulator's one project permission (who may transition issues).
+    if (!this.mayTransition(issue.projectKey, caller))
+      return jiraError(403, 'You do not have permission to edit this issue.');
+    if (propertyKey.length > 255) return jiraError(400, 'The property key cannot be longer than 255 characters.');
+    if (body === undefined || body === null || body === '')
+      return jiraError(400, 'The property value cannot be empty.');
+    if (Buffer.byteLength(JSON.stringify(body), 'utf8') > 32768)
+      return jiraError(400, 'The property value cannot be longer than 32768 bytes.');
+    const existed = issue.properties.has(propertyKey);
+    issue.properties.set(propertyKey, structuredClone(body));
+    return { status: existed ? 200 : 201, body: undefined };
   }
 
   private getTransitions(idOrKey: string, caller: EmulatedUser): HandleResponse {

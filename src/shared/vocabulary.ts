@@ -13,6 +13,7 @@ import type { ApprovalMode } from '../domain/policy';
 export { END_REASONS, GRANT_STATUSES, type EndReason, type GrantStatus } from '../domain/grant';
 export { ACCESS_TYPES, OKTA_GROUP_ID, type AccessType } from '../domain/access-request';
 export { APPROVAL_MODES, type ApprovalMode } from '../domain/policy';
+export { ISSUE_PROPERTY_KEY, type AccessIssueProperty } from '../domain/issue-property';
 
 // ---------------------------------------------------------------- audit actions
 

@@ -1,17 +1,48 @@
 /**
- * manifest.yml cannot import the code, so Jira's own check of the Access type field repeats the list.
- * This keeps the copy equal to the one source (ACCESS_TYPES in the domain).
+ * manifest.yml cannot import the code, so Jira's own checks and display of the app's fields repeat
+ * the domain's vocabulary. This keeps each copy equal to its one source: ACCESS_TYPES for the Access
+ * type field, OKTA_GROUP_ID and the issue property (ISSUE_PROPERTY_KEY, AccessIssueProperty) for the
+ * Admin group field (docs/adr/0018-admin-group-display.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ACCESS_TYPES } from '../../src/shared/vocabulary';
+import { ACCESS_TYPES, ISSUE_PROPERTY_KEY, OKTA_GROUP_ID } from '../../src/shared/vocabulary';
+import { accessIssueProperty, type AccessIssueProperty } from '../../src/domain/issue-property';
 
 const manifest = YAML.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'manifest.yml'), 'utf8'));
+const field = (key: string) => manifest.modules['jira:customField'].find((f: { key: string }) => f.key === key);
 
 it('the Access type field accepts exactly ACCESS_TYPES and names each in its error message', () => {
-  const field = manifest.modules['jira:customField'].find((f: { key: string }) => f.key === 'access-type');
-  const listed = /\[(.*)\]\.includes\(value\)/.exec(field.edit.validation.expression)?.[1];
+  const listed = /\[(.*)\]\.includes\(value\)/.exec(field('access-type').edit.validation.expression)?.[1];
   expect(JSON.parse(`[${listed}]`)).toEqual([...ACCESS_TYPES]);
-  for (const t of ACCESS_TYPES) expect(field.edit.validation.errorMessage).toContain(t);
+  for (const t of ACCESS_TYPES) expect(field('access-type').edit.validation.errorMessage).toContain(t);
+});
+
+describe('the Admin group field', () => {
+  it("accepts no value or one of OKTA_GROUP_ID's shape, with the domain's pattern", () => {
+    const v = field('admin-group').edit.validation;
+    expect(v.expression).toBe(`value == null || value.match(new RegExp('${OKTA_GROUP_ID.source}'))?.length > 0`);
+    // The pattern travels inside a single-quoted Jira expression string: it must need no escaping.
+    expect(OKTA_GROUP_ID.source).not.toMatch(/['\\]/);
+    expect(OKTA_GROUP_ID.flags).toBe('');
+    expect(v.errorMessage).toMatch(/Okta group id/);
+  });
+
+  it('is displayed outside the app by a formatter that reads the issue property the app writes', () => {
+    const f = field('admin-group').view.formatter;
+    expect(f.export ?? false).toBe(false);
+    const expr: string = f.expression;
+    // Reads the app's property by its one key ...
+    expect(expr).toContain(`issue?.properties?.get('${ISSUE_PROPERTY_KEY}')`);
+    // ... and exactly the fields of that property it relies on, which the app writes.
+    const read = [...expr.matchAll(/\bp\?*\.(\w+)/g)].map((m) => m[1]);
+    const written = accessIssueProperty('00gabcdefghijklmnopq', 'PAM Linux Sysadmins');
+    expect(new Set(read)).toEqual(new Set<keyof AccessIssueProperty>(['groupId', 'groupName']));
+    for (const k of read) expect(written).toHaveProperty(k);
+    // The name only for the id the field holds; the id itself otherwise; a string for no value.
+    expect(expr).toContain('p?.groupId == value');
+    expect(expr).toMatch(/: value\)\s*$/);
+    expect(expr).toContain("value == null ? ''");
+  });
 });

@@ -277,6 +277,18 @@ export class JiraIssueTracker implements IssueTracker {
     });
   }
 
+  async setIssueProperty(issueKeyOrId: string, propertyKey: string, value: unknown): Promise<'set' | 'issue-gone'> {
+    // PUT /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey} (setIssueProperty, write:jira-work):
+    // 201 created, 200 replaced; 404 the issue is gone or hidden from the app.
+    const res = await jiraRequest(APP, 'PUT', route`/rest/api/3/issue/${issueKeyOrId}/properties/${propertyKey}`, {
+      body: value,
+      operation: 'setting the issue property',
+      clock: this.clock,
+      accept: [404],
+    });
+    return res.status === 404 ? 'issue-gone' : 'set';
+  }
+
   async transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'> {
     const res = await jiraRequest<{ transitions?: Array<{ id: string; name: string; isAvailable?: boolean }> }>(
       APP,

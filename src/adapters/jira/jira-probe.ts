@@ -9,10 +9,11 @@
  */
 import { route, type Route } from '@forge/api';
 import type { Clock, JiraProbe, RouteAnswer } from '../../app/ports';
+import { ISSUE_PROPERTY_KEY } from '../../domain/issue-property';
 import { FieldCatalog } from './field-ids';
 import { JiraError, jiraRequest } from './jira-http';
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT';
 interface Probe {
   method: Method;
   path: Route;
@@ -52,6 +53,12 @@ export const ROUTE_PROBES: readonly Probe[] = [
   probe('GET', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'list the close-out transition'),
   probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/comment`, 'comment on a request', { body: ADF }),
   probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'close a request', { transition: { id: '0' } }),
+  probe(
+    'PUT',
+    route`/rest/api/3/issue/${NO_ISSUE}/properties/${ISSUE_PROPERTY_KEY}`,
+    "label a request issue with its group's name (the Admin group field's formatter reads it)",
+    { v: 1, groupId: 'self-check', groupName: 'self-check' },
+  ),
   probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/notify`, 'email the requester', {
     subject: 'self-check',
     textBody: 'self-check',

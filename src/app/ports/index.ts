@@ -423,6 +423,11 @@ export interface IssueTracker {
   }): Promise<{ issues: IssueSnapshot[]; nextCursor?: string }>;
   /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
   comment(issueKey: string, message: Message): Promise<void>;
+  /**
+   * Sets (creates or replaces) one of the issue's entity properties, as the app: writing the same
+   * value again changes nothing. 'issue-gone' when the issue was deleted or is not visible to the app.
+   */
+  setIssueProperty(issueKeyOrId: string, propertyKey: string, value: unknown): Promise<'set' | 'issue-gone'>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
   transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;
 }
