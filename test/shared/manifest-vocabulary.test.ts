@@ -22,7 +22,11 @@ it('the Access type field accepts exactly ACCESS_TYPES and names each in its err
 describe('the Admin group field', () => {
   it("accepts no value or one of OKTA_GROUP_ID's shape, with the domain's pattern", () => {
     const v = field('admin-group').edit.validation;
-    expect(v.expression).toBe(`value == null || value.match(new RegExp('${OKTA_GROUP_ID.source}'))?.length > 0`);
+    expect(v.expression).toBe(
+      `value == null || (value.length == 20 && value.replace('${OKTA_GROUP_ID.source}', '') == '')`,
+    );
+    // The length guard agrees with the pattern (00g + 17): a regex-free reading still refuses most junk.
+    expect('00g' + 'a'.repeat(17)).toMatch(OKTA_GROUP_ID);
     // The pattern travels inside a single-quoted Jira expression string: it must need no escaping.
     expect(OKTA_GROUP_ID.source).not.toMatch(/['\\]/);
     expect(OKTA_GROUP_ID.flags).toBe('');
