@@ -42,7 +42,12 @@ export async function weighApprovals(
   // A status move that counts but does not complete the request is kept on it, so it still counts
   // (and shows) while the other approvals come, whatever the issue's status does meanwhile.
   const move = gathered.unrecordedMove;
-  const counted = move && tally.counted.find((c) => c.by === move.by && c.at === move.at);
+  // The move itself, not another approval by the same person at the same instant (a panel press).
+  const counted =
+    move &&
+    tally.counted.find(
+      (c) => c.via === 'status' && c.by === move.by && c.at === move.at && c.historyAt === move.historyAt,
+    );
   let current = g;
   if (move && counted) {
     const given = tally.counted.indexOf(counted) + 1;
@@ -88,7 +93,7 @@ async function tellSetAside(deps: AppDeps, g: Grant, s: SetAside, status: string
     );
     return;
   }
-  const key = `approval-voided:${g.id}:${a.at}`;
+  const key = `approval-voided:${g.id}:${a.by}:${a.at}:${a.historyAt}`;
   const what = fieldWords(s.edit.fields);
   await noticeStep(deps.ledger, key, 'audit', () =>
     auditGrant(

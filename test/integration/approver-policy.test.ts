@@ -242,3 +242,24 @@ describe('stale panel actions', () => {
     expect(t.oktaWrites()).toEqual([]);
   });
 });
+
+describe('one approver, two ways', () => {
+  it('an approver who pressed Approve and then moves the issue to "Approved" (same instant) counts and is recorded once', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const r = await waitingFor(t, [step({ jiraGroups: ['Security'] }, 2)]);
+    expect(await panel(t, 'panel/approve', { grantId: r.grantId }, w.jira.henry, r.issue)).toMatchObject({ ok: true });
+    // The virtual clock has not moved: the move has the press's time, by the same person.
+    await sb.jira.transition(r.key, 'Approved', w.jira.henry);
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED' });
+    expect(t.grant(r.grantId)!.approvals).toEqual([expect.objectContaining({ by: w.jira.henry, via: 'panel' })]);
+    expect(t.audit({ grantId: r.grantId, action: 'APPROVED' })).toHaveLength(1);
+
+    expect(await panel(t, 'panel/approve', { grantId: r.grantId }, w.jira.ada, r.issue)).toMatchObject({ ok: true });
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE', approvedBy: w.jira.ada });
+    expect(t.audit({ grantId: r.grantId, action: 'APPROVED' }).map((a) => [a.actor, a.detail])).toEqual([
+      [w.jira.henry, 'Approved in the Okta access panel (approval 1 of 2).'],
+      [w.jira.ada, 'Approved in the Okta access panel (approval 2 of 2).'],
+    ]);
+  });
+});

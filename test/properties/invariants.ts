@@ -5,11 +5,16 @@
 import { holdsMembership, mayHoldAppMembership, type Grant } from '../../src/domain/grant';
 import type { AuditEntry } from '../../src/app/ports';
 import {
-  approvalOnLog,
+  believedApprovals,
+  countApprovals,
   MANAGED,
+  mayApproveSomeStep,
   MAX_EXTENSIONS,
   MAX_LIFETIME_HOURS,
   relevantLog,
+  standingMove,
+  standsOn,
+  tallyNow,
   valuesAt,
   type Entry,
   type Harness,
@@ -21,7 +26,7 @@ const HOUR = 3_600_000;
 /** Expiry lag allowed: the exact-time expiry event is queued by a sweep up to 15 min ahead; the sweep runs every 5 min. */
 export const EXPIRY_LAG_MS = 6 * 60_000;
 
-function fail(invariant: string, message: string, data?: unknown): never {
+export function fail(invariant: string, message: string, data?: unknown): never {
   throw new Error(
     `invariant ${invariant} broken: ${message}${data === undefined ? '' : `\n${JSON.stringify(data, null, 1)}`}`,
   );
@@ -47,10 +52,163 @@ export const isQuiet = (h: Harness, m: Model): boolean =>
   !m.held && pendingFaults(h, m) === 0 && pendingRetries(h) === 0;
 
 /** What the runs exercised, printed with the timing so a suite that stopped reaching states shows it. */
-export const coverage = { commands: 0, checksQuiet: 0, checksWith: new Map<string, number>() };
+export const coverage = {
+  commands: 0,
+  checksQuiet: 0,
+  checksWith: new Map<string, number>(),
+  /** Panel Approve / Deny answers, by outcome ("approve ok", "deny refused", ...). */
+  decisions: new Map<string, number>(),
+};
 
 const started = (g: Grant) => holdsMembership(g.status) || g.firstStartedAt !== undefined;
 export const startedNow = started;
+
+/**
+ * Invariant 1 for a grant that started in a group asking for approval, without emergency: the approvals
+ * it started on (`approvals`, written at the start) are ones the model believes in (a panel press it saw
+ * accepted, or a move of that person into "Approved" after the recording on Jira's record), none voided
+ * by a later request-field edit, and the model's own count of them meets the group's steps with none
+ * to spare; the audit trail has one APPROVED entry per counted approval, by its approver, after the
+ * REQUESTED entry (any other APPROVED entry is an approval voided since, named by an APPROVAL_VOIDED
+ * entry); `approvedBy` is the last counted approval.
+ */
+function checkApprovalsAtStart(
+  h: Harness,
+  m: Model,
+  g: Grant,
+  log: readonly Entry[],
+  requested: AuditEntry,
+  approved: AuditEntry[],
+  voided: AuditEntry[],
+): void {
+  const given = g.approvals ?? [];
+  const panel = m.panelApprovals.get(g.id) ?? [];
+  const steps = h.stepsOf(g.groupId);
+  const data = { grant: g, steps, log, panelAccepted: panel, approved, voided };
+  if (given.length === 0) fail('1', `grant ${g.id} started in a group that needs approval, on no approval`, data);
+  // A status move counts while it is the issue's standing move into "Approved", or once kept on the request.
+  const standing = standingMove(g, log);
+  const kept = m.keptMoves.get(g.id) ?? new Set<number>();
+  for (const a of given) {
+    const known =
+      a.via === 'panel'
+        ? panel.some((p) => p.by === a.by && p.historyAt === a.historyAt && p.at === a.at)
+        : log[a.historyAt]?.statusTo === 'Approved' &&
+          log[a.historyAt].author === a.by &&
+          (('move' in standing && standing.move.historyAt === a.historyAt) || kept.has(a.historyAt));
+    if (!known)
+      fail(
+        '1',
+        `grant ${g.id} started on an approval by ${a.by} (${a.via}, entry ${a.historyAt}) that ${a.via === 'panel' ? 'the panel never accepted' : 'is neither the standing move into "Approved" on Jira\'s record nor a move seen kept on the request'}`,
+        { ...data, standing, kept: [...kept] },
+      );
+    if (!standsOn(log, a.historyAt))
+      fail(
+        '1',
+        `grant ${g.id} started on an approval by ${a.by} (${a.via}, entry ${a.historyAt}) that a later request-field edit voided`,
+        data,
+      );
+  }
+  const tally = countApprovals({
+    steps,
+    approvals: given,
+    requester: g.requesterAccountId,
+    raisedBy: g.raisedBy,
+    matches: h.matches,
+  });
+  if (!tally.complete || tally.counted.length !== given.length)
+    fail(
+      '1',
+      `grant ${g.id} started on approvals that do not meet its group's steps: the model counts ${tally.counted.length} of the ${given.length} given (${tally.needed} needed${tally.complete ? '' : `, step ${tally.step + 1} of ${steps.length} still open`})`,
+      { ...data, counted: tally.counted },
+    );
+  if (approved.some((e) => e.seq < requested.seq || Date.parse(e.at) < Date.parse(requested.at)))
+    fail('1', `grant ${g.id} has an APPROVED entry before its REQUESTED entry`, { ...data, requested });
+  // The entry says how the approval was given (src/domain/grant-transitions approvalDetail).
+  const viaOf = (e: AuditEntry) => (e.detail.startsWith('Approved in the Okta access panel') ? 'panel' : 'status');
+  const left = [...approved];
+  for (const c of tally.counted) {
+    const k = left.findIndex((e) => e.actor === c.by && viaOf(e) === c.via);
+    if (k < 0) fail('1', `grant ${g.id}: the ${c.via} approval by ${c.by} that counted has no APPROVED entry`, data);
+    left.splice(k, 1);
+  }
+  const said = voidedAuthors(voided);
+  for (const e of left) {
+    const k = said.indexOf(e.actor);
+    if (k < 0) fail('1', `grant ${g.id} has an APPROVED entry by ${e.actor} that neither counted nor was voided`, data);
+    said.splice(k, 1);
+  }
+  const last = tally.counted[tally.counted.length - 1];
+  if (g.approvedBy !== last.by)
+    fail('1', `grant ${g.id} names ${g.approvedBy} as its approver, not ${last.by} (the last approval counted)`, data);
+}
+
+/** Whose approvals the APPROVAL_VOIDED entries say no longer count (src/app/weigh-approvals tellSetAside). */
+const voidedAuthors = (voided: AuditEntry[]) => voided.map((v) => /^The approval by (\S+) at /.exec(v.detail)?.[1]);
+
+/**
+ * For every request in a group asking for approval: an APPROVED entry is only ever by someone who may
+ * approve a step (not the requester, not who raised it); while it waits, the panel approvals on it are
+ * the presses the panel accepted, in order, and (when quiet, on Jira's record now `log`) each one a
+ * request-field edit voided since has been said, by its own APPROVAL_VOIDED entry; the status moves
+ * kept on it are moves into "Approved" on Jira's record (remembered: they may count later); and a request is
+ * DENIED by an approver exactly when the panel accepted a Deny for it, then never holds membership,
+ * with one DENIED entry by that approver.
+ */
+function checkDecisions(h: Harness, m: Model, g: Grant, audit: AuditEntry[], log: Entry[], quiet: boolean): void {
+  const steps = h.stepsOf(g.groupId);
+  const mine = (action: AuditEntry['action']) => audit.filter((a) => a.grantId === g.id && a.action === action);
+  for (const e of mine('APPROVED'))
+    if (!mayApproveSomeStep(h, steps, g, e.actor))
+      fail('1', `${g.id} has an APPROVED entry by ${e.actor}, who may approve no step of its group`, { grant: g, e });
+  if (g.status === 'REQUESTED') {
+    // Status moves kept on the waiting request, each a move into "Approved" on Jira's record.
+    const { problem } = believedApprovals(m, g, log);
+    if (problem) fail('1', problem, { grant: g, log });
+    for (const a of g.approvals ?? [])
+      if (a.via === 'status') m.keptMoves.set(g.id, (m.keptMoves.get(g.id) ?? new Set()).add(a.historyAt));
+    const onGrant = (g.approvals ?? []).filter((a) => a.via === 'panel').map((a) => `${a.by} at entry ${a.historyAt}`);
+    const accepted = (m.panelApprovals.get(g.id) ?? []).map((a) => `${a.by} at entry ${a.historyAt}`);
+    if (JSON.stringify(onGrant) !== JSON.stringify(accepted))
+      fail('1', `${g.id} waits with panel approvals other than those the panel accepted`, {
+        onGrant,
+        accepted,
+        grant: g,
+      });
+    if (quiet) {
+      const said = voidedAuthors(mine('APPROVAL_VOIDED'));
+      for (const a of (m.panelApprovals.get(g.id) ?? []).filter((x) => !standsOn(log, x.historyAt))) {
+        const k = said.indexOf(a.by);
+        if (k < 0)
+          fail('1', `${g.id}: the panel approval by ${a.by} at entry ${a.historyAt} was voided by an edit, unsaid`, {
+            grant: g,
+            log,
+            voided: mine('APPROVAL_VOIDED'),
+          });
+        said.splice(k, 1);
+      }
+    }
+  }
+  const denier = m.deniedByApprover.get(g.id);
+  if (denier === undefined && g.reasonCode !== 'APPROVAL.DENIED') return;
+  const denied = mine('DENIED');
+  if (
+    denier === undefined ||
+    g.reasonCode !== 'APPROVAL.DENIED' ||
+    g.status !== 'DENIED' ||
+    g.firstStartedAt !== undefined ||
+    g.endedBy !== denier ||
+    denied.length !== 1 ||
+    denied[0].actor !== denier ||
+    !mayApproveSomeStep(h, steps, g, denier) ||
+    mine('GRANT_STARTED').length > 0
+  )
+    fail(
+      '1',
+      `${g.id}: a request denied by an approver must be DENIED exactly when the panel accepted a Deny, never start, and have one DENIED entry by that approver, who may approve a step`,
+      { grant: g, panelDenier: denier, denied },
+    );
+}
 
 export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   const { sb, w } = h;
@@ -66,10 +224,7 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
     [w.jira.alice]: w.okta.alice,
     [w.jira.ada]: w.okta.ada,
   };
-  const modeOf = (groupId: string) =>
-    (Object.keys(MANAGED) as Array<keyof typeof MANAGED>)
-      .map((n) => [w.groups[n], MANAGED[n]] as const)
-      .find(([id]) => id === groupId)?.[1];
+  const modeOf = h.modeOf;
   const issueOf = (key: string): IssueModel | undefined => m.issues.find((i) => i.key === key);
   const entries = (grantId: string, action: AuditEntry['action']) =>
     audit.filter((a) => a.grantId === grantId && a.action === action);
@@ -132,25 +287,16 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
         if (g.emergency) {
           if (asRecorded.changeType !== 'Emergency' || entries(g.id, 'EMERGENCY_USED').length !== 1)
             fail('1', `grant ${g.id} skipped approval without the emergency path`, { grant: g, asRecorded });
-        } else {
-          const a = approvalOnLog(g, log);
-          if ('no' in a) fail('1', `grant ${g.id} started without a standing approval: ${a.no}`, { grant: g, log });
-          const approved = entries(g.id, 'APPROVED');
-          if (
-            approved.length !== 1 ||
-            approved[0].actor !== a.approver ||
-            approved[0].actor === g.requesterAccountId ||
-            approved[0].seq < requested[0].seq ||
-            Date.parse(approved[0].at) < Date.parse(requested[0].at) ||
-            g.approvedBy !== a.approver
-          ) {
-            fail(
-              '1',
-              `grant ${g.id}: the audit trail does not show the approval Jira shows (by ${a.approver}, after the recording)`,
-              { grant: g, requested, approved },
-            );
-          }
-        }
+        } else
+          checkApprovalsAtStart(
+            h,
+            m,
+            g,
+            log,
+            requested[0],
+            entries(g.id, 'APPROVED'),
+            entries(g.id, 'APPROVAL_VOIDED'),
+          );
       }
       const gone = m.oktaGone.users.has(oktaOf[g.requesterAccountId]) || m.oktaGone.groups.has(g.groupId);
       if (gone && !m.startedBeforeGone.has(g.id))
@@ -168,6 +314,7 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
         fail('1', `grant ${g.id} runs longer than its request allows (${cap / HOUR} h)`, g);
       }
     }
+    if (modeOf(g.groupId) === 'status') checkDecisions(h, m, g, audit, relevantLog(h, issue), quiet && !issue.deleted);
     // Who raised a re-recorded request is its predecessor's requester (whose own edit withdrew it).
     const predecessor =
       g.requestNumber && g.requestNumber > 1
@@ -280,13 +427,14 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
         continue;
       }
       const ended = m.endedByPanel.has(g.id) || endsAt <= now;
-      const mode = MANAGED[name];
+      const mode = modeOf(groupId);
       const snapshotEmergency = g.changeType === 'Emergency';
       const entitled =
         g.firstStartedAt !== undefined ||
         (g.status !== 'WITHDRAWN' &&
+          !m.deniedByApprover.has(g.id) &&
           !issue.deleted &&
-          (mode === 'none' || snapshotEmergency || !('no' in approvalOnLog(g, peopleOnly(relevantLog(h, issue))))));
+          (mode === 'none' || snapshotEmergency || tallyNow(h, m, g, peopleOnly(relevantLog(h, issue))).complete));
       const shouldRun = entitled && !ended;
       if (shouldRun !== (g.status === 'ACTIVE')) {
         fail(
@@ -351,6 +499,12 @@ export async function checkInvariants(h: Harness, m: Model): Promise<void> {
   const seen = new Set<string>([
     ...grants.map((g) => g.status as string),
     ...(audit.some((x) => x.action === 'APPROVED') ? ['approved'] : []),
+    ...(grants.some((g) => started(g) && (g.approvals ?? []).length >= 2) ? ['startedOnTwoApprovals'] : []),
+    ...(grants.some((g) => started(g) && (g.approvals ?? []).some((a) => a.via === 'panel'))
+      ? ['startedOnPanelApproval']
+      : []),
+    ...(audit.some((x) => x.action === 'APPROVAL_VOIDED') ? ['approvalVoided'] : []),
+    ...(m.deniedByApprover.size > 0 ? ['deniedByApprover'] : []),
     ...(grants.some((g) => (g.extendedVia ?? []).length > 0) ? ['extendedViaIssue'] : []),
   ]);
   for (const k of seen) coverage.checksWith.set(k, (coverage.checksWith.get(k) ?? 0) + 1);
