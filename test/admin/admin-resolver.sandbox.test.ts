@@ -7,6 +7,7 @@
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { ADMIN_KEYS, type AdminKey } from '../../src/shared/admin-contract';
+import { validAdminPayloads } from '../support/admin-payloads';
 
 let sb: Sandbox;
 let w: DemoWorld;
@@ -27,62 +28,7 @@ beforeEach(async () => {
 });
 afterEach(() => sb.close());
 
-const payloads = (): Record<AdminKey, unknown> => ({
-  'admin/connection/get': {},
-  'admin/connection/save': { domain: sb.okta.domain, method: 'api-token', apiToken: 'n'.repeat(42) },
-  'admin/connection/test': { domain: sb.okta.domain, method: 'api-token' },
-  'admin/allowlist/list': {},
-  'admin/allowlist/add': {
-    groupId: w.groups.superAdmins,
-    maxDurationHours: 8,
-    maxLifetimeHours: 24,
-    maxExtensions: 1,
-    reminderLeadMinutes: 30,
-    approvalMode: 'none',
-    allowedProjectKeys: [],
-  },
-  'admin/allowlist/update': {
-    groupId: w.groups.linux,
-    maxDurationHours: 2,
-    maxLifetimeHours: 4,
-    maxExtensions: 0,
-    reminderLeadMinutes: 15,
-    approvalMode: 'none',
-    allowedProjectKeys: [],
-  },
-  'admin/allowlist/remove': { groupId: w.groups.windows },
-  'admin/groups/search': { query: 'PAM' },
-  'admin/policy/get': {},
-  'admin/policy/save': {
-    durationFieldName: 'Change type',
-    durationMapping: [{ value: 'Emergency', hours: 2 }],
-    defaultDurationHours: 4,
-    approvalStatusName: 'Approved',
-    emergencyValue: 'Emergency',
-    emergencyMaxHours: 2,
-    closeOutTransitionName: '',
-    requesterMapping: [],
-    notifyByEmail: true,
-  },
-  'admin/dashboard/get': {},
-  'admin/audit/query': {},
-  'admin/audit/options': {},
-  'admin/audit/verify': {},
-  'admin/grants/revoke': { grantId: 'grant-10001' },
-  'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
-  'admin/alerts/acknowledge': { alert: 'drift' },
-  'admin/approvers/people': { query: 'Alice' },
-  'admin/approvers/groups': { query: 'jira' },
-  'admin/approvers/roles': {},
-  'admin/diagnostics/get': {},
-  'admin/diagnostics/run': {},
-  'admin/jira/fields': {},
-  'admin/jira/field-options': { fieldId: 'customfield_10050' },
-  'admin/jira/statuses': {},
-  'admin/jira/transitions': {},
-  'admin/jira/projects': { query: 'AC' },
-  'admin/okta/users': { query: 'neville' },
-});
+const payloads = (): Record<AdminKey, unknown> => validAdminPayloads(sb, w);
 
 test('every admin/* key refuses a non-admin, writes nothing and calls Okta never; an admin gets through', async () => {
   const invoke = (key: string, payload: unknown, accountId: string) =>

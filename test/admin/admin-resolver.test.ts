@@ -8,67 +8,25 @@
 import { jose } from '../../sandbox/okta/jose';
 import { ADMIN_KEYS, type AdminKey } from '../../src/shared/admin-contract';
 import { useWorlds } from '../integration/world';
+import { validAdminPayloads } from '../support/admin-payloads';
 import { adminSite, type AdminSite } from './site';
 
 useWorlds();
 
 /** A valid payload for every key, so a refusal can only come from the permission check. */
-const payloads = (t: AdminSite): Record<AdminKey, unknown> => ({
-  'admin/connection/get': {},
-  'admin/connection/save': { domain: t.sb.okta.domain, method: 'api-token', apiToken: 'n'.repeat(42) },
-  'admin/connection/test': { domain: t.sb.okta.domain, method: 'api-token' },
-  'admin/allowlist/list': {},
-  'admin/allowlist/add': {
-    groupId: t.w.groups.superAdmins,
-    maxDurationHours: 8,
-    maxLifetimeHours: 24,
-    maxExtensions: 1,
-    reminderLeadMinutes: 30,
-    approvalMode: 'status',
-    allowedProjectKeys: [t.w.projectKey],
-  },
-  'admin/allowlist/update': {
-    groupId: t.w.groups.linux,
-    maxDurationHours: 2,
-    maxLifetimeHours: 4,
-    maxExtensions: 0,
-    reminderLeadMinutes: 15,
-    approvalMode: 'none',
-    allowedProjectKeys: [],
-  },
-  'admin/allowlist/remove': { groupId: t.w.groups.windows },
-  'admin/groups/search': { query: 'PAM' },
-  'admin/policy/get': {},
-  'admin/policy/save': {
-    durationFieldName: 'Change type',
-    durationMapping: [{ value: 'Emergency', hours: 2 }],
-    defaultDurationHours: 4,
-    approvalStatusName: 'Approved',
-    emergencyValue: 'Emergency',
-    emergencyMaxHours: 2,
-    closeOutTransitionName: '',
-    requesterMapping: [],
-    notifyByEmail: true,
-  },
-  'admin/dashboard/get': {},
-  'admin/audit/query': { groupId: t.w.groups.linux },
-  'admin/audit/options': {},
-  'admin/audit/verify': {},
-  'admin/grants/revoke': { grantId: 'grant-10001' },
-  'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
-  'admin/alerts/acknowledge': { alert: 'drift' },
-  'admin/approvers/people': { query: 'Alice' },
-  'admin/approvers/groups': { query: 'jira' },
-  'admin/approvers/roles': {},
-  'admin/diagnostics/get': {},
-  'admin/diagnostics/run': {},
-  'admin/jira/fields': {},
-  'admin/jira/field-options': { fieldId: 'customfield_10050' },
-  'admin/jira/statuses': {},
-  'admin/jira/transitions': {},
-  'admin/jira/projects': { query: 'AC' },
-  'admin/okta/users': { query: 'neville' },
-});
+const payloads = (t: AdminSite): Record<AdminKey, unknown> =>
+  validAdminPayloads(t.sb, t.w, {
+    'admin/allowlist/add': {
+      groupId: t.w.groups.superAdmins,
+      maxDurationHours: 8,
+      maxLifetimeHours: 24,
+      maxExtensions: 1,
+      reminderLeadMinutes: 30,
+      approvalMode: 'status',
+      allowedProjectKeys: [t.w.projectKey],
+    },
+    'admin/audit/query': { groupId: t.w.groups.linux },
+  });
 
 /** The demo site (Okta connected, three groups allowlisted) with one active grant, grant-10001. */
 async function site() {
