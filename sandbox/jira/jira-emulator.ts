@@ -1097,13 +1097,21 @@ export class JiraEmulator {
     if (!issue) return this.noIssue();
     const startAt = Math.max(0, Number(q.get('startAt') ?? 0) || 0);
     const maxResults = Math.min(5000, Math.max(1, Number(q.get('maxResults') ?? 5000) || 5000));
+    // orderBy accepts "created" (Jira's documentation), with + or - for the direction.
+    const orderBy = q.get('orderBy');
+    if (orderBy !== null && !/^[+-]?created$/.test(orderBy))
+      return jiraError(
+        400,
+        `The value '${orderBy}' is not valid for orderBy. Valid values are created, +created, -created.`,
+      );
+    const ordered = orderBy?.startsWith('-') ? [...issue.comments].reverse() : issue.comments;
     return {
       status: 200,
       body: {
         startAt,
         maxResults,
         total: issue.comments.length,
-        comments: issue.comments.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)),
+        comments: ordered.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)),
       },
     };
   }

@@ -14,6 +14,7 @@ import type {
   JiraProbe,
   JiraCatalog,
   Notifier,
+  NoticeOutbox,
   OktaConnection,
   OktaSecrets,
   PermissionChecker,
@@ -31,6 +32,8 @@ export interface AppDeps {
   config: ConfigStore;
   health: HealthStore;
   ledger: RequestLedger;
+  /** Every comment and email the app owes, recorded before it is sent (ADR 0020). */
+  notices: NoticeOutbox;
   /** The directory for the stored connection; throws DirectoryError('configuration') when unset. */
   directory: () => Promise<Directory>;
   /** A directory for connection settings not yet saved (admin "Test connection"). */

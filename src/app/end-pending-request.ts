@@ -12,7 +12,7 @@ import { refuse, type Outcome } from './errors';
 import { formatInZone } from './format';
 import { commit, retryOnStale } from './grant-lifecycle';
 import { groupLabel } from './messages';
-import { noticeStep, once } from './notices';
+import { tell, tellUnlessOwed } from './deliver-notice';
 import type { Message, MessageInline } from './ports';
 
 export type PendingEnd = { kind: 'cancel'; actor: string; reason: string } | { kind: 'withdraw'; actor: string };
@@ -92,12 +92,12 @@ async function tellEnded(deps: AppDeps, g: Grant): Promise<void> {
     ],
   };
   const key = `pending-ended:${g.id}`;
-  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, message));
-  if (g.reasonCode === PENDING_END_CODES.cancelled && (await deps.config.getPolicy()).notifyByEmail) {
-    await noticeStep(deps.ledger, key, 'notify', () =>
-      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Request cancelled: ${group}`, message),
-    );
-  }
+  const email = g.reasonCode === PENDING_END_CODES.cancelled && (await deps.config.getPolicy()).notifyByEmail;
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: message,
+    ...(email ? { email: { to: [g.requesterAccountId], subject: `Request cancelled: ${group}` } } : {}),
+  });
 }
 
 /**
@@ -113,15 +113,18 @@ export async function tellEndedRequest(deps: AppDeps, g: Grant): Promise<void> {
     (h) => h.statusTo === policy.approvalStatusName || h.fields.length > 0,
   );
   if (since.length === 0) return;
-  await once(deps.ledger, `after-pending-ended:${g.id}`, async () => {
+  await tellUnlessOwed(deps, `after-pending-ended:${g.id}`, async () => {
     const { group, when } = await context(deps, g);
     const approved = since.some((h) => h.statusTo === policy.approvalStatusName);
-    await deps.issues.comment(g.issueKey, {
-      blocks: [
-        p(t(approved ? 'This approval grants nothing.' : 'Changes to this request are not applied.', true)),
-        p(t('The request for '), t(group, true), t(' '), ...endedWords(g, when)),
-        p(t('Raise a new issue if access is still needed.')),
-      ],
-    });
+    return {
+      issueKey: g.issueKey,
+      comment: {
+        blocks: [
+          p(t(approved ? 'This approval grants nothing.' : 'Changes to this request are not applied.', true)),
+          p(t('The request for '), t(group, true), t(' '), ...endedWords(g, when)),
+          p(t('Raise a new issue if access is still needed.')),
+        ],
+      },
+    };
   });
 }

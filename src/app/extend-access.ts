@@ -8,7 +8,9 @@ import { decideExtension } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
 import { commit, retryOnStale } from './grant-lifecycle';
+import { tell } from './deliver-notice';
 import * as say from './messages';
+import { noticeStep } from './notices';
 
 export interface ExtendInput {
   requesterAccountId: string;
@@ -79,48 +81,57 @@ export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Ou
   });
 }
 
-/** Tells the requester on the issue what happened; a refusal is also audited. */
+/**
+ * Tells the requester on the issue what happened, once per `noticeKey` (a refusal is also audited,
+ * once). False when it was told before.
+ */
 export async function announceExtension(
   deps: AppDeps,
   input: ExtendInput,
   result: Outcome<{ grant: Grant }>,
-): Promise<void> {
+  noticeKey: string,
+): Promise<boolean> {
   const [allowlist, user] = await Promise.all([
     deps.config.getAllowlist(),
     deps.issues.getUser(input.requesterAccountId),
   ]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
   if (result.ok) {
-    await deps.issues.comment(
-      input.issueKey,
-      say.extended(
+    return tell(deps, noticeKey, {
+      issueKey: input.issueKey,
+      comment: say.extended(
         result.grant,
         group?.displayName ?? input.groupId,
         user?.timeZone ?? 'UTC',
         group?.maxExtensions ?? result.grant.extensions,
       ),
-    );
-    return;
+    });
   }
-  await deps.audit.append({
-    at: deps.clock.now(),
-    action: 'EXTEND_REFUSED',
-    actor: input.actor,
-    grantId: input.grantId,
-    issueKey: input.issueKey,
-    requesterAccountId: input.requesterAccountId,
-    groupId: input.groupId,
-    detail: `${result.code}: ${result.message}`,
-  });
-  await deps.issues.comment(
-    input.issueKey,
-    say.refused(input.requesterAccountId, 'Access not extended.', result.message),
+  await noticeStep(deps.ledger, noticeKey, 'audit', () =>
+    deps.audit.append({
+      at: deps.clock.now(),
+      action: 'EXTEND_REFUSED',
+      actor: input.actor,
+      grantId: input.grantId,
+      issueKey: input.issueKey,
+      requesterAccountId: input.requesterAccountId,
+      groupId: input.groupId,
+      detail: `${result.code}: ${result.message}`,
+    }),
   );
+  return tell(deps, noticeKey, {
+    issueKey: input.issueKey,
+    comment: say.refused(input.requesterAccountId, 'Access not extended.', result.message),
+  });
 }
 
 /** Extend and tell, in one go (the panel's button). */
 export async function extendAccess(deps: AppDeps, input: ExtendInput): Promise<Outcome<{ grant: Grant }>> {
   const result = await extendGrant(deps, input);
-  await announceExtension(deps, input, result);
+  // Each press is its own notice: the extension it made (the grant's new version), or this refusal.
+  const key = result.ok
+    ? `extended:${result.grant.id}:${result.grant.version}`
+    : `extend-refused:${input.issueKey}:${input.grantId ?? input.groupId}:${deps.clock.now()}`;
+  await announceExtension(deps, input, result, key);
   return result;
 }

@@ -23,7 +23,7 @@ import {
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { movesSince } from './approvals';
-import { noticeStep, once } from './notices';
+import { tell } from './deliver-notice';
 import { reviewEdits } from './request-edits';
 import { weighApprovals } from './weigh-approvals';
 import { endedWhilePending, tellEndedRequest } from './end-pending-request';
@@ -177,12 +177,11 @@ async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
   ]);
   const name = say.groupLabel(g.groupId, allowlist);
   const msg = say.accessGranted(g, name, user?.timeZone ?? 'UTC');
-  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-  if (policy.notifyByEmail) {
-    await noticeStep(deps.ledger, key, 'notify', () =>
-      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access granted: ${name}`, msg),
-    );
-  }
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: msg,
+    ...(policy.notifyByEmail ? { email: { to: [g.requesterAccountId], subject: `Access granted: ${name}` } } : {}),
+  });
 }
 
 /**
@@ -215,16 +214,14 @@ async function awaitApproval(
   if (issue && issue.statusName !== approvalStatus) {
     const move = movesSince(g, history, approvalStatus).at(-1);
     if (move && !(g.approvals ?? []).some((a) => a.via === 'status' && a.at === move.at && a.by === move.by)) {
-      await once(deps.ledger, `approval-left:${g.id}:${move.at}`, () =>
-        deps.issues.comment(
-          g.issueKey,
-          say.refused(
-            undefined,
-            'Approval no longer stands.',
-            `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`,
-          ),
+      await tell(deps, `approval-left:${g.id}:${move.at}`, {
+        issueKey: g.issueKey,
+        comment: say.refused(
+          undefined,
+          'Approval no longer stands.',
+          `The issue left "${approvalStatus}" (it is now "${issue.statusName}") before access was granted, so nothing was granted. To grant it, move the issue back to "${approvalStatus}".`,
         ),
-      );
+      });
     }
   }
   return { done: true, note: 'awaiting approval' };

@@ -8,7 +8,8 @@ import { requestEditsSince } from '../domain/request-integrity';
 import { grantIdForIssue } from '../domain/grant';
 import type { IssueSnapshot } from './ports';
 import type { AppDeps } from './deps';
-import { noticeStep, once, stepKey } from './notices';
+import { tell } from './deliver-notice';
+import { noticeStep, stepKey } from './notices';
 import * as say from './messages';
 import { endedWhilePending } from './end-pending-request';
 import { completeIntake, requestAccess } from './request-access';
@@ -67,27 +68,29 @@ export const INTAKE_KEYS = {
  * the type it was first seen as; an issue never seen as a valid request its refusal. False for an
  * issue intake never got to (its product event lost, or every delivery failed).
  */
-export async function intakeAnswered(deps: Pick<AppDeps, 'grants' | 'ledger'>, issue: IssueSnapshot): Promise<boolean> {
+export async function intakeAnswered(
+  deps: Pick<AppDeps, 'grants' | 'ledger' | 'notices'>,
+  issue: IssueSnapshot,
+): Promise<boolean> {
   if (await deps.grants.get(grantIdForIssue(issue.id))) return true;
   // No grant, so no request number beyond the first.
   const first = await deps.ledger.recall(INTAKE_KEYS.firstValues(issue.id, 1));
   const firstType = first === undefined ? undefined : firstTypeOf(first);
   const claimed = (key: string) => deps.ledger.isClaimed(key);
+  // A reply recorded in the notice outbox is answered: the outbox delivers it, whatever Jira does now.
+  const owed = async (key: string) => (await deps.notices.get(key)) !== undefined;
   switch (firstType) {
     case 'View access':
-      return (
-        (await claimed(stepKey(INTAKE_KEYS.view(issue.id), 'comment'))) &&
-        (await claimed(stepKey(INTAKE_KEYS.view(issue.id), 'audit')))
-      );
+      return (await owed(INTAKE_KEYS.view(issue.id))) && (await claimed(stepKey(INTAKE_KEYS.view(issue.id), 'audit')));
     case 'Extend access':
-      return claimed(INTAKE_KEYS.extend(issue.id));
+      return owed(INTAKE_KEYS.extend(issue.id));
     case 'New access':
       // Seen, but its recording never happened (it lost a race with an edit, or failed).
       return false;
   }
   const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
-  if (!parsed.ok) return claimed(INTAKE_KEYS.refused(issue.id, parsed.problem.code));
-  if (!issue.reporterAccountId) return claimed(INTAKE_KEYS.refused(issue.id, 'no-reporter'));
+  if (!parsed.ok) return owed(INTAKE_KEYS.refused(issue.id, parsed.problem.code));
+  if (!issue.reporterAccountId) return owed(INTAKE_KEYS.refused(issue.id, 'no-reporter'));
   return false;
 }
 
@@ -143,25 +146,21 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   const parsed = parseAccessRequest(issue.accessType, issue.adminGroup);
   if (!parsed.ok) {
     const text = PROBLEM_TEXT[parsed.problem.code]('value' in parsed.problem ? parsed.problem.value : undefined);
-    await once(deps.ledger, INTAKE_KEYS.refused(issue.id, parsed.problem.code), () =>
-      deps.issues.comment(
-        issue.key,
-        say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text),
-      ),
-    );
+    await tell(deps, INTAKE_KEYS.refused(issue.id, parsed.problem.code), {
+      issueKey: issue.key,
+      comment: say.refused(issue.reporterAccountId, 'This access request cannot be processed.', text),
+    });
     return 'invalid-fields';
   }
   if (!issue.reporterAccountId) {
-    await once(deps.ledger, INTAKE_KEYS.refused(issue.id, 'no-reporter'), () =>
-      deps.issues.comment(
-        issue.key,
-        say.refused(
-          undefined,
-          'This access request has no reporter.',
-          'Access is granted to the reporter of the issue. Set yourself as the reporter and raise a new request.',
-        ),
+    await tell(deps, INTAKE_KEYS.refused(issue.id, 'no-reporter'), {
+      issueKey: issue.key,
+      comment: say.refused(
+        undefined,
+        'This access request has no reporter.',
+        'Access is granted to the reporter of the issue. Set yourself as the reporter and raise a new request.',
       ),
-    );
+    });
     return 'invalid-fields';
   }
 
@@ -198,7 +197,7 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
         requestIssueKey: issue.key,
       };
       const result = await extendGrant(deps, input);
-      const told = await once(deps.ledger, INTAKE_KEYS.extend(issue.id), () => announceExtension(deps, input, result));
+      const told = await announceExtension(deps, input, result, INTAKE_KEYS.extend(issue.id));
       return !told ? 'duplicate' : result.ok ? 'extended' : 'extend-refused';
     }
     case 'New access':
@@ -253,15 +252,13 @@ async function answeredBefore(
       detail: `${what} changed after this request was answered; not applied (the answer stands for the issue as first raised).`,
     }),
   );
-  await noticeStep(deps.ledger, key, 'comment', () =>
-    deps.issues.comment(
-      issue.key,
-      say.refused(
-        undefined,
-        'Changes to this request are not applied.',
-        `This issue was already answered as it was raised. For another group, person or kind of request, raise a new issue.`,
-      ),
+  await tell(deps, key, {
+    issueKey: issue.key,
+    comment: say.refused(
+      undefined,
+      'Changes to this request are not applied.',
+      `This issue was already answered as it was raised. For another group, person or kind of request, raise a new issue.`,
     ),
-  );
+  });
   return true;
 }

@@ -1,5 +1,6 @@
 /** The queue consumer's dispatcher: one work item, one use case. */
 import type { AppDeps } from './deps';
+import { deliverNotice } from './deliver-notice';
 import { grantAccess } from './grant-access';
 import type { WorkItem } from './ports';
 import { performRevocation } from './revoke-grant';
@@ -14,6 +15,8 @@ export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> 
       return performRevocation(deps, item.grantId, { expireIfDue: false });
     case 'expire':
       return performRevocation(deps, item.grantId, { expireIfDue: true });
+    case 'notice':
+      return deliverNotice(deps, item.key);
     case 'queue-probe':
       return recordQueueArrival(deps, item.runId);
   }

@@ -10,6 +10,7 @@ import { approversInWords } from './approvals';
 import type { AppDeps } from './deps';
 import { recordRequest } from './grant-lifecycle';
 import { accessIssueProperty, ISSUE_PROPERTY_KEY } from '../domain/issue-property';
+import { tell, tellUnlessOwed } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
 import type { IssueSnapshot } from './ports';
@@ -97,9 +98,10 @@ export async function completeIntake(
     await step('audit-denied', () =>
       auditGrant(deps.audit, g, at, 'DENIED', 'app', `${g.reasonCode ?? 'GRANT.REFUSED'}: ${g.reason}`),
     );
-    await step('comment-denied', () =>
-      deps.issues.comment(g.issueKey, say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? '')),
-    );
+    await tell(deps, `intake:${g.id}:comment-denied`, {
+      issueKey: g.issueKey,
+      comment: say.refused(g.requesterAccountId, 'Access request refused.', g.reason ?? ''),
+    });
     return;
   }
   if (g.status !== 'REQUESTED' || !group) return;
@@ -130,12 +132,10 @@ export async function completeIntake(
         `Waiting for approval (${describeSteps(stepsOf(group))}): in the panel or by moving the issue to "${approval.statusName}".`,
       ),
     );
-    await step('comment-awaiting', async () =>
-      deps.issues.comment(
-        g.issueKey,
-        say.awaitingApproval(g, group.displayName, approval.statusName, await approversInWords(deps, group)),
-      ),
-    );
+    await tellUnlessOwed(deps, `intake:${g.id}:comment-awaiting`, async () => ({
+      issueKey: g.issueKey,
+      comment: say.awaitingApproval(g, group.displayName, approval.statusName, await approversInWords(deps, group)),
+    }));
     return;
   }
   if (g.emergency)

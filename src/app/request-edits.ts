@@ -18,6 +18,7 @@ import {
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import * as say from './messages';
+import { tell } from './deliver-notice';
 import { noticeStep } from './notices';
 
 /** Withdrawn requests point to the next; a chain longer than this is not a person editing. */
@@ -90,14 +91,12 @@ async function tellNotApplied(
       detail: `${what} changed after ${stage} (by ${editors.join(', ')}); not applied: the request stays as recorded.`,
     }),
   );
-  await noticeStep(deps.ledger, key, 'comment', () =>
-    deps.issues.comment(
-      g.issueKey,
-      say.refused(
-        g.requesterAccountId,
-        'Changes to this request are not applied.',
-        `${what} changed after ${stage}. The request stays as it was recorded. For a different group, person or kind of request, raise a new issue.`,
-      ),
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: say.refused(
+      g.requesterAccountId,
+      'Changes to this request are not applied.',
+      `${what} changed after ${stage}. The request stays as it was recorded. For a different group, person or kind of request, raise a new issue.`,
     ),
-  );
+  });
 }

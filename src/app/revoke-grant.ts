@@ -11,6 +11,7 @@ import type { AppDeps } from './deps';
 import { refuse, type Outcome } from './errors';
 import { commit, retryOnStale, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
+import { tell } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
 import { DirectoryError } from './ports';
 import { announceFailure, handleOktaFailure, handleOktaWaiting, type WorkResult } from './work-result';
@@ -103,7 +104,7 @@ export async function completeRevocation(deps: AppDeps, g: Grant, now: string): 
 
 const isEnded = (g: Grant) => g.status === 'EXPIRED' || g.status === 'REVOKED' || g.status === 'REMOVED_EXTERNALLY';
 
-/** Comment, notify and close out the issue, once per grant end, even across retries. */
+/** Tell (the notice outbox delivers it) and close out the issue, once per grant end, even across retries. */
 export async function announceEnd(
   deps: AppDeps,
   g: Grant,
@@ -117,11 +118,11 @@ export async function announceEnd(
   ]);
   const name = say.groupLabel(g.groupId, allowlist);
   const msg = say.accessEnded(g, name, user?.timeZone ?? 'UTC', kept);
-  await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-  if (policy.notifyByEmail)
-    await noticeStep(deps.ledger, key, 'notify', () =>
-      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access ended: ${name}`, msg),
-    );
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: msg,
+    ...(policy.notifyByEmail ? { email: { to: [g.requesterAccountId], subject: `Access ended: ${name}` } } : {}),
+  });
   const closeOut = policy.closeOutTransitionName;
   if (closeOut) {
     await noticeStep(deps.ledger, key, 'close-out', async () => {

@@ -12,6 +12,7 @@ import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
 import { commit } from './grant-lifecycle';
+import { tell, requeueStalledNotices } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
 import { StaleGrantError, type WorkItem } from './ports';
@@ -21,7 +22,7 @@ const STALLED_AFTER_MS = 15 * MINUTE_MS;
 
 /** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
 export interface SweepFailure {
-  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'read';
+  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'requeue-notices' | 'read';
   issueKey?: string;
   message: string;
 }
@@ -116,6 +117,10 @@ export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
     await deps.queue.enqueue(stalled);
     requeued = stalled.length;
   });
+  // Notices whose delivery chain died are owed still: queued again, a bounded number per run.
+  await isolated('requeue-notices', undefined, async () => {
+    requeued += await requeueStalledNotices(deps, now);
+  });
 
   const summary = { due: due.length, scheduled, reminded, requeued, failed: failures.length };
   await deps.health.recordSweep(now, { ...summary });
@@ -139,11 +144,11 @@ async function sendReminder(
   const key = `reminder:${g.id}:${g.endsAt}`;
   const user = await deps.issues.getUser(g.requesterAccountId);
   const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
-  const sent = await noticeStep(deps.ledger, key, 'comment', () => deps.issues.comment(g.issueKey, msg));
-  if (notifyByEmail)
-    await noticeStep(deps.ledger, key, 'notify', () =>
-      deps.notifier.notify(g.issueKey, [g.requesterAccountId], `Access to ${groupName} ends soon`, msg),
-    );
+  const sent = await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: msg,
+    ...(notifyByEmail ? { email: { to: [g.requesterAccountId], subject: `Access to ${groupName} ends soon` } } : {}),
+  });
   await noticeStep(deps.ledger, key, 'audit', () =>
     auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`),
   );

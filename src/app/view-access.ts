@@ -9,6 +9,7 @@ import { GRANT_STATUS_LABELS } from '../shared/vocabulary';
 import type { GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { formatInZone } from './format';
+import { tell } from './deliver-notice';
 import { noticeStep } from './notices';
 import * as say from './messages';
 import { StaleCursorError, type Message, type MessageInline } from './ports';
@@ -179,9 +180,7 @@ export async function viewAccess(
             ...(more ? [{ paragraph: [{ text: more }] }] : []),
           ],
         };
-  const told = await noticeStep(deps.ledger, input.noticeKey, 'comment', () =>
-    deps.issues.comment(input.issueKey, message),
-  );
+  const told = await tell(deps, input.noticeKey, { issueKey: input.issueKey, comment: message });
   const detail = `Listed ${rows.length} grant(s)${notShown ? `, ${notShownText(notShown)} not listed` : ''}.`;
   await noticeStep(deps.ledger, input.noticeKey, 'audit', () =>
     deps.audit.append({

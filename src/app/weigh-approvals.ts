@@ -13,6 +13,7 @@ import { approverNameLookup, readApprovals, type SetAside } from './approvals';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import * as say from './messages';
+import { tell } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
 import type { IssueSnapshot } from './ports';
 import { fieldWords } from './request-edits';
@@ -65,12 +66,10 @@ async function tellRefused(deps: AppDeps, g: Grant, a: Approval, why: RefusedWhy
   await noticeStep(deps.ledger, key, 'audit', () =>
     auditGrant(deps.audit, g, deps.clock.now(), 'APPROVAL_REFUSED', a.by, message),
   );
-  await noticeStep(deps.ledger, key, 'comment', () =>
-    deps.issues.comment(
-      g.issueKey,
-      say.refused(why === 'requester' ? g.requesterAccountId : undefined, 'Approval not accepted.', message),
-    ),
-  );
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: say.refused(why === 'requester' ? g.requesterAccountId : undefined, 'Approval not accepted.', message),
+  });
 }
 
 async function tellSetAside(deps: AppDeps, g: Grant, s: SetAside, status: string): Promise<void> {
@@ -81,16 +80,14 @@ async function tellSetAside(deps: AppDeps, g: Grant, s: SetAside, status: string
       : 'To approve the request as recorded, use Approve in the Okta access panel again.';
   if (s.why === 'before-request') {
     const key = `approval-before-request:${g.id}:${a.at}`;
-    await noticeStep(deps.ledger, key, 'comment', () =>
-      deps.issues.comment(
-        g.issueKey,
-        say.refused(
-          undefined,
-          'Approval needed again.',
-          `The issue was moved to "${status}" before this app recorded the request, so that move cannot approve it. ${again}`,
-        ),
+    await tell(deps, key, {
+      issueKey: g.issueKey,
+      comment: say.refused(
+        undefined,
+        'Approval needed again.',
+        `The issue was moved to "${status}" before this app recorded the request, so that move cannot approve it. ${again}`,
       ),
-    );
+    });
     return;
   }
   const key = `approval-voided:${g.id}:${a.by}:${a.at}:${a.historyAt}`;
@@ -105,14 +102,12 @@ async function tellSetAside(deps: AppDeps, g: Grant, s: SetAside, status: string
       `The approval by ${a.by} at ${a.at} no longer counts: ${what} changed after it (by ${s.edit.by}).`,
     ),
   );
-  await noticeStep(deps.ledger, key, 'comment', () =>
-    deps.issues.comment(
-      g.issueKey,
-      say.refused(
-        undefined,
-        'Approval needed again.',
-        `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). ${again}`,
-      ),
+  await tell(deps, key, {
+    issueKey: g.issueKey,
+    comment: say.refused(
+      undefined,
+      'Approval needed again.',
+      `${what} changed after this request was approved, so the approval no longer counts (the change itself is not applied). ${again}`,
     ),
-  );
+  });
 }

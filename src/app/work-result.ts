@@ -15,32 +15,15 @@ import {
 } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit, takeBackMembership } from './grant-lifecycle';
+import { tellUnlessOwed } from './deliver-notice';
 import * as say from './messages';
 import { once } from './notices';
+import { MAX_QUEUE_DELAY_MS, retryDelayMs } from './backoff';
 import { openOktaBreaker, PROBE_INTERVAL_MS, type OktaWaiting } from './okta-gate';
 import type { DirectoryError } from './ports';
 
 export type WorkResult = { done: true; note: string } | { done: false; retryAfterMs: number; note: string };
 
-/** Retry backoff: full jitter under a ceiling doubling from 30 s to the queue's 15-minute maximum. */
-const BACKOFF_BASE_MS = 30_000;
-const BACKOFF_MAX_MS = 900_000;
-/** After Okta's rate-limit window resets, retries spread over this much rather than arriving together. */
-const RESET_SPREAD_MS = 30_000;
-
-/**
- * When to try again: never before Okta's own reset (Retry-After, X-Rate-Limit-Reset), and with full
- * jitter, so hundreds of retries started by one outage or one rate-limit window spread out instead of
- * returning in lockstep (Forge rounds delays up to whole seconds: the spread is what matters).
- */
-export function retryDelayMs(attempts: number, oktaRetryAfterMs: number | undefined, random: () => number): number {
-  if (oktaRetryAfterMs !== undefined) return oktaRetryAfterMs + Math.floor(random() * RESET_SPREAD_MS);
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
-  return Math.max(1_000, Math.floor(random() * ceiling));
-}
-
-/** Forge delivers a retried or delayed event at most 900 s later: a chain's next attempt is never further. */
-const MAX_QUEUE_DELAY_MS = 900_000;
 const at = (now: string, ms: number) => new Date(Date.parse(now) + Math.min(ms, MAX_QUEUE_DELAY_MS)).toISOString();
 
 const connectionMessage = (message: string) =>
@@ -124,11 +107,11 @@ export async function handleOktaWaiting(
   return { done: false, retryAfterMs: Date.parse(until) - Date.parse(now), note: 'waiting for the Okta connection' };
 }
 
-function tellRevocationBlocked(deps: AppDeps, g: Grant, message: string): Promise<boolean> {
-  return once(deps.ledger, `revoke-blocked:${g.id}`, async () => {
-    const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
-    await deps.issues.comment(g.issueKey, say.revocationBlocked(name, message));
-  });
+async function tellRevocationBlocked(deps: AppDeps, g: Grant, message: string): Promise<boolean> {
+  return tellUnlessOwed(deps, `revoke-blocked:${g.id}`, async () => ({
+    issueKey: g.issueKey,
+    comment: say.revocationBlocked(say.groupLabel(g.groupId, await deps.config.getAllowlist()), message),
+  }));
 }
 
 /** Ends a grant or revocation as FAILED: visible on the issue and the admin dashboard, never silent. */
@@ -165,17 +148,18 @@ export async function abandonAtEnd(deps: AppDeps, g: Grant, now: string): Promis
 
 /**
  * The comment on a grant that ended DENIED or FAILED (its `reason` says why), once per stored grant
- * version. The worker calls it again when it meets such a grant, so a comment that Jira refused the
- * first time (the invocation then failed and was retried) is posted late rather than lost.
+ * version. The worker calls it again when it meets such a grant, so a crash between the end and the
+ * notice's recording still tells it; the outbox delivers it whatever Jira does meanwhile.
  */
 export async function announceFailure(deps: AppDeps, g: Grant): Promise<void> {
-  await once(deps.ledger, `announce:${g.id}:${g.status}:${g.version}`, async () => {
+  await tellUnlessOwed(deps, `announce:${g.id}:${g.status}:${g.version}`, async () => {
     const name = say.groupLabel(g.groupId, await deps.config.getAllowlist());
     const why = g.reason ?? g.lastError ?? '';
     // A revocation (it has an end reason) that failed leaves membership behind: say so.
-    await deps.issues.comment(
-      g.issueKey,
-      g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why),
-    );
+    return {
+      issueKey: g.issueKey,
+      comment:
+        g.status === 'FAILED' && g.endReason ? say.revocationFailed(g, name, why) : say.grantFailed(g, name, why),
+    };
   });
 }

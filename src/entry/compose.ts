@@ -11,6 +11,7 @@ import { KvsGrantStore } from '../adapters/kvs/grant-store';
 import { KvsAuditLog } from '../adapters/kvs/audit-log';
 import { KvsConfigStore } from '../adapters/kvs/config-store';
 import { KvsHealthStore } from '../adapters/kvs/health-store';
+import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
@@ -88,6 +89,7 @@ export function compose(): AppDeps {
     audit,
     health: new KvsHealthStore(),
     ledger: new KvsRequestLedger(() => clock.now()),
+    notices: new KvsNoticeOutbox(),
     directory: async () => {
       const [connection, secrets] = await Promise.all([config.getConnection(), config.getSecrets()]);
       if (!connection)

@@ -8,6 +8,7 @@ const WorkItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('grant'), grantId: z.string().min(1) }),
   z.object({ kind: z.literal('revoke'), grantId: z.string().min(1) }),
   z.object({ kind: z.literal('expire'), grantId: z.string().min(1) }),
+  z.object({ kind: z.literal('notice'), key: z.string().min(1).max(1000) }),
   z.object({ kind: z.literal('queue-probe'), runId: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
 ]);
 

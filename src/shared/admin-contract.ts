@@ -632,6 +632,11 @@ export interface DashboardHealth {
   connection?: ConnectionStatus;
   /** The last hourly search for access requests intake never answered; absent before the first run. */
   intakeCatchUp?: DashboardCatchUp;
+  /**
+   * Notices Jira refused for good (the issue was deleted, the app may no longer comment there), newest
+   * first (ADR 0020): nobody was told on those issues; absent when there are none.
+   */
+  undeliveredNotices?: { recent: DashboardUndeliveredNotice[]; more: boolean };
   /** The last installation self-check, in short (Diagnostics has it in full). */
   selfCheck: DashboardSelfCheck;
   /**
@@ -679,6 +684,13 @@ export interface DashboardDeniedRequest {
  * One run of the hourly intake catch-up: requests it looked at, found unanswered and recorded, those it could not
  * (tried again next hour), whether it stopped at its bound with more left, and what went wrong.
  */
+export interface DashboardUndeliveredNotice {
+  issueKey: string;
+  /** When Jira refused it for good. */
+  at: string;
+  reason: string;
+}
+
 export interface DashboardCatchUp {
   at: string;
   /** Access-request issues of the last 25 hours it looked at. */

@@ -229,21 +229,29 @@ describe('Jira failing after the grant is ACTIVE', () => {
   it.each([
     ['the comment', '/comment'],
     ['the notification', '/notify'],
-  ])('%s fails once: the notice is sent on the retry, late but exactly once', async (_name, pathIncludes) => {
-    const t = await world();
-    const { w, sb } = t;
-    sb.jira.failNext({ method: 'POST', pathIncludes, status: 503 });
-    const r = await linuxUntil(t, at('11:00:00'));
-    expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE' });
-    expect(t.deliveries().at(-1)).toMatchObject({ outcome: 'error' });
-    await sb.clock.advance(1 * MIN);
-    expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
-    expect(t.notifications(r.key)).toEqual([
-      expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins' }),
-    ]);
-    expect(t.oktaWrites()).toHaveLength(1);
-    expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
-  });
+  ])(
+    '%s fails once: the grant is done, and the outbox sends the notice late but exactly once',
+    async (_name, pathIncludes) => {
+      const t = await world();
+      const { w, sb } = t;
+      sb.jira.failNext({ method: 'POST', pathIncludes, status: 503 });
+      const r = await linuxUntil(t, at('11:00:00'));
+      expect(t.grant(r.grantId)).toMatchObject({ status: 'ACTIVE' });
+      // Jira's refusal is the notice's to retry (ADR 0020): the grant's own work ended, once.
+      expect(t.deliveries().filter((d) => d.outcome !== 'ok')).toEqual([]);
+      expect(t.deliveries().filter((d) => (d.body as { kind?: string }).kind === 'notice')).toEqual([]);
+      await sb.clock.advance(1 * MIN);
+      expect(t.deliveries().filter((d) => (d.body as { kind?: string }).kind === 'notice')).toEqual([
+        expect.objectContaining({ outcome: 'ok' }),
+      ]);
+      expect(t.comments(r.key)).toEqual([expect.stringContaining('you are now a member of PAM Linux Sysadmins')]);
+      expect(t.notifications(r.key)).toEqual([
+        expect.objectContaining({ subject: 'Access granted: PAM Linux Sysadmins' }),
+      ]);
+      expect(t.oktaWrites()).toHaveLength(1);
+      expect(sb.okta.members(w.groups.linux)).toEqual([w.okta.neville]);
+    },
+  );
 
   it.each([
     ['the end notification', 'POST', '/notify'],
@@ -420,7 +428,7 @@ describe('drift between the app and Okta', () => {
 });
 
 describe('Jira failing while the trigger records a request', () => {
-  it('the trigger asks Forge to deliver the event again, and the request is recorded and commented once', async () => {
+  it('the request is recorded at once, and the comment Jira refused arrives once from the notice outbox', async () => {
     const t = await world();
     await t.setGroup(t.w.groups.linux, { approvalMode: 'status' });
     // The waiting-for-approval comment fails: Jira answers 503 once.
@@ -431,6 +439,7 @@ describe('Jira failing while the trigger records a request', () => {
     await t.sb.clock.advance(2 * MIN);
     expect(t.comments(r.key).filter((c) => c.includes('waiting for approval'))).toHaveLength(1);
     expect(t.actions(r.grantId).filter((a) => a === 'REQUESTED')).toHaveLength(1);
-    expect(t.sb.productEvents.filter((p) => p.reason === 'retry')).toHaveLength(1);
+    // The trigger did not fail for it: the notice, not the intake, is what is retried.
+    expect(t.sb.productEvents.filter((p) => p.reason === 'retry')).toHaveLength(0);
   });
 });

@@ -91,6 +91,24 @@ function inlineText(i: MessageInline, names: Names): string {
   return i.text;
 }
 
+/**
+ * The words of an ADF document as Jira keeps them: text nodes and mention ids, in order. Two comments
+ * with the same words are the same comment for a notice looking for the one it may have posted.
+ */
+export function adfText(doc: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const n = node as { type?: unknown; text?: unknown; attrs?: { id?: unknown }; content?: unknown };
+    if (n.type === 'text' && typeof n.text === 'string') out.push(n.text);
+    else if (n.type === 'mention' && typeof n.attrs?.id === 'string') out.push(`@${n.attrs.id}`);
+    if (Array.isArray(n.content)) n.content.forEach(walk);
+    if (n.type === 'paragraph' || n.type === 'tableCell' || n.type === 'tableHeader') out.push('\n');
+  };
+  walk(doc);
+  return out.join('').trim();
+}
+
 export function toPlainText(message: Message, names: Names = () => undefined): string {
   return message.blocks
     .map((b) => {

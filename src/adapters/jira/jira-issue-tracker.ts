@@ -6,7 +6,7 @@
 import { route } from '@forge/api';
 import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
 import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
-import { toAdf } from './adf';
+import { adfText, toAdf } from './adf';
 import { FieldCatalog, type FieldIds } from './field-ids';
 import { JiraError, jiraRequest } from './jira-http';
 
@@ -267,14 +267,29 @@ export class JiraIssueTracker implements IssueTracker {
     }
   }
 
-  async comment(issueKey: string, message: Message): Promise<void> {
-    // 404: the issue was deleted; there is nobody left to tell there, and retrying would not help.
-    await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
+  async comment(issueKey: string, message: Message): Promise<'posted' | 'issue-gone'> {
+    // 404: the issue was deleted (or hidden from the app); there is nobody left to tell there.
+    const res = await jiraRequest(APP, 'POST', route`/rest/api/3/issue/${issueKey}/comment`, {
       body: { body: toAdf(message) },
       operation: 'commenting on the issue',
       clock: this.clock,
       accept: [404],
     });
+    return res.status === 404 ? 'issue-gone' : 'posted';
+  }
+
+  async hasRecentComment(issueKey: string, message: Message, within: number): Promise<boolean> {
+    // GET /rest/api/3/issue/{issueIdOrKey}/comment (getComments, read:jira-work), newest first. Compared
+    // by the text Jira keeps (text nodes and mention ids), not the whole ADF: Jira may add attributes.
+    const res = await jiraRequest<{ comments?: Array<{ body?: unknown }> }>(
+      APP,
+      'GET',
+      route`/rest/api/3/issue/${issueKey}/comment?orderBy=${'-created'}&maxResults=${Math.max(1, Math.min(100, within))}`,
+      { operation: 'reading the issue comments', clock: this.clock, accept: [404] },
+    );
+    if (res.status === 404) return false;
+    const wanted = adfText(toAdf(message));
+    return (res.body?.comments ?? []).some((c) => adfText(c.body) === wanted);
   }
 
   async setIssueProperty(issueKeyOrId: string, propertyKey: string, value: unknown): Promise<'set' | 'issue-gone'> {

@@ -52,6 +52,11 @@ export const ROUTE_PROBES: readonly Probe[] = [
   probe('GET', route`/rest/api/3/issue/${NO_ISSUE}/changelog?startAt=${0}&maxResults=${1}`, "read an issue's history"),
   probe('GET', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'list the close-out transition'),
   probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/comment`, 'comment on a request', { body: ADF }),
+  probe(
+    'GET',
+    route`/rest/api/3/issue/${NO_ISSUE}/comment?orderBy=${'-created'}&maxResults=${1}`,
+    'check whether a notice whose delivery was cut short was posted',
+  ),
   probe('POST', route`/rest/api/3/issue/${NO_ISSUE}/transitions`, 'close a request', { transition: { id: '0' } }),
   probe(
     'PUT',

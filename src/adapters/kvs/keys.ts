@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
 import { APPROVAL_MODES } from '../../domain/policy';
 import { CHECK_IDS, type SelfCheckRun } from '../../domain/self-check';
+import { NOTICE_STATUSES } from '../../domain/notice';
+import type { OwedNotice } from '../../app/ports';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
 export const ENTITY = {
@@ -14,6 +16,13 @@ export const ENTITY = {
   audit: 'audit',
   /** The self-check's own items (manifest.yml): no index, nothing else reads them (ADR 0014). */
   selfCheck: 'self-check',
+  /** Notices owed and their delivery (ADR 0020). */
+  notice: 'notice',
+} as const;
+
+export const NOTICE_INDEX = {
+  /** PENDING by due time: the sweep's backstop. UNDELIVERABLE, newest first: the dashboard. */
+  byStatusDue: 'by-status-due',
 } as const;
 
 export const GRANT_INDEX = {
@@ -308,3 +317,60 @@ export const SelfCheckRunSchema = z.object({
   queueProbe: z.object({ sentAt: z.string(), delaySeconds: z.number().nonnegative() }).optional(),
 }) satisfies z.ZodType<SelfCheckRun>;
 export const QueueArrivalSchema = z.object({ at: z.string() });
+
+// ---- notice (ADR 0020) ----
+
+// Strict, most specific first: zod drops keys a schema does not name, so a link read as plain text
+// would lose its href.
+const MessageInlineSchema = z.union([
+  z.strictObject({ link: z.string(), text: z.string() }),
+  z.strictObject({ mention: z.string() }),
+  z.strictObject({ text: z.string(), strong: z.boolean().optional() }),
+]);
+const MessageSchema = z.object({
+  blocks: z.array(
+    z.union([
+      z.object({ paragraph: z.array(MessageInlineSchema) }),
+      z.object({
+        table: z.object({ head: z.array(z.string()), rows: z.array(z.array(z.array(MessageInlineSchema))) }),
+      }),
+    ]),
+  ),
+});
+
+export const NoticeSchema = z.object({
+  key: z.string(),
+  issueKey: z.string(),
+  comment: MessageSchema,
+  email: z.object({ to: z.array(z.string()), subject: z.string() }).optional(),
+  status: z.enum(NOTICE_STATUSES),
+  createdAt: iso,
+  dueAt: iso,
+  attempts: z.number().int().nonnegative(),
+  inFlightSince: iso.optional(),
+  commentPostedAt: iso.optional(),
+  emailDoneAt: iso.optional(),
+  sentAt: iso.optional(),
+  lastError: z.string().optional(),
+  reason: z.string().optional(),
+  version: z.number().int(),
+}) satisfies z.ZodType<OwedNotice>;
+
+export const NOTICE_SCHEMA_NAMES_EVERY_FIELD: SameKeys<keyof z.infer<typeof NoticeSchema>, keyof OwedNotice> = true;
+
+/** The stored notice entity: the indexed attributes plus the whole notice as `doc`. */
+export interface NoticeEntity {
+  status: OwedNotice['status'];
+  dueAt: string;
+  issueKey: string;
+  version: number;
+  doc: OwedNotice;
+}
+
+export const NoticeEntitySchema = z.object({
+  status: z.enum(NOTICE_STATUSES),
+  dueAt: z.string(),
+  issueKey: z.string(),
+  version: z.number().int(),
+  doc: NoticeSchema,
+});

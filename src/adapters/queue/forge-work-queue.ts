@@ -1,4 +1,5 @@
 /** WorkQueue over a Forge async-events queue (at-least-once; the worker is idempotent). */
+import { createHash } from 'node:crypto';
 import { Queue } from '@forge/events';
 import type { WorkItem, WorkQueue } from '../../app/ports';
 
@@ -6,6 +7,19 @@ export const WORK_QUEUE_KEY = 'okta-work';
 /** Forge accepts at most 50 events per push and delays of 0-900 s. */
 const MAX_EVENTS_PER_PUSH = 50;
 const MAX_DELAY_SECONDS = 900;
+
+/** One job per grant (or notice) at a time, so two deliveries of the same work never race. */
+function concurrencyKey(item: WorkItem): string {
+  switch (item.kind) {
+    case 'queue-probe':
+      return `queue-probe:${item.runId}`;
+    case 'notice':
+      // Notice keys may carry user-entered text: a digest keeps the concurrency key short and plain.
+      return `notice:${createHash('sha256').update(item.key).digest('hex').slice(0, 40)}`;
+    default:
+      return item.grantId;
+  }
+}
 
 export class ForgeWorkQueue implements WorkQueue {
   constructor(private readonly queue = new Queue({ key: WORK_QUEUE_KEY })) {}
@@ -17,8 +31,7 @@ export class ForgeWorkQueue implements WorkQueue {
         items.slice(i, i + MAX_EVENTS_PER_PUSH).map((item) => ({
           body: { ...item },
           delayInSeconds,
-          // One job per grant at a time, so two deliveries of the same grant's work never race.
-          concurrency: { key: item.kind === 'queue-probe' ? `queue-probe:${item.runId}` : item.grantId, limit: 1 },
+          concurrency: { key: concurrencyKey(item), limit: 1 },
         })),
       );
     }

@@ -21,7 +21,7 @@ import { connectionStatus } from './connection';
 import { selfCheckSummary } from './diagnostics';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues'>;
+type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues' | 'notices'>;
 
 /** Requests waiting for approval shown at most (oldest first): one bounded read. */
 export const PENDING_LIMIT = 50;
@@ -67,6 +67,9 @@ const dayOf = (isoString: string) => isoString.slice(0, 10);
 export const DASHBOARD_STATUSES: readonly GrantStatus[] = MAY_HOLD_STATUSES;
 
 /** Rows needing an admin first. */
+/** Undeliverable notices listed on the dashboard (newest first). */
+const UNDELIVERED_SHOWN = 5;
+
 const ORDER: Partial<Record<GrantStatus, number>> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
 
 export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardView>> {
@@ -74,7 +77,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   const nowMs = Date.parse(now);
   const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
 
-  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection, catchUp, acks] =
+  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection, catchUp, acks, lost] =
     await Promise.all([
       Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
       deps.config.getAllowlist(),
@@ -87,6 +90,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
       connectionStatus(deps),
       deps.health.lastCatchUp(),
       deps.health.alertAcks(),
+      deps.notices.listUndeliverable(UNDELIVERED_SHOWN),
     ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   const overdue = (g: Grant) => isOverdue(g, nowMs);
@@ -149,6 +153,14 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
             failed: catchUp.failed,
             more: catchUp.more,
             ...(catchUp.problem ? { problem: catchUp.problem } : {}),
+          },
+        }
+      : {}),
+    ...(lost.notices.length
+      ? {
+          undeliveredNotices: {
+            recent: lost.notices.map((n) => ({ issueKey: n.issueKey, at: n.dueAt, reason: n.reason ?? '' })),
+            more: lost.more,
           },
         }
       : {}),

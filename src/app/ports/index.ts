@@ -6,6 +6,7 @@ import type { ApproverFacts } from '../../domain/approval-policy';
 import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
 import type { HistoryEntry } from '../../domain/request-integrity';
+import type { Notice } from '../../domain/notice';
 import type {
   ConditionOnExistingObservation,
   ConditionOnMissingObservation,
@@ -421,8 +422,16 @@ export interface IssueTracker {
     limit: number;
     cursor?: string;
   }): Promise<{ issues: IssueSnapshot[]; nextCursor?: string }>;
-  /** Adds a comment; a deleted issue is not an error (there is nobody left to tell). */
-  comment(issueKey: string, message: Message): Promise<void>;
+  /**
+   * Adds a comment. 'issue-gone' when the issue was deleted or hidden from the app (there is nobody
+   * left to tell there); other refusals throw.
+   */
+  comment(issueKey: string, message: Message): Promise<'posted' | 'issue-gone'>;
+  /**
+   * Whether one of the issue's newest comments (at most `within`) says exactly this: how a notice whose
+   * delivery crashed mid-way learns that its comment landed before posting it again.
+   */
+  hasRecentComment(issueKey: string, message: Message, within: number): Promise<boolean>;
   /**
    * Sets (creates or replaces) one of the issue's entity properties, as the app: writing the same
    * value again changes nothing. 'issue-gone' when the issue was deleted or is not visible to the app.
@@ -531,6 +540,33 @@ export interface RequestLedger {
   recall(key: string): Promise<string | undefined>;
 }
 
+/** A notice the app owes on an issue (ADR 0020). */
+export type OwedNotice = Notice<Message>;
+
+/**
+ * The notice outbox: every comment and email the app owes is recorded here before it is sent, and
+ * delivered from here until Jira takes it or refuses it for good.
+ */
+export interface NoticeOutbox {
+  /** Records a new notice; 'exists' when one with its key was recorded before (it is the same notice). */
+  create(notice: OwedNotice): Promise<'created' | 'exists'>;
+  /** Strongly consistent. */
+  get(key: string): Promise<OwedNotice | undefined>;
+  /** Compare-and-set on `version - 1`; StaleNoticeError when another attempt changed it first. */
+  update(next: OwedNotice): Promise<void>;
+  /** PENDING notices whose next attempt was due at or before `dueBy`, oldest first (eventually consistent). */
+  listDue(dueBy: string, limit: number): Promise<OwedNotice[]>;
+  /** The newest UNDELIVERABLE notices, for the dashboard, and whether there are more. */
+  listUndeliverable(limit: number): Promise<{ notices: OwedNotice[]; more: boolean }>;
+}
+
+export class StaleNoticeError extends Error {
+  constructor(readonly key: string) {
+    super(`Notice ${key} was changed by another attempt`);
+    this.name = 'StaleNoticeError';
+  }
+}
+
 // ---- async work ----
 
 /**
@@ -542,6 +578,8 @@ export type WorkItem =
   | { kind: 'grant'; grantId: string }
   | { kind: 'revoke'; grantId: string }
   | { kind: 'expire'; grantId: string }
+  /** Deliver the notice recorded under `key` (ADR 0020). */
+  | { kind: 'notice'; key: string }
   /** The self-check's delayed event (ADR 0014): its arrival is recorded, nothing else happens. */
   | { kind: 'queue-probe'; runId: string };
 

@@ -276,6 +276,15 @@ function Health({
           }
         />
       )}
+      {h.undeliveredNotices && (
+        <Stat
+          testId="undelivered-notices"
+          label="Comments Jira would not take"
+          value={`${h.undeliveredNotices.recent.length}${h.undeliveredNotices.more ? '+' : ''}`}
+          hint={`Nobody was told on ${h.undeliveredNotices.recent.map((n) => n.issueKey).join(', ')}: ${h.undeliveredNotices.recent[0].reason} Tell the requesters directly; the audit trail has what happened.`}
+          bad
+        />
+      )}
       {h.intakeCatchUp && (
         <Stat
           testId="catch-up"
