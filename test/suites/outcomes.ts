@@ -77,9 +77,10 @@ export async function outcomes(
     if (should !== is) membershipMismatches.push(`${userId} in ${groupId}: member ${is}, should be ${should}`);
   }
 
-  const duplicateMemberships = grants
-    .filter((g) => t.audit({ grantId: g.id, action: 'MEMBERSHIP_ADDED' }).length > 1)
-    .map((g) => g.issueKey);
+  const added = new Map<string, number>();
+  for (const a of t.audit({ action: 'MEMBERSHIP_ADDED' }))
+    if (a.grantId) added.set(a.grantId, (added.get(a.grantId) ?? 0) + 1);
+  const duplicateMemberships = grants.filter((g) => (added.get(g.id) ?? 0) > 1).map((g) => g.issueKey);
 
   const noticeProblems: string[] = [];
   let duplicateNotices = 0;
@@ -95,9 +96,10 @@ export async function outcomes(
       duplicateNotices += n - 1;
       noticeProblems.push(`${key}: comment ${n} times: ${text.slice(0, 80)}`);
     }
-    for (const [subject, n] of repeats(t.notifications(key).map((x) => `${x.subject}`))) {
+    // Same subject and body: a reminder after an extension names another end time, so it differs.
+    for (const [sent, n] of repeats(t.notifications(key).map((x) => `${x.subject}\n${x.textBody}`))) {
       duplicateNotices += n - 1;
-      noticeProblems.push(`${key}: notification ${n} times: ${subject}`);
+      noticeProblems.push(`${key}: notification ${n} times: ${sent.split('\n')[0]}`);
     }
   }
   for (const g of grants) {
