@@ -8,6 +8,7 @@
  *   npm run test:load                       the full run
  *   npm run test:load -- --requests 300     a smaller one (requesters scale with it)
  */
+import { world } from '../test/integration/world';
 import { formatLoad, loadFailures, runLoad } from '../test/suites/load-scenario';
 
 const arg = (name: string, dflt: number) => {
@@ -22,13 +23,17 @@ async function main() {
   const requests = arg('requests', 2_000);
   const requesters = arg('requesters', Math.max(1, Math.round(requests / 4)));
   process.stderr.write(`load: ${requests} requests from ${requesters} requesters over a virtual day\n`);
-  const r = await runLoad({
-    requests,
-    requesters,
-    faultRate: 0.05,
-    oktaPerMinute: 600,
-    progress: (s) => process.stderr.write(`load: ${s}\n`),
-  });
+  const t = await world();
+  const r = await runLoad(
+    {
+      requests,
+      requesters,
+      faultRate: 0.05,
+      oktaPerMinute: 600,
+      progress: (s) => process.stderr.write(`load: ${s}\n`),
+    },
+    t,
+  ).finally(() => t.sb.close()); // the Okta emulator's server would keep the process alive
   console.log(formatLoad(r).join('\n'));
   const failures = loadFailures(r);
   if (failures.length) {
