@@ -613,6 +613,11 @@ export class JiraEmulator {
     this.failures.push({ times: 1, ...f });
   }
 
+  /** Ends every injected failure still pending (an outage that is over). */
+  clearFailures(): void {
+    this.failures.splice(0);
+  }
+
   /**
    * Adds a single-choice select list custom field (schema type `option`) with one global context and
    * these option values (`disabled` ones as Jira lists them after an admin disables an option).

@@ -304,6 +304,9 @@ function checkLimit(limit: unknown): number {
 
 type Store = Map<string, Rec>;
 
+/** The KVS operations that change something. */
+const WRITE_PATH = /\/api\/v1\/(?:(?:secret\/|entity\/|batch\/)?(?:set|delete)|transaction)$/;
+
 export class KvsEmulator {
   private readonly defs = new Map<string, EntityDefinition>();
   private readonly plain: Store = new Map();
@@ -335,8 +338,17 @@ export class KvsEmulator {
     this.createOnlyWrites = opts.createOnlyWrites ?? 'enforced';
   }
 
+  /**
+   * Writes that fail as a storage outage would: while set, each write request (set, delete, batch
+   * set/delete, transaction, secret writes) for which `fails()` answers true is refused with a 500
+   * and changes nothing. Reads are untouched. `undefined` ends it.
+   */
+  writeFailures?: () => boolean;
+
   handle(path: string, body: unknown): KvsResponse {
     this.requests.push({ path, body: clone(body) });
+    if (this.writeFailures && WRITE_PATH.test(path) && this.writeFailures())
+      return { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'injected: storage write failed' } };
     try {
       return this.dispatch(path, body);
     } catch (e) {

@@ -70,6 +70,12 @@ export interface OktaEmulator {
     times?: number;
   }): void;
   clearFaults(): void;
+  /**
+   * Random transient faults, after any scripted fault: for each request, `pick()` answers a status to
+   * fail it with (Okta's error body for that status, as for `fault`) or undefined to serve it.
+   * `undefined` ends them. Tests pass their own seeded generator so runs replay.
+   */
+  randomFaults(pick: ((req: { method: string; path: string }) => number | undefined) | undefined): void;
   setRateLimit(limit: number, windowSeconds: number): void;
   readonly requests: Array<{
     at: number;
@@ -145,6 +151,7 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
   const requests: OktaEmulator['requests'] = [];
   const violations: OktaEmulator['violations'] = [];
   let faults: Fault[] = [];
+  let randomFault: ((req: { method: string; path: string }) => number | undefined) | undefined;
   let rate = {
     limit: opts.rateLimit?.limit ?? 600,
     windowMs: (opts.rateLimit?.windowSeconds ?? 60) * 1000,
@@ -485,6 +492,15 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
           ? f.path === u.pathname || f.path === u.pathname + u.search
           : f.path.test(u.pathname)),
     );
+    const randomStatus = fi < 0 ? randomFault?.({ method, path: u.pathname }) : undefined;
+    if (randomStatus !== undefined) {
+      send({
+        status: randomStatus,
+        body: defaultFaultBody(randomStatus),
+        headers: randomStatus === 429 ? { 'X-Rate-Limit-Remaining': '0' } : {},
+      });
+      return;
+    }
     if (fi >= 0) {
       const f = faults[fi];
       f.remaining -= 1;
@@ -657,6 +673,9 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     },
     clearFaults: () => {
       faults = [];
+    },
+    randomFaults: (pick) => {
+      randomFault = pick;
     },
     setRateLimit: (limit, windowSeconds) => {
       rate = { limit, windowMs: windowSeconds * 1000, start: -Infinity, count: 0 };

@@ -891,13 +891,15 @@ export const AUDIT_CSV_COLUMNS: Array<{ header: string; value: (r: AuditRow) => 
 
 /**
  * One CSV cell (RFC 4180). A cell a spreadsheet would read as a formula (starting with = + - @, tab
- * or carriage return) gets a leading apostrophe, so an audit row written from a Jira summary or an
- * Okta message can never run in the auditor's spreadsheet.
+ * or carriage return, also after leading spaces or non-breaking spaces, which spreadsheets skip) gets
+ * a leading apostrophe, so an audit row written from a Jira summary or an Okta message can never run
+ * in the auditor's spreadsheet.
  */
 export function csvCell(value: string | number | undefined): string {
   if (value === undefined || value === null) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // \s covers space, tab, CR, LF, NBSP (U+00A0) and the other Unicode spaces.
+  if (typeof value === 'string' && /^\s*[=+\-@]|^[\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -7,28 +7,10 @@
  */
 import { ADMIN_KEYS } from '../../src/shared/admin-contract';
 import { FIELD_KEYS, PANEL_KEYS } from '../../src/shared/panel-contract';
+import { CRAFTED } from '../support/crafted';
 import { useWorlds, world } from './world';
 
 useWorlds();
-
-const long = 'x'.repeat(100_000);
-const proto = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
-const CRAFTED: Array<[string, unknown]> = [
-  ['undefined', undefined],
-  ['null', null],
-  ['a number', 42],
-  ['a string', 'hello'],
-  ['an array', [1, 2, 3]],
-  ['an empty object', {}],
-  ['wrong types', { grantId: 1, cursor: { $gt: '' }, domain: ['a'], groupId: true, limit: -1, payload: null }],
-  [
-    'oversized strings',
-    { grantId: long, cursor: long, domain: long, groupId: long, issueKey: long, query: long, reason: long },
-  ],
-  ["another issue's grant", { grantId: 'grant-99999' }],
-  ['a forged cursor', { cursor: Buffer.from('{"i":"x","k":"grant-1"}').toString('base64url') }],
-  ['prototype pollution', proto],
-];
 
 const everyKey = (keys: Record<string, string>) => Object.values(keys);
 
