@@ -22,6 +22,11 @@
  *
  * Known deviations (see DEVIATIONS below): queries are strongly consistent here; TTL expiry is
  * immediate; codes for failures Forge does not document are our own (BAD_REQUEST, INVALID_INDEX, ...).
+ *
+ * Entity queries are answered from a sorted index per (entity, index, partition values), kept up to date
+ * by every write, as the real store does: a query costs the items it walks, not the table. `stats`
+ * counts what the store would bill: requests per operation, and for each query the items the index walk
+ * read (a filter drops items after they are read, so they still count) next to the items returned.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -77,7 +82,38 @@ export const DEVIATIONS = [
   'Error codes Forge does not document (bad limit, unknown index, too many transaction operations, bad cursor) are BAD_REQUEST / INVALID_INDEX / INVALID_ENTITY_VALUE with status 400.',
   'Filters are applied after `limit` picks the page (DynamoDB semantics): a filtered page can be short or empty while a cursor is still returned.',
   'batch/get reports missing keys in failedKeys with KEY_NOT_FOUND.',
+  'A page is followed by a cursor only when another item is in range (Forge may also return one at the end); looking ahead for it is not billed.',
 ] as const;
+
+/**
+ * What the store would bill, counted since construction or the last `resetStats()`. `requests` is per
+ * operation (the path after /api/v1/, e.g. `entity/query`, `transaction`), refused requests included.
+ */
+export interface KvsStats {
+  requests: Record<string, number>;
+  /** Entity and plain queries: items the walk read within the partition and range, before filters. */
+  itemsScanned: number;
+  /** Entity and plain queries: items that came back after filters. */
+  itemsReturned: number;
+  /** Items read by get and batch get (found ones) — queries are in itemsScanned. */
+  itemsGot: number;
+  /** Items written or deleted by set, delete, batch and committed transactions. */
+  itemsWritten: number;
+  /** Per `entity/index`: queries, items scanned, items returned. */
+  byIndex: Record<string, { queries: number; scanned: number; returned: number }>;
+}
+
+const emptyStats = (): KvsStats => ({
+  requests: {},
+  itemsScanned: 0,
+  itemsReturned: 0,
+  itemsGot: 0,
+  itemsWritten: 0,
+  byIndex: {},
+});
+
+/** Storage requests of every kind in `stats`. */
+export const totalRequests = (stats: KvsStats): number => Object.values(stats.requests).reduce((n, c) => n + c, 0);
 
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 const MAX_KEY_LENGTH = 500;
@@ -307,14 +343,150 @@ type Store = Map<string, Rec>;
 /** The KVS operations that change something. */
 const WRITE_PATH = /\/api\/v1\/(?:(?:secret\/|entity\/|batch\/)?(?:set|delete)|transaction)$/;
 
+interface IndexEntry {
+  key: string;
+  rv: unknown;
+}
+
+/** Ascending index order: range value, then key (ties in the range value keep a stable order). */
+function ascending(a: IndexEntry, b: IndexEntry): number {
+  return (
+    (compare(a.rv, b.rv) ?? String(a.rv).localeCompare(String(b.rv))) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
+}
+
+/** First position in `xs` where `pred` holds, for a predicate that is false and then true along `xs`. */
+function firstWhere<T>(xs: readonly T[], pred: (x: T) => boolean, from = 0, to = xs.length): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(xs[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * The partition an item (or a query) falls in: its partition values with their types, so that `1`
+ * and `'1'` differ as they do in `compare`. Undefined when a value is missing or not a scalar: such an
+ * item is in no partition of the index, and such a query matches nothing.
+ */
+function partitionKey(values: readonly unknown[]): string | undefined {
+  return values.every(isScalar) ? JSON.stringify(values) : undefined;
+}
+
+/**
+ * Range bounds of a key condition, for a binary search over the sorted partition: `below` holds for
+ * values before the range, `above` for values past it. Both are monotone along the index order when
+ * every range value has the range condition's type, which the manifest's typed attributes guarantee.
+ */
+function rangeBounds(range: Condition): { below: (rv: unknown) => boolean; above: (rv: unknown) => boolean } {
+  const v = range.values ?? [];
+  const lt = (a: unknown, b: unknown) => (compare(a, b) ?? 0) < 0;
+  const gt = (a: unknown, b: unknown) => (compare(a, b) ?? 0) > 0;
+  const never = () => false;
+  switch (range.condition) {
+    case 'EQUAL_TO':
+      return { below: (rv) => lt(rv, v[0]), above: (rv) => gt(rv, v[0]) };
+    case 'BETWEEN':
+      return { below: (rv) => lt(rv, v[0]), above: (rv) => gt(rv, v[1]) };
+    case 'GREATER_THAN':
+      return { below: (rv) => !gt(rv, v[0]) && compare(rv, v[0]) !== undefined, above: never };
+    case 'GREATER_THAN_EQUAL_TO':
+      return { below: (rv) => lt(rv, v[0]), above: never };
+    case 'LESS_THAN':
+      return { below: never, above: (rv) => !lt(rv, v[0]) && compare(rv, v[0]) !== undefined };
+    case 'LESS_THAN_EQUAL_TO':
+      return { below: never, above: (rv) => gt(rv, v[0]) };
+    case 'BEGINS_WITH': {
+      const p = v[0];
+      if (typeof p !== 'string') return { below: never, above: never };
+      return {
+        below: (rv) => typeof rv === 'string' && rv < p,
+        above: (rv) => typeof rv === 'string' && rv > p && !rv.startsWith(p),
+      };
+    }
+    default:
+      return { below: never, above: never };
+  }
+}
+
+/**
+ * Every index of one entity: per index, per partition, the items sorted by range value then key.
+ * Items without the range attribute (or a partition attribute) are in no partition, as in Forge.
+ */
+class EntityIndexes {
+  private readonly parts = new Map<string, Map<string, IndexEntry[]>>();
+
+  constructor(private readonly def: EntityDefinition) {
+    for (const ix of def.indexes) this.parts.set(ix.name, new Map());
+  }
+
+  static of(def: EntityDefinition, store: Store): EntityIndexes {
+    const ixs = new EntityIndexes(def);
+    for (const [key, r] of store) ixs.add(key, r.value);
+    return ixs;
+  }
+
+  /** The sorted entries of one partition (read-only to callers); empty when nothing is in it. */
+  partition(indexName: string, values: readonly unknown[]): readonly IndexEntry[] {
+    const pk = partitionKey(values);
+    return (pk !== undefined && this.parts.get(indexName)?.get(pk)) || [];
+  }
+
+  add(key: string, value: unknown): void {
+    for (const [parts, entry, pk] of this.placesOf(key, value)) {
+      let list = parts.get(pk);
+      if (!list) parts.set(pk, (list = []));
+      list.splice(
+        firstWhere(list, (x) => ascending(x, entry) > 0),
+        0,
+        entry,
+      );
+    }
+  }
+
+  remove(key: string, value: unknown): void {
+    for (const [parts, entry, pk] of this.placesOf(key, value)) {
+      const list = parts.get(pk);
+      if (!list) continue;
+      let at = firstWhere(list, (x) => ascending(x, entry) >= 0);
+      // Range values of an `any` attribute need not be totally ordered; fall back to a linear search.
+      if (list[at]?.key !== key) at = list.findIndex((x) => x.key === key);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) parts.delete(pk);
+    }
+  }
+
+  private *placesOf(key: string, value: unknown): Generator<[Map<string, IndexEntry[]>, IndexEntry, string]> {
+    if (!isObject(value)) return;
+    for (const ix of this.def.indexes) {
+      const rv = value[ix.range];
+      if (rv === undefined || rv === null) continue;
+      const pk = partitionKey(ix.partition.map((p) => value[p]));
+      if (pk === undefined) continue;
+      yield [this.parts.get(ix.name)!, { key, rv }, pk];
+    }
+  }
+}
+
 export class KvsEmulator {
   private readonly defs = new Map<string, EntityDefinition>();
   private readonly plain: Store = new Map();
   private readonly secrets: Store = new Map();
   private readonly entities = new Map<string, Store>();
+  /** The indexes of each entity store, updated by every write to it (put / drop). */
+  private readonly indexesOf = new Map<Store, EntityIndexes>();
   private readonly now: () => number;
-  /** Every request seen, for tests that assert what the SDK sent. */
+  /** Every request seen, for tests that assert what the SDK sent (off with `keepRequestLog: false`). */
   readonly requests: Array<{ path: string; body: unknown }> = [];
+  private readonly keepRequestLog: boolean;
+  /** What the real store would bill (see KvsStats); `resetStats()` starts a new count. */
+  stats: KvsStats = emptyStats();
 
   /** Undocumented answers, changeable at any time by a test (see the header comment). */
   conflicts: ConflictAnswers;
@@ -327,11 +499,16 @@ export class KvsEmulator {
     conflicts?: Partial<ConflictAnswers>;
     conditionsOnMissingItems?: MissingItemConditions;
     createOnlyWrites?: CreateOnlyWrites;
+    /** Large runs turn the request log off: it keeps a copy of every body. Stats are always kept. */
+    keepRequestLog?: boolean;
   }) {
     for (const e of opts.entities) {
       this.defs.set(e.name, e);
-      this.entities.set(e.name, new Map());
+      const store: Store = new Map();
+      this.entities.set(e.name, store);
+      this.indexesOf.set(store, new EntityIndexes(e));
     }
+    this.keepRequestLog = opts.keepRequestLog ?? true;
     this.now = opts.now ?? (() => Date.now());
     this.conflicts = { ...REPORTED_CONFLICT_ANSWERS, ...opts.conflicts };
     this.conditionsOnMissingItems = opts.conditionsOnMissingItems ?? 'as-empty';
@@ -346,7 +523,9 @@ export class KvsEmulator {
   writeFailures?: () => boolean;
 
   handle(path: string, body: unknown): KvsResponse {
-    this.requests.push({ path, body: clone(body) });
+    if (this.keepRequestLog) this.requests.push({ path, body: clone(body) });
+    const op = path.replace(/^\/api\/v1\//, '');
+    this.stats.requests[op] = (this.stats.requests[op] ?? 0) + 1;
     if (this.writeFailures && WRITE_PATH.test(path) && this.writeFailures())
       return { status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'injected: storage write failed' } };
     try {
@@ -355,6 +534,10 @@ export class KvsEmulator {
       if (e instanceof KvsFailure) return { status: e.status, body: { code: e.code, message: e.message } };
       throw e;
     }
+  }
+
+  resetStats(): void {
+    this.stats = emptyStats();
   }
 
   // ---- read helpers for tests ----
@@ -378,16 +561,16 @@ export class KvsEmulator {
    */
   freezeQueries(): void {
     this.querySnapshot = new Map(
-      [...this.entities].map(([name, store]) => [
-        name,
-        new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }])),
-      ]),
+      [...this.entities].map(([name, store]) => {
+        const copy: Store = new Map([...store].map(([k, r]) => [k, { ...r, value: clone(r.value) }]));
+        return [name, { store: copy, indexes: EntityIndexes.of(this.defs.get(name)!, copy) }];
+      }),
     );
   }
   thawQueries(): void {
     this.querySnapshot = undefined;
   }
-  private querySnapshot?: Map<string, Store>;
+  private querySnapshot?: Map<string, { store: Store; indexes: EntityIndexes }>;
 
   /** Plain keys currently stored (secrets and entities excluded). */
   keys(): string[] {
@@ -444,11 +627,33 @@ export class KvsEmulator {
   /** The record if present and not past its TTL (expired records are dropped on sight). */
   private live(store: Store, key: string): Rec | undefined {
     const r = store.get(key);
-    if (r?.expireTime && Date.parse(r.expireTime) <= this.now()) {
-      store.delete(key);
+    if (r && this.expired(r)) {
+      this.drop(store, key);
       return undefined;
     }
     return r;
+  }
+
+  private expired(r: Rec): boolean {
+    return !!r.expireTime && Date.parse(r.expireTime) <= this.now();
+  }
+
+  /** Every write goes through put / drop, so an entity's indexes always match its items. */
+  private put(store: Store, key: string, rec: Rec): void {
+    const ixs = this.indexesOf.get(store);
+    if (ixs) {
+      const old = store.get(key);
+      if (old) ixs.remove(key, old.value);
+      ixs.add(key, rec.value);
+    }
+    store.set(key, rec);
+    this.stats.itemsWritten++;
+  }
+
+  private drop(store: Store, key: string): void {
+    const old = store.get(key);
+    if (old) this.indexesOf.get(store)?.remove(key, old.value);
+    store.delete(key);
   }
 
   private withMetadata(key: string, r: Rec, fields: unknown) {
@@ -466,6 +671,7 @@ export class KvsEmulator {
     const key = validateKey(b.key);
     const r = this.live(store, key);
     if (!r) return fail(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
+    this.stats.itemsGot++;
     // The SDK only reads metadata when asked, but Forge always sends key and value.
     return {
       status: 200,
@@ -530,7 +736,7 @@ export class KvsEmulator {
     const key = validateKey(b.key);
     const previous = this.live(store, key);
     const rec = this.prepareSet(store, key, b.value, options, def);
-    store.set(key, rec);
+    this.put(store, key, rec);
     if (options?.returnValue) {
       const shown = options.returnValue === 'PREVIOUS' ? previous : rec;
       if (!shown) return { status: 204 };
@@ -550,7 +756,8 @@ export class KvsEmulator {
 
   private del(store: Store, b: KvsBody): KvsResponse {
     const key = validateKey(b.key);
-    store.delete(key);
+    this.drop(store, key);
+    this.stats.itemsWritten++;
     return { status: 204 };
   }
 
@@ -571,12 +778,16 @@ export class KvsEmulator {
       .sort();
     const page = keys.slice(0, limit);
     const data = page.map((k) => this.withMetadata(k, this.plain.get(k)!, b.options?.metadataFields));
+    this.stats.itemsScanned += page.length;
+    this.stats.itemsReturned += data.length;
     const cursor = keys.length > limit ? encodeCursor({ k: page[page.length - 1] }) : undefined;
     return { status: 200, body: { data, ...(cursor ? { cursor } : {}) } };
   }
 
   private entityQuery(b: KvsBody): KvsResponse {
-    const store = this.querySnapshot?.get(b.entityName) ?? this.entityStore(b.entityName);
+    const frozen = this.querySnapshot?.get(b.entityName);
+    const store = frozen?.store ?? this.entityStore(b.entityName);
+    const indexes = frozen?.indexes ?? this.indexesOf.get(store)!;
     const def = this.defs.get(b.entityName)!;
     const index = def.indexes.find((i) => i.name === b.indexName);
     if (!index) return fail(400, 'INVALID_INDEX', `Index ${String(b.indexName)} is not declared on entity ${def.name}`);
@@ -599,32 +810,72 @@ export class KvsEmulator {
     const after = b.cursor === undefined ? undefined : decodeCursor<{ i: string; r: unknown; k: string }>(b.cursor);
     if (after && after.i !== fingerprint) badRequest('The cursor belongs to another index');
 
-    // Only items carrying every partition attribute and the range attribute are in the index.
-    const rows = [...store.keys()].flatMap((key) => {
-      const r = this.live(store, key);
-      if (!r) return [];
-      const v = r.value as Record<string, unknown>;
-      const rv = v[index.range];
-      if (rv === undefined || rv === null) return [];
-      if (!index.partition.every((p, i) => v[p] !== undefined && compare(v[p], partition[i]) === 0)) return [];
-      if (range && !evalCondition(rv, range)) return [];
-      return [{ key, r, rv }];
-    });
-    const dir = sort === 'ASC' ? 1 : -1;
-    const order = (a: { key: string; rv: unknown }, c: { key: string; rv: unknown }) =>
-      dir *
-      ((compare(a.rv, c.rv) ?? String(a.rv).localeCompare(String(c.rv))) ||
-        (a.key < c.key ? -1 : a.key > c.key ? 1 : 0));
-    rows.sort(order);
-    const start = after ? rows.filter((x) => order(x, { key: after.k, rv: after.r }) > 0) : rows;
-    // Like DynamoDB, `limit` bounds the items read; filters then drop some of them.
-    const page = start.slice(0, limit);
+    // The partition's items, sorted by range value then key. The range condition narrows them to a
+    // slice by binary search (a key condition: the store never reads what lies outside it); an `any`
+    // range attribute has no one order, so there the whole partition is walked.
+    const entries = indexes.partition(index.name, partition);
+    let lo = 0;
+    let hi = entries.length;
+    if (range && def.attributes[index.range]?.type !== 'any') {
+      const { below, above } = rangeBounds(range);
+      lo = firstWhere(entries, (e) => !below(e.rv));
+      hi = Math.max(
+        lo,
+        firstWhere(entries, (e) => above(e.rv), lo),
+      );
+    }
+    if (after) {
+      const cut: IndexEntry = { key: after.k, rv: after.r };
+      if (sort === 'ASC')
+        lo = Math.max(
+          lo,
+          firstWhere(entries, (e) => ascending(e, cut) > 0, lo, hi),
+        );
+      else
+        hi = Math.min(
+          hi,
+          firstWhere(entries, (e) => ascending(e, cut) >= 0, lo, hi),
+        );
+    }
+
+    // Like DynamoDB, `limit` bounds the items read; filters then drop some of them (still billed).
+    const page: Array<{ key: string; r: Rec; rv: unknown }> = [];
+    const expired: string[] = [];
+    let more = false;
+    const step = sort === 'ASC' ? 1 : -1;
+    for (let i = sort === 'ASC' ? lo : hi - 1; i >= lo && i < hi; i += step) {
+      const { key, rv } = entries[i];
+      const r = store.get(key);
+      if (!r || this.expired(r)) {
+        if (r) expired.push(key);
+        continue;
+      }
+      if (range && !evalCondition(rv, range)) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push({ key, r, rv });
+    }
+    // Dropped after the walk: dropping updates the very list being walked.
+    for (const key of expired) this.live(store, key);
+
     const data = page
       .filter((x) => matchesFilters(x.r.value, filters))
       .map((x) => this.withMetadata(x.key, x.r, b.options?.metadataFields ?? b.metadataFields));
+    this.bill(fingerprint, page.length, data.length);
     const last = page[page.length - 1];
-    const cursor = start.length > limit ? encodeCursor({ i: fingerprint, r: last.rv, k: last.key }) : undefined;
+    const cursor = more ? encodeCursor({ i: fingerprint, r: last.rv, k: last.key }) : undefined;
     return { status: 200, body: { data, ...(cursor ? { cursor } : {}) } };
+  }
+
+  private bill(index: string, scanned: number, returned: number): void {
+    this.stats.itemsScanned += scanned;
+    this.stats.itemsReturned += returned;
+    const row = (this.stats.byIndex[index] ??= { queries: 0, scanned: 0, returned: 0 });
+    row.queries++;
+    row.scanned += scanned;
+    row.returned += returned;
   }
 
   private batchItems(raw: unknown): Array<KvsBody> {
@@ -661,6 +912,7 @@ export class KvsEmulator {
       const key = validateKey(item.key);
       const r = this.live(store, key);
       if (!r) return fail(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
+      this.stats.itemsGot++;
       return this.withMetadata(key, r, item.options?.metadataFields);
     });
   }
@@ -668,7 +920,7 @@ export class KvsEmulator {
   private batchSet(raw: unknown): KvsResponse {
     return this.batchEach(raw, (item) => {
       const { store, def } = this.storeFor(item.entityName);
-      store.set(item.key, this.prepareSet(store, item.key, item.value, item.options, def));
+      this.put(store, item.key, this.prepareSet(store, item.key, item.value, item.options, def));
       return {};
     });
   }
@@ -676,7 +928,8 @@ export class KvsEmulator {
   private batchDelete(raw: unknown): KvsResponse {
     return this.batchEach(raw, (item) => {
       const { store } = this.storeFor(item.entityName);
-      store.delete(validateKey(item.key));
+      this.drop(store, validateKey(item.key));
+      this.stats.itemsWritten++;
       return {};
     });
   }
@@ -715,12 +968,15 @@ export class KvsEmulator {
       const t = target(op);
       const rec = this.prepareSet(t.store, t.key, op.value, op.options, t.def);
       if (!conditionHolds(t.store, t.key, t.conditions)) failed = true;
-      writes.push(() => t.store.set(t.key, rec));
+      writes.push(() => this.put(t.store, t.key, rec));
     }
     for (const op of deletes) {
       const t = target(op);
       if (!conditionHolds(t.store, t.key, t.conditions)) failed = true;
-      writes.push(() => t.store.delete(t.key));
+      writes.push(() => {
+        this.drop(t.store, t.key);
+        this.stats.itemsWritten++;
+      });
     }
     for (const op of checks) {
       const t = target(op);

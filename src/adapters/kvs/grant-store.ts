@@ -1,6 +1,6 @@
 /** GrantStore on the `grant` custom entity (manifest.yml): one item per grant, keyed by grant id. */
-import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
-import { RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/grant';
+import { kvs, Sort, WhereConditions } from '@forge/kvs';
+import { MAY_HOLD_STATUSES, RUNNING_STATUSES, type Grant, type GrantStatus } from '../../domain/grant';
 import { StaleGrantError, type AuditEntryInput, type GrantPage, type GrantStore } from '../../app/ports';
 import { KvsAuditLog } from './audit-log';
 import { atVersion } from './conditions';
@@ -9,14 +9,6 @@ import { createOnly, fromCallersCursor, isKvsRefusal, readAll, type Pageable } f
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
 const MAX_AUDIT_RACES = 20;
-/** Statuses of grants that hold, take, give up or (a failed removal) may still hold the membership. */
-const HELD_STATUSES: readonly GrantStatus[] = ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'];
-/**
- * Partition requesterAccountId + status, range requestedAt (manifest.yml; why: ADR 0002). Only its
- * running-status partitions are queried: they hold what the requester has open, never their history.
- * (Named here rather than in keys.ts' GRANT_INDEX only because this change did not own keys.ts.)
- */
-const BY_REQUESTER_STATUS = 'by-requester-status';
 /** Largest page KVS serves. */
 const MAX_LIMIT = 100;
 
@@ -85,7 +77,8 @@ export class KvsGrantStore implements GrantStore {
       RUNNING_STATUSES.map((status) =>
         grants()
           .query()
-          .index(BY_REQUESTER_STATUS, { partition: [accountId, status] })
+          // Only the running-status partitions: what the requester has open, never their history.
+          .index(GRANT_INDEX.byRequesterStatus, { partition: [accountId, status] })
           .sort(Sort.DESC)
           .limit(limit)
           .getMany(),
@@ -115,23 +108,31 @@ export class KvsGrantStore implements GrantStore {
     };
   }
 
+  /**
+   * The removal decision's question, asked on every end of a grant: one query per status that may hold
+   * the membership, each reading only this requester's grants of this group in that status (range
+   * `status equalTo`), so the cost follows what they hold, never the group's other grants nor their
+   * own ended history (ADR 0002).
+   */
   async listHeldByRequesterAndGroup(accountId: string, groupId: string): Promise<Grant[]> {
-    const held: Grant[] = [];
-    for (const status of HELD_STATUSES) {
-      const found = await this.list(() =>
-        grants()
-          .query()
-          .index(GRANT_INDEX.byGroupStatus, { partition: [groupId, status] })
-          .filters(new Filter<GrantEntity>().and('requesterAccountId', FilterConditions.equalTo(accountId)))
-          .sort(Sort.ASC),
-      );
-      held.push(...found);
-    }
+    const held = (
+      await Promise.all(
+        MAY_HOLD_STATUSES.map((status) =>
+          this.list(() =>
+            grants()
+              .query()
+              .index(GRANT_INDEX.byRequesterGroupStatus, { partition: [accountId, groupId] })
+              .where(WhereConditions.equalTo(status))
+              .sort(Sort.ASC),
+          ),
+        ),
+      )
+    ).flat();
     // The index is eventually consistent; removal and ownership decisions need the stored truth.
     const fresh = await Promise.all(held.map((g) => this.get(g.id)));
     return fresh.filter(
       (g): g is Grant =>
-        !!g && g.requesterAccountId === accountId && g.groupId === groupId && HELD_STATUSES.includes(g.status),
+        !!g && g.requesterAccountId === accountId && g.groupId === groupId && MAY_HOLD_STATUSES.includes(g.status),
     );
   }
 

@@ -25,12 +25,15 @@ export const NOTICE_INDEX = {
   byStatusDue: 'by-status-due',
 } as const;
 
+/** The grant entity's indexes (manifest.yml); the query each one serves is in ADR 0002. */
 export const GRANT_INDEX = {
   byStatusEnd: 'by-status-end',
   byRequester: 'by-requester',
-  byIssue: 'by-issue',
   byGroupStatus: 'by-group-status',
   byRequested: 'by-requested',
+  byRequesterStatus: 'by-requester-status',
+  /** Partition requester + group, range status: one user's grants of one group, one status at a time. */
+  byRequesterGroupStatus: 'by-requester-group-status',
 } as const;
 
 export const AUDIT_INDEX = {

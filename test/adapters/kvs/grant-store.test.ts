@@ -155,6 +155,25 @@ describe('KvsGrantStore', () => {
     ]);
   });
 
+  it("reads only what the requester holds in the group: not other people's grants, not their own ended history", async () => {
+    const put = (g: ReturnType<typeof makeGrant>) => store.create(g);
+    await put(makeGrant({ id: 'mine-active', requesterAccountId: 'acc-a' }));
+    await put(makeGrant({ id: 'mine-failed', requesterAccountId: 'acc-a', status: 'FAILED', endReason: 'EXPIRED' }));
+    for (let i = 0; i < 150; i++) {
+      await put(makeGrant({ id: `mine-old-${i}`, requesterAccountId: 'acc-a', status: 'EXPIRED' }));
+      await put(makeGrant({ id: `theirs-${i}`, requesterAccountId: `acc-b${i}` }));
+      await put(makeGrant({ id: `mine-win-${i}`, requesterAccountId: 'acc-a', groupId: WINDOWS }));
+    }
+    h.emulator.resetStats();
+    const held = await store.listHeldByRequesterAndGroup('acc-a', LINUX);
+    expect(held.map((g) => g.id).sort()).toEqual(['mine-active', 'mine-failed']);
+    // One query per status that may hold the membership, each reading only its matches; then a get each.
+    expect(h.emulator.stats.byIndex).toEqual({
+      'grant/by-requester-group-status': { queries: 4, scanned: 2, returned: 2 },
+    });
+    expect(h.emulator.stats.requests).toEqual({ 'entity/query': 4, 'entity/get': 2 });
+  });
+
   it('pages through more than one KVS page (cursor loop)', async () => {
     for (let i = 0; i < 230; i++) {
       await store.create(
