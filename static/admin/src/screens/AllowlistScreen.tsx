@@ -500,7 +500,7 @@ export function AllowlistScreen() {
         <Loading label="Loading the allowlist…" />
       ) : (
         list.data && (
-          <div data-testid="allowlist-table">
+          <div data-testid="allowlist-table" className="table-scroll">
             <DynamicTable
               testId="allowlist-dt"
               caption="Allowlisted groups"

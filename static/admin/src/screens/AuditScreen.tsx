@@ -269,7 +269,7 @@ export function AuditScreen({
         <Loading label="Loading the audit trail…" />
       ) : (
         page && (
-          <div data-testid="audit-table">
+          <div data-testid="audit-table" className="table-scroll">
             <DynamicTable
               testId="audit-dt"
               caption="Audit trail (newest first; times in UTC)"
@@ -305,7 +305,14 @@ export function AuditScreen({
                     content: r.groupName ?? (r.groupId ? <ShortId id={r.groupId} label="Okta group id" /> : ''),
                   },
                   { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{r.issueKey ?? ''}</span> },
-                  { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{withoutCode(r.detail)}</span> },
+                  {
+                    key: 'detail',
+                    content: (
+                      <span className="long-text" style={{ whiteSpace: 'pre-wrap' }}>
+                        {withoutCode(r.detail)}
+                      </span>
+                    ),
+                  },
                   {
                     key: 'okta',
                     content: r.oktaRequestId ? <ShortId id={r.oktaRequestId} label="Okta request id" /> : '',

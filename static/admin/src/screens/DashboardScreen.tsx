@@ -128,7 +128,11 @@ function Stat({
       >
         {value}
       </div>
-      {hint && <div style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>{hint}</div>}
+      {hint && (
+        <div className="card-text" style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+          {hint}
+        </div>
+      )}
       {footer}
     </div>
   );
@@ -319,7 +323,14 @@ function DeniedRequests({
           </span>
         ),
       },
-      { key: 'action', content: <small data-testid={`denied-action-${r.id}`}>{r.action}</small> },
+      {
+        key: 'action',
+        content: (
+          <small className="long-text" data-testid={`denied-action-${r.id}`}>
+            {r.action}
+          </small>
+        ),
+      },
       { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(r.issueKey)}</span> },
       {
         key: 'go',
@@ -342,7 +353,7 @@ function DeniedRequests({
         or that Okta will not let the app manage). A request leaves this list once you fix its cause or the person asks
         again.
       </p>
-      <div data-testid="denied-table">
+      <div data-testid="denied-table" className="table-scroll">
         <DynamicTable
           testId="denied-dt"
           caption={`Last ${d.days} days, newest first${d.more ? `: the ${d.limit} newest are shown` : ''}`}
@@ -474,7 +485,7 @@ function PendingRequests({
   return (
     <>
       <h3 style={sectionStyle}>Requests waiting for approval</h3>
-      <div data-testid="pending-table">
+      <div data-testid="pending-table" className="table-scroll">
         <DynamicTable
           testId="pending-dt"
           caption={`Oldest first${view.pending.more ? `: the ${view.pending.limit} oldest are shown` : ''}`}
@@ -619,7 +630,7 @@ export function DashboardScreen({
       {
         key: 'problem',
         content: g.problem ? (
-          <small>
+          <small className="long-text">
             {withoutCode(g.problem)}
             {g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}
           </small>
@@ -712,7 +723,7 @@ export function DashboardScreen({
       />
       <DeniedRequests view={view} issueLink={issueLink} onOpenTab={onOpenTab} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
-      <div data-testid="grants-table">
+      <div data-testid="grants-table" className="table-scroll">
         <DynamicTable
           testId="grants-dt"
           caption="Active, granting, revoking and failed grants"
