@@ -228,7 +228,7 @@ test('at 1024 px, with long names, long ids and many rows, no tab scrolls the pa
     const frame = page.frame({ url: /\/app\// })!;
     // Which tables scroll inside themselves (allowed), and what does not wrap (issue keys, times).
     const tables = await frame.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('.table-scroll')].map(
+      Array.from(document.querySelectorAll<HTMLElement>('.table-scroll')).map(
         (t) => `${t.dataset.testid}: ${t.scrollWidth}/${t.clientWidth}`,
       ),
     );
@@ -236,14 +236,14 @@ test('at 1024 px, with long names, long ids and many rows, no tab scrolls the pa
     const wrapped = await frame.evaluate(() => {
       const out: string[] = [];
       const looks = /^([A-Z][A-Z0-9_]+-\d+|\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( UTC)?)$/;
-      for (const table of document.querySelectorAll('.table-scroll')) {
+      for (const table of Array.from(document.querySelectorAll('.table-scroll'))) {
         const walk = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
         for (let n = walk.nextNode(); n; n = walk.nextNode()) {
           const text = (n.textContent ?? '').trim();
           if (!looks.test(text)) continue;
           const range = document.createRange();
           range.selectNodeContents(n);
-          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
           if (lines.size > 1) out.push(text);
         }
       }
