@@ -98,7 +98,8 @@ export function useUrlState(): {
     if (!h) return;
     const search = searchOf(next);
     if (search === (h.location.search ?? '')) return;
-    h[mode]({ pathname: h.location.pathname ?? '/', search });
+    // A path string, the form every history (Forge's included) takes.
+    h[mode](`${h.location.pathname || '/'}${search}`);
   }, []);
   return {
     ready: state !== undefined,
