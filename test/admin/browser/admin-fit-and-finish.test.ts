@@ -254,6 +254,27 @@ test('at 1024 px, with long names, long ids and many rows, no tab scrolls the pa
     await ui!.shot(`fit-3-1024-${name}`);
   }
   console.log(`scrollWidth / clientWidth at 1024 px: ${JSON.stringify(measured)}`);
+
+  // The frame is as tall as its content (like Jira's): a modal opened low on the dashboard still opens
+  // where the admin is looking, inside the screen, not in the middle of a frame taller than the screen.
+  await openTab('tab-dashboard', 'dashboard-screen');
+  const last = app.locator('[data-testid^="revoke-grant-"]').last();
+  await last.click();
+  const dialog = app.getByTestId('confirm-revoke');
+  await dialog.waitFor();
+  const box = (await dialog.boundingBox())!;
+  const screen = await page.evaluate(() => ({ top: window.scrollY, height: window.innerHeight }));
+  const frameHeight = await page.locator('#forge-admin-page').evaluate((f) => f.getBoundingClientRect().height);
+  console.log(
+    `frame ${Math.round(frameHeight)} px tall; dialog at ${Math.round(box.y)}–${Math.round(box.y + box.height)} in a screen of ${screen.height} px`,
+  );
+  expect(frameHeight).toBeGreaterThan(screen.height);
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(screen.height);
+  await ui!.shot('fit-4-1024-confirm-revoke-low-on-the-page');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await last.evaluate((b) => b === document.activeElement)).toBe(true);
   for (const [name, m] of Object.entries(measured)) {
     expect({ name, inner: m.inner <= m.client, outer: m.outer <= 1024 }).toEqual({ name, inner: true, outer: true });
   }

@@ -34,6 +34,21 @@ export interface ReasonDialogProps {
   testId: string;
 }
 
+/**
+ * Jira grows a Custom UI iframe to its content, so the frame's viewport can be far taller than the
+ * screen and its middle far from where the admin is looking: a frame that tall gets the dialog beside
+ * the control that opened it (which the admin just clicked, so it is on screen).
+ */
+function placeNear(d: HTMLDialogElement, opener: HTMLElement | null) {
+  const frameHeight = window.innerHeight;
+  if (!opener || frameHeight <= 1000) {
+    d.style.marginTop = '';
+    return;
+  }
+  const top = opener.getBoundingClientRect().top - 160;
+  d.style.marginTop = `${Math.max(16, Math.min(top, frameHeight - d.offsetHeight - 16))}px`;
+}
+
 const BACKDROP_CSS = `dialog[data-reason-dialog]::backdrop{background:${token('color.blanket', 'rgba(9,30,66,0.54)')}}`;
 
 export function ReasonDialog(props: ReasonDialogProps) {
@@ -55,6 +70,7 @@ export function ReasonDialog(props: ReasonDialogProps) {
       setReason('');
       setError(undefined);
       d.showModal();
+      placeNear(d, opener.current);
       d.querySelector<HTMLTextAreaElement>('textarea')?.focus();
     } else if (!open && d.open) {
       d.close();
