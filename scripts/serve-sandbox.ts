@@ -66,6 +66,22 @@ window.__bridge = {
       return body.result;
     }
     if (cmd === 'getContext') return ${JSON.stringify(context)};
+    if (cmd === 'createHistory') {
+      // Like Jira: the page's route lives in the host page's URL (here its query), not the iframe's.
+      const top = window.parent;
+      const loc = () => ({ pathname: '/', search: top.location.search, hash: '', state: null });
+      const to = (t) => (typeof t === 'string' ? t : (t && t.search) || '') || top.location.pathname;
+      return {
+        location: loc(),
+        push: (t) => top.history.pushState(null, '', to(t)),
+        replace: (t) => top.history.replaceState(null, '', to(t)),
+        listen: (cb) => {
+          const on = () => cb(loc());
+          top.addEventListener('popstate', on);
+          return () => top.removeEventListener('popstate', on);
+        },
+      };
+    }
     return undefined;
   },
 };`;

@@ -20,7 +20,8 @@ import { gatedDirectory, OktaWaiting } from './okta-gate';
 /** A person asks to end a grant now (panel Relinquish, panel/admin Revoke). Authorization is the caller's job. */
 export async function requestRevocation(
   deps: AppDeps,
-  input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' },
+  /** `note`: the admin's reason, kept in the audit entry (the admin page requires one). */
+  input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN'; note?: string },
 ): Promise<Outcome> {
   return retryOnStale(async (): Promise<Outcome> => {
     const g = await deps.grants.get(input.grantId);
@@ -40,7 +41,9 @@ export async function requestRevocation(
     const now = deps.clock.now();
     await commit(
       deps.grants,
-      retry ? retryRemoval(g, input.actor, now) : beginRevocation(g, input.reason, input.actor, now),
+      retry
+        ? retryRemoval(g, input.actor, now, input.note)
+        : beginRevocation(g, input.reason, input.actor, now, input.note),
     );
     await deps.queue.enqueue([{ kind: 'revoke', grantId: g.id }]);
     return { ok: true };

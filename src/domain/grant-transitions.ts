@@ -311,11 +311,17 @@ const REVOKE_DETAIL: Record<Exclude<EndReason, 'REMOVED_EXTERNALLY'>, (g: Grant)
   REVOKED_BY_ADMIN: () => 'Revoked by an administrator.',
 };
 
+/** An admin's own words appended to a record's detail, bounded like a cancellation reason. */
+const withNote = (detail: string, note?: string): string => {
+  const n = note?.trim().slice(0, MAX_CANCEL_REASON);
+  return n ? `${detail.replace(/\.$/, '')}: ${n}` : detail;
+};
+
 /**
  * Every end starts here: expiry, relinquish, admin revoke and drift (the member was removed in Okta
  * by hand). REVOKING is written before Okta is called, so the intent survives a crash.
  */
-export function beginRevocation(g: Grant, reason: EndReason, actor: string, now: string): GrantStep {
+export function beginRevocation(g: Grant, reason: EndReason, actor: string, now: string, note?: string): GrantStep {
   const record: GrantRecord =
     reason === 'REMOVED_EXTERNALLY'
       ? {
@@ -323,7 +329,7 @@ export function beginRevocation(g: Grant, reason: EndReason, actor: string, now:
           actor,
           detail: `Okta group ${g.groupId} no longer has this member; someone removed it outside the app.`,
         }
-      : { action: 'REVOKE_STARTED', actor, detail: REVOKE_DETAIL[reason](g) };
+      : { action: 'REVOKE_STARTED', actor, detail: withNote(REVOKE_DETAIL[reason](g), note) };
   return {
     grant: move(g, 'REVOKING', now, { endReason: reason, endedBy: actor, endRequestedAt: now, ...OKTA_WORK_RESET }, [
       'ACTIVE',
@@ -336,7 +342,7 @@ export function beginRevocation(g: Grant, reason: EndReason, actor: string, now:
  * An admin retries a FAILED grant's removal (or takes back what a failed start may have added). The
  * original end reason and who ended it are kept: the retry finishes the same end.
  */
-export function retryRemoval(g: Grant, actor: string, now: string): GrantStep {
+export function retryRemoval(g: Grant, actor: string, now: string, note?: string): GrantStep {
   return {
     grant: move(
       g,
@@ -350,7 +356,13 @@ export function retryRemoval(g: Grant, actor: string, now: string): GrantStep {
       },
       ['FAILED'],
     ),
-    records: [{ action: 'REVOKE_STARTED', actor, detail: 'Removal retried by an administrator after a failure.' }],
+    records: [
+      {
+        action: 'REVOKE_STARTED',
+        actor,
+        detail: withNote('Removal retried by an administrator after a failure.', note),
+      },
+    ],
   };
 }
 

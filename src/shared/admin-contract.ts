@@ -463,7 +463,8 @@ export const ProjectSearchInput = z
   .object({ query: z.string().trim().max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`).optional() })
   .strict();
 
-export const GroupIdInput = z.object({ groupId });
+/** Removing a group from the allowlist: the group and the admin's reason (kept in the audit entry). */
+export const AllowlistRemoveInput = z.object({ groupId, reason: text('Reason', MAX_CANCEL_REASON) });
 
 export const GroupSearchInput = z.object({
   query: z
@@ -768,14 +769,23 @@ export interface RevokeResult {
   nextAttemptAt?: string;
 }
 
-export const RevokeInput = z.object({ grantId: z.string().trim().min(1, 'Choose a grant.').max(100) });
-
 /** The longest cancellation reason (shown on the issue and kept in the audit trail). */
 export const MAX_CANCEL_REASON_LENGTH = MAX_CANCEL_REASON;
+/**
+ * The longest reason an admin gives for any destructive action (revoke, remove from the allowlist,
+ * cancel a request): required, kept in the audit entry's detail.
+ */
+export const MAX_ADMIN_REASON_LENGTH = MAX_CANCEL_REASON;
+const adminReason = text('Reason', MAX_ADMIN_REASON_LENGTH);
+
+export const RevokeInput = z.object({
+  grantId: z.string().trim().min(1, 'Choose a grant.').max(100),
+  reason: adminReason,
+});
 
 export const CancelRequestInput = z.object({
   grantId: z.string().trim().min(1, 'Choose a request.').max(100),
-  reason: text('Reason', MAX_CANCEL_REASON_LENGTH),
+  reason: adminReason,
 });
 
 // ---------------------------------------------------------------- diagnostics
@@ -922,7 +932,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.allowlistList]: Empty,
   [ADMIN_KEYS.allowlistAdd]: GroupPolicyInput,
   [ADMIN_KEYS.allowlistUpdate]: GroupPolicyInput,
-  [ADMIN_KEYS.allowlistRemove]: GroupIdInput,
+  [ADMIN_KEYS.allowlistRemove]: AllowlistRemoveInput,
   [ADMIN_KEYS.groupsSearch]: GroupSearchInput,
   [ADMIN_KEYS.policyGet]: Empty,
   [ADMIN_KEYS.policySave]: PolicyInput,

@@ -19,7 +19,7 @@ describe('admin revoke says what happened', () => {
     const { w, sb } = t;
     const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
     sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 403, times: 2 });
-    const r = await t.admin('admin/grants/revoke', { grantId: r0.grantId });
+    const r = await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' });
     expect(r).toMatchObject({ ok: true, data: { outcome: 'queued', status: 'REVOKING' } });
     const row = (await t.admin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === r0.grantId);
     expect(row).toMatchObject({
@@ -29,7 +29,7 @@ describe('admin revoke says what happened', () => {
     });
 
     // Retry removal, refused again: still FAILED with the reason, never an ended grant.
-    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({
+    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' })).toMatchObject({
       ok: true,
       data: { outcome: 'queued' },
     });
@@ -42,10 +42,10 @@ describe('admin revoke says what happened', () => {
     const { w, sb } = t;
     const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
     sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 503, times: 1 });
-    await t.admin('admin/grants/revoke', { grantId: r0.grantId });
+    await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' });
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKING', lastError: expect.any(String) });
     // Asked again while it waits for its retry: read back, it is retrying after Okta's error.
-    const again = await t.admin('admin/grants/revoke', { grantId: r0.grantId });
+    const again = await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' });
     expect(again).toMatchObject({
       ok: true,
       data: { outcome: 'retrying', status: 'REVOKING', problem: expect.any(String) },
@@ -130,7 +130,7 @@ describe('the Okta connection says when Okta rejects it', () => {
     const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
     // Okta rejects the credentials for the removal: the breaker opens, the removal waits for its probe.
     sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 401, times: 1 });
-    await t.admin('admin/grants/revoke', { grantId: r0.grantId });
+    await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' });
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKING', nextAttemptAt: expect.any(String) });
     expect(await t.health((h) => h.oktaBreaker())).toBeDefined();
 

@@ -145,9 +145,16 @@ describe('allowlist', () => {
       maxDurationHours: 4,
       approvalMode: 'status',
     });
-    const removed = await t.admin('admin/allowlist/remove', { groupId: windows });
+    // A removal without a reason is refused before anything changes: the reason is for the audit trail.
+    expect(await t.admin('admin/allowlist/remove', { groupId: windows, reason: '  ' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: 'Reason is required.' },
+    });
+    const removed = await t.admin('admin/allowlist/remove', { groupId: windows, reason: 'Windows servers retired.' });
     expect(removed.ok && removed.data.map((e: { groupId: string }) => e.groupId)).toEqual([linux]);
-    expect(await t.admin('admin/allowlist/remove', { groupId: windows })).toMatchObject({
+    expect(
+      await t.admin('admin/allowlist/remove', { groupId: windows, reason: 'Windows servers retired.' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'ALLOWLIST.NOT_FOUND' },
     });
@@ -159,7 +166,7 @@ describe('allowlist', () => {
       expect.stringContaining('Allowlisted'),
       expect.stringContaining('Allowlisted'),
       expect.stringContaining('Changed the policy of PAM Linux Sysadmins'),
-      expect.stringContaining('Removed Okta group PAM Windows Admins'),
+      expect.stringMatching(/^Removed Okta group PAM Windows Admins.*Reason: Windows servers retired\.$/),
     ]);
   });
 

@@ -259,7 +259,7 @@ describe('admin revoke', () => {
     const t = await adminSite({ seed: 'demo' });
     const { w, sb } = t;
     const r0 = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
-    const r = await t.admin('admin/grants/revoke', { grantId: r0.grantId });
+    const r = await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' });
     // Read back inside the call: the queue work has not run yet, so the answer says it is queued.
     expect(r).toEqual({ ok: true, data: { grantId: r0.grantId, status: 'REVOKING', outcome: 'queued' } });
     expect(t.grant(r0.grantId)).toMatchObject({
@@ -267,8 +267,9 @@ describe('admin revoke', () => {
       endReason: 'REVOKED_BY_ADMIN',
       endedBy: w.jira.ada,
     });
+    // The admin's reason is in the audit entry, after what happened.
     expect(t.audit({ grantId: r0.grantId, action: 'REVOKE_STARTED' })).toEqual([
-      expect.objectContaining({ actor: w.jira.ada }),
+      expect.objectContaining({ actor: w.jira.ada, detail: 'Revoked by an administrator: Work finished.' }),
     ]);
     expect(t.deliveries()).toEqual(
       expect.arrayContaining([
@@ -281,13 +282,21 @@ describe('admin revoke', () => {
   test("refuses an ended or unknown grant with the lifecycle's reason", async () => {
     const t = await site();
     await t.putGrants(t.grant({ id: 'old', status: 'EXPIRED' }));
-    expect(await t.admin('admin/grants/revoke', { grantId: 'old' })).toMatchObject({
+    expect(await t.admin('admin/grants/revoke', { grantId: 'old', reason: 'Work finished.' })).toMatchObject({
       ok: false,
       error: { code: 'REVOKE.NOT_ACTIVE' },
     });
-    expect(await t.admin('admin/grants/revoke', { grantId: 'nope' })).toMatchObject({
+    expect(await t.admin('admin/grants/revoke', { grantId: 'nope', reason: 'Work finished.' })).toMatchObject({
       ok: false,
       error: { code: 'GRANT.NOT_FOUND' },
+    });
+    expect(await t.admin('admin/grants/revoke', { grantId: 'old' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: 'Reason is required.' },
+    });
+    expect(await t.admin('admin/grants/revoke', { grantId: 'old', reason: 'x'.repeat(501) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.INVALID', message: 'Reason must be at most 500 characters.' },
     });
   });
 });
@@ -313,7 +322,7 @@ describe('retry of a failed removal', () => {
       overdue: true,
     });
     expect(d.data.health.overdueRevocations).toBe(1); // a failed removal is access still in Okta
-    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({
+    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' })).toMatchObject({
       ok: true,
       data: { status: 'REVOKING' },
     });
@@ -407,7 +416,9 @@ describe('overdue counts from when removal became due', () => {
 
     // The admin retries now; Okta is busy, so the removal is still under way: not overdue (was: at once).
     sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 503, times: 50 });
-    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId })).toMatchObject({ ok: true });
+    expect(await t.admin('admin/grants/revoke', { grantId: r0.grantId, reason: 'Work finished.' })).toMatchObject({
+      ok: true,
+    });
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKING', endRequestedAt: '2026-11-22T09:50:00.000Z' });
     expect(await overdueOf()).toMatchObject({ status: 'REVOKING', overdue: false });
     expect((await t.admin('admin/dashboard/get')).data.health.overdueRevocations).toBe(0);

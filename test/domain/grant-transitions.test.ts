@@ -481,6 +481,27 @@ describe('ending: one path for every reason', () => {
     expect(membershipRecord(in_('REVOKING'), outcome)).toEqual(record);
   });
 
+  it.each([
+    ['REVOKED_BY_ADMIN', undefined, 'Revoked by an administrator.'],
+    ['REVOKED_BY_ADMIN', '  Incident closed.  ', 'Revoked by an administrator: Incident closed.'],
+    ['REVOKED_BY_ADMIN', '   ', 'Revoked by an administrator.'],
+    [
+      'REVOKED_BY_ADMIN',
+      'x'.repeat(MAX_CANCEL_REASON + 9),
+      `Revoked by an administrator: ${'x'.repeat(MAX_CANCEL_REASON)}`,
+    ],
+  ] as const)('an admin revoke (%s) with note %j records %j', (reason, note, detail) => {
+    expect(beginRevocation(in_('ACTIVE'), reason, 'acc-admin', NOW, note).records).toEqual([
+      { action: 'REVOKE_STARTED', actor: 'acc-admin', detail },
+    ]);
+  });
+
+  it("retryRemoval keeps the admin's reason after what happened", () => {
+    expect(retryRemoval(in_('FAILED'), 'acc-admin', NOW, 'Okta fixed.').records[0]?.detail).toBe(
+      'Removal retried by an administrator after a failure: Okta fixed.',
+    );
+  });
+
   it('retryRemoval keeps the original end reason and who ended it', () => {
     const failed = in_('FAILED', { endReason: 'EXPIRED', endedBy: 'app' });
     expect(retryRemoval(failed, 'acc-admin', NOW)).toEqual({

@@ -382,7 +382,7 @@ describe('ending early: relinquish and admin revoke', () => {
 
     const revoked = await sb.app.invoke<any>(
       'admin/grants/revoke',
-      { grantId: windows.grantId },
+      { grantId: windows.grantId, reason: 'Work finished early.' },
       { accountId: w.jira.ada, moduleKey: 'admin-page' },
     );
     expect(revoked).toMatchObject({ ok: true });
@@ -392,7 +392,7 @@ describe('ending early: relinquish and admin revoke', () => {
       endedBy: w.jira.ada,
     });
     expect(t.audit({ grantId: windows.grantId, action: 'REVOKE_STARTED' })).toEqual([
-      expect.objectContaining({ actor: w.jira.ada, detail: 'Revoked by an administrator.' }),
+      expect.objectContaining({ actor: w.jira.ada, detail: 'Revoked by an administrator: Work finished early.' }),
     ]);
     expect(t.comments(windows.key).at(-1)).toContain(
       'your access to PAM Windows Admins was revoked by an administrator',

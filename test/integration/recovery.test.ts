@@ -153,7 +153,7 @@ describe('revocations that do not go through at once', () => {
     expect(
       await sb.app.invoke<any>(
         'admin/grants/revoke',
-        { grantId: linux.grantId },
+        { grantId: linux.grantId, reason: 'Incident closed early.' },
         { accountId: w.jira.ada, moduleKey: 'admin-page' },
       ),
     ).toMatchObject({ ok: true });

@@ -124,7 +124,7 @@ describe('a storage semantic that differs from what the app assumes', () => {
     expect(t.oktaWrites({ method: 'PUT' })).toHaveLength(puts);
 
     // The admin's revoke of Neville's grant still runs to the end.
-    const revoke = await asAdmin(t, 'admin/grants/revoke', { grantId: linux.grantId });
+    const revoke = await asAdmin(t, 'admin/grants/revoke', { grantId: linux.grantId, reason: 'Done.' });
     expect(revoke.ok).toBe(true);
     expect(t.grant(linux.grantId)?.status).toBe('REVOKED');
     expect(sb.okta.members(w.groups.linux)).not.toContain(w.okta.neville);

@@ -36,6 +36,8 @@ export interface AdminBrowser {
   app: FrameLocator;
   /** Saves the page as test-output/screenshots/<name>.png. */
   shot(name: string): Promise<Buffer>;
+  /** An admin resolver call as Ada (the page's user), for a test's setup and read-backs. */
+  asAdmin<T = any>(key: string, payload?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -67,10 +69,46 @@ export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): P
     page,
     app: page.frameLocator('#forge-admin-page'),
     shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true }),
+    asAdmin: (key, payload = {}) => sb.app.invoke(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' }),
     async close() {
       await browser.close();
       await host.close();
       await sb.close();
     },
   };
+}
+
+/**
+ * The start most suites share: the sandbox's Okta connected with its API token and PAM Linux Sysadmins
+ * allowlisted (no approval, the demo project), through the resolvers as Ada. `over` changes the policy.
+ */
+export async function connectAndAllowlistLinux(ui: AdminBrowser, over: Record<string, unknown> = {}): Promise<void> {
+  const { sb, world } = ui;
+  const saved = await ui.asAdmin('admin/connection/save', {
+    domain: sb.okta.domain,
+    method: 'api-token',
+    apiToken: sb.okta.apiToken,
+  });
+  if (!saved.ok) throw new Error(`connection/save refused: ${JSON.stringify(saved)}`);
+  const added = await ui.asAdmin('admin/allowlist/add', {
+    groupId: world.groups.linux,
+    maxDurationHours: 8,
+    maxLifetimeHours: 24,
+    maxExtensions: 2,
+    reminderLeadMinutes: 30,
+    approvalMode: 'none',
+    allowedProjectKeys: [world.projectKey],
+    ...over,
+  });
+  if (!added.ok) throw new Error(`allowlist/add refused: ${JSON.stringify(added)}`);
+}
+
+/**
+ * Confirms a destructive action in its reason dialog (components/ReasonDialog): waits for the modal,
+ * types the reason, presses its confirm button. The dialog's test id is the screen's (confirm-revoke, …).
+ */
+export async function confirmWithReason(app: FrameLocator, dialog: string, reason: string): Promise<void> {
+  await app.getByTestId(dialog).waitFor();
+  await app.getByTestId(`${dialog}-reason`).fill(reason);
+  await app.getByTestId(`${dialog}-confirm`).click();
 }

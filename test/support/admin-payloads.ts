@@ -34,7 +34,7 @@ export const validAdminPayloads = (
     approvalMode: 'none',
     allowedProjectKeys: [],
   },
-  'admin/allowlist/remove': { groupId: w.groups.windows },
+  'admin/allowlist/remove': { groupId: w.groups.windows, reason: 'No longer used.' },
   'admin/groups/search': { query: 'PAM' },
   'admin/policy/get': {},
   'admin/policy/save': {
@@ -52,7 +52,7 @@ export const validAdminPayloads = (
   'admin/audit/query': {},
   'admin/audit/options': {},
   'admin/audit/verify': {},
-  'admin/grants/revoke': { grantId: 'grant-10001' },
+  'admin/grants/revoke': { grantId: 'grant-10001', reason: 'Work finished.' },
   'admin/requests/cancel': { grantId: 'grant-10001', reason: 'Raised by mistake.' },
   'admin/alerts/acknowledge': { alert: 'drift' },
   'admin/approvers/people': { query: 'Alice' },

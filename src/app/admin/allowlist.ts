@@ -161,7 +161,7 @@ export async function updateAllowlistEntry(
 export async function removeFromAllowlist(
   deps: Deps,
   actor: string,
-  input: { groupId: string },
+  input: { groupId: string; reason: string },
 ): Promise<AdminOutcome<AllowlistEntryView[]>> {
   const list = await deps.config.getAllowlist();
   const entry = list.find((p) => p.groupId === input.groupId);
@@ -171,7 +171,7 @@ export async function removeFromAllowlist(
   await auditConfigChange(
     deps,
     actor,
-    `Removed Okta group ${entry.displayName} (${entry.groupId}) from the allowlist; grants already running end as planned.`,
+    `Removed Okta group ${entry.displayName} (${entry.groupId}) from the allowlist; grants already running end as planned. Reason: ${input.reason.trim()}`,
     entry.groupId,
   );
   return ok(await views(deps, next));

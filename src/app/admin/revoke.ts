@@ -13,9 +13,14 @@ import { ok, type AdminOutcome } from './shared';
 export async function revokeGrant(
   deps: AppDeps,
   actor: string,
-  input: { grantId: string },
+  input: { grantId: string; reason: string },
 ): Promise<AdminOutcome<RevokeResult>> {
-  const outcome = await requestRevocation(deps, { grantId: input.grantId, actor, reason: 'REVOKED_BY_ADMIN' });
+  const outcome = await requestRevocation(deps, {
+    grantId: input.grantId,
+    actor,
+    reason: 'REVOKED_BY_ADMIN',
+    note: input.reason,
+  });
   if (!outcome.ok) return outcome;
   const g = await deps.grants.get(input.grantId);
   const grantId = input.grantId;

@@ -10,8 +10,17 @@ import { ConnectionScreen } from './screens/ConnectionScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
+import { SetupChecklist } from './components/SetupChecklist';
+import { useUrlState, type UrlState } from './url-state';
 
 const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit', 'Diagnostics'] as const;
+/** Each tab's name in the URL (`?tab=audit`), in TABS order. */
+export const TAB_SLUGS = ['dashboard', 'connection', 'allowlist', 'policy', 'audit', 'diagnostics'] as const;
+export type TabSlug = (typeof TAB_SLUGS)[number];
+const indexOf = (slug: string | undefined): number | undefined => {
+  const i = TAB_SLUGS.indexOf(slug as TabSlug);
+  return i < 0 ? undefined : i;
+};
 
 export function App() {
   const [state, setState] = useState<{
@@ -20,15 +29,19 @@ export function App() {
     error?: { code: string; message: string };
     siteUrl?: string;
   }>({ loading: true });
-  const [tab, setTab] = useState(0);
+  const url = useUrlState();
+  // The tab lives in the URL; a URL without one opens the dashboard, or the connection tab on a fresh
+  // install (decided once, at start: saving the connection must not move the admin off the tab).
+  const [startTab, setStartTab] = useState(0);
+  const tab = indexOf(url.state.tab) ?? startTab;
+  const setTab = useCallback((i: number, extra: UrlState = {}) => url.push({ tab: TAB_SLUGS[i]!, ...extra }), [url]);
 
   const start = useCallback(async () => {
     setState({ loading: true });
     try {
       const [connection, ctx] = await Promise.all([call(ADMIN_KEYS.connectionGet), hostContext()]);
       setState({ loading: false, configured: connection.configured, siteUrl: ctx.siteUrl });
-      // A fresh install starts where the admin must begin.
-      if (!connection.configured) setTab(1);
+      setStartTab(connection.configured ? 0 : 1);
     } catch (e) {
       setState({ loading: false, error: errorOf(e) });
     }
@@ -37,7 +50,7 @@ export function App() {
     void start();
   }, [start]);
 
-  if (state.loading) return <Loading label="Loading Okta JIT Access…" />;
+  if (state.loading || !url.ready) return <Loading label="Loading Okta JIT Access…" />;
   if (state.error) {
     return state.error.code === ADMIN_ERRORS.notAdmin ? (
       <Problem testId="not-admin" title="Only Jira administrators can use this page" message={state.error.message} />
@@ -64,6 +77,7 @@ export function App() {
         </TabList>
         <TabPanel>
           <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 0 && <SetupChecklist onOpenTab={(t) => setTab(TAB_SLUGS.indexOf(t))} />}
             {tab === 0 && (
               <DashboardScreen
                 siteUrl={state.siteUrl}
@@ -88,7 +102,9 @@ export function App() {
           <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 3 && <PolicyScreen />}</div>
         </TabPanel>
         <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 4 && <AuditScreen />}</div>
+          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+            {tab === 4 && <AuditScreen urlState={url.state} onApplied={(f) => url.replace({ tab: 'audit', ...f })} />}
+          </div>
         </TabPanel>
         <TabPanel>
           <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>

@@ -9,7 +9,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../../../sandbox';
 import type { DemoWorld } from '../../../sandbox/seed';
-import { openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import { connectAndAllowlistLinux, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 
 jest.setTimeout(120_000);
 
@@ -23,8 +23,7 @@ let page: Page;
 let app: FrameLocator;
 
 const shot = (name: string) => ui!.shot(name);
-const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
-  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) => ui!.asAdmin<T>(key, payload);
 const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string | RegExp) =>
   locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
 const byId = (id: string) => app.locator(`[id="${id}"]`);
@@ -42,20 +41,7 @@ beforeAll(async () => {
   sb.jira.addJiraGroup(SECURITY);
   sb.jira.addUserToJiraGroup(world.jira.alice, SECURITY);
   sb.jira.setProjectRole(world.projectKey, ROLE, { accountIds: [world.jira.alice] });
-  expect(
-    await asAdmin('admin/connection/save', { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken }),
-  ).toMatchObject({ ok: true });
-  expect(
-    await asAdmin('admin/allowlist/add', {
-      groupId: world.groups.linux,
-      maxDurationHours: 8,
-      maxLifetimeHours: 24,
-      maxExtensions: 2,
-      reminderLeadMinutes: 30,
-      approvalMode: 'none',
-      allowedProjectKeys: [world.projectKey],
-    }),
-  ).toMatchObject({ ok: true });
+  await connectAndAllowlistLinux(ui);
 });
 
 afterAll(async () => {

@@ -12,7 +12,13 @@ import { KvsAuditLog } from '../../../src/adapters/kvs/audit-log';
 import { KvsGrantStore } from '../../../src/adapters/kvs/grant-store';
 import { KvsHealthStore } from '../../../src/adapters/kvs/health-store';
 import { makeGrant } from '../../factories/grant';
-import { openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import {
+  confirmWithReason,
+  connectAndAllowlistLinux,
+  openAdminPage,
+  UI_TIMEOUT,
+  type AdminBrowser,
+} from '../../support/admin-browser';
 
 jest.setTimeout(120_000);
 
@@ -25,8 +31,6 @@ let app: FrameLocator;
 let ui: AdminBrowser | undefined;
 
 const shot = (name: string) => ui!.shot(name);
-const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
-  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
 const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string) =>
   locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
 const expectExact = async (locator: ReturnType<FrameLocator['getByTestId']>, text: string) => {
@@ -45,20 +49,7 @@ const recordOktaError = (message: string) =>
 beforeAll(async () => {
   ui = await openAdminPage({});
   ({ sb, world, page, app } = ui);
-  expect(
-    await asAdmin('admin/connection/save', { domain: sb.okta.domain, method: 'api-token', apiToken: sb.okta.apiToken }),
-  ).toMatchObject({ ok: true });
-  expect(
-    await asAdmin('admin/allowlist/add', {
-      groupId: world.groups.linux,
-      maxDurationHours: 8,
-      maxLifetimeHours: 24,
-      maxExtensions: 2,
-      reminderLeadMinutes: 30,
-      approvalMode: 'none',
-      allowedProjectKeys: [world.projectKey],
-    }),
-  ).toMatchObject({ ok: true });
+  await connectAndAllowlistLinux(ui);
   // The page opened before the connection was saved: load it again so it starts on the dashboard.
   await page.reload();
   await app.getByTestId('tab-dashboard').click();
@@ -125,7 +116,7 @@ test('a grant revoked after its end time is not shown overdue while its removal 
   // The admin revokes it now; Okta is busy, so the removal is still running (REVOKING).
   sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 503, times: 50 });
   await app.getByTestId(`revoke-${grantId}`).click();
-  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await confirmWithReason(app, 'confirm-revoke', 'Work done.');
   await app.getByTestId('revoke-problem').waitFor();
   await expectText(row, 'Removing');
   expect(await row.filter({ hasText: 'overdue' }).count()).toBe(0);

@@ -25,8 +25,7 @@ let app: FrameLocator;
 let grace = '';
 
 const shot = (name: string) => ui!.shot(name);
-const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
-  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) => ui!.asAdmin<T>(key, payload);
 const expectText = (locator: ReturnType<FrameLocator['getByTestId']>, text: string | RegExp) =>
   locator.filter({ hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
 const byId = (id: string) => app.locator(`[id="${id}"]`);

@@ -23,8 +23,7 @@ let page: Page;
 let app: FrameLocator;
 
 const shot = (name: string) => ui!.shot(name);
-const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
-  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) => ui!.asAdmin<T>(key, payload);
 const openTab = async (testId: string, screen: string) => {
   await app.getByTestId(testId).click();
   await app.getByTestId(screen).waitFor({ timeout: UI_TIMEOUT });
@@ -170,14 +169,39 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await app.getByTestId('grants-chart').waitFor();
   await shot('4-dashboard');
 
-  await app.getByTestId(`revoke-${grantId}`).click();
-  await app.getByTestId('confirm-revoke').waitFor();
+  // The confirmation is a modal: Escape cancels it and focus goes back to the Revoke button.
+  const revokeButton = app.getByTestId(`revoke-${grantId}`);
+  await revokeButton.click();
+  const dialog = app.getByTestId('confirm-revoke');
+  await dialog.waitFor();
+  expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.matches(':modal'))).toBe(true);
+  await expectText(dialog, 'Neville Newadmin is removed from the Okta group PAM Linux Sysadmins');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await revokeButton.evaluate((b) => b === document.activeElement)).toBe(true);
+  expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
+
+  await revokeButton.click();
+  await dialog.waitFor();
+  await app.getByTestId('confirm-revoke-confirm').click();
+  await expectText(app.getByTestId('confirm-revoke-message'), 'Reason is required');
+  await app.getByTestId('confirm-revoke-reason').fill('Change ACC-1 finished early.');
   await shot('4-dashboard-confirm-revoke');
-  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await app.getByTestId('confirm-revoke-confirm').click();
   await expectText(app.getByTestId('revoke-notice'), 'Access of Neville Newadmin to PAM Linux Sysadmins');
   await expectText(app.getByTestId('revoke-notice'), 'is revoked');
   await app.getByText('No grant is active, in progress or failed.').waitFor();
   expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
+  // The reason is in the audit trail, with who gave it.
+  const started = (await asAdmin('admin/audit/query', {})).data.rows.filter(
+    (r: { action: string; grantId?: string }) => r.action === 'REVOKE_STARTED',
+  );
+  expect(started).toEqual([
+    expect.objectContaining({
+      actor: world.jira.ada,
+      detail: 'Revoked by an administrator: Change ACC-1 finished early.',
+    }),
+  ]);
 });
 
 test('a request waiting for approval is listed on the dashboard, and the admin cancels it with a reason', async () => {
@@ -208,13 +232,13 @@ test('a request waiting for approval is listed on the dashboard, and the admin c
 
   await app.getByTestId(`cancel-${pendingId}`).click();
   await app.getByTestId('confirm-cancel').waitFor();
-  await app.getByTestId(`confirm-cancel-${pendingId}`).click();
-  await expectText(app.getByTestId(`cancel-reason-${pendingId}-error`), 'Reason is required');
+  await app.getByTestId('confirm-cancel-confirm').click();
+  await expectText(app.getByTestId('confirm-cancel-message'), 'Reason is required');
   expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({ status: 'REQUESTED' });
 
-  await app.locator(`[id="cancel-reason-${pendingId}"]`).fill('Raised for the wrong change.');
+  await app.getByTestId('confirm-cancel-reason').fill('Raised for the wrong change.');
   await shot('4-dashboard-cancel');
-  await app.getByTestId(`confirm-cancel-${pendingId}`).click();
+  await app.getByTestId('confirm-cancel-confirm').click();
   await expectText(app.getByTestId('revoke-notice'), 'is cancelled');
   await app.getByText('No request is waiting for approval.').waitFor();
   expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({

@@ -8,7 +8,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../../../sandbox';
 import type { DemoWorld } from '../../../sandbox/seed';
-import { openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import { confirmWithReason, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 
 jest.setTimeout(120_000);
 
@@ -20,8 +20,7 @@ let page: Page;
 let app: FrameLocator;
 
 const shot = (name: string) => ui!.shot(name);
-const asAdmin = <T = any>(key: string, payload: unknown = {}) =>
-  sb.app.invoke<T>(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' });
+const asAdmin = <T = any>(key: string, payload: unknown = {}) => ui!.asAdmin<T>(key, payload);
 const openTab = async (testId: string) => {
   await app.getByTestId(testId).click();
 };
@@ -97,7 +96,7 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
   await app.getByTestId('refresh-dashboard').click();
   await app.getByTestId(`revoke-${grantId}`).click();
   sb.okta.fault({ method: 'DELETE', path: DELETE_MEMBER, status: 403, times: 2 });
-  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await confirmWithReason(app, 'confirm-revoke', 'Neville finished the work.');
   const problem = app.getByTestId('revoke-problem');
   await expectText(problem, 'Not revoked');
   await expectText(problem, 'Okta refused the change');
@@ -107,13 +106,13 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
 
   // Retry removal, refused again: red again, with the reason.
   await app.getByTestId(`revoke-${grantId}`).click();
-  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await confirmWithReason(app, 'confirm-revoke', 'Neville finished the work.');
   await app.getByTestId('revoke-problem').waitFor();
   await expectText(app.getByTestId('revoke-problem'), 'Okta refused the change');
   expect(await app.getByTestId('revoke-notice').count()).toBe(0);
 
   await app.getByTestId(`revoke-${grantId}`).click();
-  await app.getByTestId(`confirm-revoke-${grantId}`).click();
+  await confirmWithReason(app, 'confirm-revoke', 'Neville finished the work.');
   await expectText(app.getByTestId('revoke-notice'), 'is revoked');
   expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
 });

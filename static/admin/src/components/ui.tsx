@@ -209,16 +209,16 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
 /** "" stays undefined so the schema says "must be a number" instead of treating it as 0. */
 export const toNumber = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s));
 
+/**
+ * The admin page's one time rule (docs/adr/0005): every time is shown in UTC, labelled, as
+ * "2026-11-22 09:05 UTC" (the audit trail adds seconds), never in the viewer's zone. Admins on different
+ * continents, the CSV export and the audit filters' UTC days then all say the same thing.
+ */
 export function formatTime(iso?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export function relative(iso: string | undefined, nowIso: string): string {

@@ -10,6 +10,7 @@ import {
   fieldErrors,
   GroupPolicyInput,
   LIMITS,
+  MAX_ADMIN_REASON_LENGTH,
   OKTA_ROLE_PERMISSIONS,
   type AllowlistEntryView,
   type GroupSearchHit,
@@ -26,6 +27,8 @@ import {
   type StepDraft,
 } from '../components/ApproversEditor';
 import { ProjectPicker } from '../components/JiraPickers';
+import { ReasonDialog } from '../components/ReasonDialog';
+import { ShortId } from '../components/ShortId';
 import {
   Empty,
   FieldError,
@@ -387,16 +390,18 @@ export function AllowlistScreen() {
     setNotice(message);
   };
 
-  async function remove(e: AllowlistEntryView) {
+  /** A refused reason stays in the dialog; other refusals close it and show under the list. */
+  async function remove(e: AllowlistEntryView, reason: string): Promise<string | undefined> {
     setProblem(undefined);
     try {
-      list.setData(await call(ADMIN_KEYS.allowlistRemove, { groupId: e.groupId }));
+      list.setData(await call(ADMIN_KEYS.allowlistRemove, { groupId: e.groupId, reason }));
       setNotice(`${e.displayName} was removed from the allowlist.`);
     } catch (err) {
-      setProblem(errorOf(err).message);
-    } finally {
-      setConfirmRemove(undefined);
+      const x = errorOf(err);
+      if (x.code === ADMIN_ERRORS.invalid) return x.fields.reason ?? x.message;
+      setProblem(x.message);
     }
+    return undefined;
   }
 
   const rows = (list.data ?? []).map((e) => ({
@@ -409,7 +414,7 @@ export function AllowlistScreen() {
           <span>
             <strong>{e.displayName}</strong>
             <br />
-            <small>{e.groupId}</small>
+            <ShortId id={e.groupId} label="Okta group id" testId={`group-id-${e.groupId}`} />
           </span>
         ),
       },
@@ -437,33 +442,22 @@ export function AllowlistScreen() {
       { key: 'active', content: e.activeGrants },
       {
         key: 'actions',
-        content:
-          confirmRemove?.groupId === e.groupId ? (
-            <span data-testid="confirm-remove" style={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
-              <span>{e.activeGrants > 0 ? `${e.activeGrants} running grant(s) end as planned. ` : ''}Remove?</span>
-              <Button appearance="danger" testId={`confirm-remove-${e.groupId}`} onClick={() => void remove(e)}>
-                Remove
-              </Button>
-              <Button appearance="subtle" onClick={() => setConfirmRemove(undefined)}>
-                Keep
-              </Button>
-            </span>
-          ) : (
-            <span style={{ display: 'flex', gap: 4 }}>
-              <Button
-                testId={`edit-${e.groupId}`}
-                onClick={() => {
-                  setNotice(undefined);
-                  setEditing({ mode: 'edit', draft: draftOf(e) });
-                }}
-              >
-                Edit
-              </Button>
-              <Button appearance="subtle" testId={`remove-${e.groupId}`} onClick={() => setConfirmRemove(e)}>
-                Remove
-              </Button>
-            </span>
-          ),
+        content: (
+          <span style={{ display: 'flex', gap: 4 }}>
+            <Button
+              testId={`edit-${e.groupId}`}
+              onClick={() => {
+                setNotice(undefined);
+                setEditing({ mode: 'edit', draft: draftOf(e) });
+              }}
+            >
+              Edit
+            </Button>
+            <Button appearance="subtle" testId={`remove-${e.groupId}`} onClick={() => setConfirmRemove(e)}>
+              Remove
+            </Button>
+          </span>
+        ),
       },
     ],
   }));
@@ -506,7 +500,7 @@ export function AllowlistScreen() {
         <Loading label="Loading the allowlist…" />
       ) : (
         list.data && (
-          <div data-testid="allowlist-table">
+          <div data-testid="allowlist-table" className="table-scroll">
             <DynamicTable
               testId="allowlist-dt"
               caption="Allowlisted groups"
@@ -529,6 +523,24 @@ export function AllowlistScreen() {
           </div>
         )
       )}
+      <ReasonDialog
+        open={!!confirmRemove}
+        testId="confirm-remove"
+        title="Remove this group from the allowlist?"
+        confirmLabel="Remove"
+        maxLength={MAX_ADMIN_REASON_LENGTH}
+        onConfirm={(reason) => remove(confirmRemove!, reason)}
+        onClose={() => setConfirmRemove(undefined)}
+      >
+        {confirmRemove && (
+          <p>
+            Nobody can request {confirmRemove.displayName} any more.{' '}
+            {confirmRemove.activeGrants > 0
+              ? `Its ${confirmRemove.activeGrants} running grant${confirmRemove.activeGrants === 1 ? '' : 's'} end as planned.`
+              : 'No grant of it is running.'}
+          </p>
+        )}
+      </ReasonDialog>
       {!list.data ? null : editing ? (
         <PolicyForm
           key={`${editing.mode}-${editing.draft.groupId}`}

@@ -15,7 +15,9 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
+import { ShortId } from '../components/ShortId';
 import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
+import type { UrlState } from '../url-state';
 
 type Option = { label: string; value: string };
 type Filters = { requester?: Option | null; group?: Option | null; issueKey: string; fromDay: string; toDay: string };
@@ -27,6 +29,24 @@ const payloadOf = (f: Filters, cursor?: string) => ({
   ...(f.fromDay ? { fromDay: f.fromDay } : {}),
   ...(f.toDay ? { toDay: f.toDay } : {}),
   ...(cursor ? { cursor } : {}),
+});
+
+/** The applied filters as URL state (ids, not names: names are looked up again when the page opens). */
+const urlStateOf = (f: Filters): UrlState => ({
+  requester: f.requester?.value ?? '',
+  group: f.group?.value ?? '',
+  issue: f.issueKey.trim(),
+  from: f.fromDay,
+  to: f.toDay,
+});
+
+/** Filters from the URL; a select shows the id until the filter choices have loaded with its name. */
+const filtersOf = (u: UrlState): Filters => ({
+  ...(u.requester ? { requester: { value: u.requester, label: u.requester } } : {}),
+  ...(u.group ? { group: { value: u.group, label: u.group } } : {}),
+  issueKey: u.issue ?? '',
+  fromDay: u.from ?? '',
+  toDay: u.to ?? '',
 });
 
 /** Downloads exactly the rows on screen; the file name says when and how it was filtered. */
@@ -47,9 +67,17 @@ function download(rows: AuditRow[], f: Filters) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function AuditScreen() {
+export function AuditScreen({
+  urlState = {},
+  onApplied,
+}: {
+  /** Filters to open with (from the page's URL). */
+  urlState?: UrlState;
+  /** Told the filters each time a search is applied, to keep them in the URL. */
+  onApplied?: (state: UrlState) => void;
+}) {
   const options = useLoad(() => call(ADMIN_KEYS.auditOptions));
-  const [filters, setFilters] = useState<Filters>({ issueKey: '', fromDay: '', toDay: '' });
+  const [filters, setFilters] = useState<Filters>(() => filtersOf(urlState));
   const [applied, setApplied] = useState<Filters>(filters);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [page, setPage] = useState<AuditPage | undefined>();
@@ -89,6 +117,7 @@ export function AuditScreen() {
         cursor && prev && !next.restarted ? { rows: [...prev.rows, ...next.rows], cursor: next.cursor } : next,
       );
       setApplied(f);
+      onApplied?.(urlStateOf(f));
     } catch (e) {
       setProblem(errorOf(e).message);
     } finally {
@@ -98,6 +127,9 @@ export function AuditScreen() {
 
   const reqOptions: Option[] = (options.data?.requesters ?? []).map((r) => ({ label: r.name, value: r.accountId }));
   const groupOptions: Option[] = (options.data?.groups ?? []).map((g) => ({ label: g.name, value: g.groupId }));
+  // A filter opened from the URL carries only its id: show the name once the choices know it.
+  const named = (o: Option | null | undefined, all: Option[]) =>
+    o ? (all.find((x) => x.value === o.value) ?? o) : null;
   const rows = page?.rows ?? [];
 
   return (
@@ -123,7 +155,7 @@ export function AuditScreen() {
             isClearable
             placeholder="Anyone"
             options={reqOptions}
-            value={filters.requester ?? null}
+            value={named(filters.requester, reqOptions)}
             isLoading={options.loading}
             onChange={(v) => setFilters({ ...filters, requester: v as Option | null })}
           />
@@ -137,7 +169,7 @@ export function AuditScreen() {
             isClearable
             placeholder="Any group"
             options={groupOptions}
-            value={filters.group ?? null}
+            value={named(filters.group, groupOptions)}
             isLoading={options.loading}
             onChange={(v) => setFilters({ ...filters, group: v as Option | null })}
           />
@@ -237,7 +269,7 @@ export function AuditScreen() {
         <Loading label="Loading the audit trail…" />
       ) : (
         page && (
-          <div data-testid="audit-table">
+          <div data-testid="audit-table" className="table-scroll">
             <DynamicTable
               testId="audit-dt"
               caption="Audit trail (newest first; times in UTC)"
@@ -259,14 +291,32 @@ export function AuditScreen() {
                 testId: `audit-row-${r.seq}`,
                 cells: [
                   { key: 'seq', content: r.seq },
-                  { key: 'at', content: r.at.replace('T', ' ').replace(/\.\d+Z$/, '') },
+                  {
+                    key: 'at',
+                    content: (
+                      <span style={{ whiteSpace: 'nowrap' }}>{r.at.replace('T', ' ').replace(/\.\d+Z$/, '')}</span>
+                    ),
+                  },
                   { key: 'action', content: AUDIT_ACTION_LABELS[r.action] },
                   { key: 'actor', content: r.actorName ?? r.actor },
                   { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
-                  { key: 'group', content: r.groupName ?? r.groupId ?? '' },
-                  { key: 'issue', content: r.issueKey ?? '' },
-                  { key: 'detail', content: <span style={{ whiteSpace: 'pre-wrap' }}>{withoutCode(r.detail)}</span> },
-                  { key: 'okta', content: r.oktaRequestId ? <code>{r.oktaRequestId}</code> : '' },
+                  {
+                    key: 'group',
+                    content: r.groupName ?? (r.groupId ? <ShortId id={r.groupId} label="Okta group id" /> : ''),
+                  },
+                  { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{r.issueKey ?? ''}</span> },
+                  {
+                    key: 'detail',
+                    content: (
+                      <span className="long-text" style={{ whiteSpace: 'pre-wrap' }}>
+                        {withoutCode(r.detail)}
+                      </span>
+                    ),
+                  },
+                  {
+                    key: 'okta',
+                    content: r.oktaRequestId ? <ShortId id={r.oktaRequestId} label="Okta request id" /> : '',
+                  },
                 ],
               }))}
               emptyView={<Empty>No audit entries match these filters.</Empty>}

@@ -4,11 +4,10 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import { useState, type ReactNode } from 'react';
 import {
+  ADMIN_ERRORS,
   ADMIN_KEYS,
   type AcknowledgeAlertInput,
-  CancelRequestInput,
-  fieldErrors,
-  MAX_CANCEL_REASON_LENGTH,
+  MAX_ADMIN_REASON_LENGTH,
   type DashboardAlertAck,
   type DashboardCatchUp,
   type DashboardDeniedRequest,
@@ -21,6 +20,7 @@ import { GRANT_STATUS_LABELS, withoutCode, type GrantStatus } from '../../../../
 import { call, errorOf } from '../api';
 import { BarChart } from '../components/BarChart';
 import { ConnectionStatusLine } from '../components/ConnectionStatus';
+import { ReasonDialog } from '../components/ReasonDialog';
 import { SelfCheckStatus } from '../components/SelfCheckStatus';
 import {
   Empty,
@@ -31,7 +31,6 @@ import {
   Problem,
   relative,
   sectionStyle,
-  TextField,
   useLoad,
 } from '../components/ui';
 
@@ -129,7 +128,11 @@ function Stat({
       >
         {value}
       </div>
-      {hint && <div style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>{hint}</div>}
+      {hint && (
+        <div className="card-text" style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+          {hint}
+        </div>
+      )}
       {footer}
     </div>
   );
@@ -329,7 +332,14 @@ function DeniedRequests({
           </span>
         ),
       },
-      { key: 'action', content: <small data-testid={`denied-action-${r.id}`}>{r.action}</small> },
+      {
+        key: 'action',
+        content: (
+          <small className="long-text" data-testid={`denied-action-${r.id}`}>
+            {r.action}
+          </small>
+        ),
+      },
       { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(r.issueKey)}</span> },
       {
         key: 'go',
@@ -352,7 +362,7 @@ function DeniedRequests({
         or that Okta will not let the app manage). A request leaves this list once you fix its cause or the person asks
         again.
       </p>
-      <div data-testid="denied-table">
+      <div data-testid="denied-table" className="table-scroll">
         <DynamicTable
           testId="denied-dt"
           caption={`Last ${d.days} days, newest first${d.more ? `: the ${d.limit} newest are shown` : ''}`}
@@ -402,35 +412,20 @@ function PendingRequests({
   issueLink: (key: string) => ReactNode;
   onCancelled: (r: DashboardPendingRequest) => Promise<void>;
 }) {
-  const [cancelling, setCancelling] = useState<string | undefined>();
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const [cancelling, setCancelling] = useState<DashboardPendingRequest | undefined>();
 
-  const open = (id: string) => {
-    setCancelling(id);
-    setReason('');
-    setError(undefined);
-  };
-
-  async function cancel(r: DashboardPendingRequest) {
-    const payload = { grantId: r.id, reason };
-    const parsed = CancelRequestInput.safeParse(payload);
-    if (!parsed.success) {
-      setError(fieldErrors(parsed.error).reason ?? 'Give a reason.');
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
+  /** A refused reason stays in the dialog; anything else closes it and the screen reads the outcome back. */
+  async function cancel(r: DashboardPendingRequest, reason: string): Promise<string | undefined> {
     try {
-      await call(ADMIN_KEYS.requestCancel, payload);
-      setCancelling(undefined);
-      await onCancelled(r);
+      await call(ADMIN_KEYS.requestCancel, { grantId: r.id, reason });
     } catch (e) {
-      setError(errorOf(e).message);
-    } finally {
-      setBusy(false);
+      // The reason refused, or the request could not be cancelled: either way, said in the dialog.
+      const err = errorOf(e);
+      return err.fields.reason ?? err.message;
     }
+    setCancelling(undefined);
+    await onCancelled(r);
+    return undefined;
   }
 
   const rows = view.pending.requests.map((r) => ({
@@ -452,7 +447,14 @@ function PendingRequests({
           </span>
         ),
       },
-      { key: 'age', content: <span title={r.requestedAt}>{age(r.requestedAt, view.now)}</span> },
+      {
+        key: 'age',
+        content: (
+          <span title={r.requestedAt} style={{ whiteSpace: 'nowrap' }}>
+            {age(r.requestedAt, view.now)}
+          </span>
+        ),
+      },
       {
         key: 'approvals',
         content: (
@@ -477,43 +479,14 @@ function PendingRequests({
           </small>
         ),
       },
-      { key: 'issue', content: issueLink(r.issueKey) },
+      { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(r.issueKey)}</span> },
       {
         key: 'action',
-        content:
-          cancelling === r.id ? (
-            <div data-testid="confirm-cancel" style={{ minWidth: 240 }}>
-              <TextField
-                id={`cancel-reason-${r.id}`}
-                label="Reason (shown on the issue)"
-                value={reason}
-                onChange={(v) => {
-                  setReason(v);
-                  setError(undefined);
-                }}
-                error={error}
-                required
-                helper={`At most ${MAX_CANCEL_REASON_LENGTH} characters.`}
-              />
-              <span style={{ display: 'flex', gap: 4 }}>
-                <Button
-                  appearance="danger"
-                  testId={`confirm-cancel-${r.id}`}
-                  isLoading={busy}
-                  onClick={() => void cancel(r)}
-                >
-                  Cancel request
-                </Button>
-                <Button appearance="subtle" isDisabled={busy} onClick={() => setCancelling(undefined)}>
-                  Keep it
-                </Button>
-              </span>
-            </div>
-          ) : (
-            <Button testId={`cancel-${r.id}`} onClick={() => open(r.id)}>
-              Cancel…
-            </Button>
-          ),
+        content: (
+          <Button testId={`cancel-${r.id}`} onClick={() => setCancelling(r)}>
+            Cancel…
+          </Button>
+        ),
       },
     ],
   }));
@@ -521,7 +494,7 @@ function PendingRequests({
   return (
     <>
       <h3 style={sectionStyle}>Requests waiting for approval</h3>
-      <div data-testid="pending-table">
+      <div data-testid="pending-table" className="table-scroll">
         <DynamicTable
           testId="pending-dt"
           caption={`Oldest first${view.pending.more ? `: the ${view.pending.limit} oldest are shown` : ''}`}
@@ -536,6 +509,23 @@ function PendingRequests({
           emptyView={<Empty>No request is waiting for approval.</Empty>}
         />
       </div>
+      <ReasonDialog
+        open={!!cancelling}
+        testId="confirm-cancel"
+        title="Cancel this request?"
+        confirmLabel="Cancel request"
+        reasonLabel="Reason (shown on the issue and kept in the audit trail)"
+        maxLength={MAX_ADMIN_REASON_LENGTH}
+        onConfirm={(reason) => cancel(cancelling!, reason)}
+        onClose={() => setCancelling(undefined)}
+      >
+        {cancelling && (
+          <p>
+            The request of {cancelling.requesterName} for {cancelling.groupName} ({cancelling.issueKey}) ends now; a
+            later approval grants nothing. The requester is told on the issue.
+          </p>
+        )}
+      </ReasonDialog>
     </>
   );
 }
@@ -552,8 +542,7 @@ export function DashboardScreen({
   onOpenTab?: (tab: NonNullable<DashboardDeniedRequest['link']>) => void;
 }) {
   const dash = useLoad(() => call(ADMIN_KEYS.dashboardGet));
-  const [confirm, setConfirm] = useState<string | undefined>();
-  const [busy, setBusy] = useState<string | undefined>();
+  const [confirm, setConfirm] = useState<DashboardGrant | undefined>();
   const [notice, setNotice] = useState<RevokeNotice | undefined>();
   const [acking, setAcking] = useState<Alert | undefined>();
   const [ackProblems, setAckProblems] = useState<Partial<Record<Alert, string>>>({});
@@ -572,18 +561,18 @@ export function DashboardScreen({
     }
   }
 
-  async function revoke(g: DashboardGrant) {
-    setBusy(g.id);
+  /** A refused reason stays in the dialog; any other outcome closes it and shows what happened. */
+  async function revoke(g: DashboardGrant, reason: string): Promise<string | undefined> {
     setNotice(undefined);
     try {
-      const answer = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id });
+      const answer = await call(ADMIN_KEYS.grantRevoke, { grantId: g.id, reason });
       setNotice(revokeNotice(g, revokeOutcome(answer, await dash.reload(), g.id)));
     } catch (e) {
-      setNotice({ kind: 'error', title: 'Not revoked', message: errorOf(e).message });
-    } finally {
-      setBusy(undefined);
-      setConfirm(undefined);
+      const err = errorOf(e);
+      if (err.code === ADMIN_ERRORS.invalid) return err.fields.reason ?? err.message;
+      setNotice({ kind: 'error', title: 'Not revoked', message: err.message });
     }
+    return undefined;
   }
 
   if (dash.loading && !dash.data) return <Loading label="Loading the dashboard…" />;
@@ -637,7 +626,7 @@ export function DashboardScreen({
       {
         key: 'ends',
         content: g.endsAt ? (
-          <span title={g.endsAt}>
+          <span title={g.endsAt} style={{ whiteSpace: 'nowrap' }}>
             {formatTime(g.endsAt)}
             <br />
             <small>{relative(g.endsAt, view.now)}</small>
@@ -646,11 +635,11 @@ export function DashboardScreen({
           '—'
         ),
       },
-      { key: 'issue', content: issueLink(g.issueKey) },
+      { key: 'issue', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(g.issueKey)}</span> },
       {
         key: 'problem',
         content: g.problem ? (
-          <small>
+          <small className="long-text">
             {withoutCode(g.problem)}
             {g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}
           </small>
@@ -662,32 +651,12 @@ export function DashboardScreen({
         key: 'action',
         content: !g.revocable ? (
           ''
-        ) : confirm === g.id ? (
-          <span
-            data-testid="confirm-revoke"
-            style={{ display: 'flex', gap: 4, flexWrap: 'wrap', alignItems: 'center' }}
-          >
-            <span>
-              Remove {g.requesterName} from {g.groupName} now?
-            </span>
-            <Button
-              appearance="danger"
-              testId={`confirm-revoke-${g.id}`}
-              isLoading={busy === g.id}
-              onClick={() => void revoke(g)}
-            >
-              {g.status === 'FAILED' ? 'Remove now' : 'Revoke now'}
-            </Button>
-            <Button appearance="subtle" isDisabled={busy === g.id} onClick={() => setConfirm(undefined)}>
-              Cancel
-            </Button>
-          </span>
         ) : (
           <Button
             testId={`revoke-${g.id}`}
             onClick={() => {
               setNotice(undefined);
-              setConfirm(g.id);
+              setConfirm(g);
             }}
           >
             {g.status === 'FAILED' ? 'Retry removal' : 'Revoke'}
@@ -763,12 +732,12 @@ export function DashboardScreen({
       />
       <DeniedRequests view={view} issueLink={issueLink} onOpenTab={onOpenTab} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
-      <div data-testid="grants-table">
+      <div data-testid="grants-table" className="table-scroll">
         <DynamicTable
           testId="grants-dt"
           caption="Active, granting, revoking and failed grants"
           head={{
-            cells: ['Status', 'Requester', 'Group', 'Ends', 'Issue', 'Problem', ''].map((c, i) => ({
+            cells: ['Status', 'Requester', 'Group', 'Ends (UTC)', 'Issue', 'Problem', ''].map((c, i) => ({
               key: `h${i}`,
               content: c,
             })),
@@ -778,6 +747,22 @@ export function DashboardScreen({
           emptyView={<Empty>No grant is active, in progress or failed.</Empty>}
         />
       </div>
+      <ReasonDialog
+        open={!!confirm}
+        testId="confirm-revoke"
+        title={confirm?.status === 'FAILED' ? 'Retry the removal?' : 'Revoke this access?'}
+        confirmLabel={confirm?.status === 'FAILED' ? 'Remove now' : 'Revoke now'}
+        maxLength={MAX_ADMIN_REASON_LENGTH}
+        onConfirm={(reason) => revoke(confirm!, reason)}
+        onClose={() => setConfirm(undefined)}
+      >
+        {confirm && (
+          <p>
+            {confirm.requesterName} is removed from the Okta group {confirm.groupName} now ({confirm.issueKey}).
+            Membership the person had before this grant is kept.
+          </p>
+        )}
+      </ReasonDialog>
       <h3 style={sectionStyle}>Requests per day, last {view.chart.days.length} days</h3>
       <BarChart chart={view.chart} />
     </div>

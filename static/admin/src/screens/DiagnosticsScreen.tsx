@@ -108,7 +108,7 @@ function Checks({ run }: { run: SelfCheckRunView }) {
     ],
   }));
   return (
-    <div data-testid="checks-table">
+    <div data-testid="checks-table" className="table-scroll">
       <DynamicTable
         testId="checks-dt"
         caption="Each check, what the app relies on it for, and what it saw"
