@@ -15,6 +15,7 @@ import type { HistoryEntry } from '../domain/request-integrity';
 import {
   approvalWindowDays,
   computeEndsAt,
+  requestedEndPassed,
   isPreexistingMembership,
   MINUTE_MS,
   type GroupPolicy,
@@ -29,6 +30,7 @@ import { weighApprovals } from './weigh-approvals';
 import { endedWhilePending, tellEndedRequest } from './end-pending-request';
 import { intakeIssueEvent } from './intake-issue-event';
 import * as say from './messages';
+import { formatInZone } from './format';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
 import { resolveRequester } from './resolve-requester';
@@ -124,6 +126,13 @@ async function checkAndStart(
     approval = { approvals: weighed.approvals, statusName: policy.approvalStatusName, needed: weighed.needed };
   }
 
+  if (requestedEndPassed(g.requestedEnd, now))
+    return deny(
+      deps,
+      g,
+      'GRANT.REQUESTED_END_PASSED',
+      `The requested end (${formatInZone(g.requestedEnd, 'UTC')}) passed before access could start, so nothing was granted. Raise a new request with a later requested end if you still need access.`,
+    );
   const okta = await directory();
   const eligible = await okta.checkGroupEligible(g.groupId);
   if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);

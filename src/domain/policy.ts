@@ -81,7 +81,17 @@ export function policyDurationHours(settings: PolicySettings, changeType: string
 export const isEmergency = (settings: PolicySettings, changeType: string | undefined): boolean =>
   settings.emergencyValue !== undefined && changeType === settings.emergencyValue;
 
-/** endsAt = min(requestedEnd, now + policy duration, now + group max [, now + emergency cap]). */
+/**
+ * The requester asked for access until a time that has passed before it could start (an approval given
+ * after it, a request recorded late): starting now would give more than was asked, so nothing starts.
+ */
+export const requestedEndPassed = (requestedEnd: string | undefined, now: string): boolean =>
+  requestedEnd !== undefined && Date.parse(requestedEnd) <= Date.parse(now);
+
+/**
+ * endsAt = min(requestedEnd, now + policy duration, now + group max [, now + emergency cap]). A past
+ * requested end never reaches here: `requestedEndPassed` stops the start first.
+ */
 export function computeEndsAt(args: {
   now: string;
   settings: PolicySettings;

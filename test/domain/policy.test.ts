@@ -1,5 +1,6 @@
 import {
   computeEndsAt,
+  requestedEndPassed,
   decideApproval,
   decideExtension,
   decideRemoval,
@@ -44,6 +45,13 @@ describe('duration', () => {
     ],
   ])('computeEndsAt: %s', (_n, args, group, expected) => {
     expect(computeEndsAt({ now: NOW, settings: DEFAULT_POLICY, group, ...args })).toBe(expected);
+  });
+
+  it('requestedEndPassed: an end at or before now has passed; none set never has', () => {
+    expect(requestedEndPassed(at(-1), NOW)).toBe(true);
+    expect(requestedEndPassed(NOW, NOW)).toBe(true);
+    expect(requestedEndPassed(at(1), NOW)).toBe(false);
+    expect(requestedEndPassed(undefined, NOW)).toBe(false);
   });
 
   it('applies the emergency cap even if the mapping is longer', () => {

@@ -108,6 +108,37 @@ describe('groups', () => {
   });
 
   it.each([
+    ['raised with a requested end already past', 'Emergency', undefined],
+    ['approved only after its requested end', 'Standard', '11:30:00'],
+  ] as const)(
+    'a request %s grants nothing: DENIED, saying why, no Okta write',
+    async (_name, changeType, approvedAt) => {
+      const t = await world({ now: at('10:00:00') });
+      const { w, sb } = t;
+      await t.setGroup(w.groups.linux, { approvalMode: 'status' });
+      const requestedEnd = approvedAt ? at('11:00:00') : at('09:30:00');
+      const r = await nothingElseChanges(t, async () => {
+        const raised = await t.raise({
+          changeType,
+          accessType: 'New access',
+          adminGroup: w.groups.linux,
+          requestedEnd,
+        });
+        if (approvedAt) {
+          expect(t.grant(raised.grantId)).toMatchObject({ status: 'REQUESTED' });
+          await sb.clock.advanceTo(at(approvedAt));
+          await sb.jira.transition(raised.key, 'Approved', w.jira.alice);
+        }
+        return raised;
+      });
+      expect(t.grant(r.grantId)).toMatchObject({ status: 'DENIED', reasonCode: 'GRANT.REQUESTED_END_PASSED' });
+      expect(t.comments(r.key).at(-1)).toContain('passed before access could start, so nothing was granted');
+      expect(sb.okta.members(w.groups.linux)).toEqual([]);
+      await deliveredAgainSaysNothingMore(t, r);
+    },
+  );
+
+  it.each([
     ['an APP_GROUP', 'appGroup', 'GROUP.NOT_OKTA_GROUP', 'is of type APP_GROUP; only OKTA_GROUP groups'],
     [
       'a group targeted by a group rule',
