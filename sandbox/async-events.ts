@@ -35,6 +35,9 @@ const RETENTION_MS = 24 * 3_600_000;
 const MAX_DELAY_S = 900;
 const MAX_EVENTS = 50;
 const MAX_BYTES = 200 * 1024;
+/** Forge: at most 500 events per minute per installation; beyond that a push is refused (429). */
+export const MAX_EVENTS_PER_MINUTE = 500;
+const RATE_WINDOW_MS = 60_000;
 
 export class AsyncEventsService {
   private pending: QueuedEvent[] = [];
@@ -42,6 +45,11 @@ export class AsyncEventsService {
   readonly deliveries: DeliveryRecord[] = [];
   /** Events dropped after the retention window: a test that expects "nothing lost" asserts this is empty. */
   readonly expired: QueuedEvent[] = [];
+
+  /** Accepted pushes (time, events) within the last rolling minute; the sandbox has one installation. */
+  private readonly recentPushes: Array<{ at: number; events: number }> = [];
+  /** Pushes refused for the rate limit: a test of pacing asserts this stays empty. */
+  readonly rateLimited: Array<{ at: number; events: number }> = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -65,6 +73,14 @@ export class AsyncEventsService {
       if (delay < 0 || delay > MAX_DELAY_S)
         return { status: 400, body: { message: `delayInSeconds must be 0-${MAX_DELAY_S}` } };
     }
+    // Refused whole, as the SDK reports it (RateLimitError): nothing of a refused push is queued.
+    while (this.recentPushes.length > 0 && this.recentPushes[0].at <= this.now() - RATE_WINDOW_MS)
+      this.recentPushes.shift();
+    if (this.recentPushes.reduce((n, p) => n + p.events, 0) + events.length > MAX_EVENTS_PER_MINUTE) {
+      this.rateLimited.push({ at: this.now(), events: events.length });
+      return { status: 429, body: { message: 'Rate limit exceeded: too many events pushed in the last minute' } };
+    }
+    this.recentPushes.push({ at: this.now(), events: events.length });
     for (const e of events) {
       this.pending.push({
         eventId: `evt-${++this.seq}`,

@@ -18,7 +18,7 @@ import {
 } from '../domain/notice';
 import { MAX_QUEUE_DELAY_MS, retryDelayMs } from './backoff';
 import type { AppDeps } from './deps';
-import { IssueTrackerError, StaleNoticeError, type Message, type OwedNotice } from './ports';
+import { IssueTrackerError, StaleNoticeError, type Message, type OwedNotice, type WorkItem } from './ports';
 import type { WorkResult } from './work-result';
 
 type NoticeDeps = Pick<AppDeps, 'clock' | 'random' | 'notices' | 'issues' | 'notifier' | 'queue'>;
@@ -119,11 +119,11 @@ async function settle(deps: NoticeDeps, n: OwedNotice): Promise<WorkResult> {
 
 /**
  * The sweep's backstop: notices whose retry chain died (a push that failed, a chain past Forge's
- * retries, an attempt that crashed) are queued again. Bounded per run; the rest wait for the next.
+ * retries, an attempt that crashed), as work to queue again. One bounded read per run; the rest wait
+ * for the next. The sweep pushes them within its push budget (ADR 0023).
  */
-export async function requeueStalledNotices(deps: NoticeDeps, now: string): Promise<number> {
+export async function stalledNoticeWork(deps: Pick<NoticeDeps, 'notices'>, now: string): Promise<WorkItem[]> {
   const dueBy = new Date(Date.parse(now) - NOTICE_STALLED_AFTER_MS).toISOString();
   const stalled = (await deps.notices.listDue(dueBy, BACKSTOP_LIMIT)).filter((n) => isNoticeChainDead(n, now));
-  if (stalled.length) await deps.queue.enqueue(stalled.map((n) => ({ kind: 'notice' as const, key: n.key })));
-  return stalled.length;
+  return stalled.map((n) => ({ kind: 'notice' as const, key: n.key }));
 }

@@ -18,8 +18,10 @@ import type {
   OktaConnection,
   OktaSecrets,
   PermissionChecker,
+  PushBudget,
   RequestLedger,
   StorageProbe,
+  SweepState,
   WorkQueue,
 } from './ports';
 
@@ -46,6 +48,10 @@ export interface AppDeps {
   /** Jira fields, options, projects, statuses and transitions, for the admin page's pickers and checks. */
   catalog: JiraCatalog;
   queue: WorkQueue;
+  /** The sweep's share of Forge's queue push limit, shared by overlapping runs (ADR 0023). */
+  pushBudget: PushBudget;
+  /** Where the sweep's bounded reads continue next run. */
+  sweepState: SweepState;
   /** What the install self-check exercises on the real platform (ADR 0014). */
   probes: { storage: StorageProbe; jira: JiraProbe };
 }

@@ -5,6 +5,8 @@ import { grantAccess } from './grant-access';
 import type { WorkItem } from './ports';
 import { performRevocation } from './revoke-grant';
 import { recordQueueArrival } from './self-check';
+import { runSweep } from './run-sweep';
+import { sendReminder } from './send-reminder';
 import type { WorkResult } from './work-result';
 
 export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> {
@@ -17,6 +19,13 @@ export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> 
       return performRevocation(deps, item.grantId, { expireIfDue: true });
     case 'notice':
       return deliverNotice(deps, item.key);
+    case 'remind':
+      return sendReminder(deps, item.grantId, item.endsAt);
+    case 'sweep':
+      return runSweep(deps, { continuation: true }).then((s) => ({
+        done: true as const,
+        note: `sweep continued: ${s.due + s.scheduled + s.reminded + s.requeued} queued, ${s.deferred} left`,
+      }));
     case 'queue-probe':
       return recordQueueArrival(deps, item.runId);
   }

@@ -1,162 +1,293 @@
 /**
- * The five-minute sweep: the backstop that makes sure nothing is lost.
- * - ends due grants (and schedules exact-time expiry for those ending within 15 minutes, so the
+ * The five-minute sweep: the backstop that makes sure nothing is lost. It finds work and queues it;
+ * it does none of it itself (ADR 0023), so its cost is reads of what is due plus one claim and one
+ * queued event per piece of work, whatever that work then costs:
+ * - due expiries, and exact-time expiry events for grants ending within 15 minutes (so the
  *   revocation lag stays under a minute between sweeps);
- * - sends reminders, once per grant end time;
- * - re-queues work whose queue event was lost or exhausted (GRANTING/REVOKING/REQUESTED left behind).
- * Every action is idempotent, so overlapping or repeated sweeps do no harm.
+ * - reminders, as `remind` work (the worker sends them; the notice outbox keeps each to one);
+ * - work whose queue event was lost or exhausted (GRANTING/REVOKING/REQUESTED left behind, notices),
+ *   read a bounded number of pages per run, continuing next run where this one stopped.
+ * Pushes are paced by the installation's push budget (Forge refuses more than 500 events a minute);
+ * what does not fit is left in the index it was found in, for the sweep's continuation a minute later
+ * or the next run. Every action is idempotent, so overlapping or repeated sweeps do no harm.
  */
-import { WORKER_STATUSES, type Grant } from '../domain/grant';
-import { isRetryChainDead, markReminded } from '../domain/grant-transitions';
+import { WORKER_STATUSES, type Grant, type GrantStatus } from '../domain/grant';
+import { isRetryChainDead } from '../domain/grant-transitions';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
-import { commit } from './grant-lifecycle';
-import { tell, requeueStalledNotices } from './deliver-notice';
-import { auditGrant, noticeStep } from './notices';
-import * as say from './messages';
-import { StaleGrantError, type WorkItem } from './ports';
+import { stalledNoticeWork } from './deliver-notice';
+import { StaleCursorError, type WorkItem } from './ports';
 
 /** Work this long past its next attempt (or without progress, if it has none) is re-queued by the sweep. */
 const STALLED_AFTER_MS = 15 * MINUTE_MS;
+/**
+ * Due work queued once is queued again only if it is still not done this long later (its event was
+ * lost): the claim key carries the 15-minute slot, so each slot queues it at most once.
+ */
+const REQUEUE_AFTER_MS = 15 * MINUTE_MS;
+/** The stalled-work backstop reads at most this many pages of each worker status per run. */
+const BACKSTOP_PAGES = 2;
+const BACKSTOP_PAGE_SIZE = 100;
+/** Events one run queues at most (the push budget usually grants fewer). */
+const MAX_PUSHES_PER_RUN = 1_000;
+/** The one continuation a run that left work behind asks for: when the next minute's budget is there. */
+export const CONTINUE_AFTER_SECONDS = 60;
+/** Where the exact-time expiry pass got to: grants ending at or before it have their event queued. */
+const SCHEDULED_THROUGH = 'expiry-scheduled-through';
+const backstopCursor = (status: GrantStatus) => `backstop-cursor:${status}`;
 
 /** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
 export interface SweepFailure {
-  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'requeue-notices' | 'read';
+  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'requeue-notices' | 'read' | 'push';
   issueKey?: string;
   message: string;
 }
 
 export interface SweepSummary {
+  /** Due expiries queued this run. */
   due: number;
+  /** Exact-time expiry events queued. */
   scheduled: number;
+  /** Reminders queued (the worker sends them). */
   reminded: number;
+  /** Stalled grants and notices queued again. */
   requeued: number;
+  /** Work found but left for the next run or the continuation: this minute's push budget was spent. */
+  deferred: number;
   failed: number;
   failures: SweepFailure[];
 }
 
+/** One event the sweep wants to queue: `claim` (if any) makes it once per key, whoever sweeps. */
+interface Candidate {
+  what: 'due' | 'scheduled' | 'reminded' | 'requeued';
+  item: WorkItem;
+  delaySeconds?: number;
+  claim?: string;
+  endsAt?: string;
+}
+
 /**
- * Each grant is handled on its own: a reminder Jira refuses, or a storage error on one grant, is
- * counted and the run goes on (the backstop below must still run), and the run's health record always
- * lands with its failure count.
+ * Each part is isolated: a failure is counted and the run goes on (the backstop must still run), and
+ * the run's health record always lands with its failure count. `continuation`: the run was asked for
+ * by an earlier run that left work behind (queue work, not the schedule).
  */
-export async function runSweep(deps: AppDeps): Promise<SweepSummary> {
+export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } = {}): Promise<SweepSummary> {
   const now = deps.clock.now();
   const nowMs = Date.parse(now);
   const failures: SweepFailure[] = [];
-  const isolated = async (
-    what: SweepFailure['what'],
-    issueKey: string | undefined,
-    run: () => Promise<void>,
-  ): Promise<void> => {
+  const isolated = async (what: SweepFailure['what'], run: () => Promise<void>): Promise<void> => {
     try {
       await run();
     } catch (e) {
-      failures.push({ what, issueKey, message: e instanceof Error ? e.message : String(e) });
+      failures.push({ what, message: e instanceof Error ? e.message : String(e) });
     }
   };
-  let due: Grant[] = [];
-  let scheduled = 0;
-  let reminded = 0;
-  const stalled: WorkItem[] = [];
   let allowlist: GroupPolicy[] = [];
-  await isolated('read', undefined, async () => {
+  await isolated('read', async () => {
     allowlist = await deps.config.getAllowlist();
   });
 
-  await isolated('read', undefined, async () => {
+  // In the order the push budget is spent: ends first (access must not outlive its end), then stalled
+  // removals, exact-time expiries, reminders, stalled starts, and last the notices.
+  const due: Candidate[] = [];
+  const scheduled: Candidate[] = [];
+  const reminders: Candidate[] = [];
+  const stalledRevocations: Candidate[] = [];
+  const stalledStarts: Candidate[] = [];
+  const notices: Candidate[] = [];
+  let scheduledThrough: string | undefined;
+
+  await isolated('read', async () => {
+    // One read of what ends before the horizon: bounded by what is due or nearly so, never the table.
     const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
     const horizon = new Date(nowMs + Math.max(maxLeadMs, EXACT_EXPIRY_WINDOW_MS)).toISOString();
-    const ending = await deps.grants.listByStatus('ACTIVE', horizon);
-
-    due = ending.filter((g) => Date.parse(g.endsAt!) <= nowMs);
-    await isolated('expire', undefined, () =>
-      deps.queue.enqueue(due.map((g): WorkItem => ({ kind: 'expire', grantId: g.id }))),
-    );
-
-    for (const g of ending) {
-      const left = Date.parse(g.endsAt!) - nowMs;
-      if (left <= 0 || left > EXACT_EXPIRY_WINDOW_MS) continue;
-      await isolated('schedule-expiry', g.issueKey, async () => {
-        // One delayed event per grant end time, however many sweeps see it.
-        if (await deps.ledger.claim(`expiry-scheduled:${g.id}:${g.endsAt}`)) {
-          await deps.queue.enqueue([{ kind: 'expire', grantId: g.id }], Math.ceil(left / 1000));
-          scheduled++;
-        }
-      });
-    }
-
-    const { notifyByEmail } = await deps.config.getPolicy();
-    for (const g of ending) {
+    scheduledThrough = await deps.sweepState.get(SCHEDULED_THROUGH);
+    for (const g of await deps.grants.listByStatus('ACTIVE', horizon)) {
+      const endMs = Date.parse(g.endsAt!);
+      const left = endMs - nowMs;
+      if (left <= 0) {
+        due.push({
+          what: 'due',
+          item: { kind: 'expire', grantId: g.id },
+          claim: `expire-queued:${g.id}:${g.endsAt}:${Math.floor(-left / REQUEUE_AFTER_MS)}`,
+        });
+        continue;
+      }
+      if (left <= EXACT_EXPIRY_WINDOW_MS && !(scheduledThrough && endMs <= Date.parse(scheduledThrough))) {
+        scheduled.push({
+          what: 'scheduled',
+          item: { kind: 'expire', grantId: g.id },
+          delaySeconds: Math.ceil(left / 1000),
+          // One delayed event per grant end time, however many sweeps see it.
+          claim: `expiry-scheduled:${g.id}:${g.endsAt}`,
+          endsAt: g.endsAt,
+        });
+      }
       const group = allowlist.find((x) => x.groupId === g.groupId);
-      if (!group || !isReminderDue(g, group, now)) continue;
-      await isolated('remind', g.issueKey, async () => {
-        if (await sendReminder(deps, g, say.groupLabel(g.groupId, allowlist), now, notifyByEmail)) reminded++;
-      });
+      if (group && isReminderDue(g, group, now)) {
+        const dueSinceMs = nowMs - (endMs - group.reminderLeadMinutes * MINUTE_MS);
+        reminders.push({
+          what: 'reminded',
+          item: { kind: 'remind', grantId: g.id, endsAt: g.endsAt! },
+          claim: `remind-queued:${g.id}:${g.endsAt}:${Math.floor(Math.max(0, dueSinceMs) / REQUEUE_AFTER_MS)}`,
+        });
+      }
     }
   });
 
-  // The backstop runs whatever happened above.
+  // The backstop: a bounded number of pages of each worker status, continuing where the last run stopped.
   for (const status of WORKER_STATUSES) {
-    await isolated('requeue', undefined, async () => {
-      for (const g of await deps.grants.listByStatus(status)) {
+    await isolated('requeue', async () => {
+      for (const g of await readBackstopPages(deps, status)) {
         // Only a dead chain is re-queued: a step whose next retry is still due (or was due only just
         // now) has a live chain, and a second one would double every Okta call from then on.
         if (!isRetryChainDead(g, now, STALLED_AFTER_MS)) continue;
-        if (status === 'REQUESTED' && awaitsApproval(g, allowlist)) {
-          // The approval transition queues the grant itself; this only recovers a lost event, hourly.
-          if (!(await deps.ledger.claim(`approval-check:${g.id}:${now.slice(0, 13)}`))) continue;
-        }
-        stalled.push(status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id });
+        const item: WorkItem =
+          status === 'REVOKING' ? { kind: 'revoke', grantId: g.id } : { kind: 'grant', grantId: g.id };
+        // The approval transition queues a waiting grant itself; this only recovers a lost event, hourly.
+        const claim =
+          status === 'REQUESTED' && awaitsApproval(g, allowlist)
+            ? `approval-check:${g.id}:${now.slice(0, 13)}`
+            : undefined;
+        (status === 'REVOKING' ? stalledRevocations : stalledStarts).push({ what: 'requeued', item, claim });
       }
     });
   }
-  let requeued = 0;
-  await isolated('requeue', undefined, async () => {
-    await deps.queue.enqueue(stalled);
-    requeued = stalled.length;
-  });
   // Notices whose delivery chain died are owed still: queued again, a bounded number per run.
-  await isolated('requeue-notices', undefined, async () => {
-    requeued += await requeueStalledNotices(deps, now);
+  await isolated('requeue-notices', async () => {
+    for (const item of await stalledNoticeWork(deps, now)) notices.push({ what: 'requeued', item });
   });
 
-  const summary = { due: due.length, scheduled, reminded, requeued, failed: failures.length };
-  await deps.health.recordSweep(now, { ...summary });
+  const queues = [due, stalledRevocations, scheduled, reminders, stalledStarts, notices];
+  const wanted = queues.reduce((n, q) => n + q.length, 0);
+  let tokens = 0;
+  await isolated('push', async () => {
+    if (wanted > 0) tokens = await deps.pushBudget.take(Math.min(wanted, MAX_PUSHES_PER_RUN));
+  });
+  const counts = { due: 0, scheduled: 0, reminded: 0, requeued: 0 };
+  const fanned = await fanOut(deps, queues, tokens, counts, failures);
+
+  // The exact-time pass moves on past what it queued, so the next runs do not claim those again.
+  const through = scheduledThroughAfter(scheduled, fanned.handled);
+  if (through && (!scheduledThrough || Date.parse(through) > Date.parse(scheduledThrough)))
+    await isolated('schedule-expiry', () => deps.sweepState.set(SCHEDULED_THROUGH, through));
+
+  if (fanned.deferred > 0) await isolated('push', () => requestContinuation(deps, nowMs));
+
+  const summary = { ...counts, deferred: fanned.deferred, failed: failures.length };
+  if (!opts.continuation || failures.length > 0) await deps.health.recordSweep(now, { ...summary });
   return { ...summary, failures };
 }
 
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
   !g.emergency && allowlist.find((x) => x.groupId === g.groupId)?.approvalMode === 'status';
 
-async function sendReminder(
-  deps: AppDeps,
-  listed: Grant,
-  groupName: string,
-  now: string,
-  notifyByEmail: boolean,
-): Promise<boolean> {
-  // The list came from an eventually consistent query: a grant revoked or extended since must not be
-  // told it ends at the old time. `get` is strongly consistent.
-  const g = await deps.grants.get(listed.id);
-  if (!g || g.status !== 'ACTIVE' || g.endsAt !== listed.endsAt) return false;
-  const key = `reminder:${g.id}:${g.endsAt}`;
-  const user = await deps.issues.getUser(g.requesterAccountId);
-  const msg = say.reminder(g, groupName, user?.timeZone ?? 'UTC', now);
-  const sent = await tell(deps, key, {
-    issueKey: g.issueKey,
-    comment: msg,
-    ...(notifyByEmail ? { email: { to: [g.requesterAccountId], subject: `Access to ${groupName} ends soon` } } : {}),
-  });
-  await noticeStep(deps.ledger, key, 'audit', () =>
-    auditGrant(deps.audit, g, now, 'REMINDED', 'app', `Reminder sent; ends ${g.endsAt}.`),
-  );
-  try {
-    // Marked on the grant for the panel; the ledger is what guarantees "never twice".
-    await commit(deps.grants, markReminded(g, now));
-  } catch (e) {
-    if (!(e instanceof StaleGrantError)) throw e;
+/** Up to BACKSTOP_PAGES pages of `status` from where the last run stopped; at the end, start over next run. */
+async function readBackstopPages(deps: AppDeps, status: GrantStatus): Promise<Grant[]> {
+  const name = backstopCursor(status);
+  let cursor = await deps.sweepState.get(name);
+  const read: Grant[] = [];
+  for (let page = 0; page < BACKSTOP_PAGES; page++) {
+    let found;
+    try {
+      found = await deps.grants.pageByStatusFrom(status, BACKSTOP_PAGE_SIZE, cursor);
+    } catch (e) {
+      if (!(e instanceof StaleCursorError) || cursor === undefined) throw e;
+      // The stored cursor is no longer accepted: this run starts the partition again.
+      found = await deps.grants.pageByStatusFrom(status, BACKSTOP_PAGE_SIZE);
+    }
+    read.push(...found.grants);
+    cursor = found.nextCursor;
+    if (!cursor) break;
   }
-  return sent;
+  const stored = await deps.sweepState.get(name);
+  if (stored !== cursor) await deps.sweepState.set(name, cursor);
+  return read;
+}
+
+/**
+ * Queues candidates in priority order, at most `tokens` events: each chunk's claims are made together
+ * (one round trip), then the chunk's winners are pushed together. A candidate another sweep queued
+ * already loses its claim and costs no token; the attempts are bounded so a crowd of work still in
+ * the queue cannot make a run claim for ever. A push that fails releases its chunk's claims (the next
+ * run queues them) and ends the fan-out: the queue is refusing, the rest waits.
+ */
+async function fanOut(
+  deps: AppDeps,
+  queues: Candidate[][],
+  tokens: number,
+  counts: Record<Candidate['what'], number>,
+  failures: SweepFailure[],
+): Promise<{ deferred: number; handled: Set<Candidate> }> {
+  const handled = new Set<Candidate>();
+  let left = tokens;
+  let attempts = 2 * tokens + 50;
+  let deferred = 0;
+  let stopped = false;
+  for (const queue of queues) {
+    let i = 0;
+    while (!stopped && i < queue.length && left > 0 && attempts > 0) {
+      const chunk = queue.slice(i, i + Math.min(left, 50, attempts));
+      i += chunk.length;
+      attempts -= chunk.length;
+      const won = await Promise.all(
+        chunk.map(async (c) => {
+          if (!c.claim) return true;
+          try {
+            return await deps.ledger.claim(c.claim);
+          } catch (e) {
+            failures.push({ what: 'push', message: e instanceof Error ? e.message : String(e) });
+            return false;
+          }
+        }),
+      );
+      const go = chunk.filter((_, k) => won[k]);
+      chunk.forEach((c, k) => {
+        // Claimed by another run already: that run queued it.
+        if (!won[k] && c.claim) handled.add(c);
+      });
+      if (go.length === 0) continue;
+      try {
+        await deps.queue.enqueueEach(go.map((c) => ({ item: c.item, delaySeconds: c.delaySeconds })));
+      } catch (e) {
+        failures.push({ what: 'push', message: e instanceof Error ? e.message : String(e) });
+        await Promise.all(go.filter((c) => c.claim).map((c) => deps.ledger.release(c.claim!).catch(() => undefined)));
+        deferred += go.length;
+        stopped = true;
+        break;
+      }
+      left -= go.length;
+      for (const c of go) {
+        counts[c.what]++;
+        handled.add(c);
+      }
+    }
+    deferred += queue.length - i;
+  }
+  return { deferred, handled };
+}
+
+/** The latest end time up to which every exact-time candidate was queued (by this run or another). */
+function scheduledThroughAfter(scheduled: readonly Candidate[], handled: ReadonlySet<Candidate>): string | undefined {
+  let through: string | undefined;
+  let below: string | undefined;
+  for (const c of scheduled) {
+    // `below`: the latest end strictly before this one (grants sharing an end may be split by the budget).
+    if (through !== c.endsAt) below = through;
+    if (!handled.has(c)) return below;
+    through = c.endsAt;
+  }
+  return through;
+}
+
+/**
+ * Work was left behind: one `sweep` event a minute later carries on with the next minute's budget.
+ * The claim per minute keeps overlapping runs to one continuation; a lost one is the next run's to do.
+ */
+async function requestContinuation(deps: AppDeps, nowMs: number): Promise<void> {
+  const at = new Date(nowMs + CONTINUE_AFTER_SECONDS * 1000).toISOString().slice(0, 16);
+  if (await deps.ledger.claim(`sweep-continue:${at}`))
+    await deps.queue.enqueue([{ kind: 'sweep' }], CONTINUE_AFTER_SECONDS);
 }

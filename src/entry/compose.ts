@@ -14,6 +14,8 @@ import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
+import { KvsPushBudget } from '../adapters/kvs/push-budget';
+import { KvsSweepState } from '../adapters/kvs/sweep-state';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
@@ -106,6 +108,8 @@ export function compose(): AppDeps {
     approvers: new JiraApproverDirectory(clock),
     catalog: new JiraCatalogReader(clock),
     queue: new ForgeWorkQueue(),
+    pushBudget: new KvsPushBudget(() => clock.now()),
+    sweepState: new KvsSweepState(),
     probes: { storage: new KvsStorageProbe(() => clock.now()), jira: new JiraRouteProbe(clock) },
   };
 }

@@ -67,7 +67,7 @@ describe('drift ends through REVOKING', () => {
 describe('fault isolation in the scheduled work', () => {
   const health = (t: Awaited<ReturnType<typeof world>>) => t.health((h) => h.lastSweep());
 
-  it('a reminder that cannot be prepared (Jira refuses the user lookup) does not stop the sweep: the other grant is reminded, the run is recorded with its failure, the next sweep catches up', async () => {
+  it('a reminder that cannot be prepared (Jira refuses the user lookup) does not stop the sweep: both are queued, the other grant is reminded, the refused one is retried by the queue and sent once minutes later (ADR 0023)', async () => {
     const t = await world();
     const { w, sb } = t;
     const fields = {
@@ -84,17 +84,22 @@ describe('fault isolation in the scheduled work', () => {
     sb.jira.failNext({ method: 'GET', pathIncludes: '/rest/api/3/user', status: 503 });
     await sb.clock.advanceTo(at('12:00:00'));
     expect([reminders(neville.key).length, reminders(alice.key).length].sort()).toEqual([0, 1]);
+    // The sweep only queues reminders: the refused lookup is the worker's, retried by the queue.
     expect(await health(t)).toEqual({
       at: at('12:00:00'),
-      summary: expect.objectContaining({ reminded: 1, failed: 1 }),
+      summary: expect.objectContaining({ reminded: 2, failed: 0 }),
     });
+    expect(sb.events.deliveries.filter((d) => (d.body as { kind?: string }).kind === 'remind')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ outcome: 'retry' })]),
+    );
 
     await sb.clock.advanceTo(at('12:05:00'));
     expect(reminders(neville.key)).toHaveLength(1);
     expect(reminders(alice.key)).toHaveLength(1);
+    // Already reminded: the next sweep queues nothing again.
     expect(await health(t)).toEqual({
       at: at('12:05:00'),
-      summary: expect.objectContaining({ reminded: 1, failed: 0 }),
+      summary: expect.objectContaining({ reminded: 0, failed: 0 }),
     });
   });
 

@@ -156,6 +156,20 @@ export class KvsGrantStore implements GrantStore {
     return { grants: found.results.map((r) => toGrant(r.key, r.value)), more: !!found.nextCursor };
   }
 
+  async pageByStatusFrom(status: GrantStatus, limit: number, cursor?: string): Promise<GrantPage> {
+    const q = grants()
+      .query()
+      .index(GRANT_INDEX.byStatusEnd, { partition: [status] })
+      .sort(Sort.ASC)
+      .limit(Math.min(Math.max(1, limit), MAX_LIMIT));
+    // The cursor was kept between runs: one KVS no longer accepts becomes StaleCursorError (start over).
+    const found = cursor ? await fromCallersCursor(() => q.cursor(cursor).getMany()) : await q.getMany();
+    return {
+      grants: found.results.map((r) => toGrant(r.key, r.value)),
+      ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
+    };
+  }
+
   async listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]> {
     return this.list(() =>
       grants()

@@ -13,6 +13,9 @@ function concurrencyKey(item: WorkItem): string {
   switch (item.kind) {
     case 'queue-probe':
       return `queue-probe:${item.runId}`;
+    case 'sweep':
+      // One continuation of the sweep at a time.
+      return 'sweep';
     case 'notice':
       // Notice keys may carry user-entered text: a digest keeps the concurrency key short and plain.
       return `notice:${createHash('sha256').update(item.key).digest('hex').slice(0, 40)}`;
@@ -25,12 +28,15 @@ export class ForgeWorkQueue implements WorkQueue {
   constructor(private readonly queue = new Queue({ key: WORK_QUEUE_KEY })) {}
 
   async enqueue(items: WorkItem[], delaySeconds = 0): Promise<void> {
-    const delayInSeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds)));
-    for (let i = 0; i < items.length; i += MAX_EVENTS_PER_PUSH) {
+    await this.enqueueEach(items.map((item) => ({ item, delaySeconds })));
+  }
+
+  async enqueueEach(entries: ReadonlyArray<{ item: WorkItem; delaySeconds?: number }>): Promise<void> {
+    for (let i = 0; i < entries.length; i += MAX_EVENTS_PER_PUSH) {
       await this.queue.push(
-        items.slice(i, i + MAX_EVENTS_PER_PUSH).map((item) => ({
+        entries.slice(i, i + MAX_EVENTS_PER_PUSH).map(({ item, delaySeconds = 0 }) => ({
           body: { ...item },
-          delayInSeconds,
+          delayInSeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))),
           concurrency: { key: concurrencyKey(item), limit: 1 },
         })),
       );

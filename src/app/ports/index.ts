@@ -75,6 +75,11 @@ export interface GrantStore {
    * request time standing in for the end); `more` when there were more. One bounded read.
    */
   pageByStatus(status: GrantStatus, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
+  /**
+   * One page of `status`, oldest end first, continuing from `cursor` (a cursor this method returned,
+   * possibly in an earlier invocation). A cursor KVS no longer accepts is StaleCursorError.
+   */
+  pageByStatusFrom(status: GrantStatus, limit: number, cursor?: string): Promise<GrantPage>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
 }
@@ -580,11 +585,37 @@ export type WorkItem =
   | { kind: 'expire'; grantId: string }
   /** Deliver the notice recorded under `key` (ADR 0020). */
   | { kind: 'notice'; key: string }
+  /**
+   * Remind the requester that the grant ends at `endsAt` (ADR 0023): the sweep finds it due, the worker
+   * re-reads the grant and sends it; a grant extended or ended since is left alone.
+   */
+  | { kind: 'remind'; grantId: string; endsAt: string }
+  /** The sweep carries on with the next minute's push budget (ADR 0023). */
+  | { kind: 'sweep' }
   /** The self-check's delayed event (ADR 0014): its arrival is recorded, nothing else happens. */
   | { kind: 'queue-probe'; runId: string };
 
 export interface WorkQueue {
   enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;
+  /** Each item with its own delay (0-900 s), pushed in as few pushes as Forge allows (50 a push). */
+  enqueueEach(entries: ReadonlyArray<{ item: WorkItem; delaySeconds?: number }>): Promise<void>;
+}
+
+/**
+ * Forge refuses queue pushes beyond 500 events per minute per installation (ADR 0023). The sweep's
+ * fan-out takes its events from this shared budget first, so overlapping sweeps (and the sweep's own
+ * continuation) together stay under the limit, with headroom for the pushes other work makes.
+ */
+export interface PushBudget {
+  /** Grants up to `wanted` events to push now (0 when this minute's budget is spent). */
+  take(wanted: number): Promise<number>;
+}
+
+/** Small values the sweep keeps between runs (where its bounded backstop reads continue). */
+export interface SweepState {
+  get(name: string): Promise<string | undefined>;
+  /** `undefined` clears it. Last writer wins: overlapping runs at worst re-read a page. */
+  set(name: string, value: string | undefined): Promise<void>;
 }
 
 // ---- the installation self-check (ADR 0014) ----
