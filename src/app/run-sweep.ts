@@ -39,7 +39,7 @@ const backstopCursor = (status: GrantStatus) => `backstop-cursor:${status}`;
 
 /** What one piece of the sweep could not do; the run carries on and the next sweep tries again. */
 export interface SweepFailure {
-  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'requeue-notices' | 'read' | 'push';
+  what: 'expire' | 'schedule-expiry' | 'remind' | 'requeue' | 'requeue-notices' | 'read' | 'push' | 'record';
   issueKey?: string;
   message: string;
 }
@@ -177,8 +177,12 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
   if (fanned.deferred > 0) await isolated('push', () => requestContinuation(deps, nowMs));
 
   const summary = { ...counts, deferred: fanned.deferred, failed: failures.length };
-  if (!opts.continuation || failures.length > 0) await deps.health.recordSweep(now, { ...summary });
-  return { ...summary, failures };
+  if (!opts.continuation || failures.length > 0) {
+    // A storage error here must not fail the run after its work was queued: it is logged by the
+    // handler with the summary, and the next run records itself.
+    await isolated('record', () => deps.health.recordSweep(now, { ...summary }));
+  }
+  return { ...summary, failed: failures.length, failures };
 }
 
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
