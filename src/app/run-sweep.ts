@@ -138,9 +138,12 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
   });
 
   // The backstop: a bounded number of pages of each worker status, continuing where the last run stopped.
+  const backstop: Array<{ status: GrantStatus; read: BackstopRead; candidates: Candidate[] }> = [];
   for (const status of WORKER_STATUSES) {
     await isolated('requeue', async () => {
-      for (const g of await readBackstopPages(deps, status)) {
+      const read = await readBackstopPages(deps, status);
+      const candidates: Candidate[] = [];
+      for (const g of read.grants) {
         // Only a dead chain is re-queued: a step whose next retry is still due (or was due only just
         // now) has a live chain, and a second one would double every Okta call from then on.
         if (!isRetryChainDead(g, now, STALLED_AFTER_MS)) continue;
@@ -151,8 +154,10 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
           status === 'REQUESTED' && awaitsApproval(g, allowlist)
             ? `approval-check:${g.id}:${now.slice(0, 13)}`
             : undefined;
-        (status === 'REVOKING' ? stalledRevocations : stalledStarts).push({ what: 'requeued', item, claim });
+        candidates.push({ what: 'requeued', item, claim });
       }
+      (status === 'REVOKING' ? stalledRevocations : stalledStarts).push(...candidates);
+      backstop.push({ status, read, candidates });
     });
   }
   // Notices whose delivery chain died are owed still: queued again, a bounded number per run.
@@ -174,6 +179,12 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
   if (through && (!scheduledThrough || Date.parse(through) > Date.parse(scheduledThrough)))
     await isolated('schedule-expiry', () => deps.sweepState.set(SCHEDULED_THROUGH, through));
 
+  // The backstop's read moves on only past what it queued: pages whose work waits for budget are read again.
+  for (const b of backstop) {
+    if (b.candidates.every((c) => fanned.handled.has(c)) && b.read.next !== b.read.from)
+      await isolated('requeue', () => deps.sweepState.set(backstopCursor(b.status), b.read.next));
+  }
+
   if (fanned.deferred > 0) await isolated('push', () => requestContinuation(deps, nowMs));
 
   const summary = { ...counts, deferred: fanned.deferred, failed: failures.length };
@@ -188,11 +199,18 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
 const awaitsApproval = (g: Grant, allowlist: readonly GroupPolicy[]) =>
   !g.emergency && allowlist.find((x) => x.groupId === g.groupId)?.approvalMode === 'status';
 
+interface BackstopRead {
+  grants: Grant[];
+  /** The cursor this read started from, and the one the next run starts from if this read's work is queued. */
+  from?: string;
+  next?: string;
+}
+
 /** Up to BACKSTOP_PAGES pages of `status` from where the last run stopped; at the end, start over next run. */
-async function readBackstopPages(deps: AppDeps, status: GrantStatus): Promise<Grant[]> {
-  const name = backstopCursor(status);
-  let cursor = await deps.sweepState.get(name);
-  const read: Grant[] = [];
+async function readBackstopPages(deps: AppDeps, status: GrantStatus): Promise<BackstopRead> {
+  const from = await deps.sweepState.get(backstopCursor(status));
+  let cursor = from;
+  const grants: Grant[] = [];
   for (let page = 0; page < BACKSTOP_PAGES; page++) {
     let found;
     try {
@@ -202,13 +220,11 @@ async function readBackstopPages(deps: AppDeps, status: GrantStatus): Promise<Gr
       // The stored cursor is no longer accepted: this run starts the partition again.
       found = await deps.grants.pageByStatusFrom(status, BACKSTOP_PAGE_SIZE);
     }
-    read.push(...found.grants);
+    grants.push(...found.grants);
     cursor = found.nextCursor;
     if (!cursor) break;
   }
-  const stored = await deps.sweepState.get(name);
-  if (stored !== cursor) await deps.sweepState.set(name, cursor);
-  return read;
+  return { grants, from, next: cursor };
 }
 
 /**
