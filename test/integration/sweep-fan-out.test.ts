@@ -176,7 +176,7 @@ describe('queue pushes from one sweep with 5,000 due', () => {
     const { sb } = t;
     const n = 5_000;
     // Half already past their end (due expiries), half ending within the hour (due reminders).
-    seedActive(t, n, (i) =>
+    const grants = seedActive(t, n, (i) =>
       new Date(Date.parse(at(i % 2 ? '08:50:00' : '09:40:00')) + Math.floor(i / 2) * 100).toISOString(),
     );
     const pushes = recordPushes(sb);
@@ -198,7 +198,35 @@ describe('queue pushes from one sweep with 5,000 due', () => {
     expect(sb.events.rateLimited).toEqual([]);
     expect(maxPerRollingMinute(pushes)).toBeLessThanOrEqual(MAX_EVENTS_PER_MINUTE);
     expect(pushes.reduce((s, p) => s + p.events, 0)).toBeGreaterThanOrEqual(1_500);
+    const status = new Map(t.grants().map((g) => [g.id, g.status]));
+    const ended = grants.filter((g) => status.get(g.id) === 'EXPIRED').length;
+    console.log(`sweep, ${n} due: ${ended} grants ended within ten minutes`);
+    expect(ended).toBeGreaterThanOrEqual(1_500);
+    // Nothing was dropped: every grant is ended, or still ACTIVE and due (found again by the next read).
+    expect(grants.map((g) => status.get(g.id)).filter((st) => st !== 'EXPIRED' && st !== 'ACTIVE')).toEqual([]);
   }, 300_000);
+});
+
+describe('a queued reminder whose event is lost', () => {
+  it('is queued again in the next 15-minute slot of its due time and sent once', async () => {
+    const t = await world({ closeOut: null });
+    const { sb } = t;
+    // Due from 09:00 (lead 60 minutes): slot 0 runs to 09:15, and the sweeps of 09:05 and 09:10 find it claimed.
+    const [g] = seedActive(t, 1, () => at('10:00:00'));
+    const first = await measureSweep(t);
+    expect(first.summary.reminded).toBe(1);
+    // The platform loses the event.
+    const lost = sb.events.takeDue(Date.parse(sb.clock.now()));
+    expect(lost?.body).toEqual({ kind: 'remind', grantId: g.id, endsAt: at('10:00:00') });
+    await sb.clock.advanceTo(at('09:14:00'));
+    expect(t.audit({ grantId: g.id, action: 'REMINDED' })).toHaveLength(0);
+    await sb.clock.advanceTo(at('09:16:00'));
+    expect(t.audit({ grantId: g.id, action: 'REMINDED' })).toHaveLength(1);
+    expect(t.grant(g.id)?.reminderSentAt).toBeDefined();
+    await sb.clock.advanceTo(at('10:05:00'));
+    expect(t.audit({ grantId: g.id, action: 'REMINDED' })).toHaveLength(1);
+    expect(t.grant(g.id)?.status).toBe('EXPIRED');
+  });
 });
 
 describe('the stalled-work backstop reads bounded pages', () => {
