@@ -199,6 +199,13 @@ export class OktaHttpClient {
           continue;
         }
       }
+      // A refused proof (Okta answers 400 invalid_dpop_proof; RFC 9449 resource servers 401): once
+      // with a fresh token and proof, in case a key or clock moved; then it is the connection's fault.
+      if (this.oauth && rejectsDpopProof(response, result.text) && !authRetried) {
+        authRetried = true;
+        this.oauth.forgetToken();
+        continue;
+      }
       if (response.status >= 200 && response.status < 300) return result;
       throw this.statusError(method, url, response, result.text);
     }
@@ -290,6 +297,15 @@ export class OktaHttpClient {
     const says = summary ? ` Okta said: ${summary}` : '';
     const msg = (m: string) => this.secrets.redact(m);
 
+    if (this.authKind !== 'api-token' && rejectsDpopProof(response, text)) {
+      return new OktaConfigurationError(
+        msg(
+          `Okta rejected the app's DPoP proof for ${where} (HTTP ${status} invalid_dpop_proof).${says} A Jira admin must check that the DPoP setting on the Okta connection tab matches the service app's "Require Demonstrating Proof of Possession" setting in Okta, then test the connection.`,
+        ),
+        details,
+        { cause },
+      );
+    }
     if (status === 401) {
       return new OktaConfigurationError(
         msg(
@@ -366,6 +382,20 @@ export class OktaHttpClient {
 
   private jitter(): number {
     return Math.floor(Math.min(Math.max(this.random(), 0), 0.999999) * MAX_JITTER_MS);
+  }
+}
+
+/**
+ * Okta refused the DPoP proof of an API call: `invalid_dpop_proof` in the WWW-Authenticate challenge
+ * (RFC 9449 §7.1, with 401) or in an OAuth error body (Okta's error catalog lists it as a 400).
+ */
+function rejectsDpopProof(response: Response, text: string): boolean {
+  if (response.status !== 400 && response.status !== 401) return false;
+  if (parseAuthChallenge(response.headers.get('www-authenticate')).error === 'invalid_dpop_proof') return true;
+  try {
+    return (JSON.parse(text) as { error?: unknown })?.error === 'invalid_dpop_proof';
+  } catch {
+    return false;
   }
 }
 
