@@ -179,13 +179,25 @@ export class KvsAuditLog implements AuditLog {
    * them. Safe against a second concurrent run: each transaction is conditional on the head it read.
    */
   async sequence(): Promise<{ linked: number; transactions: number }> {
-    // Deleted first: a write that commits after this point schedules another run, so nothing waits
-    // for the sweep unless a push is lost.
+    // While this run links, writers see the marker and push nothing: their entries are linked here.
+    // Then the marker goes, and one more pass picks up what committed before it went; a write that
+    // commits after finds no marker and pushes the next run. So nothing waits for the sweep unless a
+    // push is lost (or the index had not yet shown an entry: ADR 0019).
+    const first = await this.linkPending(await this.readOrCreateHead(), MAX_BATCHES_PER_RUN);
     await kvs.delete(KEY.auditSequencerScheduled);
-    let head = await this.readOrCreateHead();
+    const second = await this.linkPending(first.head, MAX_BATCHES_PER_RUN - first.transactions);
+    return { linked: first.linked + second.linked, transactions: first.transactions + second.transactions };
+  }
+
+  /** Links pending entries onto `head` in key order, up to `maxBatches` transactions. */
+  private async linkPending(
+    from: ChainItem,
+    maxBatches: number,
+  ): Promise<{ head: ChainItem; linked: number; transactions: number }> {
+    let head = from;
     let linked = 0;
     let transactions = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+    for (let batch = 0; batch < maxBatches; batch++) {
       const page = await audit()
         .query()
         .index(AUDIT_INDEX.byChain, { partition: ['pending'] })
@@ -244,7 +256,7 @@ export class KvsAuditLog implements AuditLog {
       transactions++;
       if (!page.nextCursor && live.length === page.results.length && page.results.length < SEQUENCE_BATCH) break;
     }
-    return { linked, transactions };
+    return { head, linked, transactions };
   }
 
   async listByGrant(grantId: string): Promise<AuditEntry[]> {
