@@ -204,9 +204,14 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   // not start more events of one key than its limit, as Forge does not.
   const inFlight = new Map<string, number>();
   const blocked = (e: QueuedEvent) => !!e.concurrency && (inFlight.get(e.concurrency.key) ?? 0) >= e.concurrency.limit;
+  /** Most events of one concurrency key seen in flight at once (a test asserts the limit held). */
+  const peakByKey = new Map<string, number>();
   async function deliverQueued(e: QueuedEvent): Promise<void> {
     const key = e.concurrency?.key;
-    if (key !== undefined) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    if (key !== undefined) {
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      peakByKey.set(key, Math.max(peakByKey.get(key) ?? 0, inFlight.get(key)!));
+    }
     try {
       await deliverQueuedNow(e);
     } finally {
@@ -454,8 +459,11 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       get peak() {
         return peakInFlight;
       },
+      /** The most events of concurrency key `key` that were in flight at once. */
+      peakOfKey: (key: string) => peakByKey.get(key) ?? 0,
       resetPeak() {
         peakInFlight = 0;
+        peakByKey.clear();
       },
     },
     productEvents,
