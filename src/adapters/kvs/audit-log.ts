@@ -186,7 +186,10 @@ export class KvsAuditLog implements AuditLog {
     const first = await this.linkPending(await this.readOrCreateHead(), MAX_BATCHES_PER_RUN);
     await kvs.delete(KEY.auditSequencerScheduled);
     const second = await this.linkPending(first.head, MAX_BATCHES_PER_RUN - first.transactions);
-    return { linked: first.linked + second.linked, transactions: first.transactions + second.transactions };
+    const transactions = first.transactions + second.transactions;
+    // Stopped at its budget with entries possibly left: the next run is this run's to ask for.
+    if (transactions >= MAX_BATCHES_PER_RUN) await this.requestSequencing({ force: true });
+    return { linked: first.linked + second.linked, transactions };
   }
 
   /** Links pending entries onto `head` in key order, up to `maxBatches` transactions. */

@@ -1,5 +1,5 @@
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
-import { KvsAuditLog, GENESIS_HASH } from '../../../src/adapters/kvs/audit-log';
+import { KvsAuditLog, GENESIS_HASH, VERIFY_PER_CALL } from '../../../src/adapters/kvs/audit-log';
 import { installForgeRuntime, jsonResponse } from '../../../sandbox/runtime';
 import type { AuditEntryInput } from '../../../src/app/ports';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
@@ -277,5 +277,21 @@ describe('KvsAuditLog', () => {
       const batchGets = h.emulator.requests.filter((r) => r.path === '/api/v1/batch/get');
       expect(batchGets.map((r) => (r.body as unknown[]).length)).toEqual([5, 25, 15]);
     });
+  });
+
+  it('verifying a long trail takes bounded calls: each reads at most VERIFY_PER_CALL entries, and the next continues', async () => {
+    const n = VERIFY_PER_CALL + 500;
+    for (let i = 0; i < n; i++) await log.append(entry({ detail: `e${i}` }));
+    // A run links at most 100 transactions (1,200 entries); what is left goes to the next run.
+    expect(await log.sequence()).toEqual({ linked: 1_200, transactions: 100 });
+    while ((await log.sequence()).linked > 0);
+    h.emulator.requests.length = 0;
+    expect(await log.verify()).toEqual({ ok: true, count: VERIFY_PER_CALL, more: { head: n } });
+    // 100 batch reads of 25 (new entries first, the rolling re-walk with the rest) plus a few single
+    // reads and checkpoint writes: about 11 s at 100 ms per request, inside a 25 s resolver call.
+    expect(h.emulator.requests.length).toBeLessThanOrEqual(VERIFY_PER_CALL / 25 + 10);
+    h.emulator.requests.length = 0;
+    expect(await log.verify()).toEqual({ ok: true, count: n });
+    expect(h.emulator.requests.length).toBeLessThanOrEqual(VERIFY_PER_CALL / 25 + 10);
   });
 });
