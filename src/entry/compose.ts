@@ -9,6 +9,7 @@ import { credentialTarget, validateOktaDomain } from '../domain/okta-domain';
 import { systemClock } from '../adapters/clock/system-clock';
 import { KvsGrantStore } from '../adapters/kvs/grant-store';
 import { KvsAuditLog } from '../adapters/kvs/audit-log';
+import { auditSequencerTrigger } from '../adapters/queue/audit-sequencer-queue';
 import { KvsConfigStore } from '../adapters/kvs/config-store';
 import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
@@ -80,7 +81,7 @@ function fingerprint(s: OktaSecrets): string {
 export function compose(): AppDeps {
   const clock = systemClock;
   const config = new KvsConfigStore();
-  const audit = new KvsAuditLog();
+  const audit = new KvsAuditLog(auditSequencerTrigger());
   return {
     clock,
     random: Math.random,

@@ -7,8 +7,11 @@ import type { AppDeps } from '../app/deps';
 import { compose } from './compose';
 
 export async function sweeper() {
-  const summary = await runSweep(compose());
+  const deps = compose();
+  const summary = await runSweep(deps);
   console.info('sweep', JSON.stringify(summary));
+  // Backstop for a sequencer push that was lost (ADR 0019): at most five minutes pending.
+  await deps.audit.requestSequencing({ force: true });
   return { statusCode: 204 };
 }
 

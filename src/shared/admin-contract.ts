@@ -854,7 +854,9 @@ export type AuditQueryInput = z.input<typeof AuditQueryInput>;
 export type AuditQueryParsed = z.output<typeof AuditQueryInput>;
 
 export interface AuditRow {
+  /** 0 while `pending`: written but not yet linked into the hash chain by the sequencer (ADR 0019). */
   seq: number;
+  pending?: true;
   at: string;
   /** The code: the CSV exports it as is, the page shows AUDIT_ACTION_LABELS. */
   action: AuditAction;
@@ -884,7 +886,7 @@ export interface AuditOptions {
 }
 
 export const AUDIT_CSV_COLUMNS: Array<{ header: string; value: (r: AuditRow) => string | number | undefined }> = [
-  { header: 'Seq', value: (r) => r.seq },
+  { header: 'Seq', value: (r) => (r.pending ? 'pending' : r.seq) },
   { header: 'Time (UTC)', value: (r) => r.at },
   { header: 'Action', value: (r) => r.action },
   { header: 'Actor', value: (r) => r.actorName ?? r.actor },
@@ -990,6 +992,8 @@ export interface AdminResponses {
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */
 export type AuditVerification =
-  { intact: true; entries: number; message: string } | { intact: false; brokenAt: number; message: string };
+  /** `more`: verified through `entries` of `more.head` so far (the call's budget); verifying again continues. */
+  | { intact: true; entries: number; more?: { head: number }; message: string }
+  | { intact: false; brokenAt: number; message: string };
 
 export type AdminPayload<K extends AdminKey> = z.input<(typeof ADMIN_PAYLOADS)[K]>;

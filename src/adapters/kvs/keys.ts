@@ -16,6 +16,8 @@ export const ENTITY = {
   audit: 'audit',
   /** The self-check's own items (manifest.yml): no index, nothing else reads them (ADR 0014). */
   selfCheck: 'self-check',
+  /** The audit chain's head and verification checkpoint (ADR 0019): items that always exist once created. */
+  auditChain: 'audit-chain',
   /** Notices owed and their delivery (ADR 0020). */
   notice: 'notice',
 } as const;
@@ -42,6 +44,8 @@ export const AUDIT_INDEX = {
   byRequester: 'by-requester',
   byGroup: 'by-group',
   byIssue: 'by-issue',
+  /** Partition `chain` ('pending' | 'linked'), range `order`: the sequencer reads the pending partition. */
+  byChain: 'by-chain',
 } as const;
 
 export const KEY = {
@@ -50,7 +54,8 @@ export const KEY = {
   allowlist: 'config:allowlist',
   /** Secret storage (kvs.setSecret), never a plain key. */
   oktaSecrets: 'okta-credentials',
-  auditHead: 'audit-head',
+  /** Create-only, short-lived: "a sequencer run is already scheduled" (ADR 0019). */
+  auditSequencerScheduled: 'audit-sequencer-scheduled',
   lastSweep: 'health:last-sweep',
   oktaErrors: 'health:okta-errors',
   unmanagedMembers: 'health:unmanaged-members',
@@ -69,6 +74,15 @@ export const selfCheckSpace = (space: string): string => `self-check:${space}`;
 
 /** Zero-padded so that key order is seq order. */
 export const auditKey = (seq: number): string => `audit-${String(seq).padStart(12, '0')}`;
+/**
+ * A pending (not yet sequenced) entry: the instant, the writer's own write number, then a random id.
+ * Unique (written without conflict), and key order is the sequencer's deterministic order: `at`, then
+ * the order one writer wrote in (a step's entries, and a grant's steps, which run one at a time), then
+ * the id (ADR 0019).
+ */
+export const pendingAuditKey = (atIso: string, writerTick: number, id: string): string =>
+  `audit-p-${atIso}-${String(writerTick).padStart(12, '0')}-${id}`;
+export const AUDIT_CHAIN_KEY = { head: 'head', verified: 'verified', rescan: 'rescan' } as const;
 
 /** Index attributes are compared as strings: normalise every instant to one ISO form first. */
 export const isoUtc = (iso: string): string => new Date(Date.parse(iso)).toISOString();
@@ -194,17 +208,33 @@ export const AuditEntrySchema = z.object({
   hash: z.string(),
 });
 
-export const AuditEntitySchema = z.object({
-  seq: z.number().int(),
+/** An entry as its writer stored it: no number or hashes until the sequencer links it. */
+export const PendingAuditDocSchema = AuditEntrySchema.omit({ seq: true, prevHash: true, hash: true });
+
+const auditIndexed = {
   at: z.string(),
   action: z.string(),
   grantId: z.string().optional(),
   issueKey: z.string().optional(),
   requesterAccountId: z.string().optional(),
   groupId: z.string().optional(),
+  /** The pending key the entry was written under: its place in the sequencer's order. */
+  order: z.string(),
+};
+export const LinkedAuditEntitySchema = z.object({
+  ...auditIndexed,
+  seq: z.number().int(),
+  chain: z.literal('linked'),
   doc: AuditEntrySchema,
 });
+export const PendingAuditEntitySchema = z.object({
+  ...auditIndexed,
+  chain: z.literal('pending'),
+  doc: PendingAuditDocSchema,
+});
+export const AuditEntitySchema = z.discriminatedUnion('chain', [LinkedAuditEntitySchema, PendingAuditEntitySchema]);
 
+/** The chain head (last linked seq and its hash) and the verification checkpoint share this shape. */
 export const AuditHeadSchema = z.object({ seq: z.number().int().nonnegative(), hash: z.string() });
 
 // ---- config ----

@@ -95,11 +95,20 @@ export interface AuditEntryInput {
   oktaRequestId?: string;
 }
 
+/**
+ * An entry as read back. Writers store it pending (no number yet); the sequencer links it into the
+ * hash chain later (ADR 0019). A pending entry reads as `pending: true` with seq 0 and empty hashes.
+ */
 export interface AuditEntry extends AuditEntryInput {
   seq: number;
   prevHash: string;
   hash: string;
+  pending?: true;
 }
+
+export type AuditVerifyResult =
+  /** `more`: the call stopped at its budget with `count` of `head` entries verified (checkpoint stored). */
+  { ok: true; count: number; more?: { head: number } } | { ok: false; brokenAt: number };
 
 export interface AuditQuery {
   from?: string;
@@ -125,12 +134,19 @@ export class StaleCursorError extends Error {
 }
 
 export interface AuditLog {
-  /** Append-only and hash-chained; safe under concurrent writers. */
+  /** Append-only: written pending without contention, hash-chained later by the sequencer. */
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   listByGrant(grantId: string): Promise<AuditEntry[]>;
   query(q: AuditQuery): Promise<{ entries: AuditEntry[]; cursor?: string }>;
-  /** Recomputes the chain; returns the first broken seq, if any. */
-  verify(): Promise<{ ok: true; count: number } | { ok: false; brokenAt: number }>;
+  /**
+   * Recomputes the chain from the stored checkpoint (or from entry 1 with `restart`), a bounded number
+   * of entries per call; returns the first broken seq, if any.
+   */
+  verify(opts?: { restart?: boolean }): Promise<AuditVerifyResult>;
+  /** The sequencer: links pending entries into the chain in order. Run only as its queue work (limit 1). */
+  sequence(): Promise<{ linked: number; transactions: number }>;
+  /** Asks for a sequencer run; `force` skips the "already scheduled" marker (the sweep's backstop). */
+  requestSequencing(opts?: { force?: boolean }): Promise<void>;
 }
 
 export type OktaAuth = { method: 'api-token' } | { method: 'oauth'; clientId: string; keyId?: string };
