@@ -170,6 +170,28 @@ export class KvsGrantStore implements GrantStore {
     );
   }
 
+  async pageRequestedBetween(
+    fromIso: string,
+    toIso: string,
+    limit: number,
+  ): Promise<{ grants: Grant[]; more: boolean }> {
+    const want = Math.max(1, limit);
+    const out: Grant[] = [];
+    let cursor: string | undefined;
+    do {
+      const q = grants()
+        .query()
+        .index(GRANT_INDEX.byRequested)
+        .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso)))
+        .sort(Sort.DESC)
+        .limit(Math.min(MAX_LIMIT, want - out.length));
+      const page = await (cursor ? q.cursor(cursor) : q).getMany();
+      out.push(...page.results.map((r) => toGrant(r.key, r.value)));
+      cursor = page.nextCursor;
+    } while (cursor && out.length < want);
+    return { grants: out, more: !!cursor };
+  }
+
   private async list(query: () => Pageable<GrantEntity>): Promise<Grant[]> {
     return (await readAll(query)).map((r) => toGrant(r.key, r.value));
   }

@@ -8,7 +8,7 @@ import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
 import { APPROVAL_MODES } from '../../domain/policy';
 import { CHECK_IDS, type SelfCheckRun } from '../../domain/self-check';
 import { NOTICE_STATUSES } from '../../domain/notice';
-import type { OwedNotice } from '../../app/ports';
+import { SUMMARY_DENIED_KEPT, type OwedNotice } from '../../app/ports';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
 export const ENTITY = {
@@ -62,6 +62,8 @@ export const KEY = {
   oktaBreaker: 'health:okta-breaker',
   connectionCheck: 'health:connection-check',
   lastCatchUp: 'health:last-catch-up',
+  /** The dashboard's counts, recomputed hourly (ADR 0022). */
+  dashboardSummary: 'health:dashboard-summary',
   selfCheck: 'health:self-check',
   /** What an admin acknowledged on the dashboard's health cards (ADR 0017). */
   alertAcks: 'health:alert-acks',
@@ -323,6 +325,28 @@ export const CatchUpRunSchema = z.object({
   problem: z.string().max(1000).optional(),
 });
 export const OKTA_ERRORS_KEPT = 50;
+export const DashboardSummarySchema = z.object({
+  asOf: iso,
+  byStatus: z.partialRecord(z.enum(GRANT_STATUSES), count),
+  overdueRevocations: count,
+  requestsByDay: z.record(z.string(), z.record(z.string(), count)),
+  denied: z
+    .array(
+      z.object({
+        id: z.string(),
+        issueKey: z.string(),
+        requesterAccountId: z.string(),
+        groupId: z.string(),
+        status: z.enum(GRANT_STATUSES),
+        requestedAt: iso,
+        updatedAt: iso,
+        endedAt: iso.optional(),
+        reason: z.string().max(1000).optional(),
+        reasonCode: z.string().max(200).optional(),
+      }),
+    )
+    .max(SUMMARY_DENIED_KEPT),
+});
 
 const ackBase = { by: z.string(), at: z.string(), upTo: z.string(), count: z.number().int().nonnegative() };
 export const AlertAcksSchema = z.object({

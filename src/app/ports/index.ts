@@ -77,6 +77,11 @@ export interface GrantStore {
   pageByStatus(status: GrantStatus, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
+  /**
+   * At most `limit` grants requested between `fromIso` and `toIso` (both included), newest request
+   * first; `more` when there were more. Reads ceil(limit / 100) pages at most.
+   */
+  pageRequestedBetween(fromIso: string, toIso: string, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
 }
 
 /** One list of audit actions, in src/shared because both UIs label them (AUDIT_ACTIONS, AUDIT_ACTION_LABELS). */
@@ -191,6 +196,9 @@ export interface HealthStore {
   /** The last hourly intake catch-up: what it found, recorded and could not do. */
   recordCatchUp(run: CatchUpRun): Promise<void>;
   lastCatchUp(): Promise<CatchUpRun | undefined>;
+  /** The dashboard's counts as of the last hourly run (ADR 0022); a later one replaces it. */
+  recordDashboardSummary(summary: DashboardSummary): Promise<void>;
+  dashboardSummary(): Promise<DashboardSummary | undefined>;
   /** Okta rejects the app's credentials: the breaker for the whole installation, if open. */
   oktaBreaker(): Promise<OktaBreaker | undefined>;
   /** Opens it; false when it was open already (the first opening is kept). */
@@ -241,6 +249,33 @@ export interface ConnectionCheck {
  * run tries again); `more`: it stopped at its bound and left the rest to the next run; `problem`: what
  * went wrong, for an admin (the search failing, or the first failure of an issue).
  */
+/**
+ * What the dashboard cannot read on every render without reading every grant (ADR 0022): counted by
+ * the hourly run and read as one record, shown with its time.
+ */
+export interface DashboardSummary {
+  asOf: string;
+  /** Grants per status the dashboard lists (and REQUESTED), as of `asOf`. */
+  byStatus: Partial<Record<GrantStatus, number>>;
+  overdueRevocations: number;
+  /** Requests per UTC day (YYYY-MM-DD) and group id requested at or before `asOf`; denied ones left out. */
+  requestsByDay: Record<string, Record<string, number>>;
+  /**
+   * Per requester and group, their newest request of the chart window when it was DENIED with a
+   * reason code (newest first, bounded): what the denied list is built from, with the requests since.
+   */
+  denied: DeniedRequestRecord[];
+}
+
+/** Denied requests the summary keeps (newest first): a bound on the record's size. */
+export const SUMMARY_DENIED_KEPT = 100;
+
+export type DeniedRequestRecord = Pick<
+  Grant,
+  'id' | 'issueKey' | 'requesterAccountId' | 'groupId' | 'status' | 'requestedAt' | 'updatedAt'
+> &
+  Partial<Pick<Grant, 'endedAt' | 'reason' | 'reasonCode'>>;
+
 export interface CatchUpRun {
   at: string;
   examined: number;

@@ -157,6 +157,17 @@ describe('KvsGrantStore', () => {
     ]);
   });
 
+  it('pages requests of a window newest first, at most the limit, saying when there were more', async () => {
+    const at = (i: number) => new Date(Date.parse('2026-11-22T00:00:00.000Z') + i * 60_000).toISOString();
+    for (let i = 0; i < 150; i++) await store.create(makeGrant({ id: `r${i}`, requestedAt: at(i) }));
+    const page = await store.pageRequestedBetween(at(10), at(139), 120);
+    expect(page.more).toBe(true);
+    expect(page.grants.map((g) => g.id)).toEqual(Array.from({ length: 120 }, (_, k) => `r${139 - k}`));
+    const all = await store.pageRequestedBetween(at(10), at(139), 200);
+    expect(all).toMatchObject({ more: false });
+    expect(all.grants).toHaveLength(130);
+  });
+
   it("reads only what the requester holds in the group: not other people's grants, not their own ended history", async () => {
     const put = (g: ReturnType<typeof makeGrant>) => store.create(g);
     await put(makeGrant({ id: 'mine-active', requesterAccountId: 'acc-a' }));
