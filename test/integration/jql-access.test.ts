@@ -113,7 +113,9 @@ describe('the access property in JQL', () => {
     const g = t.grant(r.grantId)!;
     expect(g.status).toBe('EXPIRED');
     const puts = propertyPuts(t, r.id);
-    // One write per stored change (the reminder's included), each the grant's next version.
+    // Six stored changes (REQUESTED, GRANTING, ACTIVE, the reminder, REVOKING, EXPIRED) ...
+    expect(g.version).toBe(6);
+    // ... one write per stored change (the reminder's included), each the grant's next version.
     expect(puts.map((p) => p.rev)).toEqual(Array.from({ length: g.version }, (_, i) => i + 1));
     expect(puts.map((p) => p.status).filter((s, i, all) => s !== all[i - 1])).toEqual([
       'REQUESTED',
