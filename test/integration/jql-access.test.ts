@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { repairIssueProperties } from '../../src/app/grant-lifecycle';
 import { ISSUE_PROPERTY_KEY, type AccessIssueProperty } from '../../src/domain/issue-property';
+import { compose } from '../../src/entry/compose';
 import { useWorlds, world, type World } from './world';
 
 useWorlds();
@@ -167,6 +169,30 @@ describe('the access property in JQL', () => {
     // The property that was in step was not written again.
     expect(propertyPuts(t, fine.id)).toHaveLength(before);
     expect(summary).toEqual({ statusCode: 204 });
+    warn.mockRestore();
+  });
+
+  it('the repair is bounded per run: what does not fit waits for the next run', async () => {
+    const t = await world({ now: START });
+    const { w, sb } = t;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const raised: Array<{ key: string; grantId: string }> = [];
+    for (const reporter of [w.jira.neville, w.jira.alice, w.jira.ada])
+      raised.push(
+        await t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux }, { reporter }),
+      );
+    await sb.clock.advanceTo(day('18:30'));
+    sb.jira.failNext({ method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}`, status: 503, times: 6 });
+    await sb.clock.advanceTo(day('19:01'));
+    const behind = () => raised.filter((r) => property(t, r.key)?.status !== t.grant(r.grantId)?.status).length;
+    expect(behind()).toBe(3);
+    const run = () => sb.app.run(() => repairIssueProperties(compose(), 2));
+    expect(await run()).toEqual({ checked: 2, repaired: 2, failed: 0 });
+    expect(behind()).toBe(1);
+    expect(await run()).toEqual({ checked: 1, repaired: 1, failed: 0 });
+    expect(behind()).toBe(0);
+    // Nothing under way, nothing behind: a run checks nothing and writes nothing.
+    expect(await run()).toEqual({ checked: 0, repaired: 0, failed: 0 });
     warn.mockRestore();
   });
 
