@@ -8,7 +8,7 @@ import { AsyncEventsService, type QueuedEvent } from './async-events';
 import { egressAllows, INTERVAL_MS, loadApp, PROJECT_ROOT, type LoadedApp } from './app-loader';
 import { VirtualClock } from './clock';
 import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
-import { JiraEmulator, type ForgeIssueEvent } from './jira/jira-emulator';
+import { JiraEmulator, loadIndexedProperties, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
 import {
   currentInvocation,
@@ -83,6 +83,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     environmentId: SANDBOX_APP.environmentId,
     siteUrl: SANDBOX_APP.siteUrl,
     onEvent: (e) => inbox.push(e),
+    indexedProperties: loadIndexedProperties(path.join(PROJECT_ROOT, 'manifest.yml')),
   });
   const oktaEmulator: OktaEmulator = await startOktaEmulator({
     now: () => clock.nowMs(),
@@ -407,6 +408,11 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     },
     async setReporter(key: string, reporter: string, by: string) {
       const e = jiraEmulator.setReporter(key, reporter, by);
+      await settle();
+      return e;
+    },
+    async assign(key: string, assignee: string | null, by: string) {
+      const e = jiraEmulator.assign(key, assignee, by);
       await settle();
       return e;
     },

@@ -6,6 +6,7 @@
 import type { AppDeps } from '../app/deps';
 import { DirectoryError, type Directory, type OktaConnection, type OktaSecrets } from '../app/ports';
 import { credentialTarget, validateOktaDomain } from '../domain/okta-domain';
+import { mirroredToIssueProperty } from '../app/grant-lifecycle';
 import { systemClock } from '../adapters/clock/system-clock';
 import { KvsGrantStore } from '../adapters/kvs/grant-store';
 import { KvsAuditLog } from '../adapters/kvs/audit-log';
@@ -82,11 +83,13 @@ export function compose(): AppDeps {
   const clock = systemClock;
   const config = new KvsConfigStore();
   const audit = new KvsAuditLog(auditSequencerTrigger());
+  const issues = new JiraIssueTracker(clock, fieldCatalog);
   return {
     clock,
     random: Math.random,
     config,
-    grants: new KvsGrantStore(audit),
+    // Every stored change of a grant also updates its issue's JQL-searchable property (ADR 0024).
+    grants: mirroredToIssueProperty(new KvsGrantStore(audit), { issues, config }),
     audit,
     health: new KvsHealthStore(),
     ledger: new KvsRequestLedger(() => clock.now()),
@@ -101,7 +104,7 @@ export function compose(): AppDeps {
       return buildDirectory(connection, secrets);
     },
     directoryFor: buildDirectory,
-    issues: new JiraIssueTracker(clock, fieldCatalog),
+    issues,
     notifier: new JiraNotifier(clock),
     permissions: new JiraPermissionChecker(clock),
     approvers: new JiraApproverDirectory(clock),

@@ -488,6 +488,14 @@ export interface IssueTracker {
    * value again changes nothing. 'issue-gone' when the issue was deleted or is not visible to the app.
    */
   setIssueProperty(issueKeyOrId: string, propertyKey: string, value: unknown): Promise<'set' | 'issue-gone'>;
+  /**
+   * Request issues whose indexed access property says one of `statuses` (at most `limit`), each with
+   * the property as Jira holds it and the grant it names. Jira's index is eventually consistent.
+   */
+  searchAccessProperties(
+    statuses: readonly string[],
+    limit: number,
+  ): Promise<Array<{ issueId: string; grantId?: string; property: unknown }>>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
   transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;
 }
