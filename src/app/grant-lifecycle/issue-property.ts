@@ -60,6 +60,7 @@ export function mirroredToIssueProperty(store: GrantStore, deps: Needs): GrantSt
     pageByStatus: (s, n) => store.pageByStatus(s, n),
     listByGroupAndStatus: (g, s) => store.listByGroupAndStatus(g, s),
     listRequestedBetween: (f, t) => store.listRequestedBetween(f, t),
+    pageRequestedBetween: (f, t, n) => store.pageRequestedBetween(f, t, n),
   };
 }
 
