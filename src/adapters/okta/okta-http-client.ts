@@ -260,7 +260,8 @@ export class OktaHttpClient {
     return parsed.data;
   }
 
-  private nowMs(): number {
+  /** The client's clock in epoch ms (the directory dates its cached listings with it). */
+  nowMs(): number {
     return Date.parse(this.clock.now());
   }
 

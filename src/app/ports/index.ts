@@ -347,7 +347,12 @@ export interface Directory {
    * has is simply absent from the answer.
    */
   findUsersByLogins(logins: readonly string[]): Promise<DirectoryPerson[]>;
-  checkGroupEligible(groupId: string): Promise<GroupEligibility>;
+  /**
+   * Type, group rules and admin roles, as Okta answers now. `rulesMaxAgeMs` lets the rule check use
+   * a listing of Okta's group rules read at most that long ago (default 0: read live); the group's type
+   * and roles are always read live.
+   */
+  checkGroupEligible(groupId: string, options?: { rulesMaxAgeMs?: number }): Promise<GroupEligibility>;
   searchGroups(query: string): Promise<DirectoryGroup[]>;
   isMember(userId: string, groupId: string): Promise<boolean>;
   listMemberIds(groupId: string): Promise<string[]>;
