@@ -64,6 +64,19 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 100;
 const MAX_JITTER_MS = 1_000;
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+/**
+ * Part of a rate-limit window the client leaves unused: calls from other instances of the app (and
+ * other clients of the org) draw from the same bucket, and their answers are not seen here.
+ */
+const RATE_RESERVE_SHARE = 0.05;
+
+/** What Okta's `X-Rate-Limit-*` headers last said about one bucket, counting our own calls since. */
+interface RateBudget {
+  limit: number;
+  remaining: number;
+  /** Epoch ms at which the window resets, on our clock (Reset is corrected by the answer's `Date`). */
+  resetMs: number;
+}
 
 export class OktaHttpClient {
   readonly origin: string;
@@ -75,6 +88,8 @@ export class OktaHttpClient {
   private readonly timeoutMs: number;
   private readonly random: () => number;
   private readonly secrets = new SecretList();
+  /** Per rate-limit bucket, from the headers of the latest answers (a warm instance keeps them). */
+  private readonly budgets = new Map<string, RateBudget>();
 
   constructor(options: OktaHttpClientOptions) {
     const url = new URL(options.origin);
@@ -173,6 +188,7 @@ export class OktaHttpClient {
       }
       if (method === 'PUT' || method === 'POST') headers['Content-Type'] = 'application/json';
 
+      this.paceOrDefer(method, url);
       let result: { response: Response; text: string };
       try {
         result = await this.fetchWithTimeout(url, { method, headers });
@@ -184,6 +200,7 @@ export class OktaHttpClient {
         throw this.networkError(e, method, url);
       }
       const { response } = result;
+      this.noteRateHeaders(method, url, response);
       const nonce = response.headers.get('dpop-nonce');
       if (nonce) this.oauth?.noteResourceNonce(nonce);
 
@@ -360,6 +377,46 @@ export class OktaHttpClient {
     );
   }
 
+  // ---- pacing ----
+
+  /**
+   * Before a call: when the bucket's last known remaining calls are down to the reserve and its window
+   * has not reset, the call is not sent; a transient error asks the caller to come back after the
+   * reset (the queue adds the spread: src/app/backoff.ts), instead of spending a request on a 429.
+   * Otherwise the call is counted against the bucket, so calls in flight together see each other.
+   */
+  private paceOrDefer(method: Method, url: URL): void {
+    const bucket = rateBucketOf(method, url.pathname);
+    const budget = this.budgets.get(bucket);
+    const now = this.nowMs();
+    if (!budget || now >= budget.resetMs) return;
+    const reserve = Math.max(1, Math.ceil(budget.limit * RATE_RESERVE_SHARE));
+    if (budget.remaining <= reserve) {
+      throw new OktaTransientError(
+        `The app paused its calls to Okta (${method} ${url.pathname}) to stay within Okta's rate limit; it will try again after the limit resets.`,
+        { retryAfterMs: budget.resetMs - now + this.jitter() },
+      );
+    }
+    budget.remaining -= 1;
+  }
+
+  /** After an answer: the bucket's limit, remaining calls and reset as Okta states them. */
+  private noteRateHeaders(method: Method, url: URL, response: Response): void {
+    const limit = Number(response.headers.get('x-rate-limit-limit'));
+    const remaining = Number(response.headers.get('x-rate-limit-remaining'));
+    if (!response.headers.has('x-rate-limit-remaining') || !Number.isFinite(remaining)) return;
+    const resetMs = this.nowMs() + rateLimitWaitMs(response, this.nowMs());
+    const bucket = rateBucketOf(method, url.pathname);
+    const known = this.budgets.get(bucket);
+    // Answers to calls sent together come back in any order: within one window the lowest count wins.
+    const sameWindow = known && Math.abs(known.resetMs - resetMs) < 1_000;
+    this.budgets.set(bucket, {
+      limit: Number.isFinite(limit) && limit > 0 ? limit : (known?.limit ?? remaining),
+      remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining,
+      resetMs,
+    });
+  }
+
   /** Wait for a 429 (see okta-headers.ts), plus jitter so that retries spread out. */
   private rateLimitWaitMs(response: Response): number {
     return rateLimitWaitMs(response, this.nowMs()) + this.jitter();
@@ -368,6 +425,22 @@ export class OktaHttpClient {
   private jitter(): number {
     return Math.floor(Math.min(Math.max(this.random(), 0), 0.999999) * MAX_JITTER_MS);
   }
+}
+
+/** Path segments that name a kind of resource; any other segment is an id and does not make its own bucket. */
+const RESOURCE_WORDS = new Set(['api', 'v1', 'users', 'groups', 'rules', 'roles', 'org', 'oauth2', 'token']);
+
+/**
+ * The rate-limit bucket a call draws from, as a key: Okta limits per endpoint (method and path
+ * template), not per resource, so ids are replaced by a placeholder. Two templates Okta may count
+ * together are kept apart here; each learns its own headers, which Okta sends on every answer.
+ */
+export function rateBucketOf(method: string, pathname: string): string {
+  const template = pathname
+    .split('/')
+    .map((seg) => (seg === '' || RESOURCE_WORDS.has(seg) ? seg : '{id}'))
+    .join('/');
+  return `${method} ${template}`;
 }
 
 class TimeoutSignal extends Error {
