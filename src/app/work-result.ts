@@ -48,7 +48,10 @@ export async function handleOktaFailure(
         `Okta kept failing (${attempts} attempts): ${e.message} Nothing was granted. Raise a new request when Okta is available again.`,
       );
     }
-    const delay = Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(attempts, e.details.retryAfterMs, deps.random));
+    const delay = Math.min(
+      MAX_QUEUE_DELAY_MS,
+      retryDelayMs(attempts, e.details.retryAfterMs, deps.random, e.details.paced?.spreadMs),
+    );
     await commit(
       deps.grants,
       retryLater(
@@ -58,7 +61,8 @@ export async function handleOktaFailure(
         now,
       ),
     );
-    if (attempts === 1) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
+    // Held back by the client's own pacing is not an Okta error: the dashboard is not told.
+    if (attempts === 1 && !e.details.paced) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     // A removal is never dropped: past the budget it is alerted, once, and keeps trying.
     if (step === 'revoke' && attempts >= ATTEMPT_BUDGET) {
       await once(deps.ledger, `revoke-overdue:${g.id}`, () =>

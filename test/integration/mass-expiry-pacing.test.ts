@@ -48,7 +48,7 @@ describe('mass expiry at the Okta rate limit', () => {
     // The issue's goal is ≤ 1.5 a grant; waiting for 429s gave 1.03 here (serial delivery, one client),
     // so the bound is set where only pacing from the headers passes (0 measured).
     expect(limited / GRANTS).toBeLessThanOrEqual(0.05);
-    // Measured 0.85 (issue goal 0.9): the 5 % reserve and the queue's spread after each reset cost it.
-    expect(efficiency).toBeGreaterThanOrEqual(0.8);
+    // The issue's goal. Measured 0.94; 0.85 when everything held back came back at the reset + 30 s.
+    expect(efficiency).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 });

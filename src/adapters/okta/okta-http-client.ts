@@ -76,7 +76,12 @@ interface RateBudget {
   remaining: number;
   /** Epoch ms at which the window resets, on our clock (Reset is corrected by the answer's `Date`). */
   resetMs: number;
+  /** Calls held back since this window began, each given its own slot in the windows ahead. */
+  heldBack: number;
 }
+
+/** Okta's rate-limit windows are one minute; the headers give the reset, not the length. */
+const RATE_WINDOW_MS = 60_000;
 
 export class OktaHttpClient {
   readonly origin: string;
@@ -392,9 +397,15 @@ export class OktaHttpClient {
     if (!budget || now >= budget.resetMs) return;
     const reserve = Math.max(1, Math.ceil(budget.limit * RATE_RESERVE_SHARE));
     if (budget.remaining <= reserve) {
+      // The n-th call held back gets the n-th slot of the windows ahead, evenly spaced at what the
+      // limit allows, so the backlog arrives at Okta's rate instead of all at the next reset.
+      const perWindow = Math.max(1, budget.limit - reserve);
+      const n = budget.heldBack++;
+      const slotMs = RATE_WINDOW_MS / perWindow;
+      const slot = Math.floor(n / perWindow) * RATE_WINDOW_MS + Math.floor((n % perWindow) * slotMs);
       throw new OktaTransientError(
         `The app paused its calls to Okta (${method} ${url.pathname}) to stay within Okta's rate limit; it will try again after the limit resets.`,
-        { retryAfterMs: budget.resetMs - now + this.jitter() },
+        { retryAfterMs: budget.resetMs - now + slot, paced: { spreadMs: Math.max(1_000, Math.ceil(slotMs)) } },
       );
     }
     budget.remaining -= 1;
@@ -410,10 +421,15 @@ export class OktaHttpClient {
     const known = this.budgets.get(bucket);
     // Answers to calls sent together come back in any order: within one window the lowest count wins.
     const sameWindow = known && Math.abs(known.resetMs - resetMs) < 1_000;
+    const perWindow = Number.isFinite(limit) && limit > 0 ? limit : (known?.limit ?? remaining);
     this.budgets.set(bucket, {
-      limit: Number.isFinite(limit) && limit > 0 ? limit : (known?.limit ?? remaining),
+      limit: perWindow,
       remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining,
       resetMs,
+      // A new window: the calls already given slots in it are no longer ahead of the next one held back.
+      heldBack: sameWindow
+        ? known.heldBack
+        : Math.max(0, (known?.heldBack ?? 0) - Math.max(1, perWindow - Math.ceil(perWindow * RATE_RESERVE_SHARE))),
     });
   }
 

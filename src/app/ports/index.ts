@@ -293,7 +293,17 @@ export class DirectoryError extends Error {
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,
-    readonly details: { status?: number; oktaErrorCode?: string; retryAfterMs?: number; requestId?: string } = {},
+    readonly details: {
+      status?: number;
+      oktaErrorCode?: string;
+      retryAfterMs?: number;
+      /**
+       * Set when nothing was sent: the client held the call back to stay within Okta's rate limit and
+       * gave it a slot `retryAfterMs` ahead; the retry is spread over `spreadMs` after that (not a failure).
+       */
+      paced?: { spreadMs: number };
+      requestId?: string;
+    } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

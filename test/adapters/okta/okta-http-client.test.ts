@@ -71,6 +71,14 @@ describe('status → typed error', () => {
     expect(e.kind).toBe('transient');
     expect(e.details.status).toBeUndefined();
     expect(e.details.retryAfterMs).toBe(60_000);
+    expect(e.details.paced).toEqual({ spreadMs: 3158 });
+    // Each call held back gets its own slot: 19 a window, spaced 60 s / 19 apart; the 20th, a window later.
+    const second = await thrown(() => dir.searchGroups('over 2'));
+    expect(second.details.retryAfterMs).toBe(60_000 + 3157);
+    for (let i = 2; i < 19; i++) await thrown(() => dir.searchGroups(`over ${i + 1}`));
+    const twentieth = await thrown(() => dir.searchGroups('over 20'));
+    expect(twentieth.details.retryAfterMs).toBe(120_000);
+    expect(kit.emulator.requests.length).toBe(sent);
     expect(kit.emulator.requests.filter((r) => r.status === 429)).toHaveLength(0);
     // After the reset it calls Okta again.
     kit.clock.ms += 60_000;
