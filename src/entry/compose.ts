@@ -16,6 +16,7 @@ import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
+import { KvsOktaRuleCache } from '../adapters/kvs/okta-rule-cache';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
@@ -65,7 +66,10 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
-    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }));
+    directory = new OktaDirectory(
+      new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }),
+      new KvsOktaRuleCache(),
+    );
     directories.set(cacheKey, directory);
   }
   return directory;

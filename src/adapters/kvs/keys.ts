@@ -74,6 +74,9 @@ export const queueArrivalKey = (runId: string): string => `health:self-check-arr
 /** Plain keys of one self-check run's storage probes start with this (and nothing else does). */
 export const selfCheckSpace = (space: string): string => `self-check:${space}`;
 
+/** The last listing of Okta's group rules for the org at `origin` (a cache: see okta-rule-cache.ts). */
+export const oktaRuleListingKey = (origin: string): string => `okta:group-rules:${new URL(origin).host}`;
+
 /** Zero-padded so that key order is seq order. */
 export const auditKey = (seq: number): string => `audit-${String(seq).padStart(12, '0')}`;
 /**

@@ -344,7 +344,17 @@ export class DirectoryError extends Error {
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,
-    readonly details: { status?: number; oktaErrorCode?: string; retryAfterMs?: number; requestId?: string } = {},
+    readonly details: {
+      status?: number;
+      oktaErrorCode?: string;
+      retryAfterMs?: number;
+      /**
+       * Set when nothing was sent: the client held the call back to stay within Okta's rate limit and
+       * gave it a slot `retryAfterMs` ahead; the retry is spread over `spreadMs` after that (not a failure).
+       */
+      paced?: { spreadMs: number };
+      requestId?: string;
+    } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -398,7 +408,12 @@ export interface Directory {
    * has is simply absent from the answer.
    */
   findUsersByLogins(logins: readonly string[]): Promise<DirectoryPerson[]>;
-  checkGroupEligible(groupId: string): Promise<GroupEligibility>;
+  /**
+   * Type, group rules and admin roles, as Okta answers now. `rulesMaxAgeMs` lets the rule check use
+   * a listing of Okta's group rules read at most that long ago (default 0: read live); the group's type
+   * and roles are always read live.
+   */
+  checkGroupEligible(groupId: string, options?: { rulesMaxAgeMs?: number }): Promise<GroupEligibility>;
   searchGroups(query: string): Promise<DirectoryGroup[]>;
   isMember(userId: string, groupId: string): Promise<boolean>;
   listMemberIds(groupId: string): Promise<string[]>;
