@@ -47,9 +47,11 @@ describe('mass expiry at the Okta rate limit', () => {
     console.log(
       `mass expiry: ${GRANTS} grants, ${served.length} Okta calls served, ${limited} 429s (${(limited / GRANTS).toFixed(2)} per grant), ideal ${idealMs / 1000} s, actual ${actualMs / 1000} s, efficiency ${efficiency.toFixed(2)}, OKTA_RETRY audit entries ${audit}`,
     );
-    // The issue's goal is ≤ 1.5 a grant; waiting for 429s gave 1.03 here (serial delivery, one client),
-    // so the bound is set where only pacing from the headers passes (0 measured).
-    expect(limited / GRANTS).toBeLessThanOrEqual(0.05);
+    // The issue's goal is ≤ 1.5 a grant; waiting for 429s gave 1.03 here with serial delivery. With the
+    // sandbox's 50 consumers in flight, calls already sent before the answers that lowered
+    // X-Rate-Limit-Remaining arrive still meet the limit: 0.15 measured (0 with serial delivery). The
+    // bound sits well below what waiting for 429s costs.
+    expect(limited / GRANTS).toBeLessThanOrEqual(0.3);
     // The issue's goal. Measured 0.94; 0.85 when everything held back came back at the reset + 30 s.
     expect(efficiency).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
