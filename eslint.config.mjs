@@ -30,6 +30,18 @@ const grantWrites = [
   },
 ];
 
+/** ADR 0020: every comment and email goes through the notice outbox (`tell`), recorded before it is sent. */
+const directNotices = [
+  {
+    selector: "CallExpression[callee.property.name='comment'][callee.object.property.name='issues']",
+    message: 'Comments are sent only by the notice outbox: call tell() from src/app/deliver-notice.ts (ADR 0020).',
+  },
+  {
+    selector: "CallExpression[callee.property.name='notify'][callee.object.property.name='notifier']",
+    message: 'Emails are sent only by the notice outbox: call tell() from src/app/deliver-notice.ts (ADR 0020).',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -75,7 +87,11 @@ export default tseslint.config(
   },
   {
     files: ['src/app/**/*.ts'],
-    ignores: ['src/app/grant-lifecycle/**'],
+    ignores: ['src/app/grant-lifecycle/**', 'src/app/deliver-notice.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...clockReads, ...grantWrites, ...directNotices] },
+  },
+  {
+    files: ['src/app/deliver-notice.ts'],
     rules: { 'no-restricted-syntax': ['error', ...clockReads, ...grantWrites] },
   },
   {

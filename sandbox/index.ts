@@ -8,7 +8,7 @@ import { AsyncEventsService, type QueuedEvent } from './async-events';
 import { egressAllows, INTERVAL_MS, loadApp, PROJECT_ROOT, type LoadedApp } from './app-loader';
 import { VirtualClock } from './clock';
 import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
-import { JiraEmulator, type ForgeIssueEvent } from './jira/jira-emulator';
+import { JiraEmulator, loadIndexedProperties, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
 import {
   currentInvocation,
@@ -28,7 +28,20 @@ export interface SandboxOptions {
   oktaRateLimit?: { limit: number; windowSeconds: number };
   /** Seed of the sandbox's Math.random (default 1): the same seed replays the same jitter. */
   seed?: number;
+  /**
+   * Queue events delivered at once (default QUEUE_CONSUMERS_DEFAULT). Forge runs consumers concurrently
+   * unless a `concurrency` key limits them; deliveries interleave at their await points, as invocations
+   * overlap in production. 1 gives the old one-at-a-time delivery.
+   */
+  queueConcurrency?: number;
 }
+
+/**
+ * Forge documents no per-installation cap on consumers in flight, only per `concurrency.key` limits
+ * (platform-notes.md: "Consumers run concurrently unless a concurrency key limits them"); 50 matches the
+ * most events one push can carry, so one full push can run all at once.
+ */
+export const QUEUE_CONSUMERS_DEFAULT = 50;
 
 /** A product event as a trigger receives it; `retryContext` when Forge delivers it again. */
 export type ProductEvent = ForgeIssueEvent & {
@@ -70,6 +83,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     environmentId: SANDBOX_APP.environmentId,
     siteUrl: SANDBOX_APP.siteUrl,
     onEvent: (e) => inbox.push(e),
+    indexedProperties: loadIndexedProperties(path.join(PROJECT_ROOT, 'manifest.yml')),
   });
   const oktaEmulator: OktaEmulator = await startOktaEmulator({
     now: () => clock.nowMs(),
@@ -191,9 +205,14 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   // not start more events of one key than its limit, as Forge does not.
   const inFlight = new Map<string, number>();
   const blocked = (e: QueuedEvent) => !!e.concurrency && (inFlight.get(e.concurrency.key) ?? 0) >= e.concurrency.limit;
+  /** Most events of one concurrency key seen in flight at once (a test asserts the limit held). */
+  const peakByKey = new Map<string, number>();
   async function deliverQueued(e: QueuedEvent): Promise<void> {
     const key = e.concurrency?.key;
-    if (key !== undefined) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    if (key !== undefined) {
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      peakByKey.set(key, Math.max(peakByKey.get(key) ?? 0, inFlight.get(key)!));
+    }
     try {
       await deliverQueuedNow(e);
     } finally {
@@ -261,7 +280,16 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     }
   }
 
-  /** Delivers everything due at the current virtual instant: product events first, then queue events. */
+  let queueConcurrency = Math.max(1, Math.floor(opts.queueConcurrency ?? QUEUE_CONSUMERS_DEFAULT));
+  // Queue deliveries in flight, shared by overlapping settles so the cap is global.
+  const running = new Set<Promise<void>>();
+  let peakInFlight = 0;
+
+  /**
+   * Delivers everything due at the current virtual instant: product events first, then queue events,
+   * up to `queueConcurrency` of them in flight at once (each honouring its concurrency key). The
+   * virtual clock does not move while they run, so they overlap only at their await points.
+   */
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
       if (!holdingEvents && inbox.length > 0) {
@@ -274,9 +302,15 @@ export async function createSandbox(opts: SandboxOptions = {}) {
         await runTrigger({ functionKey: retry.functionKey, key: retry.moduleKey }, retry.event);
         continue;
       }
-      const due = events.takeDue(clock.nowMs(), blocked);
-      if (!due) return;
-      await deliverQueued(due);
+      while (running.size < queueConcurrency) {
+        const due = events.takeDue(clock.nowMs(), blocked);
+        if (!due) break;
+        const p: Promise<void> = deliverQueued(due).finally(() => running.delete(p));
+        running.add(p);
+        peakInFlight = Math.max(peakInFlight, running.size);
+      }
+      if (running.size === 0) return;
+      await Promise.race(running);
     }
     throw new Error('sandbox: work keeps scheduling itself at the same instant (runaway loop)');
   }
@@ -377,6 +411,11 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       await settle();
       return e;
     },
+    async assign(key: string, assignee: string | null, by: string) {
+      const e = jiraEmulator.assign(key, assignee, by);
+      await settle();
+      return e;
+    },
     async transition(key: string, status: string, by: string) {
       const e = jiraEmulator.transition(key, status, by);
       await settle();
@@ -415,6 +454,24 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     jira,
     okta: Object.assign(oktaEmulator, { domain: oktaDomain }),
     events,
+    /** Queue consumers in flight: `set` changes the cap for what starts next; `peak` is the most seen at once. */
+    queue: {
+      get concurrency() {
+        return queueConcurrency;
+      },
+      set concurrency(n: number) {
+        queueConcurrency = Math.max(1, Math.floor(n));
+      },
+      get peak() {
+        return peakInFlight;
+      },
+      /** The most events of concurrency key `key` that were in flight at once. */
+      peakOfKey: (key: string) => peakByKey.get(key) ?? 0,
+      resetPeak() {
+        peakInFlight = 0;
+        peakByKey.clear();
+      },
+    },
     productEvents,
     /** Holds product events in the inbox (late delivery); `releaseEvents` lets them through. */
     holdEvents() {

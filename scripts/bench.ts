@@ -339,7 +339,11 @@ async function main() {
           ['notifications (notify API)', life.jira.notifications],
           ['issue reads', life.jira.issueReads],
           ['field-list discovery (GET /field, cached 60 s), hourly run aside', life.jira.fieldListFetches],
-          ['hourly intake catch-up (field list + search, per hour)', life.jira.hourlyCatchUp],
+          [
+            'hourly run: intake catch-up (field list + search) and property check (search), per hour',
+            life.jira.hourlyCatchUp,
+          ],
+          ['JQL issue property writes (one per stored grant change)', life.jira.propertyWrites],
           ['close-out transitions', life.jira.transitions],
           ...Object.entries(life.jira.byOperation).map(([op, n]) => [`  ${op}`, n] as [string, number]),
           ...Object.entries(life.jira.byFunction).map(([fn, n]) => [`  by ${fn}`, n] as [string, number]),
@@ -484,7 +488,7 @@ async function main() {
     log(
       [
         `- The sweep reads the by-status-end index for ACTIVE grants ending before its horizon (now + 60 min) plus the small GRANTING/REVOKING/REQUESTED partitions, so its cost is set by due and near-due grants: ${small.sweep.requests} requests / ${small.sweep.itemsRead} items at ${fmtCount(small.n)} grants and ${big.sweep.requests} / ${big.sweep.itemsRead} at ${fmtCount(big.n)} (x${fmtRatio(sweepRatios.firstSweepRequests)}), where the Workflows design read every row (x${fmtRatio(sweepRatios.fullScanItemsRead)}). A sweep with nothing to do costs ${big.repeatSweep.requests} requests at any size.`,
-        `- A lifecycle costs Okta exactly ${life.okta.puts} PUT + ${life.okta.deletes} DELETE, plus ${life.okta.lifecycleReads} reads to check the group and resolve the user; the drift check's reads are per group per hour, not per grant. Jira sees ${life.jira.comments} comments and ${life.jira.notifications} notifications; the field list was fetched ${life.jira.fieldListFetches} times for ${life.jira.issueReads} issue reads (the worker's read, at the same instant as its trigger, hit the 60 s module cache, which on Forge survives only on a warm instance). The hourly intake catch-up adds ${life.jira.hourlyCatchUp} Jira requests over ${life.virtualHours.toFixed(1)} virtual hours (a field list and a search per hour, nothing per issue it finds recorded).`,
+        `- A lifecycle costs Okta exactly ${life.okta.puts} PUT + ${life.okta.deletes} DELETE, plus ${life.okta.lifecycleReads} reads to check the group and resolve the user; the drift check's reads are per group per hour, not per grant. Jira sees ${life.jira.comments} comments and ${life.jira.notifications} notifications; the field list was fetched ${life.jira.fieldListFetches} times for ${life.jira.issueReads} issue reads (the worker's read, at the same instant as its trigger, hit the 60 s module cache, which on Forge survives only on a warm instance). The hourly run adds ${life.jira.hourlyCatchUp} Jira requests over ${life.virtualHours.toFixed(1)} virtual hours (the intake catch-up's field list and search, and the issue property check's search, per hour; nothing per issue it finds recorded or in step). The JQL issue property was written ${life.jira.propertyWrites} times (one per stored change of the grant, ADR 0024).`,
         `- Revocation lag is at most ${fmtMs(lag.lagMs.max)}: every grant here was ended by its exact-time queue event, scheduled by the sweep that saw it within 15 minutes of its end; the 5-min sweep is only the backstop.`,
         `- Duplicate product events and overlapping sweeps change no Okta write, comment or audit entry; the extra KVS writes are almost all the extra sweeps' health record (${dup.extra.kvsWritesBySweeps} for ${dup.extra.extraSweepRuns} sweeps) and ${dup.extra.kvsWritesByDuplicates} from handling duplicates.`,
         `- Requests waiting for approval cost about one worker run per request per hour (${fmtCount(b10.perHour.workerDeliveries)} for ${b10.waiting}, ${fmtCount(b100.perHour.workerDeliveries)} for ${b100.waiting}): the sweep only recovers approval events that were lost.`,

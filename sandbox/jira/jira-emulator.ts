@@ -38,6 +38,8 @@
  *   In Progress | Approved | Done ──Reopen(41)──▶ To Do
  */
 
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { loadJiraSpec } from './spec-check';
 
 export interface JiraEmulatorOptions {
@@ -53,7 +55,33 @@ export interface JiraEmulatorOptions {
    * Jira" on most sites. This is exactly why an admin check must never be asked as the app.
    */
   appIsAdmin?: boolean;
+  /**
+   * The issue entity property paths the installed app asked Jira to index (its `jira:entityProperty`
+   * modules). Only these can be searched with `issue.property[key].path` or their alias, as in Jira.
+   */
+  indexedProperties?: IndexedEntityProperty[];
 }
+
+/** One `jira:entityProperty` module of entity type issue, as the manifest declares it. */
+export interface IndexedEntityProperty {
+  propertyKey: string;
+  values: Array<{ path: string; type: 'number' | 'string' | 'text' | 'user' | 'date'; searchAlias?: string }>;
+}
+
+type PropertyType = IndexedEntityProperty['values'][number]['type'];
+type JqlValue = { kind: 'text'; text: string } | { kind: 'fn'; name: string };
+type JqlClause =
+  | { kind: 'empty'; fieldId: string; not: boolean }
+  | { kind: 'date'; field: 'created' | 'updated'; op: '>=' | '>' | '<=' | '<'; offsetMs: number }
+  | {
+      kind: 'property';
+      propertyKey: string;
+      path: string;
+      type: PropertyType;
+      op: '=' | '!=' | '>=' | '>' | '<=' | '<' | 'in' | 'is empty' | 'is not empty';
+      values: JqlValue[];
+    }
+  | { kind: 'assignee'; op: '=' | '!=' | 'is empty' | 'is not empty'; value?: JqlValue };
 
 export interface EmulatedUser {
   accountId: string;
@@ -358,6 +386,31 @@ export function validateAdf(doc: unknown): string | undefined {
   return blockList(d.content, 'doc', BLOCK);
 }
 
+/**
+ * The issue entity properties a manifest asks Jira to index (its `jira:entityProperty` modules of
+ * entity type issue, the default), for `indexedProperties`.
+ */
+export function loadIndexedProperties(manifestPath: string): IndexedEntityProperty[] {
+  const doc = parseYaml(readFileSync(manifestPath, 'utf8')) as {
+    modules?: Record<string, Array<IndexedEntityProperty & { entityType?: string }> | undefined>;
+  };
+  return (doc.modules?.['jira:entityProperty'] ?? [])
+    .filter((m) => (m.entityType ?? 'issue') === 'issue')
+    .map((m) => ({ propertyKey: m.propertyKey, values: m.values.map((v) => ({ ...v })) }));
+}
+
+/**
+ * A JQL date operand or an indexed date value as epoch ms: "2026-11-30", "2026-11-30 14:00" (UTC in
+ * the emulator) or an ISO 8601 instant; undefined when it is none of them.
+ */
+function jqlDate(text: string): number | undefined {
+  const short = /^(\d{4})[-/](\d{2})[-/](\d{2})(?: (\d{2}):(\d{2}))?$/.exec(text);
+  if (short) return Date.UTC(+short[1], +short[2] - 1, +short[3], +(short[4] ?? 0), +(short[5] ?? 0));
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 const jiraError = (status: number, ...messages: string[]): HandleResponse => ({
   status,
   body: { errorMessages: messages, errors: {} },
@@ -592,6 +645,26 @@ export class JiraEmulator {
       toString: to.displayName,
     };
     issue.reporter = reporterAccountId;
+    return this.recordChange(issue, byAccountId, [item]);
+  }
+
+  /** Assigns the issue (null: unassigns) as `byAccountId`, as Jira's Assign does. Undefined when unchanged. */
+  assign(key: string, assigneeAccountId: string | null, byAccountId: string): ForgeIssueEvent | undefined {
+    const issue = this.requireIssue(key);
+    this.requireUser(byAccountId);
+    const to = assigneeAccountId === null ? undefined : this.requireUser(assigneeAccountId);
+    if (issue.assignee === assigneeAccountId) return undefined;
+    const from = issue.assignee === null ? undefined : this.users.get(issue.assignee);
+    const item: ChangeItem = {
+      field: 'assignee',
+      fieldtype: 'jira',
+      fieldId: 'assignee',
+      from: issue.assignee,
+      fromString: from?.displayName ?? '',
+      to: assigneeAccountId,
+      toString: to?.displayName ?? '',
+    };
+    issue.assignee = assigneeAccountId;
     return this.recordChange(issue, byAccountId, [item]);
   }
 
@@ -833,7 +906,7 @@ export class JiraEmulator {
     if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role\/([^/]+)$/)) && method === 'GET')
       return this.projectRole(m[1], m[2], caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
-    if (method === 'POST' && path === '/rest/api/3/search/jql') return this.searchJql(req.body);
+    if (method === 'POST' && path === '/rest/api/3/search/jql') return this.searchJql(req.body, caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET')
       return this.getChangelog(m[1], q);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/))) {
@@ -895,7 +968,7 @@ export class JiraEmulator {
    * fields are asked for (5000 for ids and keys only). The JQL is what `parseJql` understands; anything
    * else is a 400, as Jira answers a query it cannot run.
    */
-  private searchJql(body: unknown): HandleResponse {
+  private searchJql(body: unknown, caller: EmulatedUser): HandleResponse {
     const invalid = () => jiraError(400, 'Invalid request payload. Refer to the REST API documentation and try again.');
     if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid();
     const b = body as Record<string, unknown>;
@@ -936,6 +1009,7 @@ export class JiraEmulator {
     const matches = [...this.issues.values()]
       .filter((i) =>
         query.clauses.every((c) => {
+          if (c.kind === 'property' || c.kind === 'assignee') return this.matchesClause(i, c, caller, nowMs);
           if (c.kind === 'empty') {
             const v = i.values[c.fieldId];
             const empty = v === undefined || v === '';
@@ -960,8 +1034,16 @@ export class JiraEmulator {
     const page = matches.slice(startAt, startAt + maxResults);
     const isLast = startAt + page.length >= matches.length;
     const wantsAll = requested.some((f) => f === '*all' || f === '*navigable');
+    // Entity properties asked for by key come back under `properties` (IssueBean), those the issue has.
+    const propertyKeys = (b.properties as string[] | undefined) ?? [];
+    const propertiesOf = (i: IssueState) => {
+      const held = propertyKeys.filter((k) => i.properties.has(k));
+      return held.length
+        ? { properties: Object.fromEntries(held.map((k) => [k, structuredClone(i.properties.get(k))])) }
+        : {};
+    };
     const issues = page.map((i) => {
-      if (idsOnly) return { id: i.id, ...(requested.includes('key') ? { key: i.key } : {}) };
+      if (idsOnly) return { id: i.id, ...(requested.includes('key') ? { key: i.key } : {}), ...propertiesOf(i) };
       const fields: Record<string, unknown> = {};
       for (const [id, v] of Object.entries(this.issueFieldsJson(i)))
         if (wantsAll ? !requested.includes(`-${id}`) : requested.includes(id)) fields[id] = v;
@@ -971,6 +1053,7 @@ export class JiraEmulator {
         self: `${this.siteUrl}/rest/api/3/issue/${i.id}`,
         key: i.key,
         fields,
+        ...propertiesOf(i),
       };
     });
     return {
@@ -986,20 +1069,23 @@ export class JiraEmulator {
   }
 
   /**
-   * The JQL the emulator runs: clauses joined by AND, each `cf[N] is [not] EMPTY` (or NULL; also
-   * `customfield_N`) or `created|updated <op> "-25h"` (a relative date: m, h, d or w, op one of >= > <= <),
+   * The JQL the emulator runs: clauses joined by AND, each one of
+   * - `cf[N] is [not] EMPTY` (or NULL; also `customfield_N`);
+   * - `created|updated <op> "-25h"` (a relative date: m, h, d or w, op one of >= > <= <);
+   * - an indexed issue entity property, `issue.property[key].path` or its `searchAlias`, with
+   *   `=`, `!=`, `IN (...)`, `IS [NOT] EMPTY`, and for date and number types `>= > <= <`; values are
+   *   quoted or bare strings, dates ("2026-11-30" or "2026-11-30 14:00", UTC) and the functions
+   *   now(), startOfDay(), endOfDay(), startOfMonth(), endOfMonth() (UTC days and months; Jira counts
+   *   them in the searcher's time zone) and currentUser() (user type);
+   * - `assignee = currentUser()` (or an account id), `!=`, `IS [NOT] EMPTY`;
    * then an optional `ORDER BY created|updated|key [ASC|DESC], ...`. A query without a clause is
-   * unbounded, which the enhanced search refuses; anything else is refused as Jira refuses bad JQL.
+   * unbounded, which the enhanced search refuses; anything else is refused as Jira refuses bad JQL
+   * (a path the app did not ask Jira to index does not exist for JQL).
    */
-  private parseJql(jql: string):
-    | {
-        clauses: Array<
-          | { kind: 'empty'; fieldId: string; not: boolean }
-          | { kind: 'date'; field: 'created' | 'updated'; op: '>=' | '>' | '<=' | '<'; offsetMs: number }
-        >;
-        orderBy: Array<{ field: 'created' | 'updated' | 'key'; desc: boolean }>;
-      }
-    | HandleResponse {
+  private parseJql(
+    jql: string,
+  ):
+    { clauses: JqlClause[]; orderBy: Array<{ field: 'created' | 'updated' | 'key'; desc: boolean }> } | HandleResponse {
     const bad = (why: string) => jiraError(400, `Error in the JQL Query: ${why} (the emulator's JQL: see parseJql).`);
     const tokens = jql.match(/cf\[\d+\]|"[^"]*"|'[^']*'|>=|<=|!=|[<>=,()]|[^\s<>=!,()"']+/gi) ?? [];
     if (tokens.join('').replace(/\s+/g, '') !== jql.replace(/\s+/g, ''))
@@ -1007,12 +1093,32 @@ export class JiraEmulator {
     let at = 0;
     const peek = () => tokens[at]?.toLowerCase();
     const take = (word: string) => (peek() === word ? (at++, true) : false);
-    const clauses: Array<
-      | { kind: 'empty'; fieldId: string; not: boolean }
-      | { kind: 'date'; field: 'created' | 'updated'; op: '>=' | '>' | '<=' | '<'; offsetMs: number }
-    > = [];
+    const clauses: JqlClause[] = [];
     const fieldIds = new Set(this.fieldDefinitions().map((f) => f.id));
     const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+    const FUNCTIONS = ['now', 'startofday', 'endofday', 'startofmonth', 'endofmonth', 'currentuser'];
+    // One operand: a quoted or bare string, or one of the functions above with empty parentheses.
+    const value = (): JqlValue | string => {
+      const raw = tokens[at++];
+      if (raw === undefined || raw === '(' || raw === ')' || raw === ',')
+        return `expecting a value but got '${raw ?? 'the end'}'`;
+      if (/^["']/.test(raw)) return { kind: 'text', text: raw.slice(1, -1) };
+      if (peek() === '(') {
+        if (!FUNCTIONS.includes(raw.toLowerCase())) return `the function '${raw}' is not supported by the emulator`;
+        at++;
+        if (!take(')')) return `the emulator's function ${raw}() takes no arguments`;
+        return { kind: 'fn', name: raw.toLowerCase() };
+      }
+      return { kind: 'text', text: raw };
+    };
+    const property = (field: string) => {
+      const m = /^issue\.property\[([^\]]+)\]\.(.+)$/i.exec(field);
+      for (const p of this.opts.indexedProperties ?? [])
+        for (const v of p.values)
+          if (m ? m[1] === p.propertyKey && m[2] === v.path : v.searchAlias?.toLowerCase() === field.toLowerCase())
+            return { propertyKey: p.propertyKey, path: v.path, type: v.type };
+      return undefined;
+    };
     while (at < tokens.length && peek() !== 'order') {
       if (clauses.length > 0 && !take('and')) return bad(`expecting AND or ORDER BY but got '${tokens[at]}'`);
       const field = tokens[at++];
@@ -1036,6 +1142,56 @@ export class JiraEmulator {
         });
         continue;
       }
+      if (lower === 'assignee') {
+        if (take('is')) {
+          const not = take('not');
+          if (!take('empty') && !take('null')) return bad(`expecting EMPTY after IS${not ? ' NOT' : ''}`);
+          clauses.push({ kind: 'assignee', op: not ? 'is not empty' : 'is empty' });
+          continue;
+        }
+        const op = tokens[at++];
+        if (op !== '=' && op !== '!=') return bad(`the emulator supports =, != and IS [NOT] EMPTY for assignee`);
+        const v = value();
+        if (typeof v === 'string') return bad(v);
+        if (v.kind === 'fn' && v.name !== 'currentuser') return bad(`assignee cannot be compared with ${v.name}()`);
+        clauses.push({ kind: 'assignee', op, value: v });
+        continue;
+      }
+      const prop = property(field);
+      if (prop) {
+        const ordered = prop.type === 'date' || prop.type === 'number';
+        if (take('is')) {
+          const not = take('not');
+          if (!take('empty') && !take('null')) return bad(`expecting EMPTY after IS${not ? ' NOT' : ''}`);
+          clauses.push({ kind: 'property', ...prop, op: not ? 'is not empty' : 'is empty', values: [] });
+          continue;
+        }
+        if (take('in')) {
+          if (!take('(')) return bad(`expecting '(' after IN`);
+          const values: JqlValue[] = [];
+          do {
+            const v = value();
+            if (typeof v === 'string') return bad(v);
+            values.push(v);
+          } while (take(','));
+          if (!take(')')) return bad(`expecting ')' to close the IN list`);
+          clauses.push({ kind: 'property', ...prop, op: 'in', values });
+          continue;
+        }
+        const op = tokens[at++];
+        if (op !== '=' && op !== '!=' && op !== '>=' && op !== '>' && op !== '<=' && op !== '<')
+          return bad(`the operator '${op ?? ''}' is not supported by the emulator for field '${field}'`);
+        if (!ordered && op !== '=' && op !== '!=')
+          return bad(`the operator '${op}' is not supported by the ${prop.type} field '${field}'`);
+        const v = value();
+        if (typeof v === 'string') return bad(v);
+        const problem = this.propertyOperandProblem(prop.type, v);
+        if (problem) return bad(`${problem} for field '${field}'`);
+        clauses.push({ kind: 'property', ...prop, op, values: [v] });
+        continue;
+      }
+      if (/^issue\.property\[/i.test(field) || !/^(cf\[\d+\]|customfield_\d+)$/i.test(field))
+        return jiraError(400, `Field '${field}' does not exist or you do not have permission to view it.`);
       const cf = /^cf\[(\d+)\]$/i.exec(field) ?? /^customfield_(\d+)$/i.exec(field);
       if (!cf || !fieldIds.has(`customfield_${cf[1]}`))
         return jiraError(400, `Field '${field}' does not exist or you do not have permission to view it.`);
@@ -1064,6 +1220,101 @@ export class JiraEmulator {
         'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
       );
     return { clauses, orderBy: orderBy.length ? orderBy : [{ field: 'created', desc: true }] };
+  }
+
+  /** Why an operand cannot be compared with a property of this type (undefined: it can). */
+  private propertyOperandProblem(type: PropertyType, v: JqlValue): string | undefined {
+    const dateFns = ['now', 'startofday', 'endofday', 'startofmonth', 'endofmonth'];
+    if (v.kind === 'fn') {
+      if (type === 'date' && dateFns.includes(v.name)) return undefined;
+      if (type === 'user' && v.name === 'currentuser') return undefined;
+      return `the function ${v.name}() cannot be used with a ${type} property`;
+    }
+    if (type === 'date' && jqlDate(v.text) === undefined) return `date value '${v.text}' is invalid`;
+    if (type === 'number' && !Number.isFinite(Number(v.text))) return `number value '${v.text}' is invalid`;
+    return undefined;
+  }
+
+  /** Whether an issue matches a property or assignee clause, for `caller` at `nowMs`. */
+  private matchesClause(
+    i: IssueState,
+    c: Extract<JqlClause, { kind: 'property' | 'assignee' }>,
+    caller: EmulatedUser,
+    nowMs: number,
+  ): boolean {
+    const operand = (v: JqlValue): string | number => {
+      if (v.kind === 'text') return v.text;
+      if (v.name === 'currentuser') return caller.accountId;
+      const d = new Date(nowMs);
+      const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+      switch (v.name) {
+        case 'startofday':
+          return day;
+        case 'endofday':
+          return day + 86_400_000 - 1;
+        case 'startofmonth':
+          return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+        case 'endofmonth':
+          return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1;
+        default:
+          return nowMs;
+      }
+    };
+    if (c.kind === 'assignee') {
+      if (c.op === 'is empty') return i.assignee === null;
+      if (c.op === 'is not empty') return i.assignee !== null;
+      const equal = i.assignee !== null && i.assignee === operand(c.value!);
+      return c.op === '=' ? equal : !equal;
+    }
+    // The indexed value: what the path names inside the stored property (a missing one is EMPTY).
+    let held: unknown = i.properties.get(c.propertyKey);
+    for (const part of c.path.split('.'))
+      held = held && typeof held === 'object' ? (held as Record<string, unknown>)[part] : undefined;
+    const present = held !== undefined && held !== null && held !== '';
+    if (c.op === 'is empty') return !present;
+    if (c.op === 'is not empty') return present;
+    // Jira drops values it cannot index as the declared type: they match no comparison.
+    const indexed = !present
+      ? undefined
+      : c.type === 'date'
+        ? typeof held === 'string'
+          ? jqlDate(held)
+          : undefined
+        : c.type === 'number'
+          ? typeof held === 'number'
+            ? held
+            : undefined
+          : typeof held === 'string' || typeof held === 'number'
+            ? String(held)
+            : undefined;
+    const compare = (v: JqlValue): number | undefined => {
+      if (indexed === undefined) return undefined;
+      const o = operand(v);
+      if (c.type === 'date') {
+        const ms = typeof o === 'number' ? o : jqlDate(o);
+        return ms === undefined ? undefined : (indexed as number) - ms;
+      }
+      if (c.type === 'number') return (indexed as number) - Number(o);
+      return indexed === String(o) ? 0 : 1;
+    };
+    if (c.op === 'in') return c.values.some((v) => compare(v) === 0);
+    const d = compare(c.values[0]);
+    // A != clause does not match an issue without the value, as in Jira.
+    if (d === undefined) return false;
+    switch (c.op) {
+      case '=':
+        return d === 0;
+      case '!=':
+        return d !== 0;
+      case '>=':
+        return d >= 0;
+      case '>':
+        return d > 0;
+      case '<=':
+        return d <= 0;
+      default:
+        return d < 0;
+    }
   }
 
   private getChangelog(idOrKey: string, q: URLSearchParams): HandleResponse {

@@ -583,7 +583,11 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
       if (auth.kind)
         extra['WWW-Authenticate'] =
           `${auth.kind} authorization_uri="${b.public}/oauth2/v1/authorize", realm="${b.public}", scope="", error="${auth.error}", error_description="${auth.description}", resource="${u.pathname}"`;
-      send({ status: 401, body: errorBody('E0000011') }, extra);
+      // Okta's error catalog (developer docs, data/oauth2-error-codes.json) lists invalid_dpop_proof
+      // only as 400 Bad Request; other token failures are 401.
+      if (auth.error === 'invalid_dpop_proof')
+        send({ status: 400, body: { error: auth.error, error_description: auth.description } }, extra);
+      else send({ status: 401, body: errorBody('E0000011') }, extra);
       return;
     }
 

@@ -247,8 +247,13 @@ export interface LifecycleResult {
     /** By the lifecycle's own functions (trigger, worker, sweep); the hourly run's are in `hourlyCatchUp`. */
     fieldListFetches: number;
     issueReads: number;
-    /** The hourly intake catch-up's requests (a field list and a search per hour): per hour, not per grant. */
+    /**
+     * The hourly run's requests: the intake catch-up (a field list and a search) and the issue property
+     * check (a search, and a write only for a property behind its grant, ADR 0024): per hour, not per grant.
+     */
     hourlyCatchUp: number;
+    /** Writes of the JQL issue property (ADR 0024): one per stored change of a grant, plus repairs. */
+    propertyWrites: number;
     transitions: number;
     byOperation: Record<string, number>;
     byFunction: Record<string, number>;
@@ -326,6 +331,8 @@ export async function lifecycle(): Promise<LifecycleResult> {
         issueReads: d.jiraLog.filter((r) => r.method === 'GET' && /^\/rest\/api\/3\/issue\/[^/?]+(\?|$)/.test(r.path))
           .length,
         hourlyCatchUp: d.jira.filter((r) => r.fn === 'reconciler').length,
+        propertyWrites: d.jiraLog.filter((r) => r.method === 'PUT' && /\/properties\/okta-jit-access$/.test(r.path))
+          .length,
         transitions: d.jiraLog.filter((r) => r.method === 'POST' && /\/transitions$/.test(r.path)).length,
         byOperation: countBy(d.jira, jiraOperation),
         byFunction: countBy(d.jira, (r) => r.fn),

@@ -11,8 +11,15 @@ const RESET_SPREAD_MS = 30_000;
  * jitter, so hundreds of retries started by one outage or one rate-limit window spread out instead of
  * returning in lockstep (Forge rounds delays up to whole seconds: the spread is what matters).
  */
-export function retryDelayMs(attempts: number, oktaRetryAfterMs: number | undefined, random: () => number): number {
-  if (oktaRetryAfterMs !== undefined) return oktaRetryAfterMs + Math.floor(random() * RESET_SPREAD_MS);
+export function retryDelayMs(
+  attempts: number,
+  oktaRetryAfterMs: number | undefined,
+  random: () => number,
+  /** A narrower spread when the hint is already a slot of its own (the Okta client's pacing, ADR 0021). */
+  spreadMs: number = RESET_SPREAD_MS,
+): number {
+  if (oktaRetryAfterMs !== undefined)
+    return oktaRetryAfterMs + Math.floor(random() * Math.min(spreadMs, RESET_SPREAD_MS));
   const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
   return Math.max(1_000, Math.floor(random() * ceiling));
 }

@@ -5,6 +5,7 @@
  * revocation or intake that owed the notice, and never loses the notice either.
  */
 import {
+  commentDelivered,
   commentPosted,
   delivered,
   emailDone,
@@ -82,6 +83,11 @@ export async function deliverNotice(deps: NoticeDeps, key: string): Promise<Work
           deps,
           undeliverable(n, deps.clock.now(), 'The issue was deleted or the app can no longer see it.'),
         );
+      // With no email to follow, the comment's record is the delivery's: one write, not two.
+      if (!n.email || n.emailDoneAt) {
+        await save(deps, commentDelivered(n, deps.clock.now()));
+        return { done: true, note: 'notice delivered' };
+      }
       n = await save(deps, commentPosted(n, deps.clock.now()));
     }
     if (n.email && !n.emailDoneAt) {

@@ -48,6 +48,9 @@ import { gatedDirectory, OktaWaiting } from './okta-gate';
 /** How close to its end a grant must be for the worker to schedule its exact-time expiry itself. */
 export const EXACT_EXPIRY_WINDOW_MS = 15 * MINUTE_MS;
 
+/** How old Okta's group-rule listing may be when a grant is checked (ADR 0021). */
+export const GRANT_RULES_MAX_AGE_MS = 5 * MINUTE_MS;
+
 /** One connection read per run, and none at all while a request only waits for approval. */
 type LazyDirectory = () => Promise<Directory>;
 
@@ -134,7 +137,9 @@ async function checkAndStart(
       `The requested end (${formatInZone(g.requestedEnd, 'UTC')}) passed before access could start, so nothing was granted. Raise a new request with a later requested end if you still need access.`,
     );
   const okta = await directory();
-  const eligible = await okta.checkGroupEligible(g.groupId);
+  // Type and admin roles are read live; Okta's rule listing (all pages, org-wide) may be up to
+  // five minutes old (issue 11, ADR 0021).
+  const eligible = await okta.checkGroupEligible(g.groupId, { rulesMaxAgeMs: GRANT_RULES_MAX_AGE_MS });
   if (!eligible.ok) return deny(deps, g, eligible.code, eligible.message);
   const who = await resolveRequester(deps.issues, okta, policy, g.requesterAccountId);
   if (!who.ok) return deny(deps, g, who.code, who.message);

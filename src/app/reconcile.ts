@@ -2,12 +2,13 @@
  * Drift: Okta is the truth for membership. A grant whose member was removed by hand ends as
  * REMOVED_EXTERNALLY; a member added by hand to a managed group is reported, never turned into a grant.
  * Each group is checked on its own: one that Okta no longer has, or will not show, is an alert naming
- * that group, and every other group is still checked.
+ * that group, and every other group is still checked. It also repairs request issues' JQL property
+ * where a write after a grant's change was lost (ADR 0024).
  */
 import type { GroupPolicy } from '../domain/policy';
 import { beginRevocation } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
-import { commit } from './grant-lifecycle';
+import { commit, repairIssueProperties } from './grant-lifecycle';
 import { DirectoryError, StaleGrantError, type Directory } from './ports';
 import { gatedDirectory, OktaWaiting, openOktaBreaker } from './okta-gate';
 import { completeRevocation } from './revoke-grant';
@@ -17,7 +18,13 @@ export interface ReconcileSummary {
   removedExternally: number;
   unmanaged: number;
   groupsNotChecked: number;
+  /** Issue properties found behind their grant and rewritten (ADR 0024), and those Jira refused again. */
+  propertiesRepaired: number;
+  propertiesNotRepaired: number;
 }
+
+/** How many grants one hourly run compares with their issue property: the rest wait an hour. */
+export const PROPERTY_REPAIRS_PER_RUN = 50;
 
 /** What the admin reads for a group the drift check could not read, and what to do about it. */
 export function groupCheckProblem(group: Pick<GroupPolicy, 'displayName' | 'groupId'>, e: DirectoryError): string {
@@ -35,6 +42,21 @@ export function groupCheckProblem(group: Pick<GroupPolicy, 'displayName' | 'grou
 }
 
 export async function reconcile(deps: AppDeps): Promise<ReconcileSummary> {
+  // Jira, not Okta: first, so an Okta outage that fails the drift check does not skip it, and a Jira
+  // failure here is logged and leaves the drift check to run.
+  let repair = { repaired: 0, failed: 0 };
+  try {
+    repair = await repairIssueProperties(deps, PROPERTY_REPAIRS_PER_RUN);
+  } catch (e) {
+    console.warn('reconcile: the issue property check did not run', e instanceof Error ? e.message : String(e));
+  }
+  const drift = await reconcileMembership(deps);
+  return { ...drift, propertiesRepaired: repair.repaired, propertiesNotRepaired: repair.failed };
+}
+
+async function reconcileMembership(
+  deps: AppDeps,
+): Promise<Omit<ReconcileSummary, 'propertiesRepaired' | 'propertiesNotRepaired'>> {
   const allowlist = await deps.config.getAllowlist();
   if (allowlist.length === 0) return { groups: 0, removedExternally: 0, unmanaged: 0, groupsNotChecked: 0 };
   // Behind the credential breaker like every Okta caller: while it is open, only its probe calls Okta.

@@ -9,7 +9,6 @@ import { describeSteps, stepsOf } from '../domain/approval-policy';
 import { approversInWords } from './approvals';
 import type { AppDeps } from './deps';
 import { recordRequest } from './grant-lifecycle';
-import { accessIssueProperty, ISSUE_PROPERTY_KEY } from '../domain/issue-property';
 import { tell, tellUnlessOwed } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
 import * as say from './messages';
@@ -89,9 +88,8 @@ export async function completeIntake(
   const group = allowlist.find((x) => x.groupId === g.groupId);
   const at = g.requestedAt;
   const step = (name: string, run: () => Promise<unknown>) => noticeStep(deps.ledger, `intake:${g.id}`, name, run);
-  // The issue property the Admin group field's formatter reads (ADR 0018), for requests whose group is
-  // allowlisted: set once per grant, and never at the cost of intake (see labelIssue).
-  if (group) await labelIssue(deps, g, group.displayName);
+  // The issue property (ADR 0018, 0024) is not intake's: the grant store writes it after every stored
+  // change of the grant, this creation included (src/app/grant-lifecycle/issue-property.ts).
   // Refused at intake = created DENIED and never written since (version 1); the worker's own denials
   // are announced by the worker.
   if (g.status === 'DENIED' && g.version === 1) {
@@ -151,23 +149,4 @@ export async function completeIntake(
     );
   // Not once: enqueueing again is harmless (the worker is idempotent) and recovers a lost push.
   if (opts.handOver) await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }]);
-}
-
-/**
- * Sets the issue property that lets Jira show the group's name where it renders the Admin group field
- * without the app's UI (ADR 0018). Once per grant (a ledger step, released if the write fails), and
- * never fatal: the property only improves a display, so a Jira failure is logged and a repeated creation
- * event, or the worker finishing intake before it grants (grant-access.ts), sets it.
- */
-async function labelIssue(deps: AppDeps, g: Grant, groupName: string): Promise<void> {
-  try {
-    await noticeStep(deps.ledger, `intake:${g.id}`, 'issue-property', () =>
-      deps.issues.setIssueProperty(g.issueId, ISSUE_PROPERTY_KEY, accessIssueProperty(g.groupId, groupName)),
-    );
-  } catch (e) {
-    console.warn(
-      `intake: the ${ISSUE_PROPERTY_KEY} property of ${g.issueKey} was not set; retried by the worker or a repeated event`,
-      e instanceof Error ? e.message : String(e),
-    );
-  }
 }

@@ -41,14 +41,20 @@ export async function handleOktaFailure(
     // Checks that keep failing end the request. A membership add (GRANTING) is not given up this way:
     // it may have landed, so it keeps trying until its end time, where the one removal step takes back
     // whatever it may have added (abandonAtEnd).
-    if (g.status === 'REQUESTED' && attempts >= ATTEMPT_BUDGET) {
+    // A call held back by the client's pacing (nothing sent) is Okta's limit doing its job, not Okta
+    // failing: it never ends a request nor raises the overdue alert; the reset always comes.
+    const paced = !!e.details.paced;
+    if (g.status === 'REQUESTED' && attempts >= ATTEMPT_BUDGET && !paced) {
       return fail(
         deps,
         g,
         `Okta kept failing (${attempts} attempts): ${e.message} Nothing was granted. Raise a new request when Okta is available again.`,
       );
     }
-    const delay = Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(attempts, e.details.retryAfterMs, deps.random));
+    const delay = Math.min(
+      MAX_QUEUE_DELAY_MS,
+      retryDelayMs(attempts, e.details.retryAfterMs, deps.random, e.details.paced?.spreadMs),
+    );
     await commit(
       deps.grants,
       retryLater(
@@ -58,9 +64,10 @@ export async function handleOktaFailure(
         now,
       ),
     );
-    if (attempts === 1) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
+    // Held back by the client's own pacing is not an Okta error: the dashboard is not told.
+    if (attempts === 1 && !paced) await deps.health.recordOktaError(now, `${g.issueKey}: ${e.message}`);
     // A removal is never dropped: past the budget it is alerted, once, and keeps trying.
-    if (step === 'revoke' && attempts >= ATTEMPT_BUDGET) {
+    if (step === 'revoke' && attempts >= ATTEMPT_BUDGET && !paced) {
       await once(deps.ledger, `revoke-overdue:${g.id}`, () =>
         deps.health.recordOktaError(
           now,

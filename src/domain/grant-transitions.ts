@@ -476,7 +476,11 @@ const recovered = (g: Grant): GrantRecord[] =>
  */
 export function retryLater(g: Grant, trouble: OktaTrouble, retryAt: string, now: string): GrantStep {
   const attempts = g.attempts + 1;
-  const record = retryRecord(trouble, attempts);
+  // A step that already recorded its wait for the credentials (awaitConnection leaves the rejection
+  // as lastError, uncounted) and now, probing, finds the same rejection is in the same outage: one
+  // record, not two. (Seen once queue work ran concurrently: a waiting grant can be the prober.)
+  const waitRecorded = trouble.kind === 'connection' && g.attempts === 0 && g.lastError === trouble.message;
+  const record = waitRecorded ? undefined : retryRecord(trouble, attempts);
   return {
     grant: within(g, ['REQUESTED', 'GRANTING', 'REVOKING'], now, {
       attempts,

@@ -91,6 +91,11 @@ export function delivered<M>(n: Notice<M>, now: string): Notice<M> {
   return { ...rest, status: 'SENT', sentAt: now, dueAt: now, version: n.version + 1 };
 }
 
+/** The comment went, and nothing else was owed: posted and delivered in one change. */
+export function commentDelivered<M>(n: Notice<M>, now: string): Notice<M> {
+  return delivered({ ...n, commentPostedAt: now }, now);
+}
+
 /** Jira could not take it now: the attempt ends, and the next may start at `retryAt`. */
 export function retryLater<M>(n: Notice<M>, now: string, retryAt: string, error: string): Notice<M> {
   const { inFlightSince: _attempt, ...rest } = n;

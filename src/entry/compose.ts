@@ -6,9 +6,11 @@
 import type { AppDeps } from '../app/deps';
 import { DirectoryError, type Directory, type OktaConnection, type OktaSecrets } from '../app/ports';
 import { credentialTarget, validateOktaDomain } from '../domain/okta-domain';
+import { mirroredToIssueProperty } from '../app/grant-lifecycle';
 import { systemClock } from '../adapters/clock/system-clock';
 import { KvsGrantStore } from '../adapters/kvs/grant-store';
 import { KvsAuditLog } from '../adapters/kvs/audit-log';
+import { auditSequencerTrigger } from '../adapters/queue/audit-sequencer-queue';
 import { KvsConfigStore } from '../adapters/kvs/config-store';
 import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
@@ -16,6 +18,7 @@ import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
 import { KvsPushBudget } from '../adapters/kvs/push-budget';
 import { KvsSweepState } from '../adapters/kvs/sweep-state';
+import { KvsOktaRuleCache } from '../adapters/kvs/okta-rule-cache';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
@@ -65,7 +68,10 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
-    directory = new OktaDirectory(new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }));
+    directory = new OktaDirectory(
+      new OktaHttpClient({ origin: domain.origin, auth, clock: systemClock }),
+      new KvsOktaRuleCache(),
+    );
     directories.set(cacheKey, directory);
   }
   return directory;
@@ -82,12 +88,14 @@ function fingerprint(s: OktaSecrets): string {
 export function compose(): AppDeps {
   const clock = systemClock;
   const config = new KvsConfigStore();
-  const audit = new KvsAuditLog();
+  const audit = new KvsAuditLog(auditSequencerTrigger());
+  const issues = new JiraIssueTracker(clock, fieldCatalog);
   return {
     clock,
     random: Math.random,
     config,
-    grants: new KvsGrantStore(audit),
+    // Every stored change of a grant also updates its issue's JQL-searchable property (ADR 0024).
+    grants: mirroredToIssueProperty(new KvsGrantStore(audit), { issues, config }),
     audit,
     health: new KvsHealthStore(),
     ledger: new KvsRequestLedger(() => clock.now()),
@@ -102,7 +110,7 @@ export function compose(): AppDeps {
       return buildDirectory(connection, secrets);
     },
     directoryFor: buildDirectory,
-    issues: new JiraIssueTracker(clock, fieldCatalog),
+    issues,
     notifier: new JiraNotifier(clock),
     permissions: new JiraPermissionChecker(clock),
     approvers: new JiraApproverDirectory(clock),

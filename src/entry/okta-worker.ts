@@ -2,6 +2,7 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
 import { processWork } from '../app/process-work';
+import { AUDIT_SEQUENCE_KIND } from '../adapters/queue/audit-sequencer-queue';
 import { compose } from './compose';
 
 const WorkItemSchema = z.discriminatedUnion('kind', [
@@ -15,6 +16,12 @@ const WorkItemSchema = z.discriminatedUnion('kind', [
 ]);
 
 export async function oktaWorker(event: { body?: unknown; jobId?: string; retryContext?: { retryCount: number } }) {
+  // The audit sequencer shares the queue; its events carry their own concurrency key (limit 1).
+  if ((event?.body as { kind?: unknown } | undefined)?.kind === AUDIT_SEQUENCE_KIND) {
+    const run = await compose().audit.sequence();
+    console.info('audit sequencer', JSON.stringify(run));
+    return;
+  }
   const item = WorkItemSchema.safeParse(event?.body);
   if (!item.success) {
     console.error('okta-worker: dropped a malformed work item', item.error.issues.slice(0, 3));

@@ -1,4 +1,5 @@
 /** Scheduled triggers. They are not retried by Forge: the next run is the retry, so work is idempotent. */
+import { refreshDashboardSummary } from '../app/admin/dashboard';
 import { catchUpIntake } from '../app/catch-up-intake';
 import { reconcile } from '../app/reconcile';
 import { runSweep } from '../app/run-sweep';
@@ -7,14 +8,18 @@ import type { AppDeps } from '../app/deps';
 import { compose } from './compose';
 
 export async function sweeper() {
-  const summary = await runSweep(compose());
+  const deps = compose();
+  const summary = await runSweep(deps);
   console.info('sweep', JSON.stringify(summary));
+  // Backstop for a sequencer push that was lost (ADR 0019): at most five minutes pending.
+  await deps.audit.requestSequencing({ force: true });
   return { statusCode: 204 };
 }
 
 /**
- * The hourly work: the intake catch-up (requests whose product event never got through), then the
- * drift check. Each runs whatever happened to the other; an unexpected failure of either is thrown
+ * The hourly work: the intake catch-up (requests whose product event never got through), the drift
+ * check, then the dashboard's counts (ADR 0022), after the others so they include what those changed.
+ * Each runs whatever happened to the others; an unexpected failure of either is thrown
  * once both have run, so Forge still logs the invocation as failed.
  */
 export async function reconciler() {
@@ -28,6 +33,12 @@ export async function reconciler() {
   }
   try {
     await driftCheck(deps);
+  } catch (e) {
+    failures.push(e);
+  }
+  try {
+    const counts = await refreshDashboardSummary(deps);
+    console.info('dashboard summary', JSON.stringify({ asOf: counts.asOf, byStatus: counts.byStatus }));
   } catch (e) {
     failures.push(e);
   }

@@ -625,7 +625,10 @@ export interface DashboardHealth {
   nextSweepAt?: string;
   /** The sweep has not run for more than two intervals: the scheduled trigger may be stuck. */
   sweepLate: boolean;
+  /** Overdue among the rows read (fresh); see `overdueRevocationsMore`. */
   overdueRevocations: number;
+  /** Set when a full page may hide more overdue removals: the count is a lower bound ("100+"). */
+  overdueRevocationsMore?: boolean;
   oktaErrors24h: number;
   recentOktaErrors: Array<{ at: string; message: string }>;
   unmanagedMembers?: { at: string; count: number };
@@ -719,6 +722,13 @@ export interface DashboardChart {
   /** YYYY-MM-DD (UTC), oldest first. */
   days: string[];
   series: Array<{ groupId: string; groupName: string; counts: number[] }>;
+  /**
+   * Counts up to this time come from the hourly summary (ADR 0022), later ones are read live; absent
+   * before the first hourly run (then every count is read live).
+   */
+  asOf?: string;
+  /** False when more requests came in since `asOf` than a render reads: the latest counts are partial. */
+  complete: boolean;
 }
 
 /** A request waiting for approval (REQUESTED), as the dashboard lists it, oldest first. */
@@ -754,6 +764,20 @@ export interface DashboardView {
   denied: { requests: DashboardDeniedRequest[]; more: boolean; limit: number; days: number };
   health: DashboardHealth;
   chart: DashboardChart;
+  /**
+   * `grants` holds at most `perStatus` rows of each status, in the order shown; `more` names the
+   * statuses that have more than that (ADR 0022).
+   */
+  listed: { perStatus: number; more: GrantStatus[] };
+  /** Totals as of the last hourly summary; absent before its first run. */
+  counts?: DashboardCounts;
+}
+
+/** Counted by the hourly run (ADR 0022): up to an hour old, shown with its time. */
+export interface DashboardCounts {
+  asOf: string;
+  byStatus: Partial<Record<GrantStatus, number>>;
+  overdueRevocations: number;
 }
 
 /**
@@ -854,7 +878,9 @@ export type AuditQueryInput = z.input<typeof AuditQueryInput>;
 export type AuditQueryParsed = z.output<typeof AuditQueryInput>;
 
 export interface AuditRow {
+  /** 0 while `pending`: written but not yet linked into the hash chain by the sequencer (ADR 0019). */
   seq: number;
+  pending?: true;
   at: string;
   /** The code: the CSV exports it as is, the page shows AUDIT_ACTION_LABELS. */
   action: AuditAction;
@@ -884,7 +910,7 @@ export interface AuditOptions {
 }
 
 export const AUDIT_CSV_COLUMNS: Array<{ header: string; value: (r: AuditRow) => string | number | undefined }> = [
-  { header: 'Seq', value: (r) => r.seq },
+  { header: 'Seq', value: (r) => (r.pending ? 'pending' : r.seq) },
   { header: 'Time (UTC)', value: (r) => r.at },
   { header: 'Action', value: (r) => r.action },
   { header: 'Actor', value: (r) => r.actorName ?? r.actor },
@@ -990,6 +1016,8 @@ export interface AdminResponses {
 
 /** Result of recomputing the audit trail's hash chain from the first entry. */
 export type AuditVerification =
-  { intact: true; entries: number; message: string } | { intact: false; brokenAt: number; message: string };
+  /** `more`: verified through `entries` of `more.head` so far (the call's budget); verifying again continues. */
+  | { intact: true; entries: number; more?: { head: number }; message: string }
+  | { intact: false; brokenAt: number; message: string };
 
 export type AdminPayload<K extends AdminKey> = z.input<(typeof ADMIN_PAYLOADS)[K]>;

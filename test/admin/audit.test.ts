@@ -5,6 +5,7 @@
  */
 import { auditCsv, type AuditRow } from '../../src/shared/admin-contract';
 import { parseCsv } from '../support/csv';
+import { KvsAuditLog } from '../../src/adapters/kvs/audit-log';
 import { makeGrant, makeGroupPolicy } from '../factories/grant';
 import { useWorlds } from '../integration/world';
 import { adminSite } from './site';
@@ -149,6 +150,30 @@ describe('audit', () => {
       rows[0].hash,
     ]);
     expect(parsed[2][10]).toBe('\'=HYPERLINK("http://evil")');
+  });
+});
+
+describe('entries not yet sequenced (ADR 0019)', () => {
+  test('are listed by time, marked pending on the page and in the CSV, and outside the verified chain', async () => {
+    const t = await seeded();
+    // Written as the app writes them, but no sequencer run yet.
+    await t.sb.app.run(async () => {
+      const log = new KvsAuditLog();
+      await log.append({ at: '2026-11-22T11:00:00.000Z', action: 'VIEWED', actor: t.w.jira.ada, detail: 'Looked.' });
+    });
+    const r = await t.admin('admin/audit/query', {});
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.data.rows.map((row: AuditRow) => [row.seq, row.pending ?? false])).toEqual([
+      [0, true],
+      [4, false],
+      [3, false],
+      [2, false],
+      [1, false],
+    ]);
+    const csv = parseCsv(auditCsv(r.data.rows.slice(0, 1)));
+    expect(csv[1][0]).toBe('pending');
+    expect(csv[1].at(-1)).toBe('');
+    expect(await t.admin('admin/audit/verify')).toMatchObject({ ok: true, data: { intact: true, entries: 4 } });
   });
 });
 

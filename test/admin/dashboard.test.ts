@@ -497,66 +497,133 @@ describe('acknowledging alerts', () => {
 });
 
 describe('denied requests that need an admin', () => {
-  test('listed newest first with the action and where, without those fixed since, replaced, or for others to fix', async () => {
+  // Read live before the first hourly summary; from the summary after it (ADR 0022), fixes still seen at once.
+  test.each(['read live', 'from the hourly summary'])(
+    'listed newest first with the action and where, without those fixed since, replaced, or for others to fix (%s)',
+    async (how) => {
+      const t = await site();
+      const { w } = t;
+      const denied = (id: string, reasonCode: string, over: Parameters<typeof makeGrant>[0] = {}) =>
+        t.grant({
+          id,
+          status: 'DENIED',
+          reasonCode,
+          reason: `Refused (${reasonCode}).`,
+          requestedAt: '2026-11-22T10:00:00.000Z',
+          endedAt: '2026-11-22T10:00:05.000Z',
+          startedAt: undefined,
+          endsAt: undefined,
+          oktaUserId: undefined,
+          ...over,
+        });
+      await t.putGrants(
+        denied('no-mapping', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.henry, issueKey: 'OPS-1' }),
+        denied('not-allowlisted', 'GRANT.NOT_ALLOWLISTED', {
+          groupId: w.groups.superAdmins,
+          requestedAt: '2026-11-22T11:00:00.000Z',
+          endedAt: '2026-11-22T11:00:01.000Z',
+          issueKey: 'OPS-2',
+        }),
+        // Fixed since: Alice has a mapping now.
+        denied('mapped-since', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.alice, issueKey: 'OPS-3' }),
+        // For the approver, not the admin.
+        denied('approver-no', 'APPROVAL.DENIED', { groupId: w.groups.windows, issueKey: 'OPS-4' }),
+        // Replaced: Neville asked again for Linux and has it.
+        denied('replaced', 'USER.NOT_FOUND', { requestedAt: '2026-11-22T08:00:00.000Z', issueKey: 'OPS-5' }),
+        t.grant({ id: 'later', status: 'ACTIVE', requestedAt: '2026-11-22T09:00:00.000Z', issueKey: 'OPS-6' }),
+        // Out of the window (14 days).
+        denied('too-old', 'USER.AMBIGUOUS', {
+          requesterAccountId: w.jira.ada,
+          requestedAt: '2026-11-01T10:00:00.000Z',
+          issueKey: 'OPS-7',
+        }),
+      );
+      if (how === 'from the hourly summary') await hourly(t);
+      await t.config(async (c) =>
+        c.savePolicy({ ...(await c.getPolicy()), requesterMapping: { [w.jira.alice]: 'alice@example.com' } }),
+      );
+      const r = await t.admin('admin/dashboard/get');
+      expect(r.data.chart.asOf).toBe(how === 'read live' ? undefined : NOW);
+      expect(r.data.denied).toMatchObject({ more: false, limit: 20, days: 14 });
+      expect(r.data.denied.requests).toEqual([
+        expect.objectContaining({
+          id: 'not-allowlisted',
+          issueKey: 'OPS-2',
+          groupId: w.groups.superAdmins,
+          reasonCode: 'GRANT.NOT_ALLOWLISTED',
+          link: 'allowlist',
+          deniedAt: '2026-11-22T11:00:01.000Z',
+          action: expect.stringContaining('not on the allowlist: add it on the Allowlist tab'),
+        }),
+        expect.objectContaining({
+          id: 'no-mapping',
+          requesterName: 'Hidden Henry',
+          link: 'policy',
+          reason: 'Refused (IDENTITY.EMAIL_HIDDEN).',
+          action: expect.stringContaining('Add Hidden Henry to the requester mapping on the Policy tab'),
+        }),
+      ]);
+    },
+  );
+});
+
+/** The hourly scheduled work (drift check, intake catch-up, the dashboard's summary), as Forge runs it. */
+async function hourly(t: Awaited<ReturnType<typeof site>>) {
+  await t.sb.app.runScheduled('drift-reconcile');
+}
+
+describe('counts from the hourly summary (ADR 0022)', () => {
+  const at = (hhmm: string) => `2026-11-22T${hhmm}:00.000Z`;
+
+  test('totals per status and overdue as of the hourly run; the chart is its counts plus the requests since', async () => {
     const t = await site();
-    const { w } = t;
-    const denied = (id: string, reasonCode: string, over: Parameters<typeof makeGrant>[0] = {}) =>
-      t.grant({
-        id,
-        status: 'DENIED',
-        reasonCode,
-        reason: `Refused (${reasonCode}).`,
-        requestedAt: '2026-11-22T10:00:00.000Z',
-        endedAt: '2026-11-22T10:00:05.000Z',
-        startedAt: undefined,
-        endsAt: undefined,
-        oktaUserId: undefined,
-        ...over,
-      });
+    let r = await t.admin('admin/dashboard/get');
+    // Before the first run: no totals to show, every row and count read live.
+    expect(r.data.counts).toBeUndefined();
+    expect(r.data.listed).toEqual({ perStatus: 100, more: [] });
+
     await t.putGrants(
-      denied('no-mapping', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.henry, issueKey: 'OPS-1' }),
-      denied('not-allowlisted', 'GRANT.NOT_ALLOWLISTED', {
-        groupId: w.groups.superAdmins,
-        requestedAt: '2026-11-22T11:00:00.000Z',
-        endedAt: '2026-11-22T11:00:01.000Z',
-        issueKey: 'OPS-2',
-      }),
-      // Fixed since: Alice has a mapping now.
-      denied('mapped-since', 'IDENTITY.EMAIL_HIDDEN', { requesterAccountId: w.jira.alice, issueKey: 'OPS-3' }),
-      // For the approver, not the admin.
-      denied('approver-no', 'APPROVAL.DENIED', { groupId: w.groups.windows, issueKey: 'OPS-4' }),
-      // Replaced: Neville asked again for Linux and has it.
-      denied('replaced', 'USER.NOT_FOUND', { requestedAt: '2026-11-22T08:00:00.000Z', issueKey: 'OPS-5' }),
-      t.grant({ id: 'later', status: 'ACTIVE', requestedAt: '2026-11-22T09:00:00.000Z', issueKey: 'OPS-6' }),
-      // Out of the window (14 days).
-      denied('too-old', 'USER.AMBIGUOUS', {
-        requesterAccountId: w.jira.ada,
-        requestedAt: '2026-11-01T10:00:00.000Z',
-        issueKey: 'OPS-7',
-      }),
+      t.grant({ id: 'a', status: 'ACTIVE', requestedAt: at('08:00'), endsAt: at('18:00'), issueKey: 'OPS-1' }),
+      t.grant({ id: 'late', status: 'ACTIVE', requestedAt: at('07:00'), endsAt: at('11:00'), issueKey: 'OPS-2' }),
+      t.grant({ id: 'failed', status: 'FAILED', requestedAt: at('09:00'), reason: 'Okta refused.', issueKey: 'OPS-3' }),
     );
-    await t.config(async (c) =>
-      c.savePolicy({ ...(await c.getPolicy()), requesterMapping: { [w.jira.alice]: 'alice@example.com' } }),
+    await hourly(t);
+    // After the run: one requested since (counted live), and one written with an earlier request time
+    // (counted by neither until the next run: the staleness the dashboard labels with the summary's time).
+    await t.sb.clock.advanceTo(at('12:01'));
+    await t.putGrants(
+      t.grant({ id: 'since', status: 'ACTIVE', requestedAt: at('12:01'), endsAt: at('18:00'), issueKey: 'OPS-4' }),
+      t.grant({ id: 'backdated', status: 'ACTIVE', requestedAt: at('10:00'), endsAt: at('18:00'), issueKey: 'OPS-5' }),
     );
-    const r = await t.admin('admin/dashboard/get');
-    expect(r.data.denied).toMatchObject({ more: false, limit: 20, days: 14 });
-    expect(r.data.denied.requests).toEqual([
-      expect.objectContaining({
-        id: 'not-allowlisted',
-        issueKey: 'OPS-2',
-        groupId: w.groups.superAdmins,
-        reasonCode: 'GRANT.NOT_ALLOWLISTED',
-        link: 'allowlist',
-        deniedAt: '2026-11-22T11:00:01.000Z',
-        action: expect.stringContaining('not on the allowlist: add it on the Allowlist tab'),
-      }),
-      expect.objectContaining({
-        id: 'no-mapping',
-        requesterName: 'Hidden Henry',
-        link: 'policy',
-        reason: 'Refused (IDENTITY.EMAIL_HIDDEN).',
-        action: expect.stringContaining('Add Hidden Henry to the requester mapping on the Policy tab'),
-      }),
+    r = await t.admin('admin/dashboard/get');
+    expect(r.data.counts).toEqual({
+      asOf: NOW,
+      byStatus: { GRANTING: 0, ACTIVE: 2, REVOKING: 0, FAILED: 1, REQUESTED: 0 },
+      overdueRevocations: 1,
+    });
+    // The rows and the overdue card are fresh: every grant shown, whatever the summary counted.
+    expect(r.data.grants.map((g: { id: string }) => g.id).sort()).toEqual([
+      'a',
+      'backdated',
+      'failed',
+      'late',
+      'since',
     ]);
+    expect(r.data.health.overdueRevocations).toBe(1);
+    expect(r.data.health.overdueRevocationsMore).toBeUndefined();
+    expect(r.data.chart).toMatchObject({ asOf: NOW, complete: true });
+    const linux = r.data.chart.series.find((s: { groupId: string }) => s.groupId === t.w.groups.linux);
+    expect(linux.counts[13]).toBe(4); // a, late, failed from the summary; since read live; not backdated
+
+    await t.sb.clock.advanceTo(at('13:00'));
+    await hourly(t);
+    r = await t.admin('admin/dashboard/get');
+    // The sweeps of the hour ended the overdue one; the next count sees that and the backdated one.
+    expect(r.data.counts).toEqual({
+      asOf: at('13:00'),
+      byStatus: { GRANTING: 0, ACTIVE: 3, REVOKING: 0, FAILED: 1, REQUESTED: 0 },
+      overdueRevocations: 0,
+    });
+    expect(r.data.chart.series.find((s: { groupId: string }) => s.groupId === t.w.groups.linux).counts[13]).toBe(5);
   });
 });

@@ -40,10 +40,12 @@ async function extras(t: World) {
         for (const g of grants) await store.create(g);
       });
     },
+    /** Writes entries as the app does (pending), then runs the sequencer that links them (ADR 0019). */
     async appendAudit(...entries: AuditEntryInput[]) {
       await sb.app.run(async () => {
         const log = new KvsAuditLog();
         for (const e of entries) await log.append(e);
+        await log.sequence();
       });
     },
     stored: {

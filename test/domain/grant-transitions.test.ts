@@ -577,6 +577,17 @@ describe('Okta trouble', () => {
       );
   });
 
+  it('a removal that recorded its wait for the credentials and then probes into the same rejection records nothing more', () => {
+    const waited = awaitConnection(in_('REVOKING', { attempts: 0, lastError: undefined }), 'Bad token.', LATER, NOW);
+    expect(waited.records).toHaveLength(1);
+    const probed = retryLater(waited.grant, { kind: 'connection', message: 'Bad token.' }, LATER, NOW);
+    expect(probed.grant.attempts).toBe(1);
+    expect(probed.records).toEqual([]);
+    // Another rejection than the one waited for is new, and recorded.
+    const other = retryLater(waited.grant, { kind: 'connection', message: 'Key revoked.' }, LATER, NOW);
+    expect(other.records).toHaveLength(1);
+  });
+
   it('a step that had been retrying records that Okta answered again, and forgets its retry state', () => {
     const retrying = { attempts: 3, lastError: 'HTTP 503.', nextAttemptAt: NOW };
     const active = activate(in_('GRANTING', retrying), NOW, 'req');

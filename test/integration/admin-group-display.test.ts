@@ -1,7 +1,7 @@
 /**
- * The issue property behind the Admin group field's formatter (ADR 0018): recording a New access
- * request labels its issue with the group's name, once, and a Jira failure on that write never fails
- * intake (the worker, finishing intake, sets it).
+ * The issue property behind the Admin group field's formatter (ADR 0018) and the JQL index (ADR 0024):
+ * every stored change of a New access request's grant writes it, once, and a Jira failure on that
+ * write never fails the grant's work.
  */
 import { ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import { world, useWorlds } from './world';
@@ -12,7 +12,7 @@ const propertyPuts = (t: Awaited<ReturnType<typeof world>>) =>
   t.sb.jira.requests.filter((r) => r.method === 'PUT' && r.path.includes(`/properties/${ISSUE_PROPERTY_KEY}`));
 
 describe('Admin group display property', () => {
-  it("sets the group's id and name on the issue when a New access request is recorded, once", async () => {
+  it("sets the group's id and name (and the request's state) on the issue, once per stored change", async () => {
     const t = await world();
     const { key, id, grantId } = await t.raise({
       changeType: 'Standard',
@@ -20,19 +20,26 @@ describe('Admin group display property', () => {
       adminGroup: t.w.groups.linux,
     });
     expect(t.grant(grantId)?.status).toBe('ACTIVE');
-    expect(t.sb.jira.issueProperty(key, ISSUE_PROPERTY_KEY)).toEqual({
-      v: 1,
+    expect(t.sb.jira.issueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      v: 2,
       groupId: t.w.groups.linux,
       groupName: 'PAM Linux Sysadmins',
+      status: 'ACTIVE',
+      rev: t.grant(grantId)?.version,
     });
-    // Intake and the worker both finish intake; the property is written by whichever comes first only.
+    // One write per stored change of the grant (REQUESTED, GRANTING, ACTIVE), none twice.
     const puts = propertyPuts(t);
-    expect(puts).toHaveLength(1);
+    expect(puts.map((p) => (p.body as { status: string; rev: number }).status)).toEqual([
+      'REQUESTED',
+      'GRANTING',
+      'ACTIVE',
+    ]);
+    expect(puts.map((p) => (p.body as { rev: number }).rev)).toEqual([1, 2, 3]);
     expect(puts[0].path).toBe(`/rest/api/3/issue/${id}/properties/${ISSUE_PROPERTY_KEY}`);
     expect(puts[0].asAccountId).toBeUndefined();
   });
 
-  it('a Jira failure on the property does not fail intake; the worker sets it', async () => {
+  it('a Jira failure on the property does not fail the grant; the next stored change writes it', async () => {
     const t = await world();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     t.sb.jira.failNext({ method: 'PUT', pathIncludes: '/properties/', status: 503 });
@@ -44,11 +51,14 @@ describe('Admin group display property', () => {
     expect(t.grant(grantId)?.status).toBe('ACTIVE');
     expect(t.actions(grantId)).toEqual(['REQUESTED', 'GRANT_STARTED', 'MEMBERSHIP_ADDED', 'ACTIVE']);
     expect(warn).toHaveBeenCalledWith(
-      expect.stringContaining(`${ISSUE_PROPERTY_KEY} property of ${key}`),
+      expect.stringContaining(`${ISSUE_PROPERTY_KEY} property of ${key} was not set to REQUESTED`),
       expect.anything(),
     );
-    expect(propertyPuts(t)).toHaveLength(2);
-    expect(t.sb.jira.issueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({ groupName: 'PAM Linux Sysadmins' });
+    expect(propertyPuts(t)).toHaveLength(3);
+    expect(t.sb.jira.issueProperty(key, ISSUE_PROPERTY_KEY)).toMatchObject({
+      groupName: 'PAM Linux Sysadmins',
+      status: 'ACTIVE',
+    });
     warn.mockRestore();
   });
 

@@ -67,7 +67,7 @@ describe('New access', () => {
     });
     expect(await t.verifyAudit()).toEqual({ ok: true, count: 4 });
     // The trigger called no Okta: everything Okta saw came from the queue consumer.
-    expect(t.sb.events.deliveries.map((d) => [d.body, d.outcome])).toEqual([[{ kind: 'grant', grantId }, 'ok']]);
+    expect(t.deliveries().map((d) => [d.body, d.outcome])).toEqual([[{ kind: 'grant', grantId }, 'ok']]);
   });
 
   it('clamps the end by a requested end date and by the group maximum', async () => {

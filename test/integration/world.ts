@@ -12,6 +12,7 @@
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { groupPolicy, seedDemo, seedPeople, type DemoWorld } from '../../sandbox/seed';
 import { KvsAuditLog } from '../../src/adapters/kvs/audit-log';
+import { AUDIT_SEQUENCE_KIND } from '../../src/adapters/queue/audit-sequencer-queue';
 import { KvsConfigStore } from '../../src/adapters/kvs/config-store';
 import { KvsHealthStore } from '../../src/adapters/kvs/health-store';
 import type { AuditAction, AuditEntry } from '../../src/app/ports';
@@ -28,6 +29,9 @@ export const at = (hhmmss: string) => `2026-11-22T${hhmmss}.000Z`;
 export type World = Awaited<ReturnType<typeof world>>;
 
 const open: Sandbox[] = [];
+
+const isSequencerRun = (body: unknown): boolean =>
+  (body as { kind?: unknown } | undefined)?.kind === AUDIT_SEQUENCE_KIND;
 
 export async function world(opts: { now?: string; seed?: 'demo' | 'people'; closeOut?: string | null } = {}) {
   if (open.length > 0) throw new Error('one sandbox at a time: it replaces global Date, fetch and the Forge runtime');
@@ -73,18 +77,28 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
     grants(): Grant[] {
       return sb.kvs.entity('grant').map((e) => e.value.doc as Grant);
     },
-    /** Audit entries in chain order, optionally those of one grant and/or one action. */
+    /**
+     * Audit entries in chain order, then any still pending (ADR 0019) in the sequencer's order,
+     * optionally those of one grant and/or one action.
+     */
     audit(filter: { grantId?: string; action?: AuditAction; issueKey?: string } = {}): AuditEntry[] {
+      const rank = (a: AuditEntry & { order: string }) => (a.pending ? Number.MAX_SAFE_INTEGER : a.seq);
       return sb.kvs
         .entity('audit')
-        .map((e) => e.value.doc as AuditEntry)
+        .map((e) => {
+          const v = e.value as { chain: string; order: string; doc: AuditEntry };
+          return v.chain === 'pending'
+            ? { ...v.doc, seq: 0, prevHash: '', hash: '', pending: true as const, order: v.order }
+            : { ...v.doc, order: v.order };
+        })
         .filter(
           (a) =>
             (filter.grantId === undefined || a.grantId === filter.grantId) &&
             (filter.action === undefined || a.action === filter.action) &&
             (filter.issueKey === undefined || a.issueKey === filter.issueKey),
         )
-        .sort((a, b) => a.seq - b.seq);
+        .sort((a, b) => rank(a) - rank(b) || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+        .map(({ order: _order, ...entry }) => entry);
     },
     actions(grantId: string): AuditAction[] {
       return t.audit({ grantId }).map((a) => a.action);
@@ -136,8 +150,12 @@ export async function world(opts: { now?: string; seed?: 'demo' | 'people'; clos
     },
     health: <T>(fn: (h: KvsHealthStore) => Promise<T>) => sb.app.run(() => fn(new KvsHealthStore())),
     verifyAudit: () => sb.app.run(() => new KvsAuditLog().verify()),
-    /** Queue deliveries so far, for assertions on retries. */
-    deliveries: () => sb.events.deliveries,
+    /**
+     * Queue deliveries of grant work so far, for assertions on retries. The audit sequencer's runs
+     * (ADR 0019) share the queue and are left out: `sequencerRuns` has them.
+     */
+    deliveries: () => sb.events.deliveries.filter((d) => !isSequencerRun(d.body)),
+    sequencerRuns: () => sb.events.deliveries.filter((d) => isSequencerRun(d.body)),
   };
   return t;
 }

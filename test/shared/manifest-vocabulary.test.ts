@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ACCESS_TYPES, ISSUE_PROPERTY_KEY, OKTA_GROUP_ID } from '../../src/shared/vocabulary';
-import { accessIssueProperty, type AccessIssueProperty } from '../../src/domain/issue-property';
+import { accessIssueProperty, INDEXED_PATHS, type AccessIssueProperty } from '../../src/domain/issue-property';
+import { makeGrant } from '../factories/grant';
 
 const manifest = YAML.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'manifest.yml'), 'utf8'));
 const field = (key: string) => manifest.modules['jira:customField'].find((f: { key: string }) => f.key === key);
@@ -41,12 +42,47 @@ describe('the Admin group field', () => {
     expect(expr).toContain(`issue?.properties?.get('${ISSUE_PROPERTY_KEY}')`);
     // ... and exactly the fields of that property it relies on, which the app writes.
     const read = [...expr.matchAll(/\bp\?*\.(\w+)/g)].map((m) => m[1]);
-    const written = accessIssueProperty('00gabcdefghijklmnopq', 'PAM Linux Sysadmins');
+    const written = accessIssueProperty(makeGrant({ groupId: '00gabcdefghijklmnopq' }), 'PAM Linux Sysadmins');
     expect(new Set(read)).toEqual(new Set<keyof AccessIssueProperty>(['groupId', 'groupName']));
     for (const k of read) expect(written).toHaveProperty(k);
     // The name only for the id the field holds; the id itself otherwise; a string for no value.
     expect(expr).toContain('p?.groupId == value');
     expect(expr).toMatch(/: value\)\s*$/);
     expect(expr).toContain("value == null ? ''");
+  });
+});
+
+describe('the JQL index of the issue property (ADR 0024)', () => {
+  const modules = manifest.modules['jira:entityProperty'] as Array<{
+    key: string;
+    entityType?: string;
+    propertyKey: string;
+    values: Array<{ path: string; type: string; searchAlias?: string }>;
+  }>;
+
+  it('indexes exactly INDEXED_PATHS of the property the app writes, with their types and aliases', () => {
+    expect(modules).toHaveLength(1);
+    expect(modules[0].entityType).toBe('issue');
+    expect(modules[0].propertyKey).toBe(ISSUE_PROPERTY_KEY);
+    expect(modules[0].values).toEqual(INDEXED_PATHS.map((p) => ({ ...p })));
+  });
+
+  it('every indexed path is one the app writes, with a value of the indexed type', () => {
+    const written = accessIssueProperty(
+      makeGrant({
+        status: 'EXPIRED',
+        startedAt: '2026-11-30T10:00:00.000Z',
+        endsAt: '2026-11-30T14:00:00.000Z',
+        endedAt: '2026-11-30T14:00:20.000Z',
+        endReason: 'EXPIRED',
+      }),
+      'PAM Linux Sysadmins',
+    ) as unknown as Record<string, unknown>;
+    for (const p of INDEXED_PATHS) {
+      expect(typeof written[p.path]).toBe('string');
+      if (p.type === 'date') expect(Number.isNaN(Date.parse(written[p.path] as string))).toBe(false);
+    }
+    // Jira caps the values all of an app's entityProperty modules may index.
+    expect(INDEXED_PATHS.length).toBeLessThanOrEqual(30);
   });
 });

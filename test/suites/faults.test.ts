@@ -99,10 +99,13 @@ describe('fault suite: Okta', () => {
     sb.okta.clearFaults();
     await sb.clock.advanceTo(at('10:30:00'));
     expect(new Set(statuses(t, raised))).toEqual(new Set(['EXPIRED']));
-    // Each removal tried once (and was told the reset): no retry lands inside the window. Besides
-    // them, only the hourly drift check's read of each allowlisted group (3) at 10:00.
+    // Each removal tried at most once (and was told the reset): no retry lands inside the window.
+    // Besides them, only the hourly drift check's read of each allowlisted group (3) at 10:00. The
+    // first 429's X-Rate-Limit-Remaining: 0 paces the rest (ADR 0021): they wait without a call.
     expect(during).toBeLessThanOrEqual(raised.length + 3);
-    expect(t.oktaWrites({ method: 'DELETE', status: 429 })).toHaveLength(raised.length);
+    const limited = t.oktaWrites({ method: 'DELETE', status: 429 }).length;
+    expect(limited).toBeGreaterThanOrEqual(1);
+    expect(limited).toBeLessThanOrEqual(raised.length);
     const ended = raised.map((r) => Date.parse(t.grant(r.grantId)!.endedAt!));
     expect(Math.max(...ended)).toBeLessThanOrEqual(Date.parse(at('10:11:00')));
     expect(t.oktaWrites({ method: 'DELETE', status: 204 })).toHaveLength(20);
@@ -319,9 +322,9 @@ describe('fault suite: Jira and storage', () => {
     const view = await t.raise({ accessType: 'View access' }, { summary: 'My access' });
     const extend = await t.raise({ changeType: 'Standard', accessType: 'Extend access', adminGroup: w.groups.linux });
     const late = await t.newAccess(w.groups.database, at('12:00:00'));
-    // Triggers that still fail after Forge's four retries throw (Forge logs the failure).
+    // Jira's refusals are the notice outbox's to retry (ADR 0020): no trigger, job or sweep fails for them.
     const thrown = await advanceThroughFailures(t, at('10:10:00'));
-    expect(thrown.length).toBeGreaterThan(0);
+    expect(thrown).toEqual([]);
     expect(sb.jira.comments(view.key)).toEqual([]);
     expect(t.grant(ending.grantId)).toMatchObject({ status: 'EXPIRED' });
     sb.jira.clearFailures();
@@ -352,9 +355,10 @@ describe('fault suite: Jira and storage', () => {
       raised.push(
         await t.newAccess(i % 2 ? t.w.groups.linux : t.w.groups.windows, at('10:30:00'), { reporter: p.jira }),
       );
-      await sb.clock.advance(5 * MIN);
+      // A scheduled run whose write fails fails (Forge logs it; the next run is five minutes later).
+      await advanceThroughFailures(t, new Date(Date.parse(sb.clock.now()) + 5 * MIN).toISOString());
     }
-    await sb.clock.advanceTo(at('10:00:00'));
+    await advanceThroughFailures(t, at('10:00:00'));
     sb.kvs.writeFailures = undefined;
     expect(failed).toBeGreaterThan(0);
     await sb.clock.advanceTo(at('12:00:00'));

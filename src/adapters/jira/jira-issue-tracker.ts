@@ -6,6 +6,7 @@
 import { route } from '@forge/api';
 import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
 import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
+import { ISSUE_PROPERTY_KEY } from '../../domain/issue-property';
 import { adfText, toAdf } from './adf';
 import { FieldCatalog, type FieldIds } from './field-ids';
 import { JiraError, jiraRequest } from './jira-http';
@@ -15,6 +16,8 @@ const APP = { as: 'app' } as const;
 interface IssueJson {
   id: string;
   key: string;
+  /** Entity properties asked for by key in a search (`properties: [...]`). */
+  properties?: Record<string, unknown>;
   fields?: Record<string, unknown> & {
     status?: { name?: string };
     reporter?: { accountId?: string } | null;
@@ -170,6 +173,34 @@ export class JiraIssueTracker implements IssueTracker {
       issues,
       ...(typeof token === 'string' && token.length > 0 && res.body?.isLast !== true ? { nextCursor: token } : {}),
     };
+  }
+
+  /**
+   * Request issues whose indexed access property (ADR 0024) says one of `statuses`, with the property
+   * as Jira holds it: what the reconcile compares with the grants. One page of at most `limit`.
+   */
+  async searchAccessProperties(
+    statuses: readonly string[],
+    limit: number,
+  ): Promise<Array<{ issueId: string; grantId?: string; property: unknown }>> {
+    const list = statuses.map((s) => JSON.stringify(s)).join(', ');
+    const res = await jiraRequest<SearchPage>(APP, 'POST', route`/rest/api/3/search/jql`, {
+      body: {
+        jql: `issue.property[${ISSUE_PROPERTY_KEY}].status IN (${list}) ORDER BY created ASC`,
+        fields: ['id'],
+        properties: [ISSUE_PROPERTY_KEY],
+        maxResults: Math.max(1, Math.min(100, limit)),
+      },
+      operation: 'searching for access request properties',
+      clock: this.clock,
+    });
+    return (res.body?.issues ?? [])
+      .filter((i): i is IssueJson => !!i && i.id !== undefined)
+      .map((i) => {
+        const property = i.properties?.[ISSUE_PROPERTY_KEY];
+        const grantId = (property as { grantId?: unknown } | undefined)?.grantId;
+        return { issueId: String(i.id), ...(typeof grantId === 'string' ? { grantId } : {}), property };
+      });
   }
 
   async getUser(accountId: string): Promise<JiraUser | undefined> {

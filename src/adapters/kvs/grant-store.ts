@@ -8,7 +8,6 @@ import { ENTITY, GRANT_INDEX, GrantEntitySchema, isoUtc, toGrantEntity, type Gra
 import { createOnly, fromCallersCursor, isKvsRefusal, readAll, type Pageable } from './paging';
 
 const grants = () => kvs.entity<GrantEntity>(ENTITY.grant);
-const MAX_AUDIT_RACES = 20;
 /** Largest page KVS serves. */
 const MAX_LIMIT = 100;
 
@@ -35,29 +34,25 @@ export class KvsGrantStore implements GrantStore {
   constructor(private readonly audit = new KvsAuditLog()) {}
 
   async update(next: Grant, auditEntries: AuditEntryInput[] = []): Promise<void> {
-    // Compare-and-set on the stored version, plus the step's audit entries, in one transaction: KVS
-    // checks every condition and writes all or nothing.
-    const readVersion = atVersion<GrantEntity>(next.version - 1);
-    for (let attempt = 0; attempt < MAX_AUDIT_RACES; attempt++) {
-      const append = await this.audit.prepare(auditEntries);
-      const tx = kvs
-        .transact()
-        .set<GrantEntity>(next.id, toGrantEntity(next), { entityName: ENTITY.grant, conditions: readVersion });
-      try {
-        await append.addTo(tx).execute();
-        await append.committed();
-        return;
-      } catch (e) {
-        // What the refusal means is read back, not taken from its code string (ADR 0011): either the
-        // grant moved on (stale), or another writer took an audit sequence number (retry on the new
-        // head), or neither, and then it was no conflict at all and is thrown as it came.
-        if (!isKvsRefusal(e)) throw e;
-        const stored = await this.get(next.id);
-        if (!stored || stored.version !== next.version - 1) throw new StaleGrantError(next.id);
-        if (!(await append.taken())) throw e;
-      }
+    // Compare-and-set on the stored version, plus the step's audit entries (pending, under unique
+    // keys: ADR 0019), in one transaction: KVS checks every condition and writes all or nothing, and
+    // no other writer contends for anything but this grant.
+    const append = this.audit.prepare(auditEntries);
+    const tx = kvs.transact().set<GrantEntity>(next.id, toGrantEntity(next), {
+      entityName: ENTITY.grant,
+      conditions: atVersion(next.version - 1),
+    });
+    try {
+      await append.addTo(tx).execute();
+    } catch (e) {
+      // What the refusal means is read back, not taken from its code string (ADR 0011): the grant
+      // moved on (stale), or it was no conflict at all and is thrown as it came.
+      if (!isKvsRefusal(e)) throw e;
+      const stored = await this.get(next.id);
+      if (!stored || stored.version !== next.version - 1) throw new StaleGrantError(next.id);
+      throw e;
     }
-    throw new Error(`Grant ${next.id}: gave up after ${MAX_AUDIT_RACES} audit sequence conflicts`);
+    await append.committed();
   }
 
   // Queries are eventually consistent: callers re-`get` a grant before acting on it.
@@ -187,6 +182,28 @@ export class KvsGrantStore implements GrantStore {
         .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso)))
         .sort(Sort.ASC),
     );
+  }
+
+  async pageRequestedBetween(
+    fromIso: string,
+    toIso: string,
+    limit: number,
+  ): Promise<{ grants: Grant[]; more: boolean }> {
+    const want = Math.max(1, limit);
+    const out: Grant[] = [];
+    let cursor: string | undefined;
+    do {
+      const q = grants()
+        .query()
+        .index(GRANT_INDEX.byRequested)
+        .where(WhereConditions.between(isoUtc(fromIso), isoUtc(toIso)))
+        .sort(Sort.DESC)
+        .limit(Math.min(MAX_LIMIT, want - out.length));
+      const page = await (cursor ? q.cursor(cursor) : q).getMany();
+      out.push(...page.results.map((r) => toGrant(r.key, r.value)));
+      cursor = page.nextCursor;
+    } while (cursor && out.length < want);
+    return { grants: out, more: !!cursor };
   }
 
   private async list(query: () => Pageable<GrantEntity>): Promise<Grant[]> {

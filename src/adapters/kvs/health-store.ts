@@ -1,11 +1,20 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
-import type { AlertAck, AlertAcks, CatchUpRun, ConnectionCheck, HealthStore, OktaBreaker } from '../../app/ports';
+import type {
+  AlertAck,
+  AlertAcks,
+  CatchUpRun,
+  ConnectionCheck,
+  DashboardSummary,
+  HealthStore,
+  OktaBreaker,
+} from '../../app/ports';
 import type { SelfCheckRun } from '../../domain/self-check';
 import {
   AlertAcksSchema,
   CatchUpRunSchema,
   ConnectionCheckSchema,
+  DashboardSummarySchema,
   KEY,
   OKTA_ERRORS_KEPT,
   OktaBreakerSchema,
@@ -65,6 +74,22 @@ export class KvsHealthStore implements HealthStore {
 
   async lastCatchUp(): Promise<CatchUpRun | undefined> {
     const parsed = CatchUpRunSchema.safeParse(await kvs.get(KEY.lastCatchUp));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async recordDashboardSummary(summary: DashboardSummary): Promise<void> {
+    await kvs.set(
+      KEY.dashboardSummary,
+      DashboardSummarySchema.parse({
+        ...summary,
+        denied: summary.denied.map((d) => ({ ...d, ...(d.reason ? { reason: d.reason.slice(0, 1000) } : {}) })),
+      }),
+    );
+  }
+
+  /** An unreadable record (an older shape) counts as none: the dashboard says so until the next run. */
+  async dashboardSummary(): Promise<DashboardSummary | undefined> {
+    const parsed = DashboardSummarySchema.safeParse(await kvs.get(KEY.dashboardSummary));
     return parsed.success ? parsed.data : undefined;
   }
 

@@ -8,7 +8,7 @@ import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
 import { APPROVAL_MODES } from '../../domain/policy';
 import { CHECK_IDS, type SelfCheckRun } from '../../domain/self-check';
 import { NOTICE_STATUSES } from '../../domain/notice';
-import type { OwedNotice } from '../../app/ports';
+import { SUMMARY_DENIED_KEPT, type OwedNotice } from '../../app/ports';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
 export const ENTITY = {
@@ -16,6 +16,8 @@ export const ENTITY = {
   audit: 'audit',
   /** The self-check's own items (manifest.yml): no index, nothing else reads them (ADR 0014). */
   selfCheck: 'self-check',
+  /** The audit chain's head and verification checkpoint (ADR 0019): items that always exist once created. */
+  auditChain: 'audit-chain',
   /** Notices owed and their delivery (ADR 0020). */
   notice: 'notice',
 } as const;
@@ -42,6 +44,8 @@ export const AUDIT_INDEX = {
   byRequester: 'by-requester',
   byGroup: 'by-group',
   byIssue: 'by-issue',
+  /** Partition `chain` ('pending' | 'linked'), range `order`: the sequencer reads the pending partition. */
+  byChain: 'by-chain',
 } as const;
 
 export const KEY = {
@@ -50,13 +54,16 @@ export const KEY = {
   allowlist: 'config:allowlist',
   /** Secret storage (kvs.setSecret), never a plain key. */
   oktaSecrets: 'okta-credentials',
-  auditHead: 'audit-head',
+  /** Create-only, short-lived: "a sequencer run is already scheduled" (ADR 0019). */
+  auditSequencerScheduled: 'audit-sequencer-scheduled',
   lastSweep: 'health:last-sweep',
   oktaErrors: 'health:okta-errors',
   unmanagedMembers: 'health:unmanaged-members',
   oktaBreaker: 'health:okta-breaker',
   connectionCheck: 'health:connection-check',
   lastCatchUp: 'health:last-catch-up',
+  /** The dashboard's counts, recomputed hourly (ADR 0022). */
+  dashboardSummary: 'health:dashboard-summary',
   selfCheck: 'health:self-check',
   /** What an admin acknowledged on the dashboard's health cards (ADR 0017). */
   alertAcks: 'health:alert-acks',
@@ -67,8 +74,20 @@ export const queueArrivalKey = (runId: string): string => `health:self-check-arr
 /** Plain keys of one self-check run's storage probes start with this (and nothing else does). */
 export const selfCheckSpace = (space: string): string => `self-check:${space}`;
 
+/** The last listing of Okta's group rules for the org at `origin` (a cache: see okta-rule-cache.ts). */
+export const oktaRuleListingKey = (origin: string): string => `okta:group-rules:${new URL(origin).host}`;
+
 /** Zero-padded so that key order is seq order. */
 export const auditKey = (seq: number): string => `audit-${String(seq).padStart(12, '0')}`;
+/**
+ * A pending (not yet sequenced) entry: the instant, the writer's own write number, then a random id.
+ * Unique (written without conflict), and key order is the sequencer's deterministic order: `at`, then
+ * the order one writer wrote in (a step's entries, and a grant's steps, which run one at a time), then
+ * the id (ADR 0019).
+ */
+export const pendingAuditKey = (atIso: string, writerTick: number, id: string): string =>
+  `audit-p-${atIso}-${String(writerTick).padStart(12, '0')}-${id}`;
+export const AUDIT_CHAIN_KEY = { head: 'head', verified: 'verified', rescan: 'rescan' } as const;
 
 /** Index attributes are compared as strings: normalise every instant to one ISO form first. */
 export const isoUtc = (iso: string): string => new Date(Date.parse(iso)).toISOString();
@@ -194,17 +213,33 @@ export const AuditEntrySchema = z.object({
   hash: z.string(),
 });
 
-export const AuditEntitySchema = z.object({
-  seq: z.number().int(),
+/** An entry as its writer stored it: no number or hashes until the sequencer links it. */
+export const PendingAuditDocSchema = AuditEntrySchema.omit({ seq: true, prevHash: true, hash: true });
+
+const auditIndexed = {
   at: z.string(),
   action: z.string(),
   grantId: z.string().optional(),
   issueKey: z.string().optional(),
   requesterAccountId: z.string().optional(),
   groupId: z.string().optional(),
+  /** The pending key the entry was written under: its place in the sequencer's order. */
+  order: z.string(),
+};
+export const LinkedAuditEntitySchema = z.object({
+  ...auditIndexed,
+  seq: z.number().int(),
+  chain: z.literal('linked'),
   doc: AuditEntrySchema,
 });
+export const PendingAuditEntitySchema = z.object({
+  ...auditIndexed,
+  chain: z.literal('pending'),
+  doc: PendingAuditDocSchema,
+});
+export const AuditEntitySchema = z.discriminatedUnion('chain', [LinkedAuditEntitySchema, PendingAuditEntitySchema]);
 
+/** The chain head (last linked seq and its hash) and the verification checkpoint share this shape. */
 export const AuditHeadSchema = z.object({ seq: z.number().int().nonnegative(), hash: z.string() });
 
 // ---- config ----
@@ -293,6 +328,28 @@ export const CatchUpRunSchema = z.object({
   problem: z.string().max(1000).optional(),
 });
 export const OKTA_ERRORS_KEPT = 50;
+export const DashboardSummarySchema = z.object({
+  asOf: iso,
+  byStatus: z.partialRecord(z.enum(GRANT_STATUSES), count),
+  overdueRevocations: count,
+  requestsByDay: z.record(z.string(), z.record(z.string(), count)),
+  denied: z
+    .array(
+      z.object({
+        id: z.string(),
+        issueKey: z.string(),
+        requesterAccountId: z.string(),
+        groupId: z.string(),
+        status: z.enum(GRANT_STATUSES),
+        requestedAt: iso,
+        updatedAt: iso,
+        endedAt: iso.optional(),
+        reason: z.string().max(1000).optional(),
+        reasonCode: z.string().max(200).optional(),
+      }),
+    )
+    .max(SUMMARY_DENIED_KEPT),
+});
 
 const ackBase = { by: z.string(), at: z.string(), upTo: z.string(), count: z.number().int().nonnegative() };
 export const AlertAcksSchema = z.object({

@@ -51,8 +51,34 @@ const EMAIL = /^[^\s@"\\<>()[\],;:]+@[^\s@"\\<>()[\],;:]+\.[^\s@"\\<>()[\],;:]+$
 /** C0 control characters and DEL. */
 const hasControl = (s: string): boolean => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
+/**
+ * Which groups Okta's group rules assign, as last read from `GET /api/v1/groups/rules` (all pages):
+ * group id → the names of the rules that target it. Only targeted groups are kept, so the value stays
+ * small however many rules the org has.
+ */
+export interface RuleListing {
+  fetchedAt: string;
+  targets: Record<string, string[]>;
+}
+
+/**
+ * Where a rule listing outlives one function instance (KVS in production). Forge does not promise a
+ * warm instance, so the in-memory copy alone would save the call only by luck; a storage read is far
+ * cheaper than an Okta call that counts against the org-wide rate limit.
+ */
+export interface RuleListingStore {
+  read(origin: string): Promise<RuleListing | undefined>;
+  write(origin: string, listing: RuleListing): Promise<void>;
+}
+
+/** How old a cached rule listing may be when a grant is checked (issue 11: at most 5 minutes). */
+export const RULE_LISTING_MAX_AGE_MS = 5 * 60_000;
+
 export class OktaDirectory implements Directory {
-  constructor(private readonly client: OktaHttpClient) {}
+  constructor(
+    private readonly client: OktaHttpClient,
+    private readonly ruleStore?: RuleListingStore,
+  ) {}
 
   async findActiveUserByEmail(email: string): Promise<UserLookup> {
     const value = email.trim();
@@ -114,7 +140,7 @@ export class OktaDirectory implements Directory {
     return found;
   }
 
-  async checkGroupEligible(groupId: string): Promise<GroupEligibility> {
+  async checkGroupEligible(groupId: string, options: { rulesMaxAgeMs?: number } = {}): Promise<GroupEligibility> {
     let group: OktaGroup;
     try {
       group = (await this.client.get(`/api/v1/groups/${seg(groupId)}`, oktaGroup)).body;
@@ -136,10 +162,11 @@ export class OktaDirectory implements Directory {
         message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.`,
       };
     }
-    const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${RULES_PAGE}`, oktaGroupRule);
-    const targeting = rules.items.filter((r) => r.actions?.assignUserToGroups?.groupIds?.includes(group.id));
+    // Rules may be read from a listing at most `rulesMaxAgeMs` old; type and roles above and below are live.
+    const listing = await this.ruleListing(options.rulesMaxAgeMs ?? 0);
+    const targeting = listing.targets[group.id] ?? [];
     if (targeting.length > 0) {
-      const names = targeting.map((r) => `"${r.name ?? r.id}"`).join(', ');
+      const names = targeting.map((r) => `"${r}"`).join(', ');
       return {
         ok: false,
         code: 'GROUP.RULE_TARGETED',
@@ -303,6 +330,28 @@ export class OktaDirectory implements Directory {
   }
 
   // ---- helpers ----
+
+  /**
+   * Okta's group rules, from the store when its listing is younger than `maxAgeMs`, else read whole
+   * from Okta and written back. Only the store is used, no copy in this object: the directory lives as
+   * long as a warm instance and is shared by installations with the same connection, and the store is
+   * per installation. A store that fails is skipped, never a reason to refuse or to trust a listing.
+   */
+  private async ruleListing(maxAgeMs: number): Promise<RuleListing> {
+    const now = this.client.nowMs();
+    if (maxAgeMs > 0 && this.ruleStore) {
+      const stored = await this.ruleStore.read(this.client.origin).catch(() => undefined);
+      const age = stored ? now - Date.parse(stored.fetchedAt) : NaN;
+      if (stored && age >= 0 && age <= maxAgeMs) return stored;
+    }
+    const rules = await this.client.getAll(`/api/v1/groups/rules?limit=${RULES_PAGE}`, oktaGroupRule);
+    const targets: Record<string, string[]> = {};
+    for (const r of rules.items)
+      for (const g of r.actions?.assignUserToGroups?.groupIds ?? []) (targets[g] ??= []).push(r.name ?? r.id);
+    const listing = { fetchedAt: new Date(now).toISOString(), targets };
+    await this.ruleStore?.write(this.client.origin, listing).catch(() => undefined);
+    return listing;
+  }
 
   private async findActiveUser(field: 'email' | 'login', value: string): Promise<UserLookup> {
     const search = `profile.${field} eq "${escapeSearchValue(value)}"`;

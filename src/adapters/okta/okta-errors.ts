@@ -13,6 +13,8 @@ export interface OktaErrorDetails {
   status?: number;
   oktaErrorCode?: string;
   retryAfterMs?: number;
+  /** Held back by the client's pacing (nothing sent): see `DirectoryError.details.paced`. */
+  paced?: { spreadMs: number };
   requestId?: string;
 }
 

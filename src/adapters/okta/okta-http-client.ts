@@ -64,6 +64,24 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 100;
 const MAX_JITTER_MS = 1_000;
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+/**
+ * Part of a rate-limit window the client leaves unused: calls from other instances of the app (and
+ * other clients of the org) draw from the same bucket, and their answers are not seen here.
+ */
+const RATE_RESERVE_SHARE = 0.05;
+
+/** What Okta's `X-Rate-Limit-*` headers last said about one bucket, counting our own calls since. */
+interface RateBudget {
+  limit: number;
+  remaining: number;
+  /** Epoch ms at which the window resets, on our clock (Reset is corrected by the answer's `Date`). */
+  resetMs: number;
+  /** Calls held back since this window began, each given its own slot in the windows ahead. */
+  heldBack: number;
+}
+
+/** Okta's rate-limit windows are one minute; the headers give the reset, not the length. */
+const RATE_WINDOW_MS = 60_000;
 
 export class OktaHttpClient {
   readonly origin: string;
@@ -75,6 +93,8 @@ export class OktaHttpClient {
   private readonly timeoutMs: number;
   private readonly random: () => number;
   private readonly secrets = new SecretList();
+  /** Per rate-limit bucket, from the headers of the latest answers (a warm instance keeps them). */
+  private readonly budgets = new Map<string, RateBudget>();
 
   constructor(options: OktaHttpClientOptions) {
     const url = new URL(options.origin);
@@ -173,6 +193,7 @@ export class OktaHttpClient {
       }
       if (method === 'PUT' || method === 'POST') headers['Content-Type'] = 'application/json';
 
+      this.paceOrDefer(method, url);
       let result: { response: Response; text: string };
       try {
         result = await this.fetchWithTimeout(url, { method, headers });
@@ -184,6 +205,7 @@ export class OktaHttpClient {
         throw this.networkError(e, method, url);
       }
       const { response } = result;
+      this.noteRateHeaders(method, url, response);
       const nonce = response.headers.get('dpop-nonce');
       if (nonce) this.oauth?.noteResourceNonce(nonce);
 
@@ -198,6 +220,13 @@ export class OktaHttpClient {
           this.oauth.forgetToken();
           continue;
         }
+      }
+      // A refused proof (Okta answers 400 invalid_dpop_proof; RFC 9449 resource servers 401): once
+      // with a fresh token and proof, in case a key or clock moved; then it is the connection's fault.
+      if (this.oauth && rejectsDpopProof(response, result.text) && !authRetried) {
+        authRetried = true;
+        this.oauth.forgetToken();
+        continue;
       }
       if (response.status >= 200 && response.status < 300) return result;
       throw this.statusError(method, url, response, result.text);
@@ -260,7 +289,8 @@ export class OktaHttpClient {
     return parsed.data;
   }
 
-  private nowMs(): number {
+  /** The client's clock in epoch ms (the directory dates its cached listings with it). */
+  nowMs(): number {
     return Date.parse(this.clock.now());
   }
 
@@ -290,6 +320,15 @@ export class OktaHttpClient {
     const says = summary ? ` Okta said: ${summary}` : '';
     const msg = (m: string) => this.secrets.redact(m);
 
+    if (this.authKind !== 'api-token' && rejectsDpopProof(response, text)) {
+      return new OktaConfigurationError(
+        msg(
+          `Okta rejected the app's DPoP proof for ${where} (HTTP ${status} invalid_dpop_proof).${says} A Jira admin must check that the DPoP setting on the Okta connection tab matches the service app's "Require Demonstrating Proof of Possession" setting in Okta, then test the connection.`,
+        ),
+        details,
+        { cause },
+      );
+    }
     if (status === 401) {
       return new OktaConfigurationError(
         msg(
@@ -359,6 +398,57 @@ export class OktaHttpClient {
     );
   }
 
+  // ---- pacing ----
+
+  /**
+   * Before a call: when the bucket's last known remaining calls are down to the reserve and its window
+   * has not reset, the call is not sent; a transient error asks the caller to come back after the
+   * reset (the queue adds the spread: src/app/backoff.ts), instead of spending a request on a 429.
+   * Otherwise the call is counted against the bucket, so calls in flight together see each other.
+   */
+  private paceOrDefer(method: Method, url: URL): void {
+    const bucket = rateBucketOf(method, url.pathname);
+    const budget = this.budgets.get(bucket);
+    const now = this.nowMs();
+    if (!budget || now >= budget.resetMs) return;
+    const reserve = Math.max(1, Math.ceil(budget.limit * RATE_RESERVE_SHARE));
+    if (budget.remaining <= reserve) {
+      // The n-th call held back gets the n-th slot of the windows ahead, evenly spaced at what the
+      // limit allows, so the backlog arrives at Okta's rate instead of all at the next reset.
+      const perWindow = Math.max(1, budget.limit - reserve);
+      const n = budget.heldBack++;
+      const slotMs = RATE_WINDOW_MS / perWindow;
+      const slot = Math.floor(n / perWindow) * RATE_WINDOW_MS + Math.floor((n % perWindow) * slotMs);
+      throw new OktaTransientError(
+        `The app paused its calls to Okta (${method} ${url.pathname}) to stay within Okta's rate limit; it will try again after the limit resets.`,
+        { retryAfterMs: budget.resetMs - now + slot, paced: { spreadMs: Math.max(1_000, Math.ceil(slotMs)) } },
+      );
+    }
+    budget.remaining -= 1;
+  }
+
+  /** After an answer: the bucket's limit, remaining calls and reset as Okta states them. */
+  private noteRateHeaders(method: Method, url: URL, response: Response): void {
+    const limit = Number(response.headers.get('x-rate-limit-limit'));
+    const remaining = Number(response.headers.get('x-rate-limit-remaining'));
+    if (!response.headers.has('x-rate-limit-remaining') || !Number.isFinite(remaining)) return;
+    const resetMs = this.nowMs() + rateLimitWaitMs(response, this.nowMs());
+    const bucket = rateBucketOf(method, url.pathname);
+    const known = this.budgets.get(bucket);
+    // Answers to calls sent together come back in any order: within one window the lowest count wins.
+    const sameWindow = known && Math.abs(known.resetMs - resetMs) < 1_000;
+    const perWindow = Number.isFinite(limit) && limit > 0 ? limit : (known?.limit ?? remaining);
+    this.budgets.set(bucket, {
+      limit: perWindow,
+      remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining,
+      resetMs,
+      // A new window: the calls already given slots in it are no longer ahead of the next one held back.
+      heldBack: sameWindow
+        ? known.heldBack
+        : Math.max(0, (known?.heldBack ?? 0) - Math.max(1, perWindow - Math.ceil(perWindow * RATE_RESERVE_SHARE))),
+    });
+  }
+
   /** Wait for a 429 (see okta-headers.ts), plus jitter so that retries spread out. */
   private rateLimitWaitMs(response: Response): number {
     return rateLimitWaitMs(response, this.nowMs()) + this.jitter();
@@ -367,6 +457,36 @@ export class OktaHttpClient {
   private jitter(): number {
     return Math.floor(Math.min(Math.max(this.random(), 0), 0.999999) * MAX_JITTER_MS);
   }
+}
+
+/**
+ * Okta refused the DPoP proof of an API call: `invalid_dpop_proof` in the WWW-Authenticate challenge
+ * (RFC 9449 §7.1, with 401) or in an OAuth error body (Okta's error catalog lists it as a 400).
+ */
+function rejectsDpopProof(response: Response, text: string): boolean {
+  if (response.status !== 400 && response.status !== 401) return false;
+  if (parseAuthChallenge(response.headers.get('www-authenticate')).error === 'invalid_dpop_proof') return true;
+  try {
+    return (JSON.parse(text) as { error?: unknown })?.error === 'invalid_dpop_proof';
+  } catch {
+    return false;
+  }
+}
+
+/** Path segments that name a kind of resource; any other segment is an id and does not make its own bucket. */
+const RESOURCE_WORDS = new Set(['api', 'v1', 'users', 'groups', 'rules', 'roles', 'org', 'oauth2', 'token']);
+
+/**
+ * The rate-limit bucket a call draws from, as a key: Okta limits per endpoint (method and path
+ * template), not per resource, so ids are replaced by a placeholder. Two templates Okta may count
+ * together are kept apart here; each learns its own headers, which Okta sends on every answer.
+ */
+export function rateBucketOf(method: string, pathname: string): string {
+  const template = pathname
+    .split('/')
+    .map((seg) => (seg === '' || RESOURCE_WORDS.has(seg) ? seg : '{id}'))
+    .join('/');
+  return `${method} ${template}`;
 }
 
 class TimeoutSignal extends Error {

@@ -15,13 +15,31 @@ import type {
   DashboardView,
 } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
-import type { AlertAck, AlertAcks } from '../ports';
+import {
+  SUMMARY_DENIED_KEPT,
+  type AlertAck,
+  type AlertAcks,
+  type DashboardSummary,
+  type DeniedRequestRecord,
+} from '../ports';
 import { GRANTS_PAUSED_REASON } from '../self-check';
 import { connectionStatus } from './connection';
 import { selfCheckSummary } from './diagnostics';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues' | 'notices'>;
+
+/**
+ * Rows listed per status (the first page of each, in the order shown): one storage request each,
+ * whatever the number of grants (ADR 0022). How many there are in all comes from the summary.
+ */
+export const ROWS_PER_STATUS = 100;
+/**
+ * Requests made since the summary's time read on a render (newest first, at most two pages): they
+ * bring the chart and the denied list up to the minute. More than this in an hour and the chart says
+ * it is partial until the next hourly count.
+ */
+export const RECENT_LIMIT = 200;
 
 /** Requests waiting for approval shown at most (oldest first): one bounded read. */
 export const PENDING_LIMIT = 50;
@@ -33,7 +51,6 @@ export const OVERDUE_GRACE_MS = 5 * MINUTE_MS;
 export const DENIED_LIMIT = 20;
 export const CHART_DAYS = 14;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const MAX_PER_STATUS = 500;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -72,31 +89,68 @@ const UNDELIVERED_SHOWN = 5;
 
 const ORDER: Partial<Record<GrantStatus, number>> = { FAILED: 0, REVOKING: 1, GRANTING: 2, ACTIVE: 3 };
 
+/** Midnight (UTC) of the chart's first day. */
+const chartStart = (nowMs: number) => `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
+
+/**
+ * Every read here is bounded (ADR 0022): the first page of each status listed, the first page of
+ * waiting requests, the requests since the last hourly summary (at most RECENT_LIMIT), and single
+ * records. Totals that would need every grant come from that summary and say how old they are.
+ */
 export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardView>> {
   const now = deps.clock.now();
   const nowMs = Date.parse(now);
-  const chartFrom = `${dayOf(iso(nowMs - (CHART_DAYS - 1) * DAY_MS))}T00:00:00.000Z`;
+  const chartFrom = chartStart(nowMs);
 
-  const [byStatus, allowlist, lastSweep, errors, unmanaged, recent, waiting, policy, connection, catchUp, acks, lost] =
-    await Promise.all([
-      Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.listByStatus(s))),
-      deps.config.getAllowlist(),
-      deps.health.lastSweep(),
-      deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
-      deps.health.unmanagedMembers(),
-      deps.grants.listRequestedBetween(chartFrom, now),
-      deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
-      deps.config.getPolicy(),
-      connectionStatus(deps),
-      deps.health.lastCatchUp(),
-      deps.health.alertAcks(),
-      deps.notices.listUndeliverable(UNDELIVERED_SHOWN),
-    ]);
+  const summaryRead = deps.health
+    .dashboardSummary()
+    // A summary from the future (a clock set back) describes nothing that can be checked: none.
+    .then((s) => (s && Date.parse(s.asOf) <= nowMs ? s : undefined));
+  // Requests after the summary's time, or the whole window when there is none (or it is too old).
+  const recentRead = summaryRead.then((s) =>
+    deps.grants.pageRequestedBetween(
+      s && Date.parse(s.asOf) >= Date.parse(chartFrom) ? iso(Date.parse(s.asOf) + 1) : chartFrom,
+      now,
+      RECENT_LIMIT,
+    ),
+  );
+
+  const [
+    pages,
+    allowlist,
+    lastSweep,
+    errors,
+    unmanaged,
+    summary,
+    recent,
+    waiting,
+    policy,
+    connection,
+    catchUp,
+    acks,
+    lost,
+  ] = await Promise.all([
+    Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.pageByStatus(s, ROWS_PER_STATUS))),
+    deps.config.getAllowlist(),
+    deps.health.lastSweep(),
+    deps.health.oktaErrorsSince(iso(nowMs - DAY_MS)),
+    deps.health.unmanagedMembers(),
+    summaryRead,
+    recentRead,
+    deps.grants.pageByStatus('REQUESTED', PENDING_LIMIT),
+    deps.config.getPolicy(),
+    connectionStatus(deps),
+    deps.health.lastCatchUp(),
+    deps.health.alertAcks(),
+    deps.notices.listUndeliverable(UNDELIVERED_SHOWN),
+  ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   const overdue = (g: Grant) => isOverdue(g, nowMs);
-  const denied = deniedNeedingAdmin(recent, allowlist, policy);
+  // What the summary knew of the window up to its time, then everything requested since.
+  const known = (summary?.denied ?? []).filter((d) => d.requestedAt >= chartFrom);
+  const denied = deniedNeedingAdmin([...recent.grants, ...known], allowlist, policy);
 
-  const shown = byStatus.flatMap((list) => list.slice(0, MAX_PER_STATUS));
+  const shown = pages.flatMap((p) => p.grants);
   const names = await displayNames(deps, [
     ...[...shown, ...waiting.grants, ...denied.grants].map((g) => g.requesterAccountId),
     // Who acknowledged the health cards.
@@ -135,8 +189,9 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     lastSweepAt: lastSweep?.at,
     nextSweepAt: nextSweepMs !== undefined ? iso(nextSweepMs) : undefined,
     sweepLate: nextSweepMs !== undefined && nowMs > nextSweepMs + SWEEP_INTERVAL_MS,
-    // Counted over the full lists, not only the rows shown.
-    overdueRevocations: byStatus.flat().filter(overdue).length,
+    // Fresh, from the pages read: exact unless a page was full and there may be more overdue past it.
+    overdueRevocations: shown.filter(overdue).length,
+    ...(overdueMayBeMore(pages, nowMs) ? { overdueRevocationsMore: true } : {}),
     oktaErrors24h: unacknowledgedErrors(errors, acks).length,
     recentOktaErrors: unacknowledgedErrors(errors, acks)
       .sort((a, b) => b.at.localeCompare(a.at))
@@ -189,8 +244,77 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
       days: CHART_DAYS,
     },
     health,
-    chart: chart(recent, chartFrom, groupName),
+    chart: chart(summary, recent, chartFrom, groupName),
+    listed: {
+      perStatus: ROWS_PER_STATUS,
+      more: DASHBOARD_STATUSES.filter((_, i) => pages[i].more),
+    },
+    ...(summary
+      ? {
+          counts: {
+            asOf: summary.asOf,
+            byStatus: summary.byStatus,
+            overdueRevocations: summary.overdueRevocations,
+          },
+        }
+      : {}),
   });
+}
+
+/**
+ * Could overdue grants lie past a full page? ACTIVE pages come in end-time order, so only if the last
+ * row read is overdue too; a removal's due time is not the index order, so any full page of REVOKING
+ * or FAILED may hide one. GRANTING grants are never overdue.
+ */
+function overdueMayBeMore(pages: ReadonlyArray<{ grants: Grant[]; more: boolean }>, nowMs: number): boolean {
+  return DASHBOARD_STATUSES.some((status, i) => {
+    const { grants, more } = pages[i];
+    if (!more || status === 'GRANTING') return false;
+    return status !== 'ACTIVE' || isOverdue(grants[grants.length - 1], nowMs);
+  });
+}
+
+/**
+ * The dashboard's counts that would need every grant, counted by the hourly run and stored as one
+ * record (ADR 0022): grants per listed status, overdue removals, requests per day and group, and the
+ * newest denied request per requester and group. Full reads, paid once an hour instead of per render.
+ */
+export async function refreshDashboardSummary(
+  deps: Pick<AppDeps, 'clock' | 'grants' | 'health'>,
+): Promise<DashboardSummary> {
+  const asOf = deps.clock.now();
+  const nowMs = Date.parse(asOf);
+  const statuses: GrantStatus[] = [...DASHBOARD_STATUSES, 'REQUESTED'];
+  const lists = await Promise.all(statuses.map((s) => deps.grants.listByStatus(s)));
+  const recent = await deps.grants.listRequestedBetween(chartStart(nowMs), asOf);
+  const requestsByDay: Record<string, Record<string, number>> = {};
+  for (const g of recent) {
+    if (g.status === 'DENIED') continue;
+    const day = (requestsByDay[dayOf(g.requestedAt)] ??= {});
+    day[g.groupId] = (day[g.groupId] ?? 0) + 1;
+  }
+  const summary: DashboardSummary = {
+    asOf,
+    byStatus: Object.fromEntries(statuses.map((s, i) => [s, lists[i].length])),
+    overdueRevocations: lists.flat().filter((g) => isOverdue(g, nowMs)).length,
+    requestsByDay,
+    denied: newestDeniedForAdmin(recent)
+      .slice(0, SUMMARY_DENIED_KEPT)
+      .map((g) => ({
+        id: g.id,
+        issueKey: g.issueKey,
+        requesterAccountId: g.requesterAccountId,
+        groupId: g.groupId,
+        status: g.status,
+        requestedAt: g.requestedAt,
+        updatedAt: g.updatedAt,
+        ...(g.endedAt ? { endedAt: g.endedAt } : {}),
+        ...(g.reason ? { reason: g.reason } : {}),
+        ...(g.reasonCode ? { reasonCode: g.reasonCode } : {}),
+      })),
+  };
+  await deps.health.recordDashboardSummary(summary);
+  return summary;
 }
 
 /** Okta errors recorded after the last acknowledgement (those at or before it were acknowledged). */
@@ -282,31 +406,44 @@ const ADMIN_ACTIONS: Record<
 type Fixed = 'mapped' | 'allowlisted';
 
 /**
- * The chart's read (every request of the last CHART_DAYS days, one indexed range query) already holds
- * them: no further storage read. Newest first, one per requester and group, without those fixed since
- * or replaced by a later request of the same person for the same group; at most DENIED_LIMIT.
+ * Newest first, one per requester and group: their newest request, kept when it was denied for a
+ * reason an admin must fix (a later request of the same person for the same group replaces it).
  */
-function deniedNeedingAdmin(
-  recent: readonly Grant[],
-  allowlist: readonly GroupPolicy[],
-  policy: PolicySettings,
-): { grants: Grant[]; more: boolean } {
+function newestDeniedForAdmin<T extends DeniedRequestRecord>(recent: readonly T[]): T[] {
   const seen = new Set<string>();
-  const found: Grant[] = [];
+  const found: T[] = [];
   for (const g of [...recent].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))) {
     const key = `${g.requesterAccountId} ${g.groupId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const what = g.status === 'DENIED' && g.reasonCode ? ADMIN_ACTIONS[g.reasonCode] : undefined;
-    if (!what) continue;
-    if (what.fixed === 'mapped' && policy.requesterMapping[g.requesterAccountId]) continue;
-    if (what.fixed === 'allowlisted' && allowlist.some((p) => p.groupId === g.groupId)) continue;
-    found.push(g);
+    if (g.status === 'DENIED' && g.reasonCode && ADMIN_ACTIONS[g.reasonCode]) found.push(g);
   }
+  return found;
+}
+
+/**
+ * Built from the requests since the summary plus the summary's newest denial per requester and group
+ * before it (no other storage read): without those fixed since, at most DENIED_LIMIT.
+ */
+function deniedNeedingAdmin(
+  recent: readonly DeniedRequestRecord[],
+  allowlist: readonly GroupPolicy[],
+  policy: PolicySettings,
+): { grants: DeniedRequestRecord[]; more: boolean } {
+  const found = newestDeniedForAdmin(recent).filter((g) => {
+    const what = ADMIN_ACTIONS[g.reasonCode!];
+    if (what.fixed === 'mapped' && policy.requesterMapping[g.requesterAccountId]) return false;
+    if (what.fixed === 'allowlisted' && allowlist.some((p) => p.groupId === g.groupId)) return false;
+    return true;
+  });
   return { grants: found.slice(0, DENIED_LIMIT), more: found.length > DENIED_LIMIT };
 }
 
-function deniedRow(g: Grant, groupName: Map<string, string>, names: Map<string, string>): DashboardDeniedRequest {
+function deniedRow(
+  g: DeniedRequestRecord,
+  groupName: Map<string, string>,
+  names: Map<string, string>,
+): DashboardDeniedRequest {
   const what = ADMIN_ACTIONS[g.reasonCode!];
   const who = names.get(g.requesterAccountId) ?? g.requesterAccountId;
   const group = groupName.get(g.groupId) ?? g.groupId;
@@ -375,21 +512,33 @@ function pendingRow(
   };
 }
 
-/** Requests per day (UTC) and group; denied requests are not grants and are left out. */
-function chart(grants: Grant[], fromIso: string, groupName: Map<string, string>): DashboardChart {
+/**
+ * Requests per day (UTC) and group; denied requests are not grants and are left out. The summary's
+ * counts up to its time, plus the requests read since; without a summary, the requests read are all.
+ */
+function chart(
+  summary: DashboardSummary | undefined,
+  recent: { grants: Grant[]; more: boolean },
+  fromIso: string,
+  groupName: Map<string, string>,
+): DashboardChart {
   const start = Date.parse(fromIso);
   const days = Array.from({ length: CHART_DAYS }, (_, i) => dayOf(iso(start + i * DAY_MS)));
   const index = new Map(days.map((d, i) => [d, i]));
   const series = new Map<string, number[]>();
-  for (const g of grants) {
-    if (g.status === 'DENIED') continue;
-    const i = index.get(dayOf(g.requestedAt));
-    if (i === undefined) continue;
-    if (!series.has(g.groupId)) series.set(g.groupId, new Array(CHART_DAYS).fill(0));
-    series.get(g.groupId)![i]++;
-  }
+  const add = (day: string, groupId: string, n: number) => {
+    const i = index.get(day);
+    if (i === undefined || n === 0) return;
+    if (!series.has(groupId)) series.set(groupId, new Array(CHART_DAYS).fill(0));
+    series.get(groupId)![i] += n;
+  };
+  for (const [day, byGroup] of Object.entries(summary?.requestsByDay ?? {}))
+    for (const [groupId, n] of Object.entries(byGroup)) add(day, groupId, n);
+  for (const g of recent.grants) if (g.status !== 'DENIED') add(dayOf(g.requestedAt), g.groupId, 1);
   return {
     days,
+    ...(summary ? { asOf: summary.asOf } : {}),
+    complete: !recent.more,
     series: [...series.entries()]
       .map(([groupId, counts]) => ({ groupId, groupName: groupName.get(groupId) ?? groupId, counts }))
       .sort((a, b) => a.groupName.localeCompare(b.groupName)),

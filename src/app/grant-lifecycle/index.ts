@@ -5,3 +5,4 @@
  */
 export { commit, recordRequest, retryOnStale } from './write';
 export { takeBackMembership } from './take-back-membership';
+export { mirroredToIssueProperty, repairIssueProperties, writeIssueProperty } from './issue-property';

@@ -234,7 +234,8 @@ export function nextStep(grant: Grant, policy: PolicySettings): string | undefin
 // ---------------------------------------------------------------- history and other grants
 
 async function historyOf(deps: PanelDeps, grantId: string, names: NameBook): Promise<HistoryEntryDto[]> {
-  const entries = (await deps.audit.listByGrant(grantId)).sort((a, b) => a.seq - b.seq).slice(-HISTORY_LIMIT);
+  // Chain order, then entries not yet sequenced (ADR 0019), as listByGrant returns them.
+  const entries = (await deps.audit.listByGrant(grantId)).slice(-HISTORY_LIMIT);
   const actors = await Promise.all(entries.map((e) => names.person(e.actor)));
   return entries.map((e, i) => ({
     seq: e.seq,

@@ -82,6 +82,11 @@ export interface GrantStore {
   pageByStatusFrom(status: GrantStatus, limit: number, cursor?: string): Promise<GrantPage>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
+  /**
+   * At most `limit` grants requested between `fromIso` and `toIso` (both included), newest request
+   * first; `more` when there were more. Reads ceil(limit / 100) pages at most.
+   */
+  pageRequestedBetween(fromIso: string, toIso: string, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
 }
 
 /** One list of audit actions, in src/shared because both UIs label them (AUDIT_ACTIONS, AUDIT_ACTION_LABELS). */
@@ -100,11 +105,20 @@ export interface AuditEntryInput {
   oktaRequestId?: string;
 }
 
+/**
+ * An entry as read back. Writers store it pending (no number yet); the sequencer links it into the
+ * hash chain later (ADR 0019). A pending entry reads as `pending: true` with seq 0 and empty hashes.
+ */
 export interface AuditEntry extends AuditEntryInput {
   seq: number;
   prevHash: string;
   hash: string;
+  pending?: true;
 }
+
+export type AuditVerifyResult =
+  /** `more`: the call stopped at its budget with `count` of `head` entries verified (checkpoint stored). */
+  { ok: true; count: number; more?: { head: number } } | { ok: false; brokenAt: number };
 
 export interface AuditQuery {
   from?: string;
@@ -130,12 +144,19 @@ export class StaleCursorError extends Error {
 }
 
 export interface AuditLog {
-  /** Append-only and hash-chained; safe under concurrent writers. */
+  /** Append-only: written pending without contention, hash-chained later by the sequencer. */
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   listByGrant(grantId: string): Promise<AuditEntry[]>;
   query(q: AuditQuery): Promise<{ entries: AuditEntry[]; cursor?: string }>;
-  /** Recomputes the chain; returns the first broken seq, if any. */
-  verify(): Promise<{ ok: true; count: number } | { ok: false; brokenAt: number }>;
+  /**
+   * Recomputes the chain from the stored checkpoint (or from entry 1 with `restart`), a bounded number
+   * of entries per call; returns the first broken seq, if any.
+   */
+  verify(opts?: { restart?: boolean }): Promise<AuditVerifyResult>;
+  /** The sequencer: links pending entries into the chain in order. Run only as its queue work (limit 1). */
+  sequence(): Promise<{ linked: number; transactions: number }>;
+  /** Asks for a sequencer run; `force` skips the "already scheduled" marker (the sweep's backstop). */
+  requestSequencing(opts?: { force?: boolean }): Promise<void>;
 }
 
 export type OktaAuth = { method: 'api-token' } | { method: 'oauth'; clientId: string; keyId?: string };
@@ -180,6 +201,9 @@ export interface HealthStore {
   /** The last hourly intake catch-up: what it found, recorded and could not do. */
   recordCatchUp(run: CatchUpRun): Promise<void>;
   lastCatchUp(): Promise<CatchUpRun | undefined>;
+  /** The dashboard's counts as of the last hourly run (ADR 0022); a later one replaces it. */
+  recordDashboardSummary(summary: DashboardSummary): Promise<void>;
+  dashboardSummary(): Promise<DashboardSummary | undefined>;
   /** Okta rejects the app's credentials: the breaker for the whole installation, if open. */
   oktaBreaker(): Promise<OktaBreaker | undefined>;
   /** Opens it; false when it was open already (the first opening is kept). */
@@ -230,6 +254,33 @@ export interface ConnectionCheck {
  * run tries again); `more`: it stopped at its bound and left the rest to the next run; `problem`: what
  * went wrong, for an admin (the search failing, or the first failure of an issue).
  */
+/**
+ * What the dashboard cannot read on every render without reading every grant (ADR 0022): counted by
+ * the hourly run and read as one record, shown with its time.
+ */
+export interface DashboardSummary {
+  asOf: string;
+  /** Grants per status the dashboard lists (and REQUESTED), as of `asOf`. */
+  byStatus: Partial<Record<GrantStatus, number>>;
+  overdueRevocations: number;
+  /** Requests per UTC day (YYYY-MM-DD) and group id requested at or before `asOf`; denied ones left out. */
+  requestsByDay: Record<string, Record<string, number>>;
+  /**
+   * Per requester and group, their newest request of the chart window when it was DENIED with a
+   * reason code (newest first, bounded): what the denied list is built from, with the requests since.
+   */
+  denied: DeniedRequestRecord[];
+}
+
+/** Denied requests the summary keeps (newest first): a bound on the record's size. */
+export const SUMMARY_DENIED_KEPT = 100;
+
+export type DeniedRequestRecord = Pick<
+  Grant,
+  'id' | 'issueKey' | 'requesterAccountId' | 'groupId' | 'status' | 'requestedAt' | 'updatedAt'
+> &
+  Partial<Pick<Grant, 'endedAt' | 'reason' | 'reasonCode'>>;
+
 export interface CatchUpRun {
   at: string;
   examined: number;
@@ -298,7 +349,17 @@ export class DirectoryError extends Error {
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,
-    readonly details: { status?: number; oktaErrorCode?: string; retryAfterMs?: number; requestId?: string } = {},
+    readonly details: {
+      status?: number;
+      oktaErrorCode?: string;
+      retryAfterMs?: number;
+      /**
+       * Set when nothing was sent: the client held the call back to stay within Okta's rate limit and
+       * gave it a slot `retryAfterMs` ahead; the retry is spread over `spreadMs` after that (not a failure).
+       */
+      paced?: { spreadMs: number };
+      requestId?: string;
+    } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -352,7 +413,12 @@ export interface Directory {
    * has is simply absent from the answer.
    */
   findUsersByLogins(logins: readonly string[]): Promise<DirectoryPerson[]>;
-  checkGroupEligible(groupId: string): Promise<GroupEligibility>;
+  /**
+   * Type, group rules and admin roles, as Okta answers now. `rulesMaxAgeMs` lets the rule check use
+   * a listing of Okta's group rules read at most that long ago (default 0: read live); the group's type
+   * and roles are always read live.
+   */
+  checkGroupEligible(groupId: string, options?: { rulesMaxAgeMs?: number }): Promise<GroupEligibility>;
   searchGroups(query: string): Promise<DirectoryGroup[]>;
   isMember(userId: string, groupId: string): Promise<boolean>;
   listMemberIds(groupId: string): Promise<string[]>;
@@ -442,6 +508,14 @@ export interface IssueTracker {
    * value again changes nothing. 'issue-gone' when the issue was deleted or is not visible to the app.
    */
   setIssueProperty(issueKeyOrId: string, propertyKey: string, value: unknown): Promise<'set' | 'issue-gone'>;
+  /**
+   * Request issues whose indexed access property says one of `statuses` (at most `limit`), each with
+   * the property as Jira holds it and the grant it names. Jira's index is eventually consistent.
+   */
+  searchAccessProperties(
+    statuses: readonly string[],
+    limit: number,
+  ): Promise<Array<{ issueId: string; grantId?: string; property: unknown }>>;
   /** 'unavailable' when no transition with that name is possible from the current status. */
   transition(issueKey: string, transitionName: string): Promise<'done' | 'unavailable'>;
 }

@@ -627,8 +627,9 @@ function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
             { key: 'what', content: 'What' },
           ],
         }}
-        rows={rows.map((r) => ({
-          key: String(r.seq),
+        rows={rows.map((r, i) => ({
+          // seq is 0 for entries not yet sequenced (ADR 0019): the position keeps keys unique.
+          key: r.seq > 0 ? String(r.seq) : `pending-${i}`,
           cells: [
             { key: 'at', content: formatWhen(r.at, tz) },
             { key: 'who', content: r.actor.displayName },

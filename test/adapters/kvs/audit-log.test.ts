@@ -1,5 +1,6 @@
-import { kvs } from '@forge/kvs';
-import { KvsAuditLog, GENESIS_HASH } from '../../../src/adapters/kvs/audit-log';
+import { Filter, FilterConditions, kvs } from '@forge/kvs';
+import { KvsAuditLog, GENESIS_HASH, VERIFY_PER_CALL } from '../../../src/adapters/kvs/audit-log';
+import { installForgeRuntime, jsonResponse } from '../../../sandbox/runtime';
 import type { AuditEntryInput } from '../../../src/app/ports';
 import { installKvs, type KvsHarness } from '../../support/kvs-runtime';
 
@@ -22,53 +23,88 @@ const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
   ...over,
 });
 
+const linkedKeys = () =>
+  h.emulator
+    .entity('audit')
+    .filter((e) => !e.key.startsWith('audit-p-'))
+    .map((e) => e.key);
+const pendingKeys = () =>
+  h.emulator
+    .entity('audit')
+    .filter((e) => e.key.startsWith('audit-p-'))
+    .map((e) => e.key);
+
 describe('KvsAuditLog', () => {
-  it('appends a hash chain starting at seq 1 under zero-padded keys', async () => {
+  it('writes entries pending; the sequencer links them into a hash chain at seq 1.. under zero-padded keys', async () => {
     const a = await log.append(entry());
     const b = await log.append(entry({ action: 'ACTIVE' }));
-    expect(a).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
-    expect(b).toMatchObject({ seq: 2, prevHash: a.hash });
-    expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(h.emulator.entity('audit').map((e) => e.key)).toEqual(['audit-000000000001', 'audit-000000000002']);
+    expect(a).toMatchObject({ pending: true, seq: 0 });
+    expect(b).toMatchObject({ pending: true, seq: 0 });
+    expect(pendingKeys()).toHaveLength(2);
+    expect(linkedKeys()).toEqual([]);
+    // Pending entries are listed already (newest first; same instant: later written first), flagged.
+    expect((await log.query({})).entries.map((e) => [e.action, e.pending])).toEqual([
+      ['ACTIVE', true],
+      ['REQUESTED', true],
+    ]);
+
+    expect(await log.sequence()).toEqual({ linked: 2, transactions: 1 });
+    expect(pendingKeys()).toEqual([]);
+    expect(linkedKeys()).toEqual(['audit-000000000001', 'audit-000000000002']);
+    const [first, second] = await log.listByGrant('grant-1');
+    expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, action: 'REQUESTED' });
+    expect(second).toMatchObject({ seq: 2, prevHash: first.hash, action: 'ACTIVE' });
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.pending).toBeUndefined();
     expect(await log.verify()).toEqual({ ok: true, count: 2 });
+    // A second run finds nothing to do and writes nothing.
+    h.emulator.requests.length = 0;
+    expect(await log.sequence()).toEqual({ linked: 0, transactions: 0 });
+    expect(h.emulator.requests.filter((r) => r.path === '/api/v1/transaction')).toEqual([]);
   });
 
-  it('ten concurrent appenders get seq 1..10 with a valid chain', async () => {
-    const out = await Promise.all(Array.from({ length: 10 }, (_, i) => log.append(entry({ detail: `writer ${i}` }))));
-    expect(out.map((e) => e.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(new Set(out.map((e) => e.detail)).size).toBe(10);
+  it('ten concurrent writers never conflict: one write each, then linked 1..10 with a valid chain', async () => {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => log.append(entry({ detail: `writer ${i}` }))));
+    const sets = h.emulator.requests.filter((r) => r.path === '/api/v1/entity/set');
+    expect(sets).toHaveLength(10);
+    await log.sequence();
+    const chain = await log.listByGrant('grant-1');
+    expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(new Set(chain.map((e) => e.detail)).size).toBe(10);
     expect(await log.verify()).toEqual({ ok: true, count: 10 });
-    // They really did collide: some FAIL_IF_EXISTS writes were refused and retried.
-    const creates = h.emulator.requests.filter((r) => r.path === '/api/v1/entity/set');
-    expect(creates.length).toBeGreaterThan(10);
   });
 
-  it('a crash after the entry but before the head hint does not break the chain', async () => {
-    await log.append(entry());
-    await log.append(entry());
-    // Simulate the crash: the hint still says seq 1 although entry 2 was written.
-    await kvs.set('audit-head', { seq: 1, hash: (h.emulator.entity('audit')[0].value.doc as { hash: string }).hash });
-    const third = await log.append(entry({ detail: 'after crash' }));
-    expect(third.seq).toBe(3);
-    expect(await log.verify()).toEqual({ ok: true, count: 3 });
-    // And with no hint at all (lost entirely):
-    await kvs.delete('audit-head');
-    expect((await log.append(entry())).seq).toBe(4);
-    expect(await log.verify()).toEqual({ ok: true, count: 4 });
+  it('orders by `at`, then the order one writer wrote in, whatever order they were written', async () => {
+    await log.append(entry({ at: '2026-11-22T09:00:02.000Z', detail: 'c' }));
+    await log.append(entry({ at: '2026-11-22T09:00:01.000Z', detail: 'a' }));
+    await log.append(entry({ at: '2026-11-22T09:00:01.000Z', detail: 'b' }));
+    await log.sequence();
+    expect((await log.listByGrant('grant-1')).map((e) => e.detail)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('links in batches that fit a transaction (25 operations)', async () => {
+    for (let i = 0; i < 30; i++) await log.append(entry({ detail: `e${i}` }));
+    h.emulator.requests.length = 0;
+    expect(await log.sequence()).toEqual({ linked: 30, transactions: 3 });
+    const txs = h.emulator.requests.filter((r) => r.path === '/api/v1/transaction');
+    expect(txs).toHaveLength(3);
+    expect(await log.verify()).toEqual({ ok: true, count: 30 });
   });
 
   it('verify reads the chain in batches, not one request per entry', async () => {
-    for (let i = 0; i < 60; i++) await log.append(entry({ detail: `step ${i}` }));
-    const before = h.emulator.requests.length;
+    for (let i = 0; i < 60; i++) await log.append(entry({ detail: `e${i}` }));
+    await log.sequence();
+    h.emulator.requests.length = 0;
     expect(await log.verify()).toEqual({ ok: true, count: 60 });
-    // 60 entries: 3 batch reads (25 + 25 + 10) plus the head hint and one probe past the end.
-    expect(h.emulator.requests.length - before).toBeLessThanOrEqual(5);
+    const reads = h.emulator.requests.filter((r) => r.path.includes('/get'));
+    expect(reads.length).toBeLessThanOrEqual(10);
   });
 
   it('verify detects an entry edited in storage', async () => {
-    for (let i = 0; i < 3; i++) await log.append(entry({ detail: `d${i}` }));
-    const [, second] = h.emulator.entity('audit');
-    const tampered = { ...second.value, doc: { ...(second.value.doc as object), detail: 'nothing to see' } };
+    for (let i = 0; i < 3; i++) await log.append(entry({ detail: `e${i}` }));
+    await log.sequence();
+    const second = h.emulator.entity('audit').find((e) => e.key === 'audit-000000000002')!;
+    const tampered = { ...second.value, doc: { ...(second.value.doc as object), detail: 'edited' } };
     expect(
       h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: second.key, value: tampered }).status,
     ).toBe(204);
@@ -76,12 +112,13 @@ describe('KvsAuditLog', () => {
   });
 
   it('verify detects an edited indexed attribute and a deleted entry', async () => {
-    for (let i = 0; i < 3; i++) await log.append(entry());
-    const [first] = h.emulator.entity('audit');
+    for (let i = 0; i < 3; i++) await log.append(entry({ detail: `e${i}` }));
+    await log.sequence();
+    const first = h.emulator.entity('audit').find((e) => e.key === 'audit-000000000001')!;
     h.emulator.handle('/api/v1/entity/set', {
       entityName: 'audit',
       key: first.key,
-      value: { ...first.value, action: 'APPROVED' },
+      value: { ...first.value, groupId: 'g-other' },
     });
     expect(await log.verify()).toEqual({ ok: false, brokenAt: 1 });
     h.emulator.handle('/api/v1/entity/set', { entityName: 'audit', key: first.key, value: first.value });
@@ -90,14 +127,17 @@ describe('KvsAuditLog', () => {
     expect(await log.verify()).toEqual({ ok: false, brokenAt: 3 });
   });
 
-  it("listByGrant returns one grant's entries in seq order", async () => {
+  it("listByGrant returns one grant's entries in chain order, then its pending ones", async () => {
     await log.append(entry({ grantId: 'grant-1', action: 'REQUESTED' }));
     await log.append(entry({ grantId: 'grant-2' }));
     await log.append(entry({ grantId: 'grant-1', action: 'ACTIVE' }));
     await log.append(entry({ grantId: undefined, action: 'CONFIG_CHANGED' }));
-    expect((await log.listByGrant('grant-1')).map((e) => [e.seq, e.action])).toEqual([
-      [1, 'REQUESTED'],
-      [3, 'ACTIVE'],
+    await log.sequence();
+    await log.append(entry({ grantId: 'grant-1', action: 'ENDED' }));
+    expect((await log.listByGrant('grant-1')).map((e) => [e.seq, e.action, e.pending ?? false])).toEqual([
+      [1, 'REQUESTED', false],
+      [3, 'ACTIVE', false],
+      [0, 'ENDED', true],
     ]);
   });
 
@@ -111,6 +151,7 @@ describe('KvsAuditLog', () => {
         { at: '2026-11-24T10:00:00.000Z', requesterAccountId: 'acc-a', groupId: 'g1', issueKey: 'ACC-1' },
       ];
       for (const r of rows) await log.append(entry(r));
+      await log.sequence();
       h.emulator.requests.length = 0;
     });
     const seqs = (r: { entries: Array<{ seq: number }> }) => r.entries.map((e) => e.seq);
@@ -149,5 +190,108 @@ describe('KvsAuditLog', () => {
       expect(seqs(second)).toEqual([1]);
       expect(second.cursor).toBeUndefined();
     });
+  });
+
+  describe('failure cases (ADR 0019)', () => {
+    /** Routes KVS requests through `hook`, which may throw before or after the emulator answers. */
+    function intercept(hook: (path: string, phase: 'before' | 'after') => void | Promise<void>) {
+      h.runtime.uninstall();
+      h.runtime = installForgeRuntime(async (_target, p, init) => {
+        const body = typeof init.body === 'string' && init.body.length > 0 ? JSON.parse(init.body) : undefined;
+        await hook(p, 'before');
+        const r = h.emulator.handle(p, body);
+        hook(p, 'after');
+        return jsonResponse(r.status, r.body);
+      });
+    }
+
+    it('a sequencer that crashes mid-run leaves whole transactions only; the rerun links the rest once', async () => {
+      for (let i = 0; i < 30; i++) await log.append(entry({ detail: `e${i}` }));
+      let txs = 0;
+      // The process dies right after its second transaction reached the store (the answer is lost).
+      intercept((p, phase) => {
+        if (p === '/api/v1/transaction' && phase === 'after' && ++txs === 2) throw new Error('crash');
+      });
+      await expect(log.sequence()).rejects.toThrow('crash');
+      expect(linkedKeys()).toHaveLength(24);
+      expect(pendingKeys()).toHaveLength(6);
+      expect(await log.verify()).toEqual({ ok: true, count: 24 });
+      // And one that dies before its transaction reaches the store changes nothing.
+      intercept((p, phase) => {
+        if (p === '/api/v1/transaction' && phase === 'before') throw new Error('crash');
+      });
+      await expect(log.sequence()).rejects.toThrow('crash');
+      expect(linkedKeys()).toHaveLength(24);
+      intercept(() => undefined);
+      expect(await log.sequence()).toEqual({ linked: 6, transactions: 1 });
+      const details = (await log.listByGrant('grant-1')).map((e) => e.detail);
+      expect(details).toHaveLength(30);
+      expect(new Set(details).size).toBe(30);
+      expect(await log.verify()).toEqual({ ok: true, count: 30 });
+    });
+
+    it('two sequencers at once (despite the limit): the head condition makes one lose harmlessly', async () => {
+      for (let i = 0; i < 20; i++) await log.append(entry({ detail: `e${i}` }));
+      // Both read the head and the same pending entries before either writes: the first transaction
+      // waits until the second run has read its batch too.
+      let reads = 0;
+      let bothRead!: () => void;
+      const gate = new Promise<void>((resolve) => (bothRead = resolve));
+      intercept(async (p, phase) => {
+        if (p === '/api/v1/batch/get' && phase === 'after' && ++reads === 2) bothRead();
+        if (p === '/api/v1/transaction' && phase === 'before') await gate;
+      });
+      const runs = await Promise.all([log.sequence(), log.sequence()]);
+      expect(runs[0].linked + runs[1].linked).toBe(20);
+      const refused = h.emulator.requests.filter((r) => r.path === '/api/v1/transaction').length;
+      expect(refused).toBeGreaterThan(runs[0].transactions + runs[1].transactions); // they did collide
+      expect((await log.listByGrant('grant-1')).map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await log.verify()).toEqual({ ok: true, count: 20 });
+    });
+
+    it("an entry whose writer's transaction was refused never appears", async () => {
+      const prepared = log.prepare([entry({ detail: 'never' })]);
+      const tx = prepared.addTo(kvs.transact()).set(
+        'no-such-entity-key',
+        { version: 1 },
+        {
+          entityName: 'grant',
+          conditions: new Filter<{ version: number }>().and('version', FilterConditions.equalTo(7)),
+        },
+      );
+      await expect(tx.execute()).rejects.toBeDefined();
+      await log.sequence();
+      expect(h.emulator.entity('audit')).toEqual([]);
+      expect(await log.verify()).toEqual({ ok: true, count: 0 });
+    });
+
+    it('verification continues from its checkpoint, a bounded number of entries per call', async () => {
+      for (let i = 0; i < 40; i++) await log.append(entry({ detail: `e${i}` }));
+      await log.sequence();
+      expect(await log.verify()).toEqual({ ok: true, count: 40 });
+      for (let i = 0; i < 5; i++) await log.append(entry({ detail: `later${i}` }));
+      await log.sequence();
+      h.emulator.requests.length = 0;
+      expect(await log.verify()).toEqual({ ok: true, count: 45 });
+      // The new entries from the checkpoint, plus the rolling re-walk of the old ones.
+      const batchGets = h.emulator.requests.filter((r) => r.path === '/api/v1/batch/get');
+      expect(batchGets.map((r) => (r.body as unknown[]).length)).toEqual([5, 25, 15]);
+    });
+  });
+
+  it('verifying a long trail takes bounded calls: each reads at most VERIFY_PER_CALL entries, and the next continues', async () => {
+    const n = VERIFY_PER_CALL + 500;
+    for (let i = 0; i < n; i++) await log.append(entry({ detail: `e${i}` }));
+    // A run links at most 100 transactions (1,200 entries); what is left goes to the next run.
+    expect(await log.sequence()).toEqual({ linked: 1_200, transactions: 100 });
+    while ((await log.sequence()).linked > 0);
+    h.emulator.requests.length = 0;
+    expect(await log.verify()).toEqual({ ok: true, count: VERIFY_PER_CALL, more: { head: n } });
+    // 100 batch reads of 25 (new entries first, the rolling re-walk with the rest) plus a few single
+    // reads and checkpoint writes: about 11 s at 100 ms per request, inside a 25 s resolver call.
+    expect(h.emulator.requests.length).toBeLessThanOrEqual(VERIFY_PER_CALL / 25 + 10);
+    h.emulator.requests.length = 0;
+    expect(await log.verify()).toEqual({ ok: true, count: n });
+    expect(h.emulator.requests.length).toBeLessThanOrEqual(VERIFY_PER_CALL / 25 + 10);
   });
 });

@@ -72,6 +72,29 @@ describe('KvsHealthStore', () => {
     expect(await health.lastCatchUp()).toEqual({ ...run, at: '2026-11-22T11:00:00.000Z', failed: 0 });
   });
 
+  it('keeps the last dashboard summary, its denied reasons cut to 1,000 characters', async () => {
+    expect(await health.dashboardSummary()).toBeUndefined();
+    const denied = {
+      id: 'g1',
+      issueKey: 'OPS-1',
+      requesterAccountId: 'acc-1',
+      groupId: 'g',
+      status: 'DENIED' as const,
+      requestedAt: '2026-11-22T09:00:00.000Z',
+      updatedAt: '2026-11-22T09:00:01.000Z',
+      reasonCode: 'USER.NOT_FOUND',
+    };
+    const summary = {
+      asOf: '2026-11-22T10:00:00.000Z',
+      byStatus: { ACTIVE: 50_000, FAILED: 2 },
+      overdueRevocations: 3,
+      requestsByDay: { '2026-11-22': { g: 7 } },
+      denied: [{ ...denied, reason: 'y'.repeat(2000) }],
+    };
+    await health.recordDashboardSummary(summary);
+    expect(await health.dashboardSummary()).toEqual({ ...summary, denied: [{ ...denied, reason: 'y'.repeat(1000) }] });
+  });
+
   it('keeps only the newest 50 Okta errors and filters by time', async () => {
     const base = Date.parse('2026-11-22T00:00:00.000Z');
     for (let i = 0; i < 60; i++) await health.recordOktaError(new Date(base + i * 60_000).toISOString(), `e${i}`);

@@ -77,7 +77,7 @@ describe.each(ANSWERS)('conflicts answered with %s', (_name, answers) => {
     ]);
   });
 
-  it('audit: a step and a concurrent append race for the next number; the loser retries on the new head and the chain verifies', async () => {
+  it('audit: a step and concurrent appends write pending entries without a race; the sequencer links all and the chain verifies', async () => {
     const audit = new KvsAuditLog();
     const store = new KvsGrantStore(audit);
     const g = makeGrant({ version: 1 });
@@ -88,6 +88,7 @@ describe.each(ANSWERS)('conflicts answered with %s', (_name, answers) => {
       audit.append({ at, action: 'VIEWED', actor: 'acc-y', detail: 'concurrent' }),
     ]);
     expect(h.emulator.entity('audit')).toHaveLength(3);
+    await audit.sequence();
     expect(await audit.verify()).toEqual({ ok: true, count: 3 });
   });
 
@@ -118,18 +119,16 @@ describe('a refusal that is not a conflict is never taken for one', () => {
     expect(h.emulator.entity('audit')).toEqual([]);
   });
 
-  it('if Forge failed every condition on a missing item, a step with audit entries fails loudly (no retry loop, no StaleGrantError, nothing written)', async () => {
+  it('if Forge failed every condition on a missing item, a step with audit entries still commits and is sequenced: no write conditions on a missing item (ADR 0019)', async () => {
     h.emulator.conditionsOnMissingItems = 'fail';
-    const store = new KvsGrantStore();
+    const audit = new KvsAuditLog();
+    const store = new KvsGrantStore(audit);
     const g = makeGrant({ version: 1 });
     await store.create(g);
-    const step = store.update({ ...g, status: 'REVOKING' as const, updatedAt: at, version: 2 }, [
-      entry(g.id, 'REVOKE_STARTED'),
-    ]);
-    await expect(step).rejects.toMatchObject({ code: REPORTED_CONFLICT_ANSWERS.conditionFailed.code });
-    await expect(step).rejects.not.toBeInstanceOf(StaleGrantError);
-    expect(await store.get(g.id)).toEqual(g);
-    expect(h.emulator.entity('audit')).toEqual([]);
-    expect(h.emulator.requests.filter((r) => r.path === '/api/v1/transaction')).toHaveLength(1);
+    const next = { ...g, status: 'REVOKING' as const, updatedAt: at, version: 2 };
+    await store.update(next, [entry(g.id, 'REVOKE_STARTED')]);
+    expect(await store.get(g.id)).toEqual(next);
+    expect(await audit.sequence()).toEqual({ linked: 1, transactions: 1 });
+    expect(await audit.verify()).toEqual({ ok: true, count: 1 });
   });
 });

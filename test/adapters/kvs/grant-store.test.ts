@@ -43,7 +43,7 @@ describe('KvsGrantStore', () => {
     expect(await store.get(g.id)).toEqual(next);
   });
 
-  it('writes a step and its audit entries atomically: a stale step leaves no entry, a race for the chain is retried', async () => {
+  it('writes a step and its audit entries atomically (pending, no contention): a stale step leaves no entry', async () => {
     const { KvsAuditLog } = await import('../../../src/adapters/kvs/audit-log');
     const audit = new KvsAuditLog();
     const journaled = new KvsGrantStore(audit);
@@ -56,7 +56,7 @@ describe('KvsGrantStore', () => {
       grantId: g.id,
       detail: action,
     });
-    // The step and a concurrent unrelated append race for the next sequence number.
+    // The step and a concurrent unrelated append: each writes its own pending entry, neither refused.
     await Promise.all([
       journaled.update({ ...g, status: 'REVOKING' as const, updatedAt: '2026-11-22T10:00:00.000Z', version: 2 }, [
         entry('REVOKE_STARTED'),
@@ -73,6 +73,8 @@ describe('KvsGrantStore', () => {
       .map((e) => (e.value as { doc: { action: string } }).doc.action)
       .sort();
     expect(docs).toEqual(['REVOKE_STARTED', 'VIEWED']);
+    expect(h.emulator.requests.filter((r) => r.path === '/api/v1/transaction')).toHaveLength(2); // no retry
+    await audit.sequence();
     expect(await audit.verify()).toEqual({ ok: true, count: 2 });
     expect((await journaled.get(g.id))?.status).toBe('REVOKING');
   });
@@ -153,6 +155,17 @@ describe('KvsGrantStore', () => {
       'a2',
       'a3',
     ]);
+  });
+
+  it('pages requests of a window newest first, at most the limit, saying when there were more', async () => {
+    const at = (i: number) => new Date(Date.parse('2026-11-22T00:00:00.000Z') + i * 60_000).toISOString();
+    for (let i = 0; i < 150; i++) await store.create(makeGrant({ id: `r${i}`, requestedAt: at(i) }));
+    const page = await store.pageRequestedBetween(at(10), at(139), 120);
+    expect(page.more).toBe(true);
+    expect(page.grants.map((g) => g.id)).toEqual(Array.from({ length: 120 }, (_, k) => `r${139 - k}`));
+    const all = await store.pageRequestedBetween(at(10), at(139), 200);
+    expect(all).toMatchObject({ more: false });
+    expect(all.grants).toHaveLength(130);
   });
 
   it("reads only what the requester holds in the group: not other people's grants, not their own ended history", async () => {

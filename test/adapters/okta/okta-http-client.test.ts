@@ -41,9 +41,10 @@ describe('status → typed error', () => {
   it("the emulator's own rate limit yields a transient error whose wait comes from its headers", async () => {
     kit = await startKit();
     kit.emulator.setRateLimit(2, 60);
+    // Other instances spent the window: this client has not seen their answers, so it sends and gets a 429.
+    await kit.directory().searchGroups('a');
+    await kit.directory().searchGroups('b');
     const dir = kit.directory({ random: () => 0 });
-    await dir.searchGroups('a');
-    await dir.searchGroups('b');
 
     const e = await thrown(() => dir.searchGroups('c'));
 
@@ -52,8 +53,37 @@ describe('status → typed error', () => {
     // The window opened at the first request (virtual clock, whole seconds): reset − Date = 60 s.
     expect(e.details.retryAfterMs).toBe(60_000);
     kit.clock.ms += 30_000;
-    const later = await thrown(() => dir.searchGroups('d'));
+    const later = await thrown(() => kit!.directory({ random: () => 0 }).searchGroups('d'));
     expect(later.details.retryAfterMs).toBe(30_000);
+  });
+
+  it('paces from X-Rate-Limit-Remaining: at the reserve it defers to the reset without calling Okta', async () => {
+    kit = await startKit();
+    kit.emulator.setRateLimit(20, 60);
+    const dir = kit.directory({ random: () => 0 });
+    // 20 a window, 1 kept in reserve (5 %): 19 calls go out, the 20th waits for the reset.
+    for (let i = 0; i < 19; i++) await dir.searchGroups(`q${i}`);
+    const sent = kit.emulator.requests.length;
+
+    const e = await thrown(() => dir.searchGroups('over'));
+
+    expect(kit.emulator.requests.length).toBe(sent);
+    expect(e.kind).toBe('transient');
+    expect(e.details.status).toBeUndefined();
+    expect(e.details.retryAfterMs).toBe(60_000);
+    expect(e.details.paced).toEqual({ spreadMs: 3158 });
+    // Each call held back gets its own slot: 19 a window, spaced 60 s / 19 apart; the 20th, a window later.
+    const second = await thrown(() => dir.searchGroups('over 2'));
+    expect(second.details.retryAfterMs).toBe(60_000 + 3157);
+    for (let i = 2; i < 19; i++) await thrown(() => dir.searchGroups(`over ${i + 1}`));
+    const twentieth = await thrown(() => dir.searchGroups('over 20'));
+    expect(twentieth.details.retryAfterMs).toBe(120_000);
+    expect(kit.emulator.requests.length).toBe(sent);
+    expect(kit.emulator.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    // After the reset it calls Okta again.
+    kit.clock.ms += 60_000;
+    await dir.searchGroups('after');
+    expect(kit.emulator.requests.length).toBe(sent + 1);
   });
 
   it('a 429 without rate-limit headers still carries a default wait', async () => {

@@ -123,6 +123,40 @@ describe('OAuth service app', () => {
     expect(keys.size).toBe(1);
   });
 
+  it.each([
+    [
+      '400 with an OAuth error body, as Okta lists it',
+      400,
+      { error: 'invalid_dpop_proof', error_description: 'x' },
+      {},
+    ],
+    [
+      '401 with the DPoP challenge, as RFC 9449 describes it',
+      401,
+      { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+      { 'WWW-Authenticate': 'DPoP error="invalid_dpop_proof", error_description="x"' },
+    ],
+  ])(
+    'an API call whose DPoP proof Okta refuses (%s): once more with a fresh token, then a configuration error naming the DPoP setting',
+    async (_name, status, body, headers) => {
+      kit = await startKit();
+      const { directory, sent } = await oauthDirectory(kit, { requireDpop: true });
+      const g = kit.emulator.addGroup({ name: 'db-admins' }).id;
+      const path = `/api/v1/groups/${g}`;
+
+      kit.emulator.fault({ method: 'GET', path, status, body, headers, times: 1 });
+      expect(await directory.checkGroupEligible(g)).toMatchObject({ ok: true });
+      expect(sent.filter((r) => r.url.endsWith(path))).toHaveLength(2);
+
+      kit.emulator.fault({ method: 'GET', path, status, body, headers, times: 2 });
+      const err = await directory.checkGroupEligible(g).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        kind: 'configuration',
+        message: expect.stringContaining('DPoP setting on the Okta connection tab'),
+      });
+    },
+  );
+
   it('retries without DPoP once when an app that does not use DPoP refuses the proof', async () => {
     kit = await startKit();
     const { directory, sent } = await oauthDirectory(kit);

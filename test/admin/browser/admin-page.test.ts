@@ -155,7 +155,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await sb.clock.advance(6 * 60_000);
   grantId = `grant-${id}`;
   expect(sb.okta.members(world.groups.linux)).toContain(world.okta.neville);
-  await sb.app.runScheduled('drift-reconcile'); // the hourly work: drift check and intake catch-up
+  await sb.app.runScheduled('drift-reconcile'); // the hourly work: drift check, intake catch-up, dashboard counts
 
   await openTab('tab-dashboard', 'dashboard-screen');
   const table = app.getByTestId('grants-table');
@@ -167,6 +167,10 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await expectExact(app.getByTestId('catch-up-value'), '0');
   await expectText(app.getByTestId('catch-up'), '1 examined, 0 missed, 0 recorded');
   await app.getByTestId('grants-chart').waitFor();
+  // Totals from the hourly count (ADR 0022), with its time; the rows above are read live.
+  await expectText(app.getByTestId('grant-counts'), 'Counts as of');
+  await expectText(app.getByTestId('grant-counts'), ': 1 active, 0 granting');
+  await expectText(app.getByTestId('chart-as-of'), 'Counts as of');
   await shot('4-dashboard');
 
   // The confirmation is a modal: Escape cancels it and focus goes back to the Revoke button.

@@ -230,23 +230,25 @@ describe('DPoP', () => {
         DPoP: await dpopProof('GET', url, { ath: 'x' + ath.slice(1) }),
       },
     });
-    expect(badAth.status).toBe(401);
+    // Okta's error catalog lists invalid_dpop_proof as 400 (RFC 9449 would use 401).
+    expect(badAth.status).toBe(400);
     expect(badAth.headers.get('www-authenticate')).toMatch(/invalid_dpop_proof/);
+    expect((await badAth.json()).error).toBe('invalid_dpop_proof');
     const wrongMethod = await fetch(url, {
       headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: await dpopProof('POST', url, { ath }) },
     });
-    expect(wrongMethod.status).toBe(401);
+    expect(wrongMethod.status).toBe(400);
     const wrongUrl = await fetch(url, {
       headers: {
         Authorization: `DPoP ${tok.access_token}`,
         DPoP: await dpopProof('GET', `${okta.url}/api/v1/groups`, { ath }),
       },
     });
-    expect(wrongUrl.status).toBe(401);
+    expect(wrongUrl.status).toBe(400);
     const asBearer = await fetch(url, { headers: { Authorization: `Bearer ${tok.access_token}` } });
     expect(asBearer.status).toBe(401);
     const noProofCall = await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}` } });
-    expect(noProofCall.status).toBe(401);
+    expect(noProofCall.status).toBe(400); // Okta: invalid_dpop_proof_missing_header, 400
   });
 
   it('rejects a replayed DPoP proof', async () => {
@@ -260,8 +262,9 @@ describe('DPoP', () => {
     expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(
       200,
     );
+    // Okta: dpop_proof_already_used, 400.
     expect((await fetch(url, { headers: { Authorization: `DPoP ${tok.access_token}`, DPoP: proof } })).status).toBe(
-      401,
+      400,
     );
   });
 });

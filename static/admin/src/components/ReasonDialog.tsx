@@ -6,8 +6,10 @@
  * Built on the browser's own modal <dialog> (showModal) with Atlaskit's textarea, button and tokens,
  * because @atlaskit/modal-dialog is not a dependency of this package (only a hoisted transitive one of
  * @forge/react at the root, at other @atlaskit/tokens majors). showModal gives what the Atlaskit modal
- * gives: the rest of the page inert, focus kept inside, Escape as cancel, the top layer. Focus goes
- * back to the control that opened it (the browser's own restore is not relied on).
+ * gives: the rest of the page inert, Escape as cancel, the top layer. Focus is kept inside by the
+ * dialog itself (Tab wraps from the last control to the first): in Jira's iframe, the browser would
+ * let Tab carry it out to the host page, which showModal does not make inert. Focus goes back to the
+ * control that opened it (the browser's own restore is not relied on).
  */
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
@@ -91,6 +93,30 @@ export function ReasonDialog(props: ReasonDialogProps) {
     d.addEventListener('cancel', onCancel);
     return () => d.removeEventListener('cancel', onCancel);
   }, [busy, onClose]);
+
+  // Tab and Shift+Tab wrap inside the dialog (see the header comment).
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Tab') return;
+      const tabbable = [
+        ...d.querySelectorAll<HTMLElement>('button, textarea, input, select, a[href], [tabindex]:not([tabindex="-1"])'),
+      ].filter((el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0);
+      if (tabbable.length === 0) return;
+      const first = tabbable[0];
+      const last = tabbable[tabbable.length - 1];
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    d.addEventListener('keydown', onKeyDown);
+    return () => d.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   async function confirm() {
     const r = reason.trim();

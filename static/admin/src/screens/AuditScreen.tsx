@@ -286,11 +286,12 @@ export function AuditScreen({
                   'Okta request',
                 ].map((c, i) => ({ key: `h${i}`, content: c })),
               }}
-              rows={rows.map((r) => ({
-                key: String(r.seq),
-                testId: `audit-row-${r.seq}`,
+              rows={rows.map((r, i) => ({
+                // A pending entry has no number yet (ADR 0019): keyed by its place in the list.
+                key: r.pending ? `pending-${i}` : String(r.seq),
+                testId: r.pending ? `audit-row-pending-${i}` : `audit-row-${r.seq}`,
                 cells: [
-                  { key: 'seq', content: r.seq },
+                  { key: 'seq', content: r.pending ? 'pending' : r.seq },
                   {
                     key: 'at',
                     content: (

@@ -95,6 +95,22 @@ function revokeNotice(g: DashboardGrant, o: Pick<RevokeResult, 'outcome' | 'prob
   }
 }
 
+/**
+ * Totals as of the hourly count (ADR 0022): the table shows at most a page of each status, so these say
+ * how many there are in all, and how old that figure is.
+ */
+function GrantCounts({ view }: { view: DashboardView }) {
+  const c = view.counts;
+  const n = (s: GrantStatus) => (c?.byStatus[s] ?? 0).toLocaleString('en-US');
+  return (
+    <p data-testid="grant-counts" style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+      {c
+        ? `Counts as of ${formatTime(c.asOf)}: ${n('ACTIVE')} active, ${n('GRANTING')} granting, ${n('REVOKING')} revoking, ${n('FAILED')} failed; ${n('REQUESTED')} waiting for approval. Rows below are live.`
+        : 'Totals appear after the first hourly count. Rows below are live.'}
+    </p>
+  );
+}
+
 function Stat({
   label,
   value,
@@ -235,8 +251,14 @@ function Health({
       <Stat
         testId="overdue"
         label="Overdue revocations"
-        value={h.overdueRevocations}
-        hint="Still in Okta more than 5 min after removal was due (its end time, or when it was revoked or retried). Cannot be acknowledged: it clears once the membership is removed."
+        value={h.overdueRevocationsMore ? `${h.overdueRevocations}+` : h.overdueRevocations}
+        hint={`Still in Okta more than 5 min after removal was due (its end time, or when it was revoked or retried). Cannot be acknowledged: it clears once the membership is removed.${
+          h.overdueRevocationsMore
+            ? ` Counted live among the rows shown; more may follow${
+                view.counts ? ` (${view.counts.overdueRevocations} at ${formatTime(view.counts.asOf)})` : ''
+              }.`
+            : ''
+        }`}
         bad={h.overdueRevocations > 0}
       />
       <Stat
@@ -732,10 +754,17 @@ export function DashboardScreen({
       />
       <DeniedRequests view={view} issueLink={issueLink} onOpenTab={onOpenTab} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
+      <GrantCounts view={view} />
       <div data-testid="grants-table" className="table-scroll">
         <DynamicTable
           testId="grants-dt"
-          caption="Active, granting, revoking and failed grants"
+          caption={`Active, granting, revoking and failed grants${
+            view.listed.more.length
+              ? `: the first ${view.listed.perStatus} ${view.listed.more
+                  .map((s) => GRANT_STATUS_LABELS[s].toLowerCase())
+                  .join(', ')} are shown (those ending first)`
+              : ''
+          }`}
           head={{
             cells: ['Status', 'Requester', 'Group', 'Ends (UTC)', 'Issue', 'Problem', ''].map((c, i) => ({
               key: `h${i}`,
@@ -764,6 +793,14 @@ export function DashboardScreen({
         )}
       </ReasonDialog>
       <h3 style={sectionStyle}>Requests per day, last {view.chart.days.length} days</h3>
+      <p data-testid="chart-as-of" style={{ fontSize: 12, color: token('color.text.subtlest', '#6B778C') }}>
+        {view.chart.asOf
+          ? `Counts as of ${formatTime(view.chart.asOf)} (the hourly count), plus requests since.`
+          : 'Counted now; an hourly count takes over once it has run.'}
+        {view.chart.complete
+          ? ''
+          : ' Partial: more requests came in since than one load reads; the next hourly count completes them.'}
+      </p>
       <BarChart chart={view.chart} />
     </div>
   );

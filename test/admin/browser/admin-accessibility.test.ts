@@ -1,0 +1,164 @@
+/**
+ * Accessibility of the admin page (issue 13 §5), in Debian's chromium against the sandbox: axe-core
+ * (WCAG 2.0/2.1 A and AA rules) finds no serious or critical violation on any tab, with real data on it
+ * (a connection, an allowlisted group, active, failed and pending grants, audit entries); and a keyboard
+ * alone reaches every tab, opens a destructive action's reason dialog, stays inside it, and leaves it
+ * with Escape, focus back where it was.
+ */
+import fs from 'node:fs';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { connectAndAllowlistLinux, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import { makeGrant } from '../../factories/grant';
+import { KvsGrantStore } from '../../../src/adapters/kvs/grant-store';
+
+jest.setTimeout(180_000);
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const TABS = [
+  ['tab-dashboard', 'dashboard-screen'],
+  ['tab-okta-connection', 'connection-screen'],
+  ['tab-allowlist', 'allowlist-screen'],
+  ['tab-policy', 'policy-screen'],
+  ['tab-audit', 'audit-screen'],
+  ['tab-diagnostics', 'diagnostics-screen'],
+] as const;
+
+let ui: AdminBrowser | undefined;
+let page: Page;
+let app: FrameLocator;
+
+const frame = (): Frame => page.frame({ url: /\/app\// })!;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
+
+/** Runs axe-core in the admin page's frame; the serious and critical violations, in a readable form. */
+async function axeViolations(): Promise<string[]> {
+  const f = frame();
+  if (!(await f.evaluate(() => 'axe' in window))) await f.addScriptTag({ content: AXE });
+  const violations = (await f.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  })) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
+    );
+}
+
+/** What has the keyboard focus in the admin page's frame: its test id, or its role and text. */
+const focused = () =>
+  frame().evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'body';
+    return (
+      el.getAttribute('data-testid') ?? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`
+    );
+  });
+
+beforeAll(async () => {
+  ui = await openAdminPage({});
+  ({ page, app } = ui);
+  await connectAndAllowlistLinux(ui);
+  const { world, sb } = ui;
+  const now = sb.clock.now();
+  const later = new Date(Date.parse(now) + 3_600_000).toISOString();
+  await sb.app.run(async () => {
+    const store = new KvsGrantStore();
+    for (const g of [
+      makeGrant({
+        id: 'grant-a11y-1',
+        status: 'ACTIVE',
+        groupId: world.groups.linux,
+        requesterAccountId: world.jira.neville,
+        endsAt: later,
+      }),
+      makeGrant({
+        id: 'grant-a11y-2',
+        status: 'FAILED',
+        groupId: world.groups.linux,
+        requesterAccountId: world.jira.alice,
+        endReason: 'EXPIRED',
+        reason: 'Okta refused the change.',
+      }),
+    ])
+      await store.create(g);
+  });
+});
+
+afterAll(async () => {
+  await ui?.close();
+});
+
+test.each(TABS)('axe-core finds no serious or critical violation on %s', async (tab, screen) => {
+  await app.getByTestId(tab).click();
+  await app.getByTestId(screen).waitFor({ timeout: UI_TIMEOUT });
+  // Let the tab's data arrive (its loading state is checked too, but the filled screen matters most).
+  await page.waitForLoadState('networkidle');
+  expect(await axeViolations()).toEqual([]);
+});
+
+test('a keyboard alone reaches every tab and a revoke, and the reason dialog keeps focus until Escape returns it', async () => {
+  // The tab list is one stop in the Tab order (WAI-ARIA tabs pattern: the selected tab); the arrow
+  // keys move between its tabs.
+  await app.getByTestId('tab-dashboard').click();
+  await app.getByTestId('dashboard-screen').waitFor();
+  await app.getByTestId('tab-dashboard').focus();
+  const seen = new Set<string>();
+  for (let i = 0; i < TABS.length; i++) {
+    seen.add(await focused());
+    await page.keyboard.press('ArrowRight');
+  }
+  expect([...seen].sort()).toEqual(TABS.map(([t]) => t).sort());
+  // Tab leaves the tab list for the selected tab's content, not the next tab. (The arrows may have
+  // selected another tab: select the dashboard again first, so it is the list's one Tab stop.)
+  await app.getByTestId('tab-dashboard').click();
+  await app.getByTestId('dashboard-screen').waitFor();
+  await app.getByTestId('tab-dashboard').focus();
+  await page.keyboard.press('Tab');
+  const next = await focused();
+  expect(TABS.some(([t]) => t === next)).toBe(false);
+
+  // Every focusable control shows where the focus is (an outline or a box shadow).
+  await app.getByTestId('tab-allowlist').focus();
+  const visible = await frame().evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const s = getComputedStyle(el);
+    return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none';
+  });
+  expect(visible).toBe(true);
+
+  // Enter opens the dashboard; the first revoke button is reached by Tab and opened by Enter.
+  await app.getByTestId('tab-dashboard').focus();
+  await page.keyboard.press('Enter');
+  await app.getByTestId('dashboard-screen').waitFor();
+  const revoke = app.getByRole('button', { name: /^Revoke/ }).first();
+  await revoke.waitFor();
+  await revoke.focus();
+  const opener = await focused();
+  await page.keyboard.press('Enter');
+  await app.getByTestId('confirm-revoke').waitFor();
+  // Focus is inside the dialog, and Tab never leaves it.
+  for (let i = 0; i < 8; i++) {
+    expect(await frame().evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Escape');
+  await app.getByTestId('confirm-revoke').waitFor({ state: 'hidden' });
+  expect(await focused()).toBe(opener);
+});
