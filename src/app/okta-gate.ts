@@ -6,10 +6,11 @@
  * work that waited runs at once.
  */
 import { MINUTE_MS } from '../domain/policy';
+import type { Grant } from '../domain/grant';
 import { resumeAfterConnection } from '../domain/grant-transitions';
 import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
-import { StaleGrantError, type Directory, type OktaBreaker } from './ports';
+import { StaleGrantError, type Directory, type OktaBreaker, type WorkItem } from './ports';
 
 export const PROBE_INTERVAL_MS = 15 * MINUTE_MS;
 /** Waiters wake spread over this much after the next probe, so they do not all arrive at once. */
@@ -66,7 +67,14 @@ export async function openOktaBreaker(deps: AppDeps, now: string, message: strin
   }
 }
 
-/** The credentials work again: close the breaker and run at once what waited for it. */
+/** How many waiting steps the breaker's closing resumes at once; the rest resume on their own chains. */
+const RESUME_AT_ONCE = 200;
+
+/**
+ * The credentials work again: close the breaker and run at once what waited for it, removals first,
+ * as many as the installation's push budget allows this minute (Forge refuses more than 500 events a
+ * minute). A waiting step not pushed now still has its own retry chain, due within the probe interval.
+ */
 export async function closeOktaBreaker(deps: AppDeps): Promise<void> {
   if (!(await deps.health.closeOktaBreaker())) return;
   const now = deps.clock.now();
@@ -74,15 +82,24 @@ export async function closeOktaBreaker(deps: AppDeps): Promise<void> {
     now,
     "Okta accepts the app's credentials again; the removals and grants that waited are running now.",
   );
-  for (const status of ['REVOKING', 'GRANTING'] as const) {
-    for (const g of await deps.grants.listByStatus(status)) {
-      try {
-        // Clears the wait so the work pushed now is not taken for a duplicate of the waiting chain.
-        if (g.nextAttemptAt) await commit(deps.grants, resumeAfterConnection(g, now));
-      } catch (e) {
-        if (!(e instanceof StaleGrantError)) throw e;
-      }
-      await deps.queue.enqueue([{ kind: status === 'REVOKING' ? 'revoke' : 'grant', grantId: g.id }]);
-    }
+  const waiting: Array<{ g: Grant; kind: 'revoke' | 'grant' }> = [];
+  for (const [status, kind] of [
+    ['REVOKING', 'revoke'],
+    ['GRANTING', 'grant'],
+  ] as const) {
+    const page = await deps.grants.pageByStatus(status, RESUME_AT_ONCE);
+    waiting.push(...page.grants.filter((g) => g.nextAttemptAt).map((g) => ({ g, kind })));
   }
+  const room = waiting.length ? await deps.pushBudget.take(Math.min(waiting.length, RESUME_AT_ONCE)) : 0;
+  const resumed: WorkItem[] = [];
+  for (const { g, kind } of waiting.slice(0, room)) {
+    try {
+      // Clears the wait so the work pushed now is not taken for a duplicate of the waiting chain.
+      await commit(deps.grants, resumeAfterConnection(g, now));
+    } catch (e) {
+      if (!(e instanceof StaleGrantError)) throw e;
+    }
+    resumed.push({ kind, grantId: g.id });
+  }
+  await deps.queue.enqueue(resumed);
 }

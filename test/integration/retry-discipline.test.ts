@@ -65,6 +65,33 @@ describe('Okta rejecting the credentials for six hours', () => {
   });
 });
 
+describe('the breaker closing', () => {
+  it('resumes the removals that waited within the push budget: Forge never refuses its pushes, and every one ends', async () => {
+    const t = await world();
+    const { w, sb } = t;
+    const N = 600;
+    const requesters = people(t, N);
+    const raised = [];
+    // Raised 100 a minute: the queue is as strict as Forge (500 events a minute per installation).
+    for (const [i, reporter] of requesters.entries()) {
+      raised.push(await t.newAccess(w.groups.linux, at('10:00:00'), { reporter }));
+      if (i % 100 === 99) await sb.clock.advance(MIN);
+    }
+    await sb.clock.advanceTo(at('09:59:00'));
+    sb.okta.fault({ path: /.*/, status: 401, times: 1_000_000 });
+    await sb.clock.advanceTo(at('11:00:00'));
+    expect(new Set(raised.map((r) => t.grant(r.grantId)!.status))).toEqual(new Set(['REVOKING']));
+
+    const refusedBefore = sb.events.rateLimited.length;
+    sb.okta.clearFaults();
+    await sb.clock.advanceTo(at('11:40:00'));
+    expect(new Set(raised.map((r) => t.grant(r.grantId)!.status))).toEqual(new Set(['EXPIRED']));
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+    // What waited is resumed within the installation's push budget: no push of it is refused.
+    expect(sb.events.rateLimited.slice(refusedBefore)).toEqual([]);
+  }, 120_000);
+});
+
 describe('one live retry chain per step', () => {
   it("the exact-time expiry, the sweep and an admin's push for one removal make one chain while Okta is down", async () => {
     const t = await world();
