@@ -67,7 +67,8 @@ describe('drift ends through REVOKING', () => {
 describe('fault isolation in the scheduled work', () => {
   const health = (t: Awaited<ReturnType<typeof world>>) => t.health((h) => h.lastSweep());
 
-  it('a reminder that cannot be prepared (Jira refuses the user lookup) does not stop the sweep: both are queued, the other grant is reminded, the refused one is retried by the queue and sent once minutes later (ADR 0023)', async () => {
+  /** Neville's and Alice's Linux grants, both ending at 13:00 (reminders due at 12:00), at 11:59. */
+  async function twoRemindersDueAtNoon() {
     const t = await world();
     const { w, sb } = t;
     const fields = {
@@ -80,6 +81,11 @@ describe('fault isolation in the scheduled work', () => {
     const alice = await t.raise(fields, { reporter: w.jira.alice });
     await sb.clock.advanceTo(at('11:59:00'));
     const reminders = (key: string) => t.comments(key).filter((c) => c.includes('ends at'));
+    return { t, sb, neville, alice, reminders };
+  }
+
+  it('a reminder that cannot be prepared (Jira refuses the user lookup) does not stop the sweep: both are queued, the other grant is reminded, the refused one is retried by the queue and sent once minutes later (ADR 0023)', async () => {
+    const { t, sb, neville, alice, reminders } = await twoRemindersDueAtNoon();
 
     sb.jira.failNext({ method: 'GET', pathIncludes: '/rest/api/3/user', status: 503 });
     await sb.clock.advanceTo(at('12:00:00'));
@@ -104,18 +110,7 @@ describe('fault isolation in the scheduled work', () => {
   });
 
   it('a reminder comment Jira refuses is recorded and counted by the sweep, and the notice outbox posts it once minutes later', async () => {
-    const t = await world();
-    const { w, sb } = t;
-    const fields = {
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: at('13:00:00'),
-    };
-    const neville = await t.raise(fields);
-    const alice = await t.raise(fields, { reporter: w.jira.alice });
-    await sb.clock.advanceTo(at('11:59:00'));
-    const reminders = (key: string) => t.comments(key).filter((c) => c.includes('ends at'));
+    const { t, sb, neville, alice, reminders } = await twoRemindersDueAtNoon();
 
     sb.jira.failNext({ method: 'POST', pathIncludes: '/comment', status: 503 });
     await sb.clock.advanceTo(at('12:00:00'));
