@@ -26,6 +26,7 @@ type NoticeDeps = Pick<AppDeps, 'clock' | 'random' | 'notices' | 'issues' | 'not
 
 /** How many of the issue's newest comments are searched for one an interrupted attempt may have posted. */
 const RECENT_COMMENTS = 50;
+const ISSUE_GONE = 'The issue was deleted or the app can no longer see it.';
 /** Notices the sweep's backstop re-queues per run; the rest wait for the next run. */
 const BACKSTOP_LIMIT = 50;
 
@@ -79,10 +80,7 @@ export async function deliverNotice(deps: NoticeDeps, key: string): Promise<Work
       const landed =
         attempt.resumesCrashed && (await deps.issues.hasRecentComment(n.issueKey, n.comment, RECENT_COMMENTS));
       if (!landed && (await deps.issues.comment(n.issueKey, n.comment)) === 'issue-gone')
-        return settle(
-          deps,
-          undeliverable(n, deps.clock.now(), 'The issue was deleted or the app can no longer see it.'),
-        );
+        return settle(deps, undeliverable(n, deps.clock.now(), ISSUE_GONE));
       // With no email to follow, the comment's record is the delivery's: one write, not two.
       if (!n.email || n.emailDoneAt) {
         await save(deps, commentDelivered(n, deps.clock.now()));
@@ -100,10 +98,7 @@ export async function deliverNotice(deps: NoticeDeps, key: string): Promise<Work
     if (!(e instanceof IssueTrackerError)) throw e;
     const at = deps.clock.now();
     if (e.kind !== 'transient') {
-      const why =
-        e.kind === 'not-found'
-          ? 'The issue was deleted or the app can no longer see it.'
-          : `Jira refused it: ${e.message}`;
+      const why = e.kind === 'not-found' ? ISSUE_GONE : `Jira refused it: ${e.message}`;
       return settle(deps, undeliverable(n, at, why));
     }
     const delay = Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(n.attempts, e.details.retryAfterMs, deps.random));

@@ -35,6 +35,11 @@ export interface Notice<M> extends NoticeDraft<M> {
   /** An attempt started then and has not ended (or crashed: its lease is over). */
   inFlightSince?: string;
   commentPostedAt?: string;
+  /**
+   * An attempt failed before it recorded the comment as posted (a timeout, a 5xx after Jira wrote it):
+   * the comment may be there, so the next attempt looks for it before posting.
+   */
+  commentUncertain?: boolean;
   /** Set when the email was handed to Jira, or skipped because an attempt that crashed may have sent it. */
   emailDoneAt?: string;
   sentAt?: string;
@@ -64,7 +69,7 @@ export interface Attempt<M> {
 export function startAttempt<M>(n: Notice<M>, now: string): Attempt<M> | undefined {
   if (n.status !== 'PENDING') return undefined;
   if (n.inFlightSince !== undefined && Date.parse(n.dueAt) > Date.parse(now)) return undefined;
-  const resumesCrashed = n.inFlightSince !== undefined;
+  const resumesCrashed = n.inFlightSince !== undefined || n.commentUncertain === true;
   return {
     resumesCrashed,
     notice: {
@@ -96,10 +101,19 @@ export function commentDelivered<M>(n: Notice<M>, now: string): Notice<M> {
   return delivered({ ...n, commentPostedAt: now }, now);
 }
 
-/** Jira could not take it now: the attempt ends, and the next may start at `retryAt`. */
+/**
+ * Jira could not take it now: the attempt ends, and the next may start at `retryAt`. If the comment was
+ * not recorded as posted, its fate is unknown (Jira may have written it before failing to answer).
+ */
 export function retryLater<M>(n: Notice<M>, now: string, retryAt: string, error: string): Notice<M> {
   const { inFlightSince: _attempt, ...rest } = n;
-  return { ...rest, dueAt: retryAt, lastError: error, version: n.version + 1 };
+  return {
+    ...rest,
+    ...(n.commentPostedAt ? {} : { commentUncertain: true }),
+    dueAt: retryAt,
+    lastError: error,
+    version: n.version + 1,
+  };
 }
 
 /** Jira answered for good (the issue is gone, the app may not comment): recorded, never retried. */

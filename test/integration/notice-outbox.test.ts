@@ -129,6 +129,26 @@ describe('exactly once, whatever redelivery', () => {
     expect(stored(t).find((n) => n.key === 'test:five')).toMatchObject({ status: 'SENT', issueKey: issue.key });
   });
 
+  it('Jira writes the comment but answers 504: the retry finds it and posts nothing more', async () => {
+    const t = await world();
+    const emulator = t.sb.jira as unknown as { handle: (req: HandleRequest) => HandleResponse };
+    const handle = emulator.handle.bind(emulator);
+    let lost = 0;
+    emulator.handle = (req) => {
+      const answer = handle(req);
+      if (lost === 0 && req.method === 'POST' && req.path.split('?')[0].endsWith('/comment')) {
+        lost++;
+        return { status: 504, body: { errorMessages: ['Gateway timeout (test)'], errors: {} } };
+      }
+      return answer;
+    };
+    const view = await t.raise({ accessType: 'View access' });
+    expect(lost).toBe(1);
+    await t.sb.clock.advance(5 * MIN);
+    expect(t.comments(view.key)).toEqual([expect.stringContaining('you have no Okta access grants')]);
+    expect(stored(t).find((n) => n.issueKey === view.key)).toMatchObject({ status: 'SENT' });
+  });
+
   it.each([
     ['its comment had landed', true, 0],
     ['its comment had not landed', false, 1],

@@ -409,6 +409,7 @@ export const NoticeSchema = z.object({
   attempts: z.number().int().nonnegative(),
   inFlightSince: iso.optional(),
   commentPostedAt: iso.optional(),
+  commentUncertain: z.boolean().optional(),
   emailDoneAt: iso.optional(),
   sentAt: iso.optional(),
   lastError: z.string().optional(),
