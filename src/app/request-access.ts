@@ -117,7 +117,6 @@ export async function completeIntake(
     group,
     settings: policy,
     changeType: g.changeType,
-    requesterAccountId: g.requesterAccountId,
   });
   if (approval.kind === 'await-approval') {
     await step('audit-awaiting', () =>

@@ -164,47 +164,22 @@ export function decideExtension(args: {
 }
 
 export type ApprovalDecision =
-  | { kind: 'grant-now'; emergency: boolean }
-  | { kind: 'await-approval'; statusName: string }
-  | { kind: 'approved'; approverAccountId: string }
-  | { kind: 'refused'; code: 'APPROVAL.SELF_APPROVAL'; message: string };
+  { kind: 'grant-now'; emergency: boolean } | { kind: 'await-approval'; statusName: string };
 
 /**
- * `none` grants on creation; `status` waits for the approval status, set by someone other than the
- * requester; the emergency value skips approval (and is flagged in the audit trail).
+ * At intake: `none` grants on creation; `status` waits for approval (who may approve, how many and in
+ * what order is the group's steps, counted by approval-policy.ts); the emergency value skips approval
+ * (and is flagged in the audit trail).
  */
 export function decideApproval(args: {
   group: GroupPolicy;
   settings: PolicySettings;
   changeType?: string;
-  requesterAccountId: string;
-  /** Present when the issue has entered the approval status: who moved it. */
-  approvalTransitionBy?: string;
-  /**
-   * Who raised the request when it was not the requester (an edit that handed a waiting request to
-   * someone else): they cannot approve what they raised, or anyone could grant a friend by proxy.
-   */
-  raisedBy?: string;
 }): ApprovalDecision {
-  const { group, settings, changeType, requesterAccountId, approvalTransitionBy, raisedBy } = args;
+  const { group, settings, changeType } = args;
   if (group.approvalMode === 'none') return { kind: 'grant-now', emergency: isEmergency(settings, changeType) };
   if (isEmergency(settings, changeType)) return { kind: 'grant-now', emergency: true };
-  if (approvalTransitionBy === undefined) return { kind: 'await-approval', statusName: settings.approvalStatusName };
-  if (approvalTransitionBy === requesterAccountId) {
-    return {
-      kind: 'refused',
-      code: 'APPROVAL.SELF_APPROVAL',
-      message: `The requester cannot approve their own access. Someone else must move the issue to "${settings.approvalStatusName}".`,
-    };
-  }
-  if (raisedBy !== undefined && approvalTransitionBy === raisedBy) {
-    return {
-      kind: 'refused',
-      code: 'APPROVAL.SELF_APPROVAL',
-      message: `The person who raised this request for someone else cannot approve it. Someone else must move the issue to "${settings.approvalStatusName}".`,
-    };
-  }
-  return { kind: 'approved', approverAccountId: approvalTransitionBy };
+  return { kind: 'await-approval', statusName: settings.approvalStatusName };
 }
 
 /** A reminder is due once, when the end is within the group's lead time and none was sent. */
