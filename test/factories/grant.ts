@@ -41,3 +41,39 @@ export function makeGroupPolicy(over: Partial<GroupPolicy> = {}): GroupPolicy {
     ...over,
   };
 }
+
+/**
+ * A requester's history: `count` EXPIRED grants of `groupId`, one requested every 2 h back from 2 h
+ * before `nowIso`, each active for an hour, on issues HIST-1 (newest) to HIST-<count>.
+ */
+export function expiredHistory(opts: {
+  count: number;
+  nowIso: string;
+  requesterAccountId: string;
+  groupId: string;
+}): Grant[] {
+  const now = Date.parse(opts.nowIso);
+  const HOUR = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return Array.from({ length: opts.count }, (_, i) => {
+    const requested = now - (i + 1) * 2 * HOUR;
+    const id = `9${String(i).padStart(5, '0')}`;
+    return makeGrant({
+      id: `grant-${id}`,
+      issueId: id,
+      issueKey: `HIST-${i + 1}`,
+      requesterAccountId: opts.requesterAccountId,
+      groupId: opts.groupId,
+      status: 'EXPIRED',
+      requestedAt: iso(requested),
+      firstStartedAt: iso(requested),
+      startedAt: iso(requested),
+      endsAt: iso(requested + HOUR),
+      endedAt: iso(requested + HOUR),
+      endReason: 'EXPIRED',
+      endedBy: 'app',
+      updatedAt: iso(requested + HOUR),
+      version: 5,
+    });
+  });
+}

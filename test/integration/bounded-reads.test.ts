@@ -9,7 +9,7 @@ import type { Sandbox } from '../../sandbox';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
 import type { Grant } from '../../src/domain/grant';
 import type { GrantsPageDto, PanelData } from '../../src/shared/panel-contract';
-import { makeGrant } from '../factories/grant';
+import { expiredHistory, makeGrant } from '../factories/grant';
 import { HOUR, useWorlds, world, type World } from './world';
 
 useWorlds();
@@ -43,31 +43,13 @@ function countKvs(sb: Sandbox) {
 }
 
 /** Neville's history: `PAST` EXPIRED grants, one every 2 h back from 2 h ago (the oldest ~83 days old). */
-function pastGrants(t: World): Grant[] {
-  const now = Date.parse(t.sb.clock.now());
-  return Array.from({ length: PAST }, (_, i) => {
-    const requested = now - (i + 1) * 2 * HOUR;
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const id = `9${String(i).padStart(5, '0')}`;
-    return makeGrant({
-      id: `grant-${id}`,
-      issueId: id,
-      issueKey: `HIST-${i + 1}`,
-      requesterAccountId: t.w.jira.neville,
-      groupId: t.w.groups.windows,
-      status: 'EXPIRED',
-      requestedAt: iso(requested),
-      firstStartedAt: iso(requested),
-      startedAt: iso(requested),
-      endsAt: iso(requested + HOUR),
-      endedAt: iso(requested + HOUR),
-      endReason: 'EXPIRED',
-      endedBy: 'app',
-      updatedAt: iso(requested + HOUR),
-      version: 5,
-    });
+const pastGrants = (t: World): Grant[] =>
+  expiredHistory({
+    count: PAST,
+    nowIso: t.sb.clock.now(),
+    requesterAccountId: t.w.jira.neville,
+    groupId: t.w.groups.windows,
   });
-}
 
 async function seed(t: World) {
   // A request still waiting for approval, raised 120 days ago: running, yet outside the window.

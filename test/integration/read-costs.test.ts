@@ -9,7 +9,7 @@ import { toGrantEntity } from '../../src/adapters/kvs/keys';
 import { refreshDashboardSummary } from '../../src/app/admin/dashboard';
 import { compose } from '../../src/entry/compose';
 import type { Grant } from '../../src/domain/grant';
-import { makeGrant } from '../factories/grant';
+import { expiredHistory, makeGrant } from '../factories/grant';
 import { HOUR, useWorlds, world } from './world';
 
 useWorlds();
@@ -29,31 +29,13 @@ async function measure(sb: Sandbox, run: () => Promise<unknown>) {
 describe('issue panel for a requester with 1,000 past grants', () => {
   it('one load reads at most 60 items, whatever the history', async () => {
     const t = await world();
-    const now = Date.parse(t.sb.clock.now());
-    const iso = (ms: number) => new Date(ms).toISOString();
-    for (let i = 0; i < 1_000; i++) {
-      const requested = now - (i + 1) * 2 * HOUR;
-      const id = String(900_000 + i);
-      put(
-        t.sb,
-        makeGrant({
-          id: `grant-${id}`,
-          issueId: id,
-          issueKey: `HIST-${i + 1}`,
-          requesterAccountId: t.w.jira.neville,
-          groupId: t.w.groups.windows,
-          status: 'EXPIRED',
-          requestedAt: iso(requested),
-          startedAt: iso(requested),
-          firstStartedAt: iso(requested),
-          endsAt: iso(requested + HOUR),
-          endedAt: iso(requested + HOUR),
-          endReason: 'EXPIRED',
-          updatedAt: iso(requested + HOUR),
-          version: 5,
-        }),
-      );
-    }
+    for (const g of expiredHistory({
+      count: 1_000,
+      nowIso: t.sb.clock.now(),
+      requesterAccountId: t.w.jira.neville,
+      groupId: t.w.groups.windows,
+    }))
+      put(t.sb, g);
     const linux = await t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: t.w.groups.linux });
     const view = await t.raise({ accessType: 'View access' });
     const load = (issue: { id: string; key: string }) =>
