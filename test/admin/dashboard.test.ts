@@ -301,19 +301,25 @@ describe('admin revoke', () => {
   });
 });
 
+/** The demo site at 09:50 with Neville's Linux grant (ended 09:40) FAILED: Okta refused its removal (403). */
+async function failedRemovalAt0950() {
+  const t = await adminSite({ seed: 'demo' });
+  const { w, sb } = t;
+  const r0 = await t.raise({
+    changeType: 'Standard',
+    accessType: 'New access',
+    adminGroup: w.groups.linux,
+    requestedEnd: '2026-11-22T09:40:00.000Z',
+  });
+  sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 403 });
+  await sb.clock.advanceTo('2026-11-22T09:50:00.000Z');
+  return { t, w, sb, r0 };
+}
+
 describe('retry of a failed removal', () => {
   test('is offered for a FAILED removal and goes through the one revocation path', async () => {
-    const t = await adminSite({ seed: 'demo' });
-    const { w, sb } = t;
     // A removal Okta refused at the end: FAILED, the membership still there.
-    const r0 = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: '2026-11-22T09:40:00.000Z',
-    });
-    sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 403 });
-    await sb.clock.advanceTo('2026-11-22T09:50:00.000Z');
+    const { t, w, sb, r0 } = await failedRemovalAt0950();
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'FAILED', endReason: 'EXPIRED' });
 
     const d = await t.admin('admin/dashboard/get');
@@ -398,17 +404,8 @@ describe('overdue counts from when removal became due', () => {
   });
 
   test('a grant the admin revokes after its end time is not overdue until the grace has passed since the revoke', async () => {
-    const t = await adminSite({ seed: 'demo' });
-    const { w, sb } = t;
-    const r0 = await t.raise({
-      changeType: 'Standard',
-      accessType: 'New access',
-      adminGroup: w.groups.linux,
-      requestedEnd: '2026-11-22T09:40:00.000Z',
-    });
     // Okta refuses the removal at the end: FAILED and overdue once the grace has passed.
-    sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 403 });
-    await sb.clock.advanceTo('2026-11-22T09:50:00.000Z');
+    const { t, sb, r0 } = await failedRemovalAt0950();
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'FAILED' });
     const overdueOf = async () =>
       (await t.admin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === r0.grantId);
