@@ -1,5 +1,6 @@
 /** Health of the scheduled work for the admin page, on plain keys. */
 import { kvs } from '@forge/kvs';
+import type { z } from 'zod';
 import type {
   AlertAck,
   AlertAcks,
@@ -30,14 +31,19 @@ import { createOnly } from './paging';
 /** A run's arrival matters only while that run is the last one shown. */
 const ARRIVAL_TTL = { value: 30, unit: 'DAYS' } as const;
 
+/** A stored health record, or none when it is missing or unreadable (an older shape counts as none). */
+async function readRecord<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const parsed = schema.safeParse(await kvs.get(key));
+  return parsed.success ? parsed.data : undefined;
+}
+
 export class KvsHealthStore implements HealthStore {
   async recordSweep(at: string, summary: Record<string, number>): Promise<void> {
     await kvs.set(KEY.lastSweep, { at, summary });
   }
 
   async lastSweep(): Promise<{ at: string; summary: Record<string, number> } | undefined> {
-    const parsed = SweepRecordSchema.safeParse(await kvs.get(KEY.lastSweep));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.lastSweep, SweepRecordSchema);
   }
 
   /**
@@ -61,8 +67,7 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async unmanagedMembers(): Promise<{ at: string; byGroup: Record<string, string[]> } | undefined> {
-    const parsed = UnmanagedSchema.safeParse(await kvs.get(KEY.unmanagedMembers));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.unmanagedMembers, UnmanagedSchema);
   }
 
   async recordCatchUp(run: CatchUpRun): Promise<void> {
@@ -73,8 +78,7 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async lastCatchUp(): Promise<CatchUpRun | undefined> {
-    const parsed = CatchUpRunSchema.safeParse(await kvs.get(KEY.lastCatchUp));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.lastCatchUp, CatchUpRunSchema);
   }
 
   async recordDashboardSummary(summary: DashboardSummary): Promise<void> {
@@ -89,13 +93,11 @@ export class KvsHealthStore implements HealthStore {
 
   /** An unreadable record (an older shape) counts as none: the dashboard says so until the next run. */
   async dashboardSummary(): Promise<DashboardSummary | undefined> {
-    const parsed = DashboardSummarySchema.safeParse(await kvs.get(KEY.dashboardSummary));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.dashboardSummary, DashboardSummarySchema);
   }
 
   async oktaBreaker(): Promise<OktaBreaker | undefined> {
-    const parsed = OktaBreakerSchema.safeParse(await kvs.get(KEY.oktaBreaker));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.oktaBreaker, OktaBreakerSchema);
   }
 
   async openOktaBreaker(breaker: OktaBreaker): Promise<boolean> {
@@ -125,8 +127,7 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async lastConnectionCheck(): Promise<ConnectionCheck | undefined> {
-    const parsed = ConnectionCheckSchema.safeParse(await kvs.get(KEY.connectionCheck));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.connectionCheck, ConnectionCheckSchema);
   }
 
   async recordSelfCheck(run: SelfCheckRun): Promise<void> {
@@ -144,8 +145,7 @@ export class KvsHealthStore implements HealthStore {
   }
 
   async lastSelfCheck(): Promise<SelfCheckRun | undefined> {
-    const parsed = SelfCheckRunSchema.safeParse(await kvs.get(KEY.selfCheck));
-    return parsed.success ? parsed.data : undefined;
+    return readRecord(KEY.selfCheck, SelfCheckRunSchema);
   }
 
   async recordQueueArrival(runId: string, at: string): Promise<void> {
