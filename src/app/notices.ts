@@ -1,4 +1,8 @@
-/** Notices and audit entries outside grant writes: once-only comments and emails, stand-alone audit entries. */
+/**
+ * Once-only work outside grant writes: stand-alone audit entries, a notice's close-out, health alerts.
+ * Comments and emails are not sent from here: they go through the notice outbox (`tell` in
+ * deliver-notice.ts, ADR 0020).
+ */
 import type { Grant } from '../domain/grant';
 import type { AuditAction, AuditLog, RequestLedger } from './ports';
 
@@ -40,9 +44,9 @@ export async function once(ledger: RequestLedger, key: string, send: () => Promi
 }
 
 /**
- * One step of a notice made of several (comment, email, audit entry, close-out). Each step is claimed
- * on its own, so a retry after a failure repeats only the steps not yet done: an email failure never
- * doubles the comment, and a crash loses at most the step it interrupted.
+ * One step of what goes with a notice (its audit entry, the issue's close-out), claimed under the
+ * notice's key. Each step is claimed on its own, so a retry after a failure repeats only the steps not
+ * yet done, and a crash loses at most the step it interrupted.
  */
 export function noticeStep(
   ledger: RequestLedger,
