@@ -7,6 +7,7 @@ import path from 'node:path';
 import { AsyncEventsService, type QueuedEvent } from './async-events';
 import { egressAllows, INTERVAL_MS, loadApp, PROJECT_ROOT, type LoadedApp } from './app-loader';
 import { VirtualClock } from './clock';
+import { LatencyModel, type Latency, type RemoteKind } from './latency';
 import { KvsEmulator, loadManifestEntities } from './kvs/kvs-emulator';
 import { JiraEmulator, loadIndexedProperties, type ForgeIssueEvent } from './jira/jira-emulator';
 import { startOktaEmulator, type OktaEmulator } from './okta/okta-emulator';
@@ -34,6 +35,19 @@ export interface SandboxOptions {
    * overlap in production. 1 gives the old one-at-a-time delivery.
    */
   queueConcurrency?: number;
+  /** Virtual milliseconds each remote call takes (sandbox/latency.ts); default none. `sb.latency.set` changes it later. */
+  latency?: Partial<Latency>;
+}
+
+/** One Forge invocation as the sandbox ran it: when it started and ended in virtual time, and what it called. */
+export interface InvocationRecord {
+  invocationId: string;
+  functionKey: string;
+  moduleType: string;
+  moduleKey: string;
+  startMs: number;
+  endMs?: number;
+  calls: Record<RemoteKind, number>;
 }
 
 /**
@@ -64,6 +78,18 @@ export type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
 export async function createSandbox(opts: SandboxOptions = {}) {
   const clock = new VirtualClock(opts.now ?? '2026-11-22T09:00:00Z');
   clock.install();
+  const latency = new LatencyModel(clock);
+  if (opts.latency) latency.set(opts.latency);
+  // Every invocation, so a benchmark can read how long each took in virtual time and what it called.
+  const invocations: InvocationRecord[] = [];
+  const openInvocations = new Map<string, InvocationRecord>();
+  /** Counts the call against the invocation making it and waits the model's latency for its kind. */
+  const remoteCall = (kind: RemoteKind): Promise<void> | undefined => {
+    const inv = currentInvocation();
+    const rec = inv && openInvocations.get(inv.invocationId);
+    if (rec) rec.calls[kind]++;
+    return latency.wait(kind);
+  };
   const realFetch = globalThis.fetch;
   // Chance is as repeatable as time: the app's jittered retries draw from a seeded generator, so a
   // run (a failing property test included) replays exactly. `seed` picks another sequence.
@@ -95,6 +121,16 @@ export async function createSandbox(opts: SandboxOptions = {}) {
 
   const route = async (target: ForgeFetchTarget, p: string, init: RequestInit): Promise<Response> => {
     const body = typeof init.body === 'string' && init.body.length > 0 ? JSON.parse(init.body) : undefined;
+    const kind: RemoteKind =
+      target.type === 'kvs'
+        ? 'storage'
+        : target.remote === 'jira'
+          ? 'jira'
+          : target.remote === 'stargate'
+            ? 'queue'
+            : 'storage';
+    const waiting = remoteCall(kind);
+    if (waiting) await waiting;
     if (target.type === 'kvs') {
       const r = kvs.handle(p, body);
       return jsonResponse(r.status, r.body);
@@ -119,7 +155,32 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     unhandled.push(`${JSON.stringify(target)} ${p}`);
     return jsonResponse(500, { message: `sandbox: nothing serves ${target.remote} ${p}` });
   };
-  const forge = installForgeRuntime(route);
+  const runtime = installForgeRuntime(route);
+  // Each invocation recorded (start, end, calls) around the runtime's own bookkeeping.
+  const forge = {
+    run<T>(ctx: Parameters<typeof runtime.run>[0], body: () => Promise<T> | T): Promise<T> {
+      return runtime.run(ctx, async () => {
+        const inv = currentInvocation()!;
+        const rec: InvocationRecord = {
+          invocationId: inv.invocationId,
+          functionKey: ctx.functionKey,
+          moduleType: ctx.moduleType,
+          moduleKey: ctx.moduleKey,
+          startMs: clock.nowMs(),
+          calls: { storage: 0, jira: 0, okta: 0, queue: 0 },
+        };
+        invocations.push(rec);
+        openInvocations.set(rec.invocationId, rec);
+        try {
+          return await body();
+        } finally {
+          rec.endMs = clock.nowMs();
+          openInvocations.delete(rec.invocationId);
+        }
+      });
+    },
+    uninstall: () => runtime.uninstall(),
+  };
 
   // Backend fetch goes through Forge's egress proxy: only manifest-declared hosts, and here the
   // configured Okta org host is served by the emulator over loopback HTTP.
@@ -133,7 +194,9 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     headers.set('x-forwarded-host', url.hostname);
     headers.set('x-forwarded-proto', 'https');
-    return realFetch(new URL(url.pathname + url.search, oktaEmulator.url), { ...init, headers });
+    const waiting = remoteCall('okta');
+    if (waiting) await waiting;
+    return latency.real(() => realFetch(new URL(url.pathname + url.search, oktaEmulator.url), { ...init, headers }));
   }) as typeof fetch;
 
   const app: LoadedApp = loadApp();
@@ -288,7 +351,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   /**
    * Delivers everything due at the current virtual instant: product events first, then queue events,
    * up to `queueConcurrency` of them in flight at once (each honouring its concurrency key). The
-   * virtual clock does not move while they run, so they overlap only at their await points.
+   * virtual clock moves while they run only by the latency model's waits (none by default), so they
+   * overlap at their await points.
    */
   async function settle(): Promise<void> {
     for (let guard = 0; guard < 100_000; guard++) {
@@ -345,7 +409,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       }
       await settle();
     }
-    clock.set(targetMs);
+    // Remote calls take virtual time (the latency model), so the work may already have run past the target.
+    clock.set(Math.max(targetMs, clock.nowMs()));
     await settle();
   }
 
@@ -503,6 +568,10 @@ export async function createSandbox(opts: SandboxOptions = {}) {
           fnBody,
         ),
     },
+    /** Virtual time per remote call (sandbox/latency.ts): `set({ storage: 100, ... })`; zero by default. */
+    latency,
+    /** Every invocation run so far, with its virtual start, end and remote calls (oldest first). */
+    invocations,
     /** SDK calls nothing in the sandbox serves; a test can assert this stays empty. */
     unhandled,
     async close() {
