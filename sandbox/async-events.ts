@@ -51,6 +51,13 @@ export class AsyncEventsService {
   /** Pushes refused for the rate limit: a test of pacing asserts this stays empty. */
   readonly rateLimited: Array<{ at: number; events: number }> = [];
 
+  /**
+   * A fault for the benchmarks: accept delayed pushes (delayInSeconds > 0) and never deliver them, as if
+   * the platform lost every one. They are kept in `lost`, so a run can say how many it lost.
+   */
+  loseDelayed = false;
+  readonly lost: Array<{ queueName: string; body: Record<string, unknown>; delayInSeconds: number }> = [];
+
   constructor(private readonly now: () => number) {}
 
   /** Handles POST /webhook/queue/publish/... from the SDK. */
@@ -82,6 +89,10 @@ export class AsyncEventsService {
     }
     this.recentPushes.push({ at: this.now(), events: events.length });
     for (const e of events) {
+      if (this.loseDelayed && (e.delayInSeconds ?? 0) > 0) {
+        this.lost.push({ queueName: request.queueName, body: e.body, delayInSeconds: e.delayInSeconds! });
+        continue;
+      }
       this.pending.push({
         eventId: `evt-${++this.seq}`,
         jobId: request.jobId,

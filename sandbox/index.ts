@@ -400,13 +400,14 @@ export async function createSandbox(opts: SandboxOptions = {}) {
       const next = Math.min(nextQueue, nextSchedule);
       if (next > targetMs) break;
       clock.set(Math.max(next, clock.nowMs()));
-      for (const s of schedules) {
-        if (s.nextRun <= clock.nowMs()) {
-          s.nextRun += INTERVAL_MS[s.interval];
-          s.runs++;
-          await runScheduled(s.key);
-        }
+      // Schedules due at the same instant run side by side, and the work each queues starts as soon as
+      // it is queued, as on Forge: the sweep's expiries do not wait for the hourly reconcile to finish.
+      const dueSchedules = schedules.filter((s) => s.nextRun <= clock.nowMs());
+      for (const s of dueSchedules) {
+        s.nextRun += INTERVAL_MS[s.interval];
+        s.runs++;
       }
+      await Promise.all(dueSchedules.map(async (s) => (await runScheduled(s.key), settle())));
       await settle();
     }
     // Remote calls take virtual time (the latency model), so the work may already have run past the target.
