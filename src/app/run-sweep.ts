@@ -103,8 +103,12 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
     // One read of what ends before the horizon: bounded by what is due or nearly so, never the table.
     const maxLeadMs = Math.max(60, ...allowlist.map((g) => g.reminderLeadMinutes)) * MINUTE_MS;
     const horizon = new Date(nowMs + Math.max(maxLeadMs, EXACT_EXPIRY_WINDOW_MS)).toISOString();
-    scheduledThrough = await deps.sweepState.get(SCHEDULED_THROUGH);
-    for (const g of await deps.grants.listByStatus('ACTIVE', horizon)) {
+    const [through, ending] = await Promise.all([
+      deps.sweepState.get(SCHEDULED_THROUGH),
+      deps.grants.listByStatus('ACTIVE', horizon),
+    ]);
+    scheduledThrough = through;
+    for (const g of ending) {
       const endMs = Date.parse(g.endsAt!);
       const left = endMs - nowMs;
       if (left <= 0) {
@@ -138,9 +142,11 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
   });
 
   // The backstop: a bounded number of pages of each worker status, continuing where the last run stopped.
-  const backstop: Array<{ status: GrantStatus; read: BackstopRead; candidates: Candidate[] }> = [];
-  for (const status of WORKER_STATUSES) {
-    await isolated('requeue', async () => {
+  // The statuses and the notices are read side by side (one round trip each, not one after another), so
+  // the due expiries found above are pushed sooner; candidates keep the statuses' order.
+  const found = new Map<GrantStatus, { read: BackstopRead; candidates: Candidate[] }>();
+  const readStatus = (status: GrantStatus) =>
+    isolated('requeue', async () => {
       const read = await readBackstopPages(deps, status);
       const candidates: Candidate[] = [];
       for (const g of read.grants) {
@@ -156,14 +162,21 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
             : undefined;
         candidates.push({ what: 'requeued', item, claim });
       }
-      (status === 'REVOKING' ? stalledRevocations : stalledStarts).push(...candidates);
-      backstop.push({ status, read, candidates });
+      found.set(status, { read, candidates });
     });
-  }
   // Notices whose delivery chain died are owed still: queued again, a bounded number per run.
-  await isolated('requeue-notices', async () => {
-    for (const item of await stalledNoticeWork(deps, now)) notices.push({ what: 'requeued', item });
-  });
+  const readNotices = () =>
+    isolated('requeue-notices', async () => {
+      for (const item of await stalledNoticeWork(deps, now)) notices.push({ what: 'requeued', item });
+    });
+  await Promise.all([...WORKER_STATUSES.map(readStatus), readNotices()]);
+  const backstop: Array<{ status: GrantStatus; read: BackstopRead; candidates: Candidate[] }> = [];
+  for (const status of WORKER_STATUSES) {
+    const f = found.get(status);
+    if (!f) continue;
+    (status === 'REVOKING' ? stalledRevocations : stalledStarts).push(...f.candidates);
+    backstop.push({ status, ...f });
+  }
 
   const queues = [due, stalledRevocations, scheduled, reminders, stalledStarts, notices];
   const wanted = queues.reduce((n, q) => n + q.length, 0);
