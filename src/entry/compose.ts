@@ -22,6 +22,7 @@ import { KvsOktaRuleCache } from '../adapters/kvs/okta-rule-cache';
 import { OktaHttpClient } from '../adapters/okta/okta-http-client';
 import { OktaDirectory } from '../adapters/okta/okta-directory';
 import { FieldCatalog } from '../adapters/jira/field-ids';
+import { getAppContext } from '@forge/api';
 import { JiraApproverDirectory } from '../adapters/jira/jira-approver-directory';
 import { JiraCatalogReader } from '../adapters/jira/jira-catalog';
 import { JiraIssueTracker } from '../adapters/jira/jira-issue-tracker';
@@ -65,7 +66,10 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
       'The stored Okta credentials were entered for another Okta org or service app. A Jira admin must enter them again in the Okta JIT Access admin page.',
     );
   }
-  const cacheKey = JSON.stringify([domain.origin, connection.auth, fingerprint(secrets)]);
+  // Per installation too: a warm instance may serve several sites, and the pacing an Okta client learned
+  // (and the virtual clock it learned it on, in the sandbox) belongs to the installation that called.
+  const installation = getAppContext().installationAri.installationId;
+  const cacheKey = JSON.stringify([installation, domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
     directory = new OktaDirectory(
