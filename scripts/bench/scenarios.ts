@@ -4,7 +4,7 @@
  * from the emulators' request logs. Nothing here measures wall-clock time except the optional,
  * informational CPU ratio.
  */
-import { createSandbox, type Sandbox } from '../../sandbox';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { KvsGrantStore } from '../../src/adapters/kvs/grant-store';
 import type { Grant } from '../../src/domain/grant';
@@ -20,18 +20,7 @@ import {
   type KvsTally,
   type Probe,
 } from './instrument';
-import {
-  addPerson,
-  allowlistedGroups,
-  batchWriteGrants,
-  DAY,
-  historyGrant,
-  HOUR,
-  MIN,
-  prng,
-  seedActiveGrants,
-  type Person,
-} from './seed';
+import { addPerson, HOUR, MIN, type Person } from './seed';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -42,11 +31,15 @@ export interface Ctx {
 }
 
 /** A fresh sandbox with the demo world (app configured, three PAM groups allowlisted, close-out "Done"). */
-export async function withSandbox<T>(nowIso: string, body: (ctx: Ctx) => Promise<T>): Promise<T> {
+export async function withSandbox<T>(
+  nowIso: string,
+  body: (ctx: Ctx) => Promise<T>,
+  opts: Omit<SandboxOptions, 'now'> = {},
+): Promise<T> {
   const { info, warn } = console;
   console.info = () => {};
   console.warn = () => {};
-  const sb = await createSandbox({ now: nowIso });
+  const sb = await createSandbox({ ...opts, now: nowIso });
   try {
     const probe = instrument(sb);
     const w = await seedDemo(sb, { closeOutTransitionName: 'Done' });
@@ -81,142 +74,6 @@ const getGrants = (sb: Sandbox, ids: string[]) =>
   });
 
 const byFn = (calls: KvsCall[], fn: string) => calls.filter((c) => c.fn === fn);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-};
-
-// ------------------------------------------------------------------------------------------------
-// 1. Sweep cost vs table size
-// ------------------------------------------------------------------------------------------------
-
-export const SWEEP_ACTIVE = 20;
-export const SWEEP_DUE = 5;
-export const SWEEP_NEAR = 5;
-
-export interface SweepRow {
-  n: number;
-  /** Whose history the EXPIRED grants are: other people's, or the due grants' own requester+group. */
-  historyOwner: 'others' | 'due-requesters';
-  history: number;
-  active: number;
-  due: number;
-  nearDue: number;
-  /** The first sweep: enqueues 5 expiries, schedules 5 exact-time expiries, sends 5 reminders. */
-  sweep: KvsTally;
-  /** The KVS work the first sweep's queue events then did (5 revocations), settled by runScheduled. */
-  triggered: KvsTally;
-  /** The next sweep at the same instant: nothing left to do; its cost is the pure query cost. */
-  repeatSweep: KvsTally;
-  /** The reference (Okta Workflows) design read the whole Access List table every run. */
-  fullScan: { itemsRead: number; pageRequests: number };
-  oktaWrites: number;
-  expiredAfter: number;
-  cpu?: { sweepCpuUsMedian: number; kvsEmulatorCpuUsMedian: number; appCpuUsMedian: number; runs: number };
-}
-
-export async function sweepCost(
-  n: number,
-  opts: { historyOwner?: 'others' | 'due-requesters'; cpuRuns?: number } = {},
-): Promise<SweepRow> {
-  const historyOwner = opts.historyOwner ?? 'others';
-  const T0 = Date.parse('2026-11-22T09:00:00.000Z');
-  return withSandbox(iso(T0), async ({ sb, w, probe }) => {
-    const groups = allowlistedGroups(w);
-    const people = Array.from({ length: SWEEP_ACTIVE }, (_, i) => addPerson(sb, `active${i}`));
-    const near = [3, 6, 9, 12, 14];
-    const active = await seedActiveGrants(
-      sb,
-      w,
-      people.map((person, i) => ({
-        person,
-        groupId: groups[i % groups.length],
-        startedAtMs: T0 - 2 * HOUR,
-        endsAtMs:
-          i < SWEEP_DUE
-            ? T0 - (i + 1) * MIN
-            : i < SWEEP_DUE + SWEEP_NEAR
-              ? T0 + near[i - SWEEP_DUE] * MIN
-              : T0 + (2 + i) * HOUR,
-      })),
-    );
-    const due = active.slice(0, SWEEP_DUE);
-
-    const historyCount = Math.max(0, n - SWEEP_ACTIVE);
-    const history: Grant[] = [];
-    for (let i = 0; i < historyCount; i++) {
-      const agoMs = 2 * DAY + ((i * 7919) % 728) * DAY + (i % 24) * HOUR;
-      if (historyOwner === 'due-requesters') {
-        const owner = due[i % due.length];
-        history.push(historyGrant(i, T0, agoMs, owner.requesterAccountId, owner.groupId, owner.oktaUserId!));
-      } else {
-        history.push(
-          historyGrant(
-            i,
-            T0,
-            agoMs,
-            `hist-user-${i % 200}`,
-            groups[i % groups.length],
-            `00uHIST${String(i % 200).padStart(13, '0')}`,
-          ),
-        );
-      }
-    }
-    await batchWriteGrants(sb, history);
-
-    const m1 = probe.mark();
-    await sb.app.runScheduled('expiry-sweep');
-    const first = since(sb, probe, m1);
-    const m2 = probe.mark();
-    await sb.app.runScheduled('expiry-sweep');
-    const repeat = since(sb, probe, m2);
-
-    let cpu: SweepRow['cpu'];
-    if (opts.cpuRuns) {
-      const total: number[] = [];
-      const emu: number[] = [];
-      for (let r = 0; r < opts.cpuRuns; r++) {
-        const m = probe.mark();
-        const t = process.cpuUsage();
-        await sb.app.runScheduled('expiry-sweep');
-        const d = process.cpuUsage(t);
-        total.push(d.user + d.system);
-        emu.push(since(sb, probe, m).kvsEmulatorCpuUs);
-      }
-      const app = total.map((t, i) => t - emu[i]);
-      cpu = {
-        sweepCpuUsMedian: median(total),
-        kvsEmulatorCpuUsMedian: median(emu),
-        appCpuUsMedian: median(app),
-        runs: opts.cpuRuns,
-      };
-    }
-
-    const after = await getGrants(
-      sb,
-      due.map((g) => g.id),
-    );
-    return {
-      n,
-      historyOwner,
-      history: historyCount,
-      active: SWEEP_ACTIVE,
-      due: SWEEP_DUE,
-      nearDue: SWEEP_NEAR,
-      sweep: tallyKvs(byFn(first.kvs, 'sweeper')),
-      triggered: tallyKvs(first.kvs.filter((c) => c.fn !== 'sweeper')),
-      repeatSweep: tallyKvs(byFn(repeat.kvs, 'sweeper')),
-      fullScan: { itemsRead: n, pageRequests: Math.ceil(n / 100) },
-      oktaWrites: first.oktaLog.filter(isOktaWrite).length + repeat.oktaLog.filter(isOktaWrite).length,
-      expiredAfter: after.filter((g) => g.status === 'EXPIRED').length,
-      ...(cpu ? { cpu } : {}),
-    };
-  });
-}
 
 // ------------------------------------------------------------------------------------------------
 // 2 + 3. One grant lifecycle end to end through Jira issues: request -> active -> extend -> expire
@@ -345,68 +202,6 @@ export async function lifecycle(): Promise<LifecycleResult> {
       grantEntitiesWritten: d.kvs.filter((c) => c.write && (c.store === 'grant' || c.path === '/api/v1/transaction'))
         .length,
       auditEntries: sb.kvs.entity('audit').length - auditBefore,
-    };
-  });
-}
-
-// ------------------------------------------------------------------------------------------------
-// 4. Revocation lag
-// ------------------------------------------------------------------------------------------------
-
-export interface LagResult {
-  grants: number;
-  seed: number;
-  expired: number;
-  lagMs: { min: number; median: number; p90: number; max: number };
-  over60s: number;
-  /** How the expiry was started: an exact-time queue event (scheduled by a sweep 10-15 min before) or a sweep finding it already due. */
-  startedBy: { exactTimeEvent: number; sweepDue: number };
-  endsSpreadHours: number;
-  oktaDeletes: number;
-}
-
-export async function revocationLag(count = 50, seed = 42): Promise<LagResult> {
-  const T0 = Date.parse('2026-11-22T09:00:00.000Z');
-  const rnd = prng(seed);
-  // Grants start at least 20 min before their end: one ending sooner would have been given its exact
-  // expiry by the worker at grant time, which this seeding (grants written directly) skips.
-  const SPREAD = 8 * HOUR;
-  return withSandbox(iso(T0), async ({ sb, w, probe }) => {
-    const groups = allowlistedGroups(w);
-    const people: Person[] = Array.from({ length: count }, (_, i) => addPerson(sb, `lag${i}`));
-    const grants = await seedActiveGrants(
-      sb,
-      w,
-      people.map((person, i) => ({
-        person,
-        groupId: groups[i % groups.length],
-        startedAtMs: T0 - 30 * MIN,
-        endsAtMs: T0 + 20 * MIN + Math.floor(rnd() * (SPREAD - 20 * MIN)),
-      })),
-    );
-    const m = probe.mark();
-    const lastEnd = Math.max(...grants.map((g) => Date.parse(g.endsAt!)));
-    await sb.clock.advanceTo(iso(lastEnd + 20 * MIN));
-    const d = since(sb, probe, m);
-    const after = await getGrants(
-      sb,
-      grants.map((g) => g.id),
-    );
-    const lags = after.filter((g) => g.status === 'EXPIRED').map((g) => Date.parse(g.endedAt!) - Date.parse(g.endsAt!));
-    // Sweeps run on 5-minute ticks of virtual time; an exact-time expiry event lands at the end time
-    // rounded up to the second, which (with end times drawn to the millisecond) is never such a tick.
-    const ended = after.filter((g) => g.status === 'EXPIRED');
-    const onSweepTick = ended.filter((g) => Date.parse(g.endedAt!) % (5 * MIN) === 0).length;
-    const exact = ended.length - onSweepTick;
-    return {
-      grants: count,
-      seed,
-      expired: lags.length,
-      lagMs: { min: Math.min(...lags), median: median(lags), p90: quantile(lags, 0.9), max: Math.max(...lags) },
-      over60s: lags.filter((l) => l >= 60_000).length,
-      startedBy: { exactTimeEvent: exact, sweepDue: lags.length - exact },
-      endsSpreadHours: SPREAD / HOUR,
-      oktaDeletes: d.oktaLog.filter((r) => isOktaWrite(r) && r.method === 'DELETE').length,
     };
   });
 }
@@ -649,142 +444,4 @@ export function compareRuns(clean: RunCounts, chaotic: RunCounts): IdempotencyRe
     sameFinalState: JSON.stringify(clean.finalState) === JSON.stringify(chaotic.finalState),
     auditDifferences,
   };
-}
-
-// ------------------------------------------------------------------------------------------------
-// Extra: what a backlog of requests waiting for approval costs the sweep
-// ------------------------------------------------------------------------------------------------
-
-export interface ApprovalBacklogResult {
-  waiting: number;
-  /** Over one hour of 5-minute sweeps, starting once every request is older than the 15-min stall limit. */
-  perHour: {
-    sweeps: number;
-    workerDeliveries: number;
-    jiraRequests: number;
-    jiraChangelogReads: number;
-    kvsRequests: number;
-    sweeperKvsRequests: number;
-  };
-  stillRequested: number;
-}
-
-/** `waiting` New access requests for a group whose approval mode is "status", none approved. */
-export async function approvalBacklog(waiting: number): Promise<ApprovalBacklogResult> {
-  const T0 = Date.parse('2026-11-22T09:00:00.000Z');
-  return withSandbox(iso(T0), async ({ sb, w, probe }) => {
-    const { KvsConfigStore } = await import('../../src/adapters/kvs/config-store');
-    await sb.app.run(async () => {
-      const config = new KvsConfigStore();
-      const list = await config.getAllowlist();
-      await config.saveAllowlist(
-        list.map((g) => (g.groupId === w.groups.linux ? { ...g, approvalMode: 'status' as const } : g)),
-      );
-    });
-    const people = Array.from({ length: waiting }, (_, i) => addPerson(sb, `wait${i}`));
-    const issues = [];
-    for (const p of people) {
-      issues.push(
-        await sb.jira.createIssue({
-          projectKey: w.projectKey,
-          summary: `Linux please ${p.email}`,
-          reporter: p.jiraAccountId,
-          fields: { changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux },
-        }),
-      );
-    }
-    await sb.clock.advanceTo(iso(T0 + 20 * MIN));
-    const m = probe.mark();
-    await sb.clock.advanceTo(iso(T0 + 80 * MIN));
-    const d = since(sb, probe, m);
-    const grants = await getGrants(
-      sb,
-      issues.map((i) => `grant-${i.id}`),
-    );
-    return {
-      waiting,
-      perHour: {
-        sweeps: sweepsIn(d.kvs),
-        workerDeliveries: d.deliveries.filter((x) => x.queueName === 'okta-work').length,
-        jiraRequests: d.jiraLog.length,
-        jiraChangelogReads: d.jiraLog.filter((r) => /\/changelog/.test(r.path)).length,
-        kvsRequests: d.kvs.length,
-        sweeperKvsRequests: byFn(d.kvs, 'sweeper').length,
-      },
-      stillRequested: grants.filter((g) => g.status === 'REQUESTED').length,
-    };
-  });
-}
-
-// ------------------------------------------------------------------------------------------------
-// Extra: View access and the panel vs the requester's own history (issue 9)
-// ------------------------------------------------------------------------------------------------
-
-export interface ViewAccessRow {
-  /** EXPIRED grants of the requester, all requested within the 90-day window (nothing skipped by date). */
-  history: number;
-  /** The issue-trigger invocation that answers a View access issue with its comment. */
-  reply: KvsTally;
-  /** `panel/load` on that issue, and `panel/grants` for its second page. */
-  panelLoad: KvsTally;
-  nextPage: KvsTally;
-  /** Of the panel load's items, those of the grant entity (the issue's target: at most 60). */
-  panelLoadGrantItems: number;
-  /** What reading the requester's whole partition (the design before issue 9) reads. */
-  fullPartitionItems: number;
-  replyLastLine: string;
-}
-
-export async function viewAccessCost(history: number): Promise<ViewAccessRow> {
-  const T0 = Date.parse('2026-11-22T09:00:00.000Z');
-  return withSandbox(iso(T0), async ({ sb, w, probe }) => {
-    const spread = (89 * DAY) / Math.max(1, history);
-    await batchWriteGrants(
-      sb,
-      Array.from({ length: history }, (_, i) =>
-        historyGrant(i, T0, HOUR + Math.floor(i * spread), w.jira.neville, w.groups.windows, w.okta.neville),
-      ),
-    );
-    await sb.jira.createIssue({
-      projectKey: w.projectKey,
-      summary: 'Linux',
-      reporter: w.jira.neville,
-      fields: { changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux },
-    });
-
-    let m = probe.mark();
-    const view = await sb.jira.createIssue({
-      projectKey: w.projectKey,
-      summary: 'What do I have?',
-      reporter: w.jira.neville,
-      fields: { accessType: 'View access' },
-    });
-    const reply = tallyKvs(since(sb, probe, m).kvs);
-    const ask = async (key: string, payload: unknown) => {
-      const r = (await sb.app.invoke(key, payload, {
-        accountId: w.jira.neville,
-        extension: { issue: { id: view.id, key: view.key }, project: { key: w.projectKey } },
-      })) as { ok: boolean; data?: { grants?: { nextCursor?: string } } };
-      if (!r.ok) throw new Error(`bench: ${key} answered ${JSON.stringify(r)}`);
-      return r.data;
-    };
-    m = probe.mark();
-    const panel = await ask('panel/load', {});
-    const loadCalls = since(sb, probe, m).kvs;
-    const panelLoad = tallyKvs(loadCalls);
-    const panelLoadGrantItems = tallyKvs(loadCalls.filter((c) => c.store === 'grant')).itemsRead;
-    m = probe.mark();
-    if (panel?.grants?.nextCursor) await ask('panel/grants', { cursor: panel.grants.nextCursor });
-    const nextPage = tallyKvs(since(sb, probe, m).kvs);
-    const comment = sb.jira.comments(view.key)[0]?.text ?? '';
-    return {
-      history,
-      reply,
-      panelLoad,
-      nextPage,
-      panelLoadGrantItems,
-      fullPartitionItems: history + 1,
-      replyLastLine: comment.split('\n').pop() ?? '',
-    };
-  });
 }
