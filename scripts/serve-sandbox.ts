@@ -263,11 +263,29 @@ async function main() {
   const sb = await createSandbox();
   const world = fresh ? seedPeople(sb) : await seedDemo(sb);
   if (!fresh) await playDemoRequests(sb, world);
+  // An issue for the panel: the first demo request, or (fresh) an issue that is not a request yet.
+  const issueKey = fresh
+    ? (
+        await sb.jira.createIssue({
+          projectKey: world.projectKey,
+          summary: 'Try the Okta access panel',
+          reporter: world.jira.neville,
+        })
+      ).key
+    : `${world.projectKey}-1`;
   const host = await startAdminHost(sb, {
     accountId: world.jira.ada,
     port: process.env.PORT ? Number(process.env.PORT) : undefined,
+    people: { ...world.jira },
+    issueViewer: fresh ? world.jira.neville : world.jira.alice,
   });
   console.log(`Okta JIT Access admin page (sandbox, signed in as Ada Admin): ${host.url}`);
+  // The demo's first request is Alice's (playDemoRequests); the fresh issue is Neville's.
+  const requester = fresh ? 'neville' : 'alice';
+  console.log(
+    `Issue ${issueKey} with the Okta access panel and fields (UI Kit host, as its requester; links on the page switch person and theme): ${host.issueUrl(issueKey, { as: requester })}`,
+  );
+  console.log(`Dark theme: add ?theme=dark to either URL.`);
   console.log(`Okta emulator: domain ${sb.okta.domain}, API token ${sb.okta.apiToken}`);
   console.log(
     fresh
