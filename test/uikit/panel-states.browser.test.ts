@@ -77,6 +77,18 @@ test('no request: an issue that is not an access request says so and how to make
   await capture('no-request');
 });
 
+test('no request recorded yet: a request whose created event has not reached the app', async () => {
+  ui.sb.holdEvents();
+  try {
+    const issue = await raise(ui.world.groups.windows, ui.world.jira.neville);
+    await ui.open(issue.key, { as: 'neville' });
+    await ui.panelShows('No grant yet');
+    await capture('no-grant-yet');
+  } finally {
+    await ui.sb.releaseEvents();
+  }
+});
+
 test('a backend error: the words for people and Try again, which a keyboard reaches and presses', async () => {
   const issue = await raise(ui.world.groups.windows, ui.world.jira.neville, { accessType: null });
   ui.host.uikit.failInvokes(1);
