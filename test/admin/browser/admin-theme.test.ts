@@ -89,3 +89,26 @@ describe.each([
     expect(await axe(`admin dashboard ${width} ${theme}`)).toEqual([]);
   });
 });
+
+const TABS = [
+  ['tab-dashboard', 'dashboard-screen'],
+  ['tab-okta-connection', 'connection-screen'],
+  ['tab-allowlist', 'allowlist-screen'],
+  ['tab-policy', 'policy-screen'],
+  ['tab-audit', 'audit-screen'],
+  ['tab-diagnostics', 'diagnostics-screen'],
+] as const;
+
+test('dark theme: every tab at 1024 px reads well (axe colour contrast included)', async () => {
+  await ui.page.setViewportSize({ width: 1024, height: 900 });
+  await ui.page.goto(`${ui.host.url}?theme=dark`);
+  await ui.app.getByTestId('dashboard-screen').waitFor();
+  for (const [tab, screen] of TABS) {
+    await ui.app.getByTestId(tab).click();
+    await ui.app.getByTestId(screen).waitFor();
+    await ui.page.waitForLoadState('networkidle');
+    const name = tab.replace(/^tab-/, '');
+    await ui.page.screenshot({ path: `${SHOTS}/admin-${name}-1024-dark.png`, fullPage: true });
+    expect(await axe(`admin ${name} 1024 dark`)).toEqual([]);
+  }
+});
