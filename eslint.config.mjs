@@ -47,6 +47,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       'static/admin/build/**',
+      'static/admin/build-uikit/**',
       'coverage/**',
       'test-output/**',
       'test/fixtures/swagger/**',

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '../sandbox';
 import { SANDBOX_APP } from '../sandbox/runtime';
 import { seedDemo, seedPeople, type DemoWorld } from '../sandbox/seed';
+import { createUiKitHost, type UiKitControls } from './uikit-host';
 
 export const ADMIN_BUILD_DIR = path.resolve(__dirname, '..', 'static', 'admin', 'build');
 const MODULE_KEY = 'admin-page';
@@ -22,6 +23,10 @@ const MODULE_KEY = 'admin-page';
 export interface AdminHost {
   url: string;
   appUrl: string;
+  /** The mock issue view with the app's UI Kit panel and fields (scripts/uikit-host.ts, ADR 0028). */
+  issueUrl(key: string, o?: { as?: string; theme?: 'light' | 'dark' }): string;
+  /** Hold or fail the UI Kit extensions' invokes (loading and backend-error states). */
+  uikit: UiKitControls;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** What `view.getContext()` answers on a Jira admin page. */
-function adminContext(accountId: string) {
+function adminContext(accountId: string, colorMode: 'light' | 'dark') {
   return {
     accountId,
     cloudId: SANDBOX_APP.cloudId,
@@ -50,13 +55,13 @@ function adminContext(accountId: string) {
     appVersion: SANDBOX_APP.appVersion,
     locale: 'en-US',
     timezone: 'UTC',
-    theme: { colorMode: 'light' },
+    theme: { colorMode },
     extension: { type: 'jira:adminPage' },
   };
 }
 
 /** Runs in the iframe before the bundle: the Custom UI bridge, speaking to this host over HTTP. */
-const bridgeScript = (context: object) => `
+const bridgeScript = (context: { theme: { colorMode: string } }) => `
 window.__bridge = {
   callBridge: async function (cmd, data) {
     if (cmd === 'invoke') {
@@ -66,6 +71,11 @@ window.__bridge = {
       return body.result;
     }
     if (cmd === 'getContext') return ${JSON.stringify(context)};
+    if (cmd === 'enableTheming') {
+      // Like Jira: the theme the host page shows, set on the app's document for the design tokens.
+      document.documentElement.setAttribute('data-color-mode', ${JSON.stringify(context.theme.colorMode)});
+      return undefined;
+    }
     if (cmd === 'createHistory') {
       // Like Jira: the page's route lives in the host page's URL (here its query), not the iframe's.
       const top = window.parent;
@@ -92,13 +102,24 @@ window.__bridge = {
  */
 export async function startAdminHost(
   sb: Sandbox,
-  opts: { accountId: string; port?: number; buildDir?: string },
+  opts: {
+    accountId: string;
+    port?: number;
+    buildDir?: string;
+    /** People the issue view can be seen as (?as=<handle>); default the demo world's Jira users. */
+    people?: Record<string, string>;
+    /** Who sees the issue view when the URL names nobody (default: the admin). */
+    issueViewer?: string;
+  },
 ): Promise<AdminHost> {
   const buildDir = opts.buildDir ?? ADMIN_BUILD_DIR;
   const indexPath = path.join(buildDir, 'index.html');
   if (!fs.existsSync(indexPath))
     throw new Error(`${indexPath} is missing: run npm --prefix static/admin run build first`);
-  const context = adminContext(opts.accountId);
+  const uikit = createUiKitHost(sb, {
+    people: opts.people ?? { ada: opts.accountId },
+    defaultViewer: opts.issueViewer ?? opts.accountId,
+  });
   let chain: Promise<unknown> = Promise.resolve();
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
@@ -113,6 +134,7 @@ export async function startAdminHost(
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
+      if (await uikit.handle(req, res, url)) return;
       if (req.method === 'POST' && url.pathname === '/__bridge/invoke') {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
@@ -141,11 +163,13 @@ export async function startAdminHost(
         }
       }
       if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
-      if (url.pathname === '/') return send(200, TYPES['.html'], hostPage());
+      // ?theme=dark on the host page: Jira's dark theme, which the app reads from its context.
+      const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+      if (url.pathname === '/') return send(200, TYPES['.html'], hostPage(theme));
       if (url.pathname === '/app/' || url.pathname === '/app/index.html') {
         const html = fs
           .readFileSync(indexPath, 'utf8')
-          .replace('<head>', `<head>\n<script>${bridgeScript(context)}</script>`);
+          .replace('<head>', `<head>\n<script>${bridgeScript(adminContext(opts.accountId, theme))}</script>`);
         return send(200, TYPES['.html'], html);
       }
       if (url.pathname.startsWith('/app/')) {
@@ -169,6 +193,13 @@ export async function startAdminHost(
   return {
     url,
     appUrl: `${url}app/`,
+    issueUrl: (key, o = {}) => {
+      const q = new URLSearchParams();
+      if (o.as) q.set('as', o.as);
+      if (o.theme) q.set('theme', o.theme);
+      return `${url}issue/${encodeURIComponent(key)}${q.size > 0 ? `?${q}` : ''}`;
+    },
+    uikit,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
@@ -178,13 +209,18 @@ export async function startAdminHost(
 }
 
 /** A stand-in for Jira's chrome around an admin page, so the iframe sits where it would. */
-function hostPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Okta JIT Access · Jira settings (sandbox)</title>
-<style>body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;background:#f7f8f9}
-header{background:#fff;border-bottom:1px solid #dfe1e6;padding:10px 20px;font-size:14px;color:#44546f}
-header strong{color:#172b4d}iframe{border:0;width:100%;min-height:calc(100vh - 42px);display:block;background:#fff}</style></head>
+function hostPage(theme: 'light' | 'dark'): string {
+  // Jira's chrome in the theme's colours (light / dark surface, text, border).
+  const c =
+    theme === 'dark'
+      ? { page: '#1d2125', bar: '#22272b', text: '#b6c2cf', strong: '#dee4ea', border: '#a6c5e229' }
+      : { page: '#f7f8f9', bar: '#ffffff', text: '#44546f', strong: '#172b4d', border: '#dfe1e6' };
+  return `<!doctype html><html lang="en" data-color-mode="${theme}"><head><meta charset="utf-8"><title>Okta JIT Access · Jira settings (sandbox)</title>
+<style>body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;background:${c.page}}
+header{background:${c.bar};border-bottom:1px solid ${c.border};padding:10px 20px;font-size:14px;color:${c.text}}
+header strong{color:${c.strong}}iframe{border:0;width:100%;min-height:calc(100vh - 42px);display:block;background:${c.page}}</style></head>
 <body><header><strong>Jira settings</strong> › Apps › Okta JIT Access <em>(local sandbox: ${SANDBOX_APP.siteUrl})</em></header>
-<iframe id="forge-admin-page" title="Okta JIT Access admin page" src="/app/" sandbox="allow-downloads allow-forms allow-modals allow-same-origin allow-scripts allow-popups"></iframe>
+<iframe id="forge-admin-page" title="Okta JIT Access admin page" src="/app/${theme === 'dark' ? '?theme=dark' : ''}" sandbox="allow-downloads allow-forms allow-modals allow-same-origin allow-scripts allow-popups"></iframe>
 <script>
 // Jira grows a Custom UI iframe to its content; do the same so the whole page scrolls (and screenshots show it all).
 const frame = document.getElementById('forge-admin-page');
@@ -227,11 +263,29 @@ async function main() {
   const sb = await createSandbox();
   const world = fresh ? seedPeople(sb) : await seedDemo(sb);
   if (!fresh) await playDemoRequests(sb, world);
+  // An issue for the panel: the first demo request, or (fresh) an issue that is not a request yet.
+  const issueKey = fresh
+    ? (
+        await sb.jira.createIssue({
+          projectKey: world.projectKey,
+          summary: 'Try the Okta access panel',
+          reporter: world.jira.neville,
+        })
+      ).key
+    : `${world.projectKey}-1`;
   const host = await startAdminHost(sb, {
     accountId: world.jira.ada,
     port: process.env.PORT ? Number(process.env.PORT) : undefined,
+    people: { ...world.jira },
+    issueViewer: fresh ? world.jira.neville : world.jira.alice,
   });
   console.log(`Okta JIT Access admin page (sandbox, signed in as Ada Admin): ${host.url}`);
+  // The demo's first request is Alice's (playDemoRequests); the fresh issue is Neville's.
+  const requester = fresh ? 'neville' : 'alice';
+  console.log(
+    `Issue ${issueKey} with the Okta access panel and fields (UI Kit host, as its requester; links on the page switch person and theme): ${host.issueUrl(issueKey, { as: requester })}`,
+  );
+  console.log(`Dark theme: add ?theme=dark to either URL.`);
   console.log(`Okta emulator: domain ${sb.okta.domain}, API token ${sb.okta.apiToken}`);
   console.log(
     fresh

@@ -15,7 +15,7 @@ export const SHOTS = path.resolve(__dirname, '..', '..', 'test-output', 'screens
 export const UI_TIMEOUT = 15_000;
 
 /** The flags this machine's closed network needs (no background connections, no first-run work). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -1,0 +1,114 @@
+/**
+ * The admin page follows Jira's theme (issue 13 §4, §5): with the host's context saying dark, the page
+ * asks the bridge to theme it (`view.theme.enable()`), loads the dark design tokens, and every colour
+ * — its own surface included — comes from them. Screenshots of the dashboard at 1440 and 1024 px in
+ * light and dark (admin-dashboard-<width>-<theme>.png), each without sideways scrolling and with no
+ * serious or critical axe-core violation (colour contrast included, so dark text on a dark surface fails).
+ */
+import fs from 'node:fs';
+import type { Frame } from 'playwright-core';
+import { connectAndAllowlistLinux, openAdminPage, SHOTS, type AdminBrowser } from '../../support/admin-browser';
+import { axeSummary, type AxeRecord } from '../../support/uikit-browser';
+
+jest.setTimeout(120_000);
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+let ui: AdminBrowser;
+const axeLog: AxeRecord[] = [];
+
+beforeAll(async () => {
+  ui = await openAdminPage();
+  await connectAndAllowlistLinux(ui);
+});
+afterAll(async () => {
+  console.log(axeSummary(axeLog));
+  await ui?.close();
+});
+
+const frame = (): Frame => ui.page.frame({ url: /\/app\// })!;
+
+async function axe(screen: string): Promise<string[]> {
+  const f = frame();
+  if (!(await f.evaluate(() => 'axe' in window))) await f.addScriptTag({ content: AXE });
+  const violations = (await f.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))
+      .violations;
+  })) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
+    );
+  axeLog.push({ screen, violations: violations.length, serious });
+  return serious;
+}
+
+/** The sum of the R, G and B of a computed colour (0 black … 765 white). */
+const brightness = (css: string): number =>
+  css
+    .match(/\d+(\.\d+)?/g)!
+    .slice(0, 3)
+    .map(Number)
+    .reduce((a, b) => a + b, 0);
+
+describe.each([
+  ['light', 1440],
+  ['light', 1024],
+  ['dark', 1440],
+  ['dark', 1024],
+] as const)('%s theme at %i px', (theme, width) => {
+  test('the dashboard in the theme, fitting the width, with no serious axe violation', async () => {
+    await ui.page.setViewportSize({ width, height: 900 });
+    await ui.page.goto(theme === 'dark' ? `${ui.host.url}?theme=dark` : ui.host.url);
+    await ui.app.getByTestId('dashboard-screen').waitFor();
+    await ui.page.waitForLoadState('networkidle');
+    const f = frame();
+    await f.waitForFunction((mode) => document.documentElement.getAttribute('data-color-mode') === mode, theme);
+    // The page's own surface and text come from the theme's tokens.
+    const [bg, fg] = await f.evaluate(() => [
+      getComputedStyle(document.body).backgroundColor,
+      getComputedStyle(document.body).color,
+    ]);
+    if (theme === 'dark') {
+      expect(brightness(bg)).toBeLessThan(240);
+      expect(brightness(fg)).toBeGreaterThan(450);
+    } else {
+      expect(brightness(bg)).toBeGreaterThan(700);
+      expect(brightness(fg)).toBeLessThan(300);
+    }
+    // No sideways scrolling of the page at this width.
+    expect(await f.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await ui.page.screenshot({ path: `${SHOTS}/admin-dashboard-${width}-${theme}.png`, fullPage: true });
+    expect(await axe(`admin dashboard ${width} ${theme}`)).toEqual([]);
+  });
+});
+
+const TABS = [
+  ['tab-dashboard', 'dashboard-screen'],
+  ['tab-okta-connection', 'connection-screen'],
+  ['tab-allowlist', 'allowlist-screen'],
+  ['tab-policy', 'policy-screen'],
+  ['tab-audit', 'audit-screen'],
+  ['tab-diagnostics', 'diagnostics-screen'],
+] as const;
+
+test('dark theme: every tab at 1024 px reads well (axe colour contrast included)', async () => {
+  await ui.page.setViewportSize({ width: 1024, height: 900 });
+  await ui.page.goto(`${ui.host.url}?theme=dark`);
+  await ui.app.getByTestId('dashboard-screen').waitFor();
+  for (const [tab, screen] of TABS) {
+    await ui.app.getByTestId(tab).click();
+    await ui.app.getByTestId(screen).waitFor();
+    await ui.page.waitForLoadState('networkidle');
+    const name = tab.replace(/^tab-/, '');
+    await ui.page.screenshot({ path: `${SHOTS}/admin-${name}-1024-dark.png`, fullPage: true });
+    expect(await axe(`admin ${name} 1024 dark`)).toEqual([]);
+  }
+});
