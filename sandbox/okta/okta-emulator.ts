@@ -641,6 +641,11 @@ export async function startOktaEmulator(opts: OktaEmulatorOptions = {}): Promise
     return errorBody('E0000001', 'Api validation failed');
   }
 
+  // Idle keep-alive sockets stay open for ten real minutes. With Node's default (5 s) a busy machine
+  // (a benchmark seeding 50,000 grants between two Okta calls) lets the server close a pooled socket
+  // just as the app reuses it: a connection reset no scenario asked for. Faults are injected on purpose.
+  server.keepAliveTimeout = 600_000;
+  server.headersTimeout = 601_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
