@@ -156,7 +156,14 @@ async function checkAndStart(
       g,
       {
         user: who.user,
-        endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
+        endsAt: computeEndsAt({
+          now,
+          settings: policy,
+          group,
+          changeType: g.changeType,
+          requestedEnd: g.requestedEnd,
+          requestedHours: g.requestedHours,
+        }),
         approval,
         preexistingMembership: isPreexistingMembership(isMember, others),
       },

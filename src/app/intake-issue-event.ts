@@ -108,8 +108,11 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   const issue = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
   if (!issue) return 'issue-gone';
   // Issues without our fields are not access requests: stay silent on them.
-  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup)
-    return 'ignored';
+  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) {
+    // An Automation rule's request lives on an issue without the request fields (ADR 0026): its
+    // approval moves and edits are still this request's.
+    if (!(await deps.grants.get(grantIdForIssue(issue.id)))?.raisedByRule) return 'ignored';
+  }
 
   const { current: existing, next, replacing } = await currentRequest(deps, issue.id);
   // The request a requester's own edit withdrew: its requester raised the one recorded below.

@@ -21,6 +21,7 @@ interface IssueJson {
   fields?: Record<string, unknown> & {
     status?: { name?: string };
     reporter?: { accountId?: string } | null;
+    assignee?: { accountId?: string } | null;
     project?: { key?: string };
   };
 }
@@ -82,6 +83,7 @@ const snapshotFields = (ids: FieldIds): string[] =>
     'summary',
     'status',
     'reporter',
+    'assignee',
     'project',
     'created',
     ids.accessType,
@@ -97,6 +99,7 @@ function snapshotOf(body: IssueJson, ids: FieldIds): IssueSnapshot {
     key: body.key,
     projectKey: f.project?.key ?? body.key.split('-')[0],
     reporterAccountId: f.reporter?.accountId ?? undefined,
+    assigneeAccountId: f.assignee?.accountId ?? undefined,
     statusName: f.status?.name ?? '',
     createdAt: toIsoInstant(f.created),
     accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,

@@ -440,6 +440,8 @@ export interface IssueSnapshot {
   key: string;
   projectKey: string;
   reporterAccountId?: string;
+  /** The assignee, for an Automation rule that requests access for them (ADR 0026). */
+  assigneeAccountId?: string;
   statusName: string;
   /** When the issue was created in Jira (the request's true time; events may arrive late). */
   createdAt?: string;
