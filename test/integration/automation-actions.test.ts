@@ -160,6 +160,56 @@ describe('Request Okta access', () => {
     });
     expect(t.grants()).toEqual([]);
   });
+
+  it('takes the account from the invocation, never the payload: none means the rule stops', async () => {
+    const t = await world();
+    const p1 = await incident(t);
+    const fnKey = t.sb.app.loaded.actions.get('request-okta-access')!;
+    const handler = t.sb.app.loaded.functions.get(fnKey)!;
+    const inputs = { issueKey: p1.key, group: 'PAM Linux Sysadmins', principal: { accountId: t.w.jira.neville } };
+    expect(await t.sb.app.run(async () => handler(inputs, {}))).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringContaining('without a Jira account') })],
+    });
+    expect(t.grants()).toEqual([]);
+  });
+
+  it('reads smart values as Automation resolves them: hours as text, empty inputs as not given', async () => {
+    const t = await world();
+    const { w } = t;
+    const p1 = await incident(t);
+    // requestFor '' is the reporter (Alice); changeType '' is the issue's own (none).
+    const r = await p1.run('request-okta-access', {
+      group: w.groups.linux,
+      requestFor: '',
+      hours: '3',
+      changeType: '',
+    });
+    expect(r).toMatchObject({ outcome: 'GRANTING' });
+    expect(t.grant(p1.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      requesterAccountId: w.jira.alice,
+      requestedHours: 3,
+      endsAt: at('12:00:00'),
+    });
+  });
+
+  it("refuses a group the issue's project may not request, and an issue without the named person", async () => {
+    const t = await world();
+    const { sb, w } = t;
+    await t.setGroup(w.groups.linux, { allowedProjectKeys: ['OPS'] });
+    const p1 = await incident(t);
+    expect(await p1.run('request-okta-access', linuxFor2h)).toMatchObject({
+      outcome: 'REFUSED',
+      code: 'GRANT.PROJECT_NOT_ALLOWED',
+    });
+    await sb.jira.assign(p1.key, null, w.jira.alice);
+    expect(await p1.run('request-okta-access', { ...linuxFor2h, group: 'PAM Windows Admins' })).toMatchObject({
+      outcome: 'REFUSED',
+      code: 'AUTOMATION.NO_REQUESTER',
+    });
+    expect(t.grants()).toEqual([]);
+    expect(t.oktaWrites()).toEqual([]);
+  });
 });
 
 describe('Extend and Revoke Okta access', () => {
