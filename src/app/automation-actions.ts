@@ -168,11 +168,12 @@ export async function requestAccessByRule(
   caller: RuleCaller,
 ): Promise<AutomationAnswer> {
   const policy = await deps.config.getPolicy();
-  const seen = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
+  const withAssignee = { withAssignee: input.requestFor === 'assignee' };
+  const seen = await deps.issues.getIssue(input.issueKey, policy.durationFieldName, withAssignee);
   if (!seen) return { kind: 'invalid', message: `Issue ${input.issueKey} was not found, or the app cannot see it.` };
   // The history, then the fields again (as request-access.ts): an edit in between counts as after.
   const historySeen = (await deps.issues.history(seen.key, policy.durationFieldName)).length;
-  const issue = (await deps.issues.getIssue(seen.key, policy.durationFieldName)) ?? seen;
+  const issue = (await deps.issues.getIssue(seen.key, policy.durationFieldName, withAssignee)) ?? seen;
   const requester = input.requestFor === 'assignee' ? issue.assigneeAccountId : issue.reporterAccountId;
   const allowlist = await deps.config.getAllowlist();
   const group = findGroup(allowlist, input.group);

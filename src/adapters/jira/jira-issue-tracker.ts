@@ -83,7 +83,6 @@ const snapshotFields = (ids: FieldIds): string[] =>
     'summary',
     'status',
     'reporter',
-    'assignee',
     'project',
     'created',
     ids.accessType,
@@ -122,12 +121,17 @@ export class JiraIssueTracker implements IssueTracker {
     private readonly fields: FieldCatalog = new FieldCatalog(clock),
   ) {}
 
-  async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
+  async getIssue(
+    issueKeyOrId: string,
+    durationFieldName: string,
+    opts: { withAssignee?: boolean } = {},
+  ): Promise<IssueSnapshot | undefined> {
     const ids = await this.fields.discover(durationFieldName);
+    const fields = [...snapshotFields(ids), ...(opts.withAssignee ? ['assignee'] : [])];
     const res = await jiraRequest<IssueJson>(
       APP,
       'GET',
-      route`/rest/api/3/issue/${issueKeyOrId}?fields=${snapshotFields(ids).join(',')}`,
+      route`/rest/api/3/issue/${issueKeyOrId}?fields=${fields.join(',')}`,
       {
         operation: 'reading the issue',
         clock: this.clock,
