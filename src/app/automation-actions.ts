@@ -228,6 +228,13 @@ export async function requestAccessByRule(
   const created = await recordRequest(deps.grants, g);
   const stored = created === 'created' ? g : await deps.grants.get(g.id);
   if (!stored) throw new Error(`grant ${g.id} was reported to exist but cannot be read`);
+  // Another run recorded the issue's request between our read and our write: answer as above.
+  if (stored.requesterAccountId !== requester || stored.groupId !== group.groupId)
+    return refused(
+      'AUTOMATION.ISSUE_HAS_REQUEST',
+      `${issue.key} already carries an access request (${stored.id}) for another person or group. One request per issue: raise this one on its own issue.`,
+      stored,
+    );
   await completeIntake(deps, stored, policy);
   const r = resultOf(stored, group, policy);
   const cap = capHours(group, policy, changeType);
