@@ -20,6 +20,7 @@ import {
   type PolicySettings,
 } from '../domain/policy';
 import type { AppDeps } from './deps';
+import type { IssueSnapshot } from './ports';
 import { endPendingRequest } from './end-pending-request';
 import { announceExtension, extendGrant, type ExtendInput } from './extend-access';
 import { recordRequest } from './grant-lifecycle';
@@ -171,41 +172,51 @@ export async function requestAccessByRule(
   const withAssignee = { withAssignee: input.requestFor === 'assignee' };
   const seen = await deps.issues.getIssue(input.issueKey, policy.durationFieldName, withAssignee);
   if (!seen) return { kind: 'invalid', message: `Issue ${input.issueKey} was not found, or the app cannot see it.` };
-  // The history, then the fields again (as request-access.ts): an edit in between counts as after.
-  const historySeen = (await deps.issues.history(seen.key, policy.durationFieldName)).length;
-  const issue = (await deps.issues.getIssue(seen.key, policy.durationFieldName, withAssignee)) ?? seen;
-  const requester = input.requestFor === 'assignee' ? issue.assigneeAccountId : issue.reporterAccountId;
+  const personOf = (i: IssueSnapshot) => (input.requestFor === 'assignee' ? i.assigneeAccountId : i.reporterAccountId);
   const allowlist = await deps.config.getAllowlist();
   const group = findGroup(allowlist, input.group);
-  const where = { issueKey: issue.key, issueId: issue.id, requester, groupId: group?.groupId };
-  if (!requester) {
-    const message = `${issue.key} has no ${input.requestFor}, so there is nobody to request access for.`;
-    await auditRefusal(deps, caller, where, 'AUTOMATION.NO_REQUESTER', message);
+  const noRequester = async (i: IssueSnapshot) => {
+    const message = `${i.key} has no ${input.requestFor}, so there is nobody to request access for.`;
+    await auditRefusal(
+      deps,
+      caller,
+      { issueKey: i.key, issueId: i.id, groupId: group?.groupId },
+      'AUTOMATION.NO_REQUESTER',
+      message,
+    );
     return refused('AUTOMATION.NO_REQUESTER', message);
-  }
+  };
+  if (!personOf(seen)) return noRequester(seen);
+  const where = { issueKey: seen.key, issueId: seen.id, requester: personOf(seen), groupId: group?.groupId };
   if (!group) {
     const message = `"${input.group}" is not on the list of groups this app may grant. Name an allowlisted group, or ask a Jira admin to allowlist it.`;
     await auditRefusal(deps, caller, where, 'GRANT.NOT_ALLOWLISTED', message);
     return refused('GRANT.NOT_ALLOWLISTED', message);
   }
-  if (!projectAllowed(group, issue.projectKey)) {
-    const message = `${group.displayName} cannot be requested from project ${issue.projectKey}.`;
+  if (!projectAllowed(group, seen.projectKey)) {
+    const message = `${group.displayName} cannot be requested from project ${seen.projectKey}.`;
     await auditRefusal(deps, caller, where, 'GRANT.PROJECT_NOT_ALLOWED', message);
     return refused('GRANT.PROJECT_NOT_ALLOWED', message);
   }
 
-  const { current, next } = await currentRequest(deps, issue.id);
+  const { current, next } = await currentRequest(deps, seen.id);
   if (current) {
     // The same request again (a retried run, or the rule firing twice): answer with its state.
-    if (current.requesterAccountId === requester && current.groupId === group.groupId)
+    if (current.requesterAccountId === personOf(seen) && current.groupId === group.groupId)
       return result(resultOf(current, group, policy));
     return refused(
       'AUTOMATION.ISSUE_HAS_REQUEST',
-      `${issue.key} already carries an access request (${current.id}) for another person or group. One request per issue: raise this one on its own issue.`,
+      `${seen.key} already carries an access request (${current.id}) for another person or group. One request per issue: raise this one on its own issue.`,
       current,
     );
   }
 
+  // Recording: the history, then the fields again (as request-access.ts), so an edit in between counts
+  // as after the recording; the person is who the field names now.
+  const historySeen = (await deps.issues.history(seen.key, policy.durationFieldName)).length;
+  const issue = (await deps.issues.getIssue(seen.key, policy.durationFieldName, withAssignee)) ?? seen;
+  const requester = personOf(issue);
+  if (!requester) return noRequester(issue);
   const changeType = input.changeType ?? issue.changeType;
   const g = openRequest(
     {

@@ -66,6 +66,12 @@ describe('Request Okta access', () => {
     expect(t.oktaWrites({ method: 'PUT' })).toHaveLength(1);
     expect(t.grants()).toHaveLength(1);
     expect(t.audit({ action: 'REQUESTED' })).toHaveLength(1);
+
+    // Access ends at 11:00 as any grant does; the incident is the rule's, so it is not closed out.
+    await sb.clock.advanceTo(at('11:01:00'));
+    expect(t.grant(p1.grantId)).toMatchObject({ status: 'EXPIRED' });
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+    expect(sb.jira.issue(p1.key).status).toBe('To Do');
   });
 
   it('waits for approval like a person would; the rule cannot approve its own request, nor skip approval by input', async () => {
@@ -270,6 +276,7 @@ describe('Extend and Revoke Okta access', () => {
       code: 'ENDED.REVOKED_BY_ADMIN',
     });
     expect(t.oktaWrites({ method: 'DELETE' })).toHaveLength(1);
+    expect(sb.jira.issue(p1.key).status).toBe('To Do');
   });
 
   it('cancels a request still waiting for approval', async () => {
