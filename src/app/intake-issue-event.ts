@@ -13,7 +13,7 @@ import { noticeStep, stepKey } from './notices';
 import * as say from './messages';
 import { endedWhilePending } from './end-pending-request';
 import { completeIntake, requestAccess } from './request-access';
-import { currentRequest, fieldWords, reviewEdits } from './request-edits';
+import { currentRequest, fieldWords, historyFor, reviewEdits } from './request-edits';
 import { announceExtension, extendGrant } from './extend-access';
 import { viewAccess } from './view-access';
 
@@ -129,7 +129,8 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
       return 'request-ended';
     }
-    const edits = await reviewEdits(deps, existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    const history = historyFor(existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    const edits = await reviewEdits(deps, existing, history);
     if (edits !== 'withdraw') {
       // A waiting request: the worker decides whether an approval stands (and says if an edit voided
       // one); the event is only a hint.

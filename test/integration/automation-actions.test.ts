@@ -99,6 +99,30 @@ describe('Request Okta access', () => {
     expect(await p1.run('request-okta-access', linuxFor2h)).toMatchObject({ outcome: 'GRANTED' });
   });
 
+  it("is the rule's inputs, not the issue's fields: edits of the incident neither withdraw it, nor void its approval", async () => {
+    const t = await world();
+    const { sb, w } = t;
+    await t.setGroup(w.groups.linux, { approvalMode: 'status' });
+    const p1 = await incident(t);
+    await p1.run('request-okta-access', linuxFor2h);
+    // The requester (the assignee) takes over as reporter while it waits: no withdrawal, no comment.
+    await sb.jira.setReporter(p1.key, w.jira.neville, w.jira.neville);
+    expect(t.grant(p1.grantId)).toMatchObject({ status: 'REQUESTED' });
+    await sb.jira.transition(p1.key, 'Approved', w.jira.alice);
+    // Someone edits the incident after the approval: it still stands.
+    await sb.jira.setReporter(p1.key, w.jira.alice, w.jira.ada);
+    await sb.clock.advance(10 * MIN);
+    expect(t.grant(p1.grantId)).toMatchObject({
+      status: 'ACTIVE',
+      approvedBy: w.jira.alice,
+      requesterAccountId: w.jira.neville,
+    });
+    expect(t.comments(p1.key).filter((c) => c.includes('not applied') || c.includes('cannot be processed'))).toEqual(
+      [],
+    );
+    expect(t.audit({ action: 'EDIT_IGNORED' })).toEqual([]);
+  });
+
   it('takes the emergency path only as policy allows it: no approval, flagged, capped at the emergency hours', async () => {
     const t = await world();
     const { w } = t;
