@@ -145,11 +145,12 @@ export function resultOf(g: Grant, group: GroupPolicy | undefined, policy: Polic
 async function auditRefusal(
   deps: AppDeps,
   caller: RuleCaller,
-  at: { issueKey: string; issueId: string; requester?: string; groupId?: string },
+  at: { issueKey: string; issueId: string; requester?: string; groupId?: string; named: string },
   code: string,
   message: string,
 ): Promise<void> {
-  await noticeStep(deps.ledger, `automation-refused:${at.issueId}:${code}:${at.groupId ?? ''}`, 'audit', () =>
+  const key = `automation-refused:${at.issueId}:${code}:${at.named}:${at.requester ?? ''}`;
+  await noticeStep(deps.ledger, key, 'audit', () =>
     deps.audit.append({
       at: deps.clock.now(),
       action: 'AUTOMATION_REFUSED',
@@ -161,6 +162,13 @@ async function auditRefusal(
     }),
   );
 }
+
+const issueTaken = (g: Grant): AutomationAnswer =>
+  refused(
+    'AUTOMATION.ISSUE_HAS_REQUEST',
+    `${g.issueKey} already carries an access request (${g.id}) for another person or group. One request per issue: raise this one on its own issue.`,
+    g,
+  );
 
 /** "Request Okta access": for the issue's reporter or assignee, as a person's request would be. */
 export async function requestAccessByRule(
@@ -180,14 +188,20 @@ export async function requestAccessByRule(
     await auditRefusal(
       deps,
       caller,
-      { issueKey: i.key, issueId: i.id, groupId: group?.groupId },
+      { issueKey: i.key, issueId: i.id, groupId: group?.groupId, named: input.group },
       'AUTOMATION.NO_REQUESTER',
       message,
     );
     return refused('AUTOMATION.NO_REQUESTER', message);
   };
   if (!personOf(seen)) return noRequester(seen);
-  const where = { issueKey: seen.key, issueId: seen.id, requester: personOf(seen), groupId: group?.groupId };
+  const where = {
+    issueKey: seen.key,
+    issueId: seen.id,
+    requester: personOf(seen),
+    groupId: group?.groupId,
+    named: input.group,
+  };
   if (!group) {
     const message = `"${input.group}" is not on the list of groups this app may grant. Name an allowlisted group, or ask a Jira admin to allowlist it.`;
     await auditRefusal(deps, caller, where, 'GRANT.NOT_ALLOWLISTED', message);
@@ -204,11 +218,7 @@ export async function requestAccessByRule(
     // The same request again (a retried run, or the rule firing twice): answer with its state.
     if (current.requesterAccountId === personOf(seen) && current.groupId === group.groupId)
       return result(resultOf(current, group, policy));
-    return refused(
-      'AUTOMATION.ISSUE_HAS_REQUEST',
-      `${seen.key} already carries an access request (${current.id}) for another person or group. One request per issue: raise this one on its own issue.`,
-      current,
-    );
+    return issueTaken(current);
   }
 
   // Recording: the history, then the fields again (as request-access.ts), so an edit in between counts
@@ -240,12 +250,7 @@ export async function requestAccessByRule(
   const stored = created === 'created' ? g : await deps.grants.get(g.id);
   if (!stored) throw new Error(`grant ${g.id} was reported to exist but cannot be read`);
   // Another run recorded the issue's request between our read and our write: answer as above.
-  if (stored.requesterAccountId !== requester || stored.groupId !== group.groupId)
-    return refused(
-      'AUTOMATION.ISSUE_HAS_REQUEST',
-      `${issue.key} already carries an access request (${stored.id}) for another person or group. One request per issue: raise this one on its own issue.`,
-      stored,
-    );
+  if (stored.requesterAccountId !== requester || stored.groupId !== group.groupId) return issueTaken(stored);
   await completeIntake(deps, stored, policy);
   const r = resultOf(stored, group, policy);
   const cap = capHours(group, policy, changeType);
