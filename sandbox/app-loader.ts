@@ -20,6 +20,8 @@ interface ManifestModule {
   queue?: string;
   interval?: 'fiveMinute' | 'hour' | 'day' | 'week';
   resolver?: { function?: string };
+  /** automation:actionProvider: the action keys Automation offers. */
+  actions?: string[];
 }
 export interface Manifest {
   modules?: Record<string, ManifestModule[] | undefined>;
@@ -35,6 +37,8 @@ export interface LoadedApp {
   schedules: Array<{ key: string; interval: 'fiveMinute' | 'hour' | 'day' | 'week'; functionKey: string }>;
   /** UI module key -> resolver function key */
   resolvers: Map<string, { functionKey: string; moduleType: string }>;
+  /** Automation action key -> function key, for actions an actionProvider lists (Automation shows no other). */
+  actions: Map<string, string>;
 }
 
 export const INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
@@ -62,9 +66,14 @@ export function loadApp(root = PROJECT_ROOT): LoadedApp {
       if (fnKey) resolvers.set(m.key, { functionKey: fnKey, moduleType });
     }
   }
+  const offered = new Set((modules['automation:actionProvider'] ?? []).flatMap((p) => p.actions ?? []));
+  const actions = new Map(
+    (modules.action ?? []).filter((a) => offered.has(a.key)).map((a) => [a.key, required(a, 'function')] as const),
+  );
   return {
     manifest,
     functions,
+    actions,
     triggers: (modules.trigger ?? []).map((t) => ({
       key: t.key,
       events: t.events ?? [],

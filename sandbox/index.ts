@@ -459,6 +459,22 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     return result as T;
   }
 
+  // ---- Automation actions ----
+  /**
+   * Runs an Automation action as a rule would: the function named by the `action` module gets the
+   * configured inputs (smart values already resolved) as its payload, and runs as `accountId`.
+   */
+  async function runAction<T = unknown>(actionKey: string, inputs: Record<string, unknown>, o: { accountId: string }) {
+    const functionKey = app.actions.get(actionKey);
+    if (!functionKey) throw new Error(`no Automation action ${actionKey} is offered by an actionProvider`);
+    const result = await forge.run(
+      { functionKey, moduleType: 'action', moduleKey: actionKey, principal: o.accountId },
+      () => fn(functionKey)(inputs, { principal: { accountId: o.accountId }, installContext: installContextAri }),
+    );
+    await settle();
+    return result as T;
+  }
+
   // The Jira driver: the emulator as it is, except that changes made through it deliver the resulting
   // product events to the app's triggers (unless held), as Jira would a moment later.
   const driver = {
@@ -573,6 +589,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     latency,
     /** Every invocation run so far, with its virtual start, end and remote calls (oldest first). */
     invocations,
+    /** Jira Automation invoking the app's actions (`run(actionKey, inputs, { accountId })`). */
+    automation: { run: runAction },
     /** SDK calls nothing in the sandbox serves; a test can assert this stays empty. */
     unhandled,
     async close() {

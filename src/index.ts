@@ -13,3 +13,6 @@ export { sweeper, reconciler } from './entry/scheduled';
 // UI resolvers (issue panel and custom fields; admin page)
 export { uiResolver } from './entry/ui-resolver';
 export { adminResolver } from './entry/admin-resolver';
+
+// Jira Automation actions (request, extend, revoke Okta access for an issue)
+export { automationRequestAccess, automationExtendAccess, automationRevokeAccess } from './entry/automation-action';

@@ -25,6 +25,8 @@ export interface ExtendInput {
    * issue, so a redelivered event (its comment failed, say) never extends twice.
    */
   requestIssueKey?: string;
+  /** How the audit trail names where the extension came from, when not just `issueKey` (an Automation rule). */
+  via?: string;
 }
 
 /** Applies the extension (or says why not); writes nothing to Jira. */
@@ -71,7 +73,7 @@ export async function extendGrant(deps: AppDeps, input: ExtendInput): Promise<Ou
           extensions: decision.extensions,
           maxExtensions: group.maxExtensions,
           actor: input.actor,
-          viaIssueKey: input.issueKey,
+          viaIssueKey: input.via ?? input.issueKey,
           requestIssueKey: input.requestIssueKey,
         },
         now,

@@ -25,7 +25,7 @@ import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { movesSince } from './approvals';
 import { tell } from './deliver-notice';
-import { reviewEdits } from './request-edits';
+import { historyFor, reviewEdits } from './request-edits';
 import { weighApprovals } from './weigh-approvals';
 import { endedWhilePending, tellEndedRequest } from './end-pending-request';
 import { intakeIssueEvent } from './intake-issue-event';
@@ -115,7 +115,7 @@ async function checkAndStart(
   // If intake crashed half way, finish its audit entries and comments first (each runs once).
   await completeIntake(deps, g, policy, { handOver: false });
   const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-  const history = issue ? await deps.issues.history(g.issueKey, policy.durationFieldName) : [];
+  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy.durationFieldName)) : [];
   // An edit the intake did not see (its event lost or late) is dealt with here, before any grant.
   if (issue && (await reviewEdits(deps, g, history)) === 'withdraw') {
     await intakeIssueEvent(deps, { issueId: g.issueId, issueKey: g.issueKey, kind: 'updated' });
@@ -156,7 +156,14 @@ async function checkAndStart(
       g,
       {
         user: who.user,
-        endsAt: computeEndsAt({ now, settings: policy, group, changeType: g.changeType, requestedEnd: g.requestedEnd }),
+        endsAt: computeEndsAt({
+          now,
+          settings: policy,
+          group,
+          changeType: g.changeType,
+          requestedEnd: g.requestedEnd,
+          requestedHours: g.requestedHours,
+        }),
         approval,
         preexistingMembership: isPreexistingMembership(isMember, others),
       },

@@ -13,7 +13,7 @@ import { noticeStep, stepKey } from './notices';
 import * as say from './messages';
 import { endedWhilePending } from './end-pending-request';
 import { completeIntake, requestAccess } from './request-access';
-import { currentRequest, fieldWords, reviewEdits } from './request-edits';
+import { currentRequest, fieldWords, historyFor, reviewEdits } from './request-edits';
 import { announceExtension, extendGrant } from './extend-access';
 import { viewAccess } from './view-access';
 
@@ -108,8 +108,11 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
   const issue = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
   if (!issue) return 'issue-gone';
   // Issues without our fields are not access requests: stay silent on them.
-  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup)
-    return 'ignored';
+  if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) {
+    // An Automation rule's request lives on an issue without the request fields (ADR 0026): its
+    // approval moves and edits are still this request's.
+    if (!(await deps.grants.get(grantIdForIssue(issue.id)))?.raisedByRule) return 'ignored';
+  }
 
   const { current: existing, next, replacing } = await currentRequest(deps, issue.id);
   // The request a requester's own edit withdrew: its requester raised the one recorded below.
@@ -126,7 +129,8 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
       return 'request-ended';
     }
-    const edits = await reviewEdits(deps, existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    const history = historyFor(existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    const edits = await reviewEdits(deps, existing, history);
     if (edits !== 'withdraw') {
       // A waiting request: the worker decides whether an approval stands (and says if an edit voided
       // one); the event is only a hint.

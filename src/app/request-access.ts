@@ -73,6 +73,12 @@ export async function requestAccess(
   return refusal ? 'denied' : 'recorded';
 }
 
+/** Who raised a rule's request, for its REQUESTED entry (ADR 0026). */
+const ruleSuffix = (g: Grant): string =>
+  g.raisedByRule
+    ? ` for ${g.requesterAccountId} by ${g.raisedByRule.rule ? `Automation rule "${g.raisedByRule.rule}"` : 'an Automation rule'} (run as ${g.raisedByRule.actor})${g.requestedHours !== undefined ? `, ${g.requestedHours} h asked` : ''}`
+    : '';
+
 /**
  * What follows the recording of a request: its audit entries, the refusal or waiting comment, and the
  * hand-over to the worker. Every step runs once per grant, and the whole is safe to run again: a
@@ -109,8 +115,8 @@ export async function completeIntake(
       g,
       at,
       'REQUESTED',
-      g.requesterAccountId,
-      `New access to ${group.displayName} (${g.groupId}) requested${g.changeType ? `, ${policy.durationFieldName} ${g.changeType}` : ''}.`,
+      g.raisedByRule?.actor ?? g.requesterAccountId,
+      `New access to ${group.displayName} (${g.groupId}) requested${g.changeType ? `, ${policy.durationFieldName} ${g.changeType}` : ''}${ruleSuffix(g)}.`,
     ),
   );
   const approval = decideApproval({

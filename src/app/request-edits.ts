@@ -42,6 +42,14 @@ export async function currentRequest(
   return { current: g, next: (g.requestNumber ?? 1) + 1 };
 }
 
+/**
+ * The history as `g`'s rules read it. A rule's request is the rule's inputs, never the issue's fields
+ * (ADR 0026): an edit of the reporter or the duration field of an incident neither withdraws it, nor is
+ * "not applied" to it, nor voids its approval. Status moves (approvals) count as for any request.
+ */
+export const historyFor = (g: Grant, history: readonly HistoryEntry[]): HistoryEntry[] =>
+  g.raisedByRule ? history.map((h) => (h.fields.length > 0 ? { ...h, fields: [] } : h)) : [...history];
+
 /** When `g` was recorded, as the history rules need it. */
 export const recordedOf = (g: Grant): Recorded => ({ at: g.requestedAt, historySeen: g.historySeen });
 

@@ -126,7 +126,9 @@ export async function announceEnd(
     comment: msg,
     ...(policy.notifyByEmail ? { email: { to: [g.requesterAccountId], subject: `Access ended: ${name}` } } : {}),
   });
-  const closeOut = policy.closeOutTransitionName;
+  // An Automation rule's request lives on the rule's issue (an incident, say), not on a request issue:
+  // its workflow is the rule's to drive, so access ending never moves it (ADR 0026).
+  const closeOut = g.raisedByRule ? undefined : policy.closeOutTransitionName;
   if (closeOut) {
     await noticeStep(deps.ledger, key, 'close-out', async () => {
       const moved = await deps.issues.transition(g.issueKey, closeOut);

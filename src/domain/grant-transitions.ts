@@ -86,6 +86,9 @@ export interface NewRequest {
   historySeen?: number;
   /** Who raised it, when that is not the requester (see Grant.raisedBy). */
   raisedBy?: string;
+  /** Raised by an Automation rule (see Grant.raisedByRule). */
+  raisedByRule?: { actor: string; rule?: string };
+  requestedHours?: number;
 }
 
 /**
@@ -108,6 +111,8 @@ export function openRequest(r: NewRequest, now: string): Grant {
     ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
     ...(r.historySeen !== undefined ? { historySeen: r.historySeen } : {}),
     ...(r.raisedBy !== undefined && r.raisedBy !== r.requesterAccountId ? { raisedBy: r.raisedBy } : {}),
+    ...(r.raisedByRule ? { raisedByRule: r.raisedByRule } : {}),
+    ...(r.requestedHours !== undefined ? { requestedHours: r.requestedHours } : {}),
     extensions: 0,
     preexistingMembership: false,
     attempts: 0,

@@ -43,6 +43,13 @@ export interface Grant {
   historySeen?: number;
   /** Who raised the request, when not the requester (a reporter handed over by an edit): may not approve it. */
   raisedBy?: string;
+  /**
+   * Raised by a Jira Automation rule (ADR 0026): the account the rule ran as and the rule's name, for
+   * the audit trail. The account is also `raisedBy` (when not the requester), so it may not approve.
+   */
+  raisedByRule?: { actor: string; rule?: string };
+  /** Hours asked for (an Automation rule's input), counted from when access starts; caps still apply. */
+  requestedHours?: number;
   /** Which request of its issue this is: 1 for the first; a requester's edit while waiting records the next. */
   requestNumber?: number;
   /** Set when WITHDRAWN: the grant id of the request that replaced this one. */

@@ -98,14 +98,17 @@ export function computeEndsAt(args: {
   group: GroupPolicy;
   changeType?: string;
   requestedEnd?: string;
+  /** Hours asked for (an Automation rule's input): one more candidate, never past the caps. */
+  requestedHours?: number;
 }): string {
-  const { now, settings, group, changeType, requestedEnd } = args;
+  const { now, settings, group, changeType, requestedEnd, requestedHours } = args;
   const candidates = [
     addMs(now, policyDurationHours(settings, changeType) * HOUR_MS),
     addMs(now, group.maxDurationHours * HOUR_MS),
   ];
   if (isEmergency(settings, changeType)) candidates.push(addMs(now, settings.emergencyMaxHours * HOUR_MS));
   if (requestedEnd !== undefined && Date.parse(requestedEnd) > Date.parse(now)) candidates.push(requestedEnd);
+  if (requestedHours !== undefined && requestedHours > 0) candidates.push(addMs(now, requestedHours * HOUR_MS));
   return minIso(...candidates);
 }
 

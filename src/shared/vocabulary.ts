@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'WITHDRAWN',
   'APPROVAL_VOIDED',
   'CANCELLED',
+  'AUTOMATION_REFUSED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -81,6 +82,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   WITHDRAWN: 'Withdrawn',
   APPROVAL_VOIDED: 'Approval voided',
   CANCELLED: 'Cancelled by an administrator',
+  AUTOMATION_REFUSED: 'Refused (Automation rule)',
 };
 
 // ---------------------------------------------------------------- grant statuses

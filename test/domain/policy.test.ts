@@ -43,6 +43,21 @@ describe('duration', () => {
       makeGroupPolicy(),
       at(4),
     ],
+    // An Automation rule's hours (ADR 0026): one more candidate, never past a cap.
+    ['requested hours shorter than the caps', { changeType: 'Standard', requestedHours: 2 }, makeGroupPolicy(), at(2)],
+    ['requested hours over the group cap', { changeType: 'Standard', requestedHours: 48 }, makeGroupPolicy(), at(12)],
+    [
+      'requested hours over the emergency cap',
+      { changeType: 'Emergency', requestedHours: 8 },
+      makeGroupPolicy(),
+      at(4),
+    ],
+    [
+      'requested hours and end: the earlier wins',
+      { changeType: 'Standard', requestedHours: 3, requestedEnd: at(1) },
+      makeGroupPolicy(),
+      at(1),
+    ],
   ])('computeEndsAt: %s', (_n, args, group, expected) => {
     expect(computeEndsAt({ now: NOW, settings: DEFAULT_POLICY, group, ...args })).toBe(expected);
   });

@@ -21,6 +21,7 @@ interface IssueJson {
   fields?: Record<string, unknown> & {
     status?: { name?: string };
     reporter?: { accountId?: string } | null;
+    assignee?: { accountId?: string } | null;
     project?: { key?: string };
   };
 }
@@ -97,6 +98,7 @@ function snapshotOf(body: IssueJson, ids: FieldIds): IssueSnapshot {
     key: body.key,
     projectKey: f.project?.key ?? body.key.split('-')[0],
     reporterAccountId: f.reporter?.accountId ?? undefined,
+    assigneeAccountId: f.assignee?.accountId ?? undefined,
     statusName: f.status?.name ?? '',
     createdAt: toIsoInstant(f.created),
     accessType: ids.accessType ? rawValue(f[ids.accessType]) : undefined,
@@ -119,12 +121,17 @@ export class JiraIssueTracker implements IssueTracker {
     private readonly fields: FieldCatalog = new FieldCatalog(clock),
   ) {}
 
-  async getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined> {
+  async getIssue(
+    issueKeyOrId: string,
+    durationFieldName: string,
+    opts: { withAssignee?: boolean } = {},
+  ): Promise<IssueSnapshot | undefined> {
     const ids = await this.fields.discover(durationFieldName);
+    const fields = [...snapshotFields(ids), ...(opts.withAssignee ? ['assignee'] : [])];
     const res = await jiraRequest<IssueJson>(
       APP,
       'GET',
-      route`/rest/api/3/issue/${issueKeyOrId}?fields=${snapshotFields(ids).join(',')}`,
+      route`/rest/api/3/issue/${issueKeyOrId}?fields=${fields.join(',')}`,
       {
         operation: 'reading the issue',
         clock: this.clock,

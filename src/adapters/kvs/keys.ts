@@ -114,6 +114,8 @@ export const GrantSchema = z.object({
   requestNumber: z.number().int().positive().optional(),
   historySeen: z.number().int().nonnegative().optional(),
   raisedBy: z.string().optional(),
+  raisedByRule: z.object({ actor: z.string(), rule: z.string().optional() }).optional(),
+  requestedHours: z.number().positive().optional(),
   supersededBy: z.string().optional(),
   emergency: z.boolean(),
   approvedBy: z.string().optional(),

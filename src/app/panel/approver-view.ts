@@ -16,6 +16,7 @@ import type { ActionDto, PanelData } from '../../shared/panel-contract';
 import { anyOpenStep, approverNameLookup, readApprovals, type ApprovalReading } from '../approvals';
 import type { AppDeps } from '../deps';
 import { IssueTrackerError } from '../ports';
+import { historyFor } from '../request-edits';
 
 export type ApproverDeps = Pick<AppDeps, 'issues' | 'approvers' | 'permissions'>;
 
@@ -43,7 +44,7 @@ export async function approverStanding(
   viewer: string,
 ): Promise<ApproverStanding> {
   const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-  const history = issue ? await deps.issues.history(g.issueKey, policy.durationFieldName) : [];
+  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy.durationFieldName)) : [];
   const reading = await readApprovals(deps, g, group, issue, history, policy.approvalStatusName, [viewer]);
   const { steps, tally } = reading;
   const name = await approverNameLookup(deps, steps);

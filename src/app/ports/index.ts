@@ -440,6 +440,8 @@ export interface IssueSnapshot {
   key: string;
   projectKey: string;
   reporterAccountId?: string;
+  /** The assignee, read only when asked for (`getIssue` `withAssignee`, ADR 0026). */
+  assigneeAccountId?: string;
   statusName: string;
   /** When the issue was created in Jira (the request's true time; events may arrive late). */
   createdAt?: string;
@@ -467,7 +469,12 @@ export interface Message {
 
 /** Failures are thrown as `IssueTrackerError` (transient / not-found / permanent). */
 export interface IssueTracker {
-  getIssue(issueKeyOrId: string, durationFieldName: string): Promise<IssueSnapshot | undefined>;
+  /** `withAssignee`: also read the assignee (an Automation rule's request for them, ADR 0026). */
+  getIssue(
+    issueKeyOrId: string,
+    durationFieldName: string,
+    opts?: { withAssignee?: boolean },
+  ): Promise<IssueSnapshot | undefined>;
   getUser(accountId: string): Promise<JiraUser | undefined>;
   /** Who last moved the issue into `statusName` and when, from the changelog (undefined if never). */
   lastTransitionInto(issueKey: string, statusName: string): Promise<{ accountId: string; at: string } | undefined>;
