@@ -48,6 +48,10 @@ export const AUDIT_ACTIONS = [
   'WITHDRAWN',
   'APPROVAL_VOIDED',
   'CANCELLED',
+  'REVIEW_OPENED',
+  'REVIEW_SELF_CLOSE_REFUSED',
+  'REVIEW_RESOLVED',
+  'REVIEW_REOPENED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -81,6 +85,10 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   WITHDRAWN: 'Withdrawn',
   APPROVAL_VOIDED: 'Approval voided',
   CANCELLED: 'Cancelled by an administrator',
+  REVIEW_OPENED: 'Break-glass review opened',
+  REVIEW_SELF_CLOSE_REFUSED: 'Own review close refused',
+  REVIEW_RESOLVED: 'Break-glass review resolved',
+  REVIEW_REOPENED: 'Break-glass review re-opened',
 };
 
 // ---------------------------------------------------------------- grant statuses
