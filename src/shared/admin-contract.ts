@@ -771,6 +771,28 @@ export interface DashboardView {
   listed: { perStatus: number; more: GrantStatus[] };
   /** Totals as of the last hourly summary; absent before its first run. */
   counts?: DashboardCounts;
+  /**
+   * Break-glass reviews not yet resolved (ADR 0027), soonest due first: those Jira has not taken yet
+   * (`opening`, with the last error) and those open in Jira, each at most `limit`; `more` when either had more.
+   */
+  reviews?: { opening: DashboardReview[]; open: DashboardReview[]; more: boolean; limit: number };
+}
+
+/** One break-glass review on the dashboard. */
+export interface DashboardReview {
+  grantId: string;
+  requestIssueKey: string;
+  /** Absent until Jira has created it. */
+  reviewIssueKey?: string;
+  subjectAccountId: string;
+  subjectName: string;
+  groupName: string;
+  /** The grant's end: when the review is due. */
+  endsAt: string;
+  /** How often the person who had access tried to close it (each refused). */
+  refusals: number;
+  /** Why it is not in Jira yet (OPENING only). */
+  problem?: string;
 }
 
 /** Counted by the hourly run (ADR 0022): up to an hour old, shown with its time. */

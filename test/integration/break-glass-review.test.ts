@@ -6,6 +6,7 @@
 import type { HandleRequest, HandleResponse } from '../../sandbox/jira/jira-emulator';
 import { REVIEW_PROJECT } from '../../sandbox/seed';
 import type { Review } from '../../src/domain/break-glass-review';
+import type { DashboardView } from '../../src/shared/admin-contract';
 import { at, MIN, useWorlds, world, type World } from './world';
 
 useWorlds();
@@ -187,5 +188,54 @@ describe('who may resolve the review', () => {
     expect(reviews(t)[0]).toMatchObject({ status: 'RESOLVED', resolvedBy: t.w.jira.alice });
     await t.sb.clock.advance(30 * MIN);
     expect(t.sb.jira.issue(key).status).toBe('Done');
+  });
+});
+
+describe('the dashboard', () => {
+  it('lists open reviews (and those Jira has not taken yet) from one bounded read each, and drops a resolved one', async () => {
+    const t = await world({ breakGlassReview: true });
+    const dashboard = async () => {
+      const r = await t.sb.app.invoke<{ ok: boolean; data: DashboardView }>(
+        'admin/dashboard/get',
+        {},
+        { accountId: t.w.jira.ada, moduleKey: 'admin-page' },
+      );
+      expect(r.ok).toBe(true);
+      return r.data;
+    };
+    expect((await dashboard()).reviews).toEqual({ opening: [], open: [], more: false, limit: 25 });
+
+    const outage = createsDown(t);
+    const first = await emergency(t);
+    expect((await dashboard()).reviews).toMatchObject({
+      opening: [{ grantId: first.grantId, subjectName: 'Neville Newadmin', problem: expect.stringContaining('503') }],
+      open: [],
+    });
+    outage.up();
+    await t.sb.clock.advance(20 * MIN);
+    const key = reviewIssues(t)[0];
+    const g = t.grant(first.grantId)!;
+
+    const view = await dashboard();
+    expect(view.reviews).toEqual({
+      opening: [],
+      open: [
+        {
+          grantId: first.grantId,
+          requestIssueKey: first.key,
+          reviewIssueKey: key,
+          subjectAccountId: t.w.jira.neville,
+          subjectName: 'Neville Newadmin',
+          groupName: 'PAM Linux Sysadmins',
+          endsAt: g.endsAt,
+          refusals: 0,
+        },
+      ],
+      more: false,
+      limit: 25,
+    });
+
+    await t.sb.jira.transition(key, 'Done', t.w.jira.alice);
+    expect((await dashboard()).reviews?.open).toEqual([]);
   });
 });

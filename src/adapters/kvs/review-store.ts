@@ -82,6 +82,10 @@ export class KvsReviewStore implements ReviewStore {
     return this.page('OPEN', limit);
   }
 
+  listOpening(limit: number): Promise<{ reviews: Review[]; more: boolean }> {
+    return this.page('OPENING', limit);
+  }
+
   private async page(status: ReviewStatus, limit: number, dueBy?: string) {
     const q = reviews()
       .query()

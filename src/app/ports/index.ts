@@ -759,6 +759,8 @@ export interface ReviewStore {
   listOpeningDue(dueBy: string, limit: number): Promise<Review[]>;
   /** Unresolved reviews in Jira, soonest due first, and whether there are more (one bounded read). */
   listOpen(limit: number): Promise<{ reviews: Review[]; more: boolean }>;
+  /** Reviews Jira has not taken yet, next attempt first, and whether there are more (one bounded read). */
+  listOpening(limit: number): Promise<{ reviews: Review[]; more: boolean }>;
 }
 
 /** What the app files in Jira for a review. Failures are thrown as `IssueTrackerError`. */
