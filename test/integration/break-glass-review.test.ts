@@ -239,3 +239,47 @@ describe('the dashboard', () => {
     expect((await dashboard()).reviews?.open).toEqual([]);
   });
 });
+
+describe('the admin settings', () => {
+  const admin = (t: World, key: string, payload: unknown = {}) =>
+    t.sb.app.invoke<{
+      ok: boolean;
+      data?: any;
+      error?: { code: string; message: string; fields?: Record<string, string> };
+    }>(key, payload, { accountId: t.w.jira.ada, moduleKey: 'admin-page' });
+
+  it("picks the issue type from the project's own, checks every choice at save, and is off unless configured", async () => {
+    const t = await world({ breakGlassReview: true });
+    await t.setPolicy({ breakGlassReview: undefined });
+    const types = await admin(t, 'admin/jira/issue-types', { projectKey: REVIEW_PROJECT });
+    expect(types).toEqual({
+      ok: true,
+      data: [
+        { id: '10002', name: 'Service Request' },
+        { id: '10001', name: 'Task' },
+      ],
+    });
+    expect(await admin(t, 'admin/jira/issue-types', { projectKey: 'NOPE' })).toMatchObject({ ok: false });
+
+    const current = (await admin(t, 'admin/policy/get')).data;
+    expect(current.breakGlassReview).toBeUndefined();
+    const review = {
+      projectKey: REVIEW_PROJECT,
+      issueTypeId: '10001',
+      issueTypeName: 'Task',
+      assignee: { kind: 'project-default' },
+    };
+    const bad = await admin(t, 'admin/policy/save', { ...current, breakGlassReview: { ...review, issueTypeId: '99' } });
+    expect(bad).toMatchObject({ ok: false, error: { fields: { 'breakGlassReview.issueTypeId': expect.any(String) } } });
+    const saved = await admin(t, 'admin/policy/save', { ...current, breakGlassReview: review });
+    expect(saved).toMatchObject({ ok: true, data: { breakGlassReview: review } });
+    expect(t.audit({ action: 'CONFIG_CHANGED' }).at(-1)?.detail).toContain(
+      "break-glass reviews filed in SECREV as Task, assigned to the project's default assignee",
+    );
+
+    // The project's default assignee gets it.
+    t.sb.jira.setDefaultAssignee(REVIEW_PROJECT, t.w.jira.alice);
+    await emergency(t);
+    expect(reviewIssues(t).map((k) => t.sb.jira.issue(k).assignee)).toEqual([t.w.jira.alice]);
+  });
+});

@@ -570,6 +570,8 @@ export interface CatalogProject {
   name: string;
   /** The project's issue type ids, when asked for. */
   issueTypeIds?: string[];
+  /** The same issue types with their names (the break-glass review's issue type picker). */
+  issueTypes?: Array<{ id: string; name: string }>;
 }
 
 /**
