@@ -45,7 +45,15 @@ function toSettings(f: PolicyParsed): PolicySettings {
 
 async function policyView(deps: Pick<Deps, 'issues' | 'grants' | 'clock'>, p: PolicySettings): Promise<PolicyView> {
   const [names, needs] = await Promise.all([
-    displayNames(deps, Object.keys(p.requesterMapping), 500),
+    displayNames(
+      deps,
+      [
+        ...Object.keys(p.requesterMapping),
+        // The break-glass reviewer, named on the policy tab.
+        ...(p.breakGlassReview?.assignee.kind === 'user' ? [p.breakGlassReview.assignee.accountId] : []),
+      ],
+      500,
+    ),
     needsMapping(deps, p),
   ]);
   return { ...toForm(p), people: Object.fromEntries(names), needsMapping: needs };
