@@ -34,6 +34,11 @@ import type { WorkResult } from './work-result';
 
 /** Reviews the sweep's backstop re-queues per run; the rest wait for the next. */
 const BACKSTOP_LIMIT = 25;
+/**
+ * After a create whose outcome is unknown, the next attempt searches for the issue by label; Jira's
+ * search index trails a create by seconds, so that search waits at least this long.
+ */
+const SEARCH_INDEX_LAG_MS = 60_000;
 /** A review Jira refuses for good (a project or issue type deleted since it was chosen) is retried this often. */
 const REFUSED_RETRY_MS = MAX_QUEUE_DELAY_MS;
 
@@ -124,10 +129,11 @@ export async function openReview(deps: AppDeps, grantId: string): Promise<WorkRe
     return followGrantEnd(deps, r);
   } catch (e) {
     if (!(e instanceof IssueTrackerError)) throw e;
-    const delay =
+    const backoff =
       e.kind === 'transient'
         ? Math.min(MAX_QUEUE_DELAY_MS, retryDelayMs(r.attempts, e.details.retryAfterMs, deps.random))
         : REFUSED_RETRY_MS;
+    const delay = r.reviewIssueKey === undefined ? Math.max(SEARCH_INDEX_LAG_MS, backoff) : backoff;
     const retryAt = new Date(Date.parse(deps.clock.now()) + delay).toISOString();
     await save(deps, retryOpeningLater(r, retryAt, e.message));
     return { done: false, retryAfterMs: delay, note: `review not opened: jira ${e.kind}` };

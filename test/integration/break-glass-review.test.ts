@@ -140,17 +140,19 @@ describe('an emergency grant opens its review', () => {
     expect(reviews(t)).toEqual([expect.objectContaining({ status: 'OPEN', reviewIssueKey: reviewIssues(t)[0] })]);
   });
 
-  it('an extension moves the review due date to the new end', async () => {
-    const t = await world({ breakGlassReview: true });
+  it('an extension moves the review due date to the new end (past midnight: the next day)', async () => {
+    const t = await world({ breakGlassReview: true, now: at('18:00:00') });
     const req = await emergency(t);
     const key = reviewIssues(t)[0];
-    await t.sb.clock.advanceTo(at('12:30:00'));
+    expect(t.sb.jira.issueExtras(key).dueDate).toBe('2026-11-22');
+    await t.sb.clock.advanceTo(at('21:30:00'));
     await t.raise({ changeType: 'Emergency', accessType: 'Extend access', adminGroup: t.w.groups.linux });
     await t.sb.clock.advance(MIN);
     const g = t.grant(req.grantId)!;
     expect(g.extensions).toBe(1);
-    expect(t.sb.jira.issueExtras(key).dueDate).toBe(g.endsAt!.slice(0, 10));
-    expect(reviews(t)[0]).toMatchObject({ endsAt: g.endsAt });
+    expect(g.endsAt).toBe('2026-11-23T01:30:00.000Z');
+    expect(t.sb.jira.issueExtras(key).dueDate).toBe('2026-11-23');
+    expect(reviews(t)[0]).toMatchObject({ endsAt: g.endsAt, dueAt: g.endsAt });
   });
 });
 
