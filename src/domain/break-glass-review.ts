@@ -160,7 +160,10 @@ export type ReviewVerdict =
   | { kind: 'reopened'; review: Review };
 
 export function judgeReviewChange(r: Review, change: ReviewIssueChange, at: string): ReviewVerdict {
-  if (r.status === 'OPENING') return { kind: 'ignore' };
+  // The issue exists but is not linked yet: the subject still may not close it; anyone else's close
+  // waits for the opening to finish (the next change of the issue is judged then).
+  if (r.status === 'OPENING' && !(r.reviewIssueKey && change.enteredDone && change.actor === r.subjectAccountId))
+    return { kind: 'ignore' };
   if (change.enteredDone) {
     if (change.actor === r.subjectAccountId) return { kind: 'refuse-self-resolution' };
     if (r.status === 'RESOLVED') return { kind: 'ignore' };

@@ -106,6 +106,13 @@ describe('who may resolve it', () => {
     ],
     ['someone moves an open one out of done', open, { actor: 'ada', ...back }, 'ignore'],
     ['a change before the review is open', owed(), { actor: 'ada', ...done }, 'ignore'],
+    [
+      'the subject closes it while it is being linked',
+      issueCreated(owed(), 'SEC-1'),
+      { actor: 'neville', ...done },
+      'refuse-self-resolution',
+    ],
+    ['another closes it while it is being linked', issueCreated(owed(), 'SEC-1'), { actor: 'ada', ...done }, 'ignore'],
   ])('%s: %s', (_what, review, change, verdict) => {
     const v = judgeReviewChange(review, change, plus(1000));
     expect(v.kind).toBe(verdict);
