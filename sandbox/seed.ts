@@ -106,13 +106,34 @@ export function seedPeople(sb: Sandbox): DemoWorld {
 }
 
 /** People, groups, and the app connected to the Okta emulator with three PAM groups allowlisted. */
-export async function seedDemo(sb: Sandbox, opts: { closeOutTransitionName?: string } = {}): Promise<DemoWorld> {
+/** The project break-glass reviews are filed in when `seedDemo` is asked for them (ADR 0027). */
+export const REVIEW_PROJECT = 'SECREV';
+
+export async function seedDemo(
+  sb: Sandbox,
+  opts: { closeOutTransitionName?: string; breakGlassReview?: boolean } = {},
+): Promise<DemoWorld> {
   const world = seedPeople(sb);
+  if (opts.breakGlassReview) sb.jira.addProject({ key: REVIEW_PROJECT, name: 'Security Reviews' });
   await sb.app.run(async () => {
     const config = new KvsConfigStore();
     await config.saveConnection({ domain: sb.okta.domain, auth: { method: 'api-token' } });
     await config.saveSecrets({ apiToken: sb.okta.apiToken });
-    await config.savePolicy({ ...DEFAULT_POLICY, closeOutTransitionName: opts.closeOutTransitionName ?? 'Done' });
+    await config.savePolicy({
+      ...DEFAULT_POLICY,
+      closeOutTransitionName: opts.closeOutTransitionName ?? 'Done',
+      // Emergency grants are reviewed by Ada (the security admin), in the Security Reviews project.
+      ...(opts.breakGlassReview
+        ? {
+            breakGlassReview: {
+              projectKey: REVIEW_PROJECT,
+              issueTypeId: '10001',
+              issueTypeName: 'Task',
+              assignee: { kind: 'user' as const, accountId: world.jira.ada },
+            },
+          }
+        : {}),
+    });
     await config.saveAllowlist([
       groupPolicy(world.groups.linux, 'PAM Linux Sysadmins'),
       groupPolicy(world.groups.windows, 'PAM Windows Admins'),

@@ -9,6 +9,7 @@ import { KvsAuditLog } from '../src/adapters/kvs/audit-log';
 import { KvsGrantStore } from '../src/adapters/kvs/grant-store';
 import type { AuditEntry } from '../src/app/ports';
 import type { Grant } from '../src/domain/grant';
+import { closeLinuxReview, reviewTimeline, verifyReview } from './demo/break-glass';
 
 interface TimelineEntry {
   at: string;
@@ -20,7 +21,8 @@ interface TimelineEntry {
 const MIN = 60_000;
 
 export async function playCanonicalStory(sb: Sandbox) {
-  const w: DemoWorld = await seedDemo(sb, { closeOutTransitionName: 'Done' });
+  // Emergency grants open a review issue (ADR 0027): the Linux one is reviewed below.
+  const w: DemoWorld = await seedDemo(sb, { closeOutTransitionName: 'Done', breakGlassReview: true });
   const raised: TimelineEntry[] = [];
   const raise = async (summary: string, fields: Record<string, string>) => {
     const { key } = await sb.jira.createIssue({ projectKey: w.projectKey, summary, reporter: w.jira.neville, fields });
@@ -62,8 +64,11 @@ export async function playCanonicalStory(sb: Sandbox) {
   });
   // Past the new end (12:20 + 4 h = 16:20) by a few minutes.
   await sb.clock.advanceTo('2026-11-22T16:25:00.000Z');
+  // 16:30 Neville tries to close the review of his own break-glass access (refused); Ada resolves it at 17:00.
+  await sb.clock.advanceTo('2026-11-22T16:30:00.000Z');
+  const reviewKey = await closeLinuxReview(sb, w, linuxKey);
 
-  return { world: w, keys: { linuxKey, viewKey, extendKey }, raised };
+  return { world: w, keys: { linuxKey, viewKey, extendKey, reviewKey }, raised };
 }
 
 export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof playCanonicalStory>>) {
@@ -91,7 +96,7 @@ export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof
       'PAM Windows Admins': w.groups.windows,
       'PAM Database Admins': w.groups.database,
     }).find(([, v]) => v === id)?.[0] ?? id;
-  const timeline: TimelineEntry[] = [...story.raised];
+  const timeline: TimelineEntry[] = [...story.raised, ...reviewTimeline(sb, story.keys.reviewKey)];
   const keys = [...new Set(story.raised.map((r) => r.ref!))];
   for (const key of keys) {
     for (const c of sb.jira.comments(key))
@@ -193,6 +198,7 @@ export function verifyStory(
   ] as const) {
     if (!steps.has(s)) problems.push(`the audit trail has no ${s} entry for the Linux grant`);
   }
+  problems.push(...verifyReview(sb, w, linux, keys.linuxKey, r.audit));
   if (sb.okta.violations.length > 0)
     problems.push(`the app sent ${sb.okta.violations.length} request(s) Okta's API does not define`);
   if (sb.jira.specViolations.length > 0)

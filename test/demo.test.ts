@@ -19,6 +19,17 @@ it('plays the canonical story of product.md section 7 to the written end', async
     expect(sb.okta.members(linux)).not.toContain(story.world.okta.neville);
     expect(sb.okta.members(story.world.groups.windows)).toContain(story.world.okta.neville);
     expect(result.audit.filter((a) => a.action.startsWith('MEMBERSHIP_')).every((a) => a.oktaRequestId)).toBe(true);
+    // The Linux grant was a break-glass grant: one review, refused to Neville, resolved by Ada (ADR 0027).
+    const review = story.keys.reviewKey!;
+    expect(sb.jira.issueExtras(review).links).toEqual([
+      { type: 'Relates', inward: review, outward: story.keys.linuxKey },
+    ]);
+    expect(sb.jira.issue(review).status).toBe('Done');
+    expect(
+      result.audit
+        .filter((a) => a.action.startsWith('REVIEW_') && a.issueKey === story.keys.linuxKey)
+        .map((a) => a.action),
+    ).toEqual(['REVIEW_OPENED', 'REVIEW_SELF_CLOSE_REFUSED', 'REVIEW_RESOLVED']);
     expect(sb.unhandled).toEqual([]);
     expect(sb.jira.specViolations).toEqual([]);
   } finally {

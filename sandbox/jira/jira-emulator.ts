@@ -81,7 +81,8 @@ type JqlClause =
       op: '=' | '!=' | '>=' | '>' | '<=' | '<' | 'in' | 'is empty' | 'is not empty';
       values: JqlValue[];
     }
-  | { kind: 'assignee'; op: '=' | '!=' | 'is empty' | 'is not empty'; value?: JqlValue };
+  | { kind: 'assignee'; op: '=' | '!=' | 'is empty' | 'is not empty'; value?: JqlValue }
+  | { kind: 'label'; label: string };
 
 export interface EmulatedUser {
   accountId: string;
@@ -197,6 +198,13 @@ interface IssueState {
   notifications: EmulatedNotification[];
   /** Issue entity properties by key, each value as stored (JSON). */
   properties: Map<string, unknown>;
+  /** System fields an issue created through REST may carry (the break-glass review, ADR 0027). */
+  description?: AdfNode;
+  /** YYYY-MM-DD. */
+  dueDate?: string;
+  labels: string[];
+  /** Set by a transition into a done-category status, cleared by one out of it (Jira's usual workflow). */
+  resolution: { id: string; name: string } | null;
 }
 
 export interface HandleRequest {
@@ -469,6 +477,9 @@ export class JiraEmulator {
     Array<{ statusId: string; name: string; transition: { id: string; name: string } }>
   >();
   private readonly extraStatusIds = new Map<string, string>();
+  private readonly defaultAssignees = new Map<string, string | null>();
+  /** Issue links (POST /issueLink): Jira keeps one link per type and pair. */
+  private readonly links: Array<{ id: string; type: string; inward: string; outward: string }> = [];
   private catalogSeq = { field: 10060, context: 10400, option: 10300, status: 10010, transition: 100 };
   private seq = {
     user: 0,
@@ -610,6 +621,8 @@ export class JiraEmulator {
       changelog: [],
       notifications: [],
       properties: new Map(),
+      labels: [],
+      resolution: null,
     };
     for (const c of this.fieldChanges(issue, input.fields ?? {}))
       issue.values[c.fieldId] = c.to ?? (c.toString || undefined);
@@ -751,6 +764,33 @@ export class JiraEmulator {
         requestedEnd: i.values[FIELD_IDS.requestedEnd],
       },
       changelog: structuredClone(i.changelog),
+    };
+  }
+
+  /** The project's default assignee (Jira's "Project lead" / "Unassigned" setting); null: unassigned. */
+  setDefaultAssignee(projectKey: string, accountId: string | null): void {
+    if (!this.projects.has(projectKey)) throw new Error(`no project ${projectKey}`);
+    if (accountId !== null) this.requireUser(accountId);
+    this.defaultAssignees.set(projectKey, accountId);
+  }
+
+  /** Issues of a project, oldest first (to find what the app created). */
+  issuesOf(projectKey: string): string[] {
+    return [...this.issues.values()].filter((i) => i.projectKey === projectKey).map((i) => i.key);
+  }
+
+  /** The system fields a REST-created issue carries, and its links, for assertions. */
+  issueExtras(key: string) {
+    const i = this.requireIssue(key);
+    return {
+      description: i.description ? this.renderText(i.description) : undefined,
+      descriptionAdf: structuredClone(i.description),
+      dueDate: i.dueDate,
+      labels: [...i.labels],
+      resolution: i.resolution?.name ?? null,
+      links: this.links
+        .filter((l) => l.inward === i.key || l.outward === i.key)
+        .map((l) => ({ type: l.type, inward: l.inward, outward: l.outward })),
     };
   }
 
@@ -906,6 +946,10 @@ export class JiraEmulator {
     if ((m = path.match(/^\/rest\/api\/3\/project\/([^/]+)\/role\/([^/]+)$/)) && method === 'GET')
       return this.projectRole(m[1], m[2], caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'GET') return this.getIssue(m[1], q);
+    if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/)) && method === 'PUT')
+      return this.editIssue(m[1], req.body, caller);
+    if (method === 'POST' && path === '/rest/api/3/issue') return this.createIssueRest(req.body, caller);
+    if (method === 'POST' && path === '/rest/api/3/issueLink') return this.linkIssues(req.body, caller);
     if (method === 'POST' && path === '/rest/api/3/search/jql') return this.searchJql(req.body, caller);
     if ((m = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/)) && method === 'GET')
       return this.getChangelog(m[1], q);
@@ -1010,6 +1054,7 @@ export class JiraEmulator {
       .filter((i) =>
         query.clauses.every((c) => {
           if (c.kind === 'property' || c.kind === 'assignee') return this.matchesClause(i, c, caller, nowMs);
+          if (c.kind === 'label') return i.labels.includes(c.label);
           if (c.kind === 'empty') {
             const v = i.values[c.fieldId];
             const empty = v === undefined || v === '';
@@ -1140,6 +1185,14 @@ export class JiraEmulator {
           op,
           offsetMs: (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]],
         });
+        continue;
+      }
+      if (lower === 'labels') {
+        if (!take('=')) return bad(`the emulator supports only labels = "value"`);
+        const v = value();
+        if (typeof v === 'string') return bad(v);
+        if (v.kind !== 'text') return bad('labels cannot be compared with a function');
+        clauses.push({ kind: 'label', label: v.text });
         continue;
       }
       if (lower === 'assignee') {
@@ -1439,6 +1492,142 @@ export class JiraEmulator {
     const existed = issue.properties.has(propertyKey);
     issue.properties.set(propertyKey, structuredClone(body));
     return { status: existed ? 200 : 201, body: undefined };
+  }
+
+  /**
+   * POST /rest/api/3/issue with the fields the emulator knows: project, issuetype, summary, description
+   * (ADF), duedate, assignee, labels. Anything else is refused as Jira refuses a field that is not on the
+   * create screen. Without an assignee, the project's default assignee (setDefaultAssignee) gets it.
+   */
+  private createIssueRest(body: unknown, caller: EmulatedUser): HandleResponse {
+    const fields = (body as { fields?: Record<string, unknown> } | undefined)?.fields;
+    if (!fields || typeof fields !== 'object') return jiraError(400, 'Request body has no fields.');
+    const errors: Record<string, string> = {};
+    const known = new Set(['project', 'issuetype', 'summary', 'description', 'duedate', 'assignee', 'labels']);
+    for (const k of Object.keys(fields))
+      if (!known.has(k)) errors[k] = `Field '${k}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    const ref = fields.project as { key?: unknown; id?: unknown } | undefined;
+    const project = [...this.projects.values()].find((p) => p.key === ref?.key || p.id === ref?.id);
+    if (!project) errors.project = 'Specify a valid project ID or key';
+    const typeRef = fields.issuetype as { id?: unknown; name?: unknown } | undefined;
+    const typeName = Object.entries(ISSUE_TYPES).find(([n, t]) => t.id === typeRef?.id || n === typeRef?.name)?.[0];
+    if (!typeName) errors.issuetype = 'Specify a valid issue type';
+    const summary = fields.summary;
+    if (typeof summary !== 'string' || !summary.trim()) errors.summary = 'You must specify a summary of the issue.';
+    else if (summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+    if (fields.description !== undefined) {
+      const problem = validateAdf(fields.description);
+      if (problem) errors.description = `Operation value must be an Atlassian Document: ${problem}`;
+    }
+    const due = fields.duedate;
+    if (due !== undefined && (typeof due !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(due)))
+      errors.duedate = "Error parsing date string. Expected format 'yyyy-MM-dd'.";
+    const labels = fields.labels;
+    if (
+      labels !== undefined &&
+      (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' || !l || /\s/.test(l) || l.length > 255))
+    )
+      errors.labels = 'Labels cannot contain spaces and must be at most 255 characters.';
+    let assignee: string | null | undefined;
+    if (fields.assignee !== undefined) {
+      const id = (fields.assignee as { accountId?: unknown } | null)?.accountId;
+      const u = typeof id === 'string' ? this.users.get(id) : undefined;
+      if (!u || !u.active || u.accountType !== 'atlassian')
+        errors.assignee = `User '${String(id)}' cannot be assigned issues.`;
+      else assignee = u.accountId;
+    }
+    if (Object.keys(errors).length > 0 || !project || !typeName)
+      return { status: 400, body: { errorMessages: [], errors } };
+    const now = this.opts.now();
+    const issue: IssueState = {
+      id: String(++this.seq.issue),
+      key: `${project.key}-${project.nextNumber++}`,
+      projectKey: project.key,
+      issueType: typeName,
+      summary: summary as string,
+      reporter: caller.accountId,
+      creator: caller.accountId,
+      assignee: assignee ?? this.defaultAssignees.get(project.key) ?? null,
+      created: now,
+      updated: now,
+      statusId: STATUSES.TODO.id,
+      values: {},
+      comments: [],
+      changelog: [],
+      notifications: [],
+      properties: new Map(),
+      ...(fields.description !== undefined ? { description: structuredClone(fields.description) as AdfNode } : {}),
+      ...(typeof due === 'string' ? { dueDate: due } : {}),
+      labels: [...new Set((labels as string[] | undefined) ?? [])],
+      resolution: null,
+    };
+    this.issues.set(issue.key, issue);
+    this.emit('avi:jira:created:issue', issue, caller.accountId);
+    return {
+      status: 201,
+      body: { id: issue.id, key: issue.key, self: `${this.siteUrl}/rest/api/3/issue/${issue.id}` },
+    };
+  }
+
+  /** PUT /rest/api/3/issue/{key}: the emulator edits the due date only (what the app moves). */
+  private editIssue(idOrKey: string, body: unknown, caller: EmulatedUser): HandleResponse {
+    const issue = this.findIssue(idOrKey);
+    if (!issue) return this.noIssue();
+    const fields = (body as { fields?: Record<string, unknown> } | undefined)?.fields;
+    if (!fields || typeof fields !== 'object' || Object.keys(fields).length === 0)
+      return jiraError(400, 'Request body has no fields to edit.');
+    for (const k of Object.keys(fields))
+      if (k !== 'duedate')
+        return {
+          status: 400,
+          body: { errorMessages: [], errors: { [k]: `Field '${k}' cannot be set by the emulator's editIssue.` } },
+        };
+    const due = fields.duedate;
+    if (due !== null && (typeof due !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(due)))
+      return { status: 400, body: { errorMessages: [], errors: { duedate: "Expected format 'yyyy-MM-dd'." } } };
+    const before = issue.dueDate ?? null;
+    if (before === due) return { status: 204 };
+    issue.dueDate = due ?? undefined;
+    this.recordChange(issue, caller.accountId, [
+      {
+        field: 'duedate',
+        fieldtype: 'jira',
+        fieldId: 'duedate',
+        from: before,
+        fromString: before ?? '',
+        to: due,
+        toString: due ?? '',
+      },
+    ]);
+    return { status: 204 };
+  }
+
+  /** POST /rest/api/3/issueLink: link types Relates, Blocks, Duplicate, Cloners (Jira's defaults). */
+  private linkIssues(body: unknown, caller: EmulatedUser): HandleResponse {
+    const b = body as
+      | {
+          type?: { name?: unknown; id?: unknown };
+          inwardIssue?: { key?: unknown; id?: unknown };
+          outwardIssue?: { key?: unknown; id?: unknown };
+        }
+      | undefined;
+    const types: Record<string, string> = {
+      '10000': 'Blocks',
+      '10001': 'Cloners',
+      '10002': 'Duplicate',
+      '10003': 'Relates',
+    };
+    const type = Object.values(types).find((n) => n === b?.type?.name) ?? types[String(b?.type?.id)];
+    if (!type) return jiraError(404, 'No issue link type with name or id found.');
+    const issueOf = (r: { key?: unknown; id?: unknown } | undefined) =>
+      typeof r?.key === 'string' ? this.findIssue(r.key) : typeof r?.id === 'string' ? this.findIssue(r.id) : undefined;
+    const inward = issueOf(b?.inwardIssue);
+    const outward = issueOf(b?.outwardIssue);
+    if (!inward || !outward) return jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+    if (!this.links.some((l) => l.type === type && l.inward === inward.key && l.outward === outward.key))
+      this.links.push({ id: String(10100 + this.links.length), type, inward: inward.key, outward: outward.key });
+    void caller;
+    return { status: 201 };
   }
 
   private getTransitions(idOrKey: string, caller: EmulatedUser): HandleResponse {
@@ -2146,6 +2335,12 @@ export class JiraEmulator {
       [FIELD_IDS.requestedEnd]: end ? jiraDateTime(end) : null,
       [FIELD_IDS.accessType]: i.values[FIELD_IDS.accessType] ?? null,
       [FIELD_IDS.adminGroup]: i.values[FIELD_IDS.adminGroup] ?? null,
+      description: i.description ? structuredClone(i.description) : null,
+      duedate: i.dueDate ?? null,
+      labels: [...i.labels],
+      resolution: i.resolution
+        ? { self: `${this.siteUrl}/rest/api/3/resolution/${i.resolution.id}`, ...i.resolution, description: '' }
+        : null,
     };
   }
 
@@ -2227,7 +2422,7 @@ export class JiraEmulator {
     const from = this.status(issue.statusId);
     const to = this.status(t.to);
     issue.statusId = to.id;
-    return this.recordChange(issue, byAccountId, [
+    const items: ChangeItem[] = [
       {
         field: 'status',
         fieldtype: 'jira',
@@ -2237,7 +2432,21 @@ export class JiraEmulator {
         to: to.id,
         toString: to.name,
       },
-    ]);
+    ];
+    // Jira's default workflow sets the resolution on the way into Done and clears it on the way out.
+    const before = issue.resolution;
+    issue.resolution = to.category.key === 'done' ? (before ?? { id: '10000', name: 'Done' }) : null;
+    if ((before?.id ?? null) !== (issue.resolution?.id ?? null))
+      items.push({
+        field: 'resolution',
+        fieldtype: 'jira',
+        fieldId: 'resolution',
+        from: before?.id ?? null,
+        fromString: before?.name ?? '',
+        to: issue.resolution?.id ?? null,
+        toString: issue.resolution?.name ?? '',
+      });
+    return this.recordChange(issue, byAccountId, items);
   }
 
   private recordChange(issue: IssueState, byAccountId: string, items: ChangeItem[]): ForgeIssueEvent {

@@ -20,6 +20,8 @@ import type {
   PermissionChecker,
   PushBudget,
   RequestLedger,
+  ReviewStore,
+  ReviewTracker,
   StorageProbe,
   SweepState,
   WorkQueue,
@@ -52,6 +54,9 @@ export interface AppDeps {
   pushBudget: PushBudget;
   /** Where the sweep's bounded reads continue next run. */
   sweepState: SweepState;
+  /** Break-glass reviews owed and their Jira issues (ADR 0027). */
+  reviews: ReviewStore;
+  reviewIssues: ReviewTracker;
   /** What the install self-check exercises on the real platform (ADR 0014). */
   probes: { storage: StorageProbe; jira: JiraProbe };
 }

@@ -2,6 +2,7 @@
  * Extend access: push out the end of the requester's running grant for a group, within policy.
  * No Okta call: the membership is already there.
  */
+import { reviewFollowsExtension } from './break-glass-review';
 import type { Grant } from '../domain/grant';
 import { extend } from '../domain/grant-transitions';
 import { decideExtension } from '../domain/policy';
@@ -99,6 +100,8 @@ export async function announceExtension(
   ]);
   const group = allowlist.find((x) => x.groupId === input.groupId);
   if (result.ok) {
+    // An emergency grant's review is due at its actual end (ADR 0027).
+    await reviewFollowsExtension(deps, result.grant);
     return tell(deps, noticeKey, {
       issueKey: input.issueKey,
       comment: say.extended(

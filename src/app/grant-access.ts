@@ -25,6 +25,7 @@ import type { AppDeps } from './deps';
 import { commit } from './grant-lifecycle';
 import { movesSince } from './approvals';
 import { tell } from './deliver-notice';
+import { oweReview } from './break-glass-review';
 import { historyFor, reviewEdits } from './request-edits';
 import { weighApprovals } from './weigh-approvals';
 import { endedWhilePending, tellEndedRequest } from './end-pending-request';
@@ -57,7 +58,12 @@ type LazyDirectory = () => Promise<Directory>;
 export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkResult> {
   const g = await deps.grants.get(grantId);
   if (!g) return { done: true, note: 'no such grant' };
-  if (g.status === 'ACTIVE') return announceActive(deps, g).then(() => ({ done: true, note: 'already active' }));
+  if (g.status === 'ACTIVE') {
+    // A redelivery after a crash: whatever the activation owed (its notice, its review) is owed still.
+    await announceActive(deps, g);
+    await oweReview(deps, g);
+    return { done: true, note: 'already active' };
+  }
   if (g.status === 'DENIED' || g.status === 'FAILED')
     return announceFailure(deps, g).then(() => ({ done: true, note: `grant is ${g.status}` }));
   // Cancelled or withdrawn while it waited: ended for good; an approval or edit since is told so, once.
@@ -183,6 +189,8 @@ async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, 
     : undefined;
   const active = await commit(deps.grants, activate(g, now, addRequestId));
   await announceActive(deps, active);
+  // Emergency access owes its review (ADR 0027): recorded now, opened by queue work if Jira is down.
+  await oweReview(deps, active);
   const left = Date.parse(active.endsAt!) - Date.parse(now);
   if (left <= EXACT_EXPIRY_WINDOW_MS)
     await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));

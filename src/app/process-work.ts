@@ -1,6 +1,7 @@
 /** The queue consumer's dispatcher: one work item, one use case. */
 import type { AppDeps } from './deps';
 import { deliverNotice } from './deliver-notice';
+import { openReview } from './break-glass-review';
 import { grantAccess } from './grant-access';
 import type { WorkItem } from './ports';
 import { performRevocation } from './revoke-grant';
@@ -28,5 +29,7 @@ export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> 
       }));
     case 'queue-probe':
       return recordQueueArrival(deps, item.runId);
+    case 'review':
+      return openReview(deps, item.grantId);
   }
 }

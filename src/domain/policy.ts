@@ -3,6 +3,7 @@
  * Times are ISO strings in and out; `now` is always an argument.
  */
 import type { ApprovalStep } from './approval-policy';
+import type { BreakGlassReviewSettings } from './break-glass-review';
 import { mayHoldAppMembership, type Grant } from './grant';
 
 export const HOUR_MS = 3_600_000;
@@ -56,6 +57,8 @@ export interface PolicySettings {
   /** Jira account id -> Okta login, for people whose Jira email is hidden. */
   requesterMapping: Record<string, string>;
   notifyByEmail: boolean;
+  /** Where an emergency grant's review issue is filed and who gets it (unset: no reviews; ADR 0027). */
+  breakGlassReview?: BreakGlassReviewSettings;
 }
 
 export const DEFAULT_POLICY: PolicySettings = {

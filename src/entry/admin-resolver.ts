@@ -23,6 +23,7 @@ import { getDiagnostics, runDiagnostics } from '../app/admin/diagnostics';
 import {
   listDurationFields,
   listFieldOptions,
+  listIssueTypes,
   listStatuses,
   listTransitions,
   searchProjects,
@@ -81,6 +82,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.jiraStatuses]: (deps) => listStatuses(deps),
   [ADMIN_KEYS.jiraTransitions]: (deps) => listTransitions(deps),
   [ADMIN_KEYS.jiraProjects]: (deps, _actor, input) => searchProjects(deps, input),
+  [ADMIN_KEYS.jiraIssueTypes]: (deps, _actor, input) => listIssueTypes(deps, input),
   [ADMIN_KEYS.oktaUsersSearch]: (deps, _actor, input) => searchOktaUsers(deps, input),
 };
 

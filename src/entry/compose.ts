@@ -14,6 +14,8 @@ import { auditSequencerTrigger } from '../adapters/queue/audit-sequencer-queue';
 import { KvsConfigStore } from '../adapters/kvs/config-store';
 import { KvsHealthStore } from '../adapters/kvs/health-store';
 import { KvsNoticeOutbox } from '../adapters/kvs/notice-outbox';
+import { KvsReviewStore } from '../adapters/kvs/review-store';
+import { JiraReviewTracker } from '../adapters/jira/jira-review-tracker';
 import { KvsRequestLedger } from '../adapters/kvs/request-ledger';
 import { KvsStorageProbe } from '../adapters/kvs/storage-probe';
 import { KvsPushBudget } from '../adapters/kvs/push-budget';
@@ -122,6 +124,8 @@ export function compose(): AppDeps {
     queue: new ForgeWorkQueue(),
     pushBudget: new KvsPushBudget(() => clock.now()),
     sweepState: new KvsSweepState(),
+    reviews: new KvsReviewStore(),
+    reviewIssues: new JiraReviewTracker(clock),
     probes: { storage: new KvsStorageProbe(() => clock.now()), jira: new JiraRouteProbe(clock) },
   };
 }

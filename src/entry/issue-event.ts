@@ -12,15 +12,23 @@ export const IssueEventSchema = z.looseObject({
   issue: z.looseObject({
     id: z.string().min(1),
     key: z.string().min(1),
-    fields: z.looseObject({ status: z.looseObject({ name: z.string() }).optional() }).optional(),
+    fields: z
+      .looseObject({
+        status: z
+          .looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }).optional() })
+          .optional(),
+      })
+      .optional(),
   }),
   changelog: z
     .looseObject({
+      id: z.string().optional(),
       items: z.array(
         z.looseObject({
           field: z.string(),
           fieldtype: z.string().optional(),
           fieldId: z.string().optional(),
+          to: z.string().nullable().optional(),
           toString: z.string().nullable().optional(),
         }),
       ),
@@ -70,3 +78,20 @@ export const mayEditRequestField = (e: IssueEvent): boolean =>
 
 export const statusChangedTo = (e: IssueEvent): string | undefined =>
   e.changelog?.items.find((i) => isSystemField(i, 'status'))?.toString ?? undefined;
+
+/**
+ * A person's update that moved the issue into or out of Jira's done status category, or set or cleared
+ * its resolution: what a break-glass review issue is watched for (ADR 0027). Undefined otherwise.
+ */
+export function doneChangeOf(e: IssueEvent): { actor: string; enteredDone: boolean; leftDone: boolean } | undefined {
+  if (e.selfGenerated || e.eventType !== 'avi:jira:updated:issue' || !e.atlassianId) return undefined;
+  const items = e.changelog?.items ?? [];
+  const status = items.find((i) => isSystemField(i, 'status' as const));
+  const resolution = items.find((i) => i.field === 'resolution' || i.fieldId === 'resolution');
+  if (!status && !resolution) return undefined;
+  const doneNow = e.issue.fields?.status?.statusCategory?.key === 'done';
+  const resolved = resolution ? !!(resolution.to ?? resolution.toString) : undefined;
+  const enteredDone = (status !== undefined && doneNow) || resolved === true;
+  const leftDone = !enteredDone && ((status !== undefined && !doneNow) || resolved === false);
+  return enteredDone || leftDone ? { actor: e.atlassianId, enteredDone, leftDone } : undefined;
+}

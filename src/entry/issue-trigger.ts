@@ -3,7 +3,14 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { intakeIssueEvent } from '../app/intake-issue-event';
 import { IssueTrackerError } from '../app/ports';
 import { compose } from './compose';
-import { IssueEventSchema, isRelevantIssueEvent, mayEditRequestField, statusChangedTo } from './issue-event';
+import { reviewIssueChanged } from '../app/break-glass-review';
+import {
+  doneChangeOf,
+  IssueEventSchema,
+  isRelevantIssueEvent,
+  mayEditRequestField,
+  statusChangedTo,
+} from './issue-event';
 
 /**
  * Forge re-delivers a product event at most four times when asked: use all four, waiting 1, 2, 4 and 8
@@ -23,6 +30,13 @@ export async function issueTrigger(event: unknown): Promise<InvocationError | vo
   if (!relevant && !mayEditRequestField(e)) return;
   try {
     const deps = compose();
+    // A break-glass review resolved or re-opened (ADR 0027): an index read says whether it is one.
+    const done = doneChangeOf(e);
+    if (done) {
+      const changeId = e.changelog?.id ?? String((e as { timestamp?: unknown }).timestamp ?? '');
+      const review = await reviewIssueChanged(deps, { ...done, issueKey: e.issue.key, changeId });
+      if (review !== 'not-a-review') return void console.info(`issue-trigger: review ${e.issue.key} ${review}`);
+    }
     if (!relevant) {
       // Nothing in the changelog says "custom field": it may still be one of the app's fields, whose
       // changelog shape Jira does not document. Its site id decides (field list cached per instance).

@@ -12,6 +12,7 @@ const WorkItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notice'), key: z.string().min(1).max(1000) }),
   z.object({ kind: z.literal('remind'), grantId: z.string().min(1), endsAt: z.string().min(1).max(64) }),
   z.object({ kind: z.literal('sweep') }),
+  z.object({ kind: z.literal('review'), grantId: z.string().min(1) }),
   z.object({ kind: z.literal('queue-probe'), runId: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
 ]);
 

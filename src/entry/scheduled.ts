@@ -3,6 +3,7 @@ import { refreshDashboardSummary } from '../app/admin/dashboard';
 import { catchUpIntake } from '../app/catch-up-intake';
 import { reconcile } from '../app/reconcile';
 import { runSweep } from '../app/run-sweep';
+import { stalledReviewWork } from '../app/break-glass-review';
 import { DirectoryError } from '../app/ports';
 import type { AppDeps } from '../app/deps';
 import { compose } from './compose';
@@ -33,6 +34,13 @@ export async function reconciler() {
   }
   try {
     await driftCheck(deps);
+  } catch (e) {
+    failures.push(e);
+  }
+  try {
+    // Break-glass reviews whose opening chain died (ADR 0027): rare, so hourly is soon enough.
+    const stalled = await stalledReviewWork(deps, deps.clock.now());
+    if (stalled.length > 0) await deps.queue.enqueue(stalled);
   } catch (e) {
     failures.push(e);
   }

@@ -55,6 +55,8 @@ export const ADMIN_KEYS = {
   jiraStatuses: 'admin/jira/statuses',
   jiraTransitions: 'admin/jira/transitions',
   jiraProjects: 'admin/jira/projects',
+  /** The issue types of one project (the break-glass review's issue type, ADR 0027). */
+  jiraIssueTypes: 'admin/jira/issue-types',
   /** The requester mapping's Okta user picker: Okta users by the start of a login, email or name (ADR 0016). */
   oktaUsersSearch: 'admin/okta/users',
 } as const;
@@ -459,6 +461,34 @@ export interface JiraProjectHit {
 export const FieldOptionsInput = z
   .object({ fieldId: z.string().regex(/^customfield_\d{1,18}$/, 'That is not the id of a Jira custom field.') })
   .strict();
+export interface JiraIssueTypeHit {
+  id: string;
+  name: string;
+}
+const projectKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'That is not a Jira project key.');
+export const IssueTypesInput = z.object({ projectKey }).strict();
+
+/** Where break-glass reviews are filed and who gets them (ADR 0027); absent: no reviews. */
+export const BreakGlassReviewInput = z
+  .object({
+    projectKey,
+    issueTypeId: z.string().regex(/^\d{1,18}$/, 'Choose an issue type of the project.'),
+    issueTypeName: z.string().trim().max(255).optional(),
+    assignee: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('project-default') }).strict(),
+      z
+        .object({
+          kind: z.literal('user'),
+          accountId: z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/, 'That is not a Jira account id.'),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+
 export const ProjectSearchInput = z
   .object({ query: z.string().trim().max(LIMITS.searchQuery, `At most ${LIMITS.searchQuery} characters.`).optional() })
   .strict();
@@ -524,6 +554,7 @@ export const PolicyInput = z
       .array(RequesterMappingEntry)
       .max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
     notifyByEmail: z.boolean(),
+    breakGlassReview: BreakGlassReviewInput.optional(),
   })
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
@@ -771,6 +802,28 @@ export interface DashboardView {
   listed: { perStatus: number; more: GrantStatus[] };
   /** Totals as of the last hourly summary; absent before its first run. */
   counts?: DashboardCounts;
+  /**
+   * Break-glass reviews not yet resolved (ADR 0027), soonest due first: those Jira has not taken yet
+   * (`opening`, with the last error) and those open in Jira, each at most `limit`; `more` when either had more.
+   */
+  reviews?: { opening: DashboardReview[]; open: DashboardReview[]; more: boolean; limit: number };
+}
+
+/** One break-glass review on the dashboard. */
+export interface DashboardReview {
+  grantId: string;
+  requestIssueKey: string;
+  /** Absent until Jira has created it. */
+  reviewIssueKey?: string;
+  subjectAccountId: string;
+  subjectName: string;
+  groupName: string;
+  /** The grant's end: when the review is due. */
+  endsAt: string;
+  /** How often the person who had access tried to close it (each refused). */
+  refusals: number;
+  /** Why it is not in Jira yet (OPENING only). */
+  problem?: string;
 }
 
 /** Counted by the hourly run (ADR 0022): up to an hour old, shown with its time. */
@@ -976,6 +1029,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.diagnosticsRun]: Empty,
   [ADMIN_KEYS.jiraFields]: Empty,
   [ADMIN_KEYS.jiraFieldOptions]: FieldOptionsInput,
+  [ADMIN_KEYS.jiraIssueTypes]: IssueTypesInput,
   [ADMIN_KEYS.jiraStatuses]: Empty,
   [ADMIN_KEYS.jiraTransitions]: Empty,
   [ADMIN_KEYS.jiraProjects]: ProjectSearchInput,
@@ -1011,6 +1065,7 @@ export interface AdminResponses {
   'admin/jira/statuses': JiraStatusList;
   'admin/jira/transitions': JiraTransitionList;
   'admin/jira/projects': JiraProjectHit[];
+  'admin/jira/issue-types': JiraIssueTypeHit[];
   'admin/okta/users': OktaUserHit[];
 }
 

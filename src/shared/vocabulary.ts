@@ -49,6 +49,10 @@ export const AUDIT_ACTIONS = [
   'APPROVAL_VOIDED',
   'CANCELLED',
   'AUTOMATION_REFUSED',
+  'REVIEW_OPENED',
+  'REVIEW_SELF_CLOSE_REFUSED',
+  'REVIEW_RESOLVED',
+  'REVIEW_REOPENED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -83,6 +87,10 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   APPROVAL_VOIDED: 'Approval voided',
   CANCELLED: 'Cancelled by an administrator',
   AUTOMATION_REFUSED: 'Refused (Automation rule)',
+  REVIEW_OPENED: 'Break-glass review opened',
+  REVIEW_SELF_CLOSE_REFUSED: 'Own review close refused',
+  REVIEW_RESOLVED: 'Break-glass review resolved',
+  REVIEW_REOPENED: 'Break-glass review re-opened',
 };
 
 // ---------------------------------------------------------------- grant statuses

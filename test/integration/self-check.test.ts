@@ -39,7 +39,7 @@ describe('the self-check on the sandbox', () => {
     expect(saw['storage.condition-missing']).toContain('a grant-step-shaped transaction was accepted');
     expect(saw['queue.delayed-event']).toMatch(/10 s delay arrived 0 s after it was due/);
     expect(saw['jira.fields']).toMatch(/Access type \(customfield_\d+\) and Admin group \(customfield_\d+\)/);
-    expect(saw['jira.scopes']).toMatch(/All 27 Jira routes/);
+    expect(saw['jira.scopes']).toMatch(/All 30 Jira routes/);
     expect(view.lastRun.supportReport).toContain('[PASS] storage.condition-missing');
 
     // The queue event went through the real consumer, once; the probes' keys and items are gone.

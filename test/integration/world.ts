@@ -33,14 +33,19 @@ const open: Sandbox[] = [];
 const isSequencerRun = (body: unknown): boolean =>
   (body as { kind?: unknown } | undefined)?.kind === AUDIT_SEQUENCE_KIND;
 
-export async function world(opts: { now?: string; seed?: 'demo' | 'people'; closeOut?: string | null } = {}) {
+export async function world(
+  opts: { now?: string; seed?: 'demo' | 'people'; closeOut?: string | null; breakGlassReview?: boolean } = {},
+) {
   if (open.length > 0) throw new Error('one sandbox at a time: it replaces global Date, fetch and the Forge runtime');
   const sb = await createSandbox({ now: opts.now ?? T0 });
   open.push(sb);
   const w: DemoWorld =
     opts.seed === 'people'
       ? seedPeople(sb)
-      : await seedDemo(sb, opts.closeOut === null ? {} : { closeOutTransitionName: opts.closeOut ?? 'Done' });
+      : await seedDemo(sb, {
+          ...(opts.closeOut === null ? {} : { closeOutTransitionName: opts.closeOut ?? 'Done' }),
+          ...(opts.breakGlassReview ? { breakGlassReview: true } : {}),
+        });
   if (opts.seed !== 'people' && opts.closeOut === null) {
     await sb.app.run(async () => {
       const c = new KvsConfigStore();

@@ -65,6 +65,7 @@ export const validAdminPayloads = (
   'admin/jira/statuses': {},
   'admin/jira/transitions': {},
   'admin/jira/projects': { query: 'AC' },
+  'admin/jira/issue-types': { projectKey: 'ACC' },
   'admin/okta/users': { query: 'neville' },
   ...over,
 });

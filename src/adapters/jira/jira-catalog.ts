@@ -52,7 +52,7 @@ interface ProjectJson {
   id?: string;
   key?: string;
   name?: string;
-  issueTypes?: Array<{ id?: string }>;
+  issueTypes?: Array<{ id?: string; name?: string }>;
 }
 
 const notAllowed = { listed: false, reason: 'not-allowed' } as const;
@@ -145,7 +145,10 @@ export class JiraCatalogReader implements JiraCatalog {
           key: p.key,
           name: p.name ?? p.key,
           ...(q.withIssueTypes
-            ? { issueTypeIds: (p.issueTypes ?? []).map((t) => t.id).filter((id): id is string => !!id) }
+            ? {
+                issueTypeIds: (p.issueTypes ?? []).map((t) => t.id).filter((id): id is string => !!id),
+                issueTypes: (p.issueTypes ?? []).flatMap((t) => (t.id ? [{ id: t.id, name: t.name ?? t.id }] : [])),
+              }
             : {}),
         });
       }

@@ -119,6 +119,17 @@ export const ROUTE_PROBES: readonly Probe[] = [
     maxResults: 1,
     fields: ['summary'],
   }),
+  probe('POST', route`/rest/api/3/issue`, 'file a break-glass review (ADR 0027)', {
+    fields: { project: { key: NO_PROJECT }, summary: 'self-check' },
+  }),
+  probe('POST', route`/rest/api/3/issueLink`, 'link a break-glass review to its request', {
+    type: { name: 'Relates' },
+    inwardIssue: { key: NO_ISSUE },
+    outwardIssue: { key: NO_ISSUE },
+  }),
+  probe('PUT', route`/rest/api/3/issue/${NO_ISSUE}`, "move a break-glass review's due date after an extension", {
+    fields: { duedate: null },
+  }),
   probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role`, "read a project's roles"),
   probe('GET', route`/rest/api/3/project/${NO_PROJECT}/role/${10002}`, "read a project role's members"),
 ];

@@ -8,6 +8,7 @@ import { END_REASONS, GRANT_STATUSES, type Grant } from '../../domain/grant';
 import { APPROVAL_MODES } from '../../domain/policy';
 import { CHECK_IDS, type SelfCheckRun } from '../../domain/self-check';
 import { NOTICE_STATUSES } from '../../domain/notice';
+import { REVIEW_STATUSES, type BreakGlassReviewSettings, type Review } from '../../domain/break-glass-review';
 import { SUMMARY_DENIED_KEPT, type OwedNotice } from '../../app/ports';
 import { AUDIT_ACTIONS } from '../../shared/vocabulary';
 
@@ -20,6 +21,15 @@ export const ENTITY = {
   auditChain: 'audit-chain',
   /** Notices owed and their delivery (ADR 0020). */
   notice: 'notice',
+  /** Break-glass reviews owed and opened (ADR 0027). */
+  review: 'break-glass-review',
+} as const;
+
+export const REVIEW_INDEX = {
+  /** OPENING by next attempt (the sweep's backstop); OPEN by due time (the dashboard). */
+  byStatusDue: 'by-status-due',
+  /** A review issue's key to its review (the issue trigger, on a review issue changing). */
+  byIssue: 'by-review-issue',
 } as const;
 
 export const NOTICE_INDEX = {
@@ -265,6 +275,16 @@ export const OktaSecretsSchema = z.object({
  * settings that can be switched off are stored as null when off, so "off" never reads as "not saved
  * yet" and comes back on from the defaults.
  */
+const BreakGlassReviewSettingsSchema = z.object({
+  projectKey: z.string().min(1),
+  issueTypeId: z.string().min(1),
+  issueTypeName: z.string().optional(),
+  assignee: z.union([
+    z.object({ kind: z.literal('project-default') }),
+    z.object({ kind: z.literal('user'), accountId: z.string().min(1) }),
+  ]),
+}) satisfies z.ZodType<BreakGlassReviewSettings>;
+
 export const PolicySettingsSchema = z
   .object({
     durationFieldName: z.string(),
@@ -276,6 +296,7 @@ export const PolicySettingsSchema = z
     closeOutTransitionName: z.string().nullable(),
     requesterMapping: z.record(z.string(), z.string()),
     notifyByEmail: z.boolean(),
+    breakGlassReview: BreakGlassReviewSettingsSchema,
   })
   .partial();
 
@@ -436,4 +457,51 @@ export const NoticeEntitySchema = z.object({
   issueKey: z.string(),
   version: z.number().int(),
   doc: NoticeSchema,
+});
+
+// ---- break-glass review (ADR 0027) ----
+
+export const ReviewSchema = z.object({
+  grantId: z.string(),
+  requestIssueKey: z.string(),
+  subjectAccountId: z.string(),
+  groupId: z.string(),
+  groupName: z.string(),
+  startedAt: iso,
+  endsAt: iso,
+  oktaRequestIds: z.array(z.string()),
+  settings: BreakGlassReviewSettingsSchema,
+  status: z.enum(REVIEW_STATUSES),
+  createdAt: iso,
+  dueAt: iso,
+  attempts: z.number().int().nonnegative(),
+  inFlightSince: iso.optional(),
+  uncertain: z.boolean().optional(),
+  reviewIssueKey: z.string().optional(),
+  linkedAt: iso.optional(),
+  lastError: z.string().optional(),
+  resolvedBy: z.string().optional(),
+  resolvedAt: iso.optional(),
+  refusals: z.number().int().nonnegative(),
+  version: z.number().int(),
+}) satisfies z.ZodType<Review>;
+
+export const REVIEW_SCHEMA_NAMES_EVERY_FIELD: SameKeys<keyof z.infer<typeof ReviewSchema>, keyof Review> = true;
+
+/** The stored review entity: the indexed attributes plus the whole review as `doc`. */
+export interface ReviewEntity {
+  status: Review['status'];
+  dueAt: string;
+  /** '-' until the issue exists (an index attribute needs a value). */
+  reviewIssueKey: string;
+  version: number;
+  doc: Review;
+}
+
+export const ReviewEntitySchema = z.object({
+  status: z.enum(REVIEW_STATUSES),
+  dueAt: z.string(),
+  reviewIssueKey: z.string(),
+  version: z.number().int(),
+  doc: ReviewSchema,
 });

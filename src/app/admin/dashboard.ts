@@ -4,8 +4,10 @@
  */
 import { MAY_HOLD_STATUSES, mayHoldAppMembership, type Grant, type GrantStatus } from '../../domain/grant';
 import { approvalsNeeded, describeSteps, stepsOf } from '../../domain/approval-policy';
+import type { Review } from '../../domain/break-glass-review';
 import { approvalWindowDays, MINUTE_MS, type GroupPolicy, type PolicySettings } from '../../domain/policy';
 import type {
+  DashboardReview,
   DashboardAlertAck,
   DashboardChart,
   DashboardDeniedRequest,
@@ -27,7 +29,9 @@ import { connectionStatus } from './connection';
 import { selfCheckSummary } from './diagnostics';
 import { displayNames, ok, type AdminOutcome } from './shared';
 
-type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues' | 'notices'>;
+type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues' | 'notices' | 'reviews'>;
+/** Unresolved break-glass reviews listed per state (ADR 0027): one bounded read each. */
+const REVIEWS_SHOWN = 25;
 
 /**
  * Rows listed per status (the first page of each, in the order shown): one storage request each,
@@ -129,6 +133,8 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     catchUp,
     acks,
     lost,
+    opening,
+    openReviews,
   ] = await Promise.all([
     Promise.all(DASHBOARD_STATUSES.map((s) => deps.grants.pageByStatus(s, ROWS_PER_STATUS))),
     deps.config.getAllowlist(),
@@ -143,6 +149,8 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     deps.health.lastCatchUp(),
     deps.health.alertAcks(),
     deps.notices.listUndeliverable(UNDELIVERED_SHOWN),
+    deps.reviews.listOpening(REVIEWS_SHOWN),
+    deps.reviews.listOpen(REVIEWS_SHOWN),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
   const overdue = (g: Grant) => isOverdue(g, nowMs);
@@ -153,6 +161,7 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
   const shown = pages.flatMap((p) => p.grants);
   const names = await displayNames(deps, [
     ...[...shown, ...waiting.grants, ...denied.grants].map((g) => g.requesterAccountId),
+    ...[...opening.reviews, ...openReviews.reviews].map((r) => r.subjectAccountId),
     // Who acknowledged the health cards.
     ...Object.values(acks).map((a) => a.by),
     // People named as approvers, for the pending list's "who may approve".
@@ -245,6 +254,12 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     },
     health,
     chart: chart(summary, recent, chartFrom, groupName),
+    reviews: {
+      opening: opening.reviews.map((r) => reviewRow(r, names)),
+      open: openReviews.reviews.map((r) => reviewRow(r, names)),
+      more: opening.more || openReviews.more,
+      limit: REVIEWS_SHOWN,
+    },
     listed: {
       perStatus: ROWS_PER_STATUS,
       more: DASHBOARD_STATUSES.filter((_, i) => pages[i].more),
@@ -542,5 +557,19 @@ function chart(
     series: [...series.entries()]
       .map(([groupId, counts]) => ({ groupId, groupName: groupName.get(groupId) ?? groupId, counts }))
       .sort((a, b) => a.groupName.localeCompare(b.groupName)),
+  };
+}
+
+function reviewRow(r: Review, names: Map<string, string>): DashboardReview {
+  return {
+    grantId: r.grantId,
+    requestIssueKey: r.requestIssueKey,
+    ...(r.reviewIssueKey ? { reviewIssueKey: r.reviewIssueKey } : {}),
+    subjectAccountId: r.subjectAccountId,
+    subjectName: names.get(r.subjectAccountId) ?? r.subjectAccountId,
+    groupName: r.groupName,
+    endsAt: r.endsAt,
+    refusals: r.refusals,
+    ...(r.status === 'OPENING' && r.lastError ? { problem: r.lastError } : {}),
   };
 }

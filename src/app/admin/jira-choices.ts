@@ -17,6 +17,7 @@ import {
   type JiraFieldHit,
   type JiraOptionList,
   type JiraProjectHit,
+  type JiraIssueTypeHit,
   type JiraStatusList,
   type JiraTransitionList,
   type PolicyParsed,
@@ -83,6 +84,49 @@ export const searchProjects = (deps: Pick<Deps, 'catalog'>, input: { query?: str
     const { projects } = await deps.catalog.projects({ query: input.query || undefined, limit: LIMITS.projectHits });
     return ok(projects.map((p) => ({ key: p.key, name: p.name })));
   });
+
+/** The issue types of one project, by name: what a break-glass review may be filed as (ADR 0027). */
+export const listIssueTypes = (deps: Pick<Deps, 'catalog'>, input: { projectKey: string }) =>
+  withJira<JiraIssueTypeHit[]>(async () => {
+    const { projects } = await deps.catalog.projects({ keys: [input.projectKey], limit: 1, withIssueTypes: true });
+    const project = projects.find((p) => same(p.key, input.projectKey));
+    if (!project)
+      return refuse(
+        ADMIN_ERRORS.notInJira,
+        `Jira has no project with the key ${input.projectKey} (or the app cannot see it).`,
+      );
+    return ok([...(project.issueTypes ?? [])].sort(byName));
+  });
+
+/**
+ * The break-glass review's choices exist in Jira: its project, an issue type of that project, and the
+ * named assignee. Undefined when they do (or none is set); otherwise the refusal naming each on its field.
+ */
+export async function checkReviewChoices(
+  deps: Pick<AppDeps, 'catalog' | 'issues'>,
+  review: PolicyParsed['breakGlassReview'],
+): Promise<Refusal | undefined> {
+  if (!review) return undefined;
+  const outcome = await withJira(async () => {
+    const out: Record<string, string> = {};
+    const { projects } = await deps.catalog.projects({ keys: [review.projectKey], limit: 1, withIssueTypes: true });
+    const project = projects.find((p) => same(p.key, review.projectKey));
+    if (!project) out['breakGlassReview.projectKey'] = `Jira has no project with the key ${review.projectKey}.`;
+    else if (!(project.issueTypes ?? []).some((t) => t.id === review.issueTypeId))
+      out['breakGlassReview.issueTypeId'] = `${project.key} has no issue type with the id ${review.issueTypeId}.`;
+    if (review.assignee.kind === 'user' && !(await deps.issues.getUser(review.assignee.accountId)))
+      out['breakGlassReview.assignee'] = 'Jira does not know the person chosen to review.';
+    return ok(out);
+  }, 'Nothing was saved');
+  if (!outcome.ok) return outcome;
+  const fields = outcome.data;
+  if (Object.keys(fields).length === 0) return undefined;
+  return refuse(
+    ADMIN_ERRORS.notInJira,
+    `${[...new Set(Object.values(fields))].join(' ')} Choose from the lists Jira fills; nothing was saved.`,
+    fields,
+  );
+}
 
 export const listStatuses = (deps: Deps) =>
   withJira<JiraStatusList>(async () => {

@@ -7,7 +7,7 @@
 import type { PolicySettings } from '../../domain/policy';
 import type { PolicyParsed, PolicyView } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
-import { checkPolicyChoices } from './jira-choices';
+import { checkPolicyChoices, checkReviewChoices } from './jira-choices';
 import { checkRequesterMapping, needsMapping } from './requester-mapping';
 import { auditConfigChange, displayNames, ok, type AdminOutcome } from './shared';
 
@@ -24,6 +24,7 @@ function toForm(p: PolicySettings): PolicyParsed {
     closeOutTransitionName: p.closeOutTransitionName,
     requesterMapping: Object.entries(p.requesterMapping).map(([accountId, oktaLogin]) => ({ accountId, oktaLogin })),
     notifyByEmail: p.notifyByEmail,
+    ...(p.breakGlassReview ? { breakGlassReview: structuredClone(p.breakGlassReview) } : {}),
   };
 }
 
@@ -38,12 +39,21 @@ function toSettings(f: PolicyParsed): PolicySettings {
     closeOutTransitionName: f.closeOutTransitionName,
     requesterMapping: Object.fromEntries(f.requesterMapping.map((m) => [m.accountId, m.oktaLogin])),
     notifyByEmail: f.notifyByEmail,
+    ...(f.breakGlassReview ? { breakGlassReview: structuredClone(f.breakGlassReview) } : {}),
   };
 }
 
 async function policyView(deps: Pick<Deps, 'issues' | 'grants' | 'clock'>, p: PolicySettings): Promise<PolicyView> {
   const [names, needs] = await Promise.all([
-    displayNames(deps, Object.keys(p.requesterMapping), 500),
+    displayNames(
+      deps,
+      [
+        ...Object.keys(p.requesterMapping),
+        // The break-glass reviewer, named on the policy tab.
+        ...(p.breakGlassReview?.assignee.kind === 'user' ? [p.breakGlassReview.assignee.accountId] : []),
+      ],
+      500,
+    ),
     needsMapping(deps, p),
   ]);
   return { ...toForm(p), people: Object.fromEntries(names), needsMapping: needs };
@@ -61,6 +71,9 @@ export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed)
   // The duration field, its values, the approval status and the close-out transition exist in Jira.
   const notInJira = await checkPolicyChoices(deps, input);
   if (notInJira) return notInJira;
+  // The break-glass review's project, issue type and reviewer exist (ADR 0027).
+  const reviewNotInJira = await checkReviewChoices(deps, input.breakGlassReview);
+  if (reviewNotInJira) return reviewNotInJira;
   // Each new or changed mapping row: a Jira account Jira knows, an Okta login of an ACTIVE Okta user.
   const unusable = await checkRequesterMapping(deps, before.requesterMapping, input.requesterMapping);
   if (unusable) return unusable;
@@ -94,6 +107,13 @@ function summarize(before: PolicySettings, next: PolicySettings): string {
   const n = next.requesterMapping;
   const changed = new Set([...Object.keys(b), ...Object.keys(n)].filter((a) => b[a] !== n[a]));
   if (changed.size > 0) parts.push(`requester mapping changed for ${[...changed].join(', ')}`);
+  const review = (p: PolicySettings) => JSON.stringify(p.breakGlassReview ?? null);
+  if (review(before) !== review(next))
+    parts.push(
+      next.breakGlassReview
+        ? `break-glass reviews filed in ${next.breakGlassReview.projectKey} as ${next.breakGlassReview.issueTypeName ?? next.breakGlassReview.issueTypeId}, assigned to ${next.breakGlassReview.assignee.kind === 'user' ? next.breakGlassReview.assignee.accountId : "the project's default assignee"}`
+        : 'no break-glass reviews',
+    );
   if (before.notifyByEmail !== next.notifyByEmail)
     parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
   return parts.length ? parts.join('; ') : 'no changes';

@@ -7,6 +7,7 @@ import type { Grant, GrantStatus } from '../../domain/grant';
 import type { GroupPolicy, PolicySettings } from '../../domain/policy';
 import type { HistoryEntry } from '../../domain/request-integrity';
 import type { Notice } from '../../domain/notice';
+import type { Review } from '../../domain/break-glass-review';
 import type {
   ConditionOnExistingObservation,
   ConditionOnMissingObservation,
@@ -576,6 +577,8 @@ export interface CatalogProject {
   name: string;
   /** The project's issue type ids, when asked for. */
   issueTypeIds?: string[];
+  /** The same issue types with their names (the break-glass review's issue type picker). */
+  issueTypes?: Array<{ id: string; name: string }>;
 }
 
 /**
@@ -674,7 +677,9 @@ export type WorkItem =
   /** The sweep carries on with the next minute's push budget (ADR 0023). */
   | { kind: 'sweep' }
   /** The self-check's delayed event (ADR 0014): its arrival is recorded, nothing else happens. */
-  | { kind: 'queue-probe'; runId: string };
+  | { kind: 'queue-probe'; runId: string }
+  /** Open the emergency grant's review issue, or move its due date to the grant's end (ADR 0027). */
+  | { kind: 'review'; grantId: string };
 
 export interface WorkQueue {
   enqueue(items: WorkItem[], delaySeconds?: number): Promise<void>;
@@ -737,4 +742,63 @@ export interface JiraProbe {
   ): Promise<{ accessType?: string; adminGroup?: string; duration?: string; requestedEnd?: string }>;
   /** Every Jira route the app calls, each once, in a form that changes nothing. */
   probeRoutes(): Promise<RouteAnswer[]>;
+}
+
+// ---- break-glass review (ADR 0027) ----
+
+/** Raised by ReviewStore.update when another attempt wrote the review since it was read. */
+export class StaleReviewError extends Error {
+  constructor(readonly grantId: string) {
+    super(`Review of ${grantId} was changed by another attempt`);
+    this.name = 'StaleReviewError';
+  }
+}
+
+/** The reviews emergency grants owe, recorded before Jira is asked for anything. */
+export interface ReviewStore {
+  /** Create-only under the grant id: 'exists' when the review was owed before (it is the same review). */
+  create(review: Review): Promise<'created' | 'exists'>;
+  /** Strongly consistent. */
+  get(grantId: string): Promise<Review | undefined>;
+  /** Compare-and-set on `version - 1`; StaleReviewError when another attempt changed it first. */
+  update(next: Review): Promise<void>;
+  /** The review whose Jira issue has this key (an index read: eventually consistent; re-`get` before acting). */
+  findByIssue(issueKey: string): Promise<Review | undefined>;
+  /** OPENING reviews whose next attempt was due at or before `dueBy`, oldest first (the sweep's backstop). */
+  listOpeningDue(dueBy: string, limit: number): Promise<Review[]>;
+  /** Unresolved reviews in Jira, soonest due first, and whether there are more (one bounded read). */
+  listOpen(limit: number): Promise<{ reviews: Review[]; more: boolean }>;
+  /** Reviews Jira has not taken yet, next attempt first, and whether there are more (one bounded read). */
+  listOpening(limit: number): Promise<{ reviews: Review[]; more: boolean }>;
+}
+
+/** What the app files in Jira for a review. Failures are thrown as `IssueTrackerError`. */
+export interface ReviewIssueInput {
+  projectKey: string;
+  issueTypeId: string;
+  summary: string;
+  description: Message;
+  /** YYYY-MM-DD. */
+  dueDate: string;
+  /** Unset: the project's default assignee. */
+  assigneeAccountId?: string;
+  label: string;
+}
+
+export interface ReviewTracker {
+  /** The request issue's summary (why access was needed), or undefined when the issue is gone. */
+  summaryOf(issueKey: string): Promise<string | undefined>;
+  /** Creates the issue; answers its key. */
+  createIssue(input: ReviewIssueInput): Promise<string>;
+  /** The key of an issue carrying `label`, if Jira has one (how a crashed attempt's issue is found again). */
+  findByLabel(label: string): Promise<string | undefined>;
+  /** Links the review to the request issue ("Relates"). Linking twice is harmless: Jira keeps one link. */
+  link(reviewIssueKey: string, requestIssueKey: string): Promise<void>;
+  /** Moves the due date. 'issue-gone' when the issue was deleted or hidden from the app. */
+  setDueDate(issueKey: string, dueDate: string): Promise<'set' | 'issue-gone'>;
+  /**
+   * Moves the issue back to a status outside the done category, through one of its available
+   * transitions: 'done', 'not-done-already' (it is open), or 'unavailable' (no such transition).
+   */
+  reopen(issueKey: string): Promise<'done' | 'not-done-already' | 'unavailable'>;
 }

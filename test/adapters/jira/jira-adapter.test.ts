@@ -254,7 +254,13 @@ describe('JiraIssueTracker', () => {
     expect(jira.issue(key).status).toBe('Done');
     expect(jira.events.at(-1)).toMatchObject({
       selfGenerated: true,
-      changelog: { items: [{ field: 'status', toString: 'Done' }] },
+      // Jira's default workflow sets the resolution on the way into Done (ADR 0027: the emulator models it).
+      changelog: {
+        items: [
+          { field: 'status', toString: 'Done' },
+          { field: 'resolution', toString: 'Done' },
+        ],
+      },
     });
   });
 });

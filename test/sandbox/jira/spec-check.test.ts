@@ -246,6 +246,31 @@ describe('the Jira emulator records what the spec does not allow, and still serv
       ['GET', '/rest/api/3/issue/ACC-1/transitions'],
       ['POST', '/rest/api/3/issue/ACC-1/transitions', { transition: { id: '41' } }],
       ['POST', '/rest/api/3/issue/ACC-1/notify', { subject: 's', textBody: 't', to: { reporter: true } }],
+      // The break-glass review (ADR 0027): create, find by label, link, move the due date, its transitions.
+      [
+        'POST',
+        '/rest/api/3/issue',
+        {
+          fields: {
+            project: { key: 'ACC' },
+            issuetype: { id: '10001' },
+            summary: 'Break-glass review',
+            description: { type: 'doc', version: 1, content: [] },
+            duedate: '2026-11-22',
+            labels: ['okta-jit-review-grant-1'],
+            assignee: { accountId: ada.accountId },
+          },
+        },
+      ],
+      ['POST', '/rest/api/3/search/jql', { jql: 'labels = "okta-jit-review-grant-1"', fields: ['key'], maxResults: 1 }],
+      [
+        'POST',
+        '/rest/api/3/issueLink',
+        { type: { name: 'Relates' }, inwardIssue: { key: 'ACC-2' }, outwardIssue: { key: 'ACC-1' } },
+      ],
+      ['PUT', '/rest/api/3/issue/ACC-2', { fields: { duedate: '2026-11-23' } }],
+      ['POST', '/rest/api/3/issue/ACC-2/transitions', { transition: { id: '31' } }],
+      ['GET', '/rest/api/3/issue/ACC-2?fields=status,duedate,labels,resolution,description'],
     ];
     for (const [method, p, body] of calls) {
       const r = jira.handle({ method, path: p, body, asAccountId: ada.accountId, headers: body ? json : undefined });

@@ -403,6 +403,61 @@ function DeniedRequests({
   );
 }
 
+/** Break-glass reviews not yet resolved (ADR 0027): in Jira, and those Jira has not taken yet. */
+function OpenReviews({ view, issueLink }: { view: DashboardView; issueLink: (key: string) => ReactNode }) {
+  const r = view.reviews;
+  if (!r) return null;
+  const rows = [...r.opening, ...r.open].map((x) => ({
+    key: x.grantId,
+    testId: `review-${x.grantId}`,
+    cells: [
+      { key: 'who', content: x.subjectName },
+      { key: 'group', content: x.groupName },
+      {
+        key: 'due',
+        content: (
+          <span title={x.endsAt} style={{ whiteSpace: 'nowrap' }}>
+            {formatTime(x.endsAt)}
+          </span>
+        ),
+      },
+      {
+        key: 'review',
+        content: x.reviewIssueKey ? (
+          <span style={{ whiteSpace: 'nowrap' }}>{issueLink(x.reviewIssueKey)}</span>
+        ) : (
+          <small className="long-text">Not in Jira yet: {x.problem ?? 'being opened'}</small>
+        ),
+      },
+      { key: 'request', content: <span style={{ whiteSpace: 'nowrap' }}>{issueLink(x.requestIssueKey)}</span> },
+      {
+        key: 'refused',
+        content: x.refusals > 0 ? `closed by the person who had access ${x.refusals}×, re-opened` : '',
+      },
+    ],
+  }));
+  return (
+    <>
+      <h3 style={sectionStyle}>Break-glass reviews still open</h3>
+      <div data-testid="reviews-table" className="table-scroll">
+        <DynamicTable
+          testId="reviews-dt"
+          caption={`Soonest due first${r.more ? `: the first ${r.limit} of each state are shown` : ''}`}
+          head={{
+            cells: ['Who had access', 'Group', 'Due', 'Review', 'Request', ''].map((c, i) => ({
+              key: `r${i}`,
+              content: c,
+            })),
+          }}
+          rows={rows}
+          rowsPerPage={10}
+          emptyView={<Empty>No break-glass review is open.</Empty>}
+        />
+      </div>
+    </>
+  );
+}
+
 /** What the last hourly catch-up did, in words: what it found, what went wrong, what it left. */
 function catchUpHint(c: DashboardCatchUp, now: string): string {
   const parts = [
@@ -753,6 +808,7 @@ export function DashboardScreen({
         }}
       />
       <DeniedRequests view={view} issueLink={issueLink} onOpenTab={onOpenTab} />
+      <OpenReviews view={view} issueLink={issueLink} />
       <h3 style={sectionStyle}>Grants that need watching</h3>
       <GrantCounts view={view} />
       <div data-testid="grants-table" className="table-scroll">

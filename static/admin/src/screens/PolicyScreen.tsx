@@ -15,6 +15,12 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
 import { RequesterMappingEditor } from '../components/RequesterMappingEditor';
+import {
+  BreakGlassReviewSection,
+  NO_REVIEW,
+  reviewPayload,
+  type ReviewDraft,
+} from '../components/BreakGlassReviewSection';
 import { ChoiceInput, JiraChoiceField, projectsInWords, useKeyedLoad, type Choice } from '../components/JiraPickers';
 import {
   FieldError,
@@ -38,6 +44,7 @@ type Draft = {
   closeOutTransitionName: string;
   requesterMapping: Array<{ accountId: string; oktaLogin: string }>;
   notifyByEmail: boolean;
+  review: ReviewDraft;
 };
 
 const fromView = (p: PolicyView): Draft => ({
@@ -50,6 +57,19 @@ const fromView = (p: PolicyView): Draft => ({
   closeOutTransitionName: p.closeOutTransitionName ?? '',
   requesterMapping: p.requesterMapping.map((m) => ({ ...m })),
   notifyByEmail: p.notifyByEmail,
+  review: p.breakGlassReview
+    ? {
+        enabled: true,
+        projectKey: p.breakGlassReview.projectKey,
+        projectName: '',
+        issueTypeId: p.breakGlassReview.issueTypeId,
+        issueTypeName: p.breakGlassReview.issueTypeName ?? '',
+        assigneeKind: p.breakGlassReview.assignee.kind,
+        assigneeAccountId: p.breakGlassReview.assignee.kind === 'user' ? p.breakGlassReview.assignee.accountId : '',
+        assigneeName:
+          p.breakGlassReview.assignee.kind === 'user' ? (p.people[p.breakGlassReview.assignee.accountId] ?? '') : '',
+      }
+    : NO_REVIEW,
 });
 
 const payloadOf = (d: Draft) => ({
@@ -62,6 +82,7 @@ const payloadOf = (d: Draft) => ({
   closeOutTransitionName: d.closeOutTransitionName,
   requesterMapping: d.requesterMapping.map((m) => ({ accountId: m.accountId.trim(), oktaLogin: m.oktaLogin })),
   notifyByEmail: d.notifyByEmail,
+  breakGlassReview: reviewPayload(d.review),
 });
 
 const cellInput = (
@@ -387,6 +408,9 @@ export function PolicyScreen() {
         names={view.people}
         needsMapping={view.needsMapping ?? []}
       />
+
+      <h3>Break-glass review</h3>
+      <BreakGlassReviewSection value={d.review} onChange={(review) => set({ review })} errors={errors} />
 
       <h3>Close-out and notifications</h3>
       <JiraChoiceField
