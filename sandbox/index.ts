@@ -116,6 +116,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     rateLimit: opts.oktaRateLimit,
   });
   const oktaDomain = opts.oktaDomain ?? 'atko.okta.com';
+  /** Okta calls in flight from the app (developer.okta.com/docs/reference/rl2-concurrency: 75 per org by default). */
+  const oktaCalls = { inFlight: 0, peakInFlight: 0, concurrencyLimit: 75, refusedForConcurrency: 0 };
   const events = new AsyncEventsService(() => clock.nowMs());
   const unhandled: string[] = [];
 
@@ -194,9 +196,29 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     headers.set('x-forwarded-host', url.hostname);
     headers.set('x-forwarded-proto', 'https');
-    const waiting = remoteCall('okta');
-    if (waiting) await waiting;
-    return latency.real(() => realFetch(new URL(url.pathname + url.search, oktaEmulator.url), { ...init, headers }));
+    // Okta's concurrency limit: requests of the org being processed at once (the call's latency
+    // included). Past it Okta answers 429 at once, as the real org does.
+    oktaCalls.inFlight++;
+    oktaCalls.peakInFlight = Math.max(oktaCalls.peakInFlight, oktaCalls.inFlight);
+    try {
+      const waiting = remoteCall('okta');
+      if (waiting) await waiting;
+      if (oktaCalls.inFlight > oktaCalls.concurrencyLimit) {
+        oktaCalls.refusedForConcurrency++;
+        return jsonResponse(429, {
+          errorCode: 'E0000047',
+          errorSummary: 'API call exceeded rate limit due to too many requests.',
+          errorLink: 'E0000047',
+          errorId: `oaeSandbox${oktaCalls.refusedForConcurrency}`,
+          errorCauses: [],
+        });
+      }
+      return await latency.real(() =>
+        realFetch(new URL(url.pathname + url.search, oktaEmulator.url), { ...init, headers }),
+      );
+    } finally {
+      oktaCalls.inFlight--;
+    }
   }) as typeof fetch;
 
   const app: LoadedApp = loadApp();
@@ -589,6 +611,8 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     latency,
     /** Every invocation run so far, with its virtual start, end and remote calls (oldest first). */
     invocations,
+    /** The app's Okta calls in flight: the most at once, Okta's concurrency limit, and calls refused past it. */
+    oktaCalls,
     /** Jira Automation invoking the app's actions (`run(actionKey, inputs, { accountId })`). */
     automation: { run: runAction },
     /** SDK calls nothing in the sandbox serves; a test can assert this stays empty. */
