@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'WITHDRAWN',
   'APPROVAL_VOIDED',
   'CANCELLED',
+  'START_SCHEDULED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -81,6 +82,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   WITHDRAWN: 'Withdrawn',
   APPROVAL_VOIDED: 'Approval voided',
   CANCELLED: 'Cancelled by an administrator',
+  START_SCHEDULED: 'Starts at the planned start',
 };
 
 // ---------------------------------------------------------------- grant statuses
@@ -104,6 +106,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   RELINQUISHED: 'given up by the requester',
   REVOKED_BY_ADMIN: 'revoked by an administrator',
   REMOVED_EXTERNALLY: 'removed in Okta outside this app',
+  ISSUE_RESOLVED: 'the request issue was resolved or cancelled',
 };
 
 export const APPROVAL_MODE_LABELS: Record<ApprovalMode, string> = {
