@@ -24,6 +24,9 @@ function toForm(p: PolicySettings): PolicyParsed {
     closeOutTransitionName: p.closeOutTransitionName,
     requesterMapping: Object.entries(p.requesterMapping).map(([accountId, oktaLogin]) => ({ accountId, oktaLogin })),
     notifyByEmail: p.notifyByEmail,
+    plannedStartFieldId: p.plannedStartFieldId,
+    plannedEndFieldId: p.plannedEndFieldId,
+    accessEndingStatuses: p.accessEndingStatuses ?? [],
   };
 }
 
@@ -38,6 +41,9 @@ function toSettings(f: PolicyParsed): PolicySettings {
     closeOutTransitionName: f.closeOutTransitionName,
     requesterMapping: Object.fromEntries(f.requesterMapping.map((m) => [m.accountId, m.oktaLogin])),
     notifyByEmail: f.notifyByEmail,
+    ...(f.plannedStartFieldId ? { plannedStartFieldId: f.plannedStartFieldId } : {}),
+    ...(f.plannedEndFieldId ? { plannedEndFieldId: f.plannedEndFieldId } : {}),
+    ...(f.accessEndingStatuses?.length ? { accessEndingStatuses: f.accessEndingStatuses } : {}),
   };
 }
 
@@ -94,6 +100,15 @@ function summarize(before: PolicySettings, next: PolicySettings): string {
   const n = next.requesterMapping;
   const changed = new Set([...Object.keys(b), ...Object.keys(n)].filter((a) => b[a] !== n[a]));
   if (changed.size > 0) parts.push(`requester mapping changed for ${[...changed].join(', ')}`);
+  if (before.plannedStartFieldId !== next.plannedStartFieldId || before.plannedEndFieldId !== next.plannedEndFieldId)
+    parts.push(
+      next.plannedStartFieldId || next.plannedEndFieldId
+        ? `change window fields ${next.plannedStartFieldId ?? '(none)'} to ${next.plannedEndFieldId ?? '(none)'}`
+        : 'no change window',
+    );
+  const ending = (p: PolicySettings) => (p.accessEndingStatuses ?? []).join(', ');
+  if (ending(before) !== ending(next))
+    parts.push(ending(next) ? `access ends when the issue enters ${ending(next)}` : 'no early end on status');
   if (before.notifyByEmail !== next.notifyByEmail)
     parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
   return parts.length ? parts.join('; ') : 'no changes';

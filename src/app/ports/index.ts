@@ -576,6 +576,8 @@ export interface CatalogField {
   custom: boolean;
   /** A single-choice select list (schema type `option`): one value per issue, from a list of options. */
   select: boolean;
+  /** A date-time field (schema type `datetime`): what a change window's planned start/end may be (ADR 0025). */
+  dateTime?: boolean;
 }
 
 export interface CatalogProject {
