@@ -5,6 +5,7 @@
  * windows are refused with a comment and nothing else.
  */
 import { FIELD_IDS } from '../../sandbox/jira/jira-emulator';
+import type { PanelData } from '../../src/shared/panel-contract';
 import { at, MIN, SEC, useWorlds, world, type World } from './world';
 
 useWorlds();
@@ -29,6 +30,20 @@ const change = (t: World, plannedStart?: string, plannedEnd?: string) =>
     ...(plannedStart ? { plannedStart } : {}),
     ...(plannedEnd ? { plannedEnd } : {}),
   });
+
+/** The issue panel as `accountId` loads it. */
+async function panel(t: World, r: { id: string; key: string }, accountId: string): Promise<PanelData> {
+  const res = (await t.sb.app.invoke(
+    'panel/load',
+    {},
+    {
+      accountId,
+      extension: { issue: { id: r.id, key: r.key }, project: { key: 'ACC' } },
+    },
+  )) as { ok: boolean; data: PanelData };
+  if (!res.ok) throw new Error(JSON.stringify(res));
+  return res.data;
+}
 
 /** Drops the one queued event for `grantId` due at `dueAt` (a lost delayed event). */
 function loseQueued(t: World, grantId: string, dueAt: string): void {
@@ -55,6 +70,14 @@ describe('a request approved ahead of its planned start', () => {
     expect(t.grant(r.grantId)).toMatchObject({ status: 'REQUESTED', scheduledStartAt: at('11:00:00') });
     expect(t.comments(r.key).at(-1)).toMatch(/starts at .*not before/);
     expect(t.actions(r.grantId)).toEqual(['REQUESTED', 'AWAITING_APPROVAL', 'APPROVED', 'START_SCHEDULED']);
+    // The panel and the View access reply show the wait.
+    expect((await panel(t, r, w.jira.neville)).grant).toMatchObject({
+      status: 'REQUESTED',
+      startsAt: at('11:00:00'),
+      plannedEnd: at('13:00:00'),
+    });
+    const view = await t.raise({ accessType: 'View access' });
+    expect(t.comments(view.key).at(-1)).toMatch(/starts at 22 Nov 2026, 11:00/);
 
     await sb.clock.advanceTo(at('10:59:59'));
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
