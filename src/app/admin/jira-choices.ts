@@ -74,7 +74,8 @@ export const listDateTimeFields = (deps: Pick<Deps, 'catalog'>) =>
   withJira<JiraFieldHit[]>(async () =>
     ok(
       (await deps.catalog.fields())
-        .filter((f) => f.dateTime)
+        // Custom only: Created and Updated are date-times too, but never a change's window.
+        .filter((f) => f.custom && f.dateTime)
         .map((f) => ({ id: f.id, name: f.name }))
         .sort(byName),
     ),
