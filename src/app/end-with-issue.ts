@@ -5,7 +5,7 @@
  */
 import type { Grant } from '../domain/grant';
 import { APP_ACTOR } from '../domain/grant-transitions';
-import { endsAccess } from '../domain/policy';
+import { endsAccess, type PolicySettings } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { requestRevocation } from './revoke-grant';
 
@@ -13,8 +13,8 @@ import { requestRevocation } from './revoke-grant';
  * An ACTIVE grant whose issue is in one of the admin's ending statuses: its end begins (the same
  * revocation path as expiry, reason ISSUE_RESOLVED). True when it did. No read when none are set.
  */
-export async function endIfIssueResolved(deps: AppDeps, g: Grant): Promise<boolean> {
-  const policy = await deps.config.getPolicy();
+export async function endIfIssueResolved(deps: AppDeps, g: Grant, known?: PolicySettings): Promise<boolean> {
+  const policy = known ?? (await deps.config.getPolicy());
   if (g.status !== 'ACTIVE' || (policy.accessEndingStatuses ?? []).length === 0) return false;
   const issue = await deps.issues.getIssue(g.issueKey, policy);
   if (!issue || !endsAccess(policy, issue.statusName)) return false;

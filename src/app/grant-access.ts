@@ -103,7 +103,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       if ('done' in started) return started;
       current = started;
     }
-    const result = await addMembership(deps, current, okta.get, now);
+    const result = await addMembership(deps, current, okta.get, now, policy);
     await okta.answered();
     return result;
   } catch (e) {
@@ -197,7 +197,13 @@ async function checkAndStart(
 }
 
 /** GRANTING → ACTIVE. The membership call is idempotent in Okta (PUT), so retries are safe. */
-async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, now: string): Promise<WorkResult> {
+async function addMembership(
+  deps: AppDeps,
+  g: Grant,
+  directory: LazyDirectory,
+  now: string,
+  policy: PolicySettings,
+): Promise<WorkResult> {
   // Okta was unavailable until past the end: give up, taking back whatever an earlier add may have left.
   if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) return abandonAtEnd(deps, g, now);
   // The membership change is recorded with the ACTIVE write: a crash in between repeats the
@@ -207,6 +213,8 @@ async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, 
     : undefined;
   const active = await commit(deps.grants, activate(g, now, addRequestId));
   await announceActive(deps, active);
+  // Resolved while it was starting (the resolve found it GRANTING): it ends now (ADR 0025).
+  if (await endIfIssueResolved(deps, active, policy)) return { done: true, note: 'granted; issue resolved: ends' };
   const left = Date.parse(active.endsAt!) - Date.parse(now);
   if (left <= EXACT_EXPIRY_WINDOW_MS)
     await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));

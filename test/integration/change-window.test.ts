@@ -167,6 +167,20 @@ describe('access ends with its ticket', () => {
     expect(sb.okta.members(w.groups.linux)).toEqual([]);
   });
 
+  it('resolved while the grant is starting (Okta busy): it ends as soon as it is active', async () => {
+    const t = await windowWorld({ approval: 'none' });
+    const { w, sb } = t;
+    // The add fails twice (503): the grant waits GRANTING, retrying, when the issue is resolved.
+    sb.okta.fault({ method: 'PUT', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 503, times: 2 });
+    const r = await change(t, at('09:30:00'), at('12:00:00'));
+    await sb.clock.advanceTo(at('09:30:10'));
+    expect(t.grant(r.grantId)?.status).toBe('GRANTING');
+    await sb.jira.transition(r.key, 'Done', w.jira.neville);
+    await sb.clock.advanceTo(at('10:00:00'));
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'REVOKED', endReason: 'ISSUE_RESOLVED' });
+    expect(sb.okta.members(w.groups.linux)).toEqual([]);
+  });
+
   it('a scheduled request whose issue is resolved before its start ends without granting', async () => {
     const t = await windowWorld();
     const { w, sb } = t;
