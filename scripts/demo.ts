@@ -10,6 +10,7 @@ import { KvsGrantStore } from '../src/adapters/kvs/grant-store';
 import type { AuditEntry } from '../src/app/ports';
 import type { Grant } from '../src/domain/grant';
 import { closeLinuxReview, reviewTimeline, verifyReview } from './demo/break-glass';
+import { playChangeWindow, verifyChangeWindow } from './demo/change-window';
 
 interface TimelineEntry {
   at: string;
@@ -53,6 +54,8 @@ export async function playCanonicalStory(sb: Sandbox) {
     accessType: 'New access',
     adminGroup: w.groups.linux,
   });
+  // 09:00 too: a database change planned for 14:00-15:00, approved ahead (scripts/demo/change-window.ts).
+  const windowKey = await playChangeWindow(sb, w, raise);
   // An hour before the end (13:00) he is reminded; at 12:10 he looks at his grants.
   await sb.clock.advanceTo('2026-11-22T12:10:00.000Z');
   const viewKey = await raise('What access do I have?', { accessType: 'View access' });
@@ -68,7 +71,7 @@ export async function playCanonicalStory(sb: Sandbox) {
   await sb.clock.advanceTo('2026-11-22T16:30:00.000Z');
   const reviewKey = await closeLinuxReview(sb, w, linuxKey);
 
-  return { world: w, keys: { linuxKey, viewKey, extendKey, reviewKey }, raised };
+  return { world: w, keys: { linuxKey, viewKey, extendKey, reviewKey, windowKey }, raised };
 }
 
 export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof playCanonicalStory>>) {
@@ -152,7 +155,7 @@ export async function collectStory(sb: Sandbox, story: Awaited<ReturnType<typeof
 /** The story's promises, each checked against what the emulators and the audit trail recorded. */
 export function verifyStory(
   w: DemoWorld,
-  keys: { linuxKey: string },
+  keys: { linuxKey: string; windowKey?: string },
   r: Awaited<ReturnType<typeof collectStory>>,
   sb: Sandbox,
 ): string[] {
@@ -199,6 +202,7 @@ export function verifyStory(
     if (!steps.has(s)) problems.push(`the audit trail has no ${s} entry for the Linux grant`);
   }
   problems.push(...verifyReview(sb, w, linux, keys.linuxKey, r.audit));
+  problems.push(...verifyChangeWindow(w, keys.windowKey, r, sb));
   if (sb.okta.violations.length > 0)
     problems.push(`the app sent ${sb.okta.violations.length} request(s) Okta's API does not define`);
   if (sb.jira.specViolations.length > 0)

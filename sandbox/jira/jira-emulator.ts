@@ -112,6 +112,9 @@ export interface IssueFieldInput {
   changeType?: string | null;
   /** ISO instant for "Requested end". */
   requestedEnd?: string | null;
+  /** ISO instants for "Planned start" / "Planned end" (date-time fields, as a JSM change's). */
+  plannedStart?: string | null;
+  plannedEnd?: string | null;
 }
 
 export interface CreateIssueInput {
@@ -291,9 +294,18 @@ export const TRANSITIONS: Array<{ id: string; name: string; from: string[]; to: 
 export const FIELD_IDS = {
   changeType: 'customfield_10050',
   requestedEnd: 'customfield_10051',
+  plannedStart: 'customfield_10052',
+  plannedEnd: 'customfield_10053',
   accessType: 'customfield_10100',
   adminGroup: 'customfield_10101',
 } as const;
+
+/** The date-time custom fields the driver sets (Requested end; a change's planned start and end). */
+const DATE_TIME_FIELDS = [
+  { key: 'requestedEnd', id: FIELD_IDS.requestedEnd, name: 'Requested end' },
+  { key: 'plannedStart', id: FIELD_IDS.plannedStart, name: 'Planned start' },
+  { key: 'plannedEnd', id: FIELD_IDS.plannedEnd, name: 'Planned end' },
+] as const;
 
 export const CHANGE_TYPE_OPTIONS = [
   { id: '10200', value: 'Emergency' },
@@ -762,6 +774,8 @@ export class JiraEmulator {
         adminGroup: i.values[FIELD_IDS.adminGroup],
         changeType: CHANGE_TYPE_OPTIONS.find((o) => o.id === i.values[FIELD_IDS.changeType])?.value,
         requestedEnd: i.values[FIELD_IDS.requestedEnd],
+        plannedStart: i.values[FIELD_IDS.plannedStart],
+        plannedEnd: i.values[FIELD_IDS.plannedEnd],
       },
       changelog: structuredClone(i.changelog),
     };
@@ -853,6 +867,12 @@ export class JiraEmulator {
         type: 'datetime',
         custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datetime',
       }),
+      ...DATE_TIME_FIELDS.filter((f) => f.key !== 'requestedEnd').map((f) =>
+        custom(f.id, f.name, {
+          type: 'datetime',
+          custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datetime',
+        }),
+      ),
       custom(FIELD_IDS.accessType, 'Access type', { type: 'string', custom: ext('access-type') }),
       custom(FIELD_IDS.adminGroup, 'Admin group', { type: 'string', custom: ext('admin-group') }),
       ...[...this.extraSelectFields].map(([id, f]) =>
@@ -2333,6 +2353,12 @@ export class JiraEmulator {
         ? { self: `${this.siteUrl}/rest/api/3/customFieldOption/${option.id}`, value: option.value, id: option.id }
         : null,
       [FIELD_IDS.requestedEnd]: end ? jiraDateTime(end) : null,
+      ...Object.fromEntries(
+        DATE_TIME_FIELDS.filter((f) => f.key !== 'requestedEnd').map((f) => {
+          const v = i.values[f.id];
+          return [f.id, v ? jiraDateTime(v) : null];
+        }),
+      ),
       [FIELD_IDS.accessType]: i.values[FIELD_IDS.accessType] ?? null,
       [FIELD_IDS.adminGroup]: i.values[FIELD_IDS.adminGroup] ?? null,
       description: i.description ? structuredClone(i.description) : null,
@@ -2395,16 +2421,17 @@ export class JiraEmulator {
         });
       }
     }
-    if (input.requestedEnd !== undefined) {
-      if (input.requestedEnd !== null && Number.isNaN(Date.parse(input.requestedEnd)))
-        throw new Error(`"${input.requestedEnd}" is not a date-time`);
-      const before = issue.values[FIELD_IDS.requestedEnd] ?? null;
-      const after = input.requestedEnd === null ? null : new Date(input.requestedEnd).toISOString();
+    for (const f of DATE_TIME_FIELDS) {
+      const v = input[f.key];
+      if (v === undefined) continue;
+      if (v !== null && Number.isNaN(Date.parse(v))) throw new Error(`"${v}" is not a date-time`);
+      const before = issue.values[f.id] ?? null;
+      const after = v === null ? null : new Date(v).toISOString();
       if (before !== after) {
         items.push({
-          field: 'Requested end',
+          field: f.name,
           fieldtype: 'custom',
-          fieldId: FIELD_IDS.requestedEnd,
+          fieldId: f.id,
           from: before,
           fromString: before ? jiraDateTime(before) : '',
           to: after,

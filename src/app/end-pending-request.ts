@@ -108,7 +108,7 @@ async function tellEnded(deps: AppDeps, g: Grant): Promise<void> {
 export async function tellEndedRequest(deps: AppDeps, g: Grant): Promise<void> {
   if (!g.endedAt) return;
   const policy = await deps.config.getPolicy();
-  const history = await deps.issues.history(g.issueKey, policy.durationFieldName);
+  const history = await deps.issues.history(g.issueKey, policy);
   const since = historySince(history, { at: g.endedAt }).filter(
     (h) => h.statusTo === policy.approvalStatusName || h.fields.length > 0,
   );

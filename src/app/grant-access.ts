@@ -8,14 +8,19 @@ import {
   activate,
   isAheadOfItsChain,
   needsMembershipAdd,
+  scheduleStart,
   startGranting,
+  unscheduleStart,
   type GrantStart,
 } from '../domain/grant-transitions';
 import type { HistoryEntry } from '../domain/request-integrity';
 import {
   approvalWindowDays,
   computeEndsAt,
+  earliestEnd,
+  endsAccess,
   requestedEndPassed,
+  startIsAhead,
   isPreexistingMembership,
   MINUTE_MS,
   type GroupPolicy,
@@ -34,6 +39,7 @@ import * as say from './messages';
 import { formatInZone } from './format';
 import { DirectoryError, type Directory, type IssueSnapshot } from './ports';
 import { completeIntake } from './request-access';
+import { endIfIssueResolved } from './end-with-issue';
 import { resolveRequester } from './resolve-requester';
 import { pauseIfSelfCheckFailed } from './self-check';
 import {
@@ -62,6 +68,8 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     // A redelivery after a crash: whatever the activation owed (its notice, its review) is owed still.
     await announceActive(deps, g);
     await oweReview(deps, g);
+    // The issue was resolved while the grant was starting (GRANTING): its end is taken up here.
+    if (await endIfIssueResolved(deps, g)) return { done: true, note: 'issue resolved: access ends' };
     return { done: true, note: 'already active' };
   }
   if (g.status === 'DENIED' || g.status === 'FAILED')
@@ -85,8 +93,11 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
     );
   }
   const now = deps.clock.now();
-  // One live retry chain per step: work delivered before the chain's next attempt is a duplicate.
-  if (isAheadOfItsChain(g, now)) return { done: true, note: 'a retry of this step is due later' };
+  // One live retry chain per step: work delivered before the chain's next attempt is a duplicate. A
+  // request waiting for its planned start is not a chain: a hint before it (an approval, an edit) is
+  // weighed at once, and the start itself is guarded in checkAndStart.
+  if (!g.scheduledStartAt && isAheadOfItsChain(g, now))
+    return { done: true, note: 'a retry of this step is due later' };
   const okta = gatedDirectory(deps, now);
   let current = g;
   try {
@@ -95,7 +106,7 @@ export async function grantAccess(deps: AppDeps, grantId: string): Promise<WorkR
       if ('done' in started) return started;
       current = started;
     }
-    const result = await addMembership(deps, current, okta.get, now);
+    const result = await addMembership(deps, current, okta.get, now, policy);
     await okta.answered();
     return result;
   } catch (e) {
@@ -120,27 +131,43 @@ async function checkAndStart(
 ): Promise<Grant | WorkResult> {
   // If intake crashed half way, finish its audit entries and comments first (each runs once).
   await completeIntake(deps, g, policy, { handOver: false });
-  const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy.durationFieldName)) : [];
+  const issue = await deps.issues.getIssue(g.issueKey, policy);
+  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy)) : [];
   // An edit the intake did not see (its event lost or late) is dealt with here, before any grant.
   if (issue && (await reviewEdits(deps, g, history)) === 'withdraw') {
     await intakeIssueEvent(deps, { issueId: g.issueId, issueKey: g.issueKey, kind: 'updated' });
     return { done: true, note: "withdrawn by the requester's edit; recorded again" };
   }
+  // Resolved or cancelled before it started: it ends without granting; reopening does not revive it.
+  if (issue && endsAccess(policy, issue.statusName))
+    return deny(
+      deps,
+      g,
+      'REQUEST.ISSUE_RESOLVED',
+      `This issue moved to "${issue.statusName}" before access started, so nothing was granted. Raise a new request if you still need access.`,
+    );
   let approval: GrantStart['approval'];
   if (group.approvalMode === 'status' && !g.emergency) {
     const weighed = await weighApprovals(deps, g, group, policy, issue, history);
-    if (!weighed.complete)
-      return awaitApproval(deps, weighed.grant, group, issue, history, policy.approvalStatusName, now);
+    if (!weighed.complete) {
+      // An approval given ahead of the start no longer stands (an edit voided it): nothing is scheduled.
+      const waiting = weighed.grant.scheduledStartAt
+        ? await commit(deps.grants, unscheduleStart(weighed.grant, now))
+        : weighed.grant;
+      return awaitApproval(deps, waiting, group, issue, history, policy.approvalStatusName, now);
+    }
     approval = { approvals: weighed.approvals, statusName: policy.approvalStatusName, needed: weighed.needed };
   }
+  // Approved ahead of its change window: granted at the planned start, not before (ADR 0025).
+  if (startIsAhead(g.plannedStart, now)) return awaitStart(deps, g, approval, now);
 
-  if (requestedEndPassed(g.requestedEnd, now))
+  const until = earliestEnd(g.requestedEnd, g.plannedEnd);
+  if (requestedEndPassed(until, now))
     return deny(
       deps,
       g,
       'GRANT.REQUESTED_END_PASSED',
-      `The requested end (${formatInZone(g.requestedEnd, 'UTC')}) passed before access could start, so nothing was granted. Raise a new request with a later requested end if you still need access.`,
+      `The ${until === g.requestedEnd ? 'requested' : 'planned'} end (${formatInZone(until, 'UTC')}) passed before access could start, so nothing was granted. Raise a new request with a later end if you still need access.`,
     );
   const okta = await directory();
   // Type and admin roles are read live; Okta's rule listing (all pages, org-wide) may be up to
@@ -162,12 +189,13 @@ async function checkAndStart(
       g,
       {
         user: who.user,
+        // Counted from the actual start: a change window's grant is sized from when it began.
         endsAt: computeEndsAt({
           now,
           settings: policy,
           group,
           changeType: g.changeType,
-          requestedEnd: g.requestedEnd,
+          requestedEnd: until,
           requestedHours: g.requestedHours,
         }),
         approval,
@@ -179,7 +207,13 @@ async function checkAndStart(
 }
 
 /** GRANTING → ACTIVE. The membership call is idempotent in Okta (PUT), so retries are safe. */
-async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, now: string): Promise<WorkResult> {
+async function addMembership(
+  deps: AppDeps,
+  g: Grant,
+  directory: LazyDirectory,
+  now: string,
+  policy: PolicySettings,
+): Promise<WorkResult> {
   // Okta was unavailable until past the end: give up, taking back whatever an earlier add may have left.
   if (g.endsAt && Date.parse(g.endsAt) <= Date.parse(now)) return abandonAtEnd(deps, g, now);
   // The membership change is recorded with the ACTIVE write: a crash in between repeats the
@@ -191,11 +225,37 @@ async function addMembership(deps: AppDeps, g: Grant, directory: LazyDirectory, 
   await announceActive(deps, active);
   // Emergency access owes its review (ADR 0027): recorded now, opened by queue work if Jira is down.
   await oweReview(deps, active);
+  // Resolved while it was starting (the resolve found it GRANTING): it ends now (ADR 0025).
+  if (await endIfIssueResolved(deps, active, policy)) return { done: true, note: 'granted; issue resolved: ends' };
   const left = Date.parse(active.endsAt!) - Date.parse(now);
   if (left <= EXACT_EXPIRY_WINDOW_MS)
     await deps.queue.enqueue([{ kind: 'expire', grantId: active.id }], Math.max(0, Math.ceil(left / 1000)));
   return { done: true, note: 'granted' };
 }
+
+/**
+ * Approved (or needing no approval) before its planned start: the request is scheduled, once per start
+ * time, with the approvals recorded and the requester told when access starts. A start within the
+ * queue's longest delay gets its exact-time event now; a later one gets it from the sweep, which also
+ * grants a start whose event was lost (run-sweep.ts).
+ */
+async function awaitStart(deps: AppDeps, g: Grant, approval: GrantStart['approval'], now: string): Promise<WorkResult> {
+  const at = g.plannedStart!;
+  if (g.scheduledStartAt === at) return { done: true, note: 'waiting for the planned start' };
+  const scheduled = await commit(deps.grants, scheduleStart(g, { at, approval }, now));
+  const [allowlist, user] = await Promise.all([deps.config.getAllowlist(), deps.issues.getUser(g.requesterAccountId)]);
+  await tell(deps, `announce:${g.id}:START_SCHEDULED:${at}`, {
+    issueKey: g.issueKey,
+    comment: say.startScheduled(scheduled, say.groupLabel(g.groupId, allowlist), user?.timeZone ?? 'UTC'),
+  });
+  const left = Date.parse(at) - Date.parse(now);
+  if (left <= EXACT_START_WINDOW_MS)
+    await deps.queue.enqueue([{ kind: 'grant', grantId: g.id }], Math.max(0, Math.ceil(left / 1000)));
+  return { done: true, note: 'waiting for the planned start' };
+}
+
+/** How close a planned start must be for its exact-time event to be queued (Forge's longest delay, 900 s). */
+export const EXACT_START_WINDOW_MS = 15 * MINUTE_MS;
 
 async function announceActive(deps: AppDeps, g: Grant): Promise<void> {
   const key = `announce:${g.id}:ACTIVE`;

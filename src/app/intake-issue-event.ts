@@ -16,6 +16,8 @@ import { completeIntake, requestAccess } from './request-access';
 import { currentRequest, fieldWords, historyFor, reviewEdits } from './request-edits';
 import { announceExtension, extendGrant } from './extend-access';
 import { viewAccess } from './view-access';
+import { endsAccess } from '../domain/policy';
+import { endIfIssueResolved } from './end-with-issue';
 
 export interface IssueEventInput {
   issueId: string;
@@ -38,7 +40,9 @@ export type IntakeResult =
   | 'extend-refused'
   | 'viewed'
   /** The issue's request was cancelled or withdrawn while it waited: it stays ended (the worker says so). */
-  | 'request-ended';
+  | 'request-ended'
+  /** The issue entered an ending status: its access ends (or its waiting request ends ungranted). */
+  | 'issue-resolved';
 
 const PROBLEM_TEXT: Record<FieldProblem['code'], (v?: string) => string> = {
   'REQUEST.ACCESS_TYPE_MISSING': () =>
@@ -105,7 +109,7 @@ const firstTypeOf = (values: string): unknown => {
 
 export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): Promise<IntakeResult> {
   const policy = await deps.config.getPolicy();
-  const issue = await deps.issues.getIssue(input.issueKey, policy.durationFieldName);
+  const issue = await deps.issues.getIssue(input.issueKey, policy);
   if (!issue) return 'issue-gone';
   // Issues without our fields are not access requests: stay silent on them.
   if ((issue.accessType === undefined || issue.accessType === null || issue.accessType === '') && !issue.adminGroup) {
@@ -123,13 +127,22 @@ export async function intakeIssueEvent(deps: AppDeps, input: IssueEventInput): P
       await completeIntake(deps, existing, policy);
       return 'duplicate';
     }
+    // Resolved or cancelled (the admin's ending statuses, ADR 0025): access ends with the issue.
+    if (input.statusTo !== undefined && endsAccess(policy, input.statusTo)) {
+      if (existing.status === 'ACTIVE' && (await endIfIssueResolved(deps, existing))) return 'issue-resolved';
+      // Waiting (approval or start): the worker ends it without granting; one starting ends once ACTIVE.
+      if (existing.status === 'REQUESTED' || existing.status === 'GRANTING') {
+        await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }], existing.status === 'GRANTING' ? 30 : 0);
+        return 'issue-resolved';
+      }
+    }
     // Cancelled by an admin or withdrawn from the panel: nothing replaces it and nothing re-records the
     // issue. The worker tells an approval or edit since, once.
     if (endedWhilePending(existing)) {
       await deps.queue.enqueue([{ kind: 'grant', grantId: existing.id }]);
       return 'request-ended';
     }
-    const history = historyFor(existing, await deps.issues.history(issue.key, policy.durationFieldName));
+    const history = historyFor(existing, await deps.issues.history(issue.key, policy));
     const edits = await reviewEdits(deps, existing, history);
     if (edits !== 'withdraw') {
       // A waiting request: the worker decides whether an approval stands (and says if an edit voided

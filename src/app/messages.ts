@@ -40,6 +40,21 @@ export function accessGranted(g: Grant, groupName: string, tz: string): Message 
   return { blocks: lines };
 }
 
+/** Approved ahead of its change window: when access starts and what bounds its end (ADR 0025). */
+export function startScheduled(g: Grant, groupName: string, tz: string): Message {
+  const end = g.plannedEnd ? ` It ends at the planned end (${formatInZone(g.plannedEnd, tz)}) at the latest.` : '';
+  return {
+    blocks: [
+      p(
+        who(g.requesterAccountId),
+        t(' your access to '),
+        t(groupName, true),
+        t(` starts at ${formatInZone(g.scheduledStartAt, tz)}, the planned start of this change; not before.${end}`),
+      ),
+    ],
+  };
+}
+
 export const awaitingApproval = (g: Grant, groupName: string, statusName: string, approvers: string): Message => ({
   blocks: [
     p(
@@ -86,6 +101,7 @@ const END_WORDS: Record<EndReason, string> = {
   RELINQUISHED: 'has ended: you gave it up',
   REVOKED_BY_ADMIN: 'was revoked by an administrator',
   REMOVED_EXTERNALLY: 'has ended: the membership was removed in Okta outside this app',
+  ISSUE_RESOLVED: 'has ended: this issue was resolved or cancelled',
 };
 
 export function accessEnded(

@@ -4,7 +4,14 @@
  */
 import type { Grant } from '../domain/grant';
 import { deny, openRequest } from '../domain/grant-transitions';
-import { decideApproval, isEmergency, projectAllowed, type PolicySettings } from '../domain/policy';
+import {
+  capHours,
+  checkWindow,
+  decideApproval,
+  isEmergency,
+  projectAllowed,
+  type PolicySettings,
+} from '../domain/policy';
 import { describeSteps, stepsOf } from '../domain/approval-policy';
 import { approversInWords } from './approvals';
 import type { AppDeps } from './deps';
@@ -21,8 +28,8 @@ export async function requestAccess(
   const { groupId, policy } = input;
   // The history first, then the fields: an edit between the two reads then counts as an edit after
   // the recording (said, never silently absorbed), and approvals are counted only from here on.
-  const historySeen = (await deps.issues.history(input.issue.key, policy.durationFieldName)).length;
-  const issue = await deps.issues.getIssue(input.issue.key, policy.durationFieldName);
+  const historySeen = (await deps.issues.history(input.issue.key, policy)).length;
+  const issue = await deps.issues.getIssue(input.issue.key, policy);
   // Gone, or edited since the caller read it: that edit's own event records the issue as it then reads.
   if (
     !issue ||
@@ -43,6 +50,8 @@ export async function requestAccess(
       groupId,
       changeType: issue.changeType,
       requestedEnd: issue.requestedEnd,
+      plannedStart: issue.plannedStart,
+      plannedEnd: issue.plannedEnd,
       emergency: isEmergency(policy, issue.changeType),
       requestNumber: input.requestNumber ?? 1,
       historySeen,
@@ -62,7 +71,13 @@ export async function requestAccess(
           code: 'GRANT.PROJECT_NOT_ALLOWED',
           message: `${group.displayName} cannot be requested from project ${issue.projectKey}. Raise the request in one of: ${group.allowedProjectKeys.join(', ')}.`,
         }
-      : undefined;
+      : // A change window that cannot be honoured as asked is refused, never bent (ADR 0025).
+        checkWindow({
+          plannedStart: issue.plannedStart,
+          plannedEnd: issue.plannedEnd,
+          now,
+          capHours: capHours(policy, group, issue.changeType),
+        });
   // Refused at intake: stored DENIED from the start. Its audit entries and comment follow in
   // completeIntake, each once, so a duplicate event after a crash finishes what the first began.
   const initial: Grant = refusal ? deny(requested, refusal, now).grant : requested;

@@ -21,7 +21,12 @@ import { gatedDirectory, OktaWaiting } from './okta-gate';
 export async function requestRevocation(
   deps: AppDeps,
   /** `note`: the admin's reason, kept in the audit entry (the admin page requires one). */
-  input: { grantId: string; actor: string; reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN'; note?: string },
+  input: {
+    grantId: string;
+    actor: string;
+    reason: 'RELINQUISHED' | 'REVOKED_BY_ADMIN' | 'ISSUE_RESOLVED';
+    note?: string;
+  },
 ): Promise<Outcome> {
   return retryOnStale(async (): Promise<Outcome> => {
     const g = await deps.grants.get(input.grantId);

@@ -4,6 +4,8 @@
  * queued event per piece of work, whatever that work then costs:
  * - due expiries, and exact-time expiry events for grants ending within 15 minutes (so the
  *   revocation lag stays under a minute between sweeps);
+ * - planned starts (ADR 0025): due ones queued, and exact-time events for those starting within 15
+ *   minutes, read from the by-start index (only requests waiting for a start are in it), one page a run;
  * - reminders, as `remind` work (the worker sends them; the notice outbox keeps each to one);
  * - work whose queue event was lost or exhausted (GRANTING/REVOKING/REQUESTED left behind, notices),
  *   read a bounded number of pages per run, continuing next run where this one stopped.
@@ -15,7 +17,7 @@ import { WORKER_STATUSES, type Grant, type GrantStatus } from '../domain/grant';
 import { isRetryChainDead } from '../domain/grant-transitions';
 import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
-import { EXACT_EXPIRY_WINDOW_MS } from './grant-access';
+import { EXACT_EXPIRY_WINDOW_MS, EXACT_START_WINDOW_MS } from './grant-access';
 import { stalledNoticeWork } from './deliver-notice';
 import { StaleCursorError, type WorkItem } from './ports';
 
@@ -29,6 +31,8 @@ const REQUEUE_AFTER_MS = 15 * MINUTE_MS;
 /** The stalled-work backstop reads at most this many pages of each worker status per run. */
 const BACKSTOP_PAGES = 2;
 const BACKSTOP_PAGE_SIZE = 100;
+/** Planned starts read per run, earliest first (what is due comes first; the rest the next run). */
+const START_PAGE_SIZE = 100;
 /** Events one run queues at most (the push budget usually grants fewer). */
 const MAX_PUSHES_PER_RUN = 1_000;
 /** The one continuation a run that left work behind asks for: when the next minute's budget is there. */
@@ -97,6 +101,7 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
   const stalledRevocations: Candidate[] = [];
   const stalledStarts: Candidate[] = [];
   const notices: Candidate[] = [];
+  const starts: Candidate[] = [];
   let scheduledThrough: string | undefined;
 
   await isolated('read', async () => {
@@ -141,6 +146,32 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
     }
   });
 
+  // Planned starts: the due ones, and an exact-time event for each within the queue's longest delay
+  // (a second event beside the worker's own, so one lost event still starts it on time).
+  await isolated('read', async () => {
+    const horizon = new Date(nowMs + EXACT_START_WINDOW_MS).toISOString();
+    for (const g of (await deps.grants.pageScheduledStarts(horizon, START_PAGE_SIZE)).grants) {
+      // The index may lag a start that already happened: the worker re-reads anyway, this saves a push.
+      if (g.status !== 'REQUESTED' || !g.scheduledStartAt) continue;
+      const left = Date.parse(g.scheduledStartAt) - nowMs;
+      const item: WorkItem = { kind: 'grant', grantId: g.id };
+      starts.push(
+        left <= 0
+          ? {
+              what: 'due',
+              item,
+              claim: `start-queued:${g.id}:${g.scheduledStartAt}:${Math.floor(-left / REQUEUE_AFTER_MS)}`,
+            }
+          : {
+              what: 'scheduled',
+              item,
+              delaySeconds: Math.ceil(left / 1000),
+              claim: `start-scheduled:${g.id}:${g.scheduledStartAt}`,
+            },
+      );
+    }
+  });
+
   // The backstop: a bounded number of pages of each worker status, continuing where the last run stopped.
   // The statuses and the notices are read side by side (one round trip each, not one after another), so
   // the due expiries found above are pushed sooner; candidates keep the statuses' order.
@@ -178,7 +209,7 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
     backstop.push({ status, ...f });
   }
 
-  const queues = [due, stalledRevocations, scheduled, reminders, stalledStarts, notices];
+  const queues = [due, stalledRevocations, scheduled, starts, reminders, stalledStarts, notices];
   const wanted = queues.reduce((n, q) => n + q.length, 0);
   let tokens = 0;
   await isolated('push', async () => {

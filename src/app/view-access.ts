@@ -170,7 +170,15 @@ export async function viewAccess(
                 head: ['Group', 'Start', 'End', 'Status', 'Issue'],
                 rows: rows.map(({ grant: g, groupName }) => [
                   [{ text: groupName }],
-                  [{ text: formatInZone(g.startedAt, tz) }],
+                  [
+                    {
+                      // Approved ahead of its change window: the wait is the start (ADR 0025).
+                      text:
+                        g.status === 'REQUESTED' && g.scheduledStartAt
+                          ? `starts at ${formatInZone(g.scheduledStartAt, tz)}`
+                          : formatInZone(g.startedAt, tz),
+                    },
+                  ],
                   [{ text: formatInZone(g.endedAt ?? g.endsAt, tz) }],
                   [{ text: GRANT_STATUS_LABELS[g.status], strong: g.status === 'ACTIVE' }],
                   [{ link: `/browse/${g.issueKey}`, text: g.issueKey } as MessageInline],

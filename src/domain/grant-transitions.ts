@@ -36,7 +36,8 @@ export type GrantRecordAction =
   | 'OKTA_RETRY'
   | 'OKTA_RECOVERED'
   | 'FAILED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'START_SCHEDULED';
 
 /** One audit record of a step; the writer adds the time and the grant's own fields. */
 export interface GrantRecord {
@@ -79,6 +80,8 @@ export interface NewRequest {
   groupId: string;
   changeType?: string;
   requestedEnd?: string;
+  plannedStart?: string;
+  plannedEnd?: string;
   emergency: boolean;
   /** 1 for the issue's first request; the next after a withdrawal. */
   requestNumber: number;
@@ -107,6 +110,8 @@ export function openRequest(r: NewRequest, now: string): Grant {
     requestedAt: now,
     changeType: r.changeType,
     ...(r.requestedEnd ? { requestedEnd: r.requestedEnd } : {}),
+    ...(r.plannedStart ? { plannedStart: r.plannedStart } : {}),
+    ...(r.plannedEnd ? { plannedEnd: r.plannedEnd } : {}),
     emergency: r.emergency,
     ...(r.requestNumber > 1 ? { requestNumber: r.requestNumber } : {}),
     ...(r.historySeen !== undefined ? { historySeen: r.historySeen } : {}),
@@ -203,6 +208,46 @@ export function denyByApprover(g: Grant, d: { by: string; reason: string }, now:
   };
 }
 
+// ---- a change window's start (ADR 0025) ----
+
+/**
+ * Approved (or needing none) ahead of its planned start: the request waits, REQUESTED, for `at`. Work
+ * delivered before then is a duplicate of the one waiting (nextAttemptAt), and the sweep finds it by
+ * its start (the entity's `startsAt`). The approvals are recorded now, so the panel and the trail show
+ * them; they are weighed again at the start (an edit since still voids them).
+ */
+export function scheduleStart(
+  g: Grant,
+  s: { at: string; approval?: { approvals: Approval[]; statusName: string; needed: number } },
+  now: string,
+): GrantStep {
+  const records: GrantRecord[] = [];
+  const approvals = s.approval?.approvals ?? [];
+  const recorded = (a: Approval) => (g.approvals ?? []).some((r) => r.by === a.by && r.at === a.at);
+  approvals.forEach((a, i) => {
+    if (recorded(a)) return;
+    const progress = { given: i + 1, needed: s.approval!.needed };
+    records.push({ action: 'APPROVED', actor: a.by, detail: approvalDetail(a, s.approval!.statusName, progress) });
+  });
+  records.push({ action: 'START_SCHEDULED', actor: APP_ACTOR, detail: `Access starts at the planned start, ${s.at}.` });
+  return {
+    grant: within(g, ['REQUESTED'], now, {
+      scheduledStartAt: s.at,
+      nextAttemptAt: s.at,
+      ...(approvals.length > 0 ? { approvals } : {}),
+    }),
+    records,
+  };
+}
+
+/** The scheduled start no longer stands (its approval was voided at the start): it waits unscheduled. */
+export function unscheduleStart(g: Grant, now: string): GrantStep {
+  return {
+    grant: within(g, ['REQUESTED'], now, { scheduledStartAt: undefined, nextAttemptAt: undefined }),
+    records: [],
+  };
+}
+
 // ---- grant ----
 
 export interface GrantStart {
@@ -235,6 +280,7 @@ export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
   });
   return {
     grant: move(g, 'GRANTING', now, {
+      scheduledStartAt: undefined,
       oktaUserId: s.user.id,
       endsAt: s.endsAt,
       ...(approvals.length > 0 ? { approvedBy: approvals[approvals.length - 1].by, approvals } : {}),
@@ -314,6 +360,7 @@ const REVOKE_DETAIL: Record<Exclude<EndReason, 'REMOVED_EXTERNALLY'>, (g: Grant)
   EXPIRED: (g) => `End time ${g.endsAt} reached.`,
   RELINQUISHED: () => 'Relinquished by the requester.',
   REVOKED_BY_ADMIN: () => 'Revoked by an administrator.',
+  ISSUE_RESOLVED: () => 'The request issue was resolved or cancelled.',
 };
 
 /** An admin's own words appended to a record's detail, bounded like a cancellation reason. */
@@ -417,6 +464,7 @@ const END_STATUS: Record<EndReason, GrantStatus> = {
   RELINQUISHED: 'REVOKED',
   REVOKED_BY_ADMIN: 'REVOKED',
   REMOVED_EXTERNALLY: 'REMOVED_EXTERNALLY',
+  ISSUE_RESOLVED: 'REVOKED',
 };
 
 /** The one way a revocation ends: the membership outcome and the end, recorded together. */

@@ -21,7 +21,14 @@ export const GRANT_STATUSES = [
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** Why a grant ended (or is ending): expiry, the requester giving it up, an admin, or drift. */
-export const END_REASONS = ['EXPIRED', 'RELINQUISHED', 'REVOKED_BY_ADMIN', 'REMOVED_EXTERNALLY'] as const;
+export const END_REASONS = [
+  'EXPIRED',
+  'RELINQUISHED',
+  'REVOKED_BY_ADMIN',
+  'REMOVED_EXTERNALLY',
+  // The request issue entered one of the admin's ending statuses (resolved or cancelled: ADR 0025).
+  'ISSUE_RESOLVED',
+] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface Grant {
@@ -39,6 +46,14 @@ export interface Grant {
   changeType?: string;
   /** The requested end as the issue said when the request was recorded (never read from the issue again). */
   requestedEnd?: string;
+  /** The change window as the issue said when the request was recorded (ADR 0025). */
+  plannedStart?: string;
+  plannedEnd?: string;
+  /**
+   * Set while an approved request waits for its planned start (status REQUESTED): the start it waits
+   * for. Stored as the grant entity's `startsAt`, the range the sweep reads due starts by.
+   */
+  scheduledStartAt?: string;
   /** How many entries the issue's history had when the request was recorded (what "after" means for it). */
   historySeen?: number;
   /** Who raised the request, when not the requester (a reporter handed over by an edit): may not approve it. */

@@ -38,7 +38,7 @@ export interface AccessIssueProperty {
   startedAt?: string;
   endsAt?: string;
   endedAt?: string;
-  /** Why it ended or is ending (EXPIRED, RELINQUISHED, REVOKED_BY_ADMIN, REMOVED_EXTERNALLY). */
+  /** Why it ended or is ending (EXPIRED, RELINQUISHED, REVOKED_BY_ADMIN, REMOVED_EXTERNALLY, ISSUE_RESOLVED). */
   endReason?: string;
   /**
    * "true" when the emergency path skipped approval. A string, not a JSON boolean: Jira's index types

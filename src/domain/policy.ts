@@ -59,6 +59,14 @@ export interface PolicySettings {
   notifyByEmail: boolean;
   /** Where an emergency grant's review issue is filed and who gets it (unset: no reviews; ADR 0027). */
   breakGlassReview?: BreakGlassReviewSettings;
+  /**
+   * The change window (ADR 0025): ids of two Jira date-time fields (e.g. a JSM change's planned start
+   * and end). Unset: requests have no window and start when approved.
+   */
+  plannedStartFieldId?: string;
+  plannedEndFieldId?: string;
+  /** Statuses that end access early (the request issue resolved or cancelled); none: no early end. */
+  accessEndingStatuses?: string[];
 }
 
 export const DEFAULT_POLICY: PolicySettings = {
@@ -113,6 +121,66 @@ export function computeEndsAt(args: {
   if (requestedEnd !== undefined && Date.parse(requestedEnd) > Date.parse(now)) candidates.push(requestedEnd);
   if (requestedHours !== undefined && requestedHours > 0) candidates.push(addMs(now, requestedHours * HOUR_MS));
   return minIso(...candidates);
+}
+
+/** The longest a grant may run from its start: the duration driver's, the group's and the emergency cap. */
+export function capHours(settings: PolicySettings, group: GroupPolicy, changeType: string | undefined): number {
+  const caps = [policyDurationHours(settings, changeType), group.maxDurationHours];
+  if (isEmergency(settings, changeType)) caps.push(settings.emergencyMaxHours);
+  return Math.min(...caps);
+}
+
+/** Does the issue entering `statusName` end its access (the admin's resolved / cancelled statuses)? */
+export const endsAccess = (settings: Pick<PolicySettings, 'accessEndingStatuses'>, statusName: string): boolean =>
+  (settings.accessEndingStatuses ?? []).some((s) => s.trim().toLowerCase() === statusName.trim().toLowerCase());
+
+/** Is the request's planned start still ahead? Then nothing starts before it (ADR 0025). */
+export const startIsAhead = (plannedStart: string | undefined, now: string): boolean =>
+  plannedStart !== undefined && Date.parse(plannedStart) > Date.parse(now);
+
+/** The earliest of the requester's ends (Requested end, planned end), if any. */
+export const earliestEnd = (...ends: Array<string | undefined>): string | undefined => {
+  const set = ends.filter((e): e is string => e !== undefined);
+  return set.length === 0 ? undefined : minIso(...set);
+};
+
+export type WindowProblem = {
+  code: 'WINDOW.START_PASSED' | 'WINDOW.END_BEFORE_START' | 'WINDOW.LONGER_THAN_CAP';
+  message: string;
+};
+
+/**
+ * A change window is bad input, refused at recording rather than bent into something the requester did
+ * not ask for: a planned start already past (starting "now" would be a different window), an end not
+ * after its start, or a window longer than the cap (clamping it silently would end access mid-change).
+ */
+export function checkWindow(args: {
+  plannedStart?: string;
+  plannedEnd?: string;
+  now: string;
+  capHours: number;
+}): WindowProblem | undefined {
+  const { plannedStart, plannedEnd, now } = args;
+  if (plannedStart !== undefined && Date.parse(plannedStart) <= Date.parse(now))
+    return {
+      code: 'WINDOW.START_PASSED',
+      message: `The planned start (${plannedStart}) has already passed. Set a planned start in the future and raise a new request.`,
+    };
+  const from = plannedStart ?? now;
+  if (plannedEnd !== undefined && Date.parse(plannedEnd) <= Date.parse(from))
+    return {
+      code: 'WINDOW.END_BEFORE_START',
+      message: `The planned end (${plannedEnd}) is not after the ${plannedStart ? `planned start (${plannedStart})` : 'time of the request'}. Correct the window and raise a new request.`,
+    };
+  if (plannedStart !== undefined && plannedEnd !== undefined) {
+    const hours = (Date.parse(plannedEnd) - Date.parse(plannedStart)) / HOUR_MS;
+    if (hours > args.capHours)
+      return {
+        code: 'WINDOW.LONGER_THAN_CAP',
+        message: `The planned window is ${Math.round(hours * 10) / 10} h, longer than the ${args.capHours} h this group allows for this request. Shorten the window (or split the change) and raise a new request.`,
+      };
+  }
+  return undefined;
 }
 
 export type ExtensionDecision =

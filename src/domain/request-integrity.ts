@@ -5,7 +5,15 @@
  */
 
 /** The issue fields a request is made of. Any change to one after recording is an edit of the request. */
-export const REQUEST_FIELDS = ['reporter', 'accessType', 'adminGroup', 'durationDriver', 'requestedEnd'] as const;
+export const REQUEST_FIELDS = [
+  'reporter',
+  'accessType',
+  'adminGroup',
+  'durationDriver',
+  'requestedEnd',
+  'plannedStart',
+  'plannedEnd',
+] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
 /** One history entry (changelog), reduced to what these rules need. */
@@ -111,4 +119,6 @@ export const REQUEST_FIELD_WORDS: Record<RequestField, string> = {
   adminGroup: 'Admin group',
   durationDriver: 'the duration field',
   requestedEnd: 'Requested end',
+  plannedStart: 'the planned start',
+  plannedEnd: 'the planned end',
 };

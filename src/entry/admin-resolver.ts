@@ -22,6 +22,7 @@ import { getDashboard } from '../app/admin/dashboard';
 import { getDiagnostics, runDiagnostics } from '../app/admin/diagnostics';
 import {
   listDurationFields,
+  listDateTimeFields,
   listFieldOptions,
   listIssueTypes,
   listStatuses,
@@ -78,6 +79,7 @@ const USE_CASES: { [K in AdminKey]: UseCase<K> } = {
   [ADMIN_KEYS.diagnosticsGet]: (deps) => getDiagnostics(deps),
   [ADMIN_KEYS.diagnosticsRun]: (deps, actor) => runDiagnostics(deps, actor),
   [ADMIN_KEYS.jiraFields]: (deps) => listDurationFields(deps),
+  [ADMIN_KEYS.jiraDateTimeFields]: (deps) => listDateTimeFields(deps),
   [ADMIN_KEYS.jiraFieldOptions]: (deps, _actor, input) => listFieldOptions(deps, input),
   [ADMIN_KEYS.jiraStatuses]: (deps) => listStatuses(deps),
   [ADMIN_KEYS.jiraTransitions]: (deps) => listTransitions(deps),

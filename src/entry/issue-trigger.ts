@@ -41,7 +41,7 @@ export async function issueTrigger(event: unknown): Promise<InvocationError | vo
       // Nothing in the changelog says "custom field": it may still be one of the app's fields, whose
       // changelog shape Jira does not document. Its site id decides (field list cached per instance).
       const policy = await deps.config.getPolicy();
-      const ids = await deps.issues.requestFieldIds(policy.durationFieldName);
+      const ids = await deps.issues.requestFieldIds(policy);
       if (!isRelevantIssueEvent(e, new Set(ids))) return;
     }
     const outcome = await intakeIssueEvent(deps, {

@@ -51,6 +51,8 @@ export const ADMIN_KEYS = {
    * and projects.
    */
   jiraFields: 'admin/jira/fields',
+  /** Date-time fields: what a change window's planned start and end may be (ADR 0025). */
+  jiraDateTimeFields: 'admin/jira/datetime-fields',
   jiraFieldOptions: 'admin/jira/field-options',
   jiraStatuses: 'admin/jira/statuses',
   jiraTransitions: 'admin/jira/transitions',
@@ -94,6 +96,8 @@ export const ADMIN_ERRORS = {
 
 export const LIMITS = {
   maxAllowlist: 100,
+  /** Statuses that end access early (resolved, cancelled...: ADR 0025). */
+  maxAccessEndingStatuses: 20,
   maxDurationHours: 168,
   maxLifetimeHours: 720,
   maxExtensions: 20,
@@ -555,8 +559,21 @@ export const PolicyInput = z
       .max(LIMITS.maxRequesterMappings, `At most ${LIMITS.maxRequesterMappings} people.`),
     notifyByEmail: z.boolean(),
     breakGlassReview: BreakGlassReviewInput.optional(),
+    /** The change window (ADR 0025): date-time field ids, and the statuses that end access early. */
+    plannedStartFieldId: optionalText('Planned start field', 100),
+    plannedEndFieldId: optionalText('Planned end field', 100),
+    accessEndingStatuses: z
+      .array(text('Status', 100))
+      .max(LIMITS.maxAccessEndingStatuses, `At most ${LIMITS.maxAccessEndingStatuses} statuses.`)
+      .optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.plannedStartFieldId && v.plannedStartFieldId === v.plannedEndFieldId)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plannedEndFieldId'],
+        message: 'The planned end must be another field than the planned start.',
+      });
     const seen = new Set<string>();
     v.durationMapping.forEach((m, i) => {
       const k = m.value.toLowerCase();
@@ -1028,6 +1045,7 @@ export const ADMIN_PAYLOADS = {
   [ADMIN_KEYS.diagnosticsGet]: Empty,
   [ADMIN_KEYS.diagnosticsRun]: Empty,
   [ADMIN_KEYS.jiraFields]: Empty,
+  [ADMIN_KEYS.jiraDateTimeFields]: Empty,
   [ADMIN_KEYS.jiraFieldOptions]: FieldOptionsInput,
   [ADMIN_KEYS.jiraIssueTypes]: IssueTypesInput,
   [ADMIN_KEYS.jiraStatuses]: Empty,
@@ -1061,6 +1079,7 @@ export interface AdminResponses {
   'admin/diagnostics/get': DiagnosticsView;
   'admin/diagnostics/run': DiagnosticsView;
   'admin/jira/fields': JiraFieldHit[];
+  'admin/jira/datetime-fields': JiraFieldHit[];
   'admin/jira/field-options': JiraOptionList;
   'admin/jira/statuses': JiraStatusList;
   'admin/jira/transitions': JiraTransitionList;

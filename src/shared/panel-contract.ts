@@ -111,6 +111,10 @@ export interface GrantDto {
   groupAllowlisted: boolean;
   requester: PersonDto;
   requestedAt: string;
+  /** Approved ahead of its change window: access starts at this time, not before (ADR 0025). */
+  startsAt?: string;
+  /** The change window the request was recorded with, if any. */
+  plannedEnd?: string;
   startedAt?: string;
   endsAt?: string;
   endedAt?: string;
@@ -160,6 +164,8 @@ export interface OtherGrantDto {
 /** One row of the requester's grants on a View access issue: what the View access reply's table shows. */
 export interface GrantRowDto extends OtherGrantDto {
   requestedAt: string;
+  /** Waiting for its planned start (ADR 0025). */
+  startsAt?: string;
   startedAt?: string;
   endedAt?: string;
 }

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'REVIEW_SELF_CLOSE_REFUSED',
   'REVIEW_RESOLVED',
   'REVIEW_REOPENED',
+  'START_SCHEDULED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -91,6 +92,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   REVIEW_SELF_CLOSE_REFUSED: 'Own review close refused',
   REVIEW_RESOLVED: 'Break-glass review resolved',
   REVIEW_REOPENED: 'Break-glass review re-opened',
+  START_SCHEDULED: 'Starts at the planned start',
 };
 
 // ---------------------------------------------------------------- grant statuses
@@ -114,6 +116,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   RELINQUISHED: 'given up by the requester',
   REVOKED_BY_ADMIN: 'revoked by an administrator',
   REMOVED_EXTERNALLY: 'removed in Okta outside this app',
+  ISSUE_RESOLVED: 'the request issue was resolved or cancelled',
 };
 
 export const APPROVAL_MODE_LABELS: Record<ApprovalMode, string> = {

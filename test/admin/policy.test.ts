@@ -115,4 +115,41 @@ describe('policy', () => {
     expect(t.sb.kvs.value('config:policy')).toBeUndefined();
     expect(policySaves(t)).toEqual([]);
   });
+
+  test('the change window: date-time fields and ending statuses picked from Jira are saved; anything else is refused', async () => {
+    const t = await adminSite();
+    await t.connect();
+    expect(await t.admin('admin/jira/datetime-fields')).toEqual({
+      ok: true,
+      data: [
+        { id: 'customfield_10053', name: 'Planned end' },
+        { id: 'customfield_10052', name: 'Planned start' },
+        { id: 'customfield_10051', name: 'Requested end' },
+      ],
+    });
+    const window = {
+      plannedStartFieldId: 'customfield_10052',
+      plannedEndFieldId: 'customfield_10053',
+      accessEndingStatuses: ['Done'],
+    };
+    expect(await t.admin('admin/policy/save', form(t, window))).toMatchObject({ ok: true, data: window });
+    expect(await t.stored.policy()).toMatchObject(window);
+    expect(policySaves(t).at(-1)?.detail).toMatch(/change window fields customfield_10052 to customfield_10053.*Done/);
+
+    // Change type is a select list, not a date-time field; "Closed" is no status of the projects in use.
+    const r = await t.admin(
+      'admin/policy/save',
+      form(t, { plannedStartFieldId: 'customfield_10050', accessEndingStatuses: ['Done', 'Closed'] }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        fields: {
+          plannedStartFieldId: expect.stringMatching(/not a date-time field/),
+          'accessEndingStatuses.1': expect.stringMatching(/No status named "Closed"/),
+        },
+      },
+    });
+    expect(await t.stored.policy()).toMatchObject(window);
+  });
 });

@@ -22,6 +22,8 @@ import {
   withdrawByRequester,
   recordApproval,
   denyByApprover,
+  scheduleStart,
+  unscheduleStart,
   MAX_CANCEL_REASON,
   type GrantStep,
   type RemovalOutcome,
@@ -660,5 +662,39 @@ describe('Okta trouble', () => {
     expect(step.grant).toMatchObject({ status: 'FAILED', reason: 'Okta refused.', lastError: 'Okta refused.' });
     expect(step.grant.nextAttemptAt).toBeUndefined();
     expect(step.records).toEqual([...before, { action: 'FAILED', actor: 'app', detail: 'Okta refused.' }]);
+  });
+});
+
+describe('a change window start (ADR 0025)', () => {
+  const START = '2026-11-22T14:00:00.000Z';
+  const approval = { by: 'ada', at: NOW, via: 'status' as const, historyAt: 1 };
+
+  it('schedules a waiting request at its start, records the approval once, and the start clears it', () => {
+    const step = scheduleStart(
+      in_('REQUESTED', { attempts: 0, lastError: undefined }),
+      { at: START, approval: { approvals: [approval], statusName: 'Approved', needed: 1 } },
+      NOW,
+    );
+    expect(step.grant).toMatchObject({ status: 'REQUESTED', scheduledStartAt: START, nextAttemptAt: START });
+    expect(step.records.map((r) => r.action)).toEqual(['APPROVED', 'START_SCHEDULED']);
+    const started = startGranting(
+      step.grant,
+      {
+        user: { id: 'u1', login: 'n@x' },
+        endsAt: '2026-11-22T15:00:00.000Z',
+        approval: { approvals: [approval], statusName: 'Approved', needed: 1 },
+        preexistingMembership: false,
+      },
+      START,
+    );
+    expect(started.grant.scheduledStartAt).toBeUndefined();
+    // The approval recorded when the start was scheduled is not recorded again.
+    expect(started.records.map((r) => r.action)).toEqual(['GRANT_STARTED']);
+    expect(unscheduleStart(step.grant, LATER).grant).toMatchObject({ status: 'REQUESTED' });
+    expect(unscheduleStart(step.grant, LATER).grant.scheduledStartAt).toBeUndefined();
+  });
+
+  it.each(GRANT_STATUSES.filter((s) => s !== 'REQUESTED'))('cannot schedule a %s grant', (status) => {
+    expect(() => scheduleStart(in_(status), { at: START }, NOW)).toThrow(IllegalTransitionError);
   });
 });

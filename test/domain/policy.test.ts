@@ -1,4 +1,9 @@
 import {
+  capHours,
+  checkWindow,
+  earliestEnd,
+  endsAccess,
+  startIsAhead,
   computeEndsAt,
   requestedEndPassed,
   decideApproval,
@@ -269,5 +274,40 @@ describe('membership ownership', () => {
     expect(projectAllowed(makeGroupPolicy(), 'ANY')).toBe(true);
     expect(projectAllowed(makeGroupPolicy({ allowedProjectKeys: ['OPS'] }), 'ACC')).toBe(false);
     expect(projectAllowed(makeGroupPolicy({ allowedProjectKeys: ['OPS'] }), 'OPS')).toBe(true);
+  });
+});
+
+describe('change window (ADR 0025)', () => {
+  const group = makeGroupPolicy({ maxDurationHours: 8 });
+  it('the cap is the smallest of the duration driver, the group max and the emergency cap', () => {
+    expect(capHours(DEFAULT_POLICY, group, 'Standard')).toBe(8);
+    expect(capHours(DEFAULT_POLICY, makeGroupPolicy({ maxDurationHours: 24 }), 'Standard')).toBe(12);
+    expect(capHours(DEFAULT_POLICY, group, 'Emergency')).toBe(4);
+  });
+
+  it.each([
+    ['no window', undefined, undefined, undefined],
+    ['a start ahead, no end', at(2), undefined, undefined],
+    ['an end only, after now', undefined, at(3), undefined],
+    ['a start now', NOW, at(2), 'WINDOW.START_PASSED'],
+    ['a start in the past', at(-1), at(2), 'WINDOW.START_PASSED'],
+    ['an end equal to the start', at(2), at(2), 'WINDOW.END_BEFORE_START'],
+    ['an end before the start', at(3), at(2), 'WINDOW.END_BEFORE_START'],
+    ['an end only, already past', undefined, at(-1), 'WINDOW.END_BEFORE_START'],
+    ['a window of exactly the cap', at(1), at(9), undefined],
+    ['a window a minute longer than the cap', at(1), at(9, 1), 'WINDOW.LONGER_THAN_CAP'],
+  ])('%s', (_name, plannedStart, plannedEnd, code) => {
+    expect(checkWindow({ plannedStart, plannedEnd, now: NOW, capHours: 8 })?.code).toBe(code);
+  });
+
+  it('the start is ahead only strictly before it; the earliest end wins; ending statuses match in any case', () => {
+    expect(startIsAhead(at(0, 1), NOW)).toBe(true);
+    expect(startIsAhead(NOW, NOW)).toBe(false);
+    expect(startIsAhead(undefined, NOW)).toBe(false);
+    expect(earliestEnd(at(3), undefined, at(2))).toBe(at(2));
+    expect(earliestEnd(undefined, undefined)).toBeUndefined();
+    expect(endsAccess({ accessEndingStatuses: ['Done', 'Cancelled'] }, 'done')).toBe(true);
+    expect(endsAccess({ accessEndingStatuses: ['Done'] }, 'In Progress')).toBe(false);
+    expect(endsAccess({}, 'Done')).toBe(false);
   });
 });

@@ -60,7 +60,14 @@ export async function world(
     w,
     /** Raises an issue as `reporter` (Neville by default); the sandbox delivers the created event at once. */
     async raise(
-      fields: { accessType?: string; adminGroup?: string; changeType?: string; requestedEnd?: string },
+      fields: {
+        accessType?: string;
+        adminGroup?: string;
+        changeType?: string;
+        requestedEnd?: string;
+        plannedStart?: string;
+        plannedEnd?: string;
+      },
       o: { reporter?: string; summary?: string } = {},
     ) {
       const r = await sb.jira.createIssue({

@@ -61,6 +61,7 @@ export const validAdminPayloads = (
   'admin/diagnostics/get': {},
   'admin/diagnostics/run': {},
   'admin/jira/fields': {},
+  'admin/jira/datetime-fields': {},
   'admin/jira/field-options': { fieldId: 'customfield_10050' },
   'admin/jira/statuses': {},
   'admin/jira/transitions': {},

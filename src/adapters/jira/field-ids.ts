@@ -33,6 +33,9 @@ export interface FieldIds {
   /** The admin-named duration field (e.g. Change type). */
   duration?: string;
   requestedEnd?: string;
+  /** The change window's date-time fields, named by id in the policy (never discovered by name). */
+  plannedStart?: string;
+  plannedEnd?: string;
 }
 
 export const extensionAri = (appId: string, environmentId: string, moduleKey: string): string =>

@@ -69,7 +69,13 @@ export class JiraCatalogReader implements JiraCatalog {
     });
     return (Array.isArray(res.body) ? res.body : [])
       .filter((f): f is FieldJson & { id: string; name: string } => typeof f.id === 'string' && !!f.name)
-      .map((f) => ({ id: f.id, name: f.name, custom: f.custom === true, select: f.schema?.type === 'option' }));
+      .map((f) => ({
+        id: f.id,
+        name: f.name,
+        custom: f.custom === true,
+        select: f.schema?.type === 'option',
+        dateTime: f.schema?.type === 'datetime',
+      }));
   }
 
   async fieldOptions(fieldId: string): Promise<Listing<{ id: string; value: string; disabled: boolean }>> {

@@ -4,7 +4,7 @@
  * `jiraRequest`, so failures surface as `JiraError`, the port's `IssueTrackerError`.
  */
 import { route } from '@forge/api';
-import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message } from '../../app/ports';
+import type { Clock, IssueSnapshot, IssueTracker, JiraUser, Message, RequestFieldNames } from '../../app/ports';
 import type { HistoryEntry, RequestField } from '../../domain/request-integrity';
 import { ISSUE_PROPERTY_KEY } from '../../domain/issue-property';
 import { adfText, toAdf } from './adf';
@@ -89,6 +89,8 @@ const snapshotFields = (ids: FieldIds): string[] =>
     ids.adminGroup,
     ids.duration,
     ids.requestedEnd,
+    ids.plannedStart,
+    ids.plannedEnd,
   ].filter((x): x is string => !!x);
 
 function snapshotOf(body: IssueJson, ids: FieldIds): IssueSnapshot {
@@ -105,6 +107,8 @@ function snapshotOf(body: IssueJson, ids: FieldIds): IssueSnapshot {
     adminGroup: ids.adminGroup ? rawValue(f[ids.adminGroup]) : undefined,
     changeType: ids.duration ? unwrapValue(f[ids.duration]) : undefined,
     requestedEnd: ids.requestedEnd ? toIsoInstant(f[ids.requestedEnd]) : undefined,
+    ...(ids.plannedStart ? { plannedStart: toIsoInstant(f[ids.plannedStart]) } : {}),
+    ...(ids.plannedEnd ? { plannedEnd: toIsoInstant(f[ids.plannedEnd]) } : {}),
   };
 }
 
@@ -121,12 +125,22 @@ export class JiraIssueTracker implements IssueTracker {
     private readonly fields: FieldCatalog = new FieldCatalog(clock),
   ) {}
 
+  /** The discovered ids, plus the change window's fields (named by id in the policy: ADR 0025). */
+  private async idsFor(names: RequestFieldNames): Promise<FieldIds> {
+    if (typeof names === 'string') return this.fields.discover(names);
+    return {
+      ...(await this.fields.discover(names.durationFieldName)),
+      ...(names.plannedStartFieldId ? { plannedStart: names.plannedStartFieldId } : {}),
+      ...(names.plannedEndFieldId ? { plannedEnd: names.plannedEndFieldId } : {}),
+    };
+  }
+
   async getIssue(
     issueKeyOrId: string,
-    durationFieldName: string,
+    names: RequestFieldNames,
     opts: { withAssignee?: boolean } = {},
   ): Promise<IssueSnapshot | undefined> {
-    const ids = await this.fields.discover(durationFieldName);
+    const ids = await this.idsFor(names);
     const fields = [...snapshotFields(ids), ...(opts.withAssignee ? ['assignee'] : [])];
     const res = await jiraRequest<IssueJson>(
       APP,
@@ -248,18 +262,22 @@ export class JiraIssueTracker implements IssueTracker {
     return { accountId: last.accountId, at: new Date(last.at).toISOString() };
   }
 
-  async requestFieldIds(durationFieldName: string): Promise<string[]> {
-    const ids = await this.fields.discover(durationFieldName);
-    return [ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd].filter((x): x is string => !!x);
+  async requestFieldIds(names: RequestFieldNames): Promise<string[]> {
+    const ids = await this.idsFor(names);
+    return [ids.accessType, ids.adminGroup, ids.duration, ids.requestedEnd, ids.plannedStart, ids.plannedEnd].filter(
+      (x): x is string => !!x,
+    );
   }
 
-  async history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]> {
-    const ids = await this.fields.discover(durationFieldName);
+  async history(issueKey: string, names: RequestFieldNames): Promise<HistoryEntry[]> {
+    const ids = await this.idsFor(names);
     const roles = new Map<string, RequestField>([['reporter', 'reporter']]);
     if (ids.accessType) roles.set(ids.accessType, 'accessType');
     if (ids.adminGroup) roles.set(ids.adminGroup, 'adminGroup');
     if (ids.duration) roles.set(ids.duration, 'durationDriver');
     if (ids.requestedEnd) roles.set(ids.requestedEnd, 'requestedEnd');
+    if (ids.plannedStart) roles.set(ids.plannedStart, 'plannedStart');
+    if (ids.plannedEnd) roles.set(ids.plannedEnd, 'plannedEnd');
     const entries: HistoryEntry[] = [];
     for await (const h of this.changelog(issueKey)) {
       // An entry without a readable time or author can vouch for nothing: it cannot approve, and an

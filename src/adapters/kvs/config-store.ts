@@ -32,10 +32,12 @@ export class KvsConfigStore implements ConfigStore {
     if (!parsed.success || !parsed.data) return { ...DEFAULT_POLICY };
     // Settings saved by an older version may lack newer fields: defaults fill them in. A setting
     // switched off is stored as null, and stays off (a switched-off emergency path must never skip approval).
-    const { emergencyValue, closeOutTransitionName, ...rest } = parsed.data;
+    const { emergencyValue, closeOutTransitionName, plannedStartFieldId, plannedEndFieldId, ...rest } = parsed.data;
     const merged: PolicySettings = { ...DEFAULT_POLICY, ...stripUndefined(rest) };
     if (emergencyValue !== undefined) merged.emergencyValue = emergencyValue ?? undefined;
     if (closeOutTransitionName !== undefined) merged.closeOutTransitionName = closeOutTransitionName ?? undefined;
+    if (plannedStartFieldId) merged.plannedStartFieldId = plannedStartFieldId;
+    if (plannedEndFieldId) merged.plannedEndFieldId = plannedEndFieldId;
     return merged;
   }
 

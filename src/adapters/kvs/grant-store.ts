@@ -165,6 +165,17 @@ export class KvsGrantStore implements GrantStore {
     };
   }
 
+  async pageScheduledStarts(startsAtOrBefore: string, limit: number): Promise<{ grants: Grant[]; more: boolean }> {
+    const found = await grants()
+      .query()
+      .index(GRANT_INDEX.byStart)
+      .where(WhereConditions.lessThanEqualTo(isoUtc(startsAtOrBefore)))
+      .sort(Sort.ASC)
+      .limit(Math.min(Math.max(1, limit), MAX_LIMIT))
+      .getMany();
+    return { grants: found.results.map((r) => toGrant(r.key, r.value)), more: !!found.nextCursor };
+  }
+
   async listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]> {
     return this.list(() =>
       grants()

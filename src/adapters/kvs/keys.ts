@@ -46,6 +46,8 @@ export const GRANT_INDEX = {
   byRequesterStatus: 'by-requester-status',
   /** Partition requester + group, range status: one user's grants of one group, one status at a time. */
   byRequesterGroupStatus: 'by-requester-group-status',
+  /** Range startsAt, present only on a request waiting for its planned start: due starts (ADR 0025). */
+  byStart: 'by-start',
 } as const;
 
 export const AUDIT_INDEX = {
@@ -121,6 +123,9 @@ export const GrantSchema = z.object({
   requestedAt: iso,
   changeType: z.string().optional(),
   requestedEnd: iso.optional(),
+  plannedStart: iso.optional(),
+  plannedEnd: iso.optional(),
+  scheduledStartAt: iso.optional(),
   requestNumber: z.number().int().positive().optional(),
   historySeen: z.number().int().nonnegative().optional(),
   raisedBy: z.string().optional(),
@@ -182,6 +187,8 @@ export type GrantEntity = Pick<
 > & {
   /** Always set in storage (see toGrantEntity), unlike Grant.endsAt. */
   endsAt: string;
+  /** Only while an approved request waits for its planned start (ADR 0025). */
+  startsAt?: string;
   doc: Grant;
 };
 
@@ -201,6 +208,9 @@ export function toGrantEntity(g: Grant): GrantEntity {
     // ranged on endsAt (by-status-end, by-group-status): KVS leaves items without
     // the range attribute out of the index. Its request time stands in, so status sweeps still see it.
     endsAt: isoUtc(g.endsAt ?? g.requestedAt),
+    // KVS leaves items without the range attribute out of an index: by-start holds only waiting starts,
+    // so reading it up to a time reads what is due and nothing else.
+    ...(g.status === 'REQUESTED' && g.scheduledStartAt ? { startsAt: isoUtc(g.scheduledStartAt) } : {}),
     updatedAt: isoUtc(g.updatedAt),
     version: g.version,
     // JSON drops undefined fields: the doc round-trips to the same Grant.
@@ -297,6 +307,9 @@ export const PolicySettingsSchema = z
     requesterMapping: z.record(z.string(), z.string()),
     notifyByEmail: z.boolean(),
     breakGlassReview: BreakGlassReviewSettingsSchema,
+    plannedStartFieldId: z.string().nullable(),
+    plannedEndFieldId: z.string().nullable(),
+    accessEndingStatuses: z.array(z.string()),
   })
   .partial();
 

@@ -70,6 +70,18 @@ export const listDurationFields = (deps: Pick<Deps, 'catalog'>) =>
     ),
   );
 
+/** The site's date-time fields: what a change window's planned start and end may be (ADR 0025). */
+export const listDateTimeFields = (deps: Pick<Deps, 'catalog'>) =>
+  withJira<JiraFieldHit[]>(async () =>
+    ok(
+      (await deps.catalog.fields())
+        // Custom only: Created and Updated are date-times too, but never a change's window.
+        .filter((f) => f.custom && f.dateTime)
+        .map((f) => ({ id: f.id, name: f.name }))
+        .sort(byName),
+    ),
+  );
+
 export const listFieldOptions = (deps: Pick<Deps, 'catalog'>, input: { fieldId: string }) =>
   withJira<JiraOptionList>(async () => {
     const listing = await deps.catalog.fieldOptions(input.fieldId);
@@ -224,14 +236,30 @@ export async function checkPolicyChoices(deps: Deps, next: PolicyChoices): Promi
 /** What the policy names in Jira, as the form sends it (rows in order, so a message finds its row). */
 type PolicyChoices = Pick<
   PolicyParsed,
-  'durationFieldName' | 'durationMapping' | 'approvalStatusName' | 'emergencyValue' | 'closeOutTransitionName'
+  | 'durationFieldName'
+  | 'durationMapping'
+  | 'approvalStatusName'
+  | 'emergencyValue'
+  | 'closeOutTransitionName'
+  | 'plannedStartFieldId'
+  | 'plannedEndFieldId'
+  | 'accessEndingStatuses'
 >;
 
 async function policyProblems(deps: Deps, next: PolicyChoices): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const values = next.durationMapping.map((m) => m.value);
 
-  const field = pickField(await deps.catalog.fields(), next.durationFieldName);
+  const catalog = await deps.catalog.fields();
+  // The change window's fields are named by id: each must be a date-time field Jira has (ADR 0025).
+  for (const key of ['plannedStartFieldId', 'plannedEndFieldId'] as const) {
+    const id = next[key];
+    if (id === undefined) continue;
+    const f = catalog.find((x) => x.id === id);
+    if (!f) out[key] = `Jira has no field ${id}.`;
+    else if (!f.dateTime) out[key] = `"${f.name}" is not a date-time field in Jira.`;
+  }
+  const field = pickField(catalog, next.durationFieldName);
   if (!field) out.durationFieldName = `Jira has no field named "${next.durationFieldName}".`;
   else if (!field.select)
     out.durationFieldName = `"${field.name}" is not a select list in Jira, so its values cannot be mapped to hours.`;
@@ -256,6 +284,11 @@ async function policyProblems(deps: Deps, next: PolicyChoices): Promise<Record<s
     const near = statuses.find((s) => same(s, next.approvalStatusName));
     out.approvalStatusName = `No status named "${next.approvalStatusName}" is in ${inWords(inUse.view)}${near ? ` (did you mean "${near}"?)` : ''}.`;
   }
+
+  (next.accessEndingStatuses ?? []).forEach((s, i) => {
+    if (!statuses.includes(s))
+      out[`accessEndingStatuses.${i}`] = `No status named "${s}" is in ${inWords(inUse.view)}.`;
+  });
 
   if (next.closeOutTransitionName !== undefined) {
     const transitions = await transitionNames(deps, inUse);

@@ -25,6 +25,9 @@ function toForm(p: PolicySettings): PolicyParsed {
     requesterMapping: Object.entries(p.requesterMapping).map(([accountId, oktaLogin]) => ({ accountId, oktaLogin })),
     notifyByEmail: p.notifyByEmail,
     ...(p.breakGlassReview ? { breakGlassReview: structuredClone(p.breakGlassReview) } : {}),
+    plannedStartFieldId: p.plannedStartFieldId,
+    plannedEndFieldId: p.plannedEndFieldId,
+    accessEndingStatuses: p.accessEndingStatuses ?? [],
   };
 }
 
@@ -40,6 +43,9 @@ function toSettings(f: PolicyParsed): PolicySettings {
     requesterMapping: Object.fromEntries(f.requesterMapping.map((m) => [m.accountId, m.oktaLogin])),
     notifyByEmail: f.notifyByEmail,
     ...(f.breakGlassReview ? { breakGlassReview: structuredClone(f.breakGlassReview) } : {}),
+    ...(f.plannedStartFieldId ? { plannedStartFieldId: f.plannedStartFieldId } : {}),
+    ...(f.plannedEndFieldId ? { plannedEndFieldId: f.plannedEndFieldId } : {}),
+    ...(f.accessEndingStatuses?.length ? { accessEndingStatuses: f.accessEndingStatuses } : {}),
   };
 }
 
@@ -114,6 +120,15 @@ function summarize(before: PolicySettings, next: PolicySettings): string {
         ? `break-glass reviews filed in ${next.breakGlassReview.projectKey} as ${next.breakGlassReview.issueTypeName ?? next.breakGlassReview.issueTypeId}, assigned to ${next.breakGlassReview.assignee.kind === 'user' ? next.breakGlassReview.assignee.accountId : "the project's default assignee"}`
         : 'no break-glass reviews',
     );
+  if (before.plannedStartFieldId !== next.plannedStartFieldId || before.plannedEndFieldId !== next.plannedEndFieldId)
+    parts.push(
+      next.plannedStartFieldId || next.plannedEndFieldId
+        ? `change window fields ${next.plannedStartFieldId ?? '(none)'} to ${next.plannedEndFieldId ?? '(none)'}`
+        : 'no change window',
+    );
+  const ending = (p: PolicySettings) => (p.accessEndingStatuses ?? []).join(', ');
+  if (ending(before) !== ending(next))
+    parts.push(ending(next) ? `access ends when the issue enters ${ending(next)}` : 'no early end on status');
   if (before.notifyByEmail !== next.notifyByEmail)
     parts.push(`email notifications ${next.notifyByEmail ? 'on' : 'off'}`);
   return parts.length ? parts.join('; ') : 'no changes';

@@ -59,6 +59,7 @@ export function mirroredToIssueProperty(store: GrantStore, deps: Needs): GrantSt
     listByStatus: (s, e) => store.listByStatus(s, e),
     pageByStatus: (s, n) => store.pageByStatus(s, n),
     pageByStatusFrom: (s, n, c) => store.pageByStatusFrom(s, n, c),
+    pageScheduledStarts: (t, n) => store.pageScheduledStarts(t, n),
     listByGroupAndStatus: (g, s) => store.listByGroupAndStatus(g, s),
     listRequestedBetween: (f, t) => store.listRequestedBetween(f, t),
     pageRequestedBetween: (f, t, n) => store.pageRequestedBetween(f, t, n),

@@ -43,8 +43,8 @@ export async function approverStanding(
   policy: PolicySettings,
   viewer: string,
 ): Promise<ApproverStanding> {
-  const issue = await deps.issues.getIssue(g.issueKey, policy.durationFieldName);
-  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy.durationFieldName)) : [];
+  const issue = await deps.issues.getIssue(g.issueKey, policy);
+  const history = issue ? historyFor(g, await deps.issues.history(g.issueKey, policy)) : [];
   const reading = await readApprovals(deps, g, group, issue, history, policy.approvalStatusName, [viewer]);
   const { steps, tally } = reading;
   const name = await approverNameLookup(deps, steps);

@@ -54,7 +54,7 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
   if (viewer) names.remember(viewer.accountId, viewer.displayName);
 
   if (!grant) {
-    const issue = await deps.issues.getIssue(caller.issue.key, policy.durationFieldName);
+    const issue = await deps.issues.getIssue(caller.issue.key, policy);
     const accessType = typeof issue?.accessType === 'string' && issue.accessType !== '' ? issue.accessType : undefined;
     const isRequester = !!issue?.reporterAccountId && issue.reporterAccountId === caller.accountId;
     const base = { now, issueKey: caller.issue.key, accessType, viewer: { timeZone, isRequester, isAdmin } };
@@ -178,6 +178,8 @@ async function grantDto(
     groupAllowlisted: !!group,
     requester,
     requestedAt: grant.requestedAt,
+    ...(grant.status === 'REQUESTED' && grant.scheduledStartAt ? { startsAt: grant.scheduledStartAt } : {}),
+    ...(grant.plannedEnd ? { plannedEnd: grant.plannedEnd } : {}),
     startedAt: grant.startedAt,
     endsAt: grant.endsAt,
     endedAt: grant.endedAt,
@@ -272,6 +274,7 @@ const rowDto = ({ grant: g, groupName }: GrantRow) => ({
   groupName,
   status: g.status,
   requestedAt: g.requestedAt,
+  ...(g.status === 'REQUESTED' && g.scheduledStartAt ? { startsAt: g.scheduledStartAt } : {}),
   ...(g.startedAt ? { startedAt: g.startedAt } : {}),
   ...(g.endsAt ? { endsAt: g.endsAt } : {}),
   ...(g.endedAt ? { endedAt: g.endedAt } : {}),
@@ -298,8 +301,7 @@ export async function loadGrantsPage(
   ]);
   const requester =
     grant?.requesterAccountId ??
-    (await deps.issues.getIssue(caller.issue.key, (await deps.config.getPolicy()).durationFieldName))
-      ?.reporterAccountId;
+    (await deps.issues.getIssue(caller.issue.key, await deps.config.getPolicy()))?.reporterAccountId;
   if (!requester) return refuse(UI_ERRORS.noIssue, 'This issue has no requester whose access could be listed.');
   if (requester !== caller.accountId && !isAdmin)
     return refuse(UI_ERRORS.notRequester, "Only the requester and Jira admins see the requester's access.");

@@ -81,6 +81,11 @@ export interface GrantStore {
    * possibly in an earlier invocation). A cursor KVS no longer accepts is StaleCursorError.
    */
   pageByStatusFrom(status: GrantStatus, limit: number, cursor?: string): Promise<GrantPage>;
+  /**
+   * At most `limit` requests waiting for their planned start (ADR 0025) whose start is at or before
+   * `startsAtOrBefore`, earliest start first; `more` when there were more. One bounded read of what is due.
+   */
+  pageScheduledStarts(startsAtOrBefore: string, limit: number): Promise<{ grants: Grant[]; more: boolean }>;
   listByGroupAndStatus(groupId: string, status: GrantStatus): Promise<Grant[]>;
   listRequestedBetween(fromIso: string, toIso: string): Promise<Grant[]>;
   /**
@@ -451,7 +456,17 @@ export interface IssueSnapshot {
   /** Value of the admin-named duration field (e.g. Change type = Emergency). */
   changeType?: string;
   requestedEnd?: string;
+  /** The change window's fields, when the policy names them (ADR 0025). */
+  plannedStart?: string;
+  plannedEnd?: string;
 }
+
+/**
+ * Which fields make a request on this site: the duration field by name, and the change window's
+ * date-time fields by id when the policy names them (ADR 0025). A bare name: no change window.
+ */
+export type RequestFieldNames =
+  string | { durationFieldName: string; plannedStartFieldId?: string; plannedEndFieldId?: string };
 
 export interface JiraUser {
   accountId: string;
@@ -473,7 +488,7 @@ export interface IssueTracker {
   /** `withAssignee`: also read the assignee (an Automation rule's request for them, ADR 0026). */
   getIssue(
     issueKeyOrId: string,
-    durationFieldName: string,
+    fields: RequestFieldNames,
     opts?: { withAssignee?: boolean },
   ): Promise<IssueSnapshot | undefined>;
   getUser(accountId: string): Promise<JiraUser | undefined>;
@@ -483,12 +498,12 @@ export interface IssueTracker {
    * The issue's history, oldest first, reduced to moves between statuses and changes of request fields
    * (reporter, Access type, Admin group, the duration field named, Requested end), each with its author.
    */
-  history(issueKey: string, durationFieldName: string): Promise<HistoryEntry[]>;
+  history(issueKey: string, fields: RequestFieldNames): Promise<HistoryEntry[]>;
   /**
    * This site's ids of the request fields (Access type, Admin group, the duration field named, Requested
    * end; those that exist): a changelog item with one of them as its `fieldId` edits the request.
    */
-  requestFieldIds(durationFieldName: string): Promise<string[]>;
+  requestFieldIds(fields: RequestFieldNames): Promise<string[]>;
   /**
    * Access-request issues (Access type set) created or updated within the last `withinHours`, oldest
    * created first, one page of at most `limit` at a time; `cursor` continues where the last page ended
@@ -569,6 +584,8 @@ export interface CatalogField {
   custom: boolean;
   /** A single-choice select list (schema type `option`): one value per issue, from a list of options. */
   select: boolean;
+  /** A date-time field (schema type `datetime`): what a change window's planned start/end may be (ADR 0025). */
+  dateTime?: boolean;
 }
 
 export interface CatalogProject {

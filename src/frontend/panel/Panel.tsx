@@ -297,6 +297,8 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act, for
         {!grant.groupAllowlisted && <Lozenge appearance="moved">No longer allowlisted</Lozenge>}
       </Inline>
       <Text>{`Requested by ${grant.requester.displayName} on ${formatWhen(grant.requestedAt, tz)}`}</Text>
+      {grant.startsAt && <Text weight="bold">{`Starts at ${formatWhen(grant.startsAt, tz)} (the planned start)`}</Text>}
+      {grant.startsAt && grant.plannedEnd && <Text>{`Planned end: ${formatWhen(grant.plannedEnd, tz)}`}</Text>}
       {grant.startedAt && <Text>{`Start: ${formatWhen(grant.startedAt, tz)}`}</Text>}
       {grant.endsAt && <Text>{`${grant.endedAt ? 'Was due to end' : 'End'}: ${formatWhen(grant.endsAt, tz)}`}</Text>}
       {grant.endedAt && <Text>{`Ended: ${formatWhen(grant.endedAt, tz)}${endedWhy(grant)}`}</Text>}
@@ -736,7 +738,10 @@ function RequesterGrants({ first, tz, isRequester }: { first: GrantsPageDto; tz:
             key: r.id,
             cells: [
               { key: 'group', content: r.groupName },
-              { key: 'start', content: formatWhen(r.startedAt, tz) },
+              {
+                key: 'start',
+                content: r.startsAt ? `starts at ${formatWhen(r.startsAt, tz)}` : formatWhen(r.startedAt, tz),
+              },
               { key: 'end', content: formatWhen(r.endedAt ?? r.endsAt, tz) },
               { key: 'status', content: <StatusLozenge status={r.status} /> },
               { key: 'issue', content: <Link href={`/browse/${r.issueKey}`}>{r.issueKey}</Link> },

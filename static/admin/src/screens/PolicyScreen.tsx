@@ -45,6 +45,9 @@ type Draft = {
   requesterMapping: Array<{ accountId: string; oktaLogin: string }>;
   notifyByEmail: boolean;
   review: ReviewDraft;
+  plannedStartFieldId: string;
+  plannedEndFieldId: string;
+  accessEndingStatuses: string[];
 };
 
 const fromView = (p: PolicyView): Draft => ({
@@ -70,6 +73,9 @@ const fromView = (p: PolicyView): Draft => ({
           p.breakGlassReview.assignee.kind === 'user' ? (p.people[p.breakGlassReview.assignee.accountId] ?? '') : '',
       }
     : NO_REVIEW,
+  plannedStartFieldId: p.plannedStartFieldId ?? '',
+  plannedEndFieldId: p.plannedEndFieldId ?? '',
+  accessEndingStatuses: p.accessEndingStatuses ?? [],
 });
 
 const payloadOf = (d: Draft) => ({
@@ -83,6 +89,9 @@ const payloadOf = (d: Draft) => ({
   requesterMapping: d.requesterMapping.map((m) => ({ accountId: m.accountId.trim(), oktaLogin: m.oktaLogin })),
   notifyByEmail: d.notifyByEmail,
   breakGlassReview: reviewPayload(d.review),
+  plannedStartFieldId: d.plannedStartFieldId,
+  plannedEndFieldId: d.plannedEndFieldId,
+  accessEndingStatuses: d.accessEndingStatuses,
 });
 
 const cellInput = (
@@ -134,6 +143,7 @@ export function PolicyScreen() {
   const [banner, setBanner] = useState<{ ok: boolean; message: string } | undefined>();
   // What Jira has, for the pickers (read as the app).
   const fields = useLoad(() => call(ADMIN_KEYS.jiraFields));
+  const dateTimeFields = useLoad(() => call(ADMIN_KEYS.jiraDateTimeFields));
   const statuses = useLoad(() => call(ADMIN_KEYS.jiraStatuses));
   const transitions = useLoad(() => call(ADMIN_KEYS.jiraTransitions));
   const fieldName = draft?.durationFieldName ?? loaded.data?.durationFieldName ?? '';
@@ -180,6 +190,7 @@ export function PolicyScreen() {
       setBanner({ ok: false, message: refusal.message });
       if (refusal.code === ADMIN_ERRORS.notInJira) {
         void fields.reload();
+        void dateTimeFields.reload();
         void statuses.reload();
         void transitions.reload();
         void options.reload();
@@ -398,6 +409,64 @@ export function PolicyScreen() {
           error={errors.emergencyMaxHours}
           limit={EMERGENCY_HOURS}
         />
+      </div>
+
+      <h3>Change window</h3>
+      <div data-testid="change-window" style={{ maxWidth: 640 }}>
+        {(['plannedStartFieldId', 'plannedEndFieldId'] as const).map((key) => (
+          <JiraChoiceField
+            key={key}
+            id={key}
+            label={key === 'plannedStartFieldId' ? 'Planned start field' : 'Planned end field'}
+            what="date-time fields"
+            value={d[key]}
+            onChange={(v) => set({ [key]: v })}
+            error={errors[key]}
+            clearable
+            state={{
+              ...dateTimeFields,
+              data: dateTimeFields.data && {
+                listed: true,
+                choices: dateTimeFields.data.map((f) => ({ value: f.id, label: f.name })),
+              },
+            }}
+            placeholder="None: no change window"
+            emptyText="Jira has no date-time field."
+            helper={
+              key === 'plannedStartFieldId'
+                ? 'A request approved before this time is granted at it, not before (e.g. a change’s planned start).'
+                : 'Access ends at this time at the latest; the group’s cap counts from the actual start.'
+            }
+          />
+        ))}
+        <Label htmlFor="accessEndingStatuses">Statuses that end access</Label>
+        <div id="accessEndingStatuses" data-testid="accessEndingStatuses">
+          {(statuses.data?.names ?? []).map((n) => (
+            <label key={n} style={{ display: 'inline-flex', gap: token('space.050', '4px'), marginRight: 12 }}>
+              <input
+                type="checkbox"
+                checked={d.accessEndingStatuses.includes(n)}
+                onChange={(e) =>
+                  set({
+                    accessEndingStatuses: e.target.checked
+                      ? [...d.accessEndingStatuses, n]
+                      : d.accessEndingStatuses.filter((x) => x !== n),
+                  })
+                }
+              />
+              {n}
+            </label>
+          ))}
+        </div>
+        {Object.entries(errors)
+          .filter(([k]) => k.startsWith('accessEndingStatuses'))
+          .map(([k, e]) => (
+            <FieldError key={k} id={k} error={e} />
+          ))}
+        <HelperMessage>
+          When the request issue enters one of these (resolved, cancelled), its access ends; a request not yet started
+          ends without access. Reopening does not grant again.
+        </HelperMessage>
       </div>
 
       <h3>Requester mapping</h3>
