@@ -70,7 +70,7 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
   }
   // Per installation too: a warm instance may serve several sites, and the pacing an Okta client learned
   // (and the virtual clock it learned it on, in the sandbox) belongs to the installation that called.
-  const installation = getAppContext().installationAri.installationId;
+  const installation = installationId();
   const cacheKey = JSON.stringify([installation, domain.origin, connection.auth, fingerprint(secrets)]);
   let directory = directories.get(cacheKey);
   if (!directory) {
@@ -81,6 +81,15 @@ function buildDirectory(connection: OktaConnection, secrets: OktaSecrets): Direc
     directories.set(cacheKey, directory);
   }
   return directory;
+}
+
+/** The calling installation; code run outside an invocation (a unit test of the composition) has none. */
+function installationId(): string {
+  try {
+    return getAppContext().installationAri.installationId;
+  } catch {
+    return 'outside-an-invocation';
+  }
 }
 
 // Distinguishes rotated secrets in the cache key without keeping them in it.
