@@ -446,6 +446,9 @@ export interface LagRow {
   expired: number;
   lostEvents: number;
   lagMs: { p50: number; p99: number; max: number };
+  /** The most Okta calls the app had in flight at once, and calls refused past Okta's concurrency limit. */
+  oktaPeakInFlight: number;
+  oktaRefusedForConcurrency: number;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -487,6 +490,7 @@ export function revocationLag(o: {
       await sb.releaseEvents();
       sb.events.loseDelayed = o.lose;
       sb.latency.set({ storage: latencyMs, jira: latencyMs, okta: latencyMs, queue: latencyMs });
+      sb.oktaCalls.peakInFlight = 0;
       const lastEnd = Math.max(...seeded.map((g) => Date.parse(g.endsAt!)));
       await sb.clock.advanceTo(iso(lastEnd + 20 * MIN));
       sb.latency.set({});
@@ -504,6 +508,8 @@ export function revocationLag(o: {
         expired: lags.length,
         lostEvents: sb.events.lost.length,
         lagMs: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) },
+        oktaPeakInFlight: sb.oktaCalls.peakInFlight,
+        oktaRefusedForConcurrency: sb.oktaCalls.refusedForConcurrency,
       };
     },
     { queueConcurrency: inFlight },
