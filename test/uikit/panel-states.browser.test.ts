@@ -11,6 +11,7 @@
 import { axeSummary, openIssueBrowser, type IssueBrowser } from '../support/uikit-browser';
 import { KvsConfigStore } from '../../src/adapters/kvs/config-store';
 import type { Grant } from '../../src/domain/grant';
+import { internalsIn } from '../support/no-internals';
 
 jest.setTimeout(120_000);
 
@@ -222,4 +223,35 @@ test('failed: Okta refused the membership, the reason and what to do next', asyn
   await ui.open(issue.key, { as: 'alice' });
   await ui.panelShows('This grant failed');
   await capture('failed');
+  // Said for a person (issue 13 §2): no Okta path, status, code, id or ISO time on screen...
+  expect(internalsIn(await ui.panelText())).toEqual([]);
+  expect(await ui.panelText()).toContain('Okta refused the change.');
+  // ...and each history time on one line at the panel's width, in a 1024 px window too.
+  const viewport = ui.page.viewportSize();
+  await ui.page.setViewportSize({ width: 1024, height: viewport?.height ?? 900 });
+  try {
+    const lines = await historyTimeLines();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines)).toEqual(new Set([1]));
+  } finally {
+    if (viewport) await ui.page.setViewportSize(viewport);
+  }
+  // Okta's detail is one click away, for whoever has to fix it.
+  await ui.tabTo('button:Details');
+  await ui.page.keyboard.press('Enter');
+  await ui.panelShows(/PUT \/api\/v1\/groups\/.* \(HTTP 403/);
+  await capture('failed-details');
 });
+
+/** For each row of the panel's history, how many lines its time takes. */
+function historyTimeLines(): Promise<number[]> {
+  return ui.page.getByRole('table', { name: 'History of this grant' }).evaluate((table) =>
+    Array.from(table.querySelectorAll('tbody tr')).map((tr) => {
+      const cell = tr.querySelector('td');
+      if (!cell) return 0;
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+    }),
+  );
+}
