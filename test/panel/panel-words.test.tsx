@@ -133,6 +133,10 @@ describe('the rendered panel shows no internals', () => {
     const g = grantOf(issue.id);
     expect(g.status).toBe('FAILED');
     expect(g.reason).toMatch(/\/api\/v1\/groups\/.*HTTP 403/); // the stored reason keeps Okta's detail
+    // ...which the detector below sees: a panel that showed it as stored would fail this test.
+    expect(internalsIn(g.reason!).map((l) => l.split(':')[0])).toEqual(
+      expect.arrayContaining(['an Okta API path', 'an HTTP status', 'an Okta error code', 'an Okta group id']),
+    );
 
     const stored = await sb.app.run(() => new KvsAuditLog().listByGrant(g.id));
     // The stored trail is untouched: ids, ISO times and Okta's path stay there (and in the CSV).

@@ -5,13 +5,16 @@
  */
 export const INTERNALS: Record<string, RegExp> = {
   'an Okta API path': /\/api\/v1\//,
-  'an HTTP status': /\bHTTP\b|\b[45]\d\d\b/,
+  'an HTTP status': /\bHTTP\b|\b(?:status|error|code) [45]\d\d\b|\([45]\d\d\b/i,
   'an Okta error code': /\bE\d{7}\b/,
   'an Okta group id': /\b00g[A-Za-z0-9]{17}\b/,
   'an Okta user id': /\b00u[A-Za-z0-9]{17}\b/,
   'a Jira account id': /\b\d{6}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{24}\b/i,
   'an ISO timestamp': /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/,
-  'an app error code': /\b[A-Z][A-Z_]+\.[A-Z][A-Z_]+\b/,
+  // The app's stable codes (GRANT.NOT_ALLOWLISTED, ...): by their namespaces, as rendered text runs
+  // words of adjacent elements together ("GMT.PAM Windows") and a bare pattern would see a code there.
+  'an app error code':
+    /\b(?:GRANT|REQUEST|USER|GROUP|EXTEND|OKTA|IDENTITY|AUTOMATION|AUTH|APPROVAL|POLICY|PANEL|ALLOWLIST|VALIDATION|UI|STORE|REVOKE|JIRA|CONNECTION|ALERT)\.[A-Z][A-Z_]+\b/,
 };
 
 /** The internals found in `text`, as "<kind>: <match in context>" lines; empty when there are none. */
