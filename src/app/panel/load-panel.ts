@@ -39,6 +39,11 @@ export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 
 
 export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: APP_ACTOR_NAME };
 const HISTORY_LIMIT = 50;
+/** What the panel calls a person Jira cannot name, and a group that left the allowlist: never their ids. */
+const UNKNOWN_USER = 'Unknown user';
+const NOT_ALLOWLISTED = 'A group no longer on the allowlist';
+const groupWords = (groupId: string, allowlist: GroupPolicy[]): string =>
+  allowlist.find((g) => g.groupId === groupId)?.displayName ?? NOT_ALLOWLISTED;
 const RESTRICTED_NOTE =
   "The history of this grant and the requester's other access are shown to the requester and to Jira admins.";
 
@@ -344,7 +349,8 @@ export async function loadGrantsPage(
 
 /**
  * Display names for account ids, each looked up once per load. A name is decoration: when Jira cannot
- * say, the panel shows the account id rather than failing. Only id and display name leave the server.
+ * say, the panel says "Unknown user" (Jira's own words) rather than failing, and never shows the id.
+ * Only id and display name leave the server.
  */
 class NameBook {
   private readonly cache = new Map<string, Promise<PersonDto>>();
@@ -355,8 +361,7 @@ class NameBook {
   /** Display names of several accounts at once, for text that names them. */
   async book(accountIds: string[]): Promise<Map<string, string>> {
     const people = await Promise.all([...new Set(accountIds)].map((id) => this.person(id)));
-    // A name that could not be looked up comes back as the id: leave it out, the text says "a Jira user".
-    return new Map(people.filter((p) => p.displayName !== p.accountId).map((p) => [p.accountId, p.displayName]));
+    return new Map(people.map((p) => [p.accountId, p.displayName]));
   }
   person(accountId: string): Promise<PersonDto> {
     if (accountId === 'app') return Promise.resolve(APP_ACTOR);
@@ -364,15 +369,10 @@ class NameBook {
     if (!p) {
       p = this.deps.issues
         .getUser(accountId)
-        .then((u) => ({ accountId, displayName: u?.displayName ?? accountId }))
-        .catch(() => ({ accountId, displayName: accountId }));
+        .then((u) => ({ accountId, displayName: u?.displayName ?? UNKNOWN_USER }))
+        .catch(() => ({ accountId, displayName: UNKNOWN_USER }));
       this.cache.set(accountId, p);
     }
     return p;
   }
 }
-
-const NOT_ALLOWLISTED = 'A group no longer on the allowlist';
-/** The allowlist's name of a group; never its id, which means nothing to the person reading. */
-const groupWords = (groupId: string, allowlist: GroupPolicy[]): string =>
-  allowlist.find((g) => g.groupId === groupId)?.displayName ?? NOT_ALLOWLISTED;
