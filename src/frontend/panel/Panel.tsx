@@ -338,6 +338,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act, for
         >
           <Text>{grant.reason}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
+          {grant.reasonDetails && <Details text={grant.reasonDetails} />}
         </SectionMessage>
       ) : grant.status === 'DENIED' || grant.status === 'FAILED' ? (
         <SectionMessage
