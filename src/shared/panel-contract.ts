@@ -138,8 +138,10 @@ export interface GrantDto {
   preexistingMembership: boolean;
   /** GRANTING/REVOKING: Okta attempts so far (a retry is under way when > 0). */
   attempts: number;
-  /** DENIED/FAILED: what happened, in words for people. */
+  /** DENIED/FAILED: what happened, in words for people (no ids, paths, statuses or codes). */
   reason?: string;
+  /** The technical side of `reason` (Okta path, HTTP status, error codes), shown only behind "Details". */
+  reasonDetails?: string;
   /** DENIED/FAILED (and other end states): what the person should do next. */
   nextStep?: string;
 }
@@ -149,7 +151,10 @@ export interface HistoryEntryDto {
   at: string;
   action: AuditAction;
   actor: PersonDto;
+  /** The stored detail in words for people: names for ids, the viewer's local time for instants. */
   detail: string;
+  /** What `detail` left out for people (Okta path, status, codes, Okta request id), behind "Details". */
+  details?: string;
   oktaRequestId?: string;
 }
 

@@ -62,7 +62,10 @@ describe('panel/load', () => {
     expect(data.history!.map((h) => h.action)).toEqual(
       expect.arrayContaining(['REQUESTED', 'MEMBERSHIP_ADDED', 'ACTIVE']),
     );
-    expect(data.history!.find((h) => h.action === 'GRANT_STARTED')!.detail).toContain('[email hidden]');
+    // The GRANT_STARTED detail names the Okta user by id and login: the panel says whose account it is.
+    expect(data.history!.find((h) => h.action === 'GRANT_STARTED')!.detail).toBe(
+      "the requester's Okta account; ends 22 Nov 13:00.".replace(/ (?=Nov|13)/g, '\u00a0'),
+    );
     expect(data.otherGrants).toEqual([
       expect.objectContaining({ id: other.grantId, groupName: 'PAM Windows Admins', status: 'ACTIVE' }),
     ]);

@@ -1,7 +1,9 @@
 /**
  * Everything the issue panel shows, in one read: the issue's grant, what the viewer may do with it
  * and why not, its audit history and the requester's other running grants. Times stay ISO; the UI
- * formats them in the viewer's time zone, which is part of the answer.
+ * formats them in the viewer's time zone, which is part of the answer. Free text (a grant's reason,
+ * audit details) is put in words here (./panel-words): names for ids, local times, and the technical
+ * part behind "Details"; the stored audit and the CSV keep the original text.
  */
 import { isAccessType } from '../../domain/access-request';
 import { grantIdForIssue, isTerminal, type Grant } from '../../domain/grant';
@@ -23,8 +25,9 @@ import type { AppDeps } from '../deps';
 import { approverPanel } from './approver-view';
 import { refuse, type Outcome } from '../errors';
 import { APP_ACTOR_NAME } from '../format';
-import { groupLabel } from '../messages';
+import { OKTA_GROUP_ID } from '../../shared/vocabulary';
 import { readRequesterGrants, VIEW_ROWS, type GrantRow } from '../view-access';
+import { accountIdsIn, splitForPeople, type Glossary } from './panel-words';
 
 /** Who is looking, and at which issue: both from the invocation context, never from a payload. */
 export interface PanelCaller {
@@ -36,6 +39,11 @@ export type PanelDeps = Pick<AppDeps, 'clock' | 'grants' | 'audit' | 'config' | 
 
 export const APP_ACTOR: PersonDto = { accountId: 'app', displayName: APP_ACTOR_NAME };
 const HISTORY_LIMIT = 50;
+/** What the panel calls a person Jira cannot name, and a group that left the allowlist: never their ids. */
+const UNKNOWN_USER = 'Unknown user';
+const NOT_ALLOWLISTED = 'A group no longer on the allowlist';
+const groupWords = (groupId: string, allowlist: GroupPolicy[]): string =>
+  allowlist.find((g) => g.groupId === groupId)?.displayName ?? NOT_ALLOWLISTED;
 const RESTRICTED_NOTE =
   "The history of this grant and the requester's other access are shown to the requester and to Jira admins.";
 
@@ -74,9 +82,15 @@ export async function loadPanel(deps: PanelDeps, caller: PanelCaller): Promise<P
   const isRequester = grant.requesterAccountId === caller.accountId;
   const privileged = isRequester || isAdmin;
   const group = allowlist.find((g) => g.groupId === grant.groupId);
+  const glossary = (people: Map<string, string>): Glossary => ({
+    groupName: (id) => allowlist.find((g) => g.groupId === id)?.displayName,
+    personName: (id) => people.get(id),
+    timeZone,
+    now,
+  });
   const [dto, history, otherGrants, approving] = await Promise.all([
-    grantDto(grant, group, allowlist, policy, names),
-    privileged ? historyOf(deps, grant.id, names) : Promise.resolve(undefined),
+    grantDto(grant, group, allowlist, policy, names, glossary),
+    privileged ? historyOf(deps, grant.id, names, glossary) : Promise.resolve(undefined),
     privileged ? runningGrants(deps, grant.requesterAccountId, grant.id, allowlist) : Promise.resolve(undefined),
     approverPanel(deps, grant, group, policy, caller.accountId),
   ]);
@@ -156,6 +170,7 @@ async function grantDto(
   allowlist: GroupPolicy[],
   policy: PolicySettings,
   names: NameBook,
+  glossary: (people: Map<string, string>) => Glossary,
 ): Promise<GrantDto> {
   const [requester, approver, endedBy] = await Promise.all([
     names.person(grant.requesterAccountId),
@@ -169,12 +184,19 @@ async function grantDto(
       : group?.approvalMode === 'status' && (grant.status === 'REQUESTED' || grant.status === 'DENIED')
         ? 'awaiting'
         : 'not-required';
+  const shown = grant.status === 'DENIED' || grant.status === 'FAILED' || endedWhilePending(grant);
+  const reason = shown
+    ? splitForPeople(
+        grant.reason ?? 'No reason was recorded.',
+        glossary(await names.book(accountIdsIn(grant.reason ?? ''))),
+      )
+    : undefined;
   return {
     id: grant.id,
     issueKey: grant.issueKey,
     status: grant.status,
     groupId: grant.groupId,
-    groupName: groupLabel(grant.groupId, allowlist),
+    groupName: groupWords(grant.groupId, allowlist),
     groupAllowlisted: !!group,
     requester,
     requestedAt: grant.requestedAt,
@@ -194,9 +216,7 @@ async function grantDto(
     },
     preexistingMembership: grant.preexistingMembership,
     attempts: grant.attempts,
-    ...(grant.status === 'DENIED' || grant.status === 'FAILED' || endedWhilePending(grant)
-      ? { reason: redact(grant.reason ?? 'No reason was recorded.') }
-      : {}),
+    ...(reason ? { reason: reason.text, ...(reason.details ? { reasonDetails: reason.details } : {}) } : {}),
     nextStep: nextStep(grant, policy),
   };
 }
@@ -235,18 +255,32 @@ export function nextStep(grant: Grant, policy: PolicySettings): string | undefin
 
 // ---------------------------------------------------------------- history and other grants
 
-async function historyOf(deps: PanelDeps, grantId: string, names: NameBook): Promise<HistoryEntryDto[]> {
+async function historyOf(
+  deps: PanelDeps,
+  grantId: string,
+  names: NameBook,
+  glossary: (people: Map<string, string>) => Glossary,
+): Promise<HistoryEntryDto[]> {
   // Chain order, then entries not yet sequenced (ADR 0019), as listByGrant returns them.
   const entries = (await deps.audit.listByGrant(grantId)).slice(-HISTORY_LIMIT);
-  const actors = await Promise.all(entries.map((e) => names.person(e.actor)));
-  return entries.map((e, i) => ({
-    seq: e.seq,
-    at: e.at,
-    action: e.action,
-    actor: actors[i],
-    detail: redact(e.detail),
-    ...(e.oktaRequestId ? { oktaRequestId: e.oktaRequestId } : {}),
-  }));
+  const [actors, people] = await Promise.all([
+    Promise.all(entries.map((e) => names.person(e.actor))),
+    // Accounts named inside details ("changed ... (by 557058:...)") are shown by name too.
+    names.book(entries.flatMap((e) => accountIdsIn(e.detail))),
+  ]);
+  const words = glossary(people);
+  return entries.map((e, i) => {
+    const said = splitForPeople(e.detail, words, e.oktaRequestId ? [`Okta request id: ${e.oktaRequestId}.`] : []);
+    return {
+      seq: e.seq,
+      at: e.at,
+      action: e.action,
+      actor: actors[i],
+      detail: said.text,
+      ...(said.details ? { details: said.details } : {}),
+      ...(e.oktaRequestId ? { oktaRequestId: e.oktaRequestId } : {}),
+    };
+  });
 }
 
 /** Running grants only: read from the index of open grants, whatever the requester's history. */
@@ -262,7 +296,7 @@ async function runningGrants(
     .map((g) => ({
       id: g.id,
       issueKey: g.issueKey,
-      groupName: groupLabel(g.groupId, allowlist),
+      groupName: groupWords(g.groupId, allowlist),
       status: g.status,
       endsAt: g.endsAt,
     }));
@@ -271,7 +305,8 @@ async function runningGrants(
 const rowDto = ({ grant: g, groupName }: GrantRow) => ({
   id: g.id,
   issueKey: g.issueKey,
-  groupName,
+  // The View access rows name a group by id once it left the allowlist: the panel never shows an id.
+  groupName: OKTA_GROUP_ID.test(groupName) ? NOT_ALLOWLISTED : groupName,
   status: g.status,
   requestedAt: g.requestedAt,
   ...(g.status === 'REQUESTED' && g.scheduledStartAt ? { startsAt: g.scheduledStartAt } : {}),
@@ -316,7 +351,8 @@ export async function loadGrantsPage(
 
 /**
  * Display names for account ids, each looked up once per load. A name is decoration: when Jira cannot
- * say, the panel shows the account id rather than failing. Only id and display name leave the server.
+ * say, the panel says "Unknown user" (Jira's own words) rather than failing, and never shows the id.
+ * Only id and display name leave the server.
  */
 class NameBook {
   private readonly cache = new Map<string, Promise<PersonDto>>();
@@ -324,20 +360,21 @@ class NameBook {
   remember(accountId: string, displayName: string) {
     this.cache.set(accountId, Promise.resolve({ accountId, displayName }));
   }
+  /** Display names of several accounts at once, for text that names them. */
+  async book(accountIds: string[]): Promise<Map<string, string>> {
+    const people = await Promise.all([...new Set(accountIds)].map((id) => this.person(id)));
+    return new Map(people.map((p) => [p.accountId, p.displayName]));
+  }
   person(accountId: string): Promise<PersonDto> {
     if (accountId === 'app') return Promise.resolve(APP_ACTOR);
     let p = this.cache.get(accountId);
     if (!p) {
       p = this.deps.issues
         .getUser(accountId)
-        .then((u) => ({ accountId, displayName: u?.displayName ?? accountId }))
-        .catch(() => ({ accountId, displayName: accountId }));
+        .then((u) => ({ accountId, displayName: u?.displayName ?? UNKNOWN_USER }))
+        .catch(() => ({ accountId, displayName: UNKNOWN_USER }));
       this.cache.set(accountId, p);
     }
     return p;
   }
 }
-
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-/** Audit details may carry an Okta login (an email): the panel never shows one. */
-export const redact = (text: string): string => text.replace(EMAIL, '[email hidden]');

@@ -49,6 +49,7 @@ import {
 } from '../../shared/vocabulary';
 import { call, codeOf, messageOf } from '../shared/api';
 import { formatTimeLeft, formatWhen, useServerNow } from '../shared/time';
+import { shortWhen } from '../../shared/when';
 
 type LozengeAppearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
 
@@ -217,7 +218,7 @@ export function Panel() {
       )}
       {data.otherGrants && <OtherGrants rows={data.otherGrants} tz={tz} isRequester={data.viewer.isRequester} />}
       {data.grants && <RequesterGrants first={data.grants} tz={tz} isRequester={data.viewer.isRequester} />}
-      {data.history && data.history.length > 0 && <History rows={data.history} tz={tz} />}
+      {data.history && data.history.length > 0 && <History rows={data.history} tz={tz} now={data.now} />}
       {data.restrictedNote && (
         <Text size="small" color="color.text.subtlest">
           {data.restrictedNote}
@@ -339,6 +340,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act, for
         >
           <Text>{grant.reason}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
+          {grant.reasonDetails && <Details text={grant.reasonDetails} />}
         </SectionMessage>
       ) : grant.status === 'DENIED' || grant.status === 'FAILED' ? (
         <SectionMessage
@@ -347,6 +349,7 @@ function GrantView({ data, grant, now, busy, confirming, setConfirming, act, for
         >
           <Text>{withoutCode(grant.reason ?? '')}</Text>
           {grant.nextStep && <Text>{`What to do next: ${grant.nextStep}`}</Text>}
+          {grant.reasonDetails && <Details text={grant.reasonDetails} />}
         </SectionMessage>
       ) : (
         grant.nextStep && <Text color="color.text.subtle">{grant.nextStep}</Text>
@@ -616,7 +619,30 @@ function approvalText(g: GrantDto): string {
   }
 }
 
-function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
+/**
+ * The technical side of a reason (Okta path, HTTP status, codes, Okta request id), for whoever has to
+ * fix it; closed until asked for. UI Kit 12 has no expandable section, so a button toggles it.
+ */
+function Details({ text, label = 'Details' }: { text: string; label?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Stack space="space.050">
+      <Inline>
+        <Button appearance="subtle" spacing="compact" onClick={() => setOpen(!open)}>
+          {open ? `Hide ${label.toLowerCase()}` : label}
+        </Button>
+      </Inline>
+      {open && (
+        <Text size="small" color="color.text.subtle">
+          {text}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function History({ rows, tz, now }: { rows: HistoryEntryDto[]; tz: string; now: string }) {
+  const technical = rows.filter((r) => r.details).map((r) => `${shortWhen(r.at, tz, now)}: ${r.details ?? ''}`);
   return (
     <Stack space="space.100">
       <Heading size="xsmall">History</Heading>
@@ -635,15 +661,17 @@ function History({ rows, tz }: { rows: HistoryEntryDto[]; tz: string }) {
           // seq is 0 for entries not yet sequenced (ADR 0019): the position keeps keys unique.
           key: r.seq > 0 ? String(r.seq) : `pending-${i}`,
           cells: [
-            { key: 'at', content: formatWhen(r.at, tz) },
+            // Short and unbreakable, so the column never wraps at the panel's width; the zone is said once below.
+            { key: 'at', content: shortWhen(r.at, tz, now) },
             { key: 'who', content: r.actor.displayName },
             {
               key: 'what',
-              content: `${AUDIT_ACTION_LABELS[r.action]}: ${withoutCode(r.detail)}${r.oktaRequestId ? ` (Okta request ${r.oktaRequestId})` : ''}`,
+              content: r.detail ? `${AUDIT_ACTION_LABELS[r.action]}: ${r.detail}` : AUDIT_ACTION_LABELS[r.action],
             },
           ],
         }))}
       />
+      {technical.length > 0 && <Details text={technical.join(' · ')} label="Technical details" />}
     </Stack>
   );
 }
