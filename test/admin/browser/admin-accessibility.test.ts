@@ -155,7 +155,9 @@ test('a keyboard alone reaches every tab and a revoke, and the reason dialog kee
   await app.getByTestId('confirm-revoke').waitFor();
   // Focus is inside the dialog, and Tab never leaves it.
   for (let i = 0; i < 8; i++) {
-    expect(await frame().evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+    expect(await frame().evaluate(() => !!document.activeElement?.closest('[role="dialog"][aria-modal="true"]'))).toBe(
+      true,
+    );
     await page.keyboard.press('Tab');
   }
   await page.keyboard.press('Escape');

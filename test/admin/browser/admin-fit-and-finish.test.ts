@@ -11,6 +11,7 @@ import type { DemoWorld } from '../../../sandbox/seed';
 import {
   confirmWithReason,
   connectAndAllowlistLinux,
+  isModalOver,
   openAdminPage,
   UI_TIMEOUT,
   type AdminBrowser,
@@ -143,8 +144,8 @@ test('removing a group confirms in a modal that asks why: Escape cancels, focus 
   await remove.click();
   const dialog = app.getByTestId('confirm-remove');
   await dialog.waitFor();
-  expect(await dialog.evaluate((d) => d.matches(':modal'))).toBe(true);
-  // Focus starts in the reason field, and the page behind is inert (a click there does nothing).
+  expect(await isModalOver(dialog, remove)).toBe(true);
+  // Focus starts in the reason field, and the page behind is covered (a click there lands on the blanket).
   expect(await app.getByTestId('confirm-remove-reason').evaluate((t) => t === document.activeElement)).toBe(true);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });

@@ -11,7 +11,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../../../sandbox';
 import type { DemoWorld } from '../../../sandbox/seed';
 import { startAdminHost } from '../../../scripts/serve-sandbox';
-import { openAdminPage, SHOTS, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import { isModalOver, openAdminPage, SHOTS, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 import { parseCsv } from '../../support/csv';
 
 jest.setTimeout(120_000);
@@ -178,7 +178,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await revokeButton.click();
   const dialog = app.getByTestId('confirm-revoke');
   await dialog.waitFor();
-  expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.matches(':modal'))).toBe(true);
+  expect(await isModalOver(dialog, revokeButton)).toBe(true);
   await expectText(dialog, 'Neville Newadmin is removed from the Okta group PAM Linux Sysadmins');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
