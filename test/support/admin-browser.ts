@@ -130,3 +130,16 @@ export async function isModalOver(dialog: Locator, opener: Locator): Promise<boo
   });
   return announced && covered;
 }
+
+/**
+ * Types a day into one of the audit filters' Atlaskit date pickers (components/DayField) and presses
+ * Enter, which is how the picker takes a typed day (leaving the field keeps the previous one).
+ */
+export async function pickDay(app: FrameLocator, id: string, day: string): Promise<void> {
+  await app.locator(`#${id}`).fill(day);
+  await app.locator(`#${id}`).press('Enter');
+}
+
+/** The day a date picker holds: its form value (the hidden input the picker keeps under its name). */
+export const dayValue = (app: FrameLocator, id: string): Promise<string> =>
+  app.locator(`input[type="hidden"][name="${id}"]`).inputValue();
