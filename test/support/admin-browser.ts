@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedPeople, type DemoWorld } from '../../sandbox/seed';
 import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
@@ -68,7 +68,8 @@ export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): P
     browser,
     page,
     app: page.frameLocator('#forge-admin-page'),
-    shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true }),
+    // Animations finished first: an Atlaskit modal fades in, and a shot mid-fade shows it half there.
+    shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' }),
     asAdmin: (key, payload = {}) => sb.app.invoke(key, payload, { accountId: world.jira.ada, moduleKey: 'admin-page' }),
     async close() {
       await browser.close();
@@ -112,3 +113,33 @@ export async function confirmWithReason(app: FrameLocator, dialog: string, reaso
   await app.getByTestId(`${dialog}-reason`).fill(reason);
   await app.getByTestId(`${dialog}-confirm`).click();
 }
+
+/**
+ * Whether a reason dialog is modal over the control that opened it: announced as a modal dialog
+ * (role dialog, aria-modal) and the page behind covered, so a click at the opener lands on the modal's
+ * blanket, not on the opener.
+ */
+export async function isModalOver(dialog: Locator, opener: Locator): Promise<boolean> {
+  const announced = await dialog.evaluate(
+    (d) => d.getAttribute('role') === 'dialog' && d.getAttribute('aria-modal') === 'true',
+  );
+  const covered = await opener.evaluate((b) => {
+    const r = b.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && !b.contains(hit);
+  });
+  return announced && covered;
+}
+
+/**
+ * Types a day into one of the audit filters' Atlaskit date pickers (components/DayField) and presses
+ * Enter, which is how the picker takes a typed day (leaving the field keeps the previous one).
+ */
+export async function pickDay(app: FrameLocator, id: string, day: string): Promise<void> {
+  await app.locator(`#${id}`).fill(day);
+  await app.locator(`#${id}`).press('Enter');
+}
+
+/** The day a date picker holds: its form value (the hidden input the picker keeps under its name). */
+export const dayValue = (app: FrameLocator, id: string): Promise<string> =>
+  app.locator(`input[type="hidden"][name="${id}"]`).inputValue();

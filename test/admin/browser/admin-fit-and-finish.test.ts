@@ -11,7 +11,10 @@ import type { DemoWorld } from '../../../sandbox/seed';
 import {
   confirmWithReason,
   connectAndAllowlistLinux,
+  dayValue,
+  isModalOver,
   openAdminPage,
+  pickDay,
   UI_TIMEOUT,
   type AdminBrowser,
 } from '../../support/admin-browser';
@@ -118,7 +121,7 @@ test('the tab and the audit filters live in the URL: a reload and Back keep them
   // Filter by group and day; the URL carries ids and days, the reload shows the group's name again.
   await app.locator('#audit-group').fill('PAM Linux');
   await app.locator('#audit-group').press('Enter');
-  await app.locator('#fromDay').fill('2026-11-01');
+  await pickDay(app, 'fromDay', '2026-11-01');
   await app.getByTestId('apply-filters').click();
   await app.getByTestId('audit-table').waitFor();
   await until(() => hostQuery().get('group') === world.groups.linux);
@@ -128,7 +131,8 @@ test('the tab and the audit filters live in the URL: a reload and Back keep them
   await page.reload();
   await app.getByTestId('audit-screen').waitFor();
   await expectText(app.getByTestId('audit-screen'), 'PAM Linux Sysadmins');
-  expect(await app.locator('#fromDay').inputValue()).toBe('2026-11-01');
+  expect(await dayValue(app, 'fromDay')).toBe('2026-11-01');
+  await expectText(app.getByTestId('audit-screen'), '2026-11-01');
   await expectText(app.getByTestId('audit-count'), count);
 
   await page.goBack();
@@ -143,8 +147,8 @@ test('removing a group confirms in a modal that asks why: Escape cancels, focus 
   await remove.click();
   const dialog = app.getByTestId('confirm-remove');
   await dialog.waitFor();
-  expect(await dialog.evaluate((d) => d.matches(':modal'))).toBe(true);
-  // Focus starts in the reason field, and the page behind is inert (a click there does nothing).
+  expect(await isModalOver(dialog, remove)).toBe(true);
+  // Focus starts in the reason field, and the page behind is covered (a click there lands on the blanket).
   expect(await app.getByTestId('confirm-remove-reason').evaluate((t) => t === document.activeElement)).toBe(true);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });

@@ -11,7 +11,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../../../sandbox';
 import type { DemoWorld } from '../../../sandbox/seed';
 import { startAdminHost } from '../../../scripts/serve-sandbox';
-import { openAdminPage, SHOTS, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import { isModalOver, openAdminPage, pickDay, SHOTS, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 import { parseCsv } from '../../support/csv';
 
 jest.setTimeout(120_000);
@@ -178,7 +178,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await revokeButton.click();
   const dialog = app.getByTestId('confirm-revoke');
   await dialog.waitFor();
-  expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.matches(':modal'))).toBe(true);
+  expect(await isModalOver(dialog, revokeButton)).toBe(true);
   await expectText(dialog, 'Neville Newadmin is removed from the Okta group PAM Linux Sysadmins');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
@@ -262,11 +262,11 @@ test('the audit trail filters and exports exactly the rows shown as CSV', async 
   await openTab('tab-audit', 'audit-screen');
   await expectText(app.getByTestId('audit-table'), 'Removal started');
 
-  await app.locator('#fromDay').fill('2026-11-23');
-  await app.locator('#toDay').fill('2026-11-22');
+  await pickDay(app, 'fromDay', '2026-11-23');
+  await pickDay(app, 'toDay', '2026-11-22');
   await app.getByTestId('apply-filters').click();
   await expectText(app.getByTestId('toDay-error'), 'before the start');
-  await app.locator('#fromDay').fill('2026-11-22');
+  await pickDay(app, 'fromDay', '2026-11-22');
 
   await app.locator('#audit-group').fill('PAM Linux');
   await app.locator('#audit-group').press('Enter');

@@ -1,21 +1,19 @@
 /**
  * The confirmation every destructive admin action goes through (revoke, retry a removal, remove a group
- * from the allowlist, cancel a request): a modal that says what will happen and asks why; the reason
- * goes to the resolver and lands in the audit entry.
+ * from the allowlist, cancel a request): an Atlaskit modal (@atlaskit/modal-dialog) that says what will
+ * happen and asks why; the reason goes to the resolver and lands in the audit entry.
  *
- * Built on the browser's own modal <dialog> (showModal) with Atlaskit's textarea, button and tokens,
- * because @atlaskit/modal-dialog is not a dependency of this package (only a hoisted transitive one of
- * @forge/react at the root, at other @atlaskit/tokens majors). showModal gives what the Atlaskit modal
- * gives: the rest of the page inert, Escape as cancel, the top layer. Focus is kept inside by the
- * dialog itself (Tab wraps from the last control to the first): in Jira's iframe, the browser would
- * let Tab carry it out to the host page, which showModal does not make inert. Focus goes back to the
- * control that opened it (the browser's own restore is not relied on).
+ * The modal gives the blanket over the page, aria-modal, Escape as a close request and a focus lock
+ * (react-focus-lock's guards sit inside this document, so Tab wraps from the last control to the first
+ * instead of leaving Jira's iframe for the host page). Focus returns to the control that opened it,
+ * which is read here before the modal mounts so the return does not depend on the lock's own record.
  */
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
+import ModalDialog, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 export interface ReasonDialogProps {
   /** Open while set; the screen clears it from onClose. */
@@ -38,84 +36,52 @@ export interface ReasonDialogProps {
 
 /**
  * Jira grows a Custom UI iframe to its content, so the frame's viewport can be far taller than the
- * screen and its middle far from where the admin is looking: a frame that tall gets the dialog beside
- * the control that opened it (which the admin just clicked, so it is on screen).
+ * screen, and the modal's usual place (60 px from the top of that viewport) far from where the admin is
+ * looking: a frame that tall gets the modal beside the control that opened it (which the admin just
+ * clicked, so it is on screen). The positioner's offset is an !important rule in Atlaskit's CSS, so
+ * only an inline !important moves it.
  */
-function placeNear(d: HTMLDialogElement, opener: HTMLElement | null) {
+function placeNear(positioner: HTMLElement, modal: HTMLElement, opener: HTMLElement | null) {
   const frameHeight = window.innerHeight;
-  if (!opener || frameHeight <= 1000) {
-    d.style.marginTop = '';
-    return;
-  }
+  if (!opener || frameHeight <= 1000) return;
   const top = opener.getBoundingClientRect().top - 160;
-  d.style.marginTop = `${Math.max(16, Math.min(top, frameHeight - d.offsetHeight - 16))}px`;
+  const at = Math.max(16, Math.min(top, frameHeight - modal.offsetHeight - 16));
+  positioner.style.setProperty('inset-block-start', `${at}px`, 'important');
+  positioner.style.setProperty('max-height', `${frameHeight - at - 16}px`, 'important');
 }
 
-const BACKDROP_CSS = `dialog[data-reason-dialog]::backdrop{background:${token('color.blanket', 'rgba(9,30,66,0.54)')}}`;
-
 export function ReasonDialog(props: ReasonDialogProps) {
-  const { open, onClose } = props;
-  const ref = useRef<HTMLDialogElement>(null);
+  const { open, onClose, testId } = props;
   const opener = useRef<HTMLElement | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const id = useId();
-  const titleId = `${id}-title`;
-  const fieldId = `${id}-reason`;
+  const fieldId = `${useId()}-reason`;
 
+  // Runs before the modal's focus lock takes the focus: remember the opener, start from an empty form.
   useLayoutEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
+    if (open) {
       opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       setReason('');
       setError(undefined);
-      d.showModal();
-      placeNear(d, opener.current);
-      d.querySelector<HTMLTextAreaElement>('textarea')?.focus();
-    } else if (!open && d.open) {
-      d.close();
-      // Back where the admin was; if that control is gone (the row left the list), the page keeps focus.
-      if (opener.current?.isConnected) opener.current.focus();
-      opener.current = null;
     }
   }, [open]);
 
-  // Escape is the dialog's cancel event: close through the screen's state, unless the action is running.
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    const onCancel = (e: Event) => {
-      e.preventDefault();
-      if (!busy) onClose();
-    };
-    d.addEventListener('cancel', onCancel);
-    return () => d.removeEventListener('cancel', onCancel);
-  }, [busy, onClose]);
+  // Once closed (the modal unmounted with its lock): back where the admin was; if that control is gone
+  // (the row left the list), the page keeps focus.
+  useLayoutEffect(() => {
+    if (open) return;
+    const back = opener.current;
+    opener.current = null;
+    if (back?.isConnected) back.focus();
+  }, [open]);
 
-  // Tab and Shift+Tab wrap inside the dialog (see the header comment).
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key !== 'Tab') return;
-      const tabbable = [
-        ...d.querySelectorAll<HTMLElement>('button, textarea, input, select, a[href], [tabindex]:not([tabindex="-1"])'),
-      ].filter((el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0);
-      if (tabbable.length === 0) return;
-      const first = tabbable[0];
-      const last = tabbable[tabbable.length - 1];
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    d.addEventListener('keydown', onKeyDown);
-    return () => d.removeEventListener('keydown', onKeyDown);
+  // The modal's content mounts in a portal: place it once it is in the document.
+  const placed = useCallback((body: HTMLElement | null) => {
+    const modal = body?.closest<HTMLElement>('[role="dialog"]');
+    const positioner = modal?.parentElement;
+    if (modal && positioner) placeNear(positioner, modal, opener.current);
   }, []);
 
   async function confirm() {
@@ -133,42 +99,37 @@ export function ReasonDialog(props: ReasonDialogProps) {
     }
   }
 
+  if (!open) return null;
   return (
-    <dialog
-      ref={ref}
-      data-reason-dialog=""
-      data-testid={props.testId}
-      aria-labelledby={titleId}
-      aria-modal="true"
-      style={{
-        border: 'none',
-        borderRadius: 8,
-        padding: 0,
-        width: 'min(480px, calc(100vw - 32px))',
-        background: token('elevation.surface.overlay', '#FFFFFF'),
-        color: token('color.text', '#172B4D'),
-        boxShadow: token('elevation.shadow.overlay', '0 8px 12px rgba(9,30,66,0.15)'),
+    <ModalDialog
+      testId={testId}
+      width="small"
+      autoFocus={field}
+      // Escape and a click on the blanket ask to close; while the action runs, the answer is no.
+      onClose={() => {
+        if (!busy) onClose();
       }}
     >
-      <style>{BACKDROP_CSS}</style>
-      {open && (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void confirm();
-          }}
-          style={{ padding: token('space.300', '24px') }}
-        >
-          <h2 id={titleId} style={{ marginTop: 0, fontSize: 20 }}>
-            {props.title}
-          </h2>
-          <div style={{ marginBottom: token('space.200', '16px') }}>{props.children}</div>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void confirm();
+        }}
+      >
+        <ModalHeader>
+          <ModalTitle appearance="danger">{props.title}</ModalTitle>
+        </ModalHeader>
+        <ModalBody>
+          <div ref={placed} style={{ marginBottom: token('space.200', '16px') }}>
+            {props.children}
+          </div>
           <Label htmlFor={fieldId}>{`${props.reasonLabel ?? 'Reason (kept in the audit trail)'} *`}</Label>
           <TextArea
+            ref={field}
             id={fieldId}
             name="reason"
-            testId={`${props.testId}-reason`}
+            testId={`${testId}-reason`}
             value={reason}
             isInvalid={!!error}
             isRequired
@@ -179,30 +140,23 @@ export function ReasonDialog(props: ReasonDialogProps) {
               setError(undefined);
             }}
           />
-          <div id={`${fieldId}-msg`} data-testid={`${props.testId}-message`}>
+          <div id={`${fieldId}-msg`} data-testid={`${testId}-message`}>
             {error ? (
               <ErrorMessage>{error}</ErrorMessage>
             ) : (
               <HelperMessage>{`Required; at most ${props.maxLength} characters.`}</HelperMessage>
             )}
           </div>
-          <div
-            style={{
-              display: 'flex',
-              justifyContent: 'flex-end',
-              gap: token('space.100', '8px'),
-              marginTop: token('space.300', '24px'),
-            }}
-          >
-            <Button appearance="subtle" testId={`${props.testId}-cancel`} isDisabled={busy} onClick={onClose}>
-              Keep it
-            </Button>
-            <Button type="submit" appearance="danger" testId={`${props.testId}-confirm`} isLoading={busy}>
-              {props.confirmLabel}
-            </Button>
-          </div>
-        </form>
-      )}
-    </dialog>
+        </ModalBody>
+        <ModalFooter>
+          <Button appearance="subtle" testId={`${testId}-cancel`} isDisabled={busy} onClick={onClose}>
+            Keep it
+          </Button>
+          <Button type="submit" appearance="danger" testId={`${testId}-confirm`} isLoading={busy}>
+            {props.confirmLabel}
+          </Button>
+        </ModalFooter>
+      </form>
+    </ModalDialog>
   );
 }

@@ -131,7 +131,7 @@ export function TextField(props: {
   onChange: (v: string) => void;
   error?: string;
   helper?: ReactNode;
-  type?: 'text' | 'number' | 'password' | 'date';
+  type?: 'text' | 'number' | 'password';
   placeholder?: string;
   required?: boolean;
   width?: number | string;

@@ -15,6 +15,7 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
+import { DayField } from '../components/DayField';
 import { ShortId } from '../components/ShortId';
 import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 import type { UrlState } from '../url-state';
@@ -183,18 +184,16 @@ export function AuditScreen({
           error={errors.issueKey}
           placeholder="OPS-123"
         />
-        <TextField
+        <DayField
           id="fromDay"
           label="From (UTC day)"
-          type="date"
           value={filters.fromDay}
           onChange={(v) => setFilters({ ...filters, fromDay: v })}
           error={errors.fromDay}
         />
-        <TextField
+        <DayField
           id="toDay"
           label="To (UTC day)"
-          type="date"
           value={filters.toDay}
           onChange={(v) => setFilters({ ...filters, toDay: v })}
           error={errors.toDay}
