@@ -144,15 +144,16 @@ async function main() {
     what: `one sweep with ${fmtCount(s.reminders)} reminders due`,
     size: `${fmtCount(s.reminders)} due, ${fmtCount(s.history)} ended grants in the table`,
     goal: 'the sweep invocation: no Jira call, storage O(due); each reminder its own queue work; each reminded once',
-    measured: `sweep invocation: ${sweepWrites} storage, ${reminders.firstSweep.jira} Jira, ${fmtMs(reminders.firstSweep.virtualMs)} at ${LATENCY_MS} ms/call; ${reminders.work.remind ?? 0} remind work; ${reminders.reminded} reminded, ${reminders.reminderComments} comments`,
+    measured: `sweep invocation: ${sweepWrites} storage, ${reminders.firstSweep.jira} Jira, ${fmtMs(reminders.firstSweep.virtualMs)} at ${LATENCY_MS} ms/call; ${reminders.work.remind ?? 0} remind work; ${reminders.reminded} reminded, ${reminders.reminderNotices} reminder notices (${reminders.reminderNoticesSent} sent)`,
     baseline: `full-table scan: ${fmtCount(reminders.fullScan.requests)} requests, ${fmtCount(reminders.fullScan.itemsScanned)} items`,
     pass:
       reminders.firstSweep.jira === 0 &&
       sweepWrites <= s.reminders + Math.ceil(s.reminders / 50) + 40 &&
       (reminders.work.remind ?? 0) === s.reminders &&
       reminders.reminded === s.reminders &&
-      reminders.reminderComments === s.reminders,
-    how: "Grants seeded ACTIVE ending 20-55 min ahead (inside the 60-min lead); the first sweep invocation's calls and virtual duration read from the sandbox's invocation record (latency model: every remote call 100 ms, calls started together share one); then minute by minute until every grant was reminded. Comments counted on each issue.",
+      reminders.reminderNotices === s.reminders &&
+      reminders.reminderNoticesSent === s.reminders,
+    how: "Grants seeded ACTIVE ending 20-55 min ahead (inside the 60-min lead); the first sweep invocation's calls and virtual duration read from the sandbox's invocation record (latency model: every remote call 100 ms, calls started together share one); then minute by minute until every grant was reminded. Reminder notices counted in the outbox (one per grant and end, each sent).",
     figures: reminders,
   });
 
@@ -178,13 +179,13 @@ async function main() {
     what: `queue pushes from one sweep with ${fmtCount(s.due)} due`,
     size: `${fmtCount(s.due)} due`,
     goal: 'under 500 events per rolling minute; nothing dropped; every due grant still ends (and is reminded once)',
-    measured: `peak ${fan.peakEventsPerMinute} events/minute, ${fan.refusedPushes} pushes refused; ${fan.expired}/${s.due / 2} ended, ${fan.reminded}/${s.due / 2} reminded (${fan.reminderComments} comments), all within ${fan.minutesToSettle} min`,
+    measured: `peak ${fan.peakEventsPerMinute} events/minute, ${fan.refusedPushes} pushes refused; ${fan.expired}/${s.due / 2} ended, ${fan.reminded}/${s.due / 2} reminded (${fan.reminderNotices} reminder notices), all within ${fan.minutesToSettle} min`,
     pass:
       fan.peakEventsPerMinute <= 500 &&
       fan.refusedPushes === 0 &&
       fan.expired === s.due / 2 &&
       fan.reminded === s.due / 2 &&
-      fan.reminderComments === s.due / 2,
+      fan.reminderNotices === s.due / 2,
     how: 'Every push the queue service accepted, with its virtual time; the peak is the most events in any 60 s window. The sandbox refuses pushes past 500 events a rolling minute as Forge does.',
     figures: { peakEventsPerMinute: fan.peakEventsPerMinute, refusedPushes: fan.refusedPushes, work: fan.work },
   });

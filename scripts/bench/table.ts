@@ -149,8 +149,9 @@ export interface SweepFanOutRow {
   refusedPushes: number;
   expired: number;
   reminded: number;
-  /** Comments on the reminded issues: the reminder is the only one, so exactly one each when none was duplicated. */
-  reminderComments: number;
+  /** Reminder notices recorded (one per grant and end when none was duplicated), and those Jira took. */
+  reminderNotices: number;
+  reminderNoticesSent: number;
   minutesToSettle: number;
   fullScan: Cost;
 }
@@ -238,7 +239,11 @@ export function sweepFanOut(o: {
     const reminded = values.filter(
       (e) => reminderIds.has(e.key) && (e.value.doc as { reminderSentAt?: string }).reminderSentAt,
     );
-    const reminderComments = seeded.slice(0, o.reminders).reduce((n, g) => n + sb.jira.comments(g.issueKey).length, 0);
+    // The outbox records each notice under a once-only key (ADR 0020): `reminder:<grant>:<end>`.
+    const reminderNotices = sb.kvs
+      .entity('notice')
+      .map((e) => e.value as { status?: string; doc: { key: string } })
+      .filter((v) => v.doc.key.startsWith('reminder:'));
     return {
       remindersDue: o.reminders,
       expiriesDue: o.expiries,
@@ -252,7 +257,8 @@ export function sweepFanOut(o: {
       refusedPushes: sb.events.rateLimited.length,
       expired: values.filter((e) => expiryIds.has(e.key) && e.value.status === 'EXPIRED').length,
       reminded: reminded.length,
-      reminderComments,
+      reminderNotices: reminderNotices.length,
+      reminderNoticesSent: reminderNotices.filter((v) => v.status === 'SENT').length,
       minutesToSettle: (Date.parse(sb.clock.now()) - started) / MIN,
       fullScan: await fullTableScan(sb),
     };

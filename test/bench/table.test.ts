@@ -37,7 +37,7 @@ describe('bench table, small', () => {
     expect(r.longestSweepMs).toBeLessThanOrEqual(0.1 * SWEEPER_TIMEOUT_MS);
     expect(r.peakEventsPerMinute).toBeLessThanOrEqual(500);
     expect(r.refusedPushes).toBe(0);
-    expect(r).toMatchObject({ expired: 150, reminded: 150, reminderComments: 150 });
+    expect(r).toMatchObject({ expired: 150, reminded: 150, reminderNotices: 150, reminderNoticesSent: 150 });
     expect(r.fullScan.itemsScanned).toBeGreaterThanOrEqual(1_300);
   });
 
