@@ -70,6 +70,8 @@ export async function playCanonicalStory(sb: Sandbox) {
   // 16:30 Neville tries to close the review of his own break-glass access (refused); Ada resolves it at 17:00.
   await sb.clock.advanceTo('2026-11-22T16:30:00.000Z');
   const reviewKey = await closeLinuxReview(sb, w, linuxKey);
+  // A minute on, the audit sequencer has linked the last entries into the hash chain (ADR 0019).
+  await sb.clock.advance(MIN);
 
   return { world: w, keys: { linuxKey, viewKey, extendKey, reviewKey, windowKey }, raised };
 }

@@ -8,10 +8,16 @@ import { WORK_QUEUE_KEY } from './forge-work-queue';
 export const AUDIT_SEQUENCE_KIND = 'audit-sequence';
 export const AUDIT_SEQUENCER_CONCURRENCY_KEY = 'audit-sequencer';
 
-export function auditSequencerTrigger(queue = new Queue({ key: WORK_QUEUE_KEY })): () => Promise<void> {
-  return async () => {
+export function auditSequencerTrigger(
+  queue = new Queue({ key: WORK_QUEUE_KEY }),
+): (delaySeconds: number) => Promise<void> {
+  return async (delaySeconds) => {
     await queue.push([
-      { body: { kind: AUDIT_SEQUENCE_KIND }, concurrency: { key: AUDIT_SEQUENCER_CONCURRENCY_KEY, limit: 1 } },
+      {
+        body: { kind: AUDIT_SEQUENCE_KIND },
+        delayInSeconds: delaySeconds,
+        concurrency: { key: AUDIT_SEQUENCER_CONCURRENCY_KEY, limit: 1 },
+      },
     ]);
   };
 }
