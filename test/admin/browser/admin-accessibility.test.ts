@@ -175,3 +175,24 @@ test('a keyboard alone reaches every tab and a revoke, and the reason dialog kee
   await app.getByTestId('confirm-revoke').waitFor({ state: 'hidden' });
   expect(await focused()).toBe(opener);
 });
+
+test('an expandable section opens and closes from the keyboard, says so (aria-expanded, aria-controls), and stays axe-clean open', async () => {
+  await app.getByTestId('tab-allowlist').click();
+  await app.getByTestId('allowlist-screen').waitFor();
+  const toggle = app.getByTestId('role-permissions-toggle');
+  const content = app.getByTestId('role-permissions-content');
+  expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  // aria-controls names the very element that shows and hides.
+  expect(await toggle.getAttribute('aria-controls')).toBe(await content.getAttribute('id'));
+  expect(await content.isVisible()).toBe(false);
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await content.waitFor({ timeout: UI_TIMEOUT });
+  expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+  expect(await content.textContent()).toContain('okta.groups.members.manage');
+  expect(await axeViolations()).toEqual([]);
+  await page.keyboard.press('Space');
+  await content.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  expect(await focused()).toBe('role-permissions-toggle');
+});

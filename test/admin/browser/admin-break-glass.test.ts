@@ -35,7 +35,7 @@ afterAll(async () => {
 test('the review is configured from what Jira has, saved, read back, and its reviews listed on the dashboard', async () => {
   await app.getByTestId('tab-policy').click();
   await app.getByTestId('policy-screen').waitFor();
-  await app.getByTestId('review-enabled').check();
+  await app.getByTestId('review-enabled--hidden-checkbox').check();
   await byId('review-project-query').fill('secur');
   await app.getByTestId('review-project-search').click();
   await app.getByTestId('review-project-add-SECREV').click();
@@ -45,7 +45,7 @@ test('the review is configured from what Jira has, saved, read back, and its rev
     .waitFor({ timeout: UI_TIMEOUT });
   await byId('review-issue-type').fill('Ta');
   await app.getByRole('option', { name: 'Task', exact: true }).click();
-  await app.getByTestId('review-assignee-user').check();
+  await app.getByTestId('review-assignee-user--radio-input').check();
   await byId('review-assignee-query').fill('Ada');
   await app.getByTestId('review-assignee-search').click();
   await app.getByTestId(`review-assignee-add-${world.jira.ada}`).click();

@@ -3,7 +3,9 @@
  * review issue is filed in, its issue type (picked from that project's own), and who it is assigned to
  * (a named person, or the project's default assignee). Every choice is checked against Jira at save.
  */
-import { HelperMessage, Label } from '@atlaskit/form';
+import Checkbox from '@atlaskit/checkbox';
+import { Fieldset, HelperMessage, Label } from '@atlaskit/form';
+import { RadioGroup } from '@atlaskit/radio';
 import { token } from '@atlaskit/tokens';
 import {
   ADMIN_KEYS,
@@ -57,15 +59,12 @@ export function BreakGlassReviewSection({
   );
   return (
     <div data-testid="break-glass-review">
-      <label style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'center' }}>
-        <input
-          type="checkbox"
-          data-testid="review-enabled"
-          checked={value.enabled}
-          onChange={(e) => set({ enabled: e.target.checked })}
-        />
-        Open a review issue for every emergency grant, due when the access ends
-      </label>
+      <Checkbox
+        testId="review-enabled"
+        isChecked={value.enabled}
+        onChange={(e) => set({ enabled: e.target.checked })}
+        label="Open a review issue for every emergency grant, due when the access ends"
+      />
       <HelperMessage>
         The review is linked to the request and says who had which group, when, why and Okta&apos;s request ids. Only
         someone other than the person who had access may resolve it: the app re-opens it otherwise.
@@ -120,27 +119,26 @@ export function BreakGlassReviewSection({
             </div>
           )}
           <div style={row}>
-            <Label htmlFor="review-assignee">Assigned to</Label>
-            <label style={{ display: 'block' }}>
-              <input
-                type="radio"
+            <Fieldset legend={<span id="review-assignee-label">Assigned to</span>}>
+              <RadioGroup
                 name="review-assignee"
-                data-testid="review-assignee-default"
-                checked={value.assigneeKind === 'project-default'}
-                onChange={() => set({ assigneeKind: 'project-default' })}
-              />{' '}
-              The project&apos;s default assignee
-            </label>
-            <label style={{ display: 'block' }}>
-              <input
-                type="radio"
-                name="review-assignee"
-                data-testid="review-assignee-user"
-                checked={value.assigneeKind === 'user'}
-                onChange={() => set({ assigneeKind: 'user' })}
-              />{' '}
-              A named person{value.assigneeAccountId ? `: ${value.assigneeName || value.assigneeAccountId}` : ''}
-            </label>
+                labelId="review-assignee-label"
+                value={value.assigneeKind}
+                onChange={(e) => set({ assigneeKind: e.currentTarget.value === 'user' ? 'user' : 'project-default' })}
+                options={[
+                  {
+                    value: 'project-default',
+                    label: "The project's default assignee",
+                    testId: 'review-assignee-default',
+                  },
+                  {
+                    value: 'user',
+                    label: `A named person${value.assigneeAccountId ? `: ${value.assigneeName || value.assigneeAccountId}` : ''}`,
+                    testId: 'review-assignee-user',
+                  },
+                ]}
+              />
+            </Fieldset>
             {value.assigneeKind === 'user' && (
               <SearchPicker<ApproverPersonHit>
                 id="review-assignee"

@@ -40,6 +40,7 @@ import {
   toNumber,
   useLoad,
 } from '../components/ui';
+import { Expandable } from '../components/Expandable';
 
 type PolicyDraft = {
   groupId: string;
@@ -468,8 +469,7 @@ export function AllowlistScreen() {
         Only these Okta groups can be requested. Groups of type APP_GROUP or BUILT_IN, groups targeted by a group rule
         and groups holding an Okta admin role are refused, now and again at every grant.
       </p>
-      <details style={{ maxWidth: 640 }} data-testid="role-permissions">
-        <summary>Okta permissions the app needs</summary>
+      <Expandable style={{ maxWidth: 640 }} testId="role-permissions" summary="Okta permissions the app needs">
         <p>
           For least privilege, give the app's Okta credentials a custom admin role with these permissions. Adding a
           group checks each of them on that group, and names any that is missing; nothing is saved until they all pass.
@@ -481,7 +481,7 @@ export function AllowlistScreen() {
             </li>
           ))}
         </ul>
-      </details>
+      </Expandable>
       {notice && (
         <Notice appearance="success" testId="allowlist-notice">
           {notice}

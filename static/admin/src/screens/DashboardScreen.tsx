@@ -33,6 +33,7 @@ import {
   sectionStyle,
   useLoad,
 } from '../components/ui';
+import { Expandable } from '../components/Expandable';
 
 const LOZENGE: Record<GrantStatus, 'success' | 'inprogress' | 'moved' | 'removed' | 'default' | 'new'> = {
   REQUESTED: 'new',
@@ -770,8 +771,11 @@ export function DashboardScreen({
         connection status and the self-check cannot be acknowledged: they clear when their cause is gone.
       </p>
       {view.health.recentOktaErrors.length > 0 && (
-        <details style={{ marginTop: token('space.100', '8px') }}>
-          <summary>Recent Okta errors</summary>
+        <Expandable
+          style={{ marginTop: token('space.100', '8px') }}
+          testId="recent-okta-errors"
+          summary="Recent Okta errors"
+        >
           <ul>
             {view.health.recentOktaErrors.map((e, i) => (
               <li key={i}>
@@ -779,7 +783,7 @@ export function DashboardScreen({
               </li>
             ))}
           </ul>
-        </details>
+        </Expandable>
       )}
       {notice &&
         (notice.kind === 'error' ? (

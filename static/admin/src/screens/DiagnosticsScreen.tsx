@@ -15,6 +15,7 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
 import { Empty, formatTime, Loading, LoadProblem, Notice, Problem, sectionStyle, useLoad } from '../components/ui';
+import { Expandable } from '../components/Expandable';
 
 const STATUS: Record<
   SelfCheckCheckView['status'],
@@ -89,10 +90,7 @@ function Checks({ run }: { run: SelfCheckRunView }) {
           <span data-testid={`check-saw-${c.id}`}>
             <small>{c.saw}</small>
             {c.details && c.details.length > 0 && (
-              <details>
-                <summary>
-                  <small>Details</small>
-                </summary>
+              <Expandable compact testId={`check-details-${c.id}`} summary={<small>Details</small>}>
                 <ul style={{ margin: 0 }}>
                   {c.details.map((d, i) => (
                     <li key={i}>
@@ -100,7 +98,7 @@ function Checks({ run }: { run: SelfCheckRunView }) {
                     </li>
                   ))}
                 </ul>
-              </details>
+              </Expandable>
             )}
           </span>
         ),
@@ -131,10 +129,14 @@ function SupportReport({ run }: { run: SelfCheckRunView }) {
     }
   }
   return (
-    <details open={run.state === 'problem'} style={sectionStyle}>
-      <summary>
-        <strong>Report for support</strong>
-      </summary>
+    // Opens by itself when a run finds a problem (the key applies the new default), as <details open> did.
+    <Expandable
+      key={run.state === 'problem' ? 'problem' : 'fine'}
+      defaultOpen={run.state === 'problem'}
+      style={sectionStyle}
+      testId="support-report-section"
+      summary={<strong>Report for support</strong>}
+    >
       <p style={{ maxWidth: 720 }}>
         What the self-check ran and saw, without names, credentials or your Okta org. Send it with your support request.
       </p>
@@ -155,7 +157,7 @@ function SupportReport({ run }: { run: SelfCheckRunView }) {
       </Button>{' '}
       {copied === 'yes' && <small data-testid="copied">Copied.</small>}
       {copied === 'no' && <small data-testid="copied">Could not copy here: select the text above and copy it.</small>}
-    </details>
+    </Expandable>
   );
 }
 

@@ -1,5 +1,6 @@
 import Button from '@atlaskit/button/new';
-import { HelperMessage, Label } from '@atlaskit/form';
+import Checkbox from '@atlaskit/checkbox';
+import { Fieldset, HelperMessage, Label } from '@atlaskit/form';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
@@ -439,13 +440,17 @@ export function PolicyScreen() {
             }
           />
         ))}
-        <Label htmlFor="accessEndingStatuses">Statuses that end access</Label>
-        <div id="accessEndingStatuses" data-testid="accessEndingStatuses">
-          {(statuses.data?.names ?? []).map((n) => (
-            <label key={n} style={{ display: 'inline-flex', gap: token('space.050', '4px'), marginRight: 12 }}>
-              <input
-                type="checkbox"
-                checked={d.accessEndingStatuses.includes(n)}
+        <Fieldset legend="Statuses that end access">
+          <div
+            id="accessEndingStatuses"
+            data-testid="accessEndingStatuses"
+            style={{ display: 'flex', flexWrap: 'wrap', columnGap: token('space.150', '12px') }}
+          >
+            {(statuses.data?.names ?? []).map((n) => (
+              <Checkbox
+                key={n}
+                label={n}
+                isChecked={d.accessEndingStatuses.includes(n)}
                 onChange={(e) =>
                   set({
                     accessEndingStatuses: e.target.checked
@@ -454,10 +459,9 @@ export function PolicyScreen() {
                   })
                 }
               />
-              {n}
-            </label>
-          ))}
-        </div>
+            ))}
+          </div>
+        </Fieldset>
         {Object.entries(errors)
           .filter(([k]) => k.startsWith('accessEndingStatuses'))
           .map(([k, e]) => (
@@ -510,15 +514,12 @@ export function PolicyScreen() {
           </>
         }
       />
-      <label style={{ display: 'flex', gap: token('space.100', '8px'), alignItems: 'center' }}>
-        <input
-          type="checkbox"
-          data-testid="notifyByEmail"
-          checked={d.notifyByEmail}
-          onChange={(e) => set({ notifyByEmail: e.target.checked })}
-        />
-        Also notify requesters by email (through Jira) when access starts, is about to end and ends
-      </label>
+      <Checkbox
+        testId="notifyByEmail"
+        isChecked={d.notifyByEmail}
+        onChange={(e) => set({ notifyByEmail: e.target.checked })}
+        label="Also notify requesters by email (through Jira) when access starts, is about to end and ends"
+      />
 
       <div style={{ marginTop: token('space.300', '24px') }}>
         <Button type="submit" appearance="primary" testId="save-policy" isLoading={busy}>
