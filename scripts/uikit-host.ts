@@ -109,7 +109,7 @@ export function createUiKitHost(
     if (!source || !/\.tsx?$/.test(source)) return Promise.reject(new Error(`no UI Kit resource ${resource}`));
     let b = bundles.get(resource);
     if (!b) {
-      // esbuild comes with tsx (a dev dependency); required here so the admin host alone does not load it.
+      // A dev dependency (the one tsx uses too); required here so the admin host alone does not load it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const esbuild = require('esbuild') as typeof import('esbuild');
       b = esbuild
