@@ -173,7 +173,8 @@ describe('the access property in JQL', () => {
   });
 
   it('the repair is bounded per run: what does not fit waits for the next run', async () => {
-    const t = await world({ now: START });
+    // Raised at 15:10, so the grants end at 19:10, away from the hourly run (which would repair them).
+    const t = await world({ now: '2026-11-22T15:10:00.000Z' });
     const { w, sb } = t;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const raised: Array<{ key: string; grantId: string }> = [];
@@ -181,9 +182,11 @@ describe('the access property in JQL', () => {
       raised.push(
         await t.raise({ changeType: 'Emergency', accessType: 'New access', adminGroup: w.groups.linux }, { reporter }),
       );
-    await sb.clock.advanceTo(day('18:30'));
-    sb.jira.failNext({ method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}`, status: 503, times: 6 });
-    await sb.clock.advanceTo(day('19:01'));
+    await sb.clock.advanceTo(day('18:40'));
+    // Every property write of the expiries fails (each grant write after the end tries again), then Jira recovers.
+    sb.jira.failNext({ method: 'PUT', pathIncludes: `/properties/${ISSUE_PROPERTY_KEY}`, status: 503, times: 1_000 });
+    await sb.clock.advanceTo(day('19:11'));
+    sb.jira.clearFailures();
     const behind = () => raised.filter((r) => property(t, r.key)?.status !== t.grant(r.grantId)?.status).length;
     expect(behind()).toBe(3);
     const run = () => sb.app.run(() => repairIssueProperties(compose(), 2));

@@ -100,10 +100,11 @@ describe('revocations that do not go through at once', () => {
       attempts: 1,
       lastError: expect.stringContaining('HTTP 503'),
     });
-    // The queue loses the retry.
-    const lost = sb.events.takeDue(Number.MAX_SAFE_INTEGER);
+    // The queue loses the retry (the audit sequencer's coalesced run, due a few seconds on, is not it).
+    const isSequencer = (e: { body: unknown }) => (e.body as { kind?: string }).kind === 'audit-sequence';
+    const lost = sb.events.takeDue(Number.MAX_SAFE_INTEGER, isSequencer);
     expect(lost).toMatchObject({ body: { kind: 'expire', grantId: linux.grantId } });
-    expect(sb.events.peek()).toEqual([]);
+    expect(sb.events.peek().filter((e) => !isSequencer(e))).toEqual([]);
     // Okta now refuses for good; the sweep finds the stalled revocation and tries again.
     sb.okta.fault({ method: 'DELETE', path: MEMBERSHIP, status: 403, times: 10 });
     await sb.clock.advanceTo(at('13:25:00'));

@@ -161,7 +161,16 @@ export async function world(
       await config(async (c) => c.savePolicy({ ...(await c.getPolicy()), ...patch }));
     },
     health: <T>(fn: (h: KvsHealthStore) => Promise<T>) => sb.app.run(() => fn(new KvsHealthStore())),
-    verifyAudit: () => sb.app.run(() => new KvsAuditLog().verify()),
+    /**
+     * Links what is still pending first, as the sequencer's coalesced run (queued a few seconds on,
+     * ADR 0029) would, then verifies the whole chain.
+     */
+    verifyAudit: () =>
+      sb.app.run(async () => {
+        const log = new KvsAuditLog();
+        await log.sequence();
+        return log.verify();
+      }),
     /**
      * Queue deliveries of grant work so far, for assertions on retries. The audit sequencer's runs
      * (ADR 0019) share the queue and are left out: `sequencerRuns` has them.
