@@ -13,8 +13,7 @@ import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
 import { UIKIT_BUILD_DIR } from '../../scripts/uikit-host';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS, UI_TIMEOUT } from './admin-browser';
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { runAxe } from './axe';
 
 export interface AxeRecord {
   screen: string;
@@ -103,26 +102,8 @@ export async function openIssueBrowser(): Promise<IssueBrowser> {
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     },
     async axe(screen) {
-      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-      const violations = (await page.evaluate(async () => {
-        const axe = (
-          window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
-        ).axe;
-        const r = await axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        });
-        return r.violations;
-      })) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-      const serious = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) =>
-            `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-              .map((n) => n.target.join(' '))
-              .slice(0, 5)
-              .join(', ')}`,
-        );
-      axeLog.push({ screen, violations: violations.length, serious });
+      const { violations, serious } = await runAxe(page);
+      axeLog.push({ screen, violations, serious });
       return serious;
     },
     async tabStops(limit = 60) {

@@ -5,15 +5,13 @@
  * alone reaches every tab, opens a destructive action's reason dialog, stays inside it, and leaves it
  * with Escape, focus back where it was.
  */
-import fs from 'node:fs';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { connectAndAllowlistLinux, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
 import { makeGrant } from '../../factories/grant';
+import { runAxe } from '../../support/axe';
 import { KvsGrantStore } from '../../../src/adapters/kvs/grant-store';
 
 jest.setTimeout(180_000);
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const TABS = [
   ['tab-dashboard', 'dashboard-screen'],
@@ -30,35 +28,9 @@ let app: FrameLocator;
 
 const frame = (): Frame => page.frame({ url: /\/app\// })!;
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[]; failureSummary?: string }>;
-}
-
 /** Runs axe-core in the admin page's frame; the serious and critical violations, in a readable form. */
 async function axeViolations(): Promise<string[]> {
-  const f = frame();
-  if (!(await f.evaluate(() => 'axe' in window))) await f.addScriptTag({ content: AXE });
-  const violations = (await f.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations;
-  })) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 5)
-          .join(', ')}`,
-    );
+  return (await runAxe(frame())).serious;
 }
 
 /** What has the keyboard focus in the admin page's frame: its test id, or its role and text. */

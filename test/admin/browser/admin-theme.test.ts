@@ -5,14 +5,13 @@
  * light and dark (admin-dashboard-<width>-<theme>.png), each without sideways scrolling and with no
  * serious or critical axe-core violation (colour contrast included, so dark text on a dark surface fails).
  */
-import fs from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { connectAndAllowlistLinux, openAdminPage, SHOTS, type AdminBrowser } from '../../support/admin-browser';
+import { runAxe } from '../../support/axe';
 import { axeSummary, type AxeRecord } from '../../support/uikit-browser';
 
 jest.setTimeout(120_000);
 
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let ui: AdminBrowser;
 const axeLog: AxeRecord[] = [];
 
@@ -28,25 +27,8 @@ afterAll(async () => {
 const frame = (): Frame => ui.page.frame({ url: /\/app\// })!;
 
 async function axe(screen: string): Promise<string[]> {
-  const f = frame();
-  if (!(await f.evaluate(() => 'axe' in window))) await f.addScriptTag({ content: AXE });
-  const violations = (await f.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))
-      .violations;
-  })) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 5)
-          .join(', ')}`,
-    );
-  axeLog.push({ screen, violations: violations.length, serious });
+  const { violations, serious } = await runAxe(frame());
+  axeLog.push({ screen, violations, serious });
   return serious;
 }
 
