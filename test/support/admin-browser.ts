@@ -13,6 +13,15 @@ import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/s
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = path.resolve(__dirname, '..', '..', 'test-output', 'screenshots');
 export const UI_TIMEOUT = 15_000;
+/** The admin page's tabs: each tab's test id and the test id of the screen it opens. */
+export const ADMIN_TABS = [
+  ['tab-dashboard', 'dashboard-screen'],
+  ['tab-okta-connection', 'connection-screen'],
+  ['tab-allowlist', 'allowlist-screen'],
+  ['tab-policy', 'policy-screen'],
+  ['tab-audit', 'audit-screen'],
+  ['tab-diagnostics', 'diagnostics-screen'],
+] as const;
 
 /** The flags this machine's closed network needs (no background connections, no first-run work). */
 export const CHROMIUM_ARGS = [

@@ -6,21 +6,18 @@
  * with Escape, focus back where it was.
  */
 import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { connectAndAllowlistLinux, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import {
+  ADMIN_TABS,
+  connectAndAllowlistLinux,
+  openAdminPage,
+  UI_TIMEOUT,
+  type AdminBrowser,
+} from '../../support/admin-browser';
 import { makeGrant } from '../../factories/grant';
 import { runAxe } from '../../support/axe';
 import { KvsGrantStore } from '../../../src/adapters/kvs/grant-store';
 
 jest.setTimeout(180_000);
-
-const TABS = [
-  ['tab-dashboard', 'dashboard-screen'],
-  ['tab-okta-connection', 'connection-screen'],
-  ['tab-allowlist', 'allowlist-screen'],
-  ['tab-policy', 'policy-screen'],
-  ['tab-audit', 'audit-screen'],
-  ['tab-diagnostics', 'diagnostics-screen'],
-] as const;
 
 let ui: AdminBrowser | undefined;
 let page: Page;
@@ -77,7 +74,7 @@ afterAll(async () => {
   await ui?.close();
 });
 
-test.each(TABS)('axe-core finds no serious or critical violation on %s', async (tab, screen) => {
+test.each(ADMIN_TABS)('axe-core finds no serious or critical violation on %s', async (tab, screen) => {
   await app.getByTestId(tab).click();
   await app.getByTestId(screen).waitFor({ timeout: UI_TIMEOUT });
   // Let the tab's data arrive (its loading state is checked too, but the filled screen matters most).
@@ -92,11 +89,11 @@ test('a keyboard alone reaches every tab and a revoke, and the reason dialog kee
   await app.getByTestId('dashboard-screen').waitFor();
   await app.getByTestId('tab-dashboard').focus();
   const seen = new Set<string>();
-  for (let i = 0; i < TABS.length; i++) {
+  for (let i = 0; i < ADMIN_TABS.length; i++) {
     seen.add(await focused());
     await page.keyboard.press('ArrowRight');
   }
-  expect([...seen].sort()).toEqual(TABS.map(([t]) => t).sort());
+  expect([...seen].sort()).toEqual(ADMIN_TABS.map(([t]) => t).sort());
   // Tab leaves the tab list for the selected tab's content, not the next tab. (The arrows may have
   // selected another tab: select the dashboard again first, so it is the list's one Tab stop.)
   await app.getByTestId('tab-dashboard').click();
@@ -104,7 +101,7 @@ test('a keyboard alone reaches every tab and a revoke, and the reason dialog kee
   await app.getByTestId('tab-dashboard').focus();
   await page.keyboard.press('Tab');
   const next = await focused();
-  expect(TABS.some(([t]) => t === next)).toBe(false);
+  expect(ADMIN_TABS.some(([t]) => t === next)).toBe(false);
 
   // Every focusable control shows where the focus is (an outline or a box shadow).
   await app.getByTestId('tab-allowlist').focus();

@@ -6,7 +6,13 @@
  * serious or critical axe-core violation (colour contrast included, so dark text on a dark surface fails).
  */
 import type { Frame } from 'playwright-core';
-import { connectAndAllowlistLinux, openAdminPage, SHOTS, type AdminBrowser } from '../../support/admin-browser';
+import {
+  ADMIN_TABS,
+  connectAndAllowlistLinux,
+  openAdminPage,
+  SHOTS,
+  type AdminBrowser,
+} from '../../support/admin-browser';
 import { runAxe } from '../../support/axe';
 import { axeSummary, type AxeRecord } from '../../support/uikit-browser';
 
@@ -72,20 +78,11 @@ describe.each([
   });
 });
 
-const TABS = [
-  ['tab-dashboard', 'dashboard-screen'],
-  ['tab-okta-connection', 'connection-screen'],
-  ['tab-allowlist', 'allowlist-screen'],
-  ['tab-policy', 'policy-screen'],
-  ['tab-audit', 'audit-screen'],
-  ['tab-diagnostics', 'diagnostics-screen'],
-] as const;
-
 test('dark theme: every tab at 1024 px reads well (axe colour contrast included)', async () => {
   await ui.page.setViewportSize({ width: 1024, height: 900 });
   await ui.page.goto(`${ui.host.url}?theme=dark`);
   await ui.app.getByTestId('dashboard-screen').waitFor();
-  for (const [tab, screen] of TABS) {
+  for (const [tab, screen] of ADMIN_TABS) {
     await ui.app.getByTestId(tab).click();
     await ui.app.getByTestId(screen).waitFor();
     await ui.page.waitForLoadState('networkidle');
