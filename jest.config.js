@@ -22,7 +22,8 @@ const UNIT = [
 ];
 
 module.exports = {
-  testTimeout: 30000,
+  // Long virtual runs (days of sweeps) on a core shared with another worker: a margin, not a wait.
+  testTimeout: 60000,
   // Every core (Jest's default leaves one idle): on the 2-core CI machine the suite takes about 270 s
   // instead of 570 s. The tests assert counts and virtual time, so a busier machine changes no result.
   maxWorkers: '100%',

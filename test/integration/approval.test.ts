@@ -80,7 +80,8 @@ describe('which approval counts', () => {
     expect(t.grant(r.grantId)).toMatchObject({ status: 'DENIED' });
     expect(t.comments(r.key).join()).toContain('not approved within 7 days');
     expect(t.oktaWrites()).toEqual([]);
-  });
+    // Eight virtual days are 2,304 sweeps and 192 hourly runs: real time, not a wait.
+  }, 120_000);
 });
 
 describe('edits after the request', () => {
