@@ -210,6 +210,26 @@ export function denyByApprover(g: Grant, d: { by: string; reason: string }, now:
 
 // ---- a change window's start (ADR 0025) ----
 
+/** An APPROVED entry for each counted approval the grant has not recorded yet, with its place in the tally. */
+function approvalRecords(
+  g: Grant,
+  approval: { approvals: Approval[]; statusName: string; needed: number } | undefined,
+): GrantRecord[] {
+  if (!approval) return [];
+  const recorded = (a: Approval) => (g.approvals ?? []).some((r) => r.by === a.by && r.at === a.at);
+  return approval.approvals.flatMap((a, i) =>
+    recorded(a)
+      ? []
+      : [
+          {
+            action: 'APPROVED' as const,
+            actor: a.by,
+            detail: approvalDetail(a, approval.statusName, { given: i + 1, needed: approval.needed }),
+          },
+        ],
+  );
+}
+
 /**
  * Approved (or needing none) ahead of its planned start: the request waits, REQUESTED, for `at`. Work
  * delivered before then is a duplicate of the one waiting (nextAttemptAt), and the sweep finds it by
@@ -221,14 +241,8 @@ export function scheduleStart(
   s: { at: string; approval?: { approvals: Approval[]; statusName: string; needed: number } },
   now: string,
 ): GrantStep {
-  const records: GrantRecord[] = [];
   const approvals = s.approval?.approvals ?? [];
-  const recorded = (a: Approval) => (g.approvals ?? []).some((r) => r.by === a.by && r.at === a.at);
-  approvals.forEach((a, i) => {
-    if (recorded(a)) return;
-    const progress = { given: i + 1, needed: s.approval!.needed };
-    records.push({ action: 'APPROVED', actor: a.by, detail: approvalDetail(a, s.approval!.statusName, progress) });
-  });
+  const records = approvalRecords(g, s.approval);
   records.push({ action: 'START_SCHEDULED', actor: APP_ACTOR, detail: `Access starts at the planned start, ${s.at}.` });
   return {
     grant: within(g, ['REQUESTED'], now, {
@@ -264,14 +278,8 @@ export interface GrantStart {
 
 /** Checks passed: the Okta user, end time and approval are fixed before Okta is written. */
 export function startGranting(g: Grant, s: GrantStart, now: string): GrantStep {
-  const records: GrantRecord[] = [];
   const approvals = s.approval?.approvals ?? [];
-  const recorded = (a: Approval) => (g.approvals ?? []).some((r) => r.by === a.by && r.at === a.at);
-  approvals.forEach((a, i) => {
-    if (recorded(a)) return;
-    const progress = { given: i + 1, needed: s.approval!.needed };
-    records.push({ action: 'APPROVED', actor: a.by, detail: approvalDetail(a, s.approval!.statusName, progress) });
-  });
+  const records = approvalRecords(g, s.approval);
   records.push(...recovered(g));
   records.push({
     action: 'GRANT_STARTED',
