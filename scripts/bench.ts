@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { revokeDueAt, type ConcurrencyRow } from './bench/audit-concurrency';
 import { fmtCount, fmtMs, fmtRatio } from './bench/report';
-import { OKTA_SLOTS } from '../src/adapters/queue/forge-work-queue';
+import { OKTA_LANES } from '../src/app/okta-lanes';
 import { CLEAN, compareRuns, DUPLICATE_EVENTS_AND_OVERLAPPING_SWEEPS, lifecycle, lifecycles } from './bench/scenarios';
 import {
   dashboardRender,
@@ -271,7 +271,7 @@ async function main() {
       .join('; ')
       .concat(`; at most ${Math.max(...lags.map((l) => l.oktaPeakInFlight))} Okta calls in flight`),
     pass:
-      lags.every((l) => l.oktaRefusedForConcurrency === 0 && l.oktaPeakInFlight <= OKTA_SLOTS) &&
+      lags.every((l) => l.oktaRefusedForConcurrency === 0 && l.oktaPeakInFlight <= OKTA_LANES) &&
       normal.expired === s.lag &&
       lost.expired === s.lag &&
       lost.lostEvents > 0 &&

@@ -53,6 +53,8 @@ export async function revokeDueAt(inFlight: number, grants = 1_000): Promise<Con
       if (left === 0) break;
       await sb.clock.advance(5 * MIN);
     }
+    // The audit sequencer runs a few seconds after the last write (coalesced, ADR 0029): let it.
+    await sb.clock.advance(MIN);
     const d = since(sb, probe, m);
     const kvs = tallyKvs(d.kvs);
     const expired = sb.kvs.entity('grant').filter((g) => (g.value as { status: string }).status === 'EXPIRED').length;

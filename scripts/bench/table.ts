@@ -142,7 +142,7 @@ export interface SweepFanOutRow {
   /** The longest sweep invocation until everything settled. */
   longestSweepMs: number;
   sweepRuns: number;
-  /** Queue deliveries by work kind until everything settled. */
+  /** Pieces of work delivered by kind until everything settled (each expiry an `expire-many` carries counts). */
   work: Record<string, number>;
   /** Most events accepted in any rolling minute, and pushes the queue refused for its rate limit. */
   peakEventsPerMinute: number;
@@ -232,8 +232,10 @@ export function sweepFanOut(o: {
       );
     const work: Record<string, number> = {};
     for (const d of sb.events.deliveries.slice(deliveriesBefore)) {
-      const kind = String((d.body as { kind?: unknown }).kind ?? 'unknown');
-      work[kind] = (work[kind] ?? 0) + 1;
+      const body = d.body as { kind?: unknown; grantIds?: unknown[] };
+      // A batch of expiries (ADR 0031) is that many pieces of expiry work.
+      if (body.kind === 'expire-many') work.expire = (work.expire ?? 0) + (body.grantIds?.length ?? 0);
+      else work[String(body.kind ?? 'unknown')] = (work[String(body.kind ?? 'unknown')] ?? 0) + 1;
     }
     const values = sb.kvs.entity(ENTITY.grant);
     const reminded = values.filter(

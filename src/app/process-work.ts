@@ -4,13 +4,18 @@ import { deliverNotice } from './deliver-notice';
 import { openReview } from './break-glass-review';
 import { grantAccess } from './grant-access';
 import type { WorkItem } from './ports';
-import { performRevocation } from './revoke-grant';
+import { expireMany, performRevocation } from './revoke-grant';
 import { recordQueueArrival } from './self-check';
 import { runSweep } from './run-sweep';
 import { sendReminder } from './send-reminder';
 import type { WorkResult } from './work-result';
 
-export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> {
+/** `resumeFrom`: where this delivery of a batch starts, from the queue's retry of an earlier one. */
+export function processWork(
+  deps: AppDeps,
+  item: WorkItem,
+  progress: { resumeFrom?: number } = {},
+): Promise<WorkResult> {
   switch (item.kind) {
     case 'grant':
       return grantAccess(deps, item.grantId);
@@ -18,6 +23,8 @@ export function processWork(deps: AppDeps, item: WorkItem): Promise<WorkResult> 
       return performRevocation(deps, item.grantId, { expireIfDue: false });
     case 'expire':
       return performRevocation(deps, item.grantId, { expireIfDue: true });
+    case 'expire-many':
+      return expireMany(deps, item.grantIds, progress.resumeFrom);
     case 'notice':
       return deliverNotice(deps, item.key);
     case 'remind':

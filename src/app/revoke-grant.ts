@@ -13,7 +13,7 @@ import { commit, retryOnStale, takeBackMembership } from './grant-lifecycle';
 import * as say from './messages';
 import { tell } from './deliver-notice';
 import { auditGrant, noticeStep } from './notices';
-import { DirectoryError } from './ports';
+import { DirectoryError, type WorkItem } from './ports';
 import { announceFailure, handleOktaFailure, handleOktaWaiting, type WorkResult } from './work-result';
 import { gatedDirectory, OktaWaiting } from './okta-gate';
 
@@ -90,6 +90,56 @@ export async function performRevocation(
   if (isAheadOfItsChain(g, now)) return { done: true, note: 'a retry of this step is due later' };
   return completeRevocation(deps, g, now);
 }
+
+/** A batch stops starting expiries after this long and asks to go on later (the worker times out at 120 s). */
+export const EXPIRY_BATCH_TIME_MS = 60_000;
+
+/**
+ * Worker: a batch of due expiries from one Okta lane (ADR 0031), each carried through the one removal path
+ * exactly as its own event would be, from `from` on (where an earlier delivery of this batch stopped). A
+ * step that must wait (Okta paced, busy or down) ends this delivery: the queue delivers the batch again
+ * when that step's retry is due and it resumes there, so the step's retry chain stays its only one and
+ * the others are not fed to an Okta that is saying "wait". Asking again is a retry of this event, not a
+ * new push, so a mass expiry's waits cost no share of the installation's 500 events a minute.
+ */
+export async function expireMany(deps: AppDeps, grantIds: readonly string[], from = 0): Promise<WorkResult> {
+  const startedMs = Date.parse(deps.clock.now());
+  for (let i = Math.min(Math.max(0, from), grantIds.length); i < grantIds.length; i++) {
+    if (i > from && Date.parse(deps.clock.now()) - startedMs >= EXPIRY_BATCH_TIME_MS)
+      return { done: false, retryAfterMs: 1_000, resumeFrom: i, note: `${grantIds.length - i} expiries left (time)` };
+    const result = await performRevocation(deps, grantIds[i]!, { expireIfDue: true });
+    if (!result.done) {
+      // The ones behind it are past their end too: they show as being removed while they wait, not as active.
+      await beginDueExpiries(deps, grantIds.slice(i + 1));
+      return { ...result, resumeFrom: i, note: `${grantIds.length - i} expiries left (${result.note})` };
+    }
+  }
+  return { done: true, note: `${grantIds.length} expiries handled` };
+}
+
+/**
+ * ACTIVE → REVOKING for each of these grants that is due, without calling Okta: the batch's redelivery
+ * carries them on. Best effort: a grant that changed meanwhile (a person ended it, say) or a write that
+ * fails is left as it is, and the redelivery meets it as it then stands.
+ */
+async function beginDueExpiries(deps: AppDeps, grantIds: readonly string[]): Promise<void> {
+  const now = deps.clock.now();
+  await Promise.all(
+    grantIds.map(async (id) => {
+      try {
+        const g = await deps.grants.get(id);
+        if (g?.status === 'ACTIVE' && isExpiryDue(g, now))
+          await commit(deps.grants, beginRevocation(g, 'EXPIRED', 'app', now));
+      } catch {
+        // Left for the redelivery (see above).
+      }
+    }),
+  );
+}
+
+/** The queue work that expires these grants: one `expire`, or one `expire-many` for several of one lane. */
+export const expiryWork = (grantIds: readonly string[]): WorkItem =>
+  grantIds.length === 1 ? { kind: 'expire', grantId: grantIds[0]! } : { kind: 'expire-many', grantIds: [...grantIds] };
 
 /**
  * REVOKING → its end: the membership goes through the one removal step, and what happened to it is

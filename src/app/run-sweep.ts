@@ -1,7 +1,8 @@
 /**
  * The five-minute sweep: the backstop that makes sure nothing is lost. It finds work and queues it;
- * it does none of it itself (ADR 0023), so its cost is reads of what is due plus one claim and one
- * queued event per piece of work, whatever that work then costs:
+ * it does none of it itself (ADR 0023), so its cost is reads of what is due plus one claim per piece of
+ * work and one queued event per piece (per few expiries of one Okta lane: ADR 0031), whatever that work
+ * then costs:
  * - due expiries, and exact-time expiry events for grants ending within 15 minutes (so the
  *   revocation lag stays under a minute between sweeps);
  * - planned starts (ADR 0025): due ones queued, and exact-time events for those starting within 15
@@ -19,7 +20,9 @@ import { isReminderDue, MINUTE_MS, type GroupPolicy } from '../domain/policy';
 import type { AppDeps } from './deps';
 import { EXACT_EXPIRY_WINDOW_MS, EXACT_START_WINDOW_MS } from './grant-access';
 import { stalledNoticeWork } from './deliver-notice';
+import { oktaLaneOf } from './okta-lanes';
 import { StaleCursorError, type WorkItem } from './ports';
+import { expiryWork } from './revoke-grant';
 
 /** Work this long past its next attempt (or without progress, if it has none) is re-queued by the sweep. */
 const STALLED_AFTER_MS = 15 * MINUTE_MS;
@@ -35,6 +38,15 @@ const BACKSTOP_PAGE_SIZE = 100;
 const START_PAGE_SIZE = 100;
 /** Events one run queues at most (the push budget usually grants fewer). */
 const MAX_PUSHES_PER_RUN = 1_000;
+/**
+ * Expiries one event carries at most (ADR 0031). A revocation takes about 3 s at 100 ms a remote call,
+ * so a full batch stays well inside the worker's 120 s (and the worker hands on what is left after 60 s).
+ */
+const EXPIRY_BATCH = 8;
+/** Exact-time expiries ending within the same this-many seconds share an event, sent at the latest end. */
+const EXPIRY_BATCH_SPAN_SECONDS = 5;
+/** Claims one round of the fan-out makes at once. */
+const CLAIMS_PER_ROUND = 100;
 /** The one continuation a run that left work behind asks for: when the next minute's budget is there. */
 export const CONTINUE_AFTER_SECONDS = 60;
 /** Where the exact-time expiry pass got to: grants ending at or before it have their event queued. */
@@ -209,7 +221,9 @@ export async function runSweep(deps: AppDeps, opts: { continuation?: boolean } =
     backstop.push({ status, ...f });
   }
 
-  const queues = [due, stalledRevocations, scheduled, starts, reminders, stalledStarts, notices];
+  // Due and exact-time expiries of one Okta lane travel together, a few to an event (ADR 0031); every
+  // other piece of work is its own event. The push budget counts events.
+  const queues = [due, stalledRevocations, scheduled, starts, reminders, stalledStarts, notices].map(pack);
   const wanted = queues.reduce((n, q) => n + q.length, 0);
   let tokens = 0;
   await isolated('push', async () => {
@@ -271,16 +285,55 @@ async function readBackstopPages(deps: AppDeps, status: GrantStatus): Promise<Ba
   return { grants, from, next: cursor };
 }
 
+/** One event the sweep pushes: one candidate, or several expiries of one Okta lane due at about the same time. */
+interface Envelope {
+  candidates: Candidate[];
+}
+
 /**
- * Queues candidates in priority order, at most `tokens` events: each chunk's claims are made together
- * (one round trip), then the chunk's winners are pushed together. A candidate another sweep queued
- * already loses its claim and costs no token; the attempts are bounded so a crowd of work still in
- * the queue cannot make a run claim for ever. A push that fails releases its chunk's claims (the next
- * run queues them) and ends the fan-out: the queue is refusing, the rest waits.
+ * Packs a queue's candidates into events, keeping their order: expiries of the same lane whose delays
+ * fall in the same span share an event (at most EXPIRY_BATCH); everything else goes alone. Only grants of
+ * one lane may share an event: the lane is the event's concurrency key, and it must be each grant's own so
+ * that two pieces of work for one grant never run at once.
+ */
+function pack(queue: readonly Candidate[]): Envelope[] {
+  const envelopes: Envelope[] = [];
+  const filling = new Map<string, Envelope>();
+  for (const c of queue) {
+    if (c.item.kind !== 'expire') {
+      envelopes.push({ candidates: [c] });
+      continue;
+    }
+    const key = `${oktaLaneOf(c.item.grantId)}:${Math.ceil((c.delaySeconds ?? 0) / EXPIRY_BATCH_SPAN_SECONDS)}`;
+    let e = filling.get(key);
+    if (!e || e.candidates.length >= EXPIRY_BATCH) {
+      e = { candidates: [] };
+      filling.set(key, e);
+      envelopes.push(e);
+    }
+    e.candidates.push(c);
+  }
+  return envelopes;
+}
+
+/** The event for an envelope's candidates that won their claims: delayed to the latest of them. */
+function eventOf(won: readonly Candidate[]): { item: WorkItem; delaySeconds?: number } {
+  if (won.length === 1) return { item: won[0]!.item, delaySeconds: won[0]!.delaySeconds };
+  const grantIds = won.map((c) => (c.item as Extract<WorkItem, { kind: 'expire' }>).grantId);
+  const delays = won.map((c) => c.delaySeconds ?? 0);
+  return { item: expiryWork(grantIds), delaySeconds: Math.max(...delays) };
+}
+
+/**
+ * Queues events in priority order, at most `tokens` of them: each round's claims are made together (one
+ * round trip), then the round's events are pushed together with the candidates that won. A candidate
+ * another sweep queued already loses its claim and costs nothing; the rounds are bounded so a crowd of
+ * work still in the queue cannot make a run claim for ever. A push that fails releases its round's claims
+ * (the next run queues them) and ends the fan-out: the queue is refusing, the rest waits.
  */
 async function fanOut(
   deps: AppDeps,
-  queues: Candidate[][],
+  queues: Envelope[][],
   tokens: number,
   counts: Record<Candidate['what'], number>,
   failures: SweepFailure[],
@@ -293,11 +346,12 @@ async function fanOut(
   for (const queue of queues) {
     let i = 0;
     while (!stopped && i < queue.length && left > 0 && attempts > 0) {
-      const chunk = queue.slice(i, i + Math.min(left, 50, attempts));
-      i += chunk.length;
-      attempts -= chunk.length;
-      const won = await Promise.all(
-        chunk.map(async (c) => {
+      const round = nextRound(queue, i, Math.min(left, 50, attempts));
+      i += round.length;
+      attempts -= round.length;
+      const candidates = round.flatMap((e) => e.candidates);
+      const claimed = await Promise.all(
+        candidates.map(async (c) => {
           if (!c.claim) return true;
           try {
             return await deps.ledger.claim(c.claim);
@@ -307,30 +361,44 @@ async function fanOut(
           }
         }),
       );
-      const go = chunk.filter((_, k) => won[k]);
-      chunk.forEach((c, k) => {
-        // Claimed by another run already: that run queued it.
-        if (!won[k] && c.claim) handled.add(c);
-      });
-      if (go.length === 0) continue;
+      const won = new Set(candidates.filter((_, k) => claimed[k]));
+      // Claimed by another run already: that run queued it.
+      for (const c of candidates) if (!won.has(c) && c.claim) handled.add(c);
+      const events = round.map((e) => e.candidates.filter((c) => won.has(c))).filter((w) => w.length > 0);
+      if (events.length === 0) continue;
       try {
-        await deps.queue.enqueueEach(go.map((c) => ({ item: c.item, delaySeconds: c.delaySeconds })));
+        await deps.queue.enqueueEach(events.map(eventOf));
       } catch (e) {
         failures.push({ what: 'push', message: e instanceof Error ? e.message : String(e) });
-        await Promise.all(go.filter((c) => c.claim).map((c) => deps.ledger.release(c.claim!).catch(() => undefined)));
-        deferred += go.length;
+        await Promise.all(
+          [...won].filter((c) => c.claim).map((c) => deps.ledger.release(c.claim!).catch(() => undefined)),
+        );
+        deferred += won.size;
         stopped = true;
         break;
       }
-      left -= go.length;
-      for (const c of go) {
+      left -= events.length;
+      for (const c of won) {
         counts[c.what]++;
         handled.add(c);
       }
     }
-    deferred += queue.length - i;
+    for (const e of queue.slice(i)) deferred += e.candidates.length;
   }
   return { deferred, handled };
+}
+
+/** Up to `events` envelopes from `from`, fewer if their claims would pass CLAIMS_PER_ROUND (at least one). */
+function nextRound(queue: readonly Envelope[], from: number, events: number): Envelope[] {
+  const round: Envelope[] = [];
+  let claims = 0;
+  for (let k = from; k < queue.length && round.length < events; k++) {
+    const n = queue[k]!.candidates.length;
+    if (round.length > 0 && claims + n > CLAIMS_PER_ROUND) break;
+    round.push(queue[k]!);
+    claims += n;
+  }
+  return round;
 }
 
 /** The latest end time up to which every exact-time candidate was queued (by this run or another). */

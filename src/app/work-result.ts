@@ -22,7 +22,10 @@ import { MAX_QUEUE_DELAY_MS, retryDelayMs } from './backoff';
 import { openOktaBreaker, PROBE_INTERVAL_MS, type OktaWaiting } from './okta-gate';
 import type { DirectoryError } from './ports';
 
-export type WorkResult = { done: true; note: string } | { done: false; retryAfterMs: number; note: string };
+export type WorkResult =
+  | { done: true; note: string }
+  /** `resumeFrom`: a batch's delivery again starts at this item (the ones before it are done). */
+  | { done: false; retryAfterMs: number; note: string; resumeFrom?: number };
 
 const at = (now: string, ms: number) => new Date(Date.parse(now) + Math.min(ms, MAX_QUEUE_DELAY_MS)).toISOString();
 

@@ -13,6 +13,8 @@ import { MAX_EVENTS_PER_MINUTE } from '../../sandbox/async-events';
 import { totalRequests } from '../../sandbox/kvs/kvs-emulator';
 import { toGrantEntity } from '../../src/adapters/kvs/keys';
 import { KvsSweepState } from '../../src/adapters/kvs/sweep-state';
+import { OKTA_LANES, oktaLaneOf } from '../../src/app/okta-lanes';
+import type { WorkItem } from '../../src/app/ports';
 import { runSweep, type SweepSummary } from '../../src/app/run-sweep';
 import type { Grant } from '../../src/domain/grant';
 import { compose } from '../../src/entry/compose';
@@ -189,10 +191,12 @@ describe(`queue pushes from one sweep with ${MIXED_DUE} due`, () => {
     console.log(`sweep, ${n} due: ${JSON.stringify({ ...first, summary: undefined, ...first.summary })}`);
     expect(first.jiraRequests).toBe(0);
     const queued = first.summary.due + first.summary.reminded + first.summary.scheduled;
-    expect(queued).toBeGreaterThan(0);
-    expect(queued).toBeLessThanOrEqual(MAX_EVENTS_PER_MINUTE);
-    // Expiries are queued before reminders when the budget is short; nothing found is dropped.
-    expect(first.summary.due).toBe(queued);
+    expect(first.eventsQueued).toBeGreaterThan(0);
+    expect(first.eventsQueued).toBeLessThanOrEqual(MAX_EVENTS_PER_MINUTE);
+    // Expiries are queued before reminders when the budget is short, several of one Okta lane to an event
+    // (ADR 0031), so every due expiry fits this run's budget; reminders are one event each; nothing found is dropped.
+    expect(first.summary.due).toBe(n / 2);
+    expect(first.eventsQueued).toBeLessThanOrEqual(first.summary.due / 4 + first.summary.reminded);
     expect(queued + first.summary.deferred).toBe(n);
     expect(first.storageRequests).toBeLessThanOrEqual(Math.ceil(n / 100) + queued + 40);
     expect(first.atHundredMsPerCall).toBeLessThanOrEqual(SWEEPER_TIMEOUT_MS / 10);
@@ -201,7 +205,11 @@ describe(`queue pushes from one sweep with ${MIXED_DUE} due`, () => {
     await sb.clock.advance(10 * MIN);
     expect(sb.events.rateLimited).toEqual([]);
     expect(maxPerRollingMinute(pushes)).toBeLessThanOrEqual(MAX_EVENTS_PER_MINUTE);
-    expect(pushes.reduce((s, p) => s + p.events, 0)).toBeGreaterThanOrEqual(Math.min(1_500, n));
+    // Every reminder found due was sent within those ten minutes (the ends come later, at 09:40).
+    const reminded = grants.filter(
+      (_, i) => i % 2 === 0 && t.audit({ grantId: grants[i]!.id, action: 'REMINDED' }).length === 1,
+    );
+    expect(reminded).toHaveLength(n / 2);
     const status = new Map(t.grants().map((g) => [g.id, g.status]));
     const ended = grants.filter((g) => status.get(g.id) === 'EXPIRED').length;
     console.log(`sweep, ${n} due: ${ended} grants ended within ten minutes`);
@@ -290,5 +298,119 @@ describe("the sandbox's queue is as strict as Forge", () => {
     expect(sb.events.rateLimited).toEqual([{ at: Date.parse(sb.clock.now()), events: 1 }]);
     await sb.clock.advance(60 * SEC);
     expect(push(50)).toBe(201);
+  });
+});
+
+describe('due expiries travel a few to an event, within one Okta lane (ADR 0031)', () => {
+  /** Grants whose ids fall in one Okta lane, so the sweep may pack them into one event. */
+  function seedOneLane(t: World, n: number, endsAt: string): Grant[] {
+    const all = seedActive(t, n * OKTA_LANES * 3, () => at('23:00:00'));
+    const lane = oktaLaneOf(all[0]!.id);
+    const mine = all.filter((g) => oktaLaneOf(g.id) === lane).slice(0, n);
+    expect(mine).toHaveLength(n);
+    for (const g of mine) put(t.sb, { ...g, endsAt });
+    return mine.map((g) => ({ ...g, endsAt }));
+  }
+  const enqueue = (t: World, items: WorkItem[]) => t.sb.app.run(() => compose().queue.enqueue(items));
+  const deletesOf = (t: World, g: Grant) =>
+    t.sb.okta.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/users/${g.oktaUserId}`));
+  const endedOnce = (t: World, grants: Grant[]) =>
+    grants.map((g) => [
+      t.grant(g.id)?.status,
+      t.audit({ grantId: g.id, action: 'ENDED' }).length,
+      deletesOf(t, g).length,
+    ]);
+
+  it('the sweep packs the due expiries of each lane into events of at most eight, and every grant ends once', async () => {
+    const t = await world({ closeOut: null });
+    const grants = seedActive(t, 120, () => at('08:50:00'));
+    const pushes = recordPushes(t.sb);
+    const first = await measureSweep(t);
+    expect(first.summary.due).toBe(120);
+    const bodies = t.sb.events
+      .peek()
+      .map((e) => e.body as WorkItem)
+      .filter((b) => b.kind === 'expire' || b.kind === 'expire-many') as WorkItem[];
+    const batches = bodies.map((b) => (b.kind === 'expire-many' ? b.grantIds : b.kind === 'expire' ? [b.grantId] : []));
+    // Every grant once, in fewer events than grants; each event's grants share a lane, eight at most.
+    expect(batches.flat().sort()).toEqual(grants.map((g) => g.id).sort());
+    expect(batches.length).toBeLessThan(grants.length / 2);
+    for (const ids of batches) {
+      expect(ids.length).toBeLessThanOrEqual(8);
+      expect(new Set(ids.map(oktaLaneOf)).size).toBe(1);
+    }
+    expect(pushes.reduce((n, p) => n + p.events, 0)).toBe(batches.length);
+    await t.sb.clock.advance(MIN);
+    expect(endedOnce(t, grants).filter(([st, ended, dels]) => st !== 'EXPIRED' || ended !== 1 || dels !== 1)).toEqual(
+      [],
+    );
+  });
+
+  it('a batch meeting an Okta failure stops at that step and, when the queue delivers it again, resumes there: no push, no second removal', async () => {
+    const t = await world({ closeOut: null });
+    const { sb } = t;
+    const grants = seedOneLane(t, 6, at('08:59:00'));
+    sb.okta.fault({
+      method: 'DELETE',
+      path: `/api/v1/groups/${t.w.groups.linux}/users/${grants[3]!.oktaUserId}`,
+      status: 503,
+      times: 1,
+    });
+    await enqueue(t, [{ kind: 'expire-many', grantIds: grants.map((g) => g.id) }]);
+    await sb.clock.settle();
+    // The first delivery ended three, met the 503 on the fourth and asked to be delivered again; the two
+    // behind it, past their end too, show as being removed while they wait (no Okta call for them yet).
+    expect(grants.map((g) => t.grant(g.id)?.status)).toEqual([
+      'EXPIRED',
+      'EXPIRED',
+      'EXPIRED',
+      'REVOKING',
+      'REVOKING',
+      'REVOKING',
+    ]);
+    expect(grants.map((g) => deletesOf(t, g).length)).toEqual([1, 1, 1, 1, 0, 0]);
+    // It waits in the queue as the same event, to start again at the fourth.
+    const waiting = sb.events.peek().filter((e) => (e.body as WorkItem).kind === 'expire-many');
+    expect(waiting.map((e) => e.retryData)).toEqual([expect.objectContaining({ resumeFrom: 3 })]);
+    await sb.clock.advance(5 * MIN);
+    expect(endedOnce(t, grants)).toEqual(grants.map((_, i) => ['EXPIRED', 1, i === 3 ? 2 : 1]));
+    // Waiting cost no push: the queue's retry of the same event carried it, twice delivered in all.
+    const expiries = sb.events.deliveries.filter((d) => (d.body as WorkItem).kind.startsWith('expire'));
+    expect(expiries.map((d) => d.outcome)).toEqual(['retry', 'ok']);
+    expect(new Set(expiries.map((d) => d.eventId)).size).toBe(1);
+    expect(t.audit({ grantId: grants[3]!.id, action: 'OKTA_RETRY' })).toHaveLength(1);
+  });
+
+  it('a batch delivered twice, beside each grant own expiry event, still ends each grant once', async () => {
+    const t = await world({ closeOut: null });
+    const grants = seedOneLane(t, 5, at('08:59:00'));
+    const ids = grants.map((g) => g.id);
+    await enqueue(t, [
+      { kind: 'expire-many', grantIds: ids },
+      ...ids.map((grantId) => ({ kind: 'expire' as const, grantId })),
+      { kind: 'expire-many', grantIds: [...ids].reverse() },
+    ]);
+    await t.sb.clock.advance(2 * MIN);
+    expect(endedOnce(t, grants)).toEqual(grants.map(() => ['EXPIRED', 1, 1]));
+    const endNotices = t.sb.kvs
+      .entity('notice')
+      .map((e) => (e.value as { doc: { key: string } }).doc.key)
+      .filter((k) => grants.some((g) => k === `announce:${g.id}:END`));
+    expect(endNotices).toHaveLength(5);
+  });
+
+  it('at a second a remote call, a batch hands the rest on after a minute, inside the worker timeout', async () => {
+    const t = await world({ closeOut: null });
+    const { sb } = t;
+    const grants = seedOneLane(t, 8, at('08:59:00'));
+    sb.latency.set({ storage: 1_000, jira: 1_000, okta: 1_000, queue: 1_000 });
+    const from = sb.invocations.length;
+    await enqueue(t, [{ kind: 'expire-many', grantIds: grants.map((g) => g.id) }]);
+    await sb.clock.advance(15 * MIN);
+    expect(endedOnce(t, grants)).toEqual(grants.map(() => ['EXPIRED', 1, 1]));
+    const runs = sb.invocations.slice(from).filter((r) => r.functionKey === 'okta-worker');
+    // More than one delivery did it, each well inside the worker's 120 s.
+    expect(runs.length).toBeGreaterThan(1);
+    for (const r of runs) expect(r.endMs! - r.startMs).toBeLessThan(120 * SEC);
   });
 });

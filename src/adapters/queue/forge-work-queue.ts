@@ -1,6 +1,7 @@
 /** WorkQueue over a Forge async-events queue (at-least-once; the worker is idempotent). */
 import { createHash } from 'node:crypto';
 import { Queue } from '@forge/events';
+import { oktaLaneOf } from '../../app/okta-lanes';
 import type { WorkItem, WorkQueue } from '../../app/ports';
 
 export const WORK_QUEUE_KEY = 'okta-work';
@@ -9,27 +10,19 @@ const MAX_EVENTS_PER_PUSH = 50;
 const MAX_DELAY_SECONDS = 900;
 
 /**
- * Okta work (grant, revoke, expire) runs in at most this many slots at once per installation. Okta
- * limits simultaneous requests per org (75 for Workforce and Customer Identity orgs, 35 on the free
- * plan: developer.okta.com/docs/reference/rl2-concurrency), shared with every other client of the
- * org, and each piece of our work has at most one Okta call in flight; 30 keeps us well under it while
- * still outrunning the org's per-minute limit at 100 ms a remote call (ADR 0029).
- */
-export const OKTA_SLOTS = 30;
-
-const slotOf = (grantId: string) => createHash('sha256').update(grantId).digest().readUInt32BE(0) % OKTA_SLOTS;
-
-/**
  * One job per grant (or notice) at a time, so two deliveries of the same work never race. Okta work is
- * keyed by the grant's slot: the same grant always lands in the same slot (still one at a time), and
- * the slots are the installation's cap on Okta calls in flight.
+ * keyed by the grant's lane (src/app/okta-lanes.ts): the same grant always lands in the same lane (still
+ * one at a time), and the lanes are the installation's cap on Okta calls in flight.
  */
 function concurrencyKey(item: WorkItem): string {
   switch (item.kind) {
     case 'grant':
     case 'revoke':
     case 'expire':
-      return `okta-slot:${slotOf(item.grantId)}`;
+      return `okta-slot:${oktaLaneOf(item.grantId)}`;
+    case 'expire-many':
+      // The sweep packs only grants of one lane together (ADR 0031).
+      return `okta-slot:${oktaLaneOf(item.grantIds[0]!)}`;
     case 'queue-probe':
       return `queue-probe:${item.runId}`;
     case 'sweep':

@@ -684,6 +684,11 @@ export type WorkItem =
   | { kind: 'grant'; grantId: string }
   | { kind: 'revoke'; grantId: string }
   | { kind: 'expire'; grantId: string }
+  /**
+   * Several due expiries of one Okta lane in one event, ended one by one (ADR 0031): Forge takes 500
+   * events a minute per installation, so one event per expiry made a mass expiry wait for the queue.
+   */
+  | { kind: 'expire-many'; grantIds: string[] }
   /** Deliver the notice recorded under `key` (ADR 0020). */
   | { kind: 'notice'; key: string }
   /**
