@@ -42,7 +42,9 @@ function UnsavedLabel({ name }: { name: string }) {
     // Two copies rather than a hidden suffix: an off-screen span is a block of its own to the name
     // computation, which would read "Policy , unsaved changes".
     <span data-testid="unsaved-marker">
-      <span aria-hidden="true">{name} •</span>
+      <span aria-hidden="true" title="Unsaved changes">
+        {name} •
+      </span>
       <span style={visuallyHidden}>{name}, unsaved changes</span>
     </span>
   );

@@ -234,3 +234,28 @@ test('Allowlist: the add form and a group’s policy edits survive another tab; 
   await openTab('tab-allowlist', 'allowlist-screen');
   await until(async () => (await app.getByTestId(`entry-${linux}`).innerText()).includes('5 h'));
 });
+
+test('every editable tab holding edits at once: three marks, no element id twice, axe clean', async () => {
+  await openTab('tab-okta-connection', 'connection-screen');
+  await byId('domain').fill('third-org.okta.com');
+  await openTab('tab-allowlist', 'allowlist-screen');
+  await app.getByTestId(`edit-${world.groups.linux}`).click();
+  await byId('maxDurationHours').fill('4');
+  await openTab('tab-policy', 'policy-screen');
+  await byId('emergencyMaxHours').fill('3');
+  await openTab('tab-diagnostics', 'diagnostics-screen');
+  for (const tab of ['tab-okta-connection', 'tab-allowlist', 'tab-policy']) await until(() => marked(tab));
+  expect(await mounted('connection-screen')).toBe(1);
+  expect(await mounted('allowlist-screen')).toBe(1);
+  expect(await mounted('policy-screen')).toBe(1);
+  // Hidden screens stay in the document: a label or aria reference must still find its own field.
+  const frame = page.frame({ url: /\/app\// })!;
+  const twice = await frame.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of Array.from(document.querySelectorAll('[id]'))) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  expect(twice).toEqual([]);
+  expect((await runAxe(frame)).serious).toEqual([]);
+  await ui!.shot('unsaved-3-three-tabs-marked');
+});
