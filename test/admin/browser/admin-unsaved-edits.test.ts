@@ -54,6 +54,12 @@ test('Policy: an edit survives another tab, is marked, and saving clears the mar
   expect(await byId('defaultDurationHours').inputValue()).toBe('12');
   expect(await marked('tab-policy')).toBe(false);
 
+  // Dirty means "differs from what is stored": typing the stored value back is clean again.
+  await byId('defaultDurationHours').fill('9');
+  await until(() => marked('tab-policy'));
+  await byId('defaultDurationHours').fill('12');
+  await until(async () => !(await marked('tab-policy')));
+
   await byId('defaultDurationHours').fill('6');
   await until(() => marked('tab-policy'));
   expect(await app.getByRole('tab', { name: 'Policy, unsaved changes', exact: true }).count()).toBe(1);
@@ -127,6 +133,16 @@ test('Policy: CSV pasted into the requester mapping import but not imported yet 
   await until(() => marked('tab-policy'));
   await openTab('tab-dashboard', 'dashboard-screen');
   await openTab('tab-policy', 'policy-screen');
+  expect(await app.getByTestId('mapping-csv').inputValue()).toBe(csv);
+  // Two edits on one tab: closing the CSV box ends its edit, the tab stays marked for the field.
+  await byId('emergencyMaxHours').fill('2');
+  await app.getByTestId('import-csv').click();
+  await app.getByTestId('mapping-csv').waitFor({ state: 'detached' });
+  await openTab('tab-dashboard', 'dashboard-screen');
+  expect(await marked('tab-policy')).toBe(true);
+  await openTab('tab-policy', 'policy-screen');
+  expect(await byId('emergencyMaxHours').inputValue()).toBe('2');
+  await app.getByTestId('import-csv').click();
   expect(await app.getByTestId('mapping-csv').inputValue()).toBe(csv);
   // Imported, the rows are the policy's edit: still unsaved until Save.
   await app.getByTestId('run-import').click();
@@ -258,4 +274,28 @@ test('every editable tab holding edits at once: three marks, no element id twice
   expect(twice).toEqual([]);
   expect((await runAxe(frame)).serious).toEqual([]);
   await ui!.shot('unsaved-3-three-tabs-marked');
+});
+
+test('Back and Forward between tabs keep the edits too (the tab lives in the URL)', async () => {
+  // The previous test's edits, dropped where each tab offers it.
+  await openTab('tab-okta-connection', 'connection-screen');
+  await app.getByTestId('discard-connection').click();
+  await openTab('tab-allowlist', 'allowlist-screen');
+  await app.getByTestId('cancel-policy').click();
+  await openTab('tab-policy', 'policy-screen');
+  await app.getByTestId('discard-policy').click();
+  for (const tab of ['tab-okta-connection', 'tab-allowlist', 'tab-policy'])
+    await until(async () => !(await marked(tab)));
+
+  await openTab('tab-policy', 'policy-screen');
+  await byId('emergencyMaxHours').fill('1');
+  await openTab('tab-audit', 'audit-screen');
+  await page.goBack();
+  await app.getByTestId('policy-screen').waitFor();
+  expect(new URL(page.url()).searchParams.get('tab')).toBe('policy');
+  expect(await byId('emergencyMaxHours').inputValue()).toBe('1');
+  await page.goForward();
+  await app.getByTestId('audit-screen').waitFor();
+  expect(await marked('tab-policy')).toBe(true);
+  expect(await mounted('policy-screen')).toBe(1);
 });
