@@ -276,7 +276,7 @@ test('every editable tab holding edits at once: three marks, no element id twice
   await ui!.shot('unsaved-3-three-tabs-marked');
 });
 
-test('Back and Forward between tabs keep the edits too (the tab lives in the URL)', async () => {
+test('Back and Forward, and the arrow keys, between tabs keep the edits too', async () => {
   // The previous test's edits, dropped where each tab offers it.
   await openTab('tab-okta-connection', 'connection-screen');
   await app.getByTestId('discard-connection').click();
@@ -298,4 +298,16 @@ test('Back and Forward between tabs keep the edits too (the tab lives in the URL
   await app.getByTestId('audit-screen').waitFor();
   expect(await marked('tab-policy')).toBe(true);
   expect(await mounted('policy-screen')).toBe(1);
+
+  // By keyboard: the arrow keys move between tabs; the edit is kept the same way.
+  await app.getByTestId('tab-audit').focus();
+  await page.keyboard.press('ArrowLeft');
+  await app.getByTestId('policy-screen').waitFor();
+  expect(await byId('emergencyMaxHours').inputValue()).toBe('1');
+  await page.keyboard.press('ArrowLeft');
+  await app.getByTestId('allowlist-screen').waitFor();
+  expect(await app.getByTestId('policy-screen').isVisible()).toBe(false);
+  await page.keyboard.press('ArrowRight');
+  await app.getByTestId('policy-screen').waitFor();
+  expect(await byId('emergencyMaxHours').inputValue()).toBe('1');
 });
