@@ -1,6 +1,6 @@
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ADMIN_ERRORS, ADMIN_KEYS } from '../../../src/shared/admin-contract';
 import { call, errorOf, hostContext } from './api';
 import { Loading, LoadProblem, Notice, Problem } from './components/ui';
@@ -11,6 +11,7 @@ import { DashboardScreen } from './screens/DashboardScreen';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
 import { SetupChecklist } from './components/SetupChecklist';
+import { UnsavedScope, useUnsavedTabs } from './unsaved';
 import { useUrlState, type UrlState } from './url-state';
 
 const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit', 'Diagnostics'] as const;
@@ -22,6 +23,33 @@ const indexOf = (slug: string | undefined): number | undefined => {
   return i < 0 ? undefined : i;
 };
 
+/** Off screen but read by screen readers: the tab's name says it has unsaved changes, not only the dot. */
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+} as const;
+
+/** A tab's label while its screen holds unsaved edits: "Policy •", announced "Policy, unsaved changes". */
+function UnsavedLabel({ name }: { name: string }) {
+  return (
+    // Two copies rather than a hidden suffix: an off-screen span is a block of its own to the name
+    // computation, which would read "Policy , unsaved changes".
+    <span data-testid="unsaved-marker">
+      <span aria-hidden="true" title="Unsaved changes">
+        {name} •
+      </span>
+      <span style={visuallyHidden}>{name}, unsaved changes</span>
+    </span>
+  );
+}
+
 export function App() {
   const [state, setState] = useState<{
     loading: boolean;
@@ -30,6 +58,7 @@ export function App() {
     siteUrl?: string;
   }>({ loading: true });
   const url = useUrlState();
+  const unsaved = useUnsavedTabs();
   // The tab lives in the URL; a URL without one opens the dashboard, or the connection tab on a fresh
   // install (decided once, at start: saving the connection must not move the admin off the tab).
   const [startTab, setStartTab] = useState(0);
@@ -50,6 +79,26 @@ export function App() {
     void start();
   }, [start]);
 
+  /**
+   * A tab's screen is mounted while its tab is shown, and stays mounted (hidden by its TabPanel) while
+   * it holds unsaved edits, so they are there as left when the admin comes back (ADR 0030). A clean
+   * screen unmounts as the admin leaves, and reads fresh data when opened again.
+   */
+  const panel = (i: number, screen: ReactNode) => {
+    const slug = TAB_SLUGS[i]!;
+    return (
+      <TabPanel>
+        <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
+          {(tab === i || unsaved.dirtyTabs.has(slug)) && (
+            <UnsavedScope tab={slug} report={unsaved.report}>
+              {screen}
+            </UnsavedScope>
+          )}
+        </div>
+      </TabPanel>
+    );
+  };
+
   if (state.loading || !url.ready) return <Loading label="Loading Okta JIT Access…" />;
   if (state.error) {
     return state.error.code === ADMIN_ERRORS.notAdmin ? (
@@ -69,48 +118,29 @@ export function App() {
       )}
       <Tabs id="admin-tabs" selected={tab} onChange={(i) => setTab(i)}>
         <TabList>
-          {TABS.map((t) => (
+          {TABS.map((t, i) => (
             <Tab key={t} testId={`tab-${t.toLowerCase().replace(/\s+/g, '-')}`}>
-              {t}
+              {unsaved.dirtyTabs.has(TAB_SLUGS[i]!) ? <UnsavedLabel name={t} /> : t}
             </Tab>
           ))}
         </TabList>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 0 && <SetupChecklist onOpenTab={(t) => setTab(TAB_SLUGS.indexOf(t))} />}
-            {tab === 0 && (
-              <DashboardScreen
-                siteUrl={state.siteUrl}
-                onOpenConnection={() => setTab(1)}
-                onOpenDiagnostics={() => setTab(5)}
-                onOpenTab={(t) => setTab(t === 'allowlist' ? 2 : t === 'policy' ? 3 : 1)}
-              />
-            )}
-          </div>
-        </TabPanel>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 1 && <ConnectionScreen onSaved={(v) => setState((s) => ({ ...s, configured: v.configured }))} />}
-          </div>
-        </TabPanel>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 2 && <AllowlistScreen />}
-          </div>
-        </TabPanel>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>{tab === 3 && <PolicyScreen />}</div>
-        </TabPanel>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 4 && <AuditScreen urlState={url.state} onApplied={(f) => url.replace({ tab: 'audit', ...f })} />}
-          </div>
-        </TabPanel>
-        <TabPanel>
-          <div style={{ paddingTop: token('space.200', '16px'), width: '100%' }}>
-            {tab === 5 && <DiagnosticsScreen />}
-          </div>
-        </TabPanel>
+        {panel(
+          0,
+          <>
+            <SetupChecklist onOpenTab={(t) => setTab(TAB_SLUGS.indexOf(t))} />
+            <DashboardScreen
+              siteUrl={state.siteUrl}
+              onOpenConnection={() => setTab(1)}
+              onOpenDiagnostics={() => setTab(5)}
+              onOpenTab={(t) => setTab(t === 'allowlist' ? 2 : t === 'policy' ? 3 : 1)}
+            />
+          </>,
+        )}
+        {panel(1, <ConnectionScreen onSaved={(v) => setState((s) => ({ ...s, configured: v.configured }))} />)}
+        {panel(2, <AllowlistScreen />)}
+        {panel(3, <PolicyScreen />)}
+        {panel(4, <AuditScreen urlState={url.state} onApplied={(f) => url.replace({ tab: 'audit', ...f })} />)}
+        {panel(5, <DiagnosticsScreen />)}
       </Tabs>
     </main>
   );

@@ -26,6 +26,7 @@ import {
   type MappingCsvProblem,
 } from '../../../../src/shared/requester-mapping-csv';
 import { call } from '../api';
+import { useUnsavedEdits } from '../unsaved';
 import { SearchPicker } from './SearchPicker';
 import { FieldError, formatTime, Notice } from './ui';
 
@@ -70,6 +71,9 @@ export function RequesterMappingEditor({
   const [csvOpen, setCsvOpen] = useState(false);
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<ImportReport | undefined>();
+  // CSV pasted but not imported yet is an edit of its own: the policy form cannot see it.
+  const [imported, setImported] = useState('');
+  useUnsavedEdits(csvOpen && csv.trim() !== '' && csv !== imported);
   const nameOf = (accountId: string) => picked[accountId] ?? names[accountId];
   const full = rows.length >= LIMITS.maxRequesterMappings;
 
@@ -82,6 +86,7 @@ export function RequesterMappingEditor({
     const parsed = parseMappingCsv(csv);
     const merged = mergeMappingRows(rows, parsed.rows);
     onChange(merged.rows);
+    setImported(csv);
     setOpen(undefined);
     setReport({
       added: merged.added,

@@ -41,6 +41,7 @@ import {
   useLoad,
 } from '../components/ui';
 import { Expandable } from '../components/Expandable';
+import { sameValue, useUnsavedEdits } from '../unsaved';
 
 type PolicyDraft = {
   groupId: string;
@@ -122,6 +123,9 @@ function PolicyForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<{ code: string; message: string } | undefined>();
   const [busy, setBusy] = useState(false);
+  // Unsaved: a group chosen but not added yet (the choice is the edit), or a policy changed from the
+  // one the list showed. Saving or Cancel closes the form, which withdraws the report.
+  useUnsavedEdits(mode === 'add' || !sameValue(payloadOf(d), payloadOf(draft)));
   const set = (patch: Partial<PolicyDraft>) => {
     setD({ ...d, ...patch });
     setRefusal(undefined);
@@ -287,7 +291,7 @@ function PolicyForm({
         <Button type="submit" appearance="primary" testId="submit-policy" isLoading={busy}>
           {mode === 'add' ? 'Add to allowlist' : 'Save changes'}
         </Button>
-        <Button appearance="subtle" onClick={onCancel}>
+        <Button appearance="subtle" testId="cancel-policy" onClick={onCancel}>
           Cancel
         </Button>
       </div>

@@ -16,6 +16,7 @@ import {
 import { call, errorOf } from '../api';
 import { ConnectionStatusLine } from '../components/ConnectionStatus';
 import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
+import { sameValue, useUnsavedEdits } from '../unsaved';
 
 type Draft = {
   domain: string;
@@ -35,6 +36,15 @@ const fromView = (v: ConnectionView): Draft => ({
   privateKeyPem: '',
 });
 
+/** What the form would send: what Save stores and Test connection tries. */
+const payloadOf = (d: Draft) => ({
+  domain: d.domain,
+  method: d.method,
+  ...(d.method === 'oauth'
+    ? { clientId: d.clientId, keyId: d.keyId, privateKeyPem: d.privateKeyPem }
+    : { apiToken: d.apiToken }),
+});
+
 function SecretState({ state, testId }: { state: 'set' | 'not set'; testId: string }) {
   return (
     <span data-testid={testId}>
@@ -52,6 +62,9 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
     { kind: 'saved'; test: ConnectionTestResult } | { kind: 'error'; message: string } | undefined
   >();
   const [test, setTest] = useState<ConnectionTestResult | undefined>();
+  // Unsaved: the form would send something other than what is stored (a typed secret always is).
+  const dirty = !!draft && !!loaded.data && !sameValue(payloadOf(draft), payloadOf(fromView(loaded.data)));
+  useUnsavedEdits(dirty);
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the Okta connection…" />;
   if (loaded.error && !loaded.data)
@@ -69,13 +82,15 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
     setBanner(undefined);
   };
 
-  const payload = () => ({
-    domain: d.domain,
-    method: d.method,
-    ...(d.method === 'oauth'
-      ? { clientId: d.clientId, keyId: d.keyId, privateKeyPem: d.privateKeyPem }
-      : { apiToken: d.apiToken }),
-  });
+  const payload = () => payloadOf(d);
+  /** Back to what is stored, read again: the form may have waited on a hidden tab for a while. */
+  const discard = () => {
+    setDraft(undefined);
+    setErrors({});
+    setBanner(undefined);
+    setTest(undefined);
+    void loaded.reload();
+  };
 
   /** Validates with the same schema the resolver uses; server refusals land on their field. */
   async function run(kind: 'save' | 'test') {
@@ -244,6 +259,11 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
         >
           Test connection
         </Button>
+        {dirty && (
+          <Button appearance="subtle" testId="discard-connection" isDisabled={!!busy} onClick={discard}>
+            Discard changes
+          </Button>
+        )}
       </div>
 
       {banner?.kind === 'saved' &&

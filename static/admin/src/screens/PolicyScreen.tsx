@@ -34,6 +34,7 @@ import {
   toNumber,
   useLoad,
 } from '../components/ui';
+import { sameValue, useUnsavedEdits } from '../unsaved';
 
 type Draft = {
   durationFieldName: string;
@@ -150,6 +151,11 @@ export function PolicyScreen() {
   const fieldName = draft?.durationFieldName ?? loaded.data?.durationFieldName ?? '';
   const field = fieldNamed(fields.data, fieldName);
   const options = useKeyedLoad(field?.id, (fieldId) => call(ADMIN_KEYS.jiraFieldOptions, { fieldId }));
+  // Unsaved: Save would send something other than the stored policy.
+  const dirty = !!draft && !!loaded.data && !sameValue(payloadOf(draft), payloadOf(fromView(loaded.data)));
+  useUnsavedEdits(dirty);
+  // Bumped by Discard: the requester mapping editor starts afresh (its CSV box and picks too).
+  const [discards, setDiscards] = useState(0);
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the policy…" />;
   if (loaded.error && !loaded.data)
@@ -166,6 +172,15 @@ export function PolicyScreen() {
     setDraft({ ...d, ...patch });
     setBanner(undefined);
   };
+
+  /** Back to the stored policy, read again: the form may have waited on a hidden tab for a while. */
+  function discard() {
+    setDraft(undefined);
+    setErrors({});
+    setBanner(undefined);
+    setDiscards((n) => n + 1);
+    void loaded.reload();
+  }
 
   async function save() {
     setBanner(undefined);
@@ -475,6 +490,7 @@ export function PolicyScreen() {
 
       <h3>Requester mapping</h3>
       <RequesterMappingEditor
+        key={discards}
         rows={people}
         onChange={(rows) => set({ requesterMapping: rows })}
         errors={errors}
@@ -521,10 +537,15 @@ export function PolicyScreen() {
         label="Also notify requesters by email (through Jira) when access starts, is about to end and ends"
       />
 
-      <div style={{ marginTop: token('space.300', '24px') }}>
+      <div style={{ marginTop: token('space.300', '24px'), display: 'flex', gap: token('space.100', '8px') }}>
         <Button type="submit" appearance="primary" testId="save-policy" isLoading={busy}>
           Save policy
         </Button>
+        {dirty && (
+          <Button appearance="subtle" testId="discard-policy" isDisabled={busy} onClick={discard}>
+            Discard changes
+          </Button>
+        )}
       </div>
       {banner &&
         (banner.ok ? (
