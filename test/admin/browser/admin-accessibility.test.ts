@@ -251,6 +251,8 @@ test.each(ADMIN_TABS)('%s says it for a person: no internals on screen', async (
     await page.keyboard.press('Escape');
   }
   expect(found).toEqual([]);
+  // Approval modes in words: never the stored mode ("approval none", "approvalMode").
+  expect(await text()).not.toMatch(/\bapproval none\b|\bapprovalMode\b/);
   if (tab === 'tab-audit') {
     // The group filter names every group the trail has, one that left the allowlist included.
     expect(menus['audit-group']).toContain('PAM Linux Sysadmins');
