@@ -656,8 +656,10 @@ export interface DashboardGrant {
   endsAt?: string;
   emergency: boolean;
   attempts: number;
-  /** Why it failed or what went wrong last (human text from the lifecycle). */
+  /** Why it failed or what went wrong last, in words (ids as names, no Okta path, status or code). */
   problem?: string;
+  /** The technical side of `problem` (Okta's path, HTTP status, error codes), shown on request. */
+  problemDetails?: string;
   /**
    * Still holds (or may hold) the membership more than the grace period after its removal became due:
    * its end time while active; once ending, when the end was asked for (the expiry, an admin's revoke
@@ -678,7 +680,8 @@ export interface DashboardHealth {
   /** Set when a full page may hide more overdue removals: the count is a lower bound ("100+"). */
   overdueRevocationsMore?: boolean;
   oktaErrors24h: number;
-  recentOktaErrors: Array<{ at: string; message: string }>;
+  /** Newest first, in words; `details` holds Okta's path, status and codes, shown on request. */
+  recentOktaErrors: Array<{ at: string; message: string; details?: string }>;
   unmanagedMembers?: { at: string; count: number };
   /** The saved Okta connection's status; absent when none is saved. */
   connection?: ConnectionStatus;
@@ -962,7 +965,12 @@ export interface AuditRow {
   groupName?: string;
   issueKey?: string;
   grantId?: string;
+  /** As stored: the CSV exports it unchanged. */
   detail: string;
+  /** `detail` for the page: ids as names, times in UTC, without Okta's path, status and codes. */
+  detailWords?: string;
+  /** What `detailWords` leaves out (Okta's path, HTTP status, error codes), shown on request. */
+  detailTechnical?: string;
   oktaRequestId?: string;
   hash: string;
 }

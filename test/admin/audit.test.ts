@@ -114,11 +114,39 @@ describe('audit', () => {
       data: {
         requesters: [{ accountId: neville, name: 'Neville Newadmin' }],
         groups: [
-          { groupId: windows, name: windows },
+          // Not on the allowlist: said so, by the end of its id, never the raw Okta id (issue 13 §2).
+          { groupId: windows, name: `A group not on the allowlist (id ending ${windows.slice(-4)})` },
           { groupId: linux, name: 'PAM Linux Sysadmins' },
         ],
       },
     });
+  });
+
+  test('a detail for the page: names and UTC times, Okta detail apart; the stored detail (the CSV) unchanged', async () => {
+    const t = await seeded();
+    const { linux } = t.w.groups;
+    const alice = t.w.jira.alice;
+    const failed = `Okta refused the change: Okta refused DELETE /api/v1/groups/${linux}/users/00uNEVILLENEVILLE012 (HTTP 403 E0000006). Removal of ${linux} asked by ${alice} at 2026-11-22T11:00:00.000Z.`;
+    await t.appendAudit({
+      actor: 'app',
+      at: '2026-11-22T11:00:01.000Z',
+      action: 'FAILED',
+      issueKey: 'OPS-3',
+      groupId: linux,
+      grantId: 'g3',
+      detail: failed,
+    });
+    const r = await t.admin('admin/audit/query', { issueKey: 'OPS-3' });
+    if (!r.ok) throw new Error(r.error.message);
+    const [row] = r.data.rows as AuditRow[];
+    expect(row.detail).toBe(failed);
+    expect(row.detailWords).toBe(
+      'Okta refused the change. Removal of "PAM Linux Sysadmins" asked by Alice Approver at 22\u00a0Nov\u00a011:00.',
+    );
+    expect(row.detailTechnical).toContain(
+      `DELETE /api/v1/groups/${linux}/users/00uNEVILLENEVILLE012 (HTTP 403 E0000006)`,
+    );
+    expect(auditCsv([row])).toContain('/api/v1/groups/');
   });
 
   test('CSV: exactly the rows given, escaped, formulas defused, and it reads back the same', async () => {

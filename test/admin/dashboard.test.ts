@@ -89,7 +89,8 @@ describe('dashboard', () => {
     expect(row('no-approval')).toMatchObject({
       approvals: { given: 0, needed: 0 },
       approvers: 'No approval needed',
-      waitingFor: expect.stringContaining('HTTP 503'),
+      // Okta's status is not said on the page (issue 13 §2): the words only.
+      waitingFor: 'Being granted; the last Okta check failed: Okta answered with an error.',
     });
     expect(row('no-approval').closesAt).toBeUndefined();
     expect(row('emergency')).toMatchObject({
@@ -155,8 +156,15 @@ describe('dashboard', () => {
       revocable: false,
       overdue: false,
     });
-    expect(byId('revoking')).toMatchObject({ attempts: 2, problem: 'HTTP 503', overdue: false });
-    expect(byId('granting')).toMatchObject({ requesterName: 'acc-gone' });
+    // In words, with Okta's status behind the row's Details (issue 13 §2).
+    expect(byId('revoking')).toMatchObject({
+      attempts: 2,
+      problem: 'Okta answered with an error.',
+      problemDetails: 'HTTP 503',
+      overdue: false,
+    });
+    // An account Jira does not name: said so, by the end of its id, never the raw id (issue 13 §2).
+    expect(byId('granting')).toMatchObject({ requesterName: 'A Jira user (id ending gone)' });
     expect(r.data.health.overdueRevocations).toBe(1);
   });
 
@@ -192,8 +200,8 @@ describe('dashboard', () => {
       overdueRevocations: 0,
       oktaErrors24h: 2,
       recentOktaErrors: [
-        { at: '2026-11-22T11:00:00.000Z', message: 'HTTP 503' },
-        { at: '2026-11-22T10:00:00.000Z', message: 'HTTP 429' },
+        { at: '2026-11-22T11:00:00.000Z', message: 'Okta answered with an error.', details: 'HTTP 503' },
+        { at: '2026-11-22T10:00:00.000Z', message: 'Okta answered with an error.', details: 'HTTP 429' },
       ],
       unmanagedMembers: { at: '2026-11-22T11:00:00.000Z', count: 2 },
       selfCheck: neverRun,
@@ -461,7 +469,7 @@ describe('acknowledging alerts', () => {
     const again = await t.admin('admin/dashboard/get');
     expect(again.data.health).toMatchObject({
       oktaErrors24h: 1,
-      recentOktaErrors: [{ message: 'HTTP 500' }],
+      recentOktaErrors: [{ message: 'Okta answered with an error.', details: 'HTTP 500' }],
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * Issue 13 §2 in the issue panel: said for a person, no internals. A failed removal reads as a short
- * reason with Okta's path, status and codes behind "Details"; the history names groups and people and
+ * reason with Okta's path, status and codes behind "Show details"; the history names groups and people and
  * gives times in the viewer's zone; the stored audit trail keeps its text unchanged (the CSV reads it).
  * The rendered panel (real UI Kit reconciler, real resolver on the sandbox) is what is checked: the
  * words a person reads, with nothing opened.
@@ -155,11 +155,14 @@ describe('the rendered panel shows no internals', () => {
       expect(text).toMatch(/Extended: Extended from 22 Nov 21:00 to 22 Nov 22:00 \(extension 1 of 2\)/);
       expect(text).toContain('Requested: New access to PAM Windows Admins requested');
 
-      await ui.click('Details');
+      expect(ui.isChecked('Show details')).toBe(false);
+      await ui.toggle('Show details');
+      expect(ui.isChecked('Show details')).toBe(true);
       expect(ui.text()).toMatch(/DELETE \/api\/v1\/groups\/00g\w+\/users\/00u\w+ \(HTTP 403/);
-      await ui.click('Hide details');
+      await ui.toggle('Show details');
+      expect(ui.isChecked('Show details')).toBe(false);
       expect(internalsIn(ui.text())).toEqual([]);
-      await ui.click('Technical details');
+      await ui.toggle('Show technical details');
       expect(ui.text()).toContain('Okta request id:');
     }
   });

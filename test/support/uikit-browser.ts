@@ -41,7 +41,28 @@ export interface IssueBrowser {
   tabStops(limit?: number): Promise<string[]>;
   /** Moves the focus with Tab alone, from the top of the page, to the stop named `stop` (as tabStops names it). */
   tabTo(stop: string): Promise<void>;
+  /**
+   * The controls named `name` as Chromium's accessibility tree has them (what a screen reader is given):
+   * role and the states checked / expanded / pressed when the node has them.
+   */
+  axControls(name: string): Promise<AxControl[]>;
   close(): Promise<void>;
+}
+
+/** A focusable node of Chromium's accessibility tree, by its computed role, name and states. */
+export interface AxControl {
+  role: string;
+  name: string;
+  checked?: string;
+  expanded?: string;
+  pressed?: string;
+}
+
+interface CdpAxNode {
+  ignored: boolean;
+  role?: { value?: unknown };
+  name?: { value?: unknown };
+  properties?: Array<{ name: string; value: { value?: unknown } }>;
 }
 
 export async function openIssueBrowser(): Promise<IssueBrowser> {
@@ -71,12 +92,17 @@ export async function openIssueBrowser(): Promise<IssueBrowser> {
       body.focus();
       body.removeAttribute('tabindex');
     });
-  /** The focused element as `tag:accessible name` (aria-label, else its text). */
+  /** The focused element as `tag:accessible name` (aria-label, else its label's text, else its own text). */
   const focusedName = () =>
     page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return '';
-      const label = el.getAttribute('aria-label') ?? el.textContent ?? '';
+      const labels = (el as HTMLInputElement).labels;
+      const label =
+        el.getAttribute('aria-label') ??
+        (labels && labels.length > 0 ? labels[0].textContent : undefined) ??
+        el.textContent ??
+        '';
       return `${el.tagName.toLowerCase()}:${label.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
     });
   const panel = page.getByTestId('issue-panel');
@@ -128,6 +154,29 @@ export async function openIssueBrowser(): Promise<IssueBrowser> {
         seen.push(name);
       }
       throw new Error(`Tab does not reach ${stop}; it reaches: ${seen.join(', ')}`);
+    },
+    async axControls(name) {
+      // Chromium's own tree over CDP, not Playwright's role computation: the states a screen reader gets.
+      const cdp = await page.context().newCDPSession(page);
+      try {
+        const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: CdpAxNode[] };
+        const prop = (n: CdpAxNode, key: string) => {
+          const v = n.properties?.find((p) => p.name === key)?.value.value;
+          return v === undefined ? {} : { [key]: String(v) };
+        };
+        return nodes
+          .filter((n) => !n.ignored && n.name?.value === name)
+          .filter((n) => n.properties?.some((p) => p.name === 'focusable' && p.value.value === true))
+          .map((n) => ({
+            role: String(n.role?.value ?? ''),
+            name,
+            ...prop(n, 'checked'),
+            ...prop(n, 'expanded'),
+            ...prop(n, 'pressed'),
+          }));
+      } finally {
+        await cdp.detach();
+      }
     },
     async close() {
       await browser.close();

@@ -239,11 +239,54 @@ test('failed: Okta refused the membership, the reason and what to do next', asyn
   } finally {
     if (viewport) await ui.page.setViewportSize(viewport);
   }
-  // Okta's detail is one click away, for whoever has to fix it.
-  await ui.tabTo('button:Details');
-  await ui.page.keyboard.press('Enter');
+  // Okta's detail is one key press away, for whoever has to fix it.
+  await ui.tabTo('input:Show details');
+  await ui.page.keyboard.press('Space');
   await ui.panelShows(/PUT \/api\/v1\/groups\/.* \(HTTP 403/);
   await capture('failed-details', { detailsOpen: true });
+});
+
+/**
+ * A removal Okta refuses (issue 13 §2): the short reason, and Okta's detail behind "Show details".
+ * UI Kit's Button takes no aria-expanded, so the toggle is a Checkbox: its state must be in Chromium's
+ * accessibility tree (what a screen reader is given), change with each press from the keyboard, and
+ * match what is on screen.
+ */
+test('failed removal: Show details says whether it is open, to assistive technology too', async () => {
+  const { sb, world } = ui;
+  const issue = await raise(world.groups.windows, world.jira.neville);
+  expect(grantOf(issue.id).status).toBe('ACTIVE');
+  sb.okta.fault({ method: 'DELETE', path: /^\/api\/v1\/groups\/[^/]+\/users\/[^/]+$/, status: 403, times: 50 });
+  try {
+    await sb.clock.advanceTo(grantOf(issue.id).endsAt!);
+    await sb.clock.settle();
+  } finally {
+    sb.okta.clearFaults();
+  }
+  expect(grantOf(issue.id).status).toBe('FAILED');
+  expect(grantOf(issue.id).reason).toMatch(/DELETE \/api\/v1\/groups\/.*HTTP 403/);
+
+  await ui.open(issue.key, { as: 'ada' });
+  await ui.panelShows('This grant failed');
+  const okta = /DELETE \/api\/v1\/groups\/.* \(HTTP 403/;
+  const shown = async () => okta.test(await ui.panelText());
+  // Closed: a checkbox, not checked, and none of Okta's detail on screen (capture checks for internals).
+  expect(await ui.axControls('Show details')).toEqual([{ role: 'checkbox', name: 'Show details', checked: 'false' }]);
+  expect(await shown()).toBe(false);
+  await capture('failed-removal');
+
+  await ui.tabTo('input:Show details');
+  await ui.page.keyboard.press('Space');
+  await ui.panelShows(okta);
+  expect(await ui.axControls('Show details')).toEqual([{ role: 'checkbox', name: 'Show details', checked: 'true' }]);
+  await capture('failed-removal-details', { detailsOpen: true });
+
+  // Focus stays on the control, so a second Space closes it again and the state says so.
+  await ui.page.keyboard.press('Space');
+  await ui.page.getByText(okta).waitFor({ state: 'detached' });
+  expect(await ui.axControls('Show details')).toEqual([{ role: 'checkbox', name: 'Show details', checked: 'false' }]);
+  expect(await shown()).toBe(false);
+  expect(internalsIn(await ui.panelText())).toEqual([]);
 });
 
 /** For each row of the panel's history, how many lines its time takes. */

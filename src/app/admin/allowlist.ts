@@ -68,7 +68,7 @@ const limits = (input: Parsed) => ({
 });
 
 const describe = (p: GroupPolicy) =>
-  `max ${p.maxDurationHours} h, lifetime ${p.maxLifetimeHours} h, ${p.maxExtensions} extension(s), reminder ${p.reminderLeadMinutes} min before the end, approval ${p.approvalMode}` +
+  `max ${p.maxDurationHours} h, lifetime ${p.maxLifetimeHours} h, ${p.maxExtensions} extension(s), reminder ${p.reminderLeadMinutes} min before the end, ${p.approvalMode === 'status' ? 'approval required' : 'no approval needed'}` +
   (p.approvalMode === 'status' ? `: ${describeSteps(stepsOf(p))}, within ${approvalWindowDays(p)} day(s)` : '') +
   (p.allowedProjectKeys.length ? `, projects ${p.allowedProjectKeys.join(' ')}` : ', any project');
 

@@ -13,7 +13,8 @@ import {
 import type { AppDeps } from '../deps';
 import { StaleCursorError } from '../ports';
 import { APP_ACTOR_NAME } from '../format';
-import { displayNames, ok, type AdminOutcome } from './shared';
+import { displayNames, groupLabel, ok, personLabel, wordsForAdmin, type AdminOutcome } from './shared';
+import { accountIdsIn } from '../panel/panel-words';
 
 type Deps = Pick<AppDeps, 'audit' | 'config' | 'issues' | 'grants' | 'clock'>;
 
@@ -42,10 +43,11 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
     deps.config.getAllowlist(),
     displayNames(
       deps,
-      page.flatMap((e) => [e.actor, e.requesterAccountId ?? '']),
+      page.flatMap((e) => [e.actor, e.requesterAccountId ?? '', ...accountIdsIn(e.detail)]),
     ),
   ]);
   const groupName = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
+  const now = deps.clock.now();
   const rows: AuditRow[] = page.map((e) => ({
     seq: e.seq,
     ...(e.pending ? { pending: true as const } : {}),
@@ -56,14 +58,25 @@ export async function queryAudit(deps: Deps, input: AuditQueryParsed): Promise<A
     requesterAccountId: e.requesterAccountId,
     requesterName: e.requesterAccountId ? names.get(e.requesterAccountId) : undefined,
     groupId: e.groupId,
-    groupName: e.groupId ? groupName.get(e.groupId) : undefined,
+    groupName: e.groupId ? groupLabel(e.groupId, groupName) : undefined,
     issueKey: e.issueKey,
     grantId: e.grantId,
     detail: e.detail,
+    ...detailFor(e.detail, groupName, names, now),
     oktaRequestId: e.oktaRequestId,
     hash: e.hash,
   }));
   return ok({ rows, ...(cursor ? { cursor } : {}), ...(restarted ? { restarted: AUDIT_RESTARTED } : {}) });
+}
+
+function detailFor(
+  detail: string,
+  groups: ReadonlyMap<string, string>,
+  people: ReadonlyMap<string, string>,
+  now: string,
+): Pick<AuditRow, 'detailWords' | 'detailTechnical'> {
+  const w = wordsForAdmin(detail, groups, people, now);
+  return { detailWords: w.text, ...(w.details ? { detailTechnical: w.details } : {}) };
 }
 
 /**
@@ -102,10 +115,10 @@ export async function auditOptions(deps: Deps): Promise<AdminOutcome<AuditOption
   const requesterIds = [...new Set(grants.map((g) => g.requesterAccountId))];
   const names = await displayNames(deps, requesterIds);
   const groups = new Map(allowlist.map((p) => [p.groupId, p.displayName]));
-  for (const g of grants) if (!groups.has(g.groupId)) groups.set(g.groupId, g.groupId);
+  for (const g of grants) if (!groups.has(g.groupId)) groups.set(g.groupId, groupLabel(g.groupId, groups));
   return ok({
     requesters: requesterIds
-      .map((accountId) => ({ accountId, name: names.get(accountId) ?? accountId }))
+      .map((accountId) => ({ accountId, name: personLabel(accountId, names) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     groups: [...groups.entries()]
       .map(([groupId, name]) => ({ groupId, name }))

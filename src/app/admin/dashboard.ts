@@ -25,9 +25,10 @@ import {
   type DeniedRequestRecord,
 } from '../ports';
 import { GRANTS_PAUSED_REASON } from '../self-check';
+import { accountIdsIn } from '../panel/panel-words';
 import { connectionStatus } from './connection';
 import { selfCheckSummary } from './diagnostics';
-import { displayNames, ok, type AdminOutcome } from './shared';
+import { displayNames, groupLabel, ok, personLabel, wordsForAdmin, type AdminOutcome } from './shared';
 
 type Deps = Pick<AppDeps, 'clock' | 'grants' | 'health' | 'config' | 'issues' | 'notices' | 'reviews'>;
 /** Unresolved break-glass reviews listed per state (ADR 0027): one bounded read each. */
@@ -166,21 +167,30 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     ...Object.values(acks).map((a) => a.by),
     // People named as approvers, for the pending list's "who may approve".
     ...allowlist.flatMap((p) => (p.approvalSteps ?? []).flatMap((s) => s.approvers.accountIds)),
+    // People a failure's text names (an edit by someone), said by name.
+    ...shown.flatMap((g) => accountIdsIn(`${g.reason ?? ''} ${g.lastError ?? ''}`)),
+    ...errors.flatMap((e) => accountIdsIn(e.message)),
   ]);
+  // Okta's path, status and codes go behind the row's Details; the words say what happened.
+  const problemOf = (raw: string | undefined): Pick<DashboardGrant, 'problem' | 'problemDetails'> => {
+    if (!raw) return {};
+    const w = wordsForAdmin(raw, groupName, names, now);
+    return { problem: w.text, ...(w.details ? { problemDetails: w.details } : {}) };
+  };
   const grants: DashboardGrant[] = shown
     .map((g) => ({
       id: g.id,
       status: g.status,
       issueKey: g.issueKey,
       requesterAccountId: g.requesterAccountId,
-      requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
+      requesterName: personLabel(g.requesterAccountId, names),
       groupId: g.groupId,
-      groupName: groupName.get(g.groupId) ?? g.groupId,
+      groupName: groupLabel(g.groupId, groupName),
       startedAt: g.startedAt,
       endsAt: g.endsAt,
       emergency: g.emergency,
       attempts: g.attempts,
-      problem: g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError,
+      ...problemOf(g.status === 'FAILED' ? (g.reason ?? g.lastError) : g.lastError),
       overdue: overdue(g),
       // A FAILED removal can be retried: an admin's way out of "needs an admin". A grant that failed while
       // starting holds nothing of ours (a start abandoned at its end took back what it may have added).
@@ -204,7 +214,11 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     oktaErrors24h: unacknowledgedErrors(errors, acks).length,
     recentOktaErrors: unacknowledgedErrors(errors, acks)
       .sort((a, b) => b.at.localeCompare(a.at))
-      .slice(0, 5),
+      .slice(0, 5)
+      .map((e) => {
+        const w = wordsForAdmin(e.message, groupName, names, now);
+        return { at: e.at, message: w.text, ...(w.details ? { details: w.details } : {}) };
+      }),
     unmanagedMembers: unmanaged ? { at: unmanaged.at, count: unacknowledgedDrift(unmanaged.byGroup, acks) } : undefined,
     ...(connection ? { connection } : {}),
     ...(catchUp
@@ -460,8 +474,8 @@ function deniedRow(
   names: Map<string, string>,
 ): DashboardDeniedRequest {
   const what = ADMIN_ACTIONS[g.reasonCode!];
-  const who = names.get(g.requesterAccountId) ?? g.requesterAccountId;
-  const group = groupName.get(g.groupId) ?? g.groupId;
+  const who = personLabel(g.requesterAccountId, names);
+  const group = groupLabel(g.groupId, groupName);
   return {
     id: g.id,
     issueKey: g.issueKey,
@@ -495,13 +509,13 @@ function pendingRow(
 ): DashboardPendingRequest {
   const needsApproval = group?.approvalMode === 'status' && !g.emergency;
   const steps = group ? stepsOf(group) : [];
-  const name = (a: string) => names.get(a) ?? a;
+  const name = (a: string) => personLabel(a, names);
   const closesMs = group && needsApproval ? Date.parse(g.requestedAt) + approvalWindowDays(group) * DAY_MS : undefined;
   const waitingFor = !group
     ? 'Blocked: the group is no longer on the allowlist; the request will be denied.'
     : !needsApproval
       ? g.lastError
-        ? `Being granted; the last Okta check failed: ${g.lastError}`
+        ? `Being granted; the last Okta check failed: ${wordsForAdmin(g.lastError, new Map([[group.groupId, group.displayName]]), names, iso(nowMs)).text}`
         : 'Being granted (no approval needed).'
       : closesMs !== undefined && nowMs > closesMs
         ? 'Approval window passed: the request is closed within the hour, with a comment.'
@@ -510,9 +524,9 @@ function pendingRow(
     id: g.id,
     issueKey: g.issueKey,
     requesterAccountId: g.requesterAccountId,
-    requesterName: names.get(g.requesterAccountId) ?? g.requesterAccountId,
+    requesterName: personLabel(g.requesterAccountId, names),
     groupId: g.groupId,
-    groupName: group?.displayName ?? g.groupId,
+    groupName: group?.displayName ?? groupLabel(g.groupId, new Map()),
     requestedAt: g.requestedAt,
     // Approvals recorded on the request; the worker records a status move as soon as it counts it.
     approvals: needsApproval
@@ -555,7 +569,7 @@ function chart(
     ...(summary ? { asOf: summary.asOf } : {}),
     complete: !recent.more,
     series: [...series.entries()]
-      .map(([groupId, counts]) => ({ groupId, groupName: groupName.get(groupId) ?? groupId, counts }))
+      .map(([groupId, counts]) => ({ groupId, groupName: groupLabel(groupId, groupName), counts }))
       .sort((a, b) => a.groupName.localeCompare(b.groupName)),
   };
 }
@@ -566,7 +580,7 @@ function reviewRow(r: Review, names: Map<string, string>): DashboardReview {
     requestIssueKey: r.requestIssueKey,
     ...(r.reviewIssueKey ? { reviewIssueKey: r.reviewIssueKey } : {}),
     subjectAccountId: r.subjectAccountId,
-    subjectName: names.get(r.subjectAccountId) ?? r.subjectAccountId,
+    subjectName: personLabel(r.subjectAccountId, names),
     groupName: r.groupName,
     endsAt: r.endsAt,
     refusals: r.refusals,

@@ -6,6 +6,7 @@ import { ADMIN_ERRORS } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
 import { refuse, type Outcome, type Refusal } from '../errors';
 import { DirectoryError } from '../ports';
+import { splitForPeople, type Words } from '../panel/panel-words';
 
 /** An admin use case answers with data or an expected refusal (code + message for a person). */
 export type AdminOutcome<T> = Outcome<{ data: T }>;
@@ -82,4 +83,44 @@ export function auditConfigChange(
     detail,
     ...(groupId ? { groupId } : {}),
   });
+}
+
+/**
+ * A group as the admin page names it (issue 13 §2): its allowlist name; a group not (or no longer) on
+ * the allowlist by the end of its id, so two such groups stay apart without showing a raw Okta id
+ * (the CSV and the copy buttons keep the whole id).
+ */
+export const groupLabel = (groupId: string, names: ReadonlyMap<string, string>): string =>
+  names.get(groupId) ?? `A group not on the allowlist (id ending ${groupId.slice(-4)})`;
+
+/** A person as the admin page names them: their Jira name; an account Jira does not name, likewise. */
+export const personLabel = (accountId: string, names: ReadonlyMap<string, string>): string =>
+  names.get(accountId) ?? `A Jira user (id ending ${accountId.slice(-4)})`;
+
+/** What the page says of a text that is all technical (a bare "HTTP 503"); the status goes to the details. */
+export const ADMIN_TECHNICAL_ONLY = 'Okta answered with an error.';
+
+/**
+ * Stored text (a grant's reason, an audit detail) as the admin page shows it: ids as names, instants
+ * in UTC (the page's one time zone), and Okta's path, status and codes split off into `details`, which
+ * the page shows only on request. The same split as the issue panel's; the stored text (and so the
+ * CSV) keeps everything.
+ */
+export function wordsForAdmin(
+  raw: string,
+  groups: ReadonlyMap<string, string>,
+  people: ReadonlyMap<string, string>,
+  now: string,
+): Words {
+  // "ACC-2: Okta refused …" (a health record names its issue first): the key stays with the words.
+  const key = /^[A-Z][A-Z0-9_]+-\d+: /.exec(raw)?.[0] ?? '';
+  const w = splitForPeople(
+    raw.slice(key.length),
+    { groupName: (id) => groups.get(id), personName: (id) => people.get(id), timeZone: 'UTC', now },
+    [],
+    // A bare status ("HTTP 503") is not a refusal: say only that Okta answered with an error.
+    ADMIN_TECHNICAL_ONLY,
+  );
+  // A replaced id may open the text ("the requester's Okta account; ends …"): a sentence starts capitalised.
+  return { ...w, text: `${key}${w.text.charAt(0).toUpperCase()}${w.text.slice(1)}` };
 }

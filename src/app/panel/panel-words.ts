@@ -82,7 +82,13 @@ export function humanize(text: string, g: Glossary): string {
  * sentence's colon ("Okta refused the change: ...") stays, as it says what happened. A leading
  * app error code (`GRANT.NOT_ALLOWLISTED: ...`) goes to `details` too.
  */
-export function splitForPeople(raw: string, g: Glossary, extra: string[] = []): Words {
+export function splitForPeople(
+  raw: string,
+  g: Glossary,
+  extra: string[] = [],
+  /** Said when every sentence was technical. */
+  fallback = 'Okta did not accept the change.',
+): Words {
   const plain = withoutCode(raw);
   const code = plain === raw ? undefined : raw.slice(0, raw.length - plain.length).replace(/:\s*$/, '');
   const keep: string[] = [];
@@ -103,7 +109,7 @@ export function splitForPeople(raw: string, g: Glossary, extra: string[] = []): 
     ...extra,
   ];
   return {
-    text: text || (technical.length ? 'Okta did not accept the change.' : ''),
+    text: text || (technical.length ? fallback : ''),
     ...(details.length ? { details: details.join(' ') } : {}),
   };
 }

@@ -12,6 +12,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 import {
   Button,
   ButtonGroup,
+  Checkbox,
   DynamicTable,
   ErrorMessage,
   Heading,
@@ -621,17 +622,21 @@ function approvalText(g: GrantDto): string {
 
 /**
  * The technical side of a reason (Okta path, HTTP status, codes, Okta request id), for whoever has to
- * fix it; closed until asked for. UI Kit 12 has no expandable section, so a button toggles it.
+ * fix it; closed until asked for. UI Kit 12 has no expandable section, and its Button takes no aria
+ * props (no aria-expanded, and `isSelected` only changes the colour), so a Button could state "open"
+ * only in its name, which screen readers do not announce again when it changes under the focus. A
+ * Checkbox has a real checked state that every screen reader reads out on each press ("Show details,
+ * checkbox, checked"), and its label is visible and clickable. UI Kit's Toggle would say "on/off", but
+ * its `label` is only an aria-label (a visible one needs a separate Label) and the local UI Kit host
+ * has no Atlaskit Toggle to draw it with (ADR 0030).
  */
-function Details({ text, label = 'Details' }: { text: string; label?: string }) {
+function Details({ text, label = 'Show details' }: { text: string; label?: string }) {
   const [open, setOpen] = useState(false);
   return (
     <Stack space="space.050">
-      <Inline>
-        <Button appearance="subtle" spacing="compact" onClick={() => setOpen(!open)}>
-          {open ? `Hide ${label.toLowerCase()}` : label}
-        </Button>
-      </Inline>
+      {/* The state is ours, flipped on each change: the event crosses the bridge as JSON, so nothing is
+          read from it. */}
+      <Checkbox label={label} isChecked={open} onChange={() => setOpen((o) => !o)} />
       {open && (
         <Text size="small" color="color.text.subtle">
           {text}
@@ -671,7 +676,7 @@ function History({ rows, tz, now }: { rows: HistoryEntryDto[]; tz: string; now: 
           ],
         }))}
       />
-      {technical.length > 0 && <Details text={technical.join(' · ')} label="Technical details" />}
+      {technical.length > 0 && <Details text={technical.join(' · ')} label="Show technical details" />}
     </Stack>
   );
 }

@@ -256,10 +256,39 @@ export const ui = {
     await idle();
   },
 
+  /** Whether the checkbox labelled `label` is checked (its `isChecked` as the app rendered it). */
+  isChecked(label: string): boolean {
+    return !!checkbox(label).props.isChecked;
+  },
+
+  /**
+   * Ticks or unticks the checkbox labelled `label` as a press does: its onChange gets the event UI Kit
+   * documents (read through `currentTarget`), with the state the press gives it.
+   */
+  async toggle(label: string): Promise<void> {
+    const c = checkbox(label);
+    if (c.props.isDisabled) throw new Error(`forge-ui: "${label}" is disabled`);
+    const target = { checked: !c.props.isChecked, value: c.props.value, name: c.props.name };
+    await c.props.onChange?.({ currentTarget: target, target });
+    await idle();
+  },
+
   lozenges(): string[] {
     return ui.findAll((d) => d.type === 'Lozenge').map((l) => ui.text(l));
   },
 };
+
+function checkbox(label: string): ForgeDoc {
+  const found = ui.findAll((d) => d.type === 'Checkbox' && d.props.label === label);
+  if (found.length !== 1)
+    throw new Error(
+      `forge-ui: expected one "${label}" checkbox, found ${found.length}. Checkboxes: ${ui
+        .findAll((d) => d.type === 'Checkbox')
+        .map((c) => String(c.props.label))
+        .join(', ')}`,
+    );
+  return found[0];
+}
 
 const safeText = () => {
   try {
@@ -274,6 +303,8 @@ function visibleText(d: ForgeDoc): string {
   if (d.type === 'String') return String(d.props.text ?? '');
   const parts: string[] = [];
   if (typeof d.props?.title === 'string') parts.push(d.props.title);
+  // A checkbox's label is a prop, drawn next to the box.
+  if (d.type === 'Checkbox' && typeof d.props?.label === 'string') parts.push(d.props.label);
   parts.push(...(d.children ?? []).map(visibleText));
   return parts.join(' ');
 }

@@ -16,11 +16,15 @@ import {
 import { AUDIT_ACTION_LABELS, withoutCode } from '../../../../src/shared/vocabulary';
 import { call, errorOf } from '../api';
 import { DayField } from '../components/DayField';
+import { Expandable } from '../components/Expandable';
 import { ShortId } from '../components/ShortId';
 import { Empty, FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 import type { UrlState } from '../url-state';
 
 type Option = { label: string; value: string };
+
+/** Who an entry names when Jira no longer gives the account a name (the CSV keeps the account id). */
+const UNKNOWN_PERSON = 'A Jira user';
 type Filters = { requester?: Option | null; group?: Option | null; issueKey: string; fromDay: string; toDay: string };
 
 const payloadOf = (f: Filters, cursor?: string) => ({
@@ -271,7 +275,7 @@ export function AuditScreen({
           <div data-testid="audit-table" className="table-scroll">
             <DynamicTable
               testId="audit-dt"
-              caption="Audit trail (newest first; times in UTC)"
+              caption="Audit trail (newest first; times in UTC; the CSV keeps codes and ids as recorded)"
               head={{
                 cells: [
                   '#',
@@ -298,8 +302,9 @@ export function AuditScreen({
                     ),
                   },
                   { key: 'action', content: AUDIT_ACTION_LABELS[r.action] },
-                  { key: 'actor', content: r.actorName ?? r.actor },
-                  { key: 'req', content: r.requesterName ?? r.requesterAccountId ?? '' },
+                  // An account Jira no longer names is said as such; its id stays in the CSV.
+                  { key: 'actor', content: r.actorName ?? UNKNOWN_PERSON },
+                  { key: 'req', content: r.requesterName ?? (r.requesterAccountId ? UNKNOWN_PERSON : '') },
                   {
                     key: 'group',
                     content: r.groupName ?? (r.groupId ? <ShortId id={r.groupId} label="Okta group id" /> : ''),
@@ -308,9 +313,16 @@ export function AuditScreen({
                   {
                     key: 'detail',
                     content: (
-                      <span className="long-text" style={{ whiteSpace: 'pre-wrap' }}>
-                        {withoutCode(r.detail)}
-                      </span>
+                      <>
+                        <span className="long-text" style={{ whiteSpace: 'pre-wrap' }}>
+                          {r.detailWords ?? withoutCode(r.detail)}
+                        </span>
+                        {r.detailTechnical && (
+                          <Expandable compact summary="Details" testId={`audit-details-${i}`}>
+                            <small className="long-text">{r.detailTechnical}</small>
+                          </Expandable>
+                        )}
+                      </>
                     ),
                   },
                   {

@@ -717,10 +717,17 @@ export function DashboardScreen({
       {
         key: 'problem',
         content: g.problem ? (
-          <small className="long-text">
-            {withoutCode(g.problem)}
-            {g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}
-          </small>
+          <>
+            <small className="long-text">
+              {withoutCode(g.problem)}
+              {g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}
+            </small>
+            {g.problemDetails && (
+              <Expandable compact summary="Details" testId={`problem-details-${g.id}`}>
+                <small className="long-text">{g.problemDetails}</small>
+              </Expandable>
+            )}
+          </>
         ) : (
           ''
         ),
@@ -780,6 +787,12 @@ export function DashboardScreen({
             {view.health.recentOktaErrors.map((e, i) => (
               <li key={i}>
                 <small>{formatTime(e.at)}</small> {e.message}
+                {e.details && (
+                  <>
+                    <br />
+                    <small className="long-text">{e.details}</small>
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@
    UI Kit components; they go to the Atlaskit component of the same name, whose own types apply there. */
 import Button from '@atlaskit/button/new';
 import { ButtonGroup } from '@atlaskit/button';
+import Checkbox from '@atlaskit/checkbox';
 import DynamicTable from '@atlaskit/dynamic-table';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
@@ -147,6 +148,29 @@ export function DocNode({ doc, env }: { doc: ForgeDoc; env: RenderEnv }): ReactN
         <Label htmlFor={p.labelFor} id={p.id}>
           {kids(doc, env)}
         </Label>
+      );
+    case 'Checkbox':
+      // UI Kit documents the change handler's argument as the event, read through `currentTarget`
+      // (checked, value, name): that much crosses the bridge as JSON.
+      return (
+        <Checkbox
+          id={p.id}
+          name={p.name}
+          value={p.value}
+          label={p.label}
+          isChecked={p.isChecked}
+          defaultChecked={p.defaultChecked}
+          isDisabled={p.isDisabled}
+          isInvalid={p.isInvalid}
+          isRequired={p.isRequired}
+          isIndeterminate={p.isIndeterminate}
+          aria-invalid={p['aria-invalid']}
+          aria-labelledby={p['aria-labelledby']}
+          onChange={handler(env, p.onChange, (e) => {
+            const t = { checked: e.currentTarget.checked, value: e.currentTarget.value, name: e.currentTarget.name };
+            return [{ currentTarget: t, target: t }];
+          })}
+        />
       );
     case 'ErrorMessage':
       return <ErrorMessage>{kids(doc, env)}</ErrorMessage>;
