@@ -628,7 +628,7 @@ function approvalText(g: GrantDto): string {
  * Checkbox has a real checked state that every screen reader reads out on each press ("Show details,
  * checkbox, checked"), and its label is visible and clickable. UI Kit's Toggle would say "on/off", but
  * its `label` is only an aria-label (a visible one needs a separate Label) and the local UI Kit host
- * has no Atlaskit Toggle to draw it with (ADR 0030).
+ * has no Atlaskit Toggle to draw it with (ADR 0032).
  */
 function Details({ text, label = 'Show details' }: { text: string; label?: string }) {
   const [open, setOpen] = useState(false);
