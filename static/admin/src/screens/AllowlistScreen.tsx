@@ -470,8 +470,8 @@ export function AllowlistScreen() {
   return (
     <div data-testid="allowlist-screen">
       <p style={{ maxWidth: 640 }}>
-        Only these Okta groups can be requested. Groups of type APP_GROUP or BUILT_IN, groups targeted by a group rule
-        and groups holding an Okta admin role are refused, now and again at every grant.
+        Only these Okta groups can be requested. Groups imported from an app, Okta's built-in Everyone group, groups
+        filled by a group rule and groups holding an Okta admin role are refused, now and again at every grant.
       </p>
       <Expandable style={{ maxWidth: 640 }} testId="role-permissions" summary="Okta permissions the app needs">
         <p>
