@@ -11,14 +11,13 @@
 import type { Sandbox } from '../../sandbox';
 import { MAX_EVENTS_PER_MINUTE } from '../../sandbox/async-events';
 import { totalRequests } from '../../sandbox/kvs/kvs-emulator';
-import { toGrantEntity } from '../../src/adapters/kvs/keys';
 import { KvsSweepState } from '../../src/adapters/kvs/sweep-state';
 import { OKTA_LANES, oktaLaneOf } from '../../src/app/okta-lanes';
 import type { WorkItem } from '../../src/app/ports';
 import { runSweep, type SweepSummary } from '../../src/app/run-sweep';
 import type { Grant } from '../../src/domain/grant';
 import { compose } from '../../src/entry/compose';
-import { makeGrant } from '../factories/grant';
+import { putGrant as put, seedActiveGrants as seedActive } from './seed-grants';
 import { MIN, SEC, at, useWorlds, world, type World } from './world';
 
 useWorlds();
@@ -26,43 +25,6 @@ useWorlds();
 /** The sweeper's timeout in manifest.yml, and the issue's goal: no run over 10% of it at 100 ms a call. */
 const SWEEPER_TIMEOUT_MS = 300 * SEC;
 const MS_PER_CALL = 100;
-
-function put(sb: Sandbox, g: Grant): void {
-  const r = sb.kvs.handle('/api/v1/entity/set', { entityName: 'grant', key: g.id, value: toGrantEntity(g) });
-  if (r.status >= 300) throw new Error(JSON.stringify(r.body));
-}
-
-/** `n` ACTIVE Linux grants of `n` people (each an Okta member), ending at `endsAt(i)`. */
-function seedActive(t: World, n: number, endsAt: (i: number) => string): Grant[] {
-  const made: Grant[] = [];
-  for (let i = 0; i < n; i++) {
-    const accountId = t.sb.jira.addUser({
-      displayName: `Person ${i}`,
-      email: `person.${i}@atko.email`,
-      timeZone: 'UTC',
-    }).accountId;
-    const oktaId = t.sb.okta.addUser({ login: `person.${i}@atko.email`, email: `person.${i}@atko.email` }).id;
-    t.sb.okta.addMember(t.w.groups.linux, oktaId);
-    const id = String(500_000 + i);
-    const g = makeGrant({
-      id: `grant-${id}`,
-      issueId: id,
-      issueKey: `SWP-${i + 1}`,
-      requesterAccountId: accountId,
-      oktaUserId: oktaId,
-      groupId: t.w.groups.linux,
-      status: 'ACTIVE',
-      requestedAt: at('08:00:00'),
-      firstStartedAt: at('08:00:00'),
-      startedAt: at('08:00:00'),
-      endsAt: endsAt(i),
-      updatedAt: at('08:00:00'),
-    });
-    put(t.sb, g);
-    made.push(g);
-  }
-  return made;
-}
 
 /** Every accepted push, by virtual time: the pacing is checked from what the queue took. */
 function recordPushes(sb: Sandbox): Array<{ at: number; events: number }> {

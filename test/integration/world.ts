@@ -189,26 +189,32 @@ export function useWorlds(): void {
   afterAll(() => {
     jest.restoreAllMocks();
   });
-  afterEach(async () => {
-    const sandboxes = open.splice(0);
-    try {
-      for (const sb of sandboxes) {
-        expect({
-          oktaViolations: sb.okta.violations,
-          unhandled: sb.unhandled,
-          jiraUnhandled: sb.jira.unhandled,
-          jiraSpecViolations: sb.jira.specViolations,
-          expiredQueueEvents: sb.events.expired,
-        }).toEqual({
-          oktaViolations: [],
-          unhandled: [],
-          jiraUnhandled: [],
-          jiraSpecViolations: [],
-          expiredQueueEvents: [],
-        });
-      }
-    } finally {
-      for (const sb of sandboxes) await sb.close();
+  afterEach(closeWorlds);
+}
+
+/**
+ * Checks what every sandbox must end with (no Okta or Jira spec violation, nothing unhandled, no queue
+ * event expired) and closes them: after each test, or after each run of a property.
+ */
+export async function closeWorlds(): Promise<void> {
+  const sandboxes = open.splice(0);
+  try {
+    for (const sb of sandboxes) {
+      expect({
+        oktaViolations: sb.okta.violations,
+        unhandled: sb.unhandled,
+        jiraUnhandled: sb.jira.unhandled,
+        jiraSpecViolations: sb.jira.specViolations,
+        expiredQueueEvents: sb.events.expired,
+      }).toEqual({
+        oktaViolations: [],
+        unhandled: [],
+        jiraUnhandled: [],
+        jiraSpecViolations: [],
+        expiredQueueEvents: [],
+      });
     }
-  });
+  } finally {
+    for (const sb of sandboxes) await sb.close();
+  }
 }
