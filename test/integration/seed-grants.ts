@@ -42,4 +42,3 @@ export function seedActiveGrants(t: World, n: number, endsAt: (i: number) => str
   }
   return made;
 }
-
