@@ -252,7 +252,7 @@ describe('allowlist', () => {
           code: 'OKTA.PERMISSION_MISSING',
           message: expect.stringContaining(missing),
           // Okta's status, error code and request id: behind Details, not in the words.
-          details: expect.stringMatching(/HTTP 403.*E0000006.*Okta request id/),
+          details: expect.stringMatching(/HTTP 403 E0000006.*Okta request id \w+/),
         },
       });
       expect(r.error.message).toMatch(/Nothing was saved\.$/);

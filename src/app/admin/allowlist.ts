@@ -128,16 +128,14 @@ function permissionInWords(oktaMessage: string, groupId: string): string {
   return `the app's Okta admin role lacks ${permission} on ${where}, which the app needs to ${OKTA_ROLE_PERMISSIONS[permission].why}. Add it to the role in Okta, then add the group again.`;
 }
 
-/** Okta's particulars of a failed call (status, code, request id), for the details. */
-const particulars = (e: DirectoryError, words?: string): string | undefined =>
-  [
-    words,
-    e.details.status ? `HTTP ${e.details.status}` : undefined,
-    e.details.oktaErrorCode ? `Okta error code ${e.details.oktaErrorCode}` : undefined,
-    e.details.requestId ? `Okta request id ${e.details.requestId}` : undefined,
-  ]
-    .filter(Boolean)
-    .join('. ') || undefined;
+/**
+ * Okta's whole answer, for the details: the adapter's message already names the call, the status and
+ * Okta's error code; the request id is added when it does not (for Okta support).
+ */
+const particulars = (e: DirectoryError): string =>
+  e.details.requestId && !e.message.includes(e.details.requestId)
+    ? `${e.message} Okta request id ${e.details.requestId}.`
+    : e.message;
 
 export async function addToAllowlist(
   deps: Deps,
@@ -177,7 +175,7 @@ export async function addToAllowlist(
         return refuseWithDetails(
           ADMIN_ERRORS.oktaPermissionMissing,
           `The app cannot manage this group yet: ${permissionInWords(e.message, input.groupId)} Nothing was saved.`,
-          particulars(e, e.message),
+          particulars(e),
         );
       }
       throw e;
