@@ -388,6 +388,28 @@ describe('allowlist', () => {
       }
   });
 
+  test('group search still answers when Okta refuses the checks (a role without okta.iam.read): results unchecked, adding names the permission', async () => {
+    const t = await connected();
+    const d = `https://${t.sb.okta.domain}`;
+    t.sb.okta.setAdminRole('api-token', [
+      {
+        permissions: ['okta.users.read', 'okta.groups.read', 'okta.groups.members.manage'],
+        resources: [`${d}/api/v1/users`, `${d}/api/v1/groups`],
+      },
+    ]);
+    const r = await t.admin('admin/groups/search', { query: 'PAM' });
+    expect(r.ok).toBe(true);
+    expect(r.data.map((h: { checked: boolean; refusal?: unknown }) => [h.checked, h.refusal])).toEqual([
+      [false, undefined],
+      [false, undefined],
+      [false, undefined],
+    ]);
+    expect(await t.admin('admin/allowlist/add', policy(t))).toMatchObject({
+      ok: false,
+      error: { code: 'OKTA.PERMISSION_MISSING', message: expect.stringContaining('okta.iam.read') },
+    });
+  });
+
   test('group search checks at most 20 results and says which were not checked; submit still checks', async () => {
     const t = await connected();
     const ids = Array.from(

@@ -262,8 +262,15 @@ export async function searchGroups(
     const listed = new Set(list.map((p) => p.groupId));
     const shown = groups.slice(0, 50);
     const toCheck = shown.filter((g) => !listed.has(g.id)).slice(0, SEARCH_CHECKED_MAX);
-    const checks = await directory.checkGroupsEligible(toCheck, { rulesMaxAgeMs: GRANT_RULES_MAX_AGE_MS });
-    const verdict = new Map(toCheck.map((g, i) => [g.id, checks[i]]));
+    // A check Okta does not answer (rate limit, a role without okta.iam.read) leaves the results
+    // unchecked rather than failing the search: adding a group checks it again and names what is wrong.
+    const checks = await directory
+      .checkGroupsEligible(toCheck, { rulesMaxAgeMs: GRANT_RULES_MAX_AGE_MS })
+      .catch((e: unknown) => {
+        if (e instanceof DirectoryError) return [];
+        throw e;
+      });
+    const verdict = new Map(checks.map((c, i) => [toCheck[i].id, c]));
     return ok(
       shown.map((g): GroupSearchHit => {
         const v = verdict.get(g.id);

@@ -405,8 +405,9 @@ function GroupSearch({ onChoose }: { onChoose: (hit: GroupSearchHit) => void }) 
       )}
       {hits && hits.some((h) => !h.checked) && (
         <p data-testid="search-unchecked" style={{ maxWidth: 640 }}>
-          Only the first {hits.filter((h) => h.checked && !h.allowlisted).length} results were checked against Okta. The
-          others are checked when you add them; type more of the name to check them here.
+          {hits.some((h) => h.checked && !h.allowlisted)
+            ? `Only the first ${hits.filter((h) => h.checked && !h.allowlisted).length} results were checked against Okta. The others are checked when you add them; type more of the name to check them here.`
+            : 'Okta did not answer the checks of these groups just now. Each group is checked when you add it.'}
         </p>
       )}
     </div>
