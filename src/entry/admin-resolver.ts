@@ -106,7 +106,9 @@ async function handle<K extends AdminKey>(deps: AppDeps, key: K, call: Call): Pr
   let envelope: Envelope<AdminResponses[K]>;
   try {
     const outcome = await USE_CASES[key](deps, accountId, parsed.data as Input<K>);
-    envelope = outcome.ok ? success(outcome.data) : failure(outcome.code, outcome.message, outcome.fields);
+    envelope = outcome.ok
+      ? success(outcome.data)
+      : failure(outcome.code, outcome.message, outcome.fields, outcome.details);
   } catch (e) {
     if (!(e instanceof DirectoryError)) throw e;
     const refusal = directoryRefusal(e);

@@ -522,6 +522,15 @@ export interface GroupSearchHit {
   name: string;
   type: string;
   allowlisted: boolean;
+  /** The group's description in Okta, when it has one. */
+  description?: string;
+  /**
+   * Why the app refuses this group, in words for the admin (and the particulars for "Details"), as
+   * Okta answered at the search; adding the group checks again.
+   */
+  refusal?: { reason: string; details?: string };
+  /** False for results past the first few checked at the search: they are checked when added. */
+  checked: boolean;
 }
 
 // ---------------------------------------------------------------- policy

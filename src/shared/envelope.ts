@@ -3,13 +3,24 @@
  * the UIs may branch on; messages are for people and never carry internals or secrets.
  */
 /** `fields`: the message for each setting the error concerns (form field path → message), when it names any. */
-export type ResolverError = { code: string; message: string; fields?: Record<string, string> };
+/** `details`: technical particulars (Okta codes, request id) the UI shows only behind a "Details" toggle. */
+export type ResolverError = { code: string; message: string; fields?: Record<string, string>; details?: string };
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
 
 export const success = <T>(data: T): Envelope<T> => ({ ok: true, data });
-export const failure = (code: string, message: string, fields?: Record<string, string>): Envelope<never> => ({
+export const failure = (
+  code: string,
+  message: string,
+  fields?: Record<string, string>,
+  details?: string,
+): Envelope<never> => ({
   ok: false,
-  error: { code, message, ...(fields && Object.keys(fields).length > 0 ? { fields } : {}) },
+  error: {
+    code,
+    message,
+    ...(fields && Object.keys(fields).length > 0 ? { fields } : {}),
+    ...(details ? { details } : {}),
+  },
 });
 
 /** Thrown by the UI-side unwrap so components handle one error type. */
@@ -19,6 +30,8 @@ export class ResolverCallError extends Error {
     message: string,
     /** Messages by form field, when the refusal concerns particular settings. */
     readonly fields: Record<string, string> = {},
+    /** Technical particulars, for a "Details" toggle; undefined when there are none. */
+    readonly details?: string,
   ) {
     super(message);
     this.name = 'ResolverCallError';
@@ -31,5 +44,5 @@ export function unwrap<T>(envelope: Envelope<T>): T {
     envelope && envelope.ok === false
       ? envelope.error
       : { code: 'UI.BAD_RESPONSE', message: 'The app answered in an unexpected way. Reload and try again.' };
-  throw new ResolverCallError(err.code, err.message, err.fields ?? {});
+  throw new ResolverCallError(err.code, err.message, err.fields ?? {}, 'details' in err ? err.details : undefined);
 }

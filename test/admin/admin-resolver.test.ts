@@ -100,7 +100,11 @@ describe('admin resolver', () => {
     const r = await t.admin(ADMIN_KEYS.allowlistAdd, payloads(t)['admin/allowlist/add']);
     expect(r).toEqual({
       ok: false,
-      error: { code: 'GROUP.HAS_ADMIN_ROLE', message: expect.stringContaining('admin role') },
+      error: {
+        code: 'GROUP.HAS_ADMIN_ROLE',
+        message: expect.stringContaining('admin role'),
+        details: 'Okta admin roles: SUPER_ADMIN.',
+      },
     });
   });
 

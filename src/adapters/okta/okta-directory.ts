@@ -35,6 +35,8 @@ const USERS_PAGE = 200;
 const GROUP_MEMBERS_PAGE = 1000;
 const RULES_PAGE = 200;
 const GROUP_SEARCH_LIMIT = 50;
+/** Groups whose roles are read at once when a search's results are checked. */
+const ELIGIBILITY_CONCURRENCY = 5;
 /** The Okta user picker's answer is one page of at most this many users. */
 const USER_SEARCH_MAX = 50;
 /** Logins looked up in one `search=` (`profile.login eq "…" or …`): keeps the URL well under Okta's limits. */
@@ -154,32 +156,55 @@ export class OktaDirectory implements Directory {
       }
       throw e;
     }
-    const found = toGroup(group);
-    if (group.type !== 'OKTA_GROUP') {
+    return this.eligibilityOf(toGroup(group), () => this.ruleListing(options.rulesMaxAgeMs ?? 0));
+  }
+
+  async checkGroupsEligible(
+    groups: readonly DirectoryGroup[],
+    options: { rulesMaxAgeMs?: number } = {},
+  ): Promise<GroupEligibility[]> {
+    // One rule listing for all the groups, read (or taken from the store) on the first group that needs it.
+    let listing: Promise<RuleListing> | undefined;
+    const rules = () => (listing ??= this.ruleListing(options.rulesMaxAgeMs ?? 0));
+    const out: GroupEligibility[] = [];
+    // A few at a time: the roles reads count against Okta's rate limit like any other call.
+    for (let i = 0; i < groups.length; i += ELIGIBILITY_CONCURRENCY)
+      out.push(
+        ...(await Promise.all(groups.slice(i, i + ELIGIBILITY_CONCURRENCY).map((g) => this.eligibilityOf(g, rules)))),
+      );
+    return out;
+  }
+
+  /** Type, rules, roles, in that order: each later check costs an Okta call the earlier ones may save. */
+  private async eligibilityOf(found: DirectoryGroup, rules: () => Promise<RuleListing>): Promise<GroupEligibility> {
+    if (found.type !== 'OKTA_GROUP') {
       return {
         ok: false,
         code: 'GROUP.NOT_OKTA_GROUP',
-        message: `Okta group "${found.name}" is of type ${group.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.`,
+        message: `Okta group "${found.name}" is of type ${found.type}; only OKTA_GROUP groups (created in Okta, not imported from an app or directory, and not built in) can be granted. An admin must choose an Okta-managed group.`,
+        found: { type: found.type },
       };
     }
     // Rules may be read from a listing at most `rulesMaxAgeMs` old; type and roles above and below are live.
-    const listing = await this.ruleListing(options.rulesMaxAgeMs ?? 0);
-    const targeting = listing.targets[group.id] ?? [];
+    const listing = await rules();
+    const targeting = listing.targets[found.id] ?? [];
     if (targeting.length > 0) {
       const names = targeting.map((r) => `"${r}"`).join(', ');
       return {
         ok: false,
         code: 'GROUP.RULE_TARGETED',
         message: `Okta group "${found.name}" is assigned by the group rule ${names}; removing a rule-added member would put them on the rule's exclusion list. An admin must remove the group from the rule or choose another group.`,
+        found: { rules: [...targeting] },
       };
     }
-    const roles = await this.client.getAll(`/api/v1/groups/${seg(group.id)}/roles`, oktaRole);
+    const roles = await this.client.getAll(`/api/v1/groups/${seg(found.id)}/roles`, oktaRole);
     if (roles.items.length > 0) {
-      const kinds = [...new Set(roles.items.map((r) => r.type ?? r.label ?? 'role'))].join(', ');
+      const kinds = [...new Set(roles.items.map((r) => r.type ?? r.label ?? 'role'))];
       return {
         ok: false,
         code: 'GROUP.HAS_ADMIN_ROLE',
-        message: `Okta group "${found.name}" holds Okta admin roles (${kinds}); the app never grants admin rights. An admin must choose a group without admin role assignments.`,
+        message: `Okta group "${found.name}" holds Okta admin roles (${kinds.join(', ')}); the app never grants admin rights. An admin must choose a group without admin role assignments.`,
+        found: { roles: kinds },
       };
     }
     return { ok: true, group: found };
@@ -436,7 +461,8 @@ function toPerson(u: OktaUser): DirectoryPerson {
 }
 
 function toGroup(g: OktaGroup): DirectoryGroup {
-  return { id: g.id, name: g.profile.name, type: g.type };
+  const description = typeof g.profile.description === 'string' ? g.profile.description.trim() : '';
+  return { id: g.id, name: g.profile.name, type: g.type, ...(description ? { description } : {}) };
 }
 
 function shorten(s: string): string {

@@ -325,6 +325,8 @@ export interface DirectoryGroup {
   id: string;
   name: string;
   type: string;
+  /** The group's description in Okta, when it has one. */
+  description?: string;
 }
 
 export type GroupEligibility =
@@ -333,6 +335,11 @@ export type GroupEligibility =
       ok: false;
       code: 'GROUP.NOT_FOUND' | 'GROUP.NOT_OKTA_GROUP' | 'GROUP.RULE_TARGETED' | 'GROUP.HAS_ADMIN_ROLE';
       message: string;
+      /**
+       * What the refusal rests on, for a caller that words it for another reader (the admin page):
+       * the group's Okta type, the names of the rules that target it, the admin roles it holds.
+       */
+      found?: { type?: string; rules?: string[]; roles?: string[] };
     };
 
 export type UserLookup =
@@ -425,6 +432,15 @@ export interface Directory {
    * and roles are always read live.
    */
   checkGroupEligible(groupId: string, options?: { rulesMaxAgeMs?: number }): Promise<GroupEligibility>;
+  /**
+   * The same check for groups just read (from `searchGroups`), in the same order: their type as read,
+   * one rule listing for all (at most `rulesMaxAgeMs` old), and each plain group's roles read live.
+   * No group is read again, so a search result costs one roles read at most.
+   */
+  checkGroupsEligible(
+    groups: readonly DirectoryGroup[],
+    options?: { rulesMaxAgeMs?: number },
+  ): Promise<GroupEligibility[]>;
   searchGroups(query: string): Promise<DirectoryGroup[]>;
   isMember(userId: string, groupId: string): Promise<boolean>;
   listMemberIds(groupId: string): Promise<string[]>;

@@ -23,9 +23,11 @@ export async function call<K extends AdminKey>(key: K, payload?: AdminPayload<K>
 }
 
 /** The error for people; `fields`: its message for each form field it concerns (empty when none). */
-export const errorOf = (e: unknown): { code: string; message: string; fields: Record<string, string> } =>
+export const errorOf = (
+  e: unknown,
+): { code: string; message: string; fields: Record<string, string>; details?: string } =>
   e instanceof ResolverCallError
-    ? { code: e.code, message: e.message, fields: e.fields }
+    ? { code: e.code, message: e.message, fields: e.fields, ...(e.details ? { details: e.details } : {}) }
     : { code: 'UI.ERROR', message: 'Something went wrong on this page. Reload and try again.', fields: {} };
 
 export interface HostContext {

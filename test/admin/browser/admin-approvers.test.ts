@@ -53,7 +53,7 @@ test('a two-step policy picked from Jira is saved, and read back in words after 
   await openAllowlist();
   await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
   await app.getByTestId(`edit-${linux}`).click();
-  await app.getByTestId('approval-status').click();
+  await app.getByTestId('approval-status--radio-input').check();
   await expectText(app.getByTestId('approval-mode-words'), 'Approval required');
   // No step: the default, said to be the weakest.
   await expectText(app.getByTestId('approvers-default'), 'anyone who can transition the issue, except the requester');
@@ -112,7 +112,7 @@ test('Jira not answering a picker says so with Try again; a save the server refu
   await byId('group-query').fill('PAM Windows');
   await app.getByTestId('search-groups').click();
   await app.getByTestId(`choose-${windows}`).click();
-  await app.getByTestId('approval-status').click();
+  await app.getByTestId('approval-status--radio-input').check();
   await app.getByTestId('add-step').click();
 
   // Project roles come from Jira; a chosen one can be removed again.

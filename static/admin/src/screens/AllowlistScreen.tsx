@@ -1,7 +1,8 @@
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import { HelperMessage, Label } from '@atlaskit/form';
+import { Fieldset, HelperMessage } from '@atlaskit/form';
 import Lozenge from '@atlaskit/lozenge';
+import { RadioGroup } from '@atlaskit/radio';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import {
@@ -121,7 +122,7 @@ function PolicyForm({
 }) {
   const [d, setD] = useState(draft);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [refusal, setRefusal] = useState<{ code: string; message: string } | undefined>();
+  const [refusal, setRefusal] = useState<{ code: string; message: string; details?: string } | undefined>();
   const [busy, setBusy] = useState(false);
   // Unsaved: a group chosen but not added yet (the choice is the edit), or a policy changed from the
   // one the list showed. Saving or Cancel closes the form, which withdraws the report.
@@ -181,6 +182,11 @@ function PolicyForm({
           title={mode === 'add' && !SAVE_REFUSALS.has(refusal.code) ? 'This group cannot be allowlisted' : 'Not saved'}
         >
           <p>{refusal.message}</p>
+          {refusal.details && (
+            <Expandable compact testId="allowlist-refusal-details" summary="Details">
+              <p>{refusal.details}</p>
+            </Expandable>
+          )}
         </Notice>
       )}
       <div
@@ -232,24 +238,18 @@ function PolicyForm({
         />
       </div>
       <div style={{ marginBottom: token('space.150', '12px') }}>
-        <Label htmlFor="approval-none">Approval</Label>
-        <div style={{ display: 'flex', gap: token('space.100', '8px') }}>
-          <Button
-            id="approval-none"
-            testId="approval-none"
-            isSelected={d.approvalMode === 'none'}
-            onClick={() => set({ approvalMode: 'none' })}
-          >
-            {MODE_WORDS.none}
-          </Button>
-          <Button
-            testId="approval-status"
-            isSelected={d.approvalMode === 'status'}
-            onClick={() => set({ approvalMode: 'status' })}
-          >
-            {MODE_WORDS.status}
-          </Button>
-        </div>
+        <Fieldset legend={<span id="approval-mode-label">Approval</span>}>
+          <RadioGroup
+            name="approval-mode"
+            labelId="approval-mode-label"
+            value={d.approvalMode}
+            onChange={(e) => set({ approvalMode: e.currentTarget.value === 'status' ? 'status' : 'none' })}
+            options={[
+              { value: 'none', label: MODE_WORDS.none, testId: 'approval-none' },
+              { value: 'status', label: MODE_WORDS.status, testId: 'approval-status' },
+            ]}
+          />
+        </Fieldset>
         <div data-testid="approval-mode-words">
           <HelperMessage>
             {d.approvalMode === 'none'
@@ -353,30 +353,62 @@ function GroupSearch({ onChoose }: { onChoose: (hit: GroupSearchHit) => void }) 
             <li
               key={h.id}
               data-testid={`hit-${h.id}`}
+              data-refused={h.refusal ? 'true' : 'false'}
               style={{
                 display: 'flex',
-                alignItems: 'center',
+                alignItems: 'flex-start',
                 justifyContent: 'space-between',
+                gap: token('space.100', '8px'),
                 padding: `${token('space.075', '6px')} 0`,
                 borderBottom: `1px solid ${token('color.border', '#DFE1E6')}`,
               }}
             >
-              <span>
-                {h.name}{' '}
+              <span style={{ minWidth: 0 }}>
+                <strong>{h.name}</strong>
+                <br />
                 <small style={{ color: token('color.text.subtlest', '#6B778C') }}>
-                  {h.id} · {h.type}
+                  {h.description ?? <ShortId id={h.id} label="Okta group id" testId={`hit-id-${h.id}`} />}
                 </small>
+                {h.refusal && (
+                  <>
+                    <br />
+                    <span
+                      id={`refusal-${h.id}`}
+                      data-testid={`refusal-${h.id}`}
+                      style={{ color: token('color.text.danger', '#AE2A19') }}
+                    >
+                      {h.refusal.reason}
+                    </span>
+                    {h.refusal.details && (
+                      <Expandable compact testId={`refusal-details-${h.id}`} summary="Details">
+                        <small>{h.refusal.details}</small>
+                      </Expandable>
+                    )}
+                  </>
+                )}
               </span>
               {h.allowlisted ? (
                 <Lozenge appearance="success">on the allowlist</Lozenge>
               ) : (
-                <Button testId={`choose-${h.id}`} onClick={() => onChoose(h)}>
+                <Button
+                  testId={`choose-${h.id}`}
+                  isDisabled={!!h.refusal}
+                  aria-describedby={h.refusal ? `refusal-${h.id}` : undefined}
+                  onClick={() => onChoose(h)}
+                >
                   Choose
                 </Button>
               )}
             </li>
           ))}
         </ul>
+      )}
+      {hits && hits.some((h) => !h.checked) && (
+        <p data-testid="search-unchecked" style={{ maxWidth: 640 }}>
+          {hits.some((h) => h.checked && !h.allowlisted)
+            ? `Only the first ${hits.filter((h) => h.checked && !h.allowlisted).length} results were checked against Okta. The others are checked when you add them; type more of the name to check them here.`
+            : 'Okta did not answer the checks of these groups just now. Each group is checked when you add it.'}
+        </p>
       )}
     </div>
   );
