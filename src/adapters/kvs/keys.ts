@@ -348,6 +348,7 @@ export const ConnectionCheckSchema = z.object({
   ok: z.boolean(),
   orgName: z.string().max(300).optional(),
   problem: z.string().max(1000).optional(),
+  problemDetails: z.string().max(1000).optional(),
 });
 
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });

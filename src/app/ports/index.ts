@@ -252,6 +252,8 @@ export interface ConnectionCheck {
   ok: boolean;
   orgName?: string;
   problem?: string;
+  /** Okta's technical side of `problem` (status, error code, request id), for the admin's Details. */
+  problemDetails?: string;
 }
 
 /**
