@@ -171,6 +171,15 @@ describe('the Okta connection says when Okta rejects it', () => {
       problemOpens: 'okta-connection',
     });
     expect(row.problem).not.toMatch(/Jira admin/);
+    // The breaker the rejection opened: the lasting status in words, Okta's side with its request id.
+    const rejected = sb.okta.requests.find((q) => q.status === 401)!;
+    expect((await t.admin('admin/connection/get')).data.status).toMatchObject({
+      state: 'problem',
+      problem: expect.stringMatching(/^Okta did not accept the API token\./),
+      problemDetails: expect.stringContaining(
+        `Okta rejected the credentials (HTTP 401 E0000011). (Okta request id ${rejected.requestId})`,
+      ),
+    });
     expect(row.problem).toMatch(/the requester can raise the request again/);
     expect(internalsIn(row.problem)).toEqual([]);
     // The requester still reads that a Jira admin must fix it: the comment is theirs.

@@ -342,7 +342,11 @@ export const GroupPolicySchema = z.object({
 
 // ---- health ----
 
-export const OktaBreakerSchema = z.object({ openedAt: z.string(), message: z.string().max(1000) });
+export const OktaBreakerSchema = z.object({
+  openedAt: z.string(),
+  message: z.string().max(1000),
+  requestId: z.string().max(200).optional(),
+});
 export const ConnectionCheckSchema = z.object({
   at: z.string(),
   ok: z.boolean(),

@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
 import { closeOktaBreaker } from '../okta-gate';
 import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports';
-import { auditConfigChange, ok, type AdminOutcome } from './shared';
+import { auditConfigChange, ok, wordsForAdmin, type AdminOutcome } from './shared';
 
 // Closing the credential breaker resumes grant work, which needs the whole app.
 type Deps = AppDeps;
@@ -71,7 +71,7 @@ export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): P
       state: 'problem',
       checkedAt: check?.at,
       problem: `Okta did not accept ${what}. Removals and grants wait until it does. Check ${fix} on the Okta connection tab: correct it and Save, or use Test connection once it is fixed in Okta.`,
-      problemDetails: breaker.message,
+      problemDetails: `${oktaSide(breaker.message, breaker.openedAt)}${breaker.requestId ? ` (Okta request id ${breaker.requestId})` : ''}`,
     };
   }
   if (!check) return { state: 'unchecked' };
@@ -85,6 +85,10 @@ export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): P
         ...(check.problemDetails ? { problemDetails: check.problemDetails } : {}),
       };
 }
+
+/** The technical sentences of the adapter's message (status, code); its advice is replaced by the words. */
+const oktaSide = (message: string, at: string): string =>
+  wordsForAdmin(message, new Map(), new Map(), at).details ?? message;
 
 /** A test of the saved settings becomes the lasting status; credentials that work close the breaker. */
 async function recordCheck(deps: Deps, result: ConnectionTestResult): Promise<void> {
@@ -292,23 +296,23 @@ async function tryConnection(
       missingScopes: [],
       level: 'error',
       message: testFailureMessage(e, host, connection.auth.method),
-      details: oktaDetails(e),
+      details: oktaDetails(e, deps.clock.now()),
     };
   }
 }
 
 /**
- * Okta's technical side of a failed test, for the Details toggle: the adapter's own sentence (path,
- * HTTP status, Okta's summary) and what support asks for, Okta's error code and request id.
+ * Okta's technical side of a failed test, for the Details toggle: the adapter's technical sentences
+ * (path, HTTP status, Okta's summary) and what support asks for, Okta's error code and request id.
  */
-function oktaDetails(e: DirectoryError): string {
+function oktaDetails(e: DirectoryError, now: string): string {
   const { status, oktaErrorCode, requestId } = e.details;
   const facts = [
     status !== undefined && `HTTP ${status}`,
     oktaErrorCode && `Okta error code ${oktaErrorCode}`,
     requestId && `Okta request id ${requestId}`,
   ].filter(Boolean);
-  return `${e.message}${facts.length ? ` (${facts.join('; ')})` : ''}`;
+  return `${oktaSide(e.message, now)}${facts.length ? ` (${facts.join('; ')})` : ''}`;
 }
 
 /**

@@ -146,6 +146,8 @@ const TO_THE_ADMIN: [RegExp, string | ((match: string, first: string) => string)
   ],
   // messages.ts: a removal waiting for the connection.
   [/a Jira admin must fix the Okta connection in the app's admin page/g, 'fix it on the Okta connection tab'],
+  // okta-gate.ts: the Okta errors card when the breaker opens.
+  [/fix the Okta connection on the admin page/g, 'fix it on the Okta connection tab'],
   // self-check.ts: the paused grants.
   [/open Diagnostics on the Okta JIT Access admin page/g, 'open the Diagnostics tab'],
   // The Okta adapter and compose.ts: where the credentials are entered.

@@ -303,6 +303,8 @@ export interface CatchUpRun {
 export interface OktaBreaker {
   openedAt: string;
   message: string;
+  /** Okta's request id of the rejected call, when Okta gave one. */
+  requestId?: string;
 }
 
 // ---- Okta ----

@@ -351,6 +351,11 @@ describe('no internals on screen when the Okta connection is broken', () => {
       await expectForAPerson();
       await ui!.shot('admin-words-dashboard-credentials-rejected');
       expect(await axeViolations()).toEqual([]);
+      // Okta's side of the lasting status, on request: its status, code and the rejected request's id.
+      await app.getByTestId('connection-status-details-toggle').click();
+      expect(await app.getByTestId('connection-status-details-content').innerText()).toMatch(
+        /HTTP 401 E0000011.*Okta request id \S+/s,
+      );
 
       // The failed grant's row takes the admin to where it is fixed.
       await app.getByTestId(`problem-open-connection-${grantId}`).click();
