@@ -58,8 +58,14 @@ export function gatedDirectory(deps: AppDeps, now: string) {
 }
 
 /** Okta rejected the credentials: open the breaker (alerting once, when it opens). */
-export async function openOktaBreaker(deps: AppDeps, now: string, message: string): Promise<void> {
-  if (await deps.health.openOktaBreaker({ openedAt: now, message })) {
+export async function openOktaBreaker(
+  deps: AppDeps,
+  now: string,
+  message: string,
+  /** Okta's id of the rejected request, kept for the admin's Details (what Okta support asks for). */
+  requestId?: string,
+): Promise<void> {
+  if (await deps.health.openOktaBreaker({ openedAt: now, message, ...(requestId ? { requestId } : {}) })) {
     await deps.health.recordOktaError(
       now,
       `Okta rejects the app's credentials: ${message} Okta is now called once every ${PROBE_INTERVAL_MS / MINUTE_MS} minutes until a call gets through; fix the Okta connection on the admin page and pending removals resume by themselves.`,

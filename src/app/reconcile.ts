@@ -84,7 +84,7 @@ async function reconcileMembership(
     } catch (e) {
       // A broken connection fails every group alike: that is the whole run's failure, not this group's.
       if (e instanceof DirectoryError && e.kind === 'configuration' && e.details.status !== undefined)
-        await openOktaBreaker(deps, deps.clock.now(), e.message);
+        await openOktaBreaker(deps, deps.clock.now(), e.message, e.details.requestId);
       if (!(e instanceof DirectoryError) || e.kind === 'configuration') throw e;
       groupsNotChecked++;
       // What was last known stays reported; nothing is concluded from a group that could not be read.

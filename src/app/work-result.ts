@@ -82,7 +82,7 @@ export async function handleOktaFailure(
   }
   if (e.kind === 'configuration') {
     // Okta itself refused the credentials (not merely "not set up"): stop calling it until a probe gets through.
-    if (e.details.status !== undefined) await openOktaBreaker(deps, now, e.message);
+    if (e.details.status !== undefined) await openOktaBreaker(deps, now, e.message, e.details.requestId);
     if (step === 'grant') return fail(deps, g, connectionMessage(e.message));
     // Broken credentials must not turn every expiry into standing access: keep the revocation pending,
     // alert, and carry on by itself once the credentials work again (the breaker's probe finds out).

@@ -192,6 +192,8 @@ export interface ConnectionStatus {
   orgName?: string;
   /** What is wrong and what to do, for a person. */
   problem?: string;
+  /** Okta's technical side of `problem` (HTTP status, Okta error code, request id), shown on request. */
+  problemDetails?: string;
 }
 
 const domainField = z
@@ -274,6 +276,8 @@ export interface ConnectionTestResult {
   level: 'ok' | 'warning' | 'error';
   /** What happened and what to do, for a person. */
   message: string;
+  /** Okta's technical side of `message` (HTTP status, Okta error code, request id), shown on request. */
+  details?: string;
   /** The form differs from the saved connection: this result says nothing about the saved one. */
   unsaved?: boolean;
 }
@@ -669,6 +673,8 @@ export interface DashboardGrant {
   problem?: string;
   /** The technical side of `problem` (Okta's path, HTTP status, error codes), shown on request. */
   problemDetails?: string;
+  /** The admin page's tab where the problem is fixed, when the words send the admin there. */
+  problemOpens?: 'okta-connection';
   /**
    * Still holds (or may hold) the membership more than the grace period after its removal became due:
    * its end time while active; once ending, when the end was asked for (the expiry, an admin's revoke

@@ -4,6 +4,7 @@
  * the connection tab and the dashboard, and Test connection of the saved credentials closing the
  * credential breaker so the removals that waited run at once.
  */
+import { internalsIn } from '../support/no-internals';
 import { KvsHealthStore } from '../../src/adapters/kvs/health-store';
 import { useWorlds } from '../integration/world';
 import { adminSite } from './site';
@@ -69,10 +70,13 @@ describe('the Okta connection says when Okta rejects it', () => {
         status: { state: 'problem', checkedAt: expect.any(String) },
       },
     });
-    expect((await t.admin('admin/connection/get')).data.status).toMatchObject({
+    const status = (await t.admin('admin/connection/get')).data.status;
+    expect(status).toMatchObject({
       state: 'problem',
       problem: expect.stringMatching(/did not accept the API token/),
+      problemDetails: expect.stringMatching(/HTTP 401.*Okta error code E0000011.*Okta request id/),
     });
+    expect(internalsIn(status.problem)).toEqual([]);
     expect((await t.admin('admin/dashboard/get')).data.health.connection).toMatchObject({ state: 'problem' });
 
     // Test connection of another, unsaved token says it is unsaved and leaves the saved status alone.
@@ -113,14 +117,21 @@ describe('the Okta connection says when Okta rejects it', () => {
     await t.sb.app.run(() =>
       new KvsHealthStore().openOktaBreaker({
         openedAt: t.sb.clock.now(),
-        message: 'Okta answered 401 (invalid token).',
+        message:
+          "Okta rejected the credentials (HTTP 401 E0000011). A Jira admin must check the API token in the app's Okta settings.",
       }),
     );
     const status = (await t.admin('admin/connection/get')).data.status;
+    // Words for the admin who reads them; Okta's own words (status, code) behind Details.
     expect(status).toMatchObject({
       state: 'problem',
-      problem: expect.stringMatching(/rejects the app's credentials: Okta answered 401/),
+      problem: expect.stringMatching(
+        /^Okta did not accept the API token\..*Check the token on the Okta connection tab/,
+      ),
+      problemDetails: expect.stringMatching(/HTTP 401 E0000011/),
     });
+    expect(internalsIn(status.problem)).toEqual([]);
+    expect(status.problem).not.toMatch(/Jira admin must/);
     expect((await t.admin('admin/dashboard/get')).data.health.connection).toEqual(status);
   });
 
@@ -142,6 +153,37 @@ describe('the Okta connection says when Okta rejects it', () => {
     expect(t.grant(r0.grantId)).toMatchObject({ status: 'REVOKED' });
     expect(sb.okta.members(w.groups.linux)).not.toContain(w.okta.neville);
     expect((await t.admin('admin/connection/get')).data.status).toMatchObject({ state: 'ok' });
+  });
+
+  test("a grant that failed for the connection speaks to the admin on the dashboard; the requester's comment is unchanged", async () => {
+    const t = await adminSite({ seed: 'demo' });
+    const { w, sb } = t;
+    // Okta rejects the app's credentials on the grant's first call: the grant fails for the connection.
+    sb.okta.fault({ path: /^\/api\/v1\//, status: 401, times: 1 });
+    const r = await t.raise({ changeType: 'Standard', accessType: 'New access', adminGroup: w.groups.linux });
+    await sb.clock.settle();
+    expect(t.grant(r.grantId)).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/A Jira admin must/) });
+    const row = (await t.admin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === r.grantId);
+    expect(row).toMatchObject({
+      status: 'FAILED',
+      problem: expect.stringMatching(/Check the API token on the Okta connection tab/),
+      problemDetails: expect.stringMatching(/HTTP 401/),
+      problemOpens: 'okta-connection',
+    });
+    expect(row.problem).not.toMatch(/Jira admin/);
+    // The breaker the rejection opened: the lasting status in words, Okta's side with its request id.
+    const rejected = sb.okta.requests.find((q) => q.status === 401)!;
+    expect((await t.admin('admin/connection/get')).data.status).toMatchObject({
+      state: 'problem',
+      problem: expect.stringMatching(/^Okta did not accept the API token\./),
+      problemDetails: expect.stringContaining(
+        `Okta rejected the credentials (HTTP 401 E0000011). (Okta request id ${rejected.requestId})`,
+      ),
+    });
+    expect(row.problem).toMatch(/the requester can raise the request again/);
+    expect(internalsIn(row.problem)).toEqual([]);
+    // The requester still reads that a Jira admin must fix it: the comment is theirs.
+    expect(t.comments(r.key).join('\n')).toMatch(/A Jira admin must fix it in the Okta JIT Access admin page/);
   });
 
   test('a failing test of the saved credentials leaves the breaker open', async () => {

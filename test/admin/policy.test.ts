@@ -82,6 +82,20 @@ describe('policy', () => {
     ]);
   });
 
+  test('a save answers with the policy read back from the store after the write, not with what it sent', async () => {
+    const t = await adminSite();
+    await t.connect();
+    const policyKey = (r: { body: unknown }) => (r.body as { key?: string } | undefined)?.key === 'config:policy';
+    const from = t.sb.kvs.requests.length;
+    const r = await t.admin('admin/policy/save', form(t));
+    const calls = t.sb.kvs.requests.slice(from).filter(policyKey);
+    const write = calls.findIndex((c) => c.path === '/api/v1/set');
+    expect(write).toBeGreaterThanOrEqual(0);
+    // A read of the policy follows its write: the answer comes from the store.
+    expect(calls.slice(write + 1).map((c) => c.path)).toContain('/api/v1/get');
+    expect(r.data).toEqual((await t.admin('admin/policy/get')).data);
+  });
+
   test('empty optional fields switch the emergency path and close-out off', async () => {
     const t = await adminSite();
     await t.connect();

@@ -42,7 +42,12 @@ test('connection tab: lists the scopes to grant, and Test connection names the o
 
   await app.getByTestId('connection-screen').waitFor();
   await app.locator('#domain').fill(sb.okta.domain);
-  await app.getByTestId('method-oauth').click();
+  // The sign-in method is an Atlaskit RadioGroup: native radios in a named group, one checked.
+  const methods = app.getByRole('radiogroup', { name: 'How the app signs in' });
+  expect(await methods.getByRole('radio', { name: 'API token' }).isChecked()).toBe(true);
+  await app.getByTestId('method-oauth--radio-input').check();
+  expect(await methods.getByRole('radio', { name: 'OAuth service app (recommended)' }).isChecked()).toBe(true);
+  expect(await methods.getByRole('radio', { name: 'API token' }).isChecked()).toBe(false);
   await app.locator('#clientId').fill(CLIENT);
   await app.locator('#keyId').fill('kid-1');
   await app.locator('#privateKeyPem').fill(await jose.exportPKCS8(privateKey));

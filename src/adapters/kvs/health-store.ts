@@ -121,6 +121,7 @@ export class KvsHealthStore implements HealthStore {
       ConnectionCheckSchema.parse({
         ...check,
         ...(check.problem ? { problem: check.problem.slice(0, 1000) } : {}),
+        ...(check.problemDetails ? { problemDetails: check.problemDetails.slice(0, 1000) } : {}),
         ...(check.orgName ? { orgName: check.orgName.slice(0, 300) } : {}),
       }),
     );

@@ -342,12 +342,17 @@ export const GroupPolicySchema = z.object({
 
 // ---- health ----
 
-export const OktaBreakerSchema = z.object({ openedAt: z.string(), message: z.string().max(1000) });
+export const OktaBreakerSchema = z.object({
+  openedAt: z.string(),
+  message: z.string().max(1000),
+  requestId: z.string().max(200).optional(),
+});
 export const ConnectionCheckSchema = z.object({
   at: z.string(),
   ok: z.boolean(),
   orgName: z.string().max(300).optional(),
   problem: z.string().max(1000).optional(),
+  problemDetails: z.string().max(1000).optional(),
 });
 
 export const SweepRecordSchema = z.object({ at: z.string(), summary: z.record(z.string(), z.number()) });

@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
 import { closeOktaBreaker } from '../okta-gate';
 import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports';
-import { auditConfigChange, ok, type AdminOutcome } from './shared';
+import { auditConfigChange, ok, wordsForAdmin, type AdminOutcome } from './shared';
 
 // Closing the credential breaker resumes grant work, which needs the whole app.
 type Deps = AppDeps;
@@ -63,10 +63,15 @@ export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): P
   ]);
   if (!connection) return undefined;
   if (breaker) {
+    // The breaker keeps the Okta adapter's message (written for every caller, with Okta's status and
+    // code): the admin reads what to do, the adapter's words go behind Details.
+    const what = connection.auth.method === 'api-token' ? 'the API token' : "the service app's credentials";
+    const fix = connection.auth.method === 'api-token' ? 'the token' : 'the client id and private key';
     return {
       state: 'problem',
       checkedAt: check?.at,
-      problem: `Okta rejects the app's credentials: ${breaker.message} Removals and grants wait until they work again. Correct the credentials and Save, or use Test connection once they are fixed in Okta.`,
+      problem: `Okta did not accept ${what}. Removals and grants wait until it does. Check ${fix} on the Okta connection tab: correct it and Save, or use Test connection once it is fixed in Okta.`,
+      problemDetails: `${oktaSide(breaker.message, breaker.openedAt)}${breaker.requestId ? ` (Okta request id ${breaker.requestId})` : ''}`,
     };
   }
   if (!check) return { state: 'unchecked' };
@@ -77,8 +82,13 @@ export async function connectionStatus(deps: Pick<Deps, 'config' | 'health'>): P
         checkedAt: check.at,
         ...(check.orgName ? { orgName: check.orgName } : {}),
         problem: check.problem ?? 'The last test of the connection failed.',
+        ...(check.problemDetails ? { problemDetails: check.problemDetails } : {}),
       };
 }
+
+/** The technical sentences of the adapter's message (status, code); its advice is replaced by the words. */
+const oktaSide = (message: string, at: string): string =>
+  wordsForAdmin(message, new Map(), new Map(), at).details ?? message;
 
 /** A test of the saved settings becomes the lasting status; credentials that work close the breaker. */
 async function recordCheck(deps: Deps, result: ConnectionTestResult): Promise<void> {
@@ -87,6 +97,7 @@ async function recordCheck(deps: Deps, result: ConnectionTestResult): Promise<vo
     ok: result.level === 'ok',
     ...(result.orgName ? { orgName: result.orgName } : {}),
     ...(result.level === 'ok' ? {} : { problem: result.message }),
+    ...(result.level !== 'ok' && result.details ? { problemDetails: result.details } : {}),
   });
   // A token Okta refuses (invalid_scope) does not work either, even though the credentials were accepted.
   if (result.credentialsOk && result.level !== 'error') await closeOktaBreaker(deps);
@@ -285,25 +296,40 @@ async function tryConnection(
       missingScopes: [],
       level: 'error',
       message: testFailureMessage(e, host, connection.auth.method),
+      details: oktaDetails(e, deps.clock.now()),
     };
   }
 }
 
+/**
+ * Okta's technical side of a failed test, for the Details toggle: the adapter's technical sentences
+ * (path, HTTP status, Okta's summary) and what support asks for, Okta's error code and request id.
+ */
+function oktaDetails(e: DirectoryError, now: string): string {
+  const { status, oktaErrorCode, requestId } = e.details;
+  const facts = [
+    status !== undefined && `HTTP ${status}`,
+    oktaErrorCode && `Okta error code ${oktaErrorCode}`,
+    requestId && `Okta request id ${requestId}`,
+  ].filter(Boolean);
+  return `${oktaSide(e.message, now)}${facts.length ? ` (${facts.join('; ')})` : ''}`;
+}
+
+/**
+ * What a failed test says to the admin: what Okta did and what to check, in words. Okta's status,
+ * codes and paths are in `oktaDetails`, behind Details (issue 13 §2).
+ */
 function testFailureMessage(e: DirectoryError, host: string, method: OktaAuthMethod): string {
   switch (e.kind) {
-    case 'configuration': {
-      // Okta's status and code say enough; the adapter's own advice is written for other screens.
-      const what = [e.details.status && `HTTP ${e.details.status}`, e.details.oktaErrorCode].filter(Boolean).join(', ');
-      const why = what ? ` (${what})` : `: ${e.message}`;
+    case 'configuration':
       return method === 'api-token'
-        ? `Okta did not accept the API token${why}. Check in Okta Admin › Security › API › Tokens that it is active and was created by an admin who can manage the groups, or create a new one and paste it here.`
-        : `Okta did not accept the service app's credentials${why}. Check the client id, that the app uses public key / private key authentication, and that the public key of this private key (with this key id) is registered on the app.`;
-    }
+        ? 'Okta did not accept the API token. Check in Okta Admin › Security › API › Tokens that it is active and was created by an admin who can manage the groups, or create a new one and paste it here.'
+        : "Okta did not accept the service app's credentials. Check the client id, that the app uses public key / private key authentication, and that the public key of this private key (with this key id) is registered on the app.";
     case 'transient':
-      return `Could not reach Okta at ${host} (${e.message}). Check that this is your org's domain; if it is, Okta may be busy: try again in a minute.`;
+      return `Could not reach Okta at ${host}. Check that this is your org's domain; if it is, Okta may be busy: try again in a minute.`;
     case 'not-found':
-      return `No Okta org answered at ${host} (${e.message}). Check the spelling of the domain.`;
+      return `No Okta org answered at ${host}. Check the spelling of the domain.`;
     case 'permanent':
-      return `Okta refused the test (${e.message}). The admin that owns these credentials needs read access to users, groups and roles.`;
+      return 'Okta refused the test. The admin that owns these credentials needs read access to users, groups and roles.';
   }
 }

@@ -172,10 +172,14 @@ export async function getDashboard(deps: Deps): Promise<AdminOutcome<DashboardVi
     ...errors.flatMap((e) => accountIdsIn(e.message)),
   ]);
   // Okta's path, status and codes go behind the row's Details; the words say what happened.
-  const problemOf = (raw: string | undefined): Pick<DashboardGrant, 'problem' | 'problemDetails'> => {
+  const problemOf = (raw: string | undefined): Pick<DashboardGrant, 'problem' | 'problemDetails' | 'problemOpens'> => {
     if (!raw) return {};
     const w = wordsForAdmin(raw, groupName, names, now);
-    return { problem: w.text, ...(w.details ? { problemDetails: w.details } : {}) };
+    return {
+      problem: w.text,
+      ...(w.details ? { problemDetails: w.details } : {}),
+      ...(w.opens ? { problemOpens: w.opens } : {}),
+    };
   };
   const grants: DashboardGrant[] = shown
     .map((g) => ({

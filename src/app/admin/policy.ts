@@ -85,7 +85,9 @@ export async function savePolicy(deps: Deps, actor: string, input: PolicyParsed)
   if (unusable) return unusable;
   await deps.config.savePolicy(next);
   await auditConfigChange(deps, actor, `Policy saved: ${summarize(before, next)}.`);
-  return ok(await policyView(deps, next));
+  // The answer is what the store holds now, read back (issue 13 §1): what was just sent could differ
+  // from what a later read gives (the store's schema, another admin's save in between).
+  return ok(await policyView(deps, await deps.config.getPolicy()));
 }
 
 function summarize(before: PolicySettings, next: PolicySettings): string {

@@ -111,7 +111,7 @@ export function wordsForAdmin(
   groups: ReadonlyMap<string, string>,
   people: ReadonlyMap<string, string>,
   now: string,
-): Words {
+): AdminWords {
   // "ACC-2: Okta refused …" (a health record names its issue first): the key stays with the words.
   const key = /^[A-Z][A-Z0-9_]+-\d+: /.exec(raw)?.[0] ?? '';
   const w = splitForPeople(
@@ -122,5 +122,45 @@ export function wordsForAdmin(
     ADMIN_TECHNICAL_ONLY,
   );
   // A replaced id may open the text ("the requester's Okta account; ends …"): a sentence starts capitalised.
-  return { ...w, text: `${key}${w.text.charAt(0).toUpperCase()}${w.text.slice(1)}` };
+  const text = addressedToAdmin(`${key}${w.text.charAt(0).toUpperCase()}${w.text.slice(1)}`);
+  return { ...w, text, ...(OPENS_CONNECTION.test(text) ? { opens: 'okta-connection' as const } : {}) };
+}
+
+/** Words for the admin, and the admin page's tab where the fix is made, when the words send them there. */
+export interface AdminWords extends Words {
+  opens?: 'okta-connection';
+}
+
+const OPENS_CONNECTION = /\bOkta connection tab\b/;
+
+/**
+ * The stored text is written for the record and for requesters ("A Jira admin must fix it in the Okta
+ * JIT Access admin page"); on the admin page the reader is that admin, so the words turn to them and
+ * name the tab. The stored text, the requester's comment and the CSV keep the original (issue 13 §2).
+ */
+const TO_THE_ADMIN: [RegExp, string | ((match: string, first: string) => string)][] = [
+  // work-result.ts: a grant that failed for the connection; the admin fixes it, the requester raises it again.
+  [
+    /\s*A Jira admin must fix it in the Okta JIT Access admin page \(Okta connection\), then the request can be raised again\./g,
+    ' Once the connection works, the requester can raise the request again.',
+  ],
+  // messages.ts: a removal waiting for the connection.
+  [/a Jira admin must fix the Okta connection in the app's admin page/g, 'fix it on the Okta connection tab'],
+  // okta-gate.ts: the Okta errors card when the breaker opens.
+  [/fix the Okta connection on the admin page/g, 'fix it on the Okta connection tab'],
+  // self-check.ts: the paused grants.
+  [/open Diagnostics on the Okta JIT Access admin page/g, 'open the Diagnostics tab'],
+  // The Okta adapter and compose.ts: where the credentials are entered.
+  [/ in the app's Okta settings\b/g, ' on the Okta connection tab'],
+  [/ in the Okta JIT Access admin page\b/g, ' on the Okta connection tab'],
+  // What is left: "A Jira admin must check …" → "Check …"; "…, or a Jira admin must map …" → "…, or map …".
+  [/\bA Jira admin must (\w)/g, (_, c) => c.toUpperCase()],
+  [/\ba Jira admin must /g, ''],
+];
+
+export function addressedToAdmin(text: string): string {
+  return TO_THE_ADMIN.reduce(
+    (t, [re, to]) => (typeof to === 'string' ? t.replace(re, to) : t.replace(re, to)),
+    text,
+  ).trim();
 }

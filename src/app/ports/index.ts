@@ -252,6 +252,8 @@ export interface ConnectionCheck {
   ok: boolean;
   orgName?: string;
   problem?: string;
+  /** Okta's technical side of `problem` (status, error code, request id), for the admin's Details. */
+  problemDetails?: string;
 }
 
 /**
@@ -301,6 +303,8 @@ export interface CatchUpRun {
 export interface OktaBreaker {
   openedAt: string;
   message: string;
+  /** Okta's request id of the rejected call, when Okta gave one. */
+  requestId?: string;
 }
 
 // ---- Okta ----

@@ -260,3 +260,110 @@ test.each(ADMIN_TABS)('%s says it for a person: no internals on screen', async (
     expect(menus['audit-requester']).toContain('Neville Newadmin');
   }
 });
+
+/**
+ * Issue 13 §2 when the connection is broken (the states above have a healthy one): what the admin reads
+ * after a save with a wrong token, and on the dashboard after Okta rejects the app's credentials
+ * mid-run and a grant failed for it. Words addressed to the admin, Okta's status, code and request id
+ * only behind Details. Each test puts the working token back.
+ */
+describe('no internals on screen when the Okta connection is broken', () => {
+  const WRONG_TOKEN = '00' + 'w'.repeat(40);
+  const text = () => frame().evaluate(() => document.body.innerText);
+  /** What the admin reads: no internals, and nothing addressed to "a Jira admin" (they are the reader). */
+  const expectForAPerson = async () => {
+    const shown = await text();
+    expect(internalsIn(shown)).toEqual([]);
+    expect(shown).not.toMatch(/Jira admin must/);
+  };
+  const reconnect = async () => {
+    const saved = await ui!.asAdmin('admin/connection/save', {
+      domain: ui!.sb.okta.domain,
+      method: 'api-token',
+      apiToken: ui!.sb.okta.apiToken,
+    });
+    expect(saved).toMatchObject({ ok: true, data: { test: { level: 'ok' } } });
+  };
+
+  test('a save with a wrong token: the connection tab says what to check; Okta detail behind Details', async () => {
+    try {
+      await page.reload();
+      await app.getByTestId('tab-okta-connection').click();
+      await app.getByTestId('connection-screen').waitFor({ timeout: UI_TIMEOUT });
+      await app.locator('#apiToken').fill(WRONG_TOKEN);
+      await app.getByTestId('save-connection').click();
+      const saved = app.getByTestId('connection-saved-rejected');
+      await saved.filter({ hasText: 'Okta did not accept the API token' }).waitFor({ timeout: UI_TIMEOUT });
+      await app
+        .getByTestId('connection-status')
+        .filter({ hasText: 'Okta did not accept the API token' })
+        .waitFor({ timeout: UI_TIMEOUT });
+      await expectForAPerson();
+      // Test connection of the same form: the same words, and its own Details.
+      await app.locator('#apiToken').fill(WRONG_TOKEN);
+      await app.getByTestId('test-connection').click();
+      await app.getByTestId('test-result').waitFor({ timeout: UI_TIMEOUT });
+      await expectForAPerson();
+      await ui!.shot('admin-words-connection-wrong-token');
+      // Okta's side is one press away: status, Okta's error code and the request id for Okta support.
+      await app.getByTestId('test-result-details-toggle').click();
+      expect(await app.getByTestId('test-result-details-content').innerText()).toMatch(
+        /HTTP 401.*Okta error code E0000011.*Okta request id \S+/,
+      );
+      expect(await app.getByTestId('connection-status-details-toggle').getAttribute('aria-expanded')).toBe('false');
+      expect(await axeViolations()).toEqual([]);
+    } finally {
+      await reconnect();
+    }
+  });
+
+  test('Okta rejects the credentials mid-run and a grant fails for it: the dashboard speaks to the admin and links to the connection tab', async () => {
+    const { sb, world } = ui!;
+    try {
+      // The next Okta API call is refused as Okta refuses a revoked token (401 E0000011).
+      sb.okta.fault({ path: /^\/api\/v1\//, status: 401, times: 1 });
+      const issue = await sb.jira.createIssue({
+        projectKey: world.projectKey,
+        summary: 'Okta access for maintenance work',
+        reporter: world.jira.neville,
+        fields: { changeType: 'Standard', accessType: 'New access', adminGroup: world.groups.linux },
+      });
+      await sb.clock.settle();
+      const grantId = `grant-${issue.id}`;
+      const row = (await ui!.asAdmin('admin/dashboard/get')).data.grants.find((g: { id: string }) => g.id === grantId);
+      expect(row).toMatchObject({ status: 'FAILED', problemOpens: 'okta-connection' });
+      // The requester's comment keeps its words (it is theirs, not the admin's).
+      expect(
+        sb.jira
+          .comments(issue.key)
+          .map((c) => c.text)
+          .join('\n'),
+      ).toMatch(/A Jira admin must fix it/);
+
+      await page.reload();
+      await app.getByTestId('tab-dashboard').click();
+      await app.getByTestId('grant-counts').waitFor({ timeout: UI_TIMEOUT });
+      await page.waitForLoadState('networkidle');
+      const status = app.getByTestId('connection-status');
+      expect(await status.getAttribute('data-state')).toBe('problem');
+      expect(await status.innerText()).toMatch(/Okta did not accept the API token\..*Okta connection tab/s);
+      await app.getByTestId(`problem-details-${grantId}`).waitFor({ timeout: UI_TIMEOUT });
+      await expectForAPerson();
+      await ui!.shot('admin-words-dashboard-credentials-rejected');
+      expect(await axeViolations()).toEqual([]);
+      // Okta's side of the lasting status, on request: its status, code and the rejected request's id.
+      await app.getByTestId('connection-status-details-toggle').click();
+      expect(await app.getByTestId('connection-status-details-content').innerText()).toMatch(
+        /HTTP 401 E0000011.*Okta request id \S+/s,
+      );
+
+      // The failed grant's row takes the admin to where it is fixed.
+      await app.getByTestId(`problem-open-connection-${grantId}`).click();
+      await app.getByTestId('connection-screen').waitFor({ timeout: UI_TIMEOUT });
+      await expectForAPerson();
+    } finally {
+      sb.okta.clearFaults();
+      await reconnect();
+    }
+  });
+});

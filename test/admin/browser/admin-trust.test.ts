@@ -117,49 +117,100 @@ test('a revoke Okta refuses is red with the reason, and Retry removal that works
   expect(sb.okta.members(world.groups.linux)).not.toContain(world.okta.neville);
 });
 
-test('a tab that fails to load shows its error and Try again, no empty list; Try again works once the cause is gone', async () => {
-  let failing: string | undefined = 'admin/allowlist/list';
-  await page.route('**/__bridge/invoke', async (route) => {
-    const body = route.request().postDataJSON() as { functionKey?: string };
-    if (failing && body?.functionKey === failing)
-      return route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: 'The resolver failed.' }),
-      });
-    return route.continue();
+/**
+ * Every tab (issue 13 §1): when its load fails it shows the error and Try again, and nothing of the
+ * screen under it (no empty list, no blank form that Save would store); Try again works once the
+ * cause is gone. `absent`: what must not be on screen under the error; `loaded`: what shows after.
+ */
+const LOAD_FAILURES: Array<{
+  tab: string;
+  key: string;
+  title: string;
+  absent: string[];
+  loaded: string;
+  shot: string;
+}> = [
+  {
+    tab: 'tab-allowlist',
+    key: 'admin/allowlist/list',
+    title: 'Could not load the allowlist',
+    absent: ['allowlist-table', 'empty'],
+    loaded: 'allowlist-table',
+    shot: 'trust-5-allowlist-load-failed',
+  },
+  {
+    tab: 'tab-audit',
+    key: 'admin/audit/query',
+    title: 'Could not load the audit trail',
+    absent: ['audit-table', 'empty'],
+    loaded: 'audit-table',
+    shot: 'trust-6-audit-load-failed',
+  },
+  {
+    tab: 'tab-dashboard',
+    key: 'admin/dashboard/get',
+    title: 'Could not load the dashboard',
+    absent: ['grants-table', 'grant-counts', 'empty'],
+    loaded: 'grants-table',
+    shot: 'trust-7-dashboard-load-failed',
+  },
+  {
+    tab: 'tab-policy',
+    key: 'admin/policy/get',
+    title: 'Could not load the policy',
+    absent: ['policy-screen', 'empty'],
+    loaded: 'policy-screen',
+    shot: 'trust-8-policy-load-failed',
+  },
+  {
+    tab: 'tab-okta-connection',
+    key: 'admin/connection/get',
+    title: 'Could not load the Okta connection',
+    absent: ['connection-screen', 'save-connection', 'empty'],
+    loaded: 'connection-screen',
+    shot: 'trust-9-connection-load-failed',
+  },
+  {
+    tab: 'tab-diagnostics',
+    key: 'admin/diagnostics/get',
+    title: 'Could not load the self-check',
+    absent: ['diagnostics-screen', 'run-self-check', 'empty'],
+    loaded: 'diagnostics-screen',
+    shot: 'trust-10-diagnostics-load-failed',
+  },
+];
+
+describe('a tab that fails to load shows its error and Try again, no empty list; Try again works once the cause is gone', () => {
+  let failing: string | undefined;
+  beforeAll(async () => {
+    await page.route('**/__bridge/invoke', async (route) => {
+      const body = route.request().postDataJSON() as { functionKey?: string };
+      if (failing && body?.functionKey === failing)
+        return route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: 'The resolver failed.' }),
+        });
+      return route.continue();
+    });
   });
-  await openTab('tab-allowlist');
-  const problem = app.getByTestId('load-problem');
-  await expectText(problem, 'Could not load the allowlist');
-  expect(await app.getByTestId('allowlist-table').count()).toBe(0);
-  expect(await app.getByTestId('empty').count()).toBe(0);
-  await shot('trust-5-allowlist-load-failed');
+  afterAll(async () => {
+    await page.unroute('**/__bridge/invoke');
+  });
 
-  failing = undefined;
-  await problem.getByTestId('try-again').click();
-  await expectText(app.getByTestId('allowlist-table'), 'PAM Linux Sysadmins');
-  expect(await app.getByTestId('load-problem').count()).toBe(0);
+  test.each(LOAD_FAILURES)('$tab', async ({ tab, key, title, absent, loaded, shot: name }) => {
+    // Start from another tab, so opening this one loads it afresh.
+    await openTab(tab === 'tab-dashboard' ? 'tab-allowlist' : 'tab-dashboard');
+    failing = key;
+    await openTab(tab);
+    const problem = app.getByTestId('load-problem');
+    await expectText(problem, title);
+    for (const id of absent) expect([id, await app.getByTestId(id).count()]).toEqual([id, 0]);
+    await shot(name);
 
-  // The audit trail: no "0 entries" table under the error.
-  failing = 'admin/audit/query';
-  await openTab('tab-audit');
-  await expectText(app.getByTestId('load-problem'), 'Could not load the audit trail');
-  expect(await app.getByTestId('audit-table').count()).toBe(0);
-  await shot('trust-6-audit-load-failed');
-  failing = undefined;
-  await app.getByTestId('load-problem').getByTestId('try-again').click();
-  await app.getByTestId('audit-table').waitFor();
-  expect(await app.getByTestId('load-problem').count()).toBe(0);
-
-  // The dashboard.
-  failing = 'admin/dashboard/get';
-  await openTab('tab-dashboard');
-  await expectText(app.getByTestId('load-problem'), 'Could not load the dashboard');
-  expect(await app.getByTestId('grants-table').count()).toBe(0);
-  failing = undefined;
-  await app.getByTestId('load-problem').getByTestId('try-again').click();
-  await app.getByTestId('grants-table').waitFor();
-  expect(await app.getByTestId('load-problem').count()).toBe(0);
-  await page.unroute('**/__bridge/invoke');
+    failing = undefined;
+    await problem.getByTestId('try-again').click();
+    await app.getByTestId(loaded).waitFor({ timeout: UI_TIMEOUT });
+    expect(await app.getByTestId('load-problem').count()).toBe(0);
+  });
 });

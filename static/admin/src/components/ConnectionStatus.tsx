@@ -2,6 +2,7 @@
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import type { ConnectionStatus } from '../../../../src/shared/admin-contract';
+import { Expandable } from './Expandable';
 import { formatTime } from './ui';
 
 export function ConnectionStatusLine({ status, onOpen }: { status?: ConnectionStatus; onOpen?: () => void }) {
@@ -55,6 +56,12 @@ export function ConnectionStatusLine({ status, onOpen }: { status?: ConnectionSt
         )}
         {status.state === 'unchecked' && <>The saved connection has not been tested yet: use Test connection.{fix}</>}
       </span>
+      {status.state === 'problem' && status.problemDetails && (
+        // Okta's status, error code and request id: for whoever asks Okta or support, on request.
+        <Expandable compact summary="Details" testId="connection-status-details">
+          <small className="long-text">{status.problemDetails}</small>
+        </Expandable>
+      )}
     </div>
   );
 }

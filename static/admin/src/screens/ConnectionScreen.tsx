@@ -1,6 +1,7 @@
 import Button from '@atlaskit/button/new';
-import { HelperMessage, Label } from '@atlaskit/form';
+import { Fieldset, HelperMessage, Label } from '@atlaskit/form';
 import Lozenge from '@atlaskit/lozenge';
+import { RadioGroup } from '@atlaskit/radio';
 import TextArea from '@atlaskit/textarea';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
@@ -15,6 +16,7 @@ import {
 } from '../../../../src/shared/admin-contract';
 import { call, errorOf } from '../api';
 import { ConnectionStatusLine } from '../components/ConnectionStatus';
+import { Expandable } from '../components/Expandable';
 import { FieldError, Loading, LoadProblem, Notice, Problem, TextField, useLoad } from '../components/ui';
 import { sameValue, useUnsavedEdits } from '../unsaved';
 
@@ -50,6 +52,16 @@ function SecretState({ state, testId }: { state: 'set' | 'not set'; testId: stri
     <span data-testid={testId}>
       <Lozenge appearance={state === 'set' ? 'success' : 'default'}>{state}</Lozenge>
     </span>
+  );
+}
+
+/** Okta's technical side of a result (HTTP status, Okta error code, request id), shown on request. */
+function OktaDetails({ details, testId }: { details?: string; testId: string }) {
+  if (!details) return null;
+  return (
+    <Expandable compact summary="Details" testId={testId}>
+      <small className="long-text">{details}</small>
+    </Expandable>
   );
 }
 
@@ -153,29 +165,19 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
       />
 
       <div style={{ marginBottom: token('space.150', '12px') }}>
-        <Label htmlFor="method-api-token">How the app signs in</Label>
-        <div
-          role="radiogroup"
-          aria-label="How the app signs in"
-          style={{ display: 'flex', gap: token('space.100', '8px'), marginTop: token('space.050', '4px') }}
-        >
-          <Button
-            id="method-api-token"
-            testId="method-api-token"
-            isSelected={d.method === 'api-token'}
-            onClick={() => set({ method: 'api-token' })}
-          >
-            API token
-          </Button>
-          <Button
-            id="method-oauth"
-            testId="method-oauth"
-            isSelected={d.method === 'oauth'}
-            onClick={() => set({ method: 'oauth' })}
-          >
-            OAuth service app (recommended)
-          </Button>
-        </div>
+        {/* Atlaskit's RadioGroup: native radios, so the choice and its state are in the accessibility tree. */}
+        <Fieldset legend={<span id="method-label">How the app signs in</span>}>
+          <RadioGroup
+            name="method"
+            labelId="method-label"
+            value={d.method}
+            onChange={(e) => set({ method: e.currentTarget.value === 'oauth' ? 'oauth' : 'api-token' })}
+            options={[
+              { value: 'api-token', label: 'API token', testId: 'method-api-token' },
+              { value: 'oauth', label: 'OAuth service app (recommended)', testId: 'method-oauth' },
+            ]}
+          />
+        </Fieldset>
       </div>
 
       {d.method === 'api-token' ? (
@@ -285,6 +287,7 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
               {banner.test.credentialsOk ? 'Saved. ' : 'Saved, but Okta rejected it: '}
               {banner.test.message}
             </p>
+            <OktaDetails details={banner.test.details} testId="connection-saved-details" />
           </Notice>
         ))}
       {banner?.kind === 'error' && <Problem title="Nothing was saved" message={banner.message} />}
@@ -304,6 +307,7 @@ export function ConnectionScreen({ onSaved }: { onSaved?: (v: ConnectionView) =>
             Credentials:{' '}
             <strong data-testid="credentials-ok">{test.credentialsOk ? 'accepted' : 'not accepted'}</strong>
           </p>
+          <OktaDetails details={test.details} testId="test-result-details" />
         </Notice>
       )}
     </form>

@@ -722,6 +722,20 @@ export function DashboardScreen({
               {withoutCode(g.problem)}
               {g.attempts > 0 ? ` (attempt ${g.attempts})` : ''}
             </small>
+            {g.problemOpens === 'okta-connection' && onOpenConnection && (
+              <div>
+                <a
+                  href="#okta-connection"
+                  data-testid={`problem-open-connection-${g.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    onOpenConnection();
+                  }}
+                >
+                  <small>Open the Okta connection tab</small>
+                </a>
+              </div>
+            )}
             {g.problemDetails && (
               <Expandable compact summary="Details" testId={`problem-details-${g.id}`}>
                 <small className="long-text">{g.problemDetails}</small>
