@@ -314,7 +314,14 @@ export const adminUnreached = (page: Page): Promise<string[]> =>
         'a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])',
       ),
     )
-      .filter((el) => !el.hasAttribute('data-kb-stop') && el.tabIndex >= 0)
+      // A native control taken out of the Tab order (tabindex -1) counts as unreached too; only the
+      // roving-tabindex widgets (the tab list's other tabs, a calendar's other days) are reached by arrows.
+      .filter((el) => !el.hasAttribute('data-kb-stop'))
+      .filter(
+        (el) => el.tabIndex >= 0 || !['tab', 'option', 'gridcell', 'menuitem'].includes(el.getAttribute('role') ?? ''),
+      )
+      // A select's clear button is off the Tab order by design: Backspace in the select clears it.
+      .filter((el) => !(el.tabIndex < 0 && el.closest('[class*="__control"]')))
       .filter((el) => !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true }))
       .map((el) => `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`),
   );

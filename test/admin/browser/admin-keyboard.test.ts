@@ -116,9 +116,14 @@ const TASKS: Record<(typeof ADMIN_TABS)[number][0], { order: (string | RegExp)[]
     order: ['tab:Policy', 'combobox:Duration field *', 'combobox:Close-out transition', 'button:Save policy'],
     async task() {
       await pick('combobox:Close-out transition', 'Done');
+      // The emergency value's clear button is off the Tab order (react-select's): Backspace clears it.
+      expect((await ui.asAdmin('admin/policy/get')).data.emergencyValue).toBeTruthy();
+      await press('combobox:Emergency value', 'Backspace');
       await press('button:Save policy');
       await app.getByTestId('policy-saved').waitFor();
-      expect((await ui.asAdmin('admin/policy/get')).data.closeOutTransitionName).toBe('Done');
+      const saved = (await ui.asAdmin('admin/policy/get')).data;
+      expect(saved.closeOutTransitionName).toBe('Done');
+      expect(saved.emergencyValue ?? '').toBe('');
     },
   },
   'tab-audit': {

@@ -5,18 +5,22 @@
  */
 import type { FrameLocator, Page } from 'playwright-core';
 import {
+  adminFrame,
   connectAndAllowlistLinux,
   dayValue,
   openAdminPage,
   pickDay,
   type AdminBrowser,
 } from '../../support/admin-browser';
+import { runAxe } from '../../support/axe';
+import { axeSummary, type AxeRecord } from '../../support/uikit-browser';
 
 jest.setTimeout(120_000);
 
 let ui: AdminBrowser;
 let page: Page;
 let app: FrameLocator;
+const axeLog: AxeRecord[] = [];
 
 beforeAll(async () => {
   ui = await openAdminPage();
@@ -26,6 +30,7 @@ beforeAll(async () => {
   await page.reload();
 });
 afterAll(async () => {
+  console.log(axeSummary(axeLog));
   await ui?.close();
 });
 
@@ -61,6 +66,9 @@ test('audit filtered → Dashboard → Audit by click: the filters, the filtered
   await app.getByTestId('tab-audit').click();
   await expectFilteredAudit();
   await ui.shot('admin-audit-filters-restored');
+  const { violations, serious } = await runAxe(adminFrame(page));
+  axeLog.push({ screen: 'admin audit, filters restored', violations, serious });
+  expect(serious).toEqual([]);
 });
 
 test('Back and Forward walk the tabs as seen, each with its own query', async () => {
