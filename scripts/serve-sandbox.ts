@@ -82,7 +82,10 @@ window.__bridge = {
       const loc = () => ({ pathname: '/', search: top.location.search, hash: '', state: null });
       const to = (t) => (typeof t === 'string' ? t : (t && t.search) || '') || top.location.pathname;
       return {
-        location: loc(),
+        // Live, as Forge's history's location is: read after each push, not the one at creation.
+        get location() {
+          return loc();
+        },
         push: (t) => top.history.pushState(null, '', to(t)),
         replace: (t) => top.history.replaceState(null, '', to(t)),
         listen: (cb) => {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedPeople, type DemoWorld } from '../../sandbox/seed';
 import { ADMIN_BUILD_DIR, startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
@@ -152,3 +152,176 @@ export async function pickDay(app: FrameLocator, id: string, day: string): Promi
 /** The day a date picker holds: its form value (the hidden input the picker keeps under its name). */
 export const dayValue = (app: FrameLocator, id: string): Promise<string> =>
   app.locator(`input[type="hidden"][name="${id}"]`).inputValue();
+
+/** The admin page's own frame (the Custom UI iframe), for evaluating in it. */
+export const adminFrame = (page: Page): Frame => page.frame({ url: /\/app\// })!;
+
+/** One stop of a keyboard walk: the focused control as `role:accessible name` (tag when it has no role), and whether its focus shows. */
+export interface TabStop {
+  name: string;
+  focusShows: boolean;
+}
+
+/**
+ * Puts the keyboard's starting point at the top of the admin frame (the next Tab reaches its first
+ * stop), and forgets the marks of an earlier walk.
+ */
+async function focusFrameTop(page: Page): Promise<void> {
+  await adminFrame(page).evaluate(() => {
+    for (const el of Array.from(document.querySelectorAll('[data-kb-stop]'))) el.removeAttribute('data-kb-stop');
+    const body = document.body;
+    body.tabIndex = -1;
+    body.focus();
+    body.removeAttribute('tabindex');
+  });
+}
+
+/**
+ * The focused control of the admin frame: `role:name` (its tag when it has no role) (aria-label, aria-labelledby, its label, its own
+ * text, placeholder), the element marked so the walk knows when it comes round again, and its box in
+ * the host page's coordinates (the frame's offset added) grown by 4 px for an outline or a ring.
+ * Null when the focus has left the frame.
+ */
+async function focusedStop(
+  page: Page,
+  n: number,
+): Promise<{ name: string; seen: boolean; box: { x: number; y: number; width: number; height: number } } | null> {
+  const at = await adminFrame(page).evaluate((mark) => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body || !document.hasFocus()) return null;
+    const byIds = (ids: string | null) =>
+      (ids ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .trim();
+    const labels = (el as HTMLInputElement).labels;
+    const name =
+      el.getAttribute('aria-label') ||
+      byIds(el.getAttribute('aria-labelledby')) ||
+      (labels && labels.length > 0 ? (labels[0]!.textContent ?? '') : '') ||
+      el.textContent ||
+      el.getAttribute('placeholder') ||
+      '';
+    const seen = el.hasAttribute('data-kb-stop');
+    if (!seen) el.setAttribute('data-kb-stop', String(mark));
+    // A select's input is a sliver inside the box that shows the focus (react-select's control, which
+    // Atlaskit's Select and DatePicker draw): measure that box.
+    // A date picker's input has no such class: there, the nearest ancestor that draws a border.
+    let shown: HTMLElement = (el.closest('[class*="__control"]') as HTMLElement | null) ?? el;
+    if (shown === el && el.getAttribute('role') === 'combobox')
+      for (let p = el.parentElement, k = 0; p && k < 5; p = p.parentElement, k++)
+        if (parseFloat(getComputedStyle(p).borderTopWidth) > 0) {
+          shown = p;
+          break;
+        }
+    const r = shown.getBoundingClientRect();
+    return {
+      name: `${el.getAttribute('role') ?? el.tagName.toLowerCase()}:${name.replace(/\s+/g, ' ').trim().slice(0, 60)}`,
+      seen,
+      rect: { x: r.left, y: r.top, width: r.width, height: r.height },
+    };
+  }, n);
+  if (!at) return null;
+  const frameBox = (await page.locator('#forge-admin-page').boundingBox())!;
+  const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+  const pad = 4;
+  return {
+    name: at.name,
+    seen: at.seen,
+    box: {
+      x: Math.max(0, frameBox.x + scroll.x + at.rect.x - pad),
+      y: Math.max(0, frameBox.y + scroll.y + at.rect.y - pad),
+      width: Math.max(1, at.rect.width + 2 * pad),
+      height: Math.max(1, at.rect.height + 2 * pad),
+    },
+  };
+}
+
+/**
+ * Walks the admin frame with Tab alone, from its top, until the focus leaves the frame or comes back
+ * to a control already reached (so a trap, a control Tab cannot leave, ends the walk early and shows
+ * as a short list). Each stop's focus indicator is checked by pixels: the control's box (and 4 px
+ * round it) is shot while it has the focus and again once Tab has moved on; the two must differ.
+ */
+export async function adminTabStops(page: Page, limit = 80): Promise<TabStop[]> {
+  await focusFrameTop(page);
+  const stops: TabStop[] = [];
+  const shoot = (clip: { x: number; y: number; width: number; height: number }) =>
+    page.screenshot({ clip, fullPage: true, animations: 'disabled', caret: 'hide' });
+  const shots: { box: { x: number; y: number; width: number; height: number }; focused: Buffer }[] = [];
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const prev = shots[shots.length - 1];
+    if (prev) stops[stops.length - 1]!.focusShows = !(await shoot(prev.box)).equals(prev.focused);
+    const at = await focusedStop(page, i);
+    if (!at || at.seen) {
+      await recheckFocus(page, stops, shots, shoot);
+      return stops;
+    }
+    stops.push({ name: at.name, focusShows: false });
+    shots.push({ box: at.box, focused: await shoot(at.box) });
+  }
+  throw new Error(`Tab went on for ${limit} stops without leaving the frame: ${stops.map((s) => s.name).join(', ')}`);
+}
+
+/**
+ * A stop that looked the same once Tab moved on may still show its focus: a date picker's field keeps
+ * its ring while the focus is in its calendar. Those are compared again with the focus put back at the
+ * top of the frame (nothing focused): only a control that looks the same both ways has no indicator.
+ */
+async function recheckFocus(
+  page: Page,
+  stops: TabStop[],
+  shots: { box: { x: number; y: number; width: number; height: number }; focused: Buffer }[],
+  shoot: (clip: { x: number; y: number; width: number; height: number }) => Promise<Buffer>,
+): Promise<void> {
+  if (stops.every((s) => s.focusShows)) return;
+  await adminFrame(page).evaluate(() => {
+    document.body.tabIndex = -1;
+    document.body.focus();
+    document.body.removeAttribute('tabindex');
+  });
+  for (const [i, stop] of stops.entries())
+    if (!stop.focusShows) stop.focusShows = !(await shoot(shots[i]!.box)).equals(shots[i]!.focused);
+}
+
+/**
+ * Moves the focus with Tab alone, from the top of the admin frame, to the first stop whose name
+ * matches `stop` (as adminTabStops names it: `role:name`).
+ */
+export async function adminTabTo(page: Page, stop: string | RegExp): Promise<void> {
+  await focusFrameTop(page);
+  const seen: string[] = [];
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const at = await focusedStop(page, i);
+    if (!at || at.seen) break;
+    if (typeof stop === 'string' ? at.name === stop : stop.test(at.name)) return;
+    seen.push(at.name);
+  }
+  throw new Error(`Tab does not reach ${String(stop)}; it reaches: ${seen.join(', ')}`);
+}
+
+/**
+ * The visible, enabled controls of the admin frame that the last walk (adminTabStops) did not reach:
+ * anything a keyboard cannot get to. Read straight after the walk, while its marks are on the page.
+ */
+export const adminUnreached = (page: Page): Promise<string[]> =>
+  adminFrame(page).evaluate(() =>
+    Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])',
+      ),
+    )
+      // A native control taken out of the Tab order (tabindex -1) counts as unreached too; only the
+      // roving-tabindex widgets (the tab list's other tabs, a calendar's other days) are reached by arrows.
+      .filter((el) => !el.hasAttribute('data-kb-stop'))
+      .filter(
+        (el) => el.tabIndex >= 0 || !['tab', 'option', 'gridcell', 'menuitem'].includes(el.getAttribute('role') ?? ''),
+      )
+      // A select's clear button is off the Tab order by design: Backspace in the select clears it.
+      .filter((el) => !(el.tabIndex < 0 && el.closest('[class*="__control"]')))
+      .filter((el) => !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true }))
+      .map((el) => `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`),
+  );

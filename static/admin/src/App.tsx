@@ -1,6 +1,6 @@
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ADMIN_ERRORS, ADMIN_KEYS } from '../../../src/shared/admin-contract';
 import { call, errorOf, hostContext } from './api';
 import { Loading, LoadProblem, Notice, Problem } from './components/ui';
@@ -12,7 +12,7 @@ import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { PolicyScreen } from './screens/PolicyScreen';
 import { SetupChecklist } from './components/SetupChecklist';
 import { UnsavedScope, useUnsavedTabs } from './unsaved';
-import { useUrlState, type UrlState } from './url-state';
+import { queryForTab, rememberQuery, useUrlState, type TabQueries, type UrlState } from './url-state';
 
 const TABS = ['Dashboard', 'Okta connection', 'Allowlist', 'Policy', 'Audit', 'Diagnostics'] as const;
 /** Each tab's name in the URL (`?tab=audit`), in TABS order. */
@@ -63,7 +63,19 @@ export function App() {
   // install (decided once, at start: saving the connection must not move the admin off the tab).
   const [startTab, setStartTab] = useState(0);
   const tab = indexOf(url.state.tab) ?? startTab;
-  const setTab = useCallback((i: number, extra: UrlState = {}) => url.push({ tab: TAB_SLUGS[i]!, ...extra }), [url]);
+  // Each tab's last query: a tab opened again by click (or a link) comes back as it was left, its
+  // filters in the URL again. Back/Forward need nothing extra: every tab change is its own entry.
+  const queries = useRef<TabQueries>({});
+  useEffect(() => {
+    queries.current = rememberQuery(queries.current, TAB_SLUGS[tab]!, url.state);
+  }, [tab, url.state]);
+  const setTab = useCallback(
+    (i: number, extra: UrlState = {}) => {
+      const slug = TAB_SLUGS[i]!;
+      url.push(Object.keys(extra).length > 0 ? { tab: slug, ...extra } : queryForTab(queries.current, slug));
+    },
+    [url],
+  );
 
   const start = useCallback(async () => {
     setState({ loading: true });

@@ -33,6 +33,22 @@ export const searchOf = (state: UrlState): string => {
   return s ? `?${s}` : '';
 };
 
+/**
+ * The last query each tab had (issue 13 §4: each tab has its own URL state). Opening a tab by click
+ * brings back the query it was left with (Audit filtered → Dashboard → Audit keeps the filters), as a
+ * new history entry, so Back and Forward still walk the tabs in the order they were seen.
+ */
+export type TabQueries = Readonly<Record<string, UrlState>>;
+
+/** `memory` with `state` as `tab`'s last query (the tab's own name kept in it). */
+export const rememberQuery = (memory: TabQueries, tab: string, state: UrlState): TabQueries =>
+  memory[tab] !== undefined && searchOf(memory[tab]) === searchOf({ ...state, tab })
+    ? memory
+    : { ...memory, [tab]: { ...state, tab } };
+
+/** The query to open `tab` with: the one it was left with, else the tab alone. */
+export const queryForTab = (memory: TabQueries, tab: string): UrlState => memory[tab] ?? { tab };
+
 const frameHistory: HostHistory = {
   get location() {
     return { pathname: window.location.pathname, search: window.location.search };
