@@ -4,7 +4,8 @@
  * where the fix is made; Okta's status and codes go to the details. Pure: the texts are the ones the
  * app writes (work-result, messages, okta-gate, self-check, the Okta adapter, compose).
  */
-import { addressedToAdmin, wordsForAdmin } from '../../src/app/admin/shared';
+import { addressedToAdmin, directoryRefusal, wordsForAdmin } from '../../src/app/admin/shared';
+import { DirectoryError } from '../../src/app/ports';
 import { internalsIn } from '../support/no-internals';
 
 const NOW = '2026-11-22T18:00:00.000Z';
@@ -61,4 +62,23 @@ test('a text that names no admin is left as it is', () => {
   const raw = 'Okta refused the change.';
   expect(addressedToAdmin(raw)).toBe(raw);
   expect(words(raw).opens).toBeUndefined();
+});
+
+describe('an Okta error met on an admin step (search, add, lookup) becomes a refusal in words', () => {
+  const e = (kind: 'configuration' | 'transient' | 'not-found' | 'permanent') =>
+    new DirectoryError(
+      kind,
+      `Okta rejected the credentials (HTTP 401 E0000011) for GET /api/v1/groups. A Jira admin must check the API token.`,
+      { status: 401, oktaErrorCode: 'E0000011', requestId: 'req-123' },
+    );
+  it.each(['configuration', 'transient', 'not-found', 'permanent'] as const)(
+    '%s: no status, code, path or "a Jira admin must" in the words; Okta’s side in the details',
+    (kind) => {
+      const r = directoryRefusal(e(kind));
+      expect(internalsIn(r.message)).toEqual([]);
+      expect(r.message).not.toMatch(/Jira admin must|E0000011|\/api\/v1/);
+      expect(r.message).toMatch(/Nothing was changed/);
+      expect(r.details).toMatch(/HTTP 401.*Okta error code E0000011.*Okta request id req-123/);
+    },
+  );
 });

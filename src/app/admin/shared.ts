@@ -4,7 +4,7 @@
  */
 import { ADMIN_ERRORS } from '../../shared/admin-contract';
 import type { AppDeps } from '../deps';
-import { refuse, type Outcome, type Refusal } from '../errors';
+import { refuseWithDetails, type Outcome, type Refusal } from '../errors';
 import { DirectoryError } from '../ports';
 import { splitForPeople, type Words } from '../panel/panel-words';
 
@@ -17,22 +17,45 @@ export const ok = <T>(data: T): AdminOutcome<T> => ({ ok: true, data });
  * strips credentials; here they get what to do next.
  */
 export function directoryRefusal(e: DirectoryError): Refusal {
+  // Words for the admin; Okta's own sentence, status, code and request id go behind Details (issue 13 §2).
+  const details = oktaFacts(e);
   switch (e.kind) {
     case 'configuration':
-      return refuse(
+      return refuseWithDetails(
         ADMIN_ERRORS.notConnected,
-        `${e.message} Check the settings on the Okta connection tab and use Test connection.`,
+        "Okta did not accept the app's credentials, or the connection is not set up. Nothing was changed. Check the settings on the Okta connection tab and use Test connection.",
+        details,
       );
     case 'transient':
-      return refuse(
+      return refuseWithDetails(
         ADMIN_ERRORS.oktaUnavailable,
-        `Okta is not answering right now (${e.message}). Nothing was changed; try again in a minute.`,
+        'Okta is not answering right now. Nothing was changed; try again in a minute.',
+        details,
       );
     case 'not-found':
-      return refuse(ADMIN_ERRORS.oktaNotFound, e.message);
+      return refuseWithDetails(
+        ADMIN_ERRORS.oktaNotFound,
+        'Okta has no such group or user (it may have been removed). Nothing was changed.',
+        details,
+      );
     case 'permanent':
-      return refuse(ADMIN_ERRORS.oktaRefused, `Okta refused the request: ${e.message}`);
+      return refuseWithDetails(
+        ADMIN_ERRORS.oktaRefused,
+        'Okta refused the request. Nothing was changed; Details says what Okta answered.',
+        details,
+      );
   }
+}
+
+/** Okta's side of an error, for the Details toggle: its sentence, and what Okta support asks for. */
+function oktaFacts(e: DirectoryError): string {
+  const { status, oktaErrorCode, requestId } = e.details;
+  const facts = [
+    status !== undefined && `HTTP ${status}`,
+    oktaErrorCode && `Okta error code ${oktaErrorCode}`,
+    requestId && `Okta request id ${requestId}`,
+  ].filter(Boolean);
+  return `${e.message}${facts.length ? ` (${facts.join('; ')})` : ''}`;
 }
 
 /** Runs an Okta-backed step; a DirectoryError becomes a refusal, anything else stays an error. */
