@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps';
 import { refuse } from '../errors';
 import { closeOktaBreaker } from '../okta-gate';
 import { DirectoryError, type OktaConnection, type OktaSecrets } from '../ports';
-import { auditConfigChange, ok, wordsForAdmin, type AdminOutcome } from './shared';
+import { auditConfigChange, ok, withOktaFacts, wordsForAdmin, type AdminOutcome } from './shared';
 
 // Closing the credential breaker resumes grant work, which needs the whole app.
 type Deps = AppDeps;
@@ -306,13 +306,7 @@ async function tryConnection(
  * (path, HTTP status, Okta's summary) and what support asks for, Okta's error code and request id.
  */
 function oktaDetails(e: DirectoryError, now: string): string {
-  const { status, oktaErrorCode, requestId } = e.details;
-  const facts = [
-    status !== undefined && `HTTP ${status}`,
-    oktaErrorCode && `Okta error code ${oktaErrorCode}`,
-    requestId && `Okta request id ${requestId}`,
-  ].filter(Boolean);
-  return `${oktaSide(e.message, now)}${facts.length ? ` (${facts.join('; ')})` : ''}`;
+  return withOktaFacts(oktaSide(e.message, now), e);
 }
 
 /**

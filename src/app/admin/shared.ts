@@ -49,13 +49,18 @@ export function directoryRefusal(e: DirectoryError): Refusal {
 
 /** Okta's side of an error, for the Details toggle: its sentence, and what Okta support asks for. */
 function oktaFacts(e: DirectoryError): string {
+  return withOktaFacts(e.message, e);
+}
+
+/** `text` followed by the HTTP status, Okta error code and Okta request id of `e`, where known. */
+export function withOktaFacts(text: string, e: DirectoryError): string {
   const { status, oktaErrorCode, requestId } = e.details;
   const facts = [
     status !== undefined && `HTTP ${status}`,
     oktaErrorCode && `Okta error code ${oktaErrorCode}`,
     requestId && `Okta request id ${requestId}`,
   ].filter(Boolean);
-  return `${e.message}${facts.length ? ` (${facts.join('; ')})` : ''}`;
+  return `${text}${facts.length ? ` (${facts.join('; ')})` : ''}`;
 }
 
 /** Runs an Okta-backed step; a DirectoryError becomes a refusal, anything else stays an error. */
