@@ -322,6 +322,16 @@ export const adminUnreached = (page: Page): Promise<string[]> =>
       )
       // A select's clear button is off the Tab order by design: Backspace in the select clears it.
       .filter((el) => !(el.tabIndex < 0 && el.closest('[class*="__control"]')))
+      // A radio group is one Tab stop (its checked radio); the arrow keys move between its radios.
+      .filter(
+        (el) =>
+          !(
+            el instanceof HTMLInputElement &&
+            el.type === 'radio' &&
+            el.name &&
+            document.querySelector(`input[type="radio"][name="${CSS.escape(el.name)}"][data-kb-stop]`)
+          ),
+      )
       .filter((el) => !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true }))
       .map((el) => `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`),
   );
