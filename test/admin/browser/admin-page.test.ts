@@ -81,7 +81,7 @@ test('Test connection reports wrong credentials, then the org for the right ones
   expect(await asAdmin('admin/connection/get')).toMatchObject({
     data: { configured: true, domain: sb.okta.domain, apiToken: 'set' },
   });
-  await shot('1-okta-connection');
+  await shot('page-okta-connection-connected');
 });
 
 test('the allowlist refuses an admin-role group with the reason and adds an ordinary one', async () => {
@@ -93,7 +93,7 @@ test('the allowlist refuses an admin-role group with the reason and adds an ordi
   await expectText(app.getByTestId(`refusal-${world.groups.superAdmins}`), 'holds Okta admin roles');
   expect(await app.getByTestId(`choose-${world.groups.superAdmins}`).isDisabled()).toBe(true);
   expect(await asAdmin('admin/allowlist/list')).toEqual({ ok: true, data: [] });
-  await shot('2-allowlist-refused');
+  await shot('page-allowlist-admin-group-refused');
 
   await app.locator('#group-query').fill('PAM Linux');
   await app.getByTestId('search-groups').click();
@@ -111,7 +111,7 @@ test('the allowlist refuses an admin-role group with the reason and adds an ordi
   expect(await asAdmin('admin/allowlist/list')).toMatchObject({
     data: [{ groupId: world.groups.linux, maxDurationHours: 8, allowedProjectKeys: [world.projectKey] }],
   });
-  await shot('2-allowlist');
+  await shot('page-allowlist-group-added');
 });
 
 test('policy: an invalid cap is refused inline and nothing is saved; then the policy is saved', async () => {
@@ -139,7 +139,7 @@ test('policy: an invalid cap is refused inline and nothing is saved; then the po
       requesterMapping: [{ accountId: world.jira.henry, oktaLogin: 'henry.hidden@atko.email' }],
     },
   });
-  await shot('3-policy');
+  await shot('page-policy-saved');
 });
 
 let grantId = '';
@@ -170,7 +170,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await expectText(app.getByTestId('grant-counts'), 'Counts as of');
   await expectText(app.getByTestId('grant-counts'), ': 1 active, 0 granting');
   await expectText(app.getByTestId('chart-as-of'), 'Counts as of');
-  await shot('4-dashboard');
+  await shot('page-dashboard-active-grants');
 
   // The confirmation is a modal: Escape cancels it and focus goes back to the Revoke button.
   const revokeButton = app.getByTestId(`revoke-${grantId}`);
@@ -189,7 +189,7 @@ test('a request raised in Jira appears on the dashboard, and the admin revokes i
   await app.getByTestId('confirm-revoke-confirm').click();
   await expectText(app.getByTestId('confirm-revoke-message'), 'Reason is required');
   await app.getByTestId('confirm-revoke-reason').fill('Change ACC-1 finished early.');
-  await shot('4-dashboard-confirm-revoke');
+  await shot('page-dashboard-confirm-revoke');
   await app.getByTestId('confirm-revoke-confirm').click();
   await expectText(app.getByTestId('revoke-notice'), 'Access of Neville Newadmin to PAM Linux Sysadmins');
   await expectText(app.getByTestId('revoke-notice'), 'is revoked');
@@ -231,7 +231,7 @@ test('a request waiting for approval is listed on the dashboard, and the admin c
   await expectText(table, '1 approval by anyone who can transition the issue, except the requester');
   await expectText(table, '0 of 1');
   await expectText(table, key);
-  await shot('4-dashboard-pending');
+  await shot('page-dashboard-pending-approval');
 
   await app.getByTestId(`cancel-${pendingId}`).click();
   await app.getByTestId('confirm-cancel').waitFor();
@@ -240,7 +240,7 @@ test('a request waiting for approval is listed on the dashboard, and the admin c
   expect(sb.kvs.entity('grant').find((e) => e.key === pendingId)?.value.doc).toMatchObject({ status: 'REQUESTED' });
 
   await app.getByTestId('confirm-cancel-reason').fill('Raised for the wrong change.');
-  await shot('4-dashboard-cancel');
+  await shot('page-dashboard-cancel-request');
   await app.getByTestId('confirm-cancel-confirm').click();
   await expectText(app.getByTestId('revoke-notice'), 'is cancelled');
   await app.getByText('No request is waiting for approval.').waitFor();
@@ -280,7 +280,7 @@ test('the audit trail filters and exports exactly the rows shown as CSV', async 
   await expectText(app.getByTestId('audit-count'), `${shownSeqs.length} entries shown`);
   await app.getByTestId('verify-audit').click();
   await expectText(app.getByTestId('audit-verified'), 'The audit trail is intact');
-  await shot('5-audit');
+  await shot('page-audit-verified');
 
   const [download] = await Promise.all([page.waitForEvent('download'), app.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toMatch(/^okta-jit-audit_2026-11-22_2026-11-22_PAM-Linux-Sysadmins\.csv$/);
@@ -308,7 +308,7 @@ test('a Jira user who is not an admin gets nothing but the refusal', async () =>
     });
     await other.goto(userHost.url);
     await expectText(other.frameLocator('#forge-admin-page').getByTestId('not-admin'), 'Only Jira administrators');
-    await other.screenshot({ path: path.join(SHOTS, '6-not-admin.png') });
+    await other.screenshot({ path: path.join(SHOTS, 'page-not-admin.png') });
     expect(seen.length).toBeGreaterThan(0);
     for (const body of seen)
       expect(JSON.parse(body)).toEqual({
