@@ -136,6 +136,12 @@ export async function readApprovals(
 /** Is any step open to anyone who can transition the issue (so the panel must ask Jira that)? */
 export const anyOpenStep = (steps: readonly ApprovalStep[]): boolean => steps.some((s) => isOpenSet(s.approvers));
 
+/**
+ * Someone Jira does not name (account gone, Jira not answering), in words people read: still told
+ * apart from others, never by a raw account id (issue 13 §2).
+ */
+export const unnamedJiraUser = (accountId: string): string => `a Jira user (id ending ${accountId.slice(-4)})`;
+
 /** Display names for the people steps name, for words in comments and the panel. */
 export async function approverNameLookup(
   deps: Pick<AppDeps, 'issues'>,
@@ -143,8 +149,8 @@ export async function approverNameLookup(
 ): Promise<(accountId: string) => string> {
   const ids = [...new Set(steps.flatMap((s) => s.approvers.accountIds))].slice(0, 50);
   const users = await Promise.all(ids.map((a) => deps.issues.getUser(a).catch(() => undefined)));
-  const names = new Map(ids.map((a, i) => [a, users[i]?.displayName ?? a]));
-  return (a) => names.get(a) ?? a;
+  const names = new Map(ids.map((a, i) => [a, users[i]?.displayName ?? unnamedJiraUser(a)]));
+  return (a) => names.get(a) ?? unnamedJiraUser(a);
 }
 
 /** The group's approval policy in words, with people's display names. */

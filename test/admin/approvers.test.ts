@@ -151,6 +151,18 @@ describe('approval steps on the allowlist', () => {
     expect((await t.stored.allowlist())[0]).not.toHaveProperty('approvalSteps');
   });
 
+  test('a named approver Jira cannot name is told apart in words, never by a raw account id', async () => {
+    const t = await site();
+    const steps = [step({ accountIds: [t.w.jira.ada] })];
+    expect(await t.admin('admin/allowlist/add', policy(t, { approvalSteps: steps }))).toMatchObject({ ok: true });
+    // Jira stops answering user look-ups (an outage; the same for an account since removed).
+    t.sb.jira.failNext({ pathIncludes: '/rest/api/3/user', status: 503, times: 10 });
+    const listed = await t.admin('admin/allowlist/list', {});
+    const words = (listed as { data: Array<{ approversInWords: string }> }).data[0]!.approversInWords;
+    expect(words).toContain(`a Jira user (id ending ${t.w.jira.ada.slice(-4)})`);
+    expect(words).not.toContain(t.w.jira.ada);
+  });
+
   test('Jira failing during the check: a clear refusal, nothing stored', async () => {
     const t = await site();
     t.sb.jira.failNext({ pathIncludes: '/groups/picker', status: 503 });

@@ -12,6 +12,7 @@ import {
   type ApproverPersonHit,
   type ApproverRoleHit,
 } from '../../shared/admin-contract';
+import { unnamedJiraUser } from '../approvals';
 import type { AppDeps } from '../deps';
 import { refuse, type Refusal } from '../errors';
 import { IssueTrackerError } from '../ports';
@@ -87,5 +88,5 @@ export async function approverView(
   const ids = (p.approvalSteps ?? []).flatMap((s) => s.approvers.accountIds);
   const names = await displayNames(deps, ids);
   const approverNames = Object.fromEntries(names);
-  return { approversInWords: describeSteps(stepsOf(p), (a) => names.get(a) ?? a), approverNames };
+  return { approversInWords: describeSteps(stepsOf(p), (a) => names.get(a) ?? unnamedJiraUser(a)), approverNames };
 }
