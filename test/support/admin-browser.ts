@@ -50,12 +50,19 @@ export interface AdminBrowser {
   close(): Promise<void>;
 }
 
-export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): Promise<AdminBrowser> {
-  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')))
-    throw new Error('static/admin/build is missing: run `npm --prefix static/admin run build` first.');
+/**
+ * What every browser suite needs before it starts, with what to do if it is missing: the built page
+ * (`built`, from `npm --prefix static/admin run build`), Debian's chromium, and the screenshot folder.
+ */
+export function assertBrowserReady(built: string, what: string): void {
+  if (!fs.existsSync(built)) throw new Error(`${what} is missing: run \`npm --prefix static/admin run build\` first.`);
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   fs.mkdirSync(SHOTS, { recursive: true });
+}
+
+export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): Promise<AdminBrowser> {
+  assertBrowserReady(path.join(ADMIN_BUILD_DIR, 'index.html'), 'static/admin/build');
   const sb = await createSandbox();
   if (!sb.app.loaded.resolvers.has('admin-page'))
     throw new Error('manifest.yml has no jira:adminPage module "admin-page" with a resolver.');
@@ -88,6 +95,18 @@ export async function openAdminPage(opts: { acceptDownloads?: boolean } = {}): P
   };
 }
 
+/** The allowlist policy the browser suites give a group: 8 h, two extensions, no approval, the demo project. */
+export const groupPolicy = (world: DemoWorld, groupId: string, over: Record<string, unknown> = {}) => ({
+  groupId,
+  maxDurationHours: 8,
+  maxLifetimeHours: 24,
+  maxExtensions: 2,
+  reminderLeadMinutes: 30,
+  approvalMode: 'none',
+  allowedProjectKeys: [world.projectKey],
+  ...over,
+});
+
 /**
  * The start most suites share: the sandbox's Okta connected with its API token and PAM Linux Sysadmins
  * allowlisted (no approval, the demo project), through the resolvers as Ada. `over` changes the policy.
@@ -100,16 +119,7 @@ export async function connectAndAllowlistLinux(ui: AdminBrowser, over: Record<st
     apiToken: sb.okta.apiToken,
   });
   if (!saved.ok) throw new Error(`connection/save refused: ${JSON.stringify(saved)}`);
-  const added = await ui.asAdmin('admin/allowlist/add', {
-    groupId: world.groups.linux,
-    maxDurationHours: 8,
-    maxLifetimeHours: 24,
-    maxExtensions: 2,
-    reminderLeadMinutes: 30,
-    approvalMode: 'none',
-    allowedProjectKeys: [world.projectKey],
-    ...over,
-  });
+  const added = await ui.asAdmin('admin/allowlist/add', groupPolicy(world, world.groups.linux, over));
   if (!added.ok) throw new Error(`allowlist/add refused: ${JSON.stringify(added)}`);
 }
 

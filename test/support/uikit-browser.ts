@@ -5,14 +5,13 @@
  * test file; waits are on selectors and text, never on sleeps. Also runs axe-core and records what it
  * found per screen, so a file can print one summary.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { seedDemo, type DemoWorld } from '../../sandbox/seed';
 import { startAdminHost, type AdminHost } from '../../scripts/serve-sandbox';
 import { UIKIT_BUILD_DIR } from '../../scripts/uikit-host';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, UI_TIMEOUT } from './admin-browser';
+import { assertBrowserReady, CHROMIUM, CHROMIUM_ARGS, SHOTS, UI_TIMEOUT } from './admin-browser';
 import { runAxe } from './axe';
 
 export interface AxeRecord {
@@ -66,11 +65,7 @@ interface CdpAxNode {
 }
 
 export async function openIssueBrowser(): Promise<IssueBrowser> {
-  if (!fs.existsSync(path.join(UIKIT_BUILD_DIR, 'uikit.html')))
-    throw new Error('static/admin/build-uikit is missing: run `npm --prefix static/admin run build` first.');
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  fs.mkdirSync(SHOTS, { recursive: true });
+  assertBrowserReady(path.join(UIKIT_BUILD_DIR, 'uikit.html'), 'static/admin/build-uikit');
   const sb = await createSandbox();
   const world = await seedDemo(sb);
   const host = await startAdminHost(sb, { accountId: world.jira.ada, people: { ...world.jira } });

@@ -7,6 +7,7 @@
  */
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import {
+  groupPolicy,
   ADMIN_TABS,
   connectAndAllowlistLinux,
   openAdminPage,
@@ -90,15 +91,7 @@ async function demoLikeFlows(): Promise<void> {
       fields: { changeType: 'Standard', accessType: 'New access', adminGroup: group },
     });
   // Windows allowlisted for a while: a grant there, then the group leaves the allowlist.
-  const added = await ui!.asAdmin('admin/allowlist/add', {
-    groupId: world.groups.windows,
-    maxDurationHours: 8,
-    maxLifetimeHours: 24,
-    maxExtensions: 2,
-    reminderLeadMinutes: 30,
-    approvalMode: 'none',
-    allowedProjectKeys: [world.projectKey],
-  });
+  const added = await ui!.asAdmin('admin/allowlist/add', groupPolicy(world, world.groups.windows));
   if (!added.ok) throw new Error(`allowlist/add refused: ${JSON.stringify(added)}`);
   await raise(world.jira.neville, world.groups.windows);
   // A removal Okta refuses at the end: the grant FAILED, its reason and audit carrying Okta's detail.

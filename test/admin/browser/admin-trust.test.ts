@@ -8,7 +8,13 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../../../sandbox';
 import type { DemoWorld } from '../../../sandbox/seed';
-import { confirmWithReason, openAdminPage, UI_TIMEOUT, type AdminBrowser } from '../../support/admin-browser';
+import {
+  confirmWithReason,
+  groupPolicy,
+  openAdminPage,
+  UI_TIMEOUT,
+  type AdminBrowser,
+} from '../../support/admin-browser';
 
 jest.setTimeout(120_000);
 
@@ -70,17 +76,7 @@ test('Save with a wrong token says Okta rejected it, and the lasting status says
 });
 
 test('a revoke Okta refuses is red with the reason, and Retry removal that works says it is revoked', async () => {
-  expect(
-    await asAdmin('admin/allowlist/add', {
-      groupId: world.groups.linux,
-      maxDurationHours: 8,
-      maxLifetimeHours: 24,
-      maxExtensions: 2,
-      reminderLeadMinutes: 30,
-      approvalMode: 'none',
-      allowedProjectKeys: [world.projectKey],
-    }),
-  ).toMatchObject({ ok: true });
+  expect(await asAdmin('admin/allowlist/add', groupPolicy(world, world.groups.linux))).toMatchObject({ ok: true });
   const { id } = await sb.jira.createIssue({
     projectKey: world.projectKey,
     summary: 'Linux work',
